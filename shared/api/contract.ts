@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { Id } from '../schema/common';
+import { Flow, NluFile, ProjectManifest } from '../schema/project';
+import { Problem } from '../project/problems';
+
+/**
+ * The one contract between the renderer and main. Every call the renderer may make is listed here with a zod
+ * schema for its input and its output; every event main may push is listed with its payload. The Electron
+ * host (IPC) and the web host (HTTP + WebSocket) both validate each input against it, and the two preload
+ * bridges implement the same `ParleyApi`, so the renderer cannot tell them apart.
+ */
+
+/** A content hash of a file as last read or written; used to detect changes made behind the studio's back. */
+export const Revision = z.string().regex(/^[0-9a-f]{16}$/);
+export type Revision = z.infer<typeof Revision>;
+
+/** A project-relative path: forward slashes, no `..`, not absolute. Hosts also confine it on disk (symlinks). */
+export const RelPath = z
+  .string()
+  .min(1)
+  .max(500)
+  .refine((p) => !p.startsWith('/') && !/^[A-Za-z]:/.test(p) && !p.includes('\\') && !p.includes('\0'), 'must be a relative path inside the project')
+  .refine((p) => p.split('/').every((seg) => seg !== '..' && seg !== '.' && seg !== ''), 'must not contain "..", "." or empty segments');
+
+export const FlowEntry = z.object({ flow: Flow, revision: Revision });
+export type FlowEntry = z.infer<typeof FlowEntry>;
+
+export const BrokenFile = z.object({ file: z.string(), revision: Revision.nullable() });
+
+export const ProjectSnapshot = z.object({
+  dir: z.string(),
+  manifest: ProjectManifest,
+  manifestRevision: Revision,
+  nlu: NluFile,
+  flows: z.record(z.string(), FlowEntry),
+  problems: z.array(Problem),
+  /** Files that failed to load; the studio never overwrites them, the user fixes them in the source view. */
+  broken: z.array(BrokenFile),
+  /** Set when the project was written by an older Parley and migrated in memory. */
+  migratedFrom: z.number().int().optional(),
+});
+export type ProjectSnapshot = z.infer<typeof ProjectSnapshot>;
+
+export const RecentProject = z.object({ dir: z.string(), name: z.string(), openedAt: z.string() });
+
+export const AppInfo = z.object({
+  mode: z.enum(['electron', 'web']),
+  version: z.string(),
+  /** Whether an LLM API key is configured in main (the key itself never leaves main). */
+  hasApiKey: z.boolean(),
+});
+
+const empty = z.object({}).strict();
+const ok = z.object({ ok: z.literal(true) });
+
+export const methods = {
+  'app.info': { input: empty, output: AppInfo },
+  'project.current': { input: empty, output: ProjectSnapshot.nullable() },
+  'project.open': { input: z.object({ dir: z.string().min(1).max(1000) }).strict(), output: ProjectSnapshot },
+  'project.create': {
+    input: z.object({ dir: z.string().min(1).max(1000), name: z.string().min(1).max(200) }).strict(),
+    output: ProjectSnapshot,
+  },
+  'project.reload': { input: empty, output: ProjectSnapshot },
+  'project.recent': { input: empty, output: z.array(RecentProject) },
+  'flow.save': {
+    input: z
+      .object({
+        flowId: Id,
+        flow: Flow,
+        /** The revision the edit was based on; null for a new flow. A mismatch with disk is a CONFLICT. */
+        baseRevision: Revision.nullable(),
+      })
+      .strict(),
+    output: z.object({ revision: Revision, problems: z.array(Problem) }),
+  },
+  'flow.delete': { input: z.object({ flowId: Id, baseRevision: Revision }).strict(), output: ok },
+  'file.read': { input: z.object({ path: RelPath }).strict(), output: z.object({ text: z.string(), revision: Revision }) },
+  'file.write': {
+    input: z.object({ path: RelPath, text: z.string().max(20_000_000), baseRevision: Revision.nullable() }).strict(),
+    output: z.object({ revision: Revision, problems: z.array(Problem) }),
+  },
+} as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
+
+export const events = {
+  /** A project file changed on disk (an external editor, git checkout) or was saved by another window. */
+  'project.fileChanged': z.object({
+    file: z.string(),
+    /** New revision, or null when the file was deleted. */
+    revision: Revision.nullable(),
+    flowId: z.string().optional(),
+    /** The new flow when the file is a flow that loads; absent when it is broken or not a flow. */
+    flow: Flow.optional(),
+    problems: z.array(Problem),
+  }),
+  /** Streamed simulator tokens (used by the simulator panel). */
+  'simulator.token': z.object({ sessionId: z.string(), text: z.string() }),
+} as const satisfies Record<string, z.ZodType>;
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
+export type EventName = keyof typeof events;
+export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
+
+export const METHOD_NAMES = Object.keys(methods) as MethodName[];
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+export const isMethodName = (m: unknown): m is MethodName => typeof m === 'string' && Object.hasOwn(methods, m);
+export const isEventName = (e: unknown): e is EventName => typeof e === 'string' && Object.hasOwn(events, e);
+
+/** What the renderer sees, whichever host stands behind it. */
+export interface ParleyApi {
+  call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+/** What a host implements: one async function per method, given already validated input. */
+export type Handlers = { [M in MethodName]: (input: z.output<Methods[M]['input']>) => Promise<MethodOutput<M>> };
+
+/** The wire shape of a call's result, on IPC and HTTP alike. */
+export type CallResult<T = unknown> = { ok: true; value: T } | { ok: false; error: { code: string; message: string; details?: unknown } };

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+/**
+ * Error codes shared by both hosts and the renderer. Every failure that crosses the contract is one of these,
+ * so the UI can react to the kind of failure (a conflict offers a merge, a bad path does not).
+ */
+export const ErrorCode = z.enum([
+  'BAD_REQUEST', // input failed the contract's schema
+  'UNKNOWN_METHOD',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'NO_PROJECT', // a project call was made with no project open
+  'INVALID_PROJECT', // the files do not validate
+  'CONFLICT', // the file changed on disk since the caller read it
+  'PATH_OUTSIDE_PROJECT',
+  'TOO_LARGE',
+  'INTERNAL',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
+
+export const ApiErrorShape = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  details: z.unknown().optional(),
+});
+export type ApiErrorShape = z.infer<typeof ApiErrorShape>;
+
+/** The one error type thrown across the contract, on both sides of it. */
+export class ApiError extends Error {
+  readonly code: ErrorCode;
+  readonly details: unknown;
+  constructor(code: ErrorCode, message: string, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.code = code;
+    this.details = details;
+  }
+  toJSON(): ApiErrorShape {
+    return this.details === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, details: this.details };
+  }
+  static from(shape: unknown): ApiError {
+    const parsed = ApiErrorShape.safeParse(shape);
+    if (parsed.success) return new ApiError(parsed.data.code, parsed.data.message, parsed.data.details);
+    return new ApiError('INTERNAL', 'malformed error from host');
+  }
+}
+
+export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;

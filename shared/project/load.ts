@@ -1,0 +1,154 @@
+import { Id } from '../schema/common';
+import { migrate } from '../schema/migrations';
+import { NODE_KINDS, NODE_SCHEMAS } from '../schema/nodes';
+import { Flow, NluFile, ProjectManifest } from '../schema/project';
+import { checkSchema, parseYaml, type ParsedYaml } from './parse';
+import { fieldPath, type Problem } from './problems';
+import { MANIFEST_FILE, NLU_FILE, validateProject, type ProjectModel } from './validate';
+import { z } from 'zod';
+
+export interface SourceFile {
+  /** Project-relative path with forward slashes. */
+  file: string;
+  text: string;
+}
+
+export interface ProjectSources {
+  manifest: SourceFile;
+  nlu?: SourceFile;
+  flows: SourceFile[];
+}
+
+export interface LoadResult {
+  /** Undefined when parley.yaml itself cannot be read: nothing else can be interpreted without it. */
+  project: ProjectModel | undefined;
+  problems: Problem[];
+  /** Files that failed to parse or validate. They are shown, never overwritten by the studio. */
+  broken: string[];
+  /** The format version on disk, when it was migrated in memory. */
+  migratedFrom?: number;
+}
+
+/** `flows/card_lost.yaml` → `card_lost`; undefined when the name is not a valid id. */
+export function flowIdOf(file: string): string | undefined {
+  const m = /^flows\/([^/]+)\.ya?ml$/.exec(file);
+  return m && Id.safeParse(m[1]).success ? m[1] : undefined;
+}
+
+const FlowShell = Flow.extend({ nodes: z.array(z.unknown()) });
+
+/** Validates one flow's raw value: first its shell, then each node against its own kind's schema. */
+export function checkFlow(parsed: Pick<ParsedYaml, 'file' | 'lineOf'>, value: unknown, flowId: string): { flow?: Flow; problems: Problem[] } {
+  const shell = checkSchema(parsed, value, FlowShell, [], { flowId });
+  if (!shell.ok) return { problems: shell.problems };
+  const problems: Problem[] = [];
+  const nodes: Flow['nodes'] = [];
+  shell.data.nodes.forEach((raw, i) => {
+    const kind = (raw as { kind?: unknown } | null)?.kind;
+    const nodeId = typeof (raw as { id?: unknown } | null)?.id === 'string' ? String((raw as { id: string }).id) : undefined;
+    if (typeof kind !== 'string' || !(NODE_KINDS as string[]).includes(kind)) {
+      problems.push({
+        severity: 'error',
+        file: parsed.file,
+        line: parsed.lineOf(['nodes', i, 'kind']),
+        field: fieldPath(['nodes', i, 'kind']),
+        message: `${kind === undefined ? 'missing node kind' : `unknown node kind "${String(kind)}"`}; expected one of ${NODE_KINDS.join(', ')}`,
+        flowId,
+        nodeId,
+      });
+      return;
+    }
+    const res = checkSchema(parsed, raw, NODE_SCHEMAS[kind as keyof typeof NODE_SCHEMAS], ['nodes', i], { flowId, nodeId });
+    if (res.ok) nodes.push(res.data as Flow['nodes'][number]);
+    else problems.push(...res.problems);
+  });
+  if (problems.length) return { problems };
+  return { flow: { ...shell.data, nodes }, problems };
+}
+
+/**
+ * Parses, migrates and validates a project's files. Pure: the caller reads the files (main/ from disk, tests from
+ * fixtures). A flow that fails is left out of the model and listed in `broken`; the rest of the project still opens.
+ */
+export function loadProject(src: ProjectSources): LoadResult {
+  const problems: Problem[] = [];
+  const broken: string[] = [];
+  const parsedByFile = new Map<string, ParsedYaml>();
+  const parse = (f: SourceFile): ParsedYaml => {
+    const p = parseYaml(f.file, f.text);
+    parsedByFile.set(f.file, p);
+    problems.push(...p.problems);
+    if (p.problems.length) broken.push(f.file);
+    return p;
+  };
+
+  const manifestParsed = parse(src.manifest);
+  if (manifestParsed.problems.length) return { project: undefined, problems, broken };
+  if (!isObject(manifestParsed.value)) {
+    problems.push({ severity: 'error', file: MANIFEST_FILE, line: 1, field: '', message: 'expected a mapping of project settings' });
+    return { project: undefined, problems, broken: [MANIFEST_FILE] };
+  }
+
+  const nluParsed = src.nlu ? parse(src.nlu) : undefined;
+  const rawFlows: Record<string, unknown> = {};
+  const flowParsed = new Map<string, ParsedYaml>();
+  for (const f of src.flows) {
+    const id = flowIdOf(f.file);
+    if (!id) {
+      problems.push({ severity: 'error', file: f.file, field: '', message: 'a flow file name must be a lower_snake_case id followed by .yaml' });
+      broken.push(f.file);
+      continue;
+    }
+    const p = parse(f);
+    if (p.problems.length === 0) {
+      rawFlows[id] = p.value;
+      flowParsed.set(id, p);
+    }
+  }
+
+  const migrated = migrate({
+    manifest: manifestParsed.value,
+    nlu: nluParsed && isObject(nluParsed.value) ? nluParsed.value : undefined,
+    flows: rawFlows,
+  });
+  if (!migrated.ok) {
+    problems.push({ severity: 'error', file: MANIFEST_FILE, line: manifestParsed.lineOf(['schema']), field: 'schema', message: migrated.message });
+    return { project: undefined, problems, broken: [...broken, MANIFEST_FILE] };
+  }
+
+  const manifest = checkSchema(manifestParsed, migrated.project.manifest, ProjectManifest);
+  if (!manifest.ok) {
+    problems.push(...manifest.problems);
+    return { project: undefined, problems, broken: [...broken, MANIFEST_FILE] };
+  }
+
+  let nlu: NluFile = { intents: [] };
+  if (nluParsed && nluParsed.problems.length === 0) {
+    const res = checkSchema(nluParsed, migrated.project.nlu ?? nluParsed.value, NluFile);
+    if (res.ok) nlu = res.data;
+    else {
+      problems.push(...res.problems);
+      broken.push(NLU_FILE);
+    }
+  }
+
+  const flows: Record<string, Flow> = {};
+  for (const [id, raw] of Object.entries(migrated.project.flows)) {
+    const parsed = flowParsed.get(id) as ParsedYaml;
+    const res = checkFlow(parsed, raw, id);
+    if (res.flow) flows[id] = res.flow;
+    else {
+      problems.push(...res.problems);
+      broken.push(parsed.file);
+    }
+  }
+
+  const project: ProjectModel = { manifest: manifest.data, nlu, flows };
+  const lineOf = (file: string, path: readonly PropertyKey[]) => parsedByFile.get(file)?.lineOf(path);
+  problems.push(...validateProject(project, lineOf));
+  const result: LoadResult = { project, problems, broken };
+  if (migrated.applied.length) result.migratedFrom = migrated.from;
+  return result;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,0 +1,76 @@
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import type { z } from 'zod';
+import { fieldPath, type Problem } from './problems';
+
+/** A YAML file parsed with positions, so that any field path can be turned into a line number. */
+export interface ParsedYaml {
+  file: string;
+  value: unknown;
+  /** 1-based line of the deepest existing node on `path`. */
+  lineOf(path: readonly PropertyKey[]): number | undefined;
+  problems: Problem[];
+}
+
+const MAX_ALIAS_COUNT = 100; // guards against "billion laughs" alias expansion in untrusted files
+
+export function parseYaml(file: string, text: string): ParsedYaml {
+  const lineCounter = new LineCounter();
+  const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems: Problem[] = [];
+  for (const err of doc.errors) {
+    problems.push({
+      severity: 'error',
+      file,
+      line: lineCounter.linePos(err.pos[0]).line,
+      field: '',
+      message: `invalid YAML: ${firstLine(err.message)}`,
+    });
+  }
+  let value: unknown = undefined;
+  if (problems.length === 0) {
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+    } catch (e) {
+      problems.push({ severity: 'error', file, line: 1, field: '', message: `invalid YAML: ${firstLine(String(e))}` });
+    }
+  }
+  const lineOf = (path: readonly PropertyKey[]): number | undefined => {
+    for (let n = path.length; n >= 0; n--) {
+      const node = doc.getIn(path.slice(0, n) as unknown[], true) as { range?: [number, number, number] } | undefined;
+      if (node && typeof node === 'object' && node.range) {
+        // For a key whose value is missing or wrong, point at the value's line.
+        return lineCounter.linePos(node.range[0]).line;
+      }
+    }
+    return undefined;
+  };
+  return { file, value, lineOf, problems };
+}
+
+/** Validates a parsed value against a zod schema and reports each issue as `file:line: field: message`. */
+export function checkSchema<S extends z.ZodType>(
+  parsed: Pick<ParsedYaml, 'file' | 'lineOf'>,
+  value: unknown,
+  schema: S,
+  pathPrefix: readonly PropertyKey[] = [],
+  extra: Partial<Problem> = {},
+): { ok: true; data: z.output<S> } | { ok: false; problems: Problem[] } {
+  const result = schema.safeParse(value);
+  if (result.success) return { ok: true, data: result.data };
+  const problems = result.error.issues.map((issue): Problem => {
+    const path = [...pathPrefix, ...issue.path];
+    return {
+      severity: 'error',
+      file: parsed.file,
+      line: parsed.lineOf(path),
+      field: fieldPath(path),
+      message: issue.message,
+      ...extra,
+    };
+  });
+  return { ok: false, problems };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}

@@ -1,0 +1,267 @@
+import { z } from 'zod';
+import { Expression, Id, LocalizedText, NodeRef, Position, Template, VarPath } from './common';
+
+/**
+ * Node kinds of a dialogue flow. Every node lives in `flows/<flowId>.yaml`; its exits are fields of the node
+ * itself (`next`, `error`, `routes[].next`, ...), so one node is one block of YAML and moving or rewiring it
+ * changes one hunk. `exits.ts` lists the exits of each kind for the canvas, the validator and the engine.
+ *
+ * Objects are loose: a field this version does not know is kept (and reported as a warning), never dropped.
+ */
+
+const base = {
+  id: Id,
+  title: z.string().max(200).optional(),
+  notes: z.string().max(20000).optional(),
+  position: Position.optional(),
+};
+
+export const Button = z.looseObject({
+  id: Id,
+  label: LocalizedText,
+  /** Sent as the user's input when clicked; defaults to the button id. */
+  payload: z.string().max(500).optional(),
+  next: NodeRef.optional(),
+});
+export type Button = z.infer<typeof Button>;
+
+export const StartNode = z.looseObject({
+  ...base,
+  kind: z.literal('start'),
+  /** Intents that enter this flow from anywhere in the project. */
+  triggers: z.array(Id).optional() /* default [] */,
+  next: NodeRef.optional(),
+});
+
+export const MessageNode = z.looseObject({
+  ...base,
+  kind: z.literal('message'),
+  say: LocalizedText,
+  buttons: z.array(Button).optional(),
+  next: NodeRef.optional(),
+});
+
+export const SlotType = z.enum([
+  'text',
+  'number',
+  'amount',
+  'date',
+  'email',
+  'phone',
+  'card_last4',
+  'yes_no',
+  'entity',
+]);
+export type SlotType = z.infer<typeof SlotType>;
+
+export const AskNode = z.looseObject({
+  ...base,
+  kind: z.literal('ask'),
+  /** Variable the answer is stored in. */
+  slot: VarPath,
+  type: SlotType,
+  /** Entity name when `type` is `entity`. */
+  entity: Id.optional(),
+  prompt: LocalizedText,
+  reprompt: LocalizedText.optional(),
+  validation: z
+    .looseObject({
+      /** Expression over `value` and the variables; the answer is accepted when it is true. */
+      expr: Expression,
+      message: LocalizedText,
+    })
+    .optional(),
+  maxRetries: z.number().int().min(0).max(10).optional() /* default 2 */,
+  /** Skip the question when the slot already has a value (filled earlier in the conversation). */
+  skipIfFilled: z.boolean().optional() /* default true */,
+  next: NodeRef.optional(),
+  /** Taken when the user failed `maxRetries` times. */
+  failed: NodeRef.optional(),
+});
+
+export const Route = z.looseObject({
+  intent: Id,
+  next: NodeRef.optional(),
+});
+
+export const ListenNode = z.looseObject({
+  ...base,
+  kind: z.literal('listen'),
+  routes: z.array(Route).optional() /* default [] */,
+  /** Taken when no intent reaches the project's `clarify` threshold. */
+  noMatch: NodeRef.optional(),
+  /** Taken when the best intent is between `clarify` and `accept` (the bot asks which one was meant). */
+  lowConfidence: NodeRef.optional(),
+});
+
+export const Branch = z.looseObject({
+  id: Id,
+  when: Expression,
+  next: NodeRef.optional(),
+});
+
+export const ConditionNode = z.looseObject({
+  ...base,
+  kind: z.literal('condition'),
+  branches: z.array(Branch).min(1, 'needs at least one branch'),
+  else: NodeRef.optional(),
+});
+
+export const Assignment = z.looseObject({
+  var: VarPath,
+  value: Expression,
+});
+
+export const SetNode = z.looseObject({
+  ...base,
+  kind: z.literal('set'),
+  assign: z.array(Assignment).min(1, 'needs at least one assignment'),
+  next: NodeRef.optional(),
+});
+
+export const Extraction = z.looseObject({
+  var: VarPath,
+  description: z.string().max(500),
+  type: z.enum(['string', 'number', 'boolean']).optional() /* default 'string' */,
+});
+
+export const LlmNode = z.looseObject({
+  ...base,
+  kind: z.literal('llm'),
+  mode: z.enum(['reply', 'extract']).optional() /* default 'reply' */,
+  system: Template.optional(),
+  prompt: Template,
+  model: z.string().max(200).optional(),
+  temperature: z.number().min(0).max(2).optional(),
+  maxTokens: z.number().int().min(1).max(200000).optional(),
+  /** In `reply` mode the answer may also be stored in a variable. */
+  saveAs: VarPath.optional(),
+  extract: z.array(Extraction).optional(),
+  next: NodeRef.optional(),
+  error: NodeRef.optional(),
+});
+
+export const KnowledgeNode = z.looseObject({
+  ...base,
+  kind: z.literal('knowledge'),
+  /** What to search for; defaults to the user's last message. */
+  query: Template.optional() /* default '{{input}}' */,
+  /** Files under `knowledge/` to search; all of them when empty. */
+  sources: z.array(z.string().max(300)).optional() /* default [] */,
+  /** Below this retrieval score the answer is not grounded: take `notSure`. */
+  minScore: z.number().min(0).max(1).optional() /* default 0.35 */,
+  saveAs: VarPath.optional(),
+  next: NodeRef.optional(),
+  notSure: NodeRef.optional(),
+});
+
+export const HttpMethod = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+export const ApiNode = z.looseObject({
+  ...base,
+  kind: z.literal('api'),
+  /** Operation name, used by stories to give fixture responses. */
+  operation: Id,
+  method: HttpMethod.optional() /* default 'GET' */,
+  url: Template,
+  headers: z.record(z.string(), Template).optional(),
+  body: Template.optional(),
+  timeoutMs: z.number().int().min(1).max(120000).optional() /* default 5000 */,
+  /** Variables set from the JSON response, by path (`data.balance`). */
+  assign: z.array(z.looseObject({ var: VarPath, path: z.string().max(300) })).optional(),
+  next: NodeRef.optional(),
+  error: NodeRef.optional(),
+  timeout: NodeRef.optional(),
+});
+
+export const GuardrailCheck = z.enum(['profanity', 'pii', 'jailbreak', 'sensitive_topic']);
+
+export const GuardrailNode = z.looseObject({
+  ...base,
+  kind: z.literal('guardrail'),
+  checks: z.array(GuardrailCheck).min(1, 'needs at least one check'),
+  /** Sensitive topics for the `sensitive_topic` check (e.g. self_harm, bereavement). */
+  topics: z.array(Id).optional(),
+  next: NodeRef.optional(),
+  flagged: NodeRef.optional(),
+});
+
+export const HandoffNode = z.looseObject({
+  ...base,
+  kind: z.literal('handoff'),
+  queue: z.string().max(100).optional() /* default 'general' */,
+  reason: z.string().max(200).optional(),
+  /** Summary passed to the human agent. */
+  summary: Template.optional(),
+  say: LocalizedText.optional(),
+  /** Taken when no agent is available. */
+  unavailable: NodeRef.optional(),
+});
+
+export const JumpNode = z.looseObject({
+  ...base,
+  kind: z.literal('jump'),
+  flow: Id,
+  /** Entry node in the target flow; its start node when omitted. */
+  node: Id.optional(),
+});
+
+export const CallNode = z.looseObject({
+  ...base,
+  kind: z.literal('call'),
+  flow: Id,
+  node: Id.optional(),
+  /** Where the conversation goes when the called flow ends. */
+  next: NodeRef.optional(),
+});
+
+export const EndNode = z.looseObject({
+  ...base,
+  kind: z.literal('end'),
+  outcome: z.enum(['resolved', 'unresolved', 'abandoned', 'escalated']).optional() /* default 'resolved' */,
+  say: LocalizedText.optional(),
+});
+
+export const FlowNode = z.discriminatedUnion('kind', [
+  StartNode,
+  MessageNode,
+  AskNode,
+  ListenNode,
+  ConditionNode,
+  SetNode,
+  LlmNode,
+  KnowledgeNode,
+  ApiNode,
+  GuardrailNode,
+  HandoffNode,
+  JumpNode,
+  CallNode,
+  EndNode,
+]);
+export type FlowNode = z.infer<typeof FlowNode>;
+export type NodeKind = FlowNode['kind'];
+export type NodeOf<K extends NodeKind> = Extract<FlowNode, { kind: K }>;
+
+export const NODE_SCHEMAS = {
+  start: StartNode,
+  message: MessageNode,
+  ask: AskNode,
+  listen: ListenNode,
+  condition: ConditionNode,
+  set: SetNode,
+  llm: LlmNode,
+  knowledge: KnowledgeNode,
+  api: ApiNode,
+  guardrail: GuardrailNode,
+  handoff: HandoffNode,
+  jump: JumpNode,
+  call: CallNode,
+  end: EndNode,
+} as const;
+
+export const NODE_KINDS = Object.keys(NODE_SCHEMAS) as NodeKind[];
+
+/** Canonical field order of each kind when written to disk; unknown fields follow, sorted. */
+export const NODE_FIELD_ORDER: Record<NodeKind, readonly string[]> = Object.fromEntries(
+  NODE_KINDS.map((k) => [k, ['id', 'kind', ...Object.keys(NODE_SCHEMAS[k].shape).filter((f) => f !== 'id' && f !== 'kind')]]),
+) as unknown as Record<NodeKind, readonly string[]>;

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { Id, Locale, LocalizedText, Position } from './common';
+import { FlowNode } from './nodes';
+
+/** LLM settings kept in the project. Secrets never live here: keys come from the OS keychain or the environment. */
+export const LlmSettings = z
+  .looseObject({
+    provider: z.enum(['anthropic']).optional() /* default anthropic */,
+    /** Messages-API-compatible endpoint: Anthropic, or a local Ollama / llama.cpp / LiteLLM server. */
+    baseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+    model: z.string().min(1).max(200),
+    maxTokens: z.number().int().min(1).max(200000).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    timeoutMs: z.number().int().min(100).max(600000).optional(),
+    /** Name of the environment variable holding the key in web mode (default ANTHROPIC_API_KEY). */
+    apiKeyEnv: z
+      .string()
+      .regex(/^[A-Z_][A-Z0-9_]*$/)
+      .optional(),
+  })
+  .superRefine((v, ctx) => {
+    for (const key of Object.keys(v)) {
+      if (/^(api_?key|key|secret|token|password)$/i.test(key)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: 'secrets do not belong in project files; set the key in Settings (keychain) or the environment',
+        });
+      }
+    }
+  });
+export type LlmSettings = z.infer<typeof LlmSettings>;
+
+/** A project-wide handler that interrupts any flow when its intent is recognised. */
+export const GlobalHandler = z.looseObject({
+  id: Id,
+  intent: Id,
+  /**
+   * digress: run `flow`, then return to where the user was.
+   * goto: continue in `flow` without returning.
+   * restart: clear the conversation and go to the project's start flow.
+   * cancel: abandon the current task (clear its slots) and go back to the start flow.
+   */
+  action: z.enum(['digress', 'goto', 'restart', 'cancel']),
+  flow: Id.optional(),
+  say: LocalizedText.optional(),
+});
+export type GlobalHandler = z.infer<typeof GlobalHandler>;
+
+export const NluSettings = z.looseObject({
+  /** Above this confidence the top intent routes. */
+  accept: z.number().min(0).max(1).optional() /* default 0.7 */,
+  /** Between clarify and accept the bot asks which of the top two was meant; below it, no match. */
+  clarify: z.number().min(0).max(1).optional() /* default 0.4 */,
+  /** The Nth consecutive fallback escalates to a human. */
+  fallbackLimit: z.number().int().min(1).max(20).optional() /* default 3 */,
+});
+
+/** `parley.yaml`: the project manifest. */
+export const ProjectManifest = z.looseObject({
+  schema: z.number().int().min(1),
+  name: z.string().min(1).max(200),
+  description: z.string().max(5000).optional(),
+  defaultLocale: Locale,
+  locales: z.array(Locale).min(1),
+  /** The flow a conversation starts in. */
+  startFlow: Id,
+  llm: LlmSettings.optional(),
+  nlu: NluSettings.optional(),
+  globals: z.array(GlobalHandler).optional(),
+  /** Variables every conversation starts with (a customer profile, say), with their default values. */
+  variables: z.record(z.string(), z.unknown()).optional(),
+});
+export type ProjectManifest = z.infer<typeof ProjectManifest>;
+
+export const Group = z.looseObject({
+  id: Id,
+  label: z.string().max(200),
+  nodes: z.array(Id),
+  color: z.string().max(40).optional(),
+});
+
+/** `flows/<flowId>.yaml`: one dialogue flow. Its id is the file name. */
+export const Flow = z.looseObject({
+  name: z.string().min(1).max(200),
+  description: z.string().max(5000).optional(),
+  nodes: z.array(FlowNode),
+  groups: z.array(Group).optional(),
+  viewport: z.object({ x: z.number().finite(), y: z.number().finite(), zoom: z.number().finite().positive() }).optional(),
+});
+export type Flow = z.infer<typeof Flow>;
+
+export const EntityValue = z.looseObject({
+  value: z.string().min(1).max(200),
+  synonyms: z.array(z.string().min(1).max(200)).optional(),
+});
+
+export const Entity = z.discriminatedUnion('kind', [
+  z.looseObject({ id: Id, kind: z.literal('list'), values: z.array(EntityValue).min(1) }),
+  z.looseObject({ id: Id, kind: z.literal('regex'), pattern: z.string().min(1).max(1000) }),
+]);
+export type Entity = z.infer<typeof Entity>;
+
+export const Intent = z.looseObject({
+  id: Id,
+  description: z.string().max(1000).optional(),
+  /** Example utterances per locale. */
+  examples: z.record(Locale, z.array(z.string().min(1).max(1000))),
+});
+export type Intent = z.infer<typeof Intent>;
+
+/** `nlu.yaml`: intents with example utterances, and entities. */
+export const NluFile = z.looseObject({
+  intents: z.array(Intent),
+  entities: z.array(Entity).optional(),
+});
+export type NluFile = z.infer<typeof NluFile>;
+
+export { Position };
