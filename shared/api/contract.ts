@@ -97,6 +97,10 @@ export const events = {
   'simulator.token': z.object({ sessionId: z.string(), text: z.string() }),
 } as const satisfies Record<string, z.ZodType>;
 
+/** WebSocket subprotocols of the web host's event socket: the version, and the token (browsers cannot set headers). */
+export const WS_PROTOCOL = 'parley.v1';
+export const WS_TOKEN_PREFIX = 'parley-token.';
+
 export type Methods = typeof methods;
 export type MethodName = keyof Methods;
 export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>;

@@ -145,7 +145,8 @@ export function loadProject(src: ProjectSources): LoadResult {
 
   const project: ProjectModel = { manifest: manifest.data, nlu, flows };
   const lineOf = (file: string, path: readonly PropertyKey[]) => parsedByFile.get(file)?.lineOf(path);
-  problems.push(...validateProject(project, lineOf));
+  const brokenFlows = new Set(broken.map(flowIdOf).filter((id): id is string => id !== undefined));
+  problems.push(...validateProject(project, lineOf, brokenFlows));
   const result: LoadResult = { project, problems, broken };
   if (migrated.applied.length) result.migratedFrom = migrated.from;
   return result;

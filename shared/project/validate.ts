@@ -19,8 +19,14 @@ export const NLU_FILE = 'nlu.yaml';
  * Cross-reference checks that a schema alone cannot express: edges to missing nodes, duplicate ids, unknown
  * intents, flows and entities. Pure; runs on load, in `parley validate`, and in the editor after each edit.
  */
-export function validateProject(p: ProjectModel, lineOf: LineLookup = () => undefined): Problem[] {
+export function validateProject(
+  p: ProjectModel,
+  lineOf: LineLookup = () => undefined,
+  /** Flows whose files exist but failed to load: references to them are not reported again as missing. */
+  brokenFlows: ReadonlySet<string> = new Set(),
+): Problem[] {
   const problems: Problem[] = [];
+  const flowExists = (id: string) => Boolean(p.flows[id]) || brokenFlows.has(id);
   const intents = new Set(p.nlu.intents.map((i) => i.id));
   const entities = new Set((p.nlu.entities ?? []).map((e) => e.id));
   const locales = new Set(p.manifest.locales);
@@ -36,7 +42,7 @@ export function validateProject(p: ProjectModel, lineOf: LineLookup = () => unde
   if (!p.manifest.locales.includes(p.manifest.defaultLocale)) {
     report('error', MANIFEST_FILE, ['defaultLocale'], `"${p.manifest.defaultLocale}" is not one of the locales`);
   }
-  if (!p.flows[p.manifest.startFlow]) {
+  if (!flowExists(p.manifest.startFlow)) {
     report('error', MANIFEST_FILE, ['startFlow'], `no flow "${p.manifest.startFlow}" (expected ${flowFile(p.manifest.startFlow)})`);
   }
   (p.manifest.globals ?? []).forEach((g, i) => {
@@ -44,7 +50,7 @@ export function validateProject(p: ProjectModel, lineOf: LineLookup = () => unde
     if ((g.action === 'digress' || g.action === 'goto') && !g.flow) {
       report('error', MANIFEST_FILE, ['globals', i, 'flow'], `a ${g.action} handler needs a flow`);
     }
-    if (g.flow && !p.flows[g.flow]) report('error', MANIFEST_FILE, ['globals', i, 'flow'], `no flow "${g.flow}"`);
+    if (g.flow && !flowExists(g.flow)) report('error', MANIFEST_FILE, ['globals', i, 'flow'], `no flow "${g.flow}"`);
   });
   checkDuplicates(p.manifest.globals ?? [], (g) => g.id, (i, id) =>
     report('error', MANIFEST_FILE, ['globals', i, 'id'], `duplicate handler id "${id}"`),
@@ -117,8 +123,8 @@ export function validateProject(p: ProjectModel, lineOf: LineLookup = () => unde
         case 'jump':
         case 'call': {
           const target = p.flows[node.flow];
-          if (!target) report('error', file, at(['flow']), `no flow "${node.flow}"`, ref);
-          else if (node.node && !target.nodes.some((n) => n.id === node.node)) {
+          if (!target && !brokenFlows.has(node.flow)) report('error', file, at(['flow']), `no flow "${node.flow}"`, ref);
+          else if (target && node.node && !target.nodes.some((n) => n.id === node.node)) {
             report('error', file, at(['node']), `no node "${node.node}" in flow "${node.flow}"`, ref);
           }
           break;

@@ -23,7 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     from: 1,
     description:
-      'v1 named the node kind `type`, held single-locale copy in `text` (messages) and `question` (asks); v2 uses `kind`, `say` and `prompt` keyed by locale',
+      'v1 named the node kind `type` and an ask\'s slot type `slotType`, and held single-locale copy in `text` (messages) and `question` (asks); v2 uses `kind`, `type`, and `say` and `prompt` keyed by locale',
     up(p) {
       const locale = typeof p.manifest.defaultLocale === 'string' ? p.manifest.defaultLocale : 'en';
       const manifest: Record<string, unknown> = { ...p.manifest, schema: 2 };
@@ -37,9 +37,11 @@ export const MIGRATIONS: readonly Migration[] = [
         }
         const nodes = flow.nodes.map((n: unknown) => {
           if (!isObj(n)) return n;
-          const { type, text, question, ...rest } = n;
+          const { type, text, question, slotType, ...rest } = n;
           const out: Record<string, unknown> = { ...rest };
           if (out.kind === undefined && type !== undefined) out.kind = type;
+          // v2 reuses `type` on ask nodes for the slot type, which v1 called `slotType`.
+          if (out.kind === 'ask') out.type = slotType ?? 'text';
           if (text !== undefined) out.say = typeof text === 'string' ? { [locale]: text } : text;
           if (question !== undefined) out.prompt = typeof question === 'string' ? { [locale]: question } : question;
           return out;

@@ -1,0 +1,56 @@
+import { Command, InvalidArgumentError } from 'commander';
+import pkg from '../../package.json';
+import { SAMPLE_PROJECT } from './paths';
+import { formatReport, validateDir } from './validate';
+import { runWeb } from './web';
+
+const parsePort = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
+  return n;
+};
+
+export function buildCli(): Command {
+  const program = new Command('parley')
+    .description('Parley: design, simulate, test and ship customer-service dialogue flows')
+    .version(pkg.version)
+    .showHelpAfterError();
+
+  program
+    .command('web')
+    .description('start the studio in web mode (a local server on 127.0.0.1 and your browser)')
+    .argument('[projectDir]', 'project folder to open', SAMPLE_PROJECT)
+    .option('-p, --port <n>', 'port to listen on (default 7468, or any free port when busy)', parsePort)
+    .option('--no-open', 'do not open a browser')
+    .action(async (projectDir: string, o: { port?: number; open: boolean }) => {
+      const web = await runWeb({ projectDir, open: o.open, ...(o.port !== undefined ? { port: o.port } : {}) });
+      const stop = () => {
+        void web.stop().finally(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+
+  program
+    .command('validate')
+    .description('check a project: every file against the schema, every edge, id and reference')
+    .argument('<projectDir>', 'project folder')
+    .option('--json', 'print the report as JSON')
+    .action(async (projectDir: string, o: { json?: boolean }) => {
+      const report = await validateDir(projectDir);
+      if (o.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+      else process.stdout.write(formatReport(report) + '\n');
+      process.exitCode = report.ok ? 0 : 1;
+    });
+
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildCli().parseAsync(argv);
+  } catch (e) {
+    process.stderr.write(`parley: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = 2;
+  }
+}

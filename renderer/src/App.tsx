@@ -1,0 +1,97 @@
+import { Suspense, lazy, useEffect } from 'react';
+import { ReactFlowProvider } from '@xyflow/react';
+import { flowFile } from '../../shared/project/validate';
+import { FlowCanvas } from './canvas/FlowCanvas';
+import { Inspector } from './inspector/Inspector';
+import { Sidebar } from './panels/Sidebar';
+import { flushSaves, openSource, saveFlow, setView, takeDiskVersion, toggleTheme, useStudio } from './store/studioStore';
+
+const SourceView = lazy(() => import('./panels/SourceView'));
+
+function SaveStatus() {
+  const flowId = useStudio((s) => s.flowId);
+  const doc = useStudio((s) => (s.flowId ? s.flows[s.flowId] : undefined));
+  if (!flowId || !doc) return null;
+  const text = { saved: 'All changes saved', dirty: 'Unsaved changes', saving: 'Saving…', error: `Save failed: ${doc.error ?? ''}` }[doc.save];
+  return (
+    <span className={`save-status ${doc.save}`} role="status" data-save-state={doc.save}>
+      {text}
+    </span>
+  );
+}
+
+function ConflictBanner({ flowId }: { flowId: string }) {
+  const conflict = useStudio((s) => s.flows[flowId]?.conflict);
+  if (!conflict) return null;
+  return (
+    <div className="banner conflict" role="alert">
+      <strong>This flow changed on disk</strong> while you had unsaved edits here (another editor, window or a git checkout).
+      <button onClick={() => void saveFlow(flowId, true)}>Keep my version</button>
+      <button onClick={() => void takeDiskVersion(flowId)}>Use the version on disk</button>
+      <button onClick={() => openSource(flowFile(flowId))}>Compare in source</button>
+    </div>
+  );
+}
+
+export function App() {
+  const status = useStudio((s) => s.status);
+  const message = useStudio((s) => s.message);
+  const project = useStudio((s) => s.project);
+  const flowId = useStudio((s) => s.flowId);
+  const flowName = useStudio((s) => (s.flowId ? s.flows[s.flowId]?.flow.name : undefined));
+  const view = useStudio((s) => s.view);
+  const sourceFile = useStudio((s) => s.sourceFile);
+  const theme = useStudio((s) => s.theme);
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme;
+  }, [theme]);
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if ((e.ctrlKey || e.metaKey) && e.key === 's' && view === 'canvas') {
+        e.preventDefault();
+        void flushSaves();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [view]);
+
+  if (status === 'loading') return <div className="splash">Loading Parley…</div>;
+  if (status === 'error') return <div className="splash error" role="alert">{message}</div>;
+  if (status === 'no-project' || !project) return <div className="splash">No project is open. Start Parley with a project folder: <code>npm run web -- path/to/project</code></div>;
+
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="logo">Parley</span>
+        <span className="project-name">{project.manifest.name}</span>
+        {flowName && <span className="crumb">/ {flowName}</span>}
+        <nav className="tabs" role="tablist" aria-label="View">
+          <button role="tab" aria-selected={view === 'canvas'} onClick={() => setView('canvas')}>Canvas</button>
+          <button role="tab" aria-selected={view === 'source'} onClick={() => flowId && openSource(sourceFile && view === 'source' ? sourceFile : flowFile(flowId))}>Source</button>
+        </nav>
+        <SaveStatus />
+        <button className="theme" onClick={toggleTheme} aria-label="Toggle dark mode">{theme === 'light' ? '☾' : '☀'}</button>
+      </header>
+      {project.migratedFrom !== undefined && (
+        <div className="banner info">This project was written by an older Parley (format {project.migratedFrom}); it is upgraded when you save.</div>
+      )}
+      <Sidebar />
+      <main className="workspace">
+        {flowId && <ConflictBanner flowId={flowId} />}
+        {view === 'canvas' && flowId && (
+          <ReactFlowProvider>
+            <FlowCanvas flowId={flowId} />
+          </ReactFlowProvider>
+        )}
+        {view === 'source' && sourceFile && (
+          <Suspense fallback={<div className="splash">Loading editor…</div>}>
+            <SourceView key={sourceFile} file={sourceFile} />
+          </Suspense>
+        )}
+      </main>
+      {view === 'canvas' && flowId && <Inspector flowId={flowId} />}
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { loadProject, type ProjectSources } from './load';
+import { formatProblem } from './problems';
+import { TINY_FLOW, TINY_MANIFEST, TINY_NLU } from '../../test/fixtures/tinyProject';
+
+const sources = (flow: string, extra: Partial<ProjectSources> = {}): ProjectSources => ({
+  manifest: { file: 'parley.yaml', text: TINY_MANIFEST },
+  nlu: { file: 'nlu.yaml', text: TINY_NLU },
+  flows: [{ file: 'flows/main.yaml', text: flow }],
+  ...extra,
+});
+
+const errors = (flow: string) =>
+  loadProject(sources(flow))
+    .problems.filter((p) => p.severity === 'error')
+    .map(formatProblem);
+
+describe('loadProject', () => {
+  it('loads a valid project without problems', () => {
+    const r = loadProject(sources(TINY_FLOW));
+    expect(r.problems).toEqual([]);
+    expect(r.broken).toEqual([]);
+    expect(r.project?.flows.main?.nodes.map((n) => n.id)).toEqual(['start', 'welcome', 'menu', 'sorry']);
+  });
+
+  it('reports corrupt YAML with file and line, and marks the file broken', () => {
+    const r = loadProject(sources('name: Main\nnodes:\n  - id: start\n    kind: [start\n'));
+    expect(r.broken).toEqual(['flows/main.yaml']);
+    expect(r.problems[0]?.file).toBe('flows/main.yaml');
+    expect(r.problems[0]?.line).toBeGreaterThanOrEqual(4);
+    expect(r.problems[0]?.message).toMatch(/invalid YAML/);
+    expect(r.project?.flows.main).toBeUndefined();
+  });
+
+  it('names an unknown node kind with its line and field', () => {
+    const flow = TINY_FLOW.replace('kind: listen', 'kind: lisen');
+    expect(errors(flow)).toEqual([
+      expect.stringMatching(/^flows\/main\.yaml:14: nodes\[2\]\.kind: unknown node kind "lisen"; expected one of start, message/),
+    ]);
+  });
+
+  it('reports an edge to a missing node, naming file, line and field', () => {
+    const flow = TINY_FLOW.replace('    next: menu\n  - id: menu', '    next: menu_typo\n  - id: menu');
+    const r = loadProject(sources(flow));
+    const e = r.problems.filter((p) => p.severity === 'error');
+    expect(e.map(formatProblem)).toEqual(['flows/main.yaml:12: nodes[1].next: edge to missing node "menu_typo"']);
+    expect(e[0]?.nodeId).toBe('welcome');
+    // The flow still opens, so the user can fix the edge on the canvas.
+    expect(r.broken).toEqual([]);
+  });
+
+  it('reports a duplicate node id', () => {
+    const flow = TINY_FLOW.replace('  - id: sorry', '  - id: welcome');
+    expect(errors(flow)).toContainEqual(expect.stringMatching(/^flows\/main\.yaml:20: nodes\[3\]\.id: duplicate node id "welcome" \(first at nodes\[1\]\)/));
+  });
+
+  it('reports a wrong field type with the field path', () => {
+    const flow = TINY_FLOW.replace('position: { x: 320, y: 0 }', 'position: { x: far, y: 0 }');
+    expect(errors(flow)).toEqual([expect.stringMatching(/^flows\/main\.yaml:9: nodes\[1\]\.position\.x: /)]);
+  });
+
+  it('reports unknown intents, and unknown fields as warnings that keep the field', () => {
+    const flow = TINY_FLOW.replace('intent: greet', 'intent: goodbye').replace('    noMatch: sorry', '    noMatch: sorry\n    colour: red');
+    const r = loadProject(sources(flow));
+    expect(r.problems.map(formatProblem)).toEqual([
+      'flows/main.yaml:20: nodes[2].colour: unknown field "colour" for a listen node (kept as is)',
+      'flows/main.yaml:17: nodes[2].routes[0].intent: unknown intent "goodbye"',
+    ]);
+    expect(r.problems.map((p) => p.severity)).toEqual(['warning', 'error']);
+    expect((r.project?.flows.main?.nodes[2] as unknown as { colour: string }).colour).toBe('red');
+  });
+
+  it('refuses secrets in parley.yaml', () => {
+    const r = loadProject(sources(TINY_FLOW, { manifest: { file: 'parley.yaml', text: TINY_MANIFEST + 'llm:\n  model: m\n  apiKey: sk-123\n' } }));
+    expect(r.project).toBeUndefined();
+    expect(r.problems.map(formatProblem)).toEqual([expect.stringMatching(/^parley\.yaml:9: llm\.apiKey: secrets do not belong in project files/)]);
+  });
+
+  it('refuses a project from a newer Parley', () => {
+    const r = loadProject(sources(TINY_FLOW, { manifest: { file: 'parley.yaml', text: TINY_MANIFEST.replace('schema: 2', 'schema: 99') } }));
+    expect(r.project).toBeUndefined();
+    expect(r.problems[0]?.message).toMatch(/newer than this Parley understands/);
+  });
+
+  it('does not report references to a broken flow as missing', () => {
+    const r = loadProject({
+      ...sources(TINY_FLOW),
+      flows: [
+        { file: 'flows/main.yaml', text: TINY_FLOW.replace('    noMatch: sorry', '    noMatch: sorry\n  - id: go\n    kind: jump\n    flow: other') },
+        { file: 'flows/other.yaml', text: 'name: [' },
+      ],
+    });
+    expect(r.broken).toEqual(['flows/other.yaml']);
+    expect(r.problems.filter((p) => p.file === 'flows/main.yaml')).toEqual([]);
+  });
+});
