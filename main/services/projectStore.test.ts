@@ -121,6 +121,23 @@ describe('project store', () => {
     expect((await store.open(dir)).flows.main?.flow.name).toBe('Main');
   });
 
+  it('upgrades a v1 project on disk at the first save, and it then opens without migration', async () => {
+    const v1Flow = 'name: Other\nnodes:\n  - id: start\n    type: start\n    next: when\n  - id: when\n    type: ask\n    slotType: date\n    slot: day\n    question: Which day?\n';
+    const dir = makeTinyProject({ 'parley.yaml': 'schema: 1\nname: Old\ndefaultLocale: en\nstartFlow: main\n', 'flows/other.yaml': v1Flow });
+    const { store } = openStore();
+    const snap = await store.open(dir);
+    expect(snap.migratedFrom).toBe(1);
+    expect(readFileSync(path.join(dir, 'flows/other.yaml'), 'utf8')).toBe(v1Flow); // opening never rewrites
+    await store.saveFlow('main', { ...snap.flows.main!.flow, name: 'Main v2' }, snap.flows.main!.revision);
+    expect(readFileSync(path.join(dir, 'parley.yaml'), 'utf8')).toMatch(/^schema: 2\n/);
+    expect(readFileSync(path.join(dir, 'flows/other.yaml'), 'utf8')).toContain('    kind: ask\n    slot: day\n    type: date\n');
+    const again = await openStore().store.open(dir);
+    expect(again.migratedFrom).toBeUndefined();
+    expect(again.problems).toEqual([]);
+    expect(again.flows.other?.flow.nodes[1]).toMatchObject({ kind: 'ask', type: 'date' });
+    expect(again.flows.main?.flow.name).toBe('Main v2');
+  });
+
   it('confines file access to the project', async () => {
     const dir = makeTinyProject();
     const { store } = openStore();

@@ -196,10 +196,34 @@ export function createProjectStore(options: ProjectStoreOptions) {
     return revision;
   }
 
+  /**
+   * A project written by an older Parley is migrated in memory on open. The first save writes every file
+   * that loaded in the current format (manifest first is not safe: a crash in between would leave v1 flows
+   * under a v2 manifest, so flows go first and the manifest's new version last).
+   */
+  async function upgradeOnDisk(): Promise<void> {
+    const { dir: d, result: r } = requireOpen();
+    if (r.migratedFrom === undefined) return;
+    const writes: [string, string][] = Object.entries(r.project.flows).map(([id, f]) => [flowFile(id), serializeFlow(f)]);
+    if (files.has(NLU_FILE) && !r.broken.includes(NLU_FILE)) writes.push([NLU_FILE, serializeNlu(r.project.nlu)]);
+    writes.push([MANIFEST_FILE, serializeManifest(r.project.manifest)]);
+    for (const [rel, text] of writes) {
+      await atomicWrite(await confine(d, rel), text, options.beforeRename ? { beforeRename: options.beforeRename } : {});
+      files.set(rel, { text, revision: revisionOf(text) });
+    }
+    delete r.migratedFrom;
+  }
+
   async function saveFlow(flowId: string, flow: Flow, baseRevision: string | null): Promise<{ revision: string; problems: Problem[] }> {
     const file = flowFile(flowId);
     return withLock(file, async () => {
       const { result: r } = requireOpen();
+      if (r.migratedFrom !== undefined && !r.broken.includes(file)) {
+        const before = files.get(file)?.revision ?? null;
+        if (before !== baseRevision) throw new ApiError('CONFLICT', `${file} changed since it was opened`, { file, diskRevision: before });
+        await upgradeOnDisk();
+        baseRevision = files.get(file)?.revision ?? null;
+      }
       if (r.broken.includes(file)) {
         throw new ApiError('INVALID_PROJECT', `${file} failed to load; fix it in the source view before the canvas can save it`);
       }
@@ -208,8 +232,7 @@ export function createProjectStore(options: ProjectStoreOptions) {
       files.set(file, { text, revision });
       r.project.flows[flowId] = flow;
       // Keep the load errors of broken files; recompute the cross-reference checks over the edited model.
-      const brokenFlows = new Set(r.broken.map(flowIdOf).filter((id): id is string => id !== undefined));
-      r.problems = [...r.problems.filter((p) => r.broken.includes(p.file)), ...validateProject(r.project, undefined, brokenFlows)];
+      r.problems = [...r.problems.filter((p) => r.broken.includes(p.file)), ...validateProject(r.project, { broken: r.broken })];
       const problems = r.problems.filter((p) => p.file === file);
       options.bus.emit('project.fileChanged', { file, revision, flowId, flow, problems });
       return { revision, problems };

@@ -1,10 +1,11 @@
-import { Id } from '../schema/common';
 import { migrate } from '../schema/migrations';
 import { NODE_KINDS, NODE_SCHEMAS } from '../schema/nodes';
 import { Flow, NluFile, ProjectManifest } from '../schema/project';
 import { checkSchema, parseYaml, type ParsedYaml } from './parse';
 import { fieldPath, type Problem } from './problems';
-import { MANIFEST_FILE, NLU_FILE, validateProject, type ProjectModel } from './validate';
+import { MANIFEST_FILE, NLU_FILE, flowIdOf, validateProject, type ProjectModel } from './validate';
+
+export { flowIdOf };
 import { z } from 'zod';
 
 export interface SourceFile {
@@ -29,11 +30,6 @@ export interface LoadResult {
   migratedFrom?: number;
 }
 
-/** `flows/card_lost.yaml` → `card_lost`; undefined when the name is not a valid id. */
-export function flowIdOf(file: string): string | undefined {
-  const m = /^flows\/([^/]+)\.ya?ml$/.exec(file);
-  return m && Id.safeParse(m[1]).success ? m[1] : undefined;
-}
 
 const FlowShell = Flow.extend({ nodes: z.array(z.unknown()) });
 
@@ -145,8 +141,7 @@ export function loadProject(src: ProjectSources): LoadResult {
 
   const project: ProjectModel = { manifest: manifest.data, nlu, flows };
   const lineOf = (file: string, path: readonly PropertyKey[]) => parsedByFile.get(file)?.lineOf(path);
-  const brokenFlows = new Set(broken.map(flowIdOf).filter((id): id is string => id !== undefined));
-  problems.push(...validateProject(project, lineOf, brokenFlows));
+  problems.push(...validateProject(project, { lineOf, broken }));
   const result: LoadResult = { project, problems, broken };
   if (migrated.applied.length) result.migratedFrom = migrated.from;
   return result;

@@ -1,3 +1,4 @@
+import { Id } from '../schema/common';
 import { exitsOf } from '../schema/exits';
 import { NODE_SCHEMAS, type FlowNode } from '../schema/nodes';
 import type { Flow, NluFile, ProjectManifest } from '../schema/project';
@@ -12,6 +13,12 @@ export interface ProjectModel {
 export type LineLookup = (file: string, path: readonly PropertyKey[]) => number | undefined;
 
 export const flowFile = (flowId: string): string => `flows/${flowId}.yaml`;
+
+/** `flows/card_lost.yaml` → `card_lost`; undefined when the name is not a valid flow id (or not `.yaml`). */
+export function flowIdOf(file: string): string | undefined {
+  const m = /^flows\/([^/]+)\.yaml$/.exec(file);
+  return m?.[1] && Id.safeParse(m[1]).success ? m[1] : undefined;
+}
 export const MANIFEST_FILE = 'parley.yaml';
 export const NLU_FILE = 'nlu.yaml';
 
@@ -19,16 +26,26 @@ export const NLU_FILE = 'nlu.yaml';
  * Cross-reference checks that a schema alone cannot express: edges to missing nodes, duplicate ids, unknown
  * intents, flows and entities. Pure; runs on load, in `parley validate`, and in the editor after each edit.
  */
-export function validateProject(
-  p: ProjectModel,
-  lineOf: LineLookup = () => undefined,
-  /** Flows whose files exist but failed to load: references to them are not reported again as missing. */
-  brokenFlows: ReadonlySet<string> = new Set(),
-): Problem[] {
+export interface ValidateOptions {
+  lineOf?: LineLookup;
+  /**
+   * Files that exist but failed to load. References into them are not reported again as missing: a broken
+   * flow is not a missing flow, and with a broken nlu.yaml every intent would look unknown.
+   */
+  broken?: readonly string[];
+}
+
+export function validateProject(p: ProjectModel, options: ValidateOptions = {}): Problem[] {
+  const lineOf = options.lineOf ?? (() => undefined);
+  const broken = options.broken ?? [];
+  const brokenFlows = new Set(broken.map(flowIdOf).filter((id): id is string => id !== undefined));
+  const nluBroken = broken.includes(NLU_FILE);
   const problems: Problem[] = [];
   const flowExists = (id: string) => Boolean(p.flows[id]) || brokenFlows.has(id);
   const intents = new Set(p.nlu.intents.map((i) => i.id));
   const entities = new Set((p.nlu.entities ?? []).map((e) => e.id));
+  const knownIntent = (id: string) => nluBroken || intents.has(id);
+  const knownEntity = (id: string) => nluBroken || entities.has(id);
   const locales = new Set(p.manifest.locales);
 
   const report = (
@@ -46,7 +63,7 @@ export function validateProject(
     report('error', MANIFEST_FILE, ['startFlow'], `no flow "${p.manifest.startFlow}" (expected ${flowFile(p.manifest.startFlow)})`);
   }
   (p.manifest.globals ?? []).forEach((g, i) => {
-    if (!intents.has(g.intent)) report('error', MANIFEST_FILE, ['globals', i, 'intent'], `unknown intent "${g.intent}"`);
+    if (!knownIntent(g.intent)) report('error', MANIFEST_FILE, ['globals', i, 'intent'], `unknown intent "${g.intent}"`);
     if ((g.action === 'digress' || g.action === 'goto') && !g.flow) {
       report('error', MANIFEST_FILE, ['globals', i, 'flow'], `a ${g.action} handler needs a flow`);
     }
@@ -95,12 +112,12 @@ export function validateProject(
       switch (node.kind) {
         case 'start':
           (node.triggers ?? []).forEach((t, j) => {
-            if (!intents.has(t)) report('error', file, at(['triggers', j]), `unknown intent "${t}"`, ref);
+            if (!knownIntent(t)) report('error', file, at(['triggers', j]), `unknown intent "${t}"`, ref);
           });
           break;
         case 'listen':
           (node.routes ?? []).forEach((r, j) => {
-            if (!intents.has(r.intent)) report('error', file, at(['routes', j, 'intent']), `unknown intent "${r.intent}"`, ref);
+            if (!knownIntent(r.intent)) report('error', file, at(['routes', j, 'intent']), `unknown intent "${r.intent}"`, ref);
           });
           checkDuplicates(node.routes ?? [], (r) => r.intent, (j, id) =>
             report('error', file, at(['routes', j, 'intent']), `intent "${id}" is routed twice`, ref),
@@ -118,7 +135,7 @@ export function validateProject(
           break;
         case 'ask':
           if (node.type === 'entity' && !node.entity) report('error', file, at(['entity']), 'an entity slot needs an entity', ref);
-          if (node.entity && !entities.has(node.entity)) report('error', file, at(['entity']), `unknown entity "${node.entity}"`, ref);
+          if (node.entity && !knownEntity(node.entity)) report('error', file, at(['entity']), `unknown entity "${node.entity}"`, ref);
           break;
         case 'jump':
         case 'call': {

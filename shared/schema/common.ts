@@ -26,13 +26,20 @@ export type CopyText = z.infer<typeof CopyText>;
  * What the bot says, per locale. `{ en: "Hi", es: ["Hola", "Buenas"] }`.
  * The copy id that stories refer to is derived from where the copy lives (`flow/node` or `flow/node.field`).
  */
-export const LocalizedText = z.record(Locale, CopyText).refine((v) => Object.keys(v).length > 0, {
+export const LocalizedText = z
+  .record(Locale, CopyText, {
+    error: (iss) =>
+      iss.code === 'invalid_key'
+        ? 'keys must be locale tags such as en or es (quote copy that contains ": " or a comma in { })'
+        : undefined,
+  })
+  .refine((v) => Object.keys(v).length > 0, {
   message: 'needs text in at least one locale',
 });
 export type LocalizedText = z.infer<typeof LocalizedText>;
 
 /** Canvas position. Finite numbers only: a NaN or Infinity would freeze layout code. */
-export const Position = z.object({
+export const Position = z.looseObject({
   x: z.number().finite(),
   y: z.number().finite(),
 });

@@ -36,7 +36,8 @@ export const MIGRATIONS: readonly Migration[] = [
           continue;
         }
         const nodes = flow.nodes.map((n: unknown) => {
-          if (!isObj(n)) return n;
+          // Only v1 nodes (no `kind` yet) are rewritten, so running this twice cannot change a v2 node.
+          if (!isObj(n) || n.kind !== undefined) return n;
           const { type, text, question, slotType, ...rest } = n;
           const out: Record<string, unknown> = { ...rest };
           if (out.kind === undefined && type !== undefined) out.kind = type;
