@@ -1,9 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import type { CallResult, Handlers } from '../../shared/api/contract';
 import { createDispatcher } from '../../shared/api/dispatch';
 import { ApiError } from '../../shared/api/errors';
 import { createEventBus } from '../services/events';
-import { CALL_CHANNEL, EVENT_CHANNEL } from './channels';
+import { BRIDGE_KEY, CALL_CHANNEL, EVENT_CHANNEL } from './channels';
 import { createEventForwarder, createTrustedSenderCheck, registerIpc, type Dispatch } from './ipc';
 import type { IpcMainInvokeEventLike, IpcMainLike, WebContentsLike, WebFrameLike } from './types';
 
@@ -57,6 +58,13 @@ function setup() {
 const ours = () => sender(OUR_ID, APP_URL);
 
 describe('registerIpc', () => {
+  it('uses the channel names the preload uses (preload/ may not be imported from main/, so read it)', () => {
+    const preload = readFileSync(new URL('../../preload/electron.ts', import.meta.url), 'utf8');
+    expect(preload).toContain(`export const CALL_CHANNEL = '${CALL_CHANNEL}';`);
+    expect(preload).toContain(`export const EVENT_CHANNEL = '${EVENT_CHANNEL}';`);
+    expect(preload).toContain(`export const BRIDGE_KEY = '${BRIDGE_KEY}';`);
+  });
+
   it('registers exactly one channel, parley:call', () => {
     const { ipcMain, handlers } = setup();
     expect(ipcMain.handle).toHaveBeenCalledTimes(1);

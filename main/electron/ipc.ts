@@ -61,7 +61,7 @@ export function registerIpc(options: RegisterIpcOptions): () => void {
   const { ipcMain, dispatch, isTrustedSender, onForbidden } = options;
   ipcMain.handle(CALL_CHANNEL, async (event: IpcMainInvokeEventLike, ...args: unknown[]): Promise<CallResult> => {
     const [method, input] = args;
-    let trusted = false;
+    let trusted: boolean;
     try {
       trusted = isTrustedSender(event) === true;
     } catch {

@@ -150,23 +150,5 @@ export interface ElectronMainLike {
   dialog: DialogLike;
 }
 
-// ---- preload (sandboxed renderer) ----
-
-/** The event of an `ipcRenderer.on` listener; Parley does not use it. */
-export type IpcRendererEventLike = unknown;
-
-export interface IpcRendererLike {
-  invoke(channel: string, ...args: unknown[]): Promise<unknown>;
-  on(channel: string, listener: (event: IpcRendererEventLike, ...args: unknown[]) => void): unknown;
-  removeListener(channel: string, listener: (event: IpcRendererEventLike, ...args: unknown[]) => void): unknown;
-}
-
-export interface ContextBridgeLike {
-  exposeInMainWorld(apiKey: string, api: unknown): void;
-}
-
-/** What `require('electron')` gives a sandboxed preload (the parts Parley uses). */
-export interface ElectronPreloadLike {
-  contextBridge: ContextBridgeLike;
-  ipcRenderer: IpcRendererLike;
-}
+// The preload's structural types (ipcRenderer, contextBridge) live in preload/electron.ts: preload/ may not
+// import main/ (docs/ARCHITECTURE.md).

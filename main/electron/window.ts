@@ -1,4 +1,4 @@
-import { CONTENT_SECURITY_POLICY } from '../../shared/api/security';
+import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_META } from '../../shared/api/security';
 import { externalUrlToOpen, isAppUrl, type AppUrlOptions } from './origin';
 import type {
   BrowserWindowConstructorLike,
@@ -16,18 +16,7 @@ import type {
  * host.
  */
 
-export { CONTENT_SECURITY_POLICY };
-
-/**
- * The same policy for a `<meta http-equiv="Content-Security-Policy">` tag. `frame-ancestors` is dropped
- * because browsers ignore it (with a console warning) in a meta tag. The renderer's index.html MUST carry this
- * tag: Parley loads it from `file://`, and responses from the file protocol have no HTTP headers, so the header
- * set by `hardenSession` is defence in depth for other responses, not a substitute for the tag.
- */
-export const CONTENT_SECURITY_POLICY_META = CONTENT_SECURITY_POLICY.split(';')
-  .map((directive) => directive.trim())
-  .filter((directive) => directive !== '' && !directive.startsWith('frame-ancestors'))
-  .join('; ');
+export { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_META };
 
 /** The ready-made tag for the renderer's `<head>` (before any script or stylesheet). */
 export const CSP_META_TAG = `<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY_META}" />`;

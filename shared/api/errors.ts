@@ -42,7 +42,8 @@ export class ApiError extends Error {
   static from(shape: unknown): ApiError {
     const parsed = ApiErrorShape.safeParse(shape);
     if (parsed.success) return new ApiError(parsed.data.code, parsed.data.message, parsed.data.details);
-    return new ApiError('INTERNAL', 'malformed error from host');
+    const message = (shape as { message?: unknown } | null)?.message;
+    return new ApiError('INTERNAL', typeof message === 'string' ? message : 'malformed error from host');
   }
 }
 

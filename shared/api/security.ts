@@ -16,3 +16,13 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
   "form-action 'none'",
 ].join('; ');
+
+/**
+ * The same policy for the `<meta http-equiv="Content-Security-Policy">` tag that the build puts in index.html
+ * (vite.config.ts). Electron loads the renderer from `file://`, whose responses carry no HTTP headers, so the
+ * tag is what protects the page there. `frame-ancestors` is dropped: browsers ignore it in a meta tag.
+ */
+export const CONTENT_SECURITY_POLICY_META = CONTENT_SECURITY_POLICY.split(';')
+  .map((directive) => directive.trim())
+  .filter((directive) => directive !== '' && !directive.startsWith('frame-ancestors'))
+  .join('; ');

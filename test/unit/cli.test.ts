@@ -23,7 +23,7 @@ describe('parley validate', () => {
     const dir = copySample();
     const file = path.join(dir, 'flows/main.yaml');
     const lines = readFileSync(file, 'utf8').split('\n');
-    const i = lines.findIndex((l) => /^    next: \w+$/.test(l));
+    const i = lines.findIndex((l) => /^ {4}next: \w+$/.test(l));
     expect(i).toBeGreaterThan(0);
     lines[i] = '    next: no_such_node';
     writeFileSync(file, lines.join('\n'));

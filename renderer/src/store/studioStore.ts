@@ -4,7 +4,6 @@ import { ApiError } from '../../../shared/api/errors';
 import { applyChanges, type FlowChange } from '../../../shared/project/changes';
 import type { Problem } from '../../../shared/project/problems';
 import { validateProject } from '../../../shared/project/validate';
-import { flowIdOf } from '../../../shared/project/load';
 import type { Flow } from '../../../shared/schema/project';
 
 export type SaveState = 'saved' | 'dirty' | 'saving' | 'error';
@@ -95,9 +94,8 @@ function recomputeProblems(flows: Record<string, FlowDoc>): Problem[] {
   const { project, problems } = get();
   if (!project) return problems;
   const model = { manifest: project.manifest, nlu: project.nlu, flows: Object.fromEntries(Object.entries(flows).map(([id, d]) => [id, d.flow])) };
-  const brokenFiles = new Set(project.broken.map((b) => b.file));
-  const brokenFlows = new Set(project.broken.map((b) => flowIdOf(b.file)).filter((id): id is string => id !== undefined));
-  return [...problems.filter((p) => brokenFiles.has(p.file)), ...validateProject(model, undefined, brokenFlows)];
+  const broken = project.broken.map((b) => b.file);
+  return [...problems.filter((p) => broken.includes(p.file)), ...validateProject(model, { broken })];
 }
 
 function scheduleSave(flowId: string): void {
