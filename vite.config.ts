@@ -1,7 +1,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
-import { CONTENT_SECURITY_POLICY_META } from './shared/api/security';
+import { CONTENT_SECURITY_POLICY_META } from './shared/api/security.ts';
 
 const root = fileURLToPath(new URL('./renderer', import.meta.url));
 

@@ -1,4 +1,6 @@
+import path from 'node:path';
 import pkg from '../../package.json';
+import { ApiError } from '../../shared/api/errors';
 import type { Handlers } from '../../shared/api/contract';
 import { createEventBus, type EventBus } from './events';
 import { createProjectStore, type ProjectStore } from './projectStore';
@@ -37,7 +39,15 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
 
   const remember = async <T extends { dir: string; manifest: { name: string } }>(snap: T): Promise<T> => {
     await recent.add(snap.dir, snap.manifest.name).catch(() => undefined);
+    bus.emit('project.opened', { dir: snap.dir });
     return snap;
+  };
+
+  /** A window that still shows another project (one tab switched projects) must not write into this one. */
+  const sameProject = (dir: string) => {
+    if (store.dir !== undefined && path.resolve(dir) !== store.dir) {
+      throw new ApiError('CONFLICT', `another project is open now (${store.dir}); reload this window`, { openProject: store.dir });
+    }
   };
 
   const handlers: Handlers = {
@@ -47,13 +57,20 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
     'project.create': async ({ dir, name }) => remember(await store.create(dir, name)),
     'project.reload': async () => store.reloadFromDisk(),
     'project.recent': async () => recent.list(),
-    'flow.save': async ({ flowId, flow, baseRevision }) => store.saveFlow(flowId, flow, baseRevision),
-    'flow.delete': async ({ flowId, baseRevision }) => {
+    'flow.save': async ({ project, flowId, flow, baseRevision }) => {
+      sameProject(project);
+      return store.saveFlow(flowId, flow, baseRevision);
+    },
+    'flow.delete': async ({ project, flowId, baseRevision }) => {
+      sameProject(project);
       await store.deleteFlow(flowId, baseRevision);
       return { ok: true as const };
     },
     'file.read': async ({ path }) => store.readFile(path),
-    'file.write': async ({ path, text, baseRevision }) => store.writeFile(path, text, baseRevision),
+    'file.write': async ({ project, path, text, baseRevision }) => {
+      sameProject(project);
+      return store.writeFile(path, text, baseRevision);
+    },
   };
 
   if (opts.projectDir) await remember(await store.open(opts.projectDir));

@@ -119,7 +119,7 @@ describe('web host', () => {
     expect(link.status).toBe(403);
     expect(link.json().error?.code).toBe('PATH_OUTSIDE_PROJECT');
     expect(link.body).not.toContain('do not leak');
-    const write = await call('file.write', { path: 'knowledge/escape/planted.txt', text: 'x', baseRevision: null });
+    const write = await call('file.write', { project: projectDir, path: 'knowledge/escape/planted.txt', text: 'x', baseRevision: null });
     expect(write.json().error?.code).toBe('PATH_OUTSIDE_PROJECT');
     const ok = await call('file.read', { path: 'knowledge/hours.md' });
     expect(ok.json()).toMatchObject({ ok: true, value: { text: '# Hours\nMon–Fri 9–5\n' } });
@@ -132,7 +132,7 @@ describe('web host', () => {
   });
 
   it('refuses an oversized body: 413', async () => {
-    const big = JSON.stringify({ method: 'file.write', input: { path: 'knowledge/big.md', text: 'x'.repeat(100 * 1024), baseRevision: null } });
+    const big = JSON.stringify({ method: 'file.write', input: { project: projectDir, path: 'knowledge/big.md', text: 'x'.repeat(100 * 1024), baseRevision: null } });
     const r = await request({ method: 'POST', path: '/api/call', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer test-token-123' }, body: big });
     expect(r.status).toBe(413);
     expect(r.json().error?.code).toBe('TOO_LARGE');
@@ -144,7 +144,7 @@ describe('web host', () => {
     const unknown = await call('project.format_disk', {});
     expect(unknown.status).toBe(404);
     expect(unknown.json().error?.code).toBe('UNKNOWN_METHOD');
-    const bad = await call('flow.save', { flowId: 'Main Flow', flow: {}, baseRevision: null });
+    const bad = await call('flow.save', { project: projectDir, flowId: 'Main Flow', flow: {}, baseRevision: null });
     expect(bad.status).toBe(400);
     expect(bad.json().error?.message).toMatch(/^flow\.save: flowId: must be lower_snake_case/);
     const text = await request({ method: 'POST', path: '/api/call', headers: { 'Content-Type': 'text/plain', Authorization: 'Bearer test-token-123' }, body: '{}' });

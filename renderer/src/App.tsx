@@ -3,8 +3,9 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { flowFile } from '../../shared/project/validate';
 import { FlowCanvas } from './canvas/FlowCanvas';
 import { Inspector } from './inspector/Inspector';
+import { ProjectMenu } from './panels/ProjectMenu';
 import { Sidebar } from './panels/Sidebar';
-import { flushSaves, openSource, saveFlow, setView, takeDiskVersion, toggleTheme, useStudio } from './store/studioStore';
+import { dismissNotice, flushSaves, openSource, saveFlow, setView, takeDiskVersion, toggleTheme, useStudio } from './store/studioStore';
 
 const SourceView = lazy(() => import('./panels/SourceView'));
 
@@ -42,6 +43,7 @@ export function App() {
   const view = useStudio((s) => s.view);
   const sourceFile = useStudio((s) => s.sourceFile);
   const theme = useStudio((s) => s.theme);
+  const notice = useStudio((s) => s.notice);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -65,7 +67,7 @@ export function App() {
     <div className="app">
       <header className="topbar">
         <span className="logo">Parley</span>
-        <span className="project-name">{project.manifest.name}</span>
+        <ProjectMenu />
         {flowName && <span className="crumb">/ {flowName}</span>}
         <nav className="tabs" role="tablist" aria-label="View">
           <button role="tab" aria-selected={view === 'canvas'} onClick={() => setView('canvas')}>Canvas</button>
@@ -74,6 +76,11 @@ export function App() {
         <SaveStatus />
         <button className="theme" onClick={toggleTheme} aria-label="Toggle dark mode">{theme === 'light' ? '☾' : '☀'}</button>
       </header>
+      {notice && (
+        <div className="banner conflict" role="alert">
+          {notice} <button onClick={dismissNotice}>Dismiss</button>
+        </div>
+      )}
       {project.migratedFrom !== undefined && (
         <div className="banner info">This project was written by an older Parley (format {project.migratedFrom}); it is upgraded when you save.</div>
       )}

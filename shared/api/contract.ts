@@ -66,6 +66,8 @@ export const methods = {
   'flow.save': {
     input: z
       .object({
+        /** The project the caller believes is open; a write for another project is refused (CONFLICT). */
+        project: z.string().min(1).max(1000),
         flowId: Id,
         flow: Flow,
         /** The revision the edit was based on; null for a new flow. A mismatch with disk is a CONFLICT. */
@@ -74,10 +76,10 @@ export const methods = {
       .strict(),
     output: z.object({ revision: Revision, problems: z.array(Problem) }),
   },
-  'flow.delete': { input: z.object({ flowId: Id, baseRevision: Revision }).strict(), output: ok },
+  'flow.delete': { input: z.object({ project: z.string().min(1).max(1000), flowId: Id, baseRevision: Revision }).strict(), output: ok },
   'file.read': { input: z.object({ path: RelPath }).strict(), output: z.object({ text: z.string(), revision: Revision }) },
   'file.write': {
-    input: z.object({ path: RelPath, text: z.string().max(20_000_000), baseRevision: Revision.nullable() }).strict(),
+    input: z.object({ project: z.string().min(1).max(1000), path: RelPath, text: z.string().max(20_000_000), baseRevision: Revision.nullable() }).strict(),
     output: z.object({ revision: Revision, problems: z.array(Problem) }),
   },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
@@ -93,6 +95,8 @@ export const events = {
     flow: Flow.optional(),
     problems: z.array(Problem),
   }),
+  /** A window opened or created another project: every window follows. */
+  'project.opened': z.object({ dir: z.string() }),
   /** Streamed simulator tokens (used by the simulator panel). */
   'simulator.token': z.object({ sessionId: z.string(), text: z.string() }),
 } as const satisfies Record<string, z.ZodType>;

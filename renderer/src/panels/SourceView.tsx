@@ -73,7 +73,8 @@ export default function SourceView({ file }: { file: string }) {
     if (!api || !editor.current) return;
     setStatus('saving…');
     try {
-      const r = await api.call('file.write', { path: file, text: editor.current.getValue(), baseRevision: revision.current });
+      const project = useStudio.getState().project?.dir ?? '';
+      const r = await api.call('file.write', { project, path: file, text: editor.current.getValue(), baseRevision: revision.current });
       revision.current = r.revision;
       showMarkers(r.problems);
       setStatus('saved');

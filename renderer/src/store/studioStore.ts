@@ -33,6 +33,8 @@ export interface StudioState {
   /** File shown in the source view (a broken file, or the current flow's file). */
   sourceFile?: string;
   theme: 'light' | 'dark';
+  /** A one-off message for the user (shown as a dismissible banner). */
+  notice?: string;
 }
 
 const SAVE_DEBOUNCE_MS = 400;
@@ -67,6 +69,16 @@ export async function initStudio(api: ParleyApi | undefined): Promise<void> {
   }
   set({ api });
   api.on('project.fileChanged', onFileChanged);
+  api.on('project.opened', ({ dir }) => {
+    if (dir === get().project?.dir) return;
+    const unsaved = Object.entries(get().flows).filter(([, d]) => d.save !== 'saved').map(([, d]) => d.flow.name);
+    void api.call('project.current', {}).then((snap) => {
+      if (!snap) return;
+      set({ flowId: undefined, selectedNodeId: undefined, view: 'canvas', sourceFile: undefined });
+      set(fromSnapshot(snap));
+      if (unsaved.length) set({ notice: `Another window opened ${snap.manifest.name}. Unsaved edits to ${unsaved.join(', ')} could not be saved.` });
+    });
+  });
   window.addEventListener('pagehide', () => void flushSaves());
   try {
     const snap = await api.call('project.current', {});
@@ -129,7 +141,7 @@ export async function saveFlow(flowId: string, force = false): Promise<void> {
   const baseRevision = force && doc.conflict ? doc.conflict.diskRevision : doc.revision;
   patchDoc(flowId, { save: 'saving' });
   try {
-    const res = await api.call('flow.save', { flowId, flow: sent, baseRevision });
+    const res = await api.call('flow.save', { project: get().project?.dir ?? '', flowId, flow: sent, baseRevision });
     const now = get().flows[flowId] ?? doc;
     const { conflict: _conflict, error: _error, ...rest } = now;
     const changedMeanwhile = now.flow !== sent;
@@ -212,4 +224,18 @@ export async function reloadProject(): Promise<void> {
   const { api } = get();
   if (!api) return;
   set(fromSnapshot(await api.call('project.reload', {})));
+}
+
+/** Opens (or, with a name, creates) a project in this window, after saving this window's pending edits. */
+export async function openProject(dir: string, createWithName?: string): Promise<void> {
+  const { api } = get();
+  if (!api) return;
+  await flushSaves();
+  const snap = createWithName ? await api.call('project.create', { dir, name: createWithName }) : await api.call('project.open', { dir });
+  set({ flowId: undefined, selectedNodeId: undefined, view: 'canvas', sourceFile: undefined });
+  set(fromSnapshot(snap));
+}
+
+export function dismissNotice(): void {
+  set({ notice: undefined });
 }

@@ -1,0 +1,52 @@
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../shared/api/errors';
+import { makeTinyProject } from '../../test/fixtures/tinyProject';
+import { createMainServices, type MainServices } from './mainServices';
+
+const open: MainServices[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.dispose()));
+});
+const start = async (projectDir?: string) => {
+  const s = await createMainServices({ mode: 'web', userDataDir: mkdtempSync(path.join(os.tmpdir(), 'parley-ud-')), watch: false, env: {}, ...(projectDir ? { projectDir } : {}) });
+  open.push(s);
+  return s;
+};
+
+describe('main services', () => {
+  it('refuses a write meant for another project (a window left on the old one)', async () => {
+    const a = makeTinyProject();
+    const b = makeTinyProject();
+    const s = await start(a);
+    const snap = (await s.handlers['project.current']({}))!;
+    await s.handlers['project.open']({ dir: b });
+    const err = await s.handlers['flow.save']({ project: a, flowId: 'main', flow: snap.flows.main!.flow, baseRevision: snap.flows.main!.revision }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).code).toBe('CONFLICT');
+    expect((err as ApiError).message).toMatch(/another project is open now/);
+  });
+
+  it('remembers opened projects, most recent first, and tells windows about the switch', async () => {
+    const a = makeTinyProject();
+    const b = makeTinyProject();
+    const s = await start();
+    const seen: string[] = [];
+    s.bus.subscribe((event, payload) => event === 'project.opened' && seen.push((payload as { dir: string }).dir));
+    await s.handlers['project.open']({ dir: a });
+    await s.handlers['project.open']({ dir: b });
+    await s.handlers['project.open']({ dir: a });
+    expect((await s.handlers['project.recent']({})).map((r) => r.dir)).toEqual([a, b]);
+    expect(seen).toEqual([a, b, a]);
+  });
+
+  it('says whether a key is configured, never the key', async () => {
+    const s = await createMainServices({ mode: 'web', userDataDir: mkdtempSync(path.join(os.tmpdir(), 'parley-ud-')), watch: false, env: { ANTHROPIC_API_KEY: 'sk-secret' } });
+    open.push(s);
+    const info = await s.handlers['app.info']({});
+    expect(info.hasApiKey).toBe(true);
+    expect(JSON.stringify(info)).not.toContain('sk-secret');
+  });
+});
