@@ -89,7 +89,7 @@ export function App() {
         {flowId && <ConflictBanner flowId={flowId} />}
         {view === 'canvas' && flowId && (
           <ReactFlowProvider>
-            <FlowCanvas flowId={flowId} />
+            <FlowCanvas key={flowId} flowId={flowId} />
           </ReactFlowProvider>
         )}
         {view === 'source' && sourceFile && (

@@ -28,6 +28,29 @@ function toCards(flow: Flow, locale: string, errorNodes: Set<string>, selected: 
   }));
 }
 
+/**
+ * The nodes to frame when a flow opens: its start and what follows it, breadth first. Fitting the whole of a
+ * large flow would shrink the cards until no copy can be read; a writer starts reading at the start.
+ */
+function openingNodes(flow: Flow, count = 8): { id: string }[] {
+  const byId = new Map(flow.nodes.map((n) => [n.id, n]));
+  const start = flow.nodes.find((n) => n.kind === 'start') ?? flow.nodes[0];
+  if (!start) return [];
+  const seen = new Set([start.id]);
+  const queue = [start];
+  while (queue.length && seen.size < count) {
+    const node = queue.shift()!;
+    for (const exit of exitsOf(node)) {
+      const next = exit.target ? byId.get(exit.target) : undefined;
+      if (next && !seen.has(next.id) && seen.size < count) {
+        seen.add(next.id);
+        queue.push(next);
+      }
+    }
+  }
+  return [...seen].map((id) => ({ id }));
+}
+
 function toEdges(flow: Flow): Edge[] {
   const ids = new Set(flow.nodes.map((n) => n.id));
   const edges: Edge[] = [];
@@ -55,6 +78,8 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
     if (flow) setNodes(toCards(flow, locale, errorNodes, selected));
   }, [flow, locale, errorNodes, selected]);
   const edges = useMemo(() => (flow ? toEdges(flow) : []), [flow]);
+  // Computed once per flow (App keys the canvas by flow id), so edits do not move the viewport.
+  const [fitViewOptions] = useState(() => ({ nodes: flow ? openingNodes(flow) : [], maxZoom: 1, minZoom: 0.5, padding: 0.15 }));
 
   const onNodesChange = useCallback((changes: NodeChange<CardNode>[]) => setNodes((ns) => applyNodeChanges(changes, ns)), []);
   const onNodeDragStop: OnNodeDrag<CardNode> = useCallback(
@@ -66,7 +91,6 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
   if (!flow) return null;
   return (
     <ReactFlow<CardNode>
-      key={flowId}
       nodes={nodes}
       edges={edges}
       nodeTypes={nodeTypes}
@@ -76,6 +100,7 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
       onPaneClick={() => selectNode(undefined)}
       colorMode={theme}
       fitView
+      fitViewOptions={fitViewOptions}
       minZoom={0.1}
       onlyRenderVisibleElements
       proOptions={{ hideAttribution: true }}
