@@ -11,7 +11,9 @@ export type FlowChange =
   | { type: 'node.update'; id: string; node: FlowNode }
   | { type: 'node.add'; node: FlowNode }
   | { type: 'node.remove'; id: string }
-  | { type: 'flow.rename'; name: string };
+  | { type: 'flow.rename'; name: string }
+  /** Replaces the whole flow (the source view, a paste of YAML). */
+  | { type: 'flow.replace'; flow: Flow };
 
 /** Returns a new flow with the changes applied; untouched nodes keep their identity (cheap re-render checks). */
 export function applyChanges(flow: Flow, changes: readonly FlowChange[]): Flow {
@@ -41,7 +43,12 @@ export function applyChanges(flow: Flow, changes: readonly FlowChange[]): Flow {
       case 'flow.rename':
         next = { ...next, name: c.name };
         break;
+      case 'flow.replace':
+        next = c.flow;
+        nodes = c.flow.nodes;
+        break;
     }
   }
-  return nodes === flow.nodes && next === flow ? flow : { ...next, nodes };
+  if (nodes === flow.nodes && next === flow) return flow;
+  return nodes === next.nodes ? next : { ...next, nodes };
 }

@@ -28,7 +28,12 @@ export interface StudioState {
   flows: Record<string, FlowDoc>;
   problems: Problem[];
   flowId?: string;
+  /** The node the inspector shows (the last one selected). */
   selectedNodeId?: string;
+  /** Every selected node of the current flow. */
+  selectedNodeIds: string[];
+  /** Set by `revealNode`: the canvas centres on this node and highlights it; `seq` makes each request new. */
+  focusRequest?: { flowId: string; nodeId: string; seq: number };
   view: View;
   /** File shown in the source view (a broken file, or the current flow's file). */
   sourceFile?: string;
@@ -45,6 +50,7 @@ export const useStudio = create<StudioState>(() => ({
   status: 'loading',
   flows: {},
   problems: [],
+  selectedNodeIds: [],
   view: 'canvas',
   theme: 'light',
 }));
@@ -91,8 +97,16 @@ export async function initStudio(api: ParleyApi | undefined): Promise<void> {
 
 export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
+export interface EditOptions {
+  /**
+   * Edits with the same key in quick succession are one undo step (typing a sentence in one field).
+   * Use a key naming the field, e.g. `copy:welcome.say.en`.
+   */
+  coalesce?: string;
+}
+
 /** Applies typed changes to a flow, recomputes problems, and schedules an autosave. */
-export function editFlow(flowId: string, changes: FlowChange[]): void {
+export function editFlow(flowId: string, changes: FlowChange[], _options: EditOptions = {}): void {
   const doc = get().flows[flowId];
   if (!doc) return;
   const flow = applyChanges(doc.flow, changes);
@@ -199,12 +213,25 @@ function onFileChanged(ev: EventPayload<'project.fileChanged'>): void {
     .catch(() => undefined);
 }
 
+/** Replaces a whole flow, as one undoable edit (the source view applies valid YAML this way). */
+export function replaceFlow(flowId: string, flow: Flow, options: EditOptions = {}): void {
+  editFlow(flowId, [{ type: 'flow.replace', flow }], options);
+}
+
 export function selectFlow(flowId: string): void {
-  set({ flowId, selectedNodeId: undefined, view: 'canvas' });
+  if (get().flowId === flowId) return;
+  set({ flowId, selectedNodeId: undefined, selectedNodeIds: [], view: 'canvas' });
 }
 
 export function selectNode(nodeId: string | undefined): void {
-  set({ selectedNodeId: nodeId });
+  set({ selectedNodeId: nodeId, selectedNodeIds: nodeId ? [nodeId] : [] });
+}
+
+/** Opens a flow on the canvas, selects a node and asks the canvas to centre on it (search, problems, go-to). */
+export function revealNode(flowId: string, nodeId: string): void {
+  const seq = (get().focusRequest?.seq ?? 0) + 1;
+  selectFlow(flowId);
+  set({ view: 'canvas', selectedNodeId: nodeId, selectedNodeIds: [nodeId], focusRequest: { flowId, nodeId, seq } });
 }
 
 export function openSource(file: string): void {
