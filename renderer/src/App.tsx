@@ -5,7 +5,11 @@ import { FlowCanvas } from './canvas/FlowCanvas';
 import { Inspector } from './inspector/Inspector';
 import { ProjectMenu } from './panels/ProjectMenu';
 import { Sidebar } from './panels/Sidebar';
-import { dismissNotice, flushSaves, openSource, saveFlow, setView, takeDiskVersion, toggleTheme, useStudio } from './store/studioStore';
+import { HelpOverlay } from './panels/HelpOverlay';
+import { Palette } from './panels/Palette';
+import { Toolbar } from './panels/Toolbar';
+import { handleShortcut } from './shortcuts';
+import { backTo, dismissNotice, openSource, saveFlow, setView, takeDiskVersion, togglePresentation, toggleTheme, useStudio } from './store/studioStore';
 
 const SourceView = lazy(() => import('./panels/SourceView'));
 
@@ -13,7 +17,13 @@ function SaveStatus() {
   const flowId = useStudio((s) => s.flowId);
   const doc = useStudio((s) => (s.flowId ? s.flows[s.flowId] : undefined));
   if (!flowId || !doc) return null;
-  const text = { saved: 'All changes saved', dirty: 'Unsaved changes', saving: 'Saving…', error: `Save failed: ${doc.error ?? ''}` }[doc.save];
+  const text = {
+    saved: 'All changes saved',
+    dirty: 'Unsaved changes',
+    saving: 'Saving…',
+    error: `Save failed: ${doc.error ?? ''}`,
+    invalid: `Not saved: ${doc.error ?? 'fix the problems'}`,
+  }[doc.save];
   return (
     <span className={`save-status ${doc.save}`} role="status" data-save-state={doc.save}>
       {text}
@@ -39,7 +49,9 @@ export function App() {
   const message = useStudio((s) => s.message);
   const project = useStudio((s) => s.project);
   const flowId = useStudio((s) => s.flowId);
-  const flowName = useStudio((s) => (s.flowId ? s.flows[s.flowId]?.flow.name : undefined));
+  const trail = useStudio((s) => s.trail);
+  const flows = useStudio((s) => s.flows);
+  const presentation = useStudio((s) => s.presentation);
   const view = useStudio((s) => s.view);
   const sourceFile = useStudio((s) => s.sourceFile);
   const theme = useStudio((s) => s.theme);
@@ -47,17 +59,12 @@ export function App() {
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
-  }, [theme]);
+    document.documentElement.dataset.presentation = String(presentation);
+  }, [theme, presentation]);
   useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key === 's' && view === 'canvas') {
-        e.preventDefault();
-        void flushSaves();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, [view]);
+    window.addEventListener('keydown', handleShortcut);
+    return () => window.removeEventListener('keydown', handleShortcut);
+  }, []);
 
   if (status === 'loading') return <div className="splash">Loading Parley…</div>;
   if (status === 'error') return <div className="splash error" role="alert">{message}</div>;
@@ -68,13 +75,33 @@ export function App() {
       <header className="topbar">
         <span className="logo">Parley</span>
         <ProjectMenu />
-        {flowName && <span className="crumb">/ {flowName}</span>}
+        <nav className="breadcrumbs" aria-label="Breadcrumbs">
+          {(trail.length ? trail : flowId ? [flowId] : []).map((id, i, all) => (
+            <span key={id}>
+              <span className="sep">/</span>
+              {i < all.length - 1 ? (
+                <button className="crumb" onClick={() => backTo(id)}>
+                  {flows[id]?.flow.name ?? id}
+                </button>
+              ) : (
+                <span className="crumb current" aria-current="location">
+                  {flows[id]?.flow.name ?? id}
+                </span>
+              )}
+            </span>
+          ))}
+        </nav>
         <nav className="tabs" role="tablist" aria-label="View">
           <button role="tab" aria-selected={view === 'canvas'} onClick={() => setView('canvas')}>Canvas</button>
           <button role="tab" aria-selected={view === 'source'} onClick={() => flowId && openSource(sourceFile && view === 'source' ? sourceFile : flowFile(flowId))}>Source</button>
         </nav>
         <SaveStatus />
-        <button className="theme" onClick={toggleTheme} aria-label="Toggle dark mode">{theme === 'light' ? '☾' : '☀'}</button>
+        <button className="theme" onClick={togglePresentation} aria-pressed={presentation} aria-label="Presentation mode" title="High contrast, larger text (for reviews on a projector)">
+          ◐ Present
+        </button>
+        <button className="theme" onClick={toggleTheme} aria-label="Toggle dark mode">
+          {theme === 'light' ? '☾' : '☀'}
+        </button>
       </header>
       {notice && (
         <div className="banner conflict" role="alert">
@@ -89,7 +116,11 @@ export function App() {
         {flowId && <ConflictBanner flowId={flowId} />}
         {view === 'canvas' && flowId && (
           <ReactFlowProvider>
-            <FlowCanvas key={flowId} flowId={flowId} />
+            <Toolbar />
+            <div className="canvas-area">
+              <Palette />
+              <FlowCanvas key={flowId} flowId={flowId} />
+            </div>
           </ReactFlowProvider>
         )}
         {view === 'source' && sourceFile && (
@@ -99,6 +130,7 @@ export function App() {
         )}
       </main>
       {view === 'canvas' && flowId && <Inspector flowId={flowId} />}
+      <HelpOverlay />
     </div>
   );
 }

@@ -1,6 +1,9 @@
 import type { FlowNode } from '../schema/nodes';
 import type { Flow } from '../schema/project';
 import type { Position } from '../schema/common';
+import { exitsOf, setExit } from '../schema/exits';
+
+export type Group = NonNullable<Flow['groups']>[number];
 
 /**
  * Every edit of a flow is one of these typed changes, applied by one pure function. The canvas, the
@@ -10,7 +13,13 @@ export type FlowChange =
   | { type: 'node.move'; id: string; position: Position }
   | { type: 'node.update'; id: string; node: FlowNode }
   | { type: 'node.add'; node: FlowNode }
+  /** Removes a node, and every exit and group membership that pointed at it (no dangling edges). */
   | { type: 'node.remove'; id: string }
+  | { type: 'exit.set'; id: string; port: string; target: string | undefined }
+  | { type: 'group.add'; group: Group }
+  | { type: 'group.update'; group: Group }
+  | { type: 'group.rename'; id: string; label: string }
+  | { type: 'group.remove'; id: string }
   | { type: 'flow.rename'; name: string }
   /** Replaces the whole flow (the source view, a paste of YAML). */
   | { type: 'flow.replace'; flow: Flow };
@@ -18,12 +27,15 @@ export type FlowChange =
 /** Returns a new flow with the changes applied; untouched nodes keep their identity (cheap re-render checks). */
 export function applyChanges(flow: Flow, changes: readonly FlowChange[]): Flow {
   let nodes = flow.nodes;
+  let groups = flow.groups;
   let next: Flow = flow;
   const replace = (id: string, fn: (n: FlowNode) => FlowNode) => {
     const i = nodes.findIndex((n) => n.id === id);
     if (i < 0) return;
+    const updated = fn(nodes[i] as FlowNode);
+    if (updated === nodes[i]) return;
     const copy = nodes.slice();
-    copy[i] = fn(nodes[i] as FlowNode);
+    copy[i] = updated;
     nodes = copy;
   };
   for (const c of changes) {
@@ -37,8 +49,34 @@ export function applyChanges(flow: Flow, changes: readonly FlowChange[]): Flow {
       case 'node.add':
         nodes = [...nodes, c.node];
         break;
-      case 'node.remove':
-        nodes = nodes.filter((n) => n.id !== c.id);
+      case 'node.remove': {
+        if (!nodes.some((n) => n.id === c.id)) break;
+        nodes = nodes
+          .filter((n) => n.id !== c.id)
+          .map((n) => {
+            let out = n;
+            for (const exit of exitsOf(n)) if (exit.target === c.id) out = setExit(out, exit.port, undefined);
+            return out;
+          });
+        if (groups?.some((g) => g.nodes.includes(c.id))) {
+          groups = groups.map((g) => (g.nodes.includes(c.id) ? { ...g, nodes: g.nodes.filter((id) => id !== c.id) } : g));
+        }
+        break;
+      }
+      case 'exit.set':
+        replace(c.id, (n) => setExit(n, c.port, c.target));
+        break;
+      case 'group.add':
+        groups = [...(groups ?? []), c.group];
+        break;
+      case 'group.update':
+        groups = (groups ?? []).map((g) => (g.id === c.group.id ? c.group : g));
+        break;
+      case 'group.rename':
+        groups = (groups ?? []).map((g) => (g.id === c.id ? { ...g, label: c.label } : g));
+        break;
+      case 'group.remove':
+        groups = (groups ?? []).filter((g) => g.id !== c.id);
         break;
       case 'flow.rename':
         next = { ...next, name: c.name };
@@ -46,9 +84,13 @@ export function applyChanges(flow: Flow, changes: readonly FlowChange[]): Flow {
       case 'flow.replace':
         next = c.flow;
         nodes = c.flow.nodes;
+        groups = c.flow.groups;
         break;
     }
   }
-  if (nodes === flow.nodes && next === flow) return flow;
-  return nodes === next.nodes ? next : { ...next, nodes };
+  if (nodes === flow.nodes && groups === flow.groups && next === flow) return flow;
+  const out: Flow = { ...next, nodes };
+  if (groups && groups.length) out.groups = groups;
+  else delete out.groups;
+  return out;
 }

@@ -1,20 +1,186 @@
-import { memo } from 'react';
-import { Handle, Position, type NodeProps, type Node } from '@xyflow/react';
+import { memo, useState, type ReactNode } from 'react';
+import { Handle, Position, useStore, type Node, type NodeProps } from '@xyflow/react';
+import { copyIn, KIND_LABEL } from '../../../shared/project/describe';
+import type { LocalizedText } from '../../../shared/schema/common';
 import { exitsOf } from '../../../shared/schema/exits';
-import type { FlowNode } from '../../../shared/schema/nodes';
-import { KIND_LABEL, nodeSummary } from '../../../shared/project/describe';
+import type { FlowNode, NodeKind, NodeOf } from '../../../shared/schema/nodes';
+import { editFlow, enterFlow, sealHistory } from '../store/studioStore';
 
-export type CardData = { node: FlowNode; locale: string; hasError: boolean };
+export type CardData = { node: FlowNode; flowId: string; locale: string; hasError: boolean };
 export type CardNode = Node<CardData, 'card'>;
+
+/** Below this zoom, cards become compact blocks with the title only (level of detail for large flows). */
+export const COMPACT_ZOOM = 0.45;
+const isCompact = (s: { transform: [number, number, number] }) => s.transform[2] < COMPACT_ZOOM;
+
+/** The copy field that inline editing (double-click) edits, per kind. */
+function copyField(node: FlowNode): 'say' | 'prompt' | undefined {
+  if (node.kind === 'message' || node.kind === 'handoff' || node.kind === 'end') return 'say';
+  if (node.kind === 'ask') return 'prompt';
+  return undefined;
+}
+
+function withFirstVariant(text: LocalizedText | undefined, locale: string, value: string): LocalizedText {
+  const current = text?.[locale];
+  return { ...(text ?? {}), [locale]: Array.isArray(current) ? [value, ...current.slice(1)] : value };
+}
+
+/** What the bot says, editable in place on double-click (Enter commits, Shift+Enter is a new line, Esc cancels). */
+function Copy({ flowId, node, locale, text }: { flowId: string; node: FlowNode; locale: string; text: LocalizedText | undefined }) {
+  const [editing, setEditing] = useState<string | null>(null);
+  const field = copyField(node);
+  const shown = copyIn(text, locale) ?? '';
+  const variants = Array.isArray(text?.[locale]) ? (text?.[locale] as string[]).length : 1;
+  if (editing !== null && field) {
+    const commit = (value: string) => {
+      setEditing(null);
+      sealHistory(flowId);
+      if (value !== shown) editFlow(flowId, [{ type: 'node.update', id: node.id, node: { ...node, [field]: withFirstVariant(text, locale, value) } as FlowNode }]);
+    };
+    return (
+      <textarea
+        className="card-edit nodrag nopan nowheel"
+        aria-label={`Edit copy of ${node.id} (${locale})`}
+        autoFocus
+        defaultValue={editing}
+        rows={Math.min(8, Math.max(2, Math.ceil(editing.length / 32)))}
+        onKeyDown={(e) => {
+          e.stopPropagation();
+          if (e.key === 'Escape') setEditing(null);
+          if (e.key === 'Enter' && !e.shiftKey) {
+            e.preventDefault();
+            commit(e.currentTarget.value);
+          }
+        }}
+        onBlur={(e) => commit(e.currentTarget.value)}
+      />
+    );
+  }
+  return (
+    <div
+      className={`card-copy${shown ? '' : ' missing'}`}
+      title={field ? 'Double-click to edit' : undefined}
+      onDoubleClick={(e) => {
+        if (!field) return;
+        e.stopPropagation();
+        setEditing(shown);
+      }}
+    >
+      {shown || `No ${locale} copy yet`}
+      {variants > 1 && <span className="variants" title={`${variants} variants; the bot picks one`}>+{variants - 1}</span>}
+    </div>
+  );
+}
+
+const Detail = ({ children }: { children: ReactNode }) => <div className="card-detail">{children}</div>;
+const Chips = ({ items }: { items: readonly string[] }) => (
+  <div className="chips">
+    {items.map((t) => (
+      <span key={t} className="chip">
+        {t}
+      </span>
+    ))}
+  </div>
+);
+
+type BodyProps<K extends NodeKind> = { node: NodeOf<K>; flowId: string; locale: string };
+
+/** One component per node kind: what a writer or an engineer needs to read off the canvas. */
+const BODIES: { [K in NodeKind]: (p: BodyProps<K>) => ReactNode } = {
+  start: ({ node }) => <Detail>{node.triggers?.length ? <Chips items={node.triggers} /> : 'entry point'}</Detail>,
+  message: ({ node, flowId, locale }) => <Copy flowId={flowId} node={node} locale={locale} text={node.say} />,
+  ask: ({ node, flowId, locale }) => (
+    <>
+      <Copy flowId={flowId} node={node} locale={locale} text={node.prompt} />
+      <Detail>
+        → <code>{node.slot}</code> : {node.type === 'entity' ? `entity ${node.entity ?? '?'}` : node.type}
+      </Detail>
+    </>
+  ),
+  listen: ({ node }) => <Detail>waits for the user{node.routes?.length ? '' : ' (no intents routed yet)'}</Detail>,
+  condition: ({ node }) => (
+    <Detail>
+      {node.branches.map((b) => (
+        <div key={b.id}>
+          <b>{b.id}</b> if <code>{b.when}</code>
+        </div>
+      ))}
+    </Detail>
+  ),
+  set: ({ node }) => (
+    <Detail>
+      {node.assign.map((a, i) => (
+        <div key={i}>
+          <code>
+            {a.var} = {a.value}
+          </code>
+        </div>
+      ))}
+    </Detail>
+  ),
+  llm: ({ node }) => (
+    <Detail>
+      <span className="chip">{node.mode ?? 'reply'}</span> {node.prompt}
+    </Detail>
+  ),
+  knowledge: ({ node }) => (
+    <Detail>
+      searches {node.sources?.length ? node.sources.join(', ') : 'all knowledge'} for <code>{node.query ?? '{{input}}'}</code>
+    </Detail>
+  ),
+  api: ({ node }) => (
+    <Detail>
+      <b>{node.method ?? 'GET'}</b> {node.url}
+      <div className="muted">operation {node.operation} · timeout {node.timeoutMs ?? 5000} ms</div>
+    </Detail>
+  ),
+  guardrail: ({ node }) => <Chips items={[...node.checks, ...(node.topics ?? [])]} />,
+  handoff: ({ node, flowId, locale }) => (
+    <>
+      {node.say && <Copy flowId={flowId} node={node} locale={locale} text={node.say} />}
+      <Detail>to the {node.queue ?? 'general'} queue</Detail>
+    </>
+  ),
+  jump: ({ node }) => <GoTo flow={node.flow} node={node.node} verb="continues in" />,
+  call: ({ node }) => <GoTo flow={node.flow} node={node.node} verb="runs" suffix=", then returns" />,
+  end: ({ node, flowId, locale }) => (
+    <>
+      {node.say && <Copy flowId={flowId} node={node} locale={locale} text={node.say} />}
+      <Detail>{node.outcome ?? 'resolved'}</Detail>
+    </>
+  ),
+};
+
+/** Go-to-definition for jump and call nodes. */
+function GoTo({ flow, node, verb, suffix = '' }: { flow: string; node: string | undefined; verb: string; suffix?: string }) {
+  return (
+    <Detail>
+      {verb}{' '}
+      <button
+        className="goto nodrag"
+        onClick={(e) => {
+          e.stopPropagation();
+          enterFlow(flow, node);
+        }}
+        title="Go to definition"
+      >
+        {flow}
+        {node ? `/${node}` : ''} ↗
+      </button>
+      {suffix}
+    </Detail>
+  );
+}
 
 /** A node on the canvas: its kind, its title, and the copy itself, so a writer can read the conversation off the graph. */
 export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<CardNode>) {
-  const { node, locale, hasError } = data;
-  const summary = nodeSummary(node, locale);
+  const { node, locale, hasError, flowId } = data;
+  const compact = useStore(isCompact);
   const exits = exitsOf(node);
+  const Body = BODIES[node.kind] as (p: BodyProps<NodeKind>) => ReactNode;
   return (
     <div
-      className={`card kind-${node.kind}${selected ? ' selected' : ''}${hasError ? ' has-error' : ''}`}
+      className={`card kind-${node.kind}${selected ? ' selected' : ''}${hasError ? ' has-error' : ''}${compact ? ' compact' : ''}`}
       data-node-id={node.id}
       aria-label={`${KIND_LABEL[node.kind]} node ${node.title ?? node.id}`}
     >
@@ -23,13 +189,19 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Car
         <span className="kind">{KIND_LABEL[node.kind]}</span>
         <span className="title">{node.title ?? node.id}</span>
       </div>
-      {summary.text && <div className={summary.isCopy ? 'card-copy' : 'card-detail'}>{summary.text}</div>}
+      {!compact && <Body node={node as never} flowId={flowId} locale={locale} />}
       {exits.length > 0 && (
         <div className="exits">
           {exits.map((exit) => (
             <div className="exit" key={exit.port}>
-              <span>{exit.label}</span>
-              <Handle type="source" position={Position.Right} id={exit.port} className={exit.target ? 'handle-out' : 'handle-out open'} />
+              {!compact && <span>{exit.label}</span>}
+              <Handle
+                type="source"
+                position={Position.Right}
+                id={exit.port}
+                className={exit.target ? 'handle-out' : 'handle-out open'}
+                aria-label={`exit ${exit.label}`}
+              />
             </div>
           ))}
         </div>
@@ -37,3 +209,41 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Car
     </div>
   );
 });
+
+export type FrameData = { label: string; groupId: string; flowId: string };
+export type FrameNode = Node<FrameData, 'frame'>;
+
+/** A labelled frame around a group of nodes. Double-click the label to rename it. */
+export const GroupFrame = memo(function GroupFrame({ data, selected }: NodeProps<FrameNode>) {
+  const [editing, setEditing] = useState(false);
+  return (
+    <div className={`frame${selected ? ' selected' : ''}`} data-group-id={data.groupId}>
+      {editing ? (
+        <input
+          className="frame-label nodrag"
+          aria-label="Group label"
+          autoFocus
+          defaultValue={data.label}
+          onKeyDown={(e) => {
+            e.stopPropagation();
+            if (e.key === 'Enter') e.currentTarget.blur();
+            if (e.key === 'Escape') setEditing(false);
+          }}
+          onBlur={(e) => {
+            setEditing(false);
+            const label = e.currentTarget.value.trim();
+            if (label && label !== data.label) renameGroup(data.flowId, data.groupId, label);
+          }}
+        />
+      ) : (
+        <div className="frame-label" onDoubleClick={() => setEditing(true)}>
+          {data.label}
+        </div>
+      )}
+    </div>
+  );
+});
+
+function renameGroup(flowId: string, groupId: string, label: string): void {
+  editFlow(flowId, [{ type: 'group.rename', id: groupId, label }]);
+}

@@ -1,7 +1,34 @@
+import { useState } from 'react';
 import { formatProblem } from '../../../shared/project/problems';
-import { openSource, selectFlow, selectNode, useStudio } from '../store/studioStore';
+import { createFlow, deleteFlow, errorText, openSource, renameFlow, revealNode, selectFlow, useStudio } from '../store/studioStore';
 
 const NONE: never[] = [];
+
+type Mode = { kind: 'menu' | 'rename' | 'delete'; flowId: string } | { kind: 'new' } | undefined;
+
+function FlowActions({ flowId, name, isStart, close, setMode }: { flowId: string; name: string; isStart: boolean; close(): void; setMode(m: Mode): void }) {
+  const [error, setError] = useState('');
+  return (
+    <div className="flow-menu" role="menu" aria-label={`Actions for ${name}`}>
+      <button role="menuitem" onClick={() => setMode({ kind: 'rename', flowId })}>
+        Rename
+      </button>
+      <button
+        role="menuitem"
+        onClick={() => {
+          const doc = useStudio.getState().flows[flowId];
+          if (doc) void createFlow(`${name} copy`, doc.flow).then(close, (e) => setError(errorText(e)));
+        }}
+      >
+        Duplicate
+      </button>
+      <button role="menuitem" disabled={isStart} title={isStart ? 'The start flow cannot be deleted' : undefined} onClick={() => setMode({ kind: 'delete', flowId })}>
+        Delete…
+      </button>
+      {error && <p className="error">{error}</p>}
+    </div>
+  );
+}
 
 export function Sidebar() {
   const flows = useStudio((s) => s.flows);
@@ -9,17 +36,59 @@ export function Sidebar() {
   const broken = useStudio((s) => s.project?.broken ?? NONE);
   const problems = useStudio((s) => s.problems);
   const startFlow = useStudio((s) => s.project?.manifest.startFlow);
-  const ids = Object.keys(flows).sort((a, b) => (a === startFlow ? -1 : b === startFlow ? 1 : a.localeCompare(b)));
+  const [mode, setMode] = useState<Mode>();
+  const [error, setError] = useState('');
+  const ids = Object.keys(flows).sort((a, b) => (a === startFlow ? -1 : b === startFlow ? 1 : (flows[a]?.flow.name ?? a).localeCompare(flows[b]?.flow.name ?? b)));
+  const close = () => {
+    setMode(undefined);
+    setError('');
+  };
+
   return (
     <nav className="sidebar" aria-label="Project">
-      <h3>Flows</h3>
+      <div className="sidebar-head">
+        <h3>Flows</h3>
+        <button className="small" onClick={() => setMode({ kind: 'new' })} aria-label="New flow">
+          + New
+        </button>
+      </div>
+      {mode?.kind === 'new' && (
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            const name = new FormData(e.currentTarget).get('name')?.toString().trim();
+            if (name) void createFlow(name).then(close, (err) => setError(errorText(err)));
+          }}
+        >
+          <input name="name" aria-label="New flow name" placeholder="Flow name" autoFocus onKeyDown={(e) => e.key === 'Escape' && close()} />
+          <button type="submit">Create</button>
+        </form>
+      )}
       <ul className="flow-list" role="list">
         {ids.map((id) => {
           const doc = flows[id];
           if (!doc) return null;
           const errors = problems.filter((p) => p.flowId === id && p.severity === 'error').length;
+          if (mode?.kind === 'rename' && mode.flowId === id) {
+            return (
+              <li key={id}>
+                <form
+                  className="inline-form"
+                  onSubmit={(e) => {
+                    e.preventDefault();
+                    renameFlow(id, new FormData(e.currentTarget).get('name')?.toString() ?? '');
+                    close();
+                  }}
+                >
+                  <input name="name" aria-label="Flow name" defaultValue={doc.flow.name} autoFocus onKeyDown={(e) => e.key === 'Escape' && close()} />
+                  <button type="submit">Save</button>
+                </form>
+              </li>
+            );
+          }
           return (
-            <li key={id}>
+            <li key={id} className="flow-row">
               <button
                 className={id === current ? 'flow active' : 'flow'}
                 aria-current={id === current ? 'page' : undefined}
@@ -29,10 +98,29 @@ export function Sidebar() {
                 <span className="flow-name">{doc.flow.name}</span>
                 <span className="flow-meta">
                   {doc.flow.nodes.length}
-                  {errors > 0 && <span className="badge error" title={`${errors} errors`}>{errors}</span>}
-                  {doc.save !== 'saved' && <span className="dot" title={doc.save} />}
+                  {errors > 0 && (
+                    <span className="badge error" title={`${errors} errors`}>
+                      {errors}
+                    </span>
+                  )}
+                  {doc.save !== 'saved' && <span className={`dot ${doc.save}`} title={doc.save} />}
                 </span>
               </button>
+              <button className="more" aria-label={`More actions for ${doc.flow.name}`} aria-haspopup="menu" onClick={() => setMode(mode && 'flowId' in mode && mode.flowId === id ? undefined : { kind: 'menu', flowId: id })}>
+                ⋯
+              </button>
+              {mode?.kind === 'menu' && mode.flowId === id && <FlowActions flowId={id} name={doc.flow.name} isStart={id === startFlow} close={close} setMode={setMode} />}
+              {mode?.kind === 'delete' && mode.flowId === id && (
+                <div className="flow-menu confirm" role="alertdialog" aria-label={`Delete ${doc.flow.name}?`}>
+                  <p>
+                    Delete <b>{doc.flow.name}</b> and its file <code>flows/{id}.yaml</code>? Nodes that jump to it will show errors.
+                  </p>
+                  <button className="danger" onClick={() => void deleteFlow(id).then(close, (e) => setError(errorText(e)))}>
+                    Delete
+                  </button>
+                  <button onClick={close}>Cancel</button>
+                </div>
+              )}
             </li>
           );
         })}
@@ -45,6 +133,11 @@ export function Sidebar() {
           </li>
         ))}
       </ul>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
       <h3>Problems {problems.length > 0 && <span className="count">{problems.length}</span>}</h3>
       <ul className="problems" aria-label="Problems">
         {problems.length === 0 && <li className="none">No problems</li>}
@@ -52,10 +145,9 @@ export function Sidebar() {
           <li key={i} className={p.severity}>
             <button
               onClick={() => {
-                if (p.flowId && flows[p.flowId]) {
-                  selectFlow(p.flowId);
-                  if (p.nodeId) selectNode(p.nodeId);
-                } else openSource(p.file);
+                if (p.flowId && p.nodeId && flows[p.flowId]) revealNode(p.flowId, p.nodeId);
+                else if (p.flowId && flows[p.flowId]) selectFlow(p.flowId);
+                else openSource(p.file);
               }}
             >
               {formatProblem(p)}

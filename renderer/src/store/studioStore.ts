@@ -2,15 +2,21 @@ import { create } from 'zustand';
 import type { EventPayload, ParleyApi, ProjectSnapshot } from '../../../shared/api/contract';
 import { ApiError } from '../../../shared/api/errors';
 import { applyChanges, type FlowChange } from '../../../shared/project/changes';
-import type { Problem } from '../../../shared/project/problems';
+import { cloneNodes, uniqueId } from '../../../shared/project/factory';
+import { createHistory, type History } from '../../../shared/project/history';
+import { fieldPath, type Problem } from '../../../shared/project/problems';
 import { validateProject } from '../../../shared/project/validate';
-import type { Flow } from '../../../shared/schema/project';
+import type { Position } from '../../../shared/schema/common';
+import type { FlowNode } from '../../../shared/schema/nodes';
+import { Flow as FlowSchema, type Flow } from '../../../shared/schema/project';
+import { clearDraft, readDrafts, scheduleDraft } from './drafts';
 
-export type SaveState = 'saved' | 'dirty' | 'saving' | 'error';
+/** `invalid`: the flow in memory breaks the schema (e.g. an emptied required field); it is not written. */
+export type SaveState = 'saved' | 'dirty' | 'saving' | 'error' | 'invalid';
 
 export interface FlowDoc {
   flow: Flow;
-  /** Revision of the file this flow was last read from or written to. */
+  /** Revision of the file this flow was last read from or written to; null for a flow not on disk yet. */
   revision: string | null;
   save: SaveState;
   /** Set when the file changed on disk while this window had unsaved edits. */
@@ -28,6 +34,8 @@ export interface StudioState {
   flows: Record<string, FlowDoc>;
   problems: Problem[];
   flowId?: string;
+  /** Flows entered through go-to-definition, for the breadcrumbs (the current flow is last). */
+  trail: string[];
   /** The node the inspector shows (the last one selected). */
   selectedNodeId?: string;
   /** Every selected node of the current flow. */
@@ -38,33 +46,61 @@ export interface StudioState {
   /** File shown in the source view (a broken file, or the current flow's file). */
   sourceFile?: string;
   theme: 'light' | 'dark';
+  /** High contrast and larger text, for reviews on a projector. */
+  presentation: boolean;
+  snapToGrid: boolean;
+  helpOpen: boolean;
+  /** Bumped on every history change, so undo/redo buttons re-render. */
+  historyTick: number;
   /** A one-off message for the user (shown as a dismissible banner). */
   notice?: string;
 }
 
 const SAVE_DEBOUNCE_MS = 400;
 const saveTimers = new Map<string, ReturnType<typeof setTimeout>>();
+const histories = new Map<string, History<Flow>>();
+let clipboard: FlowNode[] = [];
+
+const prefs = (() => {
+  try {
+    return JSON.parse(localStorage.getItem('parley.prefs') ?? '{}') as Partial<Pick<StudioState, 'theme' | 'presentation' | 'snapToGrid'>>;
+  } catch {
+    return {};
+  }
+})();
 
 export const useStudio = create<StudioState>(() => ({
   api: undefined,
   status: 'loading',
   flows: {},
   problems: [],
+  trail: [],
   selectedNodeIds: [],
   view: 'canvas',
-  theme: 'light',
+  theme: prefs.theme === 'dark' ? 'dark' : 'light',
+  presentation: prefs.presentation === true,
+  snapToGrid: prefs.snapToGrid !== false,
+  historyTick: 0,
+  helpOpen: false,
 }));
 
 const set = useStudio.setState;
 const get = useStudio.getState;
 
+const historyOf = (flowId: string): History<Flow> => {
+  let h = histories.get(flowId);
+  if (!h) histories.set(flowId, (h = createHistory<Flow>({ limit: 300 })));
+  return h;
+};
+
 function fromSnapshot(snap: ProjectSnapshot): Partial<StudioState> {
   const { flows, problems, ...project } = snap;
   const docs: Record<string, FlowDoc> = {};
   for (const [id, e] of Object.entries(flows)) docs[id] = { flow: e.flow, revision: e.revision, save: 'saved' };
+  histories.clear();
   const current = get().flowId;
   const flowId = current && docs[current] ? current : docs[snap.manifest.startFlow] ? snap.manifest.startFlow : Object.keys(docs)[0];
-  return { status: 'ready', project, flows: docs, problems, ...(flowId ? { flowId } : {}) };
+  return { status: 'ready', project, flows: docs, problems, trail: flowId ? [flowId] : [], ...(flowId ? { flowId } : {}) };
 }
 
 /** Connects to main, loads the open project and subscribes to file changes. */
@@ -77,10 +113,12 @@ export async function initStudio(api: ParleyApi | undefined): Promise<void> {
   api.on('project.fileChanged', onFileChanged);
   api.on('project.opened', ({ dir }) => {
     if (dir === get().project?.dir) return;
-    const unsaved = Object.entries(get().flows).filter(([, d]) => d.save !== 'saved').map(([, d]) => d.flow.name);
+    const unsaved = Object.values(get().flows)
+      .filter((d) => d.save !== 'saved')
+      .map((d) => d.flow.name);
     void api.call('project.current', {}).then((snap) => {
       if (!snap) return;
-      set({ flowId: undefined, selectedNodeId: undefined, view: 'canvas', sourceFile: undefined });
+      set({ flowId: undefined, selectedNodeId: undefined, selectedNodeIds: [], view: 'canvas', sourceFile: undefined });
       set(fromSnapshot(snap));
       if (unsaved.length) set({ notice: `Another window opened ${snap.manifest.name}. Unsaved edits to ${unsaved.join(', ')} could not be saved.` });
     });
@@ -89,10 +127,48 @@ export async function initStudio(api: ParleyApi | undefined): Promise<void> {
   try {
     const snap = await api.call('project.current', {});
     if (!snap) set({ status: 'no-project' });
-    else set(fromSnapshot(snap));
+    else {
+      set(fromSnapshot(snap));
+      recoverDrafts();
+    }
   } catch (e) {
     set({ status: 'error', message: errorText(e) });
   }
+}
+
+/**
+ * Edits that never reached disk (the window crashed or was closed mid-debounce) are kept as drafts in local
+ * storage. On the next load they come back: as unsaved edits when the file is unchanged, as a conflict when it
+ * changed meanwhile.
+ */
+function recoverDrafts(): void {
+  const { project, flows } = get();
+  if (!project) return;
+  const recovered: string[] = [];
+  const next = { ...flows };
+  for (const draft of readDrafts(project.dir)) {
+    const doc = next[draft.flowId];
+    const parsed = FlowSchema.safeParse(draft.flow);
+    if (!parsed.success) {
+      clearDraft(project.dir, draft.flowId);
+      continue;
+    }
+    if (doc && JSON.stringify(doc.flow) === JSON.stringify(parsed.data)) {
+      clearDraft(project.dir, draft.flowId);
+      continue;
+    }
+    if (doc && doc.revision === draft.baseRevision) {
+      next[draft.flowId] = { ...doc, flow: parsed.data, save: 'dirty' };
+    } else if (doc) {
+      next[draft.flowId] = { ...doc, flow: parsed.data, save: 'dirty', conflict: { diskRevision: doc.revision, diskFlow: doc.flow } };
+    } else if (draft.baseRevision === null) {
+      next[draft.flowId] = { flow: parsed.data, revision: null, save: 'dirty' };
+    } else continue;
+    recovered.push(parsed.data.name);
+  }
+  if (!recovered.length) return;
+  set({ flows: next, problems: recomputeProblems(next), notice: `Recovered unsaved edits to ${recovered.join(', ')}.` });
+  for (const [id, d] of Object.entries(next)) if (d.save === 'dirty' && !d.conflict) scheduleSave(id);
 }
 
 export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
@@ -105,15 +181,52 @@ export interface EditOptions {
   coalesce?: string;
 }
 
-/** Applies typed changes to a flow, recomputes problems, and schedules an autosave. */
-export function editFlow(flowId: string, changes: FlowChange[], _options: EditOptions = {}): void {
+/** Applies typed changes to a flow as one undo step, recomputes problems, and schedules an autosave. */
+export function editFlow(flowId: string, changes: FlowChange[], options: EditOptions = {}): void {
   const doc = get().flows[flowId];
   if (!doc) return;
   const flow = applyChanges(doc.flow, changes);
   if (flow === doc.flow) return;
+  historyOf(flowId).record(doc.flow, flow, options.coalesce ? { key: options.coalesce } : {});
+  setFlowContent(flowId, flow);
+}
+
+/** Puts new content in place as an unsaved edit: problems, draft, autosave. */
+function setFlowContent(flowId: string, flow: Flow): void {
+  const doc = get().flows[flowId];
+  if (!doc) return;
   const flows = { ...get().flows, [flowId]: { ...doc, flow, save: 'dirty' as const } };
-  set({ flows, problems: recomputeProblems(flows) });
+  set({ flows, problems: recomputeProblems(flows), historyTick: get().historyTick + 1 });
+  const dir = get().project?.dir;
+  if (dir) scheduleDraft(dir, flowId, doc.revision, flow);
   scheduleSave(flowId);
+}
+
+/** Replaces a whole flow, as one undoable edit (the source view applies valid YAML this way). */
+export function replaceFlow(flowId: string, flow: Flow, options: EditOptions = {}): void {
+  editFlow(flowId, [{ type: 'flow.replace', flow }], options);
+}
+
+export function undo(flowId = get().flowId): void {
+  const doc = flowId ? get().flows[flowId] : undefined;
+  if (!flowId || !doc) return;
+  const prev = historyOf(flowId).undo(doc.flow);
+  if (prev) setFlowContent(flowId, prev);
+}
+
+export function redo(flowId = get().flowId): void {
+  const doc = flowId ? get().flows[flowId] : undefined;
+  if (!flowId || !doc) return;
+  const next = historyOf(flowId).redo(doc.flow);
+  if (next) setFlowContent(flowId, next);
+}
+
+export const canUndo = (flowId: string | undefined): boolean => Boolean(flowId && histories.get(flowId)?.canUndo());
+export const canRedo = (flowId: string | undefined): boolean => Boolean(flowId && histories.get(flowId)?.canRedo());
+
+/** Ends the current undo step (e.g. when a text field loses focus). */
+export function sealHistory(flowId = get().flowId): void {
+  if (flowId) histories.get(flowId)?.seal();
 }
 
 function recomputeProblems(flows: Record<string, FlowDoc>): Problem[] {
@@ -145,22 +258,31 @@ const patchDoc = (flowId: string, patch: Partial<FlowDoc>) => {
 
 export async function saveFlow(flowId: string, force = false): Promise<void> {
   clearTimeout(saveTimers.get(flowId));
-  const { api } = get();
+  const { api, project } = get();
   const doc = get().flows[flowId];
-  if (!api || !doc || (doc.conflict && !force) || doc.save === 'saving') {
+  if (!api || !project || !doc || (doc.conflict && !force) || doc.save === 'saving') {
     if (doc?.save === 'saving') scheduleSave(flowId); // a save is in flight: try again after it
+    return;
+  }
+  // Never send a flow that breaks the schema: the host would refuse it anyway, and the user sees why here.
+  const valid = FlowSchema.safeParse(doc.flow);
+  if (!valid.success) {
+    const issue = valid.error.issues[0];
+    const where = issue ? fieldPath(issue.path) : '';
+    patchDoc(flowId, { save: 'invalid', error: issue ? `${where}: ${issue.message}` : 'invalid flow' });
     return;
   }
   const sent = doc.flow;
   const baseRevision = force && doc.conflict ? doc.conflict.diskRevision : doc.revision;
   patchDoc(flowId, { save: 'saving' });
   try {
-    const res = await api.call('flow.save', { project: get().project?.dir ?? '', flowId, flow: sent, baseRevision });
+    const res = await api.call('flow.save', { project: project.dir, flowId, flow: sent, baseRevision });
     const now = get().flows[flowId] ?? doc;
     const { conflict: _conflict, error: _error, ...rest } = now;
     const changedMeanwhile = now.flow !== sent;
     set({ flows: { ...get().flows, [flowId]: { ...rest, revision: res.revision, save: changedMeanwhile ? 'dirty' : 'saved' } } });
     if (changedMeanwhile) scheduleSave(flowId);
+    else clearDraft(project.dir, flowId);
   } catch (e) {
     if (e instanceof ApiError && e.code === 'CONFLICT') {
       const diskRevision = (e.details as { diskRevision?: string | null } | undefined)?.diskRevision ?? null;
@@ -173,12 +295,12 @@ export async function saveFlow(flowId: string, force = false): Promise<void> {
 
 /** Resolves a conflict by taking the version on disk (the local edits are dropped). */
 export async function takeDiskVersion(flowId: string): Promise<void> {
-  const { api } = get();
+  const { api, project } = get();
   if (!api) return;
   const snap = await api.call('project.reload', {});
   const entry = snap.flows[flowId];
-  const doc = get().flows[flowId];
-  if (!doc) return;
+  if (project) clearDraft(project.dir, flowId);
+  histories.get(flowId)?.clear();
   if (entry) set({ flows: { ...get().flows, [flowId]: { flow: entry.flow, revision: entry.revision, save: 'saved' } }, problems: snap.problems });
   else set(fromSnapshot(snap));
 }
@@ -189,11 +311,12 @@ function onFileChanged(ev: EventPayload<'project.fileChanged'>): void {
   if (ev.flowId) {
     const doc = state.flows[ev.flowId];
     if (doc && doc.revision === ev.revision) return; // our own save, echoed back
-    if (doc && (doc.save === 'dirty' || doc.save === 'saving') && ev.revision !== doc.revision) {
+    if (doc && doc.save !== 'saved' && ev.revision !== doc.revision) {
       patchDoc(ev.flowId, { conflict: { diskRevision: ev.revision, ...(ev.flow ? { diskFlow: ev.flow } : {}) } });
       return;
     }
     if (ev.flow && ev.revision) {
+      histories.get(ev.flowId)?.clear(); // undo across a change made elsewhere would be confusing
       const flows = { ...state.flows, [ev.flowId]: { flow: ev.flow, revision: ev.revision, save: 'saved' as const } };
       const broken = state.project.broken.filter((b) => b.file !== ev.file);
       set({ flows, project: { ...state.project, broken }, problems: recomputeProblems(flows) });
@@ -213,18 +336,39 @@ function onFileChanged(ev: EventPayload<'project.fileChanged'>): void {
     .catch(() => undefined);
 }
 
-/** Replaces a whole flow, as one undoable edit (the source view applies valid YAML this way). */
-export function replaceFlow(flowId: string, flow: Flow, options: EditOptions = {}): void {
-  editFlow(flowId, [{ type: 'flow.replace', flow }], options);
+export function selectFlow(flowId: string): void {
+  if (get().flowId === flowId && get().view === 'canvas') return;
+  set({ flowId, trail: [flowId], selectedNodeId: undefined, selectedNodeIds: [], view: 'canvas', focusRequest: undefined });
 }
 
-export function selectFlow(flowId: string): void {
-  if (get().flowId === flowId) return;
-  set({ flowId, selectedNodeId: undefined, selectedNodeIds: [], view: 'canvas' });
+/** Go-to-definition: opens a called or jumped-to flow and remembers the way back (breadcrumbs). */
+export function enterFlow(flowId: string, nodeId?: string): void {
+  const { trail, flowId: current } = get();
+  const base = current && trail[trail.length - 1] === current ? trail : current ? [current] : [];
+  const at = base.indexOf(flowId);
+  const nextTrail = at >= 0 ? base.slice(0, at + 1) : [...base, flowId];
+  const target = nodeId ?? get().flows[flowId]?.flow.nodes.find((n) => n.kind === 'start')?.id;
+  set({ flowId, trail: nextTrail, view: 'canvas', selectedNodeId: target, selectedNodeIds: target ? [target] : [] });
+  if (target) set({ focusRequest: { flowId, nodeId: target, seq: (get().focusRequest?.seq ?? 0) + 1 } });
+}
+
+/** Goes back along the breadcrumbs to a flow in the trail. */
+export function backTo(flowId: string): void {
+  const { trail } = get();
+  const at = trail.indexOf(flowId);
+  set({ flowId, trail: at >= 0 ? trail.slice(0, at + 1) : [flowId], view: 'canvas', selectedNodeId: undefined, selectedNodeIds: [] });
 }
 
 export function selectNode(nodeId: string | undefined): void {
   set({ selectedNodeId: nodeId, selectedNodeIds: nodeId ? [nodeId] : [] });
+}
+
+/** The canvas reports its selection (click, shift-click, box). */
+export function setSelection(ids: string[]): void {
+  const { selectedNodeIds, selectedNodeId } = get();
+  if (ids.length === selectedNodeIds.length && ids.every((id, i) => id === selectedNodeIds[i])) return;
+  const primary = selectedNodeId && ids.includes(selectedNodeId) ? selectedNodeId : ids[ids.length - 1];
+  set({ selectedNodeIds: ids, selectedNodeId: primary });
 }
 
 /** Opens a flow on the canvas, selects a node and asks the canvas to centre on it (search, problems, go-to). */
@@ -242,8 +386,32 @@ export function setView(view: View): void {
   set({ view });
 }
 
+const savePrefs = () => {
+  const { theme, presentation, snapToGrid } = get();
+  try {
+    localStorage.setItem('parley.prefs', JSON.stringify({ theme, presentation, snapToGrid }));
+  } catch {
+    // storage full or disabled: preferences just do not persist
+  }
+};
+
 export function toggleTheme(): void {
   set({ theme: get().theme === 'light' ? 'dark' : 'light' });
+  savePrefs();
+}
+
+export function togglePresentation(): void {
+  set({ presentation: !get().presentation });
+  savePrefs();
+}
+
+export function toggleSnap(): void {
+  set({ snapToGrid: !get().snapToGrid });
+  savePrefs();
+}
+
+export function dismissNotice(): void {
+  set({ notice: undefined });
 }
 
 /** After the source view wrote a project file, pick up the result. */
@@ -259,10 +427,80 @@ export async function openProject(dir: string, createWithName?: string): Promise
   if (!api) return;
   await flushSaves();
   const snap = createWithName ? await api.call('project.create', { dir, name: createWithName }) : await api.call('project.open', { dir });
-  set({ flowId: undefined, selectedNodeId: undefined, view: 'canvas', sourceFile: undefined });
+  set({ flowId: undefined, selectedNodeId: undefined, selectedNodeIds: [], view: 'canvas', sourceFile: undefined });
   set(fromSnapshot(snap));
 }
 
-export function dismissNotice(): void {
-  set({ notice: undefined });
+// ---- Selection commands: delete, duplicate, copy and paste -------------------------------------------
+
+export function deleteSelection(): void {
+  const { flowId, selectedNodeIds } = get();
+  if (!flowId || !selectedNodeIds.length) return;
+  editFlow(
+    flowId,
+    selectedNodeIds.map((id) => ({ type: 'node.remove' as const, id })),
+  );
+  set({ selectedNodeIds: [], selectedNodeId: undefined });
+}
+
+export function copySelection(): number {
+  const { flowId, selectedNodeIds, flows } = get();
+  const flow = flowId ? flows[flowId]?.flow : undefined;
+  if (!flow) return 0;
+  const ids = new Set(selectedNodeIds);
+  clipboard = flow.nodes.filter((n) => ids.has(n.id));
+  return clipboard.length;
+}
+
+/** Pastes the copied nodes into the current flow (ids remapped), offset from the originals or at `at`. */
+export function paste(at?: Position): void {
+  const { flowId, flows } = get();
+  const flow = flowId ? flows[flowId]?.flow : undefined;
+  if (!flowId || !flow || !clipboard.length) return;
+  const first = clipboard[0]?.position ?? { x: 0, y: 0 };
+  const offset = at ? { x: at.x - first.x, y: at.y - first.y } : { x: 40, y: 40 };
+  const { nodes } = cloneNodes(
+    clipboard.filter((n) => n.kind !== 'start' || !flow.nodes.some((m) => m.kind === 'start')),
+    new Set(flow.nodes.map((n) => n.id)),
+    offset,
+  );
+  editFlow(
+    flowId,
+    nodes.map((node) => ({ type: 'node.add' as const, node })),
+  );
+  set({ selectedNodeIds: nodes.map((n) => n.id), selectedNodeId: nodes[nodes.length - 1]?.id });
+}
+
+export function duplicateSelection(): void {
+  if (copySelection()) paste();
+}
+
+// ---- Flows: create, rename, duplicate, delete ------------------------------------------------------
+
+export async function createFlow(name: string, from?: Flow): Promise<string | undefined> {
+  const { api, project, flows } = get();
+  if (!api || !project) return undefined;
+  const flowId = uniqueId(name, new Set([...Object.keys(flows), ...project.broken.map((b) => b.file.replace(/^flows\/|\.yaml$/g, ''))]));
+  const flow: Flow = from ? { ...from, name } : { name, nodes: [{ id: 'start', kind: 'start', position: { x: 0, y: 0 } }] };
+  const res = await api.call('flow.save', { project: project.dir, flowId, flow, baseRevision: null });
+  const all = { ...get().flows, [flowId]: { flow, revision: res.revision, save: 'saved' as const } };
+  set({ flows: all, problems: recomputeProblems(all) });
+  selectFlow(flowId);
+  return flowId;
+}
+
+export function renameFlow(flowId: string, name: string): void {
+  if (name.trim()) editFlow(flowId, [{ type: 'flow.rename', name: name.trim() }]);
+}
+
+export async function deleteFlow(flowId: string): Promise<void> {
+  const { api, project, flows } = get();
+  const doc = flows[flowId];
+  if (!api || !project || !doc?.revision) return;
+  await api.call('flow.delete', { project: project.dir, flowId, baseRevision: doc.revision });
+  const { [flowId]: _gone, ...rest } = get().flows;
+  histories.delete(flowId);
+  clearDraft(project.dir, flowId);
+  const next = get().flowId === flowId ? (rest[project.manifest.startFlow] ? project.manifest.startFlow : Object.keys(rest)[0]) : get().flowId;
+  set({ flows: rest, problems: recomputeProblems(rest), flowId: next, trail: next ? [next] : [], selectedNodeId: undefined, selectedNodeIds: [] });
 }

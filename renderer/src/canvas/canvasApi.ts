@@ -1,0 +1,27 @@
+import type { Position } from '../../../shared/schema/common';
+
+/**
+ * What commands outside the canvas (toolbar, keyboard, palette) need from the mounted React Flow instance.
+ * The canvas registers it on mount and clears it on unmount; commands do nothing when no canvas is shown.
+ */
+export interface CanvasApi {
+  /** The flow position at the centre of the visible canvas. */
+  center(): Position;
+  /** Measured sizes of the rendered nodes (unrendered ones are absent). */
+  sizes(): Record<string, { width: number; height: number }>;
+  fitView(): void;
+  zoomIn(): void;
+  zoomOut(): void;
+  selectAll(): void;
+}
+
+let current: CanvasApi | undefined;
+
+export const registerCanvas = (api: CanvasApi | undefined): void => {
+  current = api;
+};
+
+export const canvasApi = (): CanvasApi | undefined => current;
+
+/** Default card size, for nodes not rendered yet (culled off-screen). */
+export const CARD_SIZE = { width: 240, height: 140 };

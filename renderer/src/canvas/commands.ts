@@ -1,0 +1,94 @@
+import { align, distribute, type AlignHow, type Box, type DistributeAxis } from '../../../shared/project/arrange';
+import { createNode, uniqueId } from '../../../shared/project/factory';
+import type { Position } from '../../../shared/schema/common';
+import type { NodeKind } from '../../../shared/schema/nodes';
+import { editFlow, errorText, setSelection, useStudio } from '../store/studioStore';
+import { canvasApi, CARD_SIZE } from './canvasApi';
+
+/** The drag-and-drop type of a palette item. */
+export const PALETTE_MIME = 'application/x-parley-node-kind';
+
+const get = useStudio.getState;
+
+function current() {
+  const { flowId, flows, project, selectedNodeIds } = get();
+  const flow = flowId ? flows[flowId]?.flow : undefined;
+  return flowId && flow ? { flowId, flow, locale: project?.manifest.defaultLocale ?? 'en', selected: selectedNodeIds } : undefined;
+}
+
+/** Adds a node of a kind at a position (the drop point, or the centre of the canvas) and selects it. */
+export function addNode(kind: NodeKind, at?: Position): string | undefined {
+  const c = current();
+  if (!c) return undefined;
+  if (kind === 'start' && c.flow.nodes.some((n) => n.kind === 'start')) {
+    useStudio.setState({ notice: 'A flow has exactly one start node.' });
+    return undefined;
+  }
+  const id = uniqueId(kind, new Set(c.flow.nodes.map((n) => n.id)));
+  const centre = at ?? canvasApi()?.center() ?? { x: 0, y: 0 };
+  // Centre the card on the point, snapped to the grid, and step aside if another node is exactly there.
+  let pos = { x: Math.round((centre.x - CARD_SIZE.width / 2) / 20) * 20, y: Math.round((centre.y - CARD_SIZE.height / 2) / 20) * 20 };
+  while (c.flow.nodes.some((n) => n.position?.x === pos.x && n.position?.y === pos.y)) pos = { x: pos.x + 40, y: pos.y + 40 };
+  editFlow(c.flowId, [{ type: 'node.add', node: createNode(kind, id, pos, c.locale) }]);
+  setSelection([id]);
+  return id;
+}
+
+function boxes(ids: readonly string[]): Box[] {
+  const c = current();
+  if (!c) return [];
+  const sizes = canvasApi()?.sizes() ?? {};
+  const wanted = new Set(ids);
+  return c.flow.nodes
+    .filter((n) => wanted.has(n.id))
+    .map((n) => ({ id: n.id, x: n.position?.x ?? 0, y: n.position?.y ?? 0, ...(sizes[n.id] ?? CARD_SIZE) }));
+}
+
+export function alignSelection(how: AlignHow): void {
+  const c = current();
+  if (!c || c.selected.length < 2) return;
+  const changes = align(boxes(c.selected), how);
+  if (changes.length) editFlow(c.flowId, changes);
+}
+
+export function distributeSelection(axis: DistributeAxis): void {
+  const c = current();
+  if (!c || c.selected.length < 3) return;
+  const changes = distribute(boxes(c.selected), axis);
+  if (changes.length) editFlow(c.flowId, changes);
+}
+
+/** Puts the selected nodes in a labelled frame. */
+export function groupSelection(label = 'Group'): void {
+  const c = current();
+  const ids = c?.selected.filter((id) => !id.startsWith('group:')) ?? [];
+  if (!c || !ids.length) return;
+  const id = uniqueId('group', new Set((c.flow.groups ?? []).map((g) => g.id)));
+  // A node belongs to one group: take it out of any other first.
+  const changes = (c.flow.groups ?? [])
+    .filter((g) => g.nodes.some((n) => ids.includes(n)))
+    .map((g) => ({ type: 'group.update' as const, group: { ...g, nodes: g.nodes.filter((n) => !ids.includes(n)) } }));
+  editFlow(c.flowId, [...changes, { type: 'group.add', group: { id, label, nodes: ids } }]);
+}
+
+/** Removes the frames of the selected groups, or of the groups the selected nodes are in. */
+export function ungroupSelection(): void {
+  const c = current();
+  if (!c) return;
+  const groups = (c.flow.groups ?? []).filter((g) => c.selected.includes(`group:${g.id}`) || g.nodes.some((n) => c.selected.includes(n)));
+  if (groups.length) editFlow(c.flowId, groups.map((g) => ({ type: 'group.remove' as const, id: g.id })));
+}
+
+/** One-click auto-layout; one undo step. */
+export async function layoutFlow(direction: 'LR' | 'TB'): Promise<void> {
+  const c = current();
+  if (!c) return;
+  try {
+    const { autoLayout } = await import('../../../shared/project/layout');
+    const changes = await autoLayout(c.flow, { direction, sizes: canvasApi()?.sizes() ?? {} });
+    if (changes.length) editFlow(c.flowId, changes);
+    canvasApi()?.fitView();
+  } catch (e) {
+    useStudio.setState({ notice: `Auto-layout failed: ${errorText(e)}` });
+  }
+}

@@ -1,0 +1,57 @@
+import { useMemo, useState } from 'react';
+import { KIND_LABEL } from '../../../shared/project/describe';
+import { KIND_DESCRIPTION } from '../../../shared/project/factory';
+import { NODE_KINDS, type NodeKind } from '../../../shared/schema/nodes';
+import { addNode, PALETTE_MIME } from '../canvas/commands';
+
+/** Node kinds to add: click (or Enter) adds at the centre of the canvas, drag drops where you let go. */
+export function Palette() {
+  const [query, setQuery] = useState('');
+  const kinds = useMemo(() => {
+    const q = query.trim().toLowerCase();
+    return NODE_KINDS.filter((k) => !q || k.includes(q) || KIND_LABEL[k].toLowerCase().includes(q) || KIND_DESCRIPTION[k].toLowerCase().includes(q));
+  }, [query]);
+  const add = (kind: NodeKind) => {
+    addNode(kind);
+    setQuery('');
+  };
+  return (
+    <section className="palette" aria-label="Palette">
+      <input
+        id="palette-search"
+        aria-label="Search node kinds"
+        placeholder="Add a node… (N)"
+        value={query}
+        onChange={(e) => setQuery(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && kinds[0]) add(kinds[0]);
+          if (e.key === 'Escape') {
+            setQuery('');
+            e.currentTarget.blur();
+          }
+        }}
+      />
+      <ul role="list" className="palette-grid">
+        {kinds.map((k) => (
+          <li key={k}>
+            <button
+              className={`palette-item kind-${k}`}
+              draggable
+              onDragStart={(e) => {
+                e.dataTransfer.setData(PALETTE_MIME, k);
+                e.dataTransfer.effectAllowed = 'copy';
+              }}
+              onClick={() => add(k)}
+              title={KIND_DESCRIPTION[k]}
+              aria-label={`Add ${KIND_LABEL[k]} node`}
+            >
+              <span className="swatch" />
+              <span className="name">{KIND_LABEL[k]}</span>
+            </button>
+          </li>
+        ))}
+        {kinds.length === 0 && <li className="none">No node kind matches</li>}
+      </ul>
+    </section>
+  );
+}
