@@ -27,7 +27,9 @@ export interface Studio {
 
 /** Starts web mode on a project folder and opens it in headless Chromium. */
 export async function openStudio(projectDir: string): Promise<Studio> {
-  const web = await runWeb({ projectDir, port: 0, open: false, userDataDir: mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-ud-')), log: () => undefined });
+  // PARLEY_RENDERER_DIR: test a renderer built elsewhere (e.g. `vite build --outDir`) instead of out/renderer.
+  const rendererDir = process.env.PARLEY_RENDERER_DIR;
+  const web = await runWeb({ projectDir, port: 0, open: false, ...(rendererDir ? { rendererDir } : {}), userDataDir: mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-ud-')), log: () => undefined });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
   const pageErrors: string[] = [];

@@ -223,7 +223,7 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
         for (const n of rf.getNodes()) if (n.type === 'card' && n.measured?.width && n.measured.height) out[n.id] = { width: n.measured.width, height: n.measured.height };
         return out;
       },
-      fitView: () => void rf.fitView({ padding: 0.1, duration: 200 }),
+      fitView: () => void rf.fitView({ padding: 0.1, duration: 200, maxZoom: 1 }),
       zoomIn: () => void rf.zoomIn({ duration: 150 }),
       zoomOut: () => void rf.zoomOut({ duration: 150 }),
       selectAll: () => setSelection(rf.getNodes().filter((n) => n.type === 'card').map((n) => n.id)),

@@ -31,6 +31,8 @@ export function addNode(kind: NodeKind, at?: Position): string | undefined {
   while (c.flow.nodes.some((n) => n.position?.x === pos.x && n.position?.y === pos.y)) pos = { x: pos.x + 40, y: pos.y + 40 };
   editFlow(c.flowId, [{ type: 'node.add', node: createNode(kind, id, pos, c.locale) }]);
   setSelection([id]);
+  // A node added by click or keyboard is brought into view (and flashes), so the user sees where it went.
+  if (!at) useStudio.setState({ focusRequest: { flowId: c.flowId, nodeId: id, seq: (get().focusRequest?.seq ?? 0) + 1 } });
   return id;
 }
 

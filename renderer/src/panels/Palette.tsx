@@ -9,7 +9,15 @@ export function Palette() {
   const [query, setQuery] = useState('');
   const kinds = useMemo(() => {
     const q = query.trim().toLowerCase();
-    return NODE_KINDS.filter((k) => !q || k.includes(q) || KIND_LABEL[k].toLowerCase().includes(q) || KIND_DESCRIPTION[k].toLowerCase().includes(q));
+    if (!q) return NODE_KINDS;
+    // Names that start with the query first, then names that contain it, then descriptions.
+    const rank = (k: NodeKind) => {
+      const name = KIND_LABEL[k].toLowerCase();
+      if (name.startsWith(q) || k.startsWith(q)) return 0;
+      if (name.includes(q)) return 1;
+      return KIND_DESCRIPTION[k].toLowerCase().includes(q) ? 2 : 3;
+    };
+    return NODE_KINDS.filter((k) => rank(k) < 3).sort((a, b) => rank(a) - rank(b));
   }, [query]);
   const add = (kind: NodeKind) => {
     addNode(kind);
