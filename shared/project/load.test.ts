@@ -55,8 +55,17 @@ describe('loadProject', () => {
   });
 
   it('reports a wrong field type with the field path', () => {
-    const flow = TINY_FLOW.replace('position: { x: 320, y: 0 }', 'position: { x: far, y: 0 }');
-    expect(errors(flow)).toEqual([expect.stringMatching(/^flows\/main\.yaml:9: nodes\[1\]\.position\.x: /)]);
+    const flow = TINY_FLOW.replace('    next: menu\n  - id: menu', '    next: 42\n  - id: menu');
+    expect(errors(flow)).toEqual([expect.stringMatching(/^flows\/main\.yaml:12: nodes\[1\]\.next: /)]);
+  });
+
+  it('loads a node with a broken position, with a warning, and places it automatically', () => {
+    const flow = TINY_FLOW.replace('position: { x: 320, y: 0 }', 'position: { x: far, y: .nan }');
+    const r = loadProject(sources(flow));
+    expect(r.broken).toEqual([]);
+    expect(r.problems.map(formatProblem)).toEqual(['flows/main.yaml:9: nodes[1].position: position must be { x: number, y: number }; the node is placed automatically']);
+    expect(r.problems[0]?.severity).toBe('warning');
+    expect(r.project?.flows.main?.nodes[1]?.position).toBeUndefined();
   });
 
   it('reports unknown intents, and unknown fields as warnings that keep the field', () => {

@@ -1,6 +1,6 @@
 import { migrate } from '../schema/migrations';
 import { NODE_KINDS, NODE_SCHEMAS } from '../schema/nodes';
-import { Flow, NluFile, ProjectManifest } from '../schema/project';
+import { Flow, NluFile, Position, ProjectManifest } from '../schema/project';
 import { checkSchema, parseYaml, type ParsedYaml } from './parse';
 import { fieldPath, type Problem } from './problems';
 import { MANIFEST_FILE, NLU_FILE, flowIdOf, validateProject, type ProjectModel } from './validate';
@@ -54,11 +54,27 @@ export function checkFlow(parsed: Pick<ParsedYaml, 'file' | 'lineOf'>, value: un
       });
       return;
     }
-    const res = checkSchema(parsed, raw, NODE_SCHEMAS[kind as keyof typeof NODE_SCHEMAS], ['nodes', i], { flowId, nodeId });
+    // A broken position (NaN, a string, half a pair) must not cost the user the whole flow: warn, and let the
+    // canvas place the node; the next save writes a valid position.
+    let value = raw as Record<string, unknown>;
+    if (value.position !== undefined && !Position.safeParse(value.position).success) {
+      problems.push({
+        severity: 'warning',
+        file: parsed.file,
+        line: parsed.lineOf(['nodes', i, 'position']),
+        field: fieldPath(['nodes', i, 'position']),
+        message: 'position must be { x: number, y: number }; the node is placed automatically',
+        flowId,
+        ...(nodeId ? { nodeId } : {}),
+      });
+      const { position: _dropped, ...rest } = value;
+      value = rest;
+    }
+    const res = checkSchema(parsed, value, NODE_SCHEMAS[kind as keyof typeof NODE_SCHEMAS], ['nodes', i], { flowId, nodeId });
     if (res.ok) nodes.push(res.data as Flow['nodes'][number]);
     else problems.push(...res.problems);
   });
-  if (problems.length) return { problems };
+  if (problems.some((p) => p.severity === 'error')) return { problems };
   return { flow: { ...shell.data, nodes }, problems };
 }
 
@@ -132,11 +148,9 @@ export function loadProject(src: ProjectSources): LoadResult {
   for (const [id, raw] of Object.entries(migrated.project.flows)) {
     const parsed = flowParsed.get(id) as ParsedYaml;
     const res = checkFlow(parsed, raw, id);
+    problems.push(...res.problems);
     if (res.flow) flows[id] = res.flow;
-    else {
-      problems.push(...res.problems);
-      broken.push(parsed.file);
-    }
+    else broken.push(parsed.file);
   }
 
   const project: ProjectModel = { manifest: manifest.data, nlu, flows };
