@@ -57,6 +57,7 @@ export interface StudioState {
 }
 
 const SAVE_DEBOUNCE_MS = 400;
+const SAVE_RETRY_MS = 3000;
 const saveTimers = new Map<string, ReturnType<typeof setTimeout>>();
 const histories = new Map<string, History<Flow>>();
 let clipboard: FlowNode[] = [];
@@ -247,7 +248,7 @@ function scheduleSave(flowId: string): void {
 
 /** Saves every flow with pending edits now (before the page goes away, or on Ctrl+S). */
 export async function flushSaves(): Promise<void> {
-  const pending = Object.entries(get().flows).filter(([, d]) => d.save === 'dirty');
+  const pending = Object.entries(get().flows).filter(([, d]) => d.save === 'dirty' || d.save === 'error');
   await Promise.all(pending.map(([id]) => saveFlow(id)));
 }
 
@@ -289,6 +290,12 @@ export async function saveFlow(flowId: string, force = false): Promise<void> {
       patchDoc(flowId, { save: 'dirty', conflict: { diskRevision } });
     } else {
       patchDoc(flowId, { save: 'error', error: errorText(e) });
+      // The host may be busy or restarting: try again shortly (the edit also sits in the local draft).
+      clearTimeout(saveTimers.get(flowId));
+      saveTimers.set(
+        flowId,
+        setTimeout(() => void saveFlow(flowId), SAVE_RETRY_MS),
+      );
     }
   }
 }
