@@ -34,7 +34,7 @@ async function settled(page: Page) {
       const same = now === last;
       last = now ?? '';
       return same;
-    }, { intervals: [150] })
+    }, { interval: 150 })
     .toBe(true);
 }
 
