@@ -2,6 +2,10 @@ import { align, distribute, type AlignHow, type Box, type DistributeAxis } from 
 import { createNode, uniqueId } from '../../../shared/project/factory';
 import type { Position } from '../../../shared/schema/common';
 import type { NodeKind } from '../../../shared/schema/nodes';
+import type { Flow } from '../../../shared/schema/project';
+import type { FlowChange } from '../../../shared/project/changes';
+import type { AutoLayoutOptions } from '../../../shared/project/layout';
+import LayoutWorker from './layout.worker.ts?worker';
 import { editFlow, errorText, setSelection, useStudio } from '../store/studioStore';
 import { canvasApi, CARD_SIZE } from './canvasApi';
 
@@ -81,16 +85,42 @@ export function ungroupSelection(): void {
   if (groups.length) editFlow(c.flowId, groups.map((g) => ({ type: 'group.remove' as const, id: g.id })));
 }
 
-/** One-click auto-layout; one undo step. */
+let worker: Worker | undefined;
+let requestSeq = 0;
+
+/** Runs ELK in a worker (it takes seconds on large flows), one request at a time. */
+function layoutInWorker(flow: Flow, options: AutoLayoutOptions): Promise<FlowChange[]> {
+  worker ??= new LayoutWorker();
+  const id = ++requestSeq;
+  const w = worker;
+  return new Promise((resolve, reject) => {
+    const onMessage = (e: MessageEvent<{ id: number; changes?: FlowChange[]; error?: string }>) => {
+      if (e.data.id !== id) return;
+      w.removeEventListener('message', onMessage);
+      if (e.data.error !== undefined) reject(new Error(e.data.error));
+      else resolve(e.data.changes ?? []);
+    };
+    w.addEventListener('message', onMessage);
+    w.postMessage({ id, flow, options });
+  });
+}
+
+/** One-click auto-layout, off the UI thread; one undo step. Edits made meanwhile win (the layout is dropped). */
 export async function layoutFlow(direction: 'LR' | 'TB'): Promise<void> {
   const c = current();
-  if (!c) return;
+  if (!c || useStudio.getState().busy) return;
+  useStudio.setState({ busy: 'Laying out…' });
   try {
-    const { autoLayout } = await import('../../../shared/project/layout');
-    const changes = await autoLayout(c.flow, { direction, sizes: canvasApi()?.sizes() ?? {} });
+    const changes = await layoutInWorker(c.flow, { direction, sizes: canvasApi()?.sizes() ?? {} });
+    if (get().flows[c.flowId]?.flow !== c.flow) {
+      useStudio.setState({ notice: 'The flow changed during auto-layout; run it again.' });
+      return;
+    }
     if (changes.length) editFlow(c.flowId, changes);
     canvasApi()?.fitView();
   } catch (e) {
     useStudio.setState({ notice: `Auto-layout failed: ${errorText(e)}` });
+  } finally {
+    useStudio.setState({ busy: undefined });
   }
 }

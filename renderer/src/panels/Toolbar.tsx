@@ -8,6 +8,7 @@ export function Toolbar() {
   useStudio((s) => s.historyTick); // re-render when undo/redo availability changes
   const selected = useStudio((s) => s.selectedNodeIds.length);
   const snap = useStudio((s) => s.snapToGrid);
+  const busy = useStudio((s) => s.busy);
   return (
     <div className="toolbar" role="toolbar" aria-label="Canvas tools">
       <button onClick={() => undo()} disabled={!canUndo(flowId)} aria-label="Undo" title="Undo (Ctrl+Z)">
@@ -17,12 +18,17 @@ export function Toolbar() {
         ↷
       </button>
       <span className="sep" />
-      <button onClick={() => void layoutFlow('LR')} title="Auto-layout left to right (L)">
+      <button onClick={() => void layoutFlow('LR')} disabled={Boolean(busy)} title="Auto-layout left to right (L)">
         Layout →
       </button>
-      <button onClick={() => void layoutFlow('TB')} title="Auto-layout top to bottom (Shift+L)">
+      <button onClick={() => void layoutFlow('TB')} disabled={Boolean(busy)} title="Auto-layout top to bottom (Shift+L)">
         Layout ↓
       </button>
+      {busy && (
+        <span className="busy" role="status">
+          {busy}
+        </span>
+      )}
       <span className="sep" />
       <select
         aria-label="Align or distribute selected nodes"

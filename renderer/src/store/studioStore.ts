@@ -50,6 +50,8 @@ export interface StudioState {
   presentation: boolean;
   snapToGrid: boolean;
   helpOpen: boolean;
+  /** A long-running command in progress (auto-layout), shown in the toolbar. */
+  busy?: string;
   /** Bumped on every history change, so undo/redo buttons re-render. */
   historyTick: number;
   /** A one-off message for the user (shown as a dismissible banner). */
