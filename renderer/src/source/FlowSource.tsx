@@ -51,8 +51,11 @@ export function FlowSource({ flowId, actions }: { flowId: string; actions?: Reac
   });
   const [problems, setProblems] = useState<Problem[]>([]);
   const [state, setState] = useState<EditState>('applied');
-  /** The flow changed elsewhere while the editor held an unapplied invalid edit. */
-  const [stale, setStale] = useState(false);
+  /**
+   * Why the editor shows text that is not the flow: `stale`, the flow changed elsewhere under an unapplied
+   * invalid edit; `restored`, an invalid edit left when the view was last closed is shown again.
+   */
+  const [notice, setNotice] = useState<'stale' | 'restored' | undefined>();
   const [canonical, setCanonical] = useState(true);
 
   const showResult = useCallback((model: monaco.editor.ITextModel, result: FlowTextResult) => {
@@ -66,8 +69,10 @@ export function FlowSource({ flowId, actions }: { flowId: string; actions?: Reac
     clearTimeout(s.timer);
     s.timer = undefined;
     const model = editorRef.current?.getModel();
-    const current = useStudio.getState().flows[flowId]?.flow;
-    if (!model || !current) return false;
+    const { flows, project } = useStudio.getState();
+    const current = flows[flowId]?.flow;
+    // Another project was opened meanwhile: this text is not about its flow of the same name.
+    if (!model || !current || (project?.dir ?? '') !== projectDir) return false;
     const text = model.getValue();
     const result = checkFlowText(flowId, text, projectContext(flowId));
     showResult(model, result);
@@ -80,10 +85,10 @@ export function FlowSource({ flowId, actions }: { flowId: string; actions?: Reac
     s.base = useStudio.getState().flows[flowId]?.flow;
     s.inStep = text;
     setState('applied');
-    setStale(false);
+    setNotice(undefined);
     setCanonical(text === next);
     return true;
-  }, [flowId, showResult]);
+  }, [flowId, projectDir, showResult]);
 
   /** Replaces the editor text with `text` by one minimal edit, keeping cursor and scroll where they can stay. */
   const setText = useCallback(
@@ -113,7 +118,7 @@ export function FlowSource({ flowId, actions }: { flowId: string; actions?: Reac
       s.inStep = text;
       showResult(model, checkFlowText(flowId, text, projectContext(flowId)));
       setState('applied');
-      setStale(false);
+      setNotice(undefined);
       setCanonical(true);
     },
     [flowId, showResult],
@@ -135,8 +140,7 @@ export function FlowSource({ flowId, actions }: { flowId: string; actions?: Reac
     s.base = draft ? draft.base : current;
     s.inStep = draft ? serializeFlow(draft.base) : shown;
     if (draft) {
-      apply();
-      if (draft.base !== current && model.getValue() !== s.inStep) setStale(true);
+      if (!apply()) setNotice(draft.base !== current ? 'stale' : 'restored');
     } else {
       showResult(model, checkFlowText(flowId, shown, projectContext(flowId)));
     }
@@ -149,7 +153,7 @@ export function FlowSource({ flowId, actions }: { flowId: string; actions?: Reac
         // show it now (not from inside this model event).
         s.timer = undefined;
         setState('applied');
-        setStale(false);
+        setNotice(undefined);
         showResult(model, checkFlowText(flowId, s.inStep, projectContext(flowId)));
         if (useStudio.getState().flows[flowId]?.flow !== s.base) {
           queueMicrotask(() => {
@@ -189,7 +193,7 @@ export function FlowSource({ flowId, actions }: { flowId: string; actions?: Reac
     if (model.getValue() !== s.inStep) {
       // An unapplied edit: if it is valid now, it is the user's latest word and is applied over the change.
       if (s.timer && apply()) return;
-      setStale(true);
+      setNotice('stale');
       return;
     }
     setText(serializeFlow(flow), flow);
@@ -224,9 +228,9 @@ export function FlowSource({ flowId, actions }: { flowId: string; actions?: Reac
           {status}
         </span>
       </div>
-      {stale && (
+      {notice && (
         <div className="source-notice" role="alert">
-          The canvas changed; your invalid edit is kept — fix or discard.
+          {notice === 'stale' ? 'The canvas changed; your invalid edit is kept — fix or discard.' : 'Your unapplied edit is kept — fix or discard.'}
           <button type="button" onClick={discard}>
             Discard my edit
           </button>

@@ -1,7 +1,7 @@
 import * as monaco from 'monaco-editor/esm/vs/editor/editor.api.js';
 import 'monaco-editor/esm/vs/basic-languages/yaml/yaml.contribution.js';
 import EditorWorker from 'monaco-editor/esm/vs/editor/editor.worker.js?worker';
-import { configureMonacoYaml, type MonacoYaml } from 'monaco-yaml';
+import { configureMonacoYaml, type JSONSchema, type MonacoYaml } from 'monaco-yaml';
 import YamlWorker from 'monaco-yaml/yaml.worker.js?worker';
 import { FLOW_SCHEMA_URI, flowJsonSchema } from '../../../shared/schema/jsonSchema';
 
@@ -56,7 +56,7 @@ export function setUpYaml(): void {
     hover: true,
     // Flows are written in the serializer's canonical form; the YAML formatter would only fight it.
     format: { enable: false },
-    schemas: [{ uri: FLOW_SCHEMA_URI, fileMatch: ['flows/*.yaml'], schema: flowJsonSchema() as never }],
+    schemas: [{ uri: FLOW_SCHEMA_URI, fileMatch: ['flows/*.yaml'], schema: flowJsonSchema() as JSONSchema }],
   });
 }
 
