@@ -17,7 +17,7 @@ export interface CopyFieldProps {
   allowVariants?: boolean;
 }
 
-const rowsFor = (text: string, min: number) => Math.min(10, Math.max(min, Math.ceil(text.length / 38) + (text.match(/\n/g)?.length ?? 0)));
+const rowsFor = (text: string, min: number) => Math.min(10, Math.max(min, Math.ceil(text.length / 32) + (text.match(/\n/g)?.length ?? 0)));
 
 /** What the bot says in one field: a textarea per project locale, with variants, and a marker for missing translations. */
 export function CopyField({ label, path, copyKey, value, required, allowVariants = true }: CopyFieldProps) {
@@ -99,7 +99,9 @@ function CopyLocale({
   const shown = adding ? [...rows, ''] : rows;
   const count = variants.length;
   const multi = count > 1;
-  const name = (i: number) => (i === 0 ? `${label} (${locale})` : `${label} (${locale}) variant ${i + 1}`);
+  // Only the first textarea is named exactly `<label> (<locale>)`; no other name contains that text, so
+  // `getByLabel('Bot says (en)')` finds one control.
+  const name = (i: number) => (i === 0 ? `${label} (${locale})` : `${label} variant ${i + 1} (${locale})`);
   return (
     <div className={`insp-copy-locale${missing ? ' is-missing' : ''}`}>
       <div className="insp-copy-loc-head">
@@ -109,7 +111,7 @@ function CopyLocale({
         {extra && <span className="insp-missing-badge">not a project locale</span>}
         {multi && <span className="insp-muted">{count} variants, one picked at random</span>}
         {allowVariants && count > 0 && !adding && (
-          <button type="button" id={`${listId}-add`} className="insp-link" aria-label={`Add a variant to ${label} (${locale})`} onClick={() => setAdding(true)}>
+          <button type="button" id={`${listId}-add`} className="insp-link" aria-label={`Add a variant to ${label}, ${locale}`} onClick={() => setAdding(true)}>
             + variant
           </button>
         )}
@@ -133,7 +135,7 @@ function CopyLocale({
               aria-label={name(i)}
               rows={rowsFor(text, i === 0 ? 2 : 1)}
               value={text}
-              placeholder={pending ? 'Another way to say it' : i === 0 && reference ? reference : undefined}
+              placeholder={pending ? 'Another way to say it' : i === 0 && reference ? `${ed.defaultLocale}: ${reference}` : undefined}
               autoFocus={pending}
               onChange={(e) => {
                 const v = e.target.value;
@@ -143,7 +145,10 @@ function CopyLocale({
                 }
                 write((t) => setCopyVariant(t, locale, i, v, rules), `copy:${ed.nodeId}.${copyKey}.${locale}.${i}`);
               }}
-              onBlur={() => pending && setAdding(false)}
+              onBlur={() => {
+                ed.seal();
+                if (pending) setAdding(false);
+              }}
               onKeyDown={(e) => {
                 if (pending && e.key === 'Escape') setAdding(false);
               }}
@@ -154,7 +159,7 @@ function CopyLocale({
                 listId={listId}
                 index={i}
                 count={count}
-                itemLabel={`variant ${i + 1} of ${label} (${locale})`}
+                itemLabel={`variant ${i + 1} of ${label}, ${locale}`}
                 onMove={(from, to) => write((t) => moveCopyVariant(t, locale, from, to))}
                 onRemove={(at) => write((t) => removeCopyVariant(t, locale, at, rules))}
               />

@@ -1,49 +1,91 @@
+import { memo, useCallback, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
+import { flushSync } from 'react-dom';
 import { useShallow } from 'zustand/react/shallow';
-import type { LocalizedText } from '../../../shared/schema/common';
-import type { FlowNode } from '../../../shared/schema/nodes';
 import { KIND_LABEL } from '../../../shared/project/describe';
+import { Id } from '../../../shared/schema/common';
 import { exitsOf } from '../../../shared/schema/exits';
-import { editFlow, useStudio } from '../store/studioStore';
+import type { FlowNode } from '../../../shared/schema/nodes';
+import { editFlow, redo, sealHistory, selectNode, undo, useStudio } from '../store/studioStore';
+import { EditorContext, controlId, issuesAt, useEditor, type NodeEditor } from './context';
+import { Messages, Section, TextField, a11yProps } from './controls';
+import { ExitsEditor } from './Exits';
+import { BehaviourFields, CopyFields, copyRoots, hasBehaviour, hasCopy } from './kinds';
+import {
+  decodeProblem,
+  encodeProblem,
+  externalRefs,
+  getIn,
+  indexIssues,
+  pathKey,
+  planRename,
+  sameButPosition,
+  schemaIssues,
+  setIn,
+  tidyNode,
+  type FieldIssue,
+} from './nodeEdit';
+import './inspector.css';
 
-/** The fields that hold what the bot says, per node kind. */
-function copyFields(node: FlowNode): { key: 'say' | 'prompt' | 'reprompt'; label: string; value: LocalizedText | undefined }[] {
-  switch (node.kind) {
-    case 'message':
-      return [{ key: 'say', label: 'Bot says', value: node.say }];
-    case 'ask':
-      return [
-        { key: 'prompt', label: 'Question', value: node.prompt },
-        { key: 'reprompt', label: 'Re-prompt', value: node.reprompt },
-      ];
-    case 'handoff':
-    case 'end':
-      return [{ key: 'say', label: 'Bot says', value: node.say }];
-    default:
-      return [];
+const DEFAULT_LOCALES = ['en'];
+const NO_PROBLEMS: string[] = [];
+const NO_IDS: string[] = [];
+type SectionId = 'copy' | 'behaviour' | 'exits' | 'notes';
+const CLOSED_KEY = 'parley.inspector.closed';
+
+function readClosed(): string[] {
+  try {
+    const v: unknown = JSON.parse(localStorage.getItem(CLOSED_KEY) ?? '[]');
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [];
+  } catch {
+    return [];
   }
 }
 
-const firstVariant = (v: LocalizedText | undefined, locale: string): string => {
-  const t = v?.[locale];
-  return t === undefined ? '' : Array.isArray(t) ? (t[0] ?? '') : t;
-};
-
-function withVariant(v: LocalizedText | undefined, locale: string, text: string): LocalizedText | undefined {
-  const current = v?.[locale];
-  const next = Array.isArray(current) ? [text, ...current.slice(1)] : text;
-  const out: Record<string, string | string[]> = { ...(v ?? {}) };
-  if (text === '' && !Array.isArray(current)) delete out[locale];
-  else out[locale] = next;
-  return Object.keys(out).length ? out : undefined;
+/**
+ * The selected node, from the store. Moving the node (a new `position`) does not count as a change: the
+ * inspector shows no position, and every edit starts from the node as it is in the store at that moment.
+ */
+function useSelectedNode(flowId: string, nodeId: string | undefined): FlowNode | undefined {
+  const last = useRef<FlowNode | undefined>(undefined);
+  return useStudio((s) => {
+    const n = nodeId ? s.flows[flowId]?.flow.nodes.find((x) => x.id === nodeId) : undefined;
+    const prev = last.current;
+    if (n && prev && n !== prev && sameButPosition(prev, n)) return prev;
+    last.current = n;
+    return n;
+  });
 }
 
-const DEFAULT_LOCALES = ['en'];
-
-export function Inspector({ flowId }: { flowId: string }) {
+/**
+ * The inspector: every field of the selected node, per kind, with the validation messages under each field.
+ * Memoised, and it selects only the selected node and what its fields need, so other store changes (saves,
+ * other nodes, other flows, the canvas viewport) do not re-render it.
+ */
+export const Inspector = memo(function Inspector({ flowId }: { flowId: string }) {
   const nodeId = useStudio((s) => s.selectedNodeId);
-  const node = useStudio((s) => (nodeId ? s.flows[flowId]?.flow.nodes.find((n) => n.id === nodeId) : undefined));
-  const locales = useStudio((s) => s.project?.manifest.locales ?? DEFAULT_LOCALES);
-  const problems = useStudio(useShallow((s) => s.problems.filter((p) => p.flowId === flowId && p.nodeId === nodeId)));
+  const node = useSelectedNode(flowId, nodeId);
+  const [closed, setClosed] = useState<ReadonlySet<string>>(() => new Set(readClosed()));
+  const [renamedTo, setRenamedTo] = useState<string>();
+  // A new node (or flow) gets fresh drafts; a rename of this node keeps them, and keeps the focus where it is.
+  const [view, setView] = useState({ flowId, nodeId, epoch: 0 });
+  if (view.flowId !== flowId || view.nodeId !== nodeId) {
+    const renamed = view.flowId === flowId && nodeId !== undefined && nodeId === renamedTo;
+    setView({ flowId, nodeId, epoch: renamed ? view.epoch : view.epoch + 1 });
+  }
+  const setOpen = useCallback((id: string, open: boolean) => {
+    setClosed((prev) => {
+      const next = new Set(prev);
+      if (open) next.delete(id);
+      else next.add(id);
+      try {
+        localStorage.setItem(CLOSED_KEY, JSON.stringify([...next]));
+      } catch {
+        /* private mode: the state lives for this session only */
+      }
+      return next;
+    });
+  }, []);
+
   if (!node) {
     return (
       <aside className="inspector empty" aria-label="Inspector">
@@ -51,56 +93,230 @@ export function Inspector({ flowId }: { flowId: string }) {
       </aside>
     );
   }
-  const update = (patch: Partial<FlowNode>) => {
-    const next = { ...node, ...patch } as FlowNode;
-    for (const [k, v] of Object.entries(patch)) if (v === undefined) delete (next as Record<string, unknown>)[k];
-    editFlow(flowId, [{ type: 'node.update', id: node.id, node: next }]);
-  };
   return (
-    <aside className="inspector" aria-label="Inspector">
-      <header>
+    <aside className="inspector insp" aria-label="Inspector" data-node-kind={node.kind} onKeyDown={(e) => onInspectorKey(e, flowId)}>
+      <NodeInspector key={view.epoch} flowId={flowId} node={node} closed={closed} setOpen={setOpen} onRename={setRenamedTo} />
+    </aside>
+  );
+});
+
+/**
+ * Keys inside the inspector. Undo and redo in its fields are the studio's (one step per field edit, coalesced),
+ * not the browser's per-textbox undo, which knows nothing of the flow. Delete and Backspace never reach the
+ * canvas shortcuts from here: a key pressed on an inspector button must not delete the node being edited.
+ */
+function onInspectorKey(e: KeyboardEvent<HTMLElement>, flowId: string): void {
+  const t = e.target as HTMLElement;
+  const field = t.tagName === 'INPUT' || t.tagName === 'TEXTAREA';
+  const mod = (e.ctrlKey || e.metaKey) && !e.altKey;
+  if (mod && field && !t.hasAttribute('data-native-undo') && (e.key.toLowerCase() === 'z' || e.key.toLowerCase() === 'y')) {
+    e.preventDefault();
+    e.stopPropagation();
+    sealHistory(flowId);
+    if (e.key.toLowerCase() === 'y' || e.shiftKey) redo(flowId);
+    else undo(flowId);
+    return;
+  }
+  if ((e.key === 'Delete' || e.key === 'Backspace') && !field) e.stopPropagation();
+}
+
+const NodeInspector = memo(function NodeInspector({
+  flowId,
+  node,
+  closed,
+  setOpen,
+  onRename,
+}: {
+  flowId: string;
+  node: FlowNode;
+  closed: ReadonlySet<string>;
+  setOpen: (id: string, open: boolean) => void;
+  onRename: (newId: string) => void;
+}) {
+  const locales = useStudio((s) => s.project?.manifest.locales) ?? DEFAULT_LOCALES;
+  const defaultLocale = useStudio((s) => s.project?.manifest.defaultLocale) ?? locales[0] ?? 'en';
+  const nodeId = node.id;
+  // Strings, compared shallowly: the problems are recomputed (new objects) on every edit of any flow.
+  const problemKeys = useStudio(
+    useShallow((s) => {
+      const out: string[] = [];
+      for (const p of s.problems) if (p.flowId === flowId && p.nodeId === nodeId) out.push(encodeProblem(p));
+      return out.length ? out : NO_PROBLEMS;
+    }),
+  );
+  const issues = useMemo<FieldIssue[]>(() => [...schemaIssues(node), ...problemKeys.map(decodeProblem)], [node, problemKeys]);
+  const index = useMemo(() => indexIssues(issues), [issues]);
+
+  const editor = useMemo<NodeEditor>(() => {
+    const edit: NodeEditor['edit'] = (fn, coalesce) => {
+      const current = useStudio.getState().flows[flowId]?.flow.nodes.find((n) => n.id === nodeId);
+      if (!current) return;
+      const next = tidyNode(current, fn(current));
+      if (next === current) return;
+      editFlow(flowId, [{ type: 'node.update', id: nodeId, node: next }], coalesce ? { coalesce } : {});
+    };
+    return {
+      flowId,
+      nodeId,
+      edit,
+      set: (path, value, coalesce) => edit((n) => (Object.is(getIn(n, path), value) ? n : setIn(n, path, value)), coalesce || undefined),
+      seal: () => sealHistory(flowId),
+      issues: index,
+      locales,
+      defaultLocale,
+    };
+  }, [flowId, nodeId, index, locales, defaultLocale]);
+
+  const sectionOf = (path: string): SectionId | 'head' => {
+    if (path === '' || path === 'id' || path === 'title' || path === 'kind') return 'head';
+    const under = (root: string) => path === root || path.startsWith(`${root}.`) || path.startsWith(`${root}[`);
+    if (exitsOf(node).some((x) => under(pathKey(x.field)))) return 'exits';
+    if (under('notes')) return 'notes';
+    if (copyRoots(node).some(under)) return 'copy';
+    return 'behaviour';
+  };
+  const errorsIn = (s: SectionId) => issues.filter((i) => i.severity === 'error' && sectionOf(i.path) === s).length;
+
+  /** Focuses the control of a field (opening its section), or the nearest control of a parent field. */
+  const focusField = (path: string) => {
+    let p = path || 'id';
+    for (;;) {
+      const id = controlId(p);
+      const el = document.getElementById(id) ?? document.querySelector<HTMLElement>(`.insp [id^="${id}-"]`);
+      if (el) {
+        const section = el.closest('[data-section]')?.getAttribute('data-section');
+        if (section && closed.has(section)) flushSync(() => setOpen(section, true));
+        el.focus();
+        el.scrollIntoView({ block: 'nearest' });
+        return;
+      }
+      const parent = p.replace(/(\.[^.[]+|\[\d+\])$/, '');
+      if (parent === p || parent === '') return;
+      p = parent;
+    }
+  };
+
+  const section = (id: SectionId, title: string, body: ReactNode) => (
+    <Section id={id} title={title} open={!closed.has(id)} onToggle={() => setOpen(id, closed.has(id))} errors={errorsIn(id)}>
+      {body}
+    </Section>
+  );
+
+  return (
+    <EditorContext.Provider value={editor}>
+      <header className="insp-head">
         <span className={`kind-chip kind-${node.kind}`}>{KIND_LABEL[node.kind]}</span>
-        <code>{node.id}</code>
+        <span className="insp-head-title">{node.title ?? node.id}</span>
       </header>
-      <label>
-        Title
-        <input aria-label="Title" value={node.title ?? ''} onChange={(e) => update({ title: e.target.value || undefined })} />
-      </label>
-      {copyFields(node).map((f) =>
-        locales.map((loc) => (
-          <label key={`${f.key}-${loc}`}>
-            {f.label} <span className="locale">{loc}</span>
-            <textarea
-              aria-label={`${f.label} (${loc})`}
-              rows={3}
-              value={firstVariant(f.value, loc)}
-              onChange={(e) => update({ [f.key]: withVariant(f.value, loc, e.target.value) } as Partial<FlowNode>)}
-            />
-          </label>
-        )),
-      )}
-      <section>
-        <h4>Exits</h4>
-        <ul className="exit-list">
-          {exitsOf(node).map((x) => (
-            <li key={x.port}>
-              {x.label} → <code>{x.target ?? '—'}</code>
+      <div className="insp-row">
+        <IdField flowId={flowId} node={node} onRename={onRename} />
+        <TextField label="Title" path={['title']} value={node.title} optional placeholder={node.id} />
+      </div>
+      <ProblemSummary issues={issues} onFocus={focusField} />
+      {hasCopy(node) && section('copy', 'Copy', <CopyFields node={node} />)}
+      {hasBehaviour(node) && section('behaviour', 'Behaviour', <BehaviourFields node={node} />)}
+      {section('exits', 'Exits', <ExitsEditor node={node} />)}
+      {section('notes', 'Notes', <TextField label="Designer notes" path={['notes']} value={node.notes} optional rows={4} placeholder="Why this node exists, what to check…" />)}
+    </EditorContext.Provider>
+  );
+});
+
+function ProblemSummary({ issues, onFocus }: { issues: readonly FieldIssue[]; onFocus: (path: string) => void }) {
+  const errors = issues.filter((i) => i.severity === 'error').length;
+  const warnings = issues.length - errors;
+  const sorted = [...issues].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
+  const text = [errors && `${errors} ${errors === 1 ? 'error' : 'errors'}`, warnings && `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`].filter(Boolean).join(', ');
+  return (
+    <div className={`insp-summary${errors ? ' has-errors' : warnings ? ' has-warnings' : ''}`} data-problem-count={issues.length}>
+      <p className="insp-summary-count" aria-live="polite">
+        {text}
+      </p>
+      {sorted.length > 0 && (
+        <ul aria-label="Problems of this node">
+          {sorted.map((i, k) => (
+            <li key={k} className={i.severity}>
+              <button type="button" onClick={() => onFocus(i.path)}>
+                <code>{i.path || 'node'}</code> {i.message}
+              </button>
             </li>
           ))}
         </ul>
-      </section>
-      {problems.length > 0 && (
-        <section className="node-problems">
-          <h4>Problems</h4>
-          <ul>
-            {problems.map((p, i) => (
-              <li key={i} className={p.severity}>
-                {p.field}: {p.message}
-              </li>
-            ))}
-          </ul>
-        </section>
       )}
-    </aside>
+    </div>
+  );
+}
+
+/**
+ * The node id: edited as a draft and renamed on Enter or when leaving the field, if it is a valid id that no
+ * other node of the flow has. Renaming rewires every exit of the flow that pointed to it, and its groups.
+ */
+function IdField({ flowId, node, onRename }: { flowId: string; node: FlowNode; onRename: (newId: string) => void }) {
+  const ids = useStudio(useShallow((s) => s.flows[flowId]?.flow.nodes.map((n) => n.id) ?? NO_IDS));
+  const [draft, setDraft] = useState<string | null>(null);
+  const [status, setStatus] = useState('');
+  const text = draft ?? node.id;
+  const changed = text !== node.id;
+  const external = useStudio((s) => (changed ? externalRefs(s.flows, flowId, node.id) : 0));
+  const ed = useEditor();
+  const local: FieldIssue[] = [];
+  if (changed) {
+    const parsed = Id.safeParse(text);
+    if (text === '') local.push({ severity: 'error', path: 'id', message: 'required' });
+    else if (!parsed.success) local.push({ severity: 'error', path: 'id', message: parsed.error.issues[0]?.message ?? 'not a valid id' });
+    else if (ids.includes(text)) local.push({ severity: 'error', path: 'id', message: `another node of this flow is already called "${text}"` });
+    if (external > 0) {
+      local.push({
+        severity: 'warning',
+        path: 'id',
+        message: `${external} jump or call ${external === 1 ? 'node' : 'nodes'} in other flows name this node and will not follow the rename`,
+      });
+    }
+  }
+  const cid = controlId('id');
+  const issues = [...local, ...issuesAt(ed.issues, 'id')];
+  const commit = () => {
+    if (!changed || local.some((i) => i.severity === 'error')) return;
+    const flow = useStudio.getState().flows[flowId]?.flow;
+    if (!flow) return;
+    const plan = planRename(flow, flowId, node.id, text);
+    onRename(text);
+    editFlow(flowId, plan.changes);
+    selectNode(text);
+    setDraft(null);
+    const parts = [plan.exits && `${plan.exits} ${plan.exits === 1 ? 'exit' : 'exits'}`, plan.groups && `${plan.groups} ${plan.groups === 1 ? 'group' : 'groups'}`].filter(Boolean);
+    setStatus(`Renamed to ${text}${parts.length ? `; ${parts.join(' and ')} updated` : ''}.`);
+  };
+  return (
+    <div className="insp-field">
+      <label htmlFor={cid}>Id</label>
+      <input
+        id={cid}
+        type="text"
+        className="mono"
+        spellCheck={false}
+        autoComplete="off"
+        data-native-undo=""
+        value={text}
+        onChange={(e) => {
+          setDraft(e.target.value);
+          setStatus('');
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter') {
+            e.preventDefault();
+            commit();
+          } else if (e.key === 'Escape' && changed) {
+            e.preventDefault();
+            setDraft(null);
+          }
+        }}
+        onBlur={commit}
+        {...a11yProps(cid, issues, true)}
+      />
+      <Messages cid={cid} issues={issues} hint={changed ? 'Enter renames, Esc cancels.' : 'Exits and groups follow a rename.'} />
+      <p className="insp-status" role="status">
+        {status}
+      </p>
+    </div>
   );
 }

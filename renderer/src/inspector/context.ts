@@ -10,6 +10,8 @@ export interface NodeEditor {
   edit(fn: (node: FlowNode) => FlowNode, coalesce?: string): void;
   /** Sets a field by path; `undefined` removes it. Typing in one field coalesces into one undo step. */
   set(path: Path, value: unknown, coalesce?: string | false): void;
+  /** Ends the current undo step: leaving a field, then typing in it again, is a new step. */
+  seal(): void;
   issues: ReadonlyMap<string, FieldIssue[]>;
   locales: readonly string[];
   defaultLocale: string;

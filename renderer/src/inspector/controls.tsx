@@ -77,6 +77,7 @@ export function TextField({ label, path, value, optional, placeholder, mono, row
     id: cid,
     value: value ?? '',
     onChange,
+    onBlur: ed.seal,
     placeholder,
     spellCheck: mono ? false : undefined,
     className: mono ? 'mono' : undefined,
@@ -131,6 +132,7 @@ export function NumberField({ label, path, value, placeholder, min, max, step, h
         inputMode="decimal"
         value={cur.text}
         onChange={onChange}
+        onBlur={ed.seal}
         placeholder={placeholder}
         min={min}
         max={max}

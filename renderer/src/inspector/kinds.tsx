@@ -1,11 +1,13 @@
+import { useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { Id } from '../../../shared/schema/common';
 import { exhaustive } from '../../../shared/schema/exits';
 import { GuardrailCheck, HttpMethod, SlotType, type FlowNode, type NodeOf } from '../../../shared/schema/nodes';
-import { revealNode, useStudio } from '../store/studioStore';
+import { enterFlow, useStudio } from '../store/studioStore';
 import { controlId, issuesAt, useEditor } from './context';
 import { AddFromList, AddText, CheckboxField, ChipList, Messages, NumberField, RowActions, SelectField, TextField, a11yProps, focusSoon, type Option } from './controls';
 import { CopyField } from './CopyField';
+import { useNodeChoices } from './Exits';
 import { moveItem, pathKey, removeItem, uniqueId } from './nodeEdit';
 
 const NO_STRINGS: string[] = [];
@@ -248,7 +250,7 @@ function ListenFields({ node }: { node: NodeOf<'listen'> }) {
       </div>
       {routes.length === 0 && <p className="insp-empty">No routes: every message takes “no match”.</p>}
       {routes.map((r, i) => (
-        <div className="insp-item insp-item-row" key={i}>
+        <div className="insp-item insp-pair" key={i}>
           <SelectField
             label={`Intent ${i + 1}`}
             path={['routes', i, 'intent']}
@@ -256,9 +258,6 @@ function ListenFields({ node }: { node: NodeOf<'listen'> }) {
             options={intents.map((id) => ({ value: id, label: id, disabled: id !== r.intent && used.includes(id) }))}
             onChoose={(v) => v && ed.set(['routes', i, 'intent'], v, false)}
           />
-          <span className="insp-arrow" title="Set the target under Exits">
-            → <code>{r.next ?? '—'}</code>
-          </span>
           <RowActions
             listId={listId}
             index={i}
@@ -267,6 +266,9 @@ function ListenFields({ node }: { node: NodeOf<'listen'> }) {
             onMove={(from, to) => setRoutes(moveItem(routes, from, to))}
             onRemove={(at) => setRoutes(removeItem(routes, at))}
           />
+          <p className="insp-hint">
+            leads to <code>{r.next ?? '— not connected —'}</code>
+          </p>
         </div>
       ))}
       <button type="button" id={`${listId}-add`} className="insp-add" disabled={free.length === 0} onClick={() => free[0] && setRoutes([...routes, { intent: free[0] }])}>
@@ -353,19 +355,8 @@ function AssignList({
       </div>
       {items.length === 0 && <p className="insp-empty">{required ? 'Needs at least one.' : 'None.'}</p>}
       {items.map((a, i) => (
-        <div className="insp-item insp-item-row" key={i}>
+        <div className="insp-item insp-pair" key={i}>
           <TextField label="Variable" ariaLabel={`${title} ${i + 1} variable`} path={[path, i, 'var']} value={a.var} mono placeholder="slots.name" />
-          <span className="insp-arrow" aria-hidden="true">
-            {second === 'value' ? '=' : '←'}
-          </span>
-          <TextField
-            label={secondLabel}
-            ariaLabel={`${title} ${i + 1} ${secondLabel.toLowerCase()}`}
-            path={[path, i, second]}
-            value={a[second] as string | undefined}
-            mono
-            placeholder={secondPlaceholder}
-          />
           <RowActions
             listId={listId}
             index={i}
@@ -373,6 +364,14 @@ function AssignList({
             itemLabel={`${title.toLowerCase()} ${i + 1}`}
             onMove={(from, to) => set(moveItem(items, from, to))}
             onRemove={(at) => set(removeItem(items, at))}
+          />
+          <TextField
+            label={secondLabel}
+            ariaLabel={`${title} ${i + 1} ${secondLabel.toLowerCase()}`}
+            path={[path, i, second]}
+            value={a[second] as string | undefined}
+            mono
+            placeholder={secondPlaceholder}
           />
         </div>
       ))}
@@ -386,7 +385,7 @@ function AssignList({
           focusSoon(controlId([path, items.length, 'var']));
         }}
       >
-        + Add
+        + Add {title.toLowerCase()}
       </button>
     </div>
   );
@@ -439,9 +438,16 @@ function LlmFields({ node }: { node: NodeOf<'llm'> }) {
               </legend>
               <div className="insp-row">
                 <TextField label="Variable" ariaLabel={`Extract ${i + 1} variable`} path={['extract', i, 'var']} value={x.var} mono />
-                <SelectField label="Type" ariaLabel={`Extract ${i + 1} type`} path={['extract', i, 'type']} value={x.type} options={opts(['number', 'boolean'])} emptyLabel="string" />
+                <SelectField label="Type" ariaLabel={`Extract ${i + 1} type`} path={['extract', i, 'type']} value={x.type} options={opts(['string', 'number', 'boolean'])} emptyLabel="default (string)" />
               </div>
-              <TextField label="Description" ariaLabel={`Extract ${i + 1} description`} path={['extract', i, 'description']} value={x.description} placeholder="What the model should extract" />
+              <TextField
+                label="Description"
+                ariaLabel={`Extract ${i + 1} description`}
+                path={['extract', i, 'description']}
+                value={x.description}
+                rows={2}
+                placeholder="What the model should extract"
+              />
             </fieldset>
           ))}
           <button
@@ -496,7 +502,7 @@ function HeadersEditor({ headers }: { headers: Record<string, string> | undefine
   const entries = Object.entries(headers ?? {});
   const listId = controlId('headers');
   const issues = issuesAt(ed.issues, 'headers');
-  const setEntries = (next: [string, string][]) => ed.set(['headers'], Object.fromEntries(next), false);
+  const setEntries = (next: [string, string][], coalesce?: string) => ed.set(['headers'], Object.fromEntries(next), coalesce ?? false);
   return (
     <div className="insp-list" role="group" aria-labelledby={`${listId}-label`} {...a11yProps(listId, issues)}>
       <div className="insp-list-head">
@@ -506,12 +512,13 @@ function HeadersEditor({ headers }: { headers: Record<string, string> | undefine
         <span className="insp-muted">never secrets: project files are shared</span>
       </div>
       {entries.map(([k, v], i) => (
-        <div className="insp-item insp-item-row" key={i}>
-          <HeaderName index={i} name={k} others={entries.filter((_, j) => j !== i).map(([x]) => x)} onRename={(name) => setEntries(entries.map(([x, y], j) => (j === i ? [name, y] : [x, y])))} />
-          <span className="insp-arrow" aria-hidden="true">
-            :
-          </span>
-          <TextField label="Value" ariaLabel={`Header ${k} value`} path={['headers', k]} value={v} mono />
+        <div className="insp-item insp-pair" key={i}>
+          <HeaderName
+            index={i}
+            name={k}
+            others={entries.filter((_, j) => j !== i).map(([x]) => x)}
+            onRename={(name) => setEntries(entries.map(([x, y], j) => (j === i ? [name, y] : [x, y])), `field:${ed.nodeId}.headers#${i}.name`)}
+          />
           <RowActions
             listId={listId}
             index={i}
@@ -520,6 +527,7 @@ function HeadersEditor({ headers }: { headers: Record<string, string> | undefine
             onMove={(from, to) => setEntries(moveItem(entries, from, to))}
             onRemove={(at) => setEntries(removeItem(entries, at))}
           />
+          <TextField label="Value" ariaLabel={`Header ${k} value`} path={['headers', k]} value={v} mono />
         </div>
       ))}
       <div className="insp-add-row">
@@ -543,10 +551,13 @@ function HeadersEditor({ headers }: { headers: Record<string, string> | undefine
 
 /** A header name: renamed as you type when the new name is valid and free; otherwise the draft waits with a message. */
 function HeaderName({ index, name, others, onRename }: { index: number; name: string; others: string[]; onRename: (name: string) => void }) {
-  const [draft, setDraft] = (useDraftText(name));
+  // null: show the stored name. A draft is kept only while it cannot be written (empty, or taken).
+  const [draft, setDraft] = useState<string | null>(null);
+  const text = draft ?? name;
   const cid = `${controlId('headers')}-${index}-name`;
-  const error = draft === '' ? 'cannot be empty' : others.some((o) => o.toLowerCase() === draft.toLowerCase()) ? 'already set' : undefined;
-  const issues = error && draft !== name ? [{ severity: 'error' as const, path: '', message: error }] : [];
+  const problem = (v: string) => (v === '' ? 'cannot be empty' : others.some((o) => o.toLowerCase() === v.toLowerCase()) ? 'already set' : undefined);
+  const error = draft === null ? undefined : problem(draft);
+  const issues = error ? [{ severity: 'error' as const, path: '', message: error }] : [];
   return (
     <div className="insp-field">
       <label htmlFor={cid}>Name</label>
@@ -555,31 +566,23 @@ function HeaderName({ index, name, others, onRename }: { index: number; name: st
         type="text"
         className="mono"
         spellCheck={false}
+        autoComplete="off"
         aria-label={`Header ${index + 1} name`}
-        value={draft}
+        value={text}
         onChange={(e) => {
           const v = e.target.value;
-          setDraft(v);
-          if (v !== '' && !others.some((o) => o.toLowerCase() === v.toLowerCase())) onRename(v);
+          if (problem(v)) setDraft(v);
+          else {
+            setDraft(null);
+            onRename(v);
+          }
         }}
-        onBlur={() => setDraft(name)}
+        onBlur={() => setDraft(null)}
         {...a11yProps(cid, issues)}
       />
       <Messages cid={cid} issues={issues} />
     </div>
   );
-}
-
-import { useState } from 'react';
-/** Local text that follows `value` when it changes from outside. */
-function useDraftText(value: string): [string, (v: string) => void] {
-  const [state, setState] = useState({ value, text: value });
-  let cur = state;
-  if (state.value !== value && state.text !== value) {
-    cur = { value, text: value };
-    setState(cur);
-  }
-  return [cur.text, (text: string) => setState({ value: cur.value === value ? value : cur.value, text })];
 }
 
 function ApiFields({ node }: { node: NodeOf<'api'> }) {
@@ -593,7 +596,7 @@ function ApiFields({ node }: { node: NodeOf<'api'> }) {
       <HeadersEditor headers={node.headers} />
       <TextField label="Body" path={['body']} value={node.body} optional mono rows={4} placeholder='{"id": "{{customer.id}}"}' />
       <NumberField label="Timeout (ms)" path={['timeoutMs']} value={node.timeoutMs} min={1} max={120000} step={500} placeholder="5000" />
-      <AssignList path="assign" items={node.assign ?? []} second="path" title="Response" secondLabel="Path" secondPlaceholder="data.balance" required={false} />
+      <AssignList path="assign" items={node.assign ?? []} second="path" title="Response value" secondLabel="Path" secondPlaceholder="data.balance" required={false} />
     </>
   );
 }
@@ -656,16 +659,10 @@ function HandoffFields({ node }: { node: NodeOf<'handoff'> }) {
 function FlowTargetFields({ node }: { node: NodeOf<'jump'> | NodeOf<'call'> }) {
   const ed = useEditor();
   const flows = useStudio(useShallow((s) => Object.entries(s.flows).flatMap(([id, d]) => [id, d.flow.name])));
-  const targetNodes = useStudio(useShallow((s) => s.flows[node.flow]?.flow.nodes.flatMap((n) => [n.id, n.title ?? '']) ?? NO_STRINGS));
+  const nodeOptions: Option[] = useNodeChoices(node.flow).map((c) => ({ value: c.id, label: c.label }));
   const startId = useStudio((s) => s.flows[node.flow]?.flow.nodes.find((n) => n.kind === 'start')?.id);
   const flowOptions: Option[] = [];
   for (let i = 0; i < flows.length; i += 2) flowOptions.push({ value: flows[i] as string, label: `${flows[i + 1]} (${flows[i]})` });
-  const nodeOptions: Option[] = [];
-  for (let i = 0; i < targetNodes.length; i += 2) {
-    const id = targetNodes[i] as string;
-    const title = targetNodes[i + 1];
-    nodeOptions.push({ value: id, label: title ? `${id} — ${title}` : id });
-  }
   const goTo = node.node ?? startId;
   const exists = flows.includes(node.flow);
   return (
@@ -688,8 +685,7 @@ function FlowTargetFields({ node }: { node: NodeOf<'jump'> | NodeOf<'call'> }) {
         type="button"
         className="insp-add"
         disabled={!exists || !goTo}
-        onClick={() => goTo && revealNode(node.flow, goTo)}
-        aria-label={`Go to ${node.flow}${goTo ? `/${goTo}` : ''}`}
+        onClick={() => goTo && enterFlow(node.flow, goTo)}
       >
         Go to {node.flow}
         {goTo ? ` › ${goTo}` : ''}

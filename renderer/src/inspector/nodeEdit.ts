@@ -135,9 +135,9 @@ export interface RenamePlan {
 }
 
 /**
- * The changes that rename node `oldId` to `newId` in `flow`: a `node.update` for the node and for every node
- * with an exit to it. Groups are not nodes and `FlowChange` has no change for them, so when a group lists the
- * node, one `flow.replace` with the updated groups follows (still one `editFlow` call, one undo step).
+ * The changes that rename node `oldId` to `newId` in `flow`, for one `editFlow` call (one undo step): a
+ * `node.update` for the node and for every node with an exit (or a jump or call into this flow) to it, and a
+ * `group.update` for every group that lists it.
  */
 export function planRename(flow: Flow, flowId: string, oldId: string, newId: string): RenamePlan {
   const changes: FlowChange[] = [];
@@ -158,17 +158,10 @@ export function planRename(flow: Flow, flowId: string, oldId: string, newId: str
     if (next !== node) changes.push({ type: 'node.update', id: node.id, node: next });
   }
   let groups = 0;
-  const nextGroups = flow.groups?.map((g) => {
-    if (!g.nodes.includes(oldId)) return g;
+  for (const g of flow.groups ?? []) {
+    if (!g.nodes.includes(oldId)) continue;
     groups++;
-    return { ...g, nodes: g.nodes.map((n) => (n === oldId ? newId : n)) };
-  });
-  if (groups > 0) {
-    const nodes = flow.nodes.map((n) => {
-      const c = changes.find((x) => x.type === 'node.update' && x.id === n.id);
-      return c && c.type === 'node.update' ? c.node : n;
-    });
-    changes.push({ type: 'flow.replace', flow: { ...flow, nodes, ...(nextGroups ? { groups: nextGroups } : {}) } });
+    changes.push({ type: 'group.update', group: { ...g, nodes: g.nodes.map((n) => (n === oldId ? newId : n)) } });
   }
   return { changes, exits, groups };
 }
