@@ -214,14 +214,30 @@ export function undo(flowId = get().flowId): void {
   const doc = flowId ? get().flows[flowId] : undefined;
   if (!flowId || !doc) return;
   const prev = historyOf(flowId).undo(doc.flow);
-  if (prev) setFlowContent(flowId, prev);
+  if (prev) {
+    setFlowContent(flowId, prev);
+    keepSelectionValid(prev);
+  }
+}
+
+/** After undo or redo, drop selected ids that no longer exist (an undone add or rename). */
+function keepSelectionValid(flow: Flow): void {
+  const ids = new Set(flow.nodes.map((n) => n.id));
+  const { selectedNodeIds, selectedNodeId } = get();
+  const kept = selectedNodeIds.filter((id) => ids.has(id) || id.startsWith('group:'));
+  if (kept.length !== selectedNodeIds.length || (selectedNodeId && !ids.has(selectedNodeId))) {
+    set({ selectedNodeIds: kept, selectedNodeId: selectedNodeId && ids.has(selectedNodeId) ? selectedNodeId : kept[kept.length - 1] });
+  }
 }
 
 export function redo(flowId = get().flowId): void {
   const doc = flowId ? get().flows[flowId] : undefined;
   if (!flowId || !doc) return;
   const next = historyOf(flowId).redo(doc.flow);
-  if (next) setFlowContent(flowId, next);
+  if (next) {
+    setFlowContent(flowId, next);
+    keepSelectionValid(next);
+  }
 }
 
 export const canUndo = (flowId: string | undefined): boolean => Boolean(flowId && histories.get(flowId)?.canUndo());
