@@ -7,6 +7,7 @@ import { ProjectMenu } from './panels/ProjectMenu';
 import { Sidebar } from './panels/Sidebar';
 import { HelpOverlay } from './panels/HelpOverlay';
 import { Palette } from './panels/Palette';
+import { SearchPanel } from './panels/SearchPanel';
 import { Toolbar } from './panels/Toolbar';
 import { handleShortcut } from './shortcuts';
 import { backTo, dismissNotice, openSource, saveFlow, setView, takeDiskVersion, togglePresentation, toggleTheme, useStudio } from './store/studioStore';
@@ -131,6 +132,7 @@ export function App() {
       </main>
       {view === 'canvas' && flowId && <Inspector flowId={flowId} />}
       <HelpOverlay />
+      <SearchPanel />
     </div>
   );
 }
