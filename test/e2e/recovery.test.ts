@@ -28,11 +28,15 @@ describe('unsaved edits survive the window going away', () => {
     await expect.poll(() => page.locator('[data-save-state]').getAttribute('data-save-state'), { timeout: 10_000 }).toBe('error');
     expect(readFileSync(file, 'utf8')).toBe(before);
 
-    // The window goes away; a new one opens with the host reachable again.
-    await page.unroute('**/api/call');
+    // The window goes away (its last attempt to save on the way out fails too) and opens again.
     await page.reload();
     await page.getByRole('alert').filter({ hasText: 'Recovered unsaved edits to Main' }).waitFor();
     await expect.poll(() => page.locator('.react-flow__node [data-node-id="sorry"] .card-copy').innerText()).toBe('Sorry, could you say that another way?');
+    expect(readFileSync(file, 'utf8')).toBe(before);
+
+    // Once the host takes saves again, the recovered edit reaches disk by itself (saves retry).
+    await page.unroute('**/api/call');
     await expect.poll(() => readFileSync(file, 'utf8'), { timeout: 10_000 }).toContain('Sorry, could you say that another way?');
+    await expect.poll(() => page.locator('[data-save-state]').getAttribute('data-save-state'), { timeout: 10_000 }).toBe('saved');
   });
 });

@@ -12,7 +12,6 @@ import {
   type Node,
   type NodeChange,
   type OnNodeDrag,
-  type OnSelectionChangeFunc,
 } from '@xyflow/react';
 import { exitsOf } from '../../../shared/schema/exits';
 import type { FlowNode, NodeKind } from '../../../shared/schema/nodes';
@@ -27,37 +26,37 @@ type AnyNode = CardNode | FrameNode;
 
 interface CardKey {
   card: CardNode;
-  selected: boolean;
   hasError: boolean;
   locale: string;
+  flash: boolean;
 }
 
 /**
  * Card objects are cached per flow node object. Flows are immutable and edits keep untouched nodes, so an edit
- * hands React Flow the same objects for every other node, and only the changed card re-renders.
+ * hands React Flow the same objects for every other node, and only the changed card re-renders. Selection is
+ * not part of a card: React Flow owns it on the canvas (see the selection effects below).
  */
-function useCards(flowId: string, flow: Flow | undefined, locale: string, errorNodes: Set<string>, selected: Set<string>, focusId: string | undefined) {
+function useCards(flowId: string, flow: Flow | undefined, locale: string, errorNodes: Set<string>, focusId: string | undefined) {
   const cache = useRef(new WeakMap<FlowNode, CardKey>());
   return useMemo(() => {
     if (!flow) return [];
     return flow.nodes.map((node, i): CardNode => {
-      const isSelected = selected.has(node.id);
       const hasError = errorNodes.has(node.id);
+      const flash = node.id === focusId;
       const hit = cache.current.get(node);
-      if (hit && hit.selected === isSelected && hit.hasError === hasError && hit.locale === locale && node.id !== focusId) return hit.card;
+      if (hit && hit.hasError === hasError && hit.locale === locale && hit.flash === flash) return hit.card;
       const card: CardNode = {
         id: node.id,
         type: 'card',
         // A node without a position (hand-written YAML) gets a grid slot instead of piling up at 0,0.
         position: node.position ?? { x: (i % 6) * 320, y: Math.floor(i / 6) * 200 },
         data: hit && hit.card.data.node === node && hit.locale === locale && hit.hasError === hasError ? hit.card.data : { node, flowId, locale, hasError },
-        selected: isSelected,
-        ...(node.id === focusId ? { className: 'flash' } : {}),
+        ...(flash ? { className: 'flash' } : {}),
       };
-      cache.current.set(node, { card, selected: isSelected, hasError, locale });
+      cache.current.set(node, { card, hasError, locale, flash });
       return card;
     });
-  }, [flow, flowId, locale, errorNodes, selected, focusId]);
+  }, [flow, flowId, locale, errorNodes, focusId]);
 }
 
 /** Edges are cached per source node object too: only the edges of an edited node are new objects. */
@@ -91,7 +90,7 @@ function useEdges(flow: Flow | undefined): Edge[] {
 }
 
 /** Group frames: drawn behind their members, sized to their bounding box. */
-function frames(flow: Flow, flowId: string, cards: CardNode[], selected: Set<string>): FrameNode[] {
+function frames(flow: Flow, flowId: string, cards: readonly CardNode[]): FrameNode[] {
   if (!flow.groups?.length) return [];
   const byId = new Map(cards.map((c) => [c.id, c]));
   const out: FrameNode[] = [];
@@ -112,7 +111,6 @@ function frames(flow: Flow, flowId: string, cards: CardNode[], selected: Set<str
       draggable: false,
       connectable: false,
       zIndex: -1,
-      selected: selected.has(`group:${g.id}`),
     });
   }
   return out;
@@ -132,23 +130,61 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
     () => new Set(problems.filter((p) => p.flowId === flowId && p.severity === 'error' && p.nodeId).map((p) => p.nodeId as string)),
     [problems, flowId],
   );
-  const selected = useMemo(() => new Set(selectedIds), [selectedIds]);
   const [flashId, setFlashId] = useState<string | undefined>();
-  const cards = useCards(flowId, flow, locale, errorNodes, selected, flashId);
+  const cards = useCards(flowId, flow, locale, errorNodes, flashId);
   const edges = useEdges(flow);
 
-  // Local node state, so a drag moves smoothly without an edit per mouse move; committed on drag stop.
+  // Local node state: React Flow's own objects (with their measured size and selection), so a drag moves
+  // smoothly without an edit per mouse move (committed on drag stop), and an edit replaces only the cards
+  // whose flow node changed — every other node keeps its object and does not re-render.
   const [nodes, setNodes] = useState<AnyNode[]>([]);
+  const lastCards = useRef(new Map<string, CardNode>());
   useEffect(() => {
     setNodes((prev) => {
-      const measured = new Map(prev.map((n) => [n.id, n.measured]));
-      const keep = (c: CardNode): CardNode => (c.measured || !measured.get(c.id) ? c : { ...c, measured: measured.get(c.id) as NonNullable<CardNode['measured']> });
-      const withSizes = cards.map(keep);
-      return flow ? [...frames(flow, flowId, withSizes, selected), ...withSizes] : withSizes;
+      const prevById = new Map(prev.map((n) => [n.id, n]));
+      const want = new Set(useStudio.getState().selectedNodeIds);
+      const merged = cards.map((c): CardNode => {
+        const p = prevById.get(c.id) as CardNode | undefined;
+        if (p && lastCards.current.get(c.id) === c) return p;
+        const selected = p ? Boolean(p.selected) : want.has(c.id);
+        return { ...c, selected, ...(p?.measured ? { measured: p.measured } : {}) };
+      });
+      lastCards.current = new Map(cards.map((c) => [c.id, c]));
+      if (!flow?.groups?.length) return merged;
+      const framed = frames(flow, flowId, merged).map((f) => {
+        const p = prevById.get(f.id);
+        return p?.selected ? { ...f, selected: true } : f;
+      });
+      return [...framed, ...merged];
     });
-  }, [cards, flow, flowId, selected]);
+  }, [cards, flow, flowId]);
 
-  const onNodesChange = useCallback((changes: NodeChange<AnyNode>[]) => setNodes((ns) => applyNodeChanges(changes, ns)), []);
+  // Selection set outside the canvas (search, go-to, paste, undo) is applied to React Flow's nodes; React Flow
+  // reports its own selection changes back through onSelectionChange. Both sides compare as sets, so they settle.
+  useEffect(() => {
+    const want = new Set(selectedIds);
+    setNodes((ns) => {
+      const current = ns.filter((n) => n.selected).map((n) => n.id);
+      if (current.length === want.size && current.every((id) => want.has(id))) return ns;
+      return ns.map((n) => (Boolean(n.selected) === want.has(n.id) ? n : { ...n, selected: want.has(n.id) }));
+    });
+  }, [selectedIds]);
+
+  // Selection flows one way from the canvas to the store: only the user's own selection changes (React Flow's
+  // `select` changes: clicks, box, keyboard) are reported; selection set from outside arrives as the `selected`
+  // flag on nodes (effect above) and produces no change events, so the two can never chase each other.
+  const onNodesChange = useCallback(
+    (changes: NodeChange<AnyNode>[]) =>
+      setNodes((ns) => {
+        const next = applyNodeChanges(changes, ns);
+        if (changes.some((c) => c.type === 'select')) {
+          const ids = next.filter((n) => n.selected).map((n) => n.id);
+          queueMicrotask(() => setSelection(ids));
+        }
+        return next;
+      }),
+    [],
+  );
   const onNodeDragStop: OnNodeDrag<AnyNode> = useCallback(
     (_e, _node, dragged) =>
       editFlow(
@@ -157,7 +193,6 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
       ),
     [flowId],
   );
-  const onSelectionChange: OnSelectionChangeFunc<AnyNode, Edge> = useCallback(({ nodes: sel }) => setSelection(sel.map((n) => n.id)), []);
 
   const isValidConnection: IsValidConnection<Edge> = useCallback(
     (c) => {
@@ -255,7 +290,6 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
       nodeTypes={nodeTypes}
       onNodesChange={onNodesChange}
       onNodeDragStop={onNodeDragStop}
-      onSelectionChange={onSelectionChange}
       onPaneClick={() => selectNode(undefined)}
       onConnect={onConnect}
       onReconnect={onReconnect}

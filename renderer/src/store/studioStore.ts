@@ -391,7 +391,8 @@ export function selectNode(nodeId: string | undefined): void {
 /** The canvas reports its selection (click, shift-click, box). */
 export function setSelection(ids: string[]): void {
   const { selectedNodeIds, selectedNodeId } = get();
-  if (ids.length === selectedNodeIds.length && ids.every((id, i) => id === selectedNodeIds[i])) return;
+  const had = new Set(selectedNodeIds);
+  if (ids.length === had.size && ids.every((id) => had.has(id))) return;
   const primary = selectedNodeId && ids.includes(selectedNodeId) ? selectedNodeId : ids[ids.length - 1];
   set({ selectedNodeIds: ids, selectedNodeId: primary });
 }
