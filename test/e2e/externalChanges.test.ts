@@ -28,7 +28,7 @@ describe('changes made outside the window', () => {
 
   it('a second tab follows the first tab\'s saves', async () => {
     const { page } = studio;
-    const other = await studio.browser.newPage();
+    const other = await studio.browser.newPage({ viewport: { width: 1440, height: 900 } });
     await other.goto(studio.host.launchUrl);
     await other.locator('.react-flow__node [data-node-id="sorry"]').click();
     await other.getByLabel('Bot says (en)').fill('Saved by the other tab');

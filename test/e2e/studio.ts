@@ -31,7 +31,9 @@ export async function openStudio(projectDir: string): Promise<Studio> {
   const rendererDir = process.env.PARLEY_RENDERER_DIR;
   const web = await runWeb({ projectDir, port: 0, open: false, ...(rendererDir ? { rendererDir } : {}), userDataDir: mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-ud-')), log: () => undefined });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  // One context per studio, so a test can open more tabs that share its storage (page.context().newPage()).
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+  const page = await context.newPage();
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   page.on('console', (m) => {

@@ -3,11 +3,14 @@ import {
   Background,
   Controls,
   MiniMap,
+  Panel,
   ReactFlow,
+  useStore,
   applyNodeChanges,
   useReactFlow,
   type Connection,
   type Edge,
+  type EdgeChange,
   type IsValidConnection,
   type Node,
   type NodeChange,
@@ -19,9 +22,17 @@ import type { Flow } from '../../../shared/schema/project';
 import { editFlow, selectNode, setSelection, useStudio } from '../store/studioStore';
 import { registerCanvas, CARD_SIZE } from './canvasApi';
 import { addNode, PALETTE_MIME } from './commands';
-import { GroupFrame, NodeCard, type CardNode, type FrameNode } from './NodeCard';
+import { cardHandles, cardSize } from './geometry';
+import { COMPACT_ZOOM, GroupFrame, NodeCard, type CardNode, type FrameNode } from './NodeCard';
 
 const nodeTypes = { card: NodeCard, frame: GroupFrame };
+/** Above this many nodes the minimap starts hidden. */
+const MINIMAP_AUTO_LIMIT = 1000;
+const isCompact = (s: { transform: [number, number, number] }) => s.transform[2] < COMPACT_ZOOM;
+const canvasSize = () => {
+  const r = document.querySelector('.canvas-area .react-flow')?.getBoundingClientRect();
+  return { width: r?.width || 800, height: r?.height || 600 };
+};
 type AnyNode = CardNode | FrameNode;
 
 interface CardKey {
@@ -29,6 +40,7 @@ interface CardKey {
   hasError: boolean;
   locale: string;
   flash: boolean;
+  presentation: boolean;
 }
 
 /**
@@ -36,7 +48,7 @@ interface CardKey {
  * hands React Flow the same objects for every other node, and only the changed card re-renders. Selection is
  * not part of a card: React Flow owns it on the canvas (see the selection effects below).
  */
-function useCards(flowId: string, flow: Flow | undefined, locale: string, errorNodes: Set<string>, focusId: string | undefined) {
+function useCards(flowId: string, flow: Flow | undefined, locale: string, errorNodes: Set<string>, focusId: string | undefined, presentation: boolean) {
   const cache = useRef(new WeakMap<FlowNode, CardKey>());
   return useMemo(() => {
     if (!flow) return [];
@@ -44,26 +56,35 @@ function useCards(flowId: string, flow: Flow | undefined, locale: string, errorN
       const hasError = errorNodes.has(node.id);
       const flash = node.id === focusId;
       const hit = cache.current.get(node);
-      if (hit && hit.hasError === hasError && hit.locale === locale && hit.flash === flash) return hit.card;
+      if (hit && hit.hasError === hasError && hit.locale === locale && hit.flash === flash && hit.presentation === presentation) return hit.card;
+      const size = cardSize(node, presentation);
       const card: CardNode = {
         id: node.id,
         type: 'card',
+        width: size.width,
+        height: size.height,
+        handles: cardHandles(node, size),
         // A node without a position (hand-written YAML) gets a grid slot instead of piling up at 0,0.
         position: node.position ?? { x: (i % 6) * 320, y: Math.floor(i / 6) * 200 },
         data: hit && hit.card.data.node === node && hit.locale === locale && hit.hasError === hasError ? hit.card.data : { node, flowId, locale, hasError },
         ...(flash ? { className: 'flash' } : {}),
       };
-      cache.current.set(node, { card, hasError, locale, flash });
+      cache.current.set(node, { card, hasError, locale, flash, presentation });
       return card;
     });
-  }, [flow, flowId, locale, errorNodes, focusId]);
+  }, [flow, flowId, locale, errorNodes, focusId, presentation]);
 }
 
-/** Edges are cached per source node object too: only the edges of an edited node are new objects. */
-function useEdges(flow: Flow | undefined): Edge[] {
-  const cache = useRef(new WeakMap<FlowNode, Edge[]>());
+/**
+ * Edges are cached per source node object too: only the edges of an edited node are new objects. Labels are
+ * left out when zoomed out (unreadable, and costly to mount while panning), and only selected edges carry the
+ * reconnection anchors.
+ */
+function useEdges(flow: Flow | undefined, compact: boolean, selectedEdges: ReadonlySet<string>): Edge[] {
+  const caches = useRef([new WeakMap<FlowNode, Edge[]>(), new WeakMap<FlowNode, Edge[]>()]);
   return useMemo(() => {
     if (!flow) return [];
+    const cache = { current: caches.current[compact ? 1 : 0] as WeakMap<FlowNode, Edge[]> };
     const ids = new Set(flow.nodes.map((n) => n.id));
     const out: Edge[] = [];
     for (const node of flow.nodes) {
@@ -77,16 +98,18 @@ function useEdges(flow: Flow | undefined): Edge[] {
             source: node.id,
             sourceHandle: exit.port,
             target: exit.target,
-            ...(exit.port === 'next' ? {} : { label: exit.label }),
-            reconnectable: 'target',
+            ...(exit.port === 'next' || compact ? {} : { label: exit.label }),
           });
         }
         cache.current.set(node, edges);
       }
-      for (const e of edges) if (ids.has(e.target)) out.push(e);
+      for (const e of edges) {
+        if (!ids.has(e.target)) continue;
+        out.push(selectedEdges.has(e.id) ? { ...e, selected: true, reconnectable: 'target' } : e);
+      }
     }
     return out;
-  }, [flow]);
+  }, [flow, compact, selectedEdges]);
 }
 
 /** Group frames: drawn behind their members, sized to their bounding box. */
@@ -100,14 +123,16 @@ function frames(flow: Flow, flowId: string, cards: readonly CardNode[]): FrameNo
     const pad = 24;
     const x0 = Math.min(...members.map((m) => m.position.x)) - pad;
     const y0 = Math.min(...members.map((m) => m.position.y)) - pad - 22;
-    const x1 = Math.max(...members.map((m) => m.position.x + (m.measured?.width ?? CARD_SIZE.width))) + pad;
-    const y1 = Math.max(...members.map((m) => m.position.y + (m.measured?.height ?? CARD_SIZE.height))) + pad;
+    const x1 = Math.max(...members.map((m) => m.position.x + (m.width ?? CARD_SIZE.width))) + pad;
+    const y1 = Math.max(...members.map((m) => m.position.y + (m.height ?? CARD_SIZE.height))) + pad;
     out.push({
       id: `group:${g.id}`,
       type: 'frame',
       position: { x: x0, y: y0 },
       data: { label: g.label, groupId: g.id, flowId },
-      style: { width: x1 - x0, height: y1 - y0 },
+      width: x1 - x0,
+      height: y1 - y0,
+      handles: [],
       draggable: false,
       connectable: false,
       zIndex: -1,
@@ -131,8 +156,27 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
     [problems, flowId],
   );
   const [flashId, setFlashId] = useState<string | undefined>();
-  const cards = useCards(flowId, flow, locale, errorNodes, flashId);
-  const edges = useEdges(flow);
+  const presentation = useStudio((s) => s.presentation);
+  const cards = useCards(flowId, flow, locale, errorNodes, flashId, presentation);
+  const compact = useStore(isCompact);
+  const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(() => new Set());
+  const edges = useEdges(flow, compact, selectedEdges);
+  const onEdgesChange = useCallback((changes: EdgeChange<Edge>[]) => {
+    const picks = changes.filter((c): c is Extract<EdgeChange<Edge>, { type: 'select' }> => c.type === 'select');
+    if (!picks.length) return;
+    setSelectedEdges((prev) => {
+      const next = new Set(prev);
+      for (const c of picks) {
+        if (c.selected) next.add(c.id);
+        else next.delete(c.id);
+      }
+      return next;
+    });
+  }, []);
+  // The minimap repaints every node on every frame of a pan: on large flows it is off unless asked for.
+  const nodeCount = flow?.nodes.length ?? 0;
+  const [minimap, setMinimap] = useState<boolean | undefined>(undefined);
+  const showMinimap = minimap ?? nodeCount <= MINIMAP_AUTO_LIMIT;
 
   // Local node state: React Flow's own objects (with their measured size and selection), so a drag moves
   // smoothly without an edit per mouse move (committed on drag stop), and an edit replaces only the cards
@@ -258,13 +302,16 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
         for (const n of rf.getNodes()) if (n.type === 'card' && n.measured?.width && n.measured.height) out[n.id] = { width: n.measured.width, height: n.measured.height };
         return out;
       },
-      fitView: () => void rf.fitView({ padding: 0.1, duration: 200, maxZoom: 1 }),
+      fitView: () => {
+        const f = useStudio.getState().flows[flowId]?.flow;
+        if (f) void rf.setViewport(viewportFor(f, { minZoom: 0.05, maxZoom: 1 }, useStudio.getState().presentation, canvasSize()), { duration: 200 });
+      },
       zoomIn: () => void rf.zoomIn({ duration: 150 }),
       zoomOut: () => void rf.zoomOut({ duration: 150 }),
       selectAll: () => setSelection(rf.getNodes().filter((n) => n.type === 'card').map((n) => n.id)),
     });
     return () => registerCanvas(undefined);
-  }, [rf]);
+  }, [rf, flowId]);
 
   // Search, problems and go-to-definition ask the canvas to show a node: centre on it and flash it.
   useEffect(() => {
@@ -280,7 +327,15 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [focusRequest?.seq]);
 
-  const [fitViewOptions] = useState(() => ({ nodes: flow ? openingNodes(flow) : [], maxZoom: 1, minZoom: 0.7, padding: 0.1 }));
+  // The opening frame, once, as soon as the canvas has a size (a search or go-to frames its node instead).
+  const framed = useRef(false);
+  useEffect(() => {
+    if (framed.current || nodes.length === 0 || !flow) return;
+    framed.current = true;
+    if (useStudio.getState().focusRequest?.flowId === flowId) return;
+    const canvas = canvasSize();
+    void rf.setViewport(viewportFor(flow, openingFrame(flow, presentation, canvas), presentation, canvas));
+  }, [nodes.length, rf, flow, flowId, presentation]);
 
   if (!flow) return null;
   return (
@@ -291,6 +346,8 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
       onNodesChange={onNodesChange}
       onNodeDragStop={onNodeDragStop}
       onPaneClick={() => selectNode(undefined)}
+      onEdgesChange={onEdgesChange}
+      edgesReconnectable={false}
       onConnect={onConnect}
       onReconnect={onReconnect}
       onDelete={onDelete}
@@ -303,8 +360,6 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
       snapToGrid={snapToGrid}
       snapGrid={[20, 20]}
       colorMode={theme}
-      fitView={!focusRequest}
-      fitViewOptions={fitViewOptions}
       minZoom={0.05}
       maxZoom={2}
       onlyRenderVisibleElements
@@ -314,9 +369,67 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
     >
       <Background gap={20} />
       <Controls showInteractive={false} />
-      <MiniMap pannable zoomable nodeStrokeWidth={3} />
+      {showMinimap && <MiniMap pannable zoomable nodeStrokeWidth={3} />}
+      <Panel position="bottom-right" className="minimap-toggle">
+        <button onClick={() => setMinimap(!showMinimap)} aria-pressed={showMinimap} title={nodeCount > MINIMAP_AUTO_LIMIT ? `Off by default above ${MINIMAP_AUTO_LIMIT} nodes (it slows panning)` : undefined}>
+          {showMinimap ? 'Hide map' : 'Show map'}
+        </button>
+      </Panel>
     </ReactFlow>
   );
+}
+
+interface Frame {
+  /** Nodes to frame; all when undefined. */
+  nodes?: string[];
+  minZoom: number;
+  maxZoom: number;
+}
+
+/**
+ * What to frame when a flow opens: the whole flow when it fits at a zoom where copy is still readable,
+ * otherwise the start and what follows it.
+ */
+function openingFrame(flow: Flow, presentation: boolean, canvas: { width: number; height: number }): Frame {
+  const b = boundsOf(flow, undefined, presentation);
+  const fitsReadable = b.width * 0.6 <= canvas.width && b.height * 0.6 <= canvas.height;
+  return fitsReadable ? { minZoom: 0.5, maxZoom: 1 } : { nodes: openingNodes(flow).map((n) => n.id), minZoom: 0.7, maxZoom: 1 };
+}
+
+/** Bounds of some nodes (all by default) from the cards' known geometry: culled cards count too. */
+function boundsOf(flow: Flow, ids: readonly string[] | undefined, presentation: boolean) {
+  const wanted = ids ? new Set(ids) : undefined;
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  flow.nodes.forEach((n, i) => {
+    if (wanted && !wanted.has(n.id)) return;
+    const p = n.position ?? { x: (i % 6) * 320, y: Math.floor(i / 6) * 200 };
+    const size = cardSize(n, presentation);
+    x0 = Math.min(x0, p.x);
+    y0 = Math.min(y0, p.y);
+    x1 = Math.max(x1, p.x + size.width);
+    y1 = Math.max(y1, p.y + size.height);
+  });
+  return x0 === Infinity ? { x: 0, y: 0, width: 1, height: 1 } : { x: x0, y: y0, width: x1 - x0, height: y1 - y0 };
+}
+
+/**
+ * The viewport that shows a frame. React Flow's own fitView only counts cards that have been drawn, and culled
+ * cards never are; this works from the known geometry. When the frame is too big at the smallest allowed zoom,
+ * its top-left is shown (where a flow starts) rather than its middle.
+ */
+function viewportFor(flow: Flow, frame: Frame, presentation: boolean, canvas: { width: number; height: number }) {
+  const b = boundsOf(flow, frame.nodes, presentation);
+  const pad = 40;
+  const fit = Math.min((canvas.width - 2 * pad) / b.width, (canvas.height - 2 * pad) / b.height);
+  const zoom = Math.min(frame.maxZoom, Math.max(frame.minZoom, fit));
+  const w = b.width * zoom;
+  const h = b.height * zoom;
+  const x = w <= canvas.width - 2 * pad ? (canvas.width - w) / 2 - b.x * zoom : pad - b.x * zoom;
+  const y = h <= canvas.height - 2 * pad ? (canvas.height - h) / 2 - b.y * zoom : pad - b.y * zoom;
+  return { x, y, zoom };
 }
 
 /**

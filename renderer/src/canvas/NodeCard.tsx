@@ -189,12 +189,12 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Car
         <span className="kind">{KIND_LABEL[node.kind]}</span>
         <span className="title">{node.title ?? node.id}</span>
       </div>
-      {!compact && <Body node={node as never} flowId={flowId} locale={locale} />}
+      <div className="card-body">{!compact && <Body node={node as never} flowId={flowId} locale={locale} />}</div>
       {exits.length > 0 && (
         <div className="exits">
           {exits.map((exit) => (
             <div className="exit" key={exit.port}>
-              {!compact && <span>{exit.label}</span>}
+              <span>{compact ? '' : exit.label}</span>
               <Handle
                 type="source"
                 position={Position.Right}

@@ -29,10 +29,27 @@ function write(k: string): void {
   }
 }
 
+const lastWrite = new Map<string, number>();
+
+/** Throttled with a leading edge: the first edit after a quiet second is written at once, later ones batched. */
 export function scheduleDraft(dir: string, flowId: string, baseRevision: string | null, flow: Flow): void {
   const k = key(dir, flowId);
-  pending.set(k, { flowId, baseRevision, flow, at: Date.now() });
-  if (!timers.has(k)) timers.set(k, setTimeout(() => write(k), DRAFT_THROTTLE_MS));
+  const now = Date.now();
+  pending.set(k, { flowId, baseRevision, flow, at: now });
+  if (timers.has(k)) return;
+  const since = now - (lastWrite.get(k) ?? 0);
+  if (since >= DRAFT_THROTTLE_MS) {
+    lastWrite.set(k, now);
+    write(k);
+  } else {
+    timers.set(
+      k,
+      setTimeout(() => {
+        lastWrite.set(k, Date.now());
+        write(k);
+      }, DRAFT_THROTTLE_MS - since),
+    );
+  }
 }
 
 export function clearDraft(dir: string, flowId: string): void {

@@ -1,0 +1,44 @@
+import { Position, type NodeHandle } from '@xyflow/react';
+import { exitsOf } from '../../../shared/schema/exits';
+import type { FlowNode } from '../../../shared/schema/nodes';
+
+/**
+ * Cards have a fixed geometry, known before they are drawn: a head, a body of fixed height, and one row per
+ * exit. Handing React Flow every card's size and handle positions up front lets it cull off-screen cards from
+ * the first frame (otherwise it mounts and measures all of them once: seconds on a 5,000-node flow), and edges
+ * of off-screen cards are routed without measuring anything. styles.css must match these numbers.
+ */
+export const CARD = {
+  width: 240,
+  presentationWidth: 300,
+  borderTop: 4,
+  head: 26,
+  body: 72,
+  /** The dashed rule above the exits, and the exits block's padding top and bottom. */
+  rule: 1,
+  exitsPad: 4,
+  row: 16,
+  borderBottom: 1,
+  handle: 8,
+} as const;
+
+export function cardSize(node: FlowNode, presentation: boolean): { width: number; height: number } {
+  const exits = exitsOf(node).length;
+  const width = presentation ? CARD.presentationWidth : CARD.width;
+  const exitsBlock = exits ? CARD.rule + CARD.exitsPad * 2 + exits * CARD.row : 0;
+  return { width, height: CARD.borderTop + CARD.head + CARD.body + exitsBlock + CARD.borderBottom };
+}
+
+/** Handle boxes relative to the card, matching where NodeCard draws them. */
+export function cardHandles(node: FlowNode, size: { width: number; height: number }): NodeHandle[] {
+  const h = CARD.handle;
+  const handles: NodeHandle[] = [];
+  if (node.kind !== 'start') {
+    handles.push({ id: null, type: 'target', position: Position.Left, x: -h / 2, y: size.height / 2 - h / 2, width: h, height: h });
+  }
+  const top = CARD.borderTop + CARD.head + CARD.body + CARD.rule + CARD.exitsPad;
+  exitsOf(node).forEach((exit, i) => {
+    handles.push({ id: exit.port, type: 'source', position: Position.Right, x: size.width - h / 2, y: top + i * CARD.row + CARD.row / 2 - h / 2, width: h, height: h });
+  });
+  return handles;
+}
