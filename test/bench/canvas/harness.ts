@@ -1,0 +1,416 @@
+// Drives a React Flow canvas in Chromium the way a user does (mouse wheel to zoom, dragging the pane to pan,
+// dragging a node) and measures each step: CPU time over CDP, wall-clock time in the page. The same code measures Parley's studio and the stock page, so the
+// two numbers of a row differ only by the app. Nothing here reaches into the app: it reads the DOM that React Flow
+// renders (`.react-flow`, `.react-flow__viewport`'s transform, `.react-flow__node`) and sends real input over CDP.
+import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+
+export const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+export const VIEWPORT = { width: 1440, height: 900 };
+
+export const launchBrowser = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+
+/**
+ * One input step, in ms of performance.now(): [input handler starts, its frame is rendered, the main thread is idle
+ * again, the next frame starts, that frame is rendered]. Busy time: (idle - input) + (end - next frame).
+ */
+type StepTiming = [number, number, number, number, number];
+export const busyMs = ([t0, , t2, t3, t4]: StepTiming): number => t2 - t0 + (t4 - t3);
+
+interface BenchGlobal {
+  /** performance.now() when the canvas first showed its nodes, laid out and framed (-1 until then). */
+  openMs: number;
+  recording: boolean;
+  steps: StepTiming[];
+  waitSteps(count: number, timeoutMs: number): Promise<number>;
+  frames(count: number): Promise<void>;
+}
+declare global {
+  interface Window {
+    __bench: BenchGlobal;
+  }
+}
+
+/**
+ * Runs in the page before its own scripts (CDP addScriptToEvaluateOnNewDocument, so no CSP applies).
+ *
+ * Open: a rAF loop watches for the first frame where React Flow's nodes exist and none is still hidden for
+ * measuring; the time is taken when that frame has been rendered (a message posted from its rAF callback runs
+ * after style, layout and paint), and kept once the viewport transform has stayed put for two more frames (so
+ * fitView has happened).
+ *
+ * Steps (the wall-clock figure; the bench's primary figure is CPU time, see StepStats): while recording, the first
+ * pointermove/mousemove of a step starts the clock (capture listeners on window, ahead of the app's). Mouse moves are
+ * rAF-aligned in Chromium, so a rAF registered there belongs to the frame that shows the move; a message posted from
+ * it runs once that frame is rendered. Then `drain` waits out the tasks the app queued (React renders updates from
+ * non-React events in a scheduled task, and effects in another), and the step ends when the frame after them is
+ * rendered. Busy time is input-to-drained plus that last frame, which leaves out the wait for vsync.
+ */
+function instrument(): void {
+  const waiters: (() => void)[] = [];
+  const bench: BenchGlobal = {
+    openMs: -1,
+    recording: false,
+    steps: [],
+    waitSteps(count, timeoutMs) {
+      return new Promise((resolve) => {
+        const done = () => resolve(bench.steps.length);
+        if (bench.steps.length >= count) return done();
+        const timer = setTimeout(done, timeoutMs);
+        const check = () => {
+          if (bench.steps.length >= count) {
+            clearTimeout(timer);
+            done();
+          } else waiters.push(check);
+        };
+        waiters.push(check);
+      });
+    },
+    frames(count) {
+      return new Promise((resolve) => {
+        const tick = (left: number) => requestAnimationFrame(() => (left <= 1 ? afterFrame(() => resolve()) : tick(left - 1)));
+        tick(count);
+      });
+    },
+  };
+  const afterFrame = (fn: () => void) => {
+    const ch = new MessageChannel();
+    ch.port1.onmessage = () => fn();
+    ch.port2.postMessage(null);
+  };
+  window.__bench = bench;
+
+  let lastTransform: string | undefined;
+  let candidate = -1;
+  let stableFrames = 0;
+  const watchOpen = () => {
+    const viewport = document.querySelector<HTMLElement>('.react-flow__viewport');
+    const ready = viewport && document.querySelector('.react-flow__node') && !document.querySelector('.react-flow__node[style*="visibility: hidden"]');
+    if (!ready) {
+      lastTransform = undefined;
+      candidate = -1;
+    } else if (viewport.style.transform !== lastTransform || candidate < 0) {
+      lastTransform = viewport.style.transform;
+      stableFrames = 0;
+      candidate = -1;
+      afterFrame(() => {
+        if (candidate < 0) candidate = performance.now();
+      });
+    } else if (++stableFrames >= 2) {
+      bench.openMs = candidate;
+      return;
+    }
+    requestAnimationFrame(watchOpen);
+  };
+  requestAnimationFrame(watchOpen);
+
+  /**
+   * Calls back once the tasks the app queued have run (React renders and effects scheduled from the input, each
+   * posting the next), with the time the last of them ended. It hops through posted messages, which queue behind
+   * the app's own, until three hops in a row find nothing ran in between.
+   */
+  const drain = (done: (quietSince: number) => void) => {
+    let last = performance.now();
+    let quiet = 0;
+    let quietSince = last;
+    const hop = () => {
+      const now = performance.now();
+      if (now - last < 0.25) {
+        if (quiet++ === 0) quietSince = last;
+      } else quiet = 0;
+      last = now;
+      if (quiet >= 3 || now - quietSince > 5000) done(quietSince);
+      else afterFrame(hop);
+    };
+    afterFrame(hop);
+  };
+
+  let pending = false;
+  const onInput = () => {
+    if (!bench.recording || pending) return;
+    pending = true;
+    const t0 = performance.now();
+    requestAnimationFrame(() =>
+      afterFrame(() => {
+        const t1 = performance.now();
+        drain((t2) => {
+          requestAnimationFrame(() => {
+            const t3 = performance.now();
+            afterFrame(() => {
+              bench.steps.push([t0, t1, t2, t3, performance.now()]);
+              pending = false;
+              for (const w of waiters.splice(0)) w();
+            });
+          });
+        });
+      }),
+    );
+  };
+  // pointermove comes first for a mouse move, then mousemove; whichever the app listens to, the clock starts before it.
+  addEventListener('pointermove', onInput, { capture: true });
+  addEventListener('mousemove', onInput, { capture: true });
+}
+
+/**
+ * The init script's source. tsx compiles this file with esbuild's keepNames, which wraps named functions in
+ * `__name(...)` calls; the page has no `__name`, so the script defines a no-op one (page.evaluate callbacks from
+ * this file need it too).
+ */
+export const INSTRUMENT_SCRIPT = `globalThis.__name ??= (f) => f;\n(${instrument.toString()})();`;
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+export interface Transform {
+  x: number;
+  y: number;
+  k: number;
+}
+
+export const canvasBox = (page: Page): Promise<Box> =>
+  page.evaluate(() => {
+    const r = document.querySelector('.react-flow')!.getBoundingClientRect();
+    return { x: r.x, y: r.y, width: r.width, height: r.height };
+  });
+
+export const readTransform = (page: Page): Promise<Transform> =>
+  page.evaluate(() => {
+    const t = document.querySelector<HTMLElement>('.react-flow__viewport')!.style.transform;
+    const m = /translate\((-?[\d.e+-]+)px,\s*(-?[\d.e+-]+)px\)\s*scale\((-?[\d.e+-]+)\)/.exec(t);
+    if (!m) throw new Error(`unexpected viewport transform: ${t}`);
+    return { x: Number(m[1]), y: Number(m[2]), k: Number(m[3]) };
+  });
+
+/** A point of the empty pane (not a node, edge, minimap or control), the nearest to the canvas centre or to `near`. */
+export const panePoint = (page: Page, near?: { x: number; y: number }): Promise<{ x: number; y: number }> =>
+  page.evaluate((near) => {
+    const r = document.querySelector('.react-flow')!.getBoundingClientRect();
+    const c = near ?? { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+    const pts: { x: number; y: number; d: number }[] = [];
+    for (let x = r.x + 30; x < r.right - 30; x += 6) for (let y = r.y + 30; y < r.bottom - 30; y += 6) pts.push({ x, y, d: Math.hypot(x - c.x, y - c.y) });
+    pts.sort((a, b) => a.d - b.d);
+    const hit = pts.find((p) => document.elementFromPoint(p.x, p.y)?.classList.contains('react-flow__pane'));
+    if (!hit) throw new Error('no empty pane point on the canvas');
+    return { x: hit.x, y: hit.y };
+  }, near);
+
+/** A grab point on the fully visible node nearest the canvas centre: near its top, off its handles. */
+export const nodeGrabPoint = (page: Page): Promise<{ id: string; x: number; y: number }> =>
+  page.evaluate(() => {
+    const r = document.querySelector('.react-flow')!.getBoundingClientRect();
+    const cx = r.x + r.width / 2;
+    const cy = r.y + r.height / 2;
+    const found: { id: string; x: number; y: number; d: number }[] = [];
+    for (const el of document.querySelectorAll<HTMLElement>('.react-flow__node')) {
+      const b = el.getBoundingClientRect();
+      if (b.left < r.left + 20 || b.right > r.right - 20 || b.top < r.top + 20 || b.bottom > r.bottom - 20) continue;
+      const x = b.left + b.width * 0.4;
+      const y = b.top + Math.min(14, b.height / 2);
+      const at = document.elementFromPoint(x, y);
+      if (!at || at.closest('.react-flow__node') !== el || at.closest('.react-flow__handle')) continue;
+      found.push({ id: el.dataset.id ?? '', x, y, d: Math.hypot(x - cx, y - cy) });
+    }
+    found.sort((a, b) => a.d - b.d);
+    if (!found[0]) throw new Error('no fully visible node to drag');
+    return found[0];
+  });
+
+const frames = (page: Page, n = 2) => page.evaluate((n) => window.__bench.frames(n), n);
+
+/** Drags the empty pane until flow point `center` is at the canvas centre (within a pixel). */
+async function centreOn(page: Page, box: Box, center: { x: number; y: number }): Promise<void> {
+  const mid = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  const reach = Math.min(box.width, box.height) / 2 - 40;
+  for (let i = 0; i < 40; i++) {
+    const t = await readTransform(page);
+    const dx = box.width / 2 - center.x * t.k - t.x;
+    const dy = box.height / 2 - center.y * t.k - t.y;
+    if (Math.abs(dx) < 1 && Math.abs(dy) < 1) return;
+    const stepX = Math.max(-2 * reach, Math.min(2 * reach, dx));
+    const stepY = Math.max(-2 * reach, Math.min(2 * reach, dy));
+    const from = await panePoint(page, { x: mid.x - stepX / 2, y: mid.y - stepY / 2 });
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x + stepX / 2, from.y + stepY / 2);
+    await page.mouse.move(from.x + stepX, from.y + stepY);
+    await page.mouse.up();
+    await frames(page);
+  }
+  throw new Error(`could not centre the view on ${center.x},${center.y}`);
+}
+
+/**
+ * Sets the view with the mouse: drags the pane until flow point `center` is in the middle of the canvas (at the
+ * current zoom, where the distance is shortest when zoomed out), wheel-zooms there to `zoom` (the point under the
+ * pointer stays put), and corrects the centre.
+ */
+export async function setView(page: Page, zoom: number, center: { x: number; y: number }): Promise<Transform> {
+  const box = await canvasBox(page);
+  const mid = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+  await centreOn(page, box, center);
+  for (let i = 0; i < 20; i++) {
+    const t = await readTransform(page);
+    if (Math.abs(Math.log2(zoom / t.k)) < 0.003) break;
+    await page.mouse.move(mid.x, mid.y);
+    // React Flow zooms by 2^(-deltaY * 0.002) per wheel event (deltaMode 0).
+    await page.mouse.wheel(0, Math.max(-1500, Math.min(1500, -Math.log2(zoom / t.k) / 0.002)));
+    await frames(page);
+  }
+  await page.waitForTimeout(200); // d3-zoom ends a wheel gesture after 150 ms
+  await centreOn(page, box, center);
+  await page.waitForTimeout(100);
+  await frames(page);
+  const t = await readTransform(page);
+  if (Math.abs(Math.log2(zoom / t.k)) > 0.01) throw new Error(`could not zoom to ${zoom} (at ${t.k})`);
+  return t;
+}
+
+/**
+ * Per-step figures of a gesture (the first WARMUP_STEPS steps left out: drag start, first mount).
+ *
+ * The primary figure is CPU time of the renderer's main thread per step (CDP Performance.getMetrics ThreadTime, less
+ * the time spent in DevTools commands, which is the bench's own), read after each step: it holds everything the
+ * step caused (input handling, React renders whether synchronous or scheduled, effects, GC, style, layout, paint)
+ * and, being CPU time rather than wall time, is not inflated when other processes compete for the machine's cores.
+ */
+export interface StepStats {
+  /** Main-thread CPU ms per step: mean and 95th percentile. */
+  mean: number;
+  p95: number;
+  /** Renderer process CPU ms per step (main thread plus compositor and raster threads: software rendering), mean. */
+  processMs: number;
+  /** Wall-clock main-thread busy ms per step measured in the page (see `instrument`), mean: sensitive to machine load. */
+  wallMs: number;
+  steps: number;
+  raw: { cpu: number[]; wall: StepTiming[] };
+}
+
+const WARMUP_STEPS = 3;
+const MIN_STEPS = WARMUP_STEPS + 10;
+const GESTURE_BUDGET_MS = 5000;
+
+interface CpuSample {
+  thread: number;
+  devtools: number;
+  process: number;
+}
+
+async function cpuSample(cdp: CDPSession): Promise<CpuSample> {
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const get = (name: string) => (metrics.find((m) => m.name === name)?.value ?? 0) * 1000;
+  return { thread: get('ThreadTime'), devtools: get('DevToolsCommandDuration'), process: get('ProcessTime') };
+}
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))]!;
+
+/**
+ * Moves the mouse from `from` to `at(1)`, `at(2)`, … `at(count)`, pressed (a drag) or not (a hover), one frame per
+ * step, and measures every step.
+ */
+async function mouseGesture(page: Page, cdp: CDPSession, from: { x: number; y: number }, at: (i: number) => { x: number; y: number }, count: number, press = true): Promise<StepStats> {
+  await page.mouse.move(from.x, from.y);
+  await frames(page);
+  if (press) await page.mouse.down();
+  await page.evaluate(() => {
+    window.__bench.steps = [];
+    window.__bench.recording = true;
+  });
+  const samples = [await cpuSample(cdp)];
+  const started = performance.now();
+  let done = 0;
+  // All `count` steps, unless they take longer than GESTURE_BUDGET_MS (a slow baseline): then at least MIN_STEPS.
+  while (done < count && (done < MIN_STEPS || performance.now() - started < GESTURE_BUDGET_MS)) {
+    const p = at(++done);
+    await page.mouse.move(p.x, p.y);
+    const got = await page.evaluate((n) => window.__bench.waitSteps(n, 10_000), done);
+    if (got < done) throw new Error(`mouse move ${done} produced no frame`);
+    samples.push(await cpuSample(cdp));
+  }
+  const wall = await page.evaluate(() => {
+    window.__bench.recording = false;
+    return window.__bench.steps;
+  });
+  if (press) await page.mouse.up();
+  const cpu = samples.slice(1).map((s, i) => s.thread - samples[i]!.thread - (s.devtools - samples[i]!.devtools));
+  const kept = cpu.slice(WARMUP_STEPS);
+  const first = samples[WARMUP_STEPS]!;
+  const last = samples[samples.length - 1]!;
+  return {
+    mean: mean(kept),
+    p95: p95(kept),
+    processMs: (last.process - first.process) / kept.length,
+    wallMs: mean(wall.slice(WARMUP_STEPS).map(busyMs)),
+    steps: kept.length,
+    raw: { cpu, wall },
+  };
+}
+
+const PAN_STEP = { x: -12, y: -8 };
+const DRAG_STEP = { x: 5, y: 3 };
+
+/** Pans by dragging the empty pane: the content moves up and left, so the view travels down and right. */
+export async function pan(page: Page, cdp: CDPSession, steps: number): Promise<StepStats> {
+  const from = await panePoint(page);
+  const before = await readTransform(page);
+  const s = await mouseGesture(page, cdp, from, (i) => ({ x: from.x + PAN_STEP.x * i, y: from.y + PAN_STEP.y * i }), steps);
+  const after = await readTransform(page);
+  const moves = s.steps + WARMUP_STEPS;
+  if (Math.abs(after.x - before.x - PAN_STEP.x * moves) > 2 || Math.abs(after.y - before.y - PAN_STEP.y * moves) > 2) {
+    throw new Error(`the pan did not move the view as the mouse did (${JSON.stringify(before)} -> ${JSON.stringify(after)})`);
+  }
+  return s;
+}
+
+const nodePosition = (page: Page, id: string): Promise<{ x: number; y: number }> =>
+  page.evaluate((id) => {
+    const el = document.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`);
+    const m = /translate\((-?[\d.e+-]+)px,\s*(-?[\d.e+-]+)px\)/.exec(el?.style.transform ?? '');
+    if (!m) throw new Error(`node ${id} has no position on the canvas`);
+    return { x: Number(m[1]), y: Number(m[2]) };
+  }, id);
+
+/** Drags the node nearest the canvas centre by small steps. */
+export async function dragNode(page: Page, cdp: CDPSession, steps: number): Promise<StepStats & { nodeId: string }> {
+  const grab = await nodeGrabPoint(page);
+  const before = await nodePosition(page, grab.id);
+  const { k } = await readTransform(page);
+  const s = await mouseGesture(page, cdp, grab, (i) => ({ x: grab.x + DRAG_STEP.x * i, y: grab.y + DRAG_STEP.y * i }), steps);
+  await frames(page);
+  const after = await nodePosition(page, grab.id);
+  const moves = s.steps + WARMUP_STEPS;
+  // Loosely: the app may snap to a grid.
+  if (after.x - before.x < (DRAG_STEP.x * moves) / k / 2 || after.y - before.y < (DRAG_STEP.y * moves) / k / 2) {
+    throw new Error(`the drag did not move node ${grab.id} (${JSON.stringify(before)} -> ${JSON.stringify(after)})`);
+  }
+  return { ...s, nodeId: grab.id };
+}
+
+/** The bench's own cost per step: the mouse hovering over empty pane, 1 px back and forth, which the app ignores. */
+export async function probe(page: Page, cdp: CDPSession, steps: number): Promise<StepStats> {
+  const from = await panePoint(page);
+  return mouseGesture(page, cdp, from, (i) => ({ x: from.x + (i % 2), y: from.y }), steps, false);
+}
+
+/** Waits until the canvas has opened; returns ms from navigation start. */
+export async function waitOpen(page: Page, timeoutMs = 60_000): Promise<number> {
+  await page.waitForFunction(() => window.__bench?.openMs >= 0, undefined, { timeout: timeoutMs, polling: 50 });
+  return page.evaluate(() => window.__bench.openMs);
+}
+
+/** JS heap in use after a full GC, in MB. */
+export async function heapMb(cdp: CDPSession): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  return (metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0) / 1024 / 1024;
+}

@@ -1,0 +1,339 @@
+// Where Parley's canvas spends its time, at one size (default 5,000 nodes): for the open and for each gesture of
+// the bench, a CPU profile (CDP Profiler) of an unminified build of the renderer, attributed to functions and to
+// the modules they come from; the main thread's script / style / layout / other split (CDP Performance metrics);
+// and which React components render per step (a stand-in React DevTools hook walking each commit's fibers).
+// Ends with ablations: one layer hidden (or promoted) by a style sheet from outside the app, measured against as-is.
+// Run: node --import tsx/esm test/bench/canvas/profile.ts [size] [--stock] [--ablations]
+// (--stock profiles the stock React Flow page instead, for comparison; --ablations skips to the ablations.)
+import { readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import type { CDPSession, Page } from 'playwright-core';
+import { runWeb } from '../../../main/cli/web';
+import { INSTRUMENT_SCRIPT, VIEWPORT, dragNode, launchBrowser, pan, setView, waitOpen, type StepStats } from './harness';
+import { ROOT, prepare } from './setup';
+
+const size = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 5000);
+const profileStock = process.argv.includes('--stock');
+
+/**
+ * A minimal React DevTools hook: React DOM registers with it and reports every commit. For each commit it counts, per
+ * component name, the function components that rendered (PerformedWork) and those that mounted, walking only the
+ * subtrees React processed (a fiber whose child pointer is unchanged was bailed out wholesale).
+ */
+function reactHook(): void {
+  const renders: Record<string, number> = {};
+  const mounts: Record<string, number> = {};
+  let commits = 0;
+  const nameOf = (f: { type: unknown; elementType: unknown }): string => {
+    const t = f.type as { displayName?: string; name?: string; render?: { displayName?: string; name?: string } } | null;
+    if (!t) return '?';
+    return t.displayName || t.name || t.render?.displayName || t.render?.name || '(anonymous)';
+  };
+  interface Fiber {
+    tag: number;
+    flags: number;
+    type: unknown;
+    elementType: unknown;
+    child: Fiber | null;
+    sibling: Fiber | null;
+    alternate: Fiber | null;
+  }
+  const isComponent = (f: Fiber) => f.tag === 0 || f.tag === 1 || f.tag === 11 || f.tag === 15;
+  const walkChildren = (f: Fiber, mounted: boolean) => {
+    for (let c = f.child; c; c = c.sibling) visit(c, mounted);
+  };
+  const visit = (f: Fiber, parentMounted: boolean) => {
+    const mounted = parentMounted || f.alternate === null;
+    if (mounted) {
+      if (isComponent(f)) mounts[nameOf(f)] = (mounts[nameOf(f)] ?? 0) + 1;
+      walkChildren(f, true);
+      return;
+    }
+    if (isComponent(f) && f.flags & 1) renders[nameOf(f)] = (renders[nameOf(f)] ?? 0) + 1;
+    if (f.child !== f.alternate!.child) walkChildren(f, false);
+  };
+  (window as unknown as Record<string, unknown>).__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
+    supportsFiber: true,
+    renderers: new Map(),
+    inject: () => 1,
+    checkDCE: () => undefined,
+    onScheduleFiberRoot: () => undefined,
+    onCommitFiberUnmount: () => undefined,
+    onPostCommitFiberRoot: () => undefined,
+    onCommitFiberRoot: (_id: number, root: { current: Fiber }) => {
+      commits++;
+      const cur = root.current;
+      if (cur.alternate) walkChildren(cur, false);
+      else walkChildren(cur, true);
+    },
+  };
+  (window as unknown as Record<string, unknown>).__renders = {
+    take() {
+      const out = { commits, renders: { ...renders }, mounts: { ...mounts } };
+      for (const k of Object.keys(renders)) delete renders[k];
+      for (const k of Object.keys(mounts)) delete mounts[k];
+      commits = 0;
+      return out;
+    },
+  };
+}
+const HOOK_SCRIPT = `globalThis.__name ??= (f) => f;\n(${reactHook.toString()})();`;
+type Renders = { commits: number; renders: Record<string, number>; mounts: Record<string, number> };
+const takeRenders = (page: Page) => page.evaluate(() => (window as unknown as { __renders: { take(): Renders } }).__renders.take());
+
+/** Parley's renderer built without minification (readable function names), into `dir`. */
+async function buildReadable(dir: string): Promise<void> {
+  const { build } = await import('vite');
+  await build({ configFile: path.join(ROOT, 'vite.config.ts'), logLevel: 'warn', build: { outDir: dir, emptyOutDir: true, minify: false } });
+}
+
+/** Module ranges of the bundle, from the `// <path>` comment the bundler writes before each module when not minifying. */
+function moduleRanges(dir: string): Map<string, { start: number; end: number; module: string }[]> {
+  const out = new Map<string, { start: number; end: number; module: string }[]>();
+  const assets = path.join(dir, 'assets');
+  for (const f of readdirSync(assets).filter((f) => f.endsWith('.js'))) {
+    const ranges: { start: number; end: number; module: string }[] = [];
+    readFileSync(path.join(assets, f), 'utf8')
+      .split('\n')
+      .forEach((l, i) => {
+        const m = /^\/\/ (\S+\/\S+)$/.exec(l);
+        if (!m) return;
+        const last = ranges[ranges.length - 1];
+        if (last) last.end = i - 1;
+        ranges.push({ start: i, end: Number.MAX_SAFE_INTEGER, module: m[1]!.replace('\0', '') });
+      });
+    out.set(f, ranges);
+  }
+  return out;
+}
+
+function moduleGroup(module: string): string {
+  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)(?:\/node_modules\/((?:@[^/]+\/)?[^/]+))?/.exec(module);
+  if (m) return m[2] ? `${m[1]} > ${m[2]}` : m[1]!;
+  return module;
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+
+function summarise(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }, ranges: ReturnType<typeof moduleRanges>, steps: number) {
+  const self = new Map<number, number>();
+  const deltas = profile.timeDeltas ?? [];
+  (profile.samples ?? []).forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (deltas[i + 1] ?? deltas[i] ?? 0) / 1000));
+  const byFn = new Map<string, number>();
+  const byModule = new Map<string, number>();
+  let total = 0;
+  for (const node of profile.nodes) {
+    const ms = self.get(node.id) ?? 0;
+    if (!ms) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (functionName === '(idle)') continue;
+    total += ms;
+    const file = url ? path.basename(new URL(url).pathname) : '';
+    const module = ranges.get(file)?.find((r) => lineNumber >= r.start && lineNumber <= r.end)?.module;
+    const group = module ? moduleGroup(module) : functionName.startsWith('(') ? functionName : url ? `other js (${file})` : '(native)';
+    const fn = `${functionName || '(anonymous)'}  [${group}]`;
+    byFn.set(fn, (byFn.get(fn) ?? 0) + ms);
+    byModule.set(group, (byModule.get(group) ?? 0) + ms);
+  }
+  const top = (m: Map<string, number>, n: number) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, v]) => `    ${(v / steps).toFixed(2).padStart(8)} ms  ${((100 * v) / total).toFixed(0).padStart(3)}%  ${k}`)
+      .join('\n');
+  return `  sampled (non-idle) ${(total / steps).toFixed(1)} ms per step; by module:\n${top(byModule, 12)}\n  by function (self time):\n${top(byFn, 22)}`;
+}
+
+async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
+  const { metrics: list } = await cdp.send('Performance.getMetrics');
+  return Object.fromEntries(list.map((m) => [m.name, m.value]));
+}
+
+function split(before: Record<string, number>, after: Record<string, number>, steps: number): string {
+  const d = (k: string) => ((after[k]! - before[k]!) * 1000) / steps;
+  const task = d('TaskDuration');
+  const script = d('ScriptDuration');
+  const style = d('RecalcStyleDuration');
+  const layout = d('LayoutDuration');
+  return `  main thread per step (CPU): tasks ${task.toFixed(1)} ms = script ${script.toFixed(1)} + style ${style.toFixed(1)} + layout ${layout.toFixed(1)} + other (paint, commit, hit tests, GC, …) ${(task - script - style - layout).toFixed(1)}; style recalcs ${((after.RecalcStyleCount! - before.RecalcStyleCount!) / steps).toFixed(1)}, layouts ${((after.LayoutCount! - before.LayoutCount!) / steps).toFixed(1)} per step`;
+}
+
+function renderTable(r: Renders, steps: number): string {
+  const fmt = (m: Record<string, number>) =>
+    Object.entries(m)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 14)
+      .map(([k, v]) => `${k} ${(v / steps).toFixed(1)}`)
+      .join(', ') || 'none';
+  return `  React per step: ${(r.commits / steps).toFixed(2)} commits; renders: ${fmt(r.renders)}\n  mounts per step: ${fmt(r.mounts)}`;
+}
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  dur?: number;
+  tdur?: number;
+  args?: { name?: string };
+}
+
+/** Totals per trace event name on the page's renderer main thread and on its raster/compositor threads, per step. */
+function traceSummary(buffer: Buffer, steps: number): string {
+  const events = (JSON.parse(buffer.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
+  const threadNames = new Map<string, string>();
+  for (const e of events) if (e.ph === 'M' && e.name === 'thread_name') threadNames.set(`${e.pid}:${e.tid}`, e.args?.name ?? '');
+  const busy = new Map<string, number>();
+  for (const e of events) if (e.ph === 'X' && e.dur) busy.set(`${e.pid}:${e.tid}`, (busy.get(`${e.pid}:${e.tid}`) ?? 0) + e.dur);
+  const main = [...busy.entries()].filter(([k]) => threadNames.get(k) === 'CrRendererMain').sort((a, b) => b[1] - a[1])[0]?.[0];
+  if (!main) return '  (no renderer main thread in the trace)';
+  const pid = main.split(':')[0];
+  const totals = (pred: (key: string) => boolean) => {
+    const m = new Map<string, number>();
+    for (const e of events) if (e.ph === 'X' && pred(`${e.pid}:${e.tid}`)) m.set(e.name, (m.get(e.name) ?? 0) + (e.tdur ?? e.dur ?? 0) / 1000);
+    return m;
+  };
+  const show = (m: Map<string, number>, names: string[]) =>
+    names
+      .filter((n) => m.get(n))
+      .map((n) => `${n} ${(m.get(n)! / steps).toFixed(1)}`)
+      .join(', ');
+  const onMain = totals((k) => k === main);
+  const others = totals((k) => k !== main && k.startsWith(`${pid}:`));
+  return [
+    `  trace, main thread ms per step (nested events overlap): ${show(onMain, ['EventDispatch', 'FunctionCall', 'TimerFire', 'RunMicrotasks', 'FireAnimationFrame', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'Commit', 'HitTest', 'MinorGC', 'MajorGC', 'V8.GC_SCAVENGER', 'ParseHTML'])}`,
+    `  trace, other threads of the renderer ms per step: ${show(others, ['RasterTask', 'ImageDecodeTask', 'DrawFrame', 'BeginFrame', 'ActivateLayerTree', 'UpdateLayer'])}`,
+  ].join('\n');
+}
+
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'cc', 'blink'];
+
+const setup = await prepare([size], undefined);
+const readable = path.join(setup.tmp, 'renderer-readable');
+await buildReadable(readable);
+const ranges = moduleRanges(readable);
+const fixture = setup.fixtures[0]!;
+const web = await runWeb({ projectDir: fixture.projectDir, rendererDir: readable, port: 0, open: false, userDataDir: path.join(setup.tmp, 'ud'), log: () => undefined });
+const browser = await launchBrowser();
+try {
+  const context = await browser.newContext({ viewport: VIEWPORT });
+  await context.addInitScript({ content: INSTRUMENT_SCRIPT });
+  await context.addInitScript({ content: HOOK_SCRIPT });
+  const warm = await context.newPage();
+  const url = profileStock ? setup.stockUrl(size, { width: 860, height: 825 }) : web.host.launchUrl;
+  await warm.goto(profileStock ? setup.stockUrl('warm', { width: 860, height: 825 }) : setup.parleyWarmUrl(url));
+  await warm.close();
+
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  const m0 = await metrics(cdp);
+  await cdp.send('Profiler.start');
+  await page.goto(url);
+  const openMs = await waitOpen(page);
+  const { profile: openProfile } = await cdp.send('Profiler.stop');
+  const m1 = await metrics(cdp);
+  const timing = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    const res = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((r) => ({
+      name: r.name.replace(location.origin, ''),
+      start: r.startTime,
+      ttfb: r.responseStart - r.startTime,
+      end: r.responseEnd,
+      kb: r.transferSize / 1024,
+    }));
+    return { domContentLoaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, res };
+  });
+  console.log(`\n${profileStock ? 'stock React Flow' : 'Parley'}, ${size} nodes (${fixture.edges} edges)`);
+  console.log(`open: ${openMs.toFixed(0)} ms wall; DOMContentLoaded ${timing.domContentLoaded.toFixed(0)} ms, load ${timing.load.toFixed(0)} ms`);
+  for (const r of timing.res) console.log(`  fetch ${r.name.slice(0, 60)}: starts ${r.start.toFixed(0)} ms, first byte after ${r.ttfb.toFixed(0)} ms, done at ${r.end.toFixed(0)} ms, ${r.kb.toFixed(0)} KB`);
+  console.log(split(m0, m1, 1));
+  console.log(renderTable(await takeRenders(page), 1));
+  console.log(summarise(openProfile, ranges, 1));
+
+  const gesture = async (name: string, run: () => Promise<StepStats>) => {
+    await takeRenders(page);
+    const before = await metrics(cdp);
+    await cdp.send('Profiler.start');
+    const s = await run();
+    const { profile } = await cdp.send('Profiler.stop');
+    const after = await metrics(cdp);
+    const steps = s.steps + 3;
+    console.log(`\n${name}: ${s.mean.toFixed(1)} ms main-thread CPU per step (p95 ${s.p95.toFixed(1)}), ${steps} steps`);
+    console.log(split(before, after, steps));
+    console.log(renderTable(await takeRenders(page), steps));
+    console.log(summarise(profile, ranges, steps));
+  };
+  const traced = async (name: string, run: () => Promise<StepStats>) => {
+    await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+    const s = await run();
+    const buffer = await browser.stopTracing();
+    console.log(`\n${name}, traced (timings inflated by tracing): ${s.mean.toFixed(1)} ms main-thread CPU per step`);
+    console.log(traceSummary(buffer, s.steps + 3));
+  };
+  const gestures: [string, number, () => Promise<StepStats>][] = [
+    ['drag node, zoom 1', 1, () => dragNode(page, cdp, 20)],
+    ['pan, zoom 1', 1, () => pan(page, cdp, 25)],
+    ['drag node, zoom 0.25', 0.25, () => dragNode(page, cdp, 20)],
+    ['pan, zoom 0.25', 0.25, () => pan(page, cdp, 25)],
+  ];
+  const centre = (zoom: number) => (zoom === 1 ? { x: 1500, y: 1000 } : { x: 3000, y: 1800 });
+  for (const [name, zoom, run] of process.argv.includes('--ablations') ? [] : gestures) {
+    await setView(page, zoom, centre(zoom));
+    await gesture(name, run);
+    await page.waitForTimeout(800);
+    await setView(page, zoom, centre(zoom));
+    await traced(name, run);
+    await page.waitForTimeout(800);
+  }
+
+  // Ablations, from outside the app: a constructed style sheet hides one layer (React Flow still renders it, the
+  // browser stops painting and hit-testing it), promotes the viewport to its own compositing layer, or turns off
+  // hit-testing of everything on the canvas; then the gestures are measured again.
+  const variants: [string, string][] = [
+    ['minimap hidden', '.react-flow__minimap { display: none !important }'],
+    ['background hidden', '.react-flow__background { display: none !important }'],
+    ['edges hidden', '.react-flow__edges { display: none !important }'],
+    ['edge labels hidden', '.react-flow__edge-textwrapper { display: none !important }'],
+    ['handles hidden', '.react-flow__handle { visibility: hidden !important }'],
+    ['viewport will-change: transform', '.react-flow__viewport { will-change: transform }'],
+    ['no hit-testing on canvas (pans)', '.react-flow__viewport * { pointer-events: none !important }'],
+  ];
+  const style = (css: string) =>
+    page.evaluate((css) => {
+      const w = window as unknown as { __ablation?: CSSStyleSheet };
+      w.__ablation ??= new CSSStyleSheet();
+      w.__ablation.replaceSync(css);
+      if (!document.adoptedStyleSheets.includes(w.__ablation)) document.adoptedStyleSheets = [...document.adoptedStyleSheets, w.__ablation];
+    }, css);
+  const measureOnce = async (zoom: number, name: string, run: () => Promise<StepStats>, css: string) => {
+    await setView(page, zoom, centre(zoom));
+    await style(css);
+    const s = await run();
+    await style('');
+    await page.waitForTimeout(name.startsWith('drag') ? 800 : 100);
+    return s;
+  };
+  console.log('\nablations: main-thread CPU ms per step, as is -> with the change (each pair measured back to back); renderer process CPU in brackets');
+  for (const [label, css] of variants) {
+    const row: string[] = [];
+    for (const [name, zoom, run] of gestures) {
+      if (label.includes('(pans)') && !name.startsWith('pan')) continue;
+      const base = await measureOnce(zoom, name, run, '');
+      const changed = await measureOnce(zoom, name, run, css);
+      row.push(`${name}: ${base.mean.toFixed(1)} -> ${changed.mean.toFixed(1)} (${base.processMs.toFixed(0)} -> ${changed.processMs.toFixed(0)})`);
+    }
+    console.log(`  ${label}\n    ${row.join('\n    ')}`);
+  }
+} finally {
+  await browser.close();
+  await web.stop();
+  await setup.dispose();
+}
