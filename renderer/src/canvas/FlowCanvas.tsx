@@ -22,12 +22,15 @@ import type { Flow } from '../../../shared/schema/project';
 import { editFlow, selectNode, setSelection, useStudio } from '../store/studioStore';
 import { registerCanvas, CARD_SIZE } from './canvasApi';
 import { addNode, PALETTE_MIME } from './commands';
+import { CompactEdges } from './CompactEdges';
 import { cardHandles, cardSize } from './geometry';
 import { COMPACT_ZOOM, GroupFrame, NodeCard, type CardNode, type FrameNode } from './NodeCard';
 
 const nodeTypes = { card: NodeCard, frame: GroupFrame };
 /** Above this many nodes the minimap starts hidden. */
 const MINIMAP_AUTO_LIMIT = 1000;
+/** When zoomed out, edges are drawn by CompactEdges on one canvas. */
+const NO_EDGES: Edge[] = [];
 const isCompact = (s: { transform: [number, number, number] }) => s.transform[2] < COMPACT_ZOOM;
 const canvasSize = () => {
   const r = document.querySelector('.canvas-area .react-flow')?.getBoundingClientRect();
@@ -341,7 +344,7 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
   return (
     <ReactFlow<AnyNode, Edge>
       nodes={nodes}
-      edges={edges}
+      edges={compact ? NO_EDGES : edges}
       nodeTypes={nodeTypes}
       onNodesChange={onNodesChange}
       onNodeDragStop={onNodeDragStop}
@@ -368,6 +371,7 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
       aria-label={`Canvas of flow ${flow.name}`}
     >
       <Background gap={20} />
+      {compact && <CompactEdges flow={flow} presentation={presentation} />}
       <Controls showInteractive={false} />
       {showMinimap && <MiniMap pannable zoomable nodeStrokeWidth={3} />}
       <Panel position="bottom-right" className="minimap-toggle">

@@ -11,7 +11,9 @@ export type CardNode = Node<CardData, 'card'>;
 
 /** Below this zoom, cards become compact blocks with the title only (level of detail for large flows). */
 export const COMPACT_ZOOM = 0.45;
-const isCompact = (s: { transform: [number, number, number] }) => s.transform[2] < COMPACT_ZOOM;
+/** Below this zoom no text is readable at all: cards are coloured blocks, which are far cheaper to paint. */
+export const BLOCK_ZOOM = 0.3;
+const detailLevel = (s: { transform: [number, number, number] }) => (s.transform[2] < BLOCK_ZOOM ? 2 : s.transform[2] < COMPACT_ZOOM ? 1 : 0);
 
 /** The copy field that inline editing (double-click) edits, per kind. */
 function copyField(node: FlowNode): 'say' | 'prompt' | undefined {
@@ -175,26 +177,28 @@ function GoTo({ flow, node, verb, suffix = '' }: { flow: string; node: string | 
 /** A node on the canvas: its kind, its title, and the copy itself, so a writer can read the conversation off the graph. */
 export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<CardNode>) {
   const { node, locale, hasError, flowId } = data;
-  const compact = useStore(isCompact);
+  const level = useStore(detailLevel);
+  const compact = level > 0;
+  const block = level === 2;
   const exits = exitsOf(node);
   const Body = BODIES[node.kind] as (p: BodyProps<NodeKind>) => ReactNode;
   return (
     <div
-      className={`card kind-${node.kind}${selected ? ' selected' : ''}${hasError ? ' has-error' : ''}${compact ? ' compact' : ''}`}
+      className={`card kind-${node.kind}${selected ? ' selected' : ''}${hasError ? ' has-error' : ''}${compact ? ' compact' : ''}${block ? ' block' : ''}`}
       data-node-id={node.id}
       aria-label={`${KIND_LABEL[node.kind]} node ${node.title ?? node.id}`}
     >
       {node.kind !== 'start' && <Handle type="target" position={Position.Left} className="handle-in" />}
       <div className="card-head">
-        <span className="kind">{KIND_LABEL[node.kind]}</span>
-        <span className="title">{node.title ?? node.id}</span>
+        {!block && <span className="kind">{KIND_LABEL[node.kind]}</span>}
+        {!block && <span className="title">{node.title ?? node.id}</span>}
       </div>
       <div className="card-body">{!compact && <Body node={node as never} flowId={flowId} locale={locale} />}</div>
       {exits.length > 0 && (
         <div className="exits">
           {exits.map((exit) => (
             <div className="exit" key={exit.port}>
-              <span>{compact ? '' : exit.label}</span>
+              {!compact && <span>{exit.label}</span>}
               <Handle
                 type="source"
                 position={Position.Right}
