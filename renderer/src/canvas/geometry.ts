@@ -10,7 +10,8 @@ import type { FlowNode } from '../../../shared/schema/nodes';
  */
 export const CARD = {
   width: 240,
-  presentationWidth: 300,
+  // Same as width: positions are laid out for it; presentation mode enlarges text and contrast instead.
+  presentationWidth: 240,
   borderTop: 4,
   head: 26,
   body: 72,
