@@ -3,16 +3,9 @@
 // two numbers of a row differ only by the app. Nothing here reaches into the app: it reads the DOM that React Flow
 // renders (`.react-flow`, `.react-flow__viewport`'s transform, `.react-flow__node`) and sends real input over CDP.
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../../e2e/studio';
 
-export const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+export { CHROMIUM, CHROMIUM_ARGS };
 export const VIEWPORT = { width: 1440, height: 900 };
 
 export const launchBrowser = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
