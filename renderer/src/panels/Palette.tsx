@@ -5,8 +5,16 @@ import { NODE_KINDS, type NodeKind } from '../../../shared/schema/nodes';
 import { addNode, PALETTE_MIME } from '../canvas/commands';
 
 /** Node kinds to add: click (or Enter) adds at the centre of the canvas, drag drops where you let go. */
+const COLLAPSED_KEY = 'parley.palette.collapsed';
+
 export function Palette() {
   const [query, setQuery] = useState('');
+  // Collapsed, the palette is just its search field (kinds show while typing), so it covers less canvas.
+  const [collapsed, setCollapsed] = useState(() => localStorage.getItem(COLLAPSED_KEY) === 'true');
+  const toggle = () => {
+    setCollapsed(!collapsed);
+    localStorage.setItem(COLLAPSED_KEY, String(!collapsed));
+  };
   const kinds = useMemo(() => {
     const q = query.trim().toLowerCase();
     if (!q) return NODE_KINDS;
@@ -25,6 +33,7 @@ export function Palette() {
   };
   return (
     <section className="palette" aria-label="Palette">
+      <div className="palette-head">
       <input
         id="palette-search"
         aria-label="Search node kinds"
@@ -39,6 +48,11 @@ export function Palette() {
           }
         }}
       />
+      <button className="palette-toggle" onClick={toggle} aria-expanded={!collapsed} aria-label={collapsed ? 'Show node kinds' : 'Hide node kinds'} title={collapsed ? 'Show node kinds' : 'Hide node kinds'}>
+        {collapsed ? '▸' : '▾'}
+      </button>
+      </div>
+      {(!collapsed || query) && (
       <ul role="list" className="palette-grid">
         {kinds.map((k) => (
           <li key={k}>
@@ -60,6 +74,7 @@ export function Palette() {
         ))}
         {kinds.length === 0 && <li className="none">No node kind matches</li>}
       </ul>
+      )}
     </section>
   );
 }
