@@ -1,5 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import pkg from '../../package.json';
+import { loadScript, startMockLlm } from '../llm/mockServer';
 import { SAMPLE_PROJECT } from './paths';
 import { formatReport, validateDir } from './validate';
 import { runWeb } from './web';
@@ -41,6 +42,22 @@ export function buildCli(): Command {
       if (o.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       else process.stdout.write(formatReport(report) + '\n');
       process.exitCode = report.ok ? 0 : 1;
+    });
+
+  program
+    .command('mock-llm')
+    .description('run a mock of the Anthropic Messages API on 127.0.0.1 (scripted replies and faults, for tests)')
+    .option('-p, --port <n>', 'port to listen on (default: any free port)', parsePort)
+    .option('--script <file>', 'YAML list of rules: { match: { lastUser?, system? }, reply, fault? }')
+    .action(async (o: { port?: number; script?: string }) => {
+      const script = o.script !== undefined ? await loadScript(o.script) : undefined;
+      const mock = await startMockLlm({ ...(o.port !== undefined ? { port: o.port } : {}), ...(script ? { script } : {}) });
+      process.stdout.write(`mock Anthropic API on ${mock.url} (Ctrl+C stops)\n`);
+      const stop = () => {
+        void mock.close().finally(() => process.exit(0));
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
     });
 
   return program;
