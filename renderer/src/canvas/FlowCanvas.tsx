@@ -20,7 +20,7 @@ import { exitsOf } from '../../../shared/schema/exits';
 import type { FlowNode, NodeKind } from '../../../shared/schema/nodes';
 import type { Flow } from '../../../shared/schema/project';
 import { editFlow, selectNode, setSelection, useStudio } from '../store/studioStore';
-import { registerCanvas, CARD_SIZE } from './canvasApi';
+import { registerCanvas } from './canvasApi';
 import { addNode, PALETTE_MIME } from './commands';
 import { CompactEdges } from './CompactEdges';
 import { cardHandles, cardSize } from './geometry';
@@ -126,8 +126,8 @@ function frames(flow: Flow, flowId: string, cards: readonly CardNode[]): FrameNo
     const pad = 24;
     const x0 = Math.min(...members.map((m) => m.position.x)) - pad;
     const y0 = Math.min(...members.map((m) => m.position.y)) - pad - 22;
-    const x1 = Math.max(...members.map((m) => m.position.x + (m.width ?? CARD_SIZE.width))) + pad;
-    const y1 = Math.max(...members.map((m) => m.position.y + (m.height ?? CARD_SIZE.height))) + pad;
+    const x1 = Math.max(...members.map((m) => m.position.x + (m.width ?? 0))) + pad;
+    const y1 = Math.max(...members.map((m) => m.position.y + (m.height ?? 0))) + pad;
     out.push({
       id: `group:${g.id}`,
       type: 'frame',
@@ -300,11 +300,6 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
         const r = el?.getBoundingClientRect();
         return r ? rf.screenToFlowPosition({ x: r.left + r.width / 2, y: r.top + r.height / 2 }) : { x: 0, y: 0 };
       },
-      sizes: () => {
-        const out: Record<string, { width: number; height: number }> = {};
-        for (const n of rf.getNodes()) if (n.type === 'card' && n.measured?.width && n.measured.height) out[n.id] = { width: n.measured.width, height: n.measured.height };
-        return out;
-      },
       fitView: () => {
         const f = useStudio.getState().flows[flowId]?.flow;
         if (f) void rf.setViewport(viewportFor(f, { minZoom: 0.05, maxZoom: 1 }, useStudio.getState().presentation, canvasSize()), { duration: 200 });
@@ -322,7 +317,8 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
     const node = flow?.nodes.find((n) => n.id === focusRequest.nodeId);
     if (!node) return;
     const pos = node.position ?? { x: 0, y: 0 };
-    void rf.setCenter(pos.x + CARD_SIZE.width / 2, pos.y + CARD_SIZE.height / 2, { zoom: Math.max(rf.getZoom(), 0.9), duration: 250 });
+    const size = cardSize(node, useStudio.getState().presentation);
+    void rf.setCenter(pos.x + size.width / 2, pos.y + size.height / 2, { zoom: Math.max(rf.getZoom(), 0.9), duration: 250 });
     setFlashId(node.id);
     const t = setTimeout(() => setFlashId(undefined), 1600);
     return () => clearTimeout(t);

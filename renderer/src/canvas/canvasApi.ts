@@ -7,8 +7,6 @@ import type { Position } from '../../../shared/schema/common';
 export interface CanvasApi {
   /** The flow position at the centre of the visible canvas. */
   center(): Position;
-  /** Measured sizes of the rendered nodes (unrendered ones are absent). */
-  sizes(): Record<string, { width: number; height: number }>;
   fitView(): void;
   zoomIn(): void;
   zoomOut(): void;
@@ -22,6 +20,3 @@ export const registerCanvas = (api: CanvasApi | undefined): void => {
 };
 
 export const canvasApi = (): CanvasApi | undefined => current;
-
-/** Default card size, for nodes not rendered yet (culled off-screen). */
-export const CARD_SIZE = { width: 240, height: 140 };

@@ -7,7 +7,8 @@ import type { FlowChange } from '../../../shared/project/changes';
 import type { AutoLayoutOptions } from '../../../shared/project/layout';
 import LayoutWorker from './layout.worker.ts?worker';
 import { editFlow, errorText, setSelection, useStudio } from '../store/studioStore';
-import { canvasApi, CARD_SIZE } from './canvasApi';
+import { canvasApi } from './canvasApi';
+import { cardSize } from './geometry';
 
 /** The drag-and-drop type of a palette item. */
 export const PALETTE_MIME = 'application/x-parley-node-kind';
@@ -30,10 +31,12 @@ export function addNode(kind: NodeKind, at?: Position): string | undefined {
   }
   const id = uniqueId(kind, new Set(c.flow.nodes.map((n) => n.id)));
   const centre = at ?? canvasApi()?.center() ?? { x: 0, y: 0 };
+  const node = createNode(kind, id, centre, c.locale);
+  const size = cardSize(node, get().presentation);
   // Centre the card on the point, snapped to the grid, and step aside if another node is exactly there.
-  let pos = { x: Math.round((centre.x - CARD_SIZE.width / 2) / 20) * 20, y: Math.round((centre.y - CARD_SIZE.height / 2) / 20) * 20 };
+  let pos = { x: Math.round((centre.x - size.width / 2) / 20) * 20, y: Math.round((centre.y - size.height / 2) / 20) * 20 };
   while (c.flow.nodes.some((n) => n.position?.x === pos.x && n.position?.y === pos.y)) pos = { x: pos.x + 40, y: pos.y + 40 };
-  editFlow(c.flowId, [{ type: 'node.add', node: createNode(kind, id, pos, c.locale) }]);
+  editFlow(c.flowId, [{ type: 'node.add', node: { ...node, position: pos } }]);
   setSelection([id]);
   // A node added by click or keyboard is brought into view (and flashes), so the user sees where it went.
   if (!at) useStudio.setState({ focusRequest: { flowId: c.flowId, nodeId: id, seq: (get().focusRequest?.seq ?? 0) + 1 } });
@@ -43,11 +46,11 @@ export function addNode(kind: NodeKind, at?: Position): string | undefined {
 function boxes(ids: readonly string[]): Box[] {
   const c = current();
   if (!c) return [];
-  const sizes = canvasApi()?.sizes() ?? {};
   const wanted = new Set(ids);
+  const presentation = get().presentation;
   return c.flow.nodes
     .filter((n) => wanted.has(n.id))
-    .map((n) => ({ id: n.id, x: n.position?.x ?? 0, y: n.position?.y ?? 0, ...(sizes[n.id] ?? CARD_SIZE) }));
+    .map((n) => ({ id: n.id, x: n.position?.x ?? 0, y: n.position?.y ?? 0, ...cardSize(n, presentation) }));
 }
 
 export function alignSelection(how: AlignHow): void {
@@ -111,7 +114,10 @@ export async function layoutFlow(direction: 'LR' | 'TB'): Promise<void> {
   if (!c || useStudio.getState().busy) return;
   useStudio.setState({ busy: 'Laying out…' });
   try {
-    const changes = await layoutInWorker(c.flow, { direction, sizes: canvasApi()?.sizes() ?? {} });
+    // Every card's size is known from its geometry, culled cards included (nothing needs measuring).
+    const presentation = get().presentation;
+    const sizes = Object.fromEntries(c.flow.nodes.map((n) => [n.id, cardSize(n, presentation)]));
+    const changes = await layoutInWorker(c.flow, { direction, sizes });
     if (get().flows[c.flowId]?.flow !== c.flow) {
       useStudio.setState({ notice: 'The flow changed during auto-layout; run it again.' });
       return;
