@@ -135,6 +135,30 @@ describe('mock Anthropic Messages API', () => {
   });
 });
 
+describe('mock API key check', () => {
+  it('answers 401 authentication_error unless the request carries the expected key', async () => {
+    const keyed = await startMockLlm({ apiKey: 'sk-right' });
+    try {
+      const ask = (apiKey: string) =>
+        new Anthropic({ apiKey, baseURL: keyed.url, maxRetries: 0 }).messages.create({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
+      const err = await ask('sk-wrong').catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Anthropic.AuthenticationError);
+      expect((err as InstanceType<typeof Anthropic.APIError>).status).toBe(401);
+      expect(JSON.stringify((err as InstanceType<typeof Anthropic.APIError>).error)).toContain('authentication_error');
+      expect((await ask('sk-right')).content).toEqual([{ type: 'text', text: 'Echo: hi' }]);
+      const viaHeader = await fetch(`${keyed.url}/v1/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': 'sk-right' },
+        body: JSON.stringify({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(viaHeader.status).toBe(200);
+      expect(keyed.requests).toHaveLength(2);
+    } finally {
+      await keyed.close();
+    }
+  });
+});
+
 describe('scripts from YAML', () => {
   let dir: string;
   beforeEach(async () => {

@@ -100,6 +100,11 @@ export interface MockLlmOptions {
   chunkChars?: number;
   /** pause between text deltas (default 2 ms) */
   chunkDelayMs?: number;
+  /**
+   * When set, every request must carry this key (`Authorization: Bearer <key>`, as the SDK sends it, or
+   * `x-api-key: <key>`); any other request gets 401 `authentication_error`, as the real API answers.
+   */
+  apiKey?: string;
 }
 
 export interface MockLlm {
@@ -115,6 +120,7 @@ export interface MockLlm {
 const MAX_BODY = 32 * 1024 * 1024;
 const ERROR_TYPES: Record<number, string> = {
   400: 'invalid_request_error',
+  401: 'authentication_error',
   404: 'not_found_error',
   413: 'request_too_large',
   429: 'rate_limit_error',
@@ -184,6 +190,13 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
     if (path !== '/v1/messages' || req.method !== 'POST') {
       sendError(res, 404, `${req.method ?? ''} ${path} is not served by the mock (only POST /v1/messages)`);
       return;
+    }
+    if (opts.apiKey !== undefined) {
+      const bearer = /^Bearer (.*)$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (bearer !== opts.apiKey && req.headers['x-api-key'] !== opts.apiKey) {
+        req.resume();
+        return sendError(res, 401, 'invalid x-api-key');
+      }
     }
     const raw = await readBody(req);
     if (raw === null) return sendError(res, 413, `request body exceeds ${MAX_BODY} bytes`);
