@@ -1,0 +1,240 @@
+// Parley's expression language: Jexl (https://github.com/TomFrost/Jexl), a sandboxed, side-effect-free
+// language: no eval, no access to globals, and function calls only to what is registered here. Conditions,
+// `set` values, validations and the `{{ }}` placeholders of templates all use it.
+//
+//   account.balance < 100 && slots.card_type in ["debit", "credit"]
+//   customer.tier == "premium" ? "priority" : "general"
+//   {{ slots.amount | currency }}   (a transform: the value goes through `currency`)
+import jexl from 'jexl';
+
+type Jexl = InstanceType<typeof jexl.Jexl>;
+
+/** Locale and currency the transforms format for; set per turn by the engine. */
+export interface FormatContext {
+  locale: string;
+  currency: string;
+  timeZone: string;
+}
+
+/** Names a user may not reach into: prototype internals of the plain data the expressions read. */
+const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor', '__defineGetter__', '__defineSetter__', '__lookupGetter__']);
+
+const toNumber = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN);
+
+function asDate(v: unknown): Date | undefined {
+  if (v instanceof Date) return v;
+  if (typeof v === 'number') return new Date(v);
+  if (typeof v === 'string' && v !== '') {
+    const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+    return Number.isNaN(d.getTime()) ? undefined : d;
+  }
+  return undefined;
+}
+
+function createLanguage(fmt: FormatContext): Jexl {
+  const lang = new jexl.Jexl();
+  const numberFormats = new Map<string, Intl.NumberFormat>();
+  const nf = (key: string, make: () => Intl.NumberFormat) => {
+    let f = numberFormats.get(key);
+    if (!f) numberFormats.set(key, (f = make()));
+    return f;
+  };
+  lang.addTransforms({
+    currency: (v: unknown, code?: unknown) => {
+      const n = toNumber(v);
+      if (Number.isNaN(n)) return v;
+      const cur = typeof code === 'string' && code ? code : fmt.currency;
+      return nf(`c:${fmt.locale}:${cur}`, () => new Intl.NumberFormat(fmt.locale, { style: 'currency', currency: cur })).format(n);
+    },
+    number: (v: unknown, digits?: unknown) => {
+      const n = toNumber(v);
+      if (Number.isNaN(n)) return v;
+      const d = typeof digits === 'number' ? digits : undefined;
+      return nf(`n:${fmt.locale}:${d}`, () =>
+        new Intl.NumberFormat(fmt.locale, d === undefined ? {} : { minimumFractionDigits: d, maximumFractionDigits: d }),
+      ).format(n);
+    },
+    date: (v: unknown, style?: unknown) => {
+      const d = asDate(v);
+      if (!d) return v;
+      const dateStyle = style === 'short' || style === 'medium' || style === 'long' || style === 'full' ? style : 'long';
+      return new Intl.DateTimeFormat(fmt.locale, { dateStyle, timeZone: fmt.timeZone }).format(d);
+    },
+    json: (v: unknown) => JSON.stringify(v ?? null),
+    upper: (v: unknown) => String(v ?? '').toUpperCase(),
+    lower: (v: unknown) => String(v ?? '').toLowerCase(),
+    capitalize: (v: unknown) => {
+      const s = String(v ?? '');
+      return s.charAt(0).toUpperCase() + s.slice(1);
+    },
+    trim: (v: unknown) => String(v ?? '').trim(),
+    round: (v: unknown, digits?: unknown) => {
+      const n = toNumber(v);
+      const p = 10 ** (typeof digits === 'number' ? digits : 0);
+      return Number.isNaN(n) ? v : Math.round(n * p) / p;
+    },
+    default: (v: unknown, fallback: unknown) => (v === undefined || v === null || v === '' ? fallback : v),
+    length: (v: unknown) => (Array.isArray(v) || typeof v === 'string' ? v.length : v && typeof v === 'object' ? Object.keys(v).length : 0),
+    join: (v: unknown, sep?: unknown) => (Array.isArray(v) ? v.join(typeof sep === 'string' ? sep : ', ') : v),
+    first: (v: unknown) => (Array.isArray(v) ? v[0] : v),
+    last: (v: unknown) => (Array.isArray(v) ? v[v.length - 1] : v),
+    number_or_zero: (v: unknown) => {
+      const n = toNumber(v);
+      return Number.isNaN(n) ? 0 : n;
+    },
+  });
+  lang.addFunction('contains', (hay: unknown, needle: unknown) =>
+    typeof hay === 'string' && typeof needle === 'string' ? hay.toLowerCase().includes(needle.toLowerCase()) : Array.isArray(hay) && hay.includes(needle),
+  );
+  lang.addFunction('empty', (v: unknown) => v === undefined || v === null || v === '' || (Array.isArray(v) && v.length === 0));
+  lang.addFunction('min', (...xs: unknown[]) => Math.min(...xs.map(toNumber)));
+  lang.addFunction('max', (...xs: unknown[]) => Math.max(...xs.map(toNumber)));
+  lang.addFunction('abs', (x: unknown) => Math.abs(toNumber(x)));
+  return lang;
+}
+
+/** The transforms and functions a user can call, for completion and the docs. */
+export const TRANSFORMS = ['currency', 'number', 'date', 'json', 'upper', 'lower', 'capitalize', 'trim', 'round', 'default', 'length', 'join', 'first', 'last', 'number_or_zero'] as const;
+export const FUNCTIONS = ['contains', 'empty', 'min', 'max', 'abs'] as const;
+
+export interface CompiledExpression {
+  readonly source: string;
+  /** Variable paths the expression reads, e.g. `account.balance` (roots only when the path is computed). */
+  readonly refs: readonly string[];
+  /** Evaluates against a scope of plain data. Throws `ExpressionError` on a runtime error. */
+  evaluate(scope: Record<string, unknown>): unknown;
+}
+
+export class ExpressionError extends Error {
+  constructor(
+    message: string,
+    readonly source: string,
+  ) {
+    super(message);
+    this.name = 'ExpressionError';
+  }
+}
+
+interface AstNode {
+  type: string;
+  value?: unknown;
+  from?: AstNode;
+  relative?: boolean;
+  name?: string;
+  pool?: string;
+  args?: AstNode[];
+  left?: AstNode;
+  right?: AstNode;
+  test?: AstNode;
+  consequent?: AstNode;
+  alternate?: AstNode;
+  subject?: AstNode;
+  expr?: AstNode;
+}
+
+/** Walks a Jexl AST: collects variable paths and checks names, without evaluating anything. */
+function inspect(ast: AstNode, refs: Set<string>, lang: { transforms: Set<string>; functions: Set<string> }): void {
+  const pathOf = (n: AstNode): string | undefined => {
+    if (n.type !== 'Identifier' || n.relative) return undefined;
+    if (!n.from) return String(n.value);
+    const base = pathOf(n.from);
+    return base === undefined ? undefined : `${base}.${String(n.value)}`;
+  };
+  const visit = (n: AstNode | undefined): void => {
+    if (!n) return;
+    switch (n.type) {
+      case 'Identifier': {
+        if (FORBIDDEN.has(String(n.value))) throw new Error(`"${String(n.value)}" cannot be used in an expression`);
+        const p = pathOf(n);
+        if (p !== undefined) refs.add(p);
+        else visit(n.from);
+        return;
+      }
+      case 'FunctionCall': {
+        const known = n.pool === 'transforms' ? lang.transforms : lang.functions;
+        if (!known.has(String(n.name))) {
+          const what = n.pool === 'transforms' ? 'filter' : 'function';
+          throw new Error(`unknown ${what} "${String(n.name)}" (known: ${[...known].join(', ')})`);
+        }
+        n.args?.forEach(visit);
+        return;
+      }
+      case 'ArrayLiteral':
+        (n.value as AstNode[]).forEach(visit);
+        return;
+      case 'ObjectLiteral':
+        Object.values(n.value as Record<string, AstNode>).forEach(visit);
+        return;
+      case 'FilterExpression':
+        visit(n.subject);
+        if (!n.relative) visit(n.expr);
+        return;
+      default:
+        visit(n.left);
+        visit(n.right);
+        visit(n.test);
+        visit(n.consequent);
+        visit(n.alternate);
+    }
+  };
+  visit(ast);
+}
+
+/** Strips the parser's "in expression: <source>" suffix; callers say where the expression lives. */
+const cleanMessage = (e: unknown): string =>
+  (e instanceof Error ? e.message : String(e)).replace(/ in expression: [\s\S]*$/, '').replace(/^Token /, 'unexpected ');
+
+/**
+ * One expression language instance: compiles and caches expressions. Formatting (locale, currency) is set per
+ * turn with `setFormat`; evaluation is synchronous.
+ */
+export class ExpressionLanguage {
+  private readonly fmt: FormatContext;
+  private readonly lang: Jexl;
+  private readonly cache = new Map<string, CompiledExpression | ExpressionError>();
+  private readonly names: { transforms: Set<string>; functions: Set<string> };
+
+  constructor(fmt: Partial<FormatContext> = {}) {
+    this.fmt = { locale: 'en', currency: 'USD', timeZone: 'UTC', ...fmt };
+    this.lang = createLanguage(this.fmt);
+    this.names = { transforms: new Set(TRANSFORMS), functions: new Set(FUNCTIONS) };
+  }
+
+  setFormat(fmt: Partial<FormatContext>): void {
+    Object.assign(this.fmt, fmt);
+  }
+
+  /** Compiles (once per source text) or returns the error that explains why it cannot be. */
+  compile(source: string): CompiledExpression | ExpressionError {
+    const hit = this.cache.get(source);
+    if (hit) return hit;
+    let out: CompiledExpression | ExpressionError;
+    try {
+      const expr = this.lang.compile(source);
+      const refs = new Set<string>();
+      inspect(expr._getAst() as unknown as AstNode, refs, this.names);
+      out = {
+        source,
+        refs: [...refs],
+        evaluate: (scope) => {
+          try {
+            return expr.evalSync(scope);
+          } catch (e) {
+            throw new ExpressionError(cleanMessage(e), source);
+          }
+        },
+      };
+    } catch (e) {
+      out = new ExpressionError(cleanMessage(e), source);
+    }
+    this.cache.set(source, out);
+    return out;
+  }
+
+  /** Compiles and evaluates; throws ExpressionError for a syntax or runtime error. */
+  evaluate(source: string, scope: Record<string, unknown>): unknown {
+    const c = this.compile(source);
+    if (c instanceof ExpressionError) throw c;
+    return c.evaluate(scope);
+  }
+}

@@ -1,0 +1,152 @@
+// The engine's ports: every effect a turn can have goes through one of these, so the same engine runs in the
+// studio simulator, in tests, in the story runner and in exported bundles, each with its own implementations.
+// Everything that crosses a port is plain serialisable data.
+
+// ---- NLU ---------------------------------------------------------------------------------------------------
+
+export interface IntentScore {
+  intent: string;
+  /** Calibrated probability in [0, 1]; the ranking's confidences sum to at most 1. */
+  confidence: number;
+}
+
+export interface ExtractedEntity {
+  /** Entity id from nlu.yaml, or a built-in: number, amount, date, email, phone, card_last4. */
+  entity: string;
+  /** Normalised value: the canonical list value, a number, `{ amount, currency }`, an ISO date, ... */
+  value: unknown;
+  /** The text it was found in, and where. */
+  text: string;
+  start: number;
+  end: number;
+}
+
+export interface NluResult {
+  /** Best first. May be empty (no intents defined). */
+  ranking: IntentScore[];
+  entities: ExtractedEntity[];
+}
+
+export interface NluPort {
+  parse(text: string, locale: string): NluResult;
+}
+
+// ---- LLM ---------------------------------------------------------------------------------------------------
+
+export interface LlmMessage {
+  role: 'user' | 'assistant';
+  content: string;
+}
+
+export interface LlmRequest {
+  /** The node that asks, for the trace and cassettes. */
+  flow: string;
+  node: string;
+  system?: string;
+  messages: LlmMessage[];
+  model?: string;
+  temperature?: number;
+  maxTokens?: number;
+  timeoutMs?: number;
+}
+
+export interface LlmUsage {
+  inputTokens: number;
+  outputTokens: number;
+}
+
+export interface LlmResponse {
+  text: string;
+  model: string;
+  stopReason: string | null;
+  /** True when the stream was cut before the model finished: `text` is what arrived. */
+  partial?: boolean;
+  usage: LlmUsage;
+  /** Milliseconds from the request to the first token, and to the end. */
+  ttftMs: number;
+  totalMs: number;
+}
+
+/** The part of AbortSignal the engine uses (shared/ has no DOM or Node types); a real AbortSignal fits. */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+export interface LlmCallOptions {
+  /** Called with each piece of text as it streams in. */
+  onToken?: (delta: string) => void;
+  signal?: AbortSignalLike;
+}
+
+/** An LLM failure the flow can route on (its `error` exit). */
+export class LlmError extends Error {
+  constructor(
+    message: string,
+    readonly kind: 'timeout' | 'rate_limited' | 'overloaded' | 'server' | 'auth' | 'not_configured' | 'cancelled' | 'bad_request' | 'network',
+    readonly partialText?: string,
+  ) {
+    super(message);
+    this.name = 'LlmError';
+  }
+}
+
+export interface LlmPort {
+  complete(request: LlmRequest, options?: LlmCallOptions): Promise<LlmResponse>;
+}
+
+// ---- retrieval, HTTP, guardrails, handoff, clock, random ------------------------------------------------------
+
+export interface RetrievalHit {
+  source: string;
+  text: string;
+  /** In [0, 1]. */
+  score: number;
+}
+
+export interface RetrievalPort {
+  search(query: string, options: { sources: string[]; limit: number }): Promise<RetrievalHit[]> | RetrievalHit[];
+}
+
+export interface HttpRequest {
+  operation: string;
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  timeoutMs: number;
+}
+
+export type HttpResult =
+  | { ok: true; status: number; body: unknown; ms: number }
+  | { ok: false; reason: 'timeout' | 'network'; message: string; ms: number };
+
+export interface HttpPort {
+  request(req: HttpRequest): Promise<HttpResult> | HttpResult;
+}
+
+export interface GuardrailFinding {
+  check: string;
+  /** What triggered it (a category or topic, never the raw secret). */
+  detail: string;
+}
+
+export interface GuardrailPort {
+  check(text: string, checks: string[], topics: string[]): GuardrailFinding[] | Promise<GuardrailFinding[]>;
+}
+
+export interface HandoffPort {
+  /** Whether a human agent can take the conversation now. */
+  available(queue: string): boolean | Promise<boolean>;
+}
+
+export interface ClockPort {
+  /** Milliseconds since the epoch. */
+  now(): number;
+}
+
+export interface RandomPort {
+  /** Uniform in [0, 1). */
+  next(): number;
+}

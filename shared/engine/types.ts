@@ -1,0 +1,111 @@
+// The engine's data: session state (plain, serialisable), inputs, outputs and the trace of a turn.
+import type { ExtractedEntity, GuardrailFinding, IntentScore, LlmRequest, LlmUsage, RetrievalHit } from './ports';
+import type { VarChange, Vars } from './vars';
+
+/** A point in a flow. */
+export interface At {
+  flow: string;
+  node: string;
+}
+
+/** Where the conversation waits for the user. */
+export type Wait =
+  | { kind: 'listen'; flow: string; node: string }
+  | { kind: 'ask'; flow: string; node: string; retries: number }
+  /** A message with buttons and no `next`: waits for a choice. */
+  | { kind: 'choice'; flow: string; node: string }
+  /** The engine asked which of two intents was meant (the listen node has no `lowConfidence` exit). */
+  | { kind: 'clarify'; flow: string; node: string; intents: string[] }
+  /** Nothing to wait for: the conversation ended, or its flow ran out. The next input starts over. */
+  | { kind: 'idle' };
+
+/** A return point on the stack. */
+export type Frame =
+  /** A `call` node: when the called flow ends, continue at `next` in `flow` (or end `flow` too). */
+  | { kind: 'call'; flow: string; node: string; next?: string }
+  /** A digression: when its flow ends, go back to waiting where the user was. */
+  | { kind: 'digress'; wait: Wait; handler: string };
+
+/** A quick reply the user can click (or type) at the next input. */
+export interface QuickReply {
+  id: string;
+  label: string;
+  payload: string;
+  flow: string;
+  /** The node that offered it, and where it leads (undefined: an intent choice, `payload` = `intent:<id>`). */
+  node: string;
+  next?: string;
+}
+
+export interface TranscriptEntry {
+  role: 'user' | 'bot';
+  text: string;
+}
+
+export interface SessionState {
+  v: 1;
+  locale: string;
+  turn: number;
+  vars: Vars;
+  /** Variables given when the conversation started (a customer profile); "start over" keeps them. */
+  profile?: Vars;
+  /** null before the first turn. */
+  wait: Wait | null;
+  stack: Frame[];
+  quickReplies: QuickReply[];
+  /** Consecutive no-matches; at `nlu.fallbackLimit` the conversation escalates to a person. */
+  fallbacks: number;
+  /** Set when the conversation reached an end node at the top level, or a handoff. */
+  ended?: { outcome: 'resolved' | 'unresolved' | 'abandoned' | 'escalated'; at: At };
+  /** The last user message, its intent and entities, as expressions see them (`input`, `intent`, `entities`). */
+  last: { input: string; intent?: string; confidence?: number; entities: Record<string, unknown> };
+  /** Recent conversation, for LLM context (bounded). */
+  transcript: TranscriptEntry[];
+}
+
+export type UserInput =
+  /** Starts the conversation (the bot speaks first). */
+  | { type: 'start' }
+  | { type: 'text'; text: string }
+  /** A quick reply: its payload (button id, or `intent:<id>` for a clarification choice). */
+  | { type: 'button'; payload: string; label?: string }
+  /** An event from the channel, e.g. `{ name: 'timeout' }`; routed like an intent of that name. */
+  | { type: 'event'; name: string };
+
+export type Output =
+  | { type: 'text'; text: string; flow: string; node: string; copyId: string; quickReplies?: { id: string; label: string; payload: string }[]; partial?: boolean; llm?: boolean }
+  | { type: 'handoff'; queue: string; reason?: string; summary?: string; flow: string; node: string }
+  | { type: 'end'; outcome: string; flow: string; node: string }
+  | { type: 'error'; message: string; flow?: string; node?: string };
+
+export type TraceEntry =
+  | { kind: 'input'; input: UserInput }
+  | { kind: 'node'; flow: string; node: string; nodeKind: string; exit?: string }
+  | {
+      kind: 'nlu';
+      flow: string;
+      node: string;
+      text: string;
+      ranking: IntentScore[];
+      entities: ExtractedEntity[];
+      decision: 'accept' | 'clarify' | 'no_match' | 'quick_reply';
+      intent?: string;
+    }
+  | { kind: 'slot'; flow: string; node: string; slot: string; ok: boolean; value?: unknown; reason?: string }
+  | { kind: 'global'; handler: string; intent: string; action: string; flow?: string }
+  | { kind: 'return'; to: At | 'waiting'; from: string }
+  | { kind: 'llm'; flow: string; node: string; request: LlmRequest; reply?: string; model?: string; usage?: LlmUsage; ttftMs?: number; totalMs?: number; partial?: boolean; error?: string }
+  | { kind: 'retrieval'; flow: string; node: string; query: string; hits: RetrievalHit[]; grounded: boolean }
+  | { kind: 'api'; flow: string; node: string; operation: string; method: string; url: string; status?: number; outcome: 'success' | 'error' | 'timeout'; ms: number; message?: string }
+  | { kind: 'guardrail'; flow: string; node: string; findings: GuardrailFinding[] }
+  | { kind: 'vars'; changes: VarChange[] }
+  | { kind: 'fallback'; count: number; limit: number; escalated: boolean }
+  | { kind: 'problem'; severity: 'error' | 'warning'; message: string; flow?: string; node?: string };
+
+export interface TurnResult {
+  state: SessionState;
+  outputs: Output[];
+  trace: TraceEntry[];
+  /** Every node entered this turn, in order (for highlighting the path). */
+  path: At[];
+}
