@@ -437,8 +437,7 @@ class Turn {
         return yield* this.runFrom(target);
       }
       case 'restart':
-        this.s.vars = { ...(m.variables ?? {}), ...(this.s.profile ?? {}) };
-        delete this.s.vars.slots;
+        this.s.vars = setPath({ ...(m.variables ?? {}), ...(this.s.profile ?? {}) }, 'slots', undefined);
         this.s.fallbacks = 0;
         return yield* this.start();
       case 'cancel':
