@@ -3,6 +3,8 @@
  * CommonJS: `require` and `__dirname` exist there, `import.meta` does not. Everything testable lives in
  * ./app.ts; this file only wires the real Electron module and the real services to it.
  */
+import path from 'node:path';
+import type { SafeStorageLike } from '../llm/keys';
 import { createMainServices } from '../services/mainServices';
 import { startElectronApp } from './app';
 import type { ElectronMainLike } from './types';
@@ -13,9 +15,13 @@ declare const require: (id: 'electron') => unknown;
 const electron = require('electron') as ElectronMainLike;
 const electronProcess = process as NodeJS.Process & { defaultApp?: boolean; resourcesPath?: string };
 
+// The API key is kept with the OS keychain (safeStorage), in the user data folder, never in a project.
+const safeStorage = (electron as unknown as { safeStorage?: SafeStorageLike }).safeStorage;
+
 startElectronApp({
   electron,
-  createMainServices,
+  createMainServices: (o) =>
+    createMainServices({ ...o, ...(safeStorage ? { safeStorage, keychainFile: path.join(o.userDataDir, 'llm-key.bin') } : {}) }),
   argv: process.argv,
   cwd: process.cwd(),
   defaultApp: electronProcess.defaultApp === true,

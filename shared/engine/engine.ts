@@ -379,8 +379,6 @@ class Turn {
     this.s.fallbacks = 0;
     this.s.last = { ...this.s.last, intent, confidence: this.s.last.intent === intent ? this.s.last.confidence : 1 };
     this.utterance = this.s.last.input;
-    const g = this.engine.globals.get(intent);
-    if (g) return yield* this.runGlobal(g);
     const node = at && this.node(at);
     if (at && node?.kind === 'listen') {
       const route = node.routes?.find((x) => x.intent === intent);
@@ -806,7 +804,7 @@ class Turn {
       const fields = (node.extract ?? []).map((e) => `- "${e.var}" (${e.type ?? 'string'}): ${e.description}`).join('\n');
       system += `\n\nReply with one JSON object and nothing else. Its keys:\n${fields}\nUse null for a value the text does not give.`;
     }
-    const messages: LlmMessage[] = mode === 'reply' ? historyMessages(this.s.transcript.slice(0, -1), 12) : [];
+    const messages: LlmMessage[] = mode === 'reply' ? historyMessages(this.s.transcript.slice(0, -1), this.engine.options.transcriptLimit) : [];
     pushMessage(messages, { role: 'user', content: prompt });
     const request: LlmRequest = {
       flow: at.flow,
@@ -862,8 +860,9 @@ class Turn {
     this.trace.push({ kind: 'retrieval', ...at, query, hits, grounded });
     if (!grounded || !best) return this.go(at, node.notSure, 'notSure');
     this.s.fallbacks = 0;
-    this.emitText(best.text, at, `${at.flow}/${at.node}`);
+    // with saveAs the flow decides what to say (e.g. an llm node that phrases the passage); else say it
     if (node.saveAs) this.setVar(node.saveAs, { answer: best.text, source: best.source, score: best.score });
+    else this.emitText(best.text, at, `${at.flow}/${at.node}`);
     return this.go(at, node.next, 'next');
   }
 
