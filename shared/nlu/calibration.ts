@@ -1,0 +1,126 @@
+// Turning classifier scores into calibrated probabilities: softmax with a temperature fitted on held-out
+// predictions by minimising the negative log-likelihood (Guo et al., "On Calibration of Modern Neural
+// Networks", 2017), the expected calibration error, and the out-of-scope confidence threshold.
+
+/** Softmax of `scores[from, from + K)` / temperature into `out[0, K)`. */
+export function softmaxInto(scores: ArrayLike<number>, from: number, K: number, temperature: number, out: Float64Array): Float64Array {
+  const inv = 1 / temperature;
+  let max = -Infinity;
+  for (let k = 0; k < K; k++) if (scores[from + k]! > max) max = scores[from + k]!;
+  let sum = 0;
+  for (let k = 0; k < K; k++) {
+    const e = Math.exp((scores[from + k]! - max) * inv);
+    out[k] = e;
+    sum += e;
+  }
+  for (let k = 0; k < K; k++) out[k]! /= sum;
+  return out;
+}
+
+/** Mean negative log-likelihood of `labels` under softmax(scores / T); scores are row-major n × K. */
+export function negativeLogLikelihood(scores: Float64Array, labels: Int32Array, K: number, temperature: number): number {
+  const n = labels.length;
+  const inv = 1 / temperature;
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const base = i * K;
+    let max = -Infinity;
+    for (let k = 0; k < K; k++) if (scores[base + k]! > max) max = scores[base + k]!;
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += Math.exp((scores[base + k]! - max) * inv);
+    total += Math.log(sum) - (scores[base + labels[i]!]! - max) * inv;
+  }
+  return n ? total / n : 0;
+}
+
+export const MIN_TEMPERATURE = 0.02;
+export const MAX_TEMPERATURE = 20;
+
+/**
+ * The temperature in [MIN_TEMPERATURE, MAX_TEMPERATURE] minimising the NLL of held-out scores (row-major n × K)
+ * and their true labels. The NLL is convex in 1/T, so a golden-section search over log T finds the minimum.
+ */
+export function fitTemperature(scores: Float64Array, labels: Int32Array, K: number): number {
+  if (labels.length === 0 || K < 2) return 1;
+  const f = (logT: number) => negativeLogLikelihood(scores, labels, K, Math.exp(logT));
+  let a = Math.log(MIN_TEMPERATURE);
+  let b = Math.log(MAX_TEMPERATURE);
+  const g = (Math.sqrt(5) - 1) / 2;
+  let c = b - g * (b - a);
+  let d = a + g * (b - a);
+  let fc = f(c);
+  let fd = f(d);
+  for (let it = 0; it < 60 && b - a > 1e-4; it++) {
+    if (fc < fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - g * (b - a);
+      fc = f(c);
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + g * (b - a);
+      fd = f(d);
+    }
+  }
+  return Math.exp((a + b) / 2);
+}
+
+/**
+ * Expected calibration error: predictions are put in `bins` equal-width bins by confidence, and the gaps between
+ * each bin's accuracy and mean confidence are averaged, weighted by the bin's share of predictions.
+ * `probs[i]` is the confidence of prediction i (its top probability), `correct[i]` whether it was right.
+ */
+export function expectedCalibrationError(probs: ArrayLike<number>, correct: ArrayLike<boolean>, bins = 15): number {
+  const n = probs.length;
+  if (n !== correct.length) throw new Error('expectedCalibrationError: probs and correct differ in length');
+  if (n === 0) return 0;
+  const count = new Float64Array(bins);
+  const conf = new Float64Array(bins);
+  const acc = new Float64Array(bins);
+  for (let i = 0; i < n; i++) {
+    const p = Math.min(1, Math.max(0, probs[i]!));
+    const b = Math.min(bins - 1, Math.floor(p * bins));
+    count[b]!++;
+    conf[b]! += p;
+    if (correct[i]) acc[b]!++;
+  }
+  let ece = 0;
+  for (let b = 0; b < bins; b++) if (count[b]! > 0) ece += Math.abs(acc[b]! - conf[b]!) / n;
+  return ece;
+}
+
+/**
+ * The confidence threshold for out-of-scope rejection: below it a prediction becomes out of scope. Chosen on
+ * held-out predictions to maximise accuracy counting out of scope as a label. `topProb[i]` is the top
+ * probability, `predictedOos[i]` whether the top class is the out-of-scope class, `isOos[i]` the truth and
+ * `correct[i]` whether the top class is the true one. 0 (never reject by confidence) when there are no
+ * out-of-scope rows.
+ */
+export function tuneOosThreshold(topProb: ArrayLike<number>, predictedOos: ArrayLike<boolean>, isOos: ArrayLike<boolean>, correct: ArrayLike<boolean>): number {
+  const n = topProb.length;
+  let anyOos = false;
+  for (let i = 0; i < n; i++) if (isOos[i]) anyOos = true;
+  if (!anyOos) return 0;
+  // Rows predicted in scope, sorted by confidence: raising the threshold past row i's confidence turns it into
+  // an out-of-scope prediction, gaining a point if it was out of scope and losing one if it was right.
+  const order = Array.from({ length: n }, (_, i) => i)
+    .filter((i) => !predictedOos[i])
+    .sort((x, y) => topProb[x]! - topProb[y]!);
+  let best = 0;
+  let bestGain = 0;
+  let gain = 0;
+  for (let r = 0; r < order.length; r++) {
+    const i = order[r]!;
+    gain += isOos[i] ? 1 : correct[i] ? -1 : 0;
+    const next = r + 1 < order.length ? topProb[order[r + 1]!]! : 1;
+    if (next === topProb[i]) continue; // ties move together
+    if (gain > bestGain) {
+      bestGain = gain;
+      best = (topProb[i]! + next) / 2;
+    }
+  }
+  return best;
+}

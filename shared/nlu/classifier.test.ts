@@ -1,0 +1,154 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { expectedCalibrationError } from './calibration';
+import { trainIntentModel, type IntentExample } from './classifier';
+import { readLabelledCsv } from './csv';
+import { evaluateModel, scorePredictions } from './evaluate';
+import { seededRandom } from './random';
+import { deserializeIntentModel, serializeIntentModel } from './serialize';
+
+const BANKING = path.resolve(import.meta.dirname, '../../../shared/data/banking77');
+const hasBanking = existsSync(path.join(BANKING, 'train.csv'));
+
+/** BANKING77 restricted to its first `classes` categories (alphabetically). */
+function bankingSubset(classes: number) {
+  const train = readLabelledCsv(readFileSync(path.join(BANKING, 'train.csv'), 'utf8'));
+  const test = readLabelledCsv(readFileSync(path.join(BANKING, 'test.csv'), 'utf8'));
+  const keep = new Set([...new Set(train.map((r) => r.label))].sort().slice(0, classes));
+  return { train: train.filter((r) => keep.has(r.label)), test: test.filter((r) => keep.has(r.label)) };
+}
+
+// A synthetic task: each intent has its own content words, mixed with shared filler and some words of other
+// intents, so it is learnable but not trivially separable.
+const TOPICS: Record<string, string[]> = {
+  balance: ['balance', 'money', 'funds', 'account', 'left', 'available'],
+  transfer: ['transfer', 'send', 'wire', 'move', 'payee', 'recipient'],
+  card_lost: ['lost', 'stolen', 'missing', 'card', 'wallet', 'freeze'],
+  hours: ['open', 'hours', 'close', 'branch', 'saturday', 'time'],
+  loan: ['loan', 'mortgage', 'borrow', 'interest', 'rate', 'apply'],
+  agent: ['human', 'agent', 'person', 'representative', 'someone', 'talk'],
+};
+const FILLER = ['i', 'want', 'to', 'please', 'my', 'the', 'can', 'you', 'how', 'do', 'what', 'is', 'a', 'me', 'need', 'help'];
+const OOS = ['weather', 'football', 'recipe', 'movie', 'pizza', 'guitar', 'holiday', 'song', 'cat', 'rain', 'game', 'poem'];
+
+function synthetic(perIntent: number, seed: number, withOos = 0): IntentExample[] {
+  const rand = seededRandom(seed);
+  const pick = <T>(a: T[]) => a[Math.floor(rand() * a.length)]!;
+  const names = Object.keys(TOPICS);
+  const out: IntentExample[] = [];
+  const sentence = (content: string[]) => {
+    const words: string[] = [];
+    for (let i = 0; i < 6; i++) words.push(rand() < 0.45 ? pick(content) : pick(FILLER));
+    if (rand() < 0.3) words.push(pick(TOPICS[pick(names)]!)); // a confusing word from any intent
+    return words.join(' ');
+  };
+  for (const name of names) for (let i = 0; i < perIntent; i++) out.push({ text: sentence(TOPICS[name]!), intent: name });
+  for (let i = 0; i < withOos; i++) out.push({ text: sentence(OOS), intent: 'oos' });
+  return out;
+}
+
+describe('intent classifier', () => {
+  it('learns a synthetic task and ranks with calibrated confidences that sum to at most 1', () => {
+    const model = trainIntentModel(synthetic(40, 1));
+    const test = synthetic(30, 2);
+    const ok = test.filter((e) => model.predict(e.text).intent === e.intent).length;
+    expect(ok / test.length).toBeGreaterThan(0.85);
+    const ranking = model.rank('I lost my card, please freeze it');
+    expect(ranking[0]!.intent).toBe('card_lost');
+    expect(ranking).toHaveLength(6);
+    const sum = ranking.reduce((s, r) => s + r.confidence, 0);
+    expect(sum).toBeLessThanOrEqual(1 + 1e-9);
+    for (let i = 1; i < ranking.length; i++) expect(ranking[i]!.confidence).toBeLessThanOrEqual(ranking[i - 1]!.confidence);
+    expect(model.data.calibratedOn).toBeGreaterThan(0);
+  });
+
+  it('is deterministic: the same examples and seed give the same model', () => {
+    const data = synthetic(20, 3);
+    const a = trainIntentModel(data);
+    const b = trainIntentModel(data);
+    expect(Array.from(a.data.weights)).toEqual(Array.from(b.data.weights));
+    expect(a.data.temperature).toBe(b.data.temperature);
+    const c = trainIntentModel(data, { seed: 99 });
+    expect(c.rank('transfer money to a payee')[0]!.intent).toBe('transfer');
+  });
+
+  it('serialises to JSON and back with identical predictions, and rejects other JSON', () => {
+    const model = trainIntentModel(synthetic(20, 4));
+    const json = serializeIntentModel(model);
+    const copy = deserializeIntentModel(json);
+    for (const text of ['what time do you open on saturday', 'borrow money for a house', 'zzz']) {
+      expect(copy.rank(text)).toEqual(model.rank(text));
+    }
+    expect(copy.data.labels).toEqual(model.data.labels);
+    expect(() => deserializeIntentModel('{"format":"other"}')).toThrow(/not a parley intent model/);
+    expect(() => deserializeIntentModel(json.replace('"weights":"', '"weights":"!'))).toThrow(/base64/);
+  });
+
+  it('rejects out of scope: an oos class plus a tuned confidence threshold', () => {
+    const model = trainIntentModel(synthetic(40, 5, 120));
+    expect(model.data.oosLabel).toBe('oos');
+    expect(model.data.threshold).toBeGreaterThanOrEqual(0);
+    expect(model.data.threshold).toBeLessThan(1);
+    // the oos class is never ranked
+    expect(model.rank('what is the weather like').map((r) => r.intent)).not.toContain('oos');
+    const test = synthetic(30, 6, 180);
+    const pred = test.map((e) => model.predict(e.text).intent);
+    const s = scorePredictions(
+      test.map((e) => e.intent),
+      pred,
+    );
+    expect(s.oosRecall).toBeGreaterThan(0.8);
+    expect(s.oosPrecision).toBeGreaterThan(0.8);
+    expect(s.inScopeAccuracy).toBeGreaterThan(0.8);
+    expect(model.predict('football pizza guitar song').intent).toBe('oos');
+    // a forced high threshold rejects by confidence alone
+    const strict = trainIntentModel(synthetic(40, 5), { threshold: 0.999 });
+    const p = strict.predict('i want to transfer money to my payee please');
+    expect(p.outOfScope).toBe(true);
+    expect(p.intent).toBe('oos');
+    expect(p.confidence).toBeLessThan(0.999);
+  });
+
+  it('gives unfamiliar text low confidence', () => {
+    const model = trainIntentModel(synthetic(40, 7));
+    expect(model.rank('qwxz vbnm')[0]!.confidence).toBeLessThan(0.4);
+    expect(model.rank('balance money funds account')[0]!.confidence).toBeGreaterThan(0.9);
+  });
+
+  it('handles one intent (cosine similarity to its examples) and refuses no examples', () => {
+    const model = trainIntentModel([
+      { text: 'check my balance', intent: 'balance' },
+      { text: 'how much money do I have', intent: 'balance' },
+    ]);
+    expect(model.rank('check my balance please')[0]!.confidence).toBeGreaterThan(0.4);
+    expect(model.rank('sing me a song')[0]!.confidence).toBeLessThan(0.2);
+    expect(() => trainIntentModel([])).toThrow(/no examples/);
+  });
+
+  it.skipIf(!hasBanking)('BANKING77, 20 intents: accurate, and the fitted temperature lowers the calibration error', () => {
+    const { train, test } = bankingSubset(20);
+    const t0 = performance.now();
+    const model = trainIntentModel(train.map((r) => ({ text: r.text, intent: r.label })));
+    const seconds = (performance.now() - t0) / 1000;
+    const report = evaluateModel(model, test, seconds);
+    expect(report.accuracy).toBeGreaterThan(0.9);
+    expect(report.oosRecall).toBeNull();
+    expect(seconds).toBeLessThan(5);
+    // Uncalibrated: the same scores through a plain softmax (temperature 1).
+    const raw = trainIntentModel(
+      train.map((r) => ({ text: r.text, intent: r.label })),
+      { temperature: 1 },
+    );
+    const top: number[] = [];
+    const correct: boolean[] = [];
+    for (const r of test) {
+      const p = raw.predict(r.text);
+      top.push(p.confidence);
+      correct.push(p.intent === r.label);
+    }
+    const rawEce = expectedCalibrationError(top, correct);
+    expect(report.ece).toBeLessThan(rawEce / 2);
+    expect(report.ece).toBeLessThan(0.06);
+  });
+});

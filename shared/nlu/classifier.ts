@@ -1,0 +1,315 @@
+// The embedded intent classifier: TF-IDF over character and word n-grams (features.ts), a Crammer-Singer
+// multi-class linear SVM (svm.ts), and calibrated probabilities (calibration.ts): softmax over the scores with a
+// temperature fitted on held-out predictions — one stratified 10% slice for large training sets (then the final
+// model is retrained on everything, warm-started), 5-fold cross-validation for small ones.
+// Rows labelled `oos` (out of scope) are a class of their own and also tune a confidence threshold below which a
+// prediction is rejected as out of scope. Pure TypeScript, deterministic for a given seed, no I/O.
+
+import type { IntentScore } from '../engine/ports';
+import { fitTemperature, softmaxInto, tuneOosThreshold } from './calibration';
+import { DEFAULT_FEATURES, fitVectorizer, Vectorizer, Vocabulary, type FeatureOptions, type SparseMatrix } from './features';
+import { seededRandom, shuffleInPlace } from './random';
+import { scoreRow, trainCrammerSinger, type LinearModel, type SvmOptions } from './svm';
+
+export interface IntentExample {
+  text: string;
+  intent: string;
+}
+
+export interface TrainIntentOptions {
+  features?: Partial<FeatureOptions>;
+  svm?: Partial<SvmOptions>;
+  /** Label of out-of-scope rows (default `oos`). */
+  oosLabel?: string;
+  /** Share of each class held out to fit the temperature and threshold, for large training sets (default 0.1). */
+  heldOutFraction?: number;
+  /** Below this many examples, calibrate by k-fold cross-validation instead of one held-out slice (default 2000). */
+  crossValidateBelow?: number;
+  /** Folds of that cross-validation (default 5). */
+  folds?: number;
+  /** Fixed temperature: skips fitting it (and the held-out training). */
+  temperature?: number;
+  /** Fixed out-of-scope threshold instead of the tuned one. */
+  threshold?: number;
+  seed?: number;
+}
+
+/** Classifier settings that are also what `parley nlu evaluate` and the bench run. */
+export const DEFAULT_CLASSIFIER_SVM: SvmOptions = { C: 1, eps: 0.3, maxIter: 40, bias: 1, balance: 0, seed: 1 };
+
+/** Temperature used when there is too little data to fit one (fewer than two examples in two classes). */
+export const FALLBACK_TEMPERATURE = 0.3;
+
+/** Everything a trained model is: plain data and typed arrays, so it can be cached (see serializeIntentModel). */
+export interface IntentModelData {
+  format: 'parley-intent-model';
+  version: 1;
+  /** Class labels; scores and weights follow this order. */
+  labels: string[];
+  /** The out-of-scope label when it is one of the classes, else null. */
+  oosLabel: string | null;
+  features: FeatureOptions;
+  /** Feature key of each column, and its IDF. */
+  keys: Int32Array;
+  idf: Float32Array;
+  /** IDF of a feature the vocabulary does not know (it counts in a row's norm). */
+  unknownIdf: number;
+  /** Feature-major weights, `weights[col * labels.length + k]`, and a bias per class. */
+  weights: Float32Array;
+  bias: Float32Array;
+  temperature: number;
+  /** Top probability below which a prediction is out of scope (0: never). */
+  threshold: number;
+  /** Training rows, and rows used for calibration (0 when the temperature was given or could not be fitted). */
+  trainedOn: number;
+  calibratedOn: number;
+}
+
+export interface IntentPrediction {
+  /** The predicted label: `oosLabel` (default `oos`) when rejected. */
+  intent: string;
+  /** Top class probability (also when rejected: how sure the model was of its best class). */
+  confidence: number;
+  /** Out of scope: the out-of-scope class won, or the confidence was below the threshold. */
+  outOfScope: boolean;
+}
+
+export class IntentModel {
+  readonly labels: readonly string[];
+  private readonly vectorizer: Vectorizer;
+  private readonly linear: LinearModel;
+  private readonly scratchScores: Float64Array;
+  private readonly scratchProbs: Float64Array;
+  private readonly oosIndex: number;
+
+  constructor(readonly data: IntentModelData) {
+    const K = data.labels.length;
+    if (K === 0) throw new Error('intent model: no labels');
+    if (data.weights.length !== data.keys.length * K || data.bias.length !== K || data.idf.length !== data.keys.length) {
+      throw new Error('intent model: weights, keys and labels do not match');
+    }
+    this.labels = data.labels;
+    this.vectorizer = new Vectorizer(data.features, Vocabulary.fromKeys(data.keys), data.idf, data.unknownIdf);
+    this.linear = { classes: K, cols: data.keys.length, weights: data.weights, bias: data.bias };
+    this.scratchScores = new Float64Array(K);
+    this.scratchProbs = new Float64Array(K);
+    this.oosIndex = data.oosLabel === null ? -1 : data.labels.indexOf(data.oosLabel);
+  }
+
+  /** Raw scores per class (labels order), into `out` when given. */
+  scores(text: string, out: Float64Array = new Float64Array(this.labels.length)): Float64Array {
+    const row = this.vectorizer.transform(text);
+    return scoreRow(this.linear, row.idx, row.val, row.length, out);
+  }
+
+  /** Calibrated probabilities per class (labels order), into `out` when given. They sum to 1. */
+  probabilities(text: string, out: Float64Array = new Float64Array(this.labels.length)): Float64Array {
+    const K = this.labels.length;
+    const s = this.scores(text, this.scratchScores);
+    if (K === 1) {
+      // One class: its weights are the normalised centroid, the score a cosine similarity.
+      out[0] = Math.min(1, Math.max(0, s[0]!));
+      return out;
+    }
+    return softmaxInto(s, 0, K, this.data.temperature, out);
+  }
+
+  /** In-scope intents, best first, with calibrated confidences (they sum to at most 1). */
+  rank(text: string, limit = Infinity): IntentScore[] {
+    const p = this.probabilities(text, this.scratchProbs);
+    const out: IntentScore[] = [];
+    for (let k = 0; k < p.length; k++) if (k !== this.oosIndex) out.push({ intent: this.labels[k]!, confidence: p[k]! });
+    out.sort((a, b) => b.confidence - a.confidence || (a.intent < b.intent ? -1 : 1));
+    return limit < out.length ? out.slice(0, limit) : out;
+  }
+
+  /**
+   * The best label, or the out-of-scope label when that class wins or the confidence is below the threshold.
+   * The class probabilities are left in `probabilities` when given.
+   */
+  predict(text: string, probabilities?: Float64Array): IntentPrediction {
+    const p = this.probabilities(text, probabilities ?? this.scratchProbs);
+    let best = 0;
+    for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
+    const confidence = p[best]!;
+    const outOfScope = best === this.oosIndex || confidence < this.data.threshold;
+    return { intent: outOfScope ? (this.data.oosLabel ?? 'oos') : this.labels[best]!, confidence, outOfScope };
+  }
+}
+
+// ---- training ----------------------------------------------------------------------------------------------
+
+function selectRows(X: SparseMatrix, rows: ArrayLike<number>): SparseMatrix {
+  let nnz = 0;
+  for (let r = 0; r < rows.length; r++) nnz += X.offsets[rows[r]! + 1]! - X.offsets[rows[r]!]!;
+  const offsets = new Int32Array(rows.length + 1);
+  const idx = new Int32Array(nnz);
+  const val = new Float32Array(nnz);
+  let p = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const a = X.offsets[rows[r]!]!;
+    const b = X.offsets[rows[r]! + 1]!;
+    idx.set(X.idx.subarray(a, b), p);
+    val.set(X.val.subarray(a, b), p);
+    p += b - a;
+    offsets[r + 1] = p;
+  }
+  return { rows: rows.length, cols: X.cols, offsets, idx, val };
+}
+
+function scoreRows(model: LinearModel, X: SparseMatrix, rows: ArrayLike<number>, into: Float64Array, at: number): void {
+  const K = model.classes;
+  const out = new Float64Array(K);
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r]!;
+    const a = X.offsets[i]!;
+    scoreRow(model, X.idx.subarray(a), X.val.subarray(a), X.offsets[i + 1]! - a, out);
+    into.set(out, (at + r) * K);
+  }
+}
+
+/** Assigns each row a fold in [0, folds) stratified by class; rows of classes with fewer than 2 examples get -1. */
+function stratifiedFolds(y: Int32Array, K: number, folds: number, rand: () => number): Int32Array {
+  const byClass: number[][] = Array.from({ length: K }, () => []);
+  for (let i = 0; i < y.length; i++) byClass[y[i]!]!.push(i);
+  const fold = new Int32Array(y.length).fill(-1);
+  let offset = 0;
+  for (const rows of byClass) {
+    if (rows.length < 2) continue;
+    shuffleInPlace(rows, rand);
+    rows.forEach((i, r) => (fold[i] = (r + offset) % folds));
+    offset += rows.length;
+  }
+  return fold;
+}
+
+/** Trains an intent model from example utterances. Deterministic for the same examples and options. */
+export function trainIntentModel(examples: readonly IntentExample[], options: TrainIntentOptions = {}): IntentModel {
+  const texts: string[] = [];
+  const intents: string[] = [];
+  for (const e of examples) {
+    if (typeof e.text !== 'string' || typeof e.intent !== 'string' || !e.intent) throw new Error('trainIntentModel: every example needs a text and an intent');
+    if (!e.text.trim()) continue;
+    texts.push(e.text);
+    intents.push(e.intent);
+  }
+  if (texts.length === 0) throw new Error('trainIntentModel: no examples');
+  const oos = options.oosLabel ?? 'oos';
+  const labels = [...new Set(intents)].sort();
+  const K = labels.length;
+  const labelIndex = new Map(labels.map((l, i) => [l, i]));
+  const y = Int32Array.from(intents, (l) => labelIndex.get(l)!);
+  const features: FeatureOptions = { ...DEFAULT_FEATURES, ...options.features };
+  const svm: SvmOptions = { ...DEFAULT_CLASSIFIER_SVM, ...options.svm };
+  const seed = options.seed ?? 1;
+  const rand = seededRandom(seed);
+  const { vectorizer, matrix: X } = fitVectorizer(texts, features);
+  const n = texts.length;
+  const oosIndex = labelIndex.get(oos) ?? -1;
+
+  const finish = (linear: LinearModel, temperature: number, threshold: number, calibratedOn: number): IntentModel =>
+    new IntentModel({
+      format: 'parley-intent-model',
+      version: 1,
+      labels,
+      oosLabel: oosIndex >= 0 ? oos : null,
+      features,
+      keys: vectorizer.vocab.keys(),
+      idf: vectorizer.idf,
+      unknownIdf: vectorizer.unknownIdf,
+      weights: linear.weights,
+      bias: linear.bias,
+      temperature,
+      threshold,
+      trainedOn: n,
+      calibratedOn,
+    });
+
+  if (K === 1) {
+    // Nothing to tell apart: the normalised centroid, whose score is the cosine similarity to the examples.
+    const w = new Float64Array(X.cols);
+    for (let p = 0; p < X.idx.length; p++) w[X.idx[p]!]! += X.val[p]!;
+    let norm = 0;
+    for (const v of w) norm += v * v;
+    const weights = Float32Array.from(w, (v) => v / (Math.sqrt(norm) || 1));
+    return finish({ classes: 1, cols: X.cols, weights, bias: new Float32Array(1) }, 1, options.threshold ?? 0, 0);
+  }
+
+  // Held-out scores for calibration: one slice (large sets) or k folds (small ones).
+  const heldRows: number[] = [];
+  let heldScores = new Float64Array(0);
+  let warm: ((i: number, out: Float64Array) => boolean) | undefined;
+  if (options.temperature === undefined) {
+    if (n >= (options.crossValidateBelow ?? 2000)) {
+      const frac = options.heldOutFraction ?? 0.1;
+      const folds = stratifiedFolds(y, K, Math.max(2, Math.round(1 / frac)), rand);
+      const trainRows: number[] = [];
+      for (let i = 0; i < n; i++) (folds[i] === 0 ? heldRows : trainRows).push(i);
+      const sub = trainCrammerSinger(selectRows(X, trainRows), Int32Array.from(trainRows, (i) => y[i]!), K, svm);
+      heldScores = new Float64Array(heldRows.length * K);
+      scoreRows(sub, X, heldRows, heldScores, 0);
+      const pos = new Int32Array(n).fill(-1);
+      trainRows.forEach((i, r) => (pos[i] = r));
+      warm = (i, out) => {
+        if (pos[i]! < 0) return false;
+        out.set(sub.alpha.subarray(pos[i]! * K, pos[i]! * K + K));
+        return true;
+      };
+    } else {
+      const k = options.folds ?? 5;
+      const folds = stratifiedFolds(y, K, k, rand);
+      const parts: number[][] = Array.from({ length: k }, () => []);
+      for (let i = 0; i < n; i++) if (folds[i]! >= 0) parts[folds[i]!]!.push(i);
+      const scored: Float64Array[] = [];
+      for (let f = 0; f < k; f++) {
+        const test = parts[f]!;
+        if (!test.length) continue;
+        const trainRows: number[] = [];
+        for (let i = 0; i < n; i++) if (folds[i] !== f) trainRows.push(i);
+        const m = trainCrammerSinger(selectRows(X, trainRows), Int32Array.from(trainRows, (i) => y[i]!), K, svm);
+        const s = new Float64Array(test.length * K);
+        scoreRows(m, X, test, s, 0);
+        scored.push(s);
+        heldRows.push(...test);
+      }
+      heldScores = new Float64Array(heldRows.length * K);
+      let at = 0;
+      for (const s of scored) {
+        heldScores.set(s, at);
+        at += s.length;
+      }
+    }
+  }
+
+  let temperature = options.temperature ?? FALLBACK_TEMPERATURE;
+  let threshold = options.threshold ?? 0;
+  if (heldRows.length > 0) {
+    const heldY = Int32Array.from(heldRows, (i) => y[i]!);
+    temperature = fitTemperature(heldScores, heldY, K);
+    if (options.threshold === undefined && oosIndex >= 0) {
+      const m = heldRows.length;
+      const top = new Float64Array(m);
+      const predictedOos: boolean[] = [];
+      const isOos: boolean[] = [];
+      const correct: boolean[] = [];
+      const p = new Float64Array(K);
+      for (let r = 0; r < m; r++) {
+        softmaxInto(heldScores, r * K, K, temperature, p);
+        let best = 0;
+        for (let c = 1; c < K; c++) if (p[c]! > p[best]!) best = c;
+        top[r] = p[best]!;
+        predictedOos.push(best === oosIndex);
+        isOos.push(heldY[r] === oosIndex);
+        correct.push(best === heldY[r]);
+      }
+      threshold = tuneOosThreshold(top, predictedOos, isOos, correct);
+    }
+  }
+  const final = trainCrammerSinger(X, y, K, svm, warm);
+  return finish(final, temperature, threshold, heldRows.length);
+}
+
+/** Rebuilds a model from its data (e.g. from a cache). */
+export function loadIntentModel(data: IntentModelData): IntentModel {
+  return new IntentModel(data);
+}
