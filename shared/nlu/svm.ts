@@ -180,6 +180,7 @@ export function trainCrammerSinger(
     }
   }
   const G = new Float64Array(K);
+  const full = new Float64Array(K);
   const Bv = new Float64Array(K);
   const Dv = new Float64Array(K);
   const alphaNew = new Float64Array(K);
@@ -187,7 +188,8 @@ export function trainCrammerSinger(
   const dVal = new Float64Array(K);
   const rand = seededRandom(o.seed);
   let activeSize = l;
-  let epsShrink = Math.max(10 * o.eps, 1);
+  // a warm start is near the optimum: shrink hard from the start instead of re-scanning every class
+  let epsShrink = warmAlpha ? 2 * o.eps : Math.max(10 * o.eps, 1);
   let startFromAll = true;
 
   for (let iter = 0; iter < o.maxIter; iter++) {
@@ -210,10 +212,21 @@ export function trainCrammerSinger(
       for (let m = 0; m < act; m++) G[m]! += wb[alphaIndex[base + m]!]! * B;
       const p0 = offsets[i]!;
       const p1 = offsets[i + 1]!;
-      for (let p = p0; p < p1; p++) {
-        const fb = idx[p]! * K;
-        const v = val[p]!;
-        for (let m = 0; m < act; m++) G[m]! += W[fb + alphaIndex[base + m]!]! * v;
+      if (act * 3 > K) {
+        // most classes active: score all of them reading each weight row contiguously, then pick
+        full.fill(0);
+        for (let p = p0; p < p1; p++) {
+          const fb = idx[p]! * K;
+          const v = val[p]!;
+          for (let m = 0; m < K; m++) full[m]! += W[fb + m]! * v;
+        }
+        for (let m = 0; m < act; m++) G[m]! += full[alphaIndex[base + m]!]!;
+      } else {
+        for (let p = p0; p < p1; p++) {
+          const fb = idx[p]! * K;
+          const v = val[p]!;
+          for (let m = 0; m < act; m++) G[m]! += W[fb + alphaIndex[base + m]!]! * v;
+        }
       }
       let minG = Infinity;
       let maxG = -Infinity;
