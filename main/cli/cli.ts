@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import pkg from '../../package.json';
 import { loadScript, startMockLlm } from '../llm/mockServer';
+import { evaluateFiles, evaluationJson, formatEvaluation } from './nluEvaluate';
 import { SAMPLE_PROJECT } from './paths';
 import { formatReport, validateDir } from './validate';
 import { runWeb } from './web';
@@ -58,6 +59,20 @@ export function buildCli(): Command {
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+    });
+
+  program
+    .command('nlu')
+    .description('the embedded NLU (intent classifier and entities)')
+    .command('evaluate')
+    .description('train the intent classifier on one CSV (text,category) and report accuracy, macro-F1, out-of-scope recall and precision, calibration (ECE) and training time on another')
+    .requiredOption('--train <file>', 'training CSV with text and category columns (category oos: out of scope)')
+    .requiredOption('--test <file>', 'test CSV with the same columns')
+    .option('--json', 'print the metrics as one JSON object')
+    .action(async (o: { train: string; test: string; json?: boolean }) => {
+      const result = await evaluateFiles(o.train, o.test);
+      if (o.json) process.stdout.write(JSON.stringify(evaluationJson(result.report)) + '\n');
+      else process.stdout.write(formatEvaluation(result) + '\n');
     });
 
   return program;

@@ -1,0 +1,123 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import { evaluateFiles, formatEvaluation } from '../../main/cli/nluEvaluate';
+import { parseCsv } from '../../shared/nlu/csv';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const run = (...args: string[]) =>
+  promisify(execFile)(process.execPath, [path.join(root, 'bin/parley.mjs'), ...args], { cwd: root }).then(
+    (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
+    (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
+  );
+
+const dir = mkdtempSync(path.join(tmpdir(), 'parley-nlu-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const csvField = (s: string) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+function writeCsv(name: string, rows: [string, string][], header = 'text,category'): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, [header, ...rows.map((r) => r.map(csvField).join(','))].join('\r\n') + '\r\n');
+  return file;
+}
+
+// A small task with an out-of-scope class; texts with commas and quotes exercise the CSV reader.
+const TEMPLATES: Record<string, string[]> = {
+  balance: ['what is my balance', 'how much money do I have', 'check my balance, please', 'show my "available" balance', 'balance in my savings account', 'how much is left in my account'],
+  lost_card: ['I lost my card', 'my card was stolen', 'block my card, it is missing', 'someone took my wallet', 'freeze my stolen card', 'I cannot find my debit card'],
+  transfer: ['send money to my friend', 'transfer 50 dollars to savings', 'wire money abroad', 'make a transfer, please', 'move money between accounts', 'pay my friend back'],
+  oos: ['what is the weather tomorrow', 'tell me a joke', 'who won the football game', 'play some music', 'recommend a pizza place', 'how tall is mount everest'],
+};
+const PREFIXES = ['', 'hi, ', 'please ', 'hey there, ', 'quick question: '];
+const rowsFor = (prefixes: string[]): [string, string][] =>
+  Object.entries(TEMPLATES).flatMap(([label, texts]) => texts.flatMap((t) => prefixes.map((p): [string, string] => [p + t, label])));
+
+describe('parley nlu evaluate', () => {
+  const train = writeCsv('train.csv', rowsFor(PREFIXES.slice(0, 3)));
+  const test = writeCsv('test.csv', rowsFor(PREFIXES.slice(3)));
+
+  it('reads quoted CSV fields with commas, quotes and line breaks', () => {
+    expect(parseCsv('text,category\r\n"a, ""b""\nc",x\r\nplain,y\n')).toEqual([
+      ['text', 'category'],
+      ['a, "b"\nc', 'x'],
+      ['plain', 'y'],
+    ]);
+    expect(() => parseCsv('text,category\n"open,x\n')).toThrow(/unterminated quoted field starting on line 2/);
+  });
+
+  it('--json prints exactly the metric keys, with out-of-scope recall and precision when the test set has oos rows', async () => {
+    const r = await run('nlu', 'evaluate', '--train', train, '--test', test, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, number | null>;
+    expect(Object.keys(out).sort()).toEqual(['accuracy', 'ece', 'inScopeAccuracy', 'macroF1', 'oosPrecision', 'oosRecall', 'trainSeconds']);
+    expect(out.accuracy).toBeGreaterThan(0.8);
+    expect(out.inScopeAccuracy).toBeGreaterThan(0.8);
+    expect(out.macroF1).toBeGreaterThan(0.8);
+    expect(out.oosRecall).toBeGreaterThan(0.6);
+    expect(out.oosPrecision).toBeGreaterThan(0.6);
+    expect(out.ece).toBeGreaterThanOrEqual(0);
+    expect(out.ece).toBeLessThan(0.5);
+    expect(out.trainSeconds).toBeGreaterThan(0);
+    expect(out.trainSeconds).toBeLessThan(5);
+  });
+
+  it('without oos rows in the test set, oos metrics are null (n/a in the table)', async () => {
+    const inScope = writeCsv(
+      'test-in-scope.csv',
+      rowsFor(PREFIXES.slice(3)).filter(([, l]) => l !== 'oos'),
+    );
+    const e = await evaluateFiles(train, inScope);
+    expect(e.report.oosRecall).toBeNull();
+    expect(e.report.oosPrecision).toBeNull();
+    const table = formatEvaluation(e);
+    expect(table).toMatch(/^accuracy +\d\.\d{4}$/m);
+    expect(table).toMatch(/^oos recall +n\/a/m);
+    expect(table).toMatch(/^training +\d+\.\d\d s$/m);
+    expect(table).toMatch(/^train: 72 rows, 4 intents \(train\.csv\)$/m);
+  });
+
+  it('bad input: a clear message naming the file, and a non-zero exit', async () => {
+    const missing = path.join(dir, 'nope.csv');
+    const r = await run('nlu', 'evaluate', '--train', missing, '--test', test);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`cannot read --train file ${missing}: no such file`);
+    expect(r.stdout).toBe('');
+
+    const empty = path.join(dir, 'empty.csv');
+    writeFileSync(empty, '\n');
+    await expect(evaluateFiles(train, empty)).rejects.toThrow(`--test file ${empty} is empty`);
+    const noLabel = writeCsv('no-label.csv', [['hello', 'x']], 'text,intent');
+    await expect(evaluateFiles(noLabel, test)).rejects.toThrow(`--train file ${noLabel} has no "category" column (header: text,intent)`);
+    const headerOnly = path.join(dir, 'header.csv');
+    writeFileSync(headerOnly, 'text,category\n');
+    await expect(evaluateFiles(train, headerOnly)).rejects.toThrow(`--test file ${headerOnly} has a header but no rows`);
+    const blankLabel = writeCsv('blank.csv', [['hello', '']]);
+    await expect(evaluateFiles(blankLabel, test)).rejects.toThrow(`--train file ${blankLabel} row 2 has an empty category`);
+    await expect(evaluateFiles(dir, test)).rejects.toThrow(`cannot read --train file ${dir}: it is a folder`);
+
+    const usage = await run('nlu', 'evaluate', '--train', train);
+    expect(usage.code).not.toBe(0);
+    expect(usage.stderr).toMatch(/required option '--test <file>' not specified/);
+  });
+
+  const banking = path.resolve(root, '../shared/data/banking77');
+  it.skipIf(!existsSync(path.join(banking, 'train.csv')))('BANKING77, 20 intents, through the CLI', async () => {
+    const subset = (file: string) => {
+      const [header, ...rows] = parseCsv(readFileSync(path.join(banking, file), 'utf8'));
+      const li = header!.indexOf('category');
+      const keep = new Set([...new Set(rows.map((r) => r[li]!))].sort().slice(0, 20));
+      return rows.filter((r) => keep.has(r[li]!)).map((r): [string, string] => [r[header!.indexOf('text')]!, r[li]!]);
+    };
+    const tr = writeCsv('b77-train.csv', subset('train.csv'));
+    const te = writeCsv('b77-test.csv', subset('test.csv'));
+    const r = await run('nlu', 'evaluate', '--train', tr, '--test', te, '--json');
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as Record<string, number | null>;
+    expect(out.accuracy).toBeGreaterThan(0.9);
+    expect(out.oosRecall).toBeNull();
+    expect(out.ece).toBeLessThan(0.06);
+  });
+});
