@@ -85,7 +85,11 @@ describe('entities', () => {
       ['number', 4821, '4821'],
     ]);
     expect(pick('card ending in four eight two one').slice(0, 1)).toEqual([['card_last4', '4821', 'four eight two one']]);
-    // a bare four-digit number in free text is a number (a year, a PIN...), not a card
+    expect(pick('0042.')).toEqual([
+      ['card_last4', '0042', '0042'],
+      ['number', 42, '0042'],
+    ]);
+    // a four-digit number in other free text is a number (a year, a PIN...), not a card
     expect(pick('in 2024')).toEqual([['number', 2024, '2024']]);
   });
 

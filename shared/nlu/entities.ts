@@ -375,8 +375,9 @@ function overlaps(a: { start: number; end: number }, b: { start: number; end: nu
 /**
  * Every entity in the text: the project's (list values are matched case- and accent-insensitively on word
  * boundaries and give the canonical value; regexes give the match) and the built-ins. A number inside an email,
- * phone number, date or amount is not reported again as a number; yes_no only when the text opens with it.
- * Sorted by position.
+ * phone number, date, time or amount is not reported again as a number, nor is anything inside a project regex's
+ * match; card_last4 needs a cue ("ending 4821") unless the text is just the four digits; yes_no is reported only
+ * when the text opens with it ("yes, block it", not "I have no card"). Sorted by position.
  */
 export function extractEntities(text: string, ctx: EntityContext = {}): ExtractedEntity[] {
   const out: ExtractedEntity[] = [];
@@ -397,7 +398,9 @@ export function extractEntities(text: string, ctx: EntityContext = {}): Extracte
     if (claimed.some((c) => overlaps(c, n))) continue;
     out.push({ entity: 'number', value: n.value, text: text.slice(n.start, n.end), start: n.start, end: n.end });
   }
-  const last4 = last4Candidates(text, ctx.locale).filter((c) => c.cue && free(c) && !emails.some((e) => overlaps(e, c)) && !amounts.some((a) => overlaps(a, c)));
+  // with a cue ("ending 4821"), or when the whole text is the four digits (the answer "4821")
+  const alone = /^[\s\p{P}]*\d{4}[\s\p{P}]*$/u.test(text);
+  const last4 = last4Candidates(text, ctx.locale).filter((c) => (c.cue || alone) && free(c) && !emails.some((e) => overlaps(e, c)) && !amounts.some((a) => overlaps(a, c)));
   for (const c of last4) out.push({ entity: 'card_last4', value: c.value, text: text.slice(c.start, c.end), start: c.start, end: c.end });
   const yn = findYesNo(text);
   if (yn.length && atStart(text, yn[0]!.start) && yn[0]!.value !== null) out.push(yn[0]!);
