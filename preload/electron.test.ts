@@ -94,14 +94,14 @@ describe('createElectronBridge: on', () => {
     api.on('simulator.token', onToken);
 
     f.push('parley:event', 'project.fileChanged', changed);
-    f.push('parley:event', 'simulator.token', { sessionId: 's', text: 'hi' });
+    f.push('parley:event', 'simulator.token', { sessionId: 's', turn: 0, flow: 'f', node: 'n', delta: 'hi' });
     expect(onChanged.mock.calls).toEqual([[changed]]);
-    expect(onToken.mock.calls).toEqual([[{ sessionId: 's', text: 'hi' }]]);
+    expect(onToken.mock.calls).toEqual([[{ sessionId: 's', turn: 0, flow: 'f', node: 'n', delta: 'hi' }]]);
 
     offChanged();
     offChanged();
     f.push('parley:event', 'project.fileChanged', changed);
-    f.push('parley:event', 'simulator.token', { sessionId: 's', text: 'again' });
+    f.push('parley:event', 'simulator.token', { sessionId: 's', turn: 0, flow: 'f', node: 'n', delta: 'again' });
     expect(onChanged).toHaveBeenCalledTimes(1);
     expect(onToken).toHaveBeenCalledTimes(2);
   });
@@ -133,7 +133,7 @@ describe('createElectronBridge: on', () => {
     const offA = api.on('simulator.token', listener);
     api.on('simulator.token', listener);
     offA();
-    f.push('parley:event', 'simulator.token', { sessionId: 's', text: 'x' });
+    f.push('parley:event', 'simulator.token', { sessionId: 's', turn: 0, flow: 'f', node: 'n', delta: 'x' });
     expect(listener).toHaveBeenCalledTimes(1);
   });
 
@@ -149,7 +149,7 @@ describe('createElectronBridge: on', () => {
     f.push('parley:event', 'fs.secrets', { a: 1 });
     f.push('parley:event', '__proto__', {});
     f.push('parley:event');
-    f.push('parley:event', 'simulator.token', { sessionId: 's', text: 'x' });
+    f.push('parley:event', 'simulator.token', { sessionId: 's', turn: 0, flow: 'f', node: 'n', delta: 'x' });
     expect(good).toHaveBeenCalledTimes(1);
     expect(errors).toHaveBeenCalledTimes(1);
     errors.mockRestore();
@@ -196,9 +196,9 @@ describe('across the context bridge', () => {
     await expect(api.call('app.info', {})).resolves.toEqual(appInfo);
     const listener = vi.fn();
     const off = api.on('simulator.token', listener);
-    f.push('parley:event', 'simulator.token', { sessionId: 's', text: 'x' });
+    f.push('parley:event', 'simulator.token', { sessionId: 's', turn: 0, flow: 'f', node: 'n', delta: 'x' });
     off();
-    f.push('parley:event', 'simulator.token', { sessionId: 's', text: 'y' });
+    f.push('parley:event', 'simulator.token', { sessionId: 's', turn: 0, flow: 'f', node: 'n', delta: 'y' });
     expect(listener).toHaveBeenCalledTimes(1);
   });
 

@@ -175,8 +175,8 @@ describe('startElectronApp', () => {
     const foreign = { sender: { id: 999 }, senderFrame: { url: INDEX_URL, parent: null } };
     await expect(f.invoke(foreign, 'app.info', {})).resolves.toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
-    s.bus.emit('simulator.token', { sessionId: 'a', text: 'b' });
-    expect(win.webContents.send).toHaveBeenCalledWith('parley:event', 'simulator.token', { sessionId: 'a', text: 'b' });
+    s.bus.emit('simulator.token', { sessionId: 'a', turn: 0, flow: 'f', node: 'n', delta: 'b' });
+    expect(win.webContents.send).toHaveBeenCalledWith('parley:event', 'simulator.token', { sessionId: 'a', turn: 0, flow: 'f', node: 'n', delta: 'b' });
   });
 
   it('opens the sample next to the app when no project is given', async () => {
@@ -208,7 +208,7 @@ describe('startElectronApp', () => {
     await startElectronApp({ ...baseOptions, electron: f.electron, createMainServices: s.createMainServices, argv: ['electron', '.'], exists: () => false });
     const win = f.windows[0]!;
     win.close();
-    s.bus.emit('simulator.token', { sessionId: 'a', text: 'b' });
+    s.bus.emit('simulator.token', { sessionId: 'a', turn: 0, flow: 'f', node: 'n', delta: 'b' });
     expect(win.webContents.send).not.toHaveBeenCalled();
     const fromWindow = { sender: { id: win.webContents.id }, senderFrame: { url: INDEX_URL, parent: null } };
     await expect(f.invoke(fromWindow, 'app.info', {})).resolves.toMatchObject({ error: { code: 'FORBIDDEN' } });

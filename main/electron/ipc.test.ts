@@ -198,11 +198,11 @@ describe('createEventForwarder', () => {
     const b = fakeContents(2);
     createEventForwarder(bus, () => [a.contents, b.contents]);
     bus.emit('project.fileChanged', payload);
-    bus.emit('simulator.token', { sessionId: 's', text: 'hi' });
+    bus.emit('simulator.token', { sessionId: 's', turn: 0, flow: 'f', node: 'n', delta: 'hi' });
     for (const w of [a, b]) {
       expect(w.sent).toEqual([
         [EVENT_CHANNEL, 'project.fileChanged', payload],
-        [EVENT_CHANNEL, 'simulator.token', { sessionId: 's', text: 'hi' }],
+        [EVENT_CHANNEL, 'simulator.token', { sessionId: 's', turn: 0, flow: 'f', node: 'n', delta: 'hi' }],
       ]);
     }
   });
@@ -214,15 +214,15 @@ describe('createEventForwarder', () => {
     const c = fakeContents(3);
     let current = [a.contents];
     createEventForwarder(bus, () => current);
-    bus.emit('simulator.token', { sessionId: 's', text: '1' });
+    bus.emit('simulator.token', { sessionId: 's', turn: 0, flow: 'f', node: 'n', delta: '1' });
     current = [a.contents, b.contents, c.contents];
     a.contents.destroy();
     b.send.mockImplementation(() => {
       throw new Error('Object has been destroyed');
     });
-    bus.emit('simulator.token', { sessionId: 's', text: '2' });
+    bus.emit('simulator.token', { sessionId: 's', turn: 0, flow: 'f', node: 'n', delta: '2' });
     expect(a.sent).toHaveLength(1);
-    expect(c.sent).toEqual([[EVENT_CHANNEL, 'simulator.token', { sessionId: 's', text: '2' }]]);
+    expect(c.sent).toEqual([[EVENT_CHANNEL, 'simulator.token', { sessionId: 's', turn: 0, flow: 'f', node: 'n', delta: '2' }]]);
   });
 
   it('dispose stops forwarding', () => {

@@ -5,6 +5,10 @@ import type { Handlers } from '../../shared/api/contract';
 import { createEventBus, type EventBus } from './events';
 import { createProjectStore, type ProjectStore } from './projectStore';
 import { createRecentProjects } from './recentProjects';
+import { createSimulator, type Simulator } from './simulator';
+import { createKeyStore, type SafeStorageLike } from '../llm/keys';
+import type { HttpPort, LlmPort } from '../../shared/engine/ports';
+import type { ProjectSnapshot } from '../../shared/api/contract';
 
 export interface MainServicesOptions {
   mode: 'electron' | 'web';
@@ -16,12 +20,21 @@ export interface MainServicesOptions {
   watch?: boolean;
   /** Environment to read the API key from in web mode (defaults to process.env). */
   env?: Record<string, string | undefined>;
+  /** Electron's safeStorage and the file for the encrypted key (Electron only). */
+  safeStorage?: SafeStorageLike;
+  keychainFile?: string;
+  /** The user config file with the API key in web mode (default ~/.config/parley/credentials.json). */
+  credentialsFile?: string;
+  /** Test seams: replace the model client and HTTP of `api` nodes. */
+  llmFactory?: (snap: ProjectSnapshot) => LlmPort | undefined;
+  http?: HttpPort;
 }
 
 export interface MainServices {
   handlers: Handlers;
   bus: EventBus;
   store: ProjectStore;
+  simulator: Simulator;
   dispose(): Promise<void>;
 }
 
@@ -36,6 +49,28 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
   const store = createProjectStore({ bus, watch: opts.watch ?? true });
   const recent = createRecentProjects(opts.userDataDir);
   const env = opts.env ?? process.env;
+  let current: ProjectSnapshot | null = null;
+  const keysFor = () =>
+    createKeyStore({
+      env,
+      ...(current?.manifest.llm?.apiKeyEnv ? { apiKeyEnv: current.manifest.llm.apiKeyEnv } : {}),
+      ...(opts.credentialsFile ? { configFile: opts.credentialsFile } : {}),
+      ...(opts.safeStorage ? { safeStorage: opts.safeStorage } : {}),
+      ...(opts.keychainFile ? { keychainFile: opts.keychainFile } : {}),
+    });
+  const keys: import('../llm/keys').KeyStore = {
+    resolveApiKey: () => keysFor().resolveApiKey(),
+    saveApiKey: (k, t) => keysFor().saveApiKey(k, t),
+    clearApiKey: (t) => keysFor().clearApiKey(t),
+    keyStatus: () => keysFor().keyStatus(),
+  };
+  const simulator = createSimulator({
+    bus,
+    keys,
+    project: () => (current = store.current()),
+    ...(opts.llmFactory ? { llmFactory: opts.llmFactory } : {}),
+    ...(opts.http ? { http: opts.http } : {}),
+  });
 
   const remember = async <T extends { dir: string; manifest: { name: string } }>(snap: T): Promise<T> => {
     await recent.add(snap.dir, snap.manifest.name).catch(() => undefined);
@@ -51,7 +86,7 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
   };
 
   const handlers: Handlers = {
-    'app.info': async () => ({ mode: opts.mode, version, hasApiKey: Boolean(env.ANTHROPIC_API_KEY) }),
+    'app.info': async () => ({ mode: opts.mode, version, hasApiKey: (await keys.keyStatus().catch(() => ({ set: false }))).set }),
     'project.current': async () => store.current(),
     'project.open': async ({ dir }) => remember(await store.open(dir)),
     'project.create': async ({ dir, name }) => remember(await store.create(dir, name)),
@@ -71,9 +106,33 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
       sameProject(project);
       return store.writeFile(path, text, baseRevision);
     },
+    'simulator.start': async ({ project, locale, vars, wizard }) => {
+      sameProject(project);
+      return simulator.start({ project, ...(locale ? { locale } : {}), ...(vars ? { vars } : {}), ...(wizard !== undefined ? { wizard } : {}) });
+    },
+    'simulator.send': async (i) => simulator.send(i),
+    'simulator.rewind': async (i) => simulator.rewind(i),
+    'simulator.close': async (i) => {
+      simulator.close(i);
+      return { ok: true as const };
+    },
+    'simulator.wizardReply': async (i) => {
+      simulator.wizardReply(i);
+      return { ok: true as const };
+    },
+    'llm.status': async () => simulator.llmStatus(),
   };
 
   if (opts.projectDir) await remember(await store.open(opts.projectDir));
 
-  return { handlers, bus, store, dispose: () => store.close() };
+  return {
+    handlers,
+    bus,
+    store,
+    simulator,
+    dispose: async () => {
+      simulator.dispose();
+      await store.close();
+    },
+  };
 }

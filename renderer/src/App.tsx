@@ -9,6 +9,8 @@ import { HelpOverlay } from './panels/HelpOverlay';
 import { Palette } from './panels/Palette';
 import { SearchPanel } from './panels/SearchPanel';
 import { Toolbar } from './panels/Toolbar';
+import { SimulatorPanel } from './simulator/SimulatorPanel';
+import { toggleSimulator, useSim } from './simulator/simStore';
 import { handleShortcut } from './shortcuts';
 import { backTo, dismissNotice, openSource, saveFlow, setView, takeDiskVersion, togglePresentation, toggleTheme, useStudio } from './store/studioStore';
 
@@ -57,6 +59,7 @@ export function App() {
   const sourceFile = useStudio((s) => s.sourceFile);
   const theme = useStudio((s) => s.theme);
   const notice = useStudio((s) => s.notice);
+  const simOpen = useSim((s) => s.open);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -72,7 +75,7 @@ export function App() {
   if (status === 'no-project' || !project) return <div className="splash">No project is open. Start Parley with a project folder: <code>npm run web -- path/to/project</code></div>;
 
   return (
-    <div className="app">
+    <div className={`app${simOpen ? ' sim-open' : ''}`}>
       <header className="topbar">
         <span className="logo">Parley</span>
         <ProjectMenu />
@@ -97,6 +100,9 @@ export function App() {
           <button role="tab" aria-selected={view === 'source'} onClick={() => flowId && openSource(sourceFile && view === 'source' ? sourceFile : flowFile(flowId))}>Source</button>
         </nav>
         <SaveStatus />
+        <button className="sim-toggle" onClick={toggleSimulator} aria-pressed={simOpen} title="Talk to the bot you are designing (Ctrl+Shift+S)">
+          ▶ Simulate
+        </button>
         <button className="theme" onClick={togglePresentation} aria-pressed={presentation} aria-label="Presentation mode" title="High contrast, larger text (for reviews on a projector)">
           ◐ Present
         </button>
@@ -131,6 +137,7 @@ export function App() {
         )}
       </main>
       {view === 'canvas' && flowId && <Inspector flowId={flowId} />}
+      {simOpen && <SimulatorPanel />}
       <HelpOverlay />
       <SearchPanel />
     </div>

@@ -1,5 +1,6 @@
 import { canvasApi } from './canvas/canvasApi';
 import { alignSelection, groupSelection, layoutFlow, ungroupSelection } from './canvas/commands';
+import { toggleSimulator } from './simulator/simStore';
 import { copySelection, duplicateSelection, flushSaves, paste, redo, undo, useStudio } from './store/studioStore';
 
 export interface Shortcut {
@@ -36,6 +37,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: ['F', 'Shift+1'], label: 'Fit the flow in view', group: 'View', run: () => canvasApi()?.fitView() },
   { keys: ['+', '='], label: 'Zoom in', group: 'View', run: () => canvasApi()?.zoomIn() },
   { keys: ['-'], label: 'Zoom out', group: 'View', run: () => canvasApi()?.zoomOut() },
+  { keys: ['Mod+Shift+S'], label: 'Open or close the simulator', group: 'View', run: () => toggleSimulator() },
   { keys: ['?'], label: 'Show these shortcuts', group: 'View', run: () => useStudio.setState({ helpOpen: !useStudio.getState().helpOpen }) },
 ];
 

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { Id } from '../schema/common';
 import { Flow, NluFile, ProjectManifest } from '../schema/project';
 import { Problem } from '../project/problems';
+import type { At, Frame, Output, SessionState, TraceEntry, Wait } from '../engine/types';
+import type { Vars } from '../engine/vars';
 
 /**
  * The one contract between the renderer and main. Every call the renderer may make is listed here with a zod
@@ -50,6 +52,39 @@ export const AppInfo = z.object({
   hasApiKey: z.boolean(),
 });
 
+/** One user input to the simulator: typed text, a clicked quick reply, a channel event, or (re)start. */
+export const SimInput = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('start') }).strict(),
+  z.object({ type: z.literal('text'), text: z.string().max(4000) }).strict(),
+  z.object({ type: z.literal('button'), payload: z.string().min(1).max(500), label: z.string().max(500).optional() }).strict(),
+  z.object({ type: z.literal('event'), name: Id }).strict(),
+]);
+export type SimInput = z.infer<typeof SimInput>;
+
+/** A simulator turn as the panel shows it. Produced by main's engine run, so its inner shapes are not re-validated. */
+export const TurnView = z.object({
+  index: z.number().int().min(0),
+  input: SimInput,
+  outputs: z.custom<Output[]>(),
+  trace: z.custom<TraceEntry[]>(),
+  path: z.custom<At[]>(),
+  state: z.custom<{ locale: string; wait: Wait | null; stack: Frame[]; vars: Vars; fallbacks: number; ended?: SessionState['ended'] }>(),
+});
+export type TurnView = z.infer<typeof TurnView>;
+
+/** Whether the simulator can reach a model, and if not exactly what to set. Never contains the key. */
+export const LlmStatus = z.object({
+  configured: z.boolean(),
+  model: z.string().optional(),
+  baseUrl: z.string().optional(),
+  keySource: z.enum(['keychain', 'env', 'config']).nullable(),
+  keyProblems: z.array(z.string()),
+  message: z.string(),
+});
+export type LlmStatus = z.infer<typeof LlmStatus>;
+
+const SessionId = z.string().uuid();
+
 const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 
@@ -82,6 +117,25 @@ export const methods = {
     input: z.object({ project: z.string().min(1).max(1000), path: RelPath, text: z.string().max(20_000_000), baseRevision: Revision.nullable() }).strict(),
     output: z.object({ revision: Revision, problems: z.array(Problem) }),
   },
+  'simulator.start': {
+    input: z
+      .object({
+        project: z.string().min(1).max(1000),
+        locale: z.string().max(20).optional(),
+        /** Preset variables (a customer profile) merged over the manifest's. */
+        vars: z.record(z.string(), z.unknown()).optional(),
+        /** Wizard of Oz: the designer types what the model would say. */
+        wizard: z.boolean().optional(),
+      })
+      .strict(),
+    output: z.object({ sessionId: SessionId, turn: TurnView }),
+  },
+  'simulator.send': { input: z.object({ sessionId: SessionId, input: SimInput }).strict(), output: TurnView },
+  /** Keeps the first `keep` turns (the start is turn 1) and cancels a turn in flight; the next send branches. */
+  'simulator.rewind': { input: z.object({ sessionId: SessionId, keep: z.number().int().min(1) }).strict(), output: z.object({ turns: z.number().int() }) },
+  'simulator.close': { input: z.object({ sessionId: SessionId }).strict(), output: ok },
+  'simulator.wizardReply': { input: z.object({ sessionId: SessionId, requestId: z.string().uuid(), text: z.string().min(1).max(20000) }).strict(), output: ok },
+  'llm.status': { input: empty, output: LlmStatus },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export const events = {
@@ -97,8 +151,17 @@ export const events = {
   }),
   /** A window opened or created another project: every window follows. */
   'project.opened': z.object({ dir: z.string() }),
-  /** Streamed simulator tokens (used by the simulator panel). */
-  'simulator.token': z.object({ sessionId: z.string(), text: z.string() }),
+  /** Streamed model text of a simulator turn, as it arrives. */
+  'simulator.token': z.object({ sessionId: z.string(), turn: z.number().int(), flow: z.string(), node: z.string(), delta: z.string() }),
+  /** Wizard of Oz: a model request waiting for the designer's reply (`simulator.wizardReply`). */
+  'simulator.wizard': z.object({
+    sessionId: z.string(),
+    requestId: z.string(),
+    flow: z.string(),
+    node: z.string(),
+    system: z.string().optional(),
+    messages: z.array(z.object({ role: z.enum(['user', 'assistant']), content: z.string() })),
+  }),
 } as const satisfies Record<string, z.ZodType>;
 
 /** WebSocket subprotocols of the web host's event socket: the version, and the token (browsers cannot set headers). */

@@ -20,6 +20,7 @@ import { exitsOf } from '../../../shared/schema/exits';
 import type { FlowNode, NodeKind } from '../../../shared/schema/nodes';
 import type { Flow } from '../../../shared/schema/project';
 import { editFlow, selectNode, setSelection, useStudio } from '../store/studioStore';
+import { currentAt, useSim, visitedByFlow } from '../simulator/simStore';
 import { registerCanvas } from './canvasApi';
 import { addNode, PALETTE_MIME } from './commands';
 import { CompactEdges } from './CompactEdges';
@@ -44,22 +45,36 @@ interface CardKey {
   locale: string;
   flash: boolean;
   presentation: boolean;
+  mark: SimMark | undefined;
 }
+
+/** Simulator highlight: the node the conversation waits at, and nodes it went through. */
+type SimMark = 'current' | 'visited';
 
 /**
  * Card objects are cached per flow node object. Flows are immutable and edits keep untouched nodes, so an edit
  * hands React Flow the same objects for every other node, and only the changed card re-renders. Selection is
  * not part of a card: React Flow owns it on the canvas (see the selection effects below).
  */
-function useCards(flowId: string, flow: Flow | undefined, locale: string, errorNodes: Set<string>, focusId: string | undefined, presentation: boolean) {
+function useCards(
+  flowId: string,
+  flow: Flow | undefined,
+  locale: string,
+  errorNodes: Set<string>,
+  focusId: string | undefined,
+  presentation: boolean,
+  marks: ReadonlyMap<string, SimMark> | undefined,
+) {
   const cache = useRef(new WeakMap<FlowNode, CardKey>());
   return useMemo(() => {
     if (!flow) return [];
     return flow.nodes.map((node, i): CardNode => {
       const hasError = errorNodes.has(node.id);
       const flash = node.id === focusId;
+      const mark = marks?.get(node.id);
       const hit = cache.current.get(node);
-      if (hit && hit.hasError === hasError && hit.locale === locale && hit.flash === flash && hit.presentation === presentation) return hit.card;
+      if (hit && hit.hasError === hasError && hit.locale === locale && hit.flash === flash && hit.presentation === presentation && hit.mark === mark) return hit.card;
+      const className = [flash ? 'flash' : '', mark ? `sim-${mark}` : ''].filter(Boolean).join(' ');
       const size = cardSize(node, presentation);
       const card: CardNode = {
         id: node.id,
@@ -70,12 +85,12 @@ function useCards(flowId: string, flow: Flow | undefined, locale: string, errorN
         // A node without a position (hand-written YAML) gets a grid slot instead of piling up at 0,0.
         position: node.position ?? { x: (i % 6) * 320, y: Math.floor(i / 6) * 200 },
         data: hit && hit.card.data.node === node && hit.locale === locale && hit.hasError === hasError ? hit.card.data : { node, flowId, locale, hasError },
-        ...(flash ? { className: 'flash' } : {}),
+        ...(className ? { className } : {}),
       };
-      cache.current.set(node, { card, hasError, locale, flash, presentation });
+      cache.current.set(node, { card, hasError, locale, flash, presentation, mark });
       return card;
     });
-  }, [flow, flowId, locale, errorNodes, focusId, presentation]);
+  }, [flow, flowId, locale, errorNodes, focusId, presentation, marks]);
 }
 
 /**
@@ -160,7 +175,16 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
   );
   const [flashId, setFlashId] = useState<string | undefined>();
   const presentation = useStudio((s) => s.presentation);
-  const cards = useCards(flowId, flow, locale, errorNodes, flashId, presentation);
+  const simTurns = useSim((s) => (s.open ? s.turns : undefined));
+  const marks = useMemo(() => {
+    if (!simTurns?.length) return undefined;
+    const m = new Map<string, SimMark>();
+    for (const id of visitedByFlow(simTurns).get(flowId) ?? []) m.set(id, 'visited');
+    const at = currentAt(simTurns);
+    if (at?.flow === flowId) m.set(at.node, 'current');
+    return m;
+  }, [simTurns, flowId]);
+  const cards = useCards(flowId, flow, locale, errorNodes, flashId, presentation, marks);
   const compact = useStore(isCompact);
   const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(() => new Set());
   const edges = useEdges(flow, compact, selectedEdges);
@@ -335,6 +359,28 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
     const canvas = canvasSize();
     void rf.setViewport(viewportFor(flow, openingFrame(flow, presentation, canvas), presentation, canvas));
   }, [nodes.length, rf, flow, flowId, presentation]);
+
+  // The simulator's current node: when the conversation moves to a node out of view, bring it into view.
+  const simCurrent = useSim((s) => {
+    if (!s.open || !s.follow) return undefined;
+    const at = currentAt(s.turns);
+    return at?.flow === flowId ? at.node : undefined;
+  });
+  const hasNodes = nodes.length > 0;
+  useEffect(() => {
+    const node = simCurrent && hasNodes ? flow?.nodes.find((n) => n.id === simCurrent) : undefined;
+    if (!node) return;
+    const pos = node.position ?? { x: 0, y: 0 };
+    const size = cardSize(node, useStudio.getState().presentation);
+    const { x, y, zoom } = rf.getViewport();
+    const canvas = canvasSize();
+    const left = pos.x * zoom + x;
+    const top = pos.y * zoom + y;
+    const inView = left >= 0 && top >= 0 && left + size.width * zoom <= canvas.width && top + size.height * zoom <= canvas.height;
+    if (!inView) void rf.setCenter(pos.x + size.width / 2, pos.y + size.height / 2, { zoom, duration: 250 });
+    // Only a move of the conversation re-centres; edits to the flow must not move the viewport.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [simCurrent, hasNodes]);
 
   if (!flow) return null;
   return (

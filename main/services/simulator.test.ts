@@ -1,0 +1,137 @@
+// The simulator service with the real engine, NLU, knowledge files and Anthropic SDK (against the mock):
+// turns, streaming events, rewinding, Wizard of Oz, LLM failures and following edits.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EventPayload, TurnView } from '../../shared/api/contract';
+import { startMockLlm, type MockLlm, type Rule } from '../llm/mockServer';
+import { copySample } from '../../test/fixtures/tinyProject';
+import { createMainServices, type MainServices } from './mainServices';
+
+const HOURS = 'Branches open 9 to 5 on weekdays.';
+let services: MainServices | undefined;
+let mock: MockLlm | undefined;
+
+afterEach(async () => {
+  await services?.dispose();
+  await mock?.close();
+  services = undefined;
+  mock = undefined;
+});
+
+async function setup(opts: { script?: Rule[]; llm?: 'mock' | 'none'; timeoutMs?: number } = {}) {
+  mock = await startMockLlm({ script: opts.script ?? [{ match: { lastUser: 'opening hours' }, reply: HOURS }], chunkChars: 4, chunkDelayMs: 5 });
+  const dir = copySample();
+  const manifest = path.join(dir, 'parley.yaml');
+  let text = readFileSync(manifest, 'utf8');
+  text = opts.llm === 'none' ? text.replace(/^llm:\n( {2}.*\n)+/m, '') : text.replace(/^llm:\n/m, `llm:\n  baseUrl: ${mock.url}\n`);
+  if (opts.timeoutMs) text = text.replace(/timeoutMs: \d+/, `timeoutMs: ${opts.timeoutMs}`);
+  writeFileSync(manifest, text);
+  services = await createMainServices({
+    mode: 'web',
+    projectDir: dir,
+    userDataDir: mkdtempSync(path.join(os.tmpdir(), 'parley-sim-ud-')),
+    watch: false,
+    env: {},
+    credentialsFile: path.join(mkdtempSync(path.join(os.tmpdir(), 'parley-sim-cfg-')), 'credentials.json'),
+  });
+  const h = services.handlers;
+  const tokens: EventPayload<'simulator.token'>[] = [];
+  const wizard: EventPayload<'simulator.wizard'>[] = [];
+  services.bus.subscribe((event, payload) => {
+    if (event === 'simulator.token') tokens.push(payload as EventPayload<'simulator.token'>);
+    if (event === 'simulator.wizard') wizard.push(payload as EventPayload<'simulator.wizard'>);
+  });
+  const texts = (t: TurnView) => t.outputs.flatMap((o) => (o.type === 'text' ? [o.text] : []));
+  return { dir, h, tokens, wizard, texts };
+}
+
+describe('simulator service', () => {
+  it('runs the sample: intent with scores, slot from the utterance, digression streamed from the model, back to the question', async () => {
+    const { dir, h, tokens, texts } = await setup();
+    const { sessionId, turn } = await h['simulator.start']({ project: dir });
+    expect(texts(turn)[0]).toMatch(/^Hi Alex, welcome to Acme Bank/);
+
+    const lost = await h['simulator.send']({ sessionId, input: { type: 'text', text: 'I lost my credit card' } });
+    const nlu = lost.trace.find((e) => e.kind === 'nlu');
+    expect(nlu).toMatchObject({ decision: 'accept', intent: 'lost_card' });
+    expect(lost.state.vars.slots).toEqual({ card_type: 'credit' });
+    expect(lost.state.wait).toMatchObject({ kind: 'ask', flow: 'card_lost', node: 'ask_last4' });
+
+    const hours = await h['simulator.send']({ sessionId, input: { type: 'text', text: 'what are your opening hours' } });
+    expect(texts(hours)).toContain(HOURS);
+    expect(texts(hours).at(-1)).toMatch(/^What are the last 4 digits/);
+    const streamed = tokens.filter((t) => t.turn === 2);
+    expect(streamed.length).toBeGreaterThan(2);
+    expect(streamed.map((t) => t.delta).join('')).toBe(HOURS);
+    expect(streamed[0]).toMatchObject({ sessionId, flow: 'hours', node: 'answer_hours' });
+    const llm = hours.trace.find((e) => e.kind === 'llm');
+    expect(llm).toMatchObject({ reply: HOURS, usage: { inputTokens: expect.any(Number), outputTokens: expect.any(Number) } });
+    expect(hours.path.map((p) => `${p.flow}/${p.node}`)).toContain('hours/answer_hours');
+  });
+
+  it('rewinds to an earlier turn and branches from there', async () => {
+    const { dir, h, texts } = await setup();
+    const { sessionId } = await h['simulator.start']({ project: dir });
+    await h['simulator.send']({ sessionId, input: { type: 'text', text: 'I lost my debit card' } });
+    await h['simulator.send']({ sessionId, input: { type: 'text', text: '4821' } });
+    expect(await h['simulator.rewind']({ sessionId, keep: 2 })).toEqual({ turns: 2 });
+    const branch = await h['simulator.send']({ sessionId, input: { type: 'text', text: '9034' } });
+    expect(branch.index).toBe(2);
+    expect(texts(branch)[0]).toMatch(/debit card ending 9034/);
+    await expect(h['simulator.rewind']({ sessionId, keep: 9 })).rejects.toThrow(/keep must be between 1 and 3/);
+  });
+
+  it('a model failure takes the flow error exit and says why in the trace; the conversation goes on', async () => {
+    const { dir, h, texts } = await setup({ script: [{ match: {}, reply: 'x', fault: { status: 529 } }] });
+    const { sessionId } = await h['simulator.start']({ project: dir });
+    const t = await h['simulator.send']({ sessionId, input: { type: 'text', text: 'what are your opening hours' } });
+    expect(texts(t)[0]).toMatch(/^Here's what I found: /);
+    expect(t.trace.find((e) => e.kind === 'llm')).toMatchObject({ error: expect.stringMatching(/overloaded \(529\)/) });
+    const next = await h['simulator.send']({ sessionId, input: { type: 'text', text: 'I lost my card' } });
+    expect(texts(next)[0]).toMatch(/^I'm sorry to hear that/);
+  }, 20_000);
+
+  it('a model timeout takes the error exit', async () => {
+    const { dir, h, texts } = await setup({ script: [{ match: {}, reply: 'late', fault: { firstTokenDelayMs: 3000 } }], timeoutMs: 300 });
+    const { sessionId } = await h['simulator.start']({ project: dir });
+    const t = await h['simulator.send']({ sessionId, input: { type: 'text', text: 'what are your opening hours' } });
+    expect(texts(t)[0]).toMatch(/^Here's what I found: /);
+    expect(t.trace.find((e) => e.kind === 'llm')).toMatchObject({ error: expect.stringMatching(/did not start answering within 0\.3 s/) });
+  });
+
+  it('without a model it says exactly what to set; Wizard of Oz lets the designer type the reply', async () => {
+    const { dir, h, wizard, texts } = await setup({ llm: 'none' });
+    const status = await h['llm.status']({});
+    expect(status).toMatchObject({ configured: false, keySource: null });
+    expect(status.message).toMatch(/Add an llm section with a model to parley\.yaml/);
+
+    const { sessionId } = await h['simulator.start']({ project: dir, wizard: true });
+    const pending = h['simulator.send']({ sessionId, input: { type: 'text', text: 'what are your opening hours' } });
+    await expect.poll(() => wizard.length).toBe(1);
+    expect(wizard[0]).toMatchObject({ sessionId, flow: 'hours', node: 'answer_hours', messages: [{ role: 'user', content: 'what are your opening hours' }] });
+    expect(wizard[0]?.system).toMatch(/Passage from hours\.md/);
+    await h['simulator.wizardReply']({ sessionId, requestId: wizard[0]!.requestId, text: 'We open at nine.' });
+    expect(texts(await pending)).toContain('We open at nine.');
+  });
+
+  it('follows an edit to the flow on the next turn, without a restart', async () => {
+    const { dir, h, texts } = await setup();
+    const { sessionId } = await h['simulator.start']({ project: dir });
+    const snap = await h['project.current']({});
+    const flow = structuredClone(snap!.flows.card_lost!.flow);
+    const intro = flow.nodes.find((n) => n.id === 'intro') as { say: Record<string, string> };
+    intro.say = { en: 'Oh no! Let us block it.' };
+    await h['flow.save']({ project: dir, flowId: 'card_lost', flow, baseRevision: snap!.flows.card_lost!.revision });
+    const t = await h['simulator.send']({ sessionId, input: { type: 'text', text: 'I lost my card' } });
+    expect(texts(t)[0]).toBe('Oh no! Let us block it.');
+  });
+
+  it('closing a session cancels it; a closed session is reported clearly', async () => {
+    const { dir, h } = await setup();
+    const { sessionId } = await h['simulator.start']({ project: dir });
+    await h['simulator.close']({ sessionId });
+    await expect(h['simulator.send']({ sessionId, input: { type: 'text', text: 'hi' } })).rejects.toThrow(/no simulator session/);
+  });
+});

@@ -1,0 +1,302 @@
+// Simulator sessions: the studio's side-panel conversations, run in main with the real ports (the LLM with
+// the key that never leaves main, the project's knowledge files, HTTP) and the engine from shared/. Each turn
+// is kept with the state before it, so a session can rewind to any turn and branch from there. The engine is
+// rebuilt from the open project when it changes, so the conversation follows edits without a restart.
+import { randomUUID } from 'node:crypto';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ApiError } from '../../shared/api/errors';
+import type { LlmStatus, SimInput, TurnView } from '../../shared/api/contract';
+import { createEngine, initialState, runTurn, type Engine, type EnginePorts } from '../../shared/engine/engine';
+import { LlmError, type HttpPort, type HttpRequest, type LlmPort, type LlmRequest, type LlmResponse, type RetrievalPort } from '../../shared/engine/ports';
+import { ruleGuardrail } from '../../shared/engine/simple/guardrail';
+import { createKnowledgeIndex } from '../../shared/engine/simple/retrieval';
+import type { SessionState, TurnResult } from '../../shared/engine/types';
+import { buildProjectNlu } from '../../shared/nlu/project';
+import { extractSlotValue } from '../../shared/nlu/entities';
+import type { ProjectSnapshot } from '../../shared/api/contract';
+import type { NluFile } from '../../shared/schema/project';
+import { anthropicLlmOptions, createAnthropicLlm } from '../llm/anthropicLlm';
+import { isLoopbackUrl, type KeyStore } from '../llm/keys';
+import { withContextWindow } from '../llm/windowed';
+import type { EventBus } from './events';
+
+interface TurnRecord {
+  input: SimInput;
+  before: SessionState;
+  result: TurnResult;
+}
+
+interface Session {
+  id: string;
+  wizard: boolean;
+  locale?: string;
+  vars?: Record<string, unknown>;
+  turns: TurnRecord[];
+  inflight?: AbortController;
+  wizardWaits: Map<string, { resolve: (text: string) => void; reject: (e: Error) => void }>;
+}
+
+export interface SimulatorOptions {
+  bus: EventBus;
+  project: () => ProjectSnapshot | null;
+  keys: KeyStore;
+  /** Replaces the Anthropic client (tests). */
+  llmFactory?: (snap: ProjectSnapshot) => LlmPort | undefined;
+  http?: HttpPort;
+}
+
+export interface Simulator {
+  start(o: { project: string; locale?: string; vars?: Record<string, unknown>; wizard?: boolean }): Promise<{ sessionId: string; turn: TurnView }>;
+  send(o: { sessionId: string; input: SimInput }): Promise<TurnView>;
+  rewind(o: { sessionId: string; keep: number }): Promise<{ turns: number }>;
+  close(o: { sessionId: string }): void;
+  wizardReply(o: { sessionId: string; requestId: string; text: string }): void;
+  llmStatus(): Promise<LlmStatus>;
+  dispose(): void;
+}
+
+/** Real HTTP for `api` nodes, with the node's timeout. */
+export const fetchHttp: HttpPort = {
+  async request(req: HttpRequest) {
+    const t0 = Date.now();
+    try {
+      const res = await fetch(req.url, {
+        method: req.method,
+        headers: req.headers,
+        ...(req.body !== undefined && req.method !== 'GET' ? { body: req.body } : {}),
+        signal: AbortSignal.timeout(req.timeoutMs),
+      });
+      const text = await res.text();
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        /* not JSON: keep the text */
+      }
+      return { ok: true, status: res.status, body, ms: Date.now() - t0 };
+    } catch (e) {
+      const timeout = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
+      const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
+      return { ok: false, reason: timeout ? 'timeout' : 'network', message: timeout ? `no response within ${req.timeoutMs} ms` : `${e instanceof Error ? e.message : String(e)}${cause}`, ms: Date.now() - t0 };
+    }
+  },
+};
+
+const viewOf = (index: number, r: TurnRecord): TurnView => ({
+  index,
+  input: r.input,
+  outputs: r.result.outputs,
+  trace: r.result.trace,
+  path: r.result.path,
+  state: {
+    locale: r.result.state.locale,
+    wait: r.result.state.wait,
+    stack: r.result.state.stack,
+    vars: r.result.state.vars,
+    fallbacks: r.result.state.fallbacks,
+    ...(r.result.state.ended ? { ended: r.result.state.ended } : {}),
+  },
+});
+
+export function createSimulator(opts: SimulatorOptions): Simulator {
+  const sessions = new Map<string, Session>();
+  let compiled: { key: string; engine: Engine } | undefined;
+  let nluCache: { key: string; nlu: ReturnType<typeof buildProjectNlu> } | undefined;
+  let kbCache: { dir: string; key: string; index: RetrievalPort } | undefined;
+
+  const snapshot = (): ProjectSnapshot => {
+    const snap = opts.project();
+    if (!snap) throw new ApiError('NOT_FOUND', 'no project is open');
+    return snap;
+  };
+
+  const nluFor = (nlu: NluFile) => {
+    const key = JSON.stringify(nlu);
+    if (nluCache?.key !== key) nluCache = { key, nlu: buildProjectNlu(nlu) };
+    return nluCache.nlu;
+  };
+
+  /** The engine for the project as it is now: rebuilt when a file changed, so edits apply to the next turn. */
+  const engineFor = (snap: ProjectSnapshot): Engine => {
+    const key = [snap.dir, snap.manifestRevision, ...Object.entries(snap.flows).map(([id, f]) => `${id}:${f.revision}`), JSON.stringify(snap.nlu).length].join('|');
+    if (compiled?.key !== key || nluCache?.key !== JSON.stringify(snap.nlu)) {
+      const nlu = nluFor(snap.nlu);
+      const flows = Object.fromEntries(Object.entries(snap.flows).map(([id, f]) => [id, f.flow]));
+      const entities = snap.nlu.entities ?? [];
+      compiled = {
+        key,
+        engine: createEngine(
+          { manifest: snap.manifest, nlu: snap.nlu, flows },
+          { nlu, extractSlot: (type, text, ctx) => extractSlotValue(type, text, { entities, ...ctx }) },
+        ),
+      };
+    }
+    return compiled.engine;
+  };
+
+  const knowledgeFor = async (dir: string): Promise<RetrievalPort> => {
+    const kdir = path.join(dir, 'knowledge');
+    const files = (await readdir(kdir).catch(() => [] as string[])).filter((f) => f.endsWith('.md')).sort();
+    const stamps = await Promise.all(files.map(async (f) => `${f}:${(await stat(path.join(kdir, f)).catch(() => undefined))?.mtimeMs ?? 0}`));
+    const key = stamps.join('|');
+    if (kbCache?.dir !== dir || kbCache.key !== key) {
+      const docs = await Promise.all(files.map(async (f) => ({ source: f, text: await readFile(path.join(kdir, f), 'utf8').catch(() => '') })));
+      kbCache = { dir, key, index: createKnowledgeIndex(docs) };
+    }
+    return kbCache.index;
+  };
+
+  const llmFor = (snap: ProjectSnapshot): LlmPort | undefined => {
+    if (opts.llmFactory) return opts.llmFactory(snap);
+    const settings = snap.manifest.llm;
+    if (!settings) return undefined;
+    return withContextWindow(createAnthropicLlm(anthropicLlmOptions(settings, () => opts.keys.resolveApiKey())));
+  };
+
+  /** Wizard of Oz: the designer types what the model would say. */
+  const wizardLlm = (s: Session): LlmPort => ({
+    complete(request: LlmRequest, o): Promise<LlmResponse> {
+      const requestId = randomUUID();
+      const t0 = Date.now();
+      opts.bus.emit('simulator.wizard', {
+        sessionId: s.id,
+        requestId,
+        flow: request.flow,
+        node: request.node,
+        ...(request.system !== undefined ? { system: request.system } : {}),
+        messages: request.messages,
+      });
+      return new Promise<LlmResponse>((resolve, reject) => {
+        const onAbort = () => {
+          s.wizardWaits.delete(requestId);
+          reject(new LlmError('cancelled', 'cancelled'));
+        };
+        o?.signal?.addEventListener('abort', onAbort, { once: true });
+        s.wizardWaits.set(requestId, {
+          resolve: (text) => {
+            o?.signal?.removeEventListener('abort', onAbort);
+            o?.onToken?.(text);
+            resolve({ text, model: 'wizard-of-oz', stopReason: 'end_turn', usage: { inputTokens: 0, outputTokens: 0 }, ttftMs: Date.now() - t0, totalMs: Date.now() - t0 });
+          },
+          reject,
+        });
+      });
+    },
+  });
+
+  const portsFor = async (s: Session, snap: ProjectSnapshot): Promise<EnginePorts> => {
+    const llm = s.wizard ? wizardLlm(s) : llmFor(snap);
+    return {
+      ...(llm ? { llm } : {}),
+      retrieval: await knowledgeFor(snap.dir),
+      http: opts.http ?? fetchHttp,
+      guardrail: ruleGuardrail,
+      handoff: { available: () => true },
+      clock: { now: () => Date.now() },
+    };
+  };
+
+  const session = (id: string): Session => {
+    const s = sessions.get(id);
+    if (!s) throw new ApiError('NOT_FOUND', `no simulator session ${id} (it was closed or the studio restarted); start a new conversation`);
+    return s;
+  };
+
+  const cancelInflight = (s: Session) => {
+    s.inflight?.abort();
+    delete s.inflight;
+    for (const w of s.wizardWaits.values()) w.reject(new LlmError('cancelled', 'cancelled'));
+    s.wizardWaits.clear();
+  };
+
+  const play = async (s: Session, input: SimInput, before: SessionState): Promise<TurnView> => {
+    const snap = snapshot();
+    const engine = engineFor(snap);
+    const ports = await portsFor(s, snap);
+    cancelInflight(s);
+    const ctrl = new AbortController();
+    s.inflight = ctrl;
+    const index = s.turns.length;
+    let result: TurnResult;
+    try {
+      result = await runTurn(engine, before, input, ports, {
+        signal: ctrl.signal,
+        onToken: (at, delta) => {
+          if (!ctrl.signal.aborted) opts.bus.emit('simulator.token', { sessionId: s.id, turn: index, flow: at.flow, node: at.node, delta });
+        },
+      });
+    } catch (e) {
+      if (ctrl.signal.aborted) throw new ApiError('CONFLICT', 'the turn was cancelled (rewound, restarted or closed)');
+      throw e;
+    } finally {
+      if (s.inflight === ctrl) delete s.inflight;
+    }
+    if (ctrl.signal.aborted) throw new ApiError('CONFLICT', 'the turn was cancelled (rewound, restarted or closed)');
+    const record = { input, before, result };
+    s.turns.push(record);
+    return viewOf(index, record);
+  };
+
+  return {
+    async start({ locale, vars, wizard }) {
+      const snap = snapshot();
+      const engine = engineFor(snap);
+      const s: Session = { id: randomUUID(), wizard: Boolean(wizard), turns: [], wizardWaits: new Map(), ...(locale ? { locale } : {}), ...(vars ? { vars } : {}) };
+      sessions.set(s.id, s);
+      const state0 = initialState(engine, { ...(locale ? { locale } : {}), ...(vars ? { vars } : {}) });
+      const turn = await play(s, { type: 'start' }, state0);
+      return { sessionId: s.id, turn };
+    },
+    async send({ sessionId, input }) {
+      const s = session(sessionId);
+      const last = s.turns[s.turns.length - 1];
+      if (!last) throw new ApiError('CONFLICT', 'the conversation has no turns; start it again');
+      return play(s, input, last.result.state);
+    },
+    async rewind({ sessionId, keep }) {
+      const s = session(sessionId);
+      cancelInflight(s);
+      if (keep < 1 || keep > s.turns.length) throw new ApiError('BAD_REQUEST', `keep must be between 1 and ${s.turns.length}`);
+      s.turns = s.turns.slice(0, keep);
+      return { turns: s.turns.length };
+    },
+    close({ sessionId }) {
+      const s = sessions.get(sessionId);
+      if (!s) return;
+      cancelInflight(s);
+      sessions.delete(sessionId);
+    },
+    wizardReply({ sessionId, requestId, text }) {
+      const s = session(sessionId);
+      const w = s.wizardWaits.get(requestId);
+      if (!w) throw new ApiError('NOT_FOUND', 'that model request is no longer waiting (the turn was cancelled)');
+      s.wizardWaits.delete(requestId);
+      w.resolve(text);
+    },
+    async llmStatus() {
+      const snap = opts.project();
+      const settings = snap?.manifest.llm;
+      const key = await opts.keys.keyStatus();
+      const local = isLoopbackUrl(settings?.baseUrl);
+      const model = settings?.model;
+      let message: string;
+      if (!settings) message = 'No model is configured. Add an llm section with a model to parley.yaml (for example llm: { model: claude-sonnet-4-5 }), or use Wizard-of-Oz mode and type the replies yourself.';
+      else if (!key.set && !local)
+        message = `No API key. Save one in Settings, set the environment variable ${key.envVar} before starting Parley, or put it in ${key.configFile} (chmod 600). Or use Wizard-of-Oz mode.`;
+      else message = `Using ${model} at ${settings.baseUrl ?? 'api.anthropic.com'}${key.set ? ` (key from ${key.source})` : ' (local server, no key)'}.`;
+      return {
+        configured: Boolean(settings && (key.set || local)),
+        ...(model ? { model } : {}),
+        ...(settings?.baseUrl ? { baseUrl: settings.baseUrl } : {}),
+        keySource: key.source,
+        keyProblems: key.problems,
+        message,
+      };
+    },
+    dispose() {
+      for (const s of sessions.values()) cancelInflight(s);
+      sessions.clear();
+    },
+  };
+}

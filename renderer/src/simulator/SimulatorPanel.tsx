@@ -1,0 +1,231 @@
+// The simulator side panel: a chat with the bot being designed, beside the canvas. Replies stream in, quick
+// replies are buttons, each user turn can be rewound to (then the conversation branches), and the trace of a
+// turn shows why the bot did what it did; clicking an entry shows its node on the canvas.
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import type { SimInput, TurnView } from '../../../shared/api/contract';
+import type { Output } from '../../../shared/engine/types';
+import { useStudio } from '../store/studioStore';
+import { TraceView } from './TraceView';
+import { answerWizard, closeSimulator, restart, rewindTo, send, setSim, useSim } from './simStore';
+
+const inputText = (i: SimInput): string =>
+  i.type === 'text' ? i.text : i.type === 'button' ? (i.label ?? i.payload) : i.type === 'event' ? `[event: ${i.name}]` : '';
+
+function BotOutput({ o, live, onReply }: { o: Output; live: boolean; onReply: (payload: string, label: string) => void }) {
+  switch (o.type) {
+    case 'text':
+      return (
+        <div className={`bubble bot${o.llm ? ' llm' : ''}${o.partial ? ' partial' : ''}`} data-node={`${o.flow}/${o.node}`}>
+          <div className="bubble-text">{o.text}</div>
+          {o.partial && <div className="bubble-note">The model's reply was cut off here.</div>}
+          {o.quickReplies && (
+            <div className="quick-replies">
+              {o.quickReplies.map((q) => (
+                <button key={q.payload} disabled={!live} onClick={() => onReply(q.payload, q.label)}>
+                  {q.label}
+                </button>
+              ))}
+            </div>
+          )}
+        </div>
+      );
+    case 'handoff':
+      return (
+        <div className="bubble system" role="note">
+          Handed off to a person (queue <b>{o.queue}</b>){o.reason ? `: ${o.reason}` : ''}.{o.summary && <pre className="handoff-summary">{o.summary}</pre>}
+        </div>
+      );
+    case 'end':
+      return <div className="bubble system">Conversation ended ({o.outcome}).</div>;
+    case 'error':
+      return (
+        <div className="bubble error" role="alert">
+          {o.message}
+        </div>
+      );
+  }
+}
+
+function Turn({ t, last, selected }: { t: TurnView; last: boolean; selected: boolean }) {
+  const busy = useSim((s) => Boolean(s.pending));
+  const reply = (payload: string, label: string) => void send({ type: 'button', payload, label });
+  return (
+    <div className={`turn${selected ? ' selected' : ''}`} data-turn={t.index} onClick={() => setSim({ selectedTurn: t.index })}>
+      {t.input.type !== 'start' && (
+        <div className="bubble user">
+          <div className="bubble-text">{inputText(t.input)}</div>
+          <button
+            className="rewind"
+            title="Rewind: go back to just before this message and branch from there"
+            aria-label={`Rewind to before "${inputText(t.input)}"`}
+            disabled={busy}
+            onClick={(e) => {
+              e.stopPropagation();
+              void rewindTo(t.index);
+            }}
+          >
+            ↺
+          </button>
+        </div>
+      )}
+      {t.outputs.map((o, i) => (
+        <BotOutput key={i} o={o} live={last && !busy} onReply={reply} />
+      ))}
+    </div>
+  );
+}
+
+function Pending() {
+  const pending = useSim((s) => s.pending);
+  if (!pending) return null;
+  return (
+    <div className="turn pending" aria-busy="true">
+      {pending.input.type !== 'start' && (
+        <div className="bubble user">
+          <div className="bubble-text">{inputText(pending.input)}</div>
+        </div>
+      )}
+      {pending.streaming.parts.map((p, i) => (
+        <div key={i} className="bubble bot llm streaming" data-node={`${p.flow}/${p.node}`}>
+          <div className="bubble-text">{p.text}</div>
+        </div>
+      ))}
+      <div className="typing" aria-label="The bot is replying">
+        <span />
+        <span />
+        <span />
+      </div>
+    </div>
+  );
+}
+
+function Wizard() {
+  const w = useSim((s) => s.wizardRequest);
+  const [text, setText] = useState('');
+  if (!w) return null;
+  const lastUser = [...w.messages].reverse().find((m) => m.role === 'user');
+  return (
+    <form
+      className="wizard"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (text.trim()) void answerWizard(text.trim()).then(() => setText(''));
+      }}
+    >
+      <div className="wizard-head">
+        Wizard of Oz: the <code>{w.node}</code> node asks the model. Type what it would answer.
+      </div>
+      {w.system && <details><summary>System prompt</summary><pre>{w.system}</pre></details>}
+      {lastUser && <pre className="wizard-prompt">{lastUser.content}</pre>}
+      <textarea aria-label="Model reply" value={text} onChange={(e) => setText(e.target.value)} rows={3} autoFocus />
+      <button type="submit" disabled={!text.trim()}>
+        Reply as the model
+      </button>
+    </form>
+  );
+}
+
+function Settings() {
+  const locales = useStudio((s) => s.project?.manifest.locales ?? []);
+  const locale = useSim((s) => s.locale);
+  const profile = useSim((s) => s.profile);
+  const example = useStudio((s) => JSON.stringify(s.project?.manifest.variables ?? {}, null, 2));
+  return (
+    <details className="sim-settings">
+      <summary>Locale and customer profile</summary>
+      <label>
+        Locale{' '}
+        <select value={locale ?? ''} onChange={(e) => setSim({ locale: e.target.value || undefined })}>
+          <option value="">project default</option>
+          {locales.map((l) => (
+            <option key={l}>{l}</option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Preset variables (JSON, merged over parley.yaml's)
+        <textarea aria-label="Customer profile" rows={5} placeholder={example} value={profile} onChange={(e) => setSim({ profile: e.target.value })} spellCheck={false} />
+      </label>
+      <button onClick={() => void restart()}>Start with these</button>
+    </details>
+  );
+}
+
+export function SimulatorPanel() {
+  const turns = useSim((s) => s.turns);
+  const pending = useSim((s) => s.pending);
+  const error = useSim((s) => s.error);
+  const status = useSim((s) => s.status);
+  const wizard = useSim((s) => s.wizard);
+  const follow = useSim((s) => s.follow);
+  const selected = useSim((s) => s.selectedTurn);
+  const [text, setText] = useState('');
+  const log = useRef<HTMLDivElement>(null);
+  const streamed = pending?.streaming.parts.reduce((n, p) => n + p.text.length, 0) ?? 0;
+  const busy = Boolean(pending);
+
+  useEffect(() => {
+    log.current?.scrollTo({ top: log.current.scrollHeight });
+  }, [turns.length, streamed, busy]);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const t = text.trim();
+    if (!t || pending) return;
+    setText('');
+    void send({ type: 'text', text: t });
+  };
+  const shown = selected ?? turns.length - 1;
+
+  return (
+    <aside className="simulator" aria-label="Simulator" data-testid="simulator">
+      <header className="sim-head">
+        <strong>Simulator</strong>
+        <span className="sim-model" title={status?.message}>
+          {wizard ? 'Wizard of Oz' : status?.configured ? status.model : 'no model'}
+        </span>
+        <label title="Type the model's replies yourself">
+          <input type="checkbox" checked={wizard} onChange={(e) => { setSim({ wizard: e.target.checked }); void restart(); }} /> Wizard
+        </label>
+        <label title="Show the flow the conversation is in">
+          <input type="checkbox" checked={follow} onChange={(e) => setSim({ follow: e.target.checked })} /> Follow
+        </label>
+        <button onClick={() => void restart()} title="Start the conversation again">
+          Restart
+        </button>
+        <button onClick={closeSimulator} aria-label="Close the simulator">
+          ✕
+        </button>
+      </header>
+      {status && !status.configured && !wizard && (
+        <div className="banner info sim-status" role="status">
+          {status.message}
+          {status.keyProblems.map((p) => (
+            <div key={p} className="muted">{p}</div>
+          ))}
+          <button onClick={() => { setSim({ wizard: true }); void restart(); }}>Use Wizard-of-Oz mode</button>
+        </div>
+      )}
+      <Settings />
+      <div className="sim-log" ref={log} role="log" aria-live="polite">
+        {turns.map((t, i) => (
+          <Turn key={`${t.index}:${i}`} t={t} last={i === turns.length - 1} selected={i === shown} />
+        ))}
+        <Pending />
+        {error && (
+          <div className="bubble error" role="alert">
+            {error}
+          </div>
+        )}
+      </div>
+      <Wizard />
+      <form className="sim-compose" onSubmit={submit}>
+        <input aria-label="Message the bot" placeholder="Type as the customer…" value={text} onChange={(e) => setText(e.target.value)} disabled={!turns.length && !pending} />
+        <button type="submit" disabled={!text.trim() || Boolean(pending)}>
+          Send
+        </button>
+      </form>
+      <TraceView turn={turns[shown]} />
+    </aside>
+  );
+}

@@ -1,0 +1,199 @@
+// State of the simulator side panel: one conversation with the bot being designed, run by main through the
+// API contract. Keeps every turn (outputs, trace, path, state) for the transcript, the trace view, the path
+// highlight on the canvas and rewinding; streams model text in while a turn runs.
+import { create } from 'zustand';
+import type { EventPayload, LlmStatus, SimInput, TurnView } from '../../../shared/api/contract';
+import type { At } from '../../../shared/engine/types';
+import { enterFlow, errorText, flushSaves, revealNode, useStudio } from '../store/studioStore';
+
+export interface Streaming {
+  turn: number;
+  /** Text streamed so far, per node that is speaking. */
+  parts: { flow: string; node: string; text: string }[];
+}
+
+export interface SimState {
+  open: boolean;
+  sessionId?: string;
+  turns: TurnView[];
+  /** The input being processed (shown at once in the transcript), with streamed text. */
+  pending?: { input: SimInput; streaming: Streaming };
+  error?: string;
+  status?: LlmStatus;
+  wizard: boolean;
+  wizardRequest?: EventPayload<'simulator.wizard'>;
+  /** Turn whose trace is shown (default: the last). */
+  selectedTurn?: number;
+  /** Follow the conversation into other flows on the canvas. */
+  follow: boolean;
+  locale?: string;
+  /** JSON object of preset variables (a customer profile). */
+  profile: string;
+}
+
+export const useSim = create<SimState>(() => ({ open: false, turns: [], wizard: false, follow: true, profile: '' }));
+const set = useSim.setState;
+const get = useSim.getState;
+
+let unsubscribe: (() => void)[] = [];
+
+const api = () => {
+  const a = useStudio.getState().api;
+  if (!a) throw new Error('not connected');
+  return a;
+};
+
+function listen(): void {
+  if (unsubscribe.length) return;
+  const a = api();
+  unsubscribe = [
+    a.on('simulator.token', (t) => {
+      const p = get().pending;
+      if (!p || t.sessionId !== get().sessionId) return;
+      const parts = [...p.streaming.parts];
+      const last = parts[parts.length - 1];
+      if (last && last.flow === t.flow && last.node === t.node) parts[parts.length - 1] = { ...last, text: last.text + t.delta };
+      else parts.push({ flow: t.flow, node: t.node, text: t.delta });
+      set({ pending: { ...p, streaming: { turn: t.turn, parts } } });
+    }),
+    a.on('simulator.wizard', (w) => {
+      if (w.sessionId === get().sessionId) set({ wizardRequest: w });
+    }),
+  ];
+}
+
+/** Where the conversation is now: the node it waits at. */
+export function currentAt(turns: readonly TurnView[]): At | undefined {
+  const w = turns[turns.length - 1]?.state.wait;
+  return w && w.kind !== 'idle' ? { flow: w.flow, node: w.node } : undefined;
+}
+
+/** Every node the conversation went through, by flow. */
+export function visitedByFlow(turns: readonly TurnView[]): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const t of turns)
+    for (const p of t.path) {
+      let s = out.get(p.flow);
+      if (!s) out.set(p.flow, (s = new Set()));
+      s.add(p.node);
+    }
+  return out;
+}
+
+function followTo(turn: TurnView): void {
+  if (!get().follow) return;
+  const at = currentAt([turn]) ?? turn.path[turn.path.length - 1];
+  if (!at) return;
+  const studio = useStudio.getState();
+  if (studio.flowId !== at.flow && studio.flows[at.flow]) enterFlow(at.flow);
+}
+
+export async function refreshStatus(): Promise<void> {
+  try {
+    set({ status: await api().call('llm.status', {}) });
+  } catch (e) {
+    set({ error: errorText(e) });
+  }
+}
+
+export async function openSimulator(): Promise<void> {
+  set({ open: true });
+  listen();
+  await refreshStatus();
+  if (!get().sessionId) await restart();
+}
+
+export function closeSimulator(): void {
+  const id = get().sessionId;
+  set({ open: false, sessionId: undefined, turns: [], pending: undefined, wizardRequest: undefined, selectedTurn: undefined });
+  if (id) void api().call('simulator.close', { sessionId: id }).catch(() => undefined);
+}
+
+export function toggleSimulator(): void {
+  if (get().open) closeSimulator();
+  else void openSimulator();
+}
+
+function parseProfile(): Record<string, unknown> | undefined {
+  const text = get().profile.trim();
+  if (!text) return undefined;
+  const v: unknown = JSON.parse(text);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('the customer profile must be a JSON object, e.g. {"customer": {"tier": "premier"}}');
+  return v as Record<string, unknown>;
+}
+
+/** Starts a new conversation (closing the old one), with the locale, profile and mode chosen. */
+export async function restart(): Promise<void> {
+  const project = useStudio.getState().project?.dir;
+  if (!project) return;
+  const old = get().sessionId;
+  if (old) void api().call('simulator.close', { sessionId: old }).catch(() => undefined);
+  let vars: Record<string, unknown> | undefined;
+  try {
+    vars = parseProfile();
+  } catch (e) {
+    set({ error: errorText(e) });
+    return;
+  }
+  set({ sessionId: undefined, turns: [], error: undefined, wizardRequest: undefined, selectedTurn: undefined, pending: { input: { type: 'start' }, streaming: { turn: 0, parts: [] } } });
+  try {
+    await flushSaves();
+    const { sessionId, turn } = await api().call('simulator.start', {
+      project,
+      ...(get().locale ? { locale: get().locale } : {}),
+      ...(vars ? { vars } : {}),
+      wizard: get().wizard,
+    });
+    set({ sessionId, turns: [turn], pending: undefined });
+    followTo(turn);
+  } catch (e) {
+    set({ pending: undefined, error: errorText(e) });
+  }
+}
+
+export async function send(input: SimInput): Promise<void> {
+  const sessionId = get().sessionId;
+  if (!sessionId || get().pending) return;
+  set({ error: undefined, pending: { input, streaming: { turn: get().turns.length, parts: [] } }, selectedTurn: undefined });
+  try {
+    await flushSaves();
+    const turn = await api().call('simulator.send', { sessionId, input });
+    if (get().sessionId !== sessionId) return;
+    set({ turns: [...get().turns, turn], pending: undefined, wizardRequest: undefined });
+    followTo(turn);
+  } catch (e) {
+    if (get().sessionId === sessionId) set({ pending: undefined, wizardRequest: undefined, error: errorText(e) });
+  }
+}
+
+/** Goes back to just before turn `index` (keeping turns 0..index-1); the next message branches from there. */
+export async function rewindTo(index: number): Promise<void> {
+  const sessionId = get().sessionId;
+  if (!sessionId || index < 1) return;
+  try {
+    await api().call('simulator.rewind', { sessionId, keep: index });
+    set({ turns: get().turns.slice(0, index), pending: undefined, wizardRequest: undefined, selectedTurn: undefined, error: undefined });
+    const last = get().turns[get().turns.length - 1];
+    if (last) followTo(last);
+  } catch (e) {
+    set({ error: errorText(e) });
+  }
+}
+
+export async function answerWizard(text: string): Promise<void> {
+  const w = get().wizardRequest;
+  const sessionId = get().sessionId;
+  if (!w || !sessionId) return;
+  set({ wizardRequest: undefined });
+  try {
+    await api().call('simulator.wizardReply', { sessionId, requestId: w.requestId, text });
+  } catch (e) {
+    set({ error: errorText(e) });
+  }
+}
+
+export const setSim = (patch: Partial<Pick<SimState, 'wizard' | 'follow' | 'locale' | 'profile' | 'selectedTurn'>>) => set(patch);
+
+export function jumpToNode(flow: string, node: string): void {
+  if (useStudio.getState().flows[flow]) revealNode(flow, node);
+}

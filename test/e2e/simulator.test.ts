@@ -1,0 +1,107 @@
+// The simulator side panel on the acme-bank sample, in Chromium, against the Messages API mock: a multi-turn
+// conversation (lost card, slot questions, a digression to opening hours and back), the model's reply
+// streaming in, the path highlighted on the canvas, intent scores in the trace; then rewind two turns and
+// take another branch.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startMockLlm, type MockLlm } from '../../main/llm/mockServer';
+import { copySample } from '../fixtures/tinyProject';
+import { openStudio, type Studio } from './studio';
+
+const HOURS_REPLY =
+  'Most branches are open Monday to Friday from 9 am to 5 pm and on Saturday from 9 am to 1 pm. Phone support runs Monday to Friday, 8 am to 8 pm.';
+
+let studio: Studio;
+let mock: MockLlm;
+let dir: string;
+
+beforeAll(async () => {
+  mock = await startMockLlm({ script: [{ match: { lastUser: 'opening hours' }, reply: HOURS_REPLY }], chunkChars: 5, chunkDelayMs: 45 });
+  dir = copySample();
+  const manifest = path.join(dir, 'parley.yaml');
+  writeFileSync(manifest, readFileSync(manifest, 'utf8').replace(/^llm:\n/m, `llm:\n  baseUrl: ${mock.url}\n`));
+  studio = await openStudio(dir);
+});
+afterAll(async () => {
+  await studio?.close();
+  await mock?.close();
+});
+
+describe('simulator panel (web mode, Chromium, mock LLM)', () => {
+  it('runs a multi-turn conversation with a digression, streams the reply, highlights the path, rewinds and branches', async () => {
+    const { page } = studio;
+    const panel = page.getByTestId('simulator');
+    const say = async (text: string) => {
+      await panel.getByLabel('Message the bot').fill(text);
+      await panel.getByRole('button', { name: 'Send' }).click();
+    };
+    const botTexts = () => panel.locator('.sim-log .bubble.bot .bubble-text').allInnerTexts();
+    const lastBot = async () => (await botTexts()).at(-1) ?? '';
+
+    await page.getByRole('button', { name: /Simulate/ }).click();
+    await expect.poll(lastBot).toMatch(/^Hi Alex, welcome to Acme Bank/);
+    await expect.poll(() => panel.locator('.quick-replies button').first().innerText()).toBe('Check my balance');
+
+    // 1. report a lost card: the intent routes, the card type comes from the same message, the canvas follows
+    await say('I lost my credit card');
+    await expect.poll(lastBot).toMatch(/^What are the last 4 digits of the card\?/);
+    const scores = panel.locator('.trace .nlu-score');
+    await expect.poll(() => scores.first().getAttribute('data-intent')).toBe('lost_card');
+    expect(Number(await scores.first().locator('.score').innerText())).toBeGreaterThanOrEqual(0.7);
+    expect(await scores.count()).toBeGreaterThan(1);
+    await expect.poll(() => page.locator('.breadcrumbs .crumb.current').innerText()).toBe('Lost or stolen card');
+    await expect.poll(() => page.locator('.react-flow__node.sim-current [data-node-id="ask_last4"]').count()).toBe(1);
+    await expect.poll(() => page.locator('.react-flow__node.sim-visited [data-node-id="ask_card_type"]').count()).toBe(1);
+
+    // 2. digress: the model's grounded answer streams in, then the bot returns to the question
+    await say('what are your opening hours');
+    const streaming = panel.locator('.bubble.streaming .bubble-text');
+    const seen = new Set<number>();
+    await expect
+      .poll(
+        async () => {
+          if (await streaming.count()) seen.add((await streaming.first().innerText()).length);
+          return seen.size;
+        },
+        { interval: 30, timeout: 15_000 },
+      )
+      .toBeGreaterThanOrEqual(3);
+    const lengths = [...seen].sort((a, b) => a - b);
+    expect(lengths.at(-1)).toBeLessThan(HOURS_REPLY.length); // seen while still arriving
+    await expect.poll(botTexts, { timeout: 15_000 }).toContain(HOURS_REPLY);
+    await expect.poll(lastBot).toMatch(/^What are the last 4 digits of the card\?/);
+    expect((await botTexts()).slice(-3, -1)).toEqual([expect.stringMatching(/acme-bank\.example\/locations/), 'Now, back to where we were.']);
+    // the model was asked with the retrieved passage, grounded
+    expect(JSON.stringify(mock.requests.at(-1)?.system)).toMatch(/Passage from hours\.md/);
+    await expect.poll(() => page.locator('.react-flow__node.sim-current [data-node-id="ask_last4"]').count()).toBe(1);
+
+    // 3. answer the slot question
+    await say('4821');
+    await expect.poll(lastBot).toMatch(/^Just to confirm: I'll permanently block your credit card ending 4821\./);
+    await panel.locator('.trace-entry.t-vars').waitFor();
+    expect(await panel.locator('.trace-entry.t-vars').innerText()).toMatch(/slots\.card_last4: "4821"/);
+
+    // 4. rewind two turns (back to the last-4 question) and take another branch
+    const userTurns = panel.locator('.sim-log .bubble.user');
+    expect(await userTurns.count()).toBe(3);
+    await userTurns.nth(1).getByRole('button', { name: /Rewind/ }).click();
+    await expect.poll(() => userTurns.count()).toBe(1);
+    await expect.poll(lastBot).toMatch(/^What are the last 4 digits of the card\?/);
+    await say('9034');
+    await expect.poll(lastBot).toMatch(/ending 9034\./);
+    await say('no');
+    await expect.poll(lastBot).toMatch(/^(Is there anything else|Can I help with anything else)/);
+    expect(await botTexts()).toContain(
+      "Okay, I haven't blocked your card. If you'd rather wait, you can lock it temporarily in the Acme app under Cards › Lock card, and unlock it if it turns up.",
+    );
+
+    // clicking a trace entry shows its node on the canvas
+    await panel.locator('.trace-entry.linked', { hasText: 'not_blocked' }).first().click();
+    await expect.poll(() => page.locator('.breadcrumbs .crumb.current').innerText()).toBe('Lost or stolen card');
+    await expect.poll(() => page.locator('.react-flow__node.selected [data-node-id="not_blocked"]').count()).toBe(1);
+
+    await page.screenshot({ path: path.join(process.env.PARLEY_SCREENSHOTS ?? dir, 'simulator.png') });
+    expect(studio.pageErrors).toEqual([]);
+  });
+});
