@@ -182,7 +182,10 @@ function inspect(ast: AstNode, refs: Set<string>, lang: { transforms: Set<string
 
 /** Strips the parser's "in expression: <source>" suffix; callers say where the expression lives. */
 const cleanMessage = (e: unknown): string =>
-  (e instanceof Error ? e.message : String(e)).replace(/ in expression: [\s\S]*$/, '').replace(/^Token /, 'unexpected ');
+  (e instanceof Error ? e.message : String(e))
+    .replace(/ in expression: [\s\S]*$/, '')
+    .replace(/^Token (.+?)\s*\(\w+\) unexpected$/, 'unexpected "$1"')
+    .replace(/^Unexpected end of expression.*$/i, 'the expression ends too early');
 
 /**
  * One expression language instance: compiles and caches expressions. Formatting (locale, currency) is set per

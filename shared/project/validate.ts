@@ -3,6 +3,7 @@ import { exitsOf } from '../schema/exits';
 import { NODE_SCHEMAS, type FlowNode } from '../schema/nodes';
 import type { Flow, NluFile, ProjectManifest } from '../schema/project';
 import { fieldPath, type Problem } from './problems';
+import { checkExpressions } from '../engine/check';
 
 export interface ProjectModel {
   manifest: ProjectManifest;
@@ -155,6 +156,15 @@ export function validateProject(p: ProjectModel, options: ValidateOptions = {}):
         if (!ids.has(nid)) report('warning', file, ['groups', gi, 'nodes', j], `group "${g.id}" lists missing node "${nid}"`, { flowId });
       });
     });
+  }
+  // expressions and templates: syntax, filters, and variables nothing sets
+  const nodeIndex = new Map<string, Map<string, number>>();
+  for (const e of checkExpressions(p)) {
+    let idx = nodeIndex.get(e.flowId);
+    if (!idx) nodeIndex.set(e.flowId, (idx = new Map(p.flows[e.flowId]!.nodes.map((n, i) => [n.id, i] as const))));
+    const i = idx.get(e.nodeId);
+    if (i === undefined) continue;
+    report(e.severity, flowFile(e.flowId), ['nodes', i, ...e.path], e.message, { flowId: e.flowId, nodeId: e.nodeId });
   }
   return problems;
 }

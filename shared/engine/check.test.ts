@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { flow, makeModel } from '../../test/fixtures/engineProject';
+import { validateProject } from '../project/validate';
+import type { FlowNode } from '../schema/nodes';
+
+const n = (x: Record<string, unknown>) => x as unknown as FlowNode;
+
+describe('expression and template checks in the validator', () => {
+  const model = makeModel({
+    main: flow('M', [
+      n({ id: 'start', kind: 'start', next: 'ask' }),
+      n({ id: 'ask', kind: 'ask', slot: 'slots.amount', type: 'number', prompt: { en: 'How much, {{customer.name}}?' }, validation: { expr: 'value > 0', message: { en: '{{value}} is not positive' } }, next: 'cond' }),
+      n({ id: 'cond', kind: 'condition', branches: [{ id: 'big', when: 'slots.amount > account.limit', next: 'msg' }, { id: 'bad', when: 'slots.amount >* 2' }] }),
+      n({ id: 'msg', kind: 'message', say: { en: ['Paid {{slots.amount | currency}} of {{acount.balance | currency}}', 'Ok {{ input | shout }}'] } }),
+      n({ id: 'api', kind: 'api', operation: 'get', url: 'https://x.test/{{customer.name}}', assign: [{ var: 'resp', path: 'data' }] }),
+      n({ id: 'use', kind: 'message', say: { en: 'Got {{resp.items | length}} items; {{account.balance}}' } }),
+    ]),
+  });
+  const problems = validateProject(model).map((p) => `${p.severity} ${p.field}: ${p.message}`);
+
+  it('reports syntax errors, unknown filters and variables that nothing sets, with the field', () => {
+    expect(problems).toEqual([
+      'warning nodes[2].branches[0].when: unknown variable "account.limit": no node sets it and parley.yaml does not define it',
+      'error nodes[2].branches[1].when: expression: unexpected "*"',
+      'warning nodes[3].say.en[0]: unknown variable "acount.balance": no node sets it and parley.yaml does not define it',
+      expect.stringMatching(/^error nodes\[3\]\.say\.en\[1\]: placeholder \{\{input \| shout\}\}: unknown filter "shout"/),
+    ]);
+  });
+
+  it('accepts builtins, value in validations, parents of set paths and paths inside stored responses', () => {
+    expect(problems.join('\n')).not.toMatch(/customer\.name|"value"|resp\.items|"input"|account\.balance"/);
+  });
+});

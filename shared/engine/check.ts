@@ -1,0 +1,173 @@
+// Static checks of a project's expressions and templates, run by the validator (and so by the editor after
+// each edit and by `parley validate`): syntax errors, unknown filters or functions, and variables that no
+// node sets and parley.yaml does not define. A typo like {{acount.balance}} is found before any conversation.
+import type { FlowNode } from '../schema/nodes';
+import type { ProjectModel } from '../project/validate';
+import { ExpressionError, ExpressionLanguage } from './expressions';
+import { compileTemplate } from './templates';
+
+export interface ExpressionProblem {
+  severity: 'error' | 'warning';
+  flowId: string;
+  nodeId: string;
+  /** Path of the field inside the node, e.g. ['branches', 0, 'when']. */
+  path: (string | number)[];
+  message: string;
+}
+
+/** Variables every turn has: the user's last message, its intent and entities. */
+const BUILTINS = new Set(['input', 'intent', 'confidence', 'entities']);
+
+const lang = new ExpressionLanguage();
+
+function leafPaths(value: unknown, prefix: string, out: Set<string>): void {
+  if (prefix) out.add(prefix);
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) leafPaths(v, prefix ? `${prefix}.${k}` : k, out);
+  }
+}
+
+/** Every variable path the project defines or some node writes. */
+export function knownVariables(model: ProjectModel): Set<string> {
+  const known = new Set<string>();
+  leafPaths(model.manifest.variables ?? {}, '', known);
+  const add = (p: string | undefined) => p && known.add(p);
+  for (const flow of Object.values(model.flows)) {
+    for (const n of flow.nodes) {
+      switch (n.kind) {
+        case 'ask':
+          add(n.slot);
+          break;
+        case 'set':
+          n.assign.forEach((a) => add(a.var));
+          break;
+        case 'llm':
+          add(n.saveAs);
+          (n.extract ?? []).forEach((e) => add(e.var));
+          break;
+        case 'api':
+          (n.assign ?? []).forEach((a) => add(a.var));
+          break;
+        case 'knowledge':
+          if (n.saveAs) ['answer', 'source', 'score'].forEach((f) => add(`${n.saveAs}.${f}`));
+          break;
+        default:
+          break;
+      }
+    }
+  }
+  return known;
+}
+
+/** Known paths plus all their parents (`account` when `account.balance` is set). */
+function withParents(known: ReadonlySet<string>): Set<string> {
+  const out = new Set(known);
+  for (const k of known) {
+    let i = k.lastIndexOf('.');
+    while (i > 0) {
+      out.add(k.slice(0, i));
+      i = k.lastIndexOf('.', i - 1);
+    }
+  }
+  return out;
+}
+
+interface Known {
+  /** Known paths and all their parents. */
+  all: ReadonlySet<string>;
+  /** Paths stored whole, whose inside is not known statically (an API response, a list). */
+  opaque: ReadonlySet<string>;
+}
+
+function isKnown(ref: string, known: Known, extra: readonly string[]): boolean {
+  const root = ref.split('.')[0] as string;
+  if (BUILTINS.has(root) || extra.includes(root)) return true;
+  if (known.all.has(ref)) return true;
+  const parts = ref.split('.');
+  for (let i = parts.length - 1; i > 0; i--) if (known.opaque.has(parts.slice(0, i).join('.'))) return true;
+  return false;
+}
+
+export function checkExpressions(model: ProjectModel): ExpressionProblem[] {
+  const written = knownVariables(model);
+  const all = withParents(written);
+  // sorted, a path's children come right after it ('.' sorts before the characters of names)
+  const sorted = [...written].sort();
+  const opaque = new Set(sorted.filter((k, i) => !(sorted[i + 1] ?? '').startsWith(`${k}.`)));
+  const known: Known = { all, opaque };
+  const out: ExpressionProblem[] = [];
+  for (const [flowId, flow] of Object.entries(model.flows)) {
+    for (const node of flow.nodes) {
+      const report = (severity: 'error' | 'warning', path: (string | number)[], message: string) => out.push({ severity, flowId, nodeId: node.id, path, message });
+      const refsOk = (refs: readonly string[], path: (string | number)[], extra: readonly string[] = []) => {
+        for (const r of refs) if (!isKnown(r, known, extra)) report('warning', path, `unknown variable "${r}": no node sets it and parley.yaml does not define it`);
+      };
+      const expr = (source: string, path: (string | number)[], extra: readonly string[] = []) => {
+        const c = lang.compile(source);
+        if (c instanceof ExpressionError) report('error', path, `expression: ${c.message}`);
+        else refsOk(c.refs, path, extra);
+      };
+      const template = (text: string | undefined, path: (string | number)[], extra: readonly string[] = []) => {
+        if (text === undefined || !text.includes('{{')) return;
+        const t = compileTemplate(lang, text);
+        for (const e of t.errors) report('error', path, `placeholder {{${e.source}}}: ${e.message}`);
+        refsOk(t.refs, path, extra);
+      };
+      const copy = (text: Record<string, string | string[]> | undefined, path: (string | number)[], extra: readonly string[] = []) => {
+        for (const [loc, v] of Object.entries(text ?? {})) (Array.isArray(v) ? v : [v]).forEach((s, i) => template(s, Array.isArray(v) ? [...path, loc, i] : [...path, loc], extra));
+      };
+      checkNode(node, { expr, template, copy });
+    }
+  }
+  return out;
+}
+
+interface Checkers {
+  expr(source: string, path: (string | number)[], extra?: readonly string[]): void;
+  template(text: string | undefined, path: (string | number)[], extra?: readonly string[]): void;
+  copy(text: Record<string, string | string[]> | undefined, path: (string | number)[], extra?: readonly string[]): void;
+}
+
+function checkNode(node: FlowNode, c: Checkers): void {
+  switch (node.kind) {
+    case 'message':
+      c.copy(node.say, ['say']);
+      (node.buttons ?? []).forEach((b, i) => c.copy(b.label, ['buttons', i, 'label']));
+      break;
+    case 'ask':
+      c.copy(node.prompt, ['prompt']);
+      c.copy(node.reprompt, ['reprompt']);
+      if (node.validation) {
+        c.expr(node.validation.expr, ['validation', 'expr'], ['value']);
+        c.copy(node.validation.message, ['validation', 'message'], ['value']);
+      }
+      break;
+    case 'condition':
+      node.branches.forEach((b, i) => c.expr(b.when, ['branches', i, 'when']));
+      break;
+    case 'set':
+      node.assign.forEach((a, i) => c.expr(a.value, ['assign', i, 'value']));
+      break;
+    case 'llm':
+      c.template(node.system, ['system']);
+      c.template(node.prompt, ['prompt']);
+      break;
+    case 'knowledge':
+      c.template(node.query, ['query']);
+      break;
+    case 'api':
+      c.template(node.url, ['url']);
+      c.template(node.body, ['body']);
+      for (const [k, v] of Object.entries(node.headers ?? {})) c.template(v, ['headers', k]);
+      break;
+    case 'handoff':
+      c.template(node.summary, ['summary']);
+      c.copy(node.say, ['say']);
+      break;
+    case 'end':
+      c.copy(node.say, ['say']);
+      break;
+    default:
+      break;
+  }
+}
