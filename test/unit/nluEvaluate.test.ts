@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -103,16 +103,10 @@ describe('parley nlu evaluate', () => {
     expect(usage.stderr).toMatch(/required option '--test <file>' not specified/);
   });
 
-  const banking = path.resolve(root, '../shared/data/banking77');
-  it.skipIf(!existsSync(path.join(banking, 'train.csv')))('BANKING77, 20 intents, through the CLI', async () => {
-    const subset = (file: string) => {
-      const [header, ...rows] = parseCsv(readFileSync(path.join(banking, file), 'utf8'));
-      const li = header!.indexOf('category');
-      const keep = new Set([...new Set(rows.map((r) => r[li]!))].sort().slice(0, 20));
-      return rows.filter((r) => keep.has(r[li]!)).map((r): [string, string] => [r[header!.indexOf('text')]!, r[li]!]);
-    };
-    const tr = writeCsv('b77-train.csv', subset('train.csv'));
-    const te = writeCsv('b77-test.csv', subset('test.csv'));
+  it('BANKING77, 20 intents, through the CLI', async () => {
+    const dir = path.join(root, 'test/fixtures/banking77-20');
+    const tr = path.join(dir, 'train.csv');
+    const te = path.join(dir, 'test.csv');
     const r = await run('nlu', 'evaluate', '--train', tr, '--test', te, '--json');
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as Record<string, number | null>;
