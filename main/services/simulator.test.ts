@@ -128,6 +128,14 @@ describe('simulator service', () => {
     expect(texts(t)[0]).toBe('Oh no! Let us block it.');
   });
 
+  it('starts with a preset customer profile and locale', async () => {
+    const { dir, h, texts } = await setup();
+    const { turn } = await h['simulator.start']({ project: dir, locale: 'es', vars: { customer: { first_name: 'Sam', name: 'Sam Lee' } } });
+    expect(texts(turn)[0]).toMatch(/^Hola, Sam\./);
+    // merged key by key over parley.yaml's variables
+    expect(turn.state.vars.customer).toMatchObject({ first_name: 'Sam', name: 'Sam Lee', id: 'cus_demo_0001', tier: 'standard' });
+  });
+
   it('closing a session cancels it; a closed session is reported clearly', async () => {
     const { dir, h } = await setup();
     const { sessionId } = await h['simulator.start']({ project: dir });

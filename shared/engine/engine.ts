@@ -130,7 +130,7 @@ export function initialState(engine: Engine, opts: { locale?: string; vars?: Rec
     v: 1,
     locale,
     turn: 0,
-    vars: { ...(engine.model.manifest.variables ?? {}), ...(opts.vars ?? {}) },
+    vars: mergeDeep(engine.model.manifest.variables ?? {}, opts.vars ?? {}),
     ...(opts.vars && Object.keys(opts.vars).length ? { profile: opts.vars } : {}),
     wait: null,
     stack: [],
@@ -435,7 +435,7 @@ class Turn {
         return yield* this.runFrom(target);
       }
       case 'restart':
-        this.s.vars = setPath({ ...(m.variables ?? {}), ...(this.s.profile ?? {}) }, 'slots', undefined);
+        this.s.vars = setPath(mergeDeep(m.variables ?? {}, this.s.profile ?? {}), 'slots', undefined);
         this.s.fallbacks = 0;
         return yield* this.start();
       case 'cancel':
@@ -925,6 +925,15 @@ function hashUnit(s: string): number {
 }
 
 const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+const isPlain = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `over` merged into `base`, objects key by key (a profile that sets `customer.tier` keeps `customer.name`). */
+function mergeDeep(base: Record<string, unknown>, over: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = isPlain(v) && isPlain(base[k]) ? mergeDeep(base[k], v) : v;
+  return out;
+}
 
 /** Slots and variables the conversation set, passed to the LLM explicitly (stable key order). */
 function knownFacts(vars: Vars, defaults: Record<string, unknown> | undefined): string {
