@@ -218,9 +218,10 @@ class Turn {
     return v[Math.floor(r * v.length)] as string;
   }
 
-  say(text: LocalizedText, at: At, field?: string, quickReplies?: QuickReply[], extra?: Record<string, unknown>): void {
+  /** Says a piece of copy. `field` names copy other than the node's main copy (its copy id gets `.field`). */
+  say(text: LocalizedText, at: At, field?: string, quickReplies?: QuickReply[], extra?: Record<string, unknown>, mainField = 'say'): void {
     const copyId = field ? `${at.flow}/${at.node}.${field}` : `${at.flow}/${at.node}`;
-    const out = this.render(this.pick(text, at), at, field ?? 'say', extra);
+    const out = this.render(this.pick(text, at), at, field ?? mainField, extra);
     this.emitText(out, at, copyId, quickReplies);
   }
 
@@ -313,7 +314,10 @@ class Turn {
         const at = w && w.kind !== 'idle' ? { flow: w.flow, node: w.node } : this.engine.home;
         return yield* this.acceptIntent(qr.payload.slice('intent:'.length), at);
       }
-      if (qr.next) return yield* this.runFrom({ flow: qr.flow, node: qr.next });
+      if (qr.next) {
+        this.trace.push({ kind: 'node', flow: qr.flow, node: qr.node, nodeKind: 'message', exit: `button:${qr.id}` });
+        return yield* this.runFrom({ flow: qr.flow, node: qr.next });
+      }
     }
 
     const wait = this.s.wait ?? { kind: 'idle' };
@@ -356,7 +360,7 @@ class Turn {
     if (d.kind === 'accept') return yield* this.acceptIntent(d.intent, at);
     const node = this.node(at);
     if (d.kind === 'clarify') {
-      if (node?.kind === 'listen' && node.lowConfidence) return yield* this.runFrom({ flow: at.flow, node: node.lowConfidence });
+      if (node?.kind === 'listen' && node.lowConfidence) return yield* this.follow(at, node.lowConfidence, 'lowConfidence');
       const [a, b] = d.top;
       const replies: QuickReply[] = [a, b].map((x) => ({
         id: x.intent,
@@ -470,7 +474,7 @@ class Turn {
       return;
     }
     const node = this.node(at);
-    if (node?.kind === 'listen' && node.noMatch) return yield* this.runFrom({ flow: at.flow, node: node.noMatch });
+    if (node?.kind === 'listen' && node.noMatch) return yield* this.follow(at, node.noMatch, 'noMatch');
     this.builtin(this.copy.didNotUnderstand, at);
     if (node?.kind === 'listen') this.s.wait = { kind: 'listen', ...at };
   }
@@ -544,7 +548,7 @@ class Turn {
     if (retries > (node.maxRetries ?? 2)) return yield* this.follow(at, node.failed, 'failed');
     if (validationMessage) this.say(validationMessage, at, 'validation.message', undefined, { value });
     else if (node.reprompt) this.say(node.reprompt, at, 'reprompt');
-    else this.say(node.prompt, at, 'prompt');
+    else this.say(node.prompt, at, undefined, undefined, undefined, 'prompt');
     this.s.wait = { kind: 'ask', ...at, retries };
   }
 
@@ -633,7 +637,7 @@ class Turn {
         const n = this.node(w);
         if (n?.kind === 'ask') {
           this.builtin(this.copy.back, w);
-          this.say(n.prompt, w, 'prompt');
+          this.say(n.prompt, w, undefined, undefined, undefined, 'prompt');
         }
       } else if (w.kind === 'choice') {
         const n = this.node(w);
@@ -787,7 +791,7 @@ class Turn {
         }
       }
     }
-    this.say(node.prompt, at, 'prompt');
+    this.say(node.prompt, at, undefined, undefined, undefined, 'prompt');
     this.trace.push({ kind: 'node', ...at, nodeKind: 'ask' });
     this.s.wait = { kind: 'ask', ...at, retries: 0 };
     return 'wait';
