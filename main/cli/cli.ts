@@ -5,6 +5,7 @@ import { evaluateFiles, evaluationJson, formatEvaluation } from './nluEvaluate';
 import { SAMPLE_PROJECT } from './paths';
 import { formatReport, validateDir } from './validate';
 import { runWeb } from './web';
+import { runTestCli, type TestCliOptions } from './test';
 
 const parsePort = (v: string): number => {
   const n = Number(v);
@@ -75,8 +76,36 @@ export function buildCli(): Command {
       else process.stdout.write(formatEvaluation(result) + '\n');
     });
 
+  program
+    .command('test')
+    .description('run the project\'s stories (stories/*.yaml): exit 0 when all pass, 1 when any fails, 2 on invalid input')
+    .argument('<projectDir>', 'project folder')
+    .option('--grep <pattern>', 'only stories whose name or file matches (regular expression)')
+    .option('--tag <tag>', 'only stories with this tag (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--junit <file>', 'also write a JUnit XML report')
+    .option('--json', 'print the report as JSON')
+    .option('--llm <mode>', 'model calls: replay (recorded cassettes, the default), live, or mock', 'replay')
+    .option('--record', 'record model replies into stories/cassettes/ (needs a live model)')
+    .option('--repeat <n>', 'run each story n times and report its pass rate (for live models)', parseCount)
+    .option('--perturb <list>', 'also run with perturbed user turns: typos, asr, case (comma-separated)')
+    .option('--concurrency <n>', 'stories in flight at once', parseCount)
+    .action(async (projectDir: string, o: TestCliOptions) => {
+      try {
+        process.exitCode = await runTestCli(projectDir, o, { write: (s) => process.stdout.write(s), err: process.stderr, tty: Boolean(process.stderr.isTTY) });
+      } catch (e) {
+        process.stderr.write(`parley test: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = 2;
+      }
+    });
+
   return program;
 }
+
+const parseCount = (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new InvalidArgumentError('a whole number from 1 to 1000');
+  return n;
+};
 
 export async function main(argv: string[]): Promise<void> {
   try {

@@ -3,23 +3,18 @@
 // is kept with the state before it, so a session can rewind to any turn and branch from there. The engine is
 // rebuilt from the open project when it changes, so the conversation follows edits without a restart.
 import { randomUUID } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
 import { ApiError } from '../../shared/api/errors';
 import type { LlmStatus, SimInput, TurnView } from '../../shared/api/contract';
-import { createEngine, initialState, runTurn, type Engine, type EnginePorts } from '../../shared/engine/engine';
+import { initialState, runTurn, type Engine, type EnginePorts } from '../../shared/engine/engine';
 import { LlmError, type HttpPort, type HttpRequest, type LlmPort, type LlmRequest, type LlmResponse, type RetrievalPort } from '../../shared/engine/ports';
 import { ruleGuardrail } from '../../shared/engine/simple/guardrail';
-import { createKnowledgeIndex } from '../../shared/engine/simple/retrieval';
 import type { SessionState, TurnResult } from '../../shared/engine/types';
-import { buildProjectNlu } from '../../shared/nlu/project';
-import { extractSlotValue } from '../../shared/nlu/entities';
 import type { ProjectSnapshot } from '../../shared/api/contract';
-import type { NluFile } from '../../shared/schema/project';
 import { anthropicLlmOptions, createAnthropicLlm } from '../llm/anthropicLlm';
 import { isLoopbackUrl, type KeyStore } from '../llm/keys';
 import { withContextWindow } from '../llm/windowed';
 import type { EventBus } from './events';
+import { createProjectEngine, projectKnowledge } from './projectEngine';
 
 interface TurnRecord {
   input: SimInput;
@@ -102,8 +97,6 @@ const viewOf = (index: number, r: TurnRecord): TurnView => ({
 export function createSimulator(opts: SimulatorOptions): Simulator {
   const sessions = new Map<string, Session>();
   let compiled: { key: string; engine: Engine } | undefined;
-  let nluCache: { key: string; nlu: ReturnType<typeof buildProjectNlu> } | undefined;
-  let kbCache: { dir: string; key: string; index: RetrievalPort } | undefined;
 
   const snapshot = (): ProjectSnapshot => {
     const snap = opts.project();
@@ -111,41 +104,17 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     return snap;
   };
 
-  const nluFor = (nlu: NluFile) => {
-    const key = JSON.stringify(nlu);
-    if (nluCache?.key !== key) nluCache = { key, nlu: buildProjectNlu(nlu) };
-    return nluCache.nlu;
-  };
-
   /** The engine for the project as it is now: rebuilt when a file changed, so edits apply to the next turn. */
   const engineFor = (snap: ProjectSnapshot): Engine => {
-    const key = [snap.dir, snap.manifestRevision, ...Object.entries(snap.flows).map(([id, f]) => `${id}:${f.revision}`), JSON.stringify(snap.nlu).length].join('|');
-    if (compiled?.key !== key || nluCache?.key !== JSON.stringify(snap.nlu)) {
-      const nlu = nluFor(snap.nlu);
+    const key = [snap.dir, snap.manifestRevision, ...Object.entries(snap.flows).map(([id, f]) => `${id}:${f.revision}`), JSON.stringify(snap.nlu)].join('|');
+    if (compiled?.key !== key) {
       const flows = Object.fromEntries(Object.entries(snap.flows).map(([id, f]) => [id, f.flow]));
-      const entities = snap.nlu.entities ?? [];
-      compiled = {
-        key,
-        engine: createEngine(
-          { manifest: snap.manifest, nlu: snap.nlu, flows },
-          { nlu, extractSlot: (type, text, ctx) => extractSlotValue(type, text, { entities, ...ctx }) },
-        ),
-      };
+      compiled = { key, engine: createProjectEngine({ manifest: snap.manifest, nlu: snap.nlu, flows }) };
     }
     return compiled.engine;
   };
 
-  const knowledgeFor = async (dir: string): Promise<RetrievalPort> => {
-    const kdir = path.join(dir, 'knowledge');
-    const files = (await readdir(kdir).catch(() => [] as string[])).filter((f) => f.endsWith('.md')).sort();
-    const stamps = await Promise.all(files.map(async (f) => `${f}:${(await stat(path.join(kdir, f)).catch(() => undefined))?.mtimeMs ?? 0}`));
-    const key = stamps.join('|');
-    if (kbCache?.dir !== dir || kbCache.key !== key) {
-      const docs = await Promise.all(files.map(async (f) => ({ source: f, text: await readFile(path.join(kdir, f), 'utf8').catch(() => '') })));
-      kbCache = { dir, key, index: createKnowledgeIndex(docs) };
-    }
-    return kbCache.index;
-  };
+  const knowledgeFor = (dir: string): Promise<RetrievalPort> => projectKnowledge(dir);
 
   const llmFor = (snap: ProjectSnapshot): LlmPort | undefined => {
     if (opts.llmFactory) return opts.llmFactory(snap);

@@ -1,0 +1,53 @@
+// `parley test`: runs a project's stories and reports; exit 0 when all pass, 1 when any fails, 2 on invalid input.
+import { writeFile } from 'node:fs/promises';
+import { isPerturbation, PERTURBATIONS, type Perturbation } from '../../shared/stories/perturb';
+import { jsonReport, junitReport, textReport } from '../stories/report';
+import { runTests, TestInputError, type LlmMode, type TestOptions } from '../stories/runner';
+
+export interface TestCliOptions {
+  grep?: string;
+  tag?: string[];
+  junit?: string;
+  json?: boolean;
+  llm?: string;
+  record?: boolean;
+  repeat?: number;
+  perturb?: string;
+  concurrency?: number;
+}
+
+export async function runTestCli(projectDir: string, o: TestCliOptions, out: { write(s: string): void; err: { write(s: string): void }; tty: boolean }): Promise<number> {
+  const llm = (o.llm ?? 'replay') as LlmMode;
+  if (!['replay', 'live', 'mock'].includes(llm)) throw new TestInputError(`--llm must be replay, live or mock (not "${o.llm}")`);
+  const perturb: Perturbation[] = [];
+  for (const p of (o.perturb ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (!isPerturbation(p)) throw new TestInputError(`--perturb: unknown perturbation "${p}" (known: ${PERTURBATIONS.join(', ')})`);
+    perturb.push(p);
+  }
+  if (o.grep) {
+    try {
+      new RegExp(o.grep);
+    } catch {
+      throw new TestInputError(`--grep: not a valid regular expression: ${o.grep}`);
+    }
+  }
+  const options: TestOptions = {
+    projectDir,
+    llm,
+    ...(o.grep ? { grep: o.grep } : {}),
+    ...(o.tag?.length ? { tags: o.tag } : {}),
+    ...(o.record ? { record: true } : {}),
+    ...(o.repeat ? { repeat: o.repeat } : {}),
+    ...(perturb.length ? { perturb } : {}),
+    ...(o.concurrency ? { concurrency: o.concurrency } : {}),
+    onResult: (r, done, total) => {
+      if (!o.json && out.tty) out.err.write(`\r\x1b[K${done}/${total} ${r.passed ? '✓' : '✗'} ${r.name}`);
+    },
+  };
+  const report = await runTests(options);
+  if (!o.json && out.tty) out.err.write('\r\x1b[K');
+  if (o.junit) await writeFile(o.junit, junitReport(report));
+  out.write((o.json ? jsonReport(report) : textReport(report)) + '\n');
+  if (report.problems.some((p) => p.severity === 'error')) return 2;
+  return report.ok ? 0 : 1;
+}

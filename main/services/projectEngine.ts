@@ -1,0 +1,49 @@
+// The engine for a project as main runs it (simulator sessions, the story runner): the embedded NLU trained on
+// nlu.yaml, slot extraction with the project's entities, and the knowledge/*.md files in a search index.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { createEngine, type Engine, type EngineOptions } from '../../shared/engine/engine';
+import type { RetrievalPort } from '../../shared/engine/ports';
+import { createKnowledgeIndex } from '../../shared/engine/simple/retrieval';
+import { extractSlotValue } from '../../shared/nlu/entities';
+import { buildProjectNlu } from '../../shared/nlu/project';
+import type { ProjectModel } from '../../shared/project/validate';
+import type { NluFile } from '../../shared/schema/project';
+
+/** NLU models are cached by the text of nlu.yaml: training takes milliseconds, but not every turn. */
+const nluCache = new Map<string, ReturnType<typeof buildProjectNlu>>();
+
+export function projectNlu(nlu: NluFile) {
+  const key = JSON.stringify(nlu);
+  let hit = nluCache.get(key);
+  if (!hit) {
+    if (nluCache.size > 8) nluCache.delete(nluCache.keys().next().value as string);
+    nluCache.set(key, (hit = buildProjectNlu(nlu)));
+  }
+  return hit;
+}
+
+export function createProjectEngine(model: ProjectModel, options: Omit<EngineOptions, 'nlu' | 'extractSlot'> = {}): Engine {
+  const entities = model.nlu.entities ?? [];
+  return createEngine(model, {
+    ...options,
+    nlu: projectNlu(model.nlu),
+    extractSlot: (type, text, ctx) => extractSlotValue(type, text, { entities, ...ctx }),
+  });
+}
+
+const kbCache = new Map<string, { key: string; index: RetrievalPort }>();
+
+/** The project's knowledge files in a search index, rebuilt when a file changes. */
+export async function projectKnowledge(dir: string): Promise<RetrievalPort> {
+  const kdir = path.join(dir, 'knowledge');
+  const files = (await readdir(kdir).catch(() => [] as string[])).filter((f) => f.endsWith('.md')).sort();
+  const stamps = await Promise.all(files.map(async (f) => `${f}:${(await stat(path.join(kdir, f)).catch(() => undefined))?.mtimeMs ?? 0}`));
+  const key = stamps.join('|');
+  const hit = kbCache.get(dir);
+  if (hit?.key === key) return hit.index;
+  const docs = await Promise.all(files.map(async (f) => ({ source: f, text: await readFile(path.join(kdir, f), 'utf8').catch(() => '') })));
+  const index = createKnowledgeIndex(docs);
+  kbCache.set(dir, { key, index });
+  return index;
+}

@@ -1,0 +1,255 @@
+// The story runner as main runs it (`parley test`, the studio's stories panel): loads the project and its
+// stories from disk, builds the engine once, and runs the stories with a bounded number in flight, each with
+// ports from its fixtures plus, for model calls, a cassette (replay / record), the live model, or a mock.
+// Reports per story, per perturbation, and the coverage of nodes and exits.
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { LlmError, type LlmPort, type LlmResponse } from '../../shared/engine/ports';
+import { formatProblem, type Problem } from '../../shared/project/problems';
+import type { ProjectModel } from '../../shared/project/validate';
+import { cassettePort, type Cassette } from '../../shared/stories/cassette';
+import { coverage, type Coverage } from '../../shared/stories/coverage';
+import { indexProject, loadStory, type LoadedStory } from '../../shared/stories/load';
+import { perturb, type Perturbation } from '../../shared/stories/perturb';
+import { runStory, type StoryResult } from '../../shared/stories/run';
+import { createProjectLlm } from '../llm/projectLlm';
+import { atomicWrite } from '../services/atomicWrite';
+import { createProjectEngine, projectKnowledge } from '../services/projectEngine';
+import { loadFromFiles, readProjectFiles } from '../services/projectStore';
+
+export type LlmMode = 'replay' | 'live' | 'mock';
+
+export interface TestOptions {
+  projectDir: string;
+  /** Only stories whose name or file matches (a regular expression, case-insensitive). */
+  grep?: string;
+  /** Only stories with one of these tags. */
+  tags?: string[];
+  /** Only these story files (project-relative). */
+  files?: string[];
+  llm?: LlmMode;
+  record?: boolean;
+  repeat?: number;
+  perturb?: Perturbation[];
+  concurrency?: number;
+  keepTrace?: boolean;
+  /** The live model (tests; default: the project's llm settings and the user's key). */
+  liveLlm?: LlmPort;
+  env?: Record<string, string | undefined>;
+  onResult?: (r: StoryRun, done: number, total: number) => void;
+}
+
+export interface StoryRun {
+  file: string;
+  name: string;
+  tags: string[];
+  passed: boolean;
+  /** With --repeat: runs that passed, of how many, and the rate needed. */
+  runs: number;
+  passes: number;
+  passRate: number;
+  required: number;
+  /** The first run that failed (else the first run). */
+  result: StoryResult;
+}
+
+export interface PerturbationRun {
+  kind: Perturbation;
+  passed: number;
+  total: number;
+  rate: number;
+  failed: string[];
+}
+
+export interface TestReport {
+  ok: boolean;
+  /** Problems of the project or of story files; stories with problems are left out, the others run. */
+  problems: Problem[];
+  stories: StoryRun[];
+  perturbations: PerturbationRun[];
+  coverage: Coverage;
+  ms: number;
+  recorded: number;
+}
+
+export class TestInputError extends Error {}
+
+async function listStoryFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (rel: string) => {
+    const entries = await readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => []);
+    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+      const r = `${rel}/${e.name}`;
+      if (e.isDirectory() && e.name !== 'cassettes') await walk(r);
+      else if (e.isFile() && /\.ya?ml$/.test(e.name)) out.push(r);
+    }
+  };
+  await walk('stories');
+  return out;
+}
+
+/** Loads the project for testing: it must load without errors. */
+export async function loadTestProject(dir: string): Promise<ProjectModel> {
+  const loaded = loadFromFiles(await readProjectFiles(path.resolve(dir)));
+  const errors = loaded.problems.filter((p) => p.severity === 'error');
+  if (!loaded.project || errors.length) throw new TestInputError(`the project does not load:\n${errors.map(formatProblem).join('\n')}`);
+  return loaded.project;
+}
+
+export async function loadStories(dir: string, model: ProjectModel, files?: string[]): Promise<{ stories: LoadedStory[]; problems: Problem[] }> {
+  const index = indexProject(model);
+  const globals = (model.manifest.globals ?? []).map((g) => g.id);
+  const stories: LoadedStory[] = [];
+  const problems: Problem[] = [];
+  for (const file of files ?? (await listStoryFiles(dir))) {
+    const text = await readFile(path.join(dir, file), 'utf8').catch((e: Error) => {
+      problems.push({ severity: 'error', file, field: '', message: `cannot read: ${e.message}` });
+      return undefined;
+    });
+    if (text === undefined) continue;
+    const r = loadStory({ file, text }, index, globals);
+    problems.push(...r.problems);
+    if (r.story) stories.push(r.story);
+  }
+  return { stories, problems };
+}
+
+/** A deterministic stand-in model for `--llm mock`: short canned replies, `{}` for extraction. */
+const mockLlm: LlmPort = {
+  async complete(req, opts): Promise<LlmResponse> {
+    if (req.node === 'judge') throw new LlmError('a judge needs a model: run with --llm live, or replay a recording', 'not_configured');
+    const text = /Reply with one JSON object/.test(req.system ?? '') ? '{}' : `(mock reply from ${req.flow}/${req.node})`;
+    opts?.onToken?.(text);
+    return { text, model: 'mock', stopReason: 'end_turn', usage: { inputTokens: 0, outputTokens: 0 }, ttftMs: 0, totalMs: 0 };
+  },
+};
+
+const cassetteFile = (storyFile: string) => storyFile.replace(/^stories\//, 'stories/cassettes/').replace(/\.ya?ml$/, '.json');
+
+async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(n, items.length)) }, async () => {
+      while (next < items.length) await fn(items[next++] as T);
+    }),
+  );
+}
+
+export async function runTests(o: TestOptions): Promise<TestReport> {
+  const t0 = Date.now();
+  const dir = path.resolve(o.projectDir);
+  const model = await loadTestProject(dir);
+  const { stories: all, problems } = await loadStories(dir, model, o.files);
+  const grep = o.grep ? new RegExp(o.grep, 'i') : undefined;
+  const stories = all.filter((s) => (!grep || grep.test(s.story.name) || grep.test(s.file)) && (!o.tags?.length || (s.story.tags ?? []).some((t) => o.tags!.includes(t))));
+  const engine = createProjectEngine(model);
+  const retrieval = await projectKnowledge(dir);
+  const mode = o.llm ?? 'replay';
+  const repeat = Math.max(1, o.repeat ?? 1);
+
+  let live: LlmPort | undefined = o.liveLlm;
+  if (!live && (mode === 'live' || o.record)) {
+    if (!model.manifest.llm) throw new TestInputError('--llm live and --record need a model: add an llm section to parley.yaml');
+    live = createProjectLlm({ settings: model.manifest.llm, ...(o.env ? { env: o.env } : {}) }).llm;
+  }
+  const cassettes = new Map<string, Cassette>();
+  const cassetteFor = async (story: LoadedStory): Promise<Cassette> => {
+    const file = cassetteFile(story.file);
+    let c = cassettes.get(file);
+    if (!c) {
+      const text = await readFile(path.join(dir, file), 'utf8').catch(() => undefined);
+      try {
+        c = text ? (JSON.parse(text) as Cassette) : {};
+      } catch {
+        throw new TestInputError(`${file}: not valid JSON; delete it and record again with --record`);
+      }
+      cassettes.set(file, c);
+    }
+    return c;
+  };
+  let recorded = 0;
+  const llmFor = async (story: LoadedStory): Promise<LlmPort | undefined> => {
+    if (mode === 'mock') return mockLlm;
+    if (mode === 'live' && !o.record) return live;
+    const port = cassettePort({ cassette: await cassetteFor(story), file: cassetteFile(story.file), ...(live ? { live } : {}), record: Boolean(o.record), ...(model.manifest.llm?.model ? { defaultModel: model.manifest.llm.model } : {}) });
+    return {
+      complete: async (req, opts) => {
+        const before = port.recorded;
+        const r = await port.complete(req, opts);
+        recorded += port.recorded - before;
+        return r;
+      },
+    };
+  };
+
+  const runOnce = async (story: LoadedStory, transform?: (t: string, turn: number) => string) => {
+    const llm = await llmFor(story);
+    return runStory(story, { engine, retrieval, ...(llm ? { llm } : {}), ...(transform ? { transform } : {}), ...(o.keepTrace ? { keepTrace: true } : {}) });
+  };
+
+  const runs: StoryRun[] = new Array<StoryRun>(stories.length);
+  let done = 0;
+  const concurrency = o.concurrency ?? (mode === 'live' || o.record ? 4 : 8);
+  await pool(
+    stories.map((s, i) => [s, i] as const),
+    concurrency,
+    async ([story, i]) => {
+      let passes = 0;
+      let shown: StoryResult | undefined;
+      for (let k = 0; k < repeat; k++) {
+        const r = await runOnce(story);
+        if (r.passed) passes++;
+        if (!shown || (!r.passed && shown.passed)) shown = r;
+      }
+      const required = story.story.passRate ?? (repeat > 1 ? 0.8 : 1);
+      const run: StoryRun = {
+        file: story.file,
+        name: story.story.name,
+        tags: story.story.tags ?? [],
+        passed: passes / repeat >= required,
+        runs: repeat,
+        passes,
+        passRate: passes / repeat,
+        required,
+        result: shown as StoryResult,
+      };
+      runs[i] = run;
+      o.onResult?.(run, ++done, stories.length);
+    },
+  );
+
+  const perturbations: PerturbationRun[] = [];
+  for (const kind of o.perturb ?? []) {
+    const failed: string[] = [];
+    let passed = 0;
+    await pool(stories, concurrency, async (story) => {
+      const r = await runOnce(story, (text, turn) => perturb(text, kind, `${story.file}#${turn}`));
+      if (r.passed) passed++;
+      else failed.push(story.story.name);
+    });
+    perturbations.push({ kind, passed, total: stories.length, rate: stories.length ? passed / stories.length : 1, failed: failed.sort() });
+  }
+
+  if (o.record) {
+    for (const [file, c] of cassettes) {
+      if (!Object.keys(c).length) continue;
+      await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
+      await atomicWrite(path.join(dir, file), JSON.stringify(c, null, 2) + '\n');
+    }
+  }
+
+  const cov = coverage(
+    model,
+    runs.flatMap((r) => r.result.visited),
+    runs.flatMap((r) => r.result.exits),
+  );
+  return {
+    ok: runs.every((r) => r.passed) && !problems.some((p) => p.severity === 'error'),
+    problems,
+    stories: runs,
+    perturbations,
+    coverage: cov,
+    ms: Date.now() - t0,
+    recorded,
+  };
+}

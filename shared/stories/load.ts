@@ -1,0 +1,104 @@
+// Loading stories: YAML with line numbers, the zod schema, then references into the project (nodes, intents,
+// copy ids, API operations), all reported as `file:line: field: message` before anything runs. One bad story
+// is reported and left out; the others still run.
+import { checkSchema, parseYaml } from '../project/parse';
+import type { Problem } from '../project/problems';
+import type { ProjectModel } from '../project/validate';
+import type { FlowNode } from '../schema/nodes';
+import { Story } from './schema';
+
+export interface LoadedStory {
+  /** Project-relative file, e.g. `stories/lost_card.yaml`. */
+  file: string;
+  story: Story;
+  /** 1-based line of each turn, for reports. */
+  turnLines: (number | undefined)[];
+}
+
+export interface StoryFile {
+  file: string;
+  text: string;
+}
+
+/** Copy fields of a node other than its main copy, as they appear in copy ids (`flow/node.<field>`). */
+function copyFields(node: FlowNode): Set<string> {
+  const out = new Set<string>();
+  if (node.kind === 'ask') {
+    if (node.reprompt) out.add('reprompt');
+    if (node.validation) out.add('validation.message');
+  }
+  if (node.kind === 'message') for (const b of node.buttons ?? []) out.add(`buttons.${b.id}.label`);
+  return out;
+}
+
+/** Whether the node says something under its plain copy id (`flow/node`). */
+const hasMainCopy = (node: FlowNode) =>
+  node.kind === 'message' || node.kind === 'ask' || node.kind === 'knowledge' || node.kind === 'llm' || ((node.kind === 'handoff' || node.kind === 'end') && node.say !== undefined);
+
+export interface StoryIndex {
+  node(address: string): FlowNode | undefined;
+  intents: ReadonlySet<string>;
+  operations: ReadonlySet<string>;
+}
+
+export function indexProject(model: ProjectModel): StoryIndex {
+  const nodes = new Map<string, FlowNode>();
+  const operations = new Set<string>();
+  for (const [flowId, flow] of Object.entries(model.flows)) {
+    for (const n of flow.nodes) {
+      nodes.set(`${flowId}/${n.id}`, n);
+      if (n.kind === 'api') operations.add(n.operation);
+    }
+  }
+  return { node: (a) => nodes.get(a), intents: new Set(model.nlu.intents.map((i) => i.id)), operations };
+}
+
+export function loadStory(src: StoryFile, index: StoryIndex, globals: readonly string[] = []): { story?: LoadedStory; problems: Problem[] } {
+  const parsed = parseYaml(src.file, src.text);
+  if (parsed.problems.length) return { problems: parsed.problems };
+  const checked = checkSchema(parsed, parsed.value, Story);
+  if (!checked.ok) return { problems: checked.problems };
+  const story = checked.data;
+  const problems: Problem[] = [];
+  const report = (path: PropertyKey[], message: string) =>
+    problems.push({ severity: 'error', file: src.file, line: parsed.lineOf(path), field: path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, ''), message });
+  const node = (path: PropertyKey[], address: string) => {
+    if (!index.node(address)) report(path, `unknown node "${address}"`);
+  };
+  const intent = (path: PropertyKey[], id: string) => {
+    if (!index.intents.has(id)) report(path, `unknown intent "${id}"`);
+  };
+
+  for (const [op] of Object.entries(story.fixtures?.api ?? {})) {
+    if (!index.operations.has(op)) report(['fixtures', 'api', op], `no api node has the operation "${op}"`);
+  }
+  (story.fixtures?.llm ?? []).forEach((f, i) => {
+    if (f.node) node(['fixtures', 'llm', i, 'node'], f.node);
+  });
+  story.turns.forEach((t, i) => {
+    if (t.button?.startsWith('intent:')) intent(['turns', i, 'button'], t.button.slice('intent:'.length));
+    const e = t.expect;
+    if (!e) return;
+    const at = (...p: PropertyKey[]) => ['turns', i, 'expect', ...p];
+    if (e.intent) intent(at('intent'), e.intent);
+    e.path?.forEach((a, j) => node(at('path', j), a));
+    if (e.visits) node(at('visits'), e.visits);
+    e.avoids?.forEach((a, j) => node(at('avoids', j), a));
+    if (e.waits_at) node(at('waits_at'), e.waits_at);
+    e.says?.forEach((c, j) => {
+      if (!('copy' in c)) return;
+      const [address, ...rest] = c.copy.split('.');
+      const field = rest.join('.');
+      if (address?.startsWith('globals/')) {
+        if (!globals.includes(address.slice('globals/'.length))) report(at('says', j, 'copy'), `unknown global handler in copy id "${c.copy}"`);
+        return;
+      }
+      const n = index.node(address ?? '');
+      if (!n) report(at('says', j, 'copy'), `unknown copy id "${c.copy}": no node "${address}"`);
+      else if (field ? !copyFields(n).has(field) : !hasMainCopy(n)) report(at('says', j, 'copy'), `unknown copy id "${c.copy}": the ${n.kind} node has no such copy`);
+    });
+  });
+  if (problems.length) return { problems };
+  const turnLines = story.turns.map((_, i) => parsed.lineOf(['turns', i]));
+  return { story: { file: src.file, story, turnLines }, problems };
+}

@@ -1,0 +1,324 @@
+// Running a story: play its turns through the engine with ports made from its fixtures, check each turn's
+// expectations, and report the first turn that diverged (expected vs actual, and the node where they parted).
+// Pure: the LLM beyond fixtures (cassettes, a live model) and the knowledge base come in as ports.
+import { initialState, runTurn, type Engine, type EnginePorts } from '../engine/engine';
+import { ExpressionError } from '../engine/expressions';
+import { LlmError, type HttpResult, type LlmPort, type LlmResponse, type RetrievalPort } from '../engine/ports';
+import { ruleGuardrail } from '../engine/simple/guardrail';
+import { compileTemplate, renderTemplate } from '../engine/templates';
+import type { At, Output, SessionState, TraceEntry, TurnResult, UserInput } from '../engine/types';
+import { getPath } from '../engine/vars';
+import type { LoadedStory } from './load';
+import type { ApiFixture, Expect, Story, StoryTurn } from './schema';
+
+export interface Failure {
+  /** The expectation, e.g. `intent`, `says[1].contains`, `vars.slots.card_last4`. */
+  check: string;
+  expected: unknown;
+  actual: unknown;
+  /** The node where expectation and conversation parted: the last node the turn reached. */
+  node?: string;
+}
+
+export interface TurnReport {
+  /** 0 is the bot's greeting; user turns count from 1. */
+  index: number;
+  input: UserInput;
+  /** What the bot said this turn (texts), and the nodes it went through. */
+  says: string[];
+  path: string[];
+  waitsAt?: string;
+  failures: Failure[];
+  /** The line of the turn in the story file. */
+  line?: number;
+  /** With `keepTrace`. */
+  trace?: TraceEntry[];
+}
+
+export interface StoryResult {
+  file: string;
+  name: string;
+  tags: string[];
+  passed: boolean;
+  turns: TurnReport[];
+  /** The first failing turn and its first failure. */
+  firstFailure?: { turn: number; line?: number; failure: Failure };
+  /** An error that stopped the story (not an expectation): reported, and the other stories still run. */
+  error?: string;
+  ms: number;
+  /** `flow/node` visited and `flow/node:port` exits taken, for coverage. */
+  visited: string[];
+  exits: string[];
+}
+
+export interface RunOptions {
+  engine: Engine;
+  retrieval?: RetrievalPort;
+  /** LLM requests no fixture answers (a cassette, or a live model); without it they fail as not configured. */
+  llm?: LlmPort;
+  /** Scores `judge` expectations (default: `llm`). */
+  judge?: LlmPort;
+  /** Rewrites each user text (perturbations). */
+  transform?: (text: string, turn: number) => string;
+  /** Keep each turn's trace in the report (the studio's diff view); off for speed. */
+  keepTrace?: boolean;
+}
+
+const DEFAULT_NOW = Date.parse('2026-01-15T12:00:00Z');
+
+function inputOf(t: StoryTurn, index: number, transform?: RunOptions['transform']): UserInput {
+  if (t.button !== undefined) return { type: 'button', payload: t.button };
+  if (t.event !== undefined) return { type: 'event', name: t.event };
+  const text = t.user ?? '';
+  return { type: 'text', text: transform ? transform(text, index) : text };
+}
+
+/** Ports from the story's fixtures; unmatched LLM requests fall through to `fallback`. */
+export function storyPorts(story: Story, o: Pick<RunOptions, 'retrieval' | 'llm'>): EnginePorts {
+  const apiCalls = new Map<string, number>();
+  const api = story.fixtures?.api ?? {};
+  const llmFixtures = (story.fixtures?.llm ?? []).map((f) => ({ ...f, re: f.prompt ? new RegExp(f.prompt, 'i') : undefined }));
+  const now = story.setup?.now ? Date.parse(story.setup.now) : DEFAULT_NOW;
+  return {
+    clock: { now: () => now },
+    guardrail: ruleGuardrail,
+    handoff: { available: () => story.fixtures?.agents ?? true },
+    ...(o.retrieval ? { retrieval: o.retrieval } : {}),
+    http: {
+      request(req): HttpResult {
+        const f = api[req.operation];
+        if (!f) return { ok: false, reason: 'network', message: `no fixture for the API operation "${req.operation}" in this story`, ms: 0 };
+        const n = apiCalls.get(req.operation) ?? 0;
+        apiCalls.set(req.operation, n + 1);
+        const r: ApiFixture = Array.isArray(f) ? (f[Math.min(n, f.length - 1)] as ApiFixture) : f;
+        if (r.fail) return { ok: false, reason: r.fail, message: r.fail === 'timeout' ? `no response within ${req.timeoutMs} ms (fixture)` : 'connection failed (fixture)', ms: 0 };
+        return { ok: true, status: r.status ?? 200, body: r.body ?? null, ms: 0 };
+      },
+    },
+    llm: {
+      complete(req, opts): Promise<LlmResponse> {
+        const last = req.messages[req.messages.length - 1]?.content ?? '';
+        const f = llmFixtures.find((x) => (!x.node || x.node === `${req.flow}/${req.node}`) && (!x.re || x.re.test(last)));
+        if (f) {
+          if (f.fail) return Promise.reject(new LlmError(`the model failed (${f.fail}, fixture)`, f.fail === 'server' ? 'server' : f.fail));
+          const text = f.reply ?? '';
+          opts?.onToken?.(text);
+          return Promise.resolve({ text, model: 'fixture', stopReason: 'end_turn', usage: { inputTokens: 0, outputTokens: 0 }, ttftMs: 0, totalMs: 0 });
+        }
+        if (o.llm) return o.llm.complete(req, opts);
+        return Promise.reject(new LlmError(`no LLM fixture or recording answers ${req.flow}/${req.node}; add one under fixtures.llm, or record with --record`, 'not_configured'));
+      },
+    },
+  };
+}
+
+const addr = (a: At) => `${a.flow}/${a.node}`;
+const lower = (s: string) => s.toLowerCase();
+
+function acceptedIntent(trace: readonly TraceEntry[]): { intent?: string; confidence?: number } {
+  for (let i = trace.length - 1; i >= 0; i--) {
+    const e = trace[i] as TraceEntry;
+    if (e.kind === 'global' && !e.handler.startsWith('trigger:')) continue;
+    if (e.kind !== 'nlu') continue;
+    if (e.decision === 'accept') return { intent: e.intent, confidence: e.ranking[0]?.confidence };
+    if (e.decision === 'quick_reply' && e.intent?.startsWith('intent:')) return { intent: e.intent.slice(7), confidence: 1 };
+  }
+  return {};
+}
+
+function isSubsequence(expected: readonly string[], actual: readonly string[]): number {
+  let j = 0;
+  for (const a of actual) if (a === expected[j]) j++;
+  return j; // how many matched in order
+}
+
+const eq = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+
+interface CheckContext {
+  engine: Engine;
+  result: TurnResult;
+  memory: Record<string, unknown>;
+  users: string[];
+}
+
+function render(ctx: CheckContext, s: string): string {
+  if (!s.includes('{{')) return s;
+  const t = compileTemplate(ctx.engine.lang, s);
+  return renderTemplate(t, { ...ctx.result.state.vars, memory: ctx.memory, turns: ctx.users.map((user) => ({ user })) }).text;
+}
+
+function renderValue(ctx: CheckContext, v: unknown): unknown {
+  return typeof v === 'string' ? render(ctx, v) : v;
+}
+
+function checkTurn(expect: Expect, ctx: CheckContext): Failure[] {
+  const { result } = ctx;
+  const failures: Failure[] = [];
+  const path = result.path.map(addr);
+  const node = path[path.length - 1];
+  const fail = (check: string, expected: unknown, actual: unknown) => failures.push({ check, expected, actual, ...(node ? { node } : {}) });
+  const texts = result.outputs.flatMap((o) => (o.type === 'text' ? [o.text] : []));
+  const all = texts.join('\n');
+
+  if (expect.intent !== undefined || expect.minConfidence !== undefined) {
+    const got = acceptedIntent(result.trace);
+    if (expect.intent !== undefined && got.intent !== expect.intent) fail('intent', expect.intent, got.intent ?? 'no intent accepted');
+    if (expect.minConfidence !== undefined && (got.confidence ?? 0) < expect.minConfidence) fail('minConfidence', expect.minConfidence, got.confidence ?? 0);
+  }
+  if (expect.path) {
+    const n = isSubsequence(expect.path, path);
+    if (n < expect.path.length) failures.push({ check: 'path', expected: expect.path, actual: path, node: path[path.length - 1] ?? '' });
+  }
+  if (expect.visits && !path.includes(expect.visits)) fail('visits', expect.visits, path);
+  for (const a of expect.avoids ?? []) if (path.includes(a)) fail('avoids', `not ${a}`, path);
+  if (expect.waits_at) {
+    const w = result.state.wait;
+    const at = w && w.kind !== 'idle' ? addr(w) : 'nothing (idle)';
+    if (at !== expect.waits_at) fail('waits_at', expect.waits_at, at);
+  }
+  expect.says?.forEach((c, i) => {
+    if ('contains' in c) {
+      const want = render(ctx, c.contains);
+      if (!lower(all).includes(lower(want))) fail(`says[${i}].contains`, want, texts);
+    } else if ('not_contains' in c) {
+      const bad = render(ctx, c.not_contains);
+      if (lower(all).includes(lower(bad))) fail(`says[${i}].not_contains`, `not "${bad}"`, texts);
+    } else if ('matches' in c) {
+      if (!new RegExp(c.matches).test(all)) fail(`says[${i}].matches`, c.matches, texts);
+    } else {
+      const ids = result.outputs.flatMap((o) => (o.type === 'text' && o.copyId ? [o.copyId] : []));
+      if (!ids.includes(c.copy)) fail(`says[${i}].copy`, c.copy, ids);
+    }
+  });
+  for (const [p, v] of Object.entries(expect.vars ?? {})) {
+    const want = renderValue(ctx, v);
+    const got = getPath(result.state.vars, p);
+    if (want === null ? got !== undefined && got !== null : !eq(got, want)) fail(`vars.${p}`, want, got ?? null);
+  }
+  if (expect.handoff !== undefined) {
+    const h = result.outputs.find((o): o is Extract<Output, { type: 'handoff' }> => o.type === 'handoff');
+    if (typeof expect.handoff === 'boolean') {
+      if (Boolean(h) !== expect.handoff) fail('handoff', expect.handoff, h ? { queue: h.queue, reason: h.reason } : false);
+    } else if (!h) fail('handoff', expect.handoff, false);
+    else {
+      if (expect.handoff.queue !== undefined && h.queue !== expect.handoff.queue) fail('handoff.queue', expect.handoff.queue, h.queue);
+      if (expect.handoff.reason !== undefined && !lower(h.reason ?? '').includes(lower(expect.handoff.reason))) fail('handoff.reason', expect.handoff.reason, h.reason ?? null);
+    }
+  }
+  if (expect.guardrail !== undefined) {
+    const found = result.trace.flatMap((e) => (e.kind === 'guardrail' ? e.findings.map((f) => f.check) : []));
+    if (typeof expect.guardrail === 'boolean') {
+      if ((found.length > 0) !== expect.guardrail) fail('guardrail', expect.guardrail, found.length ? found : false);
+    } else if (!found.includes(expect.guardrail)) fail('guardrail', expect.guardrail, found.length ? found : false);
+  }
+  if (expect.citations !== undefined) {
+    const grounded = result.trace.some((e) => e.kind === 'retrieval' && e.grounded);
+    if (grounded !== expect.citations) fail('citations', expect.citations, grounded);
+  }
+  if (expect.ended !== undefined && result.state.ended?.outcome !== expect.ended) fail('ended', expect.ended, result.state.ended?.outcome ?? 'not ended');
+  return failures;
+}
+
+async function judge(port: LlmPort | undefined, spec: NonNullable<Expect['judge']>, transcript: SessionState['transcript'], node: string | undefined): Promise<Failure | undefined> {
+  const rubric = typeof spec === 'string' ? spec : spec.rubric;
+  const threshold = typeof spec === 'string' ? 0.7 : (spec.threshold ?? 0.7);
+  if (!port) return { check: 'judge', expected: rubric, actual: 'no LLM to judge with (use --llm live, or record a cassette)', ...(node ? { node } : {}) };
+  const convo = transcript.map((t) => `${t.role === 'user' ? 'Customer' : 'Bot'}: ${t.text}`).join('\n');
+  try {
+    const r = await port.complete({
+      flow: 'story',
+      node: 'judge',
+      system: 'You grade the last reply of a customer-service bot against a rubric. Reply with one JSON object and nothing else: {"score": a number from 0 to 1, "reason": "one sentence"}.',
+      messages: [{ role: 'user', content: `Rubric: ${rubric}\n\nConversation:\n${convo}` }],
+      temperature: 0,
+      maxTokens: 200,
+    });
+    const m = /\{[\s\S]*\}/.exec(r.text);
+    const parsed = m ? (JSON.parse(m[0]) as { score?: unknown; reason?: unknown }) : {};
+    const score = typeof parsed.score === 'number' ? parsed.score : NaN;
+    if (!(score >= threshold)) return { check: 'judge', expected: `${rubric} (score ≥ ${threshold})`, actual: `${Number.isNaN(score) ? 'no score' : score}: ${String(parsed.reason ?? r.text)}`, ...(node ? { node } : {}) };
+    return undefined;
+  } catch (e) {
+    return { check: 'judge', expected: rubric, actual: `the judge failed: ${e instanceof Error ? e.message : String(e)}`, ...(node ? { node } : {}) };
+  }
+}
+
+function remember(engine: Engine, exprs: Record<string, string>, vars: Record<string, unknown>, memory: Record<string, unknown>): void {
+  for (const [k, src] of Object.entries(exprs)) {
+    const c = engine.lang.compile(src);
+    memory[k] = c instanceof ExpressionError ? undefined : c.evaluate(vars);
+  }
+}
+
+export async function runStory(loaded: LoadedStory, o: RunOptions): Promise<StoryResult> {
+  const t0 = Date.now();
+  const { story } = loaded;
+  const ports = storyPorts(story, o);
+  const engine = o.engine;
+  let state = initialState(engine, { ...(story.setup?.locale ? { locale: story.setup.locale } : {}), ...(story.setup?.vars ? { vars: story.setup.vars } : {}) });
+  const turns: TurnReport[] = [];
+  const visited = new Set<string>();
+  const exits = new Set<string>();
+  const memory: Record<string, unknown> = {};
+  const users: string[] = [];
+  let firstFailure: StoryResult['firstFailure'];
+  let error: string | undefined;
+
+  const play = async (input: UserInput) => {
+    const r = await runTurn(engine, state, input, ports);
+    for (const p of r.path) visited.add(addr(p));
+    for (const e of r.trace) if (e.kind === 'node' && e.exit) exits.add(`${e.flow}/${e.node}:${e.exit}`);
+    state = r.state;
+    return r;
+  };
+  const report = (index: number, input: UserInput, r: TurnResult, failures: Failure[], line?: number): TurnReport => {
+    const w = r.state.wait;
+    return {
+      index,
+      input,
+      says: r.outputs.flatMap((x) => (x.type === 'text' ? [x.text] : x.type === 'handoff' ? [`[handoff to ${x.queue}]`] : x.type === 'error' ? [`[error: ${x.message}]`] : [])),
+      path: r.path.map(addr),
+      ...(w && w.kind !== 'idle' ? { waitsAt: addr(w) } : {}),
+      failures,
+      ...(line !== undefined ? { line } : {}),
+      ...(o.keepTrace ? { trace: r.trace } : {}),
+    };
+  };
+
+  try {
+    if (story.setup?.greet !== false) {
+      const r = await play({ type: 'start' });
+      turns.push(report(0, { type: 'start' }, r, []));
+    }
+    for (let i = 0; i < story.turns.length; i++) {
+      const t = story.turns[i] as StoryTurn;
+      const input = inputOf(t, i + 1, o.transform);
+      users.push(input.type === 'text' ? input.text : '');
+      const r = await play(input);
+      const ctx: CheckContext = { engine, result: r, memory, users };
+      const failures = t.expect ? checkTurn(t.expect, ctx) : [];
+      if (t.expect?.judge && !failures.length) {
+        const f = await judge(o.judge ?? o.llm, t.expect.judge, r.state.transcript, r.path.length ? addr(r.path[r.path.length - 1] as At) : undefined);
+        if (f) failures.push(f);
+      }
+      if (t.remember) remember(engine, t.remember, r.state.vars as Record<string, unknown>, memory);
+      const line = loaded.turnLines[i];
+      turns.push(report(i + 1, input, r, failures, line));
+      if (failures.length && !firstFailure) firstFailure = { turn: i + 1, ...(line !== undefined ? { line } : {}), failure: failures[0] as Failure };
+    }
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+  }
+  return {
+    file: loaded.file,
+    name: story.name,
+    tags: story.tags ?? [],
+    passed: !firstFailure && !error,
+    turns,
+    ...(firstFailure ? { firstFailure } : {}),
+    ...(error ? { error } : {}),
+    ms: Date.now() - t0,
+    visited: [...visited],
+    exits: [...exits],
+  };
+}
