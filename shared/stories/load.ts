@@ -1,6 +1,8 @@
 // Loading stories: YAML with line numbers, the zod schema, then references into the project (nodes, intents,
 // copy ids, API operations), all reported as `file:line: field: message` before anything runs. One bad story
 // is reported and left out; the others still run.
+import { ExpressionError, ExpressionLanguage } from '../engine/expressions';
+import { compileTemplate } from '../engine/templates';
 import { checkSchema, parseYaml } from '../project/parse';
 import type { Problem } from '../project/problems';
 import type { ProjectModel } from '../project/validate';
@@ -53,6 +55,10 @@ export function indexProject(model: ProjectModel): StoryIndex {
   return { node: (a) => nodes.get(a), intents: new Set(model.nlu.intents.map((i) => i.id)), operations };
 }
 
+let syntax: ExpressionLanguage | undefined;
+/** Syntax only: the locale of formatting does not matter here. */
+const lang = () => (syntax ??= new ExpressionLanguage());
+
 export function loadStory(src: StoryFile, index: StoryIndex, globals: readonly string[] = []): { story?: LoadedStory; problems: Problem[] } {
   const parsed = parseYaml(src.file, src.text);
   if (parsed.problems.length) return { problems: parsed.problems };
@@ -77,9 +83,24 @@ export function loadStory(src: StoryFile, index: StoryIndex, globals: readonly s
   });
   story.turns.forEach((t, i) => {
     if (t.button?.startsWith('intent:')) intent(['turns', i, 'button'], t.button.slice('intent:'.length));
+    // a remember expression or a {{ }} placeholder that does not parse would silently remember or say nothing
+    for (const [k, src] of Object.entries(t.remember ?? {})) {
+      const c = lang().compile(src);
+      if (c instanceof ExpressionError) report(['turns', i, 'remember', k], `not a valid expression: ${c.message}`);
+    }
     const e = t.expect;
     if (!e) return;
     const at = (...p: PropertyKey[]) => ['turns', i, 'expect', ...p];
+    const template = (path: PropertyKey[], text: string) => {
+      if (!text.includes('{{')) return;
+      const err = compileTemplate(lang(), text).errors[0];
+      if (err) report(path, `not a valid template: ${err.message}`);
+    };
+    e.says?.forEach((c, j) => {
+      if ('contains' in c) template(at('says', j, 'contains'), c.contains);
+      if ('not_contains' in c) template(at('says', j, 'not_contains'), c.not_contains);
+    });
+    for (const [p, v] of Object.entries(e.vars ?? {})) if (typeof v === 'string') template(at('vars', p), v);
     if (e.intent) intent(at('intent'), e.intent);
     e.path?.forEach((a, j) => node(at('path', j), a));
     if (e.visits) node(at('visits'), e.visits);
