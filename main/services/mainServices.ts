@@ -6,6 +6,7 @@ import { createEventBus, type EventBus } from './events';
 import { createProjectStore, type ProjectStore } from './projectStore';
 import { createRecentProjects } from './recentProjects';
 import { createSimulator, type Simulator } from './simulator';
+import { createStoriesService } from './storiesService';
 import { createKeyStore, type SafeStorageLike } from '../llm/keys';
 import type { HttpPort, LlmPort } from '../../shared/engine/ports';
 import type { ProjectSnapshot } from '../../shared/api/contract';
@@ -85,6 +86,8 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
     }
   };
 
+  const stories = createStoriesService({ bus, store, simulator });
+
   const handlers: Handlers = {
     'app.info': async () => ({ mode: opts.mode, version, hasApiKey: (await keys.keyStatus().catch(() => ({ set: false }))).set }),
     'project.current': async () => store.current(),
@@ -121,6 +124,15 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
       return { ok: true as const };
     },
     'llm.status': async () => simulator.llmStatus(),
+    'stories.list': async () => stories.list(),
+    'stories.run': async ({ project, files }) => {
+      sameProject(project);
+      return stories.run(files);
+    },
+    'stories.saveConversation': async ({ project, sessionId, name }) => {
+      sameProject(project);
+      return stories.saveConversation(sessionId, name);
+    },
   };
 
   if (opts.projectDir) await remember(await store.open(opts.projectDir));

@@ -9,6 +9,7 @@ import { initialState, runTurn, type Engine, type EnginePorts } from '../../shar
 import { LlmError, type HttpPort, type HttpRequest, type LlmPort, type LlmRequest, type LlmResponse, type RetrievalPort } from '../../shared/engine/ports';
 import { ruleGuardrail } from '../../shared/engine/simple/guardrail';
 import type { SessionState, TurnResult } from '../../shared/engine/types';
+import type { ConversationTurn } from '../../shared/stories/fromConversation';
 import type { ProjectSnapshot } from '../../shared/api/contract';
 import { anthropicLlmOptions, createAnthropicLlm } from '../llm/anthropicLlm';
 import { isLoopbackUrl, type KeyStore } from '../llm/keys';
@@ -48,6 +49,8 @@ export interface Simulator {
   close(o: { sessionId: string }): void;
   wizardReply(o: { sessionId: string; requestId: string; text: string }): void;
   llmStatus(): Promise<LlmStatus>;
+  /** The conversation so far (for "save as story"). */
+  conversation(sessionId: string): { locale?: string; vars?: Record<string, unknown>; turns: ConversationTurn[] };
   dispose(): void;
 }
 
@@ -242,6 +245,14 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
       if (!w) throw new ApiError('NOT_FOUND', 'that model request is no longer waiting (the turn was cancelled)');
       s.wizardWaits.delete(requestId);
       w.resolve(text);
+    },
+    conversation(sessionId) {
+      const s = session(sessionId);
+      return {
+        ...(s.locale ? { locale: s.locale } : {}),
+        ...(s.vars ? { vars: s.vars } : {}),
+        turns: s.turns.map((t) => ({ input: t.input, outputs: t.result.outputs, trace: t.result.trace, state: t.result.state })),
+      };
     },
     async llmStatus() {
       const snap = opts.project();

@@ -10,7 +10,9 @@ import { Palette } from './panels/Palette';
 import { SearchPanel } from './panels/SearchPanel';
 import { Toolbar } from './panels/Toolbar';
 import { SimulatorPanel } from './simulator/SimulatorPanel';
-import { toggleSimulator, useSim } from './simulator/simStore';
+import { closeSimulator, toggleSimulator, useSim } from './simulator/simStore';
+import { StoriesPanel } from './stories/StoriesPanel';
+import { closeStories, toggleStories, useStories } from './stories/storiesStore';
 import { handleShortcut } from './shortcuts';
 import { backTo, dismissNotice, openSource, saveFlow, setView, takeDiskVersion, togglePresentation, toggleTheme, useStudio } from './store/studioStore';
 
@@ -60,6 +62,7 @@ export function App() {
   const theme = useStudio((s) => s.theme);
   const notice = useStudio((s) => s.notice);
   const simOpen = useSim((s) => s.open);
+  const storiesOpen = useStories((s) => s.open);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -75,7 +78,7 @@ export function App() {
   if (status === 'no-project' || !project) return <div className="splash">No project is open. Start Parley with a project folder: <code>npm run web -- path/to/project</code></div>;
 
   return (
-    <div className={`app${simOpen ? ' sim-open' : ''}`}>
+    <div className={`app${simOpen || storiesOpen ? ' sim-open' : ''}`}>
       <header className="topbar">
         <span className="logo">Parley</span>
         <ProjectMenu />
@@ -100,8 +103,27 @@ export function App() {
           <button role="tab" aria-selected={view === 'source'} onClick={() => flowId && openSource(sourceFile && view === 'source' ? sourceFile : flowFile(flowId))}>Source</button>
         </nav>
         <SaveStatus />
-        <button className="sim-toggle" onClick={toggleSimulator} aria-pressed={simOpen} title="Talk to the bot you are designing (Ctrl+Shift+S)">
+        <button
+          className="sim-toggle"
+          onClick={() => {
+            closeStories();
+            toggleSimulator();
+          }}
+          aria-pressed={simOpen}
+          title="Talk to the bot you are designing (Ctrl+Shift+S)"
+        >
           ▶ Simulate
+        </button>
+        <button
+          className="sim-toggle"
+          onClick={() => {
+            if (simOpen) closeSimulator();
+            toggleStories();
+          }}
+          aria-pressed={storiesOpen}
+          title="Regression stories: run them, see what broke, and what no story covers"
+        >
+          ✓ Stories
         </button>
         <button className="theme" onClick={togglePresentation} aria-pressed={presentation} aria-label="Presentation mode" title="High contrast, larger text (for reviews on a projector)">
           ◐ Present
@@ -138,6 +160,7 @@ export function App() {
       </main>
       {view === 'canvas' && flowId && <Inspector flowId={flowId} />}
       {simOpen && <SimulatorPanel />}
+      {storiesOpen && !simOpen && <StoriesPanel />}
       <HelpOverlay />
       <SearchPanel />
     </div>

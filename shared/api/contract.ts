@@ -4,6 +4,8 @@ import { Flow, NluFile, ProjectManifest } from '../schema/project';
 import { Problem } from '../project/problems';
 import type { At, Frame, Output, SessionState, TraceEntry, Wait } from '../engine/types';
 import type { Vars } from '../engine/vars';
+import type { Coverage } from '../stories/coverage';
+import type { Failure, TurnReport } from '../stories/run';
 
 /**
  * The one contract between the renderer and main. Every call the renderer may make is listed here with a zod
@@ -85,6 +87,40 @@ export type LlmStatus = z.infer<typeof LlmStatus>;
 
 const SessionId = z.string().uuid();
 
+/** A story file as the stories panel lists it. */
+export const StoryInfo = z.object({
+  file: z.string(),
+  name: z.string(),
+  tags: z.array(z.string()),
+  turns: z.number().int(),
+  /** Flows the story's expectations refer to (for grouping by flow). */
+  flows: z.array(z.string()),
+});
+export type StoryInfo = z.infer<typeof StoryInfo>;
+
+/** The result of one story (produced by main's runner, not re-validated). */
+export const StoryRunView = z.object({
+  file: z.string(),
+  name: z.string(),
+  tags: z.array(z.string()),
+  passed: z.boolean(),
+  runs: z.number().int(),
+  passes: z.number().int(),
+  error: z.string().optional(),
+  firstFailure: z.custom<{ turn: number; line?: number; failure: Failure }>().optional(),
+  turns: z.custom<TurnReport[]>(),
+  ms: z.number(),
+});
+export type StoryRunView = z.infer<typeof StoryRunView>;
+
+export const StoriesReport = z.object({
+  stories: z.array(StoryRunView),
+  problems: z.array(Problem),
+  coverage: z.custom<Coverage>(),
+  ms: z.number(),
+});
+export type StoriesReport = z.infer<typeof StoriesReport>;
+
 const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 
@@ -136,6 +172,14 @@ export const methods = {
   'simulator.close': { input: z.object({ sessionId: SessionId }).strict(), output: ok },
   'simulator.wizardReply': { input: z.object({ sessionId: SessionId, requestId: z.string().uuid(), text: z.string().min(1).max(20000) }).strict(), output: ok },
   'llm.status': { input: empty, output: LlmStatus },
+  'stories.list': { input: empty, output: z.object({ stories: z.array(StoryInfo), problems: z.array(Problem) }) },
+  /** Runs the given story files (all when omitted); `stories.progress` events report each result as it comes. */
+  'stories.run': { input: z.object({ project: z.string().min(1).max(1000), files: z.array(RelPath).max(10000).optional() }).strict(), output: StoriesReport },
+  /** Saves a simulator conversation as a story (expectations and fixtures from what happened). */
+  'stories.saveConversation': {
+    input: z.object({ project: z.string().min(1).max(1000), sessionId: SessionId, name: z.string().min(1).max(200) }).strict(),
+    output: z.object({ file: z.string() }),
+  },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export const events = {
@@ -153,6 +197,8 @@ export const events = {
   'project.opened': z.object({ dir: z.string() }),
   /** Streamed model text of a simulator turn, as it arrives. */
   'simulator.token': z.object({ sessionId: z.string(), turn: z.number().int(), flow: z.string(), node: z.string(), delta: z.string() }),
+  /** A story finished during `stories.run`. */
+  'stories.progress': z.object({ done: z.number().int(), total: z.number().int(), file: z.string(), name: z.string(), passed: z.boolean() }),
   /** Wizard of Oz: a model request waiting for the designer's reply (`simulator.wizardReply`). */
   'simulator.wizard': z.object({
     sessionId: z.string(),

@@ -624,6 +624,7 @@ class Turn {
       if (frame.kind === 'call') {
         if (frame.next) {
           this.trace.push({ kind: 'return', to: { flow: frame.flow, node: frame.next }, from: flow });
+          this.trace.push({ kind: 'node', flow: frame.flow, node: frame.node, nodeKind: 'call', exit: 'next' });
           return { flow: frame.flow, node: frame.next };
         }
         flow = frame.flow;
@@ -889,12 +890,12 @@ class Turn {
     }
     const res = r.value as HttpResult;
     if (!res.ok) {
-      this.trace.push({ ...base, outcome: res.reason === 'timeout' ? 'timeout' : 'error', ms: res.ms, message: res.message });
+      this.trace.push({ ...base, outcome: res.reason === 'timeout' ? 'timeout' : 'error', ms: res.ms, message: res.message, failure: res.reason });
       if (res.reason === 'timeout') return this.go(at, node.timeout ?? node.error, node.timeout ? 'timeout' : 'error');
       return this.go(at, node.error, 'error');
     }
     const ok = res.status >= 200 && res.status < 300;
-    this.trace.push({ ...base, status: res.status, outcome: ok ? 'success' : 'error', ms: res.ms });
+    this.trace.push({ ...base, status: res.status, outcome: ok ? 'success' : 'error', ms: res.ms, ...(res.body !== undefined ? { response: res.body } : {}) });
     if (!ok) return this.go(at, node.error, 'error');
     for (const a of node.assign ?? []) {
       const v = getPath(typeof res.body === 'object' && res.body !== null ? (res.body as Vars) : {}, a.path);

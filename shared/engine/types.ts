@@ -96,7 +96,7 @@ export type TraceEntry =
   | { kind: 'return'; to: At | 'waiting'; from: string }
   | { kind: 'llm'; flow: string; node: string; request: LlmRequest; reply?: string; model?: string; usage?: LlmUsage; ttftMs?: number; totalMs?: number; partial?: boolean; error?: string }
   | { kind: 'retrieval'; flow: string; node: string; query: string; hits: RetrievalHit[]; grounded: boolean }
-  | { kind: 'api'; flow: string; node: string; operation: string; method: string; url: string; status?: number; outcome: 'success' | 'error' | 'timeout'; ms: number; message?: string }
+  | { kind: 'api'; flow: string; node: string; operation: string; method: string; url: string; status?: number; outcome: 'success' | 'error' | 'timeout'; ms: number; message?: string; failure?: 'timeout' | 'network'; response?: unknown }
   | { kind: 'guardrail'; flow: string; node: string; findings: GuardrailFinding[] }
   | { kind: 'vars'; changes: VarChange[] }
   | { kind: 'fallback'; count: number; limit: number; escalated: boolean }

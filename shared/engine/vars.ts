@@ -46,7 +46,7 @@ export function diffVars(before: Vars, after: Vars, prefix = '', out: VarChange[
     const b = after[k];
     if (a === b) continue;
     const path = prefix ? `${prefix}.${k}` : k;
-    if (isRecord(a) && isRecord(b)) diffVars(a, b, path, out);
+    if ((isRecord(a) || a === undefined) && (isRecord(b) || b === undefined)) diffVars(a ?? {}, b ?? {}, path, out);
     else if (JSON.stringify(a) !== JSON.stringify(b)) {
       const change: VarChange = { path };
       if (a !== undefined) change.before = a;

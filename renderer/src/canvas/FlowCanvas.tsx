@@ -21,6 +21,7 @@ import type { FlowNode, NodeKind } from '../../../shared/schema/nodes';
 import type { Flow } from '../../../shared/schema/project';
 import { editFlow, selectNode, setSelection, useStudio } from '../store/studioStore';
 import { currentAt, useSim, visitedByFlow } from '../simulator/simStore';
+import { uncoveredNodes, useStories } from '../stories/storiesStore';
 import { registerCanvas } from './canvasApi';
 import { addNode, PALETTE_MIME } from './commands';
 import { CompactEdges } from './CompactEdges';
@@ -48,8 +49,9 @@ interface CardKey {
   mark: SimMark | undefined;
 }
 
-/** Simulator highlight: the node the conversation waits at, and nodes it went through. */
-type SimMark = 'current' | 'visited';
+/** Simulator highlight (the node the conversation waits at, nodes it went through) and the stories' coverage. */
+type SimMark = 'current' | 'visited' | 'uncovered';
+const MARK_CLASS: Record<SimMark, string> = { current: 'sim-current', visited: 'sim-visited', uncovered: 'cov-miss' };
 
 /**
  * Card objects are cached per flow node object. Flows are immutable and edits keep untouched nodes, so an edit
@@ -74,7 +76,7 @@ function useCards(
       const mark = marks?.get(node.id);
       const hit = cache.current.get(node);
       if (hit && hit.hasError === hasError && hit.locale === locale && hit.flash === flash && hit.presentation === presentation && hit.mark === mark) return hit.card;
-      const className = [flash ? 'flash' : '', mark ? `sim-${mark}` : ''].filter(Boolean).join(' ');
+      const className = [flash ? 'flash' : '', mark ? MARK_CLASS[mark] : ''].filter(Boolean).join(' ');
       const size = cardSize(node, presentation);
       const card: CardNode = {
         id: node.id,
@@ -176,14 +178,17 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
   const [flashId, setFlashId] = useState<string | undefined>();
   const presentation = useStudio((s) => s.presentation);
   const simTurns = useSim((s) => (s.open ? s.turns : undefined));
+  const uncovered = useStories((s) => uncoveredNodes(s, flowId));
   const marks = useMemo(() => {
-    if (!simTurns?.length) return undefined;
+    if (!simTurns?.length && !uncovered) return undefined;
     const m = new Map<string, SimMark>();
+    for (const id of uncovered ?? []) m.set(id, 'uncovered');
+    if (!simTurns?.length) return m;
     for (const id of visitedByFlow(simTurns).get(flowId) ?? []) m.set(id, 'visited');
     const at = currentAt(simTurns);
     if (at?.flow === flowId) m.set(at.node, 'current');
     return m;
-  }, [simTurns, flowId]);
+  }, [simTurns, flowId, uncovered]);
   const cards = useCards(flowId, flow, locale, errorNodes, flashId, presentation, marks);
   const compact = useStore(isCompact);
   const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(() => new Set());

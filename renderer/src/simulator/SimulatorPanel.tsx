@@ -6,7 +6,7 @@ import type { SimInput, TurnView } from '../../../shared/api/contract';
 import type { Output } from '../../../shared/engine/types';
 import { useStudio } from '../store/studioStore';
 import { TraceView } from './TraceView';
-import { answerWizard, closeSimulator, restart, rewindTo, send, setSim, useSim } from './simStore';
+import { answerWizard, closeSimulator, restart, rewindTo, saveAsStory, send, setSim, useSim } from './simStore';
 
 const inputText = (i: SimInput): string =>
   i.type === 'text' ? i.text : i.type === 'button' ? (i.label ?? i.payload) : i.type === 'event' ? `[event: ${i.name}]` : '';
@@ -125,6 +125,46 @@ function Wizard() {
   );
 }
 
+function SaveAsStory() {
+  const [name, setName] = useState<string | undefined>(undefined);
+  const [saved, setSaved] = useState<string | undefined>(undefined);
+  const turns = useSim((s) => s.turns);
+  if (turns.length < 2) return null;
+  if (name === undefined)
+    return (
+      <div className="sim-save">
+        <button onClick={() => { setSaved(undefined); setName(''); }} title="Turn this conversation into a regression story, with expectations from what happened">
+          Save as story…
+        </button>
+        {saved && <span className="muted" role="status">Saved {saved}</span>}
+      </div>
+    );
+  return (
+    <form
+      className="sim-save"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const n = name.trim();
+        if (!n) return;
+        void saveAsStory(n).then((file) => {
+          if (file) {
+            setSaved(file);
+            setName(undefined);
+          }
+        });
+      }}
+    >
+      <input aria-label="Story name" placeholder="Story name, e.g. Lost card with a digression" value={name} onChange={(e) => setName(e.target.value)} autoFocus />
+      <button type="submit" disabled={!name.trim()}>
+        Save
+      </button>
+      <button type="button" onClick={() => setName(undefined)}>
+        Cancel
+      </button>
+    </form>
+  );
+}
+
 function Settings() {
   const locales = useStudio((s) => s.project?.manifest.locales ?? []);
   const locale = useSim((s) => s.locale);
@@ -207,6 +247,7 @@ export function SimulatorPanel() {
         </div>
       )}
       <Settings />
+      <SaveAsStory />
       <div className="sim-log" ref={log} role="log" aria-live="polite">
         {turns.map((t, i) => (
           <Turn key={`${t.index}:${i}`} t={t} last={i === turns.length - 1} selected={i === shown} />

@@ -192,6 +192,20 @@ export async function answerWizard(text: string): Promise<void> {
   }
 }
 
+/** Saves the conversation as a story file; returns its path. */
+export async function saveAsStory(name: string): Promise<string | undefined> {
+  const sessionId = get().sessionId;
+  const project = useStudio.getState().project?.dir;
+  if (!sessionId || !project) return undefined;
+  try {
+    const { file } = await api().call('stories.saveConversation', { project, sessionId, name });
+    return file;
+  } catch (e) {
+    set({ error: errorText(e) });
+    return undefined;
+  }
+}
+
 export const setSim = (patch: Partial<Pick<SimState, 'wizard' | 'follow' | 'locale' | 'profile' | 'selectedTurn'>>) => set(patch);
 
 export function jumpToNode(flow: string, node: string): void {

@@ -1,0 +1,85 @@
+// "Save as story": turns a simulator conversation into a story whose expectations are what happened (the intent
+// accepted, what the bot said by copy id, where it waits, the slots filled, handoffs and endings) and whose
+// fixtures replay what the outside world answered (API responses, model replies), so the story runs offline.
+// The designer then loosens or tightens the expectations.
+import { stringify } from 'yaml';
+import type { Output, TraceEntry, UserInput, Wait } from '../engine/types';
+import type { Vars } from '../engine/vars';
+import type { ApiFixture, Expect, Story, StoryTurn } from './schema';
+
+export interface ConversationTurn {
+  input: UserInput;
+  outputs: Output[];
+  trace: TraceEntry[];
+  state: { wait: Wait | null; vars: Vars; ended?: { outcome: string } | undefined };
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+export function storyFromConversation(turns: readonly ConversationTurn[], o: { name: string; locale?: string; vars?: Record<string, unknown>; tags?: string[] }): Story {
+  const api: Record<string, ApiFixture[]> = {};
+  const llm: NonNullable<NonNullable<Story['fixtures']>['llm']> = [];
+  const llmNodes = new Map<string, number>();
+  for (const t of turns)
+    for (const e of t.trace) if (e.kind === 'llm') llmNodes.set(`${e.flow}/${e.node}`, (llmNodes.get(`${e.flow}/${e.node}`) ?? 0) + 1);
+
+  const out: StoryTurn[] = [];
+  for (const t of turns) {
+    for (const e of t.trace) {
+      if (e.kind === 'api') {
+        const f: ApiFixture = e.failure ? { fail: e.failure } : { status: e.status ?? 200, ...(e.response !== undefined ? { body: e.response } : {}) };
+        (api[e.operation] ??= []).push(f);
+      }
+      if (e.kind === 'llm') {
+        const node = `${e.flow}/${e.node}`;
+        const last = e.request.messages[e.request.messages.length - 1]?.content ?? '';
+        const many = (llmNodes.get(node) ?? 0) > 1;
+        const fail = e.error ? (/time/i.test(e.error) ? 'timeout' : /overload|529/.test(e.error) ? 'overloaded' : 'server') : undefined;
+        llm.push({ node, ...(many ? { prompt: `^${escapeRe(last.slice(0, 200))}` } : {}), ...(fail ? { fail } : { reply: e.reply ?? '' }) });
+      }
+    }
+    if (t.input.type === 'start') continue;
+    const turn: StoryTurn = t.input.type === 'text' ? { user: t.input.text } : t.input.type === 'button' ? { button: t.input.payload } : { event: t.input.type === 'event' ? t.input.name : 'start' };
+    const expect: Expect = {};
+    const nlu = t.trace.find((e): e is Extract<TraceEntry, { kind: 'nlu' }> => e.kind === 'nlu' && e.decision === 'accept');
+    if (nlu?.intent) expect.intent = nlu.intent;
+    const copies = [...new Set(t.outputs.flatMap((x) => (x.type === 'text' && x.copyId && !x.llm && !x.copyId.startsWith('/') ? [x.copyId] : [])))];
+    if (copies.length) expect.says = copies.map((copy) => ({ copy }));
+    const slots: Record<string, unknown> = {};
+    for (const e of t.trace) if (e.kind === 'vars') for (const c of e.changes) if (c.path.startsWith('slots.')) slots[c.path] = c.after ?? null;
+    if (Object.keys(slots).length) expect.vars = slots;
+    if (t.outputs.some((x) => x.type === 'handoff')) expect.handoff = true;
+    if (t.state.ended) expect.ended = t.state.ended.outcome as NonNullable<Expect['ended']>;
+    const w = t.state.wait;
+    if (w && w.kind !== 'idle') expect.waits_at = `${w.flow}/${w.node}`;
+    if (Object.keys(expect).length) turn.expect = expect;
+    out.push(turn);
+  }
+  const apiFixtures = Object.fromEntries(Object.entries(api).map(([op, list]) => [op, list.length === 1 ? (list[0] as ApiFixture) : list]));
+  const fixtures = {
+    ...(Object.keys(apiFixtures).length ? { api: apiFixtures } : {}),
+    ...(llm.length ? { llm } : {}),
+  };
+  return {
+    name: o.name,
+    ...(o.tags?.length ? { tags: o.tags } : {}),
+    ...(o.locale || o.vars ? { setup: { ...(o.locale ? { locale: o.locale } : {}), ...(o.vars ? { vars: o.vars } : {}) } } : {}),
+    ...(Object.keys(fixtures).length ? { fixtures } : {}),
+    turns: out.length ? out : [{ user: '' }],
+  };
+}
+
+export function storyYaml(story: Story): string {
+  return stringify(story, { lineWidth: 0 });
+}
+
+/** `Lost card, then hours!` → `lost_card_then_hours`. */
+export function storyFileName(name: string): string {
+  const base = name
+    .toLowerCase()
+    .normalize('NFKD')
+    .replace(/[^a-z0-9]+/g, '_')
+    .replace(/^_+|_+$/g, '')
+    .slice(0, 60);
+  return /^[a-z]/.test(base) ? base : `story_${base || 'untitled'}`;
+}
