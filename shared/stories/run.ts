@@ -5,7 +5,7 @@ import { initialState, runTurn, type Engine, type EnginePorts } from '../engine/
 import { ExpressionError } from '../engine/expressions';
 import { LlmError, type HttpResult, type LlmPort, type LlmResponse, type RetrievalPort } from '../engine/ports';
 import { ruleGuardrail } from '../engine/simple/guardrail';
-import { compileTemplate, renderTemplate } from '../engine/templates';
+import { renderTemplate } from '../engine/templates';
 import type { At, Output, SessionState, TraceEntry, TurnResult, UserInput } from '../engine/types';
 import { getPath } from '../engine/vars';
 import type { LoadedStory } from './load';
@@ -141,15 +141,32 @@ interface CheckContext {
   users: string[];
 }
 
-function render(ctx: CheckContext, s: string): string {
-  if (!s.includes('{{')) return s;
-  const t = compileTemplate(ctx.engine.lang, s);
-  return renderTemplate(t, { ...ctx.result.state.vars, memory: ctx.memory, turns: ctx.users.map((user) => ({ user })) }).text;
+type Expanded = { ok: true; value: unknown } | { ok: false; message: string };
+
+/**
+ * Fills the {{ }} placeholders of an expectation (`memory`, `turns[i].user`, the variables). A string that is one
+ * placeholder keeps the value's type (`"{{ memory.balance }}"` is the number remembered); a placeholder with no
+ * value is an error, never compared as the literal text.
+ */
+function expand(ctx: CheckContext, s: string): Expanded {
+  if (!s.includes('{{')) return { ok: true, value: s };
+  const t = ctx.engine.template(s);
+  const scope = { ...ctx.result.state.vars, memory: ctx.memory, turns: ctx.users.map((user) => ({ user })) };
+  const only = t.parts.length === 1 ? t.parts[0] : undefined;
+  if (only !== undefined && typeof only !== 'string' && !(only.expr instanceof ExpressionError)) {
+    try {
+      const v = only.expr.evaluate(scope);
+      if (v !== undefined && v !== null) return { ok: true, value: v };
+    } catch {
+      // reported by renderTemplate below
+    }
+  }
+  const r = renderTemplate(t, scope);
+  if (r.problems.length) return { ok: false, message: `cannot fill ${r.problems.map((p) => `{{${p.placeholder}}}: ${p.message}`).join('; ')}` };
+  return { ok: true, value: r.text };
 }
 
-function renderValue(ctx: CheckContext, v: unknown): unknown {
-  return typeof v === 'string' ? render(ctx, v) : v;
-}
+const asText = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : JSON.stringify(v));
 
 function checkTurn(expect: Expect, ctx: CheckContext): Failure[] {
   const { result } = ctx;
@@ -165,10 +182,7 @@ function checkTurn(expect: Expect, ctx: CheckContext): Failure[] {
     if (expect.intent !== undefined && got.intent !== expect.intent) fail('intent', expect.intent, got.intent ?? 'no intent accepted');
     if (expect.minConfidence !== undefined && (got.confidence ?? 0) < expect.minConfidence) fail('minConfidence', expect.minConfidence, got.confidence ?? 0);
   }
-  if (expect.path) {
-    const n = isSubsequence(expect.path, path);
-    if (n < expect.path.length) failures.push({ check: 'path', expected: expect.path, actual: path, node: path[path.length - 1] ?? '' });
-  }
+  if (expect.path && isSubsequence(expect.path, path) < expect.path.length) fail('path', expect.path, path);
   if (expect.visits && !path.includes(expect.visits)) fail('visits', expect.visits, path);
   for (const a of expect.avoids ?? []) if (path.includes(a)) fail('avoids', `not ${a}`, path);
   if (expect.waits_at) {
@@ -178,20 +192,29 @@ function checkTurn(expect: Expect, ctx: CheckContext): Failure[] {
   }
   expect.says?.forEach((c, i) => {
     if ('contains' in c) {
-      const want = render(ctx, c.contains);
-      if (!lower(all).includes(lower(want))) fail(`says[${i}].contains`, want, texts);
+      const want = expand(ctx, c.contains);
+      if (!want.ok) fail(`says[${i}].contains`, c.contains, want.message);
+      else if (!lower(all).includes(lower(asText(want.value)))) fail(`says[${i}].contains`, asText(want.value), texts);
     } else if ('not_contains' in c) {
-      const bad = render(ctx, c.not_contains);
-      if (lower(all).includes(lower(bad))) fail(`says[${i}].not_contains`, `not "${bad}"`, texts);
+      const bad = expand(ctx, c.not_contains);
+      if (!bad.ok) fail(`says[${i}].not_contains`, `not "${c.not_contains}"`, bad.message);
+      else if (lower(all).includes(lower(asText(bad.value)))) fail(`says[${i}].not_contains`, `not "${asText(bad.value)}"`, texts);
     } else if ('matches' in c) {
       if (!new RegExp(c.matches).test(all)) fail(`says[${i}].matches`, c.matches, texts);
     } else {
+      // the copy the bot said, and the labels of the buttons it offered (`flow/node.buttons.<id>.label`)
       const ids = result.outputs.flatMap((o) => (o.type === 'text' && o.copyId ? [o.copyId] : []));
-      if (!ids.includes(c.copy)) fail(`says[${i}].copy`, c.copy, ids);
+      const labels = result.outputs.flatMap((o) => (o.type === 'text' && o.copyId && o.quickReplies ? o.quickReplies.map((q) => `${o.copyId}.buttons.${q.id}.label`) : []));
+      if (!ids.includes(c.copy) && !labels.includes(c.copy)) fail(`says[${i}].copy`, c.copy, ids);
     }
   });
   for (const [p, v] of Object.entries(expect.vars ?? {})) {
-    const want = renderValue(ctx, v);
+    const expanded = typeof v === 'string' ? expand(ctx, v) : { ok: true as const, value: v };
+    if (!expanded.ok) {
+      fail(`vars.${p}`, v, expanded.message);
+      continue;
+    }
+    const want = expanded.value;
     const got = getPath(result.state.vars, p);
     if (want === null ? got !== undefined && got !== null : !eq(got, want)) fail(`vars.${p}`, want, got ?? null);
   }
