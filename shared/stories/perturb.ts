@@ -39,13 +39,22 @@ function neighbour(c: string, r: () => number): string {
 
 function typos(text: string, r: () => number): string {
   const chars = [...text];
+  const letter = chars.map((c) => /\p{L}/u.test(c));
+  // the length of the run of letters each character is in (0 for others)
+  const wordLength = new Array<number>(chars.length).fill(0);
+  for (let i = 0; i < chars.length; ) {
+    let j = i;
+    while (j < chars.length && letter[j]) j++;
+    for (let k = i; k < j; k++) wordLength[k] = j - i;
+    i = j === i ? i + 1 : j;
+  }
   const out: string[] = [];
   let sinceLast = 0;
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i] as string;
     sinceLast++;
     // only inside words longer than 3 letters, never the first letter
-    const inWord = /\p{L}/u.test(c) && i > 0 && /\p{L}/u.test(chars[i - 1] as string);
+    const inWord = letter[i] && i > 0 && letter[i - 1] && (wordLength[i] as number) > 3;
     if (inWord && sinceLast > 6 && r() < 1 / 8) {
       sinceLast = 0;
       const kind = Math.floor(r() * 4);
