@@ -205,14 +205,24 @@ describe('runStory: fixtures', () => {
     expect(failing.turns[1]?.trace?.find((e) => e.kind === 'llm')).toMatchObject({ error: 'LLM: the model failed (timeout, fixture)' });
   });
 
-  it('llm: a request no fixture answers goes to the llm port, else fails as not configured', async () => {
+  it('llm: a request no fixture answers goes to the llm port; one nothing answers stops the story with an error naming the node', async () => {
     const port = llmPort((req) => `port answers ${req.flow}/${req.node}`);
     const viaPort = await run({ fixtures: { llm: [{ node: 'help/chat', reply: 'fixture' }] }, turns: [{ user: 'when are you open', expect: { says: [{ contains: 'port answers hours/answer' }] } }] }, { llm: port });
     expect(viaPort.passed).toBe(true);
     expect(port.requests.map((q) => q.system)).toEqual([expect.stringContaining(`Answer only from this passage: ${HOURS_PASSAGE}`)]);
-    const none = await run({ turns: [{ user: 'when are you open', expect: { visits: 'hours/say_passage' } }] }, { keepTrace: true });
-    expect(none.passed).toBe(true);
-    expect(none.turns[1]?.trace?.find((e) => e.kind === 'llm')).toMatchObject({ error: expect.stringContaining('no LLM fixture or recording answers hours/answer') });
+    const none = await run({ turns: [{ user: 'balance' }, { user: 'when are you open', expect: { visits: 'hours/say_passage' } }, { user: 'bye' }] }, { keepTrace: true });
+    expect(none.passed).toBe(false);
+    expect(none.error).toBe('turn 2: no LLM fixture or recording answers hours/answer; add one under fixtures.llm, or record with --record');
+    expect(none.turns.map((t) => t.index)).toEqual([0, 1, 2]);
+    expect(none.turns[2]?.failures).toEqual([]);
+    // a port that is not configured (no recording, no key) is the same: the story cannot run as written
+    const unconfigured: LlmPort = { complete: () => Promise.reject(new LlmError('no recording of this request', 'not_configured')) };
+    expect((await run({ turns: [{ user: 'when are you open' }] }, { llm: unconfigured })).error).toBe('turn 1: no recording of this request');
+    // while a model that fails is a path through the flow (its error exit), not an error of the story
+    const overloaded: LlmPort = { complete: () => Promise.reject(new LlmError('overloaded', 'overloaded')) };
+    const failed = await run({ turns: [{ user: 'when are you open', expect: { visits: 'hours/say_passage' } }] }, { llm: overloaded });
+    expect(failed.error).toBeUndefined();
+    expect(failed.passed).toBe(true);
   });
 
   it('agents: false makes the handoff take its unavailable exit', async () => {

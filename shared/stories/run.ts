@@ -73,8 +73,12 @@ function inputOf(t: StoryTurn, index: number, transform?: RunOptions['transform'
   return { type: 'text', text: transform ? transform(text, index) : text };
 }
 
-/** Ports from the story's fixtures; unmatched LLM requests fall through to `fallback`. */
-export function storyPorts(story: Story, o: Pick<RunOptions, 'retrieval' | 'llm'>): EnginePorts {
+/**
+ * Ports from the story's fixtures; LLM requests no fixture answers go to `o.llm`. `onUnanswered` hears of each
+ * request that nothing could answer (no fixture, no recording, no model configured): the story cannot run as
+ * written, which is an error of the story, not a path through the flow's error exit.
+ */
+export function storyPorts(story: Story, o: Pick<RunOptions, 'retrieval' | 'llm'>, onUnanswered?: (message: string) => void): EnginePorts {
   const apiCalls = new Map<string, number>();
   const api = story.fixtures?.api ?? {};
   const llmFixtures = (story.fixtures?.llm ?? []).map((f) => ({ ...f, re: f.prompt ? new RegExp(f.prompt, 'i') : undefined }));
@@ -105,8 +109,12 @@ export function storyPorts(story: Story, o: Pick<RunOptions, 'retrieval' | 'llm'
           opts?.onToken?.(text);
           return Promise.resolve({ text, model: 'fixture', stopReason: 'end_turn', usage: { inputTokens: 0, outputTokens: 0 }, ttftMs: 0, totalMs: 0 });
         }
-        if (o.llm) return o.llm.complete(req, opts);
-        return Promise.reject(new LlmError(`no LLM fixture or recording answers ${req.flow}/${req.node}; add one under fixtures.llm, or record with --record`, 'not_configured'));
+        const unanswered = (e: unknown) => {
+          if (e instanceof LlmError && e.kind === 'not_configured') onUnanswered?.(e.message);
+          throw e;
+        };
+        if (o.llm) return o.llm.complete(req, opts).catch(unanswered);
+        return Promise.reject(new LlmError(`no LLM fixture or recording answers ${req.flow}/${req.node}; add one under fixtures.llm, or record with --record`, 'not_configured')).catch(unanswered);
       },
     },
   };
@@ -276,7 +284,10 @@ function remember(engine: Engine, exprs: Record<string, string>, vars: Record<st
 export async function runStory(loaded: LoadedStory, o: RunOptions): Promise<StoryResult> {
   const t0 = Date.now();
   const { story } = loaded;
-  const ports = storyPorts(story, o);
+  let unanswered: string | undefined;
+  const ports = storyPorts(story, o, (message) => {
+    unanswered ??= message;
+  });
   const engine = o.engine;
   let state = initialState(engine, { ...(story.setup?.locale ? { locale: story.setup.locale } : {}), ...(story.setup?.vars ? { vars: story.setup.vars } : {}) });
   const turns: TurnReport[] = [];
@@ -313,6 +324,7 @@ export async function runStory(loaded: LoadedStory, o: RunOptions): Promise<Stor
       const r = await play({ type: 'start' });
       turns.push(report(0, { type: 'start' }, r, []));
     }
+    if (unanswered) throw new Error(unanswered);
     for (let i = 0; i < story.turns.length; i++) {
       const t = story.turns[i] as StoryTurn;
       const input = inputOf(t, i + 1, o.transform);
@@ -328,6 +340,7 @@ export async function runStory(loaded: LoadedStory, o: RunOptions): Promise<Stor
       const line = loaded.turnLines[i];
       turns.push(report(i + 1, input, r, failures, line));
       if (failures.length && !firstFailure) firstFailure = { turn: i + 1, ...(line !== undefined ? { line } : {}), failure: failures[0] as Failure };
+      if (unanswered) throw new Error(`turn ${i + 1}: ${unanswered}`);
     }
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);

@@ -124,7 +124,7 @@ export const Story = z.strictObject({
       agents: z.boolean().optional(),
     })
     .optional(),
-  /** Share of runs that must pass with `--repeat` (default 1). */
+  /** Share of runs that must pass with `--repeat` (default 1 for one run, 0.8 with `--repeat`; see docs/FORMAT.md). */
   passRate: z.number().min(0).max(1).optional(),
   turns: z.array(StoryTurn).min(1, 'a story needs at least one turn'),
 });
