@@ -47,7 +47,7 @@ export function cassettePort(o: { cassette: Cassette; file: string; live?: LlmPo
     async complete(req: LlmRequest, opts?: Parameters<LlmPort['complete']>[1]): Promise<LlmResponse> {
       const key = cassetteKey(req, o.defaultModel);
       const hit = o.cassette[key];
-      if (hit && !(o.record && o.live)) {
+      if (hit) {
         opts?.onToken?.(hit.response.text);
         return { ...hit.response, usage: { inputTokens: 0, outputTokens: 0 }, ttftMs: 0, totalMs: 0 };
       }
