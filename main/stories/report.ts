@@ -100,6 +100,7 @@ export function jsonReport(report: TestReport): string {
         runs: r.runs,
         passes: r.passes,
         passRate: r.passRate,
+        required: r.required,
         ...(r.result.error ? { error: r.result.error } : {}),
         ...(r.result.firstFailure ? { firstFailure: r.result.firstFailure } : {}),
         ms: r.result.ms,
