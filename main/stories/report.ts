@@ -62,11 +62,17 @@ const xml = (s: string) =>
     .replace(/[<>&"']/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c] as string);
 
 export function junitReport(report: TestReport): string {
+  // one testcase per story, and one per invalid story file (with all its problems), so that `tests` counts the
+  // testcase elements as CI systems expect
+  const invalid = new Map<string, string[]>();
+  for (const p of report.problems.filter((x) => x.severity === 'error')) invalid.set(p.file, [...(invalid.get(p.file) ?? []), formatProblem(p)]);
+  const tests = report.stories.length + invalid.size;
   const failures = report.stories.filter((r) => !r.passed && !r.result.error).length;
-  const errors = report.stories.filter((r) => r.result.error).length + report.problems.filter((p) => p.severity === 'error').length;
+  const errors = report.stories.filter((r) => r.result.error).length + invalid.size;
+  const time = (report.ms / 1000).toFixed(3);
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
-  out.push(`<testsuites name="parley stories" tests="${report.stories.length}" failures="${failures}" errors="${errors}" time="${(report.ms / 1000).toFixed(3)}">`);
-  out.push(`  <testsuite name="stories" tests="${report.stories.length}" failures="${failures}" errors="${errors}" time="${(report.ms / 1000).toFixed(3)}">`);
+  out.push(`<testsuites name="parley stories" tests="${tests}" failures="${failures}" errors="${errors}" time="${time}">`);
+  out.push(`  <testsuite name="stories" tests="${tests}" failures="${failures}" errors="${errors}" time="${time}">`);
   for (const r of report.stories) {
     out.push(`    <testcase classname="${xml(r.file)}" name="${xml(r.name)}" time="${(r.result.ms / 1000).toFixed(3)}">`);
     if (r.result.error) out.push(`      <error message="${xml(r.result.error)}"/>`);
@@ -78,8 +84,8 @@ export function junitReport(report: TestReport): string {
     }
     out.push('    </testcase>');
   }
-  for (const p of report.problems.filter((x) => x.severity === 'error')) {
-    out.push(`    <testcase classname="${xml(p.file)}" name="${xml(`invalid story file ${p.file}`)}"><error message="${xml(formatProblem(p))}"/></testcase>`);
+  for (const [file, problems] of invalid) {
+    out.push(`    <testcase classname="${xml(file)}" name="${xml(`invalid story file ${file}`)}" time="0.000"><error message="${xml(problems[0] as string)}">${xml(problems.join('\n'))}</error></testcase>`);
   }
   out.push('  </testsuite>', '</testsuites>', '');
   return out.join('\n');
