@@ -115,7 +115,7 @@ export async function loadStories(dir: string, model: ProjectModel, files?: stri
 }
 
 /** A deterministic stand-in model for `--llm mock`: short canned replies, `{}` for extraction. */
-const mockLlm: LlmPort = {
+export const mockLlm: LlmPort = {
   async complete(req, opts): Promise<LlmResponse> {
     if (req.node === 'judge') throw new LlmError('a judge needs a model: run with --llm live, or replay a recording', 'not_configured');
     const text = /Reply with one JSON object/.test(req.system ?? '') ? '{}' : `(mock reply from ${req.flow}/${req.node})`;
