@@ -189,6 +189,16 @@ describe('parley test', { timeout: 30_000 }, () => {
     expect(g.stories[0]?.firstFailure).toEqual({ turn: 2, line: 5, failure: { check: 'waits_at', expected: 'card_lost/ask_card_type', actual: 'card_lost/confirm_block', node: 'card_lost/confirm_block' } });
   });
 
+  it('exits 2 when the project itself does not load, with its problems', async () => {
+    const dir = project();
+    const flow = path.join(dir, 'flows/hours.yaml');
+    writeFileSync(flow, readFileSync(flow, 'utf8').replace('next: answer_hours', 'next: no_such_node'));
+    const r = await run(dir, '--llm', 'mock');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^parley test: the project does not load:\nflows\/hours\.yaml:\d+: nodes\[\d+\]\.next: edge to missing node "no_such_node"$/m);
+    expect(r.stdout).toBe('');
+  });
+
   it('exits 2 with a clear message for a bad --perturb, --llm or --grep, before running anything', async () => {
     const perturb = await run(passing, '--perturb', 'typos,noise');
     expect(perturb.code).toBe(2);
