@@ -96,6 +96,29 @@ describe('runTests: cassettes against the mock Messages API (real SDK)', () => {
     expect(changed.stories[0]?.result.error).toMatch(/^turn 1: no recording of this request to hours\/answer_hours in stories\/cassettes\/hours\.json/);
   });
 
+  it('a judge expectation is recorded and replayed like any other model call', async () => {
+    mock = await startMockLlm({
+      script: [
+        { match: { system: 'You grade the last reply' }, reply: '{"score": 0.9, "reason": "it gives the hours"}' },
+        { match: { lastUser: 'opening hours' }, reply: REPLY },
+      ],
+    });
+    const judged = HOURS_STORY().replace(/ {6}says:\n.*\n$/, '      judge: { rubric: gives the weekday opening hours, threshold: 0.8 }\n');
+    expect(judged).toMatch(/judge: .*\n$/);
+    const dir = sampleWith({ 'judged.yaml': judged }, mock.url);
+    const recorded = await runTests({ projectDir: dir, record: true, ...hermetic(dir) });
+    expect(recorded.stories[0]).toMatchObject({ passed: true });
+    expect(recorded.recorded).toBe(2);
+    expect(mock.requests.map((q) => q.messages[0]?.content)).toEqual(['what are your opening hours', expect.stringContaining('Rubric: gives the weekday opening hours')]);
+    await mock.close();
+    mock = undefined;
+    const replayed = await runTests({ projectDir: dir, ...hermetic(dir) });
+    expect(replayed.stories[0]).toMatchObject({ passed: true });
+    // with --llm mock there is no model to judge with: a failure that says so
+    const mocked = await runTests({ projectDir: dir, llm: 'mock', ...hermetic(dir) });
+    expect(mocked.stories[0]?.result.firstFailure?.failure).toMatchObject({ check: 'judge', actual: 'the judge failed: a judge needs a model: run with --llm live, or replay a recording' });
+  });
+
   it('a cassette that is not JSON is invalid input naming the file', async () => {
     const dir = sampleWith({ 'hours.yaml': HOURS_STORY() });
     mkdirSync(path.join(dir, 'stories/cassettes'));
