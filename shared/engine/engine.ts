@@ -72,6 +72,9 @@ export interface Engine {
   template(text: string): CompiledTemplate;
 }
 
+/** Built-in entity kinds: they are what slots extract, so they never hide each other. */
+const BUILTIN_SLOT_ENTITIES = new Set(['number', 'amount', 'date', 'email', 'phone', 'card_last4', 'yes_no']);
+
 const DEFAULT_NLU: NluPort = { parse: () => ({ ranking: [], entities: [] }) };
 
 export function createEngine(model: ProjectModel, options: EngineOptions = {}): Engine {
@@ -179,6 +182,7 @@ class Turn {
   ) {
     this.s = { ...state, stack: [...state.stack], quickReplies: state.quickReplies, transcript: [...state.transcript] };
     this.copy = builtinCopy(state.locale);
+    engine.lang.setFormat({ locale: state.locale });
   }
 
   // -- helpers --
@@ -552,6 +556,22 @@ class Turn {
     this.s.wait = { kind: 'ask', ...at, retries };
   }
 
+  /**
+   * The utterance an ask node may fill its slot from, with the spans of other entities blanked out: "dispute
+   * TXN-4821937705" must not answer "how much?" with the reference's digits.
+   */
+  prefillText(node: NodeOf<'ask'>): string {
+    const text = this.utterance ?? '';
+    const entities = this.nluCache?.text === text ? this.nluCache.result.entities : [];
+    let out = text;
+    for (const e of entities) {
+      if (node.type === 'entity' ? e.entity === node.entity : e.entity === node.type) continue;
+      if (BUILTIN_SLOT_ENTITIES.has(e.entity)) continue;
+      out = out.slice(0, e.start) + ' '.repeat(Math.max(0, e.end - e.start)) + out.slice(e.end);
+    }
+    return out;
+  }
+
   extract(node: NodeOf<'ask'>, text: string): { ok: true; value: unknown } | { ok: false } {
     if (node.type === 'text') return text.trim() ? { ok: true, value: text.trim() } : { ok: false };
     const ex = this.engine.options.extractSlot;
@@ -784,7 +804,7 @@ class Turn {
       }
       // fill from what the user just said ("I lost my credit card" answers "which card?")
       if (this.utterance && node.type !== 'text') {
-        const got = this.extract(node, this.utterance);
+        const got = this.extract(node, this.prefillText(node));
         if (got.ok && this.validate(node, got.value, at) === undefined) {
           this.trace.push({ kind: 'slot', ...at, slot: node.slot, ok: true, value: got.value, reason: 'from the last message' });
           this.setVar(node.slot, got.value);

@@ -68,6 +68,8 @@ describe('stories panel (web mode, Chromium)', () => {
     await panel.getByRole('button', { name: 'Run all' }).click();
     const row = panel.locator('.story[data-file="stories/lost_card_from_the_simulator.yaml"]');
     await expect.poll(() => row.getAttribute('class'), { timeout: 20_000 }).toContain('failed');
+    const name = row.locator('.story-name');
+    if ((await name.getAttribute('aria-expanded')) !== 'true') await name.click();
     const failure = row.locator('.story-failure').first();
     await expect.poll(() => failure.count()).toBe(1);
     expect(await failure.innerText()).toMatch(/waits_at[\s\S]*expected: card_lost\/ask_last4[\s\S]*actual: /);
