@@ -6,6 +6,7 @@ import {
   Panel,
   ReactFlow,
   useStore,
+  useStoreApi,
   applyNodeChanges,
   useReactFlow,
   type Connection,
@@ -26,14 +27,20 @@ import { registerCanvas } from './canvasApi';
 import { addNode, PALETTE_MIME } from './commands';
 import { CompactEdges } from './CompactEdges';
 import { cardHandles, cardSize } from './geometry';
-import { COMPACT_ZOOM, GroupFrame, NodeCard, type CardNode, type FrameNode } from './NodeCard';
+import { BLOCK_ZOOM, COMPACT_ZOOM, GroupFrame, NodeCard, type CardNode, type FrameNode } from './NodeCard';
 
 const nodeTypes = { card: NodeCard, frame: GroupFrame };
 /** Above this many nodes the minimap starts hidden. */
 const MINIMAP_AUTO_LIMIT = 1000;
+/**
+ * Above this many nodes, far zoomed out (block level of detail), CompactEdges draws the cards too and only the
+ * cards pointed at, selected or dragged are elements of the page (see CompactEdges).
+ */
+const LITE_MIN_NODES = 500;
 /** When zoomed out, edges are drawn by CompactEdges on one canvas. */
 const NO_EDGES: Edge[] = [];
 const isCompact = (s: { transform: [number, number, number] }) => s.transform[2] < COMPACT_ZOOM;
+const isBlock = (s: { transform: [number, number, number] }) => s.transform[2] < BLOCK_ZOOM;
 const canvasSize = () => {
   const r = document.querySelector('.canvas-area .react-flow')?.getBoundingClientRect();
   return { width: r?.width || 800, height: r?.height || 600 };
@@ -249,6 +256,55 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
   // Selection flows one way from the canvas to the store: only the user's own selection changes (React Flow's
   // `select` changes: clicks, box, keyboard) are reported; selection set from outside arrives as the `selected`
   // flag on nodes (effect above) and produces no change events, so the two can never chase each other.
+  // Lite mode (see LITE_MIN_NODES): the page holds only the card under the pointer, the selected and the
+  // dragged cards (and group frames); the canvas draws the rest. Box selection then picks from the flow's own
+  // geometry, since React Flow knows only the cards it holds.
+  const blockLevel = useStore(isBlock);
+  const lite = blockLevel && (flow?.nodes.length ?? 0) > LITE_MIN_NODES;
+  const [hoverId, setHoverId] = useState<string | undefined>();
+  const hoverRef = useRef<string | undefined>(undefined);
+  const storeApi = useStoreApi();
+  const onPaneMouseMove = useCallback(
+    (e: { clientX: number; clientY: number }) => {
+      if (!lite) return;
+      const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
+      let hit: string | undefined;
+      for (const c of cards) if (p.x >= c.position.x && p.y >= c.position.y && p.x <= c.position.x + (c.width ?? 0) && p.y <= c.position.y + (c.height ?? 0)) hit = c.id;
+      if (hit !== hoverRef.current) {
+        hoverRef.current = hit;
+        setHoverId(hit);
+      }
+    },
+    [lite, rf, cards],
+  );
+  const selectionRect = useRef<{ x: number; y: number; width: number; height: number } | null>(null);
+  useEffect(() => {
+    if (!lite) return;
+    return storeApi.subscribe((st) => {
+      if (st.userSelectionRect) selectionRect.current = st.userSelectionRect;
+    });
+  }, [lite, storeApi]);
+  const onSelectionEnd = useCallback(() => {
+    const r = selectionRect.current;
+    selectionRect.current = null;
+    if (!lite || !r) return;
+    // the rectangle is in pixels of the pane; the viewport transform takes it to flow coordinates
+    const [tx, ty, zoom] = storeApi.getState().transform;
+    const origin = { x: (r.x - tx) / zoom, y: (r.y - ty) / zoom };
+    const x1 = origin.x + r.width / zoom;
+    const y1 = origin.y + r.height / zoom;
+    const ids = cards.filter((c) => c.position.x >= origin.x && c.position.y >= origin.y && c.position.x + (c.width ?? 0) <= x1 && c.position.y + (c.height ?? 0) <= y1).map((c) => c.id);
+    queueMicrotask(() => setSelection(ids));
+  }, [lite, cards, storeApi]);
+  const shownNodes = useMemo(
+    () => (lite ? nodes.filter((n) => n.selected || n.dragging || n.type === 'frame' || n.id === hoverId) : nodes),
+    [lite, nodes, hoverId],
+  );
+  const blockStyle = useMemo(
+    () => (lite ? { selected: new Set(selectedIds), errors: errorNodes, ...(marks ? { marks } : {}) } : undefined),
+    [lite, selectedIds, errorNodes, marks],
+  );
+
   const onNodesChange = useCallback(
     (changes: NodeChange<AnyNode>[]) =>
       setNodes((ns) => {
@@ -335,7 +391,7 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
       },
       zoomIn: () => void rf.zoomIn({ duration: 150 }),
       zoomOut: () => void rf.zoomOut({ duration: 150 }),
-      selectAll: () => setSelection(rf.getNodes().filter((n) => n.type === 'card').map((n) => n.id)),
+      selectAll: () => setSelection(useStudio.getState().flows[flowId]?.flow.nodes.map((n) => n.id) ?? []),
     });
     return () => registerCanvas(undefined);
   }, [rf, flowId]);
@@ -390,8 +446,10 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
   if (!flow) return null;
   return (
     <ReactFlow<AnyNode, Edge>
-      nodes={nodes}
+      nodes={shownNodes}
       edges={compact ? NO_EDGES : edges}
+      onPaneMouseMove={onPaneMouseMove}
+      onSelectionEnd={onSelectionEnd}
       nodeTypes={nodeTypes}
       onNodesChange={onNodesChange}
       onNodeDragStop={onNodeDragStop}
@@ -418,7 +476,7 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
       aria-label={`Canvas of flow ${flow.name}`}
     >
       <Background gap={20} />
-      {compact && <CompactEdges flow={flow} presentation={presentation} />}
+      {compact && <CompactEdges flow={flow} presentation={presentation} blocks={blockStyle} />}
       <Controls showInteractive={false} />
       {showMinimap && <MiniMap pannable zoomable nodeStrokeWidth={3} />}
       <Panel position="bottom-right" className="minimap-toggle">

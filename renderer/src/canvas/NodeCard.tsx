@@ -5,7 +5,6 @@ import type { LocalizedText } from '../../../shared/schema/common';
 import { exitsOf } from '../../../shared/schema/exits';
 import type { FlowNode, NodeKind, NodeOf } from '../../../shared/schema/nodes';
 import { editFlow, enterFlow, sealHistory } from '../store/studioStore';
-import { CARD } from './geometry';
 
 export type CardData = { node: FlowNode; flowId: string; locale: string; hasError: boolean };
 export type CardNode = Node<CardData, 'card'>;
@@ -184,17 +183,10 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Car
   const exits = exitsOf(node);
   const Body = BODIES[node.kind] as (p: BodyProps<NodeKind>) => ReactNode;
   if (block) {
-    // Far zoomed out, a card is one coloured box; its handles sit where the full card has them (geometry.ts),
-    // so React Flow measures the same handle positions at every level of detail.
-    const top = CARD.head + CARD.body + CARD.rule + CARD.exitsPad + CARD.row / 2 - CARD.borderTop;
-    return (
-      <div className={`card kind-${node.kind} block${selected ? ' selected' : ''}${hasError ? ' has-error' : ''}`} data-node-id={node.id}>
-        {node.kind !== 'start' && <Handle type="target" position={Position.Left} className="handle-in" />}
-        {exits.map((exit, i) => (
-          <Handle key={exit.port} type="source" position={Position.Right} id={exit.port} style={{ top: top + i * CARD.row }} />
-        ))}
-      </div>
-    );
+    // Far zoomed out, a card is one coloured box with no handles: edges are drawn by CompactEdges from the
+    // card geometry, and React Flow takes handle positions from the node's `handles` (geometry.ts), so nothing
+    // needs measuring. Fewer elements per card is what keeps a pan over hundreds of cards cheap.
+    return <div className={`card kind-${node.kind} block${selected ? ' selected' : ''}${hasError ? ' has-error' : ''}`} data-node-id={node.id} />;
   }
   return (
     <div

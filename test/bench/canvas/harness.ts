@@ -184,21 +184,46 @@ export const readTransform = (page: Page): Promise<Transform> =>
     return { x: Number(m[1]), y: Number(m[2]), k: Number(m[3]) };
   });
 
-/** A point of the empty pane (not a node, edge, minimap or control), the nearest to the canvas centre or to `near`. */
-export const panePoint = (page: Page, near?: { x: number; y: number }): Promise<{ x: number; y: number }> =>
+/** Points of the empty pane (not a node, edge, minimap or control), nearest to the canvas centre or to `near` first. */
+const paneCandidates = (page: Page, near?: { x: number; y: number }): Promise<{ x: number; y: number }[]> =>
   page.evaluate((near) => {
     const r = document.querySelector('.react-flow')!.getBoundingClientRect();
     const c = near ?? { x: r.x + r.width / 2, y: r.y + r.height / 2 };
     const pts: { x: number; y: number; d: number }[] = [];
     for (let x = r.x + 30; x < r.right - 30; x += 6) for (let y = r.y + 30; y < r.bottom - 30; y += 6) pts.push({ x, y, d: Math.hypot(x - c.x, y - c.y) });
     pts.sort((a, b) => a.d - b.d);
-    const hit = pts.find((p) => document.elementFromPoint(p.x, p.y)?.classList.contains('react-flow__pane'));
-    if (!hit) throw new Error('no empty pane point on the canvas');
-    return { x: hit.x, y: hit.y };
+    const out: { x: number; y: number }[] = [];
+    for (const p of pts) {
+      if (document.elementFromPoint(p.x, p.y)?.classList.contains('react-flow__pane')) out.push({ x: p.x, y: p.y });
+      if (out.length >= 60) break;
+    }
+    return out;
   }, near);
 
+const isPaneAt = (page: Page, p: { x: number; y: number }) => page.evaluate((p) => Boolean(document.elementFromPoint(p.x, p.y)?.classList.contains('react-flow__pane')), p);
+
+/**
+ * A point of the empty pane, the nearest to the canvas centre or to `near`. The pointer is moved there and the
+ * point checked again: far zoomed out on a large flow, Parley draws cards on a canvas and makes the card under
+ * the pointer an element only when the pointer is over it, so a point that looks empty may hold a card.
+ */
+export async function panePoint(page: Page, near?: { x: number; y: number }): Promise<{ x: number; y: number }> {
+  const pts = await paneCandidates(page, near);
+  // Cards drawn on a canvas are recognisable by the page holding (almost) no card elements; otherwise the first
+  // candidate is right as it is.
+  const drawn = await page.evaluate(() => document.querySelectorAll('.react-flow__node').length < 5);
+  if (!drawn && pts[0]) return pts[0];
+  for (const [i, p] of pts.entries()) {
+    if (i % 7 !== 0 && i > 0) continue; // spread the tries out
+    await page.mouse.move(p.x, p.y);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    if (await isPaneAt(page, p)) return p;
+  }
+  throw new Error('no empty pane point on the canvas');
+}
+
 /** A grab point on the fully visible node nearest the canvas centre: near its top, off its handles. */
-export const nodeGrabPoint = (page: Page): Promise<{ id: string; x: number; y: number }> =>
+const visibleGrabPoint = (page: Page): Promise<{ id: string; x: number; y: number }> =>
   page.evaluate(() => {
     const r = document.querySelector('.react-flow')!.getBoundingClientRect();
     const cx = r.x + r.width / 2;
@@ -217,6 +242,35 @@ export const nodeGrabPoint = (page: Page): Promise<{ id: string; x: number; y: n
     if (!found[0]) throw new Error('no fully visible node to drag');
     return found[0];
   });
+
+/**
+ * A grab point on the fully visible node nearest the canvas centre. When the page holds no card elements (Parley
+ * far zoomed out on a large flow draws them on a canvas), the pointer first moves over the canvas, as a user's
+ * does before pressing, until a card is under it.
+ */
+export async function nodeGrabPoint(page: Page): Promise<{ id: string; x: number; y: number }> {
+  try {
+    return await visibleGrabPoint(page);
+  } catch (e) {
+    const r = await page.evaluate(() => {
+      const b = document.querySelector('.react-flow')!.getBoundingClientRect();
+      return { x: b.x, y: b.y, width: b.width, height: b.height };
+    });
+    const cx = r.x + r.width / 2;
+    const cy = r.y + r.height / 2;
+    for (let ring = 0; ring < 12; ring++) {
+      for (let a = 0; a < Math.max(1, ring * 6); a++) {
+        const x = cx + Math.cos((a / Math.max(1, ring * 6)) * 2 * Math.PI) * ring * 24;
+        const y = cy + Math.sin((a / Math.max(1, ring * 6)) * 2 * Math.PI) * ring * 24;
+        await page.mouse.move(x, y);
+        await page.evaluate(() => new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res))));
+        const found = await visibleGrabPoint(page).catch(() => undefined);
+        if (found) return found;
+      }
+    }
+    throw e;
+  }
+}
 
 const frames = (page: Page, n = 2) => page.evaluate((n) => window.__bench.frames(n), n);
 

@@ -81,7 +81,9 @@ export async function measurePair(
     const out = sides.map(() => ({}) as Record<'pan1' | 'pan025' | 'drag1' | 'drag025' | 'probe', StepStats>);
     const each = async (zoom: 1 | 0.25, key: keyof (typeof out)[number], run: (s: Side) => Promise<StepStats>, settleMs = 0) => {
       for (const [i, side] of sides.entries()) {
+        if (process.env.PARLEY_BENCH_DEBUG) process.stderr.write(`${i ? 'stock' : 'parley'} ${key}: view\n`);
         await setView(side.page, zoom, CENTRE[zoom]);
+        if (process.env.PARLEY_BENCH_DEBUG) process.stderr.write(`${i ? 'stock' : 'parley'} ${key}: run\n`);
         out[i]![key] = await run(side);
         // Parley saves 400 ms after an edit (a drop): let that pass before the next measurement.
         if (settleMs) await side.page.waitForTimeout(settleMs);

@@ -305,6 +305,8 @@ try {
     ['handles hidden', '.react-flow__handle { visibility: hidden !important }'],
     ['viewport will-change: transform', '.react-flow__viewport { will-change: transform }'],
     ['no hit-testing on canvas (pans)', '.react-flow__viewport * { pointer-events: none !important }'],
+    ['nodes hidden (pans)', '.react-flow__nodes { display: none !important }'],
+    ['compact edges hidden (pans)', '.compact-edges { display: none !important }'],
   ];
   const style = (css: string) =>
     page.evaluate((css) => {
