@@ -124,6 +124,11 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
       return { ok: true as const };
     },
     'llm.status': async () => simulator.llmStatus(),
+    'llm.saveKey': async ({ key }) => {
+      const status = await keys.keyStatus();
+      await keys.saveApiKey(key.trim(), status.keychainAvailable ? 'keychain' : 'config');
+      return simulator.llmStatus();
+    },
     'stories.list': async () => stories.list(),
     'stories.run': async ({ project, files }) => {
       sameProject(project);

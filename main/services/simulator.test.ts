@@ -107,6 +107,11 @@ describe('simulator service', () => {
     expect(status).toMatchObject({ configured: false, keySource: null });
     expect(status.message).toMatch(/Add an llm section with a model to parley\.yaml/);
 
+    // a key saved from the panel goes to the private credentials file (no keychain in web mode), never back out
+    const saved = await h['llm.saveKey']({ key: 'sk-test-0123456789' });
+    expect(saved).toMatchObject({ configured: false, keySource: 'config', saveTarget: 'config' }); // a key, but still no model
+    expect(JSON.stringify(saved)).not.toContain('sk-test-0123456789');
+
     const { sessionId } = await h['simulator.start']({ project: dir, wizard: true });
     const pending = h['simulator.send']({ sessionId, input: { type: 'text', text: 'what are your opening hours' } });
     await expect.poll(() => wizard.length).toBe(1);

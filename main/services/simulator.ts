@@ -272,6 +272,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
         keySource: key.source,
         keyProblems: key.problems,
         message,
+        saveTarget: key.keychainAvailable ? ('keychain' as const) : ('config' as const),
       };
     },
     dispose() {

@@ -82,6 +82,8 @@ export const LlmStatus = z.object({
   keySource: z.enum(['keychain', 'env', 'config']).nullable(),
   keyProblems: z.array(z.string()),
   message: z.string(),
+  /** Where `llm.saveKey` will put a key. */
+  saveTarget: z.enum(['keychain', 'config']),
 });
 export type LlmStatus = z.infer<typeof LlmStatus>;
 
@@ -172,6 +174,11 @@ export const methods = {
   'simulator.close': { input: z.object({ sessionId: SessionId }).strict(), output: ok },
   'simulator.wizardReply': { input: z.object({ sessionId: SessionId, requestId: z.string().uuid(), text: z.string().min(1).max(20000) }).strict(), output: ok },
   'llm.status': { input: empty, output: LlmStatus },
+  /**
+   * Saves the API key in main: the OS keychain (Electron) or the user's 0600 credentials file (web mode). The key
+   * goes one way: no method returns it.
+   */
+  'llm.saveKey': { input: z.object({ key: z.string().min(8).max(500) }).strict(), output: LlmStatus },
   'stories.list': { input: empty, output: z.object({ stories: z.array(StoryInfo), problems: z.array(Problem) }) },
   /** Runs the given story files (all when omitted); `stories.progress` events report each result as it comes. */
   'stories.run': { input: z.object({ project: z.string().min(1).max(1000), files: z.array(RelPath).max(10000).optional() }).strict(), output: StoriesReport },

@@ -6,7 +6,7 @@ import type { SimInput, TurnView } from '../../../shared/api/contract';
 import type { Output } from '../../../shared/engine/types';
 import { useStudio } from '../store/studioStore';
 import { TraceView } from './TraceView';
-import { answerWizard, closeSimulator, restart, rewindTo, saveAsStory, send, setSim, useSim } from './simStore';
+import { answerWizard, closeSimulator, restart, rewindTo, saveApiKey, saveAsStory, send, setSim, useSim } from './simStore';
 
 const inputText = (i: SimInput): string =>
   i.type === 'text' ? i.text : i.type === 'button' ? (i.label ?? i.payload) : i.type === 'event' ? `[event: ${i.name}]` : '';
@@ -165,6 +165,28 @@ function SaveAsStory() {
   );
 }
 
+/** Saves an API key in main (keychain or the private credentials file); the field is cleared, nothing comes back. */
+function ApiKeyForm({ target }: { target: 'keychain' | 'config' }) {
+  const [key, setKey] = useState('');
+  return (
+    <form
+      className="sim-key"
+      onSubmit={(e) => {
+        e.preventDefault();
+        const k = key.trim();
+        if (!k) return;
+        setKey('');
+        void saveApiKey(k);
+      }}
+    >
+      <input type="password" autoComplete="off" aria-label="API key" placeholder="Paste an API key" value={key} onChange={(e) => setKey(e.target.value)} />
+      <button type="submit" disabled={key.trim().length < 8} title={target === 'keychain' ? 'Saved encrypted with the OS keychain' : 'Saved in your private credentials file (mode 0600), never in the project'}>
+        Save key
+      </button>
+    </form>
+  );
+}
+
 function Settings() {
   const locales = useStudio((s) => s.project?.manifest.locales ?? []);
   const locale = useSim((s) => s.locale);
@@ -243,6 +265,7 @@ export function SimulatorPanel() {
           {status.keyProblems.map((p) => (
             <div key={p} className="muted">{p}</div>
           ))}
+          {status.model && !status.keySource && <ApiKeyForm target={status.saveTarget} />}
           <button onClick={() => { setSim({ wizard: true }); void restart(); }}>Use Wizard-of-Oz mode</button>
         </div>
       )}

@@ -192,6 +192,15 @@ export async function answerWizard(text: string): Promise<void> {
   }
 }
 
+/** Hands an API key to main (keychain or the private credentials file); the renderer keeps no copy. */
+export async function saveApiKey(key: string): Promise<void> {
+  try {
+    set({ status: await api().call('llm.saveKey', { key }), error: undefined });
+  } catch (e) {
+    set({ error: errorText(e) });
+  }
+}
+
 /** Saves the conversation as a story file; returns its path. */
 export async function saveAsStory(name: string): Promise<string | undefined> {
   const sessionId = get().sessionId;
