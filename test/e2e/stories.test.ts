@@ -96,6 +96,8 @@ describe('stories panel (web mode, Chromium)', () => {
     await expect.poll(() => page.locator('.react-flow__node').count()).toBeGreaterThan(0);
     // no story goes through the opening hours flow: its cards are marked
     await expect.poll(() => page.locator('.react-flow__node.cov-miss').count()).toBeGreaterThan(0);
+    // and the exits no story takes
+    await expect.poll(() => page.locator('.react-flow__edge.cov-miss').count()).toBeGreaterThan(0);
     expect(await panel.locator('.stories-summary').innerText()).not.toMatch(/nodes 100%/);
 
     await page.screenshot({ path: path.join(process.env.PARLEY_SCREENSHOTS ?? dir, 'stories.png') });

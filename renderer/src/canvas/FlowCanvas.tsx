@@ -22,7 +22,7 @@ import type { FlowNode, NodeKind } from '../../../shared/schema/nodes';
 import type { Flow } from '../../../shared/schema/project';
 import { editFlow, selectNode, setSelection, useStudio } from '../store/studioStore';
 import { currentAt, useSim, visitedByFlow } from '../simulator/simStore';
-import { uncoveredNodes, useStories } from '../stories/storiesStore';
+import { uncoveredExits, uncoveredNodes, useStories } from '../stories/storiesStore';
 import { registerCanvas } from './canvasApi';
 import { addNode, PALETTE_MIME } from './commands';
 import { CompactEdges } from './CompactEdges';
@@ -107,7 +107,7 @@ function useCards(
  * left out when zoomed out (unreadable, and costly to mount while panning), and only selected edges carry the
  * reconnection anchors.
  */
-function useEdges(flow: Flow | undefined, compact: boolean, selectedEdges: ReadonlySet<string>): Edge[] {
+function useEdges(flow: Flow | undefined, compact: boolean, selectedEdges: ReadonlySet<string>, uncoveredExits?: ReadonlySet<string>): Edge[] {
   const caches = useRef([new WeakMap<FlowNode, Edge[]>(), new WeakMap<FlowNode, Edge[]>()]);
   return useMemo(() => {
     if (!flow) return [];
@@ -132,11 +132,12 @@ function useEdges(flow: Flow | undefined, compact: boolean, selectedEdges: Reado
       }
       for (const e of edges) {
         if (!ids.has(e.target)) continue;
-        out.push(selectedEdges.has(e.id) ? { ...e, selected: true, reconnectable: 'target' } : e);
+        const edge = uncoveredExits?.has(e.id) ? { ...e, className: 'cov-miss' } : e;
+        out.push(selectedEdges.has(e.id) ? { ...edge, selected: true, reconnectable: 'target' } : edge);
       }
     }
     return out;
-  }, [flow, compact, selectedEdges]);
+  }, [flow, compact, selectedEdges, uncoveredExits]);
 }
 
 /** Group frames: drawn behind their members, sized to their bounding box. */
@@ -199,7 +200,9 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
   const cards = useCards(flowId, flow, locale, errorNodes, flashId, presentation, marks);
   const compact = useStore(isCompact);
   const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(() => new Set());
-  const edges = useEdges(flow, compact, selectedEdges);
+  const uncoveredExitList = useStories((s) => uncoveredExits(s, flowId));
+  const uncoveredExitSet = useMemo(() => (uncoveredExitList ? new Set(uncoveredExitList) : undefined), [uncoveredExitList]);
+  const edges = useEdges(flow, compact, selectedEdges, uncoveredExitSet);
   const onEdgesChange = useCallback((changes: EdgeChange<Edge>[]) => {
     const picks = changes.filter((c): c is Extract<EdgeChange<Edge>, { type: 'select' }> => c.type === 'select');
     if (!picks.length) return;

@@ -94,3 +94,9 @@ export function uncoveredNodes(s: StoriesState, flowId: string): readonly string
   if (!s.open || !s.overlay || !s.coverage) return undefined;
   return s.coverage.flows.find((f) => f.flow === flowId)?.unvisited;
 }
+
+/** Exits (`node:port`) of `flowId` that no story takes (undefined while there is no coverage or the overlay is off). */
+export function uncoveredExits(s: StoriesState, flowId: string): readonly string[] | undefined {
+  if (!s.open || !s.overlay || !s.coverage) return undefined;
+  return s.coverage.flows.find((f) => f.flow === flowId)?.uncovered;
+}
