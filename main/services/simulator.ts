@@ -263,7 +263,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
       let message: string;
       if (!settings) message = 'No model is configured. Add an llm section with a model to parley.yaml (for example llm: { model: claude-sonnet-4-5 }), or use Wizard-of-Oz mode and type the replies yourself.';
       else if (!key.set && !local)
-        message = `No API key. Save one in Settings, set the environment variable ${key.envVar} before starting Parley, or put it in ${key.configFile} (chmod 600). Or use Wizard-of-Oz mode.`;
+        message = `No API key for ${settings.model}. Paste one below (kept ${key.keychainAvailable ? 'in the OS keychain' : `in ${key.configFile}, mode 0600`}), or set the environment variable ${key.envVar} before starting Parley. Or use Wizard-of-Oz mode.`;
       else message = `Using ${model} at ${settings.baseUrl ?? 'api.anthropic.com'}${key.set ? ` (key from ${key.source})` : ' (local server, no key)'}.`;
       return {
         configured: Boolean(settings && (key.set || local)),

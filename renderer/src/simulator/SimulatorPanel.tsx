@@ -244,7 +244,7 @@ export function SimulatorPanel() {
       <header className="sim-head">
         <strong>Simulator</strong>
         <span className="sim-model" title={status?.message}>
-          {wizard ? 'Wizard of Oz' : status?.configured ? status.model : 'no model'}
+          {wizard ? 'Wizard of Oz' : status?.configured ? status.model : status?.model ? `${status.model} (no key)` : 'no model'}
         </span>
         <label title="Type the model's replies yourself">
           <input type="checkbox" checked={wizard} onChange={(e) => { setSim({ wizard: e.target.checked }); void restart(); }} /> Wizard
