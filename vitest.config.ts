@@ -7,6 +7,9 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // unit tests first, then the browser tests on their own: on 2 cores, CPU-heavy unit tests (NLU training,
+          // property tests, CLI subprocesses) running beside a browser made mouse gestures in e2e tests flaky
+          sequence: { groupOrder: 0 },
           include: ['shared/**/*.test.ts', 'main/**/*.test.ts', 'preload/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'test/unit/**/*.test.ts'],
           environment: 'node',
         },
@@ -14,6 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 1 },
           include: ['test/e2e/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
