@@ -66,6 +66,9 @@ describe('building a flow by hand', () => {
     await page.getByRole('button', { name: 'New flow' }).click();
     await page.getByLabel('New flow name').fill('Card help');
     await page.getByLabel('New flow name').press('Enter');
+    // wait for the new flow itself: the project's first flow has a node called start too
+    await expect.poll(() => page.locator('.breadcrumbs .crumb.current').innerText()).toBe('Card help');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBe(1);
     await card(page, 'start').waitFor();
 
     // Nodes from the palette: click adds at the centre; the search field adds the first match on Enter.
