@@ -6,6 +6,7 @@ import { ApiError } from '../../shared/api/errors';
 import type { Problem } from '../../shared/project/problems';
 import { storyFileName, storyFromConversation, storyYaml } from '../../shared/stories/fromConversation';
 import type { Story } from '../../shared/stories/schema';
+import { storySummary } from '../stories/report';
 import { loadStories, loadTestProject, runTests, TestInputError } from '../stories/runner';
 import type { EventBus } from './events';
 import type { ProjectStore } from './projectStore';
@@ -54,18 +55,7 @@ export function createStoriesService(o: { bus: EventBus; store: ProjectStore; si
           onResult: (r, done, total) => o.bus.emit('stories.progress', { done, total, file: r.file, name: r.name, passed: r.passed }),
         });
         return {
-          stories: report.stories.map((r) => ({
-            file: r.file,
-            name: r.name,
-            tags: r.tags,
-            passed: r.passed,
-            runs: r.runs,
-            passes: r.passes,
-            ...(r.result.error ? { error: r.result.error } : {}),
-            ...(r.result.firstFailure ? { firstFailure: r.result.firstFailure } : {}),
-            turns: r.result.turns,
-            ms: r.result.ms,
-          })),
+          stories: report.stories.map((r) => ({ ...storySummary(r), turns: r.result.turns })),
           problems: report.problems,
           coverage: report.coverage,
           ms: report.ms,

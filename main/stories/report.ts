@@ -91,6 +91,21 @@ export function junitReport(report: TestReport): string {
   return out.join('\n');
 }
 
+/** What every report says of a story: its outcome, the first failure or error, and its time. */
+export function storySummary(r: StoryRun) {
+  return {
+    file: r.file,
+    name: r.name,
+    tags: r.tags,
+    passed: r.passed,
+    runs: r.runs,
+    passes: r.passes,
+    ...(r.result.error ? { error: r.result.error } : {}),
+    ...(r.result.firstFailure ? { firstFailure: r.result.firstFailure } : {}),
+    ms: r.result.ms,
+  };
+}
+
 export function jsonReport(report: TestReport): string {
   return JSON.stringify(
     {
@@ -98,19 +113,7 @@ export function jsonReport(report: TestReport): string {
       passed: report.stories.filter((r) => r.passed).length,
       failed: report.stories.filter((r) => !r.passed).length,
       problems: report.problems,
-      stories: report.stories.map((r) => ({
-        file: r.file,
-        name: r.name,
-        tags: r.tags,
-        passed: r.passed,
-        runs: r.runs,
-        passes: r.passes,
-        passRate: r.passRate,
-        required: r.required,
-        ...(r.result.error ? { error: r.result.error } : {}),
-        ...(r.result.firstFailure ? { firstFailure: r.result.firstFailure } : {}),
-        ms: r.result.ms,
-      })),
+      stories: report.stories.map((r) => ({ ...storySummary(r), passRate: r.passRate, required: r.required })),
       perturbations: report.perturbations,
       coverage: report.coverage,
       ms: report.ms,
