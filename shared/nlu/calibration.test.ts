@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expectedCalibrationError, fitTemperature, negativeLogLikelihood, softmaxInto, tuneOosThreshold } from './calibration';
-import { seededRandom } from './random';
+import { seededRandom } from '../util/random';
 
 describe('calibration', () => {
   it('ECE: 0 when confidence matches accuracy in every bin, the gap otherwise', () => {

@@ -5,7 +5,7 @@ import { expectedCalibrationError } from './calibration';
 import { trainIntentModel, type IntentExample } from './classifier';
 import { readLabelledCsv } from './csv';
 import { evaluateModel, scorePredictions } from './evaluate';
-import { seededRandom } from './random';
+import { seededRandom } from '../util/random';
 import { deserializeIntentModel, serializeIntentModel } from './serialize';
 
 /** BANKING77's first 20 categories (alphabetically), kept in the repository so this runs everywhere. */

@@ -8,7 +8,7 @@
 import type { IntentScore } from '../engine/ports';
 import { fitTemperature, softmaxInto, tuneOosThreshold } from './calibration';
 import { DEFAULT_FEATURES, fitVectorizer, Vectorizer, Vocabulary, type FeatureOptions, type SparseMatrix } from './features';
-import { seededRandom, shuffleInPlace } from './random';
+import { seededRandom, shuffleInPlace } from '../util/random';
 import { scoreRow, trainCrammerSinger, type LinearModel, type SvmOptions } from './svm';
 
 export interface IntentExample {

@@ -5,7 +5,7 @@
 // Crammer-Singer solver takes warm-start dual variables, which makes retraining on a superset cheap.
 
 import type { SparseMatrix } from './features';
-import { seededRandom } from './random';
+import { seededRandom } from '../util/random';
 
 export interface SvmOptions {
   /** Regularisation: larger fits the training data more closely. */

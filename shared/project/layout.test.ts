@@ -4,6 +4,7 @@ import { applyChanges, type FlowChange } from './changes';
 import { exitsOf } from '../schema/exits';
 import type { FlowNode } from '../schema/nodes';
 import type { Flow } from '../schema/project';
+import { seededRandom } from '../util/random';
 
 type Size = { width: number; height: number };
 
@@ -40,24 +41,13 @@ const small = (): Flow =>
     say('orphan_b'),
   ]);
 
-/** Deterministic pseudo-random numbers (mulberry32), so a generated flow is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A flow of `count` nodes. Acyclic when `loops` is false: every exit points to a node later in the list.
  * Mixes messages, listens with several intents, conditions, APIs, ends, and a few unconnected nodes.
  */
 function generate(count: number, seed: number, loops = false): Flow {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const ids = Array.from({ length: count }, (_, i) => (i === 0 ? 'start' : `n${i}`));
   const later = (i: number): string | undefined => {
     if (i >= count - 1 || r() < 0.08) return undefined;
@@ -85,7 +75,7 @@ function generate(count: number, seed: number, loops = false): Flow {
 }
 
 function sizesFor(flow: Flow, seed: number): Record<string, Size> {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   return Object.fromEntries(flow.nodes.map((n) => [n.id, { width: 200 + Math.round(r() * 120), height: 80 + Math.round(r() * 160) }]));
 }
 
@@ -123,7 +113,7 @@ function edges(flow: Flow): [FlowNode, FlowNode][] {
 }
 
 function shuffled<T>(items: readonly T[], seed: number): T[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const out = items.slice();
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(r() * (i + 1));

@@ -5,23 +5,18 @@
 //          no punctuation, lower case
 //   case:  random casing (ALL CAPS, all lower, or mixed)
 
+import { seededRandom } from '../util/random';
+
 export const PERTURBATIONS = ['typos', 'asr', 'case'] as const;
 export type Perturbation = (typeof PERTURBATIONS)[number];
 
 export const isPerturbation = (s: string): s is Perturbation => (PERTURBATIONS as readonly string[]).includes(s);
 
-/** mulberry32 seeded from a string hash. */
+/** A generator seeded from a string (FNV-1a hash of it). */
 function rng(seed: string): () => number {
   let h = 2166136261;
   for (let i = 0; i < seed.length; i++) h = Math.imul(h ^ seed.charCodeAt(i), 16777619);
-  let a = h >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return seededRandom(h);
 }
 
 const ROWS = ['qwertyuiop', 'asdfghjkl', 'zxcvbnm'];

@@ -13,6 +13,7 @@ import type { Expect, Story, StoryTurn } from '../../shared/stories/schema';
 import { createProjectEngine, projectKnowledge } from '../../main/services/projectEngine';
 import { loadStories, loadTestProject, mockLlm } from '../../main/stories/runner';
 import { storyBankEngine } from '../fixtures/storyBank';
+import { seededRandom } from '../../shared/util/random';
 
 const SAMPLE = path.resolve(import.meta.dirname, '../../examples/acme-bank');
 const TARGET = 1000;
@@ -28,17 +29,6 @@ async function rate(fn: () => Promise<number>, minMs = 2000): Promise<{ perSec: 
 
 // ---- generated stories --------------------------------------------------------------------------------------
 
-/** mulberry32 */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** What a customer says next, by where the conversation waits (rule-only: no llm or knowledge nodes). */
 const INPUTS: Record<string, string[]> = {
@@ -63,7 +53,7 @@ const addr = (a: { flow: string; node: string }) => `${a.flow}/${a.node}`;
 async function generateStories(engine: Engine, count: number, turns: number): Promise<LoadedStory[]> {
   const out: LoadedStory[] = [];
   for (let s = 0; s < count; s++) {
-    const r = rng(s + 1);
+    const r = seededRandom(s + 1);
     const story: Story = { name: `generated ${s}`, fixtures: FIXTURES, turns: [{ user: 'x' }] };
     const ports = storyPorts(story, {});
     let state: SessionState = initialState(engine);
