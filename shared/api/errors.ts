@@ -13,8 +13,15 @@ export const ErrorCode = z.enum([
   'NO_PROJECT', // a project call was made with no project open
   'INVALID_PROJECT', // the files do not validate
   'CONFLICT', // the file changed on disk since the caller read it
-  'PATH_OUTSIDE_PROJECT',
-  'TOO_LARGE',
+  'PATH_OUTSIDE_PROJECT', // a path or a link that leads outside the project
+  'FILE_KIND_NOT_ALLOWED', // not one of the project's own kinds of files (shared/project/files.ts)
+  'FOLDER_NOT_EMPTY', // project.create into a folder that holds other things
+  'NOT_A_FILE', // a folder (or device, socket) where a file is expected
+  'TOO_LARGE', // over a size limit (user settings)
+  'DISK_FULL', // ENOSPC, EDQUOT
+  'PERMISSION_DENIED', // EACCES, EPERM
+  'READ_ONLY', // EROFS: the file system is mounted read-only
+  'BAD_KEY', // an API key the provider refused or that is malformed
   'INTERNAL',
 ]);
 export type ErrorCode = z.infer<typeof ErrorCode>;
