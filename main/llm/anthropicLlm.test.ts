@@ -289,6 +289,49 @@ describe('keys and configuration', () => {
     }
   });
 
+  it('redacts parts of the key a server echoes: the middle 8 or 20 characters, or the key split by a line break', async () => {
+    const long = 'sk-ant-api03-Zq8vN2xLr5TkWc1HjPm7YsBd4GfUe9Ao3KiXt6RwVn0QyMlEb-hJ2cD5sF8gA1kP7uZx4vT9wR3nL6mB0qY2eC-AAAA';
+    const echo: Server = createServer((req, res) => {
+      const key = String(req.headers['x-api-key'] ?? req.headers.authorization ?? '').replace(/^Bearer /, '');
+      const message = `middle8=${key.slice(40, 48)} middle20=${key.slice(30, 50)} split=${key.slice(0, 50)}\n${key.slice(50)} seven=${key.slice(60, 67)}`;
+      res.writeHead(400, { 'content-type': 'application/json', 'x-should-retry': 'false' });
+      res.end(JSON.stringify({ type: 'error', error: { type: 'invalid_request_error', message } }));
+    });
+    await new Promise<void>((r) => echo.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}`;
+    try {
+      const err = await failure(llm({ baseUrl: url, apiKey: () => long }).complete(ask('hi')));
+      expect(err.message).toBe(
+        `the model server rejected the request (400): middle8=[redacted] middle20=[redacted] split=[redacted]\n[redacted] seven=${long.slice(60, 67)}`,
+      );
+    } finally {
+      await new Promise<void>((r) => echo.close(() => r()));
+    }
+  });
+
+  it('redacts a part of the key in the reply text and in partialText', async () => {
+    const fragment = KEY.slice(4, 20);
+    mock.setScript([{ match: {}, reply: `here is ${fragment} for you` }]);
+    const res = await llm().complete(ask('hi'));
+    expect(res.text).toBe('here is [redacted] for you');
+
+    await withMock({ chunkDelayMs: 30 });
+    mock.setScript([{ match: {}, reply: `${fragment} and then a long tail of words that keeps streaming for a while` }]);
+    const controller = new AbortController();
+    let streamed = '';
+    const err = await failure(
+      llm().complete(ask('hi'), {
+        signal: controller.signal,
+        onToken: (t) => {
+          streamed += t;
+          if (streamed.length > fragment.length + 6) controller.abort();
+        },
+      }),
+    );
+    expect(err.kind).toBe('cancelled');
+    expect(err.partialText).toMatch(/^\[redacted\] and/);
+  });
+
   it('no key for a remote server → not_configured, before any request', async () => {
     const err = await failure(llm({ baseUrl: 'https://models.example.invalid', apiKey: () => null }).complete(ask('hi')));
     expect(err.kind).toBe('not_configured');

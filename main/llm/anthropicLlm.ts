@@ -13,10 +13,13 @@
 // - A stream that ends without `message_stop` after some text (cut connection, stall, an `error` event) →
 //   resolves with `partial: true` and the text received; it is never retried (the user has seen it).
 // - 401 / 403 → 'auth', naming the key source to check. The key never appears in a message.
+// - The key, and any part of it 8 characters or longer, is redacted from messages, partialText and the reply text
+//   (shared/util/redact.ts). Streamed deltas are passed on as they come.
 import Anthropic, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError, type Middleware } from '@anthropic-ai/sdk';
 import type { MessageCreateParamsStreaming, RawMessageStreamEvent } from '@anthropic-ai/sdk/resources/messages';
 import { LlmError, type ClockPort, type LlmCallOptions, type LlmPort, type LlmRequest, type LlmResponse } from '../../shared/engine/ports';
 import type { LlmSettings } from '../../shared/schema/project';
+import { createRedactor } from '../../shared/util/redact';
 import { DEFAULT_API_KEY_ENV, isLoopbackUrl, type ResolvedKey } from './keys';
 
 /** Returns the key: a bare string, or a `ResolvedKey` (then a 401 names its source), or null when none is set. */
@@ -168,7 +171,8 @@ export function createAnthropicLlm(options: AnthropicLlmOptions): AnthropicLlm {
     const temperature = request.temperature ?? options.temperature;
 
     const auth = await resolveKey();
-    const redact = (s: string) => (auth.key.length >= 4 ? s.split(auth.key).join('[redacted]') : s);
+    // a server may echo the key, or part of it, in an error or even in the reply
+    const redact = createRedactor(auth.key === PLACEHOLDER_KEY ? [] : [auth.key]);
     const fail = (message: string, kind: LlmError['kind'], partialText?: string) =>
       new LlmError(redact(message), kind, partialText === undefined ? undefined : redact(partialText));
     const client = clientFor(auth.key);
@@ -288,7 +292,7 @@ export function createAnthropicLlm(options: AnthropicLlmOptions): AnthropicLlm {
     const totalMs = clock.now() - t0;
     const n = attempts.length;
     const done = (partial: boolean): AnthropicLlmResponse => ({
-      text,
+      text: redact(text),
       model: servedModel,
       stopReason: partial ? null : stopReason,
       ...(partial ? { partial: true } : {}),
