@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { Entity } from '../schema/project';
+import { NluFile, type Entity } from '../schema/project';
 import { extractEntities, extractSlotValue } from './entities';
 import { findNumbers, parseDigits } from './numbers';
+import { buildProjectNlu } from './project';
 
 const now = Date.UTC(2025, 2, 14, 12); // Friday 14 March 2025, noon UTC
 const ctx = { now, timezone: 'UTC' };
@@ -164,5 +165,21 @@ describe('slot values', () => {
     expect(slot('entity', 'five', { entityId: 'number' })).toEqual({ ok: true, value: 5 });
     expect(slot('entity', 'debit', { entityId: 'no_such_entity' })).toEqual({ ok: false });
     expect(slot('entity', 'debit')).toEqual({ ok: false });
+  });
+});
+
+// Issue 10, finding 3: a regex entity `^(a+)+$` with "a"×30 + "!" froze main for 68 s on a backtracking engine.
+// On RE2 the parse returns at once; on the old code this test hangs until vitest's timeout.
+describe('regex entities cannot freeze the NLU', () => {
+  it('parses a message against a catastrophic-backtracking pattern', () => {
+    const nlu = buildProjectNlu(
+      NluFile.parse({
+        intents: [{ id: 'greet', examples: { en: ['hello', 'hi there'] } }, { id: 'bye', examples: { en: ['bye', 'see you'] } }],
+        entities: [{ id: 'evil', kind: 'regex', pattern: '^(a+)+$' }],
+      }),
+    );
+    const r = nlu.parse('a'.repeat(30) + '!', 'en');
+    expect(r.entities.filter((e) => e.entity === 'evil')).toEqual([]);
+    expect(nlu.parse('a'.repeat(30), 'en').entities.filter((e) => e.entity === 'evil').map((e) => e.value)).toEqual(['a'.repeat(30)]);
   });
 });

@@ -7,6 +7,7 @@ import * as chrono from 'chrono-node';
 import type { ExtractedEntity } from '../engine/ports';
 import type { SlotType } from '../schema/nodes';
 import type { Entity } from '../schema/project';
+import { tryCompilePattern, PatternError, type Pattern } from '../util/regex';
 import { findDigitNumbers, findNumbers, findWordNumbers, type NumberMatch } from './numbers';
 
 export const BUILTIN_ENTITIES = ['number', 'amount', 'date', 'email', 'phone', 'card_last4', 'yes_no'] as const;
@@ -68,7 +69,11 @@ function escapeRegex(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** A regex matching any of the phrases on word boundaries, longest first, spaces matching any whitespace. */
+/**
+ * A regex matching any of the phrases on word boundaries, longest first, spaces matching any whitespace. It stays
+ * a JavaScript RegExp (it needs lookaround for Unicode word edges): the project supplies only literals, escaped
+ * here, so the pattern is an alternation of fixed words joined by `\s+`, with no nested quantifier to backtrack.
+ */
 function phraseRegex(phrases: Iterable<string>): RegExp | null {
   const list = [...new Set(phrases)].filter(Boolean).sort((a, b) => b.length - a.length || (a < b ? -1 : 1));
   if (!list.length) return null;
@@ -87,7 +92,8 @@ interface CompiledList {
 interface CompiledRegex {
   kind: 'regex';
   id: string;
-  regex: RegExp | null;
+  /** RE2 (linear time): the pattern is the project's own. Null when it does not compile (`parley validate` says why). */
+  regex: Pattern | null;
 }
 type Compiled = CompiledList | CompiledRegex;
 
@@ -102,16 +108,8 @@ function compileEntity(e: Entity): Compiled {
     }
     return { kind: 'list', id: e.id, regex: phraseRegex(canonical.keys()), canonical };
   }
-  let regex: RegExp | null = null;
-  for (const flags of ['gu', 'g']) {
-    try {
-      regex = new RegExp(e.pattern, flags);
-      break;
-    } catch {
-      // not valid with these flags
-    }
-  }
-  return { kind: 'regex', id: e.id, regex };
+  const p = tryCompilePattern(e.pattern);
+  return { kind: 'regex', id: e.id, regex: p instanceof PatternError ? null : p };
 }
 
 const compiledCache = new WeakMap<readonly Entity[], Compiled[]>();
@@ -128,8 +126,8 @@ function compiled(entities: readonly Entity[]): Compiled[] {
 function matchProjectEntity(c: Compiled, text: string, folded: Folded): ExtractedEntity[] {
   const out: ExtractedEntity[] = [];
   if (!c.regex) return out;
-  c.regex.lastIndex = 0;
   if (c.kind === 'list') {
+    c.regex.lastIndex = 0;
     for (const m of folded.text.matchAll(c.regex)) {
       const value = c.canonical.get(m[0].replace(/\s+/g, ' '));
       if (value === undefined || !m[0]) continue;
@@ -138,9 +136,9 @@ function matchProjectEntity(c: Compiled, text: string, folded: Folded): Extracte
       out.push({ entity: c.id, value, text: text.slice(start, end), start, end });
     }
   } else {
-    for (const m of text.matchAll(c.regex)) {
-      if (!m[0]) continue;
-      out.push({ entity: c.id, value: m[0], text: m[0], start: m.index, end: m.index + m[0].length });
+    for (const m of c.regex.matchAll(text)) {
+      if (!m.text) continue;
+      out.push({ entity: c.id, value: m.text, text: m.text, start: m.index, end: m.end });
     }
   }
   return out;
