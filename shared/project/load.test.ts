@@ -102,4 +102,29 @@ describe('loadProject', () => {
     expect(r.broken).toEqual(['flows/other.yaml']);
     expect(r.problems.filter((p) => p.file === 'flows/main.yaml')).toEqual([]);
   });
+
+  it('names the file, line and unsupported construct of a regex entity RE2 cannot compile, with a hint', () => {
+    const nlu = `${TINY_NLU}entities:
+  - id: ok_ref
+    kind: regex
+    pattern: \\bTXN-?[0-9]{10}\\b
+  - id: amount_after_dollar
+    kind: regex
+    pattern: (?<=\\$)[0-9]+
+  - id: doubled
+    kind: regex
+    pattern: (a)\\1
+  - id: evil
+    kind: regex
+    pattern: ^(a+)+$
+`;
+    const r = loadProject(sources(TINY_FLOW, { nlu: { file: 'nlu.yaml', text: nlu } }));
+    expect(r.problems.map(formatProblem)).toEqual([
+      expect.stringMatching(/^nlu\.yaml:13: entities\[1\]\.pattern: lookbehind `\(\?<=` is not supported \(.*linear time.*\); include the text before in the match/),
+      expect.stringMatching(/^nlu\.yaml:16: entities\[2\]\.pattern: backreference `\\1` is not supported \(.*\); spell the repeated part out/),
+    ]);
+    expect(r.problems.every((p) => p.severity === 'error')).toBe(true);
+    // the catastrophic-backtracking pattern compiles: on RE2 it is harmless
+    expect(r.project?.nlu.entities?.map((e) => e.id)).toEqual(['ok_ref', 'amount_after_dollar', 'doubled', 'evil']);
+  });
 });

@@ -4,6 +4,7 @@ import { NODE_SCHEMAS, type FlowNode } from '../schema/nodes';
 import type { Flow, NluFile, ProjectManifest } from '../schema/project';
 import { fieldPath, type Problem } from './problems';
 import { checkExpressions } from '../engine/check';
+import { checkPattern } from '../util/regex';
 
 export interface ProjectModel {
   manifest: ProjectManifest;
@@ -75,6 +76,12 @@ export function validateProject(p: ProjectModel, options: ValidateOptions = {}):
   );
   checkDuplicates(p.nlu.intents, (x) => x.id, (i, id) => report('error', NLU_FILE, ['intents', i, 'id'], `duplicate intent "${id}"`));
   checkDuplicates(p.nlu.entities ?? [], (x) => x.id, (i, id) => report('error', NLU_FILE, ['entities', i, 'id'], `duplicate entity "${id}"`));
+  // regex entities run on RE2 (linear time): name the construct it lacks, with a way around it
+  (p.nlu.entities ?? []).forEach((e, i) => {
+    if (e.kind !== 'regex') return;
+    const c = checkPattern(e.pattern);
+    if (!c.ok) report('error', NLU_FILE, ['entities', i, 'pattern'], c.message);
+  });
 
   for (const [flowId, flow] of Object.entries(p.flows)) {
     const file = flowFile(flowId);

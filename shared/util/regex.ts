@@ -43,7 +43,7 @@ export class PatternError extends Error {
   }
 }
 
-const WHY = 'regular expressions run in linear time (RE2), without backtracking';
+const WHY = 'Parley runs regular expressions on RE2, in linear time, without backtracking';
 
 interface Unsupported {
   construct: string;
