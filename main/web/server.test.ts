@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,10 +9,12 @@ import { createMainServices, type MainServices } from '../services/mainServices'
 import { makeTinyProject } from '../../test/fixtures/tinyProject';
 import { startWebHost, type WebHost } from './server';
 import { WS_PROTOCOL, WS_TOKEN_PREFIX } from '../../shared/api/contract';
+import { CONTENT_SECURITY_POLICY } from '../../shared/api/security';
 
 let host: WebHost;
 let services: MainServices;
 let projectDir: string;
+let rendererDir: string;
 
 beforeAll(async () => {
   projectDir = makeTinyProject({ 'knowledge/hours.md': '# Hours\nMon–Fri 9–5\n' });
@@ -19,10 +22,15 @@ beforeAll(async () => {
   const outside = mkdtempSync(path.join(os.tmpdir(), 'parley-outside-'));
   writeFileSync(path.join(outside, 'secret.txt'), 'do not leak');
   symlinkSync(outside, path.join(projectDir, 'knowledge', 'escape'));
-  const rendererDir = mkdtempSync(path.join(os.tmpdir(), 'parley-renderer-'));
+  // The renderer folder, with a secret file beside it and a link inside it that leads out.
+  const webRoot = mkdtempSync(path.join(os.tmpdir(), 'parley-webroot-'));
+  rendererDir = path.join(webRoot, 'renderer');
+  mkdirSync(rendererDir);
+  writeFileSync(path.join(webRoot, 'beside.txt'), 'renderer neighbour secret');
   writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Parley</title>');
   mkdirSync(path.join(rendererDir, 'assets'));
   writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
+  symlinkSync(outside, path.join(rendererDir, 'assets', 'out'));
   services = await createMainServices({ mode: 'web', projectDir, userDataDir: mkdtempSync(path.join(os.tmpdir(), 'parley-ud-')), watch: false });
   host = await startWebHost({ services, rendererDir, port: 0, token: 'test-token-123', maxBodyBytes: 64 * 1024, checkOutput: true });
 });
@@ -125,10 +133,101 @@ describe('web host', () => {
     expect(ok.json()).toMatchObject({ ok: true, value: { text: '# Hours\nMon–Fri 9–5\n' } });
   });
 
-  it('does not serve files outside the renderer folder', async () => {
+  it('does not serve files outside the renderer folder: encoded traversal, or a link that leads out', async () => {
     const r = await request({ path: '/..%2f..%2fetc%2fpasswd.txt' });
     expect(r.status).toBe(404);
     expect(r.body).not.toContain('root:');
+    // a file that exists right beside the renderer folder
+    for (const p of ['/..%2fbeside.txt', '/assets/..%2f..%2fbeside.txt', '/%2e%2e/beside.txt']) {
+      const beside = await request({ path: p });
+      expect(beside.status, p).toBe(404);
+      expect(beside.body, p).not.toContain('secret');
+    }
+    const link = await request({ path: '/assets/out/secret.txt' });
+    expect(link.status).toBe(404);
+    expect(link.body).not.toContain('do not leak');
+    expect((await request({ path: '/assets/app.js' })).body).toBe('console.log(1)');
+  });
+
+  it('answers a malformed path with 400, not a crash or 500', async () => {
+    for (const p of ['/%E0%A4%A', '/%', '/assets/%ZZ.js', '/%C0%AF']) {
+      const r = await request({ path: p });
+      expect(r.status, p).toBe(400);
+      expect(r.body, p).not.toMatch(/URIError|stack/i);
+    }
+    expect((await request({ path: '/' })).status).toBe(200);
+  });
+
+  it('answers an unparsable request target with 400, on HTTP and on a socket upgrade, and keeps serving', async () => {
+    const raw = (lines: string[]) =>
+      new Promise<string>((resolve, reject) => {
+        const sock = net.connect(host.port, '127.0.0.1', () => sock.write(lines.join('\r\n') + '\r\n\r\n'));
+        let got = '';
+        sock.on('data', (d) => (got += String(d)));
+        sock.on('end', () => resolve(got));
+        sock.on('close', () => resolve(got));
+        sock.on('error', reject);
+        setTimeout(() => sock.end(), 500);
+      });
+    const hostHeader = `Host: 127.0.0.1:${host.port}`;
+    for (const target of ['//[', 'http://[']) {
+      const get = await raw([`GET ${target} HTTP/1.1`, hostHeader, 'Connection: close']);
+      expect(get, target).toMatch(/^HTTP\/1\.1 400 /);
+      const upgrade = await raw([
+        `GET ${target} HTTP/1.1`,
+        hostHeader,
+        `Origin: http://127.0.0.1:${host.port}`,
+        'Connection: Upgrade',
+        'Upgrade: websocket',
+        'Sec-WebSocket-Version: 13',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+        `Sec-WebSocket-Protocol: ${WS_PROTOCOL}, ${WS_TOKEN_PREFIX}test-token-123`,
+      ]);
+      expect(upgrade, target).toMatch(/^HTTP\/1\.1 400 /);
+    }
+    expect((await call('app.info', {})).status).toBe(200);
+  });
+
+  it('listens on 127.0.0.1 only, never on every interface', () => {
+    expect(host.address).toBe('127.0.0.1');
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/`);
+  });
+
+  it('sends the same strict Content-Security-Policy on every response: page, asset, API, errors', async () => {
+    const csps: string[] = [];
+    const grab = (opts: Parameters<typeof http.request>[0], body?: string) =>
+      new Promise<void>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: host.port, ...opts, headers: { Host: `127.0.0.1:${host.port}`, ...(opts as { headers?: object }).headers } }, (res) => {
+          csps.push(String(res.headers['content-security-policy'] ?? ''));
+          res.resume();
+          res.on('end', resolve);
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    await grab({ path: '/' });
+    await grab({ path: '/assets/app.js' });
+    await grab({ path: '/missing.js' });
+    await grab({ path: '/%E0%A4%A' });
+    await grab({ method: 'DELETE', path: '/' });
+    await grab({ path: '/', headers: { Origin: 'http://evil.example' } });
+    await grab({ method: 'POST', path: '/api/call', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer test-token-123' } }, '{"method":"app.info","input":{}}');
+    await grab({ method: 'POST', path: '/api/call', headers: { 'Content-Type': 'application/json' } }, '{}');
+    expect(csps).toHaveLength(8);
+    for (const csp of csps) expect(csp).toBe(CONTENT_SECURITY_POLICY);
+
+    const directives = new Map(CONTENT_SECURITY_POLICY.split(';').map((d) => { const [name, ...values] = d.trim().split(/\s+/); return [name!, values]; }));
+    // scripts: our own files only; no inline script, no eval, no data: or blob: scripts
+    expect(directives.get('script-src')).toEqual(["'self'"]);
+    expect(directives.get('default-src')).toEqual(["'self'"]);
+    expect(CONTENT_SECURITY_POLICY).not.toContain("'unsafe-eval'");
+    expect(CONTENT_SECURITY_POLICY).not.toContain("'wasm-unsafe-eval'");
+    // the one loosening: inline styles, which Monaco sets on its elements (style attributes cannot run code)
+    for (const [name, values] of directives) if (name !== 'style-src') expect(values, name).not.toContain("'unsafe-inline'");
+    expect(directives.get('object-src')).toEqual(["'none'"]);
+    expect(directives.get('base-uri')).toEqual(["'none'"]);
+    expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(directives.get('connect-src')).toEqual(["'self'"]);
   });
 
   it('refuses an oversized body: 413', async () => {
@@ -169,6 +268,30 @@ describe('web host', () => {
     expect(await attempt([WS_PROTOCOL], origin)).toBe(401);
     expect(await attempt([WS_PROTOCOL, `${WS_TOKEN_PREFIX}nope`], origin)).toBe(401);
     expect(await attempt([WS_PROTOCOL, `${WS_TOKEN_PREFIX}test-token-123`], 'http://evil.example')).toBe(403);
+    // no Origin at all: a browser always sends one, so a socket without it is not our page
+    const noOrigin = await new Promise<number | 'open'>((resolve) => {
+      const ws = new WebSocket(url, [WS_PROTOCOL, `${WS_TOKEN_PREFIX}test-token-123`]);
+      ws.on('open', () => {
+        ws.close();
+        resolve('open');
+      });
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('error', () => undefined);
+    });
+    expect(noOrigin).toBe(403);
+    // the right token and Origin, but not the events path
+    const wrongPath = await new Promise<number | 'open'>((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${host.port}/api/other`, [WS_PROTOCOL, `${WS_TOKEN_PREFIX}test-token-123`], { origin });
+      ws.on('open', () => {
+        ws.close();
+        resolve('open');
+      });
+      ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+      ws.on('error', () => undefined);
+    });
+    expect(wrongPath).toBe(404);
+    // the token without our subprotocol
+    expect(await attempt([`${WS_TOKEN_PREFIX}test-token-123`], origin)).toBe(401);
 
     const ws = new WebSocket(url, [WS_PROTOCOL, `${WS_TOKEN_PREFIX}test-token-123`], { origin });
     await new Promise((r) => ws.on('open', r));

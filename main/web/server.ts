@@ -29,6 +29,8 @@ export interface WebHostOptions {
 
 export interface WebHost {
   url: string;
+  /** The address the server is bound to: always 127.0.0.1. */
+  address: string;
   /** The URL to open: the token travels in the fragment, which browsers never send to the server. */
   launchUrl: string;
   token: string;
@@ -81,6 +83,14 @@ const SECURITY_HEADERS = {
   'Cross-Origin-Resource-Policy': 'same-origin',
 };
 
+/** The request target's path, percent-decoded; null when it is not a valid URL or has bad percent-encoding. */
+function decodedPath(target: string | undefined): string | null {
+  try {
+    return decodeURIComponent(new URL(target ?? '/', 'http://localhost').pathname);
+  } catch {
+    return null;
+  }
+}
 
 /**
  * The web host: the same services as the Electron host, over HTTP and a WebSocket on 127.0.0.1 only.
@@ -162,13 +172,12 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     sendJson(res, result.ok ? 200 : (STATUS[result.error.code as ErrorCode] ?? 500), result);
   }
 
-  async function handleStatic(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handleStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, SECURITY_HEADERS).end();
       return;
     }
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    let rel = decodeURIComponent(url.pathname).replace(/^\/+/, '');
+    let rel = pathname.replace(/^\/+/, '');
     if (rel === '') rel = 'index.html';
     let file: string;
     try {
@@ -204,8 +213,14 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       res.end(`403 Forbidden: ${reason}\n`);
       return;
     }
+    const pathname = decodedPath(req.url);
+    if (pathname === null) {
+      res.writeHead(400, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+      res.end('400 Bad Request: malformed URL\n');
+      return;
+    }
     const isApi = (req.url ?? '').startsWith('/api/');
-    (isApi ? handleApi(req, res) : handleStatic(req, res)).catch((e: unknown) => {
+    (isApi ? handleApi(req, res) : handleStatic(req, res, pathname)).catch((e: unknown) => {
       log(`request failed: ${e instanceof Error ? e.message : String(e)}`);
       if (!res.headersSent) sendError(res, 'INTERNAL', 'request failed');
       else res.destroy();
@@ -224,7 +239,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (refuse(req, true)) return deny(403, 'Forbidden');
-    if (new URL(req.url ?? '/', 'http://localhost').pathname !== '/api/events') return deny(404, 'Not Found');
+    const pathname = decodedPath(req.url);
+    if (pathname === null) return deny(400, 'Bad Request');
+    if (pathname !== '/api/events') return deny(404, 'Not Found');
     const protocols = String(req.headers['sec-websocket-protocol'] ?? '')
       .split(',')
       .map((s) => s.trim());
@@ -246,10 +263,12 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     server.once('error', reject);
     server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
   });
-  port = (server.address() as AddressInfo).port;
+  const bound = server.address() as AddressInfo;
+  port = bound.port;
   const url = `http://127.0.0.1:${port}/`;
   return {
     url,
+    address: bound.address,
     launchUrl: `${url}#token=${token}`,
     token,
     port,
