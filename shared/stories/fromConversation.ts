@@ -26,8 +26,9 @@ export function storyFromConversation(turns: readonly ConversationTurn[], o: { n
   const out: StoryTurn[] = [];
   for (const t of turns) {
     for (const e of t.trace) {
-      if (e.kind === 'api') {
-        const f: ApiFixture = e.failure ? { fail: e.failure } : { status: e.status ?? 200, ...(e.response !== undefined ? { body: e.response } : {}) };
+      // a refused call was never made (replay refuses it again): it takes no fixture
+      if (e.kind === 'api' && e.failure !== 'refused') {
+        const f: ApiFixture = e.failure ? { fail: e.failure === 'timeout' ? 'timeout' : 'network' } : { status: e.status ?? 200, ...(e.response !== undefined ? { body: e.response } : {}) };
         (api[e.operation] ??= []).push(f);
       }
       if (e.kind === 'llm') {
