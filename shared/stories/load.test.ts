@@ -97,7 +97,16 @@ describe('loadStory: the format', () => {
     const p = problems(text);
     expect(p).toHaveLength(2);
     expect(p[0]).toMatch(new RegExp(`^${FILE}:5: turns\\[0\\]\\.expect\\.path: .*array`));
-    expect(p[1]).toBe(`${FILE}:7: turns[0].expect.says[0].matches: not a valid regular expression`);
+    expect(p[1]).toBe(`${FILE}:7: turns[0].expect.says[0].matches: not a valid regular expression: missing closing ): \`(unclosed\``);
+  });
+
+  it('reports a pattern RE2 cannot run (lookaround, backreferences), naming the construct, in says and in LLM fixtures', () => {
+    const text = 'name: Lookaround\nfixtures:\n  llm:\n    - prompt: \'(\\w)\\1\'\n      reply: ok\nturns:\n  - user: hi\n    expect:\n      says:\n        - matches: "(?<!not )open"\n';
+    const p = problems(text);
+    expect(p).toEqual([
+      expect.stringMatching(new RegExp(`^${FILE}:4: fixtures\\.llm\\[0\\]\\.prompt: not a valid regular expression: backreference \`\\\\1\` is not supported`)),
+      expect.stringMatching(new RegExp(`^${FILE}:10: turns\\[0\\]\\.expect\\.says\\[0\\]\\.matches: not a valid regular expression: negative lookbehind \`\\(\\?<!\` is not supported .*; use \`\\\\b\` for a word boundary`)),
+    ]);
   });
 
   it('reports a misspelt expectation instead of ignoring it', () => {

@@ -205,6 +205,16 @@ describe('runStory: fixtures', () => {
     expect(failing.turns[1]?.trace?.find((e) => e.kind === 'llm')).toMatchObject({ error: 'LLM: the model failed (timeout, fixture)' });
   });
 
+  it('says.matches and fixture prompts run in linear time: a catastrophic pattern cannot hang the run', async () => {
+    // (a+)+b against many a's and no b: a backtracking engine takes minutes for each (the test would time out)
+    const evil = `${'a'.repeat(32)}!`;
+    const r = await run({
+      fixtures: { llm: [{ prompt: '(a+)+b', reply: 'wrong fixture' }, { node: 'hours/answer', reply: evil }] },
+      turns: [{ user: `when are you open ${evil}`, expect: { says: [{ matches: '(a+)+b' }] } }],
+    });
+    expect(r.turns[1]?.failures).toEqual([expect.objectContaining({ check: 'says[0].matches', actual: expect.arrayContaining([evil]) })]);
+  });
+
   it('llm: a request no fixture answers goes to the llm port; one nothing answers stops the story with an error naming the node', async () => {
     const port = llmPort((req) => `port answers ${req.flow}/${req.node}`);
     const viaPort = await run({ fixtures: { llm: [{ node: 'help/chat', reply: 'fixture' }] }, turns: [{ user: 'when are you open', expect: { says: [{ contains: 'port answers hours/answer' }] } }] }, { llm: port });

@@ -8,6 +8,7 @@ import { ruleGuardrail } from '../engine/simple/guardrail';
 import { renderTemplate } from '../engine/templates';
 import type { At, Output, SessionState, TraceEntry, TurnResult, UserInput } from '../engine/types';
 import { getPath } from '../engine/vars';
+import { compilePattern } from '../util/regex';
 import type { LoadedStory } from './load';
 import type { ApiFixture, Expect, Story, StoryTurn } from './schema';
 
@@ -81,7 +82,7 @@ function inputOf(t: StoryTurn, index: number, transform?: RunOptions['transform'
 export function storyPorts(story: Story, o: Pick<RunOptions, 'retrieval' | 'llm'>, onUnanswered?: (message: string) => void): EnginePorts {
   const apiCalls = new Map<string, number>();
   const api = story.fixtures?.api ?? {};
-  const llmFixtures = (story.fixtures?.llm ?? []).map((f) => ({ ...f, re: f.prompt ? new RegExp(f.prompt, 'i') : undefined }));
+  const llmFixtures = (story.fixtures?.llm ?? []).map((f) => ({ ...f, re: f.prompt ? compilePattern(f.prompt, { ignoreCase: true }) : undefined }));
   const now = story.setup?.now ? Date.parse(story.setup.now) : DEFAULT_NOW;
   return {
     clock: { now: () => now },
@@ -208,7 +209,7 @@ function checkTurn(expect: Expect, ctx: CheckContext): Failure[] {
       if (!bad.ok) fail(`says[${i}].not_contains`, `not "${c.not_contains}"`, bad.message);
       else if (lower(all).includes(lower(asText(bad.value)))) fail(`says[${i}].not_contains`, `not "${asText(bad.value)}"`, texts);
     } else if ('matches' in c) {
-      if (!new RegExp(c.matches).test(all)) fail(`says[${i}].matches`, c.matches, texts);
+      if (!compilePattern(c.matches).test(all)) fail(`says[${i}].matches`, c.matches, texts);
     } else {
       // the copy the bot said, and the labels of the buttons it offered (`flow/node.buttons.<id>.label`)
       const ids = result.outputs.flatMap((o) => (o.type === 'text' && o.copyId ? [o.copyId] : []));
