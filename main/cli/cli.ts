@@ -89,6 +89,7 @@ export function buildCli(): Command {
     .option('--repeat <n>', 'run each story n times and report its pass rate (for live models)', parseCount)
     .option('--perturb <list>', 'also run with perturbed user turns: typos, asr, case (comma-separated)')
     .option('--concurrency <n>', 'stories in flight at once', parseCount)
+    .option('--trust', 'trust the project for this run: with --llm live or --record, call its model host and read the key variable it names (for CI; the studio asks instead)')
     .action(async (projectDir: string, o: TestCliOptions) => {
       try {
         process.exitCode = await runTestCli(projectDir, o, { write: (s) => process.stdout.write(s), err: process.stderr, tty: Boolean(process.stderr.isTTY) });

@@ -4,6 +4,7 @@ import { isPerturbation, PERTURBATIONS, type Perturbation } from '../../shared/s
 import { jsonReport, junitReport, textReport } from '../stories/report';
 import { runTests, TestInputError, type LlmMode, type TestOptions } from '../stories/runner';
 
+
 export interface TestCliOptions {
   grep?: string;
   tag?: string[];
@@ -14,6 +15,10 @@ export interface TestCliOptions {
   repeat?: number;
   perturb?: string;
   concurrency?: number;
+  /** Trust the project for this run (CI); otherwise the user's trust record from the studio decides. */
+  trust?: boolean;
+  /** Where the trust record lives (default: the studio's user data folder). */
+  userDataDir?: string;
 }
 
 export async function runTestCli(projectDir: string, o: TestCliOptions, out: { write(s: string): void; err: { write(s: string): void }; tty: boolean }): Promise<number> {
@@ -34,6 +39,8 @@ export async function runTestCli(projectDir: string, o: TestCliOptions, out: { w
   const options: TestOptions = {
     projectDir,
     llm,
+    ...(o.trust ? { trust: true } : {}),
+    ...(o.userDataDir ? { userDataDir: o.userDataDir } : {}),
     ...(o.grep ? { grep: o.grep } : {}),
     ...(o.tag?.length ? { tags: o.tag } : {}),
     ...(o.record ? { record: true } : {}),

@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createMainServices } from '../services/mainServices';
 import { startWebHost, type WebHost } from '../web/server';
+import { defaultUserDataDir } from '../services/userData';
 import { RENDERER_DIR } from './paths';
+
+export { defaultUserDataDir };
 
 export interface RunWebOptions {
   projectDir: string;
@@ -51,11 +53,6 @@ export async function runWeb(opts: RunWebOptions): Promise<{ host: WebHost; stop
   };
 }
 
-export function defaultUserDataDir(): string {
-  if (process.env.PARLEY_USER_DATA) return process.env.PARLEY_USER_DATA;
-  const base = process.env.XDG_CONFIG_HOME ?? path.join(os.homedir(), '.config');
-  return path.join(base, 'parley');
-}
 
 function hasDisplay(): boolean {
   if (process.platform === 'darwin' || process.platform === 'win32') return true;

@@ -76,7 +76,7 @@ describe('precedence: keychain, then environment, then config file', () => {
     expect(await store().resolveApiKey()).toBeNull();
     expect(await store({ safeStorage: null, keychainFile: null }).resolveApiKey()).toBeNull();
     const status = await store().keyStatus();
-    expect(status).toEqual({ set: false, source: null, location: null, keychainAvailable: true, envVar: 'ANTHROPIC_API_KEY', configFile, problems: [] });
+    expect(status).toEqual({ set: false, source: null, location: null, keychainAvailable: true, envVar: 'ANTHROPIC_API_KEY', origin: 'https://api.anthropic.com', configFile, problems: [] });
   });
 });
 
@@ -173,6 +173,7 @@ describe('saving and clearing', () => {
       location: keychainFile,
       keychainAvailable: true,
       envVar: 'ANTHROPIC_API_KEY',
+      origin: 'https://api.anthropic.com',
       configFile,
       problems: [],
     });
@@ -200,5 +201,39 @@ describe('loopback base URLs (local servers may need no key)', () => {
   it('recognises this machine only', () => {
     for (const u of ['http://localhost:11434', 'http://127.0.0.1:8080/v1', 'http://127.1.2.3', 'http://[::1]:8080', 'http://api.localhost']) expect(isLoopbackUrl(u), u).toBe(true);
     for (const u of ['https://api.anthropic.com', 'http://10.0.0.2:11434', 'http://localhost.evil.com', 'http://128.0.0.1', 'not a url', '', undefined]) expect(isLoopbackUrl(u), String(u)).toBe(false);
+  });
+});
+
+describe('a key belongs to its origin', () => {
+  const other = 'https://llm.corp.example';
+
+  it('the saved Anthropic key and ANTHROPIC_API_KEY go to Anthropic and loopback servers only', async () => {
+    await store().saveApiKey('sk-ant-saved', 'config');
+    const env = { ANTHROPIC_API_KEY: 'sk-ant-env' };
+    expect((await store({ env }).resolveApiKey())?.key).toBe('sk-ant-env');
+    expect((await store({ env, origin: 'http://127.0.0.1:11434' }).resolveApiKey())?.key).toBe('sk-ant-env');
+    expect((await store({ origin: 'http://localhost:11434' }).resolveApiKey())?.key).toBe('sk-ant-saved');
+    await store().saveApiKey('sk-ant-keychain', 'keychain');
+    expect(await store({ env, origin: other }).resolveApiKey()).toBeNull();
+    expect(await store({ env, origin: 'http://10.0.0.2:11434' }).resolveApiKey()).toBeNull();
+    expect((await store({ env, origin: other }).keyStatus()).envVar).toBeNull();
+  });
+
+  it('another origin has keys of its own, saved for it by the user, and a variable only when approved', async () => {
+    const mine = store({ origin: other });
+    await mine.saveApiKey('corp-key-1', 'config');
+    await mine.saveApiKey('corp-key-2', 'keychain');
+    expect(await mine.resolveApiKey()).toMatchObject({ key: 'corp-key-2', source: 'keychain' });
+    await mine.clearApiKey('keychain');
+    expect(await mine.resolveApiKey()).toMatchObject({ key: 'corp-key-1', source: 'config' });
+    // neither reaches Anthropic's host, nor a third origin
+    expect(await store().resolveApiKey()).toBeNull();
+    expect(await store({ origin: 'https://elsewhere.example' }).resolveApiKey()).toBeNull();
+    const saved = JSON.parse(await fs.readFile(configFile, 'utf8')) as Record<string, unknown>;
+    expect(saved).toEqual({ hosts: { [other]: { apiKey: 'corp-key-1' } } });
+    // an approved variable is read (the caller passes only approved ones)
+    expect(await store({ origin: other, env: { CORP_KEY: 'corp-env' }, apiKeyEnv: 'CORP_KEY' }).resolveApiKey()).toMatchObject({ key: 'corp-env', source: 'env' });
+    await mine.clearApiKey('config');
+    await expect(fs.stat(configFile)).rejects.toThrow();
   });
 });

@@ -5,10 +5,17 @@
 //   1. keychain: a blob encrypted with Electron's safeStorage (OS keychain / DPAPI / libsecret), kept in a file
 //      in the user data dir. Electron is injected (`SafeStorageLike`), never imported here, so this module runs
 //      in web mode and in tests.
-//   2. env: the environment variable named by the project's `llm.apiKeyEnv` (default ANTHROPIC_API_KEY).
+//   2. env: the environment variable the user approved for this project and host (`llm.apiKeyEnv`), else
+//      ANTHROPIC_API_KEY for Anthropic's host or a loopback server.
 //   3. config: a user file outside any project, `$XDG_CONFIG_HOME/parley/credentials.json` (default
 //      `~/.config/parley/credentials.json`), which must be private (0600): a file readable by group or others is
 //      refused, with the `chmod 600` to run. Written atomically, created 0600 in a 0700 directory.
+//
+// A key belongs to its provider. A store is made for one origin (scheme://host:port): the saved Anthropic key
+// and ANTHROPIC_API_KEY go only to https://api.anthropic.com or a loopback server; any other origin has keys of
+// its own, which the user sets for that origin (a keychain blob per origin, `hosts[origin].apiKey` in the
+// config file). A project names a base URL, never which secret goes there.
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,21 +49,33 @@ export interface KeyStatus {
   location: string | null;
   /** Whether saving to the keychain is possible (Electron with a working safeStorage). */
   keychainAvailable: boolean;
-  /** The variable and the file that are consulted, for "set ANTHROPIC_API_KEY or ..." hints. */
-  envVar: string;
+  /** The variable (none for another origin without an approved one) and the file that are consulted. */
+  envVar: string | null;
+  /** The origin the key is for. */
+  origin: string;
   configFile: string;
   /** Sources that exist but could not be used (unreadable, too permissive, corrupt), in source order. */
   problems: string[];
 }
 
+export const ANTHROPIC_ORIGIN = 'https://api.anthropic.com';
+
+/** Whether the user's Anthropic key may go to this origin: Anthropic's API, or a server on this machine. */
+export const takesProviderKey = (origin: string): boolean => origin === ANTHROPIC_ORIGIN || isLoopbackUrl(origin);
+
 export interface KeyStoreOptions {
+  /** The origin the key is for (default Anthropic's API). */
+  origin?: string;
   /** Electron's `safeStorage`; absent in web mode and the CLI. */
   safeStorage?: SafeStorageLike | null;
   /** Where the encrypted blob lives, e.g. `path.join(app.getPath('userData'), 'llm-key.bin')`. */
   keychainFile?: string | null;
   /** Default `process.env`. */
   env?: Readonly<Record<string, string | undefined>>;
-  /** The project's `llm.apiKeyEnv`; default ANTHROPIC_API_KEY. */
+  /**
+   * A variable the user approved for this project and origin (the project's `llm.apiKeyEnv`). Without it the
+   * store reads ANTHROPIC_API_KEY for a provider origin and no variable for any other.
+   */
   apiKeyEnv?: string;
   /** Default `defaultCredentialsFile()`. */
   configFile?: string;
@@ -134,6 +153,11 @@ function keyFromConfig(data: unknown): string | null {
   return typeof k === 'string' && k.trim() ? k.trim() : null;
 }
 
+const asRecord = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...(v as Record<string, unknown>) } : {});
+
+/** `hosts` in the config file: keys the user set for origins other than Anthropic's, by origin. */
+const hostsOf = (data: Record<string, unknown>): Record<string, unknown> => asRecord(data.hosts);
+
 async function readConfig(file: string): Promise<{ data: Record<string, unknown> } | { problem: string } | null> {
   let handle: fs.FileHandle;
   try {
@@ -169,12 +193,21 @@ async function readConfig(file: string): Promise<{ data: Record<string, unknown>
   }
 }
 
+/** The keychain blob for an origin: the given file for the provider, a sibling named by the origin's hash else. */
+export function keychainFileFor(keychainFile: string, origin: string): string {
+  if (takesProviderKey(origin)) return keychainFile;
+  const digest = createHash('sha256').update(origin).digest('hex').slice(0, 16);
+  return keychainFile.replace(/(\.bin)?$/, `.${digest}.bin`);
+}
+
 export function createKeyStore(options: KeyStoreOptions = {}): KeyStore {
   const env = options.env ?? process.env;
-  const envVar = options.apiKeyEnv ?? DEFAULT_API_KEY_ENV;
+  const origin = options.origin ?? ANTHROPIC_ORIGIN;
+  const provider = takesProviderKey(origin);
+  const envVar = options.apiKeyEnv ?? (provider ? DEFAULT_API_KEY_ENV : null);
   const configFile = options.configFile ?? defaultCredentialsFile(env);
   const safe = options.safeStorage ?? null;
-  const keychainFile = options.keychainFile ?? null;
+  const keychainFile = options.keychainFile ? keychainFileFor(options.keychainFile, origin) : null;
 
   const keychainUsable = (): boolean => {
     if (!safe || !keychainFile) return false;
@@ -204,7 +237,7 @@ export function createKeyStore(options: KeyStoreOptions = {}): KeyStore {
   };
 
   const fromEnv = (): Outcome => {
-    const v = env[envVar]?.trim();
+    const v = envVar ? env[envVar]?.trim() : undefined;
     return v ? { key: v } : null;
   };
 
@@ -212,13 +245,13 @@ export function createKeyStore(options: KeyStoreOptions = {}): KeyStore {
     const r = await readConfig(configFile);
     if (r === null) return null;
     if ('problem' in r) return r;
-    const key = keyFromConfig(r.data);
+    const key = provider ? keyFromConfig(r.data) : keyFromConfig(hostsOf(r.data)[origin]);
     return key ? { key } : null;
   };
 
   const sources: Array<{ source: KeySource; location: () => string; read: () => Promise<Outcome> | Outcome }> = [
     { source: 'keychain', location: () => keychainFile ?? '', read: fromKeychain },
-    { source: 'env', location: () => envVar, read: fromEnv },
+    { source: 'env', location: () => envVar ?? '', read: fromEnv },
     { source: 'config', location: () => configFile, read: fromConfig },
   ];
 
@@ -279,7 +312,12 @@ export function createKeyStore(options: KeyStoreOptions = {}): KeyStore {
         return;
       }
       const data = await existingConfig();
-      const anthropic = typeof data.anthropic === 'object' && data.anthropic !== null && !Array.isArray(data.anthropic) ? (data.anthropic as Record<string, unknown>) : {};
+      if (!provider) {
+        const hosts = hostsOf(data);
+        await writeConfig({ ...data, hosts: { ...hosts, [origin]: { ...asRecord(hosts[origin]), apiKey: k } } });
+        return;
+      }
+      const anthropic = asRecord(data.anthropic);
       const next: Record<string, unknown> = { ...data, anthropic: { ...anthropic, apiKey: k } };
       delete next.apiKey; // one place for the key: the nested form
       await writeConfig(next);
@@ -292,6 +330,18 @@ export function createKeyStore(options: KeyStoreOptions = {}): KeyStore {
       }
       const data = await existingConfig();
       const next: Record<string, unknown> = { ...data };
+      if (!provider) {
+        const hosts = { ...hostsOf(data) };
+        const entry = { ...asRecord(hosts[origin]) };
+        delete entry.apiKey;
+        if (Object.keys(entry).length) hosts[origin] = entry;
+        else delete hosts[origin];
+        if (Object.keys(hosts).length) next.hosts = hosts;
+        else delete next.hosts;
+        if (Object.keys(next).length === 0) await fs.rm(configFile, { force: true });
+        else await writeConfig(next);
+        return;
+      }
       delete next.apiKey;
       if (typeof next.anthropic === 'object' && next.anthropic !== null && !Array.isArray(next.anthropic)) {
         const a: Record<string, unknown> = { ...(next.anthropic as Record<string, unknown>) };
@@ -311,6 +361,7 @@ export function createKeyStore(options: KeyStoreOptions = {}): KeyStore {
         location: found?.location ?? null,
         keychainAvailable: keychainUsable() && safe?.getSelectedStorageBackend?.() !== 'basic_text',
         envVar,
+        origin,
         configFile,
         problems,
       };

@@ -7,9 +7,13 @@ import { createProjectStore, type ProjectStore } from './projectStore';
 import { createRecentProjects } from './recentProjects';
 import { createSimulator, type Simulator } from './simulator';
 import { createStoriesService } from './storiesService';
-import { createKeyStore, type SafeStorageLike } from '../llm/keys';
+import { createKeyStore, KeyStoreError, type SafeStorageLike } from '../llm/keys';
+import type { OutboundSeam } from '../llm/projectLlm';
+import { createTrustStore, type TrustStore } from '../trust/trustStore';
 import type { HttpPort, LlmPort } from '../../shared/engine/ports';
-import type { ProjectSnapshot } from '../../shared/api/contract';
+import type { EventPayload, ProjectSnapshot, TrustStatus } from '../../shared/api/contract';
+import { MANIFEST_FILE } from '../../shared/project/validate';
+import type { ProjectAccess } from './simulator';
 
 export interface MainServicesOptions {
   mode: 'electron' | 'web';
@@ -29,6 +33,8 @@ export interface MainServicesOptions {
   /** Test seams: replace the model client and HTTP of `api` nodes. */
   llmFactory?: (snap: ProjectSnapshot) => LlmPort | undefined;
   http?: HttpPort;
+  /** Test seam: DNS for the outbound policy (names mapped to 127.0.0.1 test servers). */
+  outbound?: OutboundSeam;
 }
 
 export interface MainServices {
@@ -36,6 +42,7 @@ export interface MainServices {
   bus: EventBus;
   store: ProjectStore;
   simulator: Simulator;
+  trust: TrustStore;
   dispose(): Promise<void>;
 }
 
@@ -50,27 +57,41 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
   const store = createProjectStore({ bus, watch: opts.watch ?? true });
   const recent = createRecentProjects(opts.userDataDir);
   const env = opts.env ?? process.env;
-  let current: ProjectSnapshot | null = null;
-  const keysFor = () =>
+  const trust = createTrustStore(opts.userDataDir);
+  /** A key store for one origin; `apiKeyEnv` only when the user approved that variable for that origin. */
+  const keyStore = (origin?: string, apiKeyEnv?: string) =>
     createKeyStore({
       env,
-      ...(current?.manifest.llm?.apiKeyEnv ? { apiKeyEnv: current.manifest.llm.apiKeyEnv } : {}),
+      ...(origin ? { origin } : {}),
+      ...(apiKeyEnv ? { apiKeyEnv } : {}),
       ...(opts.credentialsFile ? { configFile: opts.credentialsFile } : {}),
       ...(opts.safeStorage ? { safeStorage: opts.safeStorage } : {}),
       ...(opts.keychainFile ? { keychainFile: opts.keychainFile } : {}),
     });
-  const keys: import('../llm/keys').KeyStore = {
-    resolveApiKey: () => keysFor().resolveApiKey(),
-    saveApiKey: (k, t) => keysFor().saveApiKey(k, t),
-    clearApiKey: (t) => keysFor().clearApiKey(t),
-    keyStatus: () => keysFor().keyStatus(),
+  const accessFor = async (snap: ProjectSnapshot): Promise<ProjectAccess> => {
+    const policy = await trust.policy(snap.dir, snap.manifest);
+    return { policy, keys: keyStore(policy.llm?.origin, policy.trusted ? policy.approvedKeyEnv : undefined) };
   };
   const simulator = createSimulator({
     bus,
-    keys,
-    project: () => (current = store.current()),
+    project: () => store.current(),
+    access: accessFor,
     ...(opts.llmFactory ? { llmFactory: opts.llmFactory } : {}),
     ...(opts.http ? { http: opts.http } : {}),
+    ...(opts.outbound ? { outbound: opts.outbound } : {}),
+  });
+
+  const trustStatus = async (): Promise<TrustStatus | null> => {
+    const snap = store.current();
+    return snap ? trust.status(snap.dir, snap.manifest) : null;
+  };
+  // A change to parley.yaml (an edit, a git pull) may ask for a new host or variable: windows ask again.
+  bus.subscribe((event, payload) => {
+    if (event === 'project.fileChanged' && (payload as EventPayload<'project.fileChanged'>).file === MANIFEST_FILE) {
+      void trustStatus()
+        .then((st) => st && bus.emit('trust.changed', st))
+        .catch(() => undefined);
+    }
   });
 
   const remember = async <T extends { dir: string; manifest: { name: string } }>(snap: T): Promise<T> => {
@@ -89,10 +110,16 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
   const stories = createStoriesService({ bus, store, simulator });
 
   const handlers: Handlers = {
-    'app.info': async () => ({ mode: opts.mode, version, hasApiKey: (await keys.keyStatus().catch(() => ({ set: false }))).set }),
+    'app.info': async () => ({ mode: opts.mode, version, hasApiKey: (await keyStore().keyStatus().catch(() => ({ set: false }))).set }),
     'project.current': async () => store.current(),
     'project.open': async ({ dir }) => remember(await store.open(dir)),
-    'project.create': async ({ dir, name }) => remember(await store.create(dir, name)),
+    'project.create': async ({ dir, name }) => {
+      const snap = await store.create(dir, name);
+      // A project the user creates here is theirs: trusted for what it asks now (nothing beyond the provider).
+      const st = await trust.status(snap.dir, snap.manifest);
+      await trust.grant(snap.dir, snap.manifest, { digest: st.digest, envVars: [] });
+      return remember(snap);
+    },
     'project.reload': async () => store.reloadFromDisk(),
     'project.recent': async () => recent.list(),
     'flow.save': async ({ project, flowId, flow, baseRevision }) => {
@@ -125,9 +152,33 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
     },
     'llm.status': async () => simulator.llmStatus(),
     'llm.saveKey': async ({ key }) => {
+      // The key is bound to the open project's model origin (Anthropic's by default): the user pastes it for
+      // the host the panel names, and it goes nowhere else.
+      const snap = store.current();
+      const keys = snap ? (await accessFor(snap)).keys : keyStore();
       const status = await keys.keyStatus();
-      await keys.saveApiKey(key.trim(), status.keychainAvailable ? 'keychain' : 'config');
+      try {
+        await keys.saveApiKey(key.trim(), status.keychainAvailable ? 'keychain' : 'config');
+      } catch (e) {
+        if (e instanceof KeyStoreError) throw new ApiError('BAD_KEY', e.message);
+        throw e;
+      }
       return simulator.llmStatus();
+    },
+    'trust.status': async () => trustStatus(),
+    'trust.grant': async ({ project, digest, envVars }) => {
+      sameProject(project);
+      const snap = store.snapshot();
+      const st = await trust.grant(snap.dir, snap.manifest, { digest, envVars });
+      bus.emit('trust.changed', st);
+      return st;
+    },
+    'trust.revoke': async ({ project }) => {
+      sameProject(project);
+      const snap = store.snapshot();
+      const st = await trust.revoke(snap.dir, snap.manifest);
+      bus.emit('trust.changed', st);
+      return st;
     },
     'stories.list': async () => stories.list(),
     'stories.run': async ({ project, files }) => {
@@ -147,6 +198,7 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
     bus,
     store,
     simulator,
+    trust,
     dispose: async () => {
       simulator.dispose();
       await store.close();

@@ -37,6 +37,9 @@ async function setup(opts: { script?: Rule[]; llm?: 'mock' | 'none'; timeoutMs?:
     credentialsFile: path.join(mkdtempSync(path.join(os.tmpdir(), 'parley-sim-cfg-')), 'credentials.json'),
   });
   const h = services.handlers;
+  // the user trusts their own copy of the sample (trust itself is tested in main/trust)
+  const trust = await h['trust.status']({});
+  await h['trust.grant']({ project: dir, digest: trust!.digest, envVars: [] });
   const tokens: EventPayload<'simulator.token'>[] = [];
   const wizard: EventPayload<'simulator.wizard'>[] = [];
   services.bus.subscribe((event, payload) => {

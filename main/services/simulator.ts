@@ -6,13 +6,16 @@ import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../shared/api/errors';
 import type { LlmStatus, SimInput, TurnView } from '../../shared/api/contract';
 import { initialState, runTurn, type Engine, type EnginePorts } from '../../shared/engine/engine';
-import { LlmError, type HttpPort, type HttpRequest, type LlmPort, type LlmRequest, type LlmResponse, type RetrievalPort } from '../../shared/engine/ports';
+import { LlmError, type HttpPort, type LlmPort, type LlmRequest, type LlmResponse, type RetrievalPort } from '../../shared/engine/ports';
 import { ruleGuardrail } from '../../shared/engine/simple/guardrail';
 import type { SessionState, TurnResult } from '../../shared/engine/types';
 import type { ConversationTurn } from '../../shared/stories/fromConversation';
 import type { ProjectSnapshot } from '../../shared/api/contract';
-import { anthropicLlmOptions, createAnthropicLlm } from '../llm/anthropicLlm';
-import { isLoopbackUrl, type KeyStore } from '../llm/keys';
+import { createKeyStore, isLoopbackUrl, type KeyStore } from '../llm/keys';
+import { createPolicyLlm, type OutboundSeam } from '../llm/projectLlm';
+import { createPolicyHttpPort, type PolicyHttpPort } from '../net/httpPort';
+import type { OutboundPolicy } from '../net/outbound';
+import type { TrustPolicy } from '../trust/trustStore';
 import { withContextWindow } from '../llm/windowed';
 import type { EventBus } from './events';
 import { createProjectEngine, projectKnowledge } from './projectEngine';
@@ -33,13 +36,23 @@ interface Session {
   wizardWaits: Map<string, { resolve: (text: string) => void; reject: (e: Error) => void }>;
 }
 
+/** What the user allowed this project to do, and the keys bound to its model's origin (main/trust). */
+export interface ProjectAccess {
+  policy: TrustPolicy;
+  keys: KeyStore;
+}
+
 export interface SimulatorOptions {
   bus: EventBus;
   project: () => ProjectSnapshot | null;
-  keys: KeyStore;
-  /** Replaces the Anthropic client (tests). */
+  /** Asked before every turn, so trusting (or a change to parley.yaml) applies to the next turn. */
+  access: (snap: ProjectSnapshot) => Promise<ProjectAccess>;
+  /** Replaces the Anthropic client (tests). Trust still applies: an untrusted project gets no model. */
   llmFactory?: (snap: ProjectSnapshot) => LlmPort | undefined;
+  /** Replaces HTTP for `api` nodes (tests). Trust still applies: an untrusted project makes no call. */
   http?: HttpPort;
+  /** Tests: DNS for the outbound policy, and the 127.0.0.1 addresses of test servers. */
+  outbound?: OutboundSeam;
 }
 
 export interface Simulator {
@@ -54,32 +67,15 @@ export interface Simulator {
   dispose(): void;
 }
 
-/** Real HTTP for `api` nodes, with the node's timeout. */
-export const fetchHttp: HttpPort = {
-  async request(req: HttpRequest) {
-    const t0 = Date.now();
-    try {
-      const res = await fetch(req.url, {
-        method: req.method,
-        headers: req.headers,
-        ...(req.body !== undefined && req.method !== 'GET' ? { body: req.body } : {}),
-        signal: AbortSignal.timeout(req.timeoutMs),
-      });
-      const text = await res.text();
-      let body: unknown = text;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        /* not JSON: keep the text */
-      }
-      return { ok: true, status: res.status, body, ms: Date.now() - t0 };
-    } catch (e) {
-      const timeout = e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError');
-      const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
-      return { ok: false, reason: timeout ? 'timeout' : 'network', message: timeout ? `no response within ${req.timeoutMs} ms` : `${e instanceof Error ? e.message : String(e)}${cause}`, ms: Date.now() - t0 };
-    }
-  },
-};
+/** An untrusted project's `api` nodes: no call is made; the trace says why. */
+const refusingHttp = (reason: string): HttpPort => ({
+  request: () => ({ ok: false, reason: 'blocked', message: `not called: ${reason}`, ms: 0 }),
+});
+
+/** An untrusted project's model: no key is read and nothing is sent. */
+const refusingLlm = (reason: string): LlmPort => ({
+  complete: () => Promise.reject(new LlmError(`the model was not called: ${reason}`, 'not_configured')),
+});
 
 const viewOf = (index: number, r: TurnRecord): TurnView => ({
   index,
@@ -99,6 +95,7 @@ const viewOf = (index: number, r: TurnRecord): TurnView => ({
 
 export function createSimulator(opts: SimulatorOptions): Simulator {
   const sessions = new Map<string, Session>();
+  let httpPort: { key: string; port: PolicyHttpPort } | undefined;
   let compiled: { key: string; engine: Engine } | undefined;
 
   const snapshot = (): ProjectSnapshot => {
@@ -119,11 +116,33 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
 
   const knowledgeFor = (dir: string): Promise<RetrievalPort> => projectKnowledge(dir);
 
-  const llmFor = (snap: ProjectSnapshot): LlmPort | undefined => {
-    if (opts.llmFactory) return opts.llmFactory(snap);
+  const llmFor = (snap: ProjectSnapshot, access: ProjectAccess): LlmPort | undefined => {
     const settings = snap.manifest.llm;
+    if (!access.policy.trusted) return settings || opts.llmFactory ? refusingLlm(access.policy.untrustedReason) : undefined;
+    if (opts.llmFactory) return opts.llmFactory(snap);
     if (!settings) return undefined;
-    return withContextWindow(createAnthropicLlm(anthropicLlmOptions(settings, () => opts.keys.resolveApiKey())));
+    return withContextWindow(createPolicyLlm(settings, access, opts.outbound));
+  };
+
+  const httpFor = (access: ProjectAccess): HttpPort => {
+    const { policy } = access;
+    if (!policy.trusted) return refusingHttp(policy.untrustedReason);
+    if (opts.http) return opts.http;
+    const env = policy.environment;
+    const max = policy.maxResponseBytes(env);
+    const outbound: OutboundPolicy = {
+      allowHosts: [...policy.apiHosts(env), ...(opts.outbound?.allowAddresses ?? [])],
+      describe: env ? `environment ${env} (parley.yaml environments.${env}.hosts)` : 'parley.yaml (it has no environments with hosts)',
+      ...(max !== undefined ? { maxResponseBytes: max } : {}),
+      ...(opts.outbound?.lookup ? { lookup: opts.outbound.lookup } : {}),
+    };
+    // One port (and connection pool) per policy, replaced when the policy changes.
+    const key = JSON.stringify([outbound.allowHosts, outbound.describe, max]);
+    if (httpPort?.key !== key) {
+      void httpPort?.port.close().catch(() => undefined);
+      httpPort = { key, port: createPolicyHttpPort(outbound) };
+    }
+    return httpPort.port;
   };
 
   /** Wizard of Oz: the designer types what the model would say. */
@@ -158,11 +177,12 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   });
 
   const portsFor = async (s: Session, snap: ProjectSnapshot): Promise<EnginePorts> => {
-    const llm = s.wizard ? wizardLlm(s) : llmFor(snap);
+    const access = await opts.access(snap);
+    const llm = s.wizard ? wizardLlm(s) : llmFor(snap, access);
     return {
       ...(llm ? { llm } : {}),
       retrieval: await knowledgeFor(snap.dir),
-      http: opts.http ?? fetchHttp,
+      http: httpFor(access),
       guardrail: ruleGuardrail,
       handoff: { available: () => true },
       clock: { now: () => Date.now() },
@@ -257,16 +277,21 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     async llmStatus() {
       const snap = opts.project();
       const settings = snap?.manifest.llm;
-      const key = await opts.keys.keyStatus();
+      const access = snap ? await opts.access(snap) : undefined;
+      const trusted = access?.policy.trusted ?? false;
+      // An untrusted project reads no key it chose: the status shows only what the provider's key would be.
+      const key = await (access?.keys ?? createKeyStore()).keyStatus();
       const local = isLoopbackUrl(settings?.baseUrl);
       const model = settings?.model;
+      const where = access?.policy.llm?.origin ?? 'https://api.anthropic.com';
       let message: string;
       if (!settings) message = 'No model is configured. Add an llm section with a model to parley.yaml (for example llm: { model: claude-sonnet-4-5 }), or use Wizard-of-Oz mode and type the replies yourself.';
+      else if (!trusted) message = `The model is not called: ${access?.policy.untrustedReason ?? 'no project is open'}. Wizard-of-Oz mode works meanwhile.`;
       else if (!key.set && !local)
-        message = `No API key for ${settings.model}. Paste one below (kept ${key.keychainAvailable ? 'in the OS keychain' : `in ${key.configFile}, mode 0600`}), or set the environment variable ${key.envVar} before starting Parley. Or use Wizard-of-Oz mode.`;
+        message = `No API key for ${settings.model} at ${where}. Paste one below (kept for ${where} only, ${key.keychainAvailable ? 'in the OS keychain' : `in ${key.configFile}, mode 0600`})${key.envVar ? `, or set the environment variable ${key.envVar} before starting Parley` : ''}. Or use Wizard-of-Oz mode.`;
       else message = `Using ${model} at ${settings.baseUrl ?? 'api.anthropic.com'}${key.set ? ` (key from ${key.source})` : ' (local server, no key)'}.`;
       return {
-        configured: Boolean(settings && (key.set || local)),
+        configured: Boolean(settings && trusted && (key.set || local)),
         ...(model ? { model } : {}),
         ...(settings?.baseUrl ? { baseUrl: settings.baseUrl } : {}),
         keySource: key.source,
@@ -278,6 +303,8 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     dispose() {
       for (const s of sessions.values()) cancelInflight(s);
       sessions.clear();
+      void httpPort?.port.close().catch(() => undefined);
+      httpPort = undefined;
     },
   };
 }

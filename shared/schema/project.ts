@@ -56,6 +56,28 @@ export const NluSettings = z.looseObject({
   fallbackLimit: z.number().int().min(1).max(20).optional() /* default 3 */,
 });
 
+/**
+ * A host an `api` node may call: a DNS name (`api.acme-bank.example`), `*.` and a name for its subdomains, or
+ * an IP literal (`10.0.0.5`, `[::1]`), each with an optional port. Lower case; no scheme, path or user info.
+ */
+export const HostPattern = z
+  .string()
+  .max(260)
+  .regex(
+    /^(?:(?:\*\.)?[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::[0-9]{1,5})?$/,
+    'must be a host name or IP address with an optional port, in lower case (api.example.com, *.example.com, 10.0.0.5:8080, [::1]:4010), without a scheme or path',
+  );
+
+/** Where `api` nodes may send requests when the simulator or a bundle runs in this environment. */
+export const Environment = z.looseObject({
+  description: z.string().max(1000).optional(),
+  /** The only hosts `api` nodes may call (shown in the trust dialog). Redirects are checked against it too. */
+  hosts: z.array(HostPattern).max(200),
+  /** Responses larger than this are cut and the call fails (default 1 MB). */
+  maxResponseBytes: z.number().int().min(1).max(100_000_000).optional(),
+});
+export type Environment = z.infer<typeof Environment>;
+
 /** `parley.yaml`: the project manifest. */
 export const ProjectManifest = z.looseObject({
   schema: z.number().int().min(1),
@@ -70,6 +92,10 @@ export const ProjectManifest = z.looseObject({
   globals: z.array(GlobalHandler).optional(),
   /** Variables every conversation starts with (a customer profile, say), with their default values. */
   variables: z.record(z.string(), z.unknown()).optional(),
+  /** Backend environments by id (sandbox, staging, ...) with the hosts `api` nodes may call in each. */
+  environments: z.record(Id, Environment).optional(),
+  /** The environment the simulator uses; default the first one listed. */
+  environment: Id.optional(),
 });
 export type ProjectManifest = z.infer<typeof ProjectManifest>;
 
