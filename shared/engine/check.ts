@@ -3,6 +3,7 @@
 // node sets and parley.yaml does not define. A typo like {{acount.balance}} is found before any conversation.
 import type { FlowNode } from '../schema/nodes';
 import type { ProjectModel } from '../project/validate';
+import { conversationData, isDataRef } from './dataRefs';
 import { ExpressionError, ExpressionLanguage } from './expressions';
 import { compileTemplate } from './templates';
 
@@ -119,7 +120,51 @@ export function checkExpressions(model: ProjectModel): ExpressionProblem[] {
       checkNode(node, { expr, template, copy });
     }
   }
+  return [...out, ...checkTemplateContexts(model)];
+}
+
+/**
+ * Templates whose context makes a value dangerous: a system prompt that names conversation data (the engine
+ * moves such values to the data block of the user turn), and an API body written as a string with
+ * placeholders (the old form; a YAML mapping is data by construction).
+ */
+export function checkTemplateContexts(model: ProjectModel): ExpressionProblem[] {
+  const data = conversationData(model, (src) => {
+    const c = lang.compile(src);
+    return c instanceof ExpressionError ? undefined : c.refs;
+  });
+  const out: ExpressionProblem[] = [];
+  for (const [flowId, flow] of Object.entries(model.flows)) {
+    for (const node of flow.nodes) {
+      if (node.kind === 'llm' && node.system?.includes('{{')) {
+        const named = compileTemplate(lang, node.system).refs.filter((r) => isDataRef(r, data));
+        if (named.length)
+          out.push({
+            severity: 'warning',
+            flowId,
+            nodeId: node.id,
+            path: ['system'],
+            message: `the system prompt names conversation data (${named.join(', ')}): it is not substituted there but moved to the data block of the user turn; refer to it in words ("the passage in the conversation data") or use it in prompt`,
+          });
+      }
+      if (node.kind === 'api' && typeof node.body === 'string' && node.body.includes('{{'))
+        out.push({
+          severity: 'warning',
+          flowId,
+          nodeId: node.id,
+          path: ['body'],
+          message: 'the body is a string with placeholders: write it as a YAML mapping (body: { amount: "{{slots.amount}}" }), whose values are sent as JSON values',
+        });
+    }
+  }
   return out;
+}
+
+/** Each string leaf of a body written as YAML data, with its path (`['body', 'items', 0]`). */
+function bodyLeaves(v: unknown, path: (string | number)[], fn: (text: string, path: (string | number)[]) => void): void {
+  if (typeof v === 'string') fn(v, path);
+  else if (Array.isArray(v)) v.forEach((x, i) => bodyLeaves(x, [...path, i], fn));
+  else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) bodyLeaves(x, [...path, k], fn);
 }
 
 interface Checkers {
@@ -157,7 +202,7 @@ function checkNode(node: FlowNode, c: Checkers): void {
       break;
     case 'api':
       c.template(node.url, ['url']);
-      c.template(node.body, ['body']);
+      bodyLeaves(node.body, ['body'], (text, path) => c.template(text, path));
       for (const [k, v] of Object.entries(node.headers ?? {})) c.template(v, ['headers', k]);
       break;
     case 'handoff':

@@ -340,7 +340,7 @@ describe('engine: LLM, knowledge and guardrail nodes through their ports', () =>
     expect(kinds(r.trace, 'retrieval')[0]).toMatchObject({ query: 'when do branches open', grounded: true });
   });
 
-  it('falls through to the LLM when not grounded: streams tokens, passes system, model and known facts', async () => {
+  it('falls through to the LLM when not grounded: streams tokens, passes system, model and known facts (as data)', async () => {
     const tokens: string[] = [];
     let seen: Parameters<LlmPort['complete']>[0] | undefined;
     const llm = llmReply('Sure thing, here it is.');
@@ -350,8 +350,9 @@ describe('engine: LLM, knowledge and guardrail nodes through their ports', () =>
     expect(tokens.length).toBeGreaterThan(1);
     expect(tokens.join('')).toBe('Sure thing, here it is.');
     expect(seen?.model).toBe('claude-test');
-    expect(seen?.system).toMatch(/^You are a bank assistant for Alex\.\n\nKnown facts about this conversation \(JSON\):\n\{"account"/);
-    expect(seen?.messages.at(-1)).toEqual({ role: 'user', content: 'Answer: tell me a story' });
+    // instructions in the system prompt; the known facts in the data block of the user turn
+    expect(seen?.system).toMatch(/^You are a bank assistant for Alex\.\n\nText between <conversation_data> and <\/conversation_data>/);
+    expect(seen?.messages.at(-1)).toEqual({ role: 'user', content: expect.stringMatching(/^<conversation_data>\nKnown facts \(JSON\):\n\{"account".*\n<\/conversation_data>\n\nAnswer: tell me a story$/s) });
     expect(seen?.messages[0]?.role).toBe('user');
     expect(kinds(r.trace, 'llm')[0]).toMatchObject({ reply: 'Sure thing, here it is.', usage: { inputTokens: 10, outputTokens: 5 } });
   });

@@ -6,8 +6,10 @@ import type { LocalizedText } from '../schema/common';
 import type { FlowNode, NodeKind, NodeOf } from '../schema/nodes';
 import type { Flow, GlobalHandler } from '../schema/project';
 import type { ProjectModel } from '../project/validate';
+import { dataSection, neutralise, withDataBlock, withDataRule } from '../llm/promptData';
 import { builtinCopy, humanize, type BuiltinCopy } from './copy';
-import { ExpressionLanguage } from './expressions';
+import { conversationData, isDataRef, type ConversationData } from './dataRefs';
+import { ExpressionError, ExpressionLanguage } from './expressions';
 import {
   LlmError,
   type AbortSignalLike,
@@ -29,7 +31,19 @@ import {
   type RetrievalHit,
   type RetrievalPort,
 } from './ports';
-import { compileTemplate, renderTemplate, type CompiledTemplate } from './templates';
+import {
+  compileTemplate,
+  display,
+  hasDotSegment,
+  renderJsonTemplate,
+  renderJsonText,
+  renderTemplate,
+  urlComponent,
+  type BodyProblem,
+  type CompiledTemplate,
+  type JsonTemplate,
+  type PlaceholderPart,
+} from './templates';
 import type { At, Frame, Output, QuickReply, SessionState, TraceEntry, TurnResult, UserInput, Wait } from './types';
 import { diffVars, getPath, setPath, type Vars } from './vars';
 
@@ -69,6 +83,8 @@ export interface Engine {
   readonly home?: At;
   /** Flow a repeated no-match escalates to (the first `goto` global whose flow hands off). */
   readonly escalation?: string;
+  /** Variables that hold conversation data (kept out of system prompts). */
+  readonly data: ConversationData;
   template(text: string): CompiledTemplate;
 }
 
@@ -109,6 +125,10 @@ export function createEngine(model: ProjectModel, options: EngineOptions = {}): 
   )?.flow;
   const lang = new ExpressionLanguage({ locale: model.manifest.defaultLocale });
   const templates = new Map<string, CompiledTemplate>();
+  const data = conversationData(model, (src) => {
+    const c = lang.compile(src);
+    return c instanceof ExpressionError ? undefined : c.refs;
+  });
   return {
     model,
     flows,
@@ -118,6 +138,7 @@ export function createEngine(model: ProjectModel, options: EngineOptions = {}): 
     triggers,
     ...(home ? { home } : {}),
     ...(escalation ? { escalation } : {}),
+    data,
     template(text) {
       let t = templates.get(text);
       if (!t) templates.set(text, (t = compileTemplate(lang, text)));
@@ -210,6 +231,36 @@ class Turn {
     const r = renderTemplate(this.engine.template(text), this.scope(extra));
     for (const p of r.problems) this.problem(`${field}: {{${p.placeholder}}}: ${p.message}`, at, 'warning');
     return r.text;
+  }
+
+  /**
+   * A system prompt template with no conversation data in it: a placeholder that reads data (see dataRefs.ts)
+   * becomes a reference, and its value is returned in `named` for the data block.
+   */
+  renderInstructions(text: string, at: At): { text: string; named: { label: string; value: string }[] } {
+    const named: { label: string; value: string }[] = [];
+    const isData = (p: PlaceholderPart) => !(p.expr instanceof ExpressionError) && p.expr.refs.some((r) => isDataRef(r, this.engine.data));
+    const r = renderTemplate(this.engine.template(text), this.scope(), (v, p) => {
+      if (!isData(p)) return display(v);
+      named.push({ label: p.source, value: display(v) });
+      return `[${p.source}: see the conversation data]`;
+    });
+    for (const p of r.problems) this.problem(`system: {{${p.placeholder}}}: ${p.message}`, at, 'warning');
+    return { text: r.text, named };
+  }
+
+  /** The sections of the data block: known facts, retrieved passages, values the instructions name. */
+  dataSections(named: readonly { label: string; value: string }[]): string[] {
+    const out: string[] = [];
+    const passages = this.engine.data.passages;
+    const facts = knownFacts(this.s.vars, passages);
+    if (facts) out.push(dataSection('Known facts (JSON)', facts));
+    for (const v of passages) {
+      const p = getPath(this.s.vars, v) as { answer?: unknown; source?: unknown } | undefined;
+      if (p && typeof p === 'object' && typeof p.answer === 'string') out.push(dataSection(`Retrieved passage (${v}, from ${display(p.source ?? 'unknown source')})`, p.answer));
+    }
+    if (named.length) out.push(dataSection('Values named in the instructions', named.map((n) => `- ${n.label}: ${n.value}`).join('\n')));
+    return out;
   }
 
   pick(text: LocalizedText, at: At): string {
@@ -821,16 +872,21 @@ class Turn {
   *execLlm(node: NodeOf<'llm'>, at: At): Run<Step> {
     const m = this.engine.model.manifest;
     const mode = node.mode ?? 'reply';
-    let system = node.system !== undefined ? this.render(node.system, at, 'system') : '';
+    // The data/instruction rule: the system prompt is the designer's instructions only; conversation data goes
+    // in a labelled block at the top of the user turn (shared/llm/promptData.ts).
+    const instructions = node.system !== undefined ? this.renderInstructions(node.system, at) : { text: '', named: [] };
+    let system = instructions.text;
     const prompt = this.render(node.prompt, at, 'prompt');
-    const known = knownFacts(this.s.vars, m.variables);
-    if (known) system += `${system ? '\n\n' : ''}Known facts about this conversation (JSON):\n${known}`;
+    const data = this.dataSections(instructions.named);
+    if (data.length) system = withDataRule(system);
     if (mode === 'extract') {
       const fields = (node.extract ?? []).map((e) => `- "${e.var}" (${e.type ?? 'string'}): ${e.description}`).join('\n');
       system += `\n\nReply with one JSON object and nothing else. Its keys:\n${fields}\nUse null for a value the text does not give.`;
     }
     const messages: LlmMessage[] = mode === 'reply' ? historyMessages(this.s.transcript.slice(0, -1), this.engine.options.transcriptLimit) : [];
-    pushMessage(messages, { role: 'user', content: prompt });
+    pushMessage(messages, { role: 'user', content: neutralise(prompt) });
+    const last = messages[messages.length - 1] as LlmMessage;
+    last.content = withDataBlock(data, last.content);
     const request: LlmRequest = {
       flow: at.flow,
       node: at.node,
@@ -891,17 +947,63 @@ class Turn {
     return this.go(at, node.next, 'next');
   }
 
-  *execApi(node: NodeOf<'api'>, at: At): Run<Step> {
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(node.headers ?? {})) headers[k] = this.render(v, at, `headers.${k}`);
-    const request: HttpRequest = {
-      operation: node.operation,
-      method: node.method ?? 'GET',
-      url: this.render(node.url, at, 'url'),
-      headers,
-      ...(node.body !== undefined ? { body: this.render(node.body, at, 'body') } : {}),
-      timeoutMs: node.timeoutMs ?? 5000,
+  /**
+   * An API request from the node's templates, each in its context: URL values percent-encoded as one segment
+   * or query value, header values without line breaks or control characters, a JSON body built as data and
+   * serialised (a value can never add a field). `refused` says why the call must not be made.
+   */
+  buildRequest(node: NodeOf<'api'>, at: At): HttpRequest | { refused: string; url: string } {
+    const scope = this.scope();
+    const report = (field: string, problems: readonly { placeholder: string; message: string }[]) => {
+      for (const p of problems) this.problem(`${field}: {{${p.placeholder}}}: ${p.message}`, at, 'warning');
     };
+    const u = renderTemplate(this.engine.template(node.url), scope, urlComponent);
+    report('url', u.problems);
+    const url = u.text;
+    if (hasDotSegment(url)) return { refused: 'url: a value makes a "." or ".." path segment', url };
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(node.headers ?? {})) {
+      const h = renderTemplate(this.engine.template(v), scope);
+      report(`headers.${k}`, h.problems);
+      // CR/LF would start a new header line; other control characters are refused too (a tab is allowed)
+      if (hasControlChar(h.text)) return { refused: `header ${k}: the value contains a line break or a control character`, url };
+      headers[k] = h.text;
+    }
+    const request: HttpRequest = { operation: node.operation, method: node.method ?? 'GET', url, headers, timeoutMs: node.timeoutMs ?? 5000 };
+    if (node.body === undefined) return request;
+    const contentType = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+    const setType = (type: string) => {
+      if (contentType === undefined) headers['Content-Type'] = type;
+    };
+    const compile = (text: string) => this.engine.template(text);
+    let json: { value: unknown; problems: BodyProblem[] } | undefined;
+    if (typeof node.body === 'string') {
+      const t = compile(node.body);
+      json = renderJsonText(t, compile, scope);
+      if (!json) {
+        // not JSON: text
+        if (contentType && /json/i.test(contentType)) return { refused: `body: the content type is ${contentType} but the body template is not valid JSON; write the body as a YAML mapping`, url };
+        const form = contentType !== undefined && /^application\/x-www-form-urlencoded/i.test(contentType);
+        const b = renderTemplate(t, scope, form ? urlComponent : display);
+        report('body', b.problems);
+        setType('text/plain; charset=utf-8');
+        return { ...request, body: b.text };
+      }
+    } else json = renderJsonTemplate(node.body as JsonTemplate, compile, scope);
+    for (const p of json.problems) this.problem(`${p.field}: {{${p.placeholder}}}: ${p.message}`, at, 'warning');
+    setType('application/json');
+    return { ...request, body: JSON.stringify(json.value) };
+  }
+
+  *execApi(node: NodeOf<'api'>, at: At): Run<Step> {
+    const built = this.buildRequest(node, at);
+    if ('refused' in built) {
+      // the call is not made: a value would have changed the request's shape
+      this.trace.push({ kind: 'api', ...at, operation: node.operation, method: node.method ?? 'GET', url: built.url, outcome: 'error', ms: 0, message: built.refused, failure: 'refused' });
+      this.problem(`API call ${node.operation} not made: ${built.refused}`, at);
+      return this.go(at, node.error, 'error');
+    }
+    const request = built;
     const r = yield { type: 'http', request };
     const base = { kind: 'api' as const, ...at, operation: request.operation, method: request.method, url: request.url };
     if (!r.ok) {
@@ -960,14 +1062,21 @@ function mergeDeep(base: Record<string, unknown>, over: Readonly<Record<string, 
   return out;
 }
 
-/** Slots and variables the conversation set, passed to the LLM explicitly (stable key order). */
-function knownFacts(vars: Vars, defaults: Record<string, unknown> | undefined): string {
-  const keys = Object.keys(vars).sort();
-  if (!keys.length) return '';
-  const picked: Record<string, unknown> = {};
-  for (const k of keys) picked[k] = vars[k];
-  void defaults;
-  return JSON.stringify(picked);
+/** The conversation's variables as JSON (stable key order), passages left out: they have their own sections. */
+function knownFacts(vars: Vars, passages: readonly string[]): string {
+  let picked: Vars = Object.fromEntries(Object.keys(vars).sort().map((k) => [k, vars[k]]));
+  for (const p of passages) if (getPath(picked, p) !== undefined) picked = setPath(picked, p, undefined);
+  const json = JSON.stringify(picked);
+  return json === '{}' ? '' : json;
+}
+
+/** A control character other than tab (CR and LF included): never in a header value. */
+function hasControlChar(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
+  }
+  return false;
 }
 
 function pushMessage(messages: LlmMessage[], m: LlmMessage): void {
@@ -978,7 +1087,7 @@ function pushMessage(messages: LlmMessage[], m: LlmMessage): void {
 
 function historyMessages(transcript: SessionState['transcript'], limit: number): LlmMessage[] {
   const out: LlmMessage[] = [];
-  for (const t of transcript.slice(-limit)) pushMessage(out, { role: t.role === 'user' ? 'user' : 'assistant', content: t.text });
+  for (const t of transcript.slice(-limit)) pushMessage(out, { role: t.role === 'user' ? 'user' : 'assistant', content: neutralise(t.text) });
   while (out[0]?.role === 'assistant') out.shift();
   return out;
 }

@@ -1,5 +1,5 @@
 // The engine's data: session state (plain, serialisable), inputs, outputs and the trace of a turn.
-import type { ExtractedEntity, GuardrailFinding, IntentScore, LlmRequest, LlmUsage, RetrievalHit } from './ports';
+import type { ExtractedEntity, GuardrailFinding, HttpResult, IntentScore, LlmRequest, LlmUsage, RetrievalHit } from './ports';
 import type { VarChange, Vars } from './vars';
 
 /** A point in a flow. */
@@ -78,6 +78,9 @@ export type Output =
   | { type: 'end'; outcome: string; flow: string; node: string }
   | { type: 'error'; message: string; flow?: string; node?: string };
 
+/** Why an API call failed: the HTTP port's reason, or `refused` when the engine did not make the call. */
+export type ApiFailure = Extract<HttpResult, { ok: false }>['reason'] | 'refused';
+
 export type TraceEntry =
   | { kind: 'input'; input: UserInput }
   | { kind: 'node'; flow: string; node: string; nodeKind: string; exit?: string }
@@ -96,7 +99,7 @@ export type TraceEntry =
   | { kind: 'return'; to: At | 'waiting'; from: string }
   | { kind: 'llm'; flow: string; node: string; request: LlmRequest; reply?: string; model?: string; usage?: LlmUsage; ttftMs?: number; totalMs?: number; partial?: boolean; error?: string }
   | { kind: 'retrieval'; flow: string; node: string; query: string; hits: RetrievalHit[]; grounded: boolean }
-  | { kind: 'api'; flow: string; node: string; operation: string; method: string; url: string; status?: number; outcome: 'success' | 'error' | 'timeout'; ms: number; message?: string; failure?: 'timeout' | 'network'; response?: unknown }
+  | { kind: 'api'; flow: string; node: string; operation: string; method: string; url: string; status?: number; outcome: 'success' | 'error' | 'timeout'; ms: number; message?: string; failure?: ApiFailure; response?: unknown }
   | { kind: 'guardrail'; flow: string; node: string; findings: GuardrailFinding[] }
   | { kind: 'vars'; changes: VarChange[] }
   | { kind: 'fallback'; count: number; limit: number; escalated: boolean }

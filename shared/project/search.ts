@@ -343,7 +343,7 @@ function segmentsOf(flowId: string, flowName: string, node: FlowNode, intents: R
     case 'api':
       add('ops', ['operation'], 'API operation', node.operation);
       add('code', ['url'], 'URL', node.url);
-      add('code', ['body'], 'Request body', node.body);
+      add('code', ['body'], 'Request body', node.body === undefined || typeof node.body === 'string' ? node.body : JSON.stringify(node.body));
       for (const [name, value] of Object.entries(node.headers ?? {})) add('code', ['headers', name], `Header ${name}`, `${name}: ${value}`);
       (node.assign ?? []).forEach((a, i) => {
         add('vars', ['assign', i, 'var'], 'Sets variable from the response', a.var);

@@ -157,6 +157,40 @@ export const KnowledgeNode = z.looseObject({
 
 export const HttpMethod = z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** A JSON body written as YAML data; its string leaves are templates (see `ApiNode.body`). */
+export type JsonBody = string | number | boolean | null | JsonBody[] | { [key: string]: JsonBody };
+
+/** Where `v` is not JSON data whose strings fit a template (or nests too deep), and why. */
+function notJsonData(v: unknown, path: (string | number)[] = [], depth = 0): { path: (string | number)[]; message: string } | undefined {
+  if (depth > 32) return { path, message: 'nested too deep (at most 32 levels)' };
+  if (typeof v === 'string') return v.length > 20000 ? { path, message: 'too long (at most 20000 characters)' } : undefined;
+  if (v === null || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))) return undefined;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const bad = notJsonData(v[i], [...path, i], depth + 1);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    for (const [k, x] of Object.entries(v)) {
+      const bad = notJsonData(x, [...path, k], depth + 1);
+      if (bad) return bad;
+    }
+    return undefined;
+  }
+  return { path, message: 'must be JSON data: text, a number, true/false, null, a list or a mapping' };
+}
+
+// Not a recursive zod schema: the flow's JSON Schema (for the source view) stays free of $ref; the leaves are
+// checked by the refinement.
+export const JsonBody = z
+  .union([Template, z.number().finite(), z.boolean(), z.null(), z.array(z.unknown()), z.record(z.string(), z.unknown())])
+  .superRefine((v, ctx) => {
+    const bad = notJsonData(v);
+    if (bad) ctx.addIssue({ code: 'custom', path: bad.path, message: bad.message });
+  }) as unknown as z.ZodType<JsonBody>;
+
 export const ApiNode = z.looseObject({
   ...base,
   kind: z.literal('api'),
@@ -165,7 +199,12 @@ export const ApiNode = z.looseObject({
   method: HttpMethod.optional() /* default 'GET' */,
   url: Template,
   headers: z.record(z.string(), Template).optional(),
-  body: Template.optional(),
+  /**
+   * A mapping or list is the JSON body as data: a string leaf that is exactly one placeholder takes the value
+   * itself (number, object, ...), text around placeholders makes a string; sent as JSON. A string is the old
+   * form: JSON text whose placeholders are substituted as values, never spliced (or plain text if not JSON).
+   */
+  body: JsonBody.optional(),
   timeoutMs: z.number().int().min(1).max(120000).optional() /* default 5000 */,
   /** Variables set from the JSON response, by path (`data.balance`). */
   assign: z.array(z.looseObject({ var: VarPath, path: z.string().max(300) })).optional(),

@@ -594,7 +594,11 @@ function ApiFields({ node }: { node: NodeOf<'api'> }) {
       </div>
       <TextField label="URL" path={['url']} value={node.url} mono placeholder="https://api.example.com/v1/{{customer.id}}" />
       <HeadersEditor headers={node.headers} />
-      <TextField label="Body" path={['body']} value={node.body} optional mono rows={4} placeholder='{"id": "{{customer.id}}"}' />
+      {node.body === undefined || typeof node.body === 'string' ? (
+        <TextField label="Body" path={['body']} value={node.body} optional mono rows={4} placeholder='{"id": "{{customer.id}}"}' />
+      ) : (
+        <p className="insp-hint">The body is YAML data (sent as JSON): edit it in the source view.</p>
+      )}
       <NumberField label="Timeout (ms)" path={['timeoutMs']} value={node.timeoutMs} min={1} max={120000} step={500} placeholder="5000" />
       <AssignList path="assign" items={node.assign ?? []} second="path" title="Response value" secondLabel="Path" secondPlaceholder="data.balance" required={false} />
     </>
