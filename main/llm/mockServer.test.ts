@@ -17,6 +17,14 @@ afterEach(async () => {
 });
 
 describe('mock Anthropic Messages API', () => {
+  it('matches script patterns in linear time: a catastrophic pattern does not block the server', async () => {
+    // (a+)+b against many a's and no b: on a backtracking engine this request held the process for a minute
+    mock.setScript([{ match: { lastUser: '(a+)+b' }, reply: 'never' }]);
+    const text = `${'a'.repeat(30)}!`;
+    const msg = await client().messages.create({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: text }] });
+    expect(msg.content).toEqual([{ type: 'text', text: `Echo: ${text}` }]);
+  });
+
   it('answers a non-streaming request in the Messages API shape, from the script', async () => {
     mock.setScript([
       { match: { lastUser: 'refund' }, reply: 'Refunds take 5 days.' },
@@ -184,6 +192,8 @@ describe('scripts from YAML', () => {
     await expect(loadScript(file)).rejects.toThrow(`${file}: [1].fault.status: Invalid option: expected one of 429|500|529`);
     await writeFile(file, '- match: { lastUser: "(" }\n  reply: x\n');
     await expect(loadScript(file)).rejects.toThrow(/bad\.yaml: \[0\]\.match\.lastUser: not a valid regular expression/);
+    await writeFile(file, '- match: { system: "(?<=You are )terse" }\n  reply: x\n');
+    await expect(loadScript(file)).rejects.toThrow(/bad\.yaml: \[0\]\.match\.system: not a valid regular expression: lookbehind `\(\?<=` is not supported/);
     await writeFile(file, '- reply: x\n  replyy: y\n');
     await expect(loadScript(file)).rejects.toThrow(/bad\.yaml: \[0\].*replyy/);
   });

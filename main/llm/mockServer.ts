@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { checkPattern, compilePattern } from '../../shared/util/regex';
 
 // ---- the request -------------------------------------------------------------------------------------------
 
@@ -25,20 +26,11 @@ export type MessagesRequest = z.infer<typeof messagesRequestSchema>;
 
 // ---- the script --------------------------------------------------------------------------------------------
 
-const regex = z.union([
-  z.instanceof(RegExp),
-  z.string().refine(
-    (s) => {
-      try {
-        new RegExp(s);
-        return true;
-      } catch {
-        return false;
-      }
-    },
-    { message: 'not a valid regular expression' },
-  ),
-]);
+// Scripts are files, so their patterns run on RE2 (linear time) like every pattern from a project or story.
+const regex = z.string().superRefine((s, ctx) => {
+  const c = checkPattern(s);
+  if (!c.ok) ctx.addIssue({ code: 'custom', message: `not a valid regular expression: ${c.message}` });
+});
 
 const faultSchema = z.strictObject({
   /** answer with this error instead of a reply */
@@ -174,7 +166,7 @@ export async function startMockLlm(opts: MockLlmOptions = {}): Promise<MockLlm> 
   const choose = (body: MessagesRequest): { reply: string; fault: Fault | undefined } => {
     const lastUser = textOf([...body.messages].reverse().find((m) => m.role === 'user')?.content);
     const system = textOf(body.system);
-    const test = (re: string | RegExp | undefined, s: string) => re === undefined || new RegExp(re).test(s);
+    const test = (re: string | undefined, s: string) => re === undefined || compilePattern(re).test(s);
     for (const [i, rule] of script.entries()) {
       if (!test(rule.match.lastUser, lastUser) || !test(rule.match.system, system)) continue;
       const n = (matchCounts.get(i) ?? 0) + 1;
