@@ -1,8 +1,10 @@
 // The conversation window around any LlmPort: before each call the history the engine sends is fitted into a
 // token budget, older turns replaced by a summary (written by the model itself, or extractive when that
 // fails; see shared/llm/context.ts). Summaries are reused across turns of a session, keyed by the turns they
-// cover, so a rewound conversation never reuses a summary of turns it no longer has.
+// cover, so a rewound conversation never reuses a summary of turns it no longer has. The summary is data: it
+// goes in the data block of the last user turn, beside the engine's, never in the system prompt.
 import { buildContext, summaryRequest, type Turn } from '../../shared/llm/context';
+import { splitDataBlock, withDataBlock, withDataRule } from '../../shared/llm/promptData';
 import type { LlmPort, LlmRequest } from '../../shared/engine/ports';
 
 export interface WindowOptions {
@@ -38,11 +40,14 @@ export function withContextWindow(llm: LlmPort, options: WindowOptions = {}): Ll
         summaries.set(keyOf(transcript.slice(0, window.summarisedTurns)), { summary: window.summary, turns: window.summarisedTurns });
         if (summaries.size > 200) summaries.delete(summaries.keys().next().value as string);
       }
+      // one data block at the top of the last user turn: the window's (summary first, it is the oldest) and the engine's
       const messages = [...window.messages];
+      const { data, text } = splitDataBlock(final.content);
+      const sections = [...window.data, data].filter(Boolean);
       const last = messages[messages.length - 1];
-      if (last?.role === 'user') last.content += `\n\n${final.content}`;
-      else messages.push(final);
-      const system = [request.system, window.system].filter(Boolean).join('\n\n');
+      const body = last?.role === 'user' ? `${(messages.pop() as typeof last).content}\n\n${text}` : text;
+      messages.push({ role: 'user', content: withDataBlock(sections, body) });
+      const system = sections.length ? withDataRule(request.system) : request.system;
       return llm.complete({ ...request, ...(system ? { system } : {}), messages }, callOptions);
     },
   };

@@ -6,8 +6,10 @@ import { buildContext, estimateTokens, extractiveLines, summaryRequest, variable
 const u = (text: string): Turn => ({ role: 'user', text });
 const a = (text: string): Turn => ({ role: 'assistant', text });
 
-/** The window's cost, counted independently: the system text plus each message with 4 tokens of markup. */
-const cost = (w: ContextWindow) => estimateTokens(w.system) + w.messages.reduce((s, m) => s + estimateTokens(m.content) + 4, 0);
+const dataOf = (w: ContextWindow) => w.data.join('\n\n');
+
+/** The window's cost, counted independently: the data text plus each message with 4 tokens of markup. */
+const cost = (w: ContextWindow) => estimateTokens(dataOf(w)) + w.messages.reduce((s, m) => s + estimateTokens(m.content) + 4, 0);
 
 function expectWellFormed(messages: LlmMessage[]): void {
   if (!messages.length) return;
@@ -39,14 +41,14 @@ describe('when everything fits', () => {
       { role: 'assistant', content: 'Sorry to hear that. Which card: the one ending 4821 or 9034?' },
       { role: 'user', content: 'The first one.' },
     ]);
-    expect(w).toMatchObject({ system: '', summarisedTurns: 0 });
+    expect(w).toMatchObject({ data: [], summarisedTurns: 0 });
     expect(w.summary).toBeUndefined();
     expect(w.tokens).toBe(cost(w));
     expect(summarise).not.toHaveBeenCalled();
   });
 });
 
-describe('variables in the system addendum', () => {
+describe('variables in the data block', () => {
   it('lists known values as sorted dotted paths, leaving empty ones out', async () => {
     const variables = {
       selected_card: '4821',
@@ -56,7 +58,7 @@ describe('variables in the system addendum', () => {
       note: 'x'.repeat(300),
     };
     const w = await buildContext({ transcript: [u('hi')], variables, budget: 2000 });
-    expect(w.system.split('\n')).toEqual([
+    expect(dataOf(w).split('\n')).toEqual([
       'Known values in this conversation (current; use them to resolve references such as "that one" or "it"):',
       '- account.balance: 1520.5',
       '- account.currency: "USD"',
@@ -79,15 +81,15 @@ describe('variables in the system addendum', () => {
     const w = await buildContext({ transcript, variables: { selected_card: '9034' }, budget: 900 });
     expect(w.summarisedTurns).toBeGreaterThan(3);
     expect(w.messages.some((m) => m.content.includes('That one ending 9034'))).toBe(false);
-    expect(w.system).toContain('- selected_card: "9034"');
+    expect(dataOf(w)).toContain('- selected_card: "9034"');
   });
 
   it('caps the list at its share of the budget, saying how many were left out', async () => {
     const variables = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`slot_${String(i).padStart(3, '0')}`, `value number ${i}`]));
     const w = await buildContext({ transcript: [u('hi')], variables, budget: 400 });
-    expect(estimateTokens(w.system)).toBeLessThanOrEqual(100);
-    expect(w.system).toContain('- slot_000: "value number 0"');
-    expect(w.system).toMatch(/- … and \d+ more$/);
+    expect(estimateTokens(dataOf(w))).toBeLessThanOrEqual(100);
+    expect(dataOf(w)).toContain('- slot_000: "value number 0"');
+    expect(dataOf(w)).toMatch(/- … and \d+ more$/);
   });
 });
 
@@ -103,8 +105,8 @@ describe('over budget: a summary and the recent turns verbatim', () => {
     expect(summarise.mock.calls[0]![0]).toEqual(transcript.slice(0, w.summarisedTurns));
     expect(summarise.mock.calls[0]![1]).toBeUndefined();
     expect(w.summary).toBe(`The user asked ${w.summarisedTurns} things about cards and limits.`);
-    expect(w.system).toContain(`Summary of the earlier conversation:\n${w.summary}`);
-    expect(w.system.indexOf('customer.first_name')).toBeLessThan(w.system.indexOf('Summary'));
+    expect(dataOf(w)).toContain(`Summary of the earlier conversation:\n${w.summary}`);
+    expect(dataOf(w).indexOf('customer.first_name')).toBeLessThan(dataOf(w).indexOf('Summary'));
     // the rest, verbatim and complete: summarised + kept = the whole transcript
     expect(w.messages).toEqual(transcript.slice(w.summarisedTurns).map((t) => ({ role: t.role, content: t.text })));
     expect(w.messages.length).toBeGreaterThanOrEqual(4);
@@ -264,7 +266,7 @@ describe('incremental: the summary is reused across turns', () => {
 
   it('ignores a previous summary that covers more turns than the transcript has (a restart)', async () => {
     const w = await buildContext({ transcript: [u('hi')], budget: 500, previous: { summary: 'Old chat.', turns: 10 } });
-    expect(w).toMatchObject({ messages: [{ role: 'user', content: 'hi' }], summarisedTurns: 0, system: '' });
+    expect(w).toMatchObject({ messages: [{ role: 'user', content: 'hi' }], summarisedTurns: 0, data: [] });
   });
 
   it('extractive fallback builds on the previous summary', async () => {
@@ -287,7 +289,12 @@ describe('helpers', () => {
 
   it('summaryRequest asks the model for a short factual summary', () => {
     const r = summaryRequest([u('I lost my card'), a('Which one?')], 'The user is Alex.');
-    expect(r.system).toMatch(/at most 120 words/);
-    expect(r.messages).toEqual([{ role: 'user', content: 'Summary so far:\nThe user is Alex.\n\nNewer turns:\nUser: I lost my card\nAssistant: Which one?' }]);
+    expect(r.system).toMatch(/at most 120 words.*\n\nText between <conversation_data>/s);
+    expect(r.messages).toEqual([
+      {
+        role: 'user',
+        content: '<conversation_data>\nSummary so far:\nThe user is Alex.\n\nNewer turns:\nUser: I lost my card\nAssistant: Which one?\n</conversation_data>\n\nSummarise the conversation in the data above.',
+      },
+    ]);
   });
 });

@@ -1,9 +1,10 @@
 // The conversation window an `llm` node sends: recent turns verbatim, older turns folded into one summary, and
-// the known variables listed in the system prompt, all within a token budget. Pure TypeScript: the summariser
-// (an LLM call in practice) is passed in.
+// the known variables listed, all within a token budget. Pure TypeScript: the summariser (an LLM call in
+// practice) is passed in. The summary and the variables are conversation data: they go in the data block of
+// the last user turn (`data`, see promptData.ts), never in the system prompt.
 //
-// - The variables go into the system addendum explicitly, flattened to dotted paths in a stable (sorted) order,
-//   so "that one" three turns later still resolves even after the turn that set it has been summarised.
+// - The variables are listed explicitly, flattened to dotted paths in a stable (sorted) order, so "that one"
+//   three turns later still resolves even after the turn that set it has been summarised.
 // - The most recent turns are kept verbatim, as many as fit. The window starts with a user turn and roles
 //   alternate (consecutive turns of one role are merged), as the Messages API requires.
 // - Older turns become one summary: the summariser's when it works, else an extractive one (the first sentence
@@ -12,6 +13,7 @@
 //   and only turns newly pushed out of the window are summarised (with the previous summary). When a cut is
 //   needed it keeps recent turns to `keepShare` of the room, so the next few turns fit without summarising again.
 import type { LlmMessage } from '../engine/ports';
+import { DATA_RULE, dataSection, withDataBlock } from './promptData';
 
 export interface Turn {
   role: 'user' | 'assistant';
@@ -33,7 +35,7 @@ export interface ContextOptions {
   transcript: readonly Turn[];
   /** The conversation's variables and slots; nested objects are listed as dotted paths. */
   variables?: Readonly<Record<string, unknown>> | undefined;
-  /** Tokens for the system addendum and the messages together. */
+  /** Tokens for the data (variables and summary) and the messages together. */
   budget: number;
   /** Default: `estimateTokens` (about 4 characters a token). */
   estimate?: TokenEstimator;
@@ -50,8 +52,11 @@ export interface ContextOptions {
 }
 
 export interface ContextWindow {
-  /** To append to the node's system prompt: the known variables, then the summary. Empty when there are neither. */
-  system: string;
+  /**
+   * Sections for the data block of the last user turn (`withDataBlock`): the known variables, then the summary
+   * of the earlier conversation, both neutralised. Empty when there are neither.
+   */
+  data: string[];
   /** Start with a user turn, alternate roles; the most recent turns, verbatim (unless one alone exceeds the budget). */
   messages: LlmMessage[];
   /** The summary of the first `summarisedTurns` turns; pass it back as `previous` next turn. */
@@ -59,14 +64,14 @@ export interface ContextWindow {
   summarySource?: 'llm' | 'extractive' | 'previous';
   /** How many turns from the start of the transcript the summary stands for. */
   summarisedTurns: number;
-  /** Estimated tokens of `system` plus `messages`: at most the budget. */
+  /** Estimated tokens of `data` (joined by blank lines) plus `messages`: at most the budget. */
   tokens: number;
 }
 
 export const estimateTokens: TokenEstimator = (text) => Math.ceil(text.length / 4);
 
-const VARIABLES_HEADING = 'Known values in this conversation (current; use them to resolve references such as "that one" or "it"):';
-const SUMMARY_HEADING = 'Summary of the earlier conversation:';
+const VARIABLES_LABEL = 'Known values in this conversation (current; use them to resolve references such as "that one" or "it")';
+const SUMMARY_LABEL = 'Summary of the earlier conversation';
 const MAX_VALUE_CHARS = 120;
 const MAX_DEPTH = 6;
 
@@ -113,7 +118,7 @@ export function variableLines(variables: Readonly<Record<string, unknown>> | und
 function variablesBlock(variables: ContextOptions['variables'], maxTokens: number, estimate: TokenEstimator): string {
   const lines = variableLines(variables);
   if (!lines.length) return '';
-  const block = (n: number) => [VARIABLES_HEADING, ...lines.slice(0, n), ...(n < lines.length ? [`- … and ${lines.length - n} more`] : [])].join('\n');
+  const block = (n: number) => dataSection(VARIABLES_LABEL, [...lines.slice(0, n), ...(n < lines.length ? [`- … and ${lines.length - n} more`] : [])].join('\n'));
   let n = lines.length;
   while (n > 0 && estimate(block(n)) > maxTokens) n--;
   return n > 0 ? block(n) : '';
@@ -183,16 +188,19 @@ export function extractiveSummary(turns: readonly Turn[], maxTokens: number, est
   return fitSegments([...(previousSummary ? [previousSummary] : []), ...extractiveLines(turns)], maxTokens, estimate);
 }
 
-/** A request for a `Summariser` made of an LLM call: `llm.complete({ ...summaryRequest(turns, prev), flow, node })`. */
+/**
+ * A request for a `Summariser` made of an LLM call: `llm.complete({ ...summaryRequest(turns, prev), flow, node })`.
+ * The conversation is data (in the data block), the instructions are in the system prompt.
+ */
 export function summaryRequest(turns: readonly Turn[], previousSummary?: string, maxWords = 120): { system: string; messages: LlmMessage[] } {
   const transcript = turns.map((t) => `${t.role === 'user' ? 'User' : 'Assistant'}: ${t.text}`).join('\n');
-  const prior = previousSummary ? `Summary so far:\n${previousSummary}\n\nNewer turns:\n` : 'Conversation:\n';
+  const sections = previousSummary ? [dataSection('Summary so far', previousSummary), dataSection('Newer turns', transcript)] : [dataSection('Conversation', transcript)];
   return {
     system:
       `You summarise a customer-service conversation for the assistant that continues it. In at most ${maxWords} words, ` +
       'keep what the user wants, every fact, figure, name, date and choice the user gave or confirmed, what the assistant ' +
-      'promised or asked, and what is still open. Write plain sentences, no preamble.',
-    messages: [{ role: 'user', content: `${prior}${transcript}` }],
+      `promised or asked, and what is still open. Write plain sentences, no preamble.\n\n${DATA_RULE}`,
+    messages: [{ role: 'user', content: withDataBlock(sections, 'Summarise the conversation in the data above.') }],
   };
 }
 
@@ -239,8 +247,8 @@ function squeeze(text: string, maxTokens: number, estimate: TokenEstimator): str
   return lo > 0 ? make(lo) : text.slice(0, 1);
 }
 
-function composeSystem(vars: string, summary: string | undefined): string {
-  return [vars, summary ? `${SUMMARY_HEADING}\n${summary}` : ''].filter(Boolean).join('\n\n');
+function composeData(vars: string, summary: string | undefined): string[] {
+  return [vars, summary ? dataSection(SUMMARY_LABEL, summary) : ''].filter(Boolean);
 }
 
 export async function buildContext(options: ContextOptions): Promise<ContextWindow> {
@@ -263,7 +271,7 @@ export async function buildContext(options: ContextOptions): Promise<ContextWind
   const firstUser = open.findIndex((t) => t.role === 'user');
   const lastUser = open.findLastIndex((t) => t.role === 'user');
 
-  const heading = estimate(SUMMARY_HEADING) + 2;
+  const heading = estimate(`${SUMMARY_LABEL}:`) + 2;
   const varsCost = vars ? estimate(vars) + 2 : 0;
   const tailCost = (start: number) => open.slice(start).reduce((s, t) => s + cost({ content: t.text }), 0);
 
@@ -321,13 +329,14 @@ export async function buildContext(options: ContextOptions): Promise<ContextWind
     }
   }
 
-  const system = composeSystem(vars, summary);
+  const data = composeData(vars, summary);
+  const dataText = data.join('\n\n');
   let messages = toMessages(open.slice(start));
-  const left = Math.max(0, budget - estimate(system));
+  const left = Math.max(0, budget - estimate(dataText));
   if (messages.reduce((s, m) => s + cost(m), 0) > left) messages = fitMessages(messages, left, cost, estimate);
-  const tokens = estimate(system) + messages.reduce((s, m) => s + cost(m), 0);
+  const tokens = estimate(dataText) + messages.reduce((s, m) => s + cost(m), 0);
   return {
-    system,
+    data,
     messages,
     ...(summary !== undefined ? { summary, summarySource } : {}),
     summarisedTurns,
