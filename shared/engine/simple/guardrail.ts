@@ -1,6 +1,7 @@
 // A rule-based guardrail for the `guardrail` node: word lists and patterns, no network. It is deliberately
 // simple and explainable (each finding names its category, never the matched secret); a later service can
-// put a classifier behind the same port.
+// put a classifier behind the same port. The patterns are Parley's own constants, not project text (a project
+// names checks and topic ids only), so they stay JavaScript RegExps; project patterns go through util/regex.ts.
 import type { GuardrailFinding, GuardrailPort } from '../ports';
 
 const PROFANITY = /\b(fuck\w*|shit\w*|bitch\w*|bastard\w*|asshole\w*|dickhead\w*|cunt\w*|crap|damn|idiot\w*|stupid|useless|moron\w*|mierda|joder|cabr[oó]n|gilipollas|idiota)\b/i;
@@ -36,7 +37,8 @@ export function checkText(text: string, checks: string[], topics: string[]): Gua
         if (JAILBREAK.test(text)) out.push({ check, detail: 'instruction override attempt' });
         break;
       case 'sensitive_topic':
-        for (const t of topics.length ? topics : Object.keys(TOPICS)) if (TOPICS[t]?.test(text)) out.push({ check, detail: t });
+        // topic ids come from the project: look up own entries only (not `constructor` and the like)
+        for (const t of topics.length ? topics : Object.keys(TOPICS)) if (Object.hasOwn(TOPICS, t) && TOPICS[t]?.test(text)) out.push({ check, detail: t });
         break;
     }
   }
