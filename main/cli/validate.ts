@@ -1,7 +1,11 @@
 import path from 'node:path';
 import { ApiError } from '../../shared/api/errors';
 import { formatProblem, type Problem } from '../../shared/project/problems';
+import type { FileLimits } from '../../shared/project/files';
+import { readKnowledgeFiles } from '../services/projectEngine';
 import { loadFromFiles, readProjectFiles } from '../services/projectStore';
+import { defaultUserDataDir } from '../services/userData';
+import { loadUserSettings, SETTINGS_FILE } from '../services/userSettings';
 
 export interface ValidateReport {
   dir: string;
@@ -11,17 +15,33 @@ export interface ValidateReport {
   nodes: number;
 }
 
+export interface ValidateOptions {
+  /** Size limits (default: the user settings in `userDataDir`, as the studio reads them). */
+  limits?: FileLimits;
+  /** Where the user settings are (default: $PARLEY_USER_DATA, else ~/.config/parley). */
+  userDataDir?: string;
+}
+
 /** Loads a project folder and reports every problem, as `parley validate` prints it. */
-export async function validateDir(dir: string): Promise<ValidateReport> {
+export async function validateDir(dir: string, options: ValidateOptions = {}): Promise<ValidateReport> {
   const abs = path.resolve(dir);
+  const settingsProblems: Problem[] = [];
+  let limits = options.limits;
+  if (!limits) {
+    const { settings, warnings } = await loadUserSettings(options.userDataDir ?? defaultUserDataDir());
+    limits = settings.limits;
+    settingsProblems.push(...warnings.map((message): Problem => ({ severity: 'warning', file: SETTINGS_FILE, field: '', message })));
+  }
   try {
-    const files = await readProjectFiles(abs);
+    const files = await readProjectFiles(abs, limits);
     const result = loadFromFiles(files);
     const flows = Object.values(result.project?.flows ?? {});
+    const knowledge = await readKnowledgeFiles(abs, limits);
+    const problems = [...settingsProblems, ...result.problems, ...knowledge.problems];
     return {
       dir: abs,
-      ok: !result.problems.some((p) => p.severity === 'error'),
-      problems: result.problems,
+      ok: !problems.some((p) => p.severity === 'error'),
+      problems,
       flows: flows.length,
       nodes: flows.reduce((n, f) => n + f.nodes.length, 0),
     };

@@ -1,14 +1,18 @@
 // The engine for a project as main runs it (simulator sessions, the story runner): the embedded NLU trained on
-// nlu.yaml, slot extraction with the project's entities, and the knowledge/*.md files in a search index.
-import { readdir, readFile, stat } from 'node:fs/promises';
+// nlu.yaml, slot extraction with the project's entities, and the knowledge/*.md files in a search index (read
+// through the path helper: confined to the project and within the size limits).
+import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createEngine, type Engine, type EngineOptions } from '../../shared/engine/engine';
 import type { RetrievalPort } from '../../shared/engine/ports';
 import { createKnowledgeIndex } from '../../shared/engine/simple/retrieval';
 import { extractSlotValue } from '../../shared/nlu/entities';
 import { buildProjectNlu } from '../../shared/nlu/project';
+import { DEFAULT_FILE_LIMITS, type FileLimits } from '../../shared/project/files';
+import type { Problem } from '../../shared/project/problems';
 import type { ProjectModel } from '../../shared/project/validate';
 import type { NluFile } from '../../shared/schema/project';
+import { readFileState } from './paths';
 
 /** NLU models are cached by the text of nlu.yaml: training takes milliseconds, but not every turn. */
 const nluCache = new Map<string, ReturnType<typeof buildProjectNlu>>();
@@ -34,15 +38,33 @@ export function createProjectEngine(model: ProjectModel, options: Omit<EngineOpt
 
 const kbCache = new Map<string, { key: string; index: RetrievalPort }>();
 
+/**
+ * The project's knowledge documents the index searches (knowledge/*.md), each read through the path helper:
+ * a link out of the project, a dotfile or a file over its size limit is left out and reported as a problem.
+ */
+export async function readKnowledgeFiles(dir: string, limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<{ docs: { source: string; text: string }[]; problems: Problem[] }> {
+  const names = (await readdir(path.join(dir, 'knowledge')).catch(() => [] as string[])).filter((f) => f.endsWith('.md') && !f.startsWith('.')).sort();
+  const docs: { source: string; text: string }[] = [];
+  const problems: Problem[] = [];
+  for (const name of names) {
+    const state = await readFileState(dir, `knowledge/${name}`, limits);
+    if (!state) continue;
+    if ('text' in state) docs.push({ source: name, text: state.text });
+    else problems.push({ ...state.problem, message: `${state.problem.message}; left out of the knowledge index` });
+  }
+  return { docs, problems };
+}
+
 /** The project's knowledge files in a search index, rebuilt when a file changes. */
-export async function projectKnowledge(dir: string): Promise<RetrievalPort> {
+export async function projectKnowledge(dir: string, limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<RetrievalPort> {
   const kdir = path.join(dir, 'knowledge');
   const files = (await readdir(kdir).catch(() => [] as string[])).filter((f) => f.endsWith('.md')).sort();
-  const stamps = await Promise.all(files.map(async (f) => `${f}:${(await stat(path.join(kdir, f)).catch(() => undefined))?.mtimeMs ?? 0}`));
-  const key = stamps.join('|');
+  // lstat: a link retargeted elsewhere changes the key too.
+  const stamps = await Promise.all(files.map(async (f) => `${f}:${(await lstat(path.join(kdir, f)).catch(() => undefined))?.mtimeMs ?? 0}:${(await stat(path.join(kdir, f)).catch(() => undefined))?.mtimeMs ?? 0}`));
+  const key = `${JSON.stringify(limits)}|${stamps.join('|')}`;
   const hit = kbCache.get(dir);
   if (hit?.key === key) return hit.index;
-  const docs = await Promise.all(files.map(async (f) => ({ source: f, text: await readFile(path.join(kdir, f), 'utf8').catch(() => '') })));
+  const { docs } = await readKnowledgeFiles(dir, limits);
   const index = createKnowledgeIndex(docs);
   kbCache.set(dir, { key, index });
   return index;

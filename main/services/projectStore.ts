@@ -3,6 +3,7 @@ import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { ApiError } from '../../shared/api/errors';
 import type { ProjectSnapshot } from '../../shared/api/contract';
+import { DEFAULT_FILE_LIMITS, type FileLimits } from '../../shared/project/files';
 import { flowIdOf, loadProject, type LoadResult, type SourceFile } from '../../shared/project/load';
 import { formatProblem, type Problem } from '../../shared/project/problems';
 import { serializeFlow, serializeManifest, serializeNlu } from '../../shared/project/serialize';
@@ -11,66 +12,87 @@ import { SCHEMA_VERSION } from '../../shared/schema/common';
 import type { Flow, ProjectManifest } from '../../shared/schema/project';
 import { atomicWrite } from './atomicWrite';
 import type { EventBus } from './events';
-import { confine, revisionOf, toPosix } from './paths';
+import { fsError, projectPath, revisionOfFile, readFileState, readProjectFile, requireKind, revisionOfText, toPosix, type FileState } from './paths';
+
+export type { FileState };
 
 export interface ProjectStoreOptions {
   bus: EventBus;
   /** Watch the folder for changes made outside the studio (default true). */
   watch?: boolean;
+  /** Size limits per kind of file, from the user settings (default DEFAULT_FILE_LIMITS). */
+  limits?: FileLimits;
   /** Test hook passed to every atomic write. */
   beforeRename?: (tmp: string) => void | Promise<void>;
-}
-
-interface FileState {
-  text: string;
-  revision: string;
 }
 
 const isProjectFile = (rel: string): boolean => rel === MANIFEST_FILE || rel === NLU_FILE || flowIdOf(rel) !== undefined;
 
 /** Reads the project files of a folder: parley.yaml, nlu.yaml and flows/*.yaml. */
-export async function readProjectFiles(dir: string): Promise<Map<string, FileState>> {
+export async function readProjectFiles(dir: string, limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<Map<string, FileState>> {
   const files = new Map<string, FileState>();
-  const read = async (rel: string) => {
-    const text = await fs.readFile(path.join(dir, rel), 'utf8');
-    files.set(rel, { text, revision: revisionOf(text) });
-  };
-  try {
-    await read(MANIFEST_FILE);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ApiError('NOT_FOUND', `${dir} is not a Parley project (no ${MANIFEST_FILE})`);
-    throw e;
-  }
-  await read(NLU_FILE).catch((e: NodeJS.ErrnoException) => {
-    if (e.code !== 'ENOENT') throw e;
-  });
+  const manifest = await readFileState(dir, MANIFEST_FILE, limits);
+  if (!manifest) throw new ApiError('NOT_FOUND', `${dir} is not a Parley project (no ${MANIFEST_FILE})`);
+  files.set(MANIFEST_FILE, manifest);
+  const nlu = await readFileState(dir, NLU_FILE, limits);
+  if (nlu) files.set(NLU_FILE, nlu);
   let entries: string[] = [];
   try {
     entries = await fs.readdir(path.join(dir, 'flows'));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fsError(e, 'flows');
   }
+  // Folders named x.yaml are read too, so that the problem names them (not a file).
   for (const name of entries.sort()) {
-    if (/\.ya?ml$/.test(name) && !name.startsWith('.')) await read(`flows/${name}`);
+    if (!/\.ya?ml$/.test(name) || name.startsWith('.')) continue;
+    const rel = `flows/${name}`;
+    const state = await readFileState(dir, rel, limits);
+    if (state) files.set(rel, state);
   }
   return files;
 }
 
 export function loadFromFiles(files: Map<string, FileState>): LoadResult {
-  const src = (file: string): SourceFile => ({ file, text: files.get(file)?.text ?? '' });
+  const manifest = files.get(MANIFEST_FILE);
+  if (manifest && 'problem' in manifest) return { project: undefined, problems: [manifest.problem], broken: [MANIFEST_FILE] };
+  const readable = (file: string) => {
+    const f = files.get(file);
+    return f !== undefined && 'text' in f;
+  };
+  const src = (file: string): SourceFile => {
+    const f = files.get(file);
+    return { file, text: f && 'text' in f ? f.text : '' };
+  };
+  const unreadable = [...files.entries()].flatMap(([file, f]) => (file !== MANIFEST_FILE && 'problem' in f ? [f.problem] : []));
   return loadProject({
     manifest: src(MANIFEST_FILE),
-    ...(files.has(NLU_FILE) ? { nlu: src(NLU_FILE) } : {}),
-    flows: [...files.keys()].filter((f) => f.startsWith('flows/')).map(src),
+    ...(readable(NLU_FILE) ? { nlu: src(NLU_FILE) } : {}),
+    flows: [...files.keys()].filter((f) => f.startsWith('flows/') && readable(f)).map(src),
+    ...(unreadable.length ? { unreadable } : {}),
   });
 }
+
+/** What the studio shows while parley.yaml does not load: a stand-in manifest, so the file can be fixed in it. */
+const placeholderManifest = (dir: string): ProjectManifest => ({
+  schema: SCHEMA_VERSION,
+  name: path.basename(dir).slice(0, 200) || 'project',
+  defaultLocale: 'en',
+  locales: ['en'],
+  startFlow: 'main',
+});
+
+/** Entries a fresh repository may hold; project.create accepts a folder with nothing else in it. */
+const CREATE_ALLOWED = /^(\.git|\.gitignore|\.gitattributes|\.github|\.editorconfig|\.DS_Store|Thumbs\.db|README(\.[a-z]+)?|LICENSE(\.[a-z]+)?)$/i;
 
 /**
  * The open project: reads and validates it, saves flows atomically with conflict detection, watches the folder
  * for changes made behind the studio's back, and tells every connected window about them. A file that failed
  * to load is never written by a flow save; the user fixes it through `writeFile` (the source view) or on disk.
+ * That includes parley.yaml: a project whose manifest does not load still opens, with the manifest broken.
  */
 export function createProjectStore(options: ProjectStoreOptions) {
+  const limits: FileLimits = options.limits ?? DEFAULT_FILE_LIMITS;
   let dir: string | undefined;
   let files = new Map<string, FileState>();
   let result: LoadResult | undefined;
@@ -78,6 +100,7 @@ export function createProjectStore(options: ProjectStoreOptions) {
   let watcherReady: Promise<void> = Promise.resolve();
   /** One write at a time per file, so a check-then-write never interleaves with another. */
   const locks = new Map<string, Promise<unknown>>();
+  const writeOptions = options.beforeRename ? { beforeRename: options.beforeRename } : {};
 
   const withLock = <T>(key: string, fn: () => Promise<T>): Promise<T> => {
     const prev = locks.get(key) ?? Promise.resolve();
@@ -86,27 +109,33 @@ export function createProjectStore(options: ProjectStoreOptions) {
     return next;
   };
 
-  const requireOpen = (): { dir: string; result: LoadResult & { project: NonNullable<LoadResult['project']> } } => {
+  const requireOpen = (): { dir: string; result: LoadResult } => {
     if (!dir || !result) throw new ApiError('NO_PROJECT', 'no project is open');
-    if (!result.project) {
-      throw new ApiError('INVALID_PROJECT', `the project cannot be read: ${result.problems.filter((p) => p.severity === 'error').map(formatProblem).join('; ')}`, {
-        problems: result.problems,
+    return { dir, result };
+  };
+
+  /** For calls that need the model (flow saves): refused while parley.yaml does not load. */
+  const requireProject = (): { dir: string; result: LoadResult & { project: NonNullable<LoadResult['project']> } } => {
+    const { dir: d, result: r } = requireOpen();
+    if (!r.project) {
+      throw new ApiError('INVALID_PROJECT', `the project cannot be read: ${r.problems.filter((p) => p.severity === 'error').map(formatProblem).join('; ')}; fix ${MANIFEST_FILE} in the source view`, {
+        problems: r.problems,
       });
     }
-    return { dir, result: result as LoadResult & { project: NonNullable<LoadResult['project']> } };
+    return { dir: d, result: r as LoadResult & { project: NonNullable<LoadResult['project']> } };
   };
 
   function snapshot(): ProjectSnapshot {
     const { dir: d, result: r } = requireOpen();
     const flows: ProjectSnapshot['flows'] = {};
-    for (const [id, flow] of Object.entries(r.project.flows)) {
+    for (const [id, flow] of Object.entries(r.project?.flows ?? {})) {
       flows[id] = { flow, revision: files.get(flowFile(id))?.revision ?? '' };
     }
     const snap: ProjectSnapshot = {
       dir: d,
-      manifest: r.project.manifest,
+      manifest: r.project?.manifest ?? placeholderManifest(d),
       manifestRevision: files.get(MANIFEST_FILE)?.revision ?? '',
-      nlu: r.project.nlu,
+      nlu: r.project?.nlu ?? { intents: [] },
       flows,
       problems: r.problems,
       broken: r.broken.map((file) => ({ file, revision: files.get(file)?.revision ?? null })),
@@ -117,13 +146,8 @@ export function createProjectStore(options: ProjectStoreOptions) {
 
   async function open(target: string): Promise<ProjectSnapshot> {
     const abs = path.resolve(target);
-    const read = await readProjectFiles(abs);
+    const read = await readProjectFiles(abs, limits);
     const loaded = loadFromFiles(read);
-    if (!loaded.project) {
-      throw new ApiError('INVALID_PROJECT', `${abs}: ${loaded.problems.filter((p) => p.severity === 'error').map(formatProblem).join('; ')}`, {
-        problems: loaded.problems,
-      });
-    }
     await close();
     dir = abs;
     files = read;
@@ -132,18 +156,29 @@ export function createProjectStore(options: ProjectStoreOptions) {
     return snapshot();
   }
 
+  /**
+   * Creates a project in a new or empty folder (a fresh repository's .git, README and LICENSE may be there).
+   * A folder holding anything else (a home folder, another program's files) is refused: a project is a folder
+   * of its own, and nothing the studio writes may land beside unrelated files.
+   */
   async function create(target: string, name: string): Promise<ProjectSnapshot> {
     const abs = path.resolve(target);
+    let entries: string[] = [];
     try {
-      await fs.access(path.join(abs, MANIFEST_FILE));
-      throw new ApiError('CONFLICT', `${abs} already holds a Parley project`);
+      entries = await fs.readdir(abs);
     } catch (e) {
-      if (e instanceof ApiError) throw e;
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOTDIR') throw new ApiError('NOT_A_FILE', `${abs}: is a file, not a folder`);
+      if (code !== 'ENOENT') throw fsError(e, abs);
     }
-    await fs.mkdir(path.join(abs, 'flows'), { recursive: true });
-    for (const sub of ['stories', 'knowledge']) {
-      await fs.mkdir(path.join(abs, sub), { recursive: true });
-      await fs.writeFile(path.join(abs, sub, '.gitkeep'), '');
+    if (entries.includes(MANIFEST_FILE)) throw new ApiError('CONFLICT', `${abs} already holds a Parley project`);
+    const others = entries.filter((e) => !CREATE_ALLOWED.test(e)).sort();
+    if (others.length) {
+      throw new ApiError(
+        'FOLDER_NOT_EMPTY',
+        `${abs} is not empty (${others.slice(0, 5).join(', ')}${others.length > 5 ? `, and ${others.length - 5} more` : ''}); create the project in a new or empty folder`,
+        { dir: abs, entries: others.slice(0, 20) },
+      );
     }
     const manifest: ProjectManifest = { schema: SCHEMA_VERSION, name, defaultLocale: 'en', locales: ['en'], startFlow: 'main' };
     const mainFlow: Flow = {
@@ -153,9 +188,24 @@ export function createProjectStore(options: ProjectStoreOptions) {
         { id: 'welcome', kind: 'message', position: { x: 320, y: 0 }, say: { en: 'Hi! How can I help you today?' } },
       ],
     };
-    await atomicWrite(path.join(abs, MANIFEST_FILE), serializeManifest(manifest));
-    await atomicWrite(path.join(abs, NLU_FILE), serializeNlu({ intents: [] }));
-    await atomicWrite(path.join(abs, flowFile('main')), serializeFlow(mainFlow));
+    try {
+      await fs.mkdir(path.join(abs, 'flows'), { recursive: true });
+      for (const sub of ['stories', 'knowledge']) {
+        await fs.mkdir(path.join(abs, sub), { recursive: true });
+        await fs.writeFile(path.join(abs, sub, '.gitkeep'), '', { flag: 'wx' });
+      }
+    } catch (e) {
+      throw fsError(e, abs);
+    }
+    const write = async (rel: string, text: string) => {
+      const { abs: file } = await projectPath(abs, rel);
+      await atomicWrite(file, text).catch((e: unknown) => {
+        throw fsError(e, rel);
+      });
+    };
+    await write(MANIFEST_FILE, serializeManifest(manifest));
+    await write(NLU_FILE, serializeNlu({ intents: [] }));
+    await write(flowFile('main'), serializeFlow(mainFlow));
     return open(abs);
   }
 
@@ -167,21 +217,14 @@ export function createProjectStore(options: ProjectStoreOptions) {
     files = new Map();
   }
 
-  /** Current revision of a file on disk, or null when it does not exist. */
-  async function diskRevision(abs: string): Promise<string | null> {
-    try {
-      return revisionOf(await fs.readFile(abs));
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw e;
-    }
-  }
-
   async function writeChecked(rel: string, text: string, baseRevision: string | null): Promise<string> {
     const { dir: d } = requireOpen();
-    const abs = await confine(d, rel);
-    const onDisk = await diskRevision(abs);
-    const revision = revisionOf(text);
+    const { abs, kind } = await projectPath(d, rel);
+    const bytes = Buffer.from(text, 'utf8');
+    const max = Math.floor(limits[kind.size] * 1_000_000);
+    if (bytes.length > max) throw new ApiError('TOO_LARGE', `${rel}: ${bytes.length} bytes is over the ${limits[kind.size]} MB limit for this kind of file (raise it in Settings)`, { file: rel });
+    const onDisk = await revisionOfFile(abs, rel);
+    const revision = revisionOfText(text);
     if (onDisk !== baseRevision && onDisk !== revision) {
       throw new ApiError(
         'CONFLICT',
@@ -190,8 +233,12 @@ export function createProjectStore(options: ProjectStoreOptions) {
       );
     }
     if (onDisk !== revision) {
-      await fs.mkdir(path.dirname(abs), { recursive: true });
-      await atomicWrite(abs, text, options.beforeRename ? { beforeRename: options.beforeRename } : {});
+      try {
+        await fs.mkdir(path.dirname(abs), { recursive: true });
+        await atomicWrite(abs, bytes, writeOptions);
+      } catch (e) {
+        throw fsError(e, rel);
+      }
     }
     return revision;
   }
@@ -202,14 +249,17 @@ export function createProjectStore(options: ProjectStoreOptions) {
    * under a v2 manifest, so flows go first and the manifest's new version last).
    */
   async function upgradeOnDisk(): Promise<void> {
-    const { dir: d, result: r } = requireOpen();
+    const { dir: d, result: r } = requireProject();
     if (r.migratedFrom === undefined) return;
     const writes: [string, string][] = Object.entries(r.project.flows).map(([id, f]) => [flowFile(id), serializeFlow(f)]);
     if (files.has(NLU_FILE) && !r.broken.includes(NLU_FILE)) writes.push([NLU_FILE, serializeNlu(r.project.nlu)]);
     writes.push([MANIFEST_FILE, serializeManifest(r.project.manifest)]);
     for (const [rel, text] of writes) {
-      await atomicWrite(await confine(d, rel), text, options.beforeRename ? { beforeRename: options.beforeRename } : {});
-      files.set(rel, { text, revision: revisionOf(text) });
+      const { abs } = await projectPath(d, rel);
+      await atomicWrite(abs, text, writeOptions).catch((e: unknown) => {
+        throw fsError(e, rel);
+      });
+      files.set(rel, { text, revision: revisionOfText(text) });
     }
     delete r.migratedFrom;
   }
@@ -217,7 +267,7 @@ export function createProjectStore(options: ProjectStoreOptions) {
   async function saveFlow(flowId: string, flow: Flow, baseRevision: string | null): Promise<{ revision: string; problems: Problem[] }> {
     const file = flowFile(flowId);
     return withLock(file, async () => {
-      const { result: r } = requireOpen();
+      const { result: r } = requireProject();
       if (r.migratedFrom !== undefined && !r.broken.includes(file)) {
         const before = files.get(file)?.revision ?? null;
         if (before !== baseRevision) throw new ApiError('CONFLICT', `${file} changed since it was opened`, { file, diskRevision: before });
@@ -242,30 +292,25 @@ export function createProjectStore(options: ProjectStoreOptions) {
   async function deleteFlow(flowId: string, baseRevision: string): Promise<void> {
     const file = flowFile(flowId);
     return withLock(file, async () => {
-      const { dir: d, result: r } = requireOpen();
+      const { dir: d, result: r } = requireProject();
       if (r.project.manifest.startFlow === flowId) throw new ApiError('BAD_REQUEST', `"${flowId}" is the start flow; choose another start flow first`);
-      const abs = await confine(d, file);
-      const onDisk = await diskRevision(abs);
+      const { abs } = await projectPath(d, file);
+      const onDisk = await revisionOfFile(abs, file);
       if (onDisk !== baseRevision) throw new ApiError('CONFLICT', `${file} changed on disk since it was opened`, { file, diskRevision: onDisk });
-      await fs.rm(abs);
+      await fs.rm(abs).catch((e: unknown) => {
+        throw fsError(e, file);
+      });
       files.delete(file);
       reload();
       options.bus.emit('project.fileChanged', { file, revision: null, flowId, problems: [] });
     });
   }
 
+  /** A project file as text (the raw source view). Bytes that are not UTF-8 show as U+FFFD; the problem list names them. */
   async function readFile(rel: string): Promise<{ text: string; revision: string }> {
     const { dir: d } = requireOpen();
-    const abs = await confine(d, rel);
-    try {
-      const buf = await fs.readFile(abs);
-      if (buf.length > 20_000_000) throw new ApiError('TOO_LARGE', `${rel} is larger than 20 MB`);
-      return { text: buf.toString('utf8'), revision: revisionOf(buf) };
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new ApiError('NOT_FOUND', `${rel} does not exist`);
-      if ((e as NodeJS.ErrnoException).code === 'EISDIR') throw new ApiError('BAD_REQUEST', `${rel} is a folder`);
-      throw e;
-    }
+    const { bytes, revision } = await readProjectFile(d, rel, limits);
+    return { text: bytes.toString('utf8'), revision };
   }
 
   /**
@@ -273,18 +318,20 @@ export function createProjectStore(options: ProjectStoreOptions) {
    * refused with its problems (nothing written) when it does not load.
    */
   async function writeFile(rel: string, text: string, baseRevision: string | null): Promise<{ revision: string; problems: Problem[] }> {
+    requireKind(rel);
     return withLock(rel, async () => {
       requireOpen();
       if (isProjectFile(rel)) {
         const trial = new Map(files);
-        trial.set(rel, { text, revision: revisionOf(text) });
+        trial.set(rel, { text, revision: revisionOfText(text) });
         const loaded = loadFromFiles(trial);
         const own = loaded.problems.filter((p) => p.file === rel);
-        if (!loaded.project || loaded.broken.includes(rel)) {
+        if (loaded.broken.includes(rel) || (!loaded.project && rel === MANIFEST_FILE)) {
           throw new ApiError('INVALID_PROJECT', `${rel} was not saved: ${own.filter((p) => p.severity === 'error').map(formatProblem).slice(0, 5).join('; ')}`, {
             problems: own,
           });
         }
+        if (!loaded.project) throw new ApiError('INVALID_PROJECT', `${rel} was not saved: ${MANIFEST_FILE} does not load; fix it first`, { problems: own });
       }
       const revision = await writeChecked(rel, text, baseRevision);
       if (isProjectFile(rel)) {
@@ -312,32 +359,30 @@ export function createProjectStore(options: ProjectStoreOptions) {
     });
   }
 
-  /** Picks up a change made outside the studio. Our own writes are recognised by their revision and ignored. */
+  /**
+   * Picks up a change made outside the studio. Our own writes are recognised by their revision and ignored.
+   * The file is read through the path helper: a link out of the project or a file over its size limit is
+   * never read; it becomes a broken file whose problem says why.
+   */
   async function onDiskChange(absPath: string): Promise<void> {
     if (!dir) return;
     const rel = toPosix(path.relative(dir, absPath));
     if (!isProjectFile(rel)) return;
     await withLock(rel, async () => {
       if (!dir) return;
-      let text: string | null = null;
-      try {
-        text = await fs.readFile(absPath, 'utf8');
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return;
-      }
+      const state = await readFileState(dir, rel, limits);
       const known = files.get(rel);
-      if (text === null) {
+      if (!state) {
         if (!known) return;
         files.delete(rel);
         reload();
         announce(rel, null);
         return;
       }
-      const revision = revisionOf(text);
-      if (known?.revision === revision) return;
-      files.set(rel, { text, revision });
+      if (known && known.revision === state.revision && 'text' in known === 'text' in state) return;
+      files.set(rel, state);
       reload();
-      announce(rel, revision);
+      announce(rel, state.revision);
     });
   }
 
@@ -345,6 +390,8 @@ export function createProjectStore(options: ProjectStoreOptions) {
     watcher = watch(abs, {
       ignoreInitial: true,
       depth: 2,
+      // A link is reported as itself and never followed: a link to a big folder outside must not be watched.
+      followSymlinks: false,
       ignored: (p: string) => {
         const base = path.basename(p);
         return base === 'node_modules' || base === '.git' || base.endsWith('.tmp') || (base.startsWith('.') && p !== abs);
@@ -361,10 +408,11 @@ export function createProjectStore(options: ProjectStoreOptions) {
     create,
     close,
     snapshot,
-    current: (): ProjectSnapshot | null => (dir && result?.project ? snapshot() : null),
+    /** The open project (with a stand-in manifest while parley.yaml does not load), or null. */
+    current: (): ProjectSnapshot | null => (dir && result ? snapshot() : null),
     reloadFromDisk: async (): Promise<ProjectSnapshot> => {
       const { dir: d } = requireOpen();
-      files = await readProjectFiles(d);
+      files = await readProjectFiles(d, limits);
       reload();
       return snapshot();
     },
@@ -372,6 +420,8 @@ export function createProjectStore(options: ProjectStoreOptions) {
     deleteFlow,
     readFile,
     writeFile,
+    /** The size limits this store reads with (the stories runner and the knowledge index use the same). */
+    limits,
     /** Resolves once the watcher is ready (tests wait for it before touching files). */
     ready: (): Promise<void> => watcherReady,
     get dir() {

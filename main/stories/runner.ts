@@ -2,9 +2,10 @@
 // stories from disk, builds the engine once, and runs the stories with a bounded number in flight, each with
 // ports from its fixtures plus, for model calls, a cassette (replay / record), the live model, or a mock.
 // Reports per story, per perturbation, and the coverage of nodes and exits.
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { LlmError, type LlmPort, type LlmResponse } from '../../shared/engine/ports';
+import { DEFAULT_FILE_LIMITS, projectFileKind, type FileLimits } from '../../shared/project/files';
 import { formatProblem, type Problem } from '../../shared/project/problems';
 import type { ProjectModel } from '../../shared/project/validate';
 import { cassettePort, type Cassette } from '../../shared/stories/cassette';
@@ -14,6 +15,7 @@ import { perturb, type Perturbation } from '../../shared/stories/perturb';
 import { runStory, type StoryResult } from '../../shared/stories/run';
 import { createProjectLlm } from '../llm/projectLlm';
 import { atomicWrite } from '../services/atomicWrite';
+import { fsError, projectPath, readFileState } from '../services/paths';
 import { createProjectEngine, projectKnowledge } from '../services/projectEngine';
 import { loadFromFiles, readProjectFiles } from '../services/projectStore';
 
@@ -36,6 +38,8 @@ export interface TestOptions {
   /** The live model (tests; default: the project's llm settings and the user's key). */
   liveLlm?: LlmPort;
   env?: Record<string, string | undefined>;
+  /** Size limits for reading project files (the user settings; default DEFAULT_FILE_LIMITS). */
+  limits?: FileLimits;
   onResult?: (r: StoryRun, done: number, total: number) => void;
 }
 
@@ -80,8 +84,10 @@ async function listStoryFiles(dir: string): Promise<string[]> {
     const entries = await readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => []);
     for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
       const r = `${rel}/${e.name}`;
+      if (e.name.startsWith('.')) continue;
       if (e.isDirectory() && e.name !== 'cassettes') await walk(r);
-      else if (e.isFile() && /\.ya?ml$/.test(e.name)) out.push(r);
+      // A linked story is listed, so that reading it through the path helper reports a link out of the project.
+      else if ((e.isFile() || e.isSymbolicLink()) && /\.ya?ml$/.test(e.name)) out.push(r);
     }
   };
   await walk('stories');
@@ -89,25 +95,29 @@ async function listStoryFiles(dir: string): Promise<string[]> {
 }
 
 /** Loads the project for testing: it must load without errors. */
-export async function loadTestProject(dir: string): Promise<ProjectModel> {
-  const loaded = loadFromFiles(await readProjectFiles(path.resolve(dir)));
+export async function loadTestProject(dir: string, limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<ProjectModel> {
+  const loaded = loadFromFiles(await readProjectFiles(path.resolve(dir), limits));
   const errors = loaded.problems.filter((p) => p.severity === 'error');
   if (!loaded.project || errors.length) throw new TestInputError(`the project does not load:\n${errors.map(formatProblem).join('\n')}`);
   return loaded.project;
 }
 
-export async function loadStories(dir: string, model: ProjectModel, files?: string[]): Promise<{ stories: LoadedStory[]; problems: Problem[] }> {
+export async function loadStories(dir: string, model: ProjectModel, files?: string[], limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<{ stories: LoadedStory[]; problems: Problem[] }> {
   const index = indexProject(model);
   const globals = (model.manifest.globals ?? []).map((g) => g.id);
   const stories: LoadedStory[] = [];
   const problems: Problem[] = [];
   for (const file of files ?? (await listStoryFiles(dir))) {
-    const text = await readFile(path.join(dir, file), 'utf8').catch((e: Error) => {
-      problems.push({ severity: 'error', file, field: '', message: `cannot read: ${e.message}` });
-      return undefined;
-    });
-    if (text === undefined) continue;
-    const r = loadStory({ file, text }, index, globals);
+    if (projectFileKind(file)?.kind !== 'story') {
+      problems.push({ severity: 'error', file, field: '', message: 'not a story file (stories/**/*.yaml)' });
+      continue;
+    }
+    const state = await readFileState(dir, file, limits);
+    if (!state || !('text' in state)) {
+      problems.push(state ? state.problem : { severity: 'error', file, field: '', message: 'does not exist' });
+      continue;
+    }
+    const r = loadStory({ file, text: state.text }, index, globals);
     problems.push(...r.problems);
     if (r.story) stories.push(r.story);
   }
@@ -138,12 +148,13 @@ async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Prom
 export async function runTests(o: TestOptions): Promise<TestReport> {
   const t0 = Date.now();
   const dir = path.resolve(o.projectDir);
-  const model = await loadTestProject(dir);
-  const { stories: all, problems } = await loadStories(dir, model, o.files);
+  const limits = o.limits ?? DEFAULT_FILE_LIMITS;
+  const model = await loadTestProject(dir, limits);
+  const { stories: all, problems } = await loadStories(dir, model, o.files, limits);
   const grep = o.grep ? new RegExp(o.grep, 'i') : undefined;
   const stories = all.filter((s) => (!grep || grep.test(s.story.name) || grep.test(s.file)) && (!o.tags?.length || (s.story.tags ?? []).some((t) => o.tags!.includes(t))));
   const engine = createProjectEngine(model);
-  const retrieval = await projectKnowledge(dir);
+  const retrieval = await projectKnowledge(dir, limits);
   const mode = o.llm ?? 'replay';
   const repeat = Math.max(1, o.repeat ?? 1);
 
@@ -157,9 +168,10 @@ export async function runTests(o: TestOptions): Promise<TestReport> {
     const file = cassetteFile(story.file);
     let c = cassettes.get(file);
     if (!c) {
-      const text = await readFile(path.join(dir, file), 'utf8').catch(() => undefined);
+      const state = await readFileState(dir, file, limits);
+      if (state && 'problem' in state) throw new TestInputError(`${file}: ${state.problem.message}`);
       try {
-        c = text ? (JSON.parse(text) as Cassette) : {};
+        c = state?.text ? (JSON.parse(state.text) as Cassette) : {};
       } catch {
         throw new TestInputError(`${file}: not valid JSON; delete it and record again with --record`);
       }
@@ -233,8 +245,13 @@ export async function runTests(o: TestOptions): Promise<TestReport> {
   if (o.record) {
     for (const [file, c] of cassettes) {
       if (!Object.keys(c).length) continue;
-      await mkdir(path.dirname(path.join(dir, file)), { recursive: true });
-      await atomicWrite(path.join(dir, file), JSON.stringify(c, null, 2) + '\n');
+      const { abs } = await projectPath(dir, file);
+      try {
+        await mkdir(path.dirname(abs), { recursive: true });
+        await atomicWrite(abs, JSON.stringify(c, null, 2) + '\n');
+      } catch (e) {
+        throw fsError(e, file);
+      }
     }
   }
 

@@ -18,6 +18,8 @@ export interface ProjectSources {
   manifest: SourceFile;
   nlu?: SourceFile;
   flows: SourceFile[];
+  /** Files that exist but could not be read (too large, a link out of the project, not UTF-8): one problem each. */
+  unreadable?: Problem[];
 }
 
 export interface LoadResult {
@@ -94,6 +96,10 @@ export function loadProject(src: ProjectSources): LoadResult {
     return p;
   };
 
+  for (const p of src.unreadable ?? []) {
+    problems.push(p);
+    broken.push(p.file);
+  }
   const manifestParsed = parse(src.manifest);
   if (manifestParsed.problems.length) return { project: undefined, problems, broken };
   if (!isObject(manifestParsed.value)) {
