@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createMainServices } from '../services/mainServices';
 import { startWebHost, type WebHost } from '../web/server';
 import { defaultUserDataDir } from '../services/userData';
+import type { OutboundSeam } from '../llm/projectLlm';
 import { RENDERER_DIR } from './paths';
 
 export { defaultUserDataDir };
@@ -16,6 +17,9 @@ export interface RunWebOptions {
   rendererDir?: string;
   userDataDir?: string;
   log?: (line: string) => void;
+  /** Tests: the environment main reads (default process.env), and DNS for the outbound policy. */
+  env?: Record<string, string | undefined>;
+  outbound?: OutboundSeam;
 }
 
 export const DEFAULT_PORT = 7468;
@@ -33,6 +37,8 @@ export async function runWeb(opts: RunWebOptions): Promise<{ host: WebHost; stop
     mode: 'web',
     projectDir: opts.projectDir,
     userDataDir: opts.userDataDir ?? defaultUserDataDir(),
+    ...(opts.env ? { env: opts.env } : {}),
+    ...(opts.outbound ? { outbound: opts.outbound } : {}),
   });
   let host: WebHost;
   try {

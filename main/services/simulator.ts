@@ -298,6 +298,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
         keyProblems: key.problems,
         message,
         saveTarget: key.keychainAvailable ? ('keychain' as const) : ('config' as const),
+        trusted,
       };
     },
     dispose() {

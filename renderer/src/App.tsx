@@ -14,6 +14,9 @@ import { closeSimulator, toggleSimulator, useSim } from './simulator/simStore';
 import { StoriesPanel } from './stories/StoriesPanel';
 import { closeStories, toggleStories, useStories } from './stories/storiesStore';
 import { handleShortcut } from './shortcuts';
+import { TrustBanner } from './trust/TrustBanner';
+import { TrustDialog } from './trust/TrustDialog';
+import { watchTrust } from './trust/trustStore';
 import { backTo, dismissNotice, openSource, saveFlow, setView, takeDiskVersion, togglePresentation, toggleTheme, useStudio } from './store/studioStore';
 
 const SourceView = lazy(() => import('./panels/SourceView'));
@@ -68,6 +71,9 @@ export function App() {
     document.documentElement.dataset.theme = theme;
     document.documentElement.dataset.presentation = String(presentation);
   }, [theme, presentation]);
+  useEffect(() => {
+    if (status === 'ready') watchTrust();
+  }, [status]);
   useEffect(() => {
     window.addEventListener('keydown', handleShortcut);
     return () => window.removeEventListener('keydown', handleShortcut);
@@ -137,6 +143,7 @@ export function App() {
           {notice} <button onClick={dismissNotice}>Dismiss</button>
         </div>
       )}
+      <TrustBanner />
       {project.migratedFrom !== undefined && (
         <div className="banner info">This project was written by an older Parley (format {project.migratedFrom}); it is upgraded when you save.</div>
       )}
@@ -163,6 +170,7 @@ export function App() {
       {storiesOpen && !simOpen && <StoriesPanel />}
       <HelpOverlay />
       <SearchPanel />
+      <TrustDialog />
     </div>
   );
 }

@@ -84,8 +84,29 @@ export const LlmStatus = z.object({
   message: z.string(),
   /** Where `llm.saveKey` will put a key. */
   saveTarget: z.enum(['keychain', 'config']),
+  /** False while the project is untrusted: no model is called, whatever key there is. */
+  trusted: z.boolean(),
 });
 export type LlmStatus = z.infer<typeof LlmStatus>;
+
+/**
+ * Whether the open project is trusted, and what it would do if it were: the model's host, the environment
+ * variables it asks to read (each bound to the host it would go to), the hosts its `api` nodes may call.
+ * `changed`: trusted once, but the project now asks for more (listed in `changes`).
+ */
+export const TrustStatus = z.object({
+  dir: z.string(),
+  state: z.enum(['trusted', 'untrusted', 'changed']),
+  llm: z
+    .object({ baseUrl: z.string(), origin: z.string(), provider: z.boolean(), loopback: z.boolean(), new: z.boolean() })
+    .nullable(),
+  envVars: z.array(z.object({ name: z.string(), origin: z.string(), approved: z.boolean(), new: z.boolean() })),
+  apiHosts: z.array(z.object({ environment: z.string(), host: z.string(), new: z.boolean() })),
+  changes: z.array(z.string()),
+  /** Digest of the requirements shown; `trust.grant` must send it back, so it approves exactly what was shown. */
+  digest: z.string(),
+});
+export type TrustStatus = z.infer<typeof TrustStatus>;
 
 const SessionId = z.string().uuid();
 
@@ -174,6 +195,20 @@ export const methods = {
   'simulator.close': { input: z.object({ sessionId: SessionId }).strict(), output: ok },
   'simulator.wizardReply': { input: z.object({ sessionId: SessionId, requestId: z.string().uuid(), text: z.string().min(1).max(20000) }).strict(), output: ok },
   'llm.status': { input: empty, output: LlmStatus },
+  /** The open project's trust (null when no project is open). */
+  'trust.status': { input: empty, output: TrustStatus.nullable() },
+  /** Trusts the open project for exactly what `digest` describes, approving the named environment variables. */
+  'trust.grant': {
+    input: z
+      .object({
+        project: z.string().min(1).max(1000),
+        digest: z.string().regex(/^[0-9a-f]{16}$/),
+        envVars: z.array(z.string().regex(/^[A-Z_][A-Z0-9_]*$/)).max(100),
+      })
+      .strict(),
+    output: TrustStatus,
+  },
+  'trust.revoke': { input: z.object({ project: z.string().min(1).max(1000) }).strict(), output: TrustStatus },
   /**
    * Saves the API key in main: the OS keychain (Electron) or the user's 0600 credentials file (web mode). The key
    * goes one way: no method returns it.
@@ -200,6 +235,8 @@ export const events = {
     flow: Flow.optional(),
     problems: z.array(Problem),
   }),
+  /** The open project's trust changed (granted, revoked, or the project now asks for more). */
+  'trust.changed': TrustStatus,
   /** A window opened or created another project: every window follows. */
   'project.opened': z.object({ dir: z.string() }),
   /** Streamed model text of a simulator turn, as it arrives. */

@@ -9,7 +9,7 @@ import type { Flow, NluFile, ProjectManifest } from '../schema/project';
  */
 
 const ORDER: Record<string, readonly string[]> = {
-  manifest: ['schema', 'name', 'description', 'defaultLocale', 'locales', 'startFlow', 'llm', 'nlu', 'globals', 'variables'],
+  manifest: ['schema', 'name', 'description', 'defaultLocale', 'locales', 'startFlow', 'llm', 'environment', 'environments', 'nlu', 'globals', 'variables'],
   llm: ['provider', 'baseUrl', 'model', 'maxTokens', 'temperature', 'timeoutMs', 'apiKeyEnv'],
   nluSettings: ['accept', 'clarify', 'fallbackLimit'],
   global: ['id', 'intent', 'action', 'flow', 'say'],

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startMockLlm, type MockLlm } from '../../main/llm/mockServer';
 import { copySample } from '../fixtures/tinyProject';
-import { openStudio, type Studio } from './studio';
+import { openStudio, trustProject, type Studio } from './studio';
 
 const HOURS_REPLY =
   'Most branches are open Monday to Friday from 9 am to 5 pm and on Saturday from 9 am to 1 pm. Phone support runs Monday to Friday, 8 am to 8 pm.';
@@ -22,6 +22,8 @@ beforeAll(async () => {
   const manifest = path.join(dir, 'parley.yaml');
   writeFileSync(manifest, readFileSync(manifest, 'utf8').replace(/^llm:\n/m, `llm:\n  baseUrl: ${mock.url}\n`));
   studio = await openStudio(dir);
+  // the model is called only for a trusted project (test/e2e/trust.test.ts shows the dialog itself)
+  await trustProject(studio.page);
 });
 afterAll(async () => {
   await studio?.close();

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { runWeb } from '../../main/cli/web';
+import { runWeb, type RunWebOptions } from '../../main/cli/web';
 import type { WebHost } from '../../main/web/server';
 
 /** Debian's Chromium, launched as DEVELOPERS.md says: never a downloaded browser. */
@@ -26,10 +26,10 @@ export interface Studio {
 }
 
 /** Starts web mode on a project folder and opens it in headless Chromium. */
-export async function openStudio(projectDir: string): Promise<Studio> {
+export async function openStudio(projectDir: string, o: Pick<RunWebOptions, 'env' | 'outbound' | 'userDataDir'> = {}): Promise<Studio> {
   // PARLEY_RENDERER_DIR: test a renderer built elsewhere (e.g. `vite build --outDir`) instead of out/renderer.
   const rendererDir = process.env.PARLEY_RENDERER_DIR;
-  const web = await runWeb({ projectDir, port: 0, open: false, ...(rendererDir ? { rendererDir } : {}), userDataDir: mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-ud-')), log: () => undefined });
+  const web = await runWeb({ projectDir, port: 0, open: false, ...(rendererDir ? { rendererDir } : {}), userDataDir: mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-ud-')), log: () => undefined, ...o });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   // One context per studio, so a test can open more tabs that share its storage (page.context().newPage()).
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
@@ -51,4 +51,13 @@ export async function openStudio(projectDir: string): Promise<Studio> {
       await web.stop();
     },
   };
+}
+
+/** Trusts the open project through the banner and the dialog, as a user would (approving the named variables). */
+export async function trustProject(page: Page, approve: string[] = []): Promise<void> {
+  await page.locator('.banner.trust').getByRole('button', { name: 'Review and trust…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Trust this project?' });
+  for (const name of approve) await dialog.getByRole('checkbox', { name: new RegExp(`Read ${name} `) }).check();
+  await dialog.getByRole('button', { name: 'Trust this project' }).click();
+  await page.locator('.banner.trust').waitFor({ state: 'detached' });
 }

@@ -6,6 +6,7 @@ import type { SimInput, TurnView } from '../../../shared/api/contract';
 import type { Output } from '../../../shared/engine/types';
 import { useStudio } from '../store/studioStore';
 import { TraceView } from './TraceView';
+import { openTrustDialog } from '../trust/trustStore';
 import { answerWizard, closeSimulator, restart, rewindTo, saveApiKey, saveAsStory, send, setSim, useSim } from './simStore';
 
 const inputText = (i: SimInput): string =>
@@ -265,7 +266,8 @@ export function SimulatorPanel() {
           {status.keyProblems.map((p) => (
             <div key={p} className="muted">{p}</div>
           ))}
-          {status.model && !status.keySource && <ApiKeyForm target={status.saveTarget} />}
+          {status.model && !status.trusted && <button onClick={openTrustDialog}>Review and trust…</button>}
+          {status.model && status.trusted && !status.keySource && <ApiKeyForm target={status.saveTarget} />}
           <button onClick={() => { setSim({ wizard: true }); void restart(); }}>Use Wizard-of-Oz mode</button>
         </div>
       )}
