@@ -1,13 +1,14 @@
 import { useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../../shared/api/errors';
 import type { Problem } from '../../../shared/project/problems';
+import { MANIFEST_FILE } from '../../../shared/project/validate';
 import { errorText, reloadProject, useStudio } from '../store/studioStore';
 import { ProblemList, showProblemMarkers } from './markers';
 import { modelUri, monaco, setUpYaml } from './monaco';
 
 /**
  * The source of one project file as it is on disk (a file that failed to load, parley.yaml, nlu.yaml, or a
- * flow's file to compare). Saving writes it through main, which validates a project file first and refuses
+ * flow's file to compare; a broken parley.yaml opens here by itself). Saving writes it through main, which validates a project file first and refuses
  * it, with line-numbered problems, if it does not load: an invalid edit never reaches disk.
  */
 export function RawSource({ file, actions }: { file: string; actions?: React.ReactNode }) {
@@ -17,6 +18,7 @@ export function RawSource({ file, actions }: { file: string; actions?: React.Rea
   const revision = useRef<string | null>(null);
   const [status, setStatus] = useState<string>('loading…');
   const [problems, setProblems] = useState<Problem[]>([]);
+  const manifestBroken = useStudio((s) => file === MANIFEST_FILE && Boolean(s.project?.broken.some((b) => b.file === MANIFEST_FILE)));
 
   useEffect(() => {
     if (!host.current) return;
@@ -88,6 +90,11 @@ export function RawSource({ file, actions }: { file: string; actions?: React.Rea
         </span>
         <button onClick={() => void save()}>Save file</button>
       </div>
+      {manifestBroken && (
+        <p className="banner conflict" role="alert" data-manifest-broken>
+          {MANIFEST_FILE} does not load, so the rest of the project cannot be shown. Fix the marked problems here and save: the project then opens.
+        </p>
+      )}
       <div
         className="monaco-host"
         ref={host}

@@ -5,7 +5,7 @@ import { applyChanges, type FlowChange } from '../../../shared/project/changes';
 import { cloneNodes, uniqueId } from '../../../shared/project/factory';
 import { createHistory, type History } from '../../../shared/project/history';
 import { fieldPath, type Problem } from '../../../shared/project/problems';
-import { validateProject } from '../../../shared/project/validate';
+import { MANIFEST_FILE, validateProject } from '../../../shared/project/validate';
 import type { Position } from '../../../shared/schema/common';
 import type { FlowNode } from '../../../shared/schema/nodes';
 import { Flow as FlowSchema, type Flow } from '../../../shared/schema/project';
@@ -103,7 +103,9 @@ function fromSnapshot(snap: ProjectSnapshot): Partial<StudioState> {
   histories.clear();
   const current = get().flowId;
   const flowId = current && docs[current] ? current : docs[snap.manifest.startFlow] ? snap.manifest.startFlow : Object.keys(docs)[0];
-  return { status: 'ready', project, flows: docs, problems, trail: flowId ? [flowId] : [], ...(flowId ? { flowId } : {}) };
+  // parley.yaml does not load: nothing else can be shown, so open it in the raw source view to be fixed there.
+  const fixManifest = snap.broken.some((b) => b.file === MANIFEST_FILE) ? { view: 'source' as const, sourceFile: MANIFEST_FILE } : {};
+  return { status: 'ready', project, flows: docs, problems, trail: flowId ? [flowId] : [], ...(flowId ? { flowId } : {}), ...fixManifest };
 }
 
 /** Connects to main, loads the open project and subscribes to file changes. */
