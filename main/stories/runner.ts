@@ -14,6 +14,8 @@ import { indexProject, loadStory, type LoadedStory } from '../../shared/stories/
 import { perturb, type Perturbation } from '../../shared/stories/perturb';
 import { runStory, type StoryResult } from '../../shared/stories/run';
 import { createProjectLlm } from '../llm/projectLlm';
+import { defaultUserDataDir } from '../services/userData';
+import { cliPolicy } from '../trust/trustStore';
 import { atomicWrite } from '../services/atomicWrite';
 import { fsError, projectPath, readFileState } from '../services/paths';
 import { createProjectEngine, projectKnowledge } from '../services/projectEngine';
@@ -40,6 +42,10 @@ export interface TestOptions {
   env?: Record<string, string | undefined>;
   /** Size limits for reading project files (the user settings; default DEFAULT_FILE_LIMITS). */
   limits?: FileLimits;
+  /** `--trust`: trust the project for this run. Otherwise the user's trust record (in `userDataDir`) decides. */
+  trust?: boolean;
+  /** Where the studio keeps the trust record (default: the user's Parley folder). */
+  userDataDir?: string;
   onResult?: (r: StoryRun, done: number, total: number) => void;
 }
 
@@ -161,7 +167,9 @@ export async function runTests(o: TestOptions): Promise<TestReport> {
   let live: LlmPort | undefined = o.liveLlm;
   if (!live && (mode === 'live' || o.record)) {
     if (!model.manifest.llm) throw new TestInputError('--llm live and --record need a model: add an llm section to parley.yaml');
-    live = createProjectLlm({ settings: model.manifest.llm, ...(o.env ? { env: o.env } : {}) }).llm;
+    const policy = await cliPolicy(dir, model.manifest, { trust: Boolean(o.trust), userDataDir: o.userDataDir ?? defaultUserDataDir() });
+    if (!policy.trusted) throw new TestInputError(`--llm live and --record call the model with your key, and ${policy.untrustedReason}`);
+    live = createProjectLlm({ settings: model.manifest.llm, policy, ...(o.env ? { env: o.env } : {}) }).llm;
   }
   const cassettes = new Map<string, Cassette>();
   const cassetteFor = async (story: LoadedStory): Promise<Cassette> => {

@@ -192,6 +192,33 @@ describe('a cloned project that points the model at another host', () => {
     expect((await s.handlers['trust.status']({}))!.state).toBe('untrusted');
   });
 
+  it('a trusted host whose name resolves to this machine is still refused unless that address was allowed', async () => {
+    services = await createMainServices({
+      mode: 'web',
+      projectDir,
+      userDataDir: path.join(root, 'user-data'),
+      watch: false,
+      env: { GITHUB_TOKEN },
+      credentialsFile: path.join(root, 'config', 'credentials.json'),
+      outbound: { lookup }, // evil.test → 127.0.0.1, and 127.0.0.1 is not allowed
+    });
+    const st = (await services.handlers['trust.status']({}))!;
+    await services.handlers['trust.grant']({ project: projectDir, digest: st.digest, envVars: ['GITHUB_TOKEN'] });
+    const turn = await simulate(services);
+    expect(spy.seen).toEqual([]);
+    expect(JSON.stringify(turn.trace.find((t) => t.kind === 'api'))).toMatch(/127\.0\.0\.1/);
+    expect(JSON.stringify(turn.trace.find((t) => t.kind === 'llm'))).toMatch(/127\.0\.0\.1/);
+  });
+
+  it('a pasted key that is malformed is BAD_KEY, naming the problem, never echoing it', async () => {
+    const s = await open();
+    const bad = 'sk-ant has spaces in it';
+    const err = (await s.handlers['llm.saveKey']({ key: bad }).catch((e: unknown) => e)) as { code: string; message: string };
+    expect(err.code).toBe('BAD_KEY');
+    expect(err.message).toMatch(/spaces or control characters/);
+    expect(err.message).not.toContain(bad);
+  });
+
   it('parley test --llm live without --trust: refused before any call (exit 2 in the CLI), nothing sent', async () => {
     await fs.mkdir(path.join(projectDir, 'stories'), { recursive: true });
     await fs.writeFile(path.join(projectDir, 'stories', 'hello.yaml'), ['name: hello', 'turns:', '  - bot:', '      says: [{ copy: main/done }]', ''].join('\n'));
