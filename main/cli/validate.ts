@@ -28,9 +28,11 @@ export async function validateDir(dir: string, options: ValidateOptions = {}): P
   const settingsProblems: Problem[] = [];
   let limits = options.limits;
   if (!limits) {
-    const { settings, warnings } = await loadUserSettings(options.userDataDir ?? defaultUserDataDir());
+    const userDataDir = options.userDataDir ?? defaultUserDataDir();
+    const { settings, warnings } = await loadUserSettings(userDataDir);
     limits = settings.limits;
-    settingsProblems.push(...warnings.map((message): Problem => ({ severity: 'warning', file: SETTINGS_FILE, field: '', message })));
+    const file = path.join(userDataDir, SETTINGS_FILE);
+    settingsProblems.push(...warnings.map((w): Problem => ({ severity: 'warning', file, field: '', message: w.startsWith(`${file}: `) ? w.slice(file.length + 2) : w })));
   }
   try {
     const files = await readProjectFiles(abs, limits);
