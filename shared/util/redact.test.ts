@@ -32,6 +32,11 @@ describe('redactSecrets', () => {
     expect(redactSecrets(`${KEY.slice(10, 17)}#`, [KEY])).toBe(`${KEY.slice(10, 17)}#`);
   });
 
+  it('hides the first and the last 8 characters of the key, at either end of the text', () => {
+    expect(redactSecrets(`${KEY.slice(0, 8)} and ${KEY.slice(-8)}`, [KEY])).toBe(`${REDACTED} and ${REDACTED}`);
+    expect(redactSecrets(`.${KEY.slice(-8)}.`, [KEY])).toBe(`.${REDACTED}.`);
+  });
+
   it('takes several secrets, and skips empty ones', () => {
     const token = 'test-token-0123456789abcdef';
     const r = createRedactor([KEY, null, undefined, '', token]);

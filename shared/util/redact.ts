@@ -22,39 +22,26 @@ export interface Redactor {
  * Set lookup per position of the text), instead of comparing the text with every substring of every secret.
  */
 export function createRedactor(secrets: readonly (string | null | undefined)[]): Redactor {
-  const grams = new Set<string>();
-  const short: string[] = [];
+  // Every window of `width` characters of each secret, by width: 8 (REDACT_MIN_LENGTH), or the whole of a
+  // shorter secret. A character is inside a common substring of length ≥ 8 exactly when it is inside a
+  // matching 8-character window, so hiding the matching windows hides exactly those substrings.
+  const windows = new Map<number, Set<string>>();
   for (const secret of secrets) {
-    if (!secret) continue;
-    if (secret.length >= REDACT_MIN_LENGTH) {
-      for (let i = 0; i + REDACT_MIN_LENGTH <= secret.length; i++) grams.add(secret.slice(i, i + REDACT_MIN_LENGTH));
-    } else if (secret.length >= MIN_WHOLE_SECRET) {
-      short.push(secret);
-    }
+    if (!secret || secret.length < MIN_WHOLE_SECRET) continue;
+    const width = Math.min(secret.length, REDACT_MIN_LENGTH);
+    let set = windows.get(width);
+    if (!set) windows.set(width, (set = new Set()));
+    for (let end = width; end <= secret.length; end++) set.add(secret.slice(end - width, end));
   }
   return (text: string): string => {
-    if (text.length < MIN_WHOLE_SECRET || (grams.size === 0 && short.length === 0)) return text;
-    // hidden[i]: the character at i is inside a secret's fragment. A character is inside a common substring of
-    // length ≥ 8 exactly when it is inside a matching 8-gram, so marking the matching windows is enough.
     const hidden = new Uint8Array(text.length);
-    let any = false;
-    for (let i = 0; grams.size > 0 && i + REDACT_MIN_LENGTH <= text.length; i++) {
-      if (grams.has(text.slice(i, i + REDACT_MIN_LENGTH))) {
-        hidden.fill(1, i, i + REDACT_MIN_LENGTH);
-        any = true;
-      }
+    for (const [width, set] of windows) {
+      for (let end = width; end <= text.length; end++) if (set.has(text.slice(end - width, end))) hidden.fill(1, end - width, end);
     }
-    for (const s of short) {
-      for (let at = text.indexOf(s); at !== -1; at = text.indexOf(s, at + 1)) {
-        hidden.fill(1, at, at + s.length);
-        any = true;
-      }
-    }
-    if (!any) return text;
     let out = '';
     for (let i = 0; i < text.length; ) {
-      let j = i;
-      while (j < text.length && hidden[j] === hidden[i]) j++;
+      let j = i + 1;
+      while (hidden[j] === hidden[i]) j++;
       out += hidden[i] ? REDACTED : text.slice(i, j);
       i = j;
     }
