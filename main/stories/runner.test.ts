@@ -47,7 +47,8 @@ function sampleWith(stories: Record<string, string>, baseUrl?: string): string {
 }
 
 /** No key from the environment or the user's credentials file reaches the mock. */
-const hermetic = (dir: string) => ({ env: { XDG_CONFIG_HOME: path.join(dir, '.config') } });
+// trust: true is `parley test --trust`, as CI runs it (trust itself: main/trust/*.test.ts)
+const hermetic = (dir: string) => ({ env: { XDG_CONFIG_HOME: path.join(dir, '.config') }, trust: true });
 const only = (r: TestReport, name: string): StoryRun => {
   const s = r.stories.find((x) => x.name === name);
   if (!s) throw new Error(`no story "${name}" in ${r.stories.map((x) => x.name).join(', ')}`);
@@ -73,7 +74,8 @@ describe('runTests: cassettes against the mock Messages API (real SDK)', () => {
     expect(recorded.stories.map((s) => [s.name, s.passed, s.result.error])).toEqual([['Opening hours from the model', true, undefined]]);
     expect(recorded.recorded).toBe(1);
     expect(mock.requests).toHaveLength(1);
-    expect(mock.requests[0]).toMatchObject({ model: 'claude-test', max_tokens: 200, messages: [{ role: 'user', content: 'what are your opening hours' }] });
+    // the retrieved passage is data at the top of the user turn, the question after it
+    expect(mock.requests[0]).toMatchObject({ model: 'claude-test', max_tokens: 200, messages: [{ role: 'user', content: expect.stringMatching(/^<conversation_data>\n[\s\S]*Retrieved passage \(kb, from hours\.md\)[\s\S]*\n<\/conversation_data>\n\nwhat are your opening hours$/) }] });
     const entries = Object.values(JSON.parse(readFileSync(cassette, 'utf8')) as Record<string, { request: { system: string }; response: { text: string } }>);
     expect(entries).toHaveLength(1);
     expect(entries[0]?.request.system).toContain("You are Ace, Acme Bank's virtual assistant.");
@@ -109,7 +111,7 @@ describe('runTests: cassettes against the mock Messages API (real SDK)', () => {
     const recorded = await runTests({ projectDir: dir, record: true, ...hermetic(dir) });
     expect(recorded.stories[0]).toMatchObject({ passed: true });
     expect(recorded.recorded).toBe(2);
-    expect(mock.requests.map((q) => q.messages[0]?.content)).toEqual(['what are your opening hours', expect.stringContaining('Rubric: gives the weekday opening hours')]);
+    expect(mock.requests.map((q) => q.messages[0]?.content)).toEqual([expect.stringMatching(/\n\nwhat are your opening hours$/), expect.stringContaining('Rubric: gives the weekday opening hours')]);
     await mock.close();
     mock = undefined;
     const replayed = await runTests({ projectDir: dir, ...hermetic(dir) });
