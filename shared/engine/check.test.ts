@@ -27,6 +27,19 @@ describe('expression and template checks in the validator', () => {
     ]);
   });
 
+  it('reports a literal matches() pattern that RE2 cannot run, naming the construct', () => {
+    const m = makeModel({
+      main: flow('M', [
+        n({ id: 'start', kind: 'start', next: 'ask' }),
+        n({ id: 'ask', kind: 'ask', slot: 'slots.ref', type: 'text', prompt: { en: 'Reference?' }, validation: { expr: 'matches(value, "^(?!TXN)[A-Z]{3}-[0-9]+$")', message: { en: 'No.' } } }),
+        n({ id: 'ok', kind: 'ask', slot: 'slots.pin', type: 'text', prompt: { en: 'PIN?' }, validation: { expr: 'value | matches("^[0-9]{4}$")', message: { en: 'No.' } } }),
+      ]),
+    });
+    expect(validateProject(m).map((p) => `${p.severity} ${p.field}: ${p.message}`)).toEqual([
+      expect.stringMatching(/^error nodes\[1\]\.validation\.expr: expression: matches\(\): negative lookahead `\(\?!` is not supported \(.*linear time.*\); match the wider text/),
+    ]);
+  });
+
   it('accepts builtins, value in validations, parents of set paths and paths inside stored responses', () => {
     expect(problems.join('\n')).not.toMatch(/customer\.name|"value"|resp\.items|"input"|account\.balance"/);
   });

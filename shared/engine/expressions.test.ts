@@ -30,6 +30,94 @@ describe('expressions', () => {
     expect((lang.compile('eval("1")') as ExpressionError).message).toMatch(/^unknown function "eval"/);
   });
 
+  describe('member access reaches own data properties only, by any syntax', () => {
+    const scope = {
+      s: 'abc',
+      key: 'constructor',
+      proto: '__proto__',
+      slots: { amount: 600, name: 'Alex' },
+      items: [{ a: 1 }, { a: 2 }],
+      customer: { card_last4s: ['4821', '9034'] },
+    };
+    // Each reaches a prototype member (String, Object, Function, toString...) through plain Jexl. (Names of
+    // Object.prototype members cannot even be written as identifiers: Jexl's lexer takes them for operators.)
+    const escapes = [
+      's["constructor"]',
+      's["constructor"]["constructor"]',
+      's["con" + "structor"]["con" + "structor"]',
+      's[key]',
+      's[key][key]',
+      'slots[key]',
+      'slots["__proto__"]',
+      'slots[proto]',
+      'slots["toString"]',
+      'slots["hasOwnProperty"]',
+      'items[key]',
+      'items["map"]',
+      'items[0][key]',
+      'items[.a == 1][0][key]',
+      'customer.card_last4s[0][key]',
+      's.concat',
+      's.charAt',
+      'slots.name.at',
+      'customer.card_last4s.concat',
+      'customer.card_last4s[.concat]',
+    ];
+    it.each(escapes)('%s is undefined or an error, never a function or a prototype', (src) => {
+      let v: unknown;
+      try {
+        v = lang.evaluate(src, scope);
+      } catch (e) {
+        expect(e).toBeInstanceOf(ExpressionError);
+        return;
+      }
+      if (Array.isArray(v)) expect(v).toEqual([]);
+      else expect(v).toBeUndefined();
+    });
+
+    it('rejects the forbidden names written out, at compile time', () => {
+      for (const src of ['s.constructor', 'slots.__proto__', 'slots.prototype', 'items[.constructor]', 'items[.__proto__ == 1]']) {
+        expect(lang.compile(src), src).toBeInstanceOf(ExpressionError);
+      }
+    });
+
+    it('still reads plain data: paths, indices, computed keys, filters, string length and characters', () => {
+      expect(lang.evaluate('slots.amount', scope)).toBe(600);
+      expect(lang.evaluate('slots["na" + "me"]', scope)).toBe('Alex');
+      expect(lang.evaluate('customer.card_last4s[0]', scope)).toBe('4821');
+      expect(lang.evaluate('customer.card_last4s[1 + 0]', scope)).toBe('9034');
+      expect(lang.evaluate('items[1].a', scope)).toBe(2);
+      expect(lang.evaluate('items.a', scope)).toBe(1); // Jexl: a path through a list reads its first element
+      expect(lang.evaluate('items[.a > 1]', scope)).toEqual([{ a: 2 }]);
+      expect(lang.evaluate('items[.a > 1][0]', scope)).toBe(scope.items[1]);
+      expect(lang.evaluate('items[true]', scope)).toBe(scope.items);
+      expect(lang.evaluate('items[false]', scope)).toBeUndefined();
+      expect(lang.evaluate('customer.card_last4s[.length == 4]', scope)).toEqual(['4821', '9034']);
+      expect(lang.evaluate('s.length', scope)).toBe(3);
+      expect(lang.evaluate('s[1]', scope)).toBe('b');
+      expect(lang.evaluate('s[7]', scope)).toBeUndefined();
+      expect(lang.evaluate('customer.card_last4s.length', scope)).toBe(4); // the first element's length, as in Jexl
+      expect(lang.evaluate('items | length', scope)).toBe(2);
+      expect(lang.evaluate('value in customer.card_last4s', { ...scope, value: '9034' })).toBe(true);
+      expect(lang.evaluate('missing.deep.path', scope)).toBeUndefined();
+      expect(lang.evaluate('slots.missing', scope)).toBeUndefined();
+    });
+  });
+
+  it('matches(text, pattern): an RE2 regular expression (linear time) for validation rules', () => {
+    expect(lang.evaluate('matches(value, "^[0-9]{4}$")', { value: '4821' })).toBe(true);
+    expect(lang.evaluate('matches(value, "^[0-9]{4}$")', { value: '48211' })).toBe(false);
+    expect(lang.evaluate('matches(value, "(?i)^txn-")', { value: 'TXN-1' })).toBe(true);
+    expect(lang.evaluate('matches(value, "^x")', { value: 42 })).toBe(false);
+    expect(lang.evaluate('value | matches("^(a+)+$")', { value: 'a'.repeat(40) + '!' })).toBe(false);
+    const bad = lang.compile('matches(value, "(?<=\\$)[0-9]+")');
+    expect(bad).toBeInstanceOf(ExpressionError);
+    expect((bad as ExpressionError).message).toMatch(/^matches\(\): lookbehind `\(\?<=` is not supported/);
+    expect((lang.compile('matches(value, "(")') as ExpressionError).message).toBe('matches(): missing closing ): `(`');
+    // a computed pattern is checked when it runs
+    expect(() => lang.evaluate('matches(value, p)', { value: 'a', p: '(a)\\1' })).toThrow(/backreference/);
+  });
+
   it('reports a syntax error with a readable message', () => {
     const e = lang.compile('a +* b');
     expect(e).toBeInstanceOf(ExpressionError);

@@ -1,11 +1,15 @@
-// Parley's expression language: Jexl (https://github.com/TomFrost/Jexl), a sandboxed, side-effect-free
-// language: no eval, no access to globals, and function calls only to what is registered here. Conditions,
-// `set` values, validations and the `{{ }}` placeholders of templates all use it.
+// Parley's expression language: Jexl (https://github.com/TomFrost/Jexl), a side-effect-free language: no eval,
+// no access to globals, and function calls only to what is registered here. Conditions, `set` values,
+// validations and the `{{ }}` placeholders of templates all use it. Expressions come from project files, so
+// every member access (`a.b`, `a["b"]`, `a[k]`, `.b` in a filter) is rewritten at compile time to go through
+// `ownValue`: own data properties of plain objects and arrays, and a string's length and characters, never a
+// prototype, `constructor` or an inherited method (plain Jexl reads `s["constructor"]["constructor"]`).
 //
 //   account.balance < 100 && slots.card_type in ["debit", "credit"]
 //   customer.tier == "premium" ? "priority" : "general"
 //   {{ slots.amount | currency }}   (a transform: the value goes through `currency`)
 import jexl from 'jexl';
+import { compilePattern, checkPattern } from '../util/regex';
 
 type Jexl = InstanceType<typeof jexl.Jexl>;
 
@@ -17,7 +21,53 @@ export interface FormatContext {
 }
 
 /** Names a user may not reach into: prototype internals of the plain data the expressions read. */
-const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor', '__defineGetter__', '__defineSetter__', '__lookupGetter__']);
+const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
+
+// Names of the rewritten AST's helpers and of a filter's element. They contain '#', which Jexl's lexer never accepts in an
+// identifier, so an expression cannot name them.
+const GET = '#get';
+const INDEX = '#index';
+const OWN = '#own';
+const ELEMENTS = '#elements';
+const UNWRAP = '#unwrap';
+const ELEMENT = '#element';
+
+const isPlainData = (v: unknown): v is object => {
+  if (Array.isArray(v)) return true;
+  if (v === null || typeof v !== 'object') return false;
+  const proto: unknown = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
+
+/** `obj[key]` limited to data: an own, non-function data property of a plain object or array, or a string's length or character. */
+export function ownValue(obj: unknown, key: unknown): unknown {
+  if (typeof key !== 'string' && typeof key !== 'number') return undefined;
+  const k = String(key);
+  if (FORBIDDEN.has(k)) return undefined;
+  if (typeof obj === 'string') return k === 'length' ? obj.length : /^(0|[1-9]\d*)$/.test(k) ? obj[Number(k)] : undefined;
+  if (!isPlainData(obj)) return undefined;
+  const d = Object.getOwnPropertyDescriptor(obj, k);
+  return d && 'value' in d && typeof d.value !== 'function' ? d.value : undefined;
+}
+
+/** Jexl's `a.b`: nothing from nothing, and a path through a list reads its first element. */
+const dotGet = (obj: unknown, key: unknown): unknown => (obj === undefined || obj === null ? undefined : ownValue(Array.isArray(obj) ? obj[0] : obj, key));
+
+/** Jexl's `a[x]`: a boolean keeps or drops the subject, anything else is a key. */
+function indexGet(obj: unknown, key: unknown): unknown {
+  if (typeof key === 'boolean') return key ? obj : undefined;
+  if (obj === undefined || obj === null) throw new Error(`cannot read [${JSON.stringify(key) ?? String(key)}] of ${String(obj)}`);
+  return ownValue(obj, key);
+}
+
+/** The scope Jexl reads root variables from: the caller's plain object, or a copy of its own properties. */
+const safeScope = (scope: Record<string, unknown>): Record<string, unknown> =>
+  isPlainData(scope) && !Array.isArray(scope) ? scope : Object.assign(Object.create(null) as Record<string, unknown>, scope);
+
+/** A filter's subject as a list of `{ #element: item }`, so `.name` in the filter reads through `ownValue` too. */
+const toElements = (subject: unknown): Record<string, unknown>[] =>
+  (Array.isArray(subject) ? subject : subject === undefined ? [] : [subject]).map((e: unknown) => ({ [ELEMENT]: e }));
+const fromElements = (kept: unknown): unknown[] => (Array.isArray(kept) ? kept.map((w) => (w as Record<string, unknown>)[ELEMENT]) : []);
 
 const toNumber = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN);
 
@@ -90,12 +140,27 @@ function createLanguage(fmt: FormatContext): Jexl {
   lang.addFunction('min', (...xs: unknown[]) => Math.min(...xs.map(toNumber)));
   lang.addFunction('max', (...xs: unknown[]) => Math.max(...xs.map(toNumber)));
   lang.addFunction('abs', (x: unknown) => Math.abs(toNumber(x)));
+  lang.addFunction('matches', matches);
+  lang.addTransform('matches', matches);
+  lang.addFunctions({ [GET]: dotGet, [INDEX]: indexGet, [OWN]: ownValue, [ELEMENTS]: toElements, [UNWRAP]: fromElements });
   return lang;
 }
 
+/** `matches(text, pattern)`: an RE2 regular expression (linear time), unanchored; `(?i)` for any case. */
+function matches(text: unknown, pattern: unknown): boolean {
+  if (typeof pattern !== 'string') throw new Error('matches(): the pattern must be a string');
+  const t = typeof text === 'string' ? text : typeof text === 'number' && Number.isFinite(text) ? String(text) : undefined;
+  if (t === undefined) return false;
+  try {
+    return compilePattern(pattern).test(t);
+  } catch (e) {
+    throw new Error(`matches(): ${(e as Error).message}`, { cause: e });
+  }
+}
+
 /** The transforms and functions a user can call, for completion and the docs. */
-export const TRANSFORMS = ['currency', 'number', 'date', 'json', 'upper', 'lower', 'capitalize', 'trim', 'round', 'default', 'length', 'join', 'first', 'last', 'number_or_zero'] as const;
-export const FUNCTIONS = ['contains', 'empty', 'min', 'max', 'abs'] as const;
+export const TRANSFORMS = ['currency', 'number', 'date', 'json', 'upper', 'lower', 'capitalize', 'trim', 'round', 'default', 'length', 'join', 'first', 'last', 'number_or_zero', 'matches'] as const;
+export const FUNCTIONS = ['contains', 'empty', 'min', 'max', 'abs', 'matches'] as const;
 
 export interface CompiledExpression {
   readonly source: string;
@@ -144,7 +209,10 @@ function inspect(ast: AstNode, refs: Set<string>, lang: { transforms: Set<string
     if (!n) return;
     switch (n.type) {
       case 'Identifier': {
-        if (FORBIDDEN.has(String(n.value))) throw new Error(`"${String(n.value)}" cannot be used in an expression`);
+        // a root variable is read by Jexl from the scope object: no name it could inherit from Object.prototype
+        if (FORBIDDEN.has(String(n.value)) || (!n.from && !n.relative && String(n.value) in Object.prototype)) {
+          throw new Error(`"${String(n.value)}" cannot be used in an expression`);
+        }
         const p = pathOf(n);
         if (p !== undefined) refs.add(p);
         else visit(n.from);
@@ -155,6 +223,12 @@ function inspect(ast: AstNode, refs: Set<string>, lang: { transforms: Set<string
         if (!known.has(String(n.name))) {
           const what = n.pool === 'transforms' ? 'filter' : 'function';
           throw new Error(`unknown ${what} "${String(n.name)}" (known: ${[...known].join(', ')})`);
+        }
+        // a literal pattern is checked now, so `parley validate` reports it at its line
+        const pattern = n.name === 'matches' ? n.args?.[1] : undefined;
+        if (pattern?.type === 'Literal' && typeof pattern.value === 'string') {
+          const c = checkPattern(pattern.value);
+          if (!c.ok) throw new Error(`matches(): ${c.message}`);
         }
         n.args?.forEach(visit);
         return;
@@ -178,6 +252,46 @@ function inspect(ast: AstNode, refs: Set<string>, lang: { transforms: Set<string
     }
   };
   visit(ast);
+}
+
+const call = (name: string, ...args: AstNode[]): AstNode => ({ type: 'FunctionCall', pool: 'functions', name, args });
+const literal = (value: unknown): AstNode => ({ type: 'Literal', value });
+
+/**
+ * Rewrites every member access of a checked AST into calls of the helpers above, so that Jexl's evaluator never
+ * indexes a value itself: `a.b` → #get(a, "b"), `a[x]` → #index(a, x), and a filter `a[.b > 1]` →
+ * #unwrap(#elements(a)[#own(.#element, "b") > 1]). Root variables stay Jexl's own lookup in the scope.
+ */
+function harden(n: AstNode): AstNode {
+  const h = (x: AstNode | undefined) => (x ? harden(x) : undefined);
+  switch (n.type) {
+    case 'Literal':
+      return n;
+    case 'Identifier':
+      if (n.from) return call(GET, harden(n.from), literal(n.value));
+      // a root variable is read by Jexl itself from the scope: `checkRootName` keeps it to own properties
+      if (!n.relative) return n;
+      return call(OWN, { type: 'Identifier', value: ELEMENT, relative: true }, literal(n.value));
+    case 'FilterExpression':
+      if (n.relative) return call(UNWRAP, { type: 'FilterExpression', relative: true, subject: call(ELEMENTS, harden(n.subject!)), expr: harden(n.expr!) });
+      return call(INDEX, harden(n.subject!), harden(n.expr!));
+    case 'FunctionCall':
+      return { ...n, args: (n.args ?? []).map(harden) };
+    case 'ArrayLiteral':
+      return { ...n, value: (n.value as AstNode[]).map(harden) };
+    case 'ObjectLiteral':
+      return { ...n, value: Object.fromEntries(Object.entries(n.value as Record<string, AstNode>).map(([k, v]) => [k, harden(v)])) };
+    case 'BinaryExpression':
+    case 'ConditionalExpression':
+    case 'UnaryExpression': {
+      const out: AstNode = { ...n };
+      for (const k of ['left', 'right', 'test', 'consequent', 'alternate'] as const) if (n[k]) out[k] = h(n[k]);
+      return out;
+    }
+    default:
+      // a node type this code does not know could index values unchecked: refuse the expression
+      throw new Error(`unsupported expression (${n.type})`);
+  }
 }
 
 /** Strips the parser's "in expression: <source>" suffix; callers say where the expression lives. */
@@ -215,13 +329,20 @@ export class ExpressionLanguage {
     try {
       const expr = this.lang.compile(source);
       const refs = new Set<string>();
-      inspect(expr._getAst() as unknown as AstNode, refs, this.names);
+      const ast = expr._getAst() as unknown as AstNode;
+      inspect(ast, refs, this.names);
+      // the expression keeps its AST object; swap its contents for the hardened tree
+      const hardened = harden(ast);
+      if (hardened !== ast) {
+        for (const k of Object.keys(ast)) delete (ast as unknown as Record<string, unknown>)[k];
+        Object.assign(ast, hardened);
+      }
       out = {
         source,
         refs: [...refs],
         evaluate: (scope) => {
           try {
-            return expr.evalSync(scope);
+            return expr.evalSync(safeScope(scope));
           } catch (e) {
             throw new ExpressionError(cleanMessage(e), source);
           }
