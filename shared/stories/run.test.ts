@@ -219,7 +219,9 @@ describe('runStory: fixtures', () => {
     const port = llmPort((req) => `port answers ${req.flow}/${req.node}`);
     const viaPort = await run({ fixtures: { llm: [{ node: 'help/chat', reply: 'fixture' }] }, turns: [{ user: 'when are you open', expect: { says: [{ contains: 'port answers hours/answer' }] } }] }, { llm: port });
     expect(viaPort.passed).toBe(true);
-    expect(port.requests.map((q) => q.system)).toEqual([expect.stringContaining(`Answer only from this passage: ${HOURS_PASSAGE}`)]);
+    // the passage a system template names is moved to the data block of the user turn
+    expect(port.requests.map((q) => q.system)).toEqual([expect.stringMatching(/^Answer only from this passage: \[kb\.answer: see the conversation data\]/)]);
+    expect(port.requests[0]?.messages.at(-1)?.content).toContain(`Retrieved passage (kb, from hours.md):\n${HOURS_PASSAGE}`);
     const none = await run({ turns: [{ user: 'balance' }, { user: 'when are you open', expect: { visits: 'hours/say_passage' } }, { user: 'bye' }] }, { keepTrace: true });
     expect(none.passed).toBe(false);
     expect(none.error).toBe('turn 2: no LLM fixture or recording answers hours/answer; add one under fixtures.llm, or record with --record');

@@ -74,8 +74,9 @@ describe('simulator panel (web mode, Chromium, mock LLM)', () => {
     await expect.poll(botTexts, { timeout: 15_000 }).toContain(HOURS_REPLY);
     await expect.poll(lastBot).toMatch(/^What are the last 4 digits of the card\?/);
     expect((await botTexts()).slice(-3, -1)).toEqual([expect.stringMatching(/acme-bank\.example\/locations/), 'Now, back to where we were.']);
-    // the model was asked with the retrieved passage, grounded
-    expect(JSON.stringify(mock.requests.at(-1)?.system)).toMatch(/Passage from hours\.md/);
+    // the model was asked with the retrieved passage, grounded: as data in the user turn, not in the system prompt
+    expect(JSON.stringify(mock.requests.at(-1)?.messages.at(-1))).toMatch(/<conversation_data>.*Retrieved passage \(kb, from hours\.md\)/);
+    expect(JSON.stringify(mock.requests.at(-1)?.system)).not.toMatch(/hours\.md/);
     await expect.poll(() => page.locator('.react-flow__node.sim-current [data-node-id="ask_last4"]').count()).toBe(1);
 
     // 3. answer the slot question
