@@ -5,6 +5,7 @@
 import { stringify } from 'yaml';
 import type { Output, TraceEntry, UserInput, Wait } from '../engine/types';
 import type { Vars } from '../engine/vars';
+import { splitDataBlock } from '../llm/promptData';
 import type { ApiFixture, Expect, Story, StoryTurn } from './schema';
 
 export interface ConversationTurn {
@@ -33,7 +34,7 @@ export function storyFromConversation(turns: readonly ConversationTurn[], o: { n
       }
       if (e.kind === 'llm') {
         const node = `${e.flow}/${e.node}`;
-        const last = e.request.messages[e.request.messages.length - 1]?.content ?? '';
+        const last = splitDataBlock(e.request.messages[e.request.messages.length - 1]?.content ?? '').text;
         const many = (llmNodes.get(node) ?? 0) > 1;
         const fail = e.error ? (/time/i.test(e.error) ? 'timeout' : /overload|529/.test(e.error) ? 'overloaded' : 'server') : undefined;
         llm.push({ node, ...(many ? { prompt: `^${escapeRe(last.slice(0, 200))}` } : {}), ...(fail ? { fail } : { reply: e.reply ?? '' }) });

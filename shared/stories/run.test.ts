@@ -185,7 +185,7 @@ describe('runStory: fixtures', () => {
   it('llm: fixtures answer by node and by prompt (first match wins); failures take the error exit', async () => {
     const fixtures = {
       llm: [
-        { prompt: 'sunday', reply: 'We are closed on Sundays.' },
+        { prompt: '^are you open on sunday', reply: 'We are closed on Sundays.' }, // the prompt, after the data block
         { node: 'hours/answer', reply: 'From 9 to 5.' },
         { node: 'help/chat', reply: 'I can help with cards.' },
       ],

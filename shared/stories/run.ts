@@ -8,6 +8,7 @@ import { ruleGuardrail } from '../engine/simple/guardrail';
 import { renderTemplate } from '../engine/templates';
 import type { At, Output, SessionState, TraceEntry, TurnResult, UserInput } from '../engine/types';
 import { getPath } from '../engine/vars';
+import { splitDataBlock } from '../llm/promptData';
 import { compilePattern } from '../util/regex';
 import type { LoadedStory } from './load';
 import type { ApiFixture, Expect, Story, StoryTurn } from './schema';
@@ -102,7 +103,8 @@ export function storyPorts(story: Story, o: Pick<RunOptions, 'retrieval' | 'llm'
     },
     llm: {
       complete(req, opts): Promise<LlmResponse> {
-        const last = req.messages[req.messages.length - 1]?.content ?? '';
+        // a fixture's `prompt` matches the prompt, not the conversation data block above it
+        const last = splitDataBlock(req.messages[req.messages.length - 1]?.content ?? '').text;
         const f = llmFixtures.find((x) => (!x.node || x.node === `${req.flow}/${req.node}`) && (!x.re || x.re.test(last)));
         if (f) {
           if (f.fail) return Promise.reject(new LlmError(`the model failed (${f.fail}, fixture)`, f.fail === 'server' ? 'server' : f.fail));
