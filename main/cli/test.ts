@@ -3,6 +3,8 @@ import { writeFile } from 'node:fs/promises';
 import { isPerturbation, PERTURBATIONS, type Perturbation } from '../../shared/stories/perturb';
 import { jsonReport, junitReport, textReport } from '../stories/report';
 import { runTests, TestInputError, type LlmMode, type TestOptions } from '../stories/runner';
+import { defaultUserDataDir } from '../services/userData';
+import { loadUserSettings } from '../services/userSettings';
 
 
 export interface TestCliOptions {
@@ -36,11 +38,14 @@ export async function runTestCli(projectDir: string, o: TestCliOptions, out: { w
       throw new TestInputError(`--grep: not a valid regular expression: ${o.grep}`);
     }
   }
+  const userDataDir = o.userDataDir ?? defaultUserDataDir();
+  const { settings } = await loadUserSettings(userDataDir);
   const options: TestOptions = {
     projectDir,
     llm,
+    limits: settings.limits,
+    userDataDir,
     ...(o.trust ? { trust: true } : {}),
-    ...(o.userDataDir ? { userDataDir: o.userDataDir } : {}),
     ...(o.grep ? { grep: o.grep } : {}),
     ...(o.tag?.length ? { tags: o.tag } : {}),
     ...(o.record ? { record: true } : {}),

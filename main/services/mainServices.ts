@@ -4,6 +4,7 @@ import { ApiError } from '../../shared/api/errors';
 import type { Handlers } from '../../shared/api/contract';
 import { createEventBus, type EventBus } from './events';
 import { createProjectStore, type ProjectStore } from './projectStore';
+import { loadUserSettings } from './userSettings';
 import { createRecentProjects } from './recentProjects';
 import { createSimulator, type Simulator } from './simulator';
 import { createStoriesService } from './storiesService';
@@ -54,7 +55,10 @@ const version: string = pkg.version;
  */
 export async function createMainServices(opts: MainServicesOptions): Promise<MainServices> {
   const bus = createEventBus();
-  const store = createProjectStore({ bus, watch: opts.watch ?? true });
+  // The user's limits (never the project's): a project cannot raise the size of what Parley reads for it.
+  const { settings, warnings } = await loadUserSettings(opts.userDataDir);
+  for (const w of warnings) console.warn(`parley: ${w}`);
+  const store = createProjectStore({ bus, watch: opts.watch ?? true, limits: settings.limits });
   const recent = createRecentProjects(opts.userDataDir);
   const env = opts.env ?? process.env;
   const trust = createTrustStore(opts.userDataDir);
@@ -76,6 +80,7 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
     bus,
     project: () => store.current(),
     access: accessFor,
+    limits: settings.limits,
     ...(opts.llmFactory ? { llmFactory: opts.llmFactory } : {}),
     ...(opts.http ? { http: opts.http } : {}),
     ...(opts.outbound ? { outbound: opts.outbound } : {}),

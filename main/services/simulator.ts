@@ -18,6 +18,8 @@ import type { OutboundPolicy } from '../net/outbound';
 import type { TrustPolicy } from '../trust/trustStore';
 import { withContextWindow } from '../llm/windowed';
 import type { EventBus } from './events';
+import type { FileLimits } from '../../shared/project/files';
+import { MANIFEST_FILE } from '../../shared/project/validate';
 import { createProjectEngine, projectKnowledge } from './projectEngine';
 
 interface TurnRecord {
@@ -51,6 +53,8 @@ export interface SimulatorOptions {
   llmFactory?: (snap: ProjectSnapshot) => LlmPort | undefined;
   /** Replaces HTTP for `api` nodes (tests). Trust still applies: an untrusted project makes no call. */
   http?: HttpPort;
+  /** Size limits for the knowledge files (the user settings). */
+  limits?: FileLimits;
   /** Tests: DNS for the outbound policy, and the 127.0.0.1 addresses of test servers. */
   outbound?: OutboundSeam;
 }
@@ -101,6 +105,9 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   const snapshot = (): ProjectSnapshot => {
     const snap = opts.project();
     if (!snap) throw new ApiError('NOT_FOUND', 'no project is open');
+    if (snap.broken.some((b) => b.file === MANIFEST_FILE)) {
+      throw new ApiError('INVALID_PROJECT', `${MANIFEST_FILE} does not load; fix it in the source view before simulating`);
+    }
     return snap;
   };
 
@@ -114,7 +121,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     return compiled.engine;
   };
 
-  const knowledgeFor = (dir: string): Promise<RetrievalPort> => projectKnowledge(dir);
+  const knowledgeFor = (dir: string): Promise<RetrievalPort> => projectKnowledge(dir, opts.limits);
 
   const llmFor = (snap: ProjectSnapshot, access: ProjectAccess): LlmPort | undefined => {
     const settings = snap.manifest.llm;
