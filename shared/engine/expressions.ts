@@ -23,8 +23,8 @@ export interface FormatContext {
 /** Names a user may not reach into: prototype internals of the plain data the expressions read. */
 const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
 
-// Names of the rewritten AST's helpers and of a filter's element. They contain '#', which Jexl's lexer never accepts in an
-// identifier, so an expression cannot name them.
+// Names of the rewritten AST's helpers and of a filter's element. They contain '#', which Jexl's lexer never
+// accepts in an identifier, so an expression cannot name them.
 const GET = '#get';
 const INDEX = '#index';
 const OWN = '#own';
