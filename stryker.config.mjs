@@ -17,8 +17,9 @@ export default {
     'main/llm/keys.ts', // key handling
     'shared/util/redact.ts', // redaction of secrets
   ],
-  // Static mutants (module-level constants) would each need a fresh module graph: slow and rarely telling.
-  ignoreStatic: true,
+  // Static mutants (module-level constants such as the Jexl forbidden names or the YAML alias limit) are the very
+  // checks a mutation run must cover, so they are run too, although each needs a fresh module graph.
+  ignoreStatic: false,
   ignorePatterns: ['out', 'dist', 'coverage', 'reports', '.stryker-tmp', 'test/e2e', 'test/bench'],
   tempDirName: '.stryker-tmp',
   reporters: ['clear-text', 'progress', 'html', 'json'],
