@@ -4,6 +4,7 @@ import { NODE_SCHEMAS, type FlowNode } from '../schema/nodes';
 import type { Flow, NluFile, ProjectManifest } from '../schema/project';
 import { fieldPath, type Problem } from './problems';
 import { checkExpressions } from '../engine/check';
+import { hostAllows, literalOrigin } from './apiHosts';
 import { checkPattern } from '../util/regex';
 
 export interface ProjectModel {
@@ -74,6 +75,12 @@ export function validateProject(p: ProjectModel, options: ValidateOptions = {}):
   checkDuplicates(p.manifest.globals ?? [], (g) => g.id, (i, id) =>
     report('error', MANIFEST_FILE, ['globals', i, 'id'], `duplicate handler id "${id}"`),
   );
+  const envs = p.manifest.environments ?? {};
+  if (p.manifest.environment !== undefined && !Object.hasOwn(envs, p.manifest.environment)) {
+    const known = Object.keys(envs);
+    report('error', MANIFEST_FILE, ['environment'], `no environment "${p.manifest.environment}"${known.length ? ` (environments: ${known.join(', ')})` : ' (add it under environments)'}`);
+  }
+  const allHosts = Object.values(envs).flatMap((e) => e.hosts);
   checkDuplicates(p.nlu.intents, (x) => x.id, (i, id) => report('error', NLU_FILE, ['intents', i, 'id'], `duplicate intent "${id}"`));
   checkDuplicates(p.nlu.entities ?? [], (x) => x.id, (i, id) => report('error', NLU_FILE, ['entities', i, 'id'], `duplicate entity "${id}"`));
   // regex entities run on RE2 (linear time): name the construct it lacks, with a way around it
@@ -145,6 +152,15 @@ export function validateProject(p: ProjectModel, options: ValidateOptions = {}):
           if (node.type === 'entity' && !node.entity) report('error', file, at(['entity']), 'an entity slot needs an entity', ref);
           if (node.entity && !knownEntity(node.entity)) report('error', file, at(['entity']), `unknown entity "${node.entity}"`, ref);
           break;
+        case 'api': {
+          // the simulator refuses hosts no environment lists: say so while designing
+          const origin = literalOrigin(node.url);
+          if (origin && !allHosts.some((h) => hostAllows(h, origin))) {
+            const hint = origin.port === (origin.scheme === 'https' ? 443 : 80) ? origin.host : `${origin.host}:${origin.port}`;
+            report('warning', file, at(['url']), `${hint} is not in the hosts of any environment, so the call will be refused; add it to environments.<id>.hosts in parley.yaml`, ref);
+          }
+          break;
+        }
         case 'jump':
         case 'call': {
           const target = p.flows[node.flow];
