@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -27,6 +27,24 @@ describe('main services', () => {
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).code).toBe('CONFLICT');
     expect((err as ApiError).message).toMatch(/another project is open now/);
+  });
+
+  it('ends the simulator sessions of a project when another is opened: no turn, rewind or story against the new one', async () => {
+    const a = makeTinyProject();
+    const b = makeTinyProject();
+    const s = await start(a);
+    const { sessionId } = await s.handlers['simulator.start']({ project: a });
+    await s.handlers['simulator.send']({ sessionId, input: { type: 'text', text: 'hello' } });
+    await s.handlers['project.open']({ dir: b });
+    const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof ApiError ? e.code : String(e)));
+    expect(await code(s.handlers['simulator.send']({ sessionId, input: { type: 'text', text: 'hello' } }))).toBe('NOT_FOUND');
+    expect(await code(s.handlers['simulator.rewind']({ sessionId, keep: 1 }))).toBe('NOT_FOUND');
+    expect(await code(s.handlers['stories.saveConversation']({ project: b, sessionId, name: 'wrong project' }))).toBe('NOT_FOUND');
+    expect(existsSync(path.join(b, 'stories'))).toBe(false);
+    // a session of the project now open still works
+    const fresh = await s.handlers['simulator.start']({ project: b });
+    await s.handlers['project.open']({ dir: b });
+    expect((await s.handlers['simulator.send']({ sessionId: fresh.sessionId, input: { type: 'text', text: 'hello' } })).index).toBe(1);
   });
 
   it('remembers opened projects, most recent first, and tells windows about the switch', async () => {

@@ -99,7 +99,20 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
     }
   });
 
+  /** The project each simulator session talks to: a session never outlives its project. */
+  const sessionProjects = new Map<string, string>();
+  const endSessionsNotOf = (dir: string) => {
+    for (const [sessionId, d] of sessionProjects) {
+      if (d === dir) continue;
+      simulator.close({ sessionId });
+      sessionProjects.delete(sessionId);
+    }
+  };
+
   const remember = async <T extends { dir: string; manifest: { name: string } }>(snap: T): Promise<T> => {
+    // Another project is open now: its conversations end (a turn, a rewind or "save as story" would run against,
+    // or write into, the wrong project).
+    endSessionsNotOf(snap.dir);
     await recent.add(snap.dir, snap.manifest.name).catch(() => undefined);
     bus.emit('project.opened', { dir: snap.dir });
     return snap;
@@ -143,12 +156,15 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
     },
     'simulator.start': async ({ project, locale, vars, wizard }) => {
       sameProject(project);
-      return simulator.start({ project, ...(locale ? { locale } : {}), ...(vars ? { vars } : {}), ...(wizard !== undefined ? { wizard } : {}) });
+      const started = await simulator.start({ project, ...(locale ? { locale } : {}), ...(vars ? { vars } : {}), ...(wizard !== undefined ? { wizard } : {}) });
+      sessionProjects.set(started.sessionId, store.dir ?? path.resolve(project));
+      return started;
     },
     'simulator.send': async (i) => simulator.send(i),
     'simulator.rewind': async (i) => simulator.rewind(i),
     'simulator.close': async (i) => {
       simulator.close(i);
+      sessionProjects.delete(i.sessionId);
       return { ok: true as const };
     },
     'simulator.wizardReply': async (i) => {

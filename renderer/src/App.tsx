@@ -155,19 +155,19 @@ export function App() {
             <Toolbar />
             <div className="canvas-area">
               <Palette />
-              <FlowCanvas key={flowId} flowId={flowId} />
+              <FlowCanvas key={`${project.dir}:${flowId}`} flowId={flowId} />
             </div>
           </ReactFlowProvider>
         )}
         {view === 'source' && sourceFile && (
           <Suspense fallback={<div className="splash">Loading editor…</div>}>
-            <SourceView key={sourceFile} file={sourceFile} />
+            <SourceView key={`${project.dir}:${sourceFile}`} file={sourceFile} />
           </Suspense>
         )}
       </main>
       {view === 'canvas' && flowId && <Inspector flowId={flowId} />}
-      {simOpen && <SimulatorPanel />}
-      {storiesOpen && !simOpen && <StoriesPanel />}
+      {simOpen && <SimulatorPanel key={project.dir} />}
+      {storiesOpen && !simOpen && <StoriesPanel key={project.dir} />}
       <HelpOverlay />
       <SearchPanel />
       <TrustDialog />

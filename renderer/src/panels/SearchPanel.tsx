@@ -3,7 +3,7 @@ import { create } from 'zustand';
 import { KIND_LABEL } from '../../../shared/project/describe';
 import { createSearchIndex, search, updateSearchIndex, type SearchResult, type Snippet } from '../../../shared/project/search';
 import type { Flow } from '../../../shared/schema/project';
-import { revealNode, useStudio, type FlowDoc } from '../store/studioStore';
+import { onProjectSwitch, revealNode, useStudio, type FlowDoc } from '../store/studioStore';
 import './search.css';
 
 const LIMIT = 50;
@@ -21,6 +21,9 @@ export function closeSearch(): void {
 }
 
 export const useSearchOpen = (): boolean => useSearchPanel((s) => s.open);
+
+// Another project: the query and results were about the old one.
+onProjectSwitch(() => useSearchPanel.setState({ open: false, query: '' }));
 
 /**
  * One index for the window, kept between openings and brought up to date when the search opens or the flows

@@ -4,7 +4,7 @@
 import { create } from 'zustand';
 import type { EventPayload, LlmStatus, SimInput, TurnView } from '../../../shared/api/contract';
 import type { At } from '../../../shared/engine/types';
-import { enterFlow, errorText, flushSaves, revealNode, useStudio } from '../store/studioStore';
+import { enterFlow, errorText, flushSaves, onProjectSwitch, revealNode, useStudio } from '../store/studioStore';
 
 export interface Streaming {
   turn: number;
@@ -36,6 +36,8 @@ const set = useSim.setState;
 const get = useSim.getState;
 
 let unsubscribe: (() => void)[] = [];
+/** Bumped when the project changes: a conversation started before belongs to the old project. */
+let epoch = 0;
 
 const api = () => {
   const a = useStudio.getState().api;
@@ -136,6 +138,7 @@ export async function restart(): Promise<void> {
     return;
   }
   set({ sessionId: undefined, turns: [], error: undefined, wizardRequest: undefined, selectedTurn: undefined, pending: { input: { type: 'start' }, streaming: { turn: 0, parts: [] } } });
+  const started = epoch;
   try {
     await flushSaves();
     const { sessionId, turn } = await api().call('simulator.start', {
@@ -144,12 +147,26 @@ export async function restart(): Promise<void> {
       ...(vars ? { vars } : {}),
       wizard: get().wizard,
     });
+    if (started !== epoch) {
+      void api().call('simulator.close', { sessionId }).catch(() => undefined);
+      return;
+    }
     set({ sessionId, turns: [turn], pending: undefined });
     followTo(turn);
   } catch (e) {
-    set({ pending: undefined, error: errorText(e) });
+    if (started === epoch) set({ pending: undefined, error: errorText(e) });
   }
 }
+
+// Another project: its conversation ends (main ends its sessions too), and an open panel starts one with the
+// new project, with that project's model status. Locale and profile belong to the old project.
+onProjectSwitch(() => {
+  epoch++;
+  const { sessionId, open } = get();
+  if (sessionId) void api().call('simulator.close', { sessionId }).catch(() => undefined);
+  set({ sessionId: undefined, turns: [], pending: undefined, error: undefined, status: undefined, wizardRequest: undefined, selectedTurn: undefined, locale: undefined, profile: '' });
+  if (open) void openSimulator();
+});
 
 export async function send(input: SimInput): Promise<void> {
   const sessionId = get().sessionId;

@@ -123,8 +123,7 @@ export async function initStudio(api: ParleyApi | undefined): Promise<void> {
       .map((d) => d.flow.name);
     void api.call('project.current', {}).then((snap) => {
       if (!snap) return;
-      set({ flowId: undefined, selectedNodeId: undefined, selectedNodeIds: [], view: 'canvas', sourceFile: undefined });
-      set(fromSnapshot(snap));
+      showProject(snap);
       if (unsaved.length) set({ notice: `Another window opened ${snap.manifest.name}. Unsaved edits to ${unsaved.join(', ')} could not be saved.` });
     });
   });
@@ -455,8 +454,25 @@ export async function openProject(dir: string, createWithName?: string): Promise
   if (!api) return;
   await flushSaves();
   const snap = createWithName ? await api.call('project.create', { dir, name: createWithName }) : await api.call('project.open', { dir });
-  set({ flowId: undefined, selectedNodeId: undefined, selectedNodeIds: [], view: 'canvas', sourceFile: undefined });
+  showProject(snap);
+}
+
+/**
+ * Shows a project that this window or another one opened. The flows, histories, pending saves, selection and
+ * view start afresh; the panels reset themselves through `onProjectSwitch`.
+ */
+function showProject(snap: ProjectSnapshot): void {
+  for (const t of saveTimers.values()) clearTimeout(t);
+  saveTimers.clear();
+  set({ flowId: undefined, selectedNodeId: undefined, selectedNodeIds: [], focusRequest: undefined, view: 'canvas', sourceFile: undefined, busy: undefined });
   set(fromSnapshot(snap));
+}
+
+/** Calls `fn` each time this window starts showing another project (opened here or in another window). */
+export function onProjectSwitch(fn: () => void): () => void {
+  return useStudio.subscribe((now, before) => {
+    if (before.project && now.project && now.project.dir !== before.project.dir) fn();
+  });
 }
 
 // ---- Selection commands: delete, duplicate, copy and paste -------------------------------------------

@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { StoriesReport, StoryInfo, StoryRunView } from '../../../shared/api/contract';
 import type { Problem } from '../../../shared/project/problems';
-import { errorText, flushSaves, useStudio } from '../store/studioStore';
+import { errorText, flushSaves, onProjectSwitch, useStudio } from '../store/studioStore';
 
 export interface StoriesState {
   open: boolean;
@@ -31,10 +31,14 @@ const api = () => {
   return a;
 };
 
+/** Whether the project is still the one `dir` names (a reply for another project is dropped). */
+const stillOn = (dir: string | undefined) => useStudio.getState().project?.dir === dir;
+
 export async function refreshStories(): Promise<void> {
+  const dir = useStudio.getState().project?.dir;
   try {
     const { stories, problems } = await api().call('stories.list', {});
-    set({ stories, problems, error: undefined });
+    if (stillOn(dir)) set({ stories, problems, error: undefined });
   } catch (e) {
     set({ error: errorText(e) });
   }
@@ -62,6 +66,7 @@ export async function runStories(files?: string[]): Promise<void> {
   try {
     await flushSaves();
     const report = await api().call('stories.run', { project, ...(files ? { files } : {}) });
+    if (!stillOn(project)) return;
     const results = { ...(files ? get().results : {}) };
     for (const r of report.stories) results[r.file] = r;
     const firstFailed = report.stories.find((r) => !r.passed)?.file;
@@ -69,9 +74,15 @@ export async function runStories(files?: string[]): Promise<void> {
     if (files) void refreshCoverage();
     await refreshStories();
   } catch (e) {
-    set({ running: false, progress: undefined, error: errorText(e) });
+    if (stillOn(project)) set({ running: false, progress: undefined, error: errorText(e) });
   }
 }
+
+// Another project: the list, results and coverage were the old project's.
+onProjectSwitch(() => {
+  set({ stories: [], problems: [], results: {}, coverage: undefined, running: false, progress: undefined, error: undefined, expanded: undefined, tag: undefined });
+  if (get().open) void refreshStories();
+});
 
 /** Coverage needs every story: after running a few, it is recomputed from a full run in the background. */
 async function refreshCoverage(): Promise<void> {
@@ -79,7 +90,7 @@ async function refreshCoverage(): Promise<void> {
   if (!project) return;
   try {
     const report = await api().call('stories.run', { project });
-    set({ coverage: report.coverage });
+    if (stillOn(project)) set({ coverage: report.coverage });
   } catch {
     // coverage stays as it was
   }
