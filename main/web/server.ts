@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer } from 'ws';
 import { createDispatcher } from '../../shared/api/dispatch';
 import type { CallResult, EventName } from '../../shared/api/contract';
 import type { ErrorCode } from '../../shared/api/errors';
@@ -84,9 +84,9 @@ const SECURITY_HEADERS = {
 };
 
 /** The request target's path, percent-decoded; null when it is not a valid URL or has bad percent-encoding. */
-function decodedPath(target: string | undefined): string | null {
+function decodedPath(target: string): string | null {
   try {
-    return decodeURIComponent(new URL(target ?? '/', 'http://localhost').pathname);
+    return decodeURIComponent(new URL(target, 'http://localhost').pathname);
   } catch {
     return null;
   }
@@ -153,7 +153,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     if (req.method !== 'POST') return sendError(res, 'BAD_REQUEST', 'use POST');
     const auth = req.headers.authorization;
     if (!tokenOk(auth?.startsWith('Bearer ') ? auth.slice(7) : undefined)) return sendError(res, 'UNAUTHORIZED', 'missing or wrong token');
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+    // no header at all is String(undefined): not JSON either
+    if (!String(req.headers['content-type']).startsWith('application/json')) {
       return sendJson(res, 415, { ok: false, error: { code: 'BAD_REQUEST', message: 'Content-Type must be application/json' } });
     }
     const body = await readBody(req);
@@ -203,7 +204,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
       'Cache-Control': isHtml ? 'no-store' : 'public, max-age=31536000, immutable',
     });
-    res.end(req.method === 'HEAD' ? undefined : data);
+    res.end(data); // Node sends no body in answer to HEAD
   }
 
   const server = http.createServer((req, res) => {
@@ -213,50 +214,49 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       res.end(`403 Forbidden: ${reason}\n`);
       return;
     }
-    const pathname = decodedPath(req.url);
+    // a server's request always has a url
+    const pathname = decodedPath(String(req.url));
     if (pathname === null) {
       res.writeHead(400, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('400 Bad Request: malformed URL\n');
       return;
     }
-    const isApi = (req.url ?? '').startsWith('/api/');
+    const isApi = String(req.url).startsWith('/api/');
     (isApi ? handleApi(req, res) : handleStatic(req, res, pathname)).catch((e: unknown) => {
       log(`request failed: ${e instanceof Error ? e.message : String(e)}`);
       if (!res.headersSent) sendError(res, 'INTERNAL', 'request failed');
       else res.destroy();
     });
   });
-  server.requestTimeout = 5 * 60_000;
+  // Node's own requestTimeout (5 minutes) bounds a request that never finishes.
 
   const wss = new WebSocketServer({
     noServer: true,
     maxPayload: 64 * 1024,
-    handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+    handleProtocols: () => WS_PROTOCOL, // the upgrade handler below has checked that it was offered
   });
-  const sockets = new Set<WebSocket>();
   server.on('upgrade', (req, socket, head) => {
     const deny = (status: number, text: string) => {
       socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
     };
     if (refuse(req, true)) return deny(403, 'Forbidden');
-    const pathname = decodedPath(req.url);
+    const pathname = decodedPath(String(req.url));
     if (pathname === null) return deny(400, 'Bad Request');
     if (pathname !== '/api/events') return deny(404, 'Not Found');
-    const protocols = String(req.headers['sec-websocket-protocol'] ?? '')
+    const protocols = String(req.headers['sec-websocket-protocol']) // 'undefined' when absent: offers no token
       .split(',')
       .map((s) => s.trim());
     const offered = protocols.find((p) => p.startsWith(WS_TOKEN_PREFIX));
     if (!tokenOk(offered?.slice(WS_TOKEN_PREFIX.length)) || !protocols.includes(WS_PROTOCOL)) return deny(401, 'Unauthorized');
     wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      ws.on('error', () => sockets.delete(ws));
+      // wss.clients tracks the open sockets; an 'error' listener keeps a broken socket from throwing
+      ws.on('error', () => undefined);
       // The socket is one-way (main → renderer); anything the page sends is ignored.
     });
   });
   const unsubscribe = opts.services.bus.subscribe((event: EventName, payload: unknown) => {
     const data = JSON.stringify({ event, payload });
-    for (const ws of sockets) if (ws.readyState === ws.OPEN) ws.send(data);
+    for (const ws of wss.clients) ws.send(data); // a socket closing meanwhile drops it
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -274,7 +274,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     port,
     async close() {
       unsubscribe();
-      for (const ws of sockets) ws.terminate();
+      for (const ws of wss.clients) ws.terminate();
       wss.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
