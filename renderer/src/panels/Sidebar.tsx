@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { formatProblem } from '../../../shared/project/problems';
 import { createFlow, deleteFlow, errorText, openSource, renameFlow, revealNode, selectFlow, useStudio } from '../store/studioStore';
 
@@ -43,6 +43,25 @@ export function Sidebar() {
     setMode(undefined);
     setError('');
   };
+  const presentation = useStudio((s) => s.presentation);
+  // The ⋯ menu and the delete confirmation close like any popup: Escape, a press outside their row, another
+  // flow shown (search, problems, the simulator following) or the presentation mode toggled.
+  const popupFlow = mode?.kind === 'menu' || mode?.kind === 'delete' ? mode.flowId : undefined;
+  const popupRow = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (!popupFlow) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setMode(undefined);
+    const onDown = (e: PointerEvent) => {
+      if (!(e.target instanceof Node && popupRow.current?.contains(e.target))) setMode(undefined);
+    };
+    window.addEventListener('keydown', onKey);
+    document.addEventListener('pointerdown', onDown, true);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+      document.removeEventListener('pointerdown', onDown, true);
+    };
+  }, [popupFlow]);
+  useEffect(() => setMode((m) => (m?.kind === 'menu' || m?.kind === 'delete' ? undefined : m)), [current, presentation]);
 
   return (
     <nav className="sidebar" aria-label="Project">
@@ -88,7 +107,7 @@ export function Sidebar() {
             );
           }
           return (
-            <li key={id} className="flow-row">
+            <li key={id} className="flow-row" ref={popupFlow === id ? popupRow : undefined}>
               <button
                 className={id === current ? 'flow active' : 'flow'}
                 aria-current={id === current ? 'page' : undefined}
@@ -106,7 +125,7 @@ export function Sidebar() {
                   {doc.save !== 'saved' && <span className={`dot ${doc.save}`} title={doc.save} />}
                 </span>
               </button>
-              <button className="more" aria-label={`More actions for ${doc.flow.name}`} aria-haspopup="menu" onClick={() => setMode(mode && 'flowId' in mode && mode.flowId === id ? undefined : { kind: 'menu', flowId: id })}>
+              <button className="more" aria-label={`More actions for ${doc.flow.name}`} aria-haspopup="menu" aria-expanded={popupFlow === id} onClick={() => setMode(mode && 'flowId' in mode && mode.flowId === id ? undefined : { kind: 'menu', flowId: id })}>
                 ⋯
               </button>
               {mode?.kind === 'menu' && mode.flowId === id && <FlowActions flowId={id} name={doc.flow.name} isStart={id === startFlow} close={close} setMode={setMode} />}
