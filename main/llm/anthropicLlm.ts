@@ -43,6 +43,8 @@ export interface AnthropicLlmOptions {
   clock?: ClockPort;
   /** The SDK's own log level (its debug logs redact credentials); default 'off'. */
   logLevel?: 'debug' | 'info' | 'warn' | 'error' | 'off';
+  /** The HTTP client: main passes the outbound policy's fetch (allowed host, DNS checked, no redirects out). */
+  fetch?: typeof globalThis.fetch;
   /** How to tell the user to set a key when none is found (default: Settings, ANTHROPIC_API_KEY or the credentials file). */
   missingKeyHint?: string;
 }
@@ -113,6 +115,12 @@ export function anthropicLlmOptions(settings: LlmSettings, apiKey: ApiKeyProvide
   };
 }
 
+/** The outbound policy's refusal (main/net/outbound.ts) in an error's cause chain, by name (no import cycle). */
+function outboundBlock(e: unknown): Error | null {
+  for (let x = e, i = 0; x instanceof Error && i < 6; x = x.cause, i++) if (x.name === 'OutboundBlockedError') return x;
+  return null;
+}
+
 export function createAnthropicLlm(options: AnthropicLlmOptions): AnthropicLlm {
   const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
   const local = isLoopbackUrl(baseUrl);
@@ -128,7 +136,7 @@ export function createAnthropicLlm(options: AnthropicLlmOptions): AnthropicLlm {
       cached = {
         key,
         // An explicit key and base URL: the SDK then reads no key, token, profile or base URL of its own.
-        client: new Anthropic({ apiKey: key, baseURL: baseUrl, maxRetries, logLevel: options.logLevel ?? 'off' }),
+        client: new Anthropic({ apiKey: key, baseURL: baseUrl, maxRetries, logLevel: options.logLevel ?? 'off', ...(options.fetch ? { fetch: options.fetch } : {}) }),
       };
     }
     return cached.client;
@@ -198,10 +206,22 @@ export function createAnthropicLlm(options: AnthropicLlmOptions): AnthropicLlm {
 
     const attempts: Attempt[] = [];
     let firstTokenAt: number | null = null;
+    let blocked: Error | null = null;
     const observe: Middleware = async (req, next) => {
       const attempt: Attempt = { status: 0 };
       attempts.push(attempt);
-      const res = await next(req);
+      let res: Response;
+      try {
+        res = await next(req);
+      } catch (e) {
+        // The outbound policy refused the host: final, so stop the SDK's retries now (they would be refused too).
+        const b = outboundBlock(e);
+        if (b) {
+          blocked = b;
+          controller.abort();
+        }
+        throw e;
+      }
       attempt.status = res.status;
       if (res.ok) return res;
       attempt.retryAfterMs = parseRetryAfter(res.headers);
@@ -315,6 +335,7 @@ export function createAnthropicLlm(options: AnthropicLlmOptions): AnthropicLlm {
       }
       throw fail(`the model did not start answering within ${seconds(timeoutMs)} (${model} at ${hostOf(baseUrl)})`, 'timeout');
     }
+    if (blocked) throw fail(`the model server was not called: ${(blocked as Error).message}`, 'network');
     if (failure instanceof APIUserAbortError) throw fail('the LLM call was aborted', 'cancelled');
     if (failure instanceof APIConnectionTimeoutError) throw fail(`the model server at ${hostOf(baseUrl)} did not answer in time`, 'timeout');
     if (failure instanceof APIConnectionError) {
