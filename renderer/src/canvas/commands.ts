@@ -1,5 +1,6 @@
 import { align, distribute, type AlignHow, type Box, type DistributeAxis } from '../../../shared/project/arrange';
 import { createNode, uniqueId } from '../../../shared/project/factory';
+import { placeNewNode } from '../../../shared/project/placement';
 import type { Position } from '../../../shared/schema/common';
 import type { NodeKind } from '../../../shared/schema/nodes';
 import type { Flow } from '../../../shared/schema/project';
@@ -32,10 +33,20 @@ export function addNode(kind: NodeKind, at?: Position): string | undefined {
   const id = uniqueId(kind, new Set(c.flow.nodes.map((n) => n.id)));
   const centre = at ?? canvasApi()?.center() ?? { x: 0, y: 0 };
   const node = createNode(kind, id, centre, c.locale);
-  const size = cardSize(node, get().presentation);
-  // Centre the card on the point, snapped to the grid, and step aside if another node is exactly there.
-  let pos = { x: Math.round((centre.x - size.width / 2) / 20) * 20, y: Math.round((centre.y - size.height / 2) / 20) * 20 };
-  while (c.flow.nodes.some((n) => n.position?.x === pos.x && n.position?.y === pos.y)) pos = { x: pos.x + 40, y: pos.y + 40 };
+  const presentation = get().presentation;
+  const size = cardSize(node, presentation);
+  let pos: Position;
+  if (at) {
+    // Dropped: centre the card where it was let go, snapped to the grid, stepping aside if a node is exactly there.
+    pos = { x: Math.round((centre.x - size.width / 2) / 20) * 20, y: Math.round((centre.y - size.height / 2) / 20) * 20 };
+    while (c.flow.nodes.some((n) => n.position?.x === pos.x && n.position?.y === pos.y)) pos = { x: pos.x + 40, y: pos.y + 40 };
+  } else {
+    // Click or N + Enter: in free space beside the selected card, else near the centre of the view.
+    const occupied = c.flow.nodes.map((n) => ({ x: n.position?.x ?? 0, y: n.position?.y ?? 0, ...cardSize(n, presentation) }));
+    const primary = get().selectedNodeId;
+    const sel = c.flow.nodes.findIndex((n) => n.id === primary);
+    pos = placeNewNode({ size, occupied, centre, ...(sel >= 0 && occupied[sel] ? { after: occupied[sel] } : {}) });
+  }
   editFlow(c.flowId, [{ type: 'node.add', node: { ...node, position: pos } }]);
   setSelection([id]);
   // A node added by click or keyboard is brought into view (and flashes), so the user sees where it went.
