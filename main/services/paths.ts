@@ -96,13 +96,13 @@ export function requireKind(rel: string): FileKindInfo {
  * project, and not reach a dotfile or dot-folder through a link inside it either (`knowledge/a.md -> ../.env`).
  * Used for reading and for writing.
  */
-export async function projectPath(root: string, rel: string): Promise<{ abs: string; kind: FileKindInfo; exists: boolean }> {
+export async function projectPath(root: string, rel: string): Promise<{ abs: string; real: string; kind: FileKindInfo; exists: boolean }> {
   const kind = requireKind(rel);
   const r = await resolveInside(root, rel);
   if (isHiddenPath(toPosix(path.relative(r.realRoot, r.real)))) {
     throw new ApiError('PATH_OUTSIDE_PROJECT', `${rel}: leads through a link to a dotfile or dot-folder, which Parley never reads or writes`);
   }
-  return { abs: r.abs, kind, exists: r.exists };
+  return { abs: r.abs, real: r.exists ? r.real : r.abs, kind, exists: r.exists };
 }
 
 /**
@@ -111,12 +111,14 @@ export async function projectPath(root: string, rel: string): Promise<{ abs: str
  * most limit + 1 bytes (a file growing while it is read is caught too).
  */
 export async function readProjectFile(root: string, rel: string, limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<{ bytes: Buffer; revision: string }> {
-  const { abs, kind } = await projectPath(root, rel);
+  // The checked real path is opened, so a link inside the project to one of its files is read, while a link
+  // swapped in after the check is refused.
+  const { real, kind } = await projectPath(root, rel);
   const max = Math.floor(limits[kind.size] * 1_000_000);
   let handle: fs.FileHandle;
   try {
     // O_NONBLOCK: a FIFO planted as flows/x.yaml must not hang the open; fstat then rejects it.
-    handle = await fs.open(abs, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
+    handle = await fs.open(real, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0));
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw new ApiError('PATH_OUTSIDE_PROJECT', `${rel}: was replaced by a link while it was opened`);
     throw fsError(e, rel);
