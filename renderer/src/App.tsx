@@ -3,6 +3,7 @@ import { ReactFlowProvider } from '@xyflow/react';
 import { flowFile } from '../../shared/project/validate';
 import { FlowCanvas } from './canvas/FlowCanvas';
 import { Inspector } from './inspector/Inspector';
+import { Breadcrumbs } from './panels/Breadcrumbs';
 import { ProjectMenu } from './panels/ProjectMenu';
 import { Sidebar } from './panels/Sidebar';
 import { HelpOverlay } from './panels/HelpOverlay';
@@ -17,7 +18,7 @@ import { handleShortcut } from './shortcuts';
 import { TrustBanner } from './trust/TrustBanner';
 import { TrustDialog } from './trust/TrustDialog';
 import { watchTrust } from './trust/trustStore';
-import { backTo, dismissNotice, openSource, saveFlow, setView, takeDiskVersion, togglePresentation, toggleTheme, useStudio } from './store/studioStore';
+import { dismissNotice, openSource, saveFlow, setView, takeDiskVersion, togglePresentation, toggleTheme, useStudio } from './store/studioStore';
 
 const SourceView = lazy(() => import('./panels/SourceView'));
 
@@ -57,8 +58,6 @@ export function App() {
   const message = useStudio((s) => s.message);
   const project = useStudio((s) => s.project);
   const flowId = useStudio((s) => s.flowId);
-  const trail = useStudio((s) => s.trail);
-  const flows = useStudio((s) => s.flows);
   const presentation = useStudio((s) => s.presentation);
   const view = useStudio((s) => s.view);
   const sourceFile = useStudio((s) => s.sourceFile);
@@ -88,22 +87,7 @@ export function App() {
       <header className="topbar">
         <span className="logo">Parley</span>
         <ProjectMenu />
-        <nav className="breadcrumbs" aria-label="Breadcrumbs">
-          {(trail.length ? trail : flowId ? [flowId] : []).map((id, i, all) => (
-            <span key={id}>
-              <span className="sep">/</span>
-              {i < all.length - 1 ? (
-                <button className="crumb" onClick={() => backTo(id)}>
-                  {flows[id]?.flow.name ?? id}
-                </button>
-              ) : (
-                <span className="crumb current" aria-current="location">
-                  {flows[id]?.flow.name ?? id}
-                </span>
-              )}
-            </span>
-          ))}
-        </nav>
+        <Breadcrumbs />
         <nav className="tabs" role="tablist" aria-label="View">
           <button role="tab" aria-selected={view === 'canvas'} onClick={() => setView('canvas')}>Canvas</button>
           <button role="tab" aria-selected={view === 'source'} onClick={() => flowId && openSource(sourceFile && view === 'source' ? sourceFile : flowFile(flowId))}>Source</button>

@@ -7,7 +7,7 @@ import type { Output } from '../../../shared/engine/types';
 import { useStudio } from '../store/studioStore';
 import { TraceView } from './TraceView';
 import { openTrustDialog } from '../trust/trustStore';
-import { answerWizard, closeSimulator, restart, rewindTo, saveApiKey, saveAsStory, send, setSim, useSim } from './simStore';
+import { answerWizard, closeSimulator, restart, rewindTo, saveApiKey, saveAsStory, send, setFollow, setSim, useSim } from './simStore';
 
 const inputText = (i: SimInput): string =>
   i.type === 'text' ? i.text : i.type === 'button' ? (i.label ?? i.payload) : i.type === 'event' ? `[event: ${i.name}]` : '';
@@ -251,7 +251,7 @@ export function SimulatorPanel() {
           <input type="checkbox" checked={wizard} onChange={(e) => { setSim({ wizard: e.target.checked }); void restart(); }} /> Wizard
         </label>
         <label title="Show the flow the conversation is in">
-          <input type="checkbox" checked={follow} onChange={(e) => setSim({ follow: e.target.checked })} /> Follow
+          <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
         </label>
         <button onClick={() => void restart()} title="Start the conversation again">
           Restart

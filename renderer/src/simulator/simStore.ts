@@ -4,7 +4,7 @@
 import { create } from 'zustand';
 import type { EventPayload, LlmStatus, SimInput, TurnView } from '../../../shared/api/contract';
 import type { At } from '../../../shared/engine/types';
-import { enterFlow, errorText, flushSaves, onProjectSwitch, revealNode, useStudio } from '../store/studioStore';
+import { errorText, flushSaves, onProjectSwitch, revealNode, useStudio } from '../store/studioStore';
 
 export interface Streaming {
   turn: number;
@@ -82,12 +82,26 @@ export function visitedByFlow(turns: readonly TurnView[]): Map<string, Set<strin
   return out;
 }
 
-function followTo(turn: TurnView): void {
+/**
+ * The conversation's call stack after a turn: the call node of each `call` frame (outermost first), then where it
+ * waits (or, when it waits nowhere, the last node it went through).
+ */
+export function callStack(turn: TurnView): At[] {
+  const here = currentAt([turn]) ?? turn.path[turn.path.length - 1];
+  if (!here) return [];
+  const calls = turn.state.stack.flatMap((f) => (f.kind === 'call' ? [{ flow: f.flow, node: f.node }] : []));
+  return [...calls, here];
+}
+
+/** Follow mode: show the node the conversation waits at, selected and centred (in its flow). */
+function followTo(turn: TurnView, previous?: TurnView): void {
   if (!get().follow) return;
-  const at = currentAt([turn]) ?? turn.path[turn.path.length - 1];
-  if (!at) return;
-  const studio = useStudio.getState();
-  if (studio.flowId !== at.flow && studio.flows[at.flow]) enterFlow(at.flow);
+  const at = callStack(turn).at(-1);
+  if (!at || !useStudio.getState().flows[at.flow]) return;
+  const was = previous && callStack(previous).at(-1);
+  // Still waiting at the same node: leave the designer's selection and viewport alone.
+  if (was && was.flow === at.flow && was.node === at.node && useStudio.getState().flowId === at.flow) return;
+  revealNode(at.flow, at.node);
 }
 
 export async function refreshStatus(): Promise<void> {
@@ -176,8 +190,9 @@ export async function send(input: SimInput): Promise<void> {
     await flushSaves();
     const turn = await api().call('simulator.send', { sessionId, input });
     if (get().sessionId !== sessionId) return;
+    const previous = get().turns[get().turns.length - 1];
     set({ turns: [...get().turns, turn], pending: undefined, wizardRequest: undefined });
-    followTo(turn);
+    followTo(turn, previous);
   } catch (e) {
     if (get().sessionId === sessionId) set({ pending: undefined, wizardRequest: undefined, error: errorText(e) });
   }
@@ -230,6 +245,13 @@ export async function saveAsStory(name: string): Promise<string | undefined> {
     set({ error: errorText(e) });
     return undefined;
   }
+}
+
+/** Follow on again: show where the conversation is now. */
+export function setFollow(on: boolean): void {
+  set({ follow: on });
+  const last = get().turns[get().turns.length - 1];
+  if (on && last) followTo(last);
 }
 
 export const setSim = (patch: Partial<Pick<SimState, 'wizard' | 'follow' | 'locale' | 'profile' | 'selectedTurn'>>) => set(patch);
