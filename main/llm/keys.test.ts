@@ -241,9 +241,9 @@ describe('a key belongs to its origin', () => {
 
 describe('loopback and provider origins, exactly', () => {
   it('loopback: every form the URL parser gives for this machine, nothing that only looks like it', () => {
-    for (const u of ['http://[::ffff:127.0.0.1]:8080', 'http://[::ffff:7f00:1]', 'http://[0:0:0:0:0:0:0:1]', 'http://2130706433', 'http://0x7f.1', 'http://LOCALHOST:1', 'https://a.b.localhost'])
+    for (const u of ['http://[::ffff:127.0.0.1]:8080', 'http://[::ffff:7f00:1]', 'http://[::ffff:127.1.2.3]', 'http://127.100.20.1', 'http://[0:0:0:0:0:0:0:1]', 'http://2130706433', 'http://0x7f.1', 'http://LOCALHOST:1', 'https://a.b.localhost'])
       expect(isLoopbackUrl(u), u).toBe(true);
-    for (const u of ['http://[::ffff:10.0.0.1]', 'http://[::2]', 'http://localhostx', 'http://xlocalhost', 'http://127.0.0.1.evil.com', 'http://127.0.0.1x.com', 'http://[::ffff:8000:1]', 'http://x127.0.0.1.nip.io', 'http://1270.0.0.1.example'])
+    for (const u of ['http://[::ffff:10.0.0.1]', 'http://[1::ffff:7f00:1]', 'http://[::1:0]', 'http://[::2]', 'http://localhostx', 'http://xlocalhost', 'http://127.0.0.1.evil.com', 'http://127.0.0.1x.com', 'http://[::ffff:8000:1]', 'http://x127.0.0.1.nip.io', 'http://1270.0.0.1.example'])
       expect(isLoopbackUrl(u), u).toBe(false);
   });
 

@@ -117,12 +117,12 @@ export function isLoopbackUrl(url: string | undefined | null): boolean {
     return false;
   }
   host = host.replace(/^\[|\]$/g, '');
+  // The URL parser gives canonical forms: IPv4 as dotted decimal, IPv4-mapped IPv6 in hex (::ffff:7f00:1).
   return (
     host === 'localhost' ||
     host.endsWith('.localhost') ||
     /^127(\.\d{1,3}){3}$/.test(host) ||
     host === '::1' ||
-    /^::ffff:127(\.\d{1,3}){3}$/.test(host) ||
     /^::ffff:7f[0-9a-f]{2}:[0-9a-f]{1,4}$/.test(host)
   );
 }
