@@ -100,6 +100,7 @@ const viewOf = (index: number, r: TurnRecord): TurnView => ({
 export function createSimulator(opts: SimulatorOptions): Simulator {
   const sessions = new Map<string, Session>();
   let httpPort: { key: string; port: PolicyHttpPort } | undefined;
+  const retiredPorts: PolicyHttpPort[] = [];
   let compiled: { key: string; engine: Engine } | undefined;
 
   const snapshot = (): ProjectSnapshot => {
@@ -143,10 +144,11 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
       ...(max !== undefined ? { maxResponseBytes: max } : {}),
       ...(opts.outbound?.lookup ? { lookup: opts.outbound.lookup } : {}),
     };
-    // One port (and connection pool) per policy, replaced when the policy changes.
+    // One port (and connection pool) per policy, replaced when the policy changes. A replaced port stays open
+    // until dispose: a turn of another session may still hold it, and a closed pool would fail its call.
     const key = JSON.stringify([outbound.allowHosts, outbound.describe, max]);
     if (httpPort?.key !== key) {
-      void httpPort?.port.close().catch(() => undefined);
+      if (httpPort) retiredPorts.push(httpPort.port);
       httpPort = { key, port: createPolicyHttpPort(outbound) };
     }
     return httpPort.port;
@@ -209,17 +211,19 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     s.wizardWaits.clear();
   };
 
-  const play = async (s: Session, input: SimInput, before: SessionState): Promise<TurnView> => {
+  /** `before` is read after the ports are ready, with the turn in flight cancelled: a turn that ended meanwhile is followed, never forked. */
+  const play = async (s: Session, input: SimInput, before: () => SessionState): Promise<TurnView> => {
     const snap = snapshot();
     const engine = engineFor(snap);
     const ports = await portsFor(s, snap);
     cancelInflight(s);
+    const state = before();
     const ctrl = new AbortController();
     s.inflight = ctrl;
     const index = s.turns.length;
     let result: TurnResult;
     try {
-      result = await runTurn(engine, before, input, ports, {
+      result = await runTurn(engine, state, input, ports, {
         signal: ctrl.signal,
         onToken: (at, delta) => {
           if (!ctrl.signal.aborted) opts.bus.emit('simulator.token', { sessionId: s.id, turn: index, flow: at.flow, node: at.node, delta });
@@ -232,7 +236,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
       if (s.inflight === ctrl) delete s.inflight;
     }
     if (ctrl.signal.aborted) throw new ApiError('CONFLICT', 'the turn was cancelled (rewound, restarted or closed)');
-    const record = { input, before, result };
+    const record = { input, before: state, result };
     s.turns.push(record);
     return viewOf(index, record);
   };
@@ -244,14 +248,18 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
       const s: Session = { id: randomUUID(), wizard: Boolean(wizard), turns: [], wizardWaits: new Map(), ...(locale ? { locale } : {}), ...(vars ? { vars } : {}) };
       sessions.set(s.id, s);
       const state0 = initialState(engine, { ...(locale ? { locale } : {}), ...(vars ? { vars } : {}) });
-      const turn = await play(s, { type: 'start' }, state0);
+      const turn = await play(s, { type: 'start' }, () => state0);
       return { sessionId: s.id, turn };
     },
     async send({ sessionId, input }) {
       const s = session(sessionId);
-      const last = s.turns[s.turns.length - 1];
-      if (!last) throw new ApiError('CONFLICT', 'the conversation has no turns; start it again');
-      return play(s, input, last.result.state);
+      const latest = () => {
+        const last = s.turns[s.turns.length - 1];
+        if (!last) throw new ApiError('CONFLICT', 'the conversation has no turns; start it again');
+        return last.result.state;
+      };
+      latest(); // no turns: say so before doing anything
+      return play(s, input, latest);
     },
     async rewind({ sessionId, keep }) {
       const s = session(sessionId);
@@ -311,7 +319,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     dispose() {
       for (const s of sessions.values()) cancelInflight(s);
       sessions.clear();
-      void httpPort?.port.close().catch(() => undefined);
+      for (const p of [...retiredPorts.splice(0), ...(httpPort ? [httpPort.port] : [])]) void p.close().catch(() => undefined);
       httpPort = undefined;
     },
   };

@@ -9,7 +9,7 @@ import type { ProjectModel } from '../project/validate';
 import { dataSection, neutralise, withDataBlock, withDataRule } from '../llm/promptData';
 import { builtinCopy, humanize, type BuiltinCopy } from './copy';
 import { conversationData, isDataRef, type ConversationData } from './dataRefs';
-import { ExpressionError, ExpressionLanguage } from './expressions';
+import { ExpressionError, ExpressionLanguage, FORMAT_KEY, type FormatContext } from './expressions';
 import {
   LlmError,
   type AbortSignalLike,
@@ -194,16 +194,19 @@ class Turn {
   /** The user's words this turn, once a listen or trigger consumed them: ask nodes may fill slots from it. */
   private utterance?: string;
   private scopeCache?: { vars: Vars; last: SessionState['last']; scope: Record<string, unknown> };
+  /** How this turn's expressions format numbers and dates; it travels in the scope (the language is shared). */
+  private readonly fmt: Partial<FormatContext>;
 
   constructor(
     readonly engine: Engine,
     state: SessionState,
-    readonly now: number,
+    /** The turn's clock (ClockPort), read once when the turn begins; undefined without one. */
+    readonly clock: number | undefined,
     readonly random: RandomPort | undefined,
   ) {
     this.s = { ...state, stack: [...state.stack], quickReplies: state.quickReplies, transcript: [...state.transcript] };
     this.copy = builtinCopy(state.locale);
-    engine.lang.setFormat({ locale: state.locale });
+    this.fmt = Object.freeze({ locale: state.locale });
   }
 
   // -- helpers --
@@ -217,7 +220,7 @@ class Turn {
     const { vars, last } = this.s;
     let c = this.scopeCache;
     if (!c || c.vars !== vars || c.last !== last) {
-      const scope = { ...vars, input: last.input, intent: last.intent, confidence: last.confidence, entities: last.entities };
+      const scope = { ...vars, input: last.input, intent: last.intent, confidence: last.confidence, entities: last.entities, [FORMAT_KEY]: this.fmt };
       this.scopeCache = c = { vars, last, scope };
     }
     return extra ? { ...c.scope, ...extra } : c.scope;
@@ -314,7 +317,7 @@ class Turn {
     if (this.nluCache?.text === text) return this.nluCache.result;
     let result: NluResult;
     try {
-      result = (this.engine.options.nlu ?? DEFAULT_NLU).parse(text, this.s.locale);
+      result = (this.engine.options.nlu ?? DEFAULT_NLU).parse(text, this.s.locale, this.clock === undefined ? {} : { now: this.clock });
     } catch (e) {
       this.problem(`NLU failed: ${e instanceof Error ? e.message : String(e)}`);
       result = { ranking: [], entities: [] };
@@ -628,7 +631,7 @@ class Turn {
     const ex = this.engine.options.extractSlot;
     if (!ex) return { ok: false };
     try {
-      return ex(node.type, text, { ...(node.entity ? { entityId: node.entity } : {}), now: this.now, locale: this.s.locale });
+      return ex(node.type, text, { ...(node.entity ? { entityId: node.entity } : {}), now: this.clock ?? 0, locale: this.s.locale });
     } catch (e) {
       this.problem(`slot extraction failed: ${e instanceof Error ? e.message : String(e)}`, { flow: '', node: node.id });
       return { ok: false };
@@ -1133,7 +1136,7 @@ export interface TurnOptions {
 }
 
 function begin(engine: Engine, state: SessionState, input: UserInput, ports: EnginePorts): { turn: Turn; gen: Run<void> } {
-  const turn = new Turn(engine, state, ports.clock?.now() ?? 0, ports.random);
+  const turn = new Turn(engine, state, ports.clock?.now(), ports.random);
   turn.s.turn = state.turn + 1;
   turn.trace.push({ kind: 'input', input });
   const gen = input.type === 'start' ? turn.start() : turn.input(input);

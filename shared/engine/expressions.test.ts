@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ExpressionError, ExpressionLanguage } from './expressions';
+import { ExpressionError, ExpressionLanguage, withFormat } from './expressions';
 import { compileTemplate, renderTemplate } from './templates';
 
 const lang = new ExpressionLanguage();
@@ -135,6 +135,17 @@ describe('templates', () => {
     });
     const es = new ExpressionLanguage({ locale: 'es', currency: 'EUR' });
     expect(renderTemplate(compileTemplate(es, '{{ x | currency }}'), { x: 1234.5 }).text).toBe('1234,50\u00a0€');
+  });
+
+  it('formats for the scope it is given: one language serves turns in different locales', () => {
+    const t = compileTemplate(lang, '{{ n | currency }} {{ n | number(1) }} {{ d | date }} {{ n > 0 ? n | currency("EUR") : 0 }}');
+    const scope = { n: 1234.5, d: '2026-11-26' };
+    expect(renderTemplate(t, withFormat(scope, { locale: 'es' })).text).toBe('1234,50\u00a0US$ 1234,5 26 de noviembre de 2026 1234,50\u00a0€');
+    expect(renderTemplate(t, scope).text).toBe('$1,234.50 1,234.5 November 26, 2026 €1,234.50');
+    expect(renderTemplate(t, withFormat(scope, { currency: 'GBP', timeZone: 'America/New_York' })).text).toBe('£1,234.50 1,234.5 November 25, 2026 €1,234.50');
+    // the format is no variable: an expression can neither name it nor fake it
+    expect(lang.compile('#format')).toBeInstanceOf(ExpressionError);
+    expect(renderTemplate(t, { ...scope, format: { locale: 'es' } }).text).toBe('$1,234.50 1,234.5 November 26, 2026 €1,234.50');
   });
 
   it('reports a missing variable or a broken placeholder instead of printing nothing', () => {

@@ -13,12 +13,24 @@ import { compilePattern, checkPattern } from '../util/regex';
 
 type Jexl = InstanceType<typeof jexl.Jexl>;
 
-/** Locale and currency the transforms format for; set per turn by the engine. */
+/** Locale, currency and time zone the formatting transforms use. */
 export interface FormatContext {
   locale: string;
   currency: string;
   timeZone: string;
 }
+
+/**
+ * The scope key that carries the formatting of one evaluation (a turn's locale): the language is shared by every
+ * turn, so it holds no format of its own beyond its defaults. Its '#' keeps it out of reach of expressions.
+ */
+export const FORMAT_KEY = '#format';
+
+/** `scope` with the formatting its transforms use; fields not given are the language's defaults. */
+export const withFormat = (scope: Record<string, unknown>, fmt: Partial<FormatContext>): Record<string, unknown> => ({ ...scope, [FORMAT_KEY]: fmt });
+
+/** The transforms that format for a locale: rewritten to read the evaluation's format (see `harden`). */
+const LOCALE_TRANSFORMS = new Set(['currency', 'number', 'date']);
 
 /** Names a user may not reach into: prototype internals of the plain data the expressions read. */
 const FORBIDDEN = new Set(['__proto__', 'prototype', 'constructor', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']);
@@ -81,35 +93,48 @@ function asDate(v: unknown): Date | undefined {
   return undefined;
 }
 
-function createLanguage(fmt: FormatContext): Jexl {
+function createLanguage(defaults: Readonly<FormatContext>): Jexl {
   const lang = new jexl.Jexl();
+  // Intl formats are costly to build; a format for a given key is always the same, so sharing them is safe
   const numberFormats = new Map<string, Intl.NumberFormat>();
   const nf = (key: string, make: () => Intl.NumberFormat) => {
     let f = numberFormats.get(key);
     if (!f) numberFormats.set(key, (f = make()));
     return f;
   };
-  lang.addTransforms({
-    currency: (v: unknown, code?: unknown) => {
+  // the format an evaluation's scope carries under FORMAT_KEY, field by field over the defaults
+  const formatOf = (given: unknown): Readonly<FormatContext> => {
+    if (given === null || typeof given !== 'object') return defaults;
+    const g = given as Partial<Record<keyof FormatContext, unknown>>;
+    const pick = (k: keyof FormatContext) => (typeof g[k] === 'string' ? (g[k] as string) : defaults[k]);
+    return { locale: pick('locale'), currency: pick('currency'), timeZone: pick('timeZone') };
+  };
+  lang.addFunctions({
+    '#currency': (given: unknown, v: unknown, code?: unknown) => {
       const n = toNumber(v);
       if (Number.isNaN(n)) return v;
+      const fmt = formatOf(given);
       const cur = typeof code === 'string' && code ? code : fmt.currency;
       return nf(`c:${fmt.locale}:${cur}`, () => new Intl.NumberFormat(fmt.locale, { style: 'currency', currency: cur })).format(n);
     },
-    number: (v: unknown, digits?: unknown) => {
+    '#number': (given: unknown, v: unknown, digits?: unknown) => {
       const n = toNumber(v);
       if (Number.isNaN(n)) return v;
+      const fmt = formatOf(given);
       const d = typeof digits === 'number' ? digits : undefined;
       return nf(`n:${fmt.locale}:${d}`, () =>
         new Intl.NumberFormat(fmt.locale, d === undefined ? {} : { minimumFractionDigits: d, maximumFractionDigits: d }),
       ).format(n);
     },
-    date: (v: unknown, style?: unknown) => {
+    '#date': (given: unknown, v: unknown, style?: unknown) => {
       const d = asDate(v);
       if (!d) return v;
+      const fmt = formatOf(given);
       const dateStyle = style === 'short' || style === 'medium' || style === 'long' || style === 'full' ? style : 'long';
       return new Intl.DateTimeFormat(fmt.locale, { dateStyle, timeZone: fmt.timeZone }).format(d);
     },
+  });
+  lang.addTransforms({
     json: (v: unknown) => JSON.stringify(v ?? null),
     upper: (v: unknown) => String(v ?? '').toUpperCase(),
     lower: (v: unknown) => String(v ?? '').toLowerCase(),
@@ -275,8 +300,12 @@ function harden(n: AstNode): AstNode {
     case 'FilterExpression':
       if (n.relative) return call(UNWRAP, { type: 'FilterExpression', relative: true, subject: call(ELEMENTS, harden(n.subject!)), expr: harden(n.expr!) });
       return call(INDEX, harden(n.subject!), harden(n.expr!));
-    case 'FunctionCall':
-      return { ...n, args: (n.args ?? []).map(harden) };
+    case 'FunctionCall': {
+      const args = (n.args ?? []).map(harden);
+      // `v | currency(c)` → #currency(#format, v, c): the format comes with the evaluation, never from shared state
+      if (n.pool === 'transforms' && LOCALE_TRANSFORMS.has(String(n.name))) return call(`#${String(n.name)}`, { type: 'Identifier', value: FORMAT_KEY }, ...args);
+      return { ...n, args };
+    }
     case 'ArrayLiteral':
       return { ...n, value: (n.value as AstNode[]).map(harden) };
     case 'ObjectLiteral':
@@ -302,23 +331,20 @@ const cleanMessage = (e: unknown): string =>
     .replace(/^Unexpected end of expression.*$/i, 'the expression ends too early');
 
 /**
- * One expression language instance: compiles and caches expressions. Formatting (locale, currency) is set per
- * turn with `setFormat`; evaluation is synchronous.
+ * One expression language instance: compiles and caches expressions. It holds no per-turn state: formatting
+ * (locale, currency, time zone) comes with each evaluation's scope (`withFormat`), over the defaults given here.
+ * Evaluation is synchronous.
  */
 export class ExpressionLanguage {
-  private readonly fmt: FormatContext;
+  private readonly fmt: Readonly<FormatContext>;
   private readonly lang: Jexl;
   private readonly cache = new Map<string, CompiledExpression | ExpressionError>();
   private readonly names: { transforms: Set<string>; functions: Set<string> };
 
   constructor(fmt: Partial<FormatContext> = {}) {
-    this.fmt = { locale: 'en', currency: 'USD', timeZone: 'UTC', ...fmt };
+    this.fmt = Object.freeze({ locale: 'en', currency: 'USD', timeZone: 'UTC', ...fmt });
     this.lang = createLanguage(this.fmt);
     this.names = { transforms: new Set(TRANSFORMS), functions: new Set(FUNCTIONS) };
-  }
-
-  setFormat(fmt: Partial<FormatContext>): void {
-    Object.assign(this.fmt, fmt);
   }
 
   /** Compiles (once per source text) or returns the error that explains why it cannot be. */

@@ -28,7 +28,8 @@ export interface NluResult {
 }
 
 export interface NluPort {
-  parse(text: string, locale: string): NluResult;
+  /** `ctx.now`: the turn's clock (ClockPort), the reference time for relative dates; absent when the turn has none. */
+  parse(text: string, locale: string, ctx?: { now?: number }): NluResult;
 }
 
 // ---- LLM ---------------------------------------------------------------------------------------------------

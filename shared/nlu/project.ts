@@ -9,7 +9,7 @@ import { extractEntities } from './entities';
 export interface ProjectNluOptions {
   /** Locale used when a text's locale has no model (default: the first locale with examples). */
   defaultLocale?: string;
-  /** Reference time for relative dates, read at each parse (default Date.now); e.g. the engine's ClockPort. */
+  /** Reference time for relative dates when a parse is given none (the turn's clock); default Date.now. */
   clock?: { now(): number };
   /** Zone dates are read in (IANA name or offset in minutes; default the host's). */
   timezone?: string | number;
@@ -52,10 +52,10 @@ export function buildProjectNlu(nlu: NluFile, options: ProjectNluOptions = {}): 
   return {
     locales,
     modelFor,
-    parse(text: string, locale: string): NluResult {
+    parse(text: string, locale: string, turn?: { now?: number }): NluResult {
       const model = modelFor(locale);
       const ranking = model && text.trim() ? model.rank(text) : [];
-      const ctx = { entities, now: clock.now(), locale, ...(options.timezone !== undefined ? { timezone: options.timezone } : {}) };
+      const ctx = { entities, now: turn?.now ?? clock.now(), locale, ...(options.timezone !== undefined ? { timezone: options.timezone } : {}) };
       return { ranking, entities: extractEntities(text, ctx) };
     },
   };

@@ -2,7 +2,7 @@
 // expectations, and report the first turn that diverged (expected vs actual, and the node where they parted).
 // Pure: the LLM beyond fixtures (cassettes, a live model) and the knowledge base come in as ports.
 import { initialState, runTurn, type Engine, type EnginePorts } from '../engine/engine';
-import { ExpressionError } from '../engine/expressions';
+import { ExpressionError, withFormat } from '../engine/expressions';
 import { LlmError, type HttpResult, type LlmPort, type LlmResponse, type RetrievalPort } from '../engine/ports';
 import { ruleGuardrail } from '../engine/simple/guardrail';
 import { renderTemplate } from '../engine/templates';
@@ -11,6 +11,7 @@ import { getPath } from '../engine/vars';
 import { splitDataBlock } from '../llm/promptData';
 import { compilePattern } from '../util/regex';
 import type { LoadedStory } from './load';
+import { partingFinder } from './parting';
 import type { ApiFixture, Expect, Story, StoryTurn } from './schema';
 
 export interface Failure {
@@ -18,7 +19,11 @@ export interface Failure {
   check: string;
   expected: unknown;
   actual: unknown;
-  /** The node where expectation and conversation parted: the last node the turn reached. */
+  /**
+   * The node where expectation and conversation parted: for checks of where the turn went (intent, path,
+   * visits, avoids, waits_at, copy), the node that took it elsewhere (`parting.ts`); otherwise the last node
+   * the turn reached.
+   */
   node?: string;
 }
 
@@ -148,6 +153,8 @@ const eq = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.strin
 interface CheckContext {
   engine: Engine;
   result: TurnResult;
+  /** The node that heard this turn's input (where the conversation waited before it). */
+  heard?: string;
   memory: Record<string, unknown>;
   users: string[];
 }
@@ -162,7 +169,7 @@ type Expanded = { ok: true; value: unknown } | { ok: false; message: string };
 function expand(ctx: CheckContext, s: string): Expanded {
   if (!s.includes('{{')) return { ok: true, value: s };
   const t = ctx.engine.template(s);
-  const scope = { ...ctx.result.state.vars, memory: ctx.memory, turns: ctx.users.map((user) => ({ user })) };
+  const scope = withFormat({ ...ctx.result.state.vars, memory: ctx.memory, turns: ctx.users.map((user) => ({ user })) }, { locale: ctx.result.state.locale });
   const only = t.parts.length === 1 ? t.parts[0] : undefined;
   if (only !== undefined && typeof only !== 'string' && !(only.expr instanceof ExpressionError)) {
     try {
@@ -183,23 +190,35 @@ function checkTurn(expect: Expect, ctx: CheckContext): Failure[] {
   const { result } = ctx;
   const failures: Failure[] = [];
   const path = result.path.map(addr);
-  const node = path[path.length - 1];
-  const fail = (check: string, expected: unknown, actual: unknown) => failures.push({ check, expected, actual, ...(node ? { node } : {}) });
+  const last = path[path.length - 1];
+  const fail = (check: string, expected: unknown, actual: unknown, at = last) => failures.push({ check, expected, actual, ...(at ? { node: at } : {}) });
+  const finder = partingFinder(ctx.engine.model);
+  /** Where the turn left the way to `target`. */
+  const parted = (target: string) => finder.partedAt(path, target, ctx.heard) ?? ctx.heard ?? last;
   const texts = result.outputs.flatMap((o) => (o.type === 'text' ? [o.text] : []));
   const all = texts.join('\n');
 
   if (expect.intent !== undefined || expect.minConfidence !== undefined) {
     const got = acceptedIntent(result.trace);
-    if (expect.intent !== undefined && got.intent !== expect.intent) fail('intent', expect.intent, got.intent ?? 'no intent accepted');
-    if (expect.minConfidence !== undefined && (got.confidence ?? 0) < expect.minConfidence) fail('minConfidence', expect.minConfidence, got.confidence ?? 0);
+    // the intent is decided where the input was heard
+    const heard = ctx.heard ?? path[0];
+    if (expect.intent !== undefined && got.intent !== expect.intent) fail('intent', expect.intent, got.intent ?? 'no intent accepted', heard);
+    if (expect.minConfidence !== undefined && (got.confidence ?? 0) < expect.minConfidence) fail('minConfidence', expect.minConfidence, got.confidence ?? 0, heard);
   }
-  if (expect.path && isSubsequence(expect.path, path) < expect.path.length) fail('path', expect.path, path);
-  if (expect.visits && !path.includes(expect.visits)) fail('visits', expect.visits, path);
-  for (const a of expect.avoids ?? []) if (path.includes(a)) fail('avoids', `not ${a}`, path);
+  if (expect.path) {
+    const matched = isSubsequence(expect.path, path);
+    if (matched < expect.path.length) fail('path', expect.path, path, parted(expect.path[matched] as string));
+  }
+  if (expect.visits && !path.includes(expect.visits)) fail('visits', expect.visits, path, parted(expect.visits));
+  for (const a of expect.avoids ?? []) {
+    // the node that took the exit into the avoided one
+    const i = path.indexOf(a);
+    if (i >= 0) fail('avoids', `not ${a}`, path, i > 0 ? path[i - 1] : (ctx.heard ?? a));
+  }
   if (expect.waits_at) {
     const w = result.state.wait;
     const at = w && w.kind !== 'idle' ? addr(w) : 'nothing (idle)';
-    if (at !== expect.waits_at) fail('waits_at', expect.waits_at, at);
+    if (at !== expect.waits_at) fail('waits_at', expect.waits_at, at, parted(expect.waits_at));
   }
   expect.says?.forEach((c, i) => {
     if ('contains' in c) {
@@ -216,7 +235,7 @@ function checkTurn(expect: Expect, ctx: CheckContext): Failure[] {
       // the copy the bot said, and the labels of the buttons it offered (`flow/node.buttons.<id>.label`)
       const ids = result.outputs.flatMap((o) => (o.type === 'text' && o.copyId ? [o.copyId] : []));
       const labels = result.outputs.flatMap((o) => (o.type === 'text' && o.copyId && o.quickReplies ? o.quickReplies.map((q) => `${o.copyId}.buttons.${q.id}.label`) : []));
-      if (!ids.includes(c.copy) && !labels.includes(c.copy)) fail(`says[${i}].copy`, c.copy, ids);
+      if (!ids.includes(c.copy) && !labels.includes(c.copy)) fail(`says[${i}].copy`, c.copy, ids, c.copy.startsWith('globals/') ? last : parted(c.copy.split('.')[0] as string));
     }
   });
   for (const [p, v] of Object.entries(expect.vars ?? {})) {
@@ -277,10 +296,10 @@ async function judge(port: LlmPort | undefined, spec: NonNullable<Expect['judge'
   }
 }
 
-function remember(engine: Engine, exprs: Record<string, string>, vars: Record<string, unknown>, memory: Record<string, unknown>): void {
+function remember(engine: Engine, exprs: Record<string, string>, state: SessionState, memory: Record<string, unknown>): void {
   for (const [k, src] of Object.entries(exprs)) {
     const c = engine.lang.compile(src);
-    memory[k] = c instanceof ExpressionError ? undefined : c.evaluate(vars);
+    memory[k] = c instanceof ExpressionError ? undefined : c.evaluate(withFormat(state.vars, { locale: state.locale }));
   }
 }
 
@@ -300,8 +319,11 @@ export async function runStory(loaded: LoadedStory, o: RunOptions): Promise<Stor
   const users: string[] = [];
   let firstFailure: StoryResult['firstFailure'];
   let error: string | undefined;
+  let heard: string | undefined;
 
   const play = async (input: UserInput) => {
+    const w = state.wait;
+    heard = w && w.kind !== 'idle' ? addr(w) : undefined;
     const r = await runTurn(engine, state, input, ports);
     for (const p of r.path) visited.add(addr(p));
     for (const e of r.trace) if (e.kind === 'node' && e.exit) exits.add(`${e.flow}/${e.node}:${e.exit}`);
@@ -333,13 +355,13 @@ export async function runStory(loaded: LoadedStory, o: RunOptions): Promise<Stor
       const input = inputOf(t, i + 1, o.transform);
       users.push(input.type === 'text' ? input.text : '');
       const r = await play(input);
-      const ctx: CheckContext = { engine, result: r, memory, users };
+      const ctx: CheckContext = { engine, result: r, memory, users, ...(heard ? { heard } : {}) };
       const failures = t.expect ? checkTurn(t.expect, ctx) : [];
       if (t.expect?.judge && !failures.length) {
         const f = await judge(o.judge ?? o.llm, t.expect.judge, r.state.transcript, r.path.length ? addr(r.path[r.path.length - 1] as At) : undefined);
         if (f) failures.push(f);
       }
-      if (t.remember) remember(engine, t.remember, r.state.vars as Record<string, unknown>, memory);
+      if (t.remember) remember(engine, t.remember, r.state, memory);
       const line = loaded.turnLines[i];
       turns.push(report(i + 1, input, r, failures, line));
       if (failures.length && !firstFailure) firstFailure = { turn: i + 1, ...(line !== undefined ? { line } : {}), failure: failures[0] as Failure };
