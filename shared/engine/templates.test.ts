@@ -47,6 +47,9 @@ describe('display', () => {
     expect(display(false)).toBe('false');
     expect(display({ a: [1, 'x'] })).toBe('{"a":[1,"x"]}');
     expect(display(null)).toBe('null');
+    // numbers read as numbers, even those JSON has no form for
+    expect(display(Number.NaN)).toBe('NaN');
+    expect(display(-Infinity)).toBe('-Infinity');
   });
 });
 
@@ -62,6 +65,7 @@ describe('evaluatePart', () => {
     expect(evaluatePart(part('nothing'), scope)).toEqual({ ok: false, problem: { placeholder: 'nothing', message: 'no value for nothing' } });
     // no variable to name: the placeholder itself
     expect(evaluatePart(part('null'), scope)).toEqual({ ok: false, problem: { placeholder: 'null', message: 'no value for null' } });
+    expect(evaluatePart(part('a.x || b'), scope)).toEqual({ ok: false, problem: { placeholder: 'a.x || b', message: 'no value for a.x, b' } });
   });
 
   it('an expression that throws is a problem with its message', () => {
@@ -116,7 +120,7 @@ describe('URLs', () => {
   it('finds a "." or ".." path segment, plain or percent-encoded, in the path only', () => {
     for (const u of ['https://h.test/a/../b', 'https://h.test/a/./b', 'https://h.test/a/%2e%2E/b', 'https://h.test/a/.%2e', 'HTTPS://h.test/..', 'https://h.test/a/..?q=1', 'https://h.test/a/..#f', '/a/../b', '..'])
       expect(hasDotSegment(u), u).toBe(true);
-    for (const u of ['https://h.test/a/.../b', 'https://h.test/a/..b/c', 'https://h.test/a/b.', 'https://h.test/a?x=..', 'https://h.test/a?x=/../', 'https://h.test/a#/../', 'https://h.test/%2e%2e%2e', 'https://../a', 'https://h.test', 'https://h.test/'])
+    for (const u of ['HTTPS://../x', 'web+x-1.2://../a', 'https://h.test/a/.../b', 'https://h.test/a/..b/c', 'https://h.test/a/b.', 'https://h.test/a?x=..', 'https://h.test/a?x=/../', 'https://h.test/a#/../', 'https://h.test/%2e%2e%2e', 'https://../a', 'https://h.test', 'https://h.test/'])
       expect(hasDotSegment(u), u).toBe(false);
   });
 });
@@ -164,7 +168,14 @@ describe('a JSON body written as a string (the old form)', () => {
   });
 
   it('`| json` at the end of a whole value is dropped (the value is serialised anyway), not inside a string', () => {
-    expect(render('{"a": {{evil | json}}, "b": {{ obj|json }}, "c": "{{obj | json}}"}')?.value).toEqual({ a: scope.evil, b: { a: 1 }, c: '{"a":1}' });
+    expect(render('{"a": {{evil | json}}, "b": {{ obj|json }}, "c": "{{obj | json}}", "d": "{{obj}}"}')?.value).toEqual({ a: scope.evil, b: { a: 1 }, c: '{"a":1}', d: '{"a":1}' });
+    // only at the end: a filter after it still applies to its text
+    expect(render('{"a": {{name | json | upper}}}')?.value).toEqual({ a: '"ANA"' });
+  });
+
+  it('placeholders past the tenth are found too (two-digit markers)', () => {
+    const whole = Array.from({ length: 11 }, (_, i) => `"w${i}": {{${i === 10 ? 'obj' : 'n'}}}`).join(', ');
+    expect(render(`{${whole}, "s": "x {{obj}}"}`)?.value).toEqual({ ...Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`w${i}`, 3])), w10: { a: 1 }, s: 'x {"a":1}' });
   });
 
   it('escaped quotes inside a string literal do not end it', () => {

@@ -179,17 +179,13 @@ export function renderJsonText(t: CompiledTemplate, compile: Compile, scope: Rec
     return undefined;
   }
   const problems: BodyProblem[] = [];
-  const values = new Map<number, { ok: true; value: unknown } | { ok: false }>();
+  // Each marker occurs once in the parsed value (JSON.parse keeps one of duplicate keys), so once per placeholder.
   const valueOf = (i: number, field: string) => {
-    let r = values.get(i);
-    if (!r) {
-      const { part, whole } = placeholders[i]!;
-      const json = whole ? /^([\s\S]*?)\|\s*json\s*$/.exec(part.source) : null;
-      const e = json ? evaluatePart(loneValue(compile(`{{${json[1]}}}`)) ?? part, scope) : evaluatePart(part, scope);
-      if (!e.ok) problems.push({ ...e.problem, field });
-      values.set(i, (r = e.ok ? e : { ok: false }));
-    }
-    return r;
+    const { part, whole } = placeholders[i]!;
+    const json = whole ? /^([\s\S]*?)\|\s*json\s*$/.exec(part.source) : null;
+    const e = json ? evaluatePart(loneValue(compile(`{{${json[1]}}}`)) ?? part, scope) : evaluatePart(part, scope);
+    if (!e.ok) problems.push({ ...e.problem, field });
+    return e;
   };
   const str = (s: string, field: string): unknown => {
     const whole = /^\uE000(\d+)\uE001$/.exec(s);
