@@ -16,32 +16,6 @@ let services: MainServices;
 let projectDir: string;
 let rendererDir: string;
 
-beforeAll(async () => {
-  projectDir = makeTinyProject({ 'knowledge/hours.md': '# Hours\nMon–Fri 9–5\n' });
-  // A secret beside the project, and a link inside the project that points at it.
-  const outside = mkdtempSync(path.join(os.tmpdir(), 'parley-outside-'));
-  writeFileSync(path.join(outside, 'secret.txt'), 'do not leak');
-  symlinkSync(outside, path.join(projectDir, 'knowledge', 'escape'));
-  // The renderer folder, with a secret file beside it and a link inside it that leads out.
-  const webRoot = mkdtempSync(path.join(os.tmpdir(), 'parley-webroot-'));
-  rendererDir = path.join(webRoot, 'renderer');
-  mkdirSync(rendererDir);
-  writeFileSync(path.join(webRoot, 'beside.txt'), 'renderer neighbour secret');
-  writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Parley</title>');
-  mkdirSync(path.join(rendererDir, 'assets'));
-  writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
-  writeFileSync(path.join(rendererDir, 'assets', 'data.bin'), 'binary');
-  mkdirSync(path.join(webRoot, 'renderer-outside'));
-  symlinkSync(outside, path.join(rendererDir, 'assets', 'out'));
-  services = await createMainServices({ mode: 'web', projectDir, userDataDir: mkdtempSync(path.join(os.tmpdir(), 'parley-ud-')), watch: false });
-  host = await startWebHost({ services, rendererDir, port: 0, token: 'test-token-123', maxBodyBytes: 64 * 1024, checkOutput: true });
-});
-
-afterAll(async () => {
-  await host.close();
-  await services.dispose();
-});
-
 interface Reply {
   status: number;
   headers: http.IncomingHttpHeaders;
@@ -79,6 +53,34 @@ const call = (method: string, input: unknown, headers: Record<string, string> = 
   });
 
 describe('web host', () => {
+  // Set up inside this block: a failing setup then fails these tests only, not the ones below.
+  beforeAll(async () => {
+    projectDir = makeTinyProject({ 'knowledge/hours.md': '# Hours\nMon–Fri 9–5\n' });
+    // A secret beside the project, and a link inside the project that points at it.
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'parley-outside-'));
+    writeFileSync(path.join(outside, 'secret.txt'), 'do not leak');
+    symlinkSync(outside, path.join(projectDir, 'knowledge', 'escape'));
+    // The renderer folder, with a secret file beside it and a link inside it that leads out.
+    const webRoot = mkdtempSync(path.join(os.tmpdir(), 'parley-webroot-'));
+    rendererDir = path.join(webRoot, 'renderer');
+    mkdirSync(rendererDir);
+    writeFileSync(path.join(webRoot, 'beside.txt'), 'renderer neighbour secret');
+    writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>Parley</title>');
+    mkdirSync(path.join(rendererDir, 'assets'));
+    writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
+    writeFileSync(path.join(rendererDir, 'assets', 'data.bin'), 'binary');
+    for (const ext of ['mjs', 'css', 'json', 'svg', 'png', 'ico', 'ttf', 'woff', 'woff2', 'map']) writeFileSync(path.join(rendererDir, 'assets', `f.${ext}`), ext);
+    mkdirSync(path.join(webRoot, 'renderer-outside'));
+    symlinkSync(outside, path.join(rendererDir, 'assets', 'out'));
+    services = await createMainServices({ mode: 'web', projectDir, userDataDir: mkdtempSync(path.join(os.tmpdir(), 'parley-ud-')), watch: false });
+    host = await startWebHost({ services, rendererDir, port: 0, token: 'test-token-123', maxBodyBytes: 64 * 1024, checkOutput: true });
+  });
+
+  afterAll(async () => {
+    await host.close();
+    await services.dispose();
+  });
+
   it('answers a valid call with the token', async () => {
     const r = await call('app.info', {});
     expect(r.status).toBe(200);
@@ -131,8 +133,12 @@ describe('web host', () => {
       http.get({ host: '127.0.0.1', port: host.port, path: '/', headers: { Host: `127.0.0.1:${host.port}` } }, resolve),
     );
     res.resume();
-    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
     expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['cross-origin-opener-policy']).toBe('same-origin');
+    expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
   });
 
   it('serves the renderer: types, caching, client-side routes, HEAD, and 405 for other methods', async () => {
@@ -142,6 +148,19 @@ describe('web host', () => {
     const asset = await request({ path: '/assets/app.js' });
     expect(asset.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const types: Record<string, string> = {
+      mjs: 'text/javascript; charset=utf-8',
+      css: 'text/css; charset=utf-8',
+      json: 'application/json; charset=utf-8',
+      svg: 'image/svg+xml',
+      png: 'image/png',
+      ico: 'image/x-icon',
+      ttf: 'font/ttf',
+      woff: 'font/woff',
+      woff2: 'font/woff2',
+      map: 'application/json; charset=utf-8',
+    };
+    for (const [ext, type] of Object.entries(types)) expect((await request({ path: `/assets/f.${ext}` })).headers['content-type'], ext).toBe(type);
     const unknown = await request({ path: '/assets/data.bin' });
     expect(unknown.status).toBe(200);
     expect(unknown.headers['content-type']).toBe('application/octet-stream');
