@@ -207,7 +207,14 @@ function checkTurn(expect: Expect, ctx: CheckContext): Failure[] {
   }
   if (expect.path) {
     const matched = isSubsequence(expect.path, path);
-    if (matched < expect.path.length) fail('path', expect.path, path, parted(expect.path[matched] as string));
+    if (matched < expect.path.length) {
+      // after the last node that matched in order, where the way to the next expected node was left
+      let from = -1;
+      for (let j = 0, k = 0; j < path.length && k < matched; j++) if (path[j] === expect.path[k]) [from, k] = [j, k + 1];
+      const rest = path.slice(from + 1);
+      const at = finder.partedAt(rest, expect.path[matched] as string, from >= 0 ? undefined : ctx.heard) ?? (from >= 0 ? path[from] : (ctx.heard ?? last));
+      fail('path', expect.path, path, at);
+    }
   }
   if (expect.visits && !path.includes(expect.visits)) fail('visits', expect.visits, path, parted(expect.visits));
   for (const a of expect.avoids ?? []) {
