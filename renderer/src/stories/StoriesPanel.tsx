@@ -25,8 +25,8 @@ function FailureView({ f }: { f: Failure }) {
       <div className="diff-line expected">expected: {show(f.expected)}</div>
       <div className="diff-line actual">actual: {show(f.actual)}</div>
       {f.node && (
-        <button className="link" onClick={() => gotoNode(f.node)} title="Show this node on the canvas">
-          at {f.node} →
+        <button className="link" onClick={() => gotoNode(f.node)} title="Show on the canvas the node where the conversation left the expected way">
+          parted at {f.node} →
         </button>
       )}
     </div>
@@ -88,6 +88,14 @@ function StoryRow({ s }: { s: StoryInfo }) {
       {r && !r.passed && r.firstFailure && !expanded && (
         <div className="story-first-failure">
           turn {r.firstFailure.turn}: {r.firstFailure.failure.check}
+          {r.firstFailure.failure.node && (
+            <>
+              {' '}
+              <button className="link" onClick={() => gotoNode(r.firstFailure?.failure.node)} title="Show on the canvas the node where the conversation left the expected way">
+                at {r.firstFailure.failure.node} →
+              </button>
+            </>
+          )}
         </div>
       )}
       {expanded && r && <ResultView r={r} />}
