@@ -1,0 +1,107 @@
+// The api node: a request built from templates, each in its context (a value is never spliced into request
+// text), made through the HTTP port; the response's fields are assigned to variables.
+import type { NodeOf } from '../../../schema/nodes';
+import type { HttpRequest, HttpResult } from '../../ports';
+import {
+  display,
+  hasDotSegment,
+  renderJsonTemplate,
+  renderJsonText,
+  renderTemplate,
+  urlComponent,
+  type BodyProblem,
+  type JsonTemplate,
+} from '../../templates';
+import type { At } from '../../types';
+import { getPath, type Vars } from '../../vars';
+import { errorText, type Run, type Step } from '../effects';
+import type { Turn } from '../turn';
+
+/**
+ * An API request from the node's templates, each in its context: URL values percent-encoded as one segment
+ * or query value, header values without line breaks or control characters, a JSON body built as data and
+ * serialised (a value can never add a field). `refused` says why the call must not be made.
+ */
+function buildRequest(t: Turn, node: NodeOf<'api'>, at: At): HttpRequest | { refused: string; url: string } {
+  const scope = t.scope();
+  const report = (field: string, problems: readonly { placeholder: string; message: string }[]) => {
+    for (const p of problems) t.problem(`${field}: {{${p.placeholder}}}: ${p.message}`, at, 'warning');
+  };
+  const u = renderTemplate(t.engine.template(node.url), scope, urlComponent);
+  report('url', u.problems);
+  const url = u.text;
+  if (hasDotSegment(url)) return { refused: 'url: a value makes a "." or ".." path segment', url };
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(node.headers ?? {})) {
+    const h = renderTemplate(t.engine.template(v), scope);
+    report(`headers.${k}`, h.problems);
+    // CR/LF would start a new header line; other control characters are refused too (a tab is allowed)
+    if (hasControlChar(h.text)) return { refused: `header ${k}: the value contains a line break or a control character`, url };
+    headers[k] = h.text;
+  }
+  const request: HttpRequest = { operation: node.operation, method: node.method ?? 'GET', url, headers, timeoutMs: node.timeoutMs ?? 5000 };
+  if (node.body === undefined) return request;
+  const contentType = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
+  const setType = (type: string) => {
+    if (contentType === undefined) headers['Content-Type'] = type;
+  };
+  const compile = (text: string) => t.engine.template(text);
+  let json: { value: unknown; problems: BodyProblem[] } | undefined;
+  if (typeof node.body === 'string') {
+    const tpl = compile(node.body);
+    json = renderJsonText(tpl, compile, scope);
+    if (!json) {
+      // not JSON: text
+      if (contentType && /json/i.test(contentType)) return { refused: `body: the content type is ${contentType} but the body template is not valid JSON; write the body as a YAML mapping`, url };
+      const form = contentType !== undefined && /^application\/x-www-form-urlencoded/i.test(contentType);
+      const b = renderTemplate(tpl, scope, form ? urlComponent : display);
+      report('body', b.problems);
+      setType('text/plain; charset=utf-8');
+      return { ...request, body: b.text };
+    }
+  } else json = renderJsonTemplate(node.body as JsonTemplate, compile, scope);
+  for (const p of json.problems) t.problem(`${p.field}: {{${p.placeholder}}}: ${p.message}`, at, 'warning');
+  setType('application/json');
+  return { ...request, body: JSON.stringify(json.value) };
+}
+
+export function* execApi(t: Turn, node: NodeOf<'api'>, at: At): Run<Step> {
+  const built = buildRequest(t, node, at);
+  if ('refused' in built) {
+    // the call is not made: a value would have changed the request's shape
+    t.trace.push({ kind: 'api', ...at, operation: node.operation, method: node.method ?? 'GET', url: built.url, outcome: 'error', ms: 0, message: built.refused, failure: 'refused' });
+    t.problem(`API call ${node.operation} not made: ${built.refused}`, at);
+    return t.go(at, node.error, 'error');
+  }
+  const request = built;
+  const r = yield { type: 'http', request };
+  const base = { kind: 'api' as const, ...at, operation: request.operation, method: request.method, url: request.url };
+  if (!r.ok) {
+    t.trace.push({ ...base, outcome: 'error', ms: 0, message: errorText(r.error) });
+    return t.go(at, node.error, 'error');
+  }
+  const res = r.value as HttpResult;
+  if (!res.ok) {
+    t.trace.push({ ...base, outcome: res.reason === 'timeout' ? 'timeout' : 'error', ms: res.ms, message: res.message, failure: res.reason });
+    if (res.reason === 'timeout') return t.go(at, node.timeout ?? node.error, node.timeout ? 'timeout' : 'error');
+    return t.go(at, node.error, 'error');
+  }
+  const ok = res.status >= 200 && res.status < 300;
+  t.trace.push({ ...base, status: res.status, outcome: ok ? 'success' : 'error', ms: res.ms, ...(res.body !== undefined ? { response: res.body } : {}) });
+  if (!ok) return t.go(at, node.error, 'error');
+  for (const a of node.assign ?? []) {
+    const v = getPath(typeof res.body === 'object' && res.body !== null ? (res.body as Vars) : {}, a.path);
+    if (v === undefined) t.problem(`assign ${a.var}: the response has no "${a.path}"`, at, 'warning');
+    else t.setVar(a.var, v);
+  }
+  return t.go(at, node.next, 'next');
+}
+
+/** A control character other than tab (CR and LF included): never in a header value. */
+function hasControlChar(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f) return true;
+  }
+  return false;
+}
