@@ -16,6 +16,8 @@ describe('expression and template checks in the validator', () => {
       n({ id: 'use', kind: 'message', say: { en: 'Got {{resp.items | length}} items; {{account.balance}}' } }),
     ]),
   });
+  // the api node's host is allowed, so only expression and template problems are reported here
+  model.manifest.environments = { test: { hosts: ['x.test'] } };
   const problems = validateProject(model).map((p) => `${p.severity} ${p.field}: ${p.message}`);
 
   it('reports syntax errors, unknown filters and variables that nothing sets, with the field', () => {
