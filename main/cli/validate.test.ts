@@ -27,3 +27,26 @@ describe('parley validate and the user settings', () => {
     expect(report.problems).toEqual([expect.objectContaining({ severity: 'warning', file: path.join(ud, 'settings.json'), message: expect.stringMatching(/^limits\.yaml: .*using the default settings$/) })]);
   });
 });
+
+describe('parley validate checks the stories', () => {
+  it('reports a story that names a node the project no longer has, with its file and line, as parley test would', async () => {
+    const story = `name: Greets
+turns:
+  - user: hello
+    expect:
+      says:
+        - copy: main/welcome
+      waits_at: main/menu_gone
+  - user: "??"
+    expect: { visits: main/sorry }
+`;
+    const dir = makeTinyProject({ 'stories/greets.yaml': story, 'stories/broken.yaml': 'name: [unclosed\n' });
+    const report = await validateDir(dir, { userDataDir: userData() });
+    expect(report.ok).toBe(false);
+    const text = formatReport(report);
+    expect(text).toContain('stories/greets.yaml:7: turns[0].expect.waits_at: unknown node "main/menu_gone"');
+    expect(text).toMatch(/stories\/broken\.yaml:\d+: .*invalid YAML/);
+    expect(text).not.toContain('main/sorry');
+    expect(text).not.toContain('main/welcome');
+  });
+});

@@ -3,6 +3,7 @@ import { ApiError } from '../../shared/api/errors';
 import { formatProblem, type Problem } from '../../shared/project/problems';
 import type { FileLimits } from '../../shared/project/files';
 import { readKnowledgeFiles } from '../services/projectEngine';
+import { loadStories } from '../stories/runner';
 import { loadFromFiles, readProjectFiles } from '../services/projectStore';
 import { defaultUserDataDir } from '../services/userData';
 import { loadUserSettings, SETTINGS_FILE } from '../services/userSettings';
@@ -39,7 +40,9 @@ export async function validateDir(dir: string, options: ValidateOptions = {}): P
     const result = loadFromFiles(files);
     const flows = Object.values(result.project?.flows ?? {});
     const knowledge = await readKnowledgeFiles(abs, limits);
-    const problems = [...settingsProblems, ...result.problems, ...knowledge.problems];
+    // The stories as `parley test` loads them: a story naming a renamed node is an error here too.
+    const stories = result.project ? (await loadStories(abs, result.project, undefined, limits)).problems : [];
+    const problems = [...settingsProblems, ...result.problems, ...knowledge.problems, ...stories];
     return {
       dir: abs,
       ok: !problems.some((p) => p.severity === 'error'),

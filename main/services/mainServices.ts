@@ -8,6 +8,8 @@ import { loadUserSettings } from './userSettings';
 import { createRecentProjects } from './recentProjects';
 import { createSimulator, type Simulator } from './simulator';
 import { createStoriesService } from './storiesService';
+import { listStoryFiles } from '../stories/runner';
+import type { Problem } from '../../shared/project/problems';
 import { createKeyStore, KeyStoreError, type SafeStorageLike } from '../llm/keys';
 import type { OutboundSeam } from '../llm/projectLlm';
 import { createTrustStore, type TrustStore } from '../trust/trustStore';
@@ -202,6 +204,19 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
       return st;
     },
     'stories.list': async () => stories.list(),
+    'stories.files': async () => {
+      if (!store.dir) throw new ApiError('NO_PROJECT', 'no project is open');
+      const files: { file: string; text: string; revision: string }[] = [];
+      const problems: Problem[] = [];
+      for (const file of await listStoryFiles(store.dir)) {
+        // through the path helper: a link out of the project or a file over its limit is a problem, not read
+        await store.readFile(file).then(
+          (r) => files.push({ file, ...r }),
+          (e: unknown) => problems.push({ severity: 'error', file, field: '', message: e instanceof Error ? e.message : String(e) }),
+        );
+      }
+      return { files, problems };
+    },
     'stories.run': async ({ project, files }) => {
       sameProject(project);
       return stories.run(files);

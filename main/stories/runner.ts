@@ -84,7 +84,7 @@ export interface TestReport {
 
 export class TestInputError extends Error {}
 
-async function listStoryFiles(dir: string): Promise<string[]> {
+export async function listStoryFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   const walk = async (rel: string) => {
     const entries = await readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => []);

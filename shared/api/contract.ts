@@ -215,6 +215,8 @@ export const methods = {
    */
   'llm.saveKey': { input: z.object({ key: z.string().min(8).max(500) }).strict(), output: LlmStatus },
   'stories.list': { input: empty, output: z.object({ stories: z.array(StoryInfo), problems: z.array(Problem) }) },
+  /** The story files' text and revision (even while the project has errors), for the studio's checks and renames; unreadable files as problems. */
+  'stories.files': { input: empty, output: z.object({ files: z.array(z.object({ file: z.string(), text: z.string(), revision: Revision })), problems: z.array(Problem) }) },
   /** Runs the given story files (all when omitted); `stories.progress` events report each result as it comes. */
   'stories.run': { input: z.object({ project: z.string().min(1).max(1000), files: z.array(RelPath).max(10000).optional() }).strict(), output: StoriesReport },
   /** Saves a simulator conversation as a story (expectations and fixtures from what happened). */

@@ -3,7 +3,7 @@
 // is reported and left out; the others still run.
 import { ExpressionError, ExpressionLanguage } from '../engine/expressions';
 import { compileTemplate } from '../engine/templates';
-import { checkSchema, parseYaml } from '../project/parse';
+import { checkSchema, parseYaml, type ParsedYaml } from '../project/parse';
 import type { Problem } from '../project/problems';
 import type { ProjectModel } from '../project/validate';
 import type { FlowNode } from '../schema/nodes';
@@ -59,12 +59,44 @@ let syntax: ExpressionLanguage | undefined;
 /** Syntax only: the locale of formatting does not matter here. */
 const lang = () => (syntax ??= new ExpressionLanguage());
 
-export function loadStory(src: StoryFile, index: StoryIndex, globals: readonly string[] = []): { story?: LoadedStory; problems: Problem[] } {
+/** A story file that parsed and matches the schema; its references into the project are not checked yet. */
+export interface ParsedStory {
+  file: string;
+  story: Story;
+  lineOf: ParsedYaml['lineOf'];
+}
+
+/** The YAML and schema part of loading a story: it depends on the text only, so callers may keep the result. */
+export function parseStory(src: StoryFile): { parsed?: ParsedStory; problems: Problem[] } {
   const parsed = parseYaml(src.file, src.text);
   if (parsed.problems.length) return { problems: parsed.problems };
   const checked = checkSchema(parsed, parsed.value, Story);
   if (!checked.ok) return { problems: checked.problems };
-  const story = checked.data;
+  return { parsed: { file: src.file, story: checked.data, lineOf: parsed.lineOf }, problems: [] };
+}
+
+export function loadStory(src: StoryFile, index: StoryIndex, globals: readonly string[] = []): { story?: LoadedStory; problems: Problem[] } {
+  const r = parseStory(src);
+  return r.parsed ? checkStory(r.parsed, index, globals) : { problems: r.problems };
+}
+
+/**
+ * The problems of a project's story files: YAML, schema and every reference into the project (as `parley test`
+ * loads them). `parse` may return a kept `parseStory` result (the studio re-checks on every edit).
+ */
+export function storyProblems(model: ProjectModel, files: readonly StoryFile[], parse: (src: StoryFile) => ReturnType<typeof parseStory> = parseStory): Problem[] {
+  const index = indexProject(model);
+  const globals = (model.manifest.globals ?? []).map((g) => g.id);
+  return files.flatMap((f) => {
+    const r = parse(f);
+    return r.parsed ? checkStory(r.parsed, index, globals).problems : r.problems;
+  });
+}
+
+/** Checks a parsed story's references into the project: nodes, intents, copy ids, API operations, templates. */
+export function checkStory(parsed: ParsedStory, index: StoryIndex, globals: readonly string[] = []): { story?: LoadedStory; problems: Problem[] } {
+  const src = parsed;
+  const { story } = parsed;
   const problems: Problem[] = [];
   const report = (path: PropertyKey[], message: string) =>
     problems.push({ severity: 'error', file: src.file, line: parsed.lineOf(path), field: path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, ''), message });

@@ -5,6 +5,7 @@ import { KIND_LABEL } from '../../../shared/project/describe';
 import { Id } from '../../../shared/schema/common';
 import { exitsOf } from '../../../shared/schema/exits';
 import type { FlowNode } from '../../../shared/schema/nodes';
+import { renameNode } from '../store/renameNode';
 import { editFlow, redo, sealHistory, selectNode, undo, useStudio } from '../store/studioStore';
 import { EditorContext, controlId, issuesAt, useEditor, type NodeEditor } from './context';
 import { Messages, Section, TextField, a11yProps } from './controls';
@@ -13,11 +14,9 @@ import { BehaviourFields, CopyFields, copyRoots, hasBehaviour, hasCopy } from '.
 import {
   decodeProblem,
   encodeProblem,
-  externalRefs,
   getIn,
   indexIssues,
   pathKey,
-  planRename,
   sameButPosition,
   schemaIssues,
   setIn,
@@ -256,7 +255,6 @@ function IdField({ flowId, node, onRename }: { flowId: string; node: FlowNode; o
   const [status, setStatus] = useState('');
   const text = draft ?? node.id;
   const changed = text !== node.id;
-  const external = useStudio((s) => (changed ? externalRefs(s.flows, flowId, node.id) : 0));
   const ed = useEditor();
   const local: FieldIssue[] = [];
   if (changed) {
@@ -264,27 +262,22 @@ function IdField({ flowId, node, onRename }: { flowId: string; node: FlowNode; o
     if (text === '') local.push({ severity: 'error', path: 'id', message: 'required' });
     else if (!parsed.success) local.push({ severity: 'error', path: 'id', message: parsed.error.issues[0]?.message ?? 'not a valid id' });
     else if (ids.includes(text)) local.push({ severity: 'error', path: 'id', message: `another node of this flow is already called "${text}"` });
-    if (external > 0) {
-      local.push({
-        severity: 'warning',
-        path: 'id',
-        message: `${external} jump or call ${external === 1 ? 'node' : 'nodes'} in other flows name this node and will not follow the rename`,
-      });
-    }
   }
   const cid = controlId('id');
   const issues = [...local, ...issuesAt(ed.issues, 'id')];
   const commit = () => {
     if (!changed || local.some((i) => i.severity === 'error')) return;
-    const flow = useStudio.getState().flows[flowId]?.flow;
-    if (!flow) return;
-    const plan = planRename(flow, flowId, node.id, text);
+    if (!useStudio.getState().flows[flowId]) return;
     onRename(text);
-    editFlow(flowId, plan.changes);
+    const done = renameNode(flowId, node.id, text);
     selectNode(text);
     setDraft(null);
-    const parts = [plan.exits && `${plan.exits} ${plan.exits === 1 ? 'exit' : 'exits'}`, plan.groups && `${plan.groups} ${plan.groups === 1 ? 'group' : 'groups'}`].filter(Boolean);
-    setStatus(`Renamed to ${text}${parts.length ? `; ${parts.join(' and ')} updated` : ''}.`);
+    setStatus(`Renamed to ${text}.`);
+    void done.then((r) => {
+      const n = (k: number, one: string, many: string) => (k ? `${k} ${k === 1 ? one : many}` : '');
+      const parts = [n(r.exits, 'exit', 'exits'), n(r.groups, 'group', 'groups'), n(r.external, 'jump or call in other flows', 'jumps or calls in other flows'), n(r.stories, 'story', 'stories')].filter(Boolean);
+      setStatus(`Renamed to ${text}${parts.length ? `; ${parts.join(', ')} updated` : ''}.${r.failed.length ? ` Not updated: ${r.failed.join('; ')}` : ''}`);
+    });
   };
   return (
     <div className="insp-field">
@@ -313,7 +306,7 @@ function IdField({ flowId, node, onRename }: { flowId: string; node: FlowNode; o
         onBlur={commit}
         {...a11yProps(cid, issues, true)}
       />
-      <Messages cid={cid} issues={issues} hint={changed ? 'Enter renames, Esc cancels.' : 'Exits and groups follow a rename.'} />
+      <Messages cid={cid} issues={issues} hint={changed ? 'Enter renames, Esc cancels.' : 'Exits, groups, jumps, calls and stories follow a rename.'} />
       <p className="insp-status" role="status">
         {status}
       </p>

@@ -166,16 +166,6 @@ export function planRename(flow: Flow, flowId: string, oldId: string, newId: str
   return { changes, exits, groups };
 }
 
-/** Jump and call nodes of other flows that name node `nodeId` of `flowId` (a rename does not reach them). */
-export function externalRefs(flows: Record<string, { flow: Flow }>, flowId: string, nodeId: string): number {
-  let count = 0;
-  for (const [id, doc] of Object.entries(flows)) {
-    if (id === flowId) continue;
-    for (const n of doc.flow.nodes) if ((n.kind === 'jump' || n.kind === 'call') && n.flow === flowId && n.node === nodeId) count++;
-  }
-  return count;
-}
-
 /** Optional lists and maps of each kind: left out of the file when an edit empties them. */
 const OPTIONAL_CONTAINERS: Partial<Record<FlowNode['kind'], readonly string[]>> = {
   start: ['triggers'],

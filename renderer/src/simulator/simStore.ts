@@ -4,7 +4,7 @@
 import { create } from 'zustand';
 import type { EventPayload, LlmStatus, SimInput, TurnView } from '../../../shared/api/contract';
 import type { At } from '../../../shared/engine/types';
-import { errorText, flushSaves, onProjectSwitch, revealNode, useStudio } from '../store/studioStore';
+import { errorText, flushSaves, onProjectSwitch, refreshStoryFiles, revealNode, useStudio } from '../store/studioStore';
 
 export interface Streaming {
   turn: number;
@@ -240,6 +240,7 @@ export async function saveAsStory(name: string): Promise<string | undefined> {
   if (!sessionId || !project) return undefined;
   try {
     const { file } = await api().call('stories.saveConversation', { project, sessionId, name });
+    void refreshStoryFiles();
     return file;
   } catch (e) {
     set({ error: errorText(e) });

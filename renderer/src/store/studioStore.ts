@@ -10,6 +10,7 @@ import type { Position } from '../../../shared/schema/common';
 import type { FlowNode } from '../../../shared/schema/nodes';
 import { Flow as FlowSchema, type Flow } from '../../../shared/schema/project';
 import { clearDraft, readDrafts, scheduleDraft } from './drafts';
+import { NO_STORIES, readStoryFiles, storyFileProblems, type StoryDoc, type StoryFiles } from './storyFiles';
 
 /** `invalid`: the flow in memory breaks the schema (e.g. an emptied required field); it is not written. */
 export type SaveState = 'saved' | 'dirty' | 'saving' | 'error' | 'invalid';
@@ -56,6 +57,8 @@ export interface StudioState {
   historyTick: number;
   /** A one-off message for the user (shown as a dismissible banner). */
   notice?: string;
+  /** The story files, checked with the flows for the Problems panel and rewritten by a node rename. */
+  stories: StoryFiles;
 }
 
 const SAVE_DEBOUNCE_MS = 400;
@@ -85,6 +88,7 @@ export const useStudio = create<StudioState>(() => ({
   snapToGrid: prefs.snapToGrid !== false,
   historyTick: 0,
   helpOpen: false,
+  stories: NO_STORIES,
 }));
 
 const set = useStudio.setState;
@@ -105,7 +109,9 @@ function fromSnapshot(snap: ProjectSnapshot): Partial<StudioState> {
   const flowId = current && docs[current] ? current : docs[snap.manifest.startFlow] ? snap.manifest.startFlow : Object.keys(docs)[0];
   // parley.yaml does not load: nothing else can be shown, so open it in the raw source view to be fixed there.
   const fixManifest = snap.broken.some((b) => b.file === MANIFEST_FILE) ? { view: 'source' as const, sourceFile: MANIFEST_FILE } : {};
-  return { status: 'ready', project, flows: docs, problems, trail: flowId ? [flowId] : [], ...(flowId ? { flowId } : {}), ...fixManifest };
+  const model = { manifest: snap.manifest, nlu: snap.nlu, flows: Object.fromEntries(Object.entries(flows).map(([id, e]) => [id, e.flow])) };
+  const all = [...problems, ...storyFileProblems(model, get().stories)];
+  return { status: 'ready', project, flows: docs, problems: all, trail: flowId ? [flowId] : [], ...(flowId ? { flowId } : {}), ...fixManifest };
 }
 
 /** Connects to main, loads the open project and subscribes to file changes. */
@@ -134,6 +140,7 @@ export async function initStudio(api: ParleyApi | undefined): Promise<void> {
     else {
       set(fromSnapshot(snap));
       recoverDrafts();
+      void refreshStoryFiles();
     }
   } catch (e) {
     set({ status: 'error', message: errorText(e) });
@@ -254,7 +261,28 @@ function recomputeProblems(flows: Record<string, FlowDoc>): Problem[] {
   if (!project) return problems;
   const model = { manifest: project.manifest, nlu: project.nlu, flows: Object.fromEntries(Object.entries(flows).map(([id, d]) => [id, d.flow])) };
   const broken = project.broken.map((b) => b.file);
-  return [...problems.filter((p) => broken.includes(p.file)), ...validateProject(model, { broken })];
+  return [...problems.filter((p) => broken.includes(p.file)), ...validateProject(model, { broken }), ...storyFileProblems(model, get().stories)];
+}
+
+/** Reads the story files again (after opening a project, saving a story, or running the stories panel). */
+export async function refreshStoryFiles(): Promise<void> {
+  const { api, project } = get();
+  if (!api || !project) return;
+  try {
+    const stories = await readStoryFiles(api);
+    if (get().project?.dir !== project.dir) return;
+    set({ stories });
+    set({ problems: recomputeProblems(get().flows) });
+  } catch {
+    // no story checks until the next refresh; the stories panel says what is wrong
+  }
+}
+
+/** A story file this window wrote (a rename): its new text and revision. */
+export function setStoryFile(file: string, doc: StoryDoc): void {
+  const { stories } = get();
+  set({ stories: { ...stories, files: { ...stories.files, [file]: doc } } });
+  set({ problems: recomputeProblems(get().flows) });
 }
 
 function scheduleSave(flowId: string): void {
@@ -327,8 +355,11 @@ export async function takeDiskVersion(flowId: string): Promise<void> {
   const entry = snap.flows[flowId];
   if (project) clearDraft(project.dir, flowId);
   histories.get(flowId)?.clear();
-  if (entry) set({ flows: { ...get().flows, [flowId]: { flow: entry.flow, revision: entry.revision, save: 'saved' } }, problems: snap.problems });
-  else set(fromSnapshot(snap));
+  if (entry) {
+    const flows = { ...get().flows, [flowId]: { flow: entry.flow, revision: entry.revision, save: 'saved' as const } };
+    set({ flows, problems: snap.problems });
+    set({ problems: recomputeProblems(flows) });
+  } else set(fromSnapshot(snap));
 }
 
 function onFileChanged(ev: EventPayload<'project.fileChanged'>): void {
@@ -446,6 +477,7 @@ export async function reloadProject(): Promise<void> {
   const { api } = get();
   if (!api) return;
   set(fromSnapshot(await api.call('project.reload', {})));
+  await refreshStoryFiles();
 }
 
 /** Opens (or, with a name, creates) a project in this window, after saving this window's pending edits. */
@@ -464,8 +496,9 @@ export async function openProject(dir: string, createWithName?: string): Promise
 function showProject(snap: ProjectSnapshot): void {
   for (const t of saveTimers.values()) clearTimeout(t);
   saveTimers.clear();
-  set({ flowId: undefined, selectedNodeId: undefined, selectedNodeIds: [], focusRequest: undefined, view: 'canvas', sourceFile: undefined, busy: undefined });
+  set({ flowId: undefined, selectedNodeId: undefined, selectedNodeIds: [], focusRequest: undefined, view: 'canvas', sourceFile: undefined, busy: undefined, stories: NO_STORIES });
   set(fromSnapshot(snap));
+  void refreshStoryFiles();
 }
 
 /** Calls `fn` each time this window starts showing another project (opened here or in another window). */

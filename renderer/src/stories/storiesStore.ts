@@ -2,7 +2,7 @@
 import { create } from 'zustand';
 import type { StoriesReport, StoryInfo, StoryRunView } from '../../../shared/api/contract';
 import type { Problem } from '../../../shared/project/problems';
-import { errorText, flushSaves, onProjectSwitch, useStudio } from '../store/studioStore';
+import { errorText, flushSaves, onProjectSwitch, refreshStoryFiles, useStudio } from '../store/studioStore';
 
 export interface StoriesState {
   open: boolean;
@@ -39,6 +39,8 @@ export async function refreshStories(): Promise<void> {
   try {
     const { stories, problems } = await api().call('stories.list', {});
     if (stillOn(dir)) set({ stories, problems, error: undefined });
+    // the files may have changed outside the studio: the Problems panel checks them too
+    void refreshStoryFiles();
   } catch (e) {
     set({ error: errorText(e) });
   }
