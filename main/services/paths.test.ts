@@ -46,7 +46,9 @@ describe('the path helper', () => {
   it('a FIFO planted as a flow is refused, not waited on', async () => {
     const { dir } = project();
     execFileSync('mkfifo', [path.join(dir, 'flows/pipe.yaml')]);
-    expect(await codeOf(readProjectFile(dir, 'flows/pipe.yaml'))).toBe('NOT_A_FILE');
+    await expect(readProjectFile(dir, 'flows/pipe.yaml')).rejects.toMatchObject({ code: 'NOT_A_FILE', message: 'flows/pipe.yaml: is not a regular file, not a file Parley can read', details: { file: 'flows/pipe.yaml' } });
+    mkdirSync(path.join(dir, 'flows/dir.yaml'));
+    await expect(readProjectFile(dir, 'flows/dir.yaml')).rejects.toMatchObject({ code: 'NOT_A_FILE', message: 'flows/dir.yaml: is a folder, not a file Parley can read' });
   });
 
   it('reads a file within its limit and refuses one a byte over', async () => {
@@ -207,7 +209,11 @@ describe('reading within the limit', () => {
     const limits = { yaml: 0.001, text: 0.002, binary: 0.003 };
     expect((await readProjectFile(dir, 'knowledge/doc.pdf', limits)).bytes.length).toBe(3000);
     const err = await readProjectFile(dir, 'knowledge/doc.md', limits).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'TOO_LARGE', details: { file: 'knowledge/doc.md', bytes: 3000, limit: 2000 } });
+    expect(err).toMatchObject({
+      code: 'TOO_LARGE',
+      message: 'knowledge/doc.md: file is 3 KB, over the 2 KB limit for text documents (raise it in Settings)',
+      details: { file: 'knowledge/doc.md', bytes: 3000, limit: 2000 },
+    });
   });
 
   it('a file that grows while it is read is caught at the limit', async () => {
@@ -227,7 +233,7 @@ describe('reading within the limit', () => {
       return h;
     });
     const err = await readProjectFile(dir, 'flows/grow.yaml', { yaml: 0.001, text: 1, binary: 1 }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'TOO_LARGE', details: { file: 'flows/grow.yaml', bytes: 1001, limit: 1000 } });
+    expect(err).toMatchObject({ code: 'TOO_LARGE', message: expect.stringMatching(/^flows\/grow\.yaml: file is 1(\.0)? KB, over the 1 KB limit for YAML/), details: { file: 'flows/grow.yaml', bytes: 1001, limit: 1000 } });
   });
 });
 
@@ -277,6 +283,17 @@ describe('decodeText', () => {
 describe('fsError', () => {
   it('each errno its code and a message naming the file; the errno is kept in the details', () => {
     const err = (code: string) => Object.assign(new Error(code), { code });
+    const messages = Object.fromEntries(['ENOENT', 'EISDIR', 'ENOTDIR', 'ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS'].map((c) => [c, [(fsError(err(c), 'f') as ApiError).code, fsError(err(c), 'f').message]]));
+    expect(messages).toEqual({
+      ENOENT: ['NOT_FOUND', 'f: does not exist'],
+      EISDIR: ['NOT_A_FILE', 'f: is a folder, not a file'],
+      ENOTDIR: ['NOT_A_FILE', 'f: a part of the path is a file, not a folder'],
+      ENOSPC: ['DISK_FULL', 'f: the disk is full; free some space and save again'],
+      EDQUOT: ['DISK_FULL', 'f: the disk quota is used up; free some space and save again'],
+      EACCES: ['PERMISSION_DENIED', 'f: permission denied; check the file and folder permissions'],
+      EPERM: ['PERMISSION_DENIED', 'f: the operation is not permitted; check the file and folder permissions'],
+      EROFS: ['READ_ONLY', 'f: the file system is read-only'],
+    });
     expect(fsError(err('ENOENT'), 'flows/a.yaml')).toMatchObject({ code: 'NOT_FOUND', message: 'flows/a.yaml: does not exist', details: { file: 'flows/a.yaml', errno: 'ENOENT' } });
     expect(fsError(err('ENOTDIR'), 'a')).toMatchObject({ code: 'NOT_A_FILE', message: 'a: a part of the path is a file, not a folder' });
     expect(fsError(err('EPERM'), 'a')).toMatchObject({ code: 'PERMISSION_DENIED', message: expect.stringMatching(/^a: the operation is not permitted/) });
