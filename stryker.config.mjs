@@ -2,6 +2,7 @@
 // `npm run mutation -- --mutate main/web/server.ts`. Each mutant runs only the unit tests that import the
 // mutated file and cover the mutated code (vitest related mode + per-test coverage), never the e2e tests.
 // The HTML report is written to reports/mutation/index.html.
+// Not --testFiles: Stryker 9.6 then activates module-level (static) mutants too late and calls them survivors.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',

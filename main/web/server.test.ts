@@ -256,9 +256,9 @@ describe('web host', () => {
 
   it('sends the same strict Content-Security-Policy on every response: page, asset, API, errors', async () => {
     const csps: string[] = [];
-    const grab = (opts: Parameters<typeof http.request>[0], body?: string) =>
+    const grab = (opts: { method?: string; path: string; headers?: Record<string, string> }, body?: string) =>
       new Promise<void>((resolve, reject) => {
-        const req = http.request({ host: '127.0.0.1', port: host.port, ...opts, headers: { Host: `127.0.0.1:${host.port}`, ...(opts as { headers?: object }).headers } }, (res) => {
+        const req = http.request({ host: '127.0.0.1', port: host.port, ...opts, headers: { Host: `127.0.0.1:${host.port}`, ...opts.headers } }, (res) => {
           csps.push(String(res.headers['content-security-policy'] ?? ''));
           res.resume();
           res.on('end', resolve);
