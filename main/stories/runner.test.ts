@@ -303,7 +303,7 @@ describe('runTests: selection, concurrency and invalid stories', () => {
     expect(r.stories).toHaveLength(5);
     expect(r.ok).toBe(false);
     const wrong = only(r, 'A story that expects the wrong node');
-    expect(wrong.result.firstFailure).toEqual({ turn: 1, line: 4, failure: { check: 'waits_at', expected: 'balance/show_balance', actual: 'card_lost/ask_last4', node: 'card_lost/ask_last4' } });
+    expect(wrong.result.firstFailure).toEqual({ turn: 1, line: 4, failure: { check: 'waits_at', expected: 'balance/show_balance', actual: 'card_lost/ask_last4', node: 'main/listen_intent' } });
 
     const tagged = await runTests({ projectDir: dir, llm: 'mock', tags: ['cards'] });
     expect(tagged.stories.map((s) => s.name)).toEqual(['Lost card asks for the last digits', 'A story that expects the wrong node']);

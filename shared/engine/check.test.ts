@@ -16,9 +16,11 @@ describe('expression and template checks in the validator', () => {
       n({ id: 'use', kind: 'message', say: { en: 'Got {{resp.items | length}} items; {{account.balance}}' } }),
     ]),
   });
-  // the api node's host is allowed, so only expression and template problems are reported here
+  // the api node's host is allowed, so only expression and template problems are reported here (and the
+  // nodes no exit reaches, left out)
   model.manifest.environments = { test: { hosts: ['x.test'] } };
-  const problems = validateProject(model).map((p) => `${p.severity} ${p.field}: ${p.message}`);
+  const exprProblems = (m: typeof model) => validateProject(m).filter((p) => !p.message.startsWith('unreachable'));
+  const problems = exprProblems(model).map((p) => `${p.severity} ${p.field}: ${p.message}`);
 
   it('reports syntax errors, unknown filters and variables that nothing sets, with the field', () => {
     expect(problems).toEqual([
@@ -37,7 +39,7 @@ describe('expression and template checks in the validator', () => {
         n({ id: 'ok', kind: 'ask', slot: 'slots.pin', type: 'text', prompt: { en: 'PIN?' }, validation: { expr: 'value | matches("^[0-9]{4}$")', message: { en: 'No.' } } }),
       ]),
     });
-    expect(validateProject(m).map((p) => `${p.severity} ${p.field}: ${p.message}`)).toEqual([
+    expect(exprProblems(m).map((p) => `${p.severity} ${p.field}: ${p.message}`)).toEqual([
       expect.stringMatching(/^error nodes\[1\]\.validation\.expr: expression: matches\(\): negative lookahead `\(\?!` is not supported \(.*linear time.*\); match the wider text/),
     ]);
   });

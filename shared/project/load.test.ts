@@ -100,7 +100,8 @@ describe('loadProject', () => {
       ],
     });
     expect(r.broken).toEqual(['flows/other.yaml']);
-    expect(r.problems.filter((p) => p.file === 'flows/main.yaml')).toEqual([]);
+    // (the added jump node is not reached from the start: that warning is not about the broken flow)
+    expect(r.problems.filter((p) => p.file === 'flows/main.yaml' && !p.message.startsWith('unreachable'))).toEqual([]);
   });
 
   it('names the file, line and unsupported construct of a regex entity RE2 cannot compile, with a hint', () => {

@@ -180,6 +180,7 @@ export function validateProject(p: ProjectModel, options: ValidateOptions = {}):
       });
     });
   }
+  checkReachable(p, report);
   // expressions and templates: syntax, filters, and variables nothing sets
   const nodeIndex = new Map<string, Map<string, number>>();
   for (const e of checkExpressions(p)) {
@@ -190,6 +191,42 @@ export function validateProject(p: ProjectModel, options: ValidateOptions = {}):
     report(e.severity, flowFile(e.flowId), ['nodes', i, ...e.path], e.message, { flowId: e.flowId, nodeId: e.nodeId });
   }
   return problems;
+}
+
+/**
+ * A node no conversation can get to is a warning (an exit pointed elsewhere cut it off). A flow is entered at its
+ * start node (its triggers, globals, calls and jumps without `node`) or at a node a jump or call names; from
+ * there, every exit (routes, buttons, branches, error paths) leads on. Flows without one start node are
+ * reported already and not checked here.
+ */
+function checkReachable(p: ProjectModel, report: (severity: Problem['severity'], file: string, path: PropertyKey[], message: string, ids: { flowId?: string; nodeId?: string }) => void): void {
+  const entries = new Map<string, Set<string>>();
+  for (const flow of Object.values(p.flows)) {
+    for (const n of flow.nodes) {
+      if ((n.kind === 'jump' || n.kind === 'call') && n.node) {
+        let e = entries.get(n.flow);
+        if (!e) entries.set(n.flow, (e = new Set()));
+        e.add(n.node);
+      }
+    }
+  }
+  for (const [flowId, flow] of Object.entries(p.flows)) {
+    const starts = flow.nodes.filter((n) => n.kind === 'start');
+    if (starts.length !== 1) continue;
+    const byId = new Map(flow.nodes.map((n) => [n.id, n] as const));
+    const seen = new Set<string>();
+    const todo = [(starts[0] as FlowNode).id, ...(entries.get(flowId) ?? [])];
+    while (todo.length) {
+      const id = todo.pop() as string;
+      const n = byId.get(id);
+      if (!n || seen.has(id)) continue;
+      seen.add(id);
+      for (const exit of exitsOf(n)) if (exit.target !== undefined) todo.push(exit.target);
+    }
+    flow.nodes.forEach((n, i) => {
+      if (!seen.has(n.id)) report('warning', flowFile(flowId), ['nodes', i, 'id'], 'unreachable: no exit, jump or call leads to this node from the flow\'s start', { flowId, nodeId: n.id });
+    });
+  }
 }
 
 /** Calls `fn` for every piece of localized copy on a node, with its path relative to the node. */

@@ -52,7 +52,8 @@ describe('checkFlowText', () => {
     const r = checkFlowText('main', text, project);
     expect(r.flow).toBeDefined();
     const line = text.split('\n').findIndex((l) => l.includes('nowhere')) + 1;
-    expect(lines(r)).toEqual([`${line}: edge to missing node "nowhere"`]);
+    const unreachable = (id: string) => `${text.split('\n').findIndex((l) => l.includes(`id: ${id}`)) + 1}: unreachable: no exit, jump or call leads to this node from the flow's start`;
+    expect(lines(r)).toEqual([`${line}: edge to missing node "nowhere"`, unreachable('menu'), unreachable('sorry')]);
   });
 
   it('refuses duplicate node ids, with or without the project', () => {
