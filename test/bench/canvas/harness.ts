@@ -296,6 +296,9 @@ async function centreOn(page: Page, box: Box, center: { x: number; y: number }):
   throw new Error(`could not centre the view on ${center.x},${center.y}`);
 }
 
+/** How close (log2 of the ratio) setView brings the zoom: 0.03 %, so that every page ends on the same view. */
+const ZOOM_PRECISION = 0.0005;
+
 /**
  * Sets the view with the mouse: drags the pane until flow point `center` is in the middle of the canvas (at the
  * current zoom, where the distance is shortest when zoomed out), wheel-zooms there to `zoom` (the point under the
@@ -305,9 +308,9 @@ export async function setView(page: Page, zoom: number, center: { x: number; y: 
   const box = await canvasBox(page);
   const mid = { x: box.x + box.width / 2, y: box.y + box.height / 2 };
   await centreOn(page, box, center);
-  for (let i = 0; i < 20; i++) {
+  for (let i = 0; i < 30; i++) {
     const t = await readTransform(page);
-    if (Math.abs(Math.log2(zoom / t.k)) < 0.003) break;
+    if (Math.abs(Math.log2(zoom / t.k)) < ZOOM_PRECISION) break;
     await page.mouse.move(mid.x, mid.y);
     // React Flow zooms by 2^(-deltaY * 0.002) per wheel event (deltaMode 0).
     await page.mouse.wheel(0, Math.max(-1500, Math.min(1500, -Math.log2(zoom / t.k) / 0.002)));
@@ -318,7 +321,7 @@ export async function setView(page: Page, zoom: number, center: { x: number; y: 
   await page.waitForTimeout(100);
   await frames(page);
   const t = await readTransform(page);
-  if (Math.abs(Math.log2(zoom / t.k)) > 0.01) throw new Error(`could not zoom to ${zoom} (at ${t.k})`);
+  if (Math.abs(Math.log2(zoom / t.k)) > 2 * ZOOM_PRECISION) throw new Error(`could not zoom to ${zoom} (at ${t.k})`);
   return t;
 }
 
@@ -343,8 +346,6 @@ export interface StepStats {
 }
 
 const WARMUP_STEPS = 3;
-const MIN_STEPS = WARMUP_STEPS + 10;
-const GESTURE_BUDGET_MS = 5000;
 
 interface CpuSample {
   thread: number;
@@ -363,7 +364,7 @@ const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length -
 
 /**
  * Moves the mouse from `from` to `at(1)`, `at(2)`, … `at(count)`, pressed (a drag) or not (a hover), one frame per
- * step, and measures every step.
+ * step, and measures every step. Always all `count` steps, however slow the page: every page does the same work.
  */
 async function mouseGesture(page: Page, cdp: CDPSession, from: { x: number; y: number }, at: (i: number) => { x: number; y: number }, count: number, press = true): Promise<StepStats> {
   await page.mouse.move(from.x, from.y);
@@ -374,10 +375,8 @@ async function mouseGesture(page: Page, cdp: CDPSession, from: { x: number; y: n
     window.__bench.recording = true;
   });
   const samples = [await cpuSample(cdp)];
-  const started = performance.now();
   let done = 0;
-  // All `count` steps, unless they take longer than GESTURE_BUDGET_MS (a slow baseline): then at least MIN_STEPS.
-  while (done < count && (done < MIN_STEPS || performance.now() - started < GESTURE_BUDGET_MS)) {
+  while (done < count) {
     const p = at(++done);
     await page.mouse.move(p.x, p.y);
     const got = await page.evaluate((n) => window.__bench.waitSteps(n, 10_000), done);
@@ -406,17 +405,27 @@ async function mouseGesture(page: Page, cdp: CDPSession, from: { x: number; y: n
 const PAN_STEP = { x: -12, y: -8 };
 const DRAG_STEP = { x: 5, y: 3 };
 
+/**
+ * What a gesture did, read back from the page, so the bench can check that every page did the same work: the
+ * viewport before and after, and for a drag the node and its position (flow coordinates) before and after.
+ */
+export interface GestureEffect {
+  view: { before: Transform; after: Transform };
+  node?: { id: string; before: { x: number; y: number }; after: { x: number; y: number } };
+}
+export type GestureStats = StepStats & GestureEffect;
+
 /** Pans by dragging the empty pane: the content moves up and left, so the view travels down and right. */
-export async function pan(page: Page, cdp: CDPSession, steps: number): Promise<StepStats> {
+export async function pan(page: Page, cdp: CDPSession, steps: number): Promise<GestureStats> {
   const from = await panePoint(page);
   const before = await readTransform(page);
   const s = await mouseGesture(page, cdp, from, (i) => ({ x: from.x + PAN_STEP.x * i, y: from.y + PAN_STEP.y * i }), steps);
+  await frames(page);
   const after = await readTransform(page);
-  const moves = s.steps + WARMUP_STEPS;
-  if (Math.abs(after.x - before.x - PAN_STEP.x * moves) > 2 || Math.abs(after.y - before.y - PAN_STEP.y * moves) > 2) {
+  if (Math.abs(after.x - before.x - PAN_STEP.x * steps) > 2 || Math.abs(after.y - before.y - PAN_STEP.y * steps) > 2) {
     throw new Error(`the pan did not move the view as the mouse did (${JSON.stringify(before)} -> ${JSON.stringify(after)})`);
   }
-  return s;
+  return { ...s, view: { before, after } };
 }
 
 const nodePosition = (page: Page, id: string): Promise<{ x: number; y: number }> =>
@@ -427,20 +436,37 @@ const nodePosition = (page: Page, id: string): Promise<{ x: number; y: number }>
     return { x: Number(m[1]), y: Number(m[2]) };
   }, id);
 
-/** Drags the node nearest the canvas centre by small steps. */
-export async function dragNode(page: Page, cdp: CDPSession, steps: number): Promise<StepStats & { nodeId: string }> {
-  const grab = await nodeGrabPoint(page);
+/** A grab point on node `id` (which must be on the canvas as an element): near its top, off its handles. */
+const grabPointOf = (page: Page, id: string): Promise<{ id: string; x: number; y: number }> =>
+  page.evaluate((id) => {
+    const el = document.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`);
+    if (!el) throw new Error(`node ${id} is not on the canvas`);
+    const b = el.getBoundingClientRect();
+    for (const [fx, fy] of [[0.4, 0], [0.25, 0], [0.4, 0.5], [0.7, 0.5], [0.25, 0.7]] as const) {
+      const x = b.left + b.width * fx;
+      const y = fy ? b.top + b.height * fy : b.top + Math.min(14, b.height / 2);
+      const at = document.elementFromPoint(x, y);
+      if (at && at.closest('.react-flow__node') === el && !at.closest('.react-flow__handle')) return { id, x, y };
+    }
+    throw new Error(`no point of node ${id} to grab it by`);
+  }, id);
+
+/**
+ * Drags a node by small steps: node `id`, or else the fully visible node nearest the canvas centre (the bench
+ * picks the node on Parley's page and drags the same one on the others).
+ */
+export async function dragNode(page: Page, cdp: CDPSession, steps: number, id?: string): Promise<GestureStats> {
+  const grab = id ? await grabPointOf(page, id) : await nodeGrabPoint(page);
   const before = await nodePosition(page, grab.id);
-  const { k } = await readTransform(page);
+  const view = await readTransform(page);
   const s = await mouseGesture(page, cdp, grab, (i) => ({ x: grab.x + DRAG_STEP.x * i, y: grab.y + DRAG_STEP.y * i }), steps);
   await frames(page);
   const after = await nodePosition(page, grab.id);
-  const moves = s.steps + WARMUP_STEPS;
-  // Loosely: the app may snap to a grid.
-  if (after.x - before.x < (DRAG_STEP.x * moves) / k / 2 || after.y - before.y < (DRAG_STEP.y * moves) / k / 2) {
+  // Loosely here (the app may snap to a grid); the bench compares the pages exactly.
+  if (after.x - before.x < (DRAG_STEP.x * steps) / view.k / 2 || after.y - before.y < (DRAG_STEP.y * steps) / view.k / 2) {
     throw new Error(`the drag did not move node ${grab.id} (${JSON.stringify(before)} -> ${JSON.stringify(after)})`);
   }
-  return { ...s, nodeId: grab.id };
+  return { ...s, view: { before: view, after: await readTransform(page) }, node: { id: grab.id, before, after } };
 }
 
 /** The bench's own cost per step: the mouse hovering over empty pane, 1 px back and forth, which the app ignores. */

@@ -1,19 +1,21 @@
-// A row of the canvas bench: open Parley and stock on the same graph (each in a fresh browser context), then run
-// every gesture on one and then the other, gesture by gesture, so a slow spell of the machine hits both sides of a
-// ratio alike.
+// A row of the canvas bench: open Parley and the stock pages on the same graph (each in a fresh browser context),
+// then run every gesture on each page in turn, gesture by gesture, so a slow spell of the machine hits every side
+// of a ratio alike. After each gesture the bench reads back what it did on every page (the viewport before and
+// after, the node dragged and where it went) and stops the run if a page did different work from Parley's.
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
-import { VIEWPORT, canvasBox, dragNode, heapMb, INSTRUMENT_SCRIPT, pan, probe, setView, waitOpen, type Box, type StepStats } from './harness';
+import { VIEWPORT, canvasBox, dragNode, heapMb, INSTRUMENT_SCRIPT, pan, probe, readTransform, setView, waitOpen, type Box, type GestureEffect, type StepStats, type Transform } from './harness';
 
-export interface CanvasResult {
+export const GESTURES = ['pan1', 'pan025', 'drag1', 'drag025'] as const;
+export type Gesture = (typeof GESTURES)[number];
+
+export interface CanvasResult extends Record<Gesture, StepStats> {
   openMs: number;
   /** Main-thread CPU ms spent by the page up to just after the open. */
   openCpuMs: number;
   heapMb: number;
   box: Box;
-  pan1: StepStats;
-  pan025: StepStats;
-  drag1: StepStats;
-  drag025: StepStats;
+  /** The viewport the page opened on. */
+  opened: Transform;
   /** A hover over the empty pane: the bench's own cost per step plus whatever the app does on a mouse move. */
   probe: StepStats;
   /** DOM elements under .react-flow after opening (nodes and edges rendered). */
@@ -26,17 +28,35 @@ export const STEPS = { pan: 25, drag: 20 };
 /** Flow points the view is centred on before a gesture (inside every generated flow: rows of 40 nodes, 320 x 200 apart). */
 const CENTRE = { 1: { x: 1500, y: 1000 }, 0.25: { x: 3000, y: 1800 } } as const;
 
+/**
+ * How far two pages' gestures may differ and still count as the same work: a relative zoom (setView brings each
+ * page within 0.03 % of the zoom asked), and a distance in screen pixels for the viewport's translation and for
+ * the dragged node's position (one drag step is 5 px, so a page that missed a step fails).
+ */
+const TOLERANCE = { zoom: 0.001, px: 2 };
+
+/** A page of the bench: `url(parley)` gets Parley's canvas box and opening viewport (the stock pages copy them). */
+export interface PageSpec {
+  name: string;
+  /** Script run in the page before its own (after the bench's instrumentation). */
+  initScript?: string;
+  url(parley?: { box: Box; opened: Transform }): string;
+  warmUrl(parley?: { box: Box; opened: Transform }): string;
+}
+
 interface Side {
+  spec: PageSpec;
   context: BrowserContext;
   page: Page;
   cdp: CDPSession;
-  result: Omit<CanvasResult, 'pan1' | 'pan025' | 'drag1' | 'drag025' | 'probe'>;
+  result: Omit<CanvasResult, Gesture | 'probe'>;
 }
 
 /** `warmUrl`: the same app on a tiny graph (or none), loaded first so the measured open finds its code in the HTTP cache. */
-async function open(browser: Browser, url: string, warmUrl: string): Promise<Side> {
+async function open(browser: Browser, spec: PageSpec, url: string, warmUrl: string): Promise<Side> {
   const context = await browser.newContext({ viewport: VIEWPORT });
   await context.addInitScript({ content: INSTRUMENT_SCRIPT });
+  if (spec.initScript) await context.addInitScript({ content: spec.initScript });
   const warm = await context.newPage();
   await warm.goto(warmUrl, { waitUntil: 'load' });
   await warm.waitForTimeout(300);
@@ -54,6 +74,7 @@ async function open(browser: Browser, url: string, warmUrl: string): Promise<Sid
   await page.goto(url);
   const openMs = await waitOpen(page);
   const openCpuMs = (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ThreadTime')!.value * 1000;
+  const opened = await readTransform(page);
   await page.waitForTimeout(300);
   const heap = await heapMb(cdp);
   const box = await canvasBox(page);
@@ -61,41 +82,62 @@ async function open(browser: Browser, url: string, warmUrl: string): Promise<Sid
     nodes: document.querySelectorAll('.react-flow__node').length,
     edges: document.querySelectorAll('.react-flow__edge').length,
   }));
-  return { context, page, cdp, result: { openMs, openCpuMs, heapMb: heap, box, dom, pageErrors } };
+  return { spec, context, page, cdp, result: { openMs, openCpuMs, heapMb: heap, box, opened, dom, pageErrors } };
+}
+
+const show = (t: Transform) => `translate(${t.x.toFixed(1)}, ${t.y.toFixed(1)}) scale(${t.k.toFixed(4)})`;
+
+/** Why `other` did different work from `ref` in gesture `what`, or undefined when it did the same. */
+export function differs(ref: GestureEffect, other: GestureEffect): string | undefined {
+  const views = (a: Transform, b: Transform) => Math.abs(a.k / b.k - 1) > TOLERANCE.zoom || Math.abs(a.x - b.x) > TOLERANCE.px || Math.abs(a.y - b.y) > TOLERANCE.px;
+  if (views(ref.view.before, other.view.before)) return `view before: ${show(ref.view.before)} vs ${show(other.view.before)}`;
+  if (views(ref.view.after, other.view.after)) return `view after: ${show(ref.view.after)} vs ${show(other.view.after)}`;
+  if (!ref.node !== !other.node) return 'one page dragged a node, the other did not';
+  if (ref.node && other.node) {
+    if (ref.node.id !== other.node.id) return `dragged node ${ref.node.id} vs ${other.node.id}`;
+    const d = (a: { x: number; y: number }, b: { x: number; y: number }) => Math.hypot(a.x - b.x, a.y - b.y) * ref.view.before.k > TOLERANCE.px;
+    const p = (a: { x: number; y: number }) => `(${a.x.toFixed(1)}, ${a.y.toFixed(1)})`;
+    if (d(ref.node.before, other.node.before)) return `node ${ref.node.id} before: ${p(ref.node.before)} vs ${p(other.node.before)}`;
+    if (d(ref.node.after, other.node.after)) return `node ${ref.node.id} after: ${p(ref.node.after)} vs ${p(other.node.after)}`;
+  }
+  return undefined;
 }
 
 /**
- * Opens Parley (`parleyUrl`) and then stock (`stockUrl(canvas)`, sized like Parley's canvas) and measures both.
- * Only one page works at a time; the other sits idle.
+ * Opens Parley (`pages[0]`) and then each stock page (sized like Parley's canvas) and measures them all. Only one
+ * page works at a time; the others sit idle. Throws when a gesture did different work on a page than on Parley's.
  */
-export async function measurePair(
-  browser: Browser,
-  parley: { url: string; warmUrl: string },
-  stock: { url(canvas: Box): string; warmUrl(canvas: Box): string },
-): Promise<{ parley: CanvasResult; stock: CanvasResult }> {
+export async function measurePages(browser: Browser, pages: PageSpec[]): Promise<CanvasResult[]> {
   const sides: Side[] = [];
   try {
-    const p = await open(browser, parley.url, parley.warmUrl);
-    sides.push(p);
-    sides.push(await open(browser, stock.url(p.result.box), stock.warmUrl(p.result.box)));
-    const out = sides.map(() => ({}) as Record<'pan1' | 'pan025' | 'drag1' | 'drag025' | 'probe', StepStats>);
-    const each = async (zoom: 1 | 0.25, key: keyof (typeof out)[number], run: (s: Side) => Promise<StepStats>, settleMs = 0) => {
+    const parley = await open(browser, pages[0]!, pages[0]!.url(), pages[0]!.warmUrl());
+    sides.push(parley);
+    const ref = { box: parley.result.box, opened: parley.result.opened };
+    for (const spec of pages.slice(1)) sides.push(await open(browser, spec, spec.url(ref), spec.warmUrl(ref)));
+    const out = sides.map(() => ({}) as Record<Gesture | 'probe', StepStats>);
+    const each = async (zoom: 1 | 0.25, key: Gesture | 'probe', run: (s: Side, nodeId?: string) => Promise<StepStats & Partial<GestureEffect>>, settleMs = 0) => {
+      let first: GestureEffect | undefined;
       for (const [i, side] of sides.entries()) {
-        if (process.env.PARLEY_BENCH_DEBUG) process.stderr.write(`${i ? 'stock' : 'parley'} ${key}: view\n`);
+        if (process.env.PARLEY_BENCH_DEBUG) process.stderr.write(`${side.spec.name} ${key}\n`);
         await setView(side.page, zoom, CENTRE[zoom]);
-        if (process.env.PARLEY_BENCH_DEBUG) process.stderr.write(`${i ? 'stock' : 'parley'} ${key}: run\n`);
-        out[i]![key] = await run(side);
+        const { view, node, ...stats } = await run(side, first?.node?.id);
+        out[i]![key] = stats;
+        if (view) {
+          const effect = { view, node };
+          if (!first) first = effect;
+          const why = differs(first, effect);
+          if (why) throw new Error(`${key}: ${side.spec.name} did not do the same work as ${sides[0]!.spec.name} (${why})`);
+        }
         // Parley saves 400 ms after an edit (a drop): let that pass before the next measurement.
         if (settleMs) await side.page.waitForTimeout(settleMs);
       }
     };
     await each(1, 'probe', (s) => probe(s.page, s.cdp, 16));
-    await each(1, 'drag1', (s) => dragNode(s.page, s.cdp, STEPS.drag), 800);
+    await each(1, 'drag1', (s, id) => dragNode(s.page, s.cdp, STEPS.drag, id), 800);
     await each(1, 'pan1', (s) => pan(s.page, s.cdp, STEPS.pan));
-    await each(0.25, 'drag025', (s) => dragNode(s.page, s.cdp, STEPS.drag), 800);
+    await each(0.25, 'drag025', (s, id) => dragNode(s.page, s.cdp, STEPS.drag, id), 800);
     await each(0.25, 'pan025', (s) => pan(s.page, s.cdp, STEPS.pan));
-    const [pr, sr] = sides.map((side, i) => ({ ...side.result, ...out[i]! }) as CanvasResult);
-    return { parley: pr!, stock: sr! };
+    return sides.map((side, i) => ({ ...side.result, ...out[i]! }) as CanvasResult);
   } finally {
     for (const side of sides) await side.context.close();
   }

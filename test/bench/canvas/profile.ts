@@ -3,17 +3,21 @@
 // the modules they come from; the main thread's script / style / layout / other split (CDP Performance metrics);
 // and which React components render per step (a stand-in React DevTools hook walking each commit's fibers).
 // Ends with ablations: one layer hidden (or promoted) by a style sheet from outside the app, measured against as-is.
-// Run: node --import tsx/esm test/bench/canvas/profile.ts [size] [--stock] [--ablations]
-// (--stock profiles the stock React Flow page instead, for comparison; --ablations skips to the ablations.)
+// Run: node --import tsx/esm test/bench/canvas/profile.ts [size] [--stock | --quickstart] [--ablations]
+// (--stock profiles the tuned stock React Flow page instead, for comparison, --quickstart the quick-start one;
+// --ablations skips to the ablations.)
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { runWeb } from '../../../main/cli/web';
 import { INSTRUMENT_SCRIPT, VIEWPORT, dragNode, launchBrowser, pan, setView, waitOpen, type StepStats } from './harness';
-import { ROOT, prepare } from './setup';
+import { ROOT, prepare, type StockPage } from './setup';
 
 const size = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 5000);
-const profileStock = process.argv.includes('--stock');
+const stockPage: StockPage | undefined = process.argv.includes('--quickstart') ? 'quickstart' : process.argv.includes('--stock') ? 'tuned' : undefined;
+/** Parley's canvas at the bench's window size, and roughly the view it opens on (the gestures set their own view). */
+const STOCK_CANVAS = { width: 860, height: 825 };
+const STOCK_VIEW = { x: 40, y: 40, k: 1 };
 
 /**
  * A minimal React DevTools hook: React DOM registers with it and reports every commit. For each commit it counts, per
@@ -225,8 +229,8 @@ try {
   await context.addInitScript({ content: INSTRUMENT_SCRIPT });
   await context.addInitScript({ content: HOOK_SCRIPT });
   const warm = await context.newPage();
-  const url = profileStock ? setup.stockUrl(size, { width: 860, height: 825 }) : web.host.launchUrl;
-  await warm.goto(profileStock ? setup.stockUrl('warm', { width: 860, height: 825 }) : setup.parleyWarmUrl(url));
+  const url = stockPage ? setup.stockUrl(stockPage, size, STOCK_CANVAS, STOCK_VIEW) : web.host.launchUrl;
+  await warm.goto(stockPage ? setup.stockUrl(stockPage, 'warm', STOCK_CANVAS, STOCK_VIEW) : setup.parleyWarmUrl(url));
   await warm.close();
 
   const page = await context.newPage();
@@ -251,7 +255,7 @@ try {
     }));
     return { domContentLoaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, res };
   });
-  console.log(`\n${profileStock ? 'stock React Flow' : 'Parley'}, ${size} nodes (${fixture.edges} edges)`);
+  console.log(`\n${stockPage ? `stock React Flow (${stockPage})` : 'Parley'}, ${size} nodes (${fixture.edges} edges)`);
   console.log(`open: ${openMs.toFixed(0)} ms wall; DOMContentLoaded ${timing.domContentLoaded.toFixed(0)} ms, load ${timing.load.toFixed(0)} ms`);
   for (const r of timing.res) console.log(`  fetch ${r.name.slice(0, 60)}: starts ${r.start.toFixed(0)} ms, first byte after ${r.ttfb.toFixed(0)} ms, done at ${r.end.toFixed(0)} ms, ${r.kb.toFixed(0)} KB`);
   console.log(split(m0, m1, 1));

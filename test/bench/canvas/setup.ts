@@ -12,11 +12,14 @@ import { buildStockPage, serveDir } from './stockPage';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
+export type StockPage = 'quickstart' | 'tuned';
+
 export interface BenchSetup {
   tmp: string;
   rendererDir: string;
   fixtures: Fixture[];
-  stockUrl(size: number | 'warm', canvas: { width: number; height: number }): string;
+  /** A stock page (`quickstart` or `tuned`) on graph `size`, sized `canvas`; the tuned page opens on `view`. */
+  stockUrl(page: StockPage, size: number | 'warm', canvas: { width: number; height: number }, view?: { x: number; y: number; k: number }): string;
   /** Parley's page without the launch token: it loads the whole app and stops at its "no token" message. */
   parleyWarmUrl(launchUrl: string): string;
   dispose(): Promise<void>;
@@ -43,7 +46,11 @@ export async function prepare(sizes: number[], renderer?: string): Promise<Bench
     rendererDir,
     fixtures,
     parleyWarmUrl: (launchUrl) => new URL('/', launchUrl).href,
-    stockUrl: (size, { width, height }) => `${server.url}?n=${size}&w=${Math.round(width)}&h=${Math.round(height)}`,
+    stockUrl: (page, size, { width, height }, view) => {
+      const url = new URL(page === 'tuned' ? 'tuned.html' : './', server.url);
+      url.search = new URLSearchParams({ n: String(size), w: String(Math.round(width)), h: String(Math.round(height)), ...(view ? { x: String(view.x), y: String(view.y), k: String(view.k) } : {}) }).toString();
+      return url.href;
+    },
     async dispose() {
       await server.close();
       rmSync(tmp, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-// Builds the stock React Flow page (stock/) with Vite's JS API into a folder and serves that folder on
+// Builds the stock React Flow pages (stock/: index.html the quick start, tuned.html the tuned one) with Vite's JS API into a folder and serves that folder on
 // 127.0.0.1 with a throwaway static server, the way Parley's web host serves its renderer (plain node:http).
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import http from 'node:http';
@@ -18,7 +18,13 @@ export async function buildStockPage(outDir: string): Promise<void> {
     base: './',
     logLevel: 'warn',
     plugins: [react()],
-    build: { outDir, emptyOutDir: false, sourcemap: false, chunkSizeWarningLimit: 6000 },
+    build: {
+      outDir,
+      emptyOutDir: false,
+      sourcemap: false,
+      chunkSizeWarningLimit: 6000,
+      rollupOptions: { input: { quickstart: path.join(ROOT, 'index.html'), tuned: path.join(ROOT, 'tuned.html') } },
+    },
   });
 }
 
