@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -243,7 +243,7 @@ describe('loopback and provider origins, exactly', () => {
   it('loopback: every form the URL parser gives for this machine, nothing that only looks like it', () => {
     for (const u of ['http://[::ffff:127.0.0.1]:8080', 'http://[::ffff:7f00:1]', 'http://[::ffff:127.1.2.3]', 'http://127.100.20.1', 'http://[0:0:0:0:0:0:0:1]', 'http://2130706433', 'http://0x7f.1', 'http://LOCALHOST:1', 'https://a.b.localhost'])
       expect(isLoopbackUrl(u), u).toBe(true);
-    for (const u of ['http://[::ffff:10.0.0.1]', 'http://[1::ffff:7f00:1]', 'http://[::1:0]', 'http://[::2]', 'http://localhostx', 'http://xlocalhost', 'http://127.0.0.1.evil.com', 'http://127.0.0.1x.com', 'http://[::ffff:8000:1]', 'http://x127.0.0.1.nip.io', 'http://1270.0.0.1.example'])
+    for (const u of ['http://[::ffff:10.0.0.1]', 'http://[1::ffff:7f00:1]', 'http://[::ffff:7f00:1:2]', 'http://[::1:0]', 'http://[::2]', 'http://localhostx', 'http://xlocalhost', 'http://127.0.0.1.evil.com', 'http://127.0.0.1x.com', 'http://[::ffff:8000:1]', 'http://x127.0.0.1.nip.io', 'http://1270.0.0.1.example'])
       expect(isLoopbackUrl(u), u).toBe(false);
   });
 
@@ -297,10 +297,34 @@ describe('what is refused, and how it is reported', () => {
   it('a config path that is a folder is reported; one under a file is simply absent', async () => {
     await fs.mkdir(configFile, { recursive: true });
     await expect(store().resolveApiKey()).rejects.toThrow(`${configFile} is not a regular file`);
+    vi.spyOn(fs, 'readFile').mockRejectedValueOnce(new Error('no code'));
+    await expect(store().saveApiKey('sk-1', 'config')).rejects.toThrow(`${configFile}: cannot read (error)`);
     await expect(store().saveApiKey('sk-1', 'config')).rejects.toThrow(new RegExp(`^${configFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot read \\(EISDIR\\)$`));
     const underFile = path.join(dir, 'file', 'credentials.json');
     await fs.writeFile(path.join(dir, 'file'), 'x');
     expect(await store({ configFile: underFile }).resolveApiKey()).toBeNull();
+  });
+
+  it('the mode in the message is three octal digits', async () => {
+    await writeConfig('{}', 0o600);
+    const fake = { stat: async () => ({ isFile: () => true, mode: 0o100004 }), close: async () => undefined };
+    vi.spyOn(fs, 'open').mockResolvedValueOnce(fake as unknown as fs.FileHandle);
+    await expect(store().resolveApiKey()).rejects.toThrow(/\(mode 004\)/);
+  });
+
+  it.runIf(process.platform === 'linux')('reading the config file leaves no file open, whatever it holds', async () => {
+    const openOnConfig = () => readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === configFile;
+      } catch {
+        return false;
+      }
+    });
+    for (const [text, fileMode] of [['{"apiKey": "sk-1"}', 0o600], ['not json', 0o600], ['{}', 0o644]] as const) {
+      await writeConfig(text, fileMode);
+      await store().resolveApiKey().catch(() => undefined);
+      expect(openOnConfig(), text).toEqual([]);
+    }
   });
 
   it('a config file that cannot be opened names the error', async () => {
@@ -333,7 +357,7 @@ describe('what is refused, and how it is reported', () => {
 
   it('another origin reads only its own entry of the config file', async () => {
     const other = 'https://llm.corp.example';
-    for (const hosts of [null, 'x', ['a'], { [other]: 'corp-key' }, { [other]: { apiKey: 7 } }, { 'https://else.example': { apiKey: 'k' } }]) {
+    for (const hosts of [null, 'x', ['a'], { [other]: null }, { [other]: 'corp-key' }, { [other]: { apiKey: 7 } }, { 'https://else.example': { apiKey: 'k' } }]) {
       await writeConfig(JSON.stringify({ anthropic: { apiKey: 'sk-ant' }, apiKey: 'sk-flat', hosts }), 0o600);
       expect(await store({ origin: other }).resolveApiKey(), JSON.stringify(hosts)).toBeNull();
     }
@@ -390,6 +414,17 @@ describe('the keychain, when it cannot be used', () => {
     expect(await store().resolveApiKey()).toBeNull();
     await fs.writeFile(keychainFile, fakeSafeStorage().encryptString(' sk-kc\n'));
     expect((await store().resolveApiKey())?.key).toBe('sk-kc');
+  });
+
+  it('saving creates the missing folders; clearing when nothing is saved is fine', async () => {
+    const deep = path.join(dir, 'a', 'b', 'llm-key.bin');
+    await store({ keychainFile: deep }).saveApiKey('sk-deep', 'keychain');
+    expect((await store({ keychainFile: deep }).resolveApiKey())?.key).toBe('sk-deep');
+    await store().clearApiKey('keychain');
+    await store({ origin: 'https://llm.corp.example' }).clearApiKey('keychain');
+    await store({ origin: 'https://llm.corp.example' }).clearApiKey('config');
+    await store().clearApiKey('config');
+    await expect(fs.stat(configFile)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 
   posixOnly('saving creates the folder 0700; without a keychain file nothing is saved or cleared', async () => {
@@ -454,9 +489,11 @@ describe('saving and clearing keep everything else', () => {
     await writeConfig(JSON.stringify({ apiKey: 'sk-flat', anthropic: 'junk' }), 0o600);
     await store().clearApiKey('config');
     expect(JSON.parse(await fs.readFile(configFile, 'utf8'))).toEqual({ anthropic: 'junk' });
-    await writeConfig(JSON.stringify({ anthropic: ['x'] }), 0o600);
-    await store().clearApiKey('config');
-    expect(JSON.parse(await fs.readFile(configFile, 'utf8'))).toEqual({ anthropic: ['x'] });
+    for (const anthropic of [['x'], null]) {
+      await writeConfig(JSON.stringify({ apiKey: 'sk-flat', anthropic }), 0o600);
+      await store().clearApiKey('config');
+      expect(JSON.parse(await fs.readFile(configFile, 'utf8'))).toEqual({ anthropic });
+    }
   });
 
   it('resolveApiKey, the one-shot form, resolves like a store', async () => {
