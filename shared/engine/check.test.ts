@@ -44,6 +44,16 @@ describe('expression and template checks in the validator', () => {
     ]);
   });
 
+  it('accepts null, the way a set node clears a variable', () => {
+    const m = makeModel({
+      main: flow('M', [
+        n({ id: 'start', kind: 'start', next: 'clear' }),
+        n({ id: 'clear', kind: 'set', assign: [{ var: 'slots.amount', value: 'null' }, { var: 'slots.note', value: 'slots.amount == null ? "none" : "some"' }] }),
+      ]),
+    });
+    expect(exprProblems(m)).toEqual([]);
+  });
+
   it('accepts builtins, value in validations, parents of set paths and paths inside stored responses', () => {
     expect(problems.join('\n')).not.toMatch(/customer\.name|"value"|resp\.items|"input"|account\.balance"/);
   });

@@ -17,7 +17,8 @@ export interface ExpressionProblem {
 }
 
 /** Variables every turn has: the user's last message, its intent and entities. */
-const BUILTINS = new Set(['input', 'intent', 'confidence', 'entities']);
+// `null` is no variable: it is never set, so it reads as nothing (a set node clears a variable with it)
+const BUILTINS = new Set(['input', 'intent', 'confidence', 'entities', 'null']);
 
 const lang = new ExpressionLanguage();
 
