@@ -129,3 +129,28 @@ describe('loadProject', () => {
     expect(r.project?.nlu.entities?.map((e) => e.id)).toEqual(['ok_ref', 'amount_after_dollar', 'doubled', 'evil']);
   });
 });
+
+describe('loadProject reports each problem once and keeps checking', () => {
+  const fileProblems = (flow: string) =>
+    loadProject(sources(flow))
+      .problems.filter((p) => p.file === 'flows/main.yaml')
+      .map(formatProblem);
+
+  it('reports a YAML error once, at its line, however much of the file it throws off', () => {
+    const ternary = TINY_FLOW.replace('en: Hi! How can I help?', 'en: Hi {{ a ? "x" : "y" }} there');
+    expect(fileProblems(ternary)).toEqual(['flows/main.yaml:11: invalid YAML: Nested mappings are not allowed in compact mappings']);
+    const tab = TINY_FLOW.replace('    kind: listen', '\tkind: listen');
+    expect(fileProblems(tab)).toEqual(['flows/main.yaml:14: invalid YAML: Tabs are not allowed as indentation']);
+  });
+
+  it('an unknown node kind does not hide the flow\'s other problems', () => {
+    const flow = TINY_FLOW.replace('kind: listen', 'kind: lisen').replace('    next: menu\n  - id: menu', '    next: menuu\n  - id: menu');
+    const problems = loadProject(sources(flow)).problems.filter((p) => p.file === 'flows/main.yaml');
+    expect(problems.map((p) => `${p.severity} ${p.field}: ${p.message}`)).toEqual([
+      expect.stringMatching(/^error nodes\[2\]\.kind: unknown node kind "lisen"/),
+      'error nodes[1].next: edge to missing node "menuu"',
+    ]);
+    // the node of unknown kind counts as there: the edges to it are not missing
+    expect(problems.some((p) => p.message.includes('"menu"'))).toBe(false);
+  });
+});

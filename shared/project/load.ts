@@ -35,15 +35,31 @@ export interface LoadResult {
 
 const FlowShell = Flow.extend({ nodes: z.array(z.unknown()) });
 
+/**
+ * A flow that failed its schema, for cross-reference checks only: the nodes that passed, and a stub (no exits, no
+ * copy) for each node that did not, so that edges to it are not reported as missing.
+ */
+export interface PartialFlow {
+  flow: Flow;
+  stubs: ReadonlySet<string>;
+}
+
 /** Validates one flow's raw value: first its shell, then each node against its own kind's schema. */
-export function checkFlow(parsed: Pick<ParsedYaml, 'file' | 'lineOf'>, value: unknown, flowId: string): { flow?: Flow; problems: Problem[] } {
+export function checkFlow(parsed: Pick<ParsedYaml, 'file' | 'lineOf'>, value: unknown, flowId: string): { flow?: Flow; partial?: PartialFlow; problems: Problem[] } {
   const shell = checkSchema(parsed, value, FlowShell, [], { flowId });
   if (!shell.ok) return { problems: shell.problems };
   const problems: Problem[] = [];
   const nodes: Flow['nodes'] = [];
+  const withStubs: Flow['nodes'] = [];
+  const stubs = new Set<string>();
   shell.data.nodes.forEach((raw, i) => {
     const kind = (raw as { kind?: unknown } | null)?.kind;
     const nodeId = typeof (raw as { id?: unknown } | null)?.id === 'string' ? String((raw as { id: string }).id) : undefined;
+    const stub = () => {
+      if (nodeId === undefined) return;
+      stubs.add(nodeId);
+      withStubs.push({ id: nodeId, kind: kind === 'start' ? 'start' : 'end' } as Flow['nodes'][number]);
+    };
     if (typeof kind !== 'string' || !(NODE_KINDS as string[]).includes(kind)) {
       problems.push({
         severity: 'error',
@@ -54,6 +70,7 @@ export function checkFlow(parsed: Pick<ParsedYaml, 'file' | 'lineOf'>, value: un
         flowId,
         nodeId,
       });
+      stub();
       return;
     }
     // A broken position (NaN, a string, half a pair) must not cost the user the whole flow: warn, and let the
@@ -73,11 +90,27 @@ export function checkFlow(parsed: Pick<ParsedYaml, 'file' | 'lineOf'>, value: un
       value = rest;
     }
     const res = checkSchema(parsed, value, NODE_SCHEMAS[kind as keyof typeof NODE_SCHEMAS], ['nodes', i], { flowId, nodeId });
-    if (res.ok) nodes.push(res.data as Flow['nodes'][number]);
-    else problems.push(...res.problems);
+    if (res.ok) {
+      nodes.push(res.data as Flow['nodes'][number]);
+      withStubs.push(res.data as Flow['nodes'][number]);
+    } else {
+      problems.push(...res.problems);
+      stub();
+    }
   });
-  if (problems.some((p) => p.severity === 'error')) return { problems };
+  if (problems.some((p) => p.severity === 'error')) return { problems, partial: { flow: { ...shell.data, nodes: withStubs }, stubs } };
   return { flow: { ...shell.data, nodes }, problems };
+}
+
+/**
+ * Drops what cross-reference checks say about the stubs of partial flows (they stand for nodes already reported)
+ * and about reachability in them (a stub has no exits, so what follows it would look cut off).
+ */
+export function withoutStubNoise(problems: Problem[], partial: Readonly<Record<string, PartialFlow>>): Problem[] {
+  return problems.filter((p) => {
+    const f = p.flowId !== undefined ? partial[p.flowId] : undefined;
+    return !f || !((p.nodeId !== undefined && f.stubs.has(p.nodeId)) || p.message.startsWith('unreachable'));
+  });
 }
 
 /**
@@ -151,17 +184,25 @@ export function loadProject(src: ProjectSources): LoadResult {
   }
 
   const flows: Record<string, Flow> = {};
+  const partial: Record<string, PartialFlow> = {};
   for (const [id, raw] of Object.entries(migrated.project.flows)) {
     const parsed = flowParsed.get(id) as ParsedYaml;
     const res = checkFlow(parsed, raw, id);
     problems.push(...res.problems);
     if (res.flow) flows[id] = res.flow;
-    else broken.push(parsed.file);
+    else {
+      broken.push(parsed.file);
+      if (res.partial) partial[id] = res.partial;
+    }
   }
 
   const project: ProjectModel = { manifest: manifest.data, nlu, flows };
   const lineOf = (file: string, path: readonly PropertyKey[]) => parsedByFile.get(file)?.lineOf(path);
-  problems.push(...validateProject(project, { lineOf, broken }));
+  // A flow with a bad node is left out of the project, but what can be checked in it still is (one unknown node
+  // kind must not hide the file's other problems until it is fixed).
+  const checked: ProjectModel = { ...project, flows: { ...flows, ...Object.fromEntries(Object.entries(partial).map(([id, f]) => [id, f.flow])) } };
+  const stillBroken = broken.filter((f) => !Object.hasOwn(partial, flowIdOf(f) ?? ''));
+  problems.push(...withoutStubNoise(validateProject(checked, { lineOf, broken: stillBroken }), partial));
   const result: LoadResult = { project, problems, broken };
   if (migrated.applied.length) result.migratedFrom = migrated.from;
   return result;

@@ -56,6 +56,13 @@ describe('checkFlowText', () => {
     expect(lines(r)).toEqual([`${line}: edge to missing node "nowhere"`, unreachable('menu'), unreachable('sorry')]);
   });
 
+  it('refuses a node of unknown kind and still reports the flow\'s other problems', () => {
+    const text = canonical.replace('kind: listen', 'kind: lisen').replace('next: menu', 'next: nowhere');
+    const r = checkFlowText('main', text, project);
+    expect(r.flow).toBeUndefined();
+    expect(r.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^unknown node kind "lisen"/), 'edge to missing node "nowhere"']);
+  });
+
   it('refuses duplicate node ids, with or without the project', () => {
     const text = canonical.replace('id: sorry', 'id: welcome');
     for (const ctx of [project, undefined]) {

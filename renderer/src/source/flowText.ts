@@ -1,4 +1,4 @@
-import { checkFlow } from '../../../shared/project/load';
+import { checkFlow, withoutStubNoise } from '../../../shared/project/load';
 import { parseYaml } from '../../../shared/project/parse';
 import type { Problem } from '../../../shared/project/problems';
 import { flowFile, validateProject } from '../../../shared/project/validate';
@@ -33,14 +33,17 @@ export function checkFlowText(flowId: string, text: string, project?: ProjectCon
   const parsed = parseYaml(file, text);
   if (parsed.problems.length) return { problems: parsed.problems.map((p) => ({ ...p, flowId })) };
   const checked = checkFlow(parsed, parsed.value, flowId);
-  if (!checked.flow) return { problems: checked.problems };
+  const across = (flow: Flow) =>
+    project
+      ? validateProject(
+          { manifest: project.manifest, nlu: project.nlu, flows: { ...project.flows, [flowId]: flow } },
+          { broken: project.broken, lineOf: (f, path) => (f === file ? parsed.lineOf(path) : undefined) },
+        ).filter((p) => p.file === file)
+      : [];
+  // not applied, but what can be checked in the nodes that passed still is
+  if (!checked.flow) return { problems: [...checked.problems, ...(checked.partial ? withoutStubNoise(across(checked.partial.flow), { [flowId]: checked.partial }) : [])] };
   const flow = checked.flow;
-  const problems = project
-    ? validateProject(
-        { manifest: project.manifest, nlu: project.nlu, flows: { ...project.flows, [flowId]: flow } },
-        { broken: project.broken, lineOf: (f, path) => (f === file ? parsed.lineOf(path) : undefined) },
-      ).filter((p) => p.file === file)
-    : [];
+  const problems = across(flow);
   const seen = new Set<string>();
   const duplicate = flow.nodes.some((n) => (seen.has(n.id) ? true : (seen.add(n.id), false)));
   if (duplicate) {
