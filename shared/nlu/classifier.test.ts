@@ -51,7 +51,7 @@ describe('intent classifier', () => {
     const model = trainIntentModel(synthetic(40, 1));
     const test = synthetic(30, 2);
     const ok = test.filter((e) => model.predict(e.text).intent === e.intent).length;
-    expect(ok / test.length).toBeGreaterThan(0.85);
+    expect(ok / test.length).toBeGreaterThanOrEqual(0.97); // measured 0.978 (176 of 180)
     const ranking = model.rank('I lost my card, please freeze it');
     expect(ranking[0]!.intent).toBe('card_lost');
     expect(ranking).toHaveLength(6);
@@ -96,9 +96,10 @@ describe('intent classifier', () => {
       test.map((e) => e.intent),
       pred,
     );
-    expect(s.oosRecall).toBeGreaterThan(0.8);
-    expect(s.oosPrecision).toBeGreaterThan(0.8);
-    expect(s.inScopeAccuracy).toBeGreaterThan(0.8);
+    // measured: recall 0.978, precision 0.967, in-scope accuracy 0.944 (180 rows each)
+    expect(s.oosRecall).toBeGreaterThanOrEqual(0.96);
+    expect(s.oosPrecision).toBeGreaterThanOrEqual(0.95);
+    expect(s.inScopeAccuracy).toBeGreaterThanOrEqual(0.93);
     expect(model.predict('football pizza guitar song').intent).toBe('oos');
     // a forced high threshold rejects by confidence alone
     const strict = trainIntentModel(synthetic(40, 5), { threshold: 0.999 });
@@ -110,8 +111,8 @@ describe('intent classifier', () => {
 
   it('gives unfamiliar text low confidence', () => {
     const model = trainIntentModel(synthetic(40, 7));
-    expect(model.rank('qwxz vbnm')[0]!.confidence).toBeLessThan(0.4);
-    expect(model.rank('balance money funds account')[0]!.confidence).toBeGreaterThan(0.9);
+    expect(model.rank('qwxz vbnm')[0]!.confidence).toBeLessThan(0.35); // measured 0.332
+    expect(model.rank('balance money funds account')[0]!.confidence).toBeGreaterThan(0.99);
   });
 
   it('handles one intent (cosine similarity to its examples) and refuses no examples', () => {
@@ -119,21 +120,21 @@ describe('intent classifier', () => {
       { text: 'check my balance', intent: 'balance' },
       { text: 'how much money do I have', intent: 'balance' },
     ]);
-    expect(model.rank('check my balance please')[0]!.confidence).toBeGreaterThan(0.4);
-    expect(model.rank('sing me a song')[0]!.confidence).toBeLessThan(0.2);
+    expect(model.rank('check my balance please')[0]!.confidence).toBeGreaterThan(0.45); // measured 0.506
+    expect(model.rank('sing me a song')[0]!.confidence).toBeLessThan(0.05); // measured 0
     expect(() => trainIntentModel([])).toThrow(/no examples/);
   });
 
   it('BANKING77, 20 intents: accurate, and the fitted temperature lowers the calibration error', () => {
     const { train, test } = bankingSubset();
     expect(new Set(train.map((r) => r.label)).size).toBe(20);
-    const t0 = performance.now();
+    // training time is measured by `npm run bench -- nlu`, not asserted here
     const model = trainIntentModel(train.map((r) => ({ text: r.text, intent: r.label })));
-    const seconds = (performance.now() - t0) / 1000;
-    const report = evaluateModel(model, test, seconds);
-    expect(report.accuracy).toBeGreaterThan(0.9);
+    const report = evaluateModel(model, test, 0);
+    // measured: accuracy 0.975 (780 of 800), macro-F1 0.975, ECE 0.019 (0.817 at temperature 1)
+    expect(report.accuracy).toBeGreaterThanOrEqual(0.97);
+    expect(report.macroF1).toBeGreaterThanOrEqual(0.97);
     expect(report.oosRecall).toBeNull();
-    expect(seconds).toBeLessThan(5);
     // Uncalibrated: the same scores through a plain softmax (temperature 1).
     const raw = trainIntentModel(
       train.map((r) => ({ text: r.text, intent: r.label })),
@@ -147,7 +148,7 @@ describe('intent classifier', () => {
       correct.push(p.intent === r.label);
     }
     const rawEce = expectedCalibrationError(top, correct);
-    expect(report.ece).toBeLessThan(rawEce / 2);
-    expect(report.ece).toBeLessThan(0.06);
+    expect(report.ece).toBeLessThan(rawEce / 10);
+    expect(report.ece).toBeLessThan(0.03);
   });
 });

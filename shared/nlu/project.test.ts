@@ -11,12 +11,10 @@ const top = (nlu: ReturnType<typeof buildProjectNlu>, text: string, locale = 'en
 describe('project NLU (acme-bank sample)', () => {
   const nlu = buildProjectNlu(sample, { clock: { now: () => Date.UTC(2025, 2, 14, 12) }, timezone: 'UTC' });
 
-  it('trains one model per locale, in milliseconds', () => {
+  // its training time is measured by `npm run bench -- nlu`
+  it('trains one model per locale', () => {
     expect([...nlu.locales].sort()).toEqual(['en', 'es']);
-    buildProjectNlu(sample); // warm up the JIT
-    const t0 = performance.now();
-    buildProjectNlu(sample);
-    expect(performance.now() - t0).toBeLessThan(250);
+    expect(nlu.modelFor('en')).not.toBe(nlu.modelFor('es'));
   });
 
   it('ranks sensibly in English and Spanish', () => {
