@@ -125,7 +125,7 @@ describe('intent classifier', () => {
     expect(() => trainIntentModel([])).toThrow(/no examples/);
   });
 
-  it('BANKING77, 20 intents: accurate, and the fitted temperature lowers the calibration error', () => {
+  it('BANKING77, 20 intents: accurate, and the fitted temperature lowers the calibration error', { timeout: 30_000 }, () => {
     const { train, test } = bankingSubset();
     expect(new Set(train.map((r) => r.label)).size).toBe(20);
     // training time is measured by `npm run bench -- nlu`, not asserted here

@@ -34,7 +34,8 @@ const PREFIXES = ['', 'hi, ', 'please ', 'hey there, ', 'quick question: '];
 const rowsFor = (prefixes: string[]): [string, string][] =>
   Object.entries(TEMPLATES).flatMap(([label, texts]) => texts.flatMap((t) => prefixes.map((p): [string, string] => [p + t, label])));
 
-describe('parley nlu evaluate', () => {
+// The CLI starts in seconds and trains in-process: time limits are for the bench, not for a loaded machine.
+describe('parley nlu evaluate', { timeout: 60_000 }, () => {
   const train = writeCsv('train.csv', rowsFor(PREFIXES.slice(0, 3)));
   const test = writeCsv('test.csv', rowsFor(PREFIXES.slice(3)));
 
