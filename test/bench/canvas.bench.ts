@@ -45,7 +45,7 @@ try {
     try {
       const [parley, tuned, quick] = await measurePages(browser, [
         { name: 'Parley', url: () => web.host.launchUrl, warmUrl: () => setup.parleyWarmUrl(web.host.launchUrl), initScript: NO_SNAP },
-        { name: 'stock tuned', url: (p) => setup.stockUrl('tuned', fixture.size, p!.box, p!.opened), warmUrl: (p) => setup.stockUrl('tuned', 'warm', p!.box, p!.opened) },
+        { name: 'stock tuned', opensLikeParley: true, url: (p) => setup.stockUrl('tuned', fixture.size, p!.box, p!.opened), warmUrl: (p) => setup.stockUrl('tuned', 'warm', p!.box, p!.opened) },
         { name: 'stock quick start', url: (p) => setup.stockUrl('quickstart', fixture.size, p!.box), warmUrl: (p) => setup.stockUrl('quickstart', 'warm', p!.box) },
       ]);
       results.push({ fixture, parley: parley!, tuned: tuned!, quick: quick! });

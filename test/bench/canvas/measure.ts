@@ -40,6 +40,8 @@ export interface PageSpec {
   name: string;
   /** Script run in the page before its own (after the bench's instrumentation). */
   initScript?: string;
+  /** The page must open on the viewport Parley opened on (checked like a gesture's views). */
+  opensLikeParley?: boolean;
   url(parley?: { box: Box; opened: Transform }): string;
   warmUrl(parley?: { box: Box; opened: Transform }): string;
 }
@@ -113,7 +115,13 @@ export async function measurePages(browser: Browser, pages: PageSpec[]): Promise
     const parley = await open(browser, pages[0]!, pages[0]!.url(), pages[0]!.warmUrl());
     sides.push(parley);
     const ref = { box: parley.result.box, opened: parley.result.opened };
-    for (const spec of pages.slice(1)) sides.push(await open(browser, spec, spec.url(ref), spec.warmUrl(ref)));
+    for (const spec of pages.slice(1)) {
+      const side = await open(browser, spec, spec.url(ref), spec.warmUrl(ref));
+      sides.push(side);
+      const opened = { view: { before: ref.opened, after: ref.opened } };
+      const why = spec.opensLikeParley && differs(opened, { view: { before: side.result.opened, after: side.result.opened } });
+      if (why) throw new Error(`open: ${spec.name} did not open on Parley's viewport (${why})`);
+    }
     const out = sides.map(() => ({}) as Record<Gesture | 'probe', StepStats>);
     const each = async (zoom: 1 | 0.25, key: Gesture | 'probe', run: (s: Side, nodeId?: string) => Promise<StepStats & Partial<GestureEffect>>, settleMs = 0) => {
       let first: GestureEffect | undefined;
