@@ -79,6 +79,8 @@ describe('building a flow by hand', () => {
     await card(page, 'end').waitFor();
     // Spread them out so the handles do not overlap (cards are added at the centre).
     await page.getByRole('button', { name: 'Layout →' }).click();
+    // new cards are placed apart already, so wait for the layout itself to land before dragging between them
+    await expect.poll(() => page.getByText('Laying out…').count(), { timeout: 15_000 }).toBe(0);
     const apart = async () => {
       const boxes = await Promise.all(['start', 'message', 'end'].map(async (id) => (await card(page, id).boundingBox())!));
       return boxes.every((a, i) => boxes.every((b, j) => i === j || a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y));
