@@ -1,6 +1,7 @@
-// A small RFC 4180 CSV reader: quoted fields may hold commas, line breaks and doubled quotes ("");
-// CRLF or LF line endings; a UTF-8 byte-order mark is ignored. No npm CSV parser is installed, and this is all
-// the evaluation needs.
+// CSV (RFC 4180) through papaparse, whose string parser uses no Node built-ins: quoted fields may hold commas,
+// line breaks and doubled quotes (""); CRLF, LF or CR line endings, mixed in one file; a UTF-8 byte-order mark
+// is ignored.
+import Papa from 'papaparse';
 
 export class CsvError extends Error {
   constructor(
@@ -14,63 +15,16 @@ export class CsvError extends Error {
 
 /** Parses CSV text into rows of fields. Blank lines are skipped. Throws CsvError on an unterminated quote. */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let line = 1;
-  let quoted = false;
-  let quoteLine = 0;
-  let fieldStarted = false;
-  const endRow = () => {
-    if (fieldStarted || row.length > 0 || field !== '') row.push(field);
-    if (row.length > 0) rows.push(row);
-    row = [];
-    field = '';
-    fieldStarted = false;
-  };
-  while (i < text.length) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-        i++;
-        continue;
-      }
-      if (c === '\n') line++;
-      field += c;
-      i++;
-      continue;
-    }
-    if (c === '"' && field === '') {
-      quoted = true;
-      quoteLine = line;
-      fieldStarted = true;
-      i++;
-    } else if (c === ',') {
-      row.push(field);
-      field = '';
-      fieldStarted = true;
-      i++;
-    } else if (c === '\r' || c === '\n') {
-      endRow();
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      i++;
-      line++;
-    } else {
-      field += c;
-      fieldStarted = true;
-      i++;
-    }
+  // papaparse takes one line ending per file; files made by hand mix them, so they are made one first
+  // (a line break inside a quoted field becomes \n too).
+  const body = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).replace(/\r\n?/g, '\n');
+  const r = Papa.parse<string[]>(body, { delimiter: ',', newline: '\n', quoteChar: '"', skipEmptyLines: true });
+  const open = r.errors.find((e) => e.code === 'MissingQuotes');
+  if (open) {
+    const line = body.slice(0, open.index ?? 0).split('\n').length;
+    throw new CsvError(`unterminated quoted field starting on line ${line}`, line);
   }
-  if (quoted) throw new CsvError(`unterminated quoted field starting on line ${quoteLine}`, quoteLine);
-  endRow();
-  return rows;
+  return r.data;
 }
 
 export interface LabelledRow {

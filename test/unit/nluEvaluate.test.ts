@@ -46,6 +46,8 @@ describe('parley nlu evaluate', { timeout: 60_000 }, () => {
       ['plain', 'y'],
     ]);
     expect(() => parseCsv('text,category\n"open,x\n')).toThrow(/unterminated quoted field starting on line 2/);
+    // a byte-order mark, a lone CR and blank lines, as spreadsheets write them
+    expect(parseCsv('\ufefftext,category\rhi,a\r\n\r\nb,\n')).toEqual([['text', 'category'], ['hi', 'a'], ['b', '']]);
   });
 
   it('--json prints exactly the metric keys, with out-of-scope recall and precision when the test set has oos rows', async () => {
