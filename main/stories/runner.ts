@@ -4,6 +4,7 @@
 // Reports per story, per perturbation, and the coverage of nodes and exits.
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
+import pLimit from 'p-limit';
 import { LlmError, type LlmPort, type LlmResponse } from '../../shared/engine/ports';
 import { DEFAULT_FILE_LIMITS, projectFileKind, type FileLimits } from '../../shared/project/files';
 import { formatProblem, type Problem } from '../../shared/project/problems';
@@ -142,13 +143,10 @@ export const mockLlm: LlmPort = {
 
 const cassetteFile = (storyFile: string) => storyFile.replace(/^stories\//, 'stories/cassettes/').replace(/\.ya?ml$/, '.json');
 
+/** Runs fn over the items, at most n at a time (at least one). */
 async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(n, items.length)) }, async () => {
-      while (next < items.length) await fn(items[next++] as T);
-    }),
-  );
+  const limit = pLimit(Number.isFinite(n) ? Math.max(1, Math.floor(n)) : 1);
+  await Promise.all(items.map((item) => limit(() => fn(item))));
 }
 
 export async function runTests(o: TestOptions): Promise<TestReport> {
