@@ -1,19 +1,9 @@
 import { isEventName, type EventName, type ParleyApi } from '../shared/api/contract';
 import { unwrap } from '../shared/api/dispatch';
 import { ApiError, ApiErrorShape } from '../shared/api/errors';
+import { BRIDGE_KEY, CALL_CHANNEL, EVENT_CHANNEL } from '../shared/api/channels';
 
-/*
- * preload/ may import shared/ only (docs/ARCHITECTURE.md), so the channel names and the structural Electron
- * types it needs are declared here; main/electron/channels.ts declares the same names for main, and
- * main/electron/ipc.test.ts checks that the two agree.
- */
-
-/** renderer → main, `ipcRenderer.invoke(CALL_CHANNEL, method, input)`; resolves with a `CallResult`. */
-export const CALL_CHANNEL = 'parley:call';
-/** main → renderer, `webContents.send(EVENT_CHANNEL, eventName, payload)`. */
-export const EVENT_CHANNEL = 'parley:event';
-/** `window.parley` */
-export const BRIDGE_KEY = 'parley';
+// preload/ may import shared/ only, so the structural Electron types it needs are declared here.
 
 /** The parts of Electron's `ipcRenderer` the bridge uses (the `electron` package has no types here). */
 export interface IpcRendererLike {

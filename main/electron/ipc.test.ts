@@ -4,7 +4,7 @@ import type { CallResult, Handlers } from '../../shared/api/contract';
 import { createDispatcher } from '../../shared/api/dispatch';
 import { ApiError } from '../../shared/api/errors';
 import { createEventBus } from '../services/events';
-import { BRIDGE_KEY, CALL_CHANNEL, EVENT_CHANNEL } from './channels';
+import { BRIDGE_KEY, CALL_CHANNEL, EVENT_CHANNEL } from '../../shared/api/channels';
 import { createEventForwarder, createTrustedSenderCheck, registerIpc, type Dispatch } from './ipc';
 import type { IpcMainInvokeEventLike, IpcMainLike, WebContentsLike, WebFrameLike } from './types';
 
@@ -58,11 +58,11 @@ function setup() {
 const ours = () => sender(OUR_ID, APP_URL);
 
 describe('registerIpc', () => {
-  it('uses the channel names the preload uses (preload/ may not be imported from main/, so read it)', () => {
+  it('uses the channel names declared once in shared/api/channels.ts, as the preload does', () => {
     const preload = readFileSync(new URL('../../preload/electron.ts', import.meta.url), 'utf8');
-    expect(preload).toContain(`export const CALL_CHANNEL = '${CALL_CHANNEL}';`);
-    expect(preload).toContain(`export const EVENT_CHANNEL = '${EVENT_CHANNEL}';`);
-    expect(preload).toContain(`export const BRIDGE_KEY = '${BRIDGE_KEY}';`);
+    expect(preload).toMatch(/import \{ BRIDGE_KEY, CALL_CHANNEL, EVENT_CHANNEL \} from '\.\.\/shared\/api\/channels';/);
+    expect(preload).not.toMatch(/'parley:(call|event)'/);
+    expect([CALL_CHANNEL, EVENT_CHANNEL, BRIDGE_KEY]).toEqual(['parley:call', 'parley:event', 'parley']);
   });
 
   it('registers exactly one channel, parley:call', () => {

@@ -1,7 +1,7 @@
 import type { CallResult, EventName } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
 import type { EventBus } from '../services/events';
-import { CALL_CHANNEL, EVENT_CHANNEL } from './channels';
+import { CALL_CHANNEL, EVENT_CHANNEL } from '../../shared/api/channels';
 import { isAppUrl, type AppUrlOptions } from './origin';
 import type { IpcMainInvokeEventLike, IpcMainLike, WebContentsLike } from './types';
 

@@ -1,6 +1,7 @@
 /**
- * The only IPC channels between a Parley window and main. The preload exposes nothing else: one invoke channel
- * for every contract call, one push channel for every contract event.
+ * The only IPC channels between a Parley window and main, declared once for both sides (main/electron and
+ * preload/electron.ts). The preload exposes nothing else: one invoke channel for every contract call, one push
+ * channel for every contract event.
  */
 
 /** renderer → main, `ipcRenderer.invoke(CALL_CHANNEL, method, input)`; resolves with a `CallResult`. */
