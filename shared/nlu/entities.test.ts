@@ -132,6 +132,14 @@ describe('slot values', () => {
     expect(slot('email', 'a.b at c dot io')).toEqual({ ok: false });
     expect(slot('phone', '555 123 4567')).toEqual({ ok: true, value: '5551234567' });
     expect(slot('phone', '12345')).toEqual({ ok: false });
+    // libphonenumber: a + number needs a real country code and a length its numbers have; a locale with a region
+    // checks national numbers the same way
+    expect(slot('phone', '+1 555 12 34')).toEqual({ ok: false });
+    expect(slot('phone', '+999 1234567')).toEqual({ ok: false });
+    expect(slot('phone', '+44 20 7946 0018')).toEqual({ ok: true, value: '+442079460018' });
+    expect(slot('phone', '020 7946 0018', { locale: 'en-GB' })).toEqual({ ok: true, value: '02079460018' });
+    expect(slot('phone', '020 7946 0018 99', { locale: 'en-GB' })).toEqual({ ok: false });
+    expect(slot('phone', '020 7946 0018 99')).toEqual({ ok: true, value: '0207946001899' });
   });
 
   it('card_last4: with a cue, or the answer\'s only four-digit group; leading zeros kept', () => {

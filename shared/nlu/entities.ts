@@ -4,6 +4,7 @@
 // when one is given).
 
 import * as chrono from 'chrono-node';
+import { isSupportedCountry, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
 import type { ExtractedEntity } from '../engine/ports';
 import type { SlotType } from '../schema/nodes';
 import type { Entity } from '../schema/project';
@@ -158,8 +159,21 @@ function findEmails(text: string): ExtractedEntity[] {
 
 const PHONE = /(?<![\w+-])(?:\+|\(\+?)?\d[\d\s().-]{5,}\d(?![\w])/g;
 
-function findPhones(text: string): ExtractedEntity[] {
+// The region a national number is read in: the locale's region subtag (en-GB → GB), if libphonenumber knows it.
+function phoneRegion(locale: string | undefined): CountryCode | undefined {
+  const region = /^[a-z]{2,3}-([a-z]{2})(?:-|$)/i.exec(locale ?? '')?.[1]?.toUpperCase();
+  return region && isSupportedCountry(region) ? region : undefined;
+}
+
+/**
+ * Phone numbers: the regex finds the candidate spans, libphonenumber (min metadata) checks them. A number with +
+ * needs a known country code and a length that country's numbers can have; a national one the same in the
+ * locale's region when the locale names one (en-GB), else 7 to 15 digits (E.164's limit). Fictional 555 numbers
+ * pass: only the length is checked. The value is the digits, with + when given.
+ */
+function findPhones(text: string, locale?: string): ExtractedEntity[] {
   const out: ExtractedEntity[] = [];
+  const region = phoneRegion(locale);
   for (const m of text.matchAll(PHONE)) {
     const raw = m[0];
     const digits = raw.replace(/\D/g, '');
@@ -167,6 +181,7 @@ function findPhones(text: string): ExtractedEntity[] {
     // a phone number has no decimal-looking parts such as "12.50"
     if (/\d\.\d{1,2}(?!\d)/.test(raw) && !/\d\.\d{3}/.test(raw)) continue;
     const plus = /^\(?\+/.test(raw);
+    if (plus ? !parsePhoneNumberFromString(`+${digits}`)?.isPossible() : region && !parsePhoneNumberFromString(digits, region)?.isPossible()) continue;
     out.push({ entity: 'phone', value: (plus ? '+' : '') + digits, text: raw, start: m.index, end: m.index + raw.length });
   }
   return out;
@@ -388,7 +403,7 @@ export function extractEntities(text: string, ctx: EntityContext = {}): Extracte
   const free = <T extends { start: number; end: number }>(x: T) => !project.some((p) => overlaps(p, x));
   const emails = findEmails(text);
   const { dates, times } = findDatesAndTimes(text, ctx);
-  const phones = findPhones(text).filter((p) => free(p) && !emails.some((e) => overlaps(e, p)) && !dates.some((d) => d.start <= p.start && p.end <= d.end));
+  const phones = findPhones(text, ctx.locale).filter((p) => free(p) && !emails.some((e) => overlaps(e, p)) && !dates.some((d) => d.start <= p.start && p.end <= d.end));
   const numbers = findNumbers(text, ctx.locale).filter((n) => free(n) && !emails.some((e) => overlaps(e, n)));
   const amounts = findAmounts(text, numbers);
   const claimed = [...emails, ...phones, ...dates, ...times, ...amounts];
@@ -435,7 +450,7 @@ export function extractSlotValue(type: SlotType, text: string, ctx: EntityContex
     case 'date':
     case 'email':
     case 'phone': {
-      const e = (type === 'date' ? findDatesAndTimes(text, ctx).dates : type === 'email' ? findEmails(text) : findPhones(text))[0];
+      const e = (type === 'date' ? findDatesAndTimes(text, ctx).dates : type === 'email' ? findEmails(text) : findPhones(text, ctx.locale))[0];
       return e ? { ok: true, value: e.value } : fail;
     }
     case 'card_last4': {
