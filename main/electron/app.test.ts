@@ -179,6 +179,20 @@ describe('startElectronApp', () => {
     expect(win.webContents.send).toHaveBeenCalledWith('parley:event', 'simulator.token', { sessionId: 'a', turn: 0, flow: 'f', node: 'n', delta: 'b' });
   });
 
+  it('checks outputs against the contract when unpackaged (development), not in a packaged build', async () => {
+    for (const isPackaged of [false, true]) {
+      const f = fakeElectron();
+      f.app.isPackaged = isPackaged;
+      const s = fakeServices();
+      vi.mocked(s.services.handlers['app.info']).mockResolvedValue({ mode: 'electron', version: 1 } as never);
+      await startElectronApp({ ...baseOptions, electron: f.electron, createMainServices: s.createMainServices, argv: ['/usr/bin/electron', '.', 'bots/support'], exists: () => true });
+      const fromWindow = { sender: { id: f.windows[0]!.webContents.id }, senderFrame: { url: INDEX_URL, parent: null } };
+      const result = await f.invoke(fromWindow, 'app.info', {});
+      if (isPackaged) expect(result).toMatchObject({ ok: true });
+      else expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL', message: expect.stringContaining('version') } });
+    }
+  });
+
   it('opens the sample next to the app when no project is given', async () => {
     const f = fakeElectron();
     const s = fakeServices();

@@ -108,6 +108,9 @@ export async function startElectronApp(options: StartOptions): Promise<RunningAp
   }
 
   const dispatch = createDispatcher(services.handlers, {
+    // Outputs are checked against the contract in development (unpackaged, as `npm start` and the e2e tests run
+    // it); a packaged build skips it for speed.
+    checkOutput: !app.isPackaged,
     onInternalError: (method, error) => log.error(`[parley] ${method} failed:`, error),
   });
 

@@ -2,10 +2,7 @@ import { z } from 'zod';
 import { Id } from '../schema/common';
 import { Flow, NluFile, ProjectManifest } from '../schema/project';
 import { Problem } from '../project/problems';
-import type { At, Frame, Output, SessionState, TraceEntry, Wait } from '../engine/types';
-import type { Vars } from '../engine/vars';
-import type { Coverage } from '../stories/coverage';
-import type { Failure, TurnReport } from '../stories/run';
+import { At, Coverage, Failure, Output, StateView, TraceEntry, TurnReport } from './engineSchemas';
 
 /**
  * The one contract between the renderer and main. Every call the renderer may make is listed here with a zod
@@ -63,14 +60,14 @@ export const SimInput = z.discriminatedUnion('type', [
 ]);
 export type SimInput = z.infer<typeof SimInput>;
 
-/** A simulator turn as the panel shows it. Produced by main's engine run, so its inner shapes are not re-validated. */
+/** A simulator turn as the panel shows it (the engine's shapes: `engineSchemas.ts`). */
 export const TurnView = z.object({
   index: z.number().int().min(0),
   input: SimInput,
-  outputs: z.custom<Output[]>(),
-  trace: z.custom<TraceEntry[]>(),
-  path: z.custom<At[]>(),
-  state: z.custom<{ locale: string; wait: Wait | null; stack: Frame[]; vars: Vars; fallbacks: number; ended?: SessionState['ended'] }>(),
+  outputs: z.array(Output),
+  trace: z.array(TraceEntry),
+  path: z.array(At),
+  state: StateView,
 });
 export type TurnView = z.infer<typeof TurnView>;
 
@@ -121,7 +118,7 @@ export const StoryInfo = z.object({
 });
 export type StoryInfo = z.infer<typeof StoryInfo>;
 
-/** The result of one story (produced by main's runner, not re-validated). */
+/** The result of one story (produced by main's runner). */
 export const StoryRunView = z.object({
   file: z.string(),
   name: z.string(),
@@ -130,8 +127,8 @@ export const StoryRunView = z.object({
   runs: z.number().int(),
   passes: z.number().int(),
   error: z.string().optional(),
-  firstFailure: z.custom<{ turn: number; line?: number; failure: Failure }>().optional(),
-  turns: z.custom<TurnReport[]>(),
+  firstFailure: z.object({ turn: z.number(), line: z.number().optional(), failure: Failure }).optional(),
+  turns: z.array(TurnReport),
   ms: z.number(),
 });
 export type StoryRunView = z.infer<typeof StoryRunView>;
@@ -139,7 +136,7 @@ export type StoryRunView = z.infer<typeof StoryRunView>;
 export const StoriesReport = z.object({
   stories: z.array(StoryRunView),
   problems: z.array(Problem),
-  coverage: z.custom<Coverage>(),
+  coverage: Coverage,
   ms: z.number(),
 });
 export type StoriesReport = z.infer<typeof StoriesReport>;

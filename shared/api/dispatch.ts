@@ -3,7 +3,11 @@ import { fieldPath } from '../project/problems';
 import { isMethodName, methods, type CallResult, type Handlers } from './contract';
 
 export interface DispatchOptions {
-  /** Also validate outputs against the contract (tests turn this on; it costs time on large projects). */
+  /**
+   * Also validate outputs against the contract: the hosts turn it on in development and tests (the Electron
+   * host when not packaged; the web host when asked). Off in a packaged build: outputs come from our own code,
+   * and validating every turn's trace and a whole project snapshot costs time.
+   */
   checkOutput?: boolean;
   /** Called with unexpected errors, which are reported to the caller only as INTERNAL. */
   onInternalError?: (method: string, error: unknown) => void;
@@ -31,7 +35,14 @@ export function createDispatcher(handlers: Handlers, options: DispatchOptions = 
       const value = await handler(parsed.data);
       if (options.checkOutput) {
         const out = spec.output.safeParse(value);
-        if (!out.success) throw new Error(`${method} returned a value that breaks the contract: ${out.error.message}`);
+        if (!out.success) {
+          // Our own bug, not the caller's: INTERNAL, naming the field (never its value) so it is quick to find.
+          const issue = out.error.issues[0];
+          const where = issue ? `${fieldPath(issue.path) || 'output'}: ${issue.message}` : 'invalid output';
+          const err = new Error(`${method} returned a value that breaks the contract at ${where}`);
+          options.onInternalError?.(method, err);
+          return fail(new ApiError('INTERNAL', err.message));
+        }
       }
       return { ok: true, value };
     } catch (e) {
