@@ -1,4 +1,4 @@
-import { WS_PROTOCOL, WS_TOKEN_PREFIX, isEventName, type EventName, type EventPayload, type MethodName, type ParleyApi } from '../shared/api/contract';
+import { WS_PROTOCOL, WS_TOKEN_PREFIX, events, isEventName, type EventName, type EventPayload, type MethodName, type ParleyApi } from '../shared/api/contract';
 import { ApiError } from '../shared/api/errors';
 import { unwrap } from '../shared/api/dispatch';
 
@@ -11,6 +11,8 @@ export interface WebBridgeOptions {
   WebSocket?: typeof WebSocket;
   /** First reconnect delay after the socket drops; doubles up to 5 s. */
   reconnectMs?: number;
+  /** Where a dropped (invalid) event is reported; `console.warn` by default. */
+  warn?: (message: string) => void;
 }
 
 export interface WebBridge extends ParleyApi {
@@ -29,6 +31,7 @@ export function createWebBridge(opts: WebBridgeOptions): WebBridge {
   let socket: WebSocket | undefined;
   let closed = false;
   let delay = opts.reconnectMs ?? 250;
+  const warn = opts.warn ?? ((m: string) => console.warn(m));
 
   function connect(): void {
     if (closed) return;
@@ -46,6 +49,13 @@ export function createWebBridge(opts: WebBridgeOptions): WebBridge {
         return;
       }
       if (!isEventName(data.event)) return;
+      // Listeners get only payloads that keep the contract; a bad one is dropped, naming the field, not its value.
+      const parsed = events[data.event].safeParse(data.payload);
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        warn(`parley: dropped a ${data.event} event that breaks the contract${issue ? ` at ${issue.path.join('.') || 'payload'}: ${issue.message}` : ''}`);
+        return;
+      }
       for (const l of listeners.get(data.event) ?? []) l(data.payload);
     };
     ws.onclose = () => {
