@@ -64,7 +64,7 @@ describe('createDispatcher output validation (development and tests)', () => {
     const model = loaded.project!;
     const engine = createEngine(model, { nlu: buildProjectNlu(model.nlu), extractSlot: (type, text, ctx) => extractSlotValue(type, text, { entities: model.nlu.entities ?? [], ...ctx }) });
     const inputs: UserInput[] = [{ type: 'start' }, { type: 'text', text: 'I lost my credit card' }, { type: 'text', text: '4821' }, { type: 'text', text: 'blorp zib' }, { type: 'text', text: 'talk to a human' }];
-    let state = initialState(engine, 'en');
+    let state = initialState(engine, { locale: 'en' });
     for (const [index, input] of inputs.entries()) {
       const r = await runTurn(engine, state, input);
       state = r.state;
