@@ -118,7 +118,7 @@ describe('URLs', () => {
   });
 
   it('finds a "." or ".." path segment, plain or percent-encoded, in the path only', () => {
-    for (const u of ['https://h.test/a/../b', 'https://h.test/a/./b', 'https://h.test/a/%2e%2E/b', 'https://h.test/a/.%2e', 'HTTPS://h.test/..', 'https://h.test/a/..?q=1', 'https://h.test/a/..#f', '/a/../b', '..'])
+    for (const u of ['https://h.test/a/../b', 'https://h.test/a/./b', 'https://h.test/a/%2e%2E/b', 'https://h.test/a/.%2e', 'HTTPS://h.test/..', 'https://h.test/a/..?q=1', 'https://h.test/a/..#f', '/a/../b', '..', '/a/x://../b'])
       expect(hasDotSegment(u), u).toBe(true);
     for (const u of ['HTTPS://../x', 'web+x-1.2://../a', 'https://h.test/a/.../b', 'https://h.test/a/..b/c', 'https://h.test/a/b.', 'https://h.test/a?x=..', 'https://h.test/a?x=/../', 'https://h.test/a#/../', 'https://h.test/%2e%2e%2e', 'https://../a', 'https://h.test', 'https://h.test/'])
       expect(hasDotSegment(u), u).toBe(false);
@@ -133,6 +133,8 @@ describe('a JSON body written as YAML data', () => {
       problems: [],
     });
     expect(renderJsonTemplate('{{evil}}', compile, scope).value).toBe(scope.evil);
+    // a leaf that starts with a placeholder but goes on is text; braces that open no placeholder are text too
+    expect(renderJsonTemplate({ a: '{{n}} items', b: '{{ not closed', c: '{{n}}{{name}}' }, compile, scope)).toEqual({ value: { a: '3 items', b: '{{ not closed', c: '3Ana' }, problems: [] });
     expect(renderJsonTemplate([], compile, scope).value).toEqual([]);
   });
 
@@ -180,6 +182,10 @@ describe('a JSON body written as a string (the old form)', () => {
 
   it('escaped quotes inside a string literal do not end it', () => {
     expect(render('{"a": "say \\"{{name}}\\" and \\\\", "b": {{n}}}')?.value).toEqual({ a: 'say "Ana" and \\', b: 3 });
+  });
+
+  it('literal values around the placeholders are kept as they are', () => {
+    expect(render('{"a": null, "b": [true, 1.5, "x"], "c": {"d": null}, "e": {{n}}}')?.value).toEqual({ a: null, b: [true, 1.5, 'x'], c: { d: null }, e: 3 });
   });
 
   it('a placeholder in a key takes its text', () => {
