@@ -1,14 +1,17 @@
 #!/usr/bin/env node
-// Builds the renderer (Vite) and the Electron main process and preload (esbuild). Needs no Electron binary.
-// `--if-stale` skips the build when out/ is newer than every source file.
-import { existsSync, readdirSync, statSync } from 'node:fs';
+// Builds the renderer (Vite), the Electron main process and preload, and the `parley` command (esbuild). Needs no
+// Electron binary. `--if-stale` skips the build when out/ is newer than every source file. `--cli` builds only
+// the command (a second or two; `parley web` calls the full build itself when the UI is missing).
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLI_OUT, writeCliStamp } from '../bin/cliStamp.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'out');
 const stamp = path.join(out, 'renderer', 'index.html');
 const electronOut = path.join(out, 'electron', 'main.cjs');
+const cliOnly = process.argv.includes('--cli');
 
 function newest(p) {
   if (!existsSync(p)) return 0;
@@ -19,18 +22,39 @@ function newest(p) {
   return m;
 }
 
-if (process.argv.includes('--if-stale') && existsSync(stamp) && existsSync(electronOut)) {
-  const built = Math.min(statSync(stamp).mtimeMs, statSync(electronOut).mtimeMs);
+if (process.argv.includes('--if-stale') && existsSync(stamp) && existsSync(electronOut) && existsSync(CLI_OUT)) {
+  const built = Math.min(statSync(stamp).mtimeMs, statSync(electronOut).mtimeMs, statSync(CLI_OUT).mtimeMs);
   const src = Math.max(...['renderer', 'preload', 'shared', 'main', 'vite.config.ts', 'package.json'].map((p) => newest(path.join(root, p))));
   if (src <= built) process.exit(0);
 }
 
 const t0 = Date.now();
-const { build } = await import('vite');
-await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
-
 const esbuild = await import('esbuild');
-const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['electron'], logLevel: 'warning', sourcemap: false, absWorkingDir: root };
-await esbuild.build({ ...common, entryPoints: ['main/electron/main.ts'], outfile: 'out/electron/main.cjs' });
-await esbuild.build({ ...common, entryPoints: ['preload/electronEntry.ts'], outfile: 'out/preload/electron.cjs' });
-console.log(`built renderer, Electron main and preload into out/ in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+if (!cliOnly) {
+  const { build } = await import('vite');
+  await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+  const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['electron'], logLevel: 'warning', sourcemap: false, absWorkingDir: root };
+  await esbuild.build({ ...common, entryPoints: ['main/electron/main.ts'], outfile: 'out/electron/main.cjs' });
+  await esbuild.build({ ...common, entryPoints: ['preload/electronEntry.ts'], outfile: 'out/preload/electron.cjs' });
+}
+
+// The command: ESM, packages left to node_modules. bin/parley.mjs runs it while the stamp (every input
+// file's size and mtime) still matches the sources, and the sources through tsx otherwise.
+rmSync(path.dirname(CLI_OUT), { recursive: true, force: true });
+const cli = await esbuild.build({
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  packages: 'external',
+  splitting: true, // each command's modules in their own chunk, loaded when the command runs
+  entryPoints: { parley: 'main/cli/cli.ts' },
+  outdir: path.relative(root, path.dirname(CLI_OUT)),
+  outExtension: { '.js': '.mjs' },
+  metafile: true,
+  logLevel: 'warning',
+  sourcemap: 'linked',
+  absWorkingDir: root,
+});
+writeCliStamp(Object.keys(cli.metafile.inputs), t0);
+console.log(`built ${cliOnly ? 'the parley command' : 'renderer, Electron main and preload, and the parley command'} into out/ in ${((Date.now() - t0) / 1000).toFixed(1)} s`);

@@ -1,11 +1,10 @@
 import { Command, InvalidArgumentError } from 'commander';
 import pkg from '../../package.json';
-import { loadScript, startMockLlm } from '../llm/mockServer';
-import { evaluateFiles, evaluationJson, formatEvaluation } from './nluEvaluate';
 import { SAMPLE_PROJECT } from './paths';
-import { formatReport, validateDir } from './validate';
-import { runWeb } from './web';
-import { runTestCli, type TestCliOptions } from './test';
+import type { TestCliOptions } from './test';
+
+// Each command imports what it needs when it runs: loading every module (the model SDK, the NLU, the HTTP
+// stack) would cost every command, `--version` included, most of a second.
 
 const parsePort = (v: string): number => {
   const n = Number(v);
@@ -26,6 +25,7 @@ export function buildCli(): Command {
     .option('-p, --port <n>', 'port to listen on (default 7468, or any free port when busy)', parsePort)
     .option('--no-open', 'do not open a browser')
     .action(async (projectDir: string, o: { port?: number; open: boolean }) => {
+      const { runWeb } = await import('./web');
       const web = await runWeb({ projectDir, open: o.open, ...(o.port !== undefined ? { port: o.port } : {}) });
       const stop = () => {
         void web.stop().finally(() => process.exit(0));
@@ -40,6 +40,7 @@ export function buildCli(): Command {
     .argument('<projectDir>', 'project folder')
     .option('--json', 'print the report as JSON')
     .action(async (projectDir: string, o: { json?: boolean }) => {
+      const { formatReport, validateDir } = await import('./validate');
       const report = await validateDir(projectDir);
       if (o.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       else process.stdout.write(formatReport(report) + '\n');
@@ -52,6 +53,7 @@ export function buildCli(): Command {
     .option('-p, --port <n>', 'port to listen on (default: any free port)', parsePort)
     .option('--script <file>', 'YAML list of rules: { match: { lastUser?, system? }, reply, fault? }')
     .action(async (o: { port?: number; script?: string }) => {
+      const { loadScript, startMockLlm } = await import('../llm/mockServer');
       const script = o.script !== undefined ? await loadScript(o.script) : undefined;
       const mock = await startMockLlm({ ...(o.port !== undefined ? { port: o.port } : {}), ...(script ? { script } : {}) });
       process.stdout.write(`mock Anthropic API on ${mock.url} (Ctrl+C stops)\n`);
@@ -71,6 +73,7 @@ export function buildCli(): Command {
     .requiredOption('--test <file>', 'test CSV with the same columns')
     .option('--json', 'print the metrics as one JSON object')
     .action(async (o: { train: string; test: string; json?: boolean }) => {
+      const { evaluateFiles, evaluationJson, formatEvaluation } = await import('./nluEvaluate');
       const result = await evaluateFiles(o.train, o.test);
       if (o.json) process.stdout.write(JSON.stringify(evaluationJson(result.report)) + '\n');
       else process.stdout.write(formatEvaluation(result) + '\n');
@@ -92,6 +95,7 @@ export function buildCli(): Command {
     .option('--trust', 'trust the project for this run: with --llm live or --record, call its model host and read the key variable it names (for CI; the studio asks instead)')
     .action(async (projectDir: string, o: TestCliOptions) => {
       try {
+        const { runTestCli } = await import('./test');
         process.exitCode = await runTestCli(projectDir, o, { write: (s) => process.stdout.write(s), err: process.stderr, tty: Boolean(process.stderr.isTTY) });
       } catch (e) {
         process.stderr.write(`parley test: ${e instanceof Error ? e.message : String(e)}\n`);
