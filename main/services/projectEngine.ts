@@ -9,10 +9,11 @@ import { createKnowledgeIndex } from '../../shared/engine/simple/retrieval';
 import { extractSlotValue } from '../../shared/nlu/entities';
 import { buildProjectNlu } from '../../shared/nlu/project';
 import { DEFAULT_FILE_LIMITS, type FileLimits } from '../../shared/project/files';
-import type { Problem } from '../../shared/project/problems';
 import type { ProjectModel } from '../../shared/project/validate';
 import type { NluFile } from '../../shared/schema/project';
-import { readFileState } from './paths';
+import { readKnowledgeFiles } from './knowledgeFiles';
+
+export { readKnowledgeFiles };
 
 /** NLU models are cached by the text of nlu.yaml: training takes milliseconds, but not every turn. */
 const nluCache = new Map<string, ReturnType<typeof buildProjectNlu>>();
@@ -37,23 +38,6 @@ export function createProjectEngine(model: ProjectModel, options: Omit<EngineOpt
 }
 
 const kbCache = new Map<string, { key: string; index: RetrievalPort }>();
-
-/**
- * The project's knowledge documents the index searches (knowledge/*.md), each read through the path helper:
- * a link out of the project, a dotfile or a file over its size limit is left out and reported as a problem.
- */
-export async function readKnowledgeFiles(dir: string, limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<{ docs: { source: string; text: string }[]; problems: Problem[] }> {
-  const names = (await readdir(path.join(dir, 'knowledge')).catch(() => [] as string[])).filter((f) => f.endsWith('.md') && !f.startsWith('.')).sort();
-  const docs: { source: string; text: string }[] = [];
-  const problems: Problem[] = [];
-  for (const name of names) {
-    const state = await readFileState(dir, `knowledge/${name}`, limits);
-    if (!state) continue;
-    if ('text' in state) docs.push({ source: name, text: state.text });
-    else problems.push({ ...state.problem, message: `${state.problem.message}; left out of the knowledge index` });
-  }
-  return { docs, problems };
-}
 
 /** The project's knowledge files in a search index, rebuilt when a file changes. */
 export async function projectKnowledge(dir: string, limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<RetrievalPort> {

@@ -2,16 +2,16 @@
 // stories from disk, builds the engine once, and runs the stories with a bounded number in flight, each with
 // ports from its fixtures plus, for model calls, a cassette (replay / record), the live model, or a mock.
 // Reports per story, per perturbation, and the coverage of nodes and exits.
-import { mkdir, readdir } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import pLimit from 'p-limit';
 import { LlmError, type LlmPort, type LlmResponse } from '../../shared/engine/ports';
-import { DEFAULT_FILE_LIMITS, projectFileKind, type FileLimits } from '../../shared/project/files';
+import { DEFAULT_FILE_LIMITS, type FileLimits } from '../../shared/project/files';
 import { formatProblem, type Problem } from '../../shared/project/problems';
 import type { ProjectModel } from '../../shared/project/validate';
 import { cassettePort, type Cassette } from '../../shared/stories/cassette';
 import { coverage, type Coverage } from '../../shared/stories/coverage';
-import { indexProject, loadStory, type LoadedStory } from '../../shared/stories/load';
+import type { LoadedStory } from '../../shared/stories/load';
 import { perturb, type Perturbation } from '../../shared/stories/perturb';
 import { runStory, type StoryResult } from '../../shared/stories/run';
 import { createProjectLlm } from '../llm/projectLlm';
@@ -19,8 +19,11 @@ import { defaultUserDataDir } from '../services/userData';
 import { cliPolicy } from '../trust/trustStore';
 import { atomicWrite } from '../services/atomicWrite';
 import { fsError, projectPath, readFileState } from '../services/paths';
+import { listStoryFiles, loadStories } from './storyFiles';
 import { createProjectEngine, projectKnowledge } from '../services/projectEngine';
 import { loadFromFiles, readProjectFiles } from '../services/projectStore';
+
+export { listStoryFiles, loadStories };
 
 export type LlmMode = 'replay' | 'live' | 'mock';
 
@@ -85,50 +88,12 @@ export interface TestReport {
 
 export class TestInputError extends Error {}
 
-export async function listStoryFiles(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  const walk = async (rel: string) => {
-    const entries = await readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => []);
-    for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
-      const r = `${rel}/${e.name}`;
-      if (e.name.startsWith('.')) continue;
-      if (e.isDirectory() && e.name !== 'cassettes') await walk(r);
-      // A linked story is listed, so that reading it through the path helper reports a link out of the project.
-      else if ((e.isFile() || e.isSymbolicLink()) && /\.ya?ml$/.test(e.name)) out.push(r);
-    }
-  };
-  await walk('stories');
-  return out;
-}
-
 /** Loads the project for testing: it must load without errors. */
 export async function loadTestProject(dir: string, limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<ProjectModel> {
   const loaded = loadFromFiles(await readProjectFiles(path.resolve(dir), limits));
   const errors = loaded.problems.filter((p) => p.severity === 'error');
   if (!loaded.project || errors.length) throw new TestInputError(`the project does not load:\n${errors.map(formatProblem).join('\n')}`);
   return loaded.project;
-}
-
-export async function loadStories(dir: string, model: ProjectModel, files?: string[], limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<{ stories: LoadedStory[]; problems: Problem[] }> {
-  const index = indexProject(model);
-  const globals = (model.manifest.globals ?? []).map((g) => g.id);
-  const stories: LoadedStory[] = [];
-  const problems: Problem[] = [];
-  for (const file of files ?? (await listStoryFiles(dir))) {
-    if (projectFileKind(file)?.kind !== 'story') {
-      problems.push({ severity: 'error', file, field: '', message: 'not a story file (stories/**/*.yaml)' });
-      continue;
-    }
-    const state = await readFileState(dir, file, limits);
-    if (!state || !('text' in state)) {
-      problems.push(state ? state.problem : { severity: 'error', file, field: '', message: 'does not exist' });
-      continue;
-    }
-    const r = loadStory({ file, text: state.text }, index, globals);
-    problems.push(...r.problems);
-    if (r.story) stories.push(r.story);
-  }
-  return { stories, problems };
 }
 
 /** A deterministic stand-in model for `--llm mock`: short canned replies, `{}` for extraction. */
