@@ -34,8 +34,6 @@ export async function readProjectFiles(dir: string, limits: FileLimits = DEFAULT
   const manifest = await readFileState(dir, MANIFEST_FILE, limits);
   if (!manifest) throw new ApiError('NOT_FOUND', `${dir} is not a Parley project (no ${MANIFEST_FILE})`);
   files.set(MANIFEST_FILE, manifest);
-  const nlu = await readFileState(dir, NLU_FILE, limits);
-  if (nlu) files.set(NLU_FILE, nlu);
   let entries: string[] = [];
   try {
     entries = await fs.readdir(path.join(dir, 'flows'));
@@ -44,14 +42,18 @@ export async function readProjectFiles(dir: string, limits: FileLimits = DEFAULT
     if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fsError(e, 'flows');
   }
   // Folders named x.yaml are read too, so that the problem names them (not a file).
-  for (const name of entries.sort()) {
-    if (!/\.ya?ml$/.test(name) || name.startsWith('.')) continue;
-    const rel = `flows/${name}`;
-    const state = await readFileState(dir, rel, limits);
+  const rels = [NLU_FILE, ...entries.sort().filter((name) => /\.ya?ml$/.test(name) && !name.startsWith('.')).map((name) => `flows/${name}`)];
+  // Read a batch at a time (many files in flight, a bounded number of open handles); the map keeps this order.
+  const states: (FileState | undefined)[] = [];
+  for (let i = 0; i < rels.length; i += READ_BATCH) states.push(...(await Promise.all(rels.slice(i, i + READ_BATCH).map((rel) => readFileState(dir, rel, limits)))));
+  rels.forEach((rel, i) => {
+    const state = states[i];
     if (state) files.set(rel, state);
-  }
+  });
   return files;
 }
+
+const READ_BATCH = 32;
 
 export function loadFromFiles(files: Map<string, FileState>): LoadResult {
   const manifest = files.get(MANIFEST_FILE);

@@ -1,8 +1,9 @@
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { fieldPath, type Problem } from './problems';
+import { fastYamlValue } from './fastYaml';
 
-/** A YAML file parsed with positions, so that any field path can be turned into a line number. */
+/** A YAML file parsed, with the line of any field path (positions are computed on the first question). */
 export interface ParsedYaml {
   file: string;
   value: unknown;
@@ -14,6 +15,18 @@ export interface ParsedYaml {
 const MAX_ALIAS_COUNT = 100; // guards against "billion laughs" alias expansion in untrusted files
 
 export function parseYaml(file: string, text: string): ParsedYaml {
+  // Most files are valid and plain: read them with the fast reader and find positions only if a problem needs
+  // a line. Anything else (a syntax error, anchors and aliases, tags) takes the full parse below.
+  const fast = fastYamlValue(text);
+  if (fast.ok) {
+    let lines: ((path: readonly PropertyKey[]) => number | undefined) | undefined;
+    return { file, value: fast.value, lineOf: (path) => (lines ??= parseYamlWithPositions(file, text).lineOf)(path), problems: [] };
+  }
+  return parseYamlWithPositions(file, text);
+}
+
+/** The full parse with positions: the YAML library's errors (the first, with its line) and the alias limit. */
+export function parseYamlWithPositions(file: string, text: string): ParsedYaml {
   const lineCounter = new LineCounter();
   const doc: Document = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const problems: Problem[] = [];
