@@ -1,11 +1,14 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { createMainServices } from '../services/mainServices';
+import { ApiError } from '../../shared/api/errors';
+import { methods, type Handlers, type MethodName } from '../../shared/api/contract';
+import { MANIFEST_FILE } from '../../shared/project/validate';
+import { createEventBus } from '../services/events';
 import { startWebHost, type WebHost } from '../web/server';
 import { defaultUserDataDir } from '../services/userData';
 import type { OutboundSeam } from '../llm/projectLlm';
-import { RENDERER_DIR } from './paths';
+import { PACKAGE_ROOT, RENDERER_DIR } from './paths';
 
 export { defaultUserDataDir };
 
@@ -24,41 +27,94 @@ export interface RunWebOptions {
 
 export const DEFAULT_PORT = 7468;
 
-/** Starts web mode: main's services plus the web host, serving the built renderer. */
-export async function runWeb(opts: RunWebOptions): Promise<{ host: WebHost; stop(): Promise<void> }> {
+/**
+ * Starts web mode: main's services plus the web host, serving the built renderer (built first when this is the
+ * repository and it is missing). The URL is printed as soon as the host listens; main's services (the model
+ * client, the NLU, ...) load and the project opens after that, and every call waits for them (`ready`), so neither
+ * holds up the browser.
+ */
+export async function runWeb(opts: RunWebOptions): Promise<{ host: WebHost; ready: Promise<void>; stop(): Promise<void> }> {
   const log = opts.log ?? ((l: string) => console.log(l));
   const rendererDir = opts.rendererDir ?? RENDERER_DIR;
-  try {
-    await fs.access(path.join(rendererDir, 'index.html'));
-  } catch {
-    throw new Error(`the studio's UI is not built (no ${path.join(rendererDir, 'index.html')}); run: npm run build`);
-  }
-  const services = await createMainServices({
-    mode: 'web',
-    projectDir: opts.projectDir,
-    userDataDir: opts.userDataDir ?? defaultUserDataDir(),
-    ...(opts.env ? { env: opts.env } : {}),
-    ...(opts.outbound ? { outbound: opts.outbound } : {}),
+  await ensureRenderer(rendererDir, opts.rendererDir === undefined, log);
+  const projectDir = path.resolve(opts.projectDir);
+  // What opening would refuse first, refused before the URL is printed.
+  await fs.stat(path.join(projectDir, MANIFEST_FILE)).catch(() => {
+    throw new ApiError('NOT_FOUND', `${projectDir} is not a Parley project (no ${MANIFEST_FILE})`);
   });
+
+  let start!: () => void;
+  const started = new Promise<void>((r) => (start = r));
+  const bus = createEventBus(); // the host's; main's events are relayed to it once main is up
+  const services = started
+    .then(() => import('../services/mainServices'))
+    .then(({ createMainServices }) =>
+      createMainServices({
+        mode: 'web',
+        userDataDir: opts.userDataDir ?? defaultUserDataDir(),
+        ...(opts.env ? { env: opts.env } : {}),
+        ...(opts.outbound ? { outbound: opts.outbound } : {}),
+      }),
+    )
+    .then((s) => {
+      s.bus.subscribe((event, payload) => bus.emit(event, payload));
+      return s;
+    });
+  const ready = services
+    .then((s) => s.handlers['project.open']({ dir: projectDir }))
+    .then(
+      () => undefined,
+      (e: unknown) => log(`parley: could not open ${projectDir}: ${e instanceof Error ? e.message : String(e)}`),
+    );
+  const handlers = Object.fromEntries(
+    (Object.keys(methods) as MethodName[]).map((name) => [
+      name,
+      async (input: never) => {
+        await ready;
+        return ((await services).handlers[name] as (input: never) => Promise<unknown>)(input);
+      },
+    ]),
+  ) as unknown as Handlers;
+
   let host: WebHost;
   try {
-    host = await startWebHost({ services, rendererDir, port: opts.port ?? DEFAULT_PORT, log });
+    host = await startWebHost({ services: { handlers, bus }, rendererDir, port: opts.port ?? DEFAULT_PORT, log });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || opts.port !== undefined) throw e;
-    host = await startWebHost({ services, rendererDir, port: 0, log }); // default port busy: take any free one
+    host = await startWebHost({ services: { handlers, bus }, rendererDir, port: 0, log }); // default port busy: take any free one
   }
   log(`Parley web mode: ${host.launchUrl}`);
   log(`(open that URL in a browser; it carries this launch's access token. Ctrl+C stops.)`);
   if (opts.open !== false && hasDisplay()) openBrowser(host.launchUrl);
+  start();
   return {
     host,
+    ready,
     async stop() {
       await host.close();
-      await services.dispose();
+      await ready;
+      await (await services.catch(() => undefined))?.dispose();
     },
   };
 }
 
+/**
+ * The UI is built by `npm run build`. In the repository (`npx parley web` on a fresh clone) a missing build is
+ * made here, once, as a user would expect; elsewhere, or when the build fails, say what to run.
+ */
+async function ensureRenderer(rendererDir: string, isDefault: boolean, log: (line: string) => void): Promise<void> {
+  const index = path.join(rendererDir, 'index.html');
+  const exists = () => fs.access(index).then(() => true, () => false);
+  if (await exists()) return;
+  const script = path.join(PACKAGE_ROOT, 'scripts', 'build.mjs');
+  const canBuild = isDefault && (await fs.access(script).then(() => true, () => false));
+  if (canBuild) {
+    log(`The studio's UI is not built yet: building it now (npm run build; about a minute, once).`);
+    const r = spawnSync(process.execPath, [script], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (r.status === 0 && (await exists())) return;
+  }
+  throw new Error(`the studio's UI is not built (no ${index}); run: npm run build`);
+}
 
 function hasDisplay(): boolean {
   if (process.platform === 'darwin' || process.platform === 'win32') return true;
