@@ -148,15 +148,17 @@ describe('search across flows (web mode, Chromium)', () => {
     const options = dialog.getByRole('option');
     await expect.poll(() => options.count()).toBeGreaterThan(3);
     const selected = () => dialog.locator('[role=option][aria-selected=true]').getAttribute('data-n');
-    expect(await selected()).toBe('0');
+    // each key press re-renders the list: poll, so a busy machine does not read the list before it updates
+    await expect.poll(selected).toBe('0');
     await page.keyboard.press('ArrowDown');
     await page.keyboard.press('ArrowDown');
-    expect(await selected()).toBe('2');
+    await expect.poll(selected).toBe('2');
     await page.keyboard.press('ArrowUp');
-    expect(await selected()).toBe('1');
+    await expect.poll(selected).toBe('1');
     await page.keyboard.press('ArrowUp');
     await page.keyboard.press('ArrowUp');
-    expect(await selected()).toBe(String((await options.count()) - 1)); // wraps around
+    const last = String((await options.count()) - 1);
+    await expect.poll(selected).toBe(last); // wraps around
 
     // "custmer care": a typo. Click a result of this flow that is off screen.
     await page.getByRole('combobox', { name: 'Search flows' }).fill('custmer care');
