@@ -12,6 +12,9 @@ export default defineConfig({
           sequence: { groupOrder: 0 },
           include: ['shared/**/*.test.ts', 'main/**/*.test.ts', 'preload/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'test/unit/**/*.test.ts'],
           environment: 'node',
+          // a hang guard, not a speed check (speed is the benches'): tests that train the NLU, run property
+          // tests or start the CLI take seconds on a busy 2-core machine, and vitest's 5 s default failed them there
+          testTimeout: 30_000,
         },
       },
       {
