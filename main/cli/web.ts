@@ -109,7 +109,7 @@ async function ensureRenderer(rendererDir: string, isDefault: boolean, log: (lin
   const script = path.join(PACKAGE_ROOT, 'scripts', 'build.mjs');
   const canBuild = isDefault && (await fs.access(script).then(() => true, () => false));
   if (canBuild) {
-    log(`The studio's UI is not built yet: building it now (npm run build; about a minute, once).`);
+    log(`The studio's UI is not built yet: building it now (npm run build, once; under a minute).`);
     const r = spawnSync(process.execPath, [script], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
     if (r.status === 0 && (await exists())) return;
   }
