@@ -141,7 +141,7 @@ describe('parley test', { timeout: 30_000 }, () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^✗ Lost card & the wrong <node> \(stories\/wrong\.yaml, \d+ ms\)$/m);
     expect(r.stdout).toContain(
-      'stories/wrong.yaml:5: Lost card & the wrong <node>: turn 2 "4821": waits_at: expected "card_lost/ask_card_type", got "card_lost/confirm_block"; at node card_lost/confirm_block',
+      'stories/wrong.yaml:5: Lost card & the wrong <node>: turn 2 "4821": waits_at: expected "card_lost/ask_card_type", got "card_lost/confirm_block"; at node card_lost/ask_last4',
     );
     expect(r.stdout).toMatch(/^3 passed, 1 failed \(4 stories, \d+ ms\)$/m);
 
@@ -186,7 +186,7 @@ describe('parley test', { timeout: 30_000 }, () => {
     expect(grepped.code).toBe(1);
     const g = JSON.parse(grepped.stdout) as { stories: { file: string; passed: boolean; firstFailure: unknown }[] };
     expect(g.stories.map((s) => [s.file, s.passed])).toEqual([['stories/wrong.yaml', false]]);
-    expect(g.stories[0]?.firstFailure).toEqual({ turn: 2, line: 5, failure: { check: 'waits_at', expected: 'card_lost/ask_card_type', actual: 'card_lost/confirm_block', node: 'card_lost/confirm_block' } });
+    expect(g.stories[0]?.firstFailure).toEqual({ turn: 2, line: 5, failure: { check: 'waits_at', expected: 'card_lost/ask_card_type', actual: 'card_lost/confirm_block', node: 'card_lost/ask_last4' } });
   });
 
   it('exits 2 when the project itself does not load, with its problems', async () => {
