@@ -76,12 +76,15 @@ export async function runWeb(opts: RunWebOptions): Promise<{ host: WebHost; read
     ]),
   ) as unknown as Handlers;
 
+  // Outputs are checked against the contract in development and tests (as the unpackaged Electron host does);
+  // NODE_ENV=production skips the check.
+  const checkOutput = process.env.NODE_ENV !== 'production';
   let host: WebHost;
   try {
-    host = await startWebHost({ services: { handlers, bus }, rendererDir, port: opts.port ?? DEFAULT_PORT, log });
+    host = await startWebHost({ services: { handlers, bus }, rendererDir, port: opts.port ?? DEFAULT_PORT, log, checkOutput });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || opts.port !== undefined) throw e;
-    host = await startWebHost({ services: { handlers, bus }, rendererDir, port: 0, log }); // default port busy: take any free one
+    host = await startWebHost({ services: { handlers, bus }, rendererDir, port: 0, log, checkOutput }); // default port busy: take any free one
   }
   log(`Parley web mode: ${host.launchUrl}`);
   log(`(open that URL in a browser; it carries this launch's access token. Ctrl+C stops.)`);
