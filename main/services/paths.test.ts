@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, promises as fsp, realpathSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, promises as fsp, readdirSync, readlinkSync, realpathSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -10,6 +10,18 @@ import { confine, decodeText, fsError, isInside, projectPath, readFileState, rea
 afterEach(() => {
   vi.restoreAllMocks();
 });
+
+/** The file descriptors of this process open on `file` (Linux: /proc/self/fd). */
+const openHandlesOn = (file: string): string[] =>
+  process.platform !== 'linux'
+    ? []
+    : readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === file;
+        } catch {
+          return false;
+        }
+      });
 
 const codeOf = async (p: Promise<unknown>) =>
   p.then(
@@ -234,6 +246,32 @@ describe('reading within the limit', () => {
     });
     const err = await readProjectFile(dir, 'flows/grow.yaml', { yaml: 0.001, text: 1, binary: 1 }).catch((e: unknown) => e);
     expect(err).toMatchObject({ code: 'TOO_LARGE', message: expect.stringMatching(/^flows\/grow\.yaml: file is 1(\.0)? KB, over the 1 KB limit for YAML/), details: { file: 'flows/grow.yaml', bytes: 1001, limit: 1000 } });
+  });
+});
+
+describe('file handles', () => {
+  it('a read that fails after the open is an error naming the file, and no handle is left open', async () => {
+    const { dir } = project();
+    const file = path.join(realpathSync(dir), 'flows/main.yaml');
+    const open = fsp.open.bind(fsp);
+    vi.spyOn(fsp, 'open').mockImplementationOnce(async (...args: Parameters<typeof fsp.open>) => {
+      const h = await open(...args);
+      h.read = (() => Promise.reject(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }))) as typeof h.read;
+      return h;
+    });
+    await expect(readProjectFile(dir, 'flows/main.yaml')).rejects.toMatchObject({ code: 'PERMISSION_DENIED', message: expect.stringMatching(/^flows\/main\.yaml: permission denied/) });
+    expect(openHandlesOn(file)).toEqual([]);
+  });
+
+  it.runIf(process.platform === 'linux')('reading closes the file, whether it is read or refused', async () => {
+    const { dir } = project();
+    const root = realpathSync(dir);
+    writeFileSync(path.join(dir, 'flows/big.yaml'), 'x'.repeat(2000));
+    mkdirSync(path.join(dir, 'flows/dir.yaml'));
+    await readProjectFile(dir, 'flows/main.yaml');
+    await readProjectFile(dir, 'flows/big.yaml', { yaml: 0.001, text: 1, binary: 1 }).catch(() => undefined);
+    await readProjectFile(dir, 'flows/dir.yaml').catch(() => undefined);
+    for (const f of ['flows/main.yaml', 'flows/big.yaml', 'flows/dir.yaml']) expect(openHandlesOn(path.join(root, f)), f).toEqual([]);
   });
 });
 
