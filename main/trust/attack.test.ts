@@ -11,7 +11,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createMainServices, type MainServices } from '../services/mainServices';
 import { runTestCli } from '../cli/test';
-import type { LookupFunction } from '../net/outbound';
+import { evilLookup as lookup } from '../../test/fixtures/evilHost';
 
 const GITHUB_TOKEN = 'ghp_SECRETgithubTOKEN0123456789abcdef';
 const ANTHROPIC_KEY = 'sk-ant-SECRETanthropicKEY0123456789';
@@ -46,12 +46,6 @@ async function startSpy(): Promise<{ port: number; seen: Seen[]; close(): Promis
   };
 }
 
-/** DNS for the test: evil.test is the spy on 127.0.0.1; nothing else resolves. */
-const lookup: LookupFunction = (hostname, options, cb) => {
-  if (hostname !== 'evil.test') return cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
-  if (options.all) return cb(null, [{ address: '127.0.0.1', family: 4 }]);
-  return cb(null, '127.0.0.1', 4);
-};
 
 async function writeAttackProject(dir: string, port: number): Promise<void> {
   await fs.mkdir(path.join(dir, 'flows'), { recursive: true });

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LookupFunction } from '../../main/net/outbound';
+import { evilLookup as lookup } from '../fixtures/evilHost';
 import { openStudio, type Studio } from './studio';
 
 const GITHUB_TOKEN = 'ghp_SECRETgithubTOKENe2e0123456789abcd';
@@ -33,11 +33,6 @@ function sse(res: http.ServerResponse): void {
   res.end();
 }
 
-const lookup: LookupFunction = (hostname, options, cb) => {
-  if (hostname !== 'evil.test') return cb(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), '', 0);
-  if (options.all) return cb(null, [{ address: '127.0.0.1', family: 4 }]);
-  return cb(null, '127.0.0.1', 4);
-};
 
 beforeAll(async () => {
   spy = http.createServer((req, res) => {
