@@ -89,6 +89,10 @@ describe('fastYamlValue', () => {
     expect(fastYamlValue('say: Q&A, AT&T, 5 * 3, terms & conditions\n').ok).toBe(true);
   });
 
+  it('leaves a block scalar with an indentation indicator to yaml (js-yaml read " \\"" as a literal block differently)', () => {
+    expectSame(stringify(' "', { defaultStringType: 'BLOCK_LITERAL' }));
+  });
+
   it('reads generated values written in every style as yaml does', () => {
     const styles = [{}, { defaultStringType: 'QUOTE_DOUBLE' }, { defaultStringType: 'QUOTE_SINGLE' }, { defaultStringType: 'BLOCK_LITERAL' }, { defaultStringType: 'BLOCK_FOLDED' }, { collectionStyle: 'flow' }, { lineWidth: 20, minContentWidth: 0 }] as const;
     fc.assert(

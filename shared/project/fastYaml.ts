@@ -30,7 +30,8 @@ const CORE = FAILSAFE_SCHEMA.extend({
  * a directive (`%YAML`), an explicit key (`? `) or a flow collection used as a key (`[a]: b`). Over-matching
  * (an asterisk in copy after a space) costs only speed.
  */
-const NOT_PLAIN = /(?:^|[\s[\]{},:])(?:[&*][^\s,[\]{}]|!)|^%|^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)/m;
+// block scalars with an explicit indentation indicator (`|2-`): js-yaml and yaml disagree on some of them
+const NOT_PLAIN = /(?:^|[\s[\]{},:])(?:[&*][^\s,[\]{}]|!)|^%|^[ \t-]*\?(?:[ \t]|$)|[\]}][ \t]*:(?:[ \t]|$)|[|>][-+]?[1-9]/m;
 
 /** The value of `text`, or not ok when `yaml` must read it. */
 export function fastYamlValue(text: string): { ok: true; value: unknown } | { ok: false } {
