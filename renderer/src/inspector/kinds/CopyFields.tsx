@@ -1,0 +1,54 @@
+import type { FlowNode } from '../../../../shared/schema/nodes';
+import { CopyField } from '../CopyField';
+import { ButtonsEditor } from './ButtonsEditor';
+
+// The Copy section: what the bot says (message, ask, handoff, end).
+
+/** Whether a kind has copy (what the bot says): message, ask, handoff, end. */
+export const hasCopy = (node: FlowNode): boolean => ['message', 'ask', 'handoff', 'end'].includes(node.kind);
+
+/** Paths (as `pathKey` prefixes) that the Copy section shows, to count its problems. */
+export function copyRoots(node: FlowNode): string[] {
+  switch (node.kind) {
+    case 'message':
+      return ['say', 'buttons'];
+    case 'ask':
+      return ['prompt', 'reprompt', 'validation.message'];
+    case 'handoff':
+    case 'end':
+      return ['say'];
+    default:
+      return [];
+  }
+}
+
+export function CopyFields({ node }: { node: FlowNode }) {
+  switch (node.kind) {
+    case 'message':
+      return (
+        <>
+          <CopyField label="Bot says" path={['say']} copyKey="say" value={node.say} required />
+          <ButtonsEditor node={node} />
+        </>
+      );
+    case 'ask':
+      return (
+        <>
+          <CopyField label="Question" path={['prompt']} copyKey="prompt" value={node.prompt} required />
+          <CopyField label="Re-prompt" path={['reprompt']} copyKey="reprompt" value={node.reprompt} required={false} />
+          <CopyField
+            label="Validation message"
+            path={['validation', 'message']}
+            copyKey="validation.message"
+            value={node.validation?.message}
+            required={Boolean(node.validation?.expr)}
+          />
+        </>
+      );
+    case 'handoff':
+    case 'end':
+      return <CopyField label="Bot says" path={['say']} copyKey="say" value={node.say} required={false} />;
+    default:
+      return null;
+  }
+}
