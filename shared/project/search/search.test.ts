@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { generateFlow } from '../../test/fixtures/generateFlow';
-import type { FlowNode } from '../schema/nodes';
-import type { Flow, Intent } from '../schema/project';
-import { applyChanges } from './changes';
-import { buildSearchIndex, createSearchIndex, search, updateSearchIndex, type SearchResult } from './search';
+import { generateFlow } from '../../../test/fixtures/generateFlow';
+import type { FlowNode } from '../../schema/nodes';
+import type { Flow, Intent } from '../../schema/project';
+import { applyChanges } from '../changes';
+import { buildSearchIndex, createSearchIndex, search, updateSearchIndex, type SearchResult } from './index';
 
 const main: Flow = {
   name: 'Main menu',
