@@ -62,7 +62,7 @@ describe('loadStory: a valid story', () => {
     expect(r.story?.file).toBe(FILE);
     expect(r.story?.story.name).toBe('Lost card, happy path');
     expect(r.story?.story.turns).toHaveLength(4);
-    expect(r.story?.turnLines).toEqual([lineOf(VALID, 'user: I lost'), lineOf(VALID, 'user: "1111"'), lineOf(VALID, 'button: intent:'), lineOf(VALID, 'event: timeout')]);
+    expect([0, 1, 2, 3].map((i) => r.story?.turnLine(i))).toEqual([lineOf(VALID, 'user: I lost'), lineOf(VALID, 'user: "1111"'), lineOf(VALID, 'button: intent:'), lineOf(VALID, 'event: timeout')]);
   });
 });
 

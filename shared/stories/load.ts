@@ -13,8 +13,9 @@ export interface LoadedStory {
   /** Project-relative file, e.g. `stories/lost_card.yaml`. */
   file: string;
   story: Story;
-  /** 1-based line of each turn, for reports. */
-  turnLines: (number | undefined)[];
+  /** 1-based line of turn `i` (0-based), for reports. A function, so that checking a story (`parley validate`)
+   * never pays for a parse with positions: that happens on the first call, when a story runs. */
+  turnLine(i: number): number | undefined;
 }
 
 export interface StoryFile {
@@ -152,6 +153,5 @@ export function checkStory(parsed: ParsedStory, index: StoryIndex, globals: read
     });
   });
   if (problems.length) return { problems };
-  const turnLines = story.turns.map((_, i) => parsed.lineOf(['turns', i]));
-  return { story: { file: src.file, story, turnLines }, problems };
+  return { story: { file: src.file, story, turnLine: (i) => parsed.lineOf(['turns', i]) }, problems };
 }

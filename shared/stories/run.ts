@@ -369,7 +369,7 @@ export async function runStory(loaded: LoadedStory, o: RunOptions): Promise<Stor
         if (f) failures.push(f);
       }
       if (t.remember) remember(engine, t.remember, r.state, memory);
-      const line = loaded.turnLines[i];
+      const line = loaded.turnLine(i);
       turns.push(report(i + 1, input, r, failures, line));
       if (failures.length && !firstFailure) firstFailure = { turn: i + 1, ...(line !== undefined ? { line } : {}), failure: failures[0] as Failure };
       if (unanswered) throw new Error(`turn ${i + 1}: ${unanswered}`);

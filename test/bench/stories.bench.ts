@@ -79,7 +79,7 @@ async function generateStories(engine: Engine, count: number, turns: number): Pr
       storyTurns.push({ user, expect });
     }
     story.turns = storyTurns;
-    out.push({ file: `stories/generated_${s}.yaml`, story, turnLines: storyTurns.map((_, i) => i + 2) });
+    out.push({ file: `stories/generated_${s}.yaml`, story, turnLine: (i) => i + 2 });
   }
   return out;
 }
