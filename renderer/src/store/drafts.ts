@@ -11,6 +11,13 @@ export interface Draft {
   at: number;
 }
 
+/** The drafts of one store instance. */
+export interface Drafts {
+  scheduleDraft(dir: string, flowId: string, baseRevision: string | null, flow: Flow): void;
+  clearDraft(dir: string, flowId: string): void;
+  readDrafts(dir: string): Draft[];
+}
+
 const PREFIX = 'parley.draft:';
 const key = (dir: string, flowId: string) => `${PREFIX}${dir}:${flowId}`;
 const timers = new Map<string, ReturnType<typeof setTimeout>>();

@@ -1,0 +1,68 @@
+// Files changed on disk (by another window, an editor, `git checkout`): a flow without unsaved edits takes the new
+// version; one with unsaved edits keeps them and shows a conflict, which the user resolves.
+import type { EventPayload } from '../../../shared/api/contract';
+import type { Drafts } from './drafts';
+import type { FlowHistories } from './history';
+import type { Persistence } from './persistence';
+import type { Problems } from './problems';
+import { fromSnapshot } from './snapshot';
+import type { StudioContext } from './studioState';
+
+interface ConflictDeps {
+  drafts: Drafts;
+  histories: FlowHistories;
+  persistence: Persistence;
+  problems: Problems;
+}
+
+export function createConflicts(ctx: StudioContext, { drafts, histories, persistence, problems }: ConflictDeps) {
+  const { get, set } = ctx;
+
+  return {
+    /** Resolves a conflict by taking the version on disk (the local edits are dropped). */
+    async takeDiskVersion(flowId: string): Promise<void> {
+      const { api, project } = get();
+      if (!api) return;
+      const snap = await api.call('project.reload', {});
+      const entry = snap.flows[flowId];
+      if (project) drafts.clearDraft(project.dir, flowId);
+      histories.clear(flowId);
+      if (entry) {
+        const flows = { ...get().flows, [flowId]: { flow: entry.flow, revision: entry.revision, save: 'saved' as const } };
+        set({ flows, problems: snap.problems });
+        set({ problems: problems.recomputeProblems(flows) });
+      } else set(fromSnapshot(snap, ctx, histories));
+    },
+
+    onFileChanged(ev: EventPayload<'project.fileChanged'>): void {
+      const state = get();
+      if (!state.project) return;
+      if (ev.flowId) {
+        const doc = state.flows[ev.flowId];
+        if (doc && doc.revision === ev.revision) return; // our own save, echoed back
+        if (doc && doc.save !== 'saved' && ev.revision !== doc.revision) {
+          persistence.patchDoc(ev.flowId, { conflict: { diskRevision: ev.revision, ...(ev.flow ? { diskFlow: ev.flow } : {}) } });
+          return;
+        }
+        if (ev.flow && ev.revision) {
+          histories.clear(ev.flowId); // undo across a change made elsewhere would be confusing
+          const flows = { ...state.flows, [ev.flowId]: { flow: ev.flow, revision: ev.revision, save: 'saved' as const } };
+          const broken = state.project.broken.filter((b) => b.file !== ev.file);
+          set({ flows, project: { ...state.project, broken }, problems: problems.recomputeProblems(flows) });
+          return;
+        }
+      }
+      // A deleted or broken flow, or parley.yaml / nlu.yaml: reload the whole project.
+      void state.api
+        ?.call('project.reload', {})
+        .then((snap) => {
+          const dirty = Object.entries(get().flows).filter(([, d]) => d.save !== 'saved');
+          const next = fromSnapshot(snap, ctx, histories);
+          // Keep this window's unsaved edits; they will surface as conflicts when saved.
+          for (const [id, d] of dirty) if (next.flows) next.flows[id] = d;
+          set(next);
+        })
+        .catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,89 @@
+// The open project: connecting to main, loading, reloading, opening another one (here or in another window).
+import type { EventPayload, ParleyApi, ProjectSnapshot } from '../../../shared/api/contract';
+import type { FlowHistories } from './history';
+import type { Persistence } from './persistence';
+import type { Problems } from './problems';
+import { fromSnapshot } from './snapshot';
+import { errorText, type StudioContext } from './studioState';
+import { NO_STORIES } from './storyFiles';
+
+interface ProjectDeps {
+  histories: FlowHistories;
+  persistence: Persistence;
+  problems: Problems;
+  onFileChanged(ev: EventPayload<'project.fileChanged'>): void;
+}
+
+export function createProject(ctx: StudioContext, { histories, persistence, problems, onFileChanged }: ProjectDeps) {
+  const { store, get, set } = ctx;
+
+  /**
+   * Shows a project that this window or another one opened. The flows, histories, pending saves, selection and
+   * view start afresh; the panels reset themselves through `onProjectSwitch`.
+   */
+  function showProject(snap: ProjectSnapshot): void {
+    persistence.cancelSaves();
+    set({ flowId: undefined, selectedNodeId: undefined, selectedNodeIds: [], focusRequest: undefined, view: 'canvas', sourceFile: undefined, busy: undefined, stories: NO_STORIES });
+    set(fromSnapshot(snap, ctx, histories));
+    void problems.refreshStoryFiles();
+  }
+
+  return {
+    /** Connects to main, loads the open project and subscribes to file changes. */
+    async initStudio(api: ParleyApi | undefined): Promise<void> {
+      if (!api) {
+        set({ status: 'error', message: 'This page was opened without its access token. Open the URL that `npm start` or `parley web` printed.' });
+        return;
+      }
+      set({ api });
+      api.on('project.fileChanged', onFileChanged);
+      api.on('project.opened', ({ dir }) => {
+        if (dir === get().project?.dir) return;
+        const unsaved = Object.values(get().flows)
+          .filter((d) => d.save !== 'saved')
+          .map((d) => d.flow.name);
+        void api.call('project.current', {}).then((snap) => {
+          if (!snap) return;
+          showProject(snap);
+          if (unsaved.length) set({ notice: `Another window opened ${snap.manifest.name}. Unsaved edits to ${unsaved.join(', ')} could not be saved.` });
+        });
+      });
+      window.addEventListener('pagehide', () => void persistence.flushSaves());
+      try {
+        const snap = await api.call('project.current', {});
+        if (!snap) set({ status: 'no-project' });
+        else {
+          set(fromSnapshot(snap, ctx, histories));
+          persistence.recoverDrafts();
+          void problems.refreshStoryFiles();
+        }
+      } catch (e) {
+        set({ status: 'error', message: errorText(e) });
+      }
+    },
+
+    /** After the source view wrote a project file, pick up the result. */
+    async reloadProject(): Promise<void> {
+      const { api } = get();
+      if (!api) return;
+      set(fromSnapshot(await api.call('project.reload', {}), ctx, histories));
+      await problems.refreshStoryFiles();
+    },
+
+    /** Opens (or, with a name, creates) a project in this window, after saving this window's pending edits. */
+    async openProject(dir: string, createWithName?: string): Promise<void> {
+      const { api } = get();
+      if (!api) return;
+      await persistence.flushSaves();
+      const snap = createWithName ? await api.call('project.create', { dir, name: createWithName }) : await api.call('project.open', { dir });
+      showProject(snap);
+    },
+
+    /** Calls `fn` each time this window starts showing another project (opened here or in another window). */
+    onProjectSwitch(fn: () => void): () => void {
+      return store.subscribe((now, before) => {
+        if (before.project && now.project && now.project.dir !== before.project.dir) fn();
+      });
+    },
+  };
+}
