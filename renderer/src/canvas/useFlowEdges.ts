@@ -1,0 +1,68 @@
+import { useCallback, useMemo, useRef, useState } from 'react';
+import type { Edge, EdgeChange } from '@xyflow/react';
+import { exitsOf } from '../../../shared/schema/exits';
+import type { FlowNode } from '../../../shared/schema/nodes';
+import type { Flow } from '../../../shared/schema/project';
+import { uncoveredExits, useStories } from '../stories/storiesStore';
+
+/**
+ * Edges are cached per source node object too: only the edges of an edited node are new objects. Labels are
+ * left out when zoomed out (unreadable, and costly to mount while panning), and only selected edges carry the
+ * reconnection anchors.
+ */
+function useEdges(flow: Flow | undefined, compact: boolean, selectedEdges: ReadonlySet<string>, uncoveredExits?: ReadonlySet<string>): Edge[] {
+  const caches = useRef([new WeakMap<FlowNode, Edge[]>(), new WeakMap<FlowNode, Edge[]>()]);
+  return useMemo(() => {
+    if (!flow) return [];
+    const cache = { current: caches.current[compact ? 1 : 0] as WeakMap<FlowNode, Edge[]> };
+    const ids = new Set(flow.nodes.map((n) => n.id));
+    const out: Edge[] = [];
+    for (const node of flow.nodes) {
+      let edges = cache.current.get(node);
+      if (!edges) {
+        edges = [];
+        for (const exit of exitsOf(node)) {
+          if (!exit.target) continue;
+          edges.push({
+            id: `${node.id}:${exit.port}`,
+            source: node.id,
+            sourceHandle: exit.port,
+            target: exit.target,
+            ...(exit.port === 'next' || compact ? {} : { label: exit.label }),
+          });
+        }
+        cache.current.set(node, edges);
+      }
+      for (const e of edges) {
+        if (!ids.has(e.target)) continue;
+        const edge = uncoveredExits?.has(e.id) ? { ...e, className: 'cov-miss' } : e;
+        out.push(selectedEdges.has(e.id) ? { ...edge, selected: true, reconnectable: 'target' } : edge);
+      }
+    }
+    return out;
+  }, [flow, compact, selectedEdges, uncoveredExits]);
+}
+
+/**
+ * The flow's exits as React Flow edges, with their selection (the edges are built here, so their `selected` flag
+ * is kept here too) and the exits no story covers marked.
+ */
+export function useFlowEdges(flowId: string, flow: Flow | undefined, compact: boolean) {
+  const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(() => new Set());
+  const uncoveredExitList = useStories((s) => uncoveredExits(s, flowId));
+  const uncoveredExitSet = useMemo(() => (uncoveredExitList ? new Set(uncoveredExitList) : undefined), [uncoveredExitList]);
+  const edges = useEdges(flow, compact, selectedEdges, uncoveredExitSet);
+  const onEdgesChange = useCallback((changes: EdgeChange<Edge>[]) => {
+    const picks = changes.filter((c): c is Extract<EdgeChange<Edge>, { type: 'select' }> => c.type === 'select');
+    if (!picks.length) return;
+    setSelectedEdges((prev) => {
+      const next = new Set(prev);
+      for (const c of picks) {
+        if (c.selected) next.add(c.id);
+        else next.delete(c.id);
+      }
+      return next;
+    });
+  }, []);
+  return { edges, onEdgesChange };
+}

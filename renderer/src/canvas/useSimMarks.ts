@@ -1,0 +1,23 @@
+import { useMemo } from 'react';
+import { currentAt, useSim, visitedByFlow } from '../simulator/simStore';
+import { uncoveredNodes, useStories } from '../stories/storiesStore';
+
+/** Simulator highlight (the node the conversation waits at, nodes it went through) and the stories' coverage. */
+export type SimMark = 'current' | 'visited' | 'uncovered';
+export const MARK_CLASS: Record<SimMark, string> = { current: 'sim-current', visited: 'sim-visited', uncovered: 'cov-miss' };
+
+/** The marks of a flow's nodes by id; undefined when the simulator is closed and no stories measure coverage. */
+export function useSimMarks(flowId: string): ReadonlyMap<string, SimMark> | undefined {
+  const simTurns = useSim((s) => (s.open ? s.turns : undefined));
+  const uncovered = useStories((s) => uncoveredNodes(s, flowId));
+  return useMemo(() => {
+    if (!simTurns?.length && !uncovered) return undefined;
+    const m = new Map<string, SimMark>();
+    for (const id of uncovered ?? []) m.set(id, 'uncovered');
+    if (!simTurns?.length) return m;
+    for (const id of visitedByFlow(simTurns).get(flowId) ?? []) m.set(id, 'visited');
+    const at = currentAt(simTurns);
+    if (at?.flow === flowId) m.set(at.node, 'current');
+    return m;
+  }, [simTurns, flowId, uncovered]);
+}
