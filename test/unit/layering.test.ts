@@ -82,4 +82,11 @@ describe('layering rules (npm run lint)', () => {
     expect(await lint('preload/good.ts', "import { CALL_CHANNEL } from '../shared/api/channels';\nexport const x = CALL_CHANNEL;\n")).toEqual([]);
     expect(await lint('main/services/good.ts', "import fs from 'node:fs';\nimport { methods } from '../../shared/api/contract';\nexport const x = [fs, methods];\n")).toEqual([]);
   });
+  it('fails on a source file over 500 lines; tests are exempt', async () => {
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => `export const v${i} = ${i};`).join('\n') + '\n';
+    expect(await lint('shared/engine/big.ts', lines(501))).toEqual([expect.stringMatching(/^max-lines: File has too many lines \(501\)/)]);
+    expect(await lint('renderer/src/Big.tsx', lines(501))).toEqual([expect.stringMatching(/^max-lines:/)]);
+    expect(await lint('main/services/ok.ts', lines(500))).toEqual([]);
+    expect(await lint('shared/engine/big.test.ts', lines(501))).toEqual([]);
+  });
 });
