@@ -15,8 +15,9 @@ interface ConflictDeps {
   problems: Problems;
 }
 
-export function createConflicts(ctx: StudioContext, { drafts, histories, persistence, problems }: ConflictDeps) {
+export function createConflicts(ctx: StudioContext, deps: ConflictDeps) {
   const { get, set } = ctx;
+  const { drafts, histories, persistence, problems } = deps;
 
   return {
     /** Resolves a conflict by taking the version on disk (the local edits are dropped). */

@@ -15,7 +15,8 @@ interface FlowsDeps {
   selectFlow(flowId: string): void;
 }
 
-export function createFlows({ get, set }: StudioContext, { drafts, editing, histories, problems, selectFlow }: FlowsDeps) {
+export function createFlows({ get, set }: StudioContext, deps: FlowsDeps) {
+  const { drafts, editing, histories, problems, selectFlow } = deps;
   return {
     async createFlow(name: string, from?: Flow): Promise<string | undefined> {
       const { api, project, flows } = get();

@@ -6,6 +6,7 @@ import { fieldPath } from '../../../shared/project/problems';
 import { Flow as FlowSchema } from '../../../shared/schema/project';
 import type { Drafts } from './drafts';
 import type { Problems } from './problems';
+import type { TimerHandle } from './storage';
 import { errorText, type FlowDoc, type StudioContext } from './studioState';
 
 const SAVE_DEBOUNCE_MS = 400;
@@ -16,20 +17,20 @@ interface PersistenceDeps {
   problems: Problems;
 }
 
-export function createPersistence({ get, set }: StudioContext, { drafts, problems }: PersistenceDeps) {
-  const saveTimers = new Map<string, ReturnType<typeof setTimeout>>();
+export function createPersistence({ get, set, timers }: StudioContext, { drafts, problems }: PersistenceDeps) {
+  const saveTimers = new Map<string, TimerHandle>();
 
   function scheduleSave(flowId: string): void {
-    clearTimeout(saveTimers.get(flowId));
+    timers.clearTimeout(saveTimers.get(flowId));
     saveTimers.set(
       flowId,
-      setTimeout(() => void saveFlow(flowId), SAVE_DEBOUNCE_MS),
+      timers.setTimeout(() => void saveFlow(flowId), SAVE_DEBOUNCE_MS),
     );
   }
 
   /** Drops every pending save (another project is shown). */
   function cancelSaves(): void {
-    for (const t of saveTimers.values()) clearTimeout(t);
+    for (const t of saveTimers.values()) timers.clearTimeout(t);
     saveTimers.clear();
   }
 
@@ -45,7 +46,7 @@ export function createPersistence({ get, set }: StudioContext, { drafts, problem
   };
 
   async function saveFlow(flowId: string, force = false): Promise<void> {
-    clearTimeout(saveTimers.get(flowId));
+    timers.clearTimeout(saveTimers.get(flowId));
     const { api, project } = get();
     const doc = get().flows[flowId];
     if (!api || !project || !doc || (doc.conflict && !force) || doc.save === 'saving') {
@@ -78,10 +79,10 @@ export function createPersistence({ get, set }: StudioContext, { drafts, problem
       } else {
         patchDoc(flowId, { save: 'error', error: errorText(e) });
         // The host may be busy or restarting: try again shortly (the edit also sits in the local draft).
-        clearTimeout(saveTimers.get(flowId));
+        timers.clearTimeout(saveTimers.get(flowId));
         saveTimers.set(
           flowId,
-          setTimeout(() => void saveFlow(flowId), SAVE_RETRY_MS),
+          timers.setTimeout(() => void saveFlow(flowId), SAVE_RETRY_MS),
         );
       }
     }

@@ -1,4 +1,6 @@
-// The user's display preferences (theme, presentation mode, snap to grid), kept in local storage.
+// The user's display preferences (theme, presentation mode, snap to grid), kept in the store's storage (local
+// storage in the app).
+import type { KeyValueStorage } from './storage';
 import type { StudioContext, StudioState } from './studioState';
 
 const PREFS_KEY = 'parley.prefs';
@@ -6,22 +8,26 @@ const PREFS_KEY = 'parley.prefs';
 type PrefsState = Pick<StudioState, 'theme' | 'presentation' | 'snapToGrid'>;
 
 /** The preferences saved last, as state; defaults for what is missing or unreadable. */
-export function readPrefs(): PrefsState {
+export function readPrefs(storage: KeyValueStorage): PrefsState {
   const prefs = (() => {
     try {
-      return JSON.parse(localStorage.getItem(PREFS_KEY) ?? '{}') as Partial<PrefsState>;
+      return JSON.parse(storage.getItem(PREFS_KEY) ?? '{}') as Partial<PrefsState>;
     } catch {
       return {};
     }
   })();
-  return { theme: prefs.theme === 'dark' ? 'dark' : 'light', presentation: prefs.presentation === true, snapToGrid: prefs.snapToGrid !== false };
+  return {
+    theme: prefs.theme === 'dark' ? 'dark' : 'light',
+    presentation: prefs.presentation === true,
+    snapToGrid: prefs.snapToGrid !== false,
+  };
 }
 
-export function createPrefs({ get, set }: StudioContext) {
+export function createPrefs({ get, set }: StudioContext, storage: KeyValueStorage) {
   const savePrefs = () => {
     const { theme, presentation, snapToGrid } = get();
     try {
-      localStorage.setItem(PREFS_KEY, JSON.stringify({ theme, presentation, snapToGrid }));
+      storage.setItem(PREFS_KEY, JSON.stringify({ theme, presentation, snapToGrid }));
     } catch {
       // storage full or disabled: preferences just do not persist
     }

@@ -12,10 +12,13 @@ interface ProjectDeps {
   persistence: Persistence;
   problems: Problems;
   onFileChanged(ev: EventPayload<'project.fileChanged'>): void;
+  /** Registers a listener for the page going away; absent outside a browser. */
+  onPageHide: ((listener: () => void) => void) | undefined;
 }
 
-export function createProject(ctx: StudioContext, { histories, persistence, problems, onFileChanged }: ProjectDeps) {
+export function createProject(ctx: StudioContext, deps: ProjectDeps) {
   const { store, get, set } = ctx;
+  const { histories, persistence, problems, onFileChanged, onPageHide } = deps;
 
   /**
    * Shows a project that this window or another one opened. The flows, histories, pending saves, selection and
@@ -48,7 +51,7 @@ export function createProject(ctx: StudioContext, { histories, persistence, prob
           if (unsaved.length) set({ notice: `Another window opened ${snap.manifest.name}. Unsaved edits to ${unsaved.join(', ')} could not be saved.` });
         });
       });
-      window.addEventListener('pagehide', () => void persistence.flushSaves());
+      onPageHide?.(() => void persistence.flushSaves());
       try {
         const snap = await api.call('project.current', {});
         if (!snap) set({ status: 'no-project' });

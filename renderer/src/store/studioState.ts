@@ -1,8 +1,9 @@
 // The studio store's state, and the context every part of the store works on (its get and set).
-import type { StoreApi } from 'zustand';
+import type { StoreApi } from 'zustand/vanilla';
 import type { ParleyApi, ProjectSnapshot } from '../../../shared/api/contract';
 import type { Problem } from '../../../shared/project/problems';
 import type { Flow } from '../../../shared/schema/project';
+import type { Timers } from './storage';
 import type { StoryFiles } from './storyFiles';
 
 /** `invalid`: the flow in memory breaks the schema (e.g. an emptied required field); it is not written. */
@@ -62,11 +63,12 @@ export interface EditOptions {
   coalesce?: string;
 }
 
-/** What each part of the store works on: one store instance. */
+/** What each part of the store works on: one store instance, and the timers it debounces and retries with. */
 export interface StudioContext {
   store: StoreApi<StudioState>;
   get: () => StudioState;
   set: (patch: Partial<StudioState>) => void;
+  timers: Timers;
 }
 
 export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -1,0 +1,134 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { FlowChange } from '../../../shared/project/changes';
+import type { Flow } from '../../../shared/schema/project';
+import { createDrafts, type Draft } from './drafts';
+import { globalTimers, memoryStorage, type KeyValueStorage } from './storage';
+import { demoSnapshot, FakeApi, loadedStudio, PROJECT_DIR, rev, settle, startOnly } from './studioFakes';
+
+const move = (x: number): FlowChange[] => [{ type: 'node.move', id: 'start', position: { x, y: 0 } }];
+const draftKey = (flowId: string) => `parley.draft:${PROJECT_DIR}:${flowId}`;
+const draftIn = (storage: KeyValueStorage, flowId = 'main') => JSON.parse(storage.getItem(draftKey(flowId)) ?? 'null') as Draft | null;
+
+async function advance(ms: number): Promise<void> {
+  await vi.advanceTimersByTimeAsync(ms);
+  await settle();
+}
+
+/** A window that edits `main` and goes away before the edit is saved; returns the edited flow. */
+async function editAndClose(storage: KeyValueStorage): Promise<Flow | undefined> {
+  const first = await loadedStudio(new FakeApi(), storage);
+  first.editFlow('main', move(10));
+  vi.clearAllTimers(); // the window is gone: its autosave never runs
+  return first.store.getState().flows.main?.flow;
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('drafts of unsaved edits', () => {
+  it('are written to storage at the edit, with the revision the edit is based on, and removed once saved', async () => {
+    const storage = memoryStorage();
+    const studio = await loadedStudio(new FakeApi(), storage);
+    studio.editFlow('main', move(10));
+    expect(draftIn(storage)).toMatchObject({ flowId: 'main', baseRevision: rev(1), flow: studio.store.getState().flows.main?.flow });
+    await advance(400);
+    expect(studio.store.getState().flows.main?.save).toBe('saved');
+    expect(draftIn(storage)).toBeNull();
+  });
+
+  it('come back on the next load as unsaved edits when the file is unchanged, and are then saved', async () => {
+    const storage = memoryStorage();
+    const edited = await editAndClose(storage);
+    const api = new FakeApi();
+    const studio = await loadedStudio(api, storage);
+
+    expect(studio.store.getState().flows.main).toEqual({ flow: edited, revision: rev(1), save: 'dirty' });
+    expect(studio.store.getState().notice).toBe('Recovered unsaved edits to Main.');
+    await advance(400);
+    expect(api.inputsOf('flow.save')).toEqual([{ project: PROJECT_DIR, flowId: 'main', flow: edited, baseRevision: rev(1) }]);
+    expect(draftIn(storage)).toBeNull();
+  });
+
+  it('come back as a conflict when the file changed meanwhile, and are not saved over it', async () => {
+    const storage = memoryStorage();
+    const edited = await editAndClose(storage);
+    const disk = startOnly('Main', 'changed meanwhile');
+    const api = new FakeApi(demoSnapshot({ main: { flow: disk, revision: rev(0x70) } }));
+    const studio = await loadedStudio(api, storage);
+
+    expect(studio.store.getState().flows.main).toEqual({
+      flow: edited,
+      revision: rev(0x70),
+      save: 'dirty',
+      conflict: { diskRevision: rev(0x70), diskFlow: disk },
+    });
+    await advance(5000);
+    expect(api.inputsOf('flow.save')).toEqual([]);
+    expect(draftIn(storage)).not.toBeNull();
+  });
+
+  it('are dropped when the file already holds them, or when they are not a valid flow', async () => {
+    const storage = memoryStorage();
+    const same: Draft = { flowId: 'main', baseRevision: rev(1), flow: startOnly('Main'), at: 0 };
+    const broken: Draft = { flowId: 'other', baseRevision: rev(2), flow: { name: '' }, at: 0 };
+    storage.setItem(draftKey('main'), JSON.stringify(same));
+    storage.setItem(draftKey('other'), JSON.stringify(broken));
+    const studio = await loadedStudio(new FakeApi(), storage);
+
+    expect(Object.values(studio.store.getState().flows).map((d) => d.save)).toEqual(['saved', 'saved']);
+    expect(studio.store.getState().notice).toBeUndefined();
+    expect(storage.length).toBe(0);
+  });
+
+  it('of another project are left alone', async () => {
+    const storage = memoryStorage();
+    const elsewhere: Draft = { flowId: 'main', baseRevision: rev(1), flow: startOnly('Elsewhere'), at: 0 };
+    storage.setItem('parley.draft:/projects/other:main', JSON.stringify(elsewhere));
+    const studio = await loadedStudio(new FakeApi(), storage);
+    expect(studio.store.getState().flows.main?.save).toBe('saved');
+    expect(storage.getItem('parley.draft:/projects/other:main')).not.toBeNull();
+  });
+});
+
+describe('createDrafts', () => {
+  it('writes at most once a second per flow: the first edit at once, later ones at the end of the second', () => {
+    const storage = memoryStorage();
+    const drafts = createDrafts(storage, globalTimers);
+    const flow = (x: number): Flow => ({ name: 'Main', nodes: [{ id: 'start', kind: 'start', position: { x, y: 0 } }] });
+    const written = () => draftIn(storage)?.flow;
+
+    drafts.scheduleDraft(PROJECT_DIR, 'main', rev(1), flow(1));
+    expect(written()).toEqual(flow(1));
+    vi.advanceTimersByTime(300);
+    drafts.scheduleDraft(PROJECT_DIR, 'main', rev(1), flow(2));
+    drafts.scheduleDraft(PROJECT_DIR, 'main', rev(1), flow(3));
+    expect(written()).toEqual(flow(1));
+    vi.advanceTimersByTime(699);
+    expect(written()).toEqual(flow(1));
+    vi.advanceTimersByTime(1);
+    expect(written()).toEqual(flow(3));
+  });
+
+  it('flushDrafts writes a pending draft now, and clearDraft drops a pending one', () => {
+    const storage = memoryStorage();
+    const drafts = createDrafts(storage, globalTimers);
+    const flow = (name: string): Flow => startOnly(name);
+
+    drafts.scheduleDraft(PROJECT_DIR, 'main', rev(1), flow('A'));
+    drafts.scheduleDraft(PROJECT_DIR, 'main', rev(1), flow('B'));
+    drafts.flushDrafts();
+    expect(draftIn(storage)?.flow).toEqual(flow('B'));
+
+    vi.advanceTimersByTime(2000);
+    drafts.scheduleDraft(PROJECT_DIR, 'other', rev(2), flow('C'));
+    drafts.scheduleDraft(PROJECT_DIR, 'other', rev(2), flow('D'));
+    drafts.clearDraft(PROJECT_DIR, 'other');
+    vi.advanceTimersByTime(2000);
+    expect(draftIn(storage, 'other')).toBeNull();
+    expect(drafts.readDrafts(PROJECT_DIR).map((d) => d.flowId)).toEqual(['main']);
+  });
+});

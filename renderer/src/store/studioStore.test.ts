@@ -1,0 +1,72 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createStudioStore } from './createStudioStore';
+import { memoryStorage } from './storage';
+import { FakeApi, loadedStudio } from './studioFakes';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('the app store module', () => {
+  it('loads outside a browser without touching local storage', async () => {
+    let touched = false;
+    Object.defineProperty(globalThis, 'localStorage', {
+      configurable: true,
+      get() {
+        touched = true;
+        throw new Error('no local storage here');
+      },
+    });
+    try {
+      vi.resetModules();
+      const { useStudio } = await import('./studioStore');
+      expect(useStudio.getState()).toMatchObject({ status: 'loading', theme: 'light', snapToGrid: true });
+      expect(touched).toBe(false);
+    } finally {
+      Reflect.deleteProperty(globalThis, 'localStorage');
+    }
+  });
+});
+
+describe('preferences', () => {
+  it('are kept in the storage given and read back by the next store', () => {
+    const storage = memoryStorage();
+    const first = createStudioStore({ storage });
+    expect(first.store.getState()).toMatchObject({ theme: 'light', presentation: false, snapToGrid: true });
+    first.toggleTheme();
+    first.toggleSnap();
+    expect(JSON.parse(storage.getItem('parley.prefs') ?? '{}')).toEqual({ theme: 'dark', presentation: false, snapToGrid: false });
+
+    const next = createStudioStore({ storage });
+    expect(next.store.getState()).toMatchObject({ theme: 'dark', presentation: false, snapToGrid: false });
+  });
+
+  it('fall back to the defaults when unreadable', () => {
+    const storage = memoryStorage();
+    storage.setItem('parley.prefs', '{not json');
+    expect(createStudioStore({ storage }).store.getState()).toMatchObject({ theme: 'light', presentation: false, snapToGrid: true });
+  });
+});
+
+describe('two stores', () => {
+  it('share nothing: clipboard, histories and pending saves are per store', async () => {
+    vi.useFakeTimers();
+    const apiA = new FakeApi();
+    const apiB = new FakeApi();
+    const a = await loadedStudio(apiA);
+    const b = await loadedStudio(apiB);
+
+    a.selectNode('start');
+    expect(a.copySelection()).toBe(1);
+    const before = b.store.getState().flows.main;
+    b.paste();
+    expect(b.store.getState().flows.main).toBe(before);
+
+    a.editFlow('main', [{ type: 'flow.rename', name: 'Renamed' }]);
+    expect(a.canUndo('main')).toBe(true);
+    expect(b.canUndo('main')).toBe(false);
+    await vi.advanceTimersByTimeAsync(400);
+    expect(apiA.inputsOf('flow.save')).toHaveLength(1);
+    expect(apiB.inputsOf('flow.save')).toHaveLength(0);
+  });
+});
