@@ -83,11 +83,13 @@ const fromElements = (kept: unknown): unknown[] => (Array.isArray(kept) ? kept.m
 
 const toNumber = (v: unknown): number => (typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN);
 
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
 function asDate(v: unknown): Date | undefined {
   if (v instanceof Date) return v;
   if (typeof v === 'number') return new Date(v);
   if (typeof v === 'string' && v !== '') {
-    const d = new Date(/^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00Z` : v);
+    const d = new Date(DATE_ONLY.test(v) ? `${v}T00:00:00Z` : v);
     return Number.isNaN(d.getTime()) ? undefined : d;
   }
   return undefined;
@@ -131,7 +133,9 @@ function createLanguage(defaults: Readonly<FormatContext>): Jexl {
       if (!d) return v;
       const fmt = formatOf(given);
       const dateStyle = style === 'short' || style === 'medium' || style === 'long' || style === 'full' ? style : 'long';
-      return new Intl.DateTimeFormat(fmt.locale, { dateStyle, timeZone: fmt.timeZone }).format(d);
+      // a date without a time (a due date, `2024-03-05`) is that day in every time zone: shown as read, in UTC
+      const timeZone = typeof v === 'string' && DATE_ONLY.test(v) ? 'UTC' : fmt.timeZone;
+      return new Intl.DateTimeFormat(fmt.locale, { dateStyle, timeZone }).format(d);
     },
   });
   lang.addTransforms({
@@ -265,8 +269,9 @@ function inspect(ast: AstNode, refs: Set<string>, lang: { transforms: Set<string
         Object.values(n.value as Record<string, AstNode>).forEach(visit);
         return;
       case 'FilterExpression':
+        // a filter's condition reads root variables too (`people[.age > min_age]`); its `.age` adds no path
         visit(n.subject);
-        if (!n.relative) visit(n.expr);
+        visit(n.expr);
         return;
       default:
         visit(n.left);
@@ -353,6 +358,8 @@ export class ExpressionLanguage {
     if (hit) return hit;
     let out: CompiledExpression | ExpressionError;
     try {
+      // Jexl's parser has no tree for nothing, and its error then says "Cannot read properties of null"
+      if (source.trim() === '') throw new Error('the expression is empty');
       const expr = this.lang.compile(source);
       const refs = new Set<string>();
       const ast = expr._getAst() as unknown as AstNode;
