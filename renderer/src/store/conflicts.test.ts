@@ -99,6 +99,13 @@ describe('resolving a conflict', () => {
     expect(api.inputsOf('project.reload')).toHaveLength(1);
   });
 
+  it('by taking the disk version writes nothing, even with a save or a retry still pending', async () => {
+    const { api, studio } = await inConflict(); // the edit's autosave is still pending
+    await studio.takeDiskVersion('main');
+    await advance(5000);
+    expect(api.inputsOf('flow.save')).toEqual([]);
+  });
+
   it('by keeping this version writes it over the disk revision', async () => {
     const { api, studio } = await inConflict();
     const edited = studio.store.getState().flows.main?.flow;

@@ -27,6 +27,8 @@ export function createConflicts(ctx: StudioContext, deps: ConflictDeps) {
       const snap = await api.call('project.reload', {});
       const entry = snap.flows[flowId];
       if (project) drafts.clearDraft(project.dir, flowId);
+      // A save still pending (the debounce, a retry) would write the disk's version back over the file.
+      persistence.cancelSave(flowId);
       histories.clear(flowId);
       if (entry) {
         const flows = { ...get().flows, [flowId]: { flow: entry.flow, revision: entry.revision, save: 'saved' as const } };

@@ -86,6 +86,26 @@ describe('autosave', () => {
     expect(studio.store.getState().flows.main).toMatchObject({ revision: rev(0x31), save: 'saved' });
   });
 
+  it('one write at a time: an edit during a slow save waits for its answer, not sent over a stale revision', async () => {
+    const answers: ((value: MethodOutput<'flow.save'>) => void)[] = [];
+    const api = new FakeApi(demoSnapshot(), { 'flow.save': () => new Promise((resolve) => answers.push(resolve)) });
+    const studio = await loadedStudio(api);
+    studio.editFlow('main', move(10));
+    await advance(400);
+    await advance(100);
+    studio.editFlow('main', move(20));
+    expect(studio.store.getState().flows.main?.save).toBe('dirty');
+    await advance(2000); // the edit's autosave comes while the first write is still unanswered
+    expect(api.inputsOf('flow.save')).toHaveLength(1);
+
+    answers[0]?.({ revision: rev(0x30), problems: [] });
+    await settle();
+    await advance(400);
+    const saves = api.inputsOf('flow.save');
+    expect(saves).toHaveLength(2);
+    expect(saves[1]).toMatchObject({ baseRevision: rev(0x30), flow: { nodes: [{ position: { x: 20, y: 0 } }] } });
+  });
+
   it('never sends a flow that breaks the schema: it is marked invalid, with the field and why', async () => {
     const api = new FakeApi();
     const studio = await loadedStudio(api);

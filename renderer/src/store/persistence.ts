@@ -19,6 +19,9 @@ interface PersistenceDeps {
 
 export function createPersistence({ get, set, timers }: StudioContext, { drafts, problems }: PersistenceDeps) {
   const saveTimers = new Map<string, TimerHandle>();
+  // Flows with a write not answered yet. Their state says 'dirty' again as soon as they are edited, but the next
+  // write must wait for the answer: sent now, it would carry the old revision and be refused as a conflict.
+  const inFlight = new Set<string>();
 
   function scheduleSave(flowId: string): void {
     timers.clearTimeout(saveTimers.get(flowId));
@@ -26,6 +29,12 @@ export function createPersistence({ get, set, timers }: StudioContext, { drafts,
       flowId,
       timers.setTimeout(() => void saveFlow(flowId), SAVE_DEBOUNCE_MS),
     );
+  }
+
+  /** Drops a flow's pending save or retry (its edits were dropped). */
+  function cancelSave(flowId: string): void {
+    timers.clearTimeout(saveTimers.get(flowId));
+    saveTimers.delete(flowId);
   }
 
   /** Drops every pending save (another project is shown). */
@@ -49,8 +58,9 @@ export function createPersistence({ get, set, timers }: StudioContext, { drafts,
     timers.clearTimeout(saveTimers.get(flowId));
     const { api, project } = get();
     const doc = get().flows[flowId];
-    if (!api || !project || !doc || (doc.conflict && !force) || doc.save === 'saving') {
-      if (doc?.save === 'saving') scheduleSave(flowId); // a save is in flight: try again after it
+    const busy = doc?.save === 'saving' || inFlight.has(flowId);
+    if (!api || !project || !doc || (doc.conflict && !force) || busy) {
+      if (busy) scheduleSave(flowId); // a save is in flight: try again after it
       return;
     }
     // Never send a flow that breaks the schema: the host would refuse it anyway, and the user sees why here.
@@ -64,6 +74,7 @@ export function createPersistence({ get, set, timers }: StudioContext, { drafts,
     const sent = doc.flow;
     const baseRevision = force && doc.conflict ? doc.conflict.diskRevision : doc.revision;
     patchDoc(flowId, { save: 'saving' });
+    inFlight.add(flowId);
     try {
       const res = await api.call('flow.save', { project: project.dir, flowId, flow: sent, baseRevision });
       const now = get().flows[flowId] ?? doc;
@@ -85,6 +96,8 @@ export function createPersistence({ get, set, timers }: StudioContext, { drafts,
           timers.setTimeout(() => void saveFlow(flowId), SAVE_RETRY_MS),
         );
       }
+    } finally {
+      inFlight.delete(flowId);
     }
   }
 
@@ -123,7 +136,7 @@ export function createPersistence({ get, set, timers }: StudioContext, { drafts,
     for (const [id, d] of Object.entries(next)) if (d.save === 'dirty' && !d.conflict) scheduleSave(id);
   }
 
-  return { scheduleSave, cancelSaves, flushSaves, saveFlow, patchDoc, recoverDrafts };
+  return { scheduleSave, cancelSave, cancelSaves, flushSaves, saveFlow, patchDoc, recoverDrafts };
 }
 
 export type Persistence = ReturnType<typeof createPersistence>;
