@@ -6,7 +6,6 @@ import { createStudioStore } from './createStudioStore';
 import { browserStorage, memoryStorage } from './storage';
 import type { StudioState } from './studioState';
 
-export { createStudioStore, type Studio, type StudioDeps } from './createStudioStore';
 export type { EditOptions, FlowDoc, SaveState, StudioState, View } from './studioState';
 export { errorText } from './studioState';
 
