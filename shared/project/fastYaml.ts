@@ -47,8 +47,15 @@ export function fastYamlValue(text: string): { ok: true; value: unknown } | { ok
   return { ok: true, value: value === undefined ? null : value };
 }
 
+/** Whether any object in `v` has own key `key`; loops, not `Object.values(...).some`: it walks every parsed file. */
 function hasKey(v: unknown, key: string): boolean {
   if (typeof v !== 'object' || v === null) return false;
-  if (Array.isArray(v)) return v.some((x) => hasKey(x, key));
-  return Object.prototype.hasOwnProperty.call(v, key) || Object.values(v).some((x) => hasKey(x, key));
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (hasKey(v[i], key)) return true;
+    return false;
+  }
+  const o = v as Record<string, unknown>;
+  if (Object.prototype.hasOwnProperty.call(o, key)) return true;
+  for (const k in o) if (Object.prototype.hasOwnProperty.call(o, k) && hasKey(o[k], key)) return true;
+  return false;
 }
