@@ -101,4 +101,26 @@ describe('opening a cloned project (web mode, Chromium)', () => {
     expect(JSON.stringify(seen)).not.toContain(ANTHROPIC_KEY);
     expect(studio.pageErrors).toEqual([]);
   });
+
+  it('revokes trust from the project menu: restricted mode again, and no call reaches the host', async () => {
+    const { page } = studio;
+    await page.getByRole('button', { name: /▾/ }).click();
+    const entry = page.getByRole('button', { name: /Project trust…/ });
+    await expect.poll(() => entry.innerText()).toMatch(/trusted/);
+    await entry.click();
+    const dialog = page.getByRole('dialog', { name: 'This project is trusted' });
+    expect(await dialog.getByRole('checkbox', { name: /GITHUB_TOKEN/ }).isChecked()).toBe(true);
+    expect(await dialog.getByRole('checkbox', { name: /GITHUB_TOKEN/ }).isDisabled()).toBe(true);
+    await page.screenshot({ path: path.join(os.tmpdir(), 'parley-trust-revoke.png') });
+    await dialog.getByRole('button', { name: 'Revoke trust' }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await expect.poll(() => page.locator('.banner.trust').innerText()).toMatch(/Restricted mode: this project is not trusted/);
+
+    const before = seen.length;
+    const panel = page.getByTestId('simulator');
+    await panel.getByRole('button', { name: 'Restart' }).click();
+    await expect.poll(() => panel.locator('.bubble.bot .bubble-text').allInnerTexts()).toContain('The model is not available.');
+    expect(seen.length).toBe(before);
+    expect(studio.pageErrors).toEqual([]);
+  });
 });

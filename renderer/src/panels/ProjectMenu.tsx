@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { errorText, openProject, useStudio } from '../store/studioStore';
+import { openTrustDialog, useTrust } from '../trust/trustStore';
 
 type Recent = { dir: string; name: string; openedAt: string };
 
@@ -13,6 +14,7 @@ export function ProjectMenu() {
   const [name, setName] = useState('');
   const [error, setError] = useState('');
   const panel = useRef<HTMLDivElement>(null);
+  const trust = useTrust((s) => s.status);
 
   useEffect(() => {
     if (!open || !api) return;
@@ -69,6 +71,17 @@ export function ProjectMenu() {
               </button>
             </div>
           </form>
+          {trust && (
+            <button
+              className="trust-entry"
+              onClick={() => {
+                setOpen(false);
+                openTrustDialog();
+              }}
+            >
+              Project trust… <span>{trust.state === 'trusted' ? 'trusted' : 'restricted mode'}</span>
+            </button>
+          )}
           {error && <p className="error" role="alert">{error}</p>}
         </div>
       )}

@@ -1,10 +1,12 @@
+import './trust.css';
 import { useEffect, useRef, useState } from 'react';
-import { closeTrustDialog, grantTrust, useTrust } from './trustStore';
+import { closeTrustDialog, grantTrust, revokeTrust, useTrust } from './trustStore';
 
 /**
  * What the project would do if trusted, from parley.yaml: the model's host (and which key may go there), the
  * environment variables it asks to read (each approved on its own, for the host it would go to), the hosts its
  * `api` nodes may call. Trusting approves exactly this list; a project that later asks for more is asked again.
+ * For a trusted project (opened from the project menu) it shows what was approved and can revoke it.
  */
 export function TrustDialog() {
   const open = useTrust((s) => s.dialogOpen);
@@ -20,6 +22,7 @@ export function TrustDialog() {
   }, [open, status]);
   if (!open || !status) return null;
   const { llm } = status;
+  const trusted = status.state === 'trusted';
   const keyRule = !llm
     ? null
     : llm.provider
@@ -30,11 +33,15 @@ export function TrustDialog() {
   return (
     <div className="overlay" role="presentation" onClick={closeTrustDialog} onKeyDown={(e) => e.key === 'Escape' && closeTrustDialog()}>
       <div className="trust-dialog" role="dialog" aria-modal="true" aria-labelledby="trust-title" onClick={(e) => e.stopPropagation()}>
-        <h2 id="trust-title">Trust this project?</h2>
+        <h2 id="trust-title">{trusted ? 'This project is trusted' : 'Trust this project?'}</h2>
         <p className="trust-dir">
           <code>{status.dir}</code>
         </p>
-        <p>A project can come from anyone (a git clone, a vendor). If you trust it, this is what it will do when you simulate it:</p>
+        <p>
+          {trusted
+            ? 'You trusted it with what follows. Revoke, and Parley again sends no key and makes no model or API call for it until you review it again.'
+            : 'A project can come from anyone (a git clone, a vendor). If you trust it, this is what it will do when you simulate it:'}
+        </p>
         <section aria-label="Model">
           <h3>Model</h3>
           {llm ? (
@@ -57,7 +64,7 @@ export function TrustDialog() {
               {status.envVars.map((v) => (
                 <li key={v.name}>
                   <label>
-                    <input type="checkbox" checked={Boolean(approved[v.name])} onChange={(e) => setApproved((a) => ({ ...a, [v.name]: e.target.checked }))} />
+                    <input type="checkbox" disabled={trusted} checked={Boolean(approved[v.name])} onChange={(e) => setApproved((a) => ({ ...a, [v.name]: e.target.checked }))} />
                     Read <code className="trust-var">{v.name}</code> and send it to <code>{v.origin}</code>
                     {v.new && <span className="trust-new">new</span>}
                   </label>
@@ -86,14 +93,25 @@ export function TrustDialog() {
             {error}
           </p>
         )}
-        <footer>
-          <button ref={first} onClick={closeTrustDialog}>
-            Stay in restricted mode
-          </button>
-          <button className="primary" disabled={busy} onClick={() => void grantTrust(Object.keys(approved).filter((k) => approved[k]))}>
-            Trust this project
-          </button>
-        </footer>
+        {trusted ? (
+          <footer>
+            <button ref={first} onClick={closeTrustDialog}>
+              Close
+            </button>
+            <button className="danger" disabled={busy} onClick={() => void revokeTrust()}>
+              Revoke trust
+            </button>
+          </footer>
+        ) : (
+          <footer>
+            <button ref={first} onClick={closeTrustDialog}>
+              Stay in restricted mode
+            </button>
+            <button className="primary" disabled={busy} onClick={() => void grantTrust(Object.keys(approved).filter((k) => approved[k]))}>
+              Trust this project
+            </button>
+          </footer>
+        )}
       </div>
     </div>
   );

@@ -66,7 +66,14 @@ export async function grantTrust(envVars: string[]): Promise<void> {
 export async function revokeTrust(): Promise<void> {
   const st = useTrust.getState().status;
   if (!st) return;
-  const status = await api().call('trust.revoke', { project: st.dir });
-  useTrust.setState({ status });
-  void refreshStatus();
+  useTrust.setState({ busy: true, error: null });
+  try {
+    const status = await api().call('trust.revoke', { project: st.dir });
+    useTrust.setState({ status, dialogOpen: false });
+    void refreshStatus();
+  } catch (e) {
+    useTrust.setState({ error: e instanceof Error ? e.message : String(e) });
+  } finally {
+    useTrust.setState({ busy: false });
+  }
 }
