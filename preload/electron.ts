@@ -127,7 +127,7 @@ export function forContextBridge(api: ParleyApi): ParleyApi {
 /**
  * Renderer-side: wraps whatever bridge `window.parley` is (Electron's, whose failures arrive as plain
  * objects, or the web one, which throws `ApiError`s already) so that every failed call throws an `ApiError`
- * of the renderer's own realm, and `instanceof ApiError` / `isApiError` work the same in both hosts.
+ * of the renderer's own realm, and `instanceof ApiError` works the same in both hosts.
  */
 export function withApiErrors(api: ParleyApi): ParleyApi {
   return {

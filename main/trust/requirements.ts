@@ -26,11 +26,6 @@ export interface TrustRequirements {
   apiHosts: { environment: string; host: string }[];
 }
 
-/** `https://api.anthropic.com:443/v1/` → `https://api.anthropic.com`. */
-export function originOf(url: string): string {
-  return new URL(url).origin;
-}
-
 /** The origin's key binding: Anthropic's host, or a loopback server; anything else needs a key set for it. */
 export function isProviderOrigin(origin: string): boolean {
   return origin === ANTHROPIC_ORIGIN;

@@ -264,8 +264,6 @@ export type MethodOutput<M extends MethodName> = z.output<Methods[M]['output']>;
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 
-export const METHOD_NAMES = Object.keys(methods) as MethodName[];
-export const EVENT_NAMES = Object.keys(events) as EventName[];
 export const isMethodName = (m: unknown): m is MethodName => typeof m === 'string' && Object.hasOwn(methods, m);
 export const isEventName = (e: unknown): e is EventName => typeof e === 'string' && Object.hasOwn(events, e);
 

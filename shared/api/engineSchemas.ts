@@ -149,7 +149,7 @@ export const Coverage = z.object({ flows: z.array(FlowCoverage), nodes: z.number
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;
 type StateViewT = Pick<SessionState, 'locale' | 'wait' | 'stack' | 'vars' | 'fallbacks' | 'ended'>;
-export type _SameTypes = [
+type _SameTypes = [
   Assert<Same<z.output<typeof At>, AtT>>,
   Assert<Same<z.output<typeof Wait>, WaitT>>,
   Assert<Same<z.output<typeof Frame>, FrameT>>,

@@ -7,7 +7,5 @@
 // context), hear.ts / intents.ts / answers.ts / slots.ts (hearing an input), runNodes.ts and nodes/ (running
 // nodes, one file per kind or family), drivers.ts (runTurn, runTurnSync, effects fulfilled by the ports).
 export { createEngine, type Engine, type EngineOptions, type SlotExtractor } from './engine/compile';
-export { runTurn, runTurnSync, type EnginePorts, type TurnOptions } from './engine/drivers';
-export type { Effect, EffectResult } from './engine/effects';
+export { runTurn, runTurnSync, type EnginePorts } from './engine/drivers';
 export { initialState } from './engine/state';
-export type { NodeKind } from '../schema/nodes';

@@ -309,7 +309,3 @@ export function trainIntentModel(examples: readonly IntentExample[], options: Tr
   return finish(final, temperature, threshold, heldRows.length);
 }
 
-/** Rebuilds a model from its data (e.g. from a cache). */
-export function loadIntentModel(data: IntentModelData): IntentModel {
-  return new IntentModel(data);
-}

@@ -12,7 +12,6 @@ import { tryCompilePattern, PatternError, type Pattern } from '../util/regex';
 import { findDigitNumbers, findNumbers, findWordNumbers, type NumberMatch } from './numbers';
 
 export const BUILTIN_ENTITIES = ['number', 'amount', 'date', 'email', 'phone', 'card_last4', 'yes_no'] as const;
-export type BuiltinEntity = (typeof BUILTIN_ENTITIES)[number];
 
 export interface EntityContext {
   /** The project's entities (nlu.yaml). */

@@ -21,8 +21,6 @@ export interface SvmOptions {
   seed: number;
 }
 
-export const DEFAULT_SVM: SvmOptions = { C: 1, eps: 0.1, maxIter: 60, bias: 1, balance: 0, seed: 1 };
-
 export interface LinearModel {
   classes: number;
   cols: number;

@@ -25,11 +25,6 @@ export function copyIn(text: LocalizedText | undefined, locale: string, fallback
   return pick(text[locale]) ?? (fallback ? pick(text[fallback]) : undefined) ?? pick(Object.values(text)[0]);
 }
 
-export const variantCount = (text: LocalizedText | undefined, locale: string): number => {
-  const t = text?.[locale];
-  return t === undefined ? 0 : Array.isArray(t) ? t.length : 1;
-};
-
 /** What a node card shows: the copy the bot says, or a one-line description of what the node does. */
 export function nodeSummary(node: FlowNode, locale: string): { text: string; isCopy: boolean } {
   const copy = (t: LocalizedText | undefined) => copyIn(t, locale);

@@ -31,4 +31,3 @@ export function fieldPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-export const hasErrors = (problems: readonly Problem[]): boolean => problems.some((p) => p.severity === 'error');

@@ -52,4 +52,4 @@ export const Expression = z.string().min(1, 'expression cannot be empty').max(20
 export const Template = z.string().max(20000);
 
 /** Reference to another node of the same flow: the target of an exit. */
-export const NodeRef = Id;
+export const NodeRef = Id.describe('the id of a node in the same flow');

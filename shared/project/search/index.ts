@@ -12,7 +12,6 @@ import type { SearchOptions, SearchResult, UpdateStats } from './types';
  * to run on each keystroke of an edit. Call it when the search opens (and while it is open).
  */
 
-export type { SearchGroup } from './groups';
 export { SearchIndex } from './searchIndex';
 export type { SearchOptions, SearchResult, Snippet, UpdateStats } from './types';
 
