@@ -234,7 +234,8 @@ describe('cut streams, timeouts and cancellation', () => {
     const started = Date.now();
     const err = await failure(llm({ timeoutMs: 60_000 }).complete(ask('hi'), { signal: ac.signal }));
     expect(err.kind).toBe('cancelled');
-    expect(Date.now() - started).toBeLessThan(1500);
+    // cancelled inside the 10 s retry wait, not after it (a behaviour bound: a busy machine stays far below it)
+    expect(Date.now() - started).toBeLessThan(5000);
     expect(mock.requests).toHaveLength(1);
 
     const already = await failure(llm().complete(ask('hi'), { signal: AbortSignal.abort() }));
