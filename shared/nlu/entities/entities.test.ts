@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { NluFile, type Entity } from '../schema/project';
-import { extractEntities, extractSlotValue } from './entities';
-import { findNumbers, parseDigits } from './numbers';
-import { buildProjectNlu } from './project';
+import { NluFile, type Entity } from '../../schema/project';
+import { extractEntities, extractSlotValue } from './index';
+import { findNumbers, parseDigits } from '../numbers';
+import { buildProjectNlu } from '../project';
 
 const now = Date.UTC(2025, 2, 14, 12); // Friday 14 March 2025, noon UTC
 const ctx = { now, timezone: 'UTC' };
