@@ -51,7 +51,8 @@ const cli = await esbuild.build({
   // bundled CommonJS packages require() Node's built-ins: give the ES module a require
   banner: { js: "import { createRequire as __parleyRequire } from 'node:module'; const require = __parleyRequire(import.meta.url);" },
   splitting: true, // each command's modules in their own chunk, loaded when the command runs
-  entryPoints: { parley: 'main/cli/cli.ts' },
+  // parseWorker: the worker threads that read a large project's YAML (main/services/parallelParse.ts)
+  entryPoints: { parley: 'main/cli/cli.ts', parseWorker: 'main/services/parseWorker.ts' },
   outdir: path.relative(root, path.dirname(CLI_OUT)),
   outExtension: { '.js': '.mjs' },
   metafile: true,

@@ -4,7 +4,7 @@ import { formatProblem, type Problem } from '../../shared/project/problems';
 import type { FileLimits } from '../../shared/project/files';
 import { readKnowledgeFiles } from '../services/knowledgeFiles';
 import { loadStories } from '../stories/storyFiles';
-import { loadFromFiles, readProjectFiles } from '../services/projectStore';
+import { loadFromFilesParallel, readProjectFiles } from '../services/projectStore';
 import { defaultUserDataDir } from '../services/userData';
 import { loadUserSettings, SETTINGS_FILE } from '../services/userSettings';
 
@@ -37,7 +37,7 @@ export async function validateDir(dir: string, options: ValidateOptions = {}): P
   }
   try {
     const files = await readProjectFiles(abs, limits);
-    const result = loadFromFiles(files);
+    const result = await loadFromFilesParallel(files);
     const flows = Object.values(result.project?.flows ?? {});
     const knowledge = await readKnowledgeFiles(abs, limits);
     // The stories as `parley test` loads them: a story naming a renamed node is an error here too.

@@ -12,6 +12,7 @@ import { SCHEMA_VERSION } from '../../shared/schema/common';
 import type { Flow, ProjectManifest } from '../../shared/schema/project';
 import { atomicWrite } from './atomicWrite';
 import type { EventBus } from './events';
+import { parseInParallel, type ParallelParseOptions } from './parallelParse';
 import { fsError, projectPath, revisionOfFile, readFileState, readProjectFile, requireKind, revisionOfText, toPosix, type FileState } from './paths';
 
 export type { FileState };
@@ -55,7 +56,13 @@ export async function readProjectFiles(dir: string, limits: FileLimits = DEFAULT
 
 const READ_BATCH = 32;
 
-export function loadFromFiles(files: Map<string, FileState>): LoadResult {
+/** Loads what `readProjectFiles` read, reading a large project's flows on several threads (parallelParse.ts). */
+export async function loadFromFilesParallel(files: Map<string, FileState>, options?: ParallelParseOptions): Promise<LoadResult> {
+  const flows = [...files.entries()].flatMap(([file, f]) => (file.startsWith('flows/') && 'text' in f ? [{ file, text: f.text }] : []));
+  return loadFromFiles(files, await parseInParallel(flows, options));
+}
+
+export function loadFromFiles(files: Map<string, FileState>, preparsed?: ReadonlyMap<string, unknown>): LoadResult {
   const manifest = files.get(MANIFEST_FILE);
   if (manifest && 'problem' in manifest) return { project: undefined, problems: [manifest.problem], broken: [MANIFEST_FILE] };
   const readable = (file: string) => {
@@ -72,6 +79,7 @@ export function loadFromFiles(files: Map<string, FileState>): LoadResult {
     ...(readable(NLU_FILE) ? { nlu: src(NLU_FILE) } : {}),
     flows: [...files.keys()].filter((f) => f.startsWith('flows/') && readable(f)).map(src),
     ...(unreadable.length ? { unreadable } : {}),
+    ...(preparsed?.size ? { preparsed } : {}),
   });
 }
 
@@ -149,7 +157,7 @@ export function createProjectStore(options: ProjectStoreOptions) {
   async function open(target: string): Promise<ProjectSnapshot> {
     const abs = path.resolve(target);
     const read = await readProjectFiles(abs, limits);
-    const loaded = loadFromFiles(read);
+    const loaded = await loadFromFilesParallel(read);
     await close();
     dir = abs;
     files = read;

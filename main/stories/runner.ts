@@ -21,7 +21,7 @@ import { atomicWrite } from '../services/atomicWrite';
 import { fsError, projectPath, readFileState } from '../services/paths';
 import { listStoryFiles, loadStories } from './storyFiles';
 import { createProjectEngine, projectKnowledge } from '../services/projectEngine';
-import { loadFromFiles, readProjectFiles } from '../services/projectStore';
+import { loadFromFilesParallel, readProjectFiles } from '../services/projectStore';
 
 export { listStoryFiles, loadStories };
 
@@ -90,7 +90,7 @@ export class TestInputError extends Error {}
 
 /** Loads the project for testing: it must load without errors. */
 export async function loadTestProject(dir: string, limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<ProjectModel> {
-  const loaded = loadFromFiles(await readProjectFiles(path.resolve(dir), limits));
+  const loaded = await loadFromFilesParallel(await readProjectFiles(path.resolve(dir), limits));
   const errors = loaded.problems.filter((p) => p.severity === 'error');
   if (!loaded.project || errors.length) throw new TestInputError(`the project does not load:\n${errors.map(formatProblem).join('\n')}`);
   return loaded.project;

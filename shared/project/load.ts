@@ -1,7 +1,7 @@
 import { migrate } from '../schema/migrations';
 import { NODE_KINDS, NODE_SCHEMAS } from '../schema/nodes';
 import { Flow, NluFile, Position, ProjectManifest } from '../schema/project';
-import { checkSchema, parseYaml, type ParsedYaml } from './parse';
+import { checkSchema, fastParsed, parseYaml, type ParsedYaml } from './parse';
 import { fieldPath, type Problem } from './problems';
 import { MANIFEST_FILE, NLU_FILE, flowIdOf, validateProject, type ProjectModel } from './validate';
 
@@ -20,6 +20,11 @@ export interface ProjectSources {
   flows: SourceFile[];
   /** Files that exist but could not be read (too large, a link out of the project, not UTF-8): one problem each. */
   unreadable?: Problem[];
+  /**
+   * Values of files the fast YAML reader has already read (`fastYamlValue` of the very same text), by file: main/
+   * reads a large project's flows in worker threads. A file not in it is parsed here.
+   */
+  preparsed?: ReadonlyMap<string, unknown>;
 }
 
 export interface LoadResult {
@@ -122,7 +127,7 @@ export function loadProject(src: ProjectSources): LoadResult {
   const broken: string[] = [];
   const parsedByFile = new Map<string, ParsedYaml>();
   const parse = (f: SourceFile): ParsedYaml => {
-    const p = parseYaml(f.file, f.text);
+    const p = src.preparsed?.has(f.file) ? fastParsed(f.file, f.text, src.preparsed.get(f.file)) : parseYaml(f.file, f.text);
     parsedByFile.set(f.file, p);
     problems.push(...p.problems);
     if (p.problems.length) broken.push(f.file);

@@ -18,11 +18,13 @@ export function parseYaml(file: string, text: string): ParsedYaml {
   // Most files are valid and plain: read them with the fast reader and find positions only if a problem needs
   // a line. Anything else (a syntax error, anchors and aliases, tags) takes the full parse below.
   const fast = fastYamlValue(text);
-  if (fast.ok) {
-    let lines: ((path: readonly PropertyKey[]) => number | undefined) | undefined;
-    return { file, value: fast.value, lineOf: (path) => (lines ??= parseYamlWithPositions(file, text).lineOf)(path), problems: [] };
-  }
-  return parseYamlWithPositions(file, text);
+  return fast.ok ? fastParsed(file, text, fast.value) : parseYamlWithPositions(file, text);
+}
+
+/** A file the fast reader read (here, or in a worker thread: main/services/parallelParse.ts) as `value`. */
+export function fastParsed(file: string, text: string, value: unknown): ParsedYaml {
+  let lines: ((path: readonly PropertyKey[]) => number | undefined) | undefined;
+  return { file, value, lineOf: (path) => (lines ??= parseYamlWithPositions(file, text).lineOf)(path), problems: [] };
 }
 
 /** The full parse with positions: the YAML library's errors (the first, with its line) and the alias limit. */

@@ -1,0 +1,83 @@
+// Reading a large project's YAML on several cores. The fast reader (shared/project/fastYaml.ts) is most of the
+// cost of opening or validating a project of thousands of nodes, and each file is read on its own, so the files
+// are shared out between the main thread and worker threads (main/services/parseWorker.ts) by size, and the
+// values come back as structured clones. What a worker could not read is parsed on the main thread by
+// loadProject, as any file: errors and positions come from the same full parse either way.
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { fastYamlValue } from '../../shared/project/fastYaml';
+import type { ParseReply, ParseRequest } from './parseWorker';
+
+/** Below this much YAML, starting a worker costs more than it saves. */
+export const PARALLEL_MIN_BYTES = 1_000_000;
+const MAX_WORKERS = 3;
+
+export interface ParallelParseOptions {
+  /** The worker script; default: parseWorker.mjs beside this module when built (out/cli/), else none (serial). */
+  worker?: URL;
+  /** Worker threads to use; default: one less than the cores, at most 3. 0 reads everything on this thread. */
+  workers?: number;
+  minBytes?: number;
+}
+
+function builtWorker(): URL | undefined {
+  try {
+    const url = new URL('./parseWorker.mjs', import.meta.url);
+    return existsSync(url) ? url : undefined;
+  } catch {
+    return undefined; // a CommonJS bundle (Electron's main) has no import.meta.url
+  }
+}
+
+/** Shares files out into `n` bins of about equal size (largest first, each to the lightest bin). */
+export function shareOut<T extends { text: string }>(files: readonly T[], n: number): T[][] {
+  const bins = Array.from({ length: n }, () => ({ bytes: 0, files: [] as T[] }));
+  for (const f of [...files].sort((a, b) => b.text.length - a.text.length)) {
+    const bin = bins.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+    bin.files.push(f);
+    bin.bytes += f.text.length;
+  }
+  return bins.map((b) => b.files);
+}
+
+function inWorker(worker: URL, files: ParseRequest['files']): Promise<ParseReply> {
+  return new Promise((resolve) => {
+    let w: Worker;
+    try {
+      w = new Worker(worker);
+    } catch {
+      resolve([]);
+      return;
+    }
+    const done = (reply: ParseReply) => {
+      resolve(reply);
+      void w.terminate();
+    };
+    w.once('message', (reply: ParseReply) => done(reply));
+    // a worker that fails leaves its files to the main thread
+    w.once('error', () => done([]));
+    w.once('exit', () => resolve([]));
+    w.postMessage({ files } satisfies ParseRequest);
+  });
+}
+
+/**
+ * The fast reader's values of `files`, by file, read on this thread and on worker threads at once when there is
+ * enough YAML and more than one core. Files the fast reader leaves to the full parse are absent.
+ */
+export async function parseInParallel(files: readonly { file: string; text: string }[], options: ParallelParseOptions = {}): Promise<Map<string, unknown>> {
+  const values = new Map<string, unknown>();
+  const bytes = files.reduce((n, f) => n + f.text.length, 0);
+  const worker = options.worker ?? builtWorker();
+  const n = Math.min(options.workers ?? Math.min(os.availableParallelism() - 1, MAX_WORKERS), files.length - 1);
+  if (!worker || n <= 0 || bytes < (options.minBytes ?? PARALLEL_MIN_BYTES)) return values;
+  const [mine = [], ...theirs] = shareOut(files, n + 1);
+  const replies = theirs.map((share) => inWorker(worker, share.map((f) => ({ file: f.file, text: f.text }))));
+  for (const f of mine) {
+    const r = fastYamlValue(f.text);
+    if (r.ok) values.set(f.file, r.value);
+  }
+  for (const reply of await Promise.all(replies)) for (const r of reply) values.set(r.file, r.value);
+  return values;
+}
