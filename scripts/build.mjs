@@ -35,6 +35,7 @@ if (!cliOnly) {
   await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
   const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['electron'], logLevel: 'warning', sourcemap: false, absWorkingDir: root };
   await esbuild.build({ ...common, entryPoints: ['main/electron/main.ts'], outfile: 'out/electron/main.cjs' });
+  await esbuild.build({ ...common, entryPoints: ['main/services/parseWorker.ts'], outfile: 'out/electron/parseWorker.cjs' });
   await esbuild.build({ ...common, entryPoints: ['preload/electronEntry.ts'], outfile: 'out/preload/electron.cjs' });
 }
 

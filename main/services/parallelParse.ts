@@ -5,6 +5,8 @@
 // loadProject, as any file: errors and positions come from the same full parse either way.
 import { existsSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { fastYamlValue } from '../../shared/project/fastYaml';
 import type { ParseReply, ParseRequest } from './parseWorker';
@@ -21,12 +23,14 @@ export interface ParallelParseOptions {
   minBytes?: number;
 }
 
+/** The built worker beside this module: out/cli/parseWorker.mjs (ES module), out/electron/parseWorker.cjs. */
 function builtWorker(): URL | undefined {
   try {
-    const url = new URL('./parseWorker.mjs', import.meta.url);
+    // Electron's main is a CommonJS bundle, without import.meta.url
+    const url = typeof __dirname === 'string' ? pathToFileURL(path.join(__dirname, 'parseWorker.cjs')) : new URL('./parseWorker.mjs', import.meta.url);
     return existsSync(url) ? url : undefined;
   } catch {
-    return undefined; // a CommonJS bundle (Electron's main) has no import.meta.url
+    return undefined;
   }
 }
 
