@@ -9,12 +9,14 @@
 // shares the machine; wall-clock figures are in the detail table. Every gesture does the same work on every page
 // (same view before and after, the same node dragged as far): the harness reads it back and stops the run if not.
 // It reports; it does not gate on the targets: the exit code is 0 unless the bench itself breaks.
-// PARLEY_BENCH_SIZES=2000,5000 picks sizes. Profiling: test/bench/canvas/profile.ts.
+// PARLEY_BENCH_SIZES=2000,5000 picks sizes; PARLEY_BENCH_QUICK=0 leaves out the quick-start page (its gestures take
+// most of the run), for measuring Parley against stock tuned while working on it. Profiling:
+// test/bench/canvas/profile.ts.
 import os from 'node:os';
 import path from 'node:path';
 import { runWeb } from '../../main/cli/web';
 import type { Fixture } from './canvas/fixtures';
-import { launchBrowser, type StepStats } from './canvas/harness';
+import { launchBrowser, type Box, type StepStats } from './canvas/harness';
 import { GESTURES, STEPS, measurePages, type CanvasResult, type Gesture } from './canvas/measure';
 import { prepare } from './canvas/setup';
 
@@ -26,6 +28,7 @@ import { prepare } from './canvas/setup';
 const NO_SNAP = `try { localStorage.setItem('parley.prefs', JSON.stringify({ ...JSON.parse(localStorage.getItem('parley.prefs') ?? '{}'), snapToGrid: false })); } catch {}`;
 
 const SIZES = (process.env.PARLEY_BENCH_SIZES ?? '2000,5000,10000').split(',').map(Number);
+const WITH_QUICK = process.env.PARLEY_BENCH_QUICK !== '0';
 const load = () => os.loadavg()[0]!.toFixed(2);
 const loadAtStart = load();
 const t0 = performance.now();
@@ -36,7 +39,7 @@ interface Row {
   fixture: Fixture;
   parley: CanvasResult;
   tuned: CanvasResult;
-  quick: CanvasResult;
+  quick: CanvasResult | undefined;
 }
 const results: Row[] = [];
 try {
@@ -46,9 +49,9 @@ try {
       const [parley, tuned, quick] = await measurePages(browser, [
         { name: 'Parley', url: () => web.host.launchUrl, warmUrl: () => setup.parleyWarmUrl(web.host.launchUrl), initScript: NO_SNAP },
         { name: 'stock tuned', opensLikeParley: true, url: (p) => setup.stockUrl('tuned', fixture.size, p!.box, p!.opened), warmUrl: (p) => setup.stockUrl('tuned', 'warm', p!.box, p!.opened) },
-        { name: 'stock quick start', url: (p) => setup.stockUrl('quickstart', fixture.size, p!.box), warmUrl: (p) => setup.stockUrl('quickstart', 'warm', p!.box) },
+        ...(WITH_QUICK ? [{ name: 'stock quick start', url: (p?: { box: Box }) => setup.stockUrl('quickstart', fixture.size, p!.box), warmUrl: (p?: { box: Box }) => setup.stockUrl('quickstart', 'warm', p!.box) }] : []),
       ]);
-      results.push({ fixture, parley: parley!, tuned: tuned!, quick: quick! });
+      results.push({ fixture, parley: parley!, tuned: tuned!, quick });
       process.stderr.write(`canvas bench: ${fixture.size} nodes measured (${((performance.now() - t0) / 1000).toFixed(0)} s, load ${load()})\n`);
     } finally {
       await web.stop();
@@ -80,18 +83,19 @@ function table(title: string[], rows: string[][]): void {
 const rows: string[][] = [['nodes', 'edges', 'metric', 'Parley', 'stock tuned', 'tuned/Parley', 'stock quick start', 'quick/Parley']];
 const detail: string[][] = [['nodes', 'edges', 'per step', 'process CPU: Parley', 'tuned', 'quick start', 'wall: Parley', 'tuned', 'quick start']];
 for (const { fixture, parley, tuned, quick } of results) {
-  const line = (metric: string, get: (r: CanvasResult) => number, fmt: (r: CanvasResult) => string = (r) => f1(get(r))) => [metric, fmt(parley), fmt(tuned), ratio(get(tuned), get(parley)), fmt(quick), ratio(get(quick), get(parley))];
+  const line = (metric: string, get: (r: CanvasResult) => number, fmt: (r: CanvasResult) => string = (r) => f1(get(r))) => [metric, fmt(parley), fmt(tuned), ratio(get(tuned), get(parley)), quick ? fmt(quick) : '-', quick ? ratio(get(quick), get(parley)) : '-'];
   const lines: string[][] = [
     line('open ms (wall clock)', (r) => r.openMs),
     line('open, main-thread CPU ms', (r) => r.openCpuMs),
     ...GESTURES.map((g) => line(LABEL[g], (r) => r[g].mean, (r) => frame(r[g]))),
     line('JS heap MB (after GC)', (r) => r.heapMb),
-    ['DOM nodes/edges after open', dom(parley), dom(tuned), '', dom(quick), ''],
+    ['DOM nodes/edges after open', dom(parley), dom(tuned), '', quick ? dom(quick) : '-', ''],
     line('hover on empty pane (floor), ms/frame', (r) => r.probe.mean, (r) => frame(r.probe)),
   ];
   lines.forEach((l, i) => rows.push([i ? '' : String(fixture.size), i ? '' : String(fixture.edges), ...l]));
   GESTURES.forEach((g, i) => {
-    detail.push([i ? '' : String(fixture.size), i ? '' : String(fixture.edges), LABEL[g].replace(': ms/frame', ''), ...[parley, tuned, quick].map((r) => f1(r[g].processMs)), ...[parley, tuned, quick].map((r) => f1(r[g].wallMs))]);
+    const all = [parley, tuned, quick];
+    detail.push([i ? '' : String(fixture.size), i ? '' : String(fixture.edges), LABEL[g].replace(': ms/frame', ''), ...all.map((r) => (r ? f1(r[g].processMs) : '-')), ...all.map((r) => (r ? f1(r[g].wallMs) : '-'))]);
   });
 }
 const box = results[0]?.parley.box;
@@ -132,6 +136,6 @@ if (checks.length) {
   console.log(`\ntargets at 5,000 and 10,000 nodes (ms/frame = main-thread CPU, mean; ratios against stock tuned): ${missed ? `${missed} of ${checks.length} NOT met` : 'all met'}`);
   for (const [what, ok] of checks) console.log(`  ${ok ? 'met    ' : 'NOT met'}  ${what}`);
 }
-const errors = results.flatMap((r) => (['parley', 'tuned', 'quick'] as const).flatMap((k) => r[k].pageErrors.map((e) => `${k} ${r.fixture.size}: ${e}`)));
+const errors = results.flatMap((r) => (['parley', 'tuned', 'quick'] as const).flatMap((k) => (r[k]?.pageErrors ?? []).map((e) => `${k} ${r.fixture.size}: ${e}`)));
 if (errors.length) console.log(`page errors:\n  ${errors.slice(0, 10).join('\n  ')}`);
 console.log(`(canvas bench took ${((performance.now() - t0) / 1000).toFixed(0)} s; load average (1 min) ${loadAtStart} at the start, ${load()} at the end, ${os.cpus().length} cores)`);

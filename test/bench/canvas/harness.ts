@@ -346,6 +346,14 @@ export interface StepStats {
 }
 
 const WARMUP_STEPS = 3;
+/**
+ * Calls into a gesture, for the profiler: `warm` after the warm-up steps, `done` after the last step, before the
+ * button is released, so that a profile holds the measured steps only (not the gesture's start or end).
+ */
+export interface GestureHooks {
+  warm?: () => Promise<unknown>;
+  done?: () => Promise<unknown>;
+}
 
 interface CpuSample {
   thread: number;
@@ -366,7 +374,7 @@ const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length -
  * Moves the mouse from `from` to `at(1)`, `at(2)`, … `at(count)`, pressed (a drag) or not (a hover), one frame per
  * step, and measures every step. Always all `count` steps, however slow the page: every page does the same work.
  */
-async function mouseGesture(page: Page, cdp: CDPSession, from: { x: number; y: number }, at: (i: number) => { x: number; y: number }, count: number, press = true): Promise<StepStats> {
+async function mouseGesture(page: Page, cdp: CDPSession, from: { x: number; y: number }, at: (i: number) => { x: number; y: number }, count: number, press = true, hooks: GestureHooks = {}): Promise<StepStats> {
   await page.mouse.move(from.x, from.y);
   await frames(page);
   if (press) await page.mouse.down();
@@ -382,11 +390,16 @@ async function mouseGesture(page: Page, cdp: CDPSession, from: { x: number; y: n
     const got = await page.evaluate((n) => window.__bench.waitSteps(n, 10_000), done);
     if (got < done) throw new Error(`mouse move ${done} produced no frame`);
     samples.push(await cpuSample(cdp));
+    if (done === WARMUP_STEPS && hooks.warm) {
+      await hooks.warm();
+      samples[samples.length - 1] = await cpuSample(cdp);
+    }
   }
   const wall = await page.evaluate(() => {
     window.__bench.recording = false;
     return window.__bench.steps;
   });
+  await hooks.done?.();
   if (press) await page.mouse.up();
   const cpu = samples.slice(1).map((s, i) => s.thread - samples[i]!.thread - (s.devtools - samples[i]!.devtools));
   const kept = cpu.slice(WARMUP_STEPS);
@@ -415,11 +428,14 @@ export interface GestureEffect {
 }
 export type GestureStats = StepStats & GestureEffect;
 
-/** Pans by dragging the empty pane: the content moves up and left, so the view travels down and right. */
-export async function pan(page: Page, cdp: CDPSession, steps: number): Promise<GestureStats> {
+/**
+ * Pans by dragging the empty pane: the content moves up and left, so the view travels down and right. `hooks`:
+ * see GestureHooks.
+ */
+export async function pan(page: Page, cdp: CDPSession, steps: number, hooks?: GestureHooks): Promise<GestureStats> {
   const from = await panePoint(page);
   const before = await readTransform(page);
-  const s = await mouseGesture(page, cdp, from, (i) => ({ x: from.x + PAN_STEP.x * i, y: from.y + PAN_STEP.y * i }), steps);
+  const s = await mouseGesture(page, cdp, from, (i) => ({ x: from.x + PAN_STEP.x * i, y: from.y + PAN_STEP.y * i }), steps, true, hooks);
   await frames(page);
   const after = await readTransform(page);
   if (Math.abs(after.x - before.x - PAN_STEP.x * steps) > 2 || Math.abs(after.y - before.y - PAN_STEP.y * steps) > 2) {
@@ -452,14 +468,29 @@ const grabPointOf = (page: Page, id: string): Promise<{ id: string; x: number; y
   }, id);
 
 /**
- * Drags a node by small steps: node `id`, or else the fully visible node nearest the canvas centre (the bench
- * picks the node on Parley's page and drags the same one on the others).
+ * A grab point on node `ref.id`, at flow position `ref.at`. Far zoomed out on a large flow Parley makes a card an
+ * element only while the pointer is over it, so when the node is not an element the pointer first moves onto the
+ * card (a point just inside its top left corner, where the node is in this view), as a user's does.
  */
-export async function dragNode(page: Page, cdp: CDPSession, steps: number, id?: string): Promise<GestureStats> {
-  const grab = id ? await grabPointOf(page, id) : await nodeGrabPoint(page);
+async function grabPointAt(page: Page, ref: { id: string; at: { x: number; y: number } }): Promise<{ id: string; x: number; y: number }> {
+  const present = await page.evaluate((id) => Boolean(document.querySelector(`.react-flow__node[data-id="${CSS.escape(id)}"]`)), ref.id);
+  if (!present) {
+    const [box, t] = await Promise.all([canvasBox(page), readTransform(page)]);
+    await page.mouse.move(box.x + t.x + (ref.at.x + 30) * t.k, box.y + t.y + (ref.at.y + 20) * t.k);
+    await frames(page);
+  }
+  return grabPointOf(page, ref.id);
+}
+
+/**
+ * Drags a node by small steps: node `ref.id` (at flow position `ref.at`), or else the fully visible node nearest
+ * the canvas centre (the bench picks the node on Parley's page and drags the same one on the others).
+ */
+export async function dragNode(page: Page, cdp: CDPSession, steps: number, ref?: { id: string; at: { x: number; y: number } }, hooks?: GestureHooks): Promise<GestureStats> {
+  const grab = ref ? await grabPointAt(page, ref) : await nodeGrabPoint(page);
   const before = await nodePosition(page, grab.id);
   const view = await readTransform(page);
-  const s = await mouseGesture(page, cdp, grab, (i) => ({ x: grab.x + DRAG_STEP.x * i, y: grab.y + DRAG_STEP.y * i }), steps);
+  const s = await mouseGesture(page, cdp, grab, (i) => ({ x: grab.x + DRAG_STEP.x * i, y: grab.y + DRAG_STEP.y * i }), steps, true, hooks);
   await frames(page);
   const after = await nodePosition(page, grab.id);
   // Loosely here (the app may snap to a grid); the bench compares the pages exactly.

@@ -123,12 +123,13 @@ export async function measurePages(browser: Browser, pages: PageSpec[]): Promise
       if (why) throw new Error(`open: ${spec.name} did not open on Parley's viewport (${why})`);
     }
     const out = sides.map(() => ({}) as Record<Gesture | 'probe', StepStats>);
-    const each = async (zoom: 1 | 0.25, key: Gesture | 'probe', run: (s: Side, nodeId?: string) => Promise<StepStats & Partial<GestureEffect>>, settleMs = 0) => {
+    type NodeRef = { id: string; at: { x: number; y: number } };
+    const each = async (zoom: 1 | 0.25, key: Gesture | 'probe', run: (s: Side, node?: NodeRef) => Promise<StepStats & Partial<GestureEffect>>, settleMs = 0) => {
       let first: GestureEffect | undefined;
       for (const [i, side] of sides.entries()) {
         if (process.env.PARLEY_BENCH_DEBUG) process.stderr.write(`${side.spec.name} ${key}\n`);
         await setView(side.page, zoom, CENTRE[zoom]);
-        const { view, node, ...stats } = await run(side, first?.node?.id);
+        const { view, node, ...stats } = await run(side, first?.node && { id: first.node.id, at: first.node.before });
         out[i]![key] = stats;
         if (view) {
           const effect = { view, node };
@@ -141,9 +142,9 @@ export async function measurePages(browser: Browser, pages: PageSpec[]): Promise
       }
     };
     await each(1, 'probe', (s) => probe(s.page, s.cdp, 16));
-    await each(1, 'drag1', (s, id) => dragNode(s.page, s.cdp, STEPS.drag, id), 800);
+    await each(1, 'drag1', (s, node) => dragNode(s.page, s.cdp, STEPS.drag, node), 800);
     await each(1, 'pan1', (s) => pan(s.page, s.cdp, STEPS.pan));
-    await each(0.25, 'drag025', (s, id) => dragNode(s.page, s.cdp, STEPS.drag, id), 800);
+    await each(0.25, 'drag025', (s, node) => dragNode(s.page, s.cdp, STEPS.drag, node), 800);
     await each(0.25, 'pan025', (s) => pan(s.page, s.cdp, STEPS.pan));
     return sides.map((side, i) => ({ ...side.result, ...out[i]! }) as CanvasResult);
   } finally {

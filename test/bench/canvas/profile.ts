@@ -3,14 +3,14 @@
 // the modules they come from; the main thread's script / style / layout / other split (CDP Performance metrics);
 // and which React components render per step (a stand-in React DevTools hook walking each commit's fibers).
 // Ends with ablations: one layer hidden (or promoted) by a style sheet from outside the app, measured against as-is.
-// Run: node --import tsx/esm test/bench/canvas/profile.ts [size] [--stock | --quickstart] [--ablations]
+// Run: node --import tsx/esm test/bench/canvas/profile.ts [size] [--stock | --quickstart] [--ablations | --gestures]
 // (--stock profiles the tuned stock React Flow page instead, for comparison, --quickstart the quick-start one;
-// --ablations skips to the ablations.)
-import { readFileSync, readdirSync } from 'node:fs';
+// --ablations skips to the ablations, --gestures leaves them out.)
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
 import { runWeb } from '../../../main/cli/web';
-import { INSTRUMENT_SCRIPT, VIEWPORT, dragNode, launchBrowser, pan, setView, waitOpen, type StepStats } from './harness';
+import { INSTRUMENT_SCRIPT, VIEWPORT, dragNode, launchBrowser, pan, setView, waitOpen, type GestureHooks, type StepStats } from './harness';
 import { ROOT, prepare, type StockPage } from './setup';
 
 const size = Number(process.argv.find((a) => /^\d+$/.test(a)) ?? 5000);
@@ -122,6 +122,33 @@ interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
   children?: number[];
+  positionTicks?: { line: number; ticks: number }[];
+}
+
+/** `--lines=f,g`: the self time of functions f and g broken down by source line of the readable bundle. */
+const LINES_OF = (process.argv.find((a) => a.startsWith('--lines='))?.slice('--lines='.length) ?? '').split(',').filter(Boolean);
+
+function lineBreakdown(profile: { nodes: ProfileNode[] }, dir: string): string {
+  if (!LINES_OF.length) return '';
+  const ticks = new Map<string, number>();
+  let all = 0;
+  for (const node of profile.nodes) {
+    const { functionName, url } = node.callFrame;
+    if (!LINES_OF.includes(functionName) || !url) continue;
+    for (const t of node.positionTicks ?? []) {
+      const key = `${path.basename(new URL(url).pathname)}:${t.line}`;
+      ticks.set(key, (ticks.get(key) ?? 0) + t.ticks);
+      all += t.ticks;
+    }
+  }
+  const sources = new Map<string, string[]>();
+  const lineOf = (key: string) => {
+    const [file, line] = key.split(':') as [string, string];
+    if (!sources.has(file)) sources.set(file, readFileSync(path.join(dir, 'assets', file), 'utf8').split('\n'));
+    return (sources.get(file)![Number(line) - 1] ?? '').trim().slice(0, 110);
+  };
+  const top = [...ticks.entries()].sort((a, b) => b[1] - a[1]).slice(0, 12);
+  return `\n  ticks of ${LINES_OF.join(', ')} by line (${all} samples):\n${top.map(([k, n]) => `    ${String(n).padStart(6)}  ${k}  ${lineOf(k)}`).join('\n')}`;
 }
 
 function summarise(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }, ranges: ReturnType<typeof moduleRanges>, steps: number) {
@@ -150,7 +177,7 @@ function summarise(profile: { nodes: ProfileNode[]; samples?: number[]; timeDelt
       .slice(0, n)
       .map(([k, v]) => `    ${(v / steps).toFixed(2).padStart(8)} ms  ${((100 * v) / total).toFixed(0).padStart(3)}%  ${k}`)
       .join('\n');
-  return `  sampled (non-idle) ${(total / steps).toFixed(1)} ms per step; by module:\n${top(byModule, 12)}\n  by function (self time):\n${top(byFn, 22)}`;
+  return `  sampled (non-idle) ${(total / steps).toFixed(1)} ms per step; by module:\n${top(byModule, 12)}\n  by function (self time):\n${top(byFn, 22)}${lineBreakdown(profile, readable)}`;
 }
 
 async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
@@ -184,7 +211,41 @@ interface TraceEvent {
   tid: number;
   dur?: number;
   tdur?: number;
-  args?: { name?: string };
+  args?: { name?: string; data?: { nodeName?: string; reason?: string; cause?: { reason?: string } } };
+}
+
+/**
+ * What was painted (Paint events name the element whose layer was repainted): a pan that only moves layers paints
+ * nothing; '#document' on every step means the whole page was repainted.
+ */
+function painted(events: TraceEvent[], steps: number): string {
+  const ms = new Map<string, number>();
+  const count = new Map<string, number>();
+  for (const e of events) {
+    if (e.name !== 'Paint' || e.ph !== 'X') continue;
+    const name = e.args?.data?.nodeName ?? '?';
+    ms.set(name, (ms.get(name) ?? 0) + (e.tdur ?? e.dur ?? 0) / 1000);
+    count.set(name, (count.get(name) ?? 0) + 1);
+  }
+  const top = [...ms].sort((a, b) => b[1] - a[1]).slice(0, 5);
+  return `  painted per step: ${top.length ? top.map(([k, v]) => `${k.slice(0, 60)} ${(count.get(k)! / steps).toFixed(1)}x ${(v / steps).toFixed(2)} ms`).join('; ') : 'nothing'}`;
+}
+
+/**
+ * What the page invalidated while traced (the invalidation-tracking categories of DevTools): per kind (paint,
+ * layout, style) the elements and reasons most often named, per step. Anything repainted on every frame of a pan
+ * shows up here.
+ */
+function invalidations(events: TraceEvent[], steps: number): string {
+  const counts = new Map<string, number>();
+  for (const e of events) {
+    if (!e.name.includes('Invalidation')) continue;
+    const d = e.args?.data;
+    const key = `${e.name.replace('InvalidationTracking', '')}: ${d?.nodeName ?? (e.args as Record<string, unknown> | undefined)?.['debug_name'] ?? '?'} (${d?.reason ?? d?.cause?.reason ?? (e.args as Record<string, unknown> | undefined)?.['reason'] ?? '?'})`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  const top = [...counts].sort((a, b) => b[1] - a[1]).slice(0, 14);
+  return `  invalidations per step: ${top.length ? '' : 'none'}\n${top.map(([k, n]) => `    ${(n / steps).toFixed(1).padStart(6)}  ${k.slice(0, 150)}`).join('\n')}`;
 }
 
 /** Totals per trace event name on the page's renderer main thread and on its raster/compositor threads, per step. */
@@ -212,10 +273,12 @@ function traceSummary(buffer: Buffer, steps: number): string {
   return [
     `  trace, main thread ms per step (nested events overlap): ${show(onMain, ['EventDispatch', 'FunctionCall', 'TimerFire', 'RunMicrotasks', 'FireAnimationFrame', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'Commit', 'HitTest', 'MinorGC', 'MajorGC', 'V8.GC_SCAVENGER', 'ParseHTML'])}`,
     `  trace, other threads of the renderer ms per step: ${show(others, ['RasterTask', 'ImageDecodeTask', 'DrawFrame', 'BeginFrame', 'ActivateLayerTree', 'UpdateLayer'])}`,
+    painted(events.filter((e) => `${e.pid}:${e.tid}` === main), steps),
+    invalidations(events, steps),
   ].join('\n');
 }
 
-const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8', 'cc', 'blink'];
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.invalidationTracking', 'disabled-by-default-blink.invalidation', 'v8', 'cc', 'blink'];
 
 const setup = await prepare([size], undefined);
 const readable = path.join(setup.tmp, 'renderer-readable');
@@ -262,31 +325,48 @@ try {
   console.log(renderTable(await takeRenders(page), 1));
   console.log(summarise(openProfile, ranges, 1));
 
-  const gesture = async (name: string, run: () => Promise<StepStats>) => {
-    await takeRenders(page);
-    const before = await metrics(cdp);
-    await cdp.send('Profiler.start');
-    const s = await run();
-    const { profile } = await cdp.send('Profiler.stop');
-    const after = await metrics(cdp);
-    const steps = s.steps + 3;
-    console.log(`\n${name}: ${s.mean.toFixed(1)} ms main-thread CPU per step (p95 ${s.p95.toFixed(1)}), ${steps} steps`);
-    console.log(split(before, after, steps));
-    console.log(renderTable(await takeRenders(page), steps));
-    console.log(summarise(profile, ranges, steps));
+  // Each gesture's figures cover its measured steps only: the profile, metrics and render counts start after the
+  // warm-up steps (drag start, selection, first mounts) and stop before the button is released (drag end, save).
+  const gesture = async (name: string, run: (hooks: GestureHooks) => Promise<StepStats>) => {
+    let before: Record<string, number> = {};
+    let after: Record<string, number> = {};
+    let profile: Parameters<typeof summarise>[0] = { nodes: [] };
+    let renders: Renders = { commits: 0, renders: {}, mounts: {} };
+    const s = await run({
+      warm: async () => {
+        await takeRenders(page);
+        before = await metrics(cdp);
+        await cdp.send('Profiler.start');
+      },
+      done: async () => {
+        profile = (await cdp.send('Profiler.stop')).profile;
+        after = await metrics(cdp);
+        renders = await takeRenders(page);
+      },
+    });
+    console.log(`\n${name}: ${s.mean.toFixed(1)} ms main-thread CPU per step (p95 ${s.p95.toFixed(1)}), ${s.steps} steps`);
+    console.log(split(before, after, s.steps));
+    console.log(renderTable(renders, s.steps));
+    console.log(summarise(profile, ranges, s.steps));
   };
-  const traced = async (name: string, run: () => Promise<StepStats>) => {
-    await browser.startTracing(page, { categories: TRACE_CATEGORIES });
-    const s = await run();
-    const buffer = await browser.stopTracing();
+  const traced = async (name: string, run: (hooks: GestureHooks) => Promise<StepStats>) => {
+    let buffer: Buffer = Buffer.alloc(0);
+    const s = await run({
+      warm: () => browser.startTracing(page, { categories: TRACE_CATEGORIES }),
+      done: async () => {
+        buffer = await browser.stopTracing();
+      },
+    });
+    // PARLEY_TRACE_DIR=dir keeps each trace (open it in DevTools' Performance panel).
+    if (process.env.PARLEY_TRACE_DIR) writeFileSync(path.join(process.env.PARLEY_TRACE_DIR, `${name.replace(/\W+/g, '-')}.json`), buffer);
     console.log(`\n${name}, traced (timings inflated by tracing): ${s.mean.toFixed(1)} ms main-thread CPU per step`);
-    console.log(traceSummary(buffer, s.steps + 3));
+    console.log(traceSummary(buffer, s.steps));
   };
-  const gestures: [string, number, () => Promise<StepStats>][] = [
-    ['drag node, zoom 1', 1, () => dragNode(page, cdp, 20)],
-    ['pan, zoom 1', 1, () => pan(page, cdp, 25)],
-    ['drag node, zoom 0.25', 0.25, () => dragNode(page, cdp, 20)],
-    ['pan, zoom 0.25', 0.25, () => pan(page, cdp, 25)],
+  const gestures: [string, number, (hooks?: GestureHooks) => Promise<StepStats>][] = [
+    ['drag node, zoom 1', 1, (hooks) => dragNode(page, cdp, 20, undefined, hooks)],
+    ['pan, zoom 1', 1, (hooks) => pan(page, cdp, 25, hooks)],
+    ['drag node, zoom 0.25', 0.25, (hooks) => dragNode(page, cdp, 20, undefined, hooks)],
+    ['pan, zoom 0.25', 0.25, (hooks) => pan(page, cdp, 25, hooks)],
   ];
   const centre = (zoom: number) => (zoom === 1 ? { x: 1500, y: 1000 } : { x: 3000, y: 1800 });
   for (const [name, zoom, run] of process.argv.includes('--ablations') ? [] : gestures) {
@@ -319,7 +399,7 @@ try {
       w.__ablation.replaceSync(css);
       if (!document.adoptedStyleSheets.includes(w.__ablation)) document.adoptedStyleSheets = [...document.adoptedStyleSheets, w.__ablation];
     }, css);
-  const measureOnce = async (zoom: number, name: string, run: () => Promise<StepStats>, css: string) => {
+  const measureOnce = async (zoom: number, name: string, run: (hooks?: GestureHooks) => Promise<StepStats>, css: string) => {
     await setView(page, zoom, centre(zoom));
     await style(css);
     const s = await run();
@@ -327,7 +407,8 @@ try {
     await page.waitForTimeout(name.startsWith('drag') ? 800 : 100);
     return s;
   };
-  console.log('\nablations: main-thread CPU ms per step, as is -> with the change (each pair measured back to back); renderer process CPU in brackets');
+  if (process.argv.includes('--gestures')) variants.length = 0;
+  else console.log('\nablations: main-thread CPU ms per step, as is -> with the change (each pair measured back to back); renderer process CPU in brackets');
   for (const [label, css] of variants) {
     const row: string[] = [];
     for (const [name, zoom, run] of gestures) {
