@@ -1,6 +1,5 @@
 import { useMemo, useState } from 'react';
 import {
-  Background,
   Controls,
   MiniMap,
   Panel,
@@ -12,6 +11,7 @@ import {
 } from '@xyflow/react';
 import { selectNode, useStudio } from '../store/studioStore';
 import { CompactEdges } from './CompactEdges';
+import { DotGrid } from './DotGrid';
 import { COMPACT_ZOOM, GroupFrame, NodeCard } from './NodeCard';
 import { useCanvasNodes, type AnyNode } from './useCanvasNodes';
 import { useCards } from './useCards';
@@ -105,7 +105,7 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
       proOptions={{ hideAttribution: true }}
       aria-label={`Canvas of flow ${flow.name}`}
     >
-      <Background gap={20} />
+      <DotGrid />
       {compact && <CompactEdges flow={flow} presentation={presentation} blocks={blockStyle} />}
       <Controls showInteractive={false} />
       {showMinimap && <MiniMap pannable zoomable nodeStrokeWidth={3} />}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Flow } from '../../../shared/schema/project';
 import { cardSize } from './geometry';
-import { openingFrame, viewportFor } from './viewportMaths';
+import { gridOffset, openingFrame, viewportFor } from './viewportMaths';
 
 const canvas = { width: 800, height: 600 };
 const say = { en: 'Hi' };
@@ -74,5 +74,44 @@ describe('viewport for a frame', () => {
       y: (canvas.height - size.height) / 2,
       zoom: 1,
     });
+  });
+});
+
+describe('dot grid offset', () => {
+  /** Screen x of the dots a grid drawn across the whole flow shows: every `gap · zoom` px from the view's x. */
+  const dotsOnScreen = (x: number, zoom: number, gap: number, from: number, to: number) => {
+    const out: number[] = [];
+    for (let k = Math.ceil((from - x) / (gap * zoom)); x + k * gap * zoom < to; k++) out.push(Math.round(x + k * gap * zoom));
+    return out;
+  };
+  /** Screen x of the dots the layer shows when moved by `offset`: the layer draws one every `gap · zoom` px from 0. */
+  const dotsOfLayer = (offset: number, zoom: number, gap: number, to: number) => {
+    const out: number[] = [];
+    for (let k = 0; offset + k * gap * zoom < to; k++) if (offset + k * gap * zoom >= 0) out.push(Math.round(offset + k * gap * zoom));
+    return out;
+  };
+
+  it('moves the layer by the view offset modulo one repeat, less one repeat, whatever the sign of the offset', () => {
+    expect(gridOffset(0, 0, 1, 20)).toEqual({ x: -20, y: -20 });
+    expect(gridOffset(45, -45, 1, 20)).toEqual({ x: -15, y: -5 });
+    expect(gridOffset(-1003.4, 1003.4, 0.5, 20)).toEqual({ x: -3, y: -7 });
+  });
+
+  it('shows the same dots as a grid across the whole flow, and covers the pane from its left edge', () => {
+    for (const [x, zoom] of [
+      [0, 1],
+      [137, 1],
+      [-2913, 0.25],
+      [4410, 1.7],
+      [-55.5, 0.05],
+    ] as const) {
+      const offset = gridOffset(x, 0, zoom, 20).x;
+      expect(offset).toBeLessThanOrEqual(0);
+      expect(offset).toBeGreaterThan(-20 * zoom - 1);
+      const want = dotsOnScreen(x, zoom, 20, 0, 800);
+      const got = dotsOfLayer(offset, zoom, 20, 800);
+      expect(got.length).toBe(want.length);
+      got.forEach((d, i) => expect(Math.abs(d - want[i]!)).toBeLessThanOrEqual(1));
+    }
   });
 });

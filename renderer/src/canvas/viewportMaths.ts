@@ -84,3 +84,14 @@ function openingNodes(flow: Flow, count = 5): { id: string }[] {
   }
   return [...seen].map((id) => ({ id }));
 }
+
+/**
+ * Where the dot grid's layer goes for view `[x, y, zoom]`: the grid repeats every `gap · zoom` pixels, so a layer
+ * one repeat larger than the pane, moved by the view's offset modulo one repeat (less one repeat, so that it always
+ * covers the pane), shows the same dots as a grid drawn across the whole flow. Whole pixels, so the dots stay crisp.
+ */
+export function gridOffset(x: number, y: number, zoom: number, gap: number): { x: number; y: number } {
+  const step = gap * zoom;
+  const mod = (v: number) => ((v % step) + step) % step;
+  return { x: Math.round(mod(x) - step), y: Math.round(mod(y) - step) };
+}
