@@ -30,16 +30,36 @@ export function cardSize(node: FlowNode, presentation: boolean): { width: number
   return { width, height: CARD.borderTop + CARD.head + CARD.body + exitsBlock + CARD.borderBottom };
 }
 
-/** Handle boxes relative to the card, matching where NodeCard draws them. */
+/**
+ * Handle lists by geometry (input or not, size, exit ports): cards of the same kind and exits share one list, so a
+ * flow of thousands of cards holds a few dozen lists rather than one per card. Bounded, for flows whose every node
+ * has its own port names.
+ */
+const handleLists = new Map<string, readonly NodeHandle[]>();
+const MAX_HANDLE_LISTS = 2000;
+
+/** Handle boxes relative to the card, matching where NodeCard draws them. The list is shared: do not change it. */
 export function cardHandles(node: FlowNode, size: { width: number; height: number }): NodeHandle[] {
+  const ports = exitsOf(node).map((e) => e.port);
+  const key = JSON.stringify([node.kind === 'start', size.width, size.height, ports]);
+  let handles = handleLists.get(key);
+  if (!handles) {
+    if (handleLists.size >= MAX_HANDLE_LISTS) handleLists.clear();
+    handles = handlesOf(node.kind !== 'start', ports, size);
+    handleLists.set(key, handles);
+  }
+  return handles as NodeHandle[];
+}
+
+function handlesOf(hasInput: boolean, ports: readonly string[], size: { width: number; height: number }): NodeHandle[] {
   const h = CARD.handle;
   const handles: NodeHandle[] = [];
-  if (node.kind !== 'start') {
+  if (hasInput) {
     handles.push({ id: null, type: 'target', position: Position.Left, x: -h / 2, y: size.height / 2 - h / 2, width: h, height: h });
   }
   const top = CARD.borderTop + CARD.head + CARD.body + CARD.rule + CARD.exitsPad;
-  exitsOf(node).forEach((exit, i) => {
-    handles.push({ id: exit.port, type: 'source', position: Position.Right, x: size.width - h / 2, y: top + i * CARD.row + CARD.row / 2 - h / 2, width: h, height: h });
+  ports.forEach((port, i) => {
+    handles.push({ id: port, type: 'source', position: Position.Right, x: size.width - h / 2, y: top + i * CARD.row + CARD.row / 2 - h / 2, width: h, height: h });
   });
   return handles;
 }

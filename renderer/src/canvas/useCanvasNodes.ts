@@ -56,6 +56,8 @@ export function useCanvasNodes(
         const p = prevById.get(c.id) as CardNode | undefined;
         if (p && lastCards.current.get(c.id) === c) return p;
         const selected = p ? Boolean(p.selected) : want.has(c.id);
+        // The card itself when it has nothing to add: one object per node, not two (a card is never changed).
+        if (!selected && !p?.measured) return c;
         return { ...c, selected, ...(p?.measured ? { measured: p.measured } : {}) };
       });
       lastCards.current = new Map(cards.map((c) => [c.id, c]));

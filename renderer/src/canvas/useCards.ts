@@ -5,15 +5,6 @@ import { cardHandles, cardSize } from './geometry';
 import type { CardNode } from './NodeCard';
 import { MARK_CLASS, type SimMark } from './useSimMarks';
 
-interface CardKey {
-  card: CardNode;
-  hasError: boolean;
-  locale: string;
-  flash: boolean;
-  presentation: boolean;
-  mark: SimMark | undefined;
-}
-
 /**
  * Card objects are cached per flow node object. Flows are immutable and edits keep untouched nodes, so an edit
  * hands React Flow the same objects for every other node, and only the changed card re-renders. Selection is
@@ -28,16 +19,21 @@ export function useCards(
   presentation: boolean,
   marks: ReadonlyMap<string, SimMark> | undefined,
 ) {
-  const cache = useRef(new WeakMap<FlowNode, CardKey>());
+  // Cards by flow node, for one presentation mode (a card's size depends on it): the card itself holds what else it
+  // was built for (locale and error in its data, flash and simulator mark in its class), so the cache holds nothing
+  // per node but the card.
+  const cache = useRef({ presentation, cards: new WeakMap<FlowNode, CardNode>() });
   return useMemo(() => {
     if (!flow) return [];
+    if (cache.current.presentation !== presentation) cache.current = { presentation, cards: new WeakMap() };
+    const cards = cache.current.cards;
     return flow.nodes.map((node, i): CardNode => {
       const hasError = errorNodes.has(node.id);
-      const flash = node.id === focusId;
       const mark = marks?.get(node.id);
-      const hit = cache.current.get(node);
-      if (hit && hit.hasError === hasError && hit.locale === locale && hit.flash === flash && hit.presentation === presentation && hit.mark === mark) return hit.card;
-      const className = [flash ? 'flash' : '', mark ? MARK_CLASS[mark] : ''].filter(Boolean).join(' ');
+      const className = (node.id === focusId ? (mark ? `flash ${MARK_CLASS[mark]}` : 'flash') : mark ? MARK_CLASS[mark] : '') || undefined;
+      const hit = cards.get(node);
+      const sameData = hit !== undefined && hit.data.hasError === hasError && hit.data.locale === locale;
+      if (sameData && hit.className === className) return hit;
       const size = cardSize(node, presentation);
       const card: CardNode = {
         id: node.id,
@@ -47,10 +43,10 @@ export function useCards(
         handles: cardHandles(node, size),
         // A node without a position (hand-written YAML) gets a grid slot instead of piling up at 0,0.
         position: node.position ?? { x: (i % 6) * 320, y: Math.floor(i / 6) * 200 },
-        data: hit && hit.card.data.node === node && hit.locale === locale && hit.hasError === hasError ? hit.card.data : { node, flowId, locale, hasError },
+        data: sameData ? hit.data : { node, flowId, locale, hasError },
         ...(className ? { className } : {}),
       };
-      cache.current.set(node, { card, hasError, locale, flash, presentation, mark });
+      cards.set(node, card);
       return card;
     });
   }, [flow, flowId, locale, errorNodes, focusId, presentation, marks]);

@@ -24,6 +24,22 @@ interface Snapshot {
  * Plain objects (`Object`) summed by their property names, the first eight in order: what kind of record fills the
  * heap (a card, a handle, a flow node, an edge, …), with the count and self size of each.
  */
+function strings(snap: Snapshot): Map<string, { size: number; count: number }> {
+  const { node_fields: nf, node_types } = snap.snapshot.meta;
+  const [iType, iName, iSize] = ['type', 'name', 'self_size'].map((f) => nf.indexOf(f)) as [number, number, number];
+  const out = new Map<string, { size: number; count: number }>();
+  for (let i = 0; i < snap.nodes.length; i += nf.length) {
+    if (node_types[0][snap.nodes[i + iType]!] !== 'string') continue;
+    // Grouped by their first characters with digits masked: `n123:next` and `n456:next` are one kind of string.
+    const key = (snap.strings[snap.nodes[i + iName]!] ?? '').slice(0, 24).replace(/\d+/g, '#');
+    const entry = out.get(key) ?? { size: 0, count: 0 };
+    entry.size += snap.nodes[i + iSize]!;
+    entry.count++;
+    out.set(key, entry);
+  }
+  return out;
+}
+
 function shapes(snap: Snapshot): Map<string, { size: number; count: number }> {
   const { node_fields: nf, node_types, edge_fields: ef, edge_types } = snap.snapshot.meta;
   const [iType, iName, iSize, iEdges] = ['type', 'name', 'self_size', 'edge_count'].map((f) => nf.indexOf(f)) as [number, number, number, number];
@@ -64,7 +80,7 @@ function summarise(snap: Snapshot) {
     total += size;
     byType.set(type, (byType.get(type) ?? 0) + size);
     // Strings and code are named by their content; group them by type only.
-    const name = type === 'object' || type === 'closure' || type === 'native' ? `${type} ${snap.strings[snap.nodes[i + iName]!]}` : `(${type})`;
+    const name = type === 'object' || type === 'closure' || type === 'native' || type === 'array' ? `${type} ${snap.strings[snap.nodes[i + iName]!]}` : `(${type})`;
     const e = byName.get(name) ?? { size: 0, count: 0 };
     e.size += size;
     e.count++;
@@ -98,6 +114,8 @@ try {
   for (const [t, s] of [...byType].sort((a, b) => b[1] - a[1])) console.log(`  ${m(s)}  ${t}`);
   console.log(`by constructor (top ${TOP}):`);
   for (const [n, e] of [...byName].sort((a, b) => b[1].size - a[1].size).slice(0, TOP)) console.log(`  ${m(e.size)}  ${String(e.count).padStart(8)}  ${n.slice(0, 100)}`);
+  console.log(`strings by their start, digits masked (top ${TOP}):`);
+  for (const [n, e] of [...strings(snap)].sort((a, b) => b[1].size - a[1].size).slice(0, TOP)) console.log(`  ${m(e.size)}  ${String(e.count).padStart(8)}  ${JSON.stringify(n)}`);
   console.log(`plain objects by their properties (top ${TOP}):`);
   for (const [n, e] of [...shapes(snap)].sort((a, b) => b[1].size - a[1].size).slice(0, TOP)) console.log(`  ${m(e.size)}  ${String(e.count).padStart(8)}  ${n.slice(0, 120)}`);
 } finally {
