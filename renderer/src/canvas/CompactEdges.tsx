@@ -1,29 +1,15 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { useStoreApi } from '@xyflow/react';
-import { exitsOf } from '../../../shared/schema/exits';
 import type { Flow } from '../../../shared/schema/project';
-import { cardHandles, cardSize } from './geometry';
+import { buildScene, drawScene, movedCards, movedKey, needsDraw, type BlockStyle, type Colors, type Drawn, type View } from './compactScene';
 
-interface Segment {
-  source: string;
-  target: string;
-  /** Offsets of the exit handle from the source card's corner, and of the input from the target's. */
-  sx: number;
-  sy: number;
-  tx: number;
-  ty: number;
-  /** Positions from the flow, for cards React Flow does not hold (outside the node window). */
-  sp: { x: number; y: number };
-  tp: { x: number; y: number };
-}
+export type { BlockStyle } from './compactScene';
 
-/** How blocks are drawn when the canvas draws the cards too (far zoomed out on a large flow). */
-export interface BlockStyle {
-  selected: ReadonlySet<string>;
-  errors: ReadonlySet<string>;
-  /** Simulator and coverage marks by node id. */
-  marks?: ReadonlyMap<string, 'current' | 'visited' | 'uncovered'>;
-}
+/**
+ * Pixels the base canvas is drawn beyond the pane on every side: a pan moves it by up to this much before it is
+ * drawn again (at zoom 0.25 a pan of 12 px a frame draws it once in 16 frames).
+ */
+const MARGIN = 200;
 
 /** The kind colours of styles.css (`--kind` of `.kind-<kind>`), read once from the page. */
 function kindColors(): Map<string, string> {
@@ -39,124 +25,88 @@ function kindColors(): Map<string, string> {
   return out;
 }
 
+function readColors(canvas: HTMLCanvasElement, withKinds: boolean): Colors {
+  const root = getComputedStyle(document.documentElement);
+  return {
+    edge: getComputedStyle(canvas).color || '#8892a6',
+    card: root.getPropertyValue('--card').trim() || '#fff',
+    border: root.getPropertyValue('--border').trim() || '#d9dde5',
+    accent: root.getPropertyValue('--accent').trim() || '#3056d3',
+    error: root.getPropertyValue('--error').trim() || '#c62828',
+    kinds: withKinds ? kindColors() : new Map(),
+  };
+}
+
+/** Sizes a canvas's bitmap for `width` × `height` CSS pixels and returns its context, cleared and untransformed. */
+function prepare(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D | null {
+  const dpr = window.devicePixelRatio || 1;
+  if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
+    canvas.width = Math.round(width * dpr);
+    canvas.height = Math.round(height * dpr);
+  }
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return null;
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, canvas.width, canvas.height);
+  return ctx;
+}
+
 /**
- * Edges when zoomed out, drawn on one canvas instead of hundreds of SVG elements: while panning a large flow
- * at low zoom, mounting and painting edge elements was most of each frame. Positions come from React Flow's
- * store, so edges follow a dragged card; only edges crossing the view are drawn, once per animation frame.
+ * Edges when zoomed out, drawn on a canvas instead of hundreds of SVG elements: while panning a large flow at low
+ * zoom, mounting and painting edge elements was most of each frame. With `blocks`, the cards are drawn here too,
+ * as coloured boxes: far zoomed out, hundreds of card elements cost the browser more per frame (hit-testing,
+ * layerizing) than drawing them, so the canvas shows them and the page keeps only the cards a user is pointing at,
+ * has selected or is dragging.
  *
- * With `blocks`, the cards are drawn here too, as coloured boxes: far zoomed out, hundreds of card elements
- * in the page cost the browser more per frame (hit-testing, layerizing) than drawing them, so the canvas shows
- * them and the page keeps only the cards a user is pointing at, has selected or is dragging.
+ * Two canvases. The base one holds everything but the cards being dragged, drawn for a view and MARGIN pixels
+ * beyond the pane, on its own compositing layer: a pan only moves it (a transform, no drawing, which in software
+ * rendering cost 3 ms a frame), until the view has travelled farther than the margin or the zoom changes. While a
+ * zoom changes it is drawn for the pane only, as before. The live one, pane-sized, holds the dragged cards and
+ * their edges, drawn every frame while a drag lasts, so a drag draws a few edges a frame, not the whole view.
+ * Positions come from React Flow's store (a dragged card's from its node), drawn once per animation frame.
  */
 export function CompactEdges({ flow, presentation, blocks }: { flow: Flow; presentation: boolean; blocks?: BlockStyle | undefined }) {
   const store = useStoreApi();
-  const ref = useRef<HTMLCanvasElement>(null);
-  const segments = useMemo(() => {
-    const byId = new Map(flow.nodes.map((n) => [n.id, n]));
-    const out: Segment[] = [];
-    for (const node of flow.nodes) {
-      const size = cardSize(node, presentation);
-      const handles = cardHandles(node, size);
-      for (const exit of exitsOf(node)) {
-        const target = exit.target ? byId.get(exit.target) : undefined;
-        const h = handles.find((x) => x.id === exit.port);
-        if (!target || !h) continue;
-        const tSize = cardSize(target, presentation);
-        out.push({
-          source: node.id,
-          target: target.id,
-          sx: size.width,
-          sy: h.y + (h.height ?? 0) / 2,
-          tx: 0,
-          ty: tSize.height / 2,
-          sp: node.position ?? { x: 0, y: 0 },
-          tp: target.position ?? { x: 0, y: 0 },
-        });
-      }
-    }
-    return out;
-  }, [flow, presentation]);
-
-  const cards = useMemo(
-    () =>
-      flow.nodes.map((n, i) => ({
-        id: n.id,
-        kind: n.kind,
-        pos: n.position ?? { x: (i % 6) * 320, y: Math.floor(i / 6) * 200 },
-        size: cardSize(n, presentation),
-      })),
-    [flow, presentation],
-  );
+  const baseRef = useRef<HTMLCanvasElement>(null);
+  const liveRef = useRef<HTMLCanvasElement>(null);
+  const scene = useMemo(() => buildScene(flow, presentation), [flow, presentation]);
 
   useEffect(() => {
+    const base = baseRef.current;
+    const live = liveRef.current;
+    if (!base || !live) return;
+    const colors = readColors(base, Boolean(blocks));
     let frame = 0;
-    const canvas = ref.current;
-    if (!canvas) return;
-    const color = getComputedStyle(canvas).color || '#8892a6';
-    const root = getComputedStyle(document.documentElement);
-    const cardBg = root.getPropertyValue('--card').trim() || '#fff';
-    const border = root.getPropertyValue('--border').trim() || '#d9dde5';
-    const accent = root.getPropertyValue('--accent').trim() || '#3056d3';
-    const errorColor = root.getPropertyValue('--error').trim() || '#c62828';
-    const kinds = blocks ? kindColors() : new Map<string, string>();
+    let drawn: Drawn | undefined;
+    let liveShown = false;
     const draw = () => {
       frame = 0;
       const { transform, nodeLookup, width, height } = store.getState();
-      const dpr = window.devicePixelRatio || 1;
-      if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(height * dpr)) {
-        canvas.width = Math.round(width * dpr);
-        canvas.height = Math.round(height * dpr);
+      const view: View = { x: transform[0], y: transform[1], zoom: transform[2], width, height };
+      const moved = movedCards(scene, nodeLookup);
+      const key = movedKey(moved);
+      if (needsDraw(drawn, view, key)) {
+        // Zooming: drawn for the pane only (the next pan draws the margin too); otherwise with the margin.
+        const margin = drawn && drawn.at.zoom !== view.zoom ? 0 : MARGIN;
+        const ctx = prepare(base, width + 2 * MARGIN, height + 2 * MARGIN);
+        if (!ctx) return;
+        const dpr = window.devicePixelRatio || 1;
+        const { x, y, zoom } = view;
+        ctx.setTransform(dpr * zoom, 0, 0, dpr * zoom, dpr * (x + MARGIN), dpr * (y + MARGIN));
+        const area = { left: (-x - margin) / zoom, top: (-y - margin) / zoom, right: (width + margin - x) / zoom, bottom: (height + margin - y) / zoom };
+        drawScene(ctx, scene, area, zoom, moved, false, colors, blocks);
+        drawn = { at: view, margin, moved: key };
       }
-      const ctx = canvas.getContext('2d');
-      if (!ctx) return;
-      const [x, y, zoom] = transform;
-      ctx.setTransform(1, 0, 0, 1, 0, 0);
-      ctx.clearRect(0, 0, canvas.width, canvas.height);
-      ctx.setTransform(dpr * zoom, 0, 0, dpr * zoom, dpr * x, dpr * y);
-      // The view in flow coordinates, for culling.
-      const left = -x / zoom;
-      const top = -y / zoom;
-      const right = left + width / zoom;
-      const bottom = top + height / zoom;
-      if (blocks) {
-        const px = 1 / zoom; // one screen pixel, in flow units
-        for (const c of cards) {
-          const p = nodeLookup.get(c.id)?.internals.positionAbsolute ?? c.pos;
-          if (p.x > right || p.y > bottom || p.x + c.size.width < left || p.y + c.size.height < top) continue;
-          const kind = kinds.get(c.kind) ?? color;
-          ctx.fillStyle = cardBg;
-          ctx.fillRect(p.x, p.y, c.size.width, c.size.height);
-          ctx.globalAlpha = 0.22;
-          ctx.fillStyle = kind;
-          ctx.fillRect(p.x, p.y, c.size.width, c.size.height);
-          ctx.globalAlpha = 1;
-          ctx.fillRect(p.x, p.y, c.size.width, 4);
-          const mark = blocks.marks?.get(c.id);
-          const outline = blocks.selected.has(c.id) ? accent : blocks.errors.has(c.id) ? errorColor : mark === 'current' || mark === 'visited' ? '#8b5cf6' : mark === 'uncovered' ? '#d97706' : border;
-          const width = blocks.selected.has(c.id) || mark === 'current' ? 3 : mark ? 2 : 1;
-          ctx.setLineDash(mark === 'uncovered' ? [6 * px, 4 * px] : []);
-          ctx.lineWidth = width * px;
-          ctx.strokeStyle = outline;
-          ctx.strokeRect(p.x, p.y, c.size.width, c.size.height);
-        }
-        ctx.setLineDash([]);
+      base.style.transform = `translate(${view.x - drawn!.at.x}px, ${view.y - drawn!.at.y}px)`;
+      if (moved.size || liveShown) {
+        const ctx = prepare(live, width, height);
+        if (!ctx) return;
+        const dpr = window.devicePixelRatio || 1;
+        ctx.setTransform(dpr * view.zoom, 0, 0, dpr * view.zoom, dpr * view.x, dpr * view.y);
+        const area = { left: -view.x / view.zoom, top: -view.y / view.zoom, right: (width - view.x) / view.zoom, bottom: (height - view.y) / view.zoom };
+        if (moved.size) drawScene(ctx, scene, area, view.zoom, moved, true, colors, blocks);
+        liveShown = moved.size > 0;
       }
-      ctx.beginPath();
-      for (const s of segments) {
-        const a = nodeLookup.get(s.source)?.internals.positionAbsolute ?? s.sp;
-        const b = nodeLookup.get(s.target)?.internals.positionAbsolute ?? s.tp;
-        const x1 = a.x + s.sx;
-        const y1 = a.y + s.sy;
-        const x2 = b.x + s.tx;
-        const y2 = b.y + s.ty;
-        if (Math.max(x1, x2) < left || Math.min(x1, x2) > right || Math.max(y1, y2) < top || Math.min(y1, y2) > bottom) continue;
-        const dx = Math.max(40, Math.abs(x2 - x1) / 2);
-        ctx.moveTo(x1, y1);
-        ctx.bezierCurveTo(x1 + dx, y1, x2 - dx, y2, x2, y2);
-      }
-      ctx.lineWidth = 1.5 / zoom;
-      ctx.strokeStyle = color;
-      ctx.stroke();
     };
     const unsubscribe = store.subscribe(() => {
       if (!frame) frame = requestAnimationFrame(draw);
@@ -166,7 +116,12 @@ export function CompactEdges({ flow, presentation, blocks }: { flow: Flow; prese
       unsubscribe();
       cancelAnimationFrame(frame);
     };
-  }, [store, segments, cards, blocks]);
+  }, [store, scene, blocks]);
 
-  return <canvas ref={ref} className="compact-edges" aria-hidden="true" />;
+  return (
+    <>
+      <canvas ref={baseRef} className="compact-edges" style={{ inset: -MARGIN, width: `calc(100% + ${2 * MARGIN}px)`, height: `calc(100% + ${2 * MARGIN}px)` }} aria-hidden="true" />
+      <canvas ref={liveRef} className="compact-edges-live" aria-hidden="true" />
+    </>
+  );
 }
