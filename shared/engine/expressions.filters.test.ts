@@ -25,7 +25,7 @@ const scope = {
   epoch: 0,
   bad: 'not a date',
 };
-const run = (source: string, s: Record<string, unknown> = scope): unknown => lang.evaluate(source, s);
+const run = (source: string, s: Record<string, unknown> = { ...scope, inf: Infinity }): unknown => lang.evaluate(source, s);
 
 describe('filters', () => {
   it.each([
@@ -108,6 +108,7 @@ describe('functions', () => {
     ['matches(1.5, "5")', true],
     ['matches(nil, "x")', false],
     ['matches(yes, "t")', false],
+    ['matches(inf, "I")', false],
     ['"abc" | matches("c$")', true],
   ])('%s → %j', (source, expected) => {
     expect(run(source)).toEqual(expected);
@@ -124,6 +125,7 @@ describe('formatting for a locale', () => {
     ['n | currency', {}, '$3.14'],
     ['n | currency("EUR")', {}, '€3.14'],
     ['n | currency("")', {}, '$3.14'],
+    ['n | currency(5)', {}, '$3.14'],
     ['n | currency', { locale: 'es', currency: 'EUR' }, '3,14\u00a0€'],
     ['s | currency', {}, 'héllo'],
     ['n | number', {}, '3.142'],
@@ -139,6 +141,9 @@ describe('formatting for a locale', () => {
     ['late | date("full")', {}, 'Tuesday, March 5, 2024'],
     ['day | date("weird")', {}, 'March 5, 2024'],
     ['epoch | date("medium")', {}, 'Jan 1, 1970'],
+    ['when | date', {}, 'March 5, 2024'],
+    ['when | date("full")', { timeZone: 'Asia/Tokyo' }, 'Tuesday, March 5, 2024'],
+    ['yes | date', {}, true],
     ['bad | date', {}, 'not a date'],
     ['"" | date', {}, ''],
     ['nil | date', {}, null],
@@ -148,7 +153,7 @@ describe('formatting for a locale', () => {
     ['late | date', { timeZone: 'Asia/Tokyo' }, 'March 6, 2024'],
     ['late | date', { timeZone: 'UTC' }, 'March 5, 2024'],
   ] as const)('%s with %j → %j', (source, fmt, expected) => {
-    expect(run(source, withFormat(scope, fmt))).toEqual(expected);
+    expect(run(source, withFormat({ ...scope, when: new Date('2024-03-05T12:00:00Z') }, fmt))).toEqual(expected);
   });
 
   it('ignores a format field that is not a string, and a format that is not an object', () => {
@@ -193,8 +198,20 @@ describe('reading data', () => {
     ['{a: obj.a}.a', 1],
     ['s ? 1 : 2', 1],
     ['"" ? 1 : 2', 2],
+    // a filter keeps or drops a single value like a list of one, and reads nothing from nothing
+    ['obj[.a == 1]', [{ a: 1, b: 2 }]],
+    ['obj[.a == 2]', []],
+    ['missing[.a == 1]', []],
+    ['s[.length > 1]', ['héllo']],
   ])('%s → %j', (source, expected) => {
     expect(run(source, { ...scope, k: 'b' })).toEqual(expected);
+  });
+
+  it('reads root variables from own data of the scope only', () => {
+    expect(run('secret', Object.create({ secret: 1 }) as Record<string, unknown>)).toBeUndefined();
+    expect(run('own', Object.assign(Object.create({ secret: 1 }) as Record<string, unknown>, { own: 2 }))).toBe(2);
+    // a list is no scope of variables: its length is not one
+    expect(run('length', ['a'] as unknown as Record<string, unknown>)).toBeUndefined();
   });
 
   it('says what it cannot index instead of returning nothing', () => {
@@ -206,8 +223,16 @@ describe('reading data', () => {
   it('ownValue reads own data only', () => {
     expect(ownValue({ a: 1 }, 'a')).toBe(1);
     expect(ownValue([5, 6], 1)).toBe(6);
-    expect(ownValue({ a: 1 }, true)).toBeUndefined();
-    expect(ownValue({ a: 1 }, null)).toBeUndefined();
+    expect(ownValue({ true: 1 }, true)).toBeUndefined();
+    expect(ownValue({ null: 1 }, null)).toBeUndefined();
+    expect(ownValue(null, 'a')).toBeUndefined();
+    expect(ownValue(undefined, 'a')).toBeUndefined();
+    expect(ownValue(5, 'a')).toBeUndefined();
+    // own data of an object that is not plain data (a class instance, an error) is out of reach too
+    expect(ownValue(new (class {
+      x = 1;
+    })(), 'x')).toBeUndefined();
+    expect(ownValue(new Error('secret'), 'message')).toBeUndefined();
     expect(ownValue({ f: () => 1 }, 'f')).toBeUndefined();
     expect(ownValue(Object.create({ a: 1 }) as object, 'a')).toBeUndefined();
     const nullProto = Object.assign(Object.create(null) as Record<string, unknown>, { a: 1 });
@@ -221,6 +246,8 @@ describe('reading data', () => {
     expect(ownValue('abc', 2)).toBe('c');
     expect(ownValue('abc', '0')).toBe('a');
     expect(ownValue('abc', '00')).toBeUndefined();
+    expect(ownValue('abcdefghijk', '10')).toBe('k');
+    expect(ownValue('abc', '1a')).toBeUndefined();
     expect(ownValue('abc', 'at')).toBeUndefined();
     for (const name of ['__proto__', 'prototype', 'constructor', '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__']) {
       const own = JSON.parse(`{"${name}": 1}`) as object;
@@ -239,6 +266,16 @@ describe('compile errors', () => {
     ['x | nope', 'unknown filter "nope" (known: currency, number, date, json, upper, lower, capitalize, trim, round, default, length, join, first, last, number_or_zero, matches)'],
     ['nope(1)', 'unknown function "nope" (known: contains, empty, min, max, abs, matches)'],
     ['x | contains', 'unknown filter "contains"'],
+    ['toString', 'unexpected "toString"'],
+    ['a bc', 'unexpected "bc"'],
+    // Jexl's lexer takes any name of Object.prototype for a token of its own
+    ['constructor', 'unexpected "constructor"'],
+    ['isPrototypeOf', 'unexpected "isPrototypeOf"'],
+    ['a.b.constructor', 'unexpected "constructor"'],
+    // and the sandbox refuses the other names that reach a prototype, wherever they stand
+    ['prototype', '"prototype" cannot be used in an expression'],
+    ['a.prototype', '"prototype" cannot be used in an expression'],
+    ['xs[.prototype > 1]', '"prototype" cannot be used in an expression'],
     ['upper(x)', 'unknown function "upper"'],
   ])('%j: %s', (source, message) => {
     const c = lang.compile(source);
@@ -254,6 +291,8 @@ describe('compile errors', () => {
     expect(lang.compile('a | matches("(?<=x)y")')).toBeInstanceOf(ExpressionError);
     expect(lang.compile('matches(a, p)')).not.toBeInstanceOf(ExpressionError);
     expect(lang.compile('matches("(?<=x)y", a)')).not.toBeInstanceOf(ExpressionError);
+    // only matches() takes a pattern: another function's second argument is any text
+    expect(lang.compile('contains(a, "(?<=x)y")')).not.toBeInstanceOf(ExpressionError);
   });
 
   it('caches a compile, errors included', () => {

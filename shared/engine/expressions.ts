@@ -62,8 +62,8 @@ export function ownValue(obj: unknown, key: unknown): unknown {
   return d && 'value' in d && typeof d.value !== 'function' ? d.value : undefined;
 }
 
-/** Jexl's `a.b`: nothing from nothing, and a path through a list reads its first element. */
-const dotGet = (obj: unknown, key: unknown): unknown => (obj === undefined || obj === null ? undefined : ownValue(Array.isArray(obj) ? obj[0] : obj, key));
+/** Jexl's `a.b`: nothing from nothing (`ownValue` reads nothing of null or undefined), and a path through a list reads its first element. */
+const dotGet = (obj: unknown, key: unknown): unknown => ownValue(Array.isArray(obj) ? obj[0] : obj, key);
 
 /** Jexl's `a[x]`: a boolean keeps or drops the subject, anything else is a key. */
 function indexGet(obj: unknown, key: unknown): unknown {
@@ -88,7 +88,8 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 function asDate(v: unknown): Date | undefined {
   if (v instanceof Date) return v;
   if (typeof v === 'number') return new Date(v);
-  if (typeof v === 'string' && v !== '') {
+  if (typeof v === 'string') {
+    // '' is no date either: an invalid Date, as any text that is not one
     const d = new Date(DATE_ONLY.test(v) ? `${v}T00:00:00Z` : v);
     return Number.isNaN(d.getTime()) ? undefined : d;
   }
@@ -124,15 +125,14 @@ function createLanguage(defaults: Readonly<FormatContext>): Jexl {
       if (Number.isNaN(n)) return v;
       const fmt = formatOf(given);
       const d = typeof digits === 'number' ? digits : undefined;
-      return nf(`n:${fmt.locale}:${d}`, () =>
-        new Intl.NumberFormat(fmt.locale, d === undefined ? {} : { minimumFractionDigits: d, maximumFractionDigits: d }),
-      ).format(n);
+      // undefined digits are Intl's defaults
+      return nf(`n:${fmt.locale}:${d}`, () => new Intl.NumberFormat(fmt.locale, { minimumFractionDigits: d, maximumFractionDigits: d })).format(n);
     },
     '#date': (given: unknown, v: unknown, style?: unknown) => {
       const d = asDate(v);
       if (!d) return v;
       const fmt = formatOf(given);
-      const dateStyle = style === 'short' || style === 'medium' || style === 'long' || style === 'full' ? style : 'long';
+      const dateStyle = style === 'short' || style === 'medium' || style === 'full' ? style : 'long';
       // a date without a time (a due date, `2024-03-05`) is that day in every time zone: shown as read, in UTC
       const timeZone = typeof v === 'string' && DATE_ONLY.test(v) ? 'UTC' : fmt.timeZone;
       return new Intl.DateTimeFormat(fmt.locale, { dateStyle, timeZone }).format(d);
@@ -178,7 +178,7 @@ function createLanguage(defaults: Readonly<FormatContext>): Jexl {
 /** `matches(text, pattern)`: an RE2 regular expression (linear time), unanchored; `(?i)` for any case. */
 function matches(text: unknown, pattern: unknown): boolean {
   if (typeof pattern !== 'string') throw new Error('matches(): the pattern must be a string');
-  const t = typeof text === 'string' ? text : typeof text === 'number' && Number.isFinite(text) ? String(text) : undefined;
+  const t = typeof text === 'string' ? text : Number.isFinite(text) ? String(text) : undefined;
   if (t === undefined) return false;
   try {
     return compilePattern(pattern).test(t);
