@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useRef } from 'react';
 import { useStoreApi } from '@xyflow/react';
 import type { Flow } from '../../../shared/schema/project';
-import { buildScene, drawScene, movedCards, movedKey, needsDraw, type BlockStyle, type Colors, type Drawn, type View } from './compactScene';
+import { buildScene, drawScene, liveBox, movedCards, movedKey, needsDraw, type BlockStyle, type Colors, type Drawn, type View } from './compactScene';
 
 export type { BlockStyle } from './compactScene';
 
@@ -61,8 +61,9 @@ function prepare(canvas: HTMLCanvasElement, width: number, height: number): Canv
  * Two canvases. The base one holds everything but the cards being dragged, drawn for a view and MARGIN pixels
  * beyond the pane, on its own compositing layer: a pan only moves it (a transform, no drawing, which in software
  * rendering cost 3 ms a frame), until the view has travelled farther than the margin or the zoom changes. While a
- * zoom changes it is drawn for the pane only, as before. The live one, pane-sized, holds the dragged cards and
- * their edges, drawn every frame while a drag lasts, so a drag draws a few edges a frame, not the whole view.
+ * zoom changes it is drawn for the pane only, as before. The live one holds the dragged cards and their edges,
+ * drawn every frame while a drag lasts and only as large as they are, so a drag draws a few edges a frame, not the
+ * whole view.
  * Positions come from React Flow's store (a dragged card's from its node), drawn once per animation frame.
  */
 export function CompactEdges({ flow, presentation, blocks }: { flow: Flow; presentation: boolean; blocks?: BlockStyle | undefined }) {
@@ -79,6 +80,9 @@ export function CompactEdges({ flow, presentation, blocks }: { flow: Flow; prese
     let frame = 0;
     let drawn: Drawn | undefined;
     let liveShown = false;
+    let liveSize = { width: 0, height: 0 };
+    let baseShift = '';
+    let livePlace = '';
     const draw = () => {
       frame = 0;
       const { transform, nodeLookup, width, height } = store.getState();
@@ -97,13 +101,25 @@ export function CompactEdges({ flow, presentation, blocks }: { flow: Flow; prese
         drawScene(ctx, scene, area, zoom, moved, false, colors, blocks);
         drawn = { at: view, margin, moved: key };
       }
-      base.style.transform = `translate(${view.x - drawn!.at.x}px, ${view.y - drawn!.at.y}px)`;
+      // Written only when it changes: a style write, even of the same value, makes the layer commit again.
+      const shift = `translate(${view.x - drawn!.at.x}px, ${view.y - drawn!.at.y}px)`;
+      if (shift !== baseShift) base.style.transform = baseShift = shift;
       if (moved.size || liveShown) {
-        const ctx = prepare(live, width, height);
+        // The live canvas covers only where the moved cards and their edges are. Its bitmap grows in steps of
+        // 128 px and shrinks only below half, so a drag does not allocate one every frame.
+        const box = liveBox(scene, moved, view);
+        const fit = (have: number, need: number) => (need > have || need * 2 < have ? Math.ceil(need / 128) * 128 : have);
+        liveSize = { width: fit(liveSize.width, box.width), height: fit(liveSize.height, box.height) };
+        const ctx = prepare(live, liveSize.width, liveSize.height);
         if (!ctx) return;
+        const place = `${liveSize.width} ${liveSize.height} ${box.x} ${box.y}`;
+        if (place !== livePlace) {
+          livePlace = place;
+          Object.assign(live.style, { width: `${liveSize.width}px`, height: `${liveSize.height}px`, transform: `translate(${box.x}px, ${box.y}px)` });
+        }
         const dpr = window.devicePixelRatio || 1;
-        ctx.setTransform(dpr * view.zoom, 0, 0, dpr * view.zoom, dpr * view.x, dpr * view.y);
-        const area = { left: -view.x / view.zoom, top: -view.y / view.zoom, right: (width - view.x) / view.zoom, bottom: (height - view.y) / view.zoom };
+        ctx.setTransform(dpr * view.zoom, 0, 0, dpr * view.zoom, dpr * (view.x - box.x), dpr * (view.y - box.y));
+        const area = { left: (box.x - view.x) / view.zoom, top: (box.y - view.y) / view.zoom, right: (box.x + box.width - view.x) / view.zoom, bottom: (box.y + box.height - view.y) / view.zoom };
         if (moved.size) drawScene(ctx, scene, area, view.zoom, moved, true, colors, blocks);
         liveShown = moved.size > 0;
       }

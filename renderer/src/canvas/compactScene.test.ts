@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Flow } from '../../../shared/schema/project';
-import { buildScene, drawScene, movedCards, movedKey, needsDraw, type Colors, type View } from './compactScene';
+import { buildScene, drawScene, liveBox, movedCards, movedKey, needsDraw, type Colors, type View } from './compactScene';
 
 const say = { en: 'Hi' };
 /** a → b → c in a row, and d off to the right with no edges. */
@@ -100,5 +100,28 @@ describe('when the base canvas is drawn again', () => {
   it('on any pan after a draw for the pane only (while zooming)', () => {
     expect(needsDraw({ ...drawn, margin: 0 }, view, '')).toBe(false);
     expect(needsDraw({ ...drawn, margin: 0 }, { ...view, x: 101 }, '')).toBe(true);
+  });
+});
+
+describe('the live canvas box', () => {
+  const view: View = { x: 10, y: 20, zoom: 0.5, width: 800, height: 600 };
+
+  it('covers a moved card and its edges, curves included, in pixels of the pane', () => {
+    // b moved to (320, 100): its edges come from a's exit at x 240 and go to c's input at x 640
+    const box = liveBox(scene, new Map([['b', { x: 320, y: 100 }]]), view);
+    // the highest point is c's input, where b's edge ends (c at y 0)
+    expect(box.x).toBe(Math.floor(240 * 0.5 + 10 - 4));
+    expect(box.y).toBe(Math.floor(scene.segments[1]!.ty * 0.5 + 20 - 4));
+    expect(box.x + box.width).toBe(Math.ceil(640 * 0.5 + 10 + 4));
+    // b's box bottom is its lowest point
+    expect(box.y + box.height).toBe(Math.ceil((100 + scene.byId.get('b')!.size.height) * 0.5 + 20 + 4));
+  });
+
+  it('is empty with nothing moved, and stays within the pane', () => {
+    expect(liveBox(scene, new Map(), view)).toEqual({ x: 0, y: 0, width: 0, height: 0 });
+    const off = liveBox(scene, new Map([['d', { x: 5000, y: 0 }]]), view);
+    expect(off.width).toBe(0);
+    const edge = liveBox(scene, new Map([['a', { x: -100, y: 0 }]]), view);
+    expect(edge.x).toBe(0);
   });
 });

@@ -111,6 +111,48 @@ export function needsDraw(drawn: Drawn | undefined, view: View, moved: string): 
   return Math.abs(view.x - a.x) > drawn.margin || Math.abs(view.y - a.y) > drawn.margin;
 }
 
+/**
+ * The part of the pane, in whole pixels, where the moved cards and their edges are: the live canvas covers only
+ * that (its cost a frame grows with its size). An edge's curve stays within its ends and its control points.
+ */
+export function liveBox(scene: Scene, moved: ReadonlyMap<string, Point>, view: View): { x: number; y: number; width: number; height: number } {
+  let left = Infinity;
+  let top = Infinity;
+  let right = -Infinity;
+  let bottom = -Infinity;
+  const add = (x: number, y: number) => {
+    left = Math.min(left, x);
+    right = Math.max(right, x);
+    top = Math.min(top, y);
+    bottom = Math.max(bottom, y);
+  };
+  for (const [id, p] of moved) {
+    const card = scene.byId.get(id);
+    if (!card) continue;
+    add(p.x, p.y);
+    add(p.x + card.size.width, p.y + card.size.height);
+    for (const s of scene.segmentsOf.get(id) ?? []) {
+      const a = moved.get(s.source) ?? scene.byId.get(s.source)!.pos;
+      const b = moved.get(s.target) ?? scene.byId.get(s.target)!.pos;
+      const x1 = a.x + s.sx;
+      const x2 = b.x + s.tx;
+      const dx = Math.max(40, Math.abs(x2 - x1) / 2);
+      add(x1, a.y + s.sy);
+      add(x1 + dx, a.y + s.sy);
+      add(x2 - dx, b.y + s.ty);
+      add(x2, b.y + s.ty);
+    }
+  }
+  if (left > right) return { x: 0, y: 0, width: 0, height: 0 };
+  // to pixels of the pane, a few pixels wider for the line width, within the pane
+  const pad = 4;
+  const x0 = Math.max(0, Math.floor(left * view.zoom + view.x - pad));
+  const y0 = Math.max(0, Math.floor(top * view.zoom + view.y - pad));
+  const x1 = Math.min(view.width, Math.ceil(right * view.zoom + view.x + pad));
+  const y1 = Math.min(view.height, Math.ceil(bottom * view.zoom + view.y + pad));
+  return x1 > x0 && y1 > y0 ? { x: x0, y: y0, width: x1 - x0, height: y1 - y0 } : { x: 0, y: 0, width: 0, height: 0 };
+}
+
 /** How blocks are drawn when the canvas draws the cards too (far zoomed out on a large flow). */
 export interface BlockStyle {
   selected: ReadonlySet<string>;
