@@ -13,8 +13,7 @@ import { cliIsFresh } from '../../bin/cliStamp.mjs';
 import { makeLargeProject } from './largeProject';
 import { loadProject } from '../../shared/project/load';
 import { serializeFlow } from '../../shared/project/serialize';
-import { generateFlow } from '../fixtures/generateFlow';
-import { TINY_MANIFEST } from '../fixtures/tinyProject';
+import { GENERATED_MANIFEST, generateFlow } from '../fixtures/generateFlow';
 
 function time(fn: () => unknown, minMs = 300): number {
   fn(); // warm up
@@ -31,10 +30,7 @@ const rows: string[][] = [['nodes', 'load ms', 'yaml.parse ms', 'load/parse', 's
 for (const size of [500, 2000, 5000]) {
   const flow = generateFlow(size);
   const text = serializeFlow(flow);
-  // the generated flow's API host and first variable declared, so the project is clean: a problem would make the
-  // load parse the file a second time, with positions, to give its line (what a project with problems pays)
-  const manifest = `${TINY_MANIFEST}variables:\n  slot_0: 0\nenvironments:\n  test:\n    hosts:\n      - api.example\n`;
-  const src = { manifest: { file: 'parley.yaml', text: manifest }, flows: [{ file: 'flows/main.yaml', text }] };
+  const src = { manifest: { file: 'parley.yaml', text: GENERATED_MANIFEST }, flows: [{ file: 'flows/main.yaml', text }] };
   const check = loadProject(src);
   if (check.problems.length) throw new Error(`the generated project is not clean: ${check.problems.length} problems, e.g. ${check.problems[0]?.message}`);
   const load = time(() => loadProject(src));
