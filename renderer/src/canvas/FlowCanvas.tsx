@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import {
   Controls,
   MiniMap,
@@ -12,18 +12,20 @@ import {
 import { selectNode, useStudio } from '../store/studioStore';
 import { CompactEdges } from './CompactEdges';
 import { DotGrid } from './DotGrid';
+import { FitViewButton } from './FitViewButton';
 import { COMPACT_ZOOM, GroupFrame, NodeCard } from './NodeCard';
 import { useCanvasNodes, type AnyNode } from './useCanvasNodes';
 import { useCards } from './useCards';
 import { useFlowEdges } from './useFlowEdges';
 import { useFlowEdits } from './useFlowEdits';
 import { useLiteMode } from './useLiteMode';
+import { useNodeWindow } from './useNodeWindow';
 import { usePaletteDrop } from './usePaletteDrop';
 import { useSimMarks } from './useSimMarks';
 import { useViewport } from './useViewport';
 
 const nodeTypes = { card: NodeCard, frame: GroupFrame };
-/** Above this many nodes the minimap starts hidden. */
+/** Above this many nodes the minimap starts hidden, and React Flow holds only the cards around the view (useNodeWindow). */
 const MINIMAP_AUTO_LIMIT = 1000;
 /** When zoomed out, edges are drawn by CompactEdges on one canvas. */
 const NO_EDGES: Edge[] = [];
@@ -31,7 +33,8 @@ const isCompact = (s: { transform: [number, number, number] }) => s.transform[2]
 
 /**
  * The canvas of one flow: React Flow fed with cards and edges built from the flow (useCards, useFlowEdges,
- * useCanvasNodes), far zoomed out on large flows the lite mode (useLiteMode), edits of the flow from gestures
+ * useCanvasNodes), on large flows only the cards around the view (useNodeWindow) and far zoomed out the lite
+ * mode (useLiteMode), edits of the flow from gestures
  * (useFlowEdits, usePaletteDrop) and where the viewport looks (useViewport). The order of the hooks is the order
  * their effects run in.
  */
@@ -60,7 +63,7 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
   const showMinimap = minimap ?? nodeCount <= MINIMAP_AUTO_LIMIT;
 
   const { nodes, onNodesChange } = useCanvasNodes(flowId, flow, cards, selectedIds);
-  const { onPaneMouseMove, onSelectionEnd, shownNodes, blockStyle } = useLiteMode(
+  const { lite, onPaneMouseMove, onSelectionEnd, shownNodes, blockStyle } = useLiteMode(
     nodeCount,
     cards,
     nodes,
@@ -69,15 +72,29 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
     errorNodes,
     marks,
   );
+  const { windowNodes, windowEdges } = useNodeWindow(!lite && !showMinimap && nodeCount > MINIMAP_AUTO_LIMIT, cards, shownNodes, edges, selectedIds);
   const { onNodeDragStop, isValidConnection, onConnect, onReconnect, onDelete } = useFlowEdits(flowId, flow);
   const { onDragOver, onDrop } = usePaletteDrop(rf);
   useViewport(flowId, flow, rf, presentation, nodes.length, setFlashId);
+  // The controls do not change with the nodes: one element, so a drag's steps do not re-render them.
+  const allNodes = useRef(nodes);
+  useEffect(() => {
+    allNodes.current = nodes;
+  }, [nodes]);
+  const controls = useMemo(
+    () => (
+      <Controls showInteractive={false} showFitView={false}>
+        <FitViewButton nodes={allNodes} />
+      </Controls>
+    ),
+    [],
+  );
 
   if (!flow) return null;
   return (
     <ReactFlow<AnyNode, Edge>
-      nodes={shownNodes}
-      edges={compact ? NO_EDGES : edges}
+      nodes={windowNodes}
+      edges={compact ? NO_EDGES : windowEdges}
       onPaneMouseMove={onPaneMouseMove}
       onSelectionEnd={onSelectionEnd}
       nodeTypes={nodeTypes}
@@ -107,7 +124,7 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
     >
       <DotGrid />
       {compact && <CompactEdges flow={flow} presentation={presentation} blocks={blockStyle} />}
-      <Controls showInteractive={false} />
+      {controls}
       {showMinimap && <MiniMap pannable zoomable nodeStrokeWidth={3} />}
       <Panel position="bottom-right" className="minimap-toggle">
         <button onClick={() => setMinimap(!showMinimap)} aria-pressed={showMinimap} title={nodeCount > MINIMAP_AUTO_LIMIT ? `Off by default above ${MINIMAP_AUTO_LIMIT} nodes (it slows panning)` : undefined}>

@@ -3,6 +3,7 @@ import { applyNodeChanges, type NodeChange } from '@xyflow/react';
 import type { Flow } from '../../../shared/schema/project';
 import { setSelection, useStudio } from '../store/studioStore';
 import type { CardNode, FrameNode } from './NodeCard';
+import { applyInPlace } from './nodeChanges';
 
 export type AnyNode = CardNode | FrameNode;
 
@@ -48,6 +49,8 @@ export function useCanvasNodes(
 ) {
   const [nodes, setNodes] = useState<AnyNode[]>([]);
   const lastCards = useRef(new Map<string, CardNode>());
+  /** Where each node is in `nodes`, for applyInPlace. */
+  const index = useRef(new Map<string, number>());
   useEffect(() => {
     setNodes((prev) => {
       const prevById = new Map(prev.map((n) => [n.id, n]));
@@ -87,7 +90,7 @@ export function useCanvasNodes(
   const onNodesChange = useCallback(
     (changes: NodeChange<AnyNode>[]) =>
       setNodes((ns) => {
-        const next = applyNodeChanges(changes, ns);
+        const next = applyInPlace(changes, ns, index) ?? applyNodeChanges(changes, ns);
         if (changes.some((c) => c.type === 'select')) {
           const ids = next.filter((n) => n.selected).map((n) => n.id);
           queueMicrotask(() => setSelection(ids));
@@ -98,3 +101,4 @@ export function useCanvasNodes(
   );
   return { nodes, onNodesChange };
 }
+

@@ -71,5 +71,5 @@ export function useLiteMode(
     () => (lite ? { selected: new Set(selectedIds), errors: errorNodes, ...(marks ? { marks } : {}) } : undefined),
     [lite, selectedIds, errorNodes, marks],
   );
-  return { onPaneMouseMove, onSelectionEnd, shownNodes, blockStyle };
+  return { lite, onPaneMouseMove, onSelectionEnd, shownNodes, blockStyle };
 }
