@@ -25,3 +25,37 @@ export function applyInPlace<N extends Node>(changes: NodeChange<N>[], ns: N[], 
   }
   return next;
 }
+
+/** The last `refilter`: what it filtered, what it kept, and for which `key` (what `keep` depends on besides a node). */
+export interface Filtered<T> {
+  input: readonly T[];
+  output: T[];
+  key: unknown;
+}
+
+/**
+ * `next.filter(keep)`, done again only when it has to be: when `next` differs from the last input only in nodes the
+ * last output kept and still keeps (the steps of a drag: the dragged nodes are new objects, every other node is the
+ * same), the last output with those nodes replaced is the same array a filter would give, found without a pass of
+ * `keep` over every node (a pass over thousands of nodes of different shapes on every step). `key` is what `keep`
+ * depends on besides the node: a new key filters again.
+ */
+export function refilter<T extends { id: string }>(last: Filtered<T> | undefined, next: readonly T[], key: unknown, keep: (n: T) => boolean): Filtered<T> {
+  if (last && last.key === key && last.input.length === next.length) {
+    const changed: number[] = [];
+    for (let i = 0; i < next.length && changed.length <= 64; i++) if (next[i] !== last.input[i]) changed.push(i);
+    if (!changed.length) return { ...last, input: next };
+    if (changed.length <= 64) {
+      const at = new Map(last.output.map((n, k) => [n.id, k]));
+      const output = last.output.slice();
+      const reusable = changed.every((i) => {
+        const k = at.get(next[i]!.id);
+        if (k === undefined || last.input[i]!.id !== next[i]!.id || !keep(next[i]!)) return false;
+        output[k] = next[i]!;
+        return true;
+      });
+      if (reusable) return { input: next, output, key };
+    }
+  }
+  return { input: next, output: next.filter(keep), key };
+}

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useStore, useStoreApi, type Edge, type ReactFlowInstance } from '@xyflow/react';
 import { setSelection } from '../store/studioStore';
 import { BLOCK_ZOOM, type CardNode } from './NodeCard';
+import { refilter, type Filtered } from './nodeChanges';
 import type { AnyNode } from './useCanvasNodes';
 import type { SimMark } from './useSimMarks';
 
@@ -32,8 +33,10 @@ export function useLiteMode(
   const hoverRef = useRef<string | undefined>(undefined);
   const storeApi = useStoreApi();
   const onPaneMouseMove = useCallback(
-    (e: { clientX: number; clientY: number }) => {
-      if (!lite) return;
+    (e: { clientX: number; clientY: number; buttons?: number }) => {
+      // Not while a button is down (a pan or a drag, whose pointer moves reach the pane too): a pointed card is
+      // for clicking and grabbing, and the hit test goes through every card.
+      if (!lite || e.buttons) return;
       const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
       let hit: string | undefined;
       for (const c of cards) if (p.x >= c.position.x && p.y >= c.position.y && p.x <= c.position.x + (c.width ?? 0) && p.y <= c.position.y + (c.height ?? 0)) hit = c.id;
@@ -63,10 +66,13 @@ export function useLiteMode(
     const ids = cards.filter((c) => c.position.x >= origin.x && c.position.y >= origin.y && c.position.x + (c.width ?? 0) <= x1 && c.position.y + (c.height ?? 0) <= y1).map((c) => c.id);
     queueMicrotask(() => setSelection(ids));
   }, [lite, cards, storeApi]);
-  const shownNodes = useMemo(
-    () => (lite ? nodes.filter((n) => n.selected || n.dragging || n.type === 'frame' || n.id === hoverId) : nodes),
-    [lite, nodes, hoverId],
-  );
+  // Filtered again only when a node that was not shown changed (refilter): a drag's steps change only shown ones.
+  const filtered = useRef<Filtered<AnyNode> | undefined>(undefined);
+  const shownNodes = useMemo(() => {
+    if (!lite) return nodes;
+    filtered.current = refilter(filtered.current, nodes, hoverId, (n) => Boolean(n.selected || n.dragging) || n.type === 'frame' || n.id === hoverId);
+    return filtered.current.output;
+  }, [lite, nodes, hoverId]);
   const blockStyle = useMemo(
     () => (lite ? { selected: new Set(selectedIds), errors: errorNodes, ...(marks ? { marks } : {}) } : undefined),
     [lite, selectedIds, errorNodes, marks],

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStoreApi, type Edge } from '@xyflow/react';
 import type { CardNode } from './NodeCard';
 import type { AnyNode } from './useCanvasNodes';
+import { refilter, type Filtered } from './nodeChanges';
 import { pinnedIds, viewRect, windowFor, windowIds, windowServes, type Rect } from './nodeWindow';
 
 /**
@@ -44,10 +45,13 @@ export function useNodeWindow(enabled: boolean, cards: readonly CardNode[], node
     for (const id of pinned) ids.add(id);
     return ids;
   }, [pinned, win, cards, edges]);
-  const windowNodes = useMemo(
-    () => (shown ? nodes.filter((n) => n.type === 'frame' || n.selected || n.dragging || shown.has(n.id)) : nodes),
-    [shown, nodes],
-  );
+  // Filtered again only when a node out of the window changed (refilter): a drag's steps change only nodes in it.
+  const filtered = useRef<Filtered<AnyNode> | undefined>(undefined);
+  const windowNodes = useMemo(() => {
+    if (!shown) return nodes;
+    filtered.current = refilter(filtered.current, nodes, shown, (n) => n.type === 'frame' || Boolean(n.selected || n.dragging) || shown.has(n.id));
+    return filtered.current.output;
+  }, [shown, nodes]);
   const windowEdges = useMemo(() => (shown ? edges.filter((e) => shown.has(e.source) && shown.has(e.target)) : edges), [shown, edges]);
   return { windowNodes, windowEdges };
 }
