@@ -3,9 +3,9 @@
 // the modules they come from; the main thread's script / style / layout / other split (CDP Performance metrics);
 // and which React components render per step (a stand-in React DevTools hook walking each commit's fibers).
 // Ends with ablations: one layer hidden (or promoted) by a style sheet from outside the app, measured against as-is.
-// Run: node --import tsx/esm test/bench/canvas/profile.ts [size] [--stock | --quickstart] [--ablations | --gestures]
+// Run: node --import tsx/esm test/bench/canvas/profile.ts [size] [--stock | --quickstart] [--open | --ablations | --gestures]
 // (--stock profiles the tuned stock React Flow page instead, for comparison, --quickstart the quick-start one;
-// --ablations skips to the ablations, --gestures leaves them out.)
+// --open profiles the open only, --ablations skips to the ablations, --gestures leaves them out.)
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { CDPSession, Page } from 'playwright-core';
@@ -180,6 +180,49 @@ function summarise(profile: { nodes: ProfileNode[]; samples?: number[]; timeDelt
   return `  sampled (non-idle) ${(total / steps).toFixed(1)} ms per step; by module:\n${top(byModule, 12)}\n  by function (self time):\n${top(byFn, 22)}${lineBreakdown(profile, readable)}`;
 }
 
+/** Where an open's main-thread time goes, by area of the code: the canvas, React, the studio's store and checks, … */
+const AREAS: [string, RegExp][] = [
+  ['canvas (renderer/src/canvas, React Flow, d3)', /^renderer\/src\/canvas\/|^@xyflow|^d3-|^classcat/],
+  ['React', /^react-dom|^react$|^scheduler|^use-sync-external-store/],
+  ['checking the project (shared/project, shared/engine, shared/stories, jexl, zod, yaml)', /^shared\/(project|engine|stories|schema|expressions)|^jexl|^zod|^yaml/],
+  ['studio store and panels (renderer/src, other)', /^renderer\/src\//],
+  ['other shared code and libraries', /./],
+];
+
+function byArea(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?: number[] }, ranges: ReturnType<typeof moduleRanges>): string {
+  const self = new Map<number, number>();
+  const deltas = profile.timeDeltas ?? [];
+  (profile.samples ?? []).forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (deltas[i + 1] ?? deltas[i] ?? 0) / 1000));
+  const totals = new Map<string, number>();
+  for (const node of profile.nodes) {
+    const ms = self.get(node.id) ?? 0;
+    const { functionName, url, lineNumber } = node.callFrame;
+    if (!ms || functionName === '(idle)') continue;
+    const file = url ? path.basename(new URL(url).pathname) : '';
+    const module = ranges.get(file)?.find((r) => lineNumber >= r.start && lineNumber <= r.end)?.module;
+    const area = module ? AREAS.find(([, re]) => re.test(moduleGroup(module)))![0] : functionName.startsWith('(') ? `${functionName} (the browser: parse, style, layout, paint, GC)` : 'other';
+    totals.set(area, (totals.get(area) ?? 0) + ms);
+  }
+  // The bundle's top level (a module's code outside functions) runs before the app can ask for the project.
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const c of node.children ?? []) parent.set(c, node.id);
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const isTop = (n: ProfileNode) => n.callFrame.lineNumber === 0 && n.callFrame.url.includes('/assets/index-');
+  let topLevel = 0;
+  for (const node of profile.nodes) {
+    const ms = self.get(node.id) ?? 0;
+    if (!ms) continue;
+    for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
+      if (isTop(byId.get(id)!)) {
+        topLevel += ms;
+        break;
+      }
+    }
+  }
+  const lines = [...totals].sort((a, b) => b[1] - a[1]).map(([k, v]) => `    ${v.toFixed(0).padStart(8)} ms  ${k}`);
+  return `  by area (sampled; the samples count time the thread waited for a core too):\n${lines.join('\n')}\n  of which the bundle's top level (modules evaluated before the app starts): ${topLevel.toFixed(0)} ms`;
+}
+
 async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
   const { metrics: list } = await cdp.send('Performance.getMetrics');
   return Object.fromEntries(list.map((m) => [m.name, m.value]));
@@ -316,14 +359,16 @@ try {
       end: r.responseEnd,
       kb: r.transferSize / 1024,
     }));
-    return { domContentLoaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, res };
+    return { request: nav.requestStart, response: nav.responseStart, html: nav.responseEnd, interactive: nav.domInteractive, domContentLoaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, res };
   });
   console.log(`\n${stockPage ? `stock React Flow (${stockPage})` : 'Parley'}, ${size} nodes (${fixture.edges} edges)`);
-  console.log(`open: ${openMs.toFixed(0)} ms wall; DOMContentLoaded ${timing.domContentLoaded.toFixed(0)} ms, load ${timing.load.toFixed(0)} ms`);
+  const t = (n: number) => `${n.toFixed(0)} ms`;
+  console.log(`open: ${t(openMs)} wall from navigation; page requested at ${t(timing.request)}, first byte ${t(timing.response)}, received ${t(timing.html)}, parsed ${t(timing.interactive)}, DOMContentLoaded (scripts run) ${t(timing.domContentLoaded)}, load ${t(timing.load)}`);
   for (const r of timing.res) console.log(`  fetch ${r.name.slice(0, 60)}: starts ${r.start.toFixed(0)} ms, first byte after ${r.ttfb.toFixed(0)} ms, done at ${r.end.toFixed(0)} ms, ${r.kb.toFixed(0)} KB`);
   console.log(split(m0, m1, 1));
   console.log(renderTable(await takeRenders(page), 1));
   console.log(summarise(openProfile, ranges, 1));
+  console.log(byArea(openProfile, ranges));
 
   // Each gesture's figures cover its measured steps only: the profile, metrics and render counts start after the
   // warm-up steps (drag start, selection, first mounts) and stop before the button is released (drag end, save).
@@ -342,12 +387,24 @@ try {
         profile = (await cdp.send('Profiler.stop')).profile;
         after = await metrics(cdp);
         renders = await takeRenders(page);
+        // what the gesture's end costs (for a drag: the edit, the project checked again, the draft and the save)
+        await cdp.send('Profiler.start');
       },
     });
+    await page.waitForTimeout(1500);
+    const { profile: endProfile } = await cdp.send('Profiler.stop');
+    // PARLEY_TRACE_DIR=dir keeps the CPU profiles too (open them in DevTools' Performance panel).
+    if (process.env.PARLEY_TRACE_DIR) {
+      writeFileSync(path.join(process.env.PARLEY_TRACE_DIR, `${name.replace(/\W+/g, '-')}.cpuprofile`), JSON.stringify(profile));
+      writeFileSync(path.join(process.env.PARLEY_TRACE_DIR, `${name.replace(/\W+/g, '-')}-end.cpuprofile`), JSON.stringify(endProfile));
+    }
+    const end = await metrics(cdp);
     console.log(`\n${name}: ${s.mean.toFixed(1)} ms main-thread CPU per step (p95 ${s.p95.toFixed(1)}), ${s.steps} steps`);
     console.log(split(before, after, s.steps));
     console.log(renderTable(renders, s.steps));
     console.log(summarise(profile, ranges, s.steps));
+    console.log(`  the gesture's end (button released, then 1.5 s): ${((end.TaskDuration! - after.TaskDuration!) * 1000).toFixed(0)} ms of main-thread tasks`);
+    console.log(summarise(endProfile, ranges, 1).split('\n').slice(0, 22).join('\n'));
   };
   const traced = async (name: string, run: (hooks: GestureHooks) => Promise<StepStats>) => {
     let buffer: Buffer = Buffer.alloc(0);
@@ -369,7 +426,8 @@ try {
     ['pan, zoom 0.25', 0.25, (hooks) => pan(page, cdp, 25, hooks)],
   ];
   const centre = (zoom: number) => (zoom === 1 ? { x: 1500, y: 1000 } : { x: 3000, y: 1800 });
-  for (const [name, zoom, run] of process.argv.includes('--ablations') ? [] : gestures) {
+  const openOnly = process.argv.includes('--open');
+  for (const [name, zoom, run] of process.argv.includes('--ablations') || openOnly ? [] : gestures) {
     await setView(page, zoom, centre(zoom));
     await gesture(name, run);
     await page.waitForTimeout(800);
@@ -407,7 +465,7 @@ try {
     await page.waitForTimeout(name.startsWith('drag') ? 800 : 100);
     return s;
   };
-  if (process.argv.includes('--gestures')) variants.length = 0;
+  if (process.argv.includes('--gestures') || openOnly) variants.length = 0;
   else console.log('\nablations: main-thread CPU ms per step, as is -> with the change (each pair measured back to back); renderer process CPU in brackets');
   for (const [label, css] of variants) {
     const row: string[] = [];
