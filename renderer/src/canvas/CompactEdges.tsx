@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef } from 'react';
+import { memo, useEffect, useMemo, useRef } from 'react';
 import { useStoreApi } from '@xyflow/react';
 import type { Flow } from '../../../shared/schema/project';
 import { buildScene, drawScene, liveBox, movedCards, movedKey, needsDraw, type BlockStyle, type Colors, type Drawn, type View } from './compactScene';
@@ -66,7 +66,7 @@ function prepare(canvas: HTMLCanvasElement, width: number, height: number): Canv
  * whole view.
  * Positions come from React Flow's store (a dragged card's from its node), drawn once per animation frame.
  */
-export function CompactEdges({ flow, presentation, blocks }: { flow: Flow; presentation: boolean; blocks?: BlockStyle | undefined }) {
+export const CompactEdges = memo(function CompactEdges({ flow, presentation, blocks }: { flow: Flow; presentation: boolean; blocks?: BlockStyle | undefined }) {
   const store = useStoreApi();
   const baseRef = useRef<HTMLCanvasElement>(null);
   const liveRef = useRef<HTMLCanvasElement>(null);
@@ -140,4 +140,4 @@ export function CompactEdges({ flow, presentation, blocks }: { flow: Flow; prese
       <canvas ref={liveRef} className="compact-edges-live" aria-hidden="true" />
     </>
   );
-}
+});

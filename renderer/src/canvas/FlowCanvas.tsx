@@ -30,6 +30,13 @@ const MINIMAP_AUTO_LIMIT = 1000;
 /** When zoomed out, edges are drawn by CompactEdges on one canvas. */
 const NO_EDGES: Edge[] = [];
 const isCompact = (s: { transform: [number, number, number] }) => s.transform[2] < COMPACT_ZOOM;
+// React Flow's props that are lists or objects, made once: new ones on every render (every step of a drag) made
+// React Flow subscribe its key listeners again each time.
+const DELETE_KEYS = ['Delete', 'Backspace'];
+const MULTI_SELECTION_KEYS = ['Shift', 'Meta', 'Control'];
+const SNAP_GRID: [number, number] = [20, 20];
+const PRO_OPTIONS = { hideAttribution: true };
+const deselect = () => selectNode(undefined);
 
 /**
  * The canvas of one flow: React Flow fed with cards and edges built from the flow (useCards, useFlowEdges,
@@ -81,6 +88,17 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
   useEffect(() => {
     allNodes.current = nodes;
   }, [nodes]);
+  const largeFlow = nodeCount > MINIMAP_AUTO_LIMIT;
+  const minimapToggle = useMemo(
+    () => (
+      <Panel position="bottom-right" className="minimap-toggle">
+        <button onClick={() => setMinimap(!showMinimap)} aria-pressed={showMinimap} title={largeFlow ? `Off by default above ${MINIMAP_AUTO_LIMIT} nodes (it slows panning)` : undefined}>
+          {showMinimap ? 'Hide map' : 'Show map'}
+        </button>
+      </Panel>
+    ),
+    [showMinimap, largeFlow],
+  );
   const controls = useMemo(
     () => (
       <Controls showInteractive={false} showFitView={false}>
@@ -100,7 +118,7 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
       nodeTypes={nodeTypes}
       onNodesChange={onNodesChange}
       onNodeDragStop={onNodeDragStop}
-      onPaneClick={() => selectNode(undefined)}
+      onPaneClick={deselect}
       onEdgesChange={onEdgesChange}
       edgesReconnectable={false}
       onConnect={onConnect}
@@ -109,28 +127,24 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
       isValidConnection={isValidConnection}
       onDragOver={onDragOver}
       onDrop={onDrop}
-      deleteKeyCode={['Delete', 'Backspace']}
-      multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+      deleteKeyCode={DELETE_KEYS}
+      multiSelectionKeyCode={MULTI_SELECTION_KEYS}
       selectionKeyCode="Shift"
       snapToGrid={snapToGrid}
-      snapGrid={[20, 20]}
+      snapGrid={SNAP_GRID}
       colorMode={theme}
       minZoom={0.05}
       maxZoom={2}
       onlyRenderVisibleElements
       elevateNodesOnSelect={false}
-      proOptions={{ hideAttribution: true }}
+      proOptions={PRO_OPTIONS}
       aria-label={`Canvas of flow ${flow.name}`}
     >
       <DotGrid />
       {compact && <CompactEdges flow={flow} presentation={presentation} blocks={blockStyle} />}
       {controls}
       {showMinimap && <MiniMap pannable zoomable nodeStrokeWidth={3} />}
-      <Panel position="bottom-right" className="minimap-toggle">
-        <button onClick={() => setMinimap(!showMinimap)} aria-pressed={showMinimap} title={nodeCount > MINIMAP_AUTO_LIMIT ? `Off by default above ${MINIMAP_AUTO_LIMIT} nodes (it slows panning)` : undefined}>
-          {showMinimap ? 'Hide map' : 'Show map'}
-        </button>
-      </Panel>
+      {minimapToggle}
     </ReactFlow>
   );
 }

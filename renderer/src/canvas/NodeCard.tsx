@@ -174,6 +174,12 @@ function GoTo({ flow, node, verb, suffix = '' }: { flow: string; node: string | 
   );
 }
 
+/**
+ * Only what a card shows: React Flow also passes the node's position, which changes on every step of a drag, and
+ * a card does not show where it is (React Flow places the node around it), so a drag does not render it again.
+ */
+const sameCard = (a: NodeProps<CardNode>, b: NodeProps<CardNode>) => a.data === b.data && a.selected === b.selected;
+
 /** A node on the canvas: its kind, its title, and the copy itself, so a writer can read the conversation off the graph. */
 export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<CardNode>) {
   const { node, locale, hasError, flowId } = data;
@@ -218,7 +224,7 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Car
       )}
     </div>
   );
-});
+}, sameCard);
 
 export type FrameData = { label: string; groupId: string; flowId: string };
 export type FrameNode = Node<FrameData, 'frame'>;
