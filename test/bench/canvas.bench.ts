@@ -18,14 +18,8 @@ import { runWeb } from '../../main/cli/web';
 import type { Fixture } from './canvas/fixtures';
 import { launchBrowser, type Box, type StepStats } from './canvas/harness';
 import { GESTURES, STEPS, measurePages, type CanvasResult, type Gesture } from './canvas/measure';
-import { prepare } from './canvas/setup';
+import { NO_SNAP, prepare } from './canvas/setup';
 
-/**
- * Parley snaps a dragged card to a 20 px grid by default (a preference); the stock pages do not snap. The bench
- * turns snapping off so that a drag moves the node exactly as far on every page and the harness can check it to
- * the pixel (snapping costs a rounding per frame).
- */
-const NO_SNAP = `try { localStorage.setItem('parley.prefs', JSON.stringify({ ...JSON.parse(localStorage.getItem('parley.prefs') ?? '{}'), snapToGrid: false })); } catch {}`;
 
 const SIZES = (process.env.PARLEY_BENCH_SIZES ?? '2000,5000,10000').split(',').map(Number);
 const WITH_QUICK = process.env.PARLEY_BENCH_QUICK !== '0';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { runWeb } from '../../../main/cli/web';
 import { launchBrowser } from './harness';
 import { GESTURES, measurePages, type CanvasResult, type PageSpec } from './measure';
-import { prepare } from './setup';
+import { NO_SNAP, prepare } from './setup';
 
 const args = process.argv.slice(2);
 const size = Number(args.find((a) => /^\d+$/.test(a)) ?? 5000);
@@ -17,8 +17,6 @@ const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 1;
 const dirs = args.filter((a, i) => !/^\d+$/.test(a) && !a.startsWith('--') && i !== roundsAt + 1);
 if (!dirs.length) throw new Error('usage: compare.ts [size] <rendererDir> [<rendererDir> ...] [--rounds N]');
 
-/** As canvas.bench.ts: no snapping, so a drag moves the node as far on every page. */
-const NO_SNAP = `try { localStorage.setItem('parley.prefs', JSON.stringify({ ...JSON.parse(localStorage.getItem('parley.prefs') ?? '{}'), snapToGrid: false })); } catch {}`;
 
 const setup = await prepare([size], dirs[0]);
 const fixture = setup.fixtures[0]!;

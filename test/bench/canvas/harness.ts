@@ -246,9 +246,19 @@ const visibleGrabPoint = (page: Page): Promise<{ id: string; x: number; y: numbe
 /**
  * A grab point on the fully visible node nearest the canvas centre. When the page holds no card elements (Parley
  * far zoomed out on a large flow draws them on a canvas), the pointer first moves over the canvas, as a user's
- * does before pressing, until a card is under it.
+ * does before pressing, until a card is under it (findGrabPoint).
  */
 export async function nodeGrabPoint(page: Page): Promise<{ id: string; x: number; y: number }> {
+  const found = await findGrabPoint(page);
+  // The pointer goes onto the node before pressing, as a user's does: far zoomed out, a card that is an element
+  // only because it is selected could stop being one (a click on the pane deselects it) but stays one while pointed at.
+  await page.mouse.move(found.x, found.y);
+  await page.evaluate(() => new Promise((res) => requestAnimationFrame(() => requestAnimationFrame(res))));
+  // (unless pointing at it made another card an element over it: then the best point now)
+  return (await grabPointOf(page, found.id).catch(() => undefined)) ?? findGrabPoint(page);
+}
+
+async function findGrabPoint(page: Page): Promise<{ id: string; x: number; y: number }> {
   try {
     return await visibleGrabPoint(page);
   } catch (e) {

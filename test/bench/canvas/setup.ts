@@ -14,6 +14,13 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 
 export type StockPage = 'quickstart' | 'tuned';
 
+/**
+ * Parley snaps a dragged card to a 20 px grid by default (a preference); the stock pages do not snap. The bench
+ * turns snapping off (an init script for Parley's page) so that a drag moves the node exactly as far on every page,
+ * on every step, and the harness can check it to the pixel (snapping costs a rounding per frame).
+ */
+export const NO_SNAP = `try { localStorage.setItem('parley.prefs', JSON.stringify({ ...JSON.parse(localStorage.getItem('parley.prefs') ?? '{}'), snapToGrid: false })); } catch {}`;
+
 export interface BenchSetup {
   tmp: string;
   rendererDir: string;
