@@ -369,6 +369,7 @@ try {
   for (const r of timing.res) console.log(`  fetch ${r.name.slice(0, 60)}: starts ${r.start.toFixed(0)} ms, first byte after ${r.ttfb.toFixed(0)} ms, done at ${r.end.toFixed(0)} ms, ${r.kb.toFixed(0)} KB`);
   console.log(split(m0, m1, 1));
   console.log(renderTable(await takeRenders(page), 1));
+  if (process.env.PARLEY_TRACE_DIR) writeFileSync(path.join(process.env.PARLEY_TRACE_DIR, 'open.cpuprofile'), JSON.stringify(openProfile));
   console.log(summarise(openProfile, ranges, 1));
   console.log(byArea(openProfile, ranges));
 
