@@ -103,6 +103,15 @@ function SearchDialog() {
   const { groups, flat } = useMemo(() => groupByFlow(results.slice(0, LIMIT)), [results]);
   const more = results.length > LIMIT;
   const current = Math.min(active, Math.max(flat.length - 1, 0));
+  // Where the pointer last was: the browser also sends a mouse move when the list scrolls under a still pointer
+  // (arrow keys scroll it), and that must not take the selection away from the keyboard.
+  const pointer = useRef<{ x: number; y: number } | null>(null);
+  const pointed = (e: { clientX: number; clientY: number }): boolean => {
+    // the first move only tells where the pointer is (a real move sends many)
+    const moved = pointer.current !== null && (pointer.current.x !== e.clientX || pointer.current.y !== e.clientY);
+    pointer.current = { x: e.clientX, y: e.clientY };
+    return moved;
+  };
 
   // Focus the input on open (and on Ctrl+K again, selecting what was typed); give focus back on close.
   useEffect(() => {
@@ -196,7 +205,7 @@ function SearchDialog() {
                   data-node-id={r.nodeId}
                   className="search-result"
                   onMouseDown={(e) => e.preventDefault() /* keep focus in the input */}
-                  onMouseMove={() => n !== current && setActive(n)}
+                  onMouseMove={(e) => pointed(e) && n !== current && setActive(n)}
                   onClick={() => choose(r)}
                 >
                   <div className="search-result-head">
