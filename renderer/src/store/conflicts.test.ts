@@ -1,19 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FlowChange } from '../../../shared/project/changes';
-import { demoSnapshot, FakeApi, loadedStudio, PROJECT_DIR, rev, settle, startOnly } from './studioFakes';
+import { advance, demoSnapshot, FakeApi, loadedStudio, move, PROJECT_DIR, rev, settle, startOnly } from './studioFakes';
 import { memoryStorage } from './storage';
 
-const move = (x: number): FlowChange[] => [{ type: 'node.move', id: 'start', position: { x, y: 0 } }];
 const draftKey = `parley.draft:${PROJECT_DIR}:main`;
 
 /** The version another program wrote to flows/main.yaml. */
 const diskFlow = startOnly('Main', 'edited in another editor');
 const diskChange = { file: 'flows/main.yaml', revision: rev(0x50), flowId: 'main', flow: diskFlow, problems: [] };
-
-async function advance(ms: number): Promise<void> {
-  await vi.advanceTimersByTimeAsync(ms);
-  await settle();
-}
 
 beforeEach(() => {
   vi.useFakeTimers();

@@ -1,18 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { FlowChange } from '../../../shared/project/changes';
 import type { Flow } from '../../../shared/schema/project';
 import { createDrafts, type Draft } from './drafts';
 import { globalTimers, memoryStorage, type KeyValueStorage } from './storage';
-import { demoSnapshot, FakeApi, loadedStudio, PROJECT_DIR, rev, settle, startOnly } from './studioFakes';
+import { advance, demoSnapshot, FakeApi, loadedStudio, move, PROJECT_DIR, rev, startOnly } from './studioFakes';
 
-const move = (x: number): FlowChange[] => [{ type: 'node.move', id: 'start', position: { x, y: 0 } }];
 const draftKey = (flowId: string) => `parley.draft:${PROJECT_DIR}:${flowId}`;
 const draftIn = (storage: KeyValueStorage, flowId = 'main') => JSON.parse(storage.getItem(draftKey(flowId)) ?? 'null') as Draft | null;
-
-async function advance(ms: number): Promise<void> {
-  await vi.advanceTimersByTimeAsync(ms);
-  await settle();
-}
 
 /** A window that edits `main` and goes away before the edit is saved; returns the edited flow. */
 async function editAndClose(storage: KeyValueStorage): Promise<Flow | undefined> {

@@ -1,15 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FlowChange } from '../../../shared/project/changes';
 import { createNode } from '../../../shared/project/factory';
-import { FakeApi, loadedStudio, settle } from './studioFakes';
+import { advance, FakeApi, loadedStudio, move } from './studioFakes';
 
-const move = (x: number): FlowChange[] => [{ type: 'node.move', id: 'start', position: { x, y: 0 } }];
 const addEnd = (id: string): FlowChange[] => [{ type: 'node.add', node: createNode('end', id, { x: 0, y: 100 }, 'en') }];
-
-async function advance(ms: number): Promise<void> {
-  await vi.advanceTimersByTimeAsync(ms);
-  await settle();
-}
 
 beforeEach(() => {
   vi.useFakeTimers();

@@ -1,16 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { MethodOutput } from '../../../shared/api/contract';
 import { ApiError } from '../../../shared/api/errors';
-import type { FlowChange } from '../../../shared/project/changes';
-import { demoSnapshot, FakeApi, loadedStudio, PROJECT_DIR, rev, settle } from './studioFakes';
+import { advance, demoSnapshot, FakeApi, loadedStudio, move, PROJECT_DIR, rev, settle } from './studioFakes';
 
-const move = (x: number): FlowChange[] => [{ type: 'node.move', id: 'start', position: { x, y: 0 } }];
-
-/** Moves the fake clock and lets the API's answers arrive. */
-async function advance(ms: number): Promise<void> {
-  await vi.advanceTimersByTimeAsync(ms);
-  await settle();
-}
 
 beforeEach(() => {
   vi.useFakeTimers();

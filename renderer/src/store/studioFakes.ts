@@ -9,7 +9,9 @@ import type {
   ParleyApi,
   ProjectSnapshot,
 } from '../../../shared/api/contract';
+import { vi } from 'vitest';
 import { ApiError } from '../../../shared/api/errors';
+import type { FlowChange } from '../../../shared/project/changes';
 import { Flow as FlowSchema, type Flow } from '../../../shared/schema/project';
 import { createStudioStore, type Studio } from './createStudioStore';
 import { memoryStorage, type KeyValueStorage } from './storage';
@@ -97,3 +99,12 @@ export async function loadedStudio(api: FakeApi, storage: KeyValueStorage = memo
 export async function settle(): Promise<void> {
   for (let i = 0; i < 10; i++) await Promise.resolve();
 }
+
+/** Moves the fake clock and lets the API's answers arrive. */
+export async function advance(ms: number): Promise<void> {
+  await vi.advanceTimersByTimeAsync(ms);
+  await settle();
+}
+
+/** An edit: the start node moved to (x, 0). */
+export const move = (x: number): FlowChange[] => [{ type: 'node.move', id: 'start', position: { x, y: 0 } }];
