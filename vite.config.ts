@@ -15,7 +15,9 @@ export default defineConfig({
       // The CSP as a meta tag, first in <head>: the one policy of shared/api/security.ts, also for file:// in Electron.
       name: 'parley-csp',
       apply: 'build',
-      transformIndexHtml: () => [{ tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY_META }, injectTo: 'head-prepend' }],
+      transformIndexHtml: () => [
+        { tag: 'meta', attrs: { 'http-equiv': 'Content-Security-Policy', content: CONTENT_SECURITY_POLICY_META }, injectTo: 'head-prepend' },
+      ],
     },
   ],
   build: {

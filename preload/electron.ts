@@ -91,10 +91,7 @@ export type WireApiError = ApiErrorShape & { name: 'ApiError' };
 
 /** Any failure as the plain object the context bridge can carry intact. */
 export function toWireError(error: unknown): WireApiError {
-  const apiError =
-    error instanceof ApiError
-      ? error
-      : new ApiError('INTERNAL', error instanceof Error ? error.message : 'the call failed unexpectedly');
+  const apiError = error instanceof ApiError ? error : new ApiError('INTERNAL', error instanceof Error ? error.message : 'the call failed unexpectedly');
   return { name: 'ApiError', ...apiError.toJSON() };
 }
 

@@ -2,7 +2,6 @@ import { WS_PROTOCOL, WS_TOKEN_PREFIX, events, isEventName, type EventName, type
 import { ApiError } from '../shared/api/errors';
 import { unwrap } from '../shared/api/dispatch';
 
-
 export interface WebBridgeOptions {
   /** Origin of the web host, e.g. `http://127.0.0.1:7468`. */
   baseUrl: string;
@@ -106,7 +105,11 @@ export function createWebBridge(opts: WebBridgeOptions): WebBridge {
  * Reads the launch token: from the URL fragment on first load (then removed from the address bar), or from
  * this tab's sessionStorage after a reload. Never from a cookie, so other sites cannot ride on it.
  */
-export function readLaunchToken(loc: Pick<Location, 'hash' | 'pathname' | 'search'>, storage: Pick<Storage, 'getItem' | 'setItem'>, history?: Pick<History, 'replaceState'>): string | undefined {
+export function readLaunchToken(
+  loc: Pick<Location, 'hash' | 'pathname' | 'search'>,
+  storage: Pick<Storage, 'getItem' | 'setItem'>,
+  history?: Pick<History, 'replaceState'>,
+): string | undefined {
   const m = /(?:^#|&)token=([A-Za-z0-9_-]+)/.exec(loc.hash);
   if (m?.[1]) {
     storage.setItem('parley.token', m[1]);

@@ -9,7 +9,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dir = path.join(root, 'test', 'bench');
 const only = process.argv[2];
 let failed = 0;
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.bench.ts')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.bench.ts'))
+  .sort()) {
   if (only && !file.includes(only)) continue;
   const r = spawnSync(process.execPath, ['--import', 'tsx/esm', path.join(dir, file)], { stdio: 'inherit', cwd: root });
   if (r.status !== 0) failed++;

@@ -33,7 +33,16 @@ const esbuild = await import('esbuild');
 if (!cliOnly) {
   const { build } = await import('vite');
   await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
-  const common = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', external: ['electron'], logLevel: 'warning', sourcemap: false, absWorkingDir: root };
+  const common = {
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    external: ['electron'],
+    logLevel: 'warning',
+    sourcemap: false,
+    absWorkingDir: root,
+  };
   await esbuild.build({ ...common, entryPoints: ['main/electron/main.ts'], outfile: 'out/electron/main.cjs' });
   await esbuild.build({ ...common, entryPoints: ['main/services/parseWorker.ts'], outfile: 'out/electron/parseWorker.cjs' });
   await esbuild.build({ ...common, entryPoints: ['preload/electronEntry.ts'], outfile: 'out/preload/electron.cjs' });
@@ -62,4 +71,6 @@ const cli = await esbuild.build({
   absWorkingDir: root,
 });
 writeCliStamp(Object.keys(cli.metafile.inputs), t0);
-console.log(`built ${cliOnly ? 'the parley command' : 'renderer, Electron main and preload, and the parley command'} into out/ in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+console.log(
+  `built ${cliOnly ? 'the parley command' : 'renderer, Electron main and preload, and the parley command'} into out/ in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+);

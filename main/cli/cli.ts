@@ -68,7 +68,9 @@ export function buildCli(): Command {
     .command('nlu')
     .description('the embedded NLU (intent classifier and entities)')
     .command('evaluate')
-    .description('train the intent classifier on one CSV (text,category) and report accuracy, macro-F1, out-of-scope recall and precision, calibration (ECE) and training time on another')
+    .description(
+      'train the intent classifier on one CSV (text,category) and report accuracy, macro-F1, out-of-scope recall and precision, calibration (ECE) and training time on another',
+    )
     .requiredOption('--train <file>', 'training CSV with text and category columns (category oos: out of scope)')
     .requiredOption('--test <file>', 'test CSV with the same columns')
     .option('--json', 'print the metrics as one JSON object')
@@ -81,7 +83,7 @@ export function buildCli(): Command {
 
   program
     .command('test')
-    .description('run the project\'s stories (stories/*.yaml): exit 0 when all pass, 1 when any fails, 2 on invalid input')
+    .description("run the project's stories (stories/*.yaml): exit 0 when all pass, 1 when any fails, 2 on invalid input")
     .argument('<projectDir>', 'project folder')
     .option('--grep <pattern>', 'only stories whose name or file matches (regular expression)')
     .option('--tag <tag>', 'only stories with this tag (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
@@ -92,7 +94,10 @@ export function buildCli(): Command {
     .option('--repeat <n>', 'run each story n times and report its pass rate (for live models)', parseCount)
     .option('--perturb <list>', 'also run with perturbed user turns: typos, asr, case (comma-separated)')
     .option('--concurrency <n>', 'stories in flight at once', parseCount)
-    .option('--trust', 'trust the project for this run: with --llm live or --record, call its model host and read the key variable it names (for CI; the studio asks instead)')
+    .option(
+      '--trust',
+      'trust the project for this run: with --llm live or --record, call its model host and read the key variable it names (for CI; the studio asks instead)',
+    )
     .action(async (projectDir: string, o: TestCliOptions) => {
       try {
         const { runTestCli } = await import('./test');

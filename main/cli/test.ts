@@ -6,7 +6,6 @@ import { runTests, TestInputError, type LlmMode, type TestOptions } from '../sto
 import { defaultUserDataDir } from '../services/userData';
 import { loadUserSettings } from '../services/userSettings';
 
-
 export interface TestCliOptions {
   grep?: string;
   tag?: string[];
@@ -23,11 +22,18 @@ export interface TestCliOptions {
   userDataDir?: string;
 }
 
-export async function runTestCli(projectDir: string, o: TestCliOptions, out: { write(s: string): void; err: { write(s: string): void }; tty: boolean }): Promise<number> {
+export async function runTestCli(
+  projectDir: string,
+  o: TestCliOptions,
+  out: { write(s: string): void; err: { write(s: string): void }; tty: boolean },
+): Promise<number> {
   const llm = (o.llm ?? 'replay') as LlmMode;
   if (!['replay', 'live', 'mock'].includes(llm)) throw new TestInputError(`--llm must be replay, live or mock (not "${o.llm}")`);
   const perturb: Perturbation[] = [];
-  for (const p of (o.perturb ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const p of (o.perturb ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (!isPerturbation(p)) throw new TestInputError(`--perturb: unknown perturbation "${p}" (known: ${PERTURBATIONS.join(', ')})`);
     perturb.push(p);
   }

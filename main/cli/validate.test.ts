@@ -24,7 +24,13 @@ describe('parley validate and the user settings', () => {
     const ud = userData('{"limits": {"yaml": "lots"}}');
     const report = await validateDir(makeTinyProject(), { userDataDir: ud });
     expect(report.ok).toBe(true);
-    expect(report.problems).toEqual([expect.objectContaining({ severity: 'warning', file: path.join(ud, 'settings.json'), message: expect.stringMatching(/^limits\.yaml: .*using the default settings$/) })]);
+    expect(report.problems).toEqual([
+      expect.objectContaining({
+        severity: 'warning',
+        file: path.join(ud, 'settings.json'),
+        message: expect.stringMatching(/^limits\.yaml: .*using the default settings$/),
+      }),
+    ]);
   });
 });
 

@@ -33,7 +33,9 @@ export async function validateDir(dir: string, options: ValidateOptions = {}): P
     const { settings, warnings } = await loadUserSettings(userDataDir);
     limits = settings.limits;
     const file = path.join(userDataDir, SETTINGS_FILE);
-    settingsProblems.push(...warnings.map((w): Problem => ({ severity: 'warning', file, field: '', message: w.startsWith(`${file}: `) ? w.slice(file.length + 2) : w })));
+    settingsProblems.push(
+      ...warnings.map((w): Problem => ({ severity: 'warning', file, field: '', message: w.startsWith(`${file}: `) ? w.slice(file.length + 2) : w })),
+    );
   }
   try {
     const files = await readProjectFiles(abs, limits);

@@ -22,7 +22,14 @@ const userDataDir = () => mkdtempSync(path.join(os.tmpdir(), 'parley-ud-'));
 describe('runWeb', () => {
   it('prints the URL, and a call made at once answers with the project once it has opened', async () => {
     const lines: string[] = [];
-    const web = await runWeb({ projectDir: makeTinyProject(), port: 0, open: false, rendererDir: rendererDir(), userDataDir: userDataDir(), log: (l) => lines.push(l) });
+    const web = await runWeb({
+      projectDir: makeTinyProject(),
+      port: 0,
+      open: false,
+      rendererDir: rendererDir(),
+      userDataDir: userDataDir(),
+      log: (l) => lines.push(l),
+    });
     stops.push(() => web.stop());
     expect(lines[0]).toBe(`Parley web mode: ${web.host.launchUrl}`);
     const token = /#token=(.+)$/.exec(web.host.launchUrl)![1]!;
@@ -41,16 +48,18 @@ describe('runWeb', () => {
   it('refuses a folder that is not a project before printing a URL', async () => {
     const lines: string[] = [];
     const dir = mkdtempSync(path.join(os.tmpdir(), 'parley-empty-'));
-    await expect(runWeb({ projectDir: dir, port: 0, open: false, rendererDir: rendererDir(), userDataDir: userDataDir(), log: (l) => lines.push(l) })).rejects.toThrow(`${dir} is not a Parley project (no parley.yaml)`);
+    await expect(
+      runWeb({ projectDir: dir, port: 0, open: false, rendererDir: rendererDir(), userDataDir: userDataDir(), log: (l) => lines.push(l) }),
+    ).rejects.toThrow(`${dir} is not a Parley project (no parley.yaml)`);
     expect(lines).toEqual([]);
   });
 
   it('says how to build the UI when a given renderer folder has none (it builds only its own out/renderer)', async () => {
     const lines: string[] = [];
     const empty = mkdtempSync(path.join(os.tmpdir(), 'parley-noui-'));
-    await expect(runWeb({ projectDir: makeTinyProject(), port: 0, open: false, rendererDir: empty, userDataDir: userDataDir(), log: (l) => lines.push(l) })).rejects.toThrow(
-      `the studio's UI is not built (no ${path.join(empty, 'index.html')}); run: npm run build`,
-    );
+    await expect(
+      runWeb({ projectDir: makeTinyProject(), port: 0, open: false, rendererDir: empty, userDataDir: userDataDir(), log: (l) => lines.push(l) }),
+    ).rejects.toThrow(`the studio's UI is not built (no ${path.join(empty, 'index.html')}); run: npm run build`);
     expect(lines).toEqual([]);
   });
 });

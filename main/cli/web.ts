@@ -107,10 +107,19 @@ export async function runWeb(opts: RunWebOptions): Promise<{ host: WebHost; read
  */
 async function ensureRenderer(rendererDir: string, isDefault: boolean, log: (line: string) => void): Promise<void> {
   const index = path.join(rendererDir, 'index.html');
-  const exists = () => fs.access(index).then(() => true, () => false);
+  const exists = () =>
+    fs.access(index).then(
+      () => true,
+      () => false,
+    );
   if (await exists()) return;
   const script = path.join(PACKAGE_ROOT, 'scripts', 'build.mjs');
-  const canBuild = isDefault && (await fs.access(script).then(() => true, () => false));
+  const canBuild =
+    isDefault &&
+    (await fs.access(script).then(
+      () => true,
+      () => false,
+    ));
   if (canBuild) {
     log(`The studio's UI is not built yet: building it now (npm run build, once; under a minute).`);
     const r = spawnSync(process.execPath, [script], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -127,7 +136,9 @@ function hasDisplay(): boolean {
 function openBrowser(url: string): void {
   const cmd = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   try {
-    spawn(cmd, [url], { stdio: 'ignore', detached: true }).on('error', () => undefined).unref();
+    spawn(cmd, [url], { stdio: 'ignore', detached: true })
+      .on('error', () => undefined)
+      .unref();
   } catch {
     // no opener: the URL is printed
   }

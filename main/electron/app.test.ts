@@ -5,14 +5,7 @@ import type { CallResult, Handlers } from '../../shared/api/contract';
 import { createEventBus } from '../services/events';
 import { startElectronApp, type CreateMainServices, type MainServices } from './app';
 import { BUILD_LAYOUT, projectDirFromArgv, resolveAppPaths, resolveAppRoot } from './paths';
-import type {
-  BrowserWindowOptionsLike,
-  ElectronMainLike,
-  IpcMainInvokeEventLike,
-  PreventableEventLike,
-  SessionLike,
-  WebContentsLike,
-} from './types';
+import type { BrowserWindowOptionsLike, ElectronMainLike, IpcMainInvokeEventLike, PreventableEventLike, SessionLike, WebContentsLike } from './types';
 
 const ROOT = path.resolve('/opt/parley');
 const INDEX = path.join(ROOT, 'out', 'renderer', 'index.html');
@@ -185,7 +178,13 @@ describe('startElectronApp', () => {
       f.app.isPackaged = isPackaged;
       const s = fakeServices();
       vi.mocked(s.services.handlers['app.info']).mockResolvedValue({ mode: 'electron', version: 1 } as never);
-      await startElectronApp({ ...baseOptions, electron: f.electron, createMainServices: s.createMainServices, argv: ['/usr/bin/electron', '.', 'bots/support'], exists: () => true });
+      await startElectronApp({
+        ...baseOptions,
+        electron: f.electron,
+        createMainServices: s.createMainServices,
+        argv: ['/usr/bin/electron', '.', 'bots/support'],
+        exists: () => true,
+      });
       const fromWindow = { sender: { id: f.windows[0]!.webContents.id }, senderFrame: { url: INDEX_URL, parent: null } };
       const result = await f.invoke(fromWindow, 'app.info', {});
       if (isPackaged) expect(result).toMatchObject({ ok: true });

@@ -20,8 +20,7 @@ const safeStorage = (electron as unknown as { safeStorage?: SafeStorageLike }).s
 
 startElectronApp({
   electron,
-  createMainServices: (o) =>
-    createMainServices({ ...o, ...(safeStorage ? { safeStorage, keychainFile: path.join(o.userDataDir, 'llm-key.bin') } : {}) }),
+  createMainServices: (o) => createMainServices({ ...o, ...(safeStorage ? { safeStorage, keychainFile: path.join(o.userDataDir, 'llm-key.bin') } : {}) }),
   argv: process.argv,
   cwd: process.cwd(),
   defaultApp: electronProcess.defaultApp === true,

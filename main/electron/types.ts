@@ -45,21 +45,15 @@ export interface HeadersReceivedResponseLike {
 }
 
 export interface WebRequestLike {
-  onHeadersReceived(
-    listener: ((details: HeadersReceivedDetailsLike, callback: (response: HeadersReceivedResponseLike) => void) => void) | null,
-  ): void;
+  onHeadersReceived(listener: ((details: HeadersReceivedDetailsLike, callback: (response: HeadersReceivedResponseLike) => void) => void) | null): void;
 }
 
 export interface SessionLike {
   readonly webRequest: WebRequestLike;
   setPermissionRequestHandler(
-    handler:
-      | ((webContents: unknown, permission: string, callback: (permissionGranted: boolean) => void, details: unknown) => void)
-      | null,
+    handler: ((webContents: unknown, permission: string, callback: (permissionGranted: boolean) => void, details: unknown) => void) | null,
   ): void;
-  setPermissionCheckHandler(
-    handler: ((webContents: unknown, permission: string, requestingOrigin: string, details: unknown) => boolean) | null,
-  ): void;
+  setPermissionCheckHandler(handler: ((webContents: unknown, permission: string, requestingOrigin: string, details: unknown) => boolean) | null): void;
 }
 
 export type WindowOpenHandlerResponseLike = { action: 'deny' } | { action: 'allow' };

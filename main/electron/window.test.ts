@@ -11,14 +11,7 @@ import type {
   WebContentsLike,
   WindowOpenHandlerResponseLike,
 } from './types';
-import {
-  CONTENT_SECURITY_POLICY,
-  CONTENT_SECURITY_POLICY_META,
-  CSP_META_TAG,
-  createMainWindow,
-  hardenSession,
-  hardenWebContents,
-} from './window';
+import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_META, CSP_META_TAG, createMainWindow, hardenSession, hardenWebContents } from './window';
 
 const APP_URL = 'file:///opt/parley/out/renderer/index.html';
 
@@ -139,7 +132,7 @@ describe('Content-Security-Policy', () => {
     hardenSession(s.session);
     const response = s.respond({
       url: 'file:///opt/parley/out/renderer/index.html',
-      responseHeaders: { 'content-type': ['text/html'], 'content-security-policy': ["default-src *"], 'Content-Security-Policy-Report-Only': ['x'] },
+      responseHeaders: { 'content-type': ['text/html'], 'content-security-policy': ['default-src *'], 'Content-Security-Policy-Report-Only': ['x'] },
     });
     expect(response.cancel).toBeUndefined();
     expect(response.responseHeaders).toEqual({ 'content-type': ['text/html'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] });

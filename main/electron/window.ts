@@ -1,13 +1,6 @@
 import { CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_META } from '../../shared/api/security';
 import { externalUrlToOpen, isAppUrl, type AppUrlOptions } from './origin';
-import type {
-  BrowserWindowConstructorLike,
-  BrowserWindowLike,
-  HeadersReceivedDetailsLike,
-  SessionLike,
-  ShellLike,
-  WebContentsLike,
-} from './types';
+import type { BrowserWindowConstructorLike, BrowserWindowLike, HeadersReceivedDetailsLike, SessionLike, ShellLike, WebContentsLike } from './types';
 
 /**
  * The Parley window and the hardening of everything it loads. The BrowserWindow options are written out

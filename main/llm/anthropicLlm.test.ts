@@ -34,7 +34,12 @@ afterAll(() => {
 
 const llm = (over: Partial<AnthropicLlmOptions> = {}) =>
   createAnthropicLlm({ baseUrl: mock.url, apiKey: () => ({ key: KEY, source: 'env', location: 'ANTHROPIC_API_KEY' }), model: MODEL, ...over });
-const ask = (text: string, over: Partial<LlmRequest> = {}): LlmRequest => ({ flow: 'main', node: 'answer', messages: [{ role: 'user', content: text }], ...over });
+const ask = (text: string, over: Partial<LlmRequest> = {}): LlmRequest => ({
+  flow: 'main',
+  node: 'answer',
+  messages: [{ role: 'user', content: text }],
+  ...over,
+});
 
 /** The LlmError a promise rejects with (recorded for the key check). */
 async function failure(p: Promise<unknown>): Promise<LlmError> {
@@ -87,9 +92,7 @@ describe('streaming', () => {
   });
 
   it('sends the per-node model, temperature, maxTokens and system; falls back to the project defaults', async () => {
-    const port = createAnthropicLlm(
-      anthropicLlmOptions({ model: 'project-model', maxTokens: 300, temperature: 0.2, baseUrl: mock.url }, () => KEY),
-    );
+    const port = createAnthropicLlm(anthropicLlmOptions({ model: 'project-model', maxTokens: 300, temperature: 0.2, baseUrl: mock.url }, () => KEY));
     await port.complete(ask('first'));
     const res = await port.complete(ask('second', { model: 'node-model', temperature: 0.9, maxTokens: 42, system: 'Be brief.' }));
     expect(res.model).toBe('node-model');
@@ -266,7 +269,9 @@ describe('keys and configuration', () => {
     expect(err.message).not.toContain(wrong);
     expect(mock.requests).toHaveLength(0); // not retried, not even parsed
 
-    const fromConfig = await failure(llm({ apiKey: () => ({ key: wrong, source: 'config', location: '/home/u/.config/parley/credentials.json' }) }).complete(ask('hi')));
+    const fromConfig = await failure(
+      llm({ apiKey: () => ({ key: wrong, source: 'config', location: '/home/u/.config/parley/credentials.json' }) }).complete(ask('hi')),
+    );
     expect(fromConfig.message).toContain('Check the key in /home/u/.config/parley/credentials.json.');
     const fromKeychain = await failure(llm({ apiKey: () => ({ key: wrong, source: 'keychain', location: '/x' }) }).complete(ask('hi')));
     expect(fromKeychain.message).toContain('Check the key saved in Settings (OS keychain).');
@@ -356,7 +361,9 @@ describe('keys and configuration', () => {
     const err = await failure(
       llm({
         apiKey: () => {
-          throw new KeyStoreError('/home/u/.config/parley/credentials.json is readable by other users (mode 644); Run: chmod 600 /home/u/.config/parley/credentials.json');
+          throw new KeyStoreError(
+            '/home/u/.config/parley/credentials.json is readable by other users (mode 644); Run: chmod 600 /home/u/.config/parley/credentials.json',
+          );
         },
       }).complete(ask('hi')),
     );
@@ -418,7 +425,18 @@ describe('streams the mock cannot script (a raw SSE server on 127.0.0.1)', () =>
   };
   const start: Step = {
     event: 'message_start',
-    data: { message: { id: 'msg_1', type: 'message', role: 'assistant', model: MODEL, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 7, output_tokens: 1 } } },
+    data: {
+      message: {
+        id: 'msg_1',
+        type: 'message',
+        role: 'assistant',
+        model: MODEL,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: 7, output_tokens: 1 },
+      },
+    },
   };
   const block: Step = { event: 'content_block_start', data: { index: 0, content_block: { type: 'text', text: '' } } };
   const delta = (text: string): Step => ({ event: 'content_block_delta', data: { index: 0, delta: { type: 'text_delta', text } } });
@@ -456,7 +474,11 @@ describe('streams the mock cannot script (a raw SSE server on 127.0.0.1)', () =>
   it('a slow but steady stream is not cut by timeoutMs (it bounds silence, not length)', async () => {
     const steps: Step[] = [start, block];
     for (let i = 0; i < 8; i++) steps.push(delta(`w${i} `), { wait: 60 });
-    steps.push({ event: 'message_delta', data: { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 8 } } }, { event: 'message_stop', data: {} }, 'end');
+    steps.push(
+      { event: 'message_delta', data: { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: 8 } } },
+      { event: 'message_stop', data: {} },
+      'end',
+    );
     await sse(steps);
     const res = await llm({ baseUrl: rawUrl, timeoutMs: 250 }).complete(ask('hi'));
     expect(res.totalMs).toBeGreaterThan(400);

@@ -128,7 +128,8 @@ export function createAnthropicLlm(options: AnthropicLlmOptions): AnthropicLlm {
   const maxRetries = options.maxRetries ?? 2;
   if (!Number.isInteger(maxRetries) || maxRetries < 0) throw new TypeError('maxRetries must be a whole number ≥ 0');
   const missingKeyHint =
-    options.missingKeyHint ?? `save a key in Settings, set the environment variable ${DEFAULT_API_KEY_ENV}, or put it in ~/.config/parley/credentials.json (chmod 600)`;
+    options.missingKeyHint ??
+    `save a key in Settings, set the environment variable ${DEFAULT_API_KEY_ENV}, or put it in ~/.config/parley/credentials.json (chmod 600)`;
 
   let cached: { key: string; client: Anthropic } | null = null;
   const clientFor = (key: string): Anthropic => {
@@ -136,7 +137,13 @@ export function createAnthropicLlm(options: AnthropicLlmOptions): AnthropicLlm {
       cached = {
         key,
         // An explicit key and base URL: the SDK then reads no key, token, profile or base URL of its own.
-        client: new Anthropic({ apiKey: key, baseURL: baseUrl, maxRetries, logLevel: options.logLevel ?? 'off', ...(options.fetch ? { fetch: options.fetch } : {}) }),
+        client: new Anthropic({
+          apiKey: key,
+          baseURL: baseUrl,
+          maxRetries,
+          logLevel: options.logLevel ?? 'off',
+          ...(options.fetch ? { fetch: options.fetch } : {}),
+        }),
       };
     }
     return cached.client;
@@ -355,7 +362,10 @@ export function createAnthropicLlm(options: AnthropicLlmOptions): AnthropicLlm {
       if (status === 404) throw fail(`the model server answered 404${detail}. Check the model name "${model}" and the base URL ${baseUrl}.`, 'bad_request');
       if (RETRYABLE(status)) {
         const { kind, what } = statusKind(status);
-        const gaveUp = last?.gaveUp && last.retryAfterMs !== undefined ? `; it asked to retry after ${seconds(last.retryAfterMs)}, beyond the call's ${seconds(timeoutMs)} timeout` : '';
+        const gaveUp =
+          last?.gaveUp && last.retryAfterMs !== undefined
+            ? `; it asked to retry after ${seconds(last.retryAfterMs)}, beyond the call's ${seconds(timeoutMs)} timeout`
+            : '';
         throw fail(`${what} after ${plural(n, 'attempt')}${gaveUp}${detail}`, kind);
       }
       throw fail(`the model server rejected the request (${status})${detail}`, 'bad_request');

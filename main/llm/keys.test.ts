@@ -2,7 +2,17 @@ import { promises as fs, readdirSync, readlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createKeyStore, defaultCredentialsFile, isLoopbackUrl, keychainFileFor, KeyStoreError, resolveApiKey, takesProviderKey, type KeyStoreOptions, type SafeStorageLike } from './keys';
+import {
+  createKeyStore,
+  defaultCredentialsFile,
+  isLoopbackUrl,
+  keychainFileFor,
+  KeyStoreError,
+  resolveApiKey,
+  takesProviderKey,
+  type KeyStoreOptions,
+  type SafeStorageLike,
+} from './keys';
 
 const posixOnly = process.platform === 'win32' ? it.skip : it;
 let dir: string;
@@ -48,7 +58,9 @@ describe('where the credentials file is', () => {
     expect(defaultCredentialsFile({}, '/home/u')).toBe(path.join('/home/u', '.config', 'parley', 'credentials.json'));
     // a relative XDG_CONFIG_HOME is invalid per the spec, and ignored
     expect(defaultCredentialsFile({ XDG_CONFIG_HOME: 'rel' }, '/home/u')).toBe(path.join('/home/u', '.config', 'parley', 'credentials.json'));
-    await expect(createKeyStore({ env: { XDG_CONFIG_HOME: dir } }).keyStatus()).resolves.toMatchObject({ configFile: path.join(dir, 'parley', 'credentials.json') });
+    await expect(createKeyStore({ env: { XDG_CONFIG_HOME: dir } }).keyStatus()).resolves.toMatchObject({
+      configFile: path.join(dir, 'parley', 'credentials.json'),
+    });
   });
 });
 
@@ -77,14 +89,25 @@ describe('precedence: keychain, then environment, then config file', () => {
     expect(await store().resolveApiKey()).toBeNull();
     expect(await store({ safeStorage: null, keychainFile: null }).resolveApiKey()).toBeNull();
     const status = await store().keyStatus();
-    expect(status).toEqual({ set: false, source: null, location: null, keychainAvailable: true, envVar: 'ANTHROPIC_API_KEY', origin: 'https://api.anthropic.com', configFile, problems: [] });
+    expect(status).toEqual({
+      set: false,
+      source: null,
+      location: null,
+      keychainAvailable: true,
+      envVar: 'ANTHROPIC_API_KEY',
+      origin: 'https://api.anthropic.com',
+      configFile,
+      problems: [],
+    });
   });
 });
 
 describe('the config file must be private (0600)', () => {
   posixOnly('refuses a group- or world-readable file, saying which chmod to run', async () => {
     await writeConfig(JSON.stringify({ anthropic: { apiKey: 'sk-secret-123' } }), 0o644);
-    const err = await store().resolveApiKey().catch((e: unknown) => e);
+    const err = await store()
+      .resolveApiKey()
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(KeyStoreError);
     expect((err as Error).message).toContain(`chmod 600 ${configFile}`);
     expect((err as Error).message).toContain('mode 644');
@@ -109,7 +132,9 @@ describe('the config file must be private (0600)', () => {
 
   it('reports invalid JSON without echoing the content', async () => {
     await writeConfig('{"anthropic": {"apiKey": "sk-half', 0o600);
-    const err = (await store().resolveApiKey().catch((e: unknown) => e)) as Error;
+    const err = (await store()
+      .resolveApiKey()
+      .catch((e: unknown) => e)) as Error;
     expect(err.message).toMatch(/not valid JSON/);
     expect(err.message).not.toContain('sk-half');
     await expect(store().saveApiKey('sk-new', 'config')).rejects.toThrow(/fix or delete it/);
@@ -143,7 +168,9 @@ describe('saving and clearing', () => {
 
   it('refuses an empty key or one with spaces, without echoing it', async () => {
     await expect(store().saveApiKey('   ', 'config')).rejects.toThrow(/empty/);
-    const err = (await store().saveApiKey('sk-abc def', 'config').catch((e: unknown) => e)) as Error;
+    const err = (await store()
+      .saveApiKey('sk-abc def', 'config')
+      .catch((e: unknown) => e)) as Error;
     expect(err.message).toMatch(/spaces or control characters/);
     expect(err.message).not.toContain('sk-abc');
     await expect(fs.stat(configFile)).rejects.toThrow();
@@ -181,7 +208,9 @@ describe('saving and clearing', () => {
   });
 
   it('refuses the keychain when safeStorage cannot encrypt, or only has the basic_text fallback', async () => {
-    await expect(store({ safeStorage: fakeSafeStorage({ isEncryptionAvailable: () => false }) }).saveApiKey('sk-1', 'keychain')).rejects.toThrow(/keychain is not available/);
+    await expect(store({ safeStorage: fakeSafeStorage({ isEncryptionAvailable: () => false }) }).saveApiKey('sk-1', 'keychain')).rejects.toThrow(
+      /keychain is not available/,
+    );
     const basic = store({ safeStorage: fakeSafeStorage({ getSelectedStorageBackend: () => 'basic_text' }) });
     await expect(basic.saveApiKey('sk-1', 'keychain')).rejects.toThrow(/no OS keychain/);
     expect((await basic.keyStatus()).keychainAvailable).toBe(false);
@@ -200,8 +229,10 @@ describe('saving and clearing', () => {
 
 describe('loopback base URLs (local servers may need no key)', () => {
   it('recognises this machine only', () => {
-    for (const u of ['http://localhost:11434', 'http://127.0.0.1:8080/v1', 'http://127.1.2.3', 'http://[::1]:8080', 'http://api.localhost']) expect(isLoopbackUrl(u), u).toBe(true);
-    for (const u of ['https://api.anthropic.com', 'http://10.0.0.2:11434', 'http://localhost.evil.com', 'http://128.0.0.1', 'not a url', '', undefined]) expect(isLoopbackUrl(u), String(u)).toBe(false);
+    for (const u of ['http://localhost:11434', 'http://127.0.0.1:8080/v1', 'http://127.1.2.3', 'http://[::1]:8080', 'http://api.localhost'])
+      expect(isLoopbackUrl(u), u).toBe(true);
+    for (const u of ['https://api.anthropic.com', 'http://10.0.0.2:11434', 'http://localhost.evil.com', 'http://128.0.0.1', 'not a url', '', undefined])
+      expect(isLoopbackUrl(u), String(u)).toBe(false);
   });
 });
 
@@ -233,7 +264,10 @@ describe('a key belongs to its origin', () => {
     const saved = JSON.parse(await fs.readFile(configFile, 'utf8')) as Record<string, unknown>;
     expect(saved).toEqual({ hosts: { [other]: { apiKey: 'corp-key-1' } } });
     // an approved variable is read (the caller passes only approved ones)
-    expect(await store({ origin: other, env: { CORP_KEY: 'corp-env' }, apiKeyEnv: 'CORP_KEY' }).resolveApiKey()).toMatchObject({ key: 'corp-env', source: 'env' });
+    expect(await store({ origin: other, env: { CORP_KEY: 'corp-env' }, apiKeyEnv: 'CORP_KEY' }).resolveApiKey()).toMatchObject({
+      key: 'corp-env',
+      source: 'env',
+    });
     await mine.clearApiKey('config');
     await expect(fs.stat(configFile)).rejects.toThrow();
   });
@@ -241,16 +275,40 @@ describe('a key belongs to its origin', () => {
 
 describe('loopback and provider origins, exactly', () => {
   it('loopback: every form the URL parser gives for this machine, nothing that only looks like it', () => {
-    for (const u of ['http://[::ffff:127.0.0.1]:8080', 'http://[::ffff:7f00:1]', 'http://[::ffff:127.1.2.3]', 'http://127.100.20.1', 'http://[0:0:0:0:0:0:0:1]', 'http://2130706433', 'http://0x7f.1', 'http://LOCALHOST:1', 'https://a.b.localhost'])
+    for (const u of [
+      'http://[::ffff:127.0.0.1]:8080',
+      'http://[::ffff:7f00:1]',
+      'http://[::ffff:127.1.2.3]',
+      'http://127.100.20.1',
+      'http://[0:0:0:0:0:0:0:1]',
+      'http://2130706433',
+      'http://0x7f.1',
+      'http://LOCALHOST:1',
+      'https://a.b.localhost',
+    ])
       expect(isLoopbackUrl(u), u).toBe(true);
-    for (const u of ['http://[::ffff:10.0.0.1]', 'http://[1::ffff:7f00:1]', 'http://[::ffff:7f00:1:2]', 'http://[::1:0]', 'http://[::2]', 'http://localhostx', 'http://xlocalhost', 'http://127.0.0.1.evil.com', 'http://127.0.0.1x.com', 'http://[::ffff:8000:1]', 'http://x127.0.0.1.nip.io', 'http://1270.0.0.1.example'])
+    for (const u of [
+      'http://[::ffff:10.0.0.1]',
+      'http://[1::ffff:7f00:1]',
+      'http://[::ffff:7f00:1:2]',
+      'http://[::1:0]',
+      'http://[::2]',
+      'http://localhostx',
+      'http://xlocalhost',
+      'http://127.0.0.1.evil.com',
+      'http://127.0.0.1x.com',
+      'http://[::ffff:8000:1]',
+      'http://x127.0.0.1.nip.io',
+      'http://1270.0.0.1.example',
+    ])
       expect(isLoopbackUrl(u), u).toBe(false);
   });
 
   it("the provider's key goes to Anthropic's API origin exactly, or a loopback server", () => {
     expect(takesProviderKey('https://api.anthropic.com')).toBe(true);
     expect(takesProviderKey('http://127.0.0.1:11434')).toBe(true);
-    for (const o of ['http://api.anthropic.com', 'https://api.anthropic.com.evil.com', 'https://api.anthropic.com:8443', 'https://evil.com']) expect(takesProviderKey(o), o).toBe(false);
+    for (const o of ['http://api.anthropic.com', 'https://api.anthropic.com.evil.com', 'https://api.anthropic.com:8443', 'https://evil.com'])
+      expect(takesProviderKey(o), o).toBe(false);
   });
 
   it('the keychain blob of another origin is a file of its own, named by the origin', () => {
@@ -271,7 +329,9 @@ describe('what is refused, and how it is reported', () => {
     expect((await store().resolveApiKey())?.key).toHaveLength(1000);
     await expect(store().saveApiKey('k'.repeat(1001), 'config')).rejects.toThrow('the API key is longer than 1000 characters');
     for (const k of ['sk-a\u0001b', 'sk-a\u007fb', 'sk-a\tb', 'sk-a\nb']) {
-      const err = (await store().saveApiKey(k, 'config').catch((e: unknown) => e)) as Error;
+      const err = (await store()
+        .saveApiKey(k, 'config')
+        .catch((e: unknown) => e)) as Error;
       expect(err, JSON.stringify(k)).toBeInstanceOf(KeyStoreError);
       expect(err.message).toBe('the API key contains spaces or control characters; paste it again');
     }
@@ -282,7 +342,9 @@ describe('what is refused, and how it is reported', () => {
     await fs.mkdir(path.dirname(spaced), { recursive: true });
     await fs.writeFile(spaced, '{}', { mode: 0o604 });
     await fs.chmod(spaced, 0o604);
-    await expect(store({ configFile: spaced }).resolveApiKey()).rejects.toThrow(`${spaced} is readable by other users (mode 604); Parley will not read a key from it. Run: chmod 600 ${JSON.stringify(spaced)}`);
+    await expect(store({ configFile: spaced }).resolveApiKey()).rejects.toThrow(
+      `${spaced} is readable by other users (mode 604); Parley will not read a key from it. Run: chmod 600 ${JSON.stringify(spaced)}`,
+    );
   });
 
   posixOnly('a world-readable-only file is refused too (any group or other bit)', async () => {
@@ -299,7 +361,9 @@ describe('what is refused, and how it is reported', () => {
     await expect(store().resolveApiKey()).rejects.toThrow(`${configFile} is not a regular file`);
     vi.spyOn(fs, 'readFile').mockRejectedValueOnce(new Error('no code'));
     await expect(store().saveApiKey('sk-1', 'config')).rejects.toThrow(`${configFile}: cannot read (error)`);
-    await expect(store().saveApiKey('sk-1', 'config')).rejects.toThrow(new RegExp(`^${configFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot read \\(EISDIR\\)$`));
+    await expect(store().saveApiKey('sk-1', 'config')).rejects.toThrow(
+      new RegExp(`^${configFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot read \\(EISDIR\\)$`),
+    );
     const underFile = path.join(dir, 'file', 'credentials.json');
     await fs.writeFile(path.join(dir, 'file'), 'x');
     expect(await store({ configFile: underFile }).resolveApiKey()).toBeNull();
@@ -313,16 +377,23 @@ describe('what is refused, and how it is reported', () => {
   });
 
   it.runIf(process.platform === 'linux')('reading the config file leaves no file open, whatever it holds', async () => {
-    const openOnConfig = () => readdirSync('/proc/self/fd').filter((fd) => {
-      try {
-        return readlinkSync(`/proc/self/fd/${fd}`) === configFile;
-      } catch {
-        return false;
-      }
-    });
-    for (const [text, fileMode] of [['{"apiKey": "sk-1"}', 0o600], ['not json', 0o600], ['{}', 0o644]] as const) {
+    const openOnConfig = () =>
+      readdirSync('/proc/self/fd').filter((fd) => {
+        try {
+          return readlinkSync(`/proc/self/fd/${fd}`) === configFile;
+        } catch {
+          return false;
+        }
+      });
+    for (const [text, fileMode] of [
+      ['{"apiKey": "sk-1"}', 0o600],
+      ['not json', 0o600],
+      ['{}', 0o644],
+    ] as const) {
       await writeConfig(text, fileMode);
-      await store().resolveApiKey().catch(() => undefined);
+      await store()
+        .resolveApiKey()
+        .catch(() => undefined);
       expect(openOnConfig(), text).toEqual([]);
     }
   });
@@ -339,7 +410,9 @@ describe('what is refused, and how it is reported', () => {
     for (const text of ['["sk-1"]', 'null', '"sk-1"', '42']) {
       await writeConfig(text, 0o600);
       await expect(store().resolveApiKey(), text).rejects.toThrow(`${configFile} must hold a JSON object (expected {"anthropic": {"apiKey": "..."}})`);
-      await expect(store().saveApiKey('sk-2', 'config'), text).rejects.toThrow(`${configFile} is not a JSON object; fix or delete it before saving a key there`);
+      await expect(store().saveApiKey('sk-2', 'config'), text).rejects.toThrow(
+        `${configFile} is not a JSON object; fix or delete it before saving a key there`,
+      );
       await expect(store().clearApiKey('config'), text).rejects.toThrow(/is not a JSON object/);
     }
   });
@@ -357,7 +430,15 @@ describe('what is refused, and how it is reported', () => {
 
   it('another origin reads only its own entry of the config file', async () => {
     const other = 'https://llm.corp.example';
-    for (const hosts of [null, 'x', ['a'], { [other]: null }, { [other]: 'corp-key' }, { [other]: { apiKey: 7 } }, { 'https://else.example': { apiKey: 'k' } }]) {
+    for (const hosts of [
+      null,
+      'x',
+      ['a'],
+      { [other]: null },
+      { [other]: 'corp-key' },
+      { [other]: { apiKey: 7 } },
+      { 'https://else.example': { apiKey: 'k' } },
+    ]) {
       await writeConfig(JSON.stringify({ anthropic: { apiKey: 'sk-ant' }, apiKey: 'sk-flat', hosts }), 0o600);
       expect(await store({ origin: other }).resolveApiKey(), JSON.stringify(hosts)).toBeNull();
     }
@@ -374,7 +455,9 @@ describe('what is refused, and how it is reported', () => {
     await fs.mkdir(path.dirname(keychainFile), { recursive: true });
     await fs.writeFile(keychainFile, 'garbage');
     await writeConfig('not json', 0o600);
-    const err = (await store().resolveApiKey().catch((e: unknown) => e)) as Error;
+    const err = (await store()
+      .resolveApiKey()
+      .catch((e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(KeyStoreError);
     expect(err.name).toBe('KeyStoreError');
     expect(err.message).toBe(
@@ -458,19 +541,31 @@ describe('saving and clearing keep everything else', () => {
   });
 
   it("another origin's key is saved beside the others' entries and fields", async () => {
-    await writeConfig(JSON.stringify({ anthropic: { apiKey: 'sk-ant' }, hosts: { 'https://b.example': { apiKey: 'b' }, [other]: { model: 'm', apiKey: 'old' } } }), 0o600);
+    await writeConfig(
+      JSON.stringify({ anthropic: { apiKey: 'sk-ant' }, hosts: { 'https://b.example': { apiKey: 'b' }, [other]: { model: 'm', apiKey: 'old' } } }),
+      0o600,
+    );
     await store({ origin: other }).saveApiKey('corp-1', 'config');
-    expect(JSON.parse(await fs.readFile(configFile, 'utf8'))).toEqual({ anthropic: { apiKey: 'sk-ant' }, hosts: { 'https://b.example': { apiKey: 'b' }, [other]: { model: 'm', apiKey: 'corp-1' } } });
+    expect(JSON.parse(await fs.readFile(configFile, 'utf8'))).toEqual({
+      anthropic: { apiKey: 'sk-ant' },
+      hosts: { 'https://b.example': { apiKey: 'b' }, [other]: { model: 'm', apiKey: 'corp-1' } },
+    });
     await writeConfig(JSON.stringify({ hosts: ['junk'] }), 0o600);
     await store({ origin: other }).saveApiKey('corp-2', 'config');
     expect(JSON.parse(await fs.readFile(configFile, 'utf8'))).toEqual({ hosts: { [other]: { apiKey: 'corp-2' } } });
   });
 
   it("clearing another origin's key keeps its other fields, the other origins and the provider's key", async () => {
-    await writeConfig(JSON.stringify({ anthropic: { apiKey: 'sk-ant' }, hosts: { 'https://b.example': { apiKey: 'b' }, [other]: { model: 'm', apiKey: 'corp' } } }), 0o600);
+    await writeConfig(
+      JSON.stringify({ anthropic: { apiKey: 'sk-ant' }, hosts: { 'https://b.example': { apiKey: 'b' }, [other]: { model: 'm', apiKey: 'corp' } } }),
+      0o600,
+    );
     const s = store({ origin: other });
     await s.clearApiKey('config');
-    expect(JSON.parse(await fs.readFile(configFile, 'utf8'))).toEqual({ anthropic: { apiKey: 'sk-ant' }, hosts: { 'https://b.example': { apiKey: 'b' }, [other]: { model: 'm' } } });
+    expect(JSON.parse(await fs.readFile(configFile, 'utf8'))).toEqual({
+      anthropic: { apiKey: 'sk-ant' },
+      hosts: { 'https://b.example': { apiKey: 'b' }, [other]: { model: 'm' } },
+    });
     await writeConfig(JSON.stringify({ anthropic: { apiKey: 'sk-ant' }, hosts: { [other]: { apiKey: 'corp' } } }), 0o600);
     await s.clearApiKey('config');
     expect(JSON.parse(await fs.readFile(configFile, 'utf8'))).toEqual({ anthropic: { apiKey: 'sk-ant' } });

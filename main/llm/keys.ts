@@ -153,7 +153,8 @@ function keyFromConfig(data: unknown): string | null {
   return typeof k === 'string' && k.trim() ? k.trim() : null;
 }
 
-const asRecord = (v: unknown): Record<string, unknown> => (typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...(v as Record<string, unknown>) } : {});
+const asRecord = (v: unknown): Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? { ...(v as Record<string, unknown>) } : {};
 
 /** `hosts` in the config file: keys the user set for origins other than Anthropic's, by origin. */
 const hostsOf = (data: Record<string, unknown>): Record<string, unknown> => asRecord(data.hosts);
@@ -302,7 +303,10 @@ export function createKeyStore(options: KeyStoreOptions = {}): KeyStore {
       const k = checkKey(key);
       if (target === 'keychain') {
         if (!safe || !keychainFile) throw new KeyStoreError('the OS keychain is only available in the desktop app; save the key to the config file instead');
-        if (!keychainUsable()) throw new KeyStoreError('the OS keychain is not available (on Linux, a secret service such as gnome-keyring or KWallet is needed); save the key to the config file instead');
+        if (!keychainUsable())
+          throw new KeyStoreError(
+            'the OS keychain is not available (on Linux, a secret service such as gnome-keyring or KWallet is needed); save the key to the config file instead',
+          );
         if (safe.getSelectedStorageBackend?.() === 'basic_text') {
           throw new KeyStoreError('no OS keychain was found (safeStorage would use a fixed password); save the key to the config file instead');
         }

@@ -124,7 +124,7 @@ describe('mock Anthropic Messages API', () => {
     let firstAt = 0;
     const stream = client().messages.stream({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
     stream.on('text', () => (firstAt ||= Date.now()));
-    expect((await stream.finalText())).toBe('slow reply');
+    expect(await stream.finalText()).toBe('slow reply');
     expect(firstAt - started).toBeGreaterThanOrEqual(140);
   });
 
@@ -148,7 +148,11 @@ describe('mock API key check', () => {
     const keyed = await startMockLlm({ apiKey: 'sk-right' });
     try {
       const ask = (apiKey: string) =>
-        new Anthropic({ apiKey, baseURL: keyed.url, maxRetries: 0 }).messages.create({ model: MODEL, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] });
+        new Anthropic({ apiKey, baseURL: keyed.url, maxRetries: 0 }).messages.create({
+          model: MODEL,
+          max_tokens: 10,
+          messages: [{ role: 'user', content: 'hi' }],
+        });
       const err = await ask('sk-wrong').catch((e: unknown) => e);
       expect(err).toBeInstanceOf(Anthropic.AuthenticationError);
       expect((err as InstanceType<typeof Anthropic.APIError>).status).toBe(401);

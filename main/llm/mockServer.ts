@@ -128,11 +128,7 @@ const ERROR_MESSAGES: Record<number, string> = {
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const estimateTokens = (text: string) => Math.max(1, Math.ceil(text.length / 4));
 const textOf = (c: z.infer<typeof content> | undefined): string =>
-  c === undefined
-    ? ''
-    : typeof c === 'string'
-      ? c
-      : c.map((b) => (b.type === 'text' && typeof b.text === 'string' ? b.text : '')).join('\n');
+  c === undefined ? '' : typeof c === 'string' ? c : c.map((b) => (b.type === 'text' && typeof b.text === 'string' ? b.text : '')).join('\n');
 
 function sendError(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
   const body = JSON.stringify({ type: 'error', error: { type: ERROR_TYPES[status] ?? 'api_error', message } });

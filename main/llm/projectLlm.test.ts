@@ -64,14 +64,30 @@ describe('the LLM port from project settings and the key store', () => {
 
   it('a key saved later (keychain or config file) is used by the next call', async () => {
     const remote = { model: 'm', baseUrl: mock.url.replace('127.0.0.1', 'localhost.test') }; // not loopback: a key is required
-    const { llm } = createProjectLlm({ settings: remote, policy: policy(remote, { trusted: true }), env: {}, configFile, safeStorage, keychainFile: path.join(dir, 'userData', 'llm-key.bin') });
+    const { llm } = createProjectLlm({
+      settings: remote,
+      policy: policy(remote, { trusted: true }),
+      env: {},
+      configFile,
+      safeStorage,
+      keychainFile: path.join(dir, 'userData', 'llm-key.bin'),
+    });
     const err = (await llm.complete(ask).catch((e: unknown) => e)) as LlmError;
     expect(err).toBeInstanceOf(LlmError);
     expect(err.kind).toBe('not_configured');
-    expect(err.message).toBe(`no API key is set for localhost.test:${mock.port}: paste a key for http://localhost.test:${mock.port} in the simulator panel (it is kept for that host only)`);
+    expect(err.message).toBe(
+      `no API key is set for localhost.test:${mock.port}: paste a key for http://localhost.test:${mock.port} in the simulator panel (it is kept for that host only)`,
+    );
 
     const localSettings = { model: 'm', baseUrl: mock.url };
-    const local = createProjectLlm({ settings: localSettings, policy: policy(localSettings, { trusted: true }), env: {}, configFile, safeStorage, keychainFile: path.join(dir, 'userData', 'llm-key.bin') });
+    const local = createProjectLlm({
+      settings: localSettings,
+      policy: policy(localSettings, { trusted: true }),
+      env: {},
+      configFile,
+      safeStorage,
+      keychainFile: path.join(dir, 'userData', 'llm-key.bin'),
+    });
     const keys = local.keys;
     await keys.saveApiKey(KEY, 'keychain');
     expect((await local.llm.complete(ask)).text).toBe('Echo: hello');

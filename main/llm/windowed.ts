@@ -32,7 +32,10 @@ export function withContextWindow(llm: LlmPort, options: WindowOptions = {}): Ll
         previous,
         summarise: async (turns, prev) => {
           const req = summaryRequest(turns, prev);
-          const r = await llm.complete({ flow: request.flow, node: request.node, ...req, ...(request.model ? { model: request.model } : {}), temperature: 0, maxTokens: 300 }, callOptions?.signal ? { signal: callOptions.signal } : {});
+          const r = await llm.complete(
+            { flow: request.flow, node: request.node, ...req, ...(request.model ? { model: request.model } : {}), temperature: 0, maxTokens: 300 },
+            callOptions?.signal ? { signal: callOptions.signal } : {},
+          );
           return r.text;
         },
       });

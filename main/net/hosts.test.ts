@@ -56,7 +56,24 @@ describe('resolved addresses', () => {
   it('public addresses pass; loopback, private, link-local, unique-local, CGNAT, unspecified and mapped forms do not', () => {
     expect(addressAllowed(none, 'api.acme-bank.example', '93.184.216.34', 443, 'https:')).toBe(true);
     expect(addressAllowed(none, 'api.acme-bank.example', '2606:2800:220:1:248:1893:25c8:1946', 443, 'https:')).toBe(true);
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '64:ff9b::7f00:1', '224.0.0.1', 'not-an-ip'])
+    for (const a of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '0.0.0.0',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00::1',
+      '::ffff:127.0.0.1',
+      '::ffff:10.0.0.1',
+      '64:ff9b::7f00:1',
+      '224.0.0.1',
+      'not-an-ip',
+    ])
       expect(addressAllowed(none, 'api.acme-bank.example', a, 443, 'https:'), a).toBe(false);
   });
 

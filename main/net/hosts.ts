@@ -12,7 +12,11 @@ export type HostEntry =
 export const defaultPort = (protocol: string): number => (protocol === 'https:' ? 443 : 80);
 
 /** Lower case, no trailing dot, no IPv6 brackets. */
-export const normalizeHost = (host: string): string => host.toLowerCase().replace(/\.$/, '').replace(/^\[(.*)\]$/, '$1');
+export const normalizeHost = (host: string): string =>
+  host
+    .toLowerCase()
+    .replace(/\.$/, '')
+    .replace(/^\[(.*)\]$/, '$1');
 
 /** An IP literal as an address (IPv4-mapped IPv6 becomes IPv4), or undefined for a name. */
 export function ipOf(host: string): Addr | undefined {

@@ -29,7 +29,8 @@ export function createPolicyHttpPort(policy: OutboundPolicy | OutboundFetch): Po
       } catch (e) {
         const ms = Date.now() - t0;
         if (e instanceof OutboundBlockedError) return { ok: false, reason: e.reason === 'too_large' ? 'too_large' : 'blocked', message: e.message, ms };
-        if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError')) return { ok: false, reason: 'timeout', message: `no response within ${req.timeoutMs} ms`, ms };
+        if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError'))
+          return { ok: false, reason: 'timeout', message: `no response within ${req.timeoutMs} ms`, ms };
         const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
         return { ok: false, reason: 'network', message: `${e instanceof Error ? e.message : String(e)}${cause}`, ms };
       }

@@ -113,7 +113,9 @@ describe('rule 2: addresses are checked when connecting', () => {
     const url = `http://api.acme-bank.example:${srv.port}/balance`;
     const e = await blocked(outbound({ allowHosts: [`api.acme-bank.example:${srv.port}`], lookup: dns, describe: DESCRIBE })(url));
     expect(e.reason).toBe('private_address');
-    expect(e.message).toBe(`blocked: api.acme-bank.example resolves to 127.0.0.1, a loopback address, which is not in the allowed hosts of ${DESCRIBE}; add "127.0.0.1:${srv.port}" there if this service is meant to be reached`);
+    expect(e.message).toBe(
+      `blocked: api.acme-bank.example resolves to 127.0.0.1, a loopback address, which is not in the allowed hosts of ${DESCRIBE}; add "127.0.0.1:${srv.port}" there if this service is meant to be reached`,
+    );
     expect(dns.calls).toEqual(['api.acme-bank.example']);
     expect(srv.connections).toBe(0);
 
@@ -196,7 +198,12 @@ describe('rule 3: redirects', () => {
     const f = outbound({ allowHosts: [`127.0.0.1:${srv.port}`, `127.0.0.1:${other.port}`] });
     const headers = { authorization: 'Bearer sk-secret', 'x-api-key': 'sk-secret', cookie: 'session=1', 'x-bank-credential': 'c', accept: 'application/json' };
     await (await f(`${srv.url}/same`, { headers })).text();
-    expect(srv.requests[1]?.headers).toMatchObject({ authorization: 'Bearer sk-secret', 'x-api-key': 'sk-secret', cookie: 'session=1', 'x-bank-credential': 'c' });
+    expect(srv.requests[1]?.headers).toMatchObject({
+      authorization: 'Bearer sk-secret',
+      'x-api-key': 'sk-secret',
+      cookie: 'session=1',
+      'x-bank-credential': 'c',
+    });
     await (await f(`${srv.url}/away`, { method: 'POST', headers, body: '{}' })).text();
     const h = other.requests[0]?.headers ?? {};
     expect(h.accept).toBe('application/json');
@@ -321,9 +328,15 @@ describe('the HttpPort for api nodes', () => {
   };
 
   it('answers JSON and text bodies like the old fetch port', async () => {
-    const srv = await serve((q, r, body) => (q.url === '/json' ? r.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ got: JSON.parse(body) })) : r.end('plain')));
+    const srv = await serve((q, r, body) =>
+      q.url === '/json' ? r.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ got: JSON.parse(body) })) : r.end('plain'),
+    );
     const p = port({ allowHosts: [`127.0.0.1:${srv.port}`] });
-    expect(await p.request(req(`${srv.url}/json`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } }))).toMatchObject({ ok: true, status: 201, body: { got: { a: 1 } } });
+    expect(await p.request(req(`${srv.url}/json`, { method: 'POST', body: '{"a":1}', headers: { 'content-type': 'application/json' } }))).toMatchObject({
+      ok: true,
+      status: 201,
+      body: { got: { a: 1 } },
+    });
     expect(await p.request(req(`${srv.url}/text`))).toMatchObject({ ok: true, status: 200, body: 'plain' });
   });
 
@@ -337,10 +350,26 @@ describe('the HttpPort for api nodes', () => {
     const p = port({ allowHosts: [`127.0.0.1:${srv.port}`, 'api.acme-bank.example'], maxResponseBytes: 1000, lookup: dns, describe: DESCRIBE });
 
     const host = await p.request(req('https://api.evil.example/x'));
-    expect(host).toMatchObject({ ok: false, reason: 'blocked', message: `blocked: api.evil.example is not in the allowed hosts of ${DESCRIBE}; add "api.evil.example" there to allow calls to it` });
-    expect(await p.request(req('http://api.acme-bank.example/x'))).toMatchObject({ ok: false, reason: 'blocked', message: expect.stringContaining('resolves to 10.0.0.1, a private address') });
-    expect(await p.request(req(`${srv.url}/redirect`))).toMatchObject({ ok: false, reason: 'blocked', message: expect.stringContaining(`redirected to ${target.url}/`) });
-    expect(await p.request(req(`${srv.url}/big`))).toMatchObject({ ok: false, reason: 'too_large', message: expect.stringContaining('over the 1 kB response size cap') });
+    expect(host).toMatchObject({
+      ok: false,
+      reason: 'blocked',
+      message: `blocked: api.evil.example is not in the allowed hosts of ${DESCRIBE}; add "api.evil.example" there to allow calls to it`,
+    });
+    expect(await p.request(req('http://api.acme-bank.example/x'))).toMatchObject({
+      ok: false,
+      reason: 'blocked',
+      message: expect.stringContaining('resolves to 10.0.0.1, a private address'),
+    });
+    expect(await p.request(req(`${srv.url}/redirect`))).toMatchObject({
+      ok: false,
+      reason: 'blocked',
+      message: expect.stringContaining(`redirected to ${target.url}/`),
+    });
+    expect(await p.request(req(`${srv.url}/big`))).toMatchObject({
+      ok: false,
+      reason: 'too_large',
+      message: expect.stringContaining('over the 1 kB response size cap'),
+    });
     expect(target.connections).toBe(0);
   });
 

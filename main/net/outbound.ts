@@ -46,7 +46,16 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 1_000_000;
 export const DEFAULT_MAX_REDIRECTS = 5;
 
 // Only these survive a redirect to another origin: anything else may carry a credential.
-const CROSS_ORIGIN_HEADERS = new Set(['accept', 'accept-encoding', 'accept-language', 'cache-control', 'content-language', 'content-type', 'pragma', 'user-agent']);
+const CROSS_ORIGIN_HEADERS = new Set([
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'cache-control',
+  'content-language',
+  'content-type',
+  'pragma',
+  'user-agent',
+]);
 const BODY_HEADERS = ['content-encoding', 'content-language', 'content-location', 'content-type', 'content-length'];
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
@@ -101,13 +110,19 @@ export function createOutboundFetch(policy: OutboundPolicy): OutboundFetch {
     } catch {
       throw new OutboundBlockedError('bad_url', `blocked: "${short(raw)}" is not a valid URL`, raw);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new OutboundBlockedError('bad_url', `blocked: ${short(url.href)} is not an http or https URL`, url.href);
-    if (url.username || url.password) throw new OutboundBlockedError('bad_url', `blocked: ${short(url.href)} has credentials in the URL; send them in a header`, url.href);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new OutboundBlockedError('bad_url', `blocked: ${short(url.href)} is not an http or https URL`, url.href);
+    if (url.username || url.password)
+      throw new OutboundBlockedError('bad_url', `blocked: ${short(url.href)} has credentials in the URL; send them in a header`, url.href);
     return url;
   };
 
   const tooLarge = (url: URL, what: string) =>
-    new OutboundBlockedError('too_large', `too large: the response from ${entryFor(url)} ${what}, over the ${sizeText(cap)} response size cap of ${where}`, url.href);
+    new OutboundBlockedError(
+      'too_large',
+      `too large: the response from ${entryFor(url)} ${what}, over the ${sizeText(cap)} response size cap of ${where}`,
+      url.href,
+    );
 
   const outboundFetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const first = parse(input instanceof Request ? input.url : String(input));
@@ -142,14 +157,24 @@ export function createOutboundFetch(policy: OutboundPolicy): OutboundFetch {
       const location = res.headers.get('location');
       if ([301, 302, 303, 307, 308].includes(res.status) && location !== null) {
         await res.body?.cancel().catch(() => {});
-        if (hops >= maxRedirects) throw new OutboundBlockedError('too_many_redirects', `blocked: more than ${maxRedirects} redirects, starting at ${short(first.href)}`, url.href);
+        if (hops >= maxRedirects)
+          throw new OutboundBlockedError('too_many_redirects', `blocked: more than ${maxRedirects} redirects, starting at ${short(first.href)}`, url.href);
         let next: URL;
         try {
           next = new URL(location, url);
         } catch {
-          throw new OutboundBlockedError('redirect_not_allowed', `blocked: ${short(url.href)} redirected to "${short(location)}", which is not a valid URL`, url.href);
+          throw new OutboundBlockedError(
+            'redirect_not_allowed',
+            `blocked: ${short(url.href)} redirected to "${short(location)}", which is not a valid URL`,
+            url.href,
+          );
         }
-        if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new OutboundBlockedError('redirect_not_allowed', `blocked: ${short(url.href)} redirected to ${short(next.href)}, which is not an http or https URL`, url.href);
+        if (next.protocol !== 'http:' && next.protocol !== 'https:')
+          throw new OutboundBlockedError(
+            'redirect_not_allowed',
+            `blocked: ${short(url.href)} redirected to ${short(next.href)}, which is not an http or https URL`,
+            url.href,
+          );
         if (!matchUrl(entries, next)) {
           const msg = `blocked: ${short(url.href)} redirected to ${short(next.href)}, and ${entryFor(next)} is not in the allowed hosts of ${where}; add "${entryFor(next)}" there to allow it`;
           throw new OutboundBlockedError('redirect_not_allowed', msg, next.href);

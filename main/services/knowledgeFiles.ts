@@ -10,7 +10,10 @@ import { readFileState } from './paths';
  * The project's knowledge documents the index searches (knowledge/*.md), each read through the path helper:
  * a link out of the project, a dotfile or a file over its size limit is left out and reported as a problem.
  */
-export async function readKnowledgeFiles(dir: string, limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<{ docs: { source: string; text: string }[]; problems: Problem[] }> {
+export async function readKnowledgeFiles(
+  dir: string,
+  limits: FileLimits = DEFAULT_FILE_LIMITS,
+): Promise<{ docs: { source: string; text: string }[]; problems: Problem[] }> {
   const names = (await readdir(path.join(dir, 'knowledge')).catch(() => [] as string[])).filter((f) => f.endsWith('.md') && !f.startsWith('.')).sort();
   const docs: { source: string; text: string }[] = [];
   const problems: Problem[] = [];

@@ -11,7 +11,13 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.dispose()));
 });
 const start = async (projectDir?: string) => {
-  const s = await createMainServices({ mode: 'web', userDataDir: mkdtempSync(path.join(os.tmpdir(), 'parley-ud-')), watch: false, env: {}, ...(projectDir ? { projectDir } : {}) });
+  const s = await createMainServices({
+    mode: 'web',
+    userDataDir: mkdtempSync(path.join(os.tmpdir(), 'parley-ud-')),
+    watch: false,
+    env: {},
+    ...(projectDir ? { projectDir } : {}),
+  });
   open.push(s);
   return s;
 };
@@ -23,7 +29,9 @@ describe('main services', () => {
     const s = await start(a);
     const snap = (await s.handlers['project.current']({}))!;
     await s.handlers['project.open']({ dir: b });
-    const err = await s.handlers['flow.save']({ project: a, flowId: 'main', flow: snap.flows.main!.flow, baseRevision: snap.flows.main!.revision }).catch((e: unknown) => e);
+    const err = await s.handlers['flow.save']({ project: a, flowId: 'main', flow: snap.flows.main!.flow, baseRevision: snap.flows.main!.revision }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(ApiError);
     expect((err as ApiError).code).toBe('CONFLICT');
     expect((err as ApiError).message).toMatch(/another project is open now/);
@@ -36,7 +44,11 @@ describe('main services', () => {
     const { sessionId } = await s.handlers['simulator.start']({ project: a });
     await s.handlers['simulator.send']({ sessionId, input: { type: 'text', text: 'hello' } });
     await s.handlers['project.open']({ dir: b });
-    const code = (p: Promise<unknown>) => p.then(() => 'ok', (e: unknown) => (e instanceof ApiError ? e.code : String(e)));
+    const code = (p: Promise<unknown>) =>
+      p.then(
+        () => 'ok',
+        (e: unknown) => (e instanceof ApiError ? e.code : String(e)),
+      );
     expect(await code(s.handlers['simulator.send']({ sessionId, input: { type: 'text', text: 'hello' } }))).toBe('NOT_FOUND');
     expect(await code(s.handlers['simulator.rewind']({ sessionId, keep: 1 }))).toBe('NOT_FOUND');
     expect(await code(s.handlers['stories.saveConversation']({ project: b, sessionId, name: 'wrong project' }))).toBe('NOT_FOUND');
@@ -61,7 +73,12 @@ describe('main services', () => {
   });
 
   it('says whether a key is configured, never the key', async () => {
-    const s = await createMainServices({ mode: 'web', userDataDir: mkdtempSync(path.join(os.tmpdir(), 'parley-ud-')), watch: false, env: { ANTHROPIC_API_KEY: 'sk-secret' } });
+    const s = await createMainServices({
+      mode: 'web',
+      userDataDir: mkdtempSync(path.join(os.tmpdir(), 'parley-ud-')),
+      watch: false,
+      env: { ANTHROPIC_API_KEY: 'sk-secret' },
+    });
     open.push(s);
     const info = await s.handlers['app.info']({});
     expect(info.hasApiKey).toBe(true);

@@ -130,7 +130,15 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
   const stories = createStoriesService({ bus, store, simulator });
 
   const handlers: Handlers = {
-    'app.info': async () => ({ mode: opts.mode, version, hasApiKey: (await keyStore().keyStatus().catch(() => ({ set: false }))).set }),
+    'app.info': async () => ({
+      mode: opts.mode,
+      version,
+      hasApiKey: (
+        await keyStore()
+          .keyStatus()
+          .catch(() => ({ set: false }))
+      ).set,
+    }),
     'project.current': async () => store.current(),
     'project.open': async ({ dir }) => remember(await store.open(dir)),
     'project.create': async ({ dir, name }) => {

@@ -19,7 +19,12 @@ describe('reading YAML on worker threads', () => {
   it('shares files out by size, every file once', () => {
     const files = [100, 5, 60, 40, 1, 30].map((n, i) => ({ file: String(i), text: 'x'.repeat(n) }));
     const bins = shareOut(files, 3);
-    expect(bins.flat().map((f) => f.file).sort()).toEqual(['0', '1', '2', '3', '4', '5']);
+    expect(
+      bins
+        .flat()
+        .map((f) => f.file)
+        .sort(),
+    ).toEqual(['0', '1', '2', '3', '4', '5']);
     expect(bins.map((b) => b.reduce((n, f) => n + f.text.length, 0)).sort((a, b) => a - b)).toEqual([66, 70, 100]);
   });
 

@@ -77,7 +77,12 @@ export async function parseInParallel(files: readonly { file: string; text: stri
   const n = Math.min(options.workers ?? Math.min(os.availableParallelism() - 1, MAX_WORKERS), files.length - 1);
   if (!worker || n <= 0 || bytes < (options.minBytes ?? PARALLEL_MIN_BYTES)) return values;
   const [mine = [], ...theirs] = shareOut(files, n + 1);
-  const replies = theirs.map((share) => inWorker(worker, share.map((f) => ({ file: f.file, text: f.text }))));
+  const replies = theirs.map((share) =>
+    inWorker(
+      worker,
+      share.map((f) => ({ file: f.file, text: f.text })),
+    ),
+  );
   for (const f of mine) {
     const r = fastYamlValue(f.text);
     if (r.ok) values.set(f.file, r.value);

@@ -5,7 +5,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../shared/api/errors';
-import { confine, decodeText, fsError, isInside, projectPath, readFileState, readProjectFile, requireKind, revisionOf, revisionOfFile, revisionOfText, toPosix } from './paths';
+import {
+  confine,
+  decodeText,
+  fsError,
+  isInside,
+  projectPath,
+  readFileState,
+  readProjectFile,
+  requireKind,
+  revisionOf,
+  revisionOfFile,
+  revisionOfText,
+  toPosix,
+} from './paths';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -58,9 +71,16 @@ describe('the path helper', () => {
   it('a FIFO planted as a flow is refused, not waited on', async () => {
     const { dir } = project();
     execFileSync('mkfifo', [path.join(dir, 'flows/pipe.yaml')]);
-    await expect(readProjectFile(dir, 'flows/pipe.yaml')).rejects.toMatchObject({ code: 'NOT_A_FILE', message: 'flows/pipe.yaml: is not a regular file, not a file Parley can read', details: { file: 'flows/pipe.yaml' } });
+    await expect(readProjectFile(dir, 'flows/pipe.yaml')).rejects.toMatchObject({
+      code: 'NOT_A_FILE',
+      message: 'flows/pipe.yaml: is not a regular file, not a file Parley can read',
+      details: { file: 'flows/pipe.yaml' },
+    });
     mkdirSync(path.join(dir, 'flows/dir.yaml'));
-    await expect(readProjectFile(dir, 'flows/dir.yaml')).rejects.toMatchObject({ code: 'NOT_A_FILE', message: 'flows/dir.yaml: is a folder, not a file Parley can read' });
+    await expect(readProjectFile(dir, 'flows/dir.yaml')).rejects.toMatchObject({
+      code: 'NOT_A_FILE',
+      message: 'flows/dir.yaml: is a folder, not a file Parley can read',
+    });
   });
 
   it('reads a file within its limit and refuses one a byte over', async () => {
@@ -73,7 +93,9 @@ describe('the path helper', () => {
 
   it('names the line and byte of the first byte that is not UTF-8', () => {
     const r = decodeText('flows/x.yaml', Buffer.from([0x61, 0x0a, 0x62, 0xff]));
-    expect(r).toEqual({ problem: expect.objectContaining({ file: 'flows/x.yaml', line: 2, message: expect.stringMatching(/^not valid UTF-8 at byte 3 \(0xFF\)/) }) });
+    expect(r).toEqual({
+      problem: expect.objectContaining({ file: 'flows/x.yaml', line: 2, message: expect.stringMatching(/^not valid UTF-8 at byte 3 \(0xFF\)/) }),
+    });
     expect(decodeText('flows/x.yaml', Buffer.from('ok é'))).toEqual({ text: 'ok é' });
   });
 
@@ -98,7 +120,12 @@ describe('links inside the project', () => {
     expect((await readProjectFile(dir, 'knowledge/hours.md')).bytes.toString()).toBe('# Hours\n');
     expect((await readProjectFile(dir, 'knowledge/linked/hours.md')).bytes.toString()).toBe('# Hours\n');
     const p = await projectPath(dir, 'knowledge/hours.md');
-    expect(p).toEqual({ abs: path.join(realpathSync(dir), 'knowledge/hours.md'), real: path.join(realpathSync(dir), 'knowledge/shared/hours.md'), kind: { kind: 'knowledge', size: 'text' }, exists: true });
+    expect(p).toEqual({
+      abs: path.join(realpathSync(dir), 'knowledge/hours.md'),
+      real: path.join(realpathSync(dir), 'knowledge/shared/hours.md'),
+      kind: { kind: 'knowledge', size: 'text' },
+      exists: true,
+    });
   });
 
   it('a file swapped for a link out after the check and before the open is refused', async () => {
@@ -125,14 +152,20 @@ describe('links inside the project', () => {
     symlinkSync('../.git', path.join(dir, 'stories/git'));
     for (const rel of ['flows/git.yaml', 'stories/git/new.yaml']) {
       const err = await projectPath(dir, rel).catch((e: unknown) => e);
-      expect(err, rel).toMatchObject({ code: 'PATH_OUTSIDE_PROJECT', message: `${rel}: leads through a link to a dotfile or dot-folder, which Parley never reads or writes` });
+      expect(err, rel).toMatchObject({
+        code: 'PATH_OUTSIDE_PROJECT',
+        message: `${rel}: leads through a link to a dotfile or dot-folder, which Parley never reads or writes`,
+      });
     }
   });
 
   it('a link out names the path and says it leads outside', async () => {
     const { dir, out } = project();
     symlinkSync(path.join(out, 'secret.md'), path.join(dir, 'flows/leak.yaml'));
-    await expect(readProjectFile(dir, 'flows/leak.yaml')).rejects.toMatchObject({ code: 'PATH_OUTSIDE_PROJECT', message: 'flows/leak.yaml: leads outside the project through a link' });
+    await expect(readProjectFile(dir, 'flows/leak.yaml')).rejects.toMatchObject({
+      code: 'PATH_OUTSIDE_PROJECT',
+      message: 'flows/leak.yaml: leads outside the project through a link',
+    });
   });
 });
 
@@ -156,7 +189,13 @@ describe('paths the helper refuses before touching the disk', () => {
       } catch (e) {
         err = e;
       }
-      expect(err, rel).toMatchObject({ code: 'FILE_KIND_NOT_ALLOWED', message: expect.stringMatching(new RegExp(`^${rel.replace('.', '\\.')}: not a project file; Parley reads and writes only parley\\.yaml, .* \\(never dotfiles`)), details: { file: rel, allowed: expect.stringContaining('flows/<id>.yaml') } });
+      expect(err, rel).toMatchObject({
+        code: 'FILE_KIND_NOT_ALLOWED',
+        message: expect.stringMatching(
+          new RegExp(`^${rel.replace('.', '\\.')}: not a project file; Parley reads and writes only parley\\.yaml, .* \\(never dotfiles`),
+        ),
+        details: { file: rel, allowed: expect.stringContaining('flows/<id>.yaml') },
+      });
     }
     expect(() => requireKind('../parley.yaml')).toThrow(expect.objectContaining({ code: 'PATH_OUTSIDE_PROJECT' }));
   });
@@ -171,7 +210,12 @@ describe('paths that do not exist yet', () => {
   it('resolve inside the real root, marked as not existing; reading one is NOT_FOUND', async () => {
     const { dir } = project();
     const root = realpathSync(dir);
-    expect(await projectPath(dir, 'flows/new.yaml')).toEqual({ abs: path.join(root, 'flows/new.yaml'), real: path.join(root, 'flows/new.yaml'), kind: { kind: 'flow', size: 'yaml' }, exists: false });
+    expect(await projectPath(dir, 'flows/new.yaml')).toEqual({
+      abs: path.join(root, 'flows/new.yaml'),
+      real: path.join(root, 'flows/new.yaml'),
+      kind: { kind: 'flow', size: 'yaml' },
+      exists: false,
+    });
     expect(await projectPath(dir, 'knowledge/a/b/c.md')).toMatchObject({ abs: path.join(root, 'knowledge/a/b/c.md'), exists: false });
     expect(await confine(dir, 'flows/main.yaml')).toBe(path.join(root, 'flows/main.yaml'));
     expect(await codeOf(readProjectFile(dir, 'flows/new.yaml'))).toBe('NOT_FOUND');
@@ -192,7 +236,10 @@ describe('paths that do not exist yet', () => {
       if (String(p).endsWith(`${path.sep}locked${path.sep}s.yaml`)) throw Object.assign(new Error('EACCES'), { code: 'EACCES' });
       return realpath(p, ...(rest as []));
     });
-    await expect(projectPath(dir, 'stories/locked/s.yaml')).rejects.toMatchObject({ code: 'PERMISSION_DENIED', message: expect.stringMatching(/^stories\/locked\/s\.yaml: permission denied/) });
+    await expect(projectPath(dir, 'stories/locked/s.yaml')).rejects.toMatchObject({
+      code: 'PERMISSION_DENIED',
+      message: expect.stringMatching(/^stories\/locked\/s\.yaml: permission denied/),
+    });
   });
 });
 
@@ -245,7 +292,11 @@ describe('reading within the limit', () => {
       return h;
     });
     const err = await readProjectFile(dir, 'flows/grow.yaml', { yaml: 0.001, text: 1, binary: 1 }).catch((e: unknown) => e);
-    expect(err).toMatchObject({ code: 'TOO_LARGE', message: expect.stringMatching(/^flows\/grow\.yaml: file is 1(\.0)? KB, over the 1 KB limit for YAML/), details: { file: 'flows/grow.yaml', bytes: 1001, limit: 1000 } });
+    expect(err).toMatchObject({
+      code: 'TOO_LARGE',
+      message: expect.stringMatching(/^flows\/grow\.yaml: file is 1(\.0)? KB, over the 1 KB limit for YAML/),
+      details: { file: 'flows/grow.yaml', bytes: 1001, limit: 1000 },
+    });
   });
 });
 
@@ -259,7 +310,10 @@ describe('file handles', () => {
       h.read = (() => Promise.reject(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }))) as typeof h.read;
       return h;
     });
-    await expect(readProjectFile(dir, 'flows/main.yaml')).rejects.toMatchObject({ code: 'PERMISSION_DENIED', message: expect.stringMatching(/^flows\/main\.yaml: permission denied/) });
+    await expect(readProjectFile(dir, 'flows/main.yaml')).rejects.toMatchObject({
+      code: 'PERMISSION_DENIED',
+      message: expect.stringMatching(/^flows\/main\.yaml: permission denied/),
+    });
     expect(openHandlesOn(file)).toEqual([]);
   });
 
@@ -286,13 +340,19 @@ describe('readFileState', () => {
       revision: revisionOf(Buffer.from([0x61, 0xe9])),
     });
     symlinkSync(path.join(out, 'secret.md'), path.join(dir, 'flows/leak.yaml'));
-    expect(await readFileState(dir, 'flows/leak.yaml')).toEqual({ problem: { severity: 'error', file: 'flows/leak.yaml', field: '', message: 'leads outside the project through a link' }, revision: null });
+    expect(await readFileState(dir, 'flows/leak.yaml')).toEqual({
+      problem: { severity: 'error', file: 'flows/leak.yaml', field: '', message: 'leads outside the project through a link' },
+      revision: null,
+    });
   });
 
   it('a failure whose message does not start with the file is kept whole, after "cannot be read"', async () => {
     const { dir } = project();
     vi.spyOn(fsp, 'open').mockRejectedValue(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }));
-    expect(await readFileState(dir, 'flows/main.yaml')).toEqual({ problem: { severity: 'error', file: 'flows/main.yaml', field: '', message: 'cannot be read: EIO: i/o error' }, revision: null });
+    expect(await readFileState(dir, 'flows/main.yaml')).toEqual({
+      problem: { severity: 'error', file: 'flows/main.yaml', field: '', message: 'cannot be read: EIO: i/o error' },
+      revision: null,
+    });
     vi.spyOn(fsp, 'open').mockRejectedValue('not an error');
     expect(await readFileState(dir, 'flows/main.yaml')).toMatchObject({ problem: { message: 'cannot be read: not an error' } });
   });
@@ -313,15 +373,30 @@ describe('revisions', () => {
 describe('decodeText', () => {
   it('counts lines up to the bad byte, and shows the byte as two hex digits', () => {
     const r = decodeText('k.md', Buffer.from([0x0a, 0x0a, 0x61, 0x0a, 0x08, 0x80]));
-    expect(r).toEqual({ problem: { severity: 'error', file: 'k.md', line: 4, field: '', message: 'not valid UTF-8 at byte 5 (0x80); save the file as UTF-8 (it was probably written as Latin-1 or Windows-1252)' } });
-    expect(decodeText('k.md', Buffer.from([0x05, 0xc3]))).toMatchObject({ problem: { line: 1, message: expect.stringMatching(/^not valid UTF-8 at byte 1 \(0xC3\)/) } });
+    expect(r).toEqual({
+      problem: {
+        severity: 'error',
+        file: 'k.md',
+        line: 4,
+        field: '',
+        message: 'not valid UTF-8 at byte 5 (0x80); save the file as UTF-8 (it was probably written as Latin-1 or Windows-1252)',
+      },
+    });
+    expect(decodeText('k.md', Buffer.from([0x05, 0xc3]))).toMatchObject({
+      problem: { line: 1, message: expect.stringMatching(/^not valid UTF-8 at byte 1 \(0xC3\)/) },
+    });
   });
 });
 
 describe('fsError', () => {
   it('each errno its code and a message naming the file; the errno is kept in the details', () => {
     const err = (code: string) => Object.assign(new Error(code), { code });
-    const messages = Object.fromEntries(['ENOENT', 'EISDIR', 'ENOTDIR', 'ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS'].map((c) => [c, [(fsError(err(c), 'f') as ApiError).code, fsError(err(c), 'f').message]]));
+    const messages = Object.fromEntries(
+      ['ENOENT', 'EISDIR', 'ENOTDIR', 'ENOSPC', 'EDQUOT', 'EACCES', 'EPERM', 'EROFS'].map((c) => [
+        c,
+        [(fsError(err(c), 'f') as ApiError).code, fsError(err(c), 'f').message],
+      ]),
+    );
     expect(messages).toEqual({
       ENOENT: ['NOT_FOUND', 'f: does not exist'],
       EISDIR: ['NOT_A_FILE', 'f: is a folder, not a file'],
@@ -332,7 +407,11 @@ describe('fsError', () => {
       EPERM: ['PERMISSION_DENIED', 'f: the operation is not permitted; check the file and folder permissions'],
       EROFS: ['READ_ONLY', 'f: the file system is read-only'],
     });
-    expect(fsError(err('ENOENT'), 'flows/a.yaml')).toMatchObject({ code: 'NOT_FOUND', message: 'flows/a.yaml: does not exist', details: { file: 'flows/a.yaml', errno: 'ENOENT' } });
+    expect(fsError(err('ENOENT'), 'flows/a.yaml')).toMatchObject({
+      code: 'NOT_FOUND',
+      message: 'flows/a.yaml: does not exist',
+      details: { file: 'flows/a.yaml', errno: 'ENOENT' },
+    });
     expect(fsError(err('ENOTDIR'), 'a')).toMatchObject({ code: 'NOT_A_FILE', message: 'a: a part of the path is a file, not a folder' });
     expect(fsError(err('EPERM'), 'a')).toMatchObject({ code: 'PERMISSION_DENIED', message: expect.stringMatching(/^a: the operation is not permitted/) });
     expect(fsError(err('ENOSPC'), 'a')).toMatchObject({ message: 'a: the disk is full; free some space and save again' });

@@ -83,10 +83,14 @@ export function requireKind(rel: string): FileKindInfo {
   checkRel(rel);
   const kind = projectFileKind(rel);
   if (!kind) {
-    throw new ApiError('FILE_KIND_NOT_ALLOWED', `${rel}: not a project file; Parley reads and writes only ${ALLOWED_FILES_TEXT} (never dotfiles or dot-folders such as .git/)`, {
-      file: rel,
-      allowed: ALLOWED_FILES_TEXT,
-    });
+    throw new ApiError(
+      'FILE_KIND_NOT_ALLOWED',
+      `${rel}: not a project file; Parley reads and writes only ${ALLOWED_FILES_TEXT} (never dotfiles or dot-folders such as .git/)`,
+      {
+        file: rel,
+        allowed: ALLOWED_FILES_TEXT,
+      },
+    );
   }
   return kind;
 }
@@ -125,7 +129,8 @@ export async function readProjectFile(root: string, rel: string, limits: FileLim
   }
   try {
     const st = await handle.stat();
-    if (!st.isFile()) throw new ApiError('NOT_A_FILE', `${rel}: is ${st.isDirectory() ? 'a folder' : 'not a regular file'}, not a file Parley can read`, { file: rel });
+    if (!st.isFile())
+      throw new ApiError('NOT_A_FILE', `${rel}: is ${st.isDirectory() ? 'a folder' : 'not a regular file'}, not a file Parley can read`, { file: rel });
     if (st.size > max) throw new ApiError('TOO_LARGE', tooLargeMessage(rel, st.size, kind.size, limits), { file: rel, bytes: st.size, limit: max });
     const chunks: Buffer[] = [];
     let total = 0;
@@ -160,7 +165,13 @@ export function decodeText(rel: string, bytes: Buffer): { text: string } | { pro
   for (let i = 0; i < at; i++) if (bytes[i] === 0x0a) line++;
   const hex = (bytes[at] ?? 0).toString(16).toUpperCase().padStart(2, '0');
   return {
-    problem: { severity: 'error', file: rel, line, field: '', message: `not valid UTF-8 at byte ${at} (0x${hex}); save the file as UTF-8 (it was probably written as Latin-1 or Windows-1252)` },
+    problem: {
+      severity: 'error',
+      file: rel,
+      line,
+      field: '',
+      message: `not valid UTF-8 at byte ${at} (0x${hex}); save the file as UTF-8 (it was probably written as Latin-1 or Windows-1252)`,
+    },
   };
 }
 

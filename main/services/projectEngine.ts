@@ -44,7 +44,12 @@ export async function projectKnowledge(dir: string, limits: FileLimits = DEFAULT
   const kdir = path.join(dir, 'knowledge');
   const files = (await readdir(kdir).catch(() => [] as string[])).filter((f) => f.endsWith('.md')).sort();
   // lstat: a link retargeted elsewhere changes the key too.
-  const stamps = await Promise.all(files.map(async (f) => `${f}:${(await lstat(path.join(kdir, f)).catch(() => undefined))?.mtimeMs ?? 0}:${(await stat(path.join(kdir, f)).catch(() => undefined))?.mtimeMs ?? 0}`));
+  const stamps = await Promise.all(
+    files.map(
+      async (f) =>
+        `${f}:${(await lstat(path.join(kdir, f)).catch(() => undefined))?.mtimeMs ?? 0}:${(await stat(path.join(kdir, f)).catch(() => undefined))?.mtimeMs ?? 0}`,
+    ),
+  );
   const key = `${JSON.stringify(limits)}|${stamps.join('|')}`;
   const hit = kbCache.get(dir);
   if (hit?.key === key) return hit.index;

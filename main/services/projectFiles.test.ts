@@ -62,7 +62,9 @@ describe('links out of the project (finding 2)', () => {
     expect(JSON.stringify(hits)).not.toContain('31-41-59');
     expect(JSON.stringify(await index.search('open', { sources: [], limit: 5 }))).toContain('9 am');
     const report = await validateDir(dir, { limits: { yaml: 5, text: 5, binary: 50 } });
-    expect(report.problems).toContainEqual(expect.objectContaining({ file: 'knowledge/notes.md', message: expect.stringMatching(/leads outside the project through a link/) }));
+    expect(report.problems).toContainEqual(
+      expect.objectContaining({ file: 'knowledge/notes.md', message: expect.stringMatching(/leads outside the project through a link/) }),
+    );
   });
 
   it('a link inside the project to a dotfile (.env) is refused too', async () => {
@@ -83,7 +85,9 @@ describe('links out of the project (finding 2)', () => {
     const snap = await store.open(dir);
     expect(Object.keys(snap.flows)).toEqual(['main']);
     expect(snap.broken.map((b) => b.file)).toEqual(['flows/leak.yaml']);
-    expect(snap.problems).toContainEqual(expect.objectContaining({ file: 'flows/leak.yaml', severity: 'error', message: expect.stringMatching(/outside the project/) }));
+    expect(snap.problems).toContainEqual(
+      expect.objectContaining({ file: 'flows/leak.yaml', severity: 'error', message: expect.stringMatching(/outside the project/) }),
+    );
     expect(JSON.stringify(snap)).not.toContain('31-41-59');
     expect((await errorOf(store.readFile('flows/leak.yaml'))).code).toBe('PATH_OUTSIDE_PROJECT');
   });
@@ -181,10 +185,14 @@ describe('size limits (finding 7)', () => {
     truncateSync(path.join(dir, 'flows/big.yaml'), 150_000_000);
     const { store } = openStore();
     const snap = await store.open(dir);
-    expect(snap.problems).toContainEqual(expect.objectContaining({ file: 'flows/big.yaml', message: 'file is 150 MB, over the 5 MB limit for YAML (raise it in Settings)' }));
+    expect(snap.problems).toContainEqual(
+      expect.objectContaining({ file: 'flows/big.yaml', message: 'file is 150 MB, over the 5 MB limit for YAML (raise it in Settings)' }),
+    );
     expect(Object.keys(snap.flows)).toEqual(['main']);
     const report = await validateDir(dir, { limits: { yaml: 5, text: 5, binary: 50 } });
-    expect(report.problems.map((p) => `${p.file}: ${p.message}`)).toContain('flows/big.yaml: file is 150 MB, over the 5 MB limit for YAML (raise it in Settings)');
+    expect(report.problems.map((p) => `${p.file}: ${p.message}`)).toContain(
+      'flows/big.yaml: file is 150 MB, over the 5 MB limit for YAML (raise it in Settings)',
+    );
   });
 
   it('the watcher does not read a file that grew over the limit: it becomes a broken file', async () => {
@@ -219,7 +227,9 @@ describe('revisions from bytes, and bytes that are not UTF-8 (finding 7)', () =>
     const { store } = openStore();
     const snap = await store.open(dir);
     const offset = bytes.indexOf(0xe9);
-    expect(snap.problems).toContainEqual(expect.objectContaining({ file: 'flows/main.yaml', message: expect.stringContaining(`not valid UTF-8 at byte ${offset} (0xE9)`) }));
+    expect(snap.problems).toContainEqual(
+      expect.objectContaining({ file: 'flows/main.yaml', message: expect.stringContaining(`not valid UTF-8 at byte ${offset} (0xE9)`) }),
+    );
     const entry = snap.broken.find((b) => b.file === 'flows/main.yaml');
     expect(entry?.revision).toBe(sha(bytes));
     // every revision is the hash of the bytes on disk

@@ -122,7 +122,8 @@ describe('project store', () => {
   });
 
   it('upgrades a v1 project on disk at the first save, and it then opens without migration', async () => {
-    const v1Flow = 'name: Other\nnodes:\n  - id: start\n    type: start\n    next: when\n  - id: when\n    type: ask\n    slotType: date\n    slot: day\n    question: Which day?\n';
+    const v1Flow =
+      'name: Other\nnodes:\n  - id: start\n    type: start\n    next: when\n  - id: when\n    type: ask\n    slotType: date\n    slot: day\n    question: Which day?\n';
     const dir = makeTinyProject({ 'parley.yaml': 'schema: 1\nname: Old\ndefaultLocale: en\nstartFlow: main\n', 'flows/other.yaml': v1Flow });
     const { store } = openStore();
     const snap = await store.open(dir);

@@ -43,10 +43,17 @@ export async function readProjectFiles(dir: string, limits: FileLimits = DEFAULT
     if (code !== 'ENOENT' && code !== 'ENOTDIR') throw fsError(e, 'flows');
   }
   // Folders named x.yaml are read too, so that the problem names them (not a file).
-  const rels = [NLU_FILE, ...entries.sort().filter((name) => /\.ya?ml$/.test(name) && !name.startsWith('.')).map((name) => `flows/${name}`)];
+  const rels = [
+    NLU_FILE,
+    ...entries
+      .sort()
+      .filter((name) => /\.ya?ml$/.test(name) && !name.startsWith('.'))
+      .map((name) => `flows/${name}`),
+  ];
   // Read a batch at a time (many files in flight, a bounded number of open handles); the map keeps this order.
   const states: (FileState | undefined)[] = [];
-  for (let i = 0; i < rels.length; i += READ_BATCH) states.push(...(await Promise.all(rels.slice(i, i + READ_BATCH).map((rel) => readFileState(dir, rel, limits)))));
+  for (let i = 0; i < rels.length; i += READ_BATCH)
+    states.push(...(await Promise.all(rels.slice(i, i + READ_BATCH).map((rel) => readFileState(dir, rel, limits)))));
   rels.forEach((rel, i) => {
     const state = states[i];
     if (state) files.set(rel, state);
@@ -115,7 +122,10 @@ export function createProjectStore(options: ProjectStoreOptions) {
   const withLock = <T>(key: string, fn: () => Promise<T>): Promise<T> => {
     const prev = locks.get(key) ?? Promise.resolve();
     const next = prev.then(fn, fn);
-    locks.set(key, next.catch(() => undefined));
+    locks.set(
+      key,
+      next.catch(() => undefined),
+    );
     return next;
   };
 
@@ -128,9 +138,16 @@ export function createProjectStore(options: ProjectStoreOptions) {
   const requireProject = (): { dir: string; result: LoadResult & { project: NonNullable<LoadResult['project']> } } => {
     const { dir: d, result: r } = requireOpen();
     if (!r.project) {
-      throw new ApiError('INVALID_PROJECT', `the project cannot be read: ${r.problems.filter((p) => p.severity === 'error').map(formatProblem).join('; ')}; fix ${MANIFEST_FILE} in the source view`, {
-        problems: r.problems,
-      });
+      throw new ApiError(
+        'INVALID_PROJECT',
+        `the project cannot be read: ${r.problems
+          .filter((p) => p.severity === 'error')
+          .map(formatProblem)
+          .join('; ')}; fix ${MANIFEST_FILE} in the source view`,
+        {
+          problems: r.problems,
+        },
+      );
     }
     return { dir: d, result: r as LoadResult & { project: NonNullable<LoadResult['project']> } };
   };
@@ -232,7 +249,10 @@ export function createProjectStore(options: ProjectStoreOptions) {
     const { abs, kind } = await projectPath(d, rel);
     const bytes = Buffer.from(text, 'utf8');
     const max = Math.floor(limits[kind.size] * 1_000_000);
-    if (bytes.length > max) throw new ApiError('TOO_LARGE', `${rel}: ${bytes.length} bytes is over the ${limits[kind.size]} MB limit for this kind of file (raise it in Settings)`, { file: rel });
+    if (bytes.length > max)
+      throw new ApiError('TOO_LARGE', `${rel}: ${bytes.length} bytes is over the ${limits[kind.size]} MB limit for this kind of file (raise it in Settings)`, {
+        file: rel,
+      });
     const onDisk = await revisionOfFile(abs, rel);
     const revision = revisionOfText(text);
     if (onDisk !== baseRevision && onDisk !== revision) {
@@ -337,9 +357,17 @@ export function createProjectStore(options: ProjectStoreOptions) {
         const loaded = loadFromFiles(trial);
         const own = loaded.problems.filter((p) => p.file === rel);
         if (loaded.broken.includes(rel) || (!loaded.project && rel === MANIFEST_FILE)) {
-          throw new ApiError('INVALID_PROJECT', `${rel} was not saved: ${own.filter((p) => p.severity === 'error').map(formatProblem).slice(0, 5).join('; ')}`, {
-            problems: own,
-          });
+          throw new ApiError(
+            'INVALID_PROJECT',
+            `${rel} was not saved: ${own
+              .filter((p) => p.severity === 'error')
+              .map(formatProblem)
+              .slice(0, 5)
+              .join('; ')}`,
+            {
+              problems: own,
+            },
+          );
         }
         if (!loaded.project) throw new ApiError('INVALID_PROJECT', `${rel} was not saved: ${MANIFEST_FILE} does not load; fix it first`, { problems: own });
       }

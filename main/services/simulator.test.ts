@@ -119,7 +119,19 @@ describe('simulator service', () => {
     const pending = h['simulator.send']({ sessionId, input: { type: 'text', text: 'what are your opening hours' } });
     await expect.poll(() => wizard.length).toBe(1);
     // the passage is data in the user turn, never in the system prompt
-    expect(wizard[0]).toMatchObject({ sessionId, flow: 'hours', node: 'answer_hours', messages: [{ role: 'user', content: expect.stringMatching(/^<conversation_data>\n[\s\S]*Retrieved passage \(kb, from hours\.md\)[\s\S]*<\/conversation_data>\n\nwhat are your opening hours$/) }] });
+    expect(wizard[0]).toMatchObject({
+      sessionId,
+      flow: 'hours',
+      node: 'answer_hours',
+      messages: [
+        {
+          role: 'user',
+          content: expect.stringMatching(
+            /^<conversation_data>\n[\s\S]*Retrieved passage \(kb, from hours\.md\)[\s\S]*<\/conversation_data>\n\nwhat are your opening hours$/,
+          ),
+        },
+      ],
+    });
     expect(wizard[0]?.system).not.toMatch(/hours\.md/);
     await h['simulator.wizardReply']({ sessionId, requestId: wizard[0]!.requestId, text: 'We open at nine.' });
     expect(texts(await pending)).toContain('We open at nine.');

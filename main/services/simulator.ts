@@ -177,7 +177,14 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
           resolve: (text) => {
             o?.signal?.removeEventListener('abort', onAbort);
             o?.onToken?.(text);
-            resolve({ text, model: 'wizard-of-oz', stopReason: 'end_turn', usage: { inputTokens: 0, outputTokens: 0 }, ttftMs: Date.now() - t0, totalMs: Date.now() - t0 });
+            resolve({
+              text,
+              model: 'wizard-of-oz',
+              stopReason: 'end_turn',
+              usage: { inputTokens: 0, outputTokens: 0 },
+              ttftMs: Date.now() - t0,
+              totalMs: Date.now() - t0,
+            });
           },
           reject,
         });
@@ -245,7 +252,14 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     async start({ locale, vars, wizard }) {
       const snap = snapshot();
       const engine = engineFor(snap);
-      const s: Session = { id: randomUUID(), wizard: Boolean(wizard), turns: [], wizardWaits: new Map(), ...(locale ? { locale } : {}), ...(vars ? { vars } : {}) };
+      const s: Session = {
+        id: randomUUID(),
+        wizard: Boolean(wizard),
+        turns: [],
+        wizardWaits: new Map(),
+        ...(locale ? { locale } : {}),
+        ...(vars ? { vars } : {}),
+      };
       sessions.set(s.id, s);
       const state0 = initialState(engine, { ...(locale ? { locale } : {}), ...(vars ? { vars } : {}) });
       const turn = await play(s, { type: 'start' }, () => state0);
@@ -300,7 +314,9 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
       const model = settings?.model;
       const where = access?.policy.llm?.origin ?? 'https://api.anthropic.com';
       let message: string;
-      if (!settings) message = 'No model is configured. Add an llm section with a model to parley.yaml (for example llm: { model: claude-sonnet-4-5 }), or use Wizard-of-Oz mode and type the replies yourself.';
+      if (!settings)
+        message =
+          'No model is configured. Add an llm section with a model to parley.yaml (for example llm: { model: claude-sonnet-4-5 }), or use Wizard-of-Oz mode and type the replies yourself.';
       else if (!trusted) message = `The model is not called: ${access?.policy.untrustedReason ?? 'no project is open'}. Wizard-of-Oz mode works meanwhile.`;
       else if (!key.set && !local)
         message = `No API key for ${settings.model} at ${where}. Paste one below (kept for ${where} only, ${key.keychainAvailable ? 'in the OS keychain' : `in ${key.configFile}, mode 0600`})${key.envVar ? `, or set the environment variable ${key.envVar} before starting Parley` : ''}. Or use Wizard-of-Oz mode.`;

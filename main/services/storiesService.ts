@@ -44,7 +44,10 @@ export function createStoriesService(o: { bus: EventBus; store: ProjectStore; si
       wrap(async () => {
         const d = dir();
         const { stories, problems } = await loadStories(d, await loadTestProject(d, o.store.limits), undefined, o.store.limits);
-        return { stories: stories.map((s) => ({ file: s.file, name: s.story.name, tags: s.story.tags ?? [], turns: s.story.turns.length, flows: flowsOf(s.story) })), problems };
+        return {
+          stories: stories.map((s) => ({ file: s.file, name: s.story.name, tags: s.story.tags ?? [], turns: s.story.turns.length, flows: flowsOf(s.story) })),
+          problems,
+        };
       }),
     run: (files?: string[]): Promise<StoriesReport> =>
       wrap(async () => {
@@ -67,7 +70,9 @@ export function createStoriesService(o: { bus: EventBus; store: ProjectStore; si
       const conv = o.simulator.conversation(sessionId);
       const story = storyFromConversation(conv.turns, { name, ...(conv.locale ? { locale: conv.locale } : {}), ...(conv.vars ? { vars: conv.vars } : {}) });
       const base = storyFileName(name);
-      const existing = new Set((await loadStories(d, await loadTestProject(d, o.store.limits), undefined, o.store.limits).catch(() => ({ stories: [] }))).stories.map((s) => s.file));
+      const existing = new Set(
+        (await loadStories(d, await loadTestProject(d, o.store.limits), undefined, o.store.limits).catch(() => ({ stories: [] }))).stories.map((s) => s.file),
+      );
       let file = `stories/${base}.yaml`;
       for (let i = 2; existing.has(file) || (await exists(path.join(d, file))); i++) file = `stories/${base}_${i}.yaml`;
       await o.store.writeFile(file, storyYaml(story), null);

@@ -9,10 +9,7 @@ const Megabytes = z.number().positive().max(10_000);
 
 export const UserSettings = z.object({
   /** Largest project file read, in MB per size class (shared/project/files.ts). */
-  limits: z
-    .object({ yaml: Megabytes.optional(), text: Megabytes.optional(), binary: Megabytes.optional() })
-    .strict()
-    .optional(),
+  limits: z.object({ yaml: Megabytes.optional(), text: Megabytes.optional(), binary: Megabytes.optional() }).strict().optional(),
 });
 export type UserSettings = z.infer<typeof UserSettings>;
 
@@ -49,7 +46,10 @@ export async function loadUserSettings(userDataDir: string): Promise<{ settings:
   const parsed = UserSettings.safeParse(raw && typeof raw === 'object' && !Array.isArray(raw) ? pick(raw as Record<string, unknown>, ['limits']) : raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { settings: defaults(), warnings: [`${file}: ${issue?.path.join('.') || '(top level)'}: ${issue?.message ?? 'invalid'}; using the default settings`] };
+    return {
+      settings: defaults(),
+      warnings: [`${file}: ${issue?.path.join('.') || '(top level)'}: ${issue?.message ?? 'invalid'}; using the default settings`],
+    };
   }
   return { settings: { limits: { ...DEFAULT_FILE_LIMITS, ...parsed.data.limits } }, warnings: [] };
 }

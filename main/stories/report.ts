@@ -3,7 +3,7 @@ import { formatProblem } from '../../shared/project/problems';
 import type { Failure } from '../../shared/stories/run';
 import type { StoryRun, TestReport } from './runner';
 
-const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? 'undefined');
+const show = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? 'undefined'));
 const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 100)}%` : 'n/a');
 
 export function describeFailure(f: Failure): string {
@@ -36,14 +36,20 @@ export function textReport(report: TestReport): string {
   }
   if (report.perturbations.length) {
     lines.push('', 'Robustness (stories passing with perturbed user turns):');
-    for (const p of report.perturbations) lines.push(`  ${p.kind.padEnd(6)} ${p.passed}/${p.total} (${pct(p.passed, p.total)})${p.failed.length ? `; failing: ${p.failed.slice(0, 5).join(', ')}${p.failed.length > 5 ? ', …' : ''}` : ''}`);
+    for (const p of report.perturbations)
+      lines.push(
+        `  ${p.kind.padEnd(6)} ${p.passed}/${p.total} (${pct(p.passed, p.total)})${p.failed.length ? `; failing: ${p.failed.slice(0, 5).join(', ')}${p.failed.length > 5 ? ', …' : ''}` : ''}`,
+      );
   }
   const c = report.coverage;
   lines.push(
     '',
     `Coverage: nodes ${c.visitedNodes}/${c.nodes} (${pct(c.visitedNodes, c.nodes)}), exits ${c.coveredExits}/${c.exits} (${pct(c.coveredExits, c.exits)})`,
   );
-  for (const f of c.flows) lines.push(`  ${f.flow.padEnd(16)} nodes ${pct(f.visitedNodes, f.nodes).padStart(4)}  exits ${pct(f.coveredExits, f.exits).padStart(4)}${f.unvisited.length ? `  not visited: ${f.unvisited.join(', ')}` : ''}`);
+  for (const f of c.flows)
+    lines.push(
+      `  ${f.flow.padEnd(16)} nodes ${pct(f.visitedNodes, f.nodes).padStart(4)}  exits ${pct(f.coveredExits, f.exits).padStart(4)}${f.unvisited.length ? `  not visited: ${f.unvisited.join(', ')}` : ''}`,
+    );
   const passed = report.stories.filter((r) => r.passed).length;
   const invalid = report.problems.filter((p) => p.severity === 'error').length;
   lines.push(
@@ -78,14 +84,19 @@ export function junitReport(report: TestReport): string {
     if (r.result.error) out.push(`      <error message="${xml(r.result.error)}"/>`);
     else if (!r.passed) {
       const body = r.result.turns
-        .map((t) => `turn ${t.index}: ${t.input.type === 'text' ? `user: ${t.input.text}` : JSON.stringify(t.input)}\n  bot: ${t.says.join(' | ')}\n  path: ${t.path.join(' > ')}${t.failures.map((f) => `\n  FAIL ${describeFailure(f)}`).join('')}`)
+        .map(
+          (t) =>
+            `turn ${t.index}: ${t.input.type === 'text' ? `user: ${t.input.text}` : JSON.stringify(t.input)}\n  bot: ${t.says.join(' | ')}\n  path: ${t.path.join(' > ')}${t.failures.map((f) => `\n  FAIL ${describeFailure(f)}`).join('')}`,
+        )
         .join('\n');
       out.push(`      <failure message="${xml(failureLine(r))}">${xml(body)}</failure>`);
     }
     out.push('    </testcase>');
   }
   for (const [file, problems] of invalid) {
-    out.push(`    <testcase classname="${xml(file)}" name="${xml(`invalid story file ${file}`)}" time="0.000"><error message="${xml(problems[0] as string)}">${xml(problems.join('\n'))}</error></testcase>`);
+    out.push(
+      `    <testcase classname="${xml(file)}" name="${xml(`invalid story file ${file}`)}" time="0.000"><error message="${xml(problems[0] as string)}">${xml(problems.join('\n'))}</error></testcase>`,
+    );
   }
   out.push('  </testsuite>', '</testsuites>', '');
   return out.join('\n');

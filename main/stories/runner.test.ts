@@ -65,7 +65,9 @@ describe('runTests: cassettes against the mock Messages API (real SDK)', () => {
     expect(before.ok).toBe(false);
     const missing = only(before, 'Opening hours from the model');
     expect(missing.passed).toBe(false);
-    expect(missing.result.error).toBe('turn 1: no recording of this request to hours/answer_hours in stories/cassettes/hours.json; run parley test --record against a live model');
+    expect(missing.result.error).toBe(
+      'turn 1: no recording of this request to hours/answer_hours in stories/cassettes/hours.json; run parley test --record against a live model',
+    );
     expect(textReport(before)).toContain('stories/hours.yaml: Opening hours from the model: error: turn 1: no recording of this request to hours/answer_hours');
     expect(mock.requests).toHaveLength(0);
     expect(existsSync(cassette)).toBe(false);
@@ -75,7 +77,18 @@ describe('runTests: cassettes against the mock Messages API (real SDK)', () => {
     expect(recorded.recorded).toBe(1);
     expect(mock.requests).toHaveLength(1);
     // the retrieved passage is data at the top of the user turn, the question after it
-    expect(mock.requests[0]).toMatchObject({ model: 'claude-test', max_tokens: 200, messages: [{ role: 'user', content: expect.stringMatching(/^<conversation_data>\n[\s\S]*Retrieved passage \(kb, from hours\.md\)[\s\S]*\n<\/conversation_data>\n\nwhat are your opening hours$/) }] });
+    expect(mock.requests[0]).toMatchObject({
+      model: 'claude-test',
+      max_tokens: 200,
+      messages: [
+        {
+          role: 'user',
+          content: expect.stringMatching(
+            /^<conversation_data>\n[\s\S]*Retrieved passage \(kb, from hours\.md\)[\s\S]*\n<\/conversation_data>\n\nwhat are your opening hours$/,
+          ),
+        },
+      ],
+    });
     const entries = Object.values(JSON.parse(readFileSync(cassette, 'utf8')) as Record<string, { request: { system: string }; response: { text: string } }>);
     expect(entries).toHaveLength(1);
     expect(entries[0]?.request.system).toContain("You are Ace, Acme Bank's virtual assistant.");
@@ -111,14 +124,20 @@ describe('runTests: cassettes against the mock Messages API (real SDK)', () => {
     const recorded = await runTests({ projectDir: dir, record: true, ...hermetic(dir) });
     expect(recorded.stories[0]).toMatchObject({ passed: true });
     expect(recorded.recorded).toBe(2);
-    expect(mock.requests.map((q) => q.messages[0]?.content)).toEqual([expect.stringMatching(/\n\nwhat are your opening hours$/), expect.stringContaining('Rubric: gives the weekday opening hours')]);
+    expect(mock.requests.map((q) => q.messages[0]?.content)).toEqual([
+      expect.stringMatching(/\n\nwhat are your opening hours$/),
+      expect.stringContaining('Rubric: gives the weekday opening hours'),
+    ]);
     await mock.close();
     mock = undefined;
     const replayed = await runTests({ projectDir: dir, ...hermetic(dir) });
     expect(replayed.stories[0]).toMatchObject({ passed: true });
     // with --llm mock there is no model to judge with: a failure that says so
     const mocked = await runTests({ projectDir: dir, llm: 'mock', ...hermetic(dir) });
-    expect(mocked.stories[0]?.result.firstFailure?.failure).toMatchObject({ check: 'judge', actual: 'the judge failed: a judge needs a model: run with --llm live, or replay a recording' });
+    expect(mocked.stories[0]?.result.firstFailure?.failure).toMatchObject({
+      check: 'judge',
+      actual: 'the judge failed: a judge needs a model: run with --llm live, or replay a recording',
+    });
   });
 
   it('a cassette that is not JSON is invalid input naming the file', async () => {
@@ -134,11 +153,20 @@ describe('runTests: a live model with --repeat', () => {
     // the first two calls fail (500, no retries): the flow shows the passage instead, so those runs fail
     mock = await startMockLlm({ script: [{ match: { lastUser: 'opening hours' }, reply: REPLY, fault: { status: 500, times: 2 } }] });
     const liveLlm = createAnthropicLlm({ baseUrl: mock.url, apiKey: () => 'test-key', model: 'claude-test', maxRetries: 0 });
-    const dir = sampleWith({ 'lenient.yaml': HOURS_STORY('passRate: 0.6\n'), 'strict.yaml': HOURS_STORY('passRate: 0.8\n'), 'default.yaml': HOURS_STORY() }, mock.url);
+    const dir = sampleWith(
+      { 'lenient.yaml': HOURS_STORY('passRate: 0.6\n'), 'strict.yaml': HOURS_STORY('passRate: 0.8\n'), 'default.yaml': HOURS_STORY() },
+      mock.url,
+    );
 
     const lenient = await runTests({ projectDir: dir, llm: 'live', liveLlm, repeat: 5, files: ['stories/lenient.yaml'] });
     const s = lenient.stories[0] as StoryRun;
-    expect({ runs: s.runs, passes: s.passes, passRate: s.passRate, required: s.required, passed: s.passed }).toEqual({ runs: 5, passes: 3, passRate: 0.6, required: 0.6, passed: true });
+    expect({ runs: s.runs, passes: s.passes, passRate: s.passRate, required: s.required, passed: s.passed }).toEqual({
+      runs: 5,
+      passes: 3,
+      passRate: 0.6,
+      required: 0.6,
+      passed: true,
+    });
     expect(s.result.passed).toBe(false); // the run shown is a failing one
     expect(s.result.firstFailure?.failure).toMatchObject({ check: 'avoids', expected: 'not hours/say_passage' });
     expect(mock.requests).toHaveLength(5);
@@ -150,7 +178,9 @@ describe('runTests: a live model with --repeat', () => {
     const strict = await runTests({ projectDir: dir, llm: 'live', liveLlm, repeat: 5, files: ['stories/strict.yaml'] });
     expect(strict.stories[0]).toMatchObject({ runs: 5, passes: 3, passRate: 0.6, required: 0.8, passed: false });
     expect(strict.ok).toBe(false);
-    expect(textReport(strict)).toContain('stories/strict.yaml:5: Opening hours from the model (passed 3/5, needs 80%): turn 1 "what are your opening hours": avoids:');
+    expect(textReport(strict)).toContain(
+      'stories/strict.yaml:5: Opening hours from the model (passed 3/5, needs 80%): turn 1 "what are your opening hours": avoids:',
+    );
 
     // no passRate: 0.8 with --repeat (docs/FORMAT.md); one failure in five passes
     mock.setScript([{ match: { lastUser: 'opening hours' }, reply: REPLY, fault: { status: 500, times: 1 } }]);
@@ -206,7 +236,8 @@ describe('runTests: perturbations', () => {
       // buttons only: nothing to perturb, so it passes every kind
       'stories/skip.yaml': 'name: Skip the note\nturns:\n  - button: skip\n    expect: { ended: resolved }\n',
       // the note is kept word for word, so any change to the user's text fails it
-      'stories/note.yaml': 'name: Note kept verbatim\nturns:\n  - button: note\n  - user: Please Remember The Milk And The Bread For Tomorrow\n    expect:\n      vars: { slots.note: Please Remember The Milk And The Bread For Tomorrow }\n      ended: resolved\n',
+      'stories/note.yaml':
+        'name: Note kept verbatim\nturns:\n  - button: note\n  - user: Please Remember The Milk And The Bread For Tomorrow\n    expect:\n      vars: { slots.note: Please Remember The Milk And The Bread For Tomorrow }\n      ended: resolved\n',
     });
     const r = await runTests({ projectDir: dir, llm: 'mock', perturb: ['typos', 'asr', 'case'] });
     expect(r.stories.map((s) => [s.name, s.passed])).toEqual([
@@ -220,7 +251,9 @@ describe('runTests: perturbations', () => {
     ]);
     // the perturbed runs do not change the verdict of the stories themselves
     expect(r.ok).toBe(true);
-    expect(textReport(r)).toContain('Robustness (stories passing with perturbed user turns):\n  typos  1/2 (50%); failing: Note kept verbatim\n  asr    1/2 (50%); failing: Note kept verbatim\n  case   1/2 (50%); failing: Note kept verbatim');
+    expect(textReport(r)).toContain(
+      'Robustness (stories passing with perturbed user turns):\n  typos  1/2 (50%); failing: Note kept verbatim\n  asr    1/2 (50%); failing: Note kept verbatim\n  case   1/2 (50%); failing: Note kept verbatim',
+    );
     // deterministic: the same again
     expect((await runTests({ projectDir: dir, llm: 'mock', perturb: ['case'] })).perturbations).toEqual([r.perturbations[2]]);
   });
@@ -277,8 +310,7 @@ turns:
 };
 
 describe('runTests: selection, concurrency and invalid stories', () => {
-  const strip = (r: TestReport) =>
-    r.stories.map((s) => ({ ...s, result: { ...s.result, ms: 0 } }));
+  const strip = (r: TestReport) => r.stories.map((s) => ({ ...s, result: { ...s.result, ms: 0 } }));
 
   it('gives the same results with any concurrency', async () => {
     const dir = sampleWith(SAMPLE_STORIES);
@@ -299,11 +331,17 @@ describe('runTests: selection, concurrency and invalid stories', () => {
   it('reports an invalid story file and still runs the others; filters by --grep, --tag and file', async () => {
     const dir = sampleWith(SAMPLE_STORIES);
     const r = await runTests({ projectDir: dir, llm: 'mock' });
-    expect(r.problems.map((p) => `${p.file}:${p.line}: ${p.field}: ${p.message}`)).toEqual(['stories/bad.yaml:5: turns[0].expect.waits_at: unknown node "main/nowhere"']);
+    expect(r.problems.map((p) => `${p.file}:${p.line}: ${p.field}: ${p.message}`)).toEqual([
+      'stories/bad.yaml:5: turns[0].expect.waits_at: unknown node "main/nowhere"',
+    ]);
     expect(r.stories).toHaveLength(5);
     expect(r.ok).toBe(false);
     const wrong = only(r, 'A story that expects the wrong node');
-    expect(wrong.result.firstFailure).toEqual({ turn: 1, line: 4, failure: { check: 'waits_at', expected: 'balance/show_balance', actual: 'card_lost/ask_last4', node: 'main/listen_intent' } });
+    expect(wrong.result.firstFailure).toEqual({
+      turn: 1,
+      line: 4,
+      failure: { check: 'waits_at', expected: 'balance/show_balance', actual: 'card_lost/ask_last4', node: 'main/listen_intent' },
+    });
 
     const tagged = await runTests({ projectDir: dir, llm: 'mock', tags: ['cards'] });
     expect(tagged.stories.map((s) => s.name)).toEqual(['Lost card asks for the last digits', 'A story that expects the wrong node']);

@@ -121,7 +121,9 @@ export async function runTests(o: TestOptions): Promise<TestReport> {
   const model = await loadTestProject(dir, limits);
   const { stories: all, problems } = await loadStories(dir, model, o.files, limits);
   const grep = o.grep ? new RegExp(o.grep, 'i') : undefined;
-  const stories = all.filter((s) => (!grep || grep.test(s.story.name) || grep.test(s.file)) && (!o.tags?.length || (s.story.tags ?? []).some((t) => o.tags!.includes(t))));
+  const stories = all.filter(
+    (s) => (!grep || grep.test(s.story.name) || grep.test(s.file)) && (!o.tags?.length || (s.story.tags ?? []).some((t) => o.tags!.includes(t))),
+  );
   const engine = createProjectEngine(model);
   const retrieval = await projectKnowledge(dir, limits);
   const mode = o.llm ?? 'replay';
@@ -154,7 +156,13 @@ export async function runTests(o: TestOptions): Promise<TestReport> {
   const llmFor = async (story: LoadedStory): Promise<LlmPort | undefined> => {
     if (mode === 'mock') return mockLlm;
     if (mode === 'live' && !o.record) return live;
-    const port = cassettePort({ cassette: await cassetteFor(story), file: cassetteFile(story.file), ...(live ? { live } : {}), record: Boolean(o.record), ...(model.manifest.llm?.model ? { defaultModel: model.manifest.llm.model } : {}) });
+    const port = cassettePort({
+      cassette: await cassetteFor(story),
+      file: cassetteFile(story.file),
+      ...(live ? { live } : {}),
+      record: Boolean(o.record),
+      ...(model.manifest.llm?.model ? { defaultModel: model.manifest.llm.model } : {}),
+    });
     return {
       complete: async (req, opts) => {
         const before = port.recorded;

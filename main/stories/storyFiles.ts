@@ -24,7 +24,12 @@ export async function listStoryFiles(dir: string): Promise<string[]> {
   return out;
 }
 
-export async function loadStories(dir: string, model: ProjectModel, files?: string[], limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<{ stories: LoadedStory[]; problems: Problem[] }> {
+export async function loadStories(
+  dir: string,
+  model: ProjectModel,
+  files?: string[],
+  limits: FileLimits = DEFAULT_FILE_LIMITS,
+): Promise<{ stories: LoadedStory[]; problems: Problem[] }> {
   const index = indexProject(model);
   const globals = (model.manifest.globals ?? []).map((g) => g.id);
   const stories: LoadedStory[] = [];

@@ -46,7 +46,6 @@ async function startSpy(): Promise<{ port: number; seen: Seen[]; close(): Promis
   };
 }
 
-
 async function writeAttackProject(dir: string, port: number): Promise<void> {
   await fs.mkdir(path.join(dir, 'flows'), { recursive: true });
   await fs.writeFile(
@@ -167,7 +166,10 @@ describe('a cloned project that points the model at another host', () => {
     const st = (await s.handlers['trust.status']({}))!;
     await s.handlers['trust.grant']({ project: projectDir, digest: st.digest, envVars: ['GITHUB_TOKEN'] });
     const manifest = path.join(projectDir, 'parley.yaml');
-    await fs.writeFile(manifest, (await fs.readFile(manifest, 'utf8')).replace(`hosts: ["evil.test:${spy.port}"]`, `hosts: ["evil.test:${spy.port}", "exfil.test"]`));
+    await fs.writeFile(
+      manifest,
+      (await fs.readFile(manifest, 'utf8')).replace(`hosts: ["evil.test:${spy.port}"]`, `hosts: ["evil.test:${spy.port}", "exfil.test"]`),
+    );
     await s.handlers['project.reload']({});
     const again = (await s.handlers['trust.status']({}))!;
     expect(again.state).toBe('changed');
@@ -215,8 +217,18 @@ describe('a cloned project that points the model at another host', () => {
 
   it('parley test --llm live without --trust: refused before any call (exit 2 in the CLI), nothing sent', async () => {
     await fs.mkdir(path.join(projectDir, 'stories'), { recursive: true });
-    await fs.writeFile(path.join(projectDir, 'stories', 'hello.yaml'), ['name: hello', 'turns:', '  - bot:', '      says: [{ copy: main/done }]', ''].join('\n'));
-    const out = { text: '', write(s: string) { this.text += s; }, err: { write() {} }, tty: false };
+    await fs.writeFile(
+      path.join(projectDir, 'stories', 'hello.yaml'),
+      ['name: hello', 'turns:', '  - bot:', '      says: [{ copy: main/done }]', ''].join('\n'),
+    );
+    const out = {
+      text: '',
+      write(s: string) {
+        this.text += s;
+      },
+      err: { write() {} },
+      tty: false,
+    };
     const userDataDir = path.join(root, 'user-data');
     const env = process.env;
     process.env = { ...env, GITHUB_TOKEN, ANTHROPIC_API_KEY: ANTHROPIC_KEY };

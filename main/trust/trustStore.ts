@@ -90,7 +90,8 @@ export function policyFor(manifest: ProjectManifest, status: TrustStatus): Trust
   const environment = manifest.environment ?? envIds[0];
   return {
     trusted,
-    untrustedReason: status.state === 'changed' ? `this project changed since you trusted it (${status.changes.join('; ')}); review and trust it again` : NOT_TRUSTED,
+    untrustedReason:
+      status.state === 'changed' ? `this project changed since you trusted it (${status.changes.join('; ')}); review and trust it again` : NOT_TRUSTED,
     llm,
     approvedKeyEnv: trusted && approved ? approved.name : undefined,
     environment,
@@ -138,7 +139,10 @@ export function createTrustStore(userDataDir: string): TrustStore {
     const parsed = TrustFile.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      throw new ApiError('INVALID_PROJECT', `${file}: ${issue?.path.join('.') || '(top)'}: ${issue?.message ?? 'invalid'}; no project is trusted until it is fixed or deleted`);
+      throw new ApiError(
+        'INVALID_PROJECT',
+        `${file}: ${issue?.path.join('.') || '(top)'}: ${issue?.message ?? 'invalid'}; no project is trusted until it is fixed or deleted`,
+      );
     }
     return parsed.data;
   };
@@ -182,7 +186,10 @@ export function createTrustStore(userDataDir: string): TrustStore {
           llmOrigins: req.llm ? [req.llm.origin] : [],
           apiHosts: [...new Set(req.apiHosts.map((h) => h.host))].sort(),
           envVarsSeen: req.envVars.map(envVarGrantKey).sort(),
-          envVarsApproved: req.envVars.filter((v) => o.envVars.includes(v.name)).map(envVarGrantKey).sort(),
+          envVarsApproved: req.envVars
+            .filter((v) => o.envVars.includes(v.name))
+            .map(envVarGrantKey)
+            .sort(),
         };
       });
       return status(dir, manifest);

@@ -69,7 +69,8 @@ describe('web host', () => {
     mkdirSync(path.join(rendererDir, 'assets'));
     writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
     writeFileSync(path.join(rendererDir, 'assets', 'data.bin'), 'binary');
-    for (const ext of ['mjs', 'css', 'json', 'svg', 'png', 'ico', 'ttf', 'woff', 'woff2', 'map']) writeFileSync(path.join(rendererDir, 'assets', `f.${ext}`), ext);
+    for (const ext of ['mjs', 'css', 'json', 'svg', 'png', 'ico', 'ttf', 'woff', 'woff2', 'map'])
+      writeFileSync(path.join(rendererDir, 'assets', `f.${ext}`), ext);
     mkdirSync(path.join(webRoot, 'renderer-outside'));
     symlinkSync(outside, path.join(rendererDir, 'assets', 'out'));
     services = await createMainServices({ mode: 'web', projectDir, userDataDir: mkdtempSync(path.join(os.tmpdir(), 'parley-ud-')), watch: false });
@@ -92,7 +93,12 @@ describe('web host', () => {
   });
 
   it('refuses an API call without the token, or with a wrong one: 401', async () => {
-    const none = await request({ method: 'POST', path: '/api/call', headers: { 'Content-Type': 'application/json' }, body: '{"method":"app.info","input":{}}' });
+    const none = await request({
+      method: 'POST',
+      path: '/api/call',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"method":"app.info","input":{}}',
+    });
     expect(none.status).toBe(401);
     expect(none.json()).toEqual({ ok: false, error: { code: 'UNAUTHORIZED', message: 'missing or wrong token' } });
     // the token under another scheme of the same length is not a bearer token
@@ -272,12 +278,20 @@ describe('web host', () => {
     await grab({ path: '/%E0%A4%A' });
     await grab({ method: 'DELETE', path: '/' });
     await grab({ path: '/', headers: { Origin: 'http://evil.example' } });
-    await grab({ method: 'POST', path: '/api/call', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer test-token-123' } }, '{"method":"app.info","input":{}}');
+    await grab(
+      { method: 'POST', path: '/api/call', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer test-token-123' } },
+      '{"method":"app.info","input":{}}',
+    );
     await grab({ method: 'POST', path: '/api/call', headers: { 'Content-Type': 'application/json' } }, '{}');
     expect(csps).toHaveLength(8);
     for (const csp of csps) expect(csp).toBe(CONTENT_SECURITY_POLICY);
 
-    const directives = new Map(CONTENT_SECURITY_POLICY.split(';').map((d) => { const [name, ...values] = d.trim().split(/\s+/); return [name!, values]; }));
+    const directives = new Map(
+      CONTENT_SECURITY_POLICY.split(';').map((d) => {
+        const [name, ...values] = d.trim().split(/\s+/);
+        return [name!, values];
+      }),
+    );
     // scripts: our own files only; no inline script, no eval, no data: or blob: scripts
     expect(directives.get('script-src')).toEqual(["'self'"]);
     expect(directives.get('default-src')).toEqual(["'self'"]);
@@ -292,8 +306,16 @@ describe('web host', () => {
   });
 
   it('refuses an oversized body: 413', async () => {
-    const big = JSON.stringify({ method: 'file.write', input: { project: projectDir, path: 'knowledge/big.md', text: 'x'.repeat(100 * 1024), baseRevision: null } });
-    const r = await request({ method: 'POST', path: '/api/call', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer test-token-123' }, body: big });
+    const big = JSON.stringify({
+      method: 'file.write',
+      input: { project: projectDir, path: 'knowledge/big.md', text: 'x'.repeat(100 * 1024), baseRevision: null },
+    });
+    const r = await request({
+      method: 'POST',
+      path: '/api/call',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer test-token-123' },
+      body: big,
+    });
     expect(r.status).toBe(413);
     expect(r.json().error).toEqual({ code: 'TOO_LARGE', message: 'request body larger than 65536 bytes' });
     expect(r.headers.connection).toBe('close');
@@ -307,7 +329,12 @@ describe('web host', () => {
           port: host.port,
           method: 'POST',
           path: '/api/call',
-          headers: { Host: `127.0.0.1:${host.port}`, 'Content-Type': 'application/json', Authorization: 'Bearer test-token-123', 'Content-Length': String(64 * 1024 + 1) },
+          headers: {
+            Host: `127.0.0.1:${host.port}`,
+            'Content-Type': 'application/json',
+            Authorization: 'Bearer test-token-123',
+            'Content-Length': String(64 * 1024 + 1),
+          },
         },
         (res) => {
           const chunks: Buffer[] = [];
@@ -335,7 +362,12 @@ describe('web host', () => {
   });
 
   it('answers bad input with a typed error, not a crash', async () => {
-    const badJson = await request({ method: 'POST', path: '/api/call', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer test-token-123' }, body: '{not json' });
+    const badJson = await request({
+      method: 'POST',
+      path: '/api/call',
+      headers: { 'Content-Type': 'application/json', Authorization: 'Bearer test-token-123' },
+      body: '{not json',
+    });
     expect(badJson.status).toBe(400);
     expect(badJson.json()).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: 'body is not valid JSON' } });
     const get = await request({ method: 'GET', path: '/api/call', headers: { 'Content-Type': 'application/json', Authorization: 'Bearer test-token-123' } });
@@ -346,10 +378,20 @@ describe('web host', () => {
     const bad = await call('flow.save', { project: projectDir, flowId: 'Main Flow', flow: {}, baseRevision: null });
     expect(bad.status).toBe(400);
     expect(bad.json().error?.message).toMatch(/^flow\.save: flowId: must be lower_snake_case/);
-    const text = await request({ method: 'POST', path: '/api/call', headers: { 'Content-Type': 'text/plain', Authorization: 'Bearer test-token-123' }, body: '{}' });
+    const text = await request({
+      method: 'POST',
+      path: '/api/call',
+      headers: { 'Content-Type': 'text/plain', Authorization: 'Bearer test-token-123' },
+      body: '{}',
+    });
     expect(text.status).toBe(415);
     expect(text.json()).toEqual({ ok: false, error: { code: 'BAD_REQUEST', message: 'Content-Type must be application/json' } });
-    const untyped = await request({ method: 'POST', path: '/api/call', headers: { Authorization: 'Bearer test-token-123' }, body: '{"method":"app.info","input":{}}' });
+    const untyped = await request({
+      method: 'POST',
+      path: '/api/call',
+      headers: { Authorization: 'Bearer test-token-123' },
+      body: '{"method":"app.info","input":{}}',
+    });
     expect(untyped.status).toBe(415);
     // still serving after all that
     expect((await call('app.info', {})).status).toBe(200);
@@ -438,7 +480,12 @@ describe('web host defaults and failures', () => {
     };
   };
   /** A host over stand-in handlers, with nothing but `rendererDir` and `log` set. */
-  async function bareHost(handlers: Record<string, (input: unknown) => Promise<unknown>>, rendererDir: string, log: (l: string) => void, more: { checkOutput?: boolean; port?: number } = {}) {
+  async function bareHost(
+    handlers: Record<string, (input: unknown) => Promise<unknown>>,
+    rendererDir: string,
+    log: (l: string) => void,
+    more: { checkOutput?: boolean; port?: number } = {},
+  ) {
     const services = { handlers, bus: bus() } as unknown as Pick<MainServices, 'handlers' | 'bus'>;
     return startWebHost({ services, rendererDir, log, ...more });
   }
@@ -447,7 +494,9 @@ describe('web host defaults and failures', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'parley-renderer-empty-'));
     const first = await bareHost({}, dir, () => undefined);
     await expect(bareHost({}, dir, () => undefined, { port: first.port })).rejects.toThrow(/EADDRINUSE/);
-    const ws = new WebSocket(`ws://127.0.0.1:${first.port}/api/events`, [WS_PROTOCOL, `${WS_TOKEN_PREFIX}${first.token}`], { origin: `http://127.0.0.1:${first.port}` });
+    const ws = new WebSocket(`ws://127.0.0.1:${first.port}/api/events`, [WS_PROTOCOL, `${WS_TOKEN_PREFIX}${first.token}`], {
+      origin: `http://127.0.0.1:${first.port}`,
+    });
     await new Promise((r) => ws.on('open', r));
     const ended = new Promise((resolve) => ws.on('close', resolve));
     await first.close();
@@ -484,13 +533,25 @@ describe('web host defaults and failures', () => {
       expect(bare.token).toMatch(/^[A-Za-z0-9_-]{32}$/);
       expect(other.token).not.toBe(bare.token);
       // checkOutput (tests) turns a reply that breaks the contract into INTERNAL
-      const checked = await request({ to: other, method: 'POST', path: '/api/call', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${other.token}` }, body: '{"method":"app.info","input":{}}' });
+      const checked = await request({
+        to: other,
+        method: 'POST',
+        path: '/api/call',
+        headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${other.token}` },
+        body: '{"method":"app.info","input":{}}',
+      });
       expect(checked.status).toBe(500);
       expect(bare.launchUrl).toBe(`http://127.0.0.1:${bare.port}/#token=${bare.token}`);
       const auth = { 'Content-Type': 'application/json', Authorization: `Bearer ${bare.token}` };
       const info = await request({ to: bare, method: 'POST', path: '/api/call', headers: auth, body: '{"method":"app.info","input":{}}' });
       expect(info.json()).toEqual({ ok: true, value: { not: 'the contract' } });
-      const big = await request({ to: bare, method: 'POST', path: '/api/call', headers: { ...auth, 'Content-Length': String(16 * 1024 * 1024 + 1) }, body: '' });
+      const big = await request({
+        to: bare,
+        method: 'POST',
+        path: '/api/call',
+        headers: { ...auth, 'Content-Length': String(16 * 1024 * 1024 + 1) },
+        body: '',
+      });
       expect(big.status).toBe(413);
       const failed = await request({ to: bare, method: 'POST', path: '/api/call', headers: auth, body: '{"method":"project.current","input":{}}' });
       expect(failed.status).toBe(500);

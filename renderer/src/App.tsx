@@ -79,8 +79,18 @@ export function App() {
   }, []);
 
   if (status === 'loading') return <div className="splash">Loading Parley…</div>;
-  if (status === 'error') return <div className="splash error" role="alert">{message}</div>;
-  if (status === 'no-project' || !project) return <div className="splash">No project is open. Start Parley with a project folder: <code>npm run web -- path/to/project</code></div>;
+  if (status === 'error')
+    return (
+      <div className="splash error" role="alert">
+        {message}
+      </div>
+    );
+  if (status === 'no-project' || !project)
+    return (
+      <div className="splash">
+        No project is open. Start Parley with a project folder: <code>npm run web -- path/to/project</code>
+      </div>
+    );
 
   return (
     <div className={`app${simOpen || storiesOpen ? ' sim-open' : ''}`}>
@@ -89,8 +99,16 @@ export function App() {
         <ProjectMenu />
         <Breadcrumbs />
         <nav className="tabs" role="tablist" aria-label="View">
-          <button role="tab" aria-selected={view === 'canvas'} onClick={() => setView('canvas')}>Canvas</button>
-          <button role="tab" aria-selected={view === 'source'} onClick={() => flowId && openSource(sourceFile && view === 'source' ? sourceFile : flowFile(flowId))}>Source</button>
+          <button role="tab" aria-selected={view === 'canvas'} onClick={() => setView('canvas')}>
+            Canvas
+          </button>
+          <button
+            role="tab"
+            aria-selected={view === 'source'}
+            onClick={() => flowId && openSource(sourceFile && view === 'source' ? sourceFile : flowFile(flowId))}
+          >
+            Source
+          </button>
         </nav>
         <SaveStatus />
         <button
@@ -115,7 +133,13 @@ export function App() {
         >
           ✓ Stories
         </button>
-        <button className="theme" onClick={togglePresentation} aria-pressed={presentation} aria-label="Presentation mode" title="High contrast, larger text (for reviews on a projector)">
+        <button
+          className="theme"
+          onClick={togglePresentation}
+          aria-pressed={presentation}
+          aria-label="Presentation mode"
+          title="High contrast, larger text (for reviews on a projector)"
+        >
           ◐ Present
         </button>
         <button className="theme" onClick={toggleTheme} aria-label="Toggle dark mode">

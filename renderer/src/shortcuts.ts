@@ -59,7 +59,9 @@ function comboOf(e: KeyboardEvent): string {
 /** Typing in a field, the source editor or a card's inline editor is never a shortcut (except Mod+S). */
 function inEditableField(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
-  return Boolean(el && (el.isContentEditable || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.closest('.monaco-editor')));
+  return Boolean(
+    el && (el.isContentEditable || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.closest('.monaco-editor')),
+  );
 }
 
 export function handleShortcut(e: KeyboardEvent): boolean {

@@ -94,9 +94,7 @@ export type LlmStatus = z.infer<typeof LlmStatus>;
 export const TrustStatus = z.object({
   dir: z.string(),
   state: z.enum(['trusted', 'untrusted', 'changed']),
-  llm: z
-    .object({ baseUrl: z.string(), origin: z.string(), provider: z.boolean(), loopback: z.boolean(), new: z.boolean() })
-    .nullable(),
+  llm: z.object({ baseUrl: z.string(), origin: z.string(), provider: z.boolean(), loopback: z.boolean(), new: z.boolean() }).nullable(),
   envVars: z.array(z.object({ name: z.string(), origin: z.string(), approved: z.boolean(), new: z.boolean() })),
   apiHosts: z.array(z.object({ environment: z.string(), host: z.string(), new: z.boolean() })),
   changes: z.array(z.string()),
@@ -213,7 +211,10 @@ export const methods = {
   'llm.saveKey': { input: z.object({ key: z.string().min(8).max(500) }).strict(), output: LlmStatus },
   'stories.list': { input: empty, output: z.object({ stories: z.array(StoryInfo), problems: z.array(Problem) }) },
   /** The story files' text and revision (even while the project has errors), for the studio's checks and renames; unreadable files as problems. */
-  'stories.files': { input: empty, output: z.object({ files: z.array(z.object({ file: z.string(), text: z.string(), revision: Revision })), problems: z.array(Problem) }) },
+  'stories.files': {
+    input: empty,
+    output: z.object({ files: z.array(z.object({ file: z.string(), text: z.string(), revision: Revision })), problems: z.array(Problem) }),
+  },
   /** Runs the given story files (all when omitted); `stories.progress` events report each result as it comes. */
   'stories.run': { input: z.object({ project: z.string().min(1).max(1000), files: z.array(RelPath).max(10000).optional() }).strict(), output: StoriesReport },
   /** Saves a simulator conversation as a story (expectations and fixtures from what happened). */

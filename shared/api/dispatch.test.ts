@@ -39,17 +39,28 @@ describe('createDispatcher output validation (development and tests)', () => {
 
   it('checks the engine shapes inside a turn: trace, path and state', async () => {
     const d = (turn: unknown) => dispatcherReturning(turn, true)('simulator.send', send);
-    await expect(d({ ...goodTurn, trace: [{ kind: 'vars', changes: 'all of them' }] })).resolves.toMatchObject({ error: { code: 'INTERNAL', message: expect.stringContaining('trace[0].changes') } });
-    await expect(d({ ...goodTurn, path: [{ flow: 'main' }] })).resolves.toMatchObject({ error: { code: 'INTERNAL', message: expect.stringContaining('path[0].node') } });
+    await expect(d({ ...goodTurn, trace: [{ kind: 'vars', changes: 'all of them' }] })).resolves.toMatchObject({
+      error: { code: 'INTERNAL', message: expect.stringContaining('trace[0].changes') },
+    });
+    await expect(d({ ...goodTurn, path: [{ flow: 'main' }] })).resolves.toMatchObject({
+      error: { code: 'INTERNAL', message: expect.stringContaining('path[0].node') },
+    });
     await expect(d({ ...goodTurn, state: { ...goodTurn.state, wait: { kind: 'ask', flow: 'f', node: 'n' } } })).resolves.toMatchObject({
       error: { code: 'INTERNAL', message: expect.stringContaining('state.wait.retries') },
     });
   });
 
   it('checks stories.run: a story turn and the coverage', async () => {
-    const report = { stories: [], problems: [], coverage: { flows: [{ flow: 'main', nodes: 3 }], nodes: 3, visitedNodes: 1, exits: 0, coveredExits: 0 }, ms: 1 };
+    const report = {
+      stories: [],
+      problems: [],
+      coverage: { flows: [{ flow: 'main', nodes: 3 }], nodes: 3, visitedNodes: 1, exits: 0, coveredExits: 0 },
+      ms: 1,
+    };
     const d = createDispatcher({ 'stories.run': async () => report } as unknown as Handlers, { checkOutput: true });
-    await expect(d('stories.run', { project: '/p' })).resolves.toMatchObject({ error: { code: 'INTERNAL', message: expect.stringContaining('coverage.flows[0].visitedNodes') } });
+    await expect(d('stories.run', { project: '/p' })).resolves.toMatchObject({
+      error: { code: 'INTERNAL', message: expect.stringContaining('coverage.flows[0].visitedNodes') },
+    });
   });
 
   it('does not validate outputs when the host leaves it off (a packaged build)', async () => {
@@ -60,10 +71,23 @@ describe('createDispatcher output validation (development and tests)', () => {
   it('accepts what the real engine produces (the schemas are not stricter than the engine)', async () => {
     const dir = path.resolve(import.meta.dirname, '../../examples/acme-bank');
     const source = (file: string): SourceFile => ({ file, text: readFileSync(path.join(dir, file), 'utf8') });
-    const loaded = loadProject({ manifest: source('parley.yaml'), nlu: source('nlu.yaml'), flows: readdirSync(path.join(dir, 'flows')).map((f) => source(`flows/${f}`)) });
+    const loaded = loadProject({
+      manifest: source('parley.yaml'),
+      nlu: source('nlu.yaml'),
+      flows: readdirSync(path.join(dir, 'flows')).map((f) => source(`flows/${f}`)),
+    });
     const model = loaded.project!;
-    const engine = createEngine(model, { nlu: buildProjectNlu(model.nlu), extractSlot: (type, text, ctx) => extractSlotValue(type, text, { entities: model.nlu.entities ?? [], ...ctx }) });
-    const inputs: UserInput[] = [{ type: 'start' }, { type: 'text', text: 'I lost my credit card' }, { type: 'text', text: '4821' }, { type: 'text', text: 'blorp zib' }, { type: 'text', text: 'talk to a human' }];
+    const engine = createEngine(model, {
+      nlu: buildProjectNlu(model.nlu),
+      extractSlot: (type, text, ctx) => extractSlotValue(type, text, { entities: model.nlu.entities ?? [], ...ctx }),
+    });
+    const inputs: UserInput[] = [
+      { type: 'start' },
+      { type: 'text', text: 'I lost my credit card' },
+      { type: 'text', text: '4821' },
+      { type: 'text', text: 'blorp zib' },
+      { type: 'text', text: 'talk to a human' },
+    ];
     let state = initialState(engine, { locale: 'en' });
     for (const [index, input] of inputs.entries()) {
       const r = await runTurn(engine, state, input);

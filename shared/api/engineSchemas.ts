@@ -2,7 +2,15 @@
 // They mirror TS types owned elsewhere (shared/engine/types.ts, shared/stories/*); the `Same` checks at the end
 // fail the typecheck when the two drift apart.
 import { z } from 'zod';
-import type { At as AtT, Frame as FrameT, Output as OutputT, SessionState, TraceEntry as TraceEntryT, UserInput as UserInputT, Wait as WaitT } from '../engine/types';
+import type {
+  At as AtT,
+  Frame as FrameT,
+  Output as OutputT,
+  SessionState,
+  TraceEntry as TraceEntryT,
+  UserInput as UserInputT,
+  Wait as WaitT,
+} from '../engine/types';
 import type { Coverage as CoverageT } from '../stories/coverage';
 import type { Failure as FailureT, TurnReport as TurnReportT } from '../stories/run';
 
@@ -108,7 +116,13 @@ export const TraceEntry = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('guardrail'), ...flowNode, findings: z.array(GuardrailFinding) }),
   z.object({ kind: z.literal('vars'), changes: z.array(VarChange) }),
   z.object({ kind: z.literal('fallback'), count: z.number(), limit: z.number(), escalated: z.boolean() }),
-  z.object({ kind: z.literal('problem'), severity: z.enum(['error', 'warning']), message: z.string(), flow: z.string().optional(), node: z.string().optional() }),
+  z.object({
+    kind: z.literal('problem'),
+    severity: z.enum(['error', 'warning']),
+    message: z.string(),
+    flow: z.string().optional(),
+    node: z.string().optional(),
+  }),
 ]);
 
 /** The part of `SessionState` the simulator panel shows. */

@@ -53,4 +53,3 @@ export class ApiError extends Error {
     return new ApiError('INTERNAL', typeof message === 'string' ? message : 'malformed error from host');
   }
 }
-

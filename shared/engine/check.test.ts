@@ -9,8 +9,23 @@ describe('expression and template checks in the validator', () => {
   const model = makeModel({
     main: flow('M', [
       n({ id: 'start', kind: 'start', next: 'ask' }),
-      n({ id: 'ask', kind: 'ask', slot: 'slots.amount', type: 'number', prompt: { en: 'How much, {{customer.name}}?' }, validation: { expr: 'value > 0', message: { en: '{{value}} is not positive' } }, next: 'cond' }),
-      n({ id: 'cond', kind: 'condition', branches: [{ id: 'big', when: 'slots.amount > account.limit', next: 'msg' }, { id: 'bad', when: 'slots.amount >* 2' }] }),
+      n({
+        id: 'ask',
+        kind: 'ask',
+        slot: 'slots.amount',
+        type: 'number',
+        prompt: { en: 'How much, {{customer.name}}?' },
+        validation: { expr: 'value > 0', message: { en: '{{value}} is not positive' } },
+        next: 'cond',
+      }),
+      n({
+        id: 'cond',
+        kind: 'condition',
+        branches: [
+          { id: 'big', when: 'slots.amount > account.limit', next: 'msg' },
+          { id: 'bad', when: 'slots.amount >* 2' },
+        ],
+      }),
       n({ id: 'msg', kind: 'message', say: { en: ['Paid {{slots.amount | currency}} of {{acount.balance | currency}}', 'Ok {{ input | shout }}'] } }),
       n({ id: 'api', kind: 'api', operation: 'get', url: 'https://x.test/{{customer.name}}', assign: [{ var: 'resp', path: 'data' }] }),
       n({ id: 'use', kind: 'message', say: { en: 'Got {{resp.items | length}} items; {{account.balance}}' } }),
@@ -35,12 +50,28 @@ describe('expression and template checks in the validator', () => {
     const m = makeModel({
       main: flow('M', [
         n({ id: 'start', kind: 'start', next: 'ask' }),
-        n({ id: 'ask', kind: 'ask', slot: 'slots.ref', type: 'text', prompt: { en: 'Reference?' }, validation: { expr: 'matches(value, "^(?!TXN)[A-Z]{3}-[0-9]+$")', message: { en: 'No.' } } }),
-        n({ id: 'ok', kind: 'ask', slot: 'slots.pin', type: 'text', prompt: { en: 'PIN?' }, validation: { expr: 'value | matches("^[0-9]{4}$")', message: { en: 'No.' } } }),
+        n({
+          id: 'ask',
+          kind: 'ask',
+          slot: 'slots.ref',
+          type: 'text',
+          prompt: { en: 'Reference?' },
+          validation: { expr: 'matches(value, "^(?!TXN)[A-Z]{3}-[0-9]+$")', message: { en: 'No.' } },
+        }),
+        n({
+          id: 'ok',
+          kind: 'ask',
+          slot: 'slots.pin',
+          type: 'text',
+          prompt: { en: 'PIN?' },
+          validation: { expr: 'value | matches("^[0-9]{4}$")', message: { en: 'No.' } },
+        }),
       ]),
     });
     expect(exprProblems(m).map((p) => `${p.severity} ${p.field}: ${p.message}`)).toEqual([
-      expect.stringMatching(/^error nodes\[1\]\.validation\.expr: expression: matches\(\): negative lookahead `\(\?!` is not supported \(.*linear time.*\); match the wider text/),
+      expect.stringMatching(
+        /^error nodes\[1\]\.validation\.expr: expression: matches\(\): negative lookahead `\(\?!` is not supported \(.*linear time.*\); match the wider text/,
+      ),
     ]);
   });
 
@@ -48,7 +79,14 @@ describe('expression and template checks in the validator', () => {
     const m = makeModel({
       main: flow('M', [
         n({ id: 'start', kind: 'start', next: 'clear' }),
-        n({ id: 'clear', kind: 'set', assign: [{ var: 'slots.amount', value: 'null' }, { var: 'slots.note', value: 'slots.amount == null ? "none" : "some"' }] }),
+        n({
+          id: 'clear',
+          kind: 'set',
+          assign: [
+            { var: 'slots.amount', value: 'null' },
+            { var: 'slots.note', value: 'slots.amount == null ? "none" : "some"' },
+          ],
+        }),
       ]),
     });
     expect(exprProblems(m)).toEqual([]);

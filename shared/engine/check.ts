@@ -100,9 +100,11 @@ export function checkExpressions(model: ProjectModel): ExpressionProblem[] {
   const out: ExpressionProblem[] = [];
   for (const [flowId, flow] of Object.entries(model.flows)) {
     for (const node of flow.nodes) {
-      const report = (severity: 'error' | 'warning', path: (string | number)[], message: string) => out.push({ severity, flowId, nodeId: node.id, path, message });
+      const report = (severity: 'error' | 'warning', path: (string | number)[], message: string) =>
+        out.push({ severity, flowId, nodeId: node.id, path, message });
       const refsOk = (refs: readonly string[], path: (string | number)[], extra: readonly string[] = []) => {
-        for (const r of refs) if (!isKnown(r, known, extra)) report('warning', path, `unknown variable "${r}": no node sets it and parley.yaml does not define it`);
+        for (const r of refs)
+          if (!isKnown(r, known, extra)) report('warning', path, `unknown variable "${r}": no node sets it and parley.yaml does not define it`);
       };
       const expr = (source: string, path: (string | number)[], extra: readonly string[] = []) => {
         const c = lang.compile(source);
@@ -116,7 +118,8 @@ export function checkExpressions(model: ProjectModel): ExpressionProblem[] {
         refsOk(t.refs, path, extra);
       };
       const copy = (text: Record<string, string | string[]> | undefined, path: (string | number)[], extra: readonly string[] = []) => {
-        for (const [loc, v] of Object.entries(text ?? {})) (Array.isArray(v) ? v : [v]).forEach((s, i) => template(s, Array.isArray(v) ? [...path, loc, i] : [...path, loc], extra));
+        for (const [loc, v] of Object.entries(text ?? {}))
+          (Array.isArray(v) ? v : [v]).forEach((s, i) => template(s, Array.isArray(v) ? [...path, loc, i] : [...path, loc], extra));
       };
       checkNode(node, { expr, template, copy });
     }
@@ -154,7 +157,8 @@ export function checkTemplateContexts(model: ProjectModel): ExpressionProblem[] 
           flowId,
           nodeId: node.id,
           path: ['body'],
-          message: 'the body is a string with placeholders: write it as a YAML mapping (body: { amount: "{{slots.amount}}" }), whose values are sent as JSON values',
+          message:
+            'the body is a string with placeholders: write it as a YAML mapping (body: { amount: "{{slots.amount}}" }), whose values are sent as JSON values',
         });
     }
   }

@@ -16,8 +16,21 @@ const model = makeModel({
   main: flow('Main', [
     n({ id: 'start', kind: 'start', next: 'menu' }),
     n({ id: 'menu', kind: 'listen', routes: [{ intent: 'balance', next: 'fetch' }] }),
-    n({ id: 'fetch', kind: 'api', operation: 'get_balance', url: 'https://bank.test/b', assign: [{ var: 'account.balance', path: 'data.balance' }], next: 'show', error: 'show' }),
-    n({ id: 'show', kind: 'message', say: { en: 'Balance {{account.balance | currency}} on {{today | date}}', es: 'Saldo {{account.balance | currency}} el {{today | date}}' }, next: 'menu' }),
+    n({
+      id: 'fetch',
+      kind: 'api',
+      operation: 'get_balance',
+      url: 'https://bank.test/b',
+      assign: [{ var: 'account.balance', path: 'data.balance' }],
+      next: 'show',
+      error: 'show',
+    }),
+    n({
+      id: 'show',
+      kind: 'message',
+      say: { en: 'Balance {{account.balance | currency}} on {{today | date}}', es: 'Saldo {{account.balance | currency}} el {{today | date}}' },
+      next: 'menu',
+    }),
   ]),
 });
 
@@ -65,7 +78,10 @@ describe('concurrent stories', () => {
         name: `balance in ${locale}`,
         setup: { locale, vars: { today: '2025-03-14' } },
         fixtures: { api: { get_balance: { body: { data: { balance: 1234.5 } } } } },
-        turns: [{ user: 'balance', expect: { says: [{ contains: '{{ account.balance | currency }}' }] } }, { user: 'balance', expect: { says: [{ contains: expected }] } }],
+        turns: [
+          { user: 'balance', expect: { says: [{ contains: '{{ account.balance | currency }}' }] } },
+          { user: 'balance', expect: { says: [{ contains: expected }] } },
+        ],
       });
       const r = loadStory({ file: `stories/${locale}.yaml`, text }, index, []);
       if (!r.story) throw new Error(r.problems.map((p) => p.message).join('\n'));

@@ -23,7 +23,7 @@ const COPY: Record<'en' | 'es', BuiltinCopy> = {
     loop: "Sorry, I got stuck. Let's try that again.",
     escalating: "I'm having trouble understanding, so I'm bringing in a member of our team.",
     noAgents: 'No one from our team is available right now. Please try again later.',
-    back: "Now, back to where we were.",
+    back: 'Now, back to where we were.',
   },
   es: {
     clarify: (a: string, b: string) => `Perdona, ¿te refieres a "${a}" o a "${b}"?`,

@@ -58,7 +58,7 @@ export function conversationData(model: ProjectModel, refsOf: (expression: strin
   }
   // a set node's variable is data when its expression reads data (or cannot be read): to a fixed point
   const data: ConversationData = { paths, passages: [...new Set(passages)] };
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const s of sets) {
       if (paths.has(s.var)) continue;

@@ -13,7 +13,18 @@ const bank = makeModel(
     main: flow('Main', [
       n({ id: 'start', kind: 'start', next: 'greet' }),
       n({ id: 'greet', kind: 'message', say: say('Hi {{customer.name}}!'), buttons: [{ id: 'bal', label: say('Balance'), next: 'go_balance' }], next: 'menu' }),
-      n({ id: 'menu', kind: 'listen', routes: [{ intent: 'balance', next: 'go_balance' }, { intent: 'lost_card', next: 'go_lost' }, { intent: 'payments', next: 'pay' }, { intent: 'transfers', next: 'xfer' }, { intent: 'goodbye', next: 'bye' }], noMatch: 'sorry' }),
+      n({
+        id: 'menu',
+        kind: 'listen',
+        routes: [
+          { intent: 'balance', next: 'go_balance' },
+          { intent: 'lost_card', next: 'go_lost' },
+          { intent: 'payments', next: 'pay' },
+          { intent: 'transfers', next: 'xfer' },
+          { intent: 'goodbye', next: 'bye' },
+        ],
+        noMatch: 'sorry',
+      }),
       n({ id: 'go_balance', kind: 'call', flow: 'balance', next: 'anything' }),
       n({ id: 'go_lost', kind: 'call', flow: 'lost', next: 'anything' }),
       n({ id: 'anything', kind: 'message', say: say('Anything else?'), next: 'menu' }),
@@ -24,7 +35,17 @@ const bank = makeModel(
     ]),
     balance: flow('Balance', [
       n({ id: 'start', kind: 'start', next: 'fetch' }),
-      n({ id: 'fetch', kind: 'api', operation: 'get_balance', url: 'https://bank.test/b/{{customer.name}}', assign: [{ var: 'account.balance', path: 'data.balance' }], next: 'check', error: 'api_err', timeout: 'api_slow', timeoutMs: 100 }),
+      n({
+        id: 'fetch',
+        kind: 'api',
+        operation: 'get_balance',
+        url: 'https://bank.test/b/{{customer.name}}',
+        assign: [{ var: 'account.balance', path: 'data.balance' }],
+        next: 'check',
+        error: 'api_err',
+        timeout: 'api_slow',
+        timeoutMs: 100,
+      }),
       n({ id: 'check', kind: 'condition', branches: [{ id: 'low', when: 'account.balance < 100', next: 'low_msg' }], else: 'ok_msg' }),
       n({ id: 'ok_msg', kind: 'message', say: say('Your balance is {{account.balance | currency}}.'), next: 'done' }),
       n({ id: 'low_msg', kind: 'message', say: say('Your balance is low: {{account.balance | currency}}.'), next: 'done' }),
@@ -34,9 +55,38 @@ const bank = makeModel(
     ]),
     lost: flow('Lost card', [
       n({ id: 'start', kind: 'start', triggers: ['lost_card'], next: 'ask_type' }),
-      n({ id: 'ask_type', kind: 'ask', slot: 'slots.card_type', type: 'entity', entity: 'card_type', prompt: say('Debit or credit?'), reprompt: say('Please say debit or credit.'), next: 'ask_last4', failed: 'to_agent' }),
-      n({ id: 'ask_last4', kind: 'ask', slot: 'slots.last4', type: 'card_last4', prompt: say('Last 4 digits?'), validation: { expr: 'value in customer.cards', message: say('No card ends {{value}}... try again.') }, maxRetries: 2, next: 'confirm', failed: 'to_agent' }),
-      n({ id: 'confirm', kind: 'ask', slot: 'slots.confirm', type: 'yes_no', prompt: say('Block your {{slots.card_type}} card ending {{slots.last4}}?'), skipIfFilled: false, next: 'cond', failed: 'to_agent' }),
+      n({
+        id: 'ask_type',
+        kind: 'ask',
+        slot: 'slots.card_type',
+        type: 'entity',
+        entity: 'card_type',
+        prompt: say('Debit or credit?'),
+        reprompt: say('Please say debit or credit.'),
+        next: 'ask_last4',
+        failed: 'to_agent',
+      }),
+      n({
+        id: 'ask_last4',
+        kind: 'ask',
+        slot: 'slots.last4',
+        type: 'card_last4',
+        prompt: say('Last 4 digits?'),
+        validation: { expr: 'value in customer.cards', message: say('No card ends {{value}}... try again.') },
+        maxRetries: 2,
+        next: 'confirm',
+        failed: 'to_agent',
+      }),
+      n({
+        id: 'confirm',
+        kind: 'ask',
+        slot: 'slots.confirm',
+        type: 'yes_no',
+        prompt: say('Block your {{slots.card_type}} card ending {{slots.last4}}?'),
+        skipIfFilled: false,
+        next: 'cond',
+        failed: 'to_agent',
+      }),
       n({ id: 'cond', kind: 'condition', branches: [{ id: 'yes', when: 'slots.confirm == true', next: 'blocked' }], else: 'kept' }),
       n({ id: 'blocked', kind: 'message', say: say('Blocked.'), next: 'end' }),
       n({ id: 'kept', kind: 'message', say: say('Not blocked.'), next: 'end' }),
@@ -44,9 +94,16 @@ const bank = makeModel(
       n({ id: 'to_agent', kind: 'handoff', queue: 'cards', say: say('Passing you to Cards.'), summary: 'Card {{slots.card_type}}', unavailable: 'closed' }),
       n({ id: 'closed', kind: 'message', say: say('Cards team closed.') }),
     ]),
-    hours: flow('Hours', [n({ id: 'start', kind: 'start', next: 'msg' }), n({ id: 'msg', kind: 'message', say: say('Open 9 to 5.'), next: 'end' }), n({ id: 'end', kind: 'end' })]),
+    hours: flow('Hours', [
+      n({ id: 'start', kind: 'start', next: 'msg' }),
+      n({ id: 'msg', kind: 'message', say: say('Open 9 to 5.'), next: 'end' }),
+      n({ id: 'end', kind: 'end' }),
+    ]),
     help: flow('Help', [n({ id: 'start', kind: 'start', next: 'msg' }), n({ id: 'msg', kind: 'message', say: say('I can help with cards.') })]),
-    human: flow('Human', [n({ id: 'start', kind: 'start', next: 'agent' }), n({ id: 'agent', kind: 'handoff', queue: 'general', say: say('Getting a person.') })]),
+    human: flow('Human', [
+      n({ id: 'start', kind: 'start', next: 'agent' }),
+      n({ id: 'agent', kind: 'handoff', queue: 'general', say: say('Getting a person.') }),
+    ]),
   },
   {
     globals: [
@@ -92,7 +149,14 @@ describe('engine: running nodes', () => {
     const { last, state } = play(['what is my balance']);
     expect(texts(last.outputs)).toEqual(['Your balance is $512.50.', 'Anything else?']);
     expect(last.path.map((p) => `${p.flow}/${p.node}`)).toEqual([
-      'main/go_balance', 'balance/start', 'balance/fetch', 'balance/check', 'balance/ok_msg', 'balance/done', 'main/anything', 'main/menu',
+      'main/go_balance',
+      'balance/start',
+      'balance/fetch',
+      'balance/check',
+      'balance/ok_msg',
+      'balance/done',
+      'main/anything',
+      'main/menu',
     ]);
     expect(state.vars.account).toEqual({ balance: 512.5 });
     expect(kinds(last.trace, 'vars')).toEqual([{ kind: 'vars', changes: [{ path: 'account.balance', before: 250, after: 512.5 }] }]);
@@ -208,7 +272,10 @@ describe('engine: digressions and globals', () => {
   it('a trigger intent enters its flow from anywhere (here: in the middle of a question in another flow)', () => {
     const model = structuredClone(bank);
     model.flows.main!.nodes.push(n({ id: 'amount', kind: 'ask', slot: 'slots.amount', type: 'number', prompt: say('How much?'), next: 'menu' }));
-    (model.flows.main!.nodes.find((x) => x.id === 'menu') as { routes: { intent: string; next: string }[] }).routes.push({ intent: 'transfers', next: 'amount' });
+    (model.flows.main!.nodes.find((x) => x.id === 'menu') as { routes: { intent: string; next: string }[] }).routes.push({
+      intent: 'transfers',
+      next: 'amount',
+    });
     (model.flows.main!.nodes.find((x) => x.id === 'menu') as { routes: { intent: string; next: string }[] }).routes.splice(3, 1);
     const e = createEngine(model, { nlu: keywordNlu, extractSlot: simpleSlots });
     const { turns, last } = play(['transfer', 'my card was stolen'], {}, e);
@@ -258,8 +325,24 @@ describe('engine: expressions, templates and problems', () => {
   const model = makeModel({
     main: flow('M', [
       n({ id: 'start', kind: 'start', next: 'set' }),
-      n({ id: 'set', kind: 'set', assign: [{ var: 'calc.total', value: 'account.balance * 2 + 1' }, { var: 'calc.bad', value: 'account.balance +* 2' }], next: 'cond' }),
-      n({ id: 'cond', kind: 'condition', branches: [{ id: 'broken', when: 'nope(1)', next: 'x' }, { id: 'big', when: 'calc.total > 500', next: 'big' }], else: 'small' }),
+      n({
+        id: 'set',
+        kind: 'set',
+        assign: [
+          { var: 'calc.total', value: 'account.balance * 2 + 1' },
+          { var: 'calc.bad', value: 'account.balance +* 2' },
+        ],
+        next: 'cond',
+      }),
+      n({
+        id: 'cond',
+        kind: 'condition',
+        branches: [
+          { id: 'broken', when: 'nope(1)', next: 'x' },
+          { id: 'big', when: 'calc.total > 500', next: 'big' },
+        ],
+        else: 'small',
+      }),
       n({ id: 'big', kind: 'message', say: say('Total {{calc.total}}; missing {{account.overdraft | currency}}.') }),
       n({ id: 'small', kind: 'message', say: say('small') }),
       n({ id: 'x', kind: 'message', say: say('x') }),
@@ -287,7 +370,10 @@ describe('engine: expressions, templates and problems', () => {
     });
     const e = createEngine(loop, { stepLimit: 50 });
     const r = runTurnSync(e, initialState(e, { vars: { n: 0 } }), { type: 'start' });
-    expect(r.outputs[0]).toMatchObject({ type: 'error', message: expect.stringMatching(/^step limit \(50\) reached in one turn: the flow loops \(.*a → b.*\)$/) });
+    expect(r.outputs[0]).toMatchObject({
+      type: 'error',
+      message: expect.stringMatching(/^step limit \(50\) reached in one turn: the flow loops \(.*a → b.*\)$/),
+    });
     expect(r.state.vars.n).toBe(25);
     expect(r.state.wait).toEqual({ kind: 'idle' });
     expect(() => runTurnSync(e, r.state, { type: 'text', text: 'hello' })).not.toThrow();
@@ -301,7 +387,13 @@ describe('engine: expressions, templates and problems', () => {
   });
 
   it('picks the locale, falling back to the default locale', () => {
-    const m = makeModel({ main: flow('M', [n({ id: 'start', kind: 'start', next: 'm' }), n({ id: 'm', kind: 'message', say: { en: 'Hello', es: 'Hola' }, next: 'm2' }), n({ id: 'm2', kind: 'message', say: { en: 'Only English' } })]) });
+    const m = makeModel({
+      main: flow('M', [
+        n({ id: 'start', kind: 'start', next: 'm' }),
+        n({ id: 'm', kind: 'message', say: { en: 'Hello', es: 'Hola' }, next: 'm2' }),
+        n({ id: 'm2', kind: 'message', say: { en: 'Only English' } }),
+      ]),
+    });
     const e = createEngine(m);
     expect(texts(runTurnSync(e, initialState(e, { locale: 'es' }), { type: 'start' }).outputs)).toEqual(['Hola', 'Only English']);
   });
@@ -315,9 +407,27 @@ describe('engine: LLM, knowledge and guardrail nodes through their ports', () =>
       n({ id: 'guard', kind: 'guardrail', checks: ['profanity'], next: 'kb', flagged: 'calm' }),
       n({ id: 'calm', kind: 'message', say: say('Let us keep it civil.'), next: 'listen' }),
       n({ id: 'kb', kind: 'knowledge', minScore: 0.5, next: 'listen', notSure: 'ask_llm' }),
-      n({ id: 'ask_llm', kind: 'llm', system: 'You are a bank assistant for {{customer.name}}.', prompt: 'Answer: {{input}}', model: 'claude-test', next: 'listen', error: 'oops' }),
+      n({
+        id: 'ask_llm',
+        kind: 'llm',
+        system: 'You are a bank assistant for {{customer.name}}.',
+        prompt: 'Answer: {{input}}',
+        model: 'claude-test',
+        next: 'listen',
+        error: 'oops',
+      }),
       n({ id: 'oops', kind: 'message', say: say('The assistant is unavailable.'), next: 'listen' }),
-      n({ id: 'extract', kind: 'llm', mode: 'extract', prompt: 'Text: {{input}}', extract: [{ var: 'x.amount', description: 'amount', type: 'number' }, { var: 'x.urgent', description: 'urgent?', type: 'boolean' }], next: 'listen' }),
+      n({
+        id: 'extract',
+        kind: 'llm',
+        mode: 'extract',
+        prompt: 'Text: {{input}}',
+        extract: [
+          { var: 'x.amount', description: 'amount', type: 'number' },
+          { var: 'x.urgent', description: 'urgent?', type: 'boolean' },
+        ],
+        next: 'listen',
+      }),
     ]),
   });
   const e = createEngine(model, { nlu: keywordNlu });
@@ -345,14 +455,19 @@ describe('engine: LLM, knowledge and guardrail nodes through their ports', () =>
     let seen: Parameters<LlmPort['complete']>[0] | undefined;
     const llm = llmReply('Sure thing, here it is.');
     const spy: LlmPort = { complete: (req, o) => ((seen = req), llm.complete(req, o)) };
-    const r = await turnAfterStart('tell me a story', { retrieval: { search: () => [{ source: 'a.md', text: 'x', score: 0.2 }] }, llm: spy }, (d) => tokens.push(d));
+    const r = await turnAfterStart('tell me a story', { retrieval: { search: () => [{ source: 'a.md', text: 'x', score: 0.2 }] }, llm: spy }, (d) =>
+      tokens.push(d),
+    );
     expect(texts(r.outputs)).toEqual(['Sure thing, here it is.']);
     expect(tokens.length).toBeGreaterThan(1);
     expect(tokens.join('')).toBe('Sure thing, here it is.');
     expect(seen?.model).toBe('claude-test');
     // instructions in the system prompt; the known facts in the data block of the user turn
     expect(seen?.system).toMatch(/^You are a bank assistant for Alex\.\n\nText between <conversation_data> and <\/conversation_data>/);
-    expect(seen?.messages.at(-1)).toEqual({ role: 'user', content: expect.stringMatching(/^<conversation_data>\nKnown facts \(JSON\):\n\{"account".*\n<\/conversation_data>\n\nAnswer: tell me a story$/s) });
+    expect(seen?.messages.at(-1)).toEqual({
+      role: 'user',
+      content: expect.stringMatching(/^<conversation_data>\nKnown facts \(JSON\):\n\{"account".*\n<\/conversation_data>\n\nAnswer: tell me a story$/s),
+    });
     expect(seen?.messages[0]?.role).toBe('user');
     expect(kinds(r.trace, 'llm')[0]).toMatchObject({ reply: 'Sure thing, here it is.', usage: { inputTokens: 10, outputTokens: 5 } });
   });
@@ -365,7 +480,17 @@ describe('engine: LLM, knowledge and guardrail nodes through their ports', () =>
   });
 
   it('a partial (cut) reply is shown, marked partial, and the flow goes on', async () => {
-    const cut: LlmPort = { complete: async () => ({ text: 'Half a rep', model: 'm', stopReason: null, partial: true, usage: { inputTokens: 1, outputTokens: 1 }, ttftMs: 1, totalMs: 1 }) };
+    const cut: LlmPort = {
+      complete: async () => ({
+        text: 'Half a rep',
+        model: 'm',
+        stopReason: null,
+        partial: true,
+        usage: { inputTokens: 1, outputTokens: 1 },
+        ttftMs: 1,
+        totalMs: 1,
+      }),
+    };
     const r = await turnAfterStart('tell me a story', { llm: cut });
     expect(r.outputs[0]).toMatchObject({ type: 'text', text: 'Half a rep', partial: true, llm: true });
     expect(r.state.wait).toEqual({ kind: 'listen', flow: 'main', node: 'listen' });

@@ -229,9 +229,14 @@ describe('reading data', () => {
     expect(ownValue(undefined, 'a')).toBeUndefined();
     expect(ownValue(5, 'a')).toBeUndefined();
     // own data of an object that is not plain data (a class instance, an error) is out of reach too
-    expect(ownValue(new (class {
-      x = 1;
-    })(), 'x')).toBeUndefined();
+    expect(
+      ownValue(
+        new (class {
+          x = 1;
+        })(),
+        'x',
+      ),
+    ).toBeUndefined();
     expect(ownValue(new Error('secret'), 'message')).toBeUndefined();
     expect(ownValue({ f: () => 1 }, 'f')).toBeUndefined();
     expect(ownValue(Object.create({ a: 1 }) as object, 'a')).toBeUndefined();
@@ -263,7 +268,10 @@ describe('compile errors', () => {
     ['1 +* 2', 'unexpected "*"'],
     ['', 'the expression is empty'],
     ['   ', 'the expression is empty'],
-    ['x | nope', 'unknown filter "nope" (known: currency, number, date, json, upper, lower, capitalize, trim, round, default, length, join, first, last, number_or_zero, matches)'],
+    [
+      'x | nope',
+      'unknown filter "nope" (known: currency, number, date, json, upper, lower, capitalize, trim, round, default, length, join, first, last, number_or_zero, matches)',
+    ],
     ['nope(1)', 'unknown function "nope" (known: contains, empty, min, max, abs, matches)'],
     ['x | contains', 'unknown filter "contains"'],
     ['toString', 'unexpected "toString"'],

@@ -143,7 +143,9 @@ describe('templates', () => {
     expect(renderTemplate(t, withFormat(scope, { locale: 'es' })).text).toBe('1234,50\u00a0US$ 1234,5 26 de noviembre de 2026 1234,50\u00a0€');
     expect(renderTemplate(t, scope).text).toBe('$1,234.50 1,234.5 November 26, 2026 €1,234.50');
     // a time is shown in the turn's time zone (a date alone is that day everywhere)
-    expect(renderTemplate(t, withFormat({ ...scope, d: '2026-11-26T02:00:00Z' }, { currency: 'GBP', timeZone: 'America/New_York' })).text).toBe('£1,234.50 1,234.5 November 25, 2026 €1,234.50');
+    expect(renderTemplate(t, withFormat({ ...scope, d: '2026-11-26T02:00:00Z' }, { currency: 'GBP', timeZone: 'America/New_York' })).text).toBe(
+      '£1,234.50 1,234.5 November 25, 2026 €1,234.50',
+    );
     expect(renderTemplate(t, withFormat(scope, { currency: 'GBP', timeZone: 'America/New_York' })).text).toBe('£1,234.50 1,234.5 November 26, 2026 €1,234.50');
     // the format is no variable: an expression can neither name it nor fake it
     expect(lang.compile('#format')).toBeInstanceOf(ExpressionError);

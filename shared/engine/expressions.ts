@@ -188,7 +188,24 @@ function matches(text: unknown, pattern: unknown): boolean {
 }
 
 /** The transforms and functions a user can call, for completion and the docs. */
-export const TRANSFORMS = ['currency', 'number', 'date', 'json', 'upper', 'lower', 'capitalize', 'trim', 'round', 'default', 'length', 'join', 'first', 'last', 'number_or_zero', 'matches'] as const;
+export const TRANSFORMS = [
+  'currency',
+  'number',
+  'date',
+  'json',
+  'upper',
+  'lower',
+  'capitalize',
+  'trim',
+  'round',
+  'default',
+  'length',
+  'join',
+  'first',
+  'last',
+  'number_or_zero',
+  'matches',
+] as const;
 export const FUNCTIONS = ['contains', 'empty', 'min', 'max', 'abs', 'matches'] as const;
 
 export interface CompiledExpression {
@@ -308,7 +325,8 @@ function harden(n: AstNode): AstNode {
     case 'FunctionCall': {
       const args = (n.args ?? []).map(harden);
       // `v | currency(c)` → #currency(#format, v, c): the format comes with the evaluation, never from shared state
-      if (n.pool === 'transforms' && LOCALE_TRANSFORMS.has(String(n.name))) return call(`#${String(n.name)}`, { type: 'Identifier', value: FORMAT_KEY }, ...args);
+      if (n.pool === 'transforms' && LOCALE_TRANSFORMS.has(String(n.name)))
+        return call(`#${String(n.name)}`, { type: 'Identifier', value: FORMAT_KEY }, ...args);
       return { ...n, args };
     }
     case 'ArrayLiteral':

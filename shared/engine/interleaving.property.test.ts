@@ -27,7 +27,9 @@ const model = loaded.project;
 const entities = model.nlu.entities ?? [];
 // as main/services/projectEngine.ts builds it
 const engine = createEngine(model, { nlu: buildProjectNlu(model.nlu), extractSlot: (type, text, ctx) => extractSlotValue(type, text, { entities, ...ctx }) });
-const knowledge = createKnowledgeIndex(readdirSync(path.join(dir, 'knowledge')).map((f) => ({ source: f, text: readFileSync(path.join(dir, 'knowledge', f), 'utf8') })));
+const knowledge = createKnowledgeIndex(
+  readdirSync(path.join(dir, 'knowledge')).map((f) => ({ source: f, text: readFileSync(path.join(dir, 'knowledge', f), 'utf8') })),
+);
 
 const text = (t: string): UserInput => ({ type: 'text', text: t });
 const button = (payload: string): UserInput => ({ type: 'button', payload });
@@ -87,12 +89,17 @@ const sessionArb: fc.Arbitrary<SessionSpec> = fc.constantFrom('en' as const, 'es
 function bank(spec: SessionSpec, req: HttpRequest): HttpResult {
   if (spec.api === 'timeout') return { ok: false, reason: 'timeout', message: `no response within ${req.timeoutMs} ms`, ms: req.timeoutMs };
   if (spec.api === 'error') return { ok: true, status: 503, body: { error: 'service unavailable' }, ms: 3 };
-  const data: Record<string, unknown> = {
-    get_balance: { available_balance: spec.balance, account_name: spec.locale === 'es' ? 'Cuenta Corriente' : 'Everyday Checking', account_number_last4: '7720' },
-    block_card: { reference: `BLK-${req.body?.length ?? 0}` },
-    order_replacement: { estimated_delivery: '2026-01-23' },
-    open_dispute: { case_id: `DSP-${req.body?.length ?? 0}`, decision_due_date: '2026-01-29' },
-  }[req.operation] ?? {};
+  const data: Record<string, unknown> =
+    {
+      get_balance: {
+        available_balance: spec.balance,
+        account_name: spec.locale === 'es' ? 'Cuenta Corriente' : 'Everyday Checking',
+        account_number_last4: '7720',
+      },
+      block_card: { reference: `BLK-${req.body?.length ?? 0}` },
+      order_replacement: { estimated_delivery: '2026-01-23' },
+      open_dispute: { case_id: `DSP-${req.body?.length ?? 0}`, decision_due_date: '2026-01-29' },
+    }[req.operation] ?? {};
   return { ok: true, status: 200, body: { data }, ms: 7 };
 }
 

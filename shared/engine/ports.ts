@@ -120,8 +120,7 @@ export interface HttpRequest {
 }
 
 export type HttpResult =
-  | { ok: true; status: number; body: unknown; ms: number }
-  | { ok: false; reason: 'timeout' | 'network' | 'blocked' | 'too_large'; message: string; ms: number };
+  { ok: true; status: number; body: unknown; ms: number } | { ok: false; reason: 'timeout' | 'network' | 'blocked' | 'too_large'; message: string; ms: number };
 
 export interface HttpPort {
   request(req: HttpRequest): Promise<HttpResult> | HttpResult;

@@ -3,7 +3,17 @@
 // never JSON text.
 import { describe, expect, it } from 'vitest';
 import { ExpressionError, ExpressionLanguage } from './expressions';
-import { compileTemplate, display, evaluatePart, hasDotSegment, renderJsonTemplate, renderJsonText, renderTemplate, urlComponent, type PlaceholderPart } from './templates';
+import {
+  compileTemplate,
+  display,
+  evaluatePart,
+  hasDotSegment,
+  renderJsonTemplate,
+  renderJsonText,
+  renderTemplate,
+  urlComponent,
+  type PlaceholderPart,
+} from './templates';
 
 const lang = new ExpressionLanguage();
 const compile = (text: string) => compileTemplate(lang, text);
@@ -79,7 +89,15 @@ describe('evaluatePart', () => {
       } as unknown as PlaceholderPart['expr'],
     };
     expect(evaluatePart(throwing, scope)).toEqual({ ok: false, problem: { placeholder: 'boom', message: 'kaboom' } });
-    const throwsString = { ...throwing, expr: { ...throwing.expr, evaluate: () => { throw 'plain'; } } } as unknown as PlaceholderPart;
+    const throwsString = {
+      ...throwing,
+      expr: {
+        ...throwing.expr,
+        evaluate: () => {
+          throw 'plain';
+        },
+      },
+    } as unknown as PlaceholderPart;
     expect(evaluatePart(throwsString, scope)).toEqual({ ok: false, problem: { placeholder: 'boom', message: 'plain' } });
   });
 });
@@ -118,9 +136,33 @@ describe('URLs', () => {
   });
 
   it('finds a "." or ".." path segment, plain or percent-encoded, in the path only', () => {
-    for (const u of ['https://h.test/a/../b', 'https://h.test/a/./b', 'https://h.test/a/%2e%2E/b', 'https://h.test/a/.%2e', 'HTTPS://h.test/..', 'https://h.test/a/..?q=1', 'https://h.test/a/..#f', '/a/../b', '..', '/a/x://../b'])
+    for (const u of [
+      'https://h.test/a/../b',
+      'https://h.test/a/./b',
+      'https://h.test/a/%2e%2E/b',
+      'https://h.test/a/.%2e',
+      'HTTPS://h.test/..',
+      'https://h.test/a/..?q=1',
+      'https://h.test/a/..#f',
+      '/a/../b',
+      '..',
+      '/a/x://../b',
+    ])
       expect(hasDotSegment(u), u).toBe(true);
-    for (const u of ['HTTPS://../x', 'web+x-1.2://../a', 'https://h.test/a/.../b', 'https://h.test/a/..b/c', 'https://h.test/a/b.', 'https://h.test/a?x=..', 'https://h.test/a?x=/../', 'https://h.test/a#/../', 'https://h.test/%2e%2e%2e', 'https://../a', 'https://h.test', 'https://h.test/'])
+    for (const u of [
+      'HTTPS://../x',
+      'web+x-1.2://../a',
+      'https://h.test/a/.../b',
+      'https://h.test/a/..b/c',
+      'https://h.test/a/b.',
+      'https://h.test/a?x=..',
+      'https://h.test/a?x=/../',
+      'https://h.test/a#/../',
+      'https://h.test/%2e%2e%2e',
+      'https://../a',
+      'https://h.test',
+      'https://h.test/',
+    ])
       expect(hasDotSegment(u), u).toBe(false);
   });
 });
@@ -134,7 +176,10 @@ describe('a JSON body written as YAML data', () => {
     });
     expect(renderJsonTemplate('{{evil}}', compile, scope).value).toBe(scope.evil);
     // a leaf that starts with a placeholder but goes on is text; braces that open no placeholder are text too
-    expect(renderJsonTemplate({ a: '{{n}} items', b: '{{ not closed', c: '{{n}}{{name}}' }, compile, scope)).toEqual({ value: { a: '3 items', b: '{{ not closed', c: '3Ana' }, problems: [] });
+    expect(renderJsonTemplate({ a: '{{n}} items', b: '{{ not closed', c: '{{n}}{{name}}' }, compile, scope)).toEqual({
+      value: { a: '3 items', b: '{{ not closed', c: '3Ana' },
+      problems: [],
+    });
     expect(renderJsonTemplate([], compile, scope).value).toEqual([]);
   });
 
@@ -170,14 +215,23 @@ describe('a JSON body written as a string (the old form)', () => {
   });
 
   it('`| json` at the end of a whole value is dropped (the value is serialised anyway), not inside a string', () => {
-    expect(render('{"a": {{evil | json}}, "b": {{ obj|json }}, "c": "{{obj | json}}", "d": "{{obj}}"}')?.value).toEqual({ a: scope.evil, b: { a: 1 }, c: '{"a":1}', d: '{"a":1}' });
+    expect(render('{"a": {{evil | json}}, "b": {{ obj|json }}, "c": "{{obj | json}}", "d": "{{obj}}"}')?.value).toEqual({
+      a: scope.evil,
+      b: { a: 1 },
+      c: '{"a":1}',
+      d: '{"a":1}',
+    });
     // only at the end: a filter after it still applies to its text
     expect(render('{"a": {{name | json | upper}}}')?.value).toEqual({ a: '"ANA"' });
   });
 
   it('placeholders past the tenth are found too (two-digit markers)', () => {
     const whole = Array.from({ length: 11 }, (_, i) => `"w${i}": {{${i === 10 ? 'obj' : 'n'}}}`).join(', ');
-    expect(render(`{${whole}, "s": "x {{obj}}"}`)?.value).toEqual({ ...Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`w${i}`, 3])), w10: { a: 1 }, s: 'x {"a":1}' });
+    expect(render(`{${whole}, "s": "x {{obj}}"}`)?.value).toEqual({
+      ...Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`w${i}`, 3])),
+      w10: { a: 1 },
+      s: 'x {"a":1}',
+    });
   });
 
   it('escaped quotes inside a string literal do not end it', () => {

@@ -57,7 +57,8 @@ export function evaluatePart(p: PlaceholderPart, scope: Record<string, unknown>)
   if (p.expr instanceof ExpressionError) return { ok: false, problem: { placeholder: p.source, message: p.expr.message } };
   try {
     const value = p.expr.evaluate(scope);
-    if (value === undefined || value === null) return { ok: false, problem: { placeholder: p.source, message: `no value for ${p.expr.refs.join(', ') || p.source}` } };
+    if (value === undefined || value === null)
+      return { ok: false, problem: { placeholder: p.source, message: `no value for ${p.expr.refs.join(', ') || p.source}` } };
     return { ok: true, value };
   } catch (e) {
     return { ok: false, problem: { placeholder: p.source, message: e instanceof Error ? e.message : String(e) } };
@@ -69,7 +70,11 @@ export function evaluatePart(p: PlaceholderPart, scope: Record<string, unknown>)
  * gap is visible, and reported in `problems`. `format` turns a value into text in the template's context
  * (`display` for copy; percent-encoding in a URL); if it throws, the placeholder is kept and reported.
  */
-export function renderTemplate(t: CompiledTemplate, scope: Record<string, unknown>, format: (value: unknown, part: PlaceholderPart) => string = display): RenderResult {
+export function renderTemplate(
+  t: CompiledTemplate,
+  scope: Record<string, unknown>,
+  format: (value: unknown, part: PlaceholderPart) => string = display,
+): RenderResult {
   if (t.parts.length === 1 && typeof t.parts[0] === 'string') return { text: t.parts[0], problems: [] };
   let text = '';
   const problems: TemplateProblem[] = [];
@@ -120,7 +125,12 @@ const loneValue = (t: CompiledTemplate): PlaceholderPart | undefined => (t.parts
  * stays a number, an object an object); a leaf with text around placeholders becomes a string. Keys are
  * literal. The caller serialises the result with JSON.stringify, so no value can add a field.
  */
-export function renderJsonTemplate(body: JsonTemplate, compile: Compile, scope: Record<string, unknown>, field = 'body'): { value: unknown; problems: BodyProblem[] } {
+export function renderJsonTemplate(
+  body: JsonTemplate,
+  compile: Compile,
+  scope: Record<string, unknown>,
+  field = 'body',
+): { value: unknown; problems: BodyProblem[] } {
   const problems: BodyProblem[] = [];
   const walk = (v: JsonTemplate, at: string): unknown => {
     if (Array.isArray(v)) return v.map((x, i) => walk(x, `${at}[${i}]`));

@@ -73,7 +73,16 @@ export type UserInput =
   | { type: 'event'; name: string };
 
 export type Output =
-  | { type: 'text'; text: string; flow: string; node: string; copyId: string; quickReplies?: { id: string; label: string; payload: string }[]; partial?: boolean; llm?: boolean }
+  | {
+      type: 'text';
+      text: string;
+      flow: string;
+      node: string;
+      copyId: string;
+      quickReplies?: { id: string; label: string; payload: string }[];
+      partial?: boolean;
+      llm?: boolean;
+    }
   | { type: 'handoff'; queue: string; reason?: string; summary?: string; flow: string; node: string }
   | { type: 'end'; outcome: string; flow: string; node: string }
   | { type: 'error'; message: string; flow?: string; node?: string };
@@ -97,9 +106,34 @@ export type TraceEntry =
   | { kind: 'slot'; flow: string; node: string; slot: string; ok: boolean; value?: unknown; reason?: string }
   | { kind: 'global'; handler: string; intent: string; action: string; flow?: string }
   | { kind: 'return'; to: At | 'waiting'; from: string }
-  | { kind: 'llm'; flow: string; node: string; request: LlmRequest; reply?: string; model?: string; usage?: LlmUsage; ttftMs?: number; totalMs?: number; partial?: boolean; error?: string }
+  | {
+      kind: 'llm';
+      flow: string;
+      node: string;
+      request: LlmRequest;
+      reply?: string;
+      model?: string;
+      usage?: LlmUsage;
+      ttftMs?: number;
+      totalMs?: number;
+      partial?: boolean;
+      error?: string;
+    }
   | { kind: 'retrieval'; flow: string; node: string; query: string; hits: RetrievalHit[]; grounded: boolean }
-  | { kind: 'api'; flow: string; node: string; operation: string; method: string; url: string; status?: number; outcome: 'success' | 'error' | 'timeout'; ms: number; message?: string; failure?: ApiFailure; response?: unknown }
+  | {
+      kind: 'api';
+      flow: string;
+      node: string;
+      operation: string;
+      method: string;
+      url: string;
+      status?: number;
+      outcome: 'success' | 'error' | 'timeout';
+      ms: number;
+      message?: string;
+      failure?: ApiFailure;
+      response?: unknown;
+    }
   | { kind: 'guardrail'; flow: string; node: string; findings: GuardrailFinding[] }
   | { kind: 'vars'; changes: VarChange[] }
   | { kind: 'fallback'; count: number; limit: number; escalated: boolean }

@@ -271,7 +271,12 @@ describe('incremental: the summary is reused across turns', () => {
 
   it('extractive fallback builds on the previous summary', async () => {
     const transcript = conversation(20);
-    const w = await buildContext({ transcript, budget: 900, previous: { summary: 'Earlier: the user froze card 4821.', turns: 4 }, summarise: async () => Promise.reject(new Error('down')) });
+    const w = await buildContext({
+      transcript,
+      budget: 900,
+      previous: { summary: 'Earlier: the user froze card 4821.', turns: 4 },
+      summarise: async () => Promise.reject(new Error('down')),
+    });
     expect(w.summarySource).toBe('extractive');
     expect(w.summary!.startsWith('Earlier: the user froze card 4821.\n')).toBe(true);
     expect(w.summary).toContain(`User: ${transcript[w.summarisedTurns - 2]!.text.split('. ')[0]}.`);
@@ -280,11 +285,9 @@ describe('incremental: the summary is reused across turns', () => {
 
 describe('helpers', () => {
   it('extractive lines: first user sentence, bot sentences with figures or questions', () => {
-    expect(extractiveLines([u('My card was stolen! Please block it.'), a('I have blocked it. Anything else?'), a('OK.'), a('Thank you for waiting. All set.')])).toEqual([
-      'User: My card was stolen!',
-      'Assistant: Anything else?',
-      'Assistant: OK.',
-    ]);
+    expect(
+      extractiveLines([u('My card was stolen! Please block it.'), a('I have blocked it. Anything else?'), a('OK.'), a('Thank you for waiting. All set.')]),
+    ).toEqual(['User: My card was stolen!', 'Assistant: Anything else?', 'Assistant: OK.']);
   });
 
   it('summaryRequest asks the model for a short factual summary', () => {
@@ -293,7 +296,8 @@ describe('helpers', () => {
     expect(r.messages).toEqual([
       {
         role: 'user',
-        content: '<conversation_data>\nSummary so far:\nThe user is Alex.\n\nNewer turns:\nUser: I lost my card\nAssistant: Which one?\n</conversation_data>\n\nSummarise the conversation in the data above.',
+        content:
+          '<conversation_data>\nSummary so far:\nThe user is Alex.\n\nNewer turns:\nUser: I lost my card\nAssistant: Which one?\n</conversation_data>\n\nSummarise the conversation in the data above.',
       },
     ]);
   });

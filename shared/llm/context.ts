@@ -118,7 +118,8 @@ export function variableLines(variables: Readonly<Record<string, unknown>> | und
 function variablesBlock(variables: ContextOptions['variables'], maxTokens: number, estimate: TokenEstimator): string {
   const lines = variableLines(variables);
   if (!lines.length) return '';
-  const block = (n: number) => dataSection(VARIABLES_LABEL, [...lines.slice(0, n), ...(n < lines.length ? [`- … and ${lines.length - n} more`] : [])].join('\n'));
+  const block = (n: number) =>
+    dataSection(VARIABLES_LABEL, [...lines.slice(0, n), ...(n < lines.length ? [`- … and ${lines.length - n} more`] : [])].join('\n'));
   let n = lines.length;
   while (n > 0 && estimate(block(n)) > maxTokens) n--;
   return n > 0 ? block(n) : '';
@@ -194,7 +195,9 @@ export function extractiveSummary(turns: readonly Turn[], maxTokens: number, est
  */
 export function summaryRequest(turns: readonly Turn[], previousSummary?: string, maxWords = 120): { system: string; messages: LlmMessage[] } {
   const transcript = turns.map((t) => `${t.role === 'user' ? 'User' : 'Assistant'}: ${t.text}`).join('\n');
-  const sections = previousSummary ? [dataSection('Summary so far', previousSummary), dataSection('Newer turns', transcript)] : [dataSection('Conversation', transcript)];
+  const sections = previousSummary
+    ? [dataSection('Summary so far', previousSummary), dataSection('Newer turns', transcript)]
+    : [dataSection('Conversation', transcript)];
   return {
     system:
       `You summarise a customer-service conversation for the assistant that continues it. In at most ${maxWords} words, ` +

@@ -245,7 +245,12 @@ export function trainIntentModel(examples: readonly IntentExample[], options: Tr
       const folds = stratifiedFolds(y, K, Math.max(2, Math.round(1 / frac)), rand);
       const trainRows: number[] = [];
       for (let i = 0; i < n; i++) (folds[i] === 0 ? heldRows : trainRows).push(i);
-      const sub = trainCrammerSinger(selectRows(X, trainRows), Int32Array.from(trainRows, (i) => y[i]!), K, svm);
+      const sub = trainCrammerSinger(
+        selectRows(X, trainRows),
+        Int32Array.from(trainRows, (i) => y[i]!),
+        K,
+        svm,
+      );
       heldScores = new Float64Array(heldRows.length * K);
       scoreRows(sub, X, heldRows, heldScores, 0);
       const pos = new Int32Array(n).fill(-1);
@@ -266,7 +271,12 @@ export function trainIntentModel(examples: readonly IntentExample[], options: Tr
         if (!test.length) continue;
         const trainRows: number[] = [];
         for (let i = 0; i < n; i++) if (folds[i] !== f) trainRows.push(i);
-        const m = trainCrammerSinger(selectRows(X, trainRows), Int32Array.from(trainRows, (i) => y[i]!), K, svm);
+        const m = trainCrammerSinger(
+          selectRows(X, trainRows),
+          Int32Array.from(trainRows, (i) => y[i]!),
+          K,
+          svm,
+        );
         const s = new Float64Array(test.length * K);
         scoreRows(m, X, test, s, 0);
         scored.push(s);
@@ -308,4 +318,3 @@ export function trainIntentModel(examples: readonly IntentExample[], options: Tr
   const final = trainCrammerSinger(X, y, K, svm, warm);
   return finish(final, temperature, threshold, heldRows.length);
 }
-

@@ -229,7 +229,7 @@ export class Vectorizer {
     const row = this.ensure(hs.length);
     let n = 0;
     const norms = [0, 0];
-    for (let i = 0; i < hs.length; ) {
+    for (let i = 0; i < hs.length;) {
       const key = hs[i]!;
       let j = i + 1;
       while (j < hs.length && hs[j] === key) j++;

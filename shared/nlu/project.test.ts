@@ -58,7 +58,10 @@ describe('project NLU (acme-bank sample)', () => {
   it('a project without intents ranks nothing but still extracts entities', () => {
     const empty = buildProjectNlu({ intents: [] });
     expect(empty.locales).toEqual([]);
-    expect(empty.parse('send $5', 'en')).toEqual({ ranking: [], entities: [expect.objectContaining({ entity: 'amount', value: { amount: 5, currency: 'USD' } })] });
+    expect(empty.parse('send $5', 'en')).toEqual({
+      ranking: [],
+      entities: [expect.objectContaining({ entity: 'amount', value: { amount: 5, currency: 'USD' } })],
+    });
   });
 });
 

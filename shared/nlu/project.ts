@@ -62,9 +62,7 @@ export function buildProjectNlu(nlu: NluFile, options: ProjectNluOptions = {}): 
 }
 
 export type IntentDecision =
-  | { kind: 'accept'; intent: string; confidence: number }
-  | { kind: 'clarify'; top: [IntentScore, IntentScore] }
-  | { kind: 'no_match' };
+  { kind: 'accept'; intent: string; confidence: number } | { kind: 'clarify'; top: [IntentScore, IntentScore] } | { kind: 'no_match' };
 
 export const DEFAULT_ACCEPT = 0.7;
 export const DEFAULT_CLARIFY = 0.4;

@@ -94,7 +94,14 @@ export function deserializeIntentModel(json: string): IntentModel {
   }
   const f = raw.features as Record<string, unknown> | null;
   const ints = ['charMin', 'charMax', 'wordMax', 'minDf'];
-  if (!f || typeof f !== 'object' || !ints.every((k) => Number.isInteger(f[k])) || typeof f.wordWeight !== 'number' || typeof f.sublinearTf !== 'boolean' || (f.charSpan !== 'word' && f.charSpan !== 'text')) {
+  if (
+    !f ||
+    typeof f !== 'object' ||
+    !ints.every((k) => Number.isInteger(f[k])) ||
+    typeof f.wordWeight !== 'number' ||
+    typeof f.sublinearTf !== 'boolean' ||
+    (f.charSpan !== 'word' && f.charSpan !== 'text')
+  ) {
     throw new Error('invalid model: features');
   }
   const data: IntentModelData = {

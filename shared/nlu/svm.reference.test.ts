@@ -68,7 +68,8 @@ function pegasos(X: SparseMatrix, y: Int32Array, K: number, C: number, epochs: n
       const v = k === yi ? 0 : 1 + scale * (s[k]! - s[yi]!);
       if (v > loss) [loss, worst] = [v, k];
     }
-    if (t === 1) scale = 1; // the first step's shrink is to zero, and W is zero already
+    if (t === 1)
+      scale = 1; // the first step's shrink is to zero, and W is zero already
     else scale *= 1 - 1 / t;
     if (worst === yi) continue;
     const step = 1 / (lambda * t) / scale;

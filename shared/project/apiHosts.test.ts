@@ -34,8 +34,16 @@ describe('the validator on environments', () => {
       { id: 'call', kind: 'api', position: { x: 1, y: 0 }, operation: 'op', url },
     ],
   });
-  const manifest = (over: Partial<ProjectManifest>): ProjectManifest => ({ schema: 2, name: 'p', defaultLocale: 'en', locales: ['en'], startFlow: 'main', ...over });
-  const check = (m: ProjectManifest, url: string) => validateProject({ manifest: m, nlu: { intents: [] }, flows: { main: flow(url) } }).map((p) => `${p.severity} ${p.file} ${p.field}: ${p.message}`);
+  const manifest = (over: Partial<ProjectManifest>): ProjectManifest => ({
+    schema: 2,
+    name: 'p',
+    defaultLocale: 'en',
+    locales: ['en'],
+    startFlow: 'main',
+    ...over,
+  });
+  const check = (m: ProjectManifest, url: string) =>
+    validateProject({ manifest: m, nlu: { intents: [] }, flows: { main: flow(url) } }).map((p) => `${p.severity} ${p.file} ${p.field}: ${p.message}`);
 
   it('warns on an api host no environment lists, and not on a listed or templated one', () => {
     const m = manifest({ environments: { sandbox: { hosts: ['api.sandbox.example'] } } });

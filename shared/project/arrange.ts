@@ -82,10 +82,12 @@ export function distribute(nodes: readonly Box[], axis: DistributeAxis): FlowCha
     placed.set(n, horizontal ? { x: cursor, y: n.y } : { x: n.x, y: cursor });
     cursor += size(n) + gap;
   }
-  return moves(nodes.flatMap((n) => {
-    const p = placed.get(n);
-    return p ? [[n, p] as const] : [];
-  }));
+  return moves(
+    nodes.flatMap((n) => {
+      const p = placed.get(n);
+      return p ? [[n, p] as const] : [];
+    }),
+  );
 }
 
 function moves(targets: readonly (readonly [Box, { x: number; y: number }])[]): FlowChange[] {

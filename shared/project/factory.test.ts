@@ -69,7 +69,10 @@ describe('applyChanges', () => {
     let out = applyChanges(flow(), [{ type: 'group.add', group: { id: 'h', label: 'H', nodes: ['say'] } }]);
     out = applyChanges(out, [{ type: 'group.update', group: { id: 'h', label: 'Greeting', nodes: ['say'] } }]);
     expect(out.groups?.map((g) => g.label)).toEqual(['G', 'Greeting']);
-    out = applyChanges(out, [{ type: 'group.remove', id: 'g' }, { type: 'group.remove', id: 'h' }]);
+    out = applyChanges(out, [
+      { type: 'group.remove', id: 'g' },
+      { type: 'group.remove', id: 'h' },
+    ]);
     expect(out.groups).toBeUndefined();
   });
 });

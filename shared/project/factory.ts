@@ -22,7 +22,12 @@ export const KIND_DESCRIPTION: Record<NodeKind, string> = {
 
 /** `base`, or `base_2`, `base_3`, ... — the first id not in `taken`. */
 export function uniqueId(base: string, taken: ReadonlySet<string>): string {
-  const clean = base.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^[^a-z]+/, '').slice(0, 56) || 'node';
+  const clean =
+    base
+      .toLowerCase()
+      .replace(/[^a-z0-9_]+/g, '_')
+      .replace(/^[^a-z]+/, '')
+      .slice(0, 56) || 'node';
   if (!taken.has(clean)) return clean;
   for (let i = 2; ; i++) {
     const id = `${clean}_${i}`;

@@ -14,7 +14,9 @@ const yamlValue = (text: string) => parseYamlWithPositions('t.yaml', text);
 
 const SAMPLE = path.resolve(import.meta.dirname, '../../examples/acme-bank');
 const sampleFiles = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sampleFiles(path.join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [path.join(dir, e.name)] : []));
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sampleFiles(path.join(dir, e.name)) : /\.ya?ml$/.test(e.name) ? [path.join(dir, e.name)] : [],
+  );
 
 const TRICKY = [
   '',
@@ -84,7 +86,22 @@ describe('fastYamlValue', () => {
   });
 
   it('leaves aliases, tags, directives, complex and null keys, duplicates and errors to yaml', () => {
-    for (const text of ['a: &x 1\nb: *x\n', 'a: [*x]\n', 'a: !!str 12\n', 'a: ! x\n', '%YAML 1.1\n---\na: yes\n', '? a\n: b\n', '[a, b]: c\n', '{a: 1}: c\n', '~: v\n', 'null: v\n', 'dup: 1\ndup: 2\n', 'x: "open\n', 'a:\n\tb: 1\n', '---\na: 1\n---\nb: 2\n'])
+    for (const text of [
+      'a: &x 1\nb: *x\n',
+      'a: [*x]\n',
+      'a: !!str 12\n',
+      'a: ! x\n',
+      '%YAML 1.1\n---\na: yes\n',
+      '? a\n: b\n',
+      '[a, b]: c\n',
+      '{a: 1}: c\n',
+      '~: v\n',
+      'null: v\n',
+      'dup: 1\ndup: 2\n',
+      'x: "open\n',
+      'a:\n\tb: 1\n',
+      '---\na: 1\n---\nb: 2\n',
+    ])
       expect(fastYamlValue(text).ok, text).toBe(false);
     expect(fastYamlValue('say: Q&A, AT&T, 5 * 3, terms & conditions\n').ok).toBe(true);
   });
@@ -94,7 +111,15 @@ describe('fastYamlValue', () => {
   });
 
   it('reads generated values written in every style as yaml does', () => {
-    const styles = [{}, { defaultStringType: 'QUOTE_DOUBLE' }, { defaultStringType: 'QUOTE_SINGLE' }, { defaultStringType: 'BLOCK_LITERAL' }, { defaultStringType: 'BLOCK_FOLDED' }, { collectionStyle: 'flow' }, { lineWidth: 20, minContentWidth: 0 }] as const;
+    const styles = [
+      {},
+      { defaultStringType: 'QUOTE_DOUBLE' },
+      { defaultStringType: 'QUOTE_SINGLE' },
+      { defaultStringType: 'BLOCK_LITERAL' },
+      { defaultStringType: 'BLOCK_FOLDED' },
+      { collectionStyle: 'flow' },
+      { lineWidth: 20, minContentWidth: 0 },
+    ] as const;
     fc.assert(
       fc.property(fc.jsonValue(), fc.constantFrom(...styles), (v, style) => {
         expectSame(stringify(v, style));
@@ -102,9 +127,12 @@ describe('fastYamlValue', () => {
       { numRuns: 400 },
     );
     fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.array(fc.string()), fc.dictionary(fc.string({ unit: 'grapheme' }), fc.string()))), (v) => {
-        expectSame(stringify(v));
-      }),
+      fc.property(
+        fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.array(fc.string()), fc.dictionary(fc.string({ unit: 'grapheme' }), fc.string()))),
+        (v) => {
+          expectSame(stringify(v));
+        },
+      ),
       { numRuns: 300 },
     );
   });

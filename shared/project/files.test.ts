@@ -47,7 +47,9 @@ describe('limits and encodings', () => {
     expect(tooLargeMessage('flows/big.yaml', 150 * 1024 * 1024, 'yaml', DEFAULT_FILE_LIMITS)).toBe(
       'flows/big.yaml: file is 157.3 MB, over the 5 MB limit for YAML (raise it in Settings)',
     );
-    expect(tooLargeMessage('flows/big.yaml', 150_000_000, 'yaml', DEFAULT_FILE_LIMITS)).toBe('flows/big.yaml: file is 150 MB, over the 5 MB limit for YAML (raise it in Settings)');
+    expect(tooLargeMessage('flows/big.yaml', 150_000_000, 'yaml', DEFAULT_FILE_LIMITS)).toBe(
+      'flows/big.yaml: file is 150 MB, over the 5 MB limit for YAML (raise it in Settings)',
+    );
     expect(formatBytes(1500)).toBe('1.5 KB');
   });
 

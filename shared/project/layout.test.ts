@@ -41,7 +41,6 @@ const small = (): Flow =>
     say('orphan_b'),
   ]);
 
-
 /**
  * A flow of `count` nodes. Acyclic when `loops` is false: every exit points to a node later in the list.
  * Mixes messages, listens with several intents, conditions, APIs, ends, and a few unconnected nodes.
@@ -60,12 +59,20 @@ function generate(count: number, seed: number, loops = false): Flow {
     const pick = r();
     if (i > count - 4 || pick < 0.1) return end(id);
     if (pick < 0.45) return say(id, later(i));
-    if (pick < 0.65) return listen(id, Array.from({ length: 1 + Math.floor(r() * 4) }, () => later(i) ?? ids[count - 1]!), later(i));
+    if (pick < 0.65)
+      return listen(
+        id,
+        Array.from({ length: 1 + Math.floor(r() * 4) }, () => later(i) ?? ids[count - 1]!),
+        later(i),
+      );
     if (pick < 0.8)
       return {
         id,
         kind: 'condition',
-        branches: [{ id: 'b1', when: 'x > 1', next: later(i) }, { id: 'b2', when: 'x > 2', next: later(i) }],
+        branches: [
+          { id: 'b1', when: 'x > 1', next: later(i) },
+          { id: 'b2', when: 'x > 2', next: later(i) },
+        ],
         else: later(i),
       };
     if (pick < 0.95) return { id, kind: 'api', operation: 'op', url: 'https://x', next: later(i), error: later(i) };
@@ -146,14 +153,7 @@ describe('autoLayout', { timeout: 60_000 }, () => {
   });
 
   it('fans a listen node’s intents out in their order (top to bottom in LR, left to right in TB)', async () => {
-    const flow = flowOf([
-      start('start', 'menu'),
-      listen('menu', ['one', 'two', 'three', 'four']),
-      end('one'),
-      end('two'),
-      end('three'),
-      end('four'),
-    ]);
+    const flow = flowOf([start('start', 'menu'), listen('menu', ['one', 'two', 'three', 'four']), end('one'), end('two'), end('three'), end('four')]);
     // Listing the targets in another order must not change their order on the canvas.
     const scrambled = flowOf([flow.nodes[0]!, flow.nodes[1]!, end('four'), end('two'), end('one'), end('three')]);
     for (const f of [flow, scrambled]) {
@@ -193,7 +193,10 @@ describe('autoLayout', { timeout: 60_000 }, () => {
   });
 
   it('keeps the flow where it was: the top-left corner of the current box stays put (snapped)', async () => {
-    const flow = applyChanges(small(), [{ type: 'node.move', id: 'welcome', position: { x: 1003, y: -497 } }, { type: 'node.move', id: 'bye', position: { x: 2000, y: 300 } }]);
+    const flow = applyChanges(small(), [
+      { type: 'node.move', id: 'welcome', position: { x: 1003, y: -497 } },
+      { type: 'node.move', id: 'bye', position: { x: 2000, y: 300 } },
+    ]);
     const after = (await laidOut(flow, 'LR')).flow;
     expect(Math.min(...after.nodes.map((n) => n.position!.x))).toBe(1000);
     expect(Math.min(...after.nodes.map((n) => n.position!.y))).toBe(-500);

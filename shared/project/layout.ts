@@ -170,7 +170,7 @@ class MinHeap<T> {
   push(item: T): void {
     const a = this.items;
     a.push(item);
-    for (let i = a.length - 1; i > 0; ) {
+    for (let i = a.length - 1; i > 0;) {
       const parent = (i - 1) >> 1;
       if (this.less(a[i] as T, a[parent] as T) >= 0) break;
       [a[i], a[parent]] = [a[parent] as T, a[i] as T];
@@ -183,7 +183,7 @@ class MinHeap<T> {
     const last = a.pop();
     if (a.length > 0 && last !== undefined) {
       a[0] = last;
-      for (let i = 0; ; ) {
+      for (let i = 0; ;) {
         const l = 2 * i + 1;
         const r = l + 1;
         let m = i;

@@ -34,9 +34,7 @@ describe('loadProject', () => {
 
   it('names an unknown node kind with its line and field', () => {
     const flow = TINY_FLOW.replace('kind: listen', 'kind: lisen');
-    expect(errors(flow)).toEqual([
-      expect.stringMatching(/^flows\/main\.yaml:14: nodes\[2\]\.kind: unknown node kind "lisen"; expected one of start, message/),
-    ]);
+    expect(errors(flow)).toEqual([expect.stringMatching(/^flows\/main\.yaml:14: nodes\[2\]\.kind: unknown node kind "lisen"; expected one of start, message/)]);
   });
 
   it('reports an edge to a missing node, naming file, line and field', () => {
@@ -63,7 +61,9 @@ describe('loadProject', () => {
     const flow = TINY_FLOW.replace('position: { x: 320, y: 0 }', 'position: { x: far, y: .nan }');
     const r = loadProject(sources(flow));
     expect(r.broken).toEqual([]);
-    expect(r.problems.map(formatProblem)).toEqual(['flows/main.yaml:9: nodes[1].position: position must be { x: number, y: number }; the node is placed automatically']);
+    expect(r.problems.map(formatProblem)).toEqual([
+      'flows/main.yaml:9: nodes[1].position: position must be { x: number, y: number }; the node is placed automatically',
+    ]);
     expect(r.problems[0]?.severity).toBe('warning');
     expect(r.project?.flows.main?.nodes[1]?.position).toBeUndefined();
   });
@@ -121,7 +121,9 @@ describe('loadProject', () => {
 `;
     const r = loadProject(sources(TINY_FLOW, { nlu: { file: 'nlu.yaml', text: nlu } }));
     expect(r.problems.map(formatProblem)).toEqual([
-      expect.stringMatching(/^nlu\.yaml:13: entities\[1\]\.pattern: lookbehind `\(\?<=` is not supported \(.*linear time.*\); include the text before in the match/),
+      expect.stringMatching(
+        /^nlu\.yaml:13: entities\[1\]\.pattern: lookbehind `\(\?<=` is not supported \(.*linear time.*\); include the text before in the match/,
+      ),
       expect.stringMatching(/^nlu\.yaml:16: entities\[2\]\.pattern: backreference `\\1` is not supported \(.*\); spell the repeated part out/),
     ]);
     expect(r.problems.every((p) => p.severity === 'error')).toBe(true);
@@ -143,7 +145,7 @@ describe('loadProject reports each problem once and keeps checking', () => {
     expect(fileProblems(tab)).toEqual(['flows/main.yaml:14: invalid YAML: Tabs are not allowed as indentation']);
   });
 
-  it('an unknown node kind does not hide the flow\'s other problems', () => {
+  it("an unknown node kind does not hide the flow's other problems", () => {
     const flow = TINY_FLOW.replace('kind: listen', 'kind: lisen').replace('    next: menu\n  - id: menu', '    next: menuu\n  - id: menu');
     const problems = loadProject(sources(flow)).problems.filter((p) => p.file === 'flows/main.yaml');
     expect(problems.map((p) => `${p.severity} ${p.field}: ${p.message}`)).toEqual([

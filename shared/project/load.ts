@@ -37,7 +37,6 @@ export interface LoadResult {
   migratedFrom?: number;
 }
 
-
 const FlowShell = Flow.extend({ nodes: z.array(z.unknown()) });
 
 /**
@@ -50,7 +49,11 @@ export interface PartialFlow {
 }
 
 /** Validates one flow's raw value: first its shell, then each node against its own kind's schema. */
-export function checkFlow(parsed: Pick<ParsedYaml, 'file' | 'lineOf'>, value: unknown, flowId: string): { flow?: Flow; partial?: PartialFlow; problems: Problem[] } {
+export function checkFlow(
+  parsed: Pick<ParsedYaml, 'file' | 'lineOf'>,
+  value: unknown,
+  flowId: string,
+): { flow?: Flow; partial?: PartialFlow; problems: Problem[] } {
   const shell = checkSchema(parsed, value, FlowShell, [], { flowId });
   if (!shell.ok) return { problems: shell.problems };
   const problems: Problem[] = [];

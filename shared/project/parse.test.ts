@@ -35,7 +35,9 @@ describe('parseYaml', () => {
   it('an alias to an anchor that does not exist is a problem, not a crash', () => {
     const r = parseYaml('nlu.yaml', 'a: *nowhere\n');
     expect(r.value).toBeUndefined();
-    expect(r.problems).toEqual([expect.objectContaining({ file: 'nlu.yaml', line: 1, message: expect.stringMatching(/^invalid YAML: ReferenceError: .*nowhere/) })]);
+    expect(r.problems).toEqual([
+      expect.objectContaining({ file: 'nlu.yaml', line: 1, message: expect.stringMatching(/^invalid YAML: ReferenceError: .*nowhere/) }),
+    ]);
   });
 
   it('a syntax error is one problem per error, with its line and the message alone; the file has no value', () => {
@@ -67,6 +69,9 @@ describe('checkSchema', () => {
       ['parley.yaml', 3, 'llm.temperature'],
       ['parley.yaml', 1, 'locale'],
     ]);
-    expect(checkSchema(parsed, { name: 'x', llm: { temperature: 1 }, locale: 'en' }, schema)).toEqual({ ok: true, data: { name: 'x', llm: { temperature: 1 }, locale: 'en' } });
+    expect(checkSchema(parsed, { name: 'x', llm: { temperature: 1 }, locale: 'en' }, schema)).toEqual({
+      ok: true,
+      data: { name: 'x', llm: { temperature: 1 }, locale: 'en' },
+    });
   });
 });

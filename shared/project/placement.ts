@@ -50,7 +50,12 @@ const overlaps = (a: Rect, b: Rect, gap: number): boolean =>
   a.x < b.x + b.width + gap && b.x < a.x + a.width + gap && a.y < b.y + b.height + gap && b.y < a.y + a.height + gap;
 
 /** The free top-left position on the grid nearest to `want` for a card of `size`. */
-export function freeSpot(want: { x: number; y: number }, size: { width: number; height: number }, occupied: readonly Rect[], o: PlaceOptions = {}): { x: number; y: number } {
+export function freeSpot(
+  want: { x: number; y: number },
+  size: { width: number; height: number },
+  occupied: readonly Rect[],
+  o: PlaceOptions = {},
+): { x: number; y: number } {
   const grid = o.grid ?? 20;
   const gap = o.gap ?? 40;
   const reach = o.reach ?? 40;

@@ -30,4 +30,3 @@ export function fieldPath(path: readonly PropertyKey[]): string {
   }
   return out;
 }
-

@@ -7,7 +7,11 @@ import { TINY_FLOW, TINY_MANIFEST, TINY_NLU } from '../../test/fixtures/tinyProj
 import type { Flow } from '../schema/project';
 
 const load = (flow = TINY_FLOW) =>
-  loadProject({ manifest: { file: 'parley.yaml', text: TINY_MANIFEST }, nlu: { file: 'nlu.yaml', text: TINY_NLU }, flows: [{ file: 'flows/main.yaml', text: flow }] });
+  loadProject({
+    manifest: { file: 'parley.yaml', text: TINY_MANIFEST },
+    nlu: { file: 'nlu.yaml', text: TINY_NLU },
+    flows: [{ file: 'flows/main.yaml', text: flow }],
+  });
 const mainFlow = (): Flow => load().project?.flows.main as Flow;
 /** Hunks as git shows them by default (3 lines of context). */
 const hunks = (a: string, b: string, context = 3) => structuredPatch('a', 'b', a, b, '', '', { context }).hunks;
@@ -19,7 +23,10 @@ describe('canonical serialization', () => {
   });
 
   it('puts keys in the canonical order whatever order they were written in', () => {
-    const shuffled = TINY_FLOW.replace('  - id: start\n    kind: start\n    position: { x: 0, y: 0 }\n    next: welcome', '  - next: welcome\n    position: { x: 0, y: 0 }\n    kind: start\n    id: start');
+    const shuffled = TINY_FLOW.replace(
+      '  - id: start\n    kind: start\n    position: { x: 0, y: 0 }\n    next: welcome',
+      '  - next: welcome\n    position: { x: 0, y: 0 }\n    kind: start\n    id: start',
+    );
     expect(shuffled).not.toBe(TINY_FLOW);
     expect(serializeFlow(load(shuffled).project!.flows.main!)).toBe(TINY_FLOW);
   });

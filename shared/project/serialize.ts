@@ -51,7 +51,14 @@ type Json = unknown;
 
 function ordered(obj: Record<string, Json>, order: readonly string[] | undefined, parentType: string): Record<string, Json> {
   const out: Record<string, Json> = {};
-  const keys = order ? [...order.filter((k) => k in obj), ...Object.keys(obj).filter((k) => !order.includes(k)).sort()] : Object.keys(obj);
+  const keys = order
+    ? [
+        ...order.filter((k) => k in obj),
+        ...Object.keys(obj)
+          .filter((k) => !order.includes(k))
+          .sort(),
+      ]
+    : Object.keys(obj);
   for (const k of keys) {
     const v = obj[k];
     if (v === undefined) continue;

@@ -51,13 +51,8 @@ export function validateProject(p: ProjectModel, options: ValidateOptions = {}):
   const knownEntity = (id: string) => nluBroken || entities.has(id);
   const locales = new Set(p.manifest.locales);
 
-  const report = (
-    severity: Problem['severity'],
-    file: string,
-    path: PropertyKey[],
-    message: string,
-    ids: { flowId?: string; nodeId?: string } = {},
-  ) => problems.push({ severity, file, line: lineOf(file, path), field: fieldPath(path), message, ...ids });
+  const report = (severity: Problem['severity'], file: string, path: PropertyKey[], message: string, ids: { flowId?: string; nodeId?: string } = {}) =>
+    problems.push({ severity, file, line: lineOf(file, path), field: fieldPath(path), message, ...ids });
 
   if (!p.manifest.locales.includes(p.manifest.defaultLocale)) {
     report('error', MANIFEST_FILE, ['defaultLocale'], `"${p.manifest.defaultLocale}" is not one of the locales`);
@@ -72,17 +67,32 @@ export function validateProject(p: ProjectModel, options: ValidateOptions = {}):
     }
     if (g.flow && !flowExists(g.flow)) report('error', MANIFEST_FILE, ['globals', i, 'flow'], `no flow "${g.flow}"`);
   });
-  checkDuplicates(p.manifest.globals ?? [], (g) => g.id, (i, id) =>
-    report('error', MANIFEST_FILE, ['globals', i, 'id'], `duplicate handler id "${id}"`),
+  checkDuplicates(
+    p.manifest.globals ?? [],
+    (g) => g.id,
+    (i, id) => report('error', MANIFEST_FILE, ['globals', i, 'id'], `duplicate handler id "${id}"`),
   );
   const envs = p.manifest.environments ?? {};
   if (p.manifest.environment !== undefined && !Object.hasOwn(envs, p.manifest.environment)) {
     const known = Object.keys(envs);
-    report('error', MANIFEST_FILE, ['environment'], `no environment "${p.manifest.environment}"${known.length ? ` (environments: ${known.join(', ')})` : ' (add it under environments)'}`);
+    report(
+      'error',
+      MANIFEST_FILE,
+      ['environment'],
+      `no environment "${p.manifest.environment}"${known.length ? ` (environments: ${known.join(', ')})` : ' (add it under environments)'}`,
+    );
   }
   const allHosts = Object.values(envs).flatMap((e) => e.hosts);
-  checkDuplicates(p.nlu.intents, (x) => x.id, (i, id) => report('error', NLU_FILE, ['intents', i, 'id'], `duplicate intent "${id}"`));
-  checkDuplicates(p.nlu.entities ?? [], (x) => x.id, (i, id) => report('error', NLU_FILE, ['entities', i, 'id'], `duplicate entity "${id}"`));
+  checkDuplicates(
+    p.nlu.intents,
+    (x) => x.id,
+    (i, id) => report('error', NLU_FILE, ['intents', i, 'id'], `duplicate intent "${id}"`),
+  );
+  checkDuplicates(
+    p.nlu.entities ?? [],
+    (x) => x.id,
+    (i, id) => report('error', NLU_FILE, ['entities', i, 'id'], `duplicate entity "${id}"`),
+  );
   // regex entities run on RE2 (linear time): name the construct it lacks, with a way around it
   (p.nlu.entities ?? []).forEach((e, i) => {
     if (e.kind !== 'regex') return;
@@ -134,18 +144,24 @@ export function validateProject(p: ProjectModel, options: ValidateOptions = {}):
           (node.routes ?? []).forEach((r, j) => {
             if (!knownIntent(r.intent)) report('error', file, at(['routes', j, 'intent']), `unknown intent "${r.intent}"`, ref);
           });
-          checkDuplicates(node.routes ?? [], (r) => r.intent, (j, id) =>
-            report('error', file, at(['routes', j, 'intent']), `intent "${id}" is routed twice`, ref),
+          checkDuplicates(
+            node.routes ?? [],
+            (r) => r.intent,
+            (j, id) => report('error', file, at(['routes', j, 'intent']), `intent "${id}" is routed twice`, ref),
           );
           break;
         case 'message':
-          checkDuplicates(node.buttons ?? [], (b) => b.id, (j, id) =>
-            report('error', file, at(['buttons', j, 'id']), `duplicate button id "${id}"`, ref),
+          checkDuplicates(
+            node.buttons ?? [],
+            (b) => b.id,
+            (j, id) => report('error', file, at(['buttons', j, 'id']), `duplicate button id "${id}"`, ref),
           );
           break;
         case 'condition':
-          checkDuplicates(node.branches, (b) => b.id, (j, id) =>
-            report('error', file, at(['branches', j, 'id']), `duplicate branch id "${id}"`, ref),
+          checkDuplicates(
+            node.branches,
+            (b) => b.id,
+            (j, id) => report('error', file, at(['branches', j, 'id']), `duplicate branch id "${id}"`, ref),
           );
           break;
         case 'ask':
@@ -157,7 +173,13 @@ export function validateProject(p: ProjectModel, options: ValidateOptions = {}):
           const origin = literalOrigin(node.url);
           if (origin && !allHosts.some((h) => hostAllows(h, origin))) {
             const hint = origin.port === (origin.scheme === 'https' ? 443 : 80) ? origin.host : `${origin.host}:${origin.port}`;
-            report('warning', file, at(['url']), `${hint} is not in the hosts of any environment, so the call will be refused; add it to environments.<id>.hosts in parley.yaml`, ref);
+            report(
+              'warning',
+              file,
+              at(['url']),
+              `${hint} is not in the hosts of any environment, so the call will be refused; add it to environments.<id>.hosts in parley.yaml`,
+              ref,
+            );
           }
           break;
         }
@@ -199,7 +221,10 @@ export function validateProject(p: ProjectModel, options: ValidateOptions = {}):
  * there, every exit (routes, buttons, branches, error paths) leads on. Flows without one start node are
  * reported already and not checked here.
  */
-function checkReachable(p: ProjectModel, report: (severity: Problem['severity'], file: string, path: PropertyKey[], message: string, ids: { flowId?: string; nodeId?: string }) => void): void {
+function checkReachable(
+  p: ProjectModel,
+  report: (severity: Problem['severity'], file: string, path: PropertyKey[], message: string, ids: { flowId?: string; nodeId?: string }) => void,
+): void {
   const entries = new Map<string, Set<string>>();
   for (const flow of Object.values(p.flows)) {
     for (const n of flow.nodes) {
@@ -224,7 +249,11 @@ function checkReachable(p: ProjectModel, report: (severity: Problem['severity'],
       for (const exit of exitsOf(n)) if (exit.target !== undefined) todo.push(exit.target);
     }
     flow.nodes.forEach((n, i) => {
-      if (!seen.has(n.id)) report('warning', flowFile(flowId), ['nodes', i, 'id'], 'unreachable: no exit, jump or call leads to this node from the flow\'s start', { flowId, nodeId: n.id });
+      if (!seen.has(n.id))
+        report('warning', flowFile(flowId), ['nodes', i, 'id'], "unreachable: no exit, jump or call leads to this node from the flow's start", {
+          flowId,
+          nodeId: n.id,
+        });
     });
   }
 }

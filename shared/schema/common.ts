@@ -4,9 +4,7 @@ import { z } from 'zod';
 export const SCHEMA_VERSION = 2;
 
 /** Ids of nodes, flows, intents, buttons and branches: stable, readable, safe in file names and expressions. */
-export const Id = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower_snake_case: a letter, then letters, digits or _ (at most 64)');
+export const Id = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower_snake_case: a letter, then letters, digits or _ (at most 64)');
 export type Id = z.infer<typeof Id>;
 
 /** BCP-47-ish locale tag such as `en`, `es`, `en-GB`. */
@@ -14,9 +12,7 @@ export const Locale = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must
 export type Locale = z.infer<typeof Locale>;
 
 /** A variable path such as `customer.name` or `slots.card_last4`. */
-export const VarPath = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'must be a variable name such as amount or customer.name');
+export const VarPath = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'must be a variable name such as amount or customer.name');
 
 /** One line of copy, or several variants of it (the engine picks one). */
 export const CopyText = z.union([z.string().min(1, 'copy cannot be empty'), z.array(z.string().min(1)).min(1)]);
@@ -28,14 +24,11 @@ export type CopyText = z.infer<typeof CopyText>;
  */
 export const LocalizedText = z
   .record(Locale, CopyText, {
-    error: (iss) =>
-      iss.code === 'invalid_key'
-        ? 'keys must be locale tags such as en or es (quote copy that contains ": " or a comma in { })'
-        : undefined,
+    error: (iss) => (iss.code === 'invalid_key' ? 'keys must be locale tags such as en or es (quote copy that contains ": " or a comma in { })' : undefined),
   })
   .refine((v) => Object.keys(v).length > 0, {
-  message: 'needs text in at least one locale',
-});
+    message: 'needs text in at least one locale',
+  });
 export type LocalizedText = z.infer<typeof LocalizedText>;
 
 /** Canvas position. Finite numbers only: a NaN or Infinity would freeze layout code. */

@@ -16,8 +16,7 @@ export interface Exit {
 /** The exits of a node, in the order the canvas shows them (top to bottom). */
 export function exitsOf(node: FlowNode): Exit[] {
   const out: Exit[] = [];
-  const add = (port: string, label: string, target: string | undefined, field: (string | number)[]) =>
-    out.push({ port, label, target, field });
+  const add = (port: string, label: string, target: string | undefined, field: (string | number)[]) => out.push({ port, label, target, field });
   switch (node.kind) {
     case 'start':
     case 'set':

@@ -23,7 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     from: 1,
     description:
-      'v1 named the node kind `type` and an ask\'s slot type `slotType`, and held single-locale copy in `text` (messages) and `question` (asks); v2 uses `kind`, `type`, and `say` and `prompt` keyed by locale',
+      "v1 named the node kind `type` and an ask's slot type `slotType`, and held single-locale copy in `text` (messages) and `question` (asks); v2 uses `kind`, `type`, and `say` and `prompt` keyed by locale",
     up(p) {
       const locale = typeof p.manifest.defaultLocale === 'string' ? p.manifest.defaultLocale : 'en';
       const manifest: Record<string, unknown> = { ...p.manifest, schema: 2 };
@@ -54,9 +54,7 @@ export const MIGRATIONS: readonly Migration[] = [
   },
 ];
 
-export type MigrationResult =
-  | { ok: true; project: RawProject; from: number; applied: string[] }
-  | { ok: false; message: string };
+export type MigrationResult = { ok: true; project: RawProject; from: number; applied: string[] } | { ok: false; message: string };
 
 export function migrate(raw: RawProject): MigrationResult {
   const from = raw.manifest.schema;

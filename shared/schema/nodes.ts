@@ -41,17 +41,7 @@ export const MessageNode = z.looseObject({
   next: NodeRef.optional(),
 });
 
-export const SlotType = z.enum([
-  'text',
-  'number',
-  'amount',
-  'date',
-  'email',
-  'phone',
-  'card_last4',
-  'yes_no',
-  'entity',
-]);
+export const SlotType = z.enum(['text', 'number', 'amount', 'date', 'email', 'phone', 'card_last4', 'yes_no', 'entity']);
 export type SlotType = z.infer<typeof SlotType>;
 
 export const AskNode = z.looseObject({

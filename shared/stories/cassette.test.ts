@@ -46,7 +46,13 @@ describe('cassetteKey', () => {
     const { model: _, ...noModel } = REQ;
     expect(cassetteKey(noModel, 'claude-test')).toBe(cassetteKey(REQ));
     expect(cassetteKey(noModel, 'claude-other')).not.toBe(cassetteKey(REQ));
-    expect(normaliseRequest(noModel, 'claude-test')).toEqual({ model: 'claude-test', system: 'You are Ace. Passage from hours.md: Branches open 9 to 5.', messages: [{ role: 'user', content: 'what are your opening hours' }], temperature: 0, maxTokens: 200 });
+    expect(normaliseRequest(noModel, 'claude-test')).toEqual({
+      model: 'claude-test',
+      system: 'You are Ace. Passage from hours.md: Branches open 9 to 5.',
+      messages: [{ role: 'user', content: 'what are your opening hours' }],
+      temperature: 0,
+      maxTokens: 200,
+    });
   });
 });
 
@@ -61,7 +67,12 @@ describe('cassettePort against the mock Messages API with the real SDK', () => {
     expect(tokens.join('')).toBe(first.text);
     expect(recorder.recorded).toBe(1);
     expect(mock.requests).toHaveLength(1);
-    expect(mock.requests[0]).toMatchObject({ model: 'claude-test', max_tokens: 200, system: REQ.system, messages: [{ role: 'user', content: 'what are your opening hours' }] });
+    expect(mock.requests[0]).toMatchObject({
+      model: 'claude-test',
+      max_tokens: 200,
+      system: REQ.system,
+      messages: [{ role: 'user', content: 'what are your opening hours' }],
+    });
     expect(Object.values(cassette)).toEqual([
       { request: normaliseRequest(REQ), response: { text: 'Our branches open 9 am to 5 pm on weekdays.', model: 'claude-test', stopReason: 'end_turn' } },
     ]);
@@ -83,7 +94,9 @@ describe('cassettePort against the mock Messages API with the real SDK', () => {
     const miss = await player.complete({ ...REQ, system: 'You are Ace, now friendlier.' }).catch((e: unknown) => e);
     expect(miss).toBeInstanceOf(LlmError);
     expect((miss as LlmError).kind).toBe('not_configured');
-    expect((miss as LlmError).message).toBe('no recording of this request to hours/answer_hours in stories/cassettes/hours.json; run parley test --record against a live model');
+    expect((miss as LlmError).message).toBe(
+      'no recording of this request to hours/answer_hours in stories/cassettes/hours.json; run parley test --record against a live model',
+    );
   });
 
   it('replay without record never calls the live model', async () => {

@@ -52,7 +52,10 @@ export function cassettePort(o: { cassette: Cassette; file: string; live?: LlmPo
         return { ...hit.response, usage: { inputTokens: 0, outputTokens: 0 }, ttftMs: 0, totalMs: 0 };
       }
       if (!o.record || !o.live) {
-        throw new LlmError(`no recording of this request to ${req.flow}/${req.node} in ${o.file}; run parley test --record against a live model`, 'not_configured');
+        throw new LlmError(
+          `no recording of this request to ${req.flow}/${req.node} in ${o.file}; run parley test --record against a live model`,
+          'not_configured',
+        );
       }
       const res = await o.live.complete(req, opts);
       if (!res.partial) {

@@ -40,7 +40,15 @@ export function coverage(model: ProjectModel, visited: Iterable<string>, exits: 
         if (!x.has(`${flowId}/${n.id}:${e.port}`)) uncovered.push(`${n.id}:${e.port}`);
       }
     }
-    flows.push({ flow: flowId, nodes: flow.nodes.length, visitedNodes: flow.nodes.length - unvisited.length, exits: exitCount, coveredExits: exitCount - uncovered.length, unvisited, uncovered });
+    flows.push({
+      flow: flowId,
+      nodes: flow.nodes.length,
+      visitedNodes: flow.nodes.length - unvisited.length,
+      exits: exitCount,
+      coveredExits: exitCount - uncovered.length,
+      unvisited,
+      uncovered,
+    });
   }
   const sum = (f: (c: FlowCoverage) => number) => flows.reduce((s, c) => s + f(c), 0);
   return { flows, nodes: sum((c) => c.nodes), visitedNodes: sum((c) => c.visitedNodes), exits: sum((c) => c.exits), coveredExits: sum((c) => c.coveredExits) };

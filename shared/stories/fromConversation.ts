@@ -17,19 +17,23 @@ export interface ConversationTurn {
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-export function storyFromConversation(turns: readonly ConversationTurn[], o: { name: string; locale?: string; vars?: Record<string, unknown>; tags?: string[] }): Story {
+export function storyFromConversation(
+  turns: readonly ConversationTurn[],
+  o: { name: string; locale?: string; vars?: Record<string, unknown>; tags?: string[] },
+): Story {
   const api: Record<string, ApiFixture[]> = {};
   const llm: NonNullable<NonNullable<Story['fixtures']>['llm']> = [];
   const llmNodes = new Map<string, number>();
-  for (const t of turns)
-    for (const e of t.trace) if (e.kind === 'llm') llmNodes.set(`${e.flow}/${e.node}`, (llmNodes.get(`${e.flow}/${e.node}`) ?? 0) + 1);
+  for (const t of turns) for (const e of t.trace) if (e.kind === 'llm') llmNodes.set(`${e.flow}/${e.node}`, (llmNodes.get(`${e.flow}/${e.node}`) ?? 0) + 1);
 
   const out: StoryTurn[] = [];
   for (const t of turns) {
     for (const e of t.trace) {
       // a refused call was never made (replay refuses it again): it takes no fixture
       if (e.kind === 'api' && e.failure !== 'refused') {
-        const f: ApiFixture = e.failure ? { fail: e.failure === 'timeout' ? 'timeout' : 'network' } : { status: e.status ?? 200, ...(e.response !== undefined ? { body: e.response } : {}) };
+        const f: ApiFixture = e.failure
+          ? { fail: e.failure === 'timeout' ? 'timeout' : 'network' }
+          : { status: e.status ?? 200, ...(e.response !== undefined ? { body: e.response } : {}) };
         (api[e.operation] ??= []).push(f);
       }
       if (e.kind === 'llm') {
@@ -41,7 +45,12 @@ export function storyFromConversation(turns: readonly ConversationTurn[], o: { n
       }
     }
     if (t.input.type === 'start') continue;
-    const turn: StoryTurn = t.input.type === 'text' ? { user: t.input.text } : t.input.type === 'button' ? { button: t.input.payload } : { event: t.input.type === 'event' ? t.input.name : 'start' };
+    const turn: StoryTurn =
+      t.input.type === 'text'
+        ? { user: t.input.text }
+        : t.input.type === 'button'
+          ? { button: t.input.payload }
+          : { event: t.input.type === 'event' ? t.input.name : 'start' };
     const expect: Expect = {};
     const nlu = t.trace.find((e): e is Extract<TraceEntry, { kind: 'nlu' }> => e.kind === 'nlu' && e.decision === 'accept');
     if (nlu?.intent) expect.intent = nlu.intent;

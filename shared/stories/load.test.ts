@@ -62,7 +62,12 @@ describe('loadStory: a valid story', () => {
     expect(r.story?.file).toBe(FILE);
     expect(r.story?.story.name).toBe('Lost card, happy path');
     expect(r.story?.story.turns).toHaveLength(4);
-    expect([0, 1, 2, 3].map((i) => r.story?.turnLine(i))).toEqual([lineOf(VALID, 'user: I lost'), lineOf(VALID, 'user: "1111"'), lineOf(VALID, 'button: intent:'), lineOf(VALID, 'event: timeout')]);
+    expect([0, 1, 2, 3].map((i) => r.story?.turnLine(i))).toEqual([
+      lineOf(VALID, 'user: I lost'),
+      lineOf(VALID, 'user: "1111"'),
+      lineOf(VALID, 'button: intent:'),
+      lineOf(VALID, 'event: timeout'),
+    ]);
   });
 });
 
@@ -101,11 +106,16 @@ describe('loadStory: the format', () => {
   });
 
   it('reports a pattern RE2 cannot run (lookaround, backreferences), naming the construct, in says and in LLM fixtures', () => {
-    const text = 'name: Lookaround\nfixtures:\n  llm:\n    - prompt: \'(\\w)\\1\'\n      reply: ok\nturns:\n  - user: hi\n    expect:\n      says:\n        - matches: "(?<!not )open"\n';
+    const text =
+      'name: Lookaround\nfixtures:\n  llm:\n    - prompt: \'(\\w)\\1\'\n      reply: ok\nturns:\n  - user: hi\n    expect:\n      says:\n        - matches: "(?<!not )open"\n';
     const p = problems(text);
     expect(p).toEqual([
       expect.stringMatching(new RegExp(`^${FILE}:4: fixtures\\.llm\\[0\\]\\.prompt: not a valid regular expression: backreference \`\\\\1\` is not supported`)),
-      expect.stringMatching(new RegExp(`^${FILE}:10: turns\\[0\\]\\.expect\\.says\\[0\\]\\.matches: not a valid regular expression: negative lookbehind \`\\(\\?<!\` is not supported .*; use \`\\\\b\` for a word boundary`)),
+      expect.stringMatching(
+        new RegExp(
+          `^${FILE}:10: turns\\[0\\]\\.expect\\.says\\[0\\]\\.matches: not a valid regular expression: negative lookbehind \`\\(\\?<!\` is not supported .*; use \`\\\\b\` for a word boundary`,
+        ),
+      ),
     ]);
   });
 
@@ -148,10 +158,7 @@ turns:
 
   it('reports unknown intents, in expectations and in intent buttons', () => {
     const text = 'name: Unknown intents\nturns:\n  - user: hi\n    expect: { intent: mortgage }\n  - button: intent:loans\n';
-    expect(problems(text)).toEqual([
-      `${FILE}:4: turns[0].expect.intent: unknown intent "mortgage"`,
-      `${FILE}:5: turns[1].button: unknown intent "loans"`,
-    ]);
+    expect(problems(text)).toEqual([`${FILE}:4: turns[0].expect.intent: unknown intent "mortgage"`, `${FILE}:5: turns[1].button: unknown intent "loans"`]);
   });
 
   it('reports unknown copy ids: no such node, no such field, a node with no main copy, an unknown global', () => {

@@ -36,7 +36,11 @@ function copyFields(node: FlowNode): Set<string> {
 
 /** Whether the node says something under its plain copy id (`flow/node`). */
 const hasMainCopy = (node: FlowNode) =>
-  node.kind === 'message' || node.kind === 'ask' || node.kind === 'knowledge' || node.kind === 'llm' || ((node.kind === 'handoff' || node.kind === 'end') && node.say !== undefined);
+  node.kind === 'message' ||
+  node.kind === 'ask' ||
+  node.kind === 'knowledge' ||
+  node.kind === 'llm' ||
+  ((node.kind === 'handoff' || node.kind === 'end') && node.say !== undefined);
 
 export interface StoryIndex {
   node(address: string): FlowNode | undefined;
@@ -85,7 +89,11 @@ export function loadStory(src: StoryFile, index: StoryIndex, globals: readonly s
  * The problems of a project's story files: YAML, schema and every reference into the project (as `parley test`
  * loads them). `parse` may return a kept `parseStory` result (the studio re-checks on every edit).
  */
-export function storyProblems(model: ProjectModel, files: readonly StoryFile[], parse: (src: StoryFile) => ReturnType<typeof parseStory> = parseStory): Problem[] {
+export function storyProblems(
+  model: ProjectModel,
+  files: readonly StoryFile[],
+  parse: (src: StoryFile) => ReturnType<typeof parseStory> = parseStory,
+): Problem[] {
   const index = indexProject(model);
   const globals = (model.manifest.globals ?? []).map((g) => g.id);
   return files.flatMap((f) => {
@@ -100,7 +108,16 @@ export function checkStory(parsed: ParsedStory, index: StoryIndex, globals: read
   const { story } = parsed;
   const problems: Problem[] = [];
   const report = (path: PropertyKey[], message: string) =>
-    problems.push({ severity: 'error', file: src.file, line: parsed.lineOf(path), field: path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, ''), message });
+    problems.push({
+      severity: 'error',
+      file: src.file,
+      line: parsed.lineOf(path),
+      field: path
+        .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+        .join('')
+        .replace(/^\./, ''),
+      message,
+    });
   const node = (path: PropertyKey[], address: string) => {
     if (!index.node(address)) report(path, `unknown node "${address}"`);
   };
@@ -149,7 +166,8 @@ export function checkStory(parsed: ParsedStory, index: StoryIndex, globals: read
       }
       const n = index.node(address ?? '');
       if (!n) report(at('says', j, 'copy'), `unknown copy id "${c.copy}": no node "${address}"`);
-      else if (field ? !copyFields(n).has(field) : !hasMainCopy(n)) report(at('says', j, 'copy'), `unknown copy id "${c.copy}": the ${n.kind} node has no such copy`);
+      else if (field ? !copyFields(n).has(field) : !hasMainCopy(n))
+        report(at('says', j, 'copy'), `unknown copy id "${c.copy}": the ${n.kind} node has no such copy`);
     });
   });
   if (problems.length) return { problems };

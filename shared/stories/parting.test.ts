@@ -34,7 +34,10 @@ describe('where a turn skipped past a node no exit leads to any more', () => {
       ...storyBankModel,
       flows: {
         ...storyBankModel.flows,
-        lost: { ...storyBankModel.flows.lost!, nodes: storyBankModel.flows.lost!.nodes.map((n) => (n.id === 'ask_type' && n.kind === 'ask' ? { ...n, next: 'confirm' } : n)) },
+        lost: {
+          ...storyBankModel.flows.lost!,
+          nodes: storyBankModel.flows.lost!.nodes.map((n) => (n.id === 'ask_type' && n.kind === 'ask' ? { ...n, next: 'confirm' } : n)),
+        },
       },
     };
     const f = partingFinder(broken);

@@ -34,7 +34,8 @@ function createFinder(model: ProjectModel): PartingFinder {
     if (!m) nodes.set(flow, (m = new Map(fl.nodes.map((n) => [n.id, n]))));
     return m.get(id);
   };
-  const entryOf = (flow: string, node?: string): string | undefined => node ?? model.flows[flow]?.nodes.find((n) => n.kind === 'start')?.id ?? model.flows[flow]?.nodes[0]?.id;
+  const entryOf = (flow: string, node?: string): string | undefined =>
+    node ?? model.flows[flow]?.nodes.find((n) => n.kind === 'start')?.id ?? model.flows[flow]?.nodes[0]?.id;
 
   // Whether a flow entered at a node can run to its end (and so return to its caller) without waiting.
   const finishing = new Map<string, boolean>();

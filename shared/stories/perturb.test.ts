@@ -10,7 +10,9 @@ describe('perturb', () => {
     for (const kind of PERTURBATIONS) {
       for (const seed of seeds.slice(0, 10)) expect(perturb(TEXT, kind, seed)).toBe(perturb(TEXT, kind, seed));
     }
-    expect(perturb(TEXT, 'typos', 'stories/a.yaml#1')).toMatchInlineSnapshot(`"I would like to bock my debit card, the one ending in 4821, because somebodh stole my wallet ydsterday afternooon!"`);
+    expect(perturb(TEXT, 'typos', 'stories/a.yaml#1')).toMatchInlineSnapshot(
+      `"I would like to bock my debit card, the one ending in 4821, because somebodh stole my wallet ydsterday afternooon!"`,
+    );
   });
 
   it('different seeds give different texts', () => {
@@ -51,7 +53,9 @@ describe('perturb', () => {
     }
     expect(perturb('My PIN is 0912.', 'asr', 'x')).toMatch(/pin (is )?zero nine one two$/);
     // recognisers mishear: some seed swaps a homophone or drops a small word
-    expect(seeds.some((s) => /\b(wood|car|cart|bye|buy|debbie)\b/.test(perturb(TEXT, 'asr', s)) || words(perturb(TEXT, 'asr', s)).length < words(TEXT).length)).toBe(true);
+    expect(
+      seeds.some((s) => /\b(wood|car|cart|bye|buy|debbie)\b/.test(perturb(TEXT, 'asr', s)) || words(perturb(TEXT, 'asr', s)).length < words(TEXT).length),
+    ).toBe(true);
   });
 
   it('case: only the letter case changes, as all caps, all lower or mixed depending on the seed', () => {

@@ -37,7 +37,7 @@ function typos(text: string, r: () => number): string {
   const letter = chars.map((c) => /\p{L}/u.test(c));
   // the length of the run of letters each character is in (0 for others)
   const wordLength = new Array<number>(chars.length).fill(0);
-  for (let i = 0; i < chars.length; ) {
+  for (let i = 0; i < chars.length;) {
     let j = i;
     while (j < chars.length && letter[j]) j++;
     for (let k = i; k < j; k++) wordLength[k] = j - i;
@@ -54,8 +54,10 @@ function typos(text: string, r: () => number): string {
       sinceLast = 0;
       const kind = Math.floor(r() * 4);
       if (kind === 0) out.push(neighbour(c, r));
-      else if (kind === 1) continue; // dropped
-      else if (kind === 2) out.push(c, c); // doubled
+      else if (kind === 1)
+        continue; // dropped
+      else if (kind === 2)
+        out.push(c, c); // doubled
       else if (i + 1 < chars.length && /\p{L}/u.test(chars[i + 1] as string)) {
         out.push(chars[i + 1] as string, c); // swapped with the next
         i++;

@@ -102,7 +102,13 @@ export function storyPorts(story: Story, o: Pick<RunOptions, 'retrieval' | 'llm'
         const n = apiCalls.get(req.operation) ?? 0;
         apiCalls.set(req.operation, n + 1);
         const r: ApiFixture = Array.isArray(f) ? (f[Math.min(n, f.length - 1)] as ApiFixture) : f;
-        if (r.fail) return { ok: false, reason: r.fail, message: r.fail === 'timeout' ? `no response within ${req.timeoutMs} ms (fixture)` : 'connection failed (fixture)', ms: 0 };
+        if (r.fail)
+          return {
+            ok: false,
+            reason: r.fail,
+            message: r.fail === 'timeout' ? `no response within ${req.timeoutMs} ms (fixture)` : 'connection failed (fixture)',
+            ms: 0,
+          };
         return { ok: true, status: r.status ?? 200, body: r.body ?? null, ms: 0 };
       },
     },
@@ -122,7 +128,9 @@ export function storyPorts(story: Story, o: Pick<RunOptions, 'retrieval' | 'llm'
           throw e;
         };
         if (o.llm) return o.llm.complete(req, opts).catch(unanswered);
-        return Promise.reject(new LlmError(`no LLM fixture or recording answers ${req.flow}/${req.node}; add one under fixtures.llm, or record with --record`, 'not_configured')).catch(unanswered);
+        return Promise.reject(
+          new LlmError(`no LLM fixture or recording answers ${req.flow}/${req.node}; add one under fixtures.llm, or record with --record`, 'not_configured'),
+        ).catch(unanswered);
       },
     },
   };
@@ -203,7 +211,8 @@ function checkTurn(expect: Expect, ctx: CheckContext): Failure[] {
     // the intent is decided where the input was heard
     const heard = ctx.heard ?? path[0];
     if (expect.intent !== undefined && got.intent !== expect.intent) fail('intent', expect.intent, got.intent ?? 'no intent accepted', heard);
-    if (expect.minConfidence !== undefined && (got.confidence ?? 0) < expect.minConfidence) fail('minConfidence', expect.minConfidence, got.confidence ?? 0, heard);
+    if (expect.minConfidence !== undefined && (got.confidence ?? 0) < expect.minConfidence)
+      fail('minConfidence', expect.minConfidence, got.confidence ?? 0, heard);
   }
   if (expect.path) {
     const matched = isSubsequence(expect.path, path);
@@ -241,8 +250,11 @@ function checkTurn(expect: Expect, ctx: CheckContext): Failure[] {
     } else {
       // the copy the bot said, and the labels of the buttons it offered (`flow/node.buttons.<id>.label`)
       const ids = result.outputs.flatMap((o) => (o.type === 'text' && o.copyId ? [o.copyId] : []));
-      const labels = result.outputs.flatMap((o) => (o.type === 'text' && o.copyId && o.quickReplies ? o.quickReplies.map((q) => `${o.copyId}.buttons.${q.id}.label`) : []));
-      if (!ids.includes(c.copy) && !labels.includes(c.copy)) fail(`says[${i}].copy`, c.copy, ids, c.copy.startsWith('globals/') ? last : parted(c.copy.split('.')[0] as string));
+      const labels = result.outputs.flatMap((o) =>
+        o.type === 'text' && o.copyId && o.quickReplies ? o.quickReplies.map((q) => `${o.copyId}.buttons.${q.id}.label`) : [],
+      );
+      if (!ids.includes(c.copy) && !labels.includes(c.copy))
+        fail(`says[${i}].copy`, c.copy, ids, c.copy.startsWith('globals/') ? last : parted(c.copy.split('.')[0] as string));
     }
   });
   for (const [p, v] of Object.entries(expect.vars ?? {})) {
@@ -262,13 +274,14 @@ function checkTurn(expect: Expect, ctx: CheckContext): Failure[] {
     } else if (!h) fail('handoff', expect.handoff, false);
     else {
       if (expect.handoff.queue !== undefined && h.queue !== expect.handoff.queue) fail('handoff.queue', expect.handoff.queue, h.queue);
-      if (expect.handoff.reason !== undefined && !lower(h.reason ?? '').includes(lower(expect.handoff.reason))) fail('handoff.reason', expect.handoff.reason, h.reason ?? null);
+      if (expect.handoff.reason !== undefined && !lower(h.reason ?? '').includes(lower(expect.handoff.reason)))
+        fail('handoff.reason', expect.handoff.reason, h.reason ?? null);
     }
   }
   if (expect.guardrail !== undefined) {
     const found = result.trace.flatMap((e) => (e.kind === 'guardrail' ? e.findings.map((f) => f.check) : []));
     if (typeof expect.guardrail === 'boolean') {
-      if ((found.length > 0) !== expect.guardrail) fail('guardrail', expect.guardrail, found.length ? found : false);
+      if (found.length > 0 !== expect.guardrail) fail('guardrail', expect.guardrail, found.length ? found : false);
     } else if (!found.includes(expect.guardrail)) fail('guardrail', expect.guardrail, found.length ? found : false);
   }
   if (expect.citations !== undefined) {
@@ -279,7 +292,12 @@ function checkTurn(expect: Expect, ctx: CheckContext): Failure[] {
   return failures;
 }
 
-async function judge(port: LlmPort | undefined, spec: NonNullable<Expect['judge']>, transcript: SessionState['transcript'], node: string | undefined): Promise<Failure | undefined> {
+async function judge(
+  port: LlmPort | undefined,
+  spec: NonNullable<Expect['judge']>,
+  transcript: SessionState['transcript'],
+  node: string | undefined,
+): Promise<Failure | undefined> {
   const rubric = typeof spec === 'string' ? spec : spec.rubric;
   const threshold = typeof spec === 'string' ? 0.7 : (spec.threshold ?? 0.7);
   if (!port) return { check: 'judge', expected: rubric, actual: 'no LLM to judge with (use --llm live, or record a cassette)', ...(node ? { node } : {}) };
@@ -288,7 +306,8 @@ async function judge(port: LlmPort | undefined, spec: NonNullable<Expect['judge'
     const r = await port.complete({
       flow: 'story',
       node: 'judge',
-      system: 'You grade the last reply of a customer-service bot against a rubric. Reply with one JSON object and nothing else: {"score": a number from 0 to 1, "reason": "one sentence"}.',
+      system:
+        'You grade the last reply of a customer-service bot against a rubric. Reply with one JSON object and nothing else: {"score": a number from 0 to 1, "reason": "one sentence"}.',
       messages: [{ role: 'user', content: `Rubric: ${rubric}\n\nConversation:\n${convo}` }],
       temperature: 0,
       maxTokens: 200,
@@ -296,7 +315,13 @@ async function judge(port: LlmPort | undefined, spec: NonNullable<Expect['judge'
     const m = /\{[\s\S]*\}/.exec(r.text);
     const parsed = m ? (JSON.parse(m[0]) as { score?: unknown; reason?: unknown }) : {};
     const score = typeof parsed.score === 'number' ? parsed.score : NaN;
-    if (!(score >= threshold)) return { check: 'judge', expected: `${rubric} (score ≥ ${threshold})`, actual: `${Number.isNaN(score) ? 'no score' : score}: ${String(parsed.reason ?? r.text)}`, ...(node ? { node } : {}) };
+    if (!(score >= threshold))
+      return {
+        check: 'judge',
+        expected: `${rubric} (score ≥ ${threshold})`,
+        actual: `${Number.isNaN(score) ? 'no score' : score}: ${String(parsed.reason ?? r.text)}`,
+        ...(node ? { node } : {}),
+      };
     return undefined;
   } catch (e) {
     return { check: 'judge', expected: rubric, actual: `the judge failed: ${e instanceof Error ? e.message : String(e)}`, ...(node ? { node } : {}) };
@@ -318,7 +343,10 @@ export async function runStory(loaded: LoadedStory, o: RunOptions): Promise<Stor
     unanswered ??= message;
   });
   const engine = o.engine;
-  let state = initialState(engine, { ...(story.setup?.locale ? { locale: story.setup.locale } : {}), ...(story.setup?.vars ? { vars: story.setup.vars } : {}) });
+  let state = initialState(engine, {
+    ...(story.setup?.locale ? { locale: story.setup.locale } : {}),
+    ...(story.setup?.vars ? { vars: story.setup.vars } : {}),
+  });
   const turns: TurnReport[] = [];
   const visited = new Set<string>();
   const exits = new Set<string>();
@@ -342,7 +370,9 @@ export async function runStory(loaded: LoadedStory, o: RunOptions): Promise<Stor
     return {
       index,
       input,
-      says: r.outputs.flatMap((x) => (x.type === 'text' ? [x.text] : x.type === 'handoff' ? [`[handoff to ${x.queue}]`] : x.type === 'error' ? [`[error: ${x.message}]`] : [])),
+      says: r.outputs.flatMap((x) =>
+        x.type === 'text' ? [x.text] : x.type === 'handoff' ? [`[handoff to ${x.queue}]`] : x.type === 'error' ? [`[error: ${x.message}]`] : [],
+      ),
       path: r.path.map(addr),
       ...(w && w.kind !== 'idle' ? { waitsAt: addr(w) } : {}),
       failures,

@@ -9,7 +9,9 @@ import { checkPattern } from '../util/regex';
 export const NodeAddress = z.string().regex(/^[a-z][a-z0-9_]{0,63}\/[a-z][a-z0-9_]{0,63}$/, 'must be flow/node, e.g. card_lost/ask_last4');
 
 /** A copy id: `flow/node` or `flow/node.field`, or `globals/<handler>`. */
-export const CopyId = z.string().regex(/^[a-z][a-z0-9_]{0,63}\/[a-z][a-z0-9_]{0,63}(\.[a-z0-9_.]+)?$/, 'must be a copy id such as card_lost/ask_last4 or card_lost/ask_last4.reprompt');
+export const CopyId = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]{0,63}\/[a-z][a-z0-9_]{0,63}(\.[a-z0-9_.]+)?$/, 'must be a copy id such as card_lost/ask_last4 or card_lost/ask_last4.reprompt');
 
 /** A regular expression in RE2's dialect (linear time, see docs/FORMAT.md): the message names what it lacks. */
 const regex = z

@@ -39,7 +39,7 @@ export function createRedactor(secrets: readonly (string | null | undefined)[]):
       for (let end = width; end <= text.length; end++) if (set.has(text.slice(end - width, end))) hidden.fill(1, end - width, end);
     }
     let out = '';
-    for (let i = 0; i < text.length; ) {
+    for (let i = 0; i < text.length;) {
       let j = i + 1;
       while (hidden[j] === hidden[i]) j++;
       out += hidden[i] ? REDACTED : text.slice(i, j);

@@ -42,7 +42,9 @@ describe('project regexes (RE2)', () => {
     expect(reason('(?<=\\$)\\d+')).toMatchObject({ construct: 'lookbehind `(?<=`' });
     expect(reason('(?<=\\$)\\d+').message).toMatch(/^lookbehind `\(\?<=` is not supported \(.*linear time.*\); include the text before in the match/);
     expect(reason('(?<!x)y').construct).toBe('negative lookbehind `(?<!`');
-    expect(reason('a(?=b)').message).toMatch(/^lookahead `\(\?=` is not supported .*; match the wider text and check the rest in a validation expression, or split the pattern$/);
+    expect(reason('a(?=b)').message).toMatch(
+      /^lookahead `\(\?=` is not supported .*; match the wider text and check the rest in a validation expression, or split the pattern$/,
+    );
     expect(reason('a(?!b)').construct).toBe('negative lookahead `(?!`');
     expect(reason('(a)\\1').construct).toBe('backreference `\\1`');
     expect(reason('(a)\\1').message).toMatch(/^backreference `\\1` is not supported/);

@@ -58,7 +58,10 @@ function findUnsupported(source: string): Unsupported | undefined {
     const next = source[i + 1] ?? '';
     if (ch === '\\') {
       if (!inClass && /[1-9]/.test(next)) {
-        return { construct: `backreference \`\\${next}\``, hint: 'spell the repeated part out (e.g. `(?:aa|bb)`), or compare the parts in a validation expression' };
+        return {
+          construct: `backreference \`\\${next}\``,
+          hint: 'spell the repeated part out (e.g. `(?:aa|bb)`), or compare the parts in a validation expression',
+        };
       }
       if (!inClass && next === 'k' && source[i + 2] === '<') {
         return { construct: 'named backreference `\\k<…>`', hint: 'spell the repeated part out, or compare the parts in a validation expression' };
@@ -80,11 +83,19 @@ function findUnsupported(source: string): Unsupported | undefined {
     }
     if (ch === '(' && next === '?') {
       const rest = source.slice(i + 2, i + 4);
-      if (rest.startsWith('=')) return { construct: 'lookahead `(?=`', hint: 'match the wider text and check the rest in a validation expression, or split the pattern' };
-      if (rest.startsWith('!')) return { construct: 'negative lookahead `(?!`', hint: 'match the wider text and rule the rest out in a validation expression, or split the pattern' };
-      if (rest === '<=') return { construct: 'lookbehind `(?<=`', hint: 'include the text before in the match (e.g. in a non-capturing group `(?:…)`), or use `\\b` for a word boundary' };
-      if (rest === '<!') return { construct: 'negative lookbehind `(?<!`', hint: 'use `\\b` for a word boundary, or rule the text before out in a validation expression' };
-      if (rest.startsWith('>')) return { construct: 'atomic group `(?>`', hint: 'use a non-capturing group `(?:…)`: RE2 never backtracks, so it behaves the same' };
+      if (rest.startsWith('='))
+        return { construct: 'lookahead `(?=`', hint: 'match the wider text and check the rest in a validation expression, or split the pattern' };
+      if (rest.startsWith('!'))
+        return { construct: 'negative lookahead `(?!`', hint: 'match the wider text and rule the rest out in a validation expression, or split the pattern' };
+      if (rest === '<=')
+        return {
+          construct: 'lookbehind `(?<=`',
+          hint: 'include the text before in the match (e.g. in a non-capturing group `(?:…)`), or use `\\b` for a word boundary',
+        };
+      if (rest === '<!')
+        return { construct: 'negative lookbehind `(?<!`', hint: 'use `\\b` for a word boundary, or rule the text before out in a validation expression' };
+      if (rest.startsWith('>'))
+        return { construct: 'atomic group `(?>`', hint: 'use a non-capturing group `(?:…)`: RE2 never backtracks, so it behaves the same' };
       if (rest.startsWith('#')) return { construct: 'comment group `(?#`', hint: 'remove the comment' };
       if (rest.startsWith('|')) return { construct: 'branch reset group `(?|`', hint: 'use a non-capturing group `(?:…)` and number the groups as written' };
       continue;
@@ -104,7 +115,9 @@ function explain(source: string, e: unknown): { construct?: string; message: str
     const what = e.getDescription();
     const at = e.getPattern();
     if (what === 'invalid repeat count') {
-      return { message: `repeat count ${at ? `\`${at}\` ` : ''}is too large (at most 1000, nested repeats multiply); use \`+\` or \`*\` and check the length in a validation expression` };
+      return {
+        message: `repeat count ${at ? `\`${at}\` ` : ''}is too large (at most 1000, nested repeats multiply); use \`+\` or \`*\` and check the length in a validation expression`,
+      };
     }
     return { message: at ? `${what}: \`${at}\`` : what };
   }
@@ -112,7 +125,7 @@ function explain(source: string, e: unknown): { construct?: string; message: str
 }
 
 function wrap(source: string, re: RE2JS): Pattern {
-  const toMatch = (m: RegExpMatchArray | unknown[] & { index?: number }): PatternMatch => {
+  const toMatch = (m: RegExpMatchArray | (unknown[] & { index?: number })): PatternMatch => {
     const text = String(m[0] ?? '');
     const index = m.index ?? 0;
     return { text, index, end: index + text.length, groups: Array.prototype.slice.call(m, 1) as (string | undefined)[] };

@@ -20,7 +20,6 @@ import { launchBrowser, type Box, type StepStats } from './canvas/harness';
 import { GESTURES, STEPS, measurePages, type CanvasResult, type Gesture } from './canvas/measure';
 import { NO_SNAP, prepare } from './canvas/setup';
 
-
 const SIZES = (process.env.PARLEY_BENCH_SIZES ?? '2000,5000,10000').split(',').map(Number);
 const WITH_QUICK = process.env.PARLEY_BENCH_QUICK !== '0';
 const load = () => os.loadavg()[0]!.toFixed(2);
@@ -38,12 +37,32 @@ interface Row {
 const results: Row[] = [];
 try {
   for (const fixture of setup.fixtures) {
-    const web = await runWeb({ projectDir: fixture.projectDir, rendererDir: setup.rendererDir, port: 0, open: false, userDataDir: path.join(setup.tmp, `ud-${fixture.size}`), log: () => undefined });
+    const web = await runWeb({
+      projectDir: fixture.projectDir,
+      rendererDir: setup.rendererDir,
+      port: 0,
+      open: false,
+      userDataDir: path.join(setup.tmp, `ud-${fixture.size}`),
+      log: () => undefined,
+    });
     try {
       const [parley, tuned, quick] = await measurePages(browser, [
         { name: 'Parley', url: () => web.host.launchUrl, warmUrl: () => setup.parleyWarmUrl(web.host.launchUrl), initScript: NO_SNAP },
-        { name: 'stock tuned', opensLikeParley: true, url: (p) => setup.stockUrl('tuned', fixture.size, p!.box, p!.opened), warmUrl: (p) => setup.stockUrl('tuned', 'warm', p!.box, p!.opened) },
-        ...(WITH_QUICK ? [{ name: 'stock quick start', url: (p?: { box: Box }) => setup.stockUrl('quickstart', fixture.size, p!.box), warmUrl: (p?: { box: Box }) => setup.stockUrl('quickstart', 'warm', p!.box) }] : []),
+        {
+          name: 'stock tuned',
+          opensLikeParley: true,
+          url: (p) => setup.stockUrl('tuned', fixture.size, p!.box, p!.opened),
+          warmUrl: (p) => setup.stockUrl('tuned', 'warm', p!.box, p!.opened),
+        },
+        ...(WITH_QUICK
+          ? [
+              {
+                name: 'stock quick start',
+                url: (p?: { box: Box }) => setup.stockUrl('quickstart', fixture.size, p!.box),
+                warmUrl: (p?: { box: Box }) => setup.stockUrl('quickstart', 'warm', p!.box),
+              },
+            ]
+          : []),
       ]);
       results.push({ fixture, parley: parley!, tuned: tuned!, quick });
       process.stderr.write(`canvas bench: ${fixture.size} nodes measured (${((performance.now() - t0) / 1000).toFixed(0)} s, load ${load()})\n`);
@@ -77,19 +96,42 @@ function table(title: string[], rows: string[][]): void {
 const rows: string[][] = [['nodes', 'edges', 'metric', 'Parley', 'stock tuned', 'tuned/Parley', 'stock quick start', 'quick/Parley']];
 const detail: string[][] = [['nodes', 'edges', 'per step', 'process CPU: Parley', 'tuned', 'quick start', 'wall: Parley', 'tuned', 'quick start']];
 for (const { fixture, parley, tuned, quick } of results) {
-  const line = (metric: string, get: (r: CanvasResult) => number, fmt: (r: CanvasResult) => string = (r) => f1(get(r))) => [metric, fmt(parley), fmt(tuned), ratio(get(tuned), get(parley)), quick ? fmt(quick) : '-', quick ? ratio(get(quick), get(parley)) : '-'];
+  const line = (metric: string, get: (r: CanvasResult) => number, fmt: (r: CanvasResult) => string = (r) => f1(get(r))) => [
+    metric,
+    fmt(parley),
+    fmt(tuned),
+    ratio(get(tuned), get(parley)),
+    quick ? fmt(quick) : '-',
+    quick ? ratio(get(quick), get(parley)) : '-',
+  ];
   const lines: string[][] = [
     line('open ms (wall clock)', (r) => r.openMs),
     line('open, main-thread CPU ms', (r) => r.openCpuMs),
-    ...GESTURES.map((g) => line(LABEL[g], (r) => r[g].mean, (r) => frame(r[g]))),
+    ...GESTURES.map((g) =>
+      line(
+        LABEL[g],
+        (r) => r[g].mean,
+        (r) => frame(r[g]),
+      ),
+    ),
     line('JS heap MB (after GC)', (r) => r.heapMb),
     ['DOM nodes/edges after open', dom(parley), dom(tuned), '', quick ? dom(quick) : '-', ''],
-    line('hover on empty pane (floor), ms/frame', (r) => r.probe.mean, (r) => frame(r.probe)),
+    line(
+      'hover on empty pane (floor), ms/frame',
+      (r) => r.probe.mean,
+      (r) => frame(r.probe),
+    ),
   ];
   lines.forEach((l, i) => rows.push([i ? '' : String(fixture.size), i ? '' : String(fixture.edges), ...l]));
   GESTURES.forEach((g, i) => {
     const all = [parley, tuned, quick];
-    detail.push([i ? '' : String(fixture.size), i ? '' : String(fixture.edges), LABEL[g].replace(': ms/frame', ''), ...all.map((r) => (r ? f1(r[g].processMs) : '-')), ...all.map((r) => (r ? f1(r[g].wallMs) : '-'))]);
+    detail.push([
+      i ? '' : String(fixture.size),
+      i ? '' : String(fixture.edges),
+      LABEL[g].replace(': ms/frame', ''),
+      ...all.map((r) => (r ? f1(r[g].processMs) : '-')),
+      ...all.map((r) => (r ? f1(r[g].wallMs) : '-')),
+    ]);
   });
 }
 const box = results[0]?.parley.box;
@@ -127,9 +169,15 @@ for (const { fixture, parley, tuned } of results.filter((r) => OPEN_LIMIT[r.fixt
 }
 if (checks.length) {
   const missed = checks.filter(([, ok]) => !ok).length;
-  console.log(`\ntargets at 5,000 and 10,000 nodes (ms/frame = main-thread CPU, mean; ratios against stock tuned): ${missed ? `${missed} of ${checks.length} NOT met` : 'all met'}`);
+  console.log(
+    `\ntargets at 5,000 and 10,000 nodes (ms/frame = main-thread CPU, mean; ratios against stock tuned): ${missed ? `${missed} of ${checks.length} NOT met` : 'all met'}`,
+  );
   for (const [what, ok] of checks) console.log(`  ${ok ? 'met    ' : 'NOT met'}  ${what}`);
 }
-const errors = results.flatMap((r) => (['parley', 'tuned', 'quick'] as const).flatMap((k) => (r[k]?.pageErrors ?? []).map((e) => `${k} ${r.fixture.size}: ${e}`)));
+const errors = results.flatMap((r) =>
+  (['parley', 'tuned', 'quick'] as const).flatMap((k) => (r[k]?.pageErrors ?? []).map((e) => `${k} ${r.fixture.size}: ${e}`)),
+);
 if (errors.length) console.log(`page errors:\n  ${errors.slice(0, 10).join('\n  ')}`);
-console.log(`(canvas bench took ${((performance.now() - t0) / 1000).toFixed(0)} s; load average (1 min) ${loadAtStart} at the start, ${load()} at the end, ${os.cpus().length} cores)`);
+console.log(
+  `(canvas bench took ${((performance.now() - t0) / 1000).toFixed(0)} s; load average (1 min) ${loadAtStart} at the start, ${load()} at the end, ${os.cpus().length} cores)`,
+);

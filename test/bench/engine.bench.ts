@@ -40,7 +40,13 @@ function conversationOf(story: LoadedStory, engine: ReturnType<typeof createProj
     story,
     start: () => initialState(engine, { ...(setup.locale ? { locale: setup.locale } : {}), ...(setup.vars ? { vars: setup.vars } : {}) }),
     greet: setup.greet !== false,
-    inputs: s.turns.map((t): UserInput => (t.button !== undefined ? { type: 'button', payload: t.button } : t.event !== undefined ? { type: 'event', name: t.event } : { type: 'text', text: t.user ?? '' })),
+    inputs: s.turns.map((t): UserInput =>
+      t.button !== undefined
+        ? { type: 'button', payload: t.button }
+        : t.event !== undefined
+          ? { type: 'event', name: t.event }
+          : { type: 'text', text: t.user ?? '' },
+    ),
     now: setup.now ? Date.parse(setup.now) : DEFAULT_NOW,
   };
 }
@@ -105,7 +111,9 @@ async function sampleBench() {
   const textTurns = texts.length;
   const allTurns = conversations.reduce((n, c) => n + c.inputs.length + (c.greet ? 1 : 0), 0);
 
-  console.log(`\nengine: the acme-bank sample with the real NLU, retrieval and guardrail; LLM and API mocked (${conversations.length} stories, ${allTurns} turns, ${textTurns} typed)`);
+  console.log(
+    `\nengine: the acme-bank sample with the real NLU, retrieval and guardrail; LLM and API mocked (${conversations.length} stories, ${allTurns} turns, ${textTurns} typed)`,
+  );
   console.log(`turns/s ${f0(turnsPerSec)}  p50 ${us(percentile(lat, 0.5))}  p99 ${us(percentile(lat, 0.99))}  mean ${us(meanTurn)}`);
   console.log(`NLU parse alone: p50 ${us(percentile(parses, 0.5))}  p99 ${us(percentile(parses, 0.99))}  mean ${us(meanParse)}`);
   console.log(`a full turn = ${(meanTurn / meanParse).toFixed(2)}x the NLU parse alone (means; the greeting and button turns parse nothing)`);
@@ -120,20 +128,49 @@ function stubBench() {
     main: flow('Main', [
       n({ id: 'start', kind: 'start', next: 'hi' }),
       n({ id: 'hi', kind: 'message', say: { en: 'Hi {{customer.name}}, how can I help?' }, next: 'menu' }),
-      n({ id: 'menu', kind: 'listen', routes: [{ intent: 'balance', next: 'count' }, { intent: 'payments', next: 'amount' }, { intent: 'goodbye', next: 'bye' }], noMatch: 'sorry' }),
+      n({
+        id: 'menu',
+        kind: 'listen',
+        routes: [
+          { intent: 'balance', next: 'count' },
+          { intent: 'payments', next: 'amount' },
+          { intent: 'goodbye', next: 'bye' },
+        ],
+        noMatch: 'sorry',
+      }),
       n({ id: 'count', kind: 'set', assign: [{ var: 'stats.asks', value: '(stats.asks || 0) + 1' }], next: 'check' }),
-      n({ id: 'check', kind: 'condition', branches: [{ id: 'low', when: 'account.balance < 100', next: 'low' }, { id: 'many', when: 'stats.asks > 3', next: 'many' }], else: 'ok' }),
+      n({
+        id: 'check',
+        kind: 'condition',
+        branches: [
+          { id: 'low', when: 'account.balance < 100', next: 'low' },
+          { id: 'many', when: 'stats.asks > 3', next: 'many' },
+        ],
+        else: 'ok',
+      }),
       n({ id: 'low', kind: 'message', say: { en: 'Low: {{account.balance | currency}}' }, next: 'menu' }),
       n({ id: 'many', kind: 'message', say: { en: 'Asked {{stats.asks}} times: {{account.balance | currency}}' }, next: 'menu' }),
       n({ id: 'ok', kind: 'message', say: { en: 'You have {{account.balance | currency}}.' }, next: 'menu' }),
-      n({ id: 'amount', kind: 'ask', slot: 'slots.amount', type: 'number', prompt: { en: 'How much?' }, validation: { expr: 'value > 0', message: { en: 'More than zero, please.' } }, skipIfFilled: false, next: 'paid' }),
+      n({
+        id: 'amount',
+        kind: 'ask',
+        slot: 'slots.amount',
+        type: 'number',
+        prompt: { en: 'How much?' },
+        validation: { expr: 'value > 0', message: { en: 'More than zero, please.' } },
+        skipIfFilled: false,
+        next: 'paid',
+      }),
       n({ id: 'paid', kind: 'message', say: { en: 'Paying {{slots.amount | currency}}.' }, next: 'menu' }),
       n({ id: 'sorry', kind: 'message', say: { en: ['Sorry?', 'Say again?'] }, next: 'menu' }),
       n({ id: 'bye', kind: 'end', say: { en: 'Bye.' } }),
     ]),
   });
   const engine = createEngine(model, { nlu: keywordNlu, extractSlot: simpleSlots });
-  const script: UserInput[] = ['balance', 'payment', '-5', '40', 'balance', 'hmm', 'balance', 'balance', 'payment', '12'].map((text) => ({ type: 'text', text }));
+  const script: UserInput[] = ['balance', 'payment', '-5', '40', 'balance', 'hmm', 'balance', 'balance', 'payment', '12'].map((text) => ({
+    type: 'text',
+    text,
+  }));
   let state: SessionState = runTurnSync(engine, initialState(engine), { type: 'start' }).state;
   const start = state;
   let k = 0;

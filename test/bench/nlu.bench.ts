@@ -88,7 +88,9 @@ const rows: string[][] = [
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
 console.log(`\nnlu: BANKING77 (${train.length.toLocaleString('en-US')} train, ${test.length.toLocaleString('en-US')} test, ${baseline.labels.length} intents)`);
 console.log('parley:   char 3-5 + word 1-2 gram TF-IDF, Crammer-Singer SVM (C 1), temperature fitted on a held-out 10%');
-console.log(`baseline: char 2-5 + word 1-2 gram TF-IDF, one-vs-rest linear SVMs (liblinear -s 1, C ${baseline.C} of ${C_GRID.join('/')} by held-out accuracy), temperature fitted the same way`);
+console.log(
+  `baseline: char 2-5 + word 1-2 gram TF-IDF, one-vs-rest linear SVMs (liblinear -s 1, C ${baseline.C} of ${C_GRID.join('/')} by held-out accuracy), temperature fitted the same way`,
+);
 for (const r of rows) console.log(r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '));
 console.log(`temperatures: parley ${model.data.temperature.toFixed(3)}, baseline ${baseline.temperature.toFixed(3)}`);
 console.log(

@@ -37,7 +37,15 @@ for (const size of [500, 2000, 5000]) {
   const bare = time(() => parse(text));
   const save = time(() => serializeFlow(flow));
   const bareSave = time(() => stringify(flow));
-  rows.push([String(size), load.toFixed(1), bare.toFixed(1), (load / bare).toFixed(2) + 'x', save.toFixed(1), bareSave.toFixed(1), (save / bareSave).toFixed(2) + 'x']);
+  rows.push([
+    String(size),
+    load.toFixed(1),
+    bare.toFixed(1),
+    (load / bare).toFixed(2) + 'x',
+    save.toFixed(1),
+    bareSave.toFixed(1),
+    (save / bareSave).toFixed(2) + 'x',
+  ]);
 }
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
 console.log('\nproject format: load and save');
@@ -78,7 +86,11 @@ function web(dir: string): Promise<{ url: number; loaded: number }> {
       if (!m) return;
       const url = (performance.now() - t0) / 1000;
       child.stdout.removeAllListeners('data');
-      fetch(new URL('/api/call', m[1]), { method: 'POST', headers: { authorization: `Bearer ${m[2]}`, 'content-type': 'application/json' }, body: JSON.stringify({ method: 'project.current', input: {} }) })
+      fetch(new URL('/api/call', m[1]), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${m[2]}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ method: 'project.current', input: {} }),
+      })
         .then(async (r) => {
           const body = (await r.json()) as { ok: boolean; value?: { flows?: Record<string, unknown> } };
           if (!body.ok || !body.value) throw new Error(`project.current failed: ${JSON.stringify(body).slice(0, 200)}`);
@@ -97,7 +109,9 @@ function web(dir: string): Promise<{ url: number; loaded: number }> {
 try {
   const large = await makeLargeProject(path.join(tmp, 'project'));
   const flowsDir = path.join(large.dir, 'flows');
-  const texts = [path.join(large.dir, 'parley.yaml'), path.join(large.dir, 'nlu.yaml'), ...readdirSync(flowsDir).map((f) => path.join(flowsDir, f))].map((f) => readFileSync(f, 'utf8'));
+  const texts = [path.join(large.dir, 'parley.yaml'), path.join(large.dir, 'nlu.yaml'), ...readdirSync(flowsDir).map((f) => path.join(flowsDir, f))].map((f) =>
+    readFileSync(f, 'utf8'),
+  );
   const bytes = texts.reduce((n, t) => n + t.length, 0);
   const bare = time(() => texts.forEach((t) => parse(t)), 2000) / 1000;
   const version = await median(7, run(['--version']));
@@ -116,7 +130,9 @@ try {
     ['parley web: project loaded', loaded.toFixed(2), (loaded / bare).toFixed(2) + 'x', '', ''],
   ];
   const w = table[0]!.map((_, i) => Math.max(...table.map((r) => r[i]!.length)));
-  console.log(`\ncommand line: ${large.flows} flows, ${large.nodes} nodes, ${(bytes / 1e6).toFixed(1)} MB of YAML (median wall time; load average ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} CPUs)`);
+  console.log(
+    `\ncommand line: ${large.flows} flows, ${large.nodes} nodes, ${(bytes / 1e6).toFixed(1)} MB of YAML (median wall time; load average ${os.loadavg()[0]!.toFixed(2)} on ${os.cpus().length} CPUs)`,
+  );
   for (const r of table) console.log(r.map((c, i) => (i === 0 ? c.padEnd(w[i]!) : c.padStart(w[i]!))).join('  '));
 } finally {
   rmSync(tmp, { recursive: true, force: true });

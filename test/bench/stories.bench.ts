@@ -29,10 +29,18 @@ async function rate(fn: () => Promise<number>, minMs = 2000): Promise<{ perSec: 
 
 // ---- generated stories --------------------------------------------------------------------------------------
 
-
 /** What a customer says next, by where the conversation waits (rule-only: no llm or knowledge nodes). */
 const INPUTS: Record<string, string[]> = {
-  'main/menu': ['what is my balance', 'a payment please', 'a payment, my pin is 1234', 'I want a transfer', 'I lost my debit card', 'I lost my visa', 'mumble', 'get me a human'],
+  'main/menu': [
+    'what is my balance',
+    'a payment please',
+    'a payment, my pin is 1234',
+    'I want a transfer',
+    'I lost my debit card',
+    'I lost my visa',
+    'mumble',
+    'get me a human',
+  ],
   'lost/ask_type': ['debit', 'credit', 'no idea'],
   'lost/ask_last4': ['4821', '9034', '1111'],
   'lost/confirm': ['yes', 'no'],
@@ -74,7 +82,8 @@ async function generateStories(engine: Engine, count: number, turns: number): Pr
       const rw = res.state.wait;
       if (rw && rw.kind !== 'idle') expect.waits_at = addr(rw);
       const text = res.outputs.find((o) => o.type === 'text');
-      if (text && text.type === 'text') expect.says = text.copyId ? [{ contains: text.text.slice(0, 20) }, { copy: text.copyId }] : [{ contains: text.text.slice(0, 20) }];
+      if (text && text.type === 'text')
+        expect.says = text.copyId ? [{ contains: text.text.slice(0, 20) }, { copy: text.copyId }] : [{ contains: text.text.slice(0, 20) }];
       expect.vars = { 'customer.name': 'Alex', 'slots.note': (res.state.vars.slots as Record<string, unknown> | undefined)?.note ?? null };
       storyTurns.push({ user, expect });
     }
@@ -102,7 +111,8 @@ async function main() {
   const engine = storyBankEngine();
   const generated = await generateStories(engine, 1000, 10);
   const failed = (await Promise.all(generated.map((s) => runStory(s, { engine, llm: mockLlm })))).filter((r) => !r.passed);
-  if (failed.length) throw new Error(`${failed.length} generated stories fail, e.g. ${failed[0]?.name}: ${JSON.stringify(failed[0]?.firstFailure ?? failed[0]?.error)}`);
+  if (failed.length)
+    throw new Error(`${failed.length} generated stories fail, e.g. ${failed[0]?.name}: ${JSON.stringify(failed[0]?.firstFailure ?? failed[0]?.error)}`);
   const inputs = generated.map((s) => s.story.turns.map((t): UserInput => ({ type: 'text', text: t.user ?? '' })));
 
   const runner = await rate(async () => {
@@ -120,9 +130,13 @@ async function main() {
 
   const f = (n: number) => Math.round(n).toLocaleString('en');
   console.log('\nstories: runner throughput with mocked ports (fixtures, --llm mock)');
-  console.log(`acme-bank sample: ${sample.length} stories (${sampleTurns} turns, ${samplePassed} pass, ${problems.length} problems): ${f(acme.perSec)} stories/s, ${f((acme.perSec * sampleTurns) / Math.max(1, sample.length))} turns/s`);
+  console.log(
+    `acme-bank sample: ${sample.length} stories (${sampleTurns} turns, ${samplePassed} pass, ${problems.length} problems): ${f(acme.perSec)} stories/s, ${f((acme.perSec * sampleTurns) / Math.max(1, sample.length))} turns/s`,
+  );
   console.log(`generated: 1,000 ten-turn stories (target ≥ ${f(TARGET)}/s): ${f(runner.perSec)} stories/s, ${f(runner.perSec * 11)} turns/s`);
-  console.log(`engine directly (runTurn, same inputs and ports, no checks): ${f(direct.perSec)} stories/s; runner = ${(direct.perSec / runner.perSec).toFixed(2)}x the engine's time`);
+  console.log(
+    `engine directly (runTurn, same inputs and ports, no checks): ${f(direct.perSec)} stories/s; runner = ${(direct.perSec / runner.perSec).toFixed(2)}x the engine's time`,
+  );
   console.log(runner.perSec >= TARGET ? 'target met' : 'TARGET MISSED');
 }
 

@@ -29,12 +29,15 @@ const saved = (page: Page) => expect.poll(() => page.locator('[data-save-state]'
 async function settled(page: Page) {
   let last = '';
   await expect
-    .poll(async () => {
-      const now = await page.locator('.react-flow__viewport').getAttribute('style');
-      const same = now === last;
-      last = now ?? '';
-      return same;
-    }, { interval: 150 })
+    .poll(
+      async () => {
+        const now = await page.locator('.react-flow__viewport').getAttribute('style');
+        const same = now === last;
+        last = now ?? '';
+        return same;
+      },
+      { interval: 150 },
+    )
     .toBe(true);
 }
 
@@ -52,9 +55,13 @@ async function connect(page: Page, from: string, port: string, to: string) {
 
 /** What the canvas shows: nodes with their copy, and edges. */
 async function graph(page: Page) {
-  const nodes = await page.locator('.react-flow__node-card').evaluateAll((els) =>
-    els.map((el) => ({ id: el.getAttribute('data-id'), text: (el.querySelector('.card-copy') as HTMLElement | null)?.innerText ?? null })).sort((a, b) => String(a.id).localeCompare(String(b.id))),
-  );
+  const nodes = await page
+    .locator('.react-flow__node-card')
+    .evaluateAll((els) =>
+      els
+        .map((el) => ({ id: el.getAttribute('data-id'), text: (el.querySelector('.card-copy') as HTMLElement | null)?.innerText ?? null }))
+        .sort((a, b) => String(a.id).localeCompare(String(b.id))),
+    );
   const edges = await page.locator('.react-flow__edge').evaluateAll((els) => els.map((el) => el.getAttribute('data-testid')).sort());
   return { nodes, edges };
 }
@@ -83,7 +90,9 @@ describe('building a flow by hand', () => {
     await expect.poll(() => page.getByText('Laying out…').count(), { timeout: 15_000 }).toBe(0);
     const apart = async () => {
       const boxes = await Promise.all(['start', 'message', 'end'].map(async (id) => (await card(page, id).boundingBox())!));
-      return boxes.every((a, i) => boxes.every((b, j) => i === j || a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y));
+      return boxes.every((a, i) =>
+        boxes.every((b, j) => i === j || a.x + a.width <= b.x || b.x + b.width <= a.x || a.y + a.height <= b.y || b.y + b.height <= a.y),
+      );
     };
     await expect.poll(apart).toBe(true);
 

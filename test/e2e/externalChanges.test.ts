@@ -26,7 +26,7 @@ describe('changes made outside the window', () => {
     await expect.poll(() => card.innerText(), { timeout: 10_000 }).toContain('Changed by git checkout');
   });
 
-  it('a second tab follows the first tab\'s saves', async () => {
+  it("a second tab follows the first tab's saves", async () => {
     const { page } = studio;
     const other = await studio.browser.newPage({ viewport: { width: 1440, height: 900 } });
     await other.goto(studio.host.launchUrl);

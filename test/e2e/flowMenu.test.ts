@@ -46,7 +46,10 @@ describe('flow menu', () => {
     await menu.waitFor({ state: 'detached' });
 
     await open();
-    await page.locator('.react-flow__pane').first().click({ position: { x: 5, y: 5 } });
+    await page
+      .locator('.react-flow__pane')
+      .first()
+      .click({ position: { x: 5, y: 5 } });
     await menu.waitFor({ state: 'detached' });
 
     // switching flows without a click: the search picks a node in the other flow

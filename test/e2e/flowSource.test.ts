@@ -101,7 +101,9 @@ describe('the Source tab of a flow', () => {
     // Canvas → source while the invalid edit is unapplied: the flow changes on disk; the edit is kept, with a notice.
     const fromDisk = edited.replace('en: Sorry, I did not get that.', 'en: Sorry, could you say that again?');
     writeFileSync(file, fromDisk);
-    await expect.poll(() => page.locator('.source-notice').innerText(), { timeout: 10_000 }).toContain('The canvas changed; your invalid edit is kept — fix or discard');
+    await expect
+      .poll(() => page.locator('.source-notice').innerText(), { timeout: 10_000 })
+      .toContain('The canvas changed; your invalid edit is kept — fix or discard');
     expect(await shown()).toContain('kind: message: oops');
     // Discarding it shows the flow as it is now.
     await page.getByRole('button', { name: 'Discard my edit' }).click();

@@ -88,7 +88,9 @@ describe('the inspector (web mode, Chromium)', () => {
     await inspector.getByRole('button', { name: 'Add a variant to Re-prompt, en' }).click();
     await inspector.getByLabel('Re-prompt variant 2 (en)', { exact: true }).fill('Let us try once more: just the digits, please.');
     await saved();
-    expect((await diskNode(node.id)) as { reprompt?: unknown }).toMatchObject({ reprompt: { en: [reprompt, 'Let us try once more: just the digits, please.'] } });
+    expect((await diskNode(node.id)) as { reprompt?: unknown }).toMatchObject({
+      reprompt: { en: [reprompt, 'Let us try once more: just the digits, please.'] },
+    });
 
     // Rename: one edit renames the node, the exit that led to it and its group membership.
     const newId = `${node.id}_renamed`;

@@ -55,7 +55,10 @@ describe('a large flow, React Flow holding the cards around the view (web mode, 
   it('moves every selected card with a drag, those far out of view too', async () => {
     const { page } = studio;
     const before = await positions();
-    await page.locator('.react-flow__pane').first().click({ position: { x: 5, y: 5 } });
+    await page
+      .locator('.react-flow__pane')
+      .first()
+      .click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Control+a');
     await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBeGreaterThan(2);
     const card = await page.locator('.react-flow__node[data-id="n623"]').boundingBox();

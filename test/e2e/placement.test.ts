@@ -29,7 +29,12 @@ describe('placing added nodes', () => {
         }),
       );
     const overlapping = (all: Box[]) =>
-      all.flatMap((a, i) => all.slice(i + 1).filter((b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height).map((b) => `${a.id}/${b.id}`));
+      all.flatMap((a, i) =>
+        all
+          .slice(i + 1)
+          .filter((b) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height)
+          .map((b) => `${a.id}/${b.id}`),
+      );
     const addWithKeyboard = async (kind: string) => {
       const before = (await cards()).length;
       await page.keyboard.press('n');
@@ -38,7 +43,11 @@ describe('placing added nodes', () => {
       await expect.poll(async () => (await cards()).length).toBe(before + 1);
       await page.locator('#palette-search').blur();
     };
-    const deselect = () => page.locator('.react-flow__pane').first().click({ position: { x: 5, y: 5 } });
+    const deselect = () =>
+      page
+        .locator('.react-flow__pane')
+        .first()
+        .click({ position: { x: 5, y: 5 } });
 
     // nothing selected: near the centre of the view, one after another, none stacked
     for (let i = 0; i < 3; i++) {

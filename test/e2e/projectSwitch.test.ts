@@ -64,7 +64,10 @@ describe('switching projects', () => {
     await expect.poll(() => inspectorId.inputValue()).toBe('listen_intent');
     expect(await page.locator('.react-flow__node.selected').count()).toBe(1);
     // the search starts empty, over this project's nodes only
-    await page.locator('.react-flow__pane').first().click({ position: { x: 5, y: 5 } });
+    await page
+      .locator('.react-flow__pane')
+      .first()
+      .click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Control+k');
     expect(await search.getByLabel('Search flows').inputValue()).toBe('');
     await page.keyboard.type('did not get that', { delay: 10 });

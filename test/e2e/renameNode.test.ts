@@ -55,7 +55,10 @@ describe('renaming a node', () => {
     const before = storyTexts().filter((t) => t.includes('card_lost/ask_last4')).length;
     expect(before).toBeGreaterThan(5);
 
-    await page.locator('.react-flow__pane').first().click({ position: { x: 5, y: 5 } });
+    await page
+      .locator('.react-flow__pane')
+      .first()
+      .click({ position: { x: 5, y: 5 } });
     await page.keyboard.press('Control+k');
     await page.keyboard.type('last 4 digits of the card', { delay: 5 });
     await expect.poll(() => page.getByRole('dialog', { name: 'Search' }).getByRole('option').first().getAttribute('data-node-id')).toBe('ask_last4');
@@ -65,7 +68,9 @@ describe('renaming a node', () => {
     await id.fill('last_digits');
     await id.press('Enter');
     const status = page.locator('aside[aria-label=Inspector] .insp-status');
-    await expect.poll(() => status.innerText(), { timeout: 15_000 }).toMatch(new RegExp(`Renamed to last_digits; .*1 jump or call in other flows, ${before} stories updated\\.$`));
+    await expect
+      .poll(() => status.innerText(), { timeout: 15_000 })
+      .toMatch(new RegExp(`Renamed to last_digits; .*1 jump or call in other flows, ${before} stories updated\\.$`));
 
     // on disk: no story names the old id, the other flow's call follows, and only the stale story is a problem
     expect(storyTexts().filter((t) => t.includes('card_lost/ask_last4'))).toEqual([]);

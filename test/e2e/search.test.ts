@@ -45,7 +45,10 @@ function uniquePhrase(flowIds: string[]): { flowId: string; node: FlowNode; phra
     .filter(({ flowId, node }) => flowIds.includes(flowId) && node.kind === 'message')
     .sort((a, b) => (b.node.position?.x ?? 0) - (a.node.position?.x ?? 0));
   for (const { flowId, node } of candidates) {
-    const others = all.filter((o) => o.node !== node).flatMap((o) => copyOf(o.node)).map((t) => t.toLowerCase());
+    const others = all
+      .filter((o) => o.node !== node)
+      .flatMap((o) => copyOf(o.node))
+      .map((t) => t.toLowerCase());
     const text = node.kind === 'message' ? node.say.en : undefined;
     const words = (Array.isArray(text) ? text[0] : text)?.split(/\s+/) ?? [];
     for (let i = 0; i + 4 <= words.length; i++) {
@@ -59,7 +62,12 @@ function uniquePhrase(flowIds: string[]): { flowId: string; node: FlowNode; phra
 
 /** The flow the flow list shows as current, or the page's first error if the page broke (so a failure says why). */
 const activeFlow = async (page: Page) =>
-  studio.pageErrors[0] ? `page error: ${studio.pageErrors[0]}` : page.locator('.flow.active').getAttribute('data-flow-id', { timeout: 1000 }).catch(() => null);
+  studio.pageErrors[0]
+    ? `page error: ${studio.pageErrors[0]}`
+    : page
+        .locator('.flow.active')
+        .getAttribute('data-flow-id', { timeout: 1000 })
+        .catch(() => null);
 const focusedLabel = (page: Page) => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.tagName);
 
 /** Whether the node's card lies inside the visible canvas. */

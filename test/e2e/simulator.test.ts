@@ -88,7 +88,10 @@ describe('simulator panel (web mode, Chromium, mock LLM)', () => {
     // 4. rewind two turns (back to the last-4 question) and take another branch
     const userTurns = panel.locator('.sim-log .bubble.user');
     expect(await userTurns.count()).toBe(3);
-    await userTurns.nth(1).getByRole('button', { name: /Rewind/ }).click();
+    await userTurns
+      .nth(1)
+      .getByRole('button', { name: /Rewind/ })
+      .click();
     await expect.poll(() => userTurns.count()).toBe(1);
     await expect.poll(lastBot).toMatch(/^What are the last 4 digits of the card\?/);
     await say('9034');

@@ -23,7 +23,10 @@ describe('a file that fails to load', () => {
     const { page } = studio;
     const file = path.join(dir, 'flows/cards.yaml');
     // Listed as broken, with the problem named by file, line and field.
-    await page.getByRole('button', { name: /flows\/cards\.yaml/ }).first().click();
+    await page
+      .getByRole('button', { name: /flows\/cards\.yaml/ })
+      .first()
+      .click();
     await page.locator('.monaco-editor').waitFor();
     await expect.poll(() => page.locator('.source-problems').innerText()).toContain('line 4: nodes[0].kind: unknown node kind "begin"');
     await expect.poll(() => page.locator('.monaco-editor .squiggly-error').count()).toBeGreaterThan(0);

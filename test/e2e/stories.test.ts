@@ -50,7 +50,10 @@ describe('stories panel (web mode, Chromium)', () => {
 
     /** Finds a node with the search (Ctrl+K) and selects it, as a user would. */
     const selectNode = async (nodeId: string, phrase: string) => {
-      await page.locator('.react-flow__pane').first().click({ position: { x: 5, y: 5 } });
+      await page
+        .locator('.react-flow__pane')
+        .first()
+        .click({ position: { x: 5, y: 5 } });
       await page.keyboard.press('Control+k');
       const dialog = page.getByRole('dialog', { name: 'Search' });
       await page.keyboard.type(phrase, { delay: 10 });

@@ -29,7 +29,15 @@ export interface Studio {
 export async function openStudio(projectDir: string, o: Pick<RunWebOptions, 'env' | 'outbound' | 'userDataDir'> = {}): Promise<Studio> {
   // PARLEY_RENDERER_DIR: test a renderer built elsewhere (e.g. `vite build --outDir`) instead of out/renderer.
   const rendererDir = process.env.PARLEY_RENDERER_DIR;
-  const web = await runWeb({ projectDir, port: 0, open: false, ...(rendererDir ? { rendererDir } : {}), userDataDir: mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-ud-')), log: () => undefined, ...o });
+  const web = await runWeb({
+    projectDir,
+    port: 0,
+    open: false,
+    ...(rendererDir ? { rendererDir } : {}),
+    userDataDir: mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-ud-')),
+    log: () => undefined,
+    ...o,
+  });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   // One context per studio, so a test can open more tabs that share its storage (page.context().newPage()).
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });

@@ -24,7 +24,18 @@ const seen: { url: string; headers: http.IncomingHttpHeaders }[] = [];
 function sse(res: http.ServerResponse): void {
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   const ev = (type: string, data: object) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
-  ev('message_start', { message: { id: 'msg_1', type: 'message', role: 'assistant', model: 'm', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 3, output_tokens: 0 } } });
+  ev('message_start', {
+    message: {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model: 'm',
+      content: [],
+      stop_reason: null,
+      stop_sequence: null,
+      usage: { input_tokens: 3, output_tokens: 0 },
+    },
+  });
   ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
   ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: REPLY } });
   ev('content_block_stop', { index: 0 });
@@ -32,7 +43,6 @@ function sse(res: http.ServerResponse): void {
   ev('message_stop', {});
   res.end();
 }
-
 
 beforeAll(async () => {
   spy = http.createServer((req, res) => {

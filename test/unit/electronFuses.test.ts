@@ -8,7 +8,9 @@ import { describe, expect, it } from 'vitest';
 import YAML from 'yaml';
 
 const root = path.resolve(__dirname, '../..');
-const config = YAML.parse(readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown> & { electronFuses?: Record<string, unknown> };
+const config = YAML.parse(readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as Record<string, unknown> & {
+  electronFuses?: Record<string, unknown>;
+};
 const require = createRequire(import.meta.url);
 const builderDir = path.dirname(require.resolve('app-builder-lib/package.json'));
 const { validateConfiguration } = require(path.join(builderDir, 'out/util/config/config.js')) as {

@@ -13,7 +13,10 @@ async function lint(filePath: string, code: string): Promise<string[]> {
 
 describe('layering rules (npm run lint)', () => {
   it('fails on a renderer → main import', async () => {
-    const messages = await lint('renderer/src/Bad.tsx', "import { createProjectStore } from '../../main/services/projectStore';\nexport const x = createProjectStore;\n");
+    const messages = await lint(
+      'renderer/src/Bad.tsx',
+      "import { createProjectStore } from '../../main/services/projectStore';\nexport const x = createProjectStore;\n",
+    );
     expect(messages).toEqual([expect.stringMatching(/^no-restricted-imports: .*main\/ is Node-only/)]);
   });
 
@@ -34,11 +37,20 @@ describe('layering rules (npm run lint)', () => {
   it('lets shared/ import only the allow-listed packages (any other package fails)', async () => {
     const notAllowed = /^no-restricted-imports: .*shared\/ may import only/;
     expect(await lint('shared/engine/bad.ts', "import { watch } from 'chokidar';\nexport const x = watch;\n")).toEqual([expect.stringMatching(notAllowed)]);
-    expect(await lint('shared/llm/bad.ts', "import Anthropic from '@anthropic-ai/sdk';\nexport const x = Anthropic;\n")).toEqual([expect.stringMatching(notAllowed)]);
-    expect(await lint('shared/llm/bad.ts', "import type { Message } from '@anthropic-ai/sdk/resources';\nexport type X = Message;\n")).toEqual([expect.stringMatching(notAllowed)]);
+    expect(await lint('shared/llm/bad.ts', "import Anthropic from '@anthropic-ai/sdk';\nexport const x = Anthropic;\n")).toEqual([
+      expect.stringMatching(notAllowed),
+    ]);
+    expect(await lint('shared/llm/bad.ts', "import type { Message } from '@anthropic-ai/sdk/resources';\nexport type X = Message;\n")).toEqual([
+      expect.stringMatching(notAllowed),
+    ]);
     // a name that merely starts like an allowed one is not allowed
     expect(await lint('shared/bad.ts', "import x from 'zod-extra';\nexport const y = x;\n")).toEqual([expect.stringMatching(notAllowed)]);
-    expect(await lint('shared/good.ts', "import { z } from 'zod';\nimport type { ELK } from 'elkjs/lib/elk.bundled.js';\nimport { Id } from './schema/common';\nexport type X = [ELK, typeof z, typeof Id];\n")).toEqual([]);
+    expect(
+      await lint(
+        'shared/good.ts',
+        "import { z } from 'zod';\nimport type { ELK } from 'elkjs/lib/elk.bundled.js';\nimport { Id } from './schema/common';\nexport type X = [ELK, typeof z, typeof Id];\n",
+      ),
+    ).toEqual([]);
   });
 
   it('keeps the allow-list and the layer table in docs/ARCHITECTURE.md in step', () => {
@@ -49,7 +61,9 @@ describe('layering rules (npm run lint)', () => {
   });
 
   it('fails when preload/ imports a Node built-in', async () => {
-    expect(await lint('preload/bad.ts', "import fs from 'node:fs';\nexport const x = fs;\n")).toEqual([expect.stringMatching(/^no-restricted-imports: .*preload\/ runs sandboxed/)]);
+    expect(await lint('preload/bad.ts', "import fs from 'node:fs';\nexport const x = fs;\n")).toEqual([
+      expect.stringMatching(/^no-restricted-imports: .*preload\/ runs sandboxed/),
+    ]);
     expect(await lint('preload/bad.ts', "import { join } from 'path';\nexport const x = join;\n")).toEqual([expect.stringMatching(/preload\/ runs sandboxed/)]);
   });
 
@@ -73,14 +87,16 @@ describe('layering rules (npm run lint)', () => {
   });
 
   it('refuses eval and new Function anywhere', async () => {
-    expect(await lint('main/services/bad.ts', "export const f = (s: string) => eval(s);\n")).toEqual([expect.stringMatching(/never eval/)]);
-    expect(await lint('shared/bad.ts', "export const f = (s: string) => new Function(s);\n")).toEqual([expect.stringMatching(/never new Function/)]);
+    expect(await lint('main/services/bad.ts', 'export const f = (s: string) => eval(s);\n')).toEqual([expect.stringMatching(/never eval/)]);
+    expect(await lint('shared/bad.ts', 'export const f = (s: string) => new Function(s);\n')).toEqual([expect.stringMatching(/never new Function/)]);
   });
 
   it('accepts the allowed directions', async () => {
     expect(await lint('renderer/src/Good.ts', "import { methods } from '../../shared/api/contract';\nexport const x = methods;\n")).toEqual([]);
     expect(await lint('preload/good.ts', "import { CALL_CHANNEL } from '../shared/api/channels';\nexport const x = CALL_CHANNEL;\n")).toEqual([]);
-    expect(await lint('main/services/good.ts', "import fs from 'node:fs';\nimport { methods } from '../../shared/api/contract';\nexport const x = [fs, methods];\n")).toEqual([]);
+    expect(
+      await lint('main/services/good.ts', "import fs from 'node:fs';\nimport { methods } from '../../shared/api/contract';\nexport const x = [fs, methods];\n"),
+    ).toEqual([]);
   });
   it('fails on a source file over 500 lines; tests are exempt', async () => {
     const lines = (n: number) => Array.from({ length: n }, (_, i) => `export const v${i} = ${i};`).join('\n') + '\n';

@@ -25,10 +25,38 @@ function writeCsv(name: string, rows: [string, string][], header = 'text,categor
 
 // A small task with an out-of-scope class; texts with commas and quotes exercise the CSV reader.
 const TEMPLATES: Record<string, string[]> = {
-  balance: ['what is my balance', 'how much money do I have', 'check my balance, please', 'show my "available" balance', 'balance in my savings account', 'how much is left in my account'],
-  lost_card: ['I lost my card', 'my card was stolen', 'block my card, it is missing', 'someone took my wallet', 'freeze my stolen card', 'I cannot find my debit card'],
-  transfer: ['send money to my friend', 'transfer 50 dollars to savings', 'wire money abroad', 'make a transfer, please', 'move money between accounts', 'pay my friend back'],
-  oos: ['what is the weather tomorrow', 'tell me a joke', 'who won the football game', 'play some music', 'recommend a pizza place', 'how tall is mount everest'],
+  balance: [
+    'what is my balance',
+    'how much money do I have',
+    'check my balance, please',
+    'show my "available" balance',
+    'balance in my savings account',
+    'how much is left in my account',
+  ],
+  lost_card: [
+    'I lost my card',
+    'my card was stolen',
+    'block my card, it is missing',
+    'someone took my wallet',
+    'freeze my stolen card',
+    'I cannot find my debit card',
+  ],
+  transfer: [
+    'send money to my friend',
+    'transfer 50 dollars to savings',
+    'wire money abroad',
+    'make a transfer, please',
+    'move money between accounts',
+    'pay my friend back',
+  ],
+  oos: [
+    'what is the weather tomorrow',
+    'tell me a joke',
+    'who won the football game',
+    'play some music',
+    'recommend a pizza place',
+    'how tall is mount everest',
+  ],
 };
 const PREFIXES = ['', 'hi, ', 'please ', 'hey there, ', 'quick question: '];
 const rowsFor = (prefixes: string[]): [string, string][] =>
@@ -47,7 +75,11 @@ describe('parley nlu evaluate', { timeout: 60_000 }, () => {
     ]);
     expect(() => parseCsv('text,category\n"open,x\n')).toThrow(/unterminated quoted field starting on line 2/);
     // a byte-order mark, a lone CR and blank lines, as spreadsheets write them
-    expect(parseCsv('\ufefftext,category\rhi,a\r\n\r\nb,\n')).toEqual([['text', 'category'], ['hi', 'a'], ['b', '']]);
+    expect(parseCsv('\ufefftext,category\rhi,a\r\n\r\nb,\n')).toEqual([
+      ['text', 'category'],
+      ['hi', 'a'],
+      ['b', ''],
+    ]);
   });
 
   it('--json prints exactly the metric keys, with out-of-scope recall and precision when the test set has oos rows', async () => {

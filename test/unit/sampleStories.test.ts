@@ -10,7 +10,10 @@ import { copySample } from '../fixtures/tinyProject';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const run = (...args: string[]) =>
-  promisify(execFile)(process.execPath, [path.join(root, 'bin/parley.mjs'), 'test', ...args], { cwd: root, env: { ...process.env, ANTHROPIC_API_KEY: '' } }).then(
+  promisify(execFile)(process.execPath, [path.join(root, 'bin/parley.mjs'), 'test', ...args], {
+    cwd: root,
+    env: { ...process.env, ANTHROPIC_API_KEY: '' },
+  }).then(
     (r) => ({ code: 0, stdout: r.stdout }),
     (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
   );

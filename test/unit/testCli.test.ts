@@ -8,7 +8,10 @@ import { copySample } from '../fixtures/tinyProject';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const run = (...args: string[]) =>
-  promisify(execFile)(process.execPath, [path.join(root, 'bin/parley.mjs'), 'test', ...args], { cwd: root, env: { ...process.env, ANTHROPIC_API_KEY: '' } }).then(
+  promisify(execFile)(process.execPath, [path.join(root, 'bin/parley.mjs'), 'test', ...args], {
+    cwd: root,
+    env: { ...process.env, ANTHROPIC_API_KEY: '' },
+  }).then(
     (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
     (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
   );
@@ -186,7 +189,11 @@ describe('parley test', { timeout: 30_000 }, () => {
     expect(grepped.code).toBe(1);
     const g = JSON.parse(grepped.stdout) as { stories: { file: string; passed: boolean; firstFailure: unknown }[] };
     expect(g.stories.map((s) => [s.file, s.passed])).toEqual([['stories/wrong.yaml', false]]);
-    expect(g.stories[0]?.firstFailure).toEqual({ turn: 2, line: 5, failure: { check: 'waits_at', expected: 'card_lost/ask_card_type', actual: 'card_lost/confirm_block', node: 'card_lost/ask_last4' } });
+    expect(g.stories[0]?.firstFailure).toEqual({
+      turn: 2,
+      line: 5,
+      failure: { check: 'waits_at', expected: 'card_lost/ask_card_type', actual: 'card_lost/confirm_block', node: 'card_lost/ask_last4' },
+    });
   });
 
   it('exits 2 when the project itself does not load, with its problems', async () => {

@@ -119,7 +119,12 @@ export const CompactEdges = memo(function CompactEdges({ flow, presentation, blo
         }
         const dpr = window.devicePixelRatio || 1;
         ctx.setTransform(dpr * view.zoom, 0, 0, dpr * view.zoom, dpr * (view.x - box.x), dpr * (view.y - box.y));
-        const area = { left: (box.x - view.x) / view.zoom, top: (box.y - view.y) / view.zoom, right: (box.x + box.width - view.x) / view.zoom, bottom: (box.y + box.height - view.y) / view.zoom };
+        const area = {
+          left: (box.x - view.x) / view.zoom,
+          top: (box.y - view.y) / view.zoom,
+          right: (box.x + box.width - view.x) / view.zoom,
+          bottom: (box.y + box.height - view.y) / view.zoom,
+        };
         if (moved.size) drawScene(ctx, scene, area, view.zoom, moved, true, colors, blocks);
         liveShown = moved.size > 0;
       }
@@ -136,7 +141,12 @@ export const CompactEdges = memo(function CompactEdges({ flow, presentation, blo
 
   return (
     <>
-      <canvas ref={baseRef} className="compact-edges" style={{ inset: -MARGIN, width: `calc(100% + ${2 * MARGIN}px)`, height: `calc(100% + ${2 * MARGIN}px)` }} aria-hidden="true" />
+      <canvas
+        ref={baseRef}
+        className="compact-edges"
+        style={{ inset: -MARGIN, width: `calc(100% + ${2 * MARGIN}px)`, height: `calc(100% + ${2 * MARGIN}px)` }}
+        aria-hidden="true"
+      />
       <canvas ref={liveRef} className="compact-edges-live" aria-hidden="true" />
     </>
   );

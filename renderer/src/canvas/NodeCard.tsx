@@ -37,7 +37,8 @@ function Copy({ flowId, node, locale, text }: { flowId: string; node: FlowNode; 
     const commit = (value: string) => {
       setEditing(null);
       sealHistory(flowId);
-      if (value !== shown) editFlow(flowId, [{ type: 'node.update', id: node.id, node: { ...node, [field]: withFirstVariant(text, locale, value) } as FlowNode }]);
+      if (value !== shown)
+        editFlow(flowId, [{ type: 'node.update', id: node.id, node: { ...node, [field]: withFirstVariant(text, locale, value) } as FlowNode }]);
     };
     return (
       <textarea
@@ -69,7 +70,11 @@ function Copy({ flowId, node, locale, text }: { flowId: string; node: FlowNode; 
       }}
     >
       {shown || `No ${locale} copy yet`}
-      {variants > 1 && <span className="variants" title={`${variants} variants; the bot picks one`}>+{variants - 1}</span>}
+      {variants > 1 && (
+        <span className="variants" title={`${variants} variants; the bot picks one`}>
+          +{variants - 1}
+        </span>
+      )}
     </div>
   );
 }
@@ -133,7 +138,9 @@ const BODIES: { [K in NodeKind]: (p: BodyProps<K>) => ReactNode } = {
   api: ({ node }) => (
     <Detail>
       <b>{node.method ?? 'GET'}</b> {node.url}
-      <div className="muted">operation {node.operation} · timeout {node.timeoutMs ?? 5000} ms</div>
+      <div className="muted">
+        operation {node.operation} · timeout {node.timeoutMs ?? 5000} ms
+      </div>
     </Detail>
   ),
   guardrail: ({ node }) => <Chips items={[...node.checks, ...(node.topics ?? [])]} />,

@@ -59,9 +59,7 @@ function boxes(ids: readonly string[]): Box[] {
   if (!c) return [];
   const wanted = new Set(ids);
   const presentation = get().presentation;
-  return c.flow.nodes
-    .filter((n) => wanted.has(n.id))
-    .map((n) => ({ id: n.id, x: n.position?.x ?? 0, y: n.position?.y ?? 0, ...cardSize(n, presentation) }));
+  return c.flow.nodes.filter((n) => wanted.has(n.id)).map((n) => ({ id: n.id, x: n.position?.x ?? 0, y: n.position?.y ?? 0, ...cardSize(n, presentation) }));
 }
 
 export function alignSelection(how: AlignHow): void {
@@ -96,7 +94,11 @@ export function ungroupSelection(): void {
   const c = current();
   if (!c) return;
   const groups = (c.flow.groups ?? []).filter((g) => c.selected.includes(`group:${g.id}`) || g.nodes.some((n) => c.selected.includes(n)));
-  if (groups.length) editFlow(c.flowId, groups.map((g) => ({ type: 'group.remove' as const, id: g.id })));
+  if (groups.length)
+    editFlow(
+      c.flowId,
+      groups.map((g) => ({ type: 'group.remove' as const, id: g.id })),
+    );
 }
 
 let worker: Worker | undefined;

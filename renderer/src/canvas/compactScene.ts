@@ -212,7 +212,15 @@ export function drawScene(
       ctx.fillRect(p.x, p.y, c.size.width, 4);
       const mark = blocks.marks?.get(c.id);
       const selected = blocks.selected.has(c.id);
-      const outline = selected ? colors.accent : blocks.errors.has(c.id) ? colors.error : mark === 'current' || mark === 'visited' ? '#8b5cf6' : mark === 'uncovered' ? '#d97706' : colors.border;
+      const outline = selected
+        ? colors.accent
+        : blocks.errors.has(c.id)
+          ? colors.error
+          : mark === 'current' || mark === 'visited'
+            ? '#8b5cf6'
+            : mark === 'uncovered'
+              ? '#d97706'
+              : colors.border;
       const width = selected || mark === 'current' ? 3 : mark ? 2 : 1;
       ctx.setLineDash(mark === 'uncovered' ? [6 * px, 4 * px] : []);
       ctx.lineWidth = width * px;

@@ -59,7 +59,15 @@ function handlesOf(hasInput: boolean, ports: readonly string[], size: { width: n
   }
   const top = CARD.borderTop + CARD.head + CARD.body + CARD.rule + CARD.exitsPad;
   ports.forEach((port, i) => {
-    handles.push({ id: port, type: 'source', position: Position.Right, x: size.width - h / 2, y: top + i * CARD.row + CARD.row / 2 - h / 2, width: h, height: h });
+    handles.push({
+      id: port,
+      type: 'source',
+      position: Position.Right,
+      x: size.width - h / 2,
+      y: top + i * CARD.row + CARD.row / 2 - h / 2,
+      width: h,
+      height: h,
+    });
   });
   return handles;
 }

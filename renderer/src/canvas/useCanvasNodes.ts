@@ -41,12 +41,7 @@ function frames(flow: Flow, flowId: string, cards: readonly CardNode[]): FrameNo
  * smoothly without an edit per mouse move (committed on drag stop), and an edit replaces only the cards
  * whose flow node changed — every other node keeps its object and does not re-render.
  */
-export function useCanvasNodes(
-  flowId: string,
-  flow: Flow | undefined,
-  cards: CardNode[],
-  selectedIds: readonly string[],
-) {
+export function useCanvasNodes(flowId: string, flow: Flow | undefined, cards: CardNode[], selectedIds: readonly string[]) {
   const [nodes, setNodes] = useState<AnyNode[]>([]);
   const lastCards = useRef(new Map<string, CardNode>());
   /** Where each node is in `nodes`, for applyInPlace. */
@@ -101,4 +96,3 @@ export function useCanvasNodes(
   );
   return { nodes, onNodesChange };
 }
-

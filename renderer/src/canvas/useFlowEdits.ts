@@ -36,7 +36,8 @@ export function useFlowEdits(flowId: string, flow: Flow | undefined) {
   );
   const onReconnect = useCallback(
     (old: Edge, c: Connection) => {
-      if (old.sourceHandle && c.target && c.target !== old.source) editFlow(flowId, [{ type: 'exit.set', id: old.source, port: old.sourceHandle, target: c.target }]);
+      if (old.sourceHandle && c.target && c.target !== old.source)
+        editFlow(flowId, [{ type: 'exit.set', id: old.source, port: old.sourceHandle, target: c.target }]);
     },
     [flowId],
   );

@@ -39,7 +39,8 @@ export function useLiteMode(
       if (!lite || e.buttons) return;
       const p = rf.screenToFlowPosition({ x: e.clientX, y: e.clientY });
       let hit: string | undefined;
-      for (const c of cards) if (p.x >= c.position.x && p.y >= c.position.y && p.x <= c.position.x + (c.width ?? 0) && p.y <= c.position.y + (c.height ?? 0)) hit = c.id;
+      for (const c of cards)
+        if (p.x >= c.position.x && p.y >= c.position.y && p.x <= c.position.x + (c.width ?? 0) && p.y <= c.position.y + (c.height ?? 0)) hit = c.id;
       if (hit !== hoverRef.current) {
         hoverRef.current = hit;
         setHoverId(hit);
@@ -63,7 +64,9 @@ export function useLiteMode(
     const origin = { x: (r.x - tx) / zoom, y: (r.y - ty) / zoom };
     const x1 = origin.x + r.width / zoom;
     const y1 = origin.y + r.height / zoom;
-    const ids = cards.filter((c) => c.position.x >= origin.x && c.position.y >= origin.y && c.position.x + (c.width ?? 0) <= x1 && c.position.y + (c.height ?? 0) <= y1).map((c) => c.id);
+    const ids = cards
+      .filter((c) => c.position.x >= origin.x && c.position.y >= origin.y && c.position.x + (c.width ?? 0) <= x1 && c.position.y + (c.height ?? 0) <= y1)
+      .map((c) => c.id);
     queueMicrotask(() => setSelection(ids));
   }, [lite, cards, storeApi]);
   // Filtered again only when a node that was not shown changed (refilter): a drag's steps change only shown ones.

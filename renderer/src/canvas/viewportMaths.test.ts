@@ -66,7 +66,13 @@ describe('viewport for a frame', () => {
   });
 
   it('counts nodes without a position at their grid slot', () => {
-    const flow = Flow.parse({ name: 'Unplaced', nodes: [{ id: 'first', kind: 'end' }, { id: 'second', kind: 'end' }] });
+    const flow = Flow.parse({
+      name: 'Unplaced',
+      nodes: [
+        { id: 'first', kind: 'end' },
+        { id: 'second', kind: 'end' },
+      ],
+    });
     const size = cardSize(flow.nodes[0]!, false);
     // the second node's slot is 320 to the right of the first's: both fit side by side at zoom 1
     expect(viewportFor(flow, { minZoom: 0.05, maxZoom: 1 }, false, canvas)).toEqual({

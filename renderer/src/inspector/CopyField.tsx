@@ -2,7 +2,19 @@ import { useState } from 'react';
 import type { LocalizedText } from '../../../shared/schema/common';
 import { controlId, issuesAt, useEditor } from './context';
 import { Messages, RowActions, a11yProps } from './controls';
-import { getIn, missingLocales, moveCopyVariant, pathKey, removeCopyVariant, setCopyVariant, setIn, variantsOf, type CopyRules, type FieldIssue, type Path } from './nodeEdit';
+import {
+  getIn,
+  missingLocales,
+  moveCopyVariant,
+  pathKey,
+  removeCopyVariant,
+  setCopyVariant,
+  setIn,
+  variantsOf,
+  type CopyRules,
+  type FieldIssue,
+  type Path,
+} from './nodeEdit';
 
 export interface CopyFieldProps {
   /** Visible label; each locale's first textarea is named `<label> (<locale>)`, e.g. `Bot says (en)`. */

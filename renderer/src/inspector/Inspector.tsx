@@ -11,18 +11,7 @@ import { EditorContext, controlId, issuesAt, useEditor, type NodeEditor } from '
 import { Messages, Section, TextField, a11yProps } from './controls';
 import { ExitsEditor } from './Exits';
 import { BehaviourFields, CopyFields, copyRoots, hasBehaviour, hasCopy } from './kinds';
-import {
-  decodeProblem,
-  encodeProblem,
-  getIn,
-  indexIssues,
-  pathKey,
-  sameButPosition,
-  schemaIssues,
-  setIn,
-  tidyNode,
-  type FieldIssue,
-} from './nodeEdit';
+import { decodeProblem, encodeProblem, getIn, indexIssues, pathKey, sameButPosition, schemaIssues, setIn, tidyNode, type FieldIssue } from './nodeEdit';
 import './inspector.css';
 
 const DEFAULT_LOCALES = ['en'];
@@ -215,7 +204,11 @@ const NodeInspector = memo(function NodeInspector({
       {hasCopy(node) && section('copy', 'Copy', <CopyFields node={node} />)}
       {hasBehaviour(node) && section('behaviour', 'Behaviour', <BehaviourFields node={node} />)}
       {section('exits', 'Exits', <ExitsEditor node={node} />)}
-      {section('notes', 'Notes', <TextField label="Designer notes" path={['notes']} value={node.notes} optional rows={4} placeholder="Why this node exists, what to check…" />)}
+      {section(
+        'notes',
+        'Notes',
+        <TextField label="Designer notes" path={['notes']} value={node.notes} optional rows={4} placeholder="Why this node exists, what to check…" />,
+      )}
     </EditorContext.Provider>
   );
 });
@@ -224,7 +217,9 @@ function ProblemSummary({ issues, onFocus }: { issues: readonly FieldIssue[]; on
   const errors = issues.filter((i) => i.severity === 'error').length;
   const warnings = issues.length - errors;
   const sorted = [...issues].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === 'error' ? -1 : 1));
-  const text = [errors && `${errors} ${errors === 1 ? 'error' : 'errors'}`, warnings && `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`].filter(Boolean).join(', ');
+  const text = [errors && `${errors} ${errors === 1 ? 'error' : 'errors'}`, warnings && `${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`]
+    .filter(Boolean)
+    .join(', ');
   return (
     <div className={`insp-summary${errors ? ' has-errors' : warnings ? ' has-warnings' : ''}`} data-problem-count={issues.length}>
       <p className="insp-summary-count" aria-live="polite">
@@ -275,7 +270,12 @@ function IdField({ flowId, node, onRename }: { flowId: string; node: FlowNode; o
     setStatus(`Renamed to ${text}.`);
     void done.then((r) => {
       const n = (k: number, one: string, many: string) => (k ? `${k} ${k === 1 ? one : many}` : '');
-      const parts = [n(r.exits, 'exit', 'exits'), n(r.groups, 'group', 'groups'), n(r.external, 'jump or call in other flows', 'jumps or calls in other flows'), n(r.stories, 'story', 'stories')].filter(Boolean);
+      const parts = [
+        n(r.exits, 'exit', 'exits'),
+        n(r.groups, 'group', 'groups'),
+        n(r.external, 'jump or call in other flows', 'jumps or calls in other flows'),
+        n(r.stories, 'story', 'stories'),
+      ].filter(Boolean);
       setStatus(`Renamed to ${text}${parts.length ? `; ${parts.join(', ')} updated` : ''}.${r.failed.length ? ` Not updated: ${r.failed.join('; ')}` : ''}`);
     });
   };

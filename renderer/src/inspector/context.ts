@@ -26,8 +26,7 @@ export function useEditor(): NodeEditor {
 }
 
 /** DOM id of the control of a field (the problems summary focuses it). */
-export const controlId = (path: Path | string): string =>
-  `insp-${(typeof path === 'string' ? path : pathKey(path)).replace(/[^A-Za-z0-9_-]/g, '-') || 'node'}`;
+export const controlId = (path: Path | string): string => `insp-${(typeof path === 'string' ? path : pathKey(path)).replace(/[^A-Za-z0-9_-]/g, '-') || 'node'}`;
 
 /** Issues at exactly these paths (`pathKey` form). */
 export function issuesAt(issues: ReadonlyMap<string, FieldIssue[]>, ...paths: string[]): FieldIssue[] {

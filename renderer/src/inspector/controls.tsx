@@ -289,7 +289,15 @@ export function RowActions({
     <span className="insp-row-actions">
       {onMove && count > 1 && (
         <>
-          <button type="button" id={id(index, 'up')} className="icon" aria-label={`Move ${itemLabel} up`} title="Move up" disabled={index === 0} onClick={() => move(index - 1, 'up')}>
+          <button
+            type="button"
+            id={id(index, 'up')}
+            className="icon"
+            aria-label={`Move ${itemLabel} up`}
+            title="Move up"
+            disabled={index === 0}
+            onClick={() => move(index - 1, 'up')}
+          >
             ↑
           </button>
           <button
@@ -403,7 +411,19 @@ export function AddFromList({ id, label, options, onAdd }: { id: string; label: 
 }
 
 /** A text box and an Add button; Enter adds too. */
-export function AddText({ id, label, placeholder, validate, onAdd }: { id: string; label: string; placeholder?: string; validate?: (v: string) => string | undefined; onAdd: (value: string) => void }) {
+export function AddText({
+  id,
+  label,
+  placeholder,
+  validate,
+  onAdd,
+}: {
+  id: string;
+  label: string;
+  placeholder?: string;
+  validate?: (v: string) => string | undefined;
+  onAdd: (value: string) => void;
+}) {
   const [text, setText] = useState('');
   const [error, setError] = useState<string>();
   const add = () => {

@@ -23,7 +23,6 @@ import manifestText from '../../../examples/acme-bank/parley.yaml?raw';
 import nluText from '../../../examples/acme-bank/nlu.yaml?raw';
 import cardLostText from '../../../examples/acme-bank/flows/card_lost.yaml?raw';
 
-
 function sampleFlow(): Flow {
   const res = loadProject({
     manifest: { file: 'parley.yaml', text: manifestText },
@@ -117,13 +116,25 @@ describe('issues', () => {
     const map = indexIssues(schemaIssues(node));
     expect(map.get('say.en')?.[0]?.message).toBe('copy cannot be empty');
     expect(map.get('buttons[0].id')?.[0]?.message).toMatch(/lower_snake_case/);
-    const ask = { id: 'a', kind: 'ask', slot: 's', type: 'text', prompt: { en: 'Q' }, maxRetries: 11, validation: { message: { en: 'no' } } } as unknown as FlowNode;
+    const ask = {
+      id: 'a',
+      kind: 'ask',
+      slot: 's',
+      type: 'text',
+      prompt: { en: 'Q' },
+      maxRetries: 11,
+      validation: { message: { en: 'no' } },
+    } as unknown as FlowNode;
     const issues = indexIssues(schemaIssues(ask));
     expect(issues.get('maxRetries')?.[0]?.message).toBe('must be at most 10');
     expect(issues.get('validation.expr')?.[0]?.message).toBe('required');
   });
   it('makes project problems relative to the node', () => {
-    expect(problemIssue({ severity: 'error', field: 'nodes[3].buttons[0].next', message: 'edge' })).toEqual({ severity: 'error', path: 'buttons[0].next', message: 'edge' });
+    expect(problemIssue({ severity: 'error', field: 'nodes[3].buttons[0].next', message: 'edge' })).toEqual({
+      severity: 'error',
+      path: 'buttons[0].next',
+      message: 'edge',
+    });
     expect(problemIssue({ severity: 'error', field: 'nodes[3]', message: 'x' }).path).toBe('');
   });
 });

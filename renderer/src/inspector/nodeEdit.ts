@@ -114,8 +114,7 @@ export function moveCopyVariant(text: LocalizedText | undefined, locale: string,
 }
 
 /** A required field keeps `{}` (reported by the schema, safe for every reader); an optional one is removed. */
-const finishCopy = (text: LocalizedText, rules: CopyRules): LocalizedText | undefined =>
-  Object.keys(text).length === 0 && !rules.required ? undefined : text;
+const finishCopy = (text: LocalizedText, rules: CopyRules): LocalizedText | undefined => (Object.keys(text).length === 0 && !rules.required ? undefined : text);
 
 /** Locales of the project with no copy while another locale has some: shown as "missing". */
 export function missingLocales(text: LocalizedText | undefined, locales: readonly string[]): string[] {

@@ -34,46 +34,52 @@ export function Palette() {
   return (
     <section className="palette" aria-label="Palette">
       <div className="palette-head">
-      <input
-        id="palette-search"
-        aria-label="Search node kinds"
-        placeholder="Add a node… (N)"
-        value={query}
-        onChange={(e) => setQuery(e.target.value)}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter' && kinds[0]) add(kinds[0]);
-          if (e.key === 'Escape') {
-            setQuery('');
-            e.currentTarget.blur();
-          }
-        }}
-      />
-      <button className="palette-toggle" onClick={toggle} aria-expanded={!collapsed} aria-label={collapsed ? 'Show node kinds' : 'Hide node kinds'} title={collapsed ? 'Show node kinds' : 'Hide node kinds'}>
-        {collapsed ? '▸' : '▾'}
-      </button>
+        <input
+          id="palette-search"
+          aria-label="Search node kinds"
+          placeholder="Add a node… (N)"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && kinds[0]) add(kinds[0]);
+            if (e.key === 'Escape') {
+              setQuery('');
+              e.currentTarget.blur();
+            }
+          }}
+        />
+        <button
+          className="palette-toggle"
+          onClick={toggle}
+          aria-expanded={!collapsed}
+          aria-label={collapsed ? 'Show node kinds' : 'Hide node kinds'}
+          title={collapsed ? 'Show node kinds' : 'Hide node kinds'}
+        >
+          {collapsed ? '▸' : '▾'}
+        </button>
       </div>
       {(!collapsed || query) && (
-      <ul role="list" className="palette-grid">
-        {kinds.map((k) => (
-          <li key={k}>
-            <button
-              className={`palette-item kind-${k}`}
-              draggable
-              onDragStart={(e) => {
-                e.dataTransfer.setData(PALETTE_MIME, k);
-                e.dataTransfer.effectAllowed = 'copy';
-              }}
-              onClick={() => add(k)}
-              title={KIND_DESCRIPTION[k]}
-              aria-label={`Add ${KIND_LABEL[k]} node`}
-            >
-              <span className="swatch" />
-              <span className="name">{KIND_LABEL[k]}</span>
-            </button>
-          </li>
-        ))}
-        {kinds.length === 0 && <li className="none">No node kind matches</li>}
-      </ul>
+        <ul role="list" className="palette-grid">
+          {kinds.map((k) => (
+            <li key={k}>
+              <button
+                className={`palette-item kind-${k}`}
+                draggable
+                onDragStart={(e) => {
+                  e.dataTransfer.setData(PALETTE_MIME, k);
+                  e.dataTransfer.effectAllowed = 'copy';
+                }}
+                onClick={() => add(k)}
+                title={KIND_DESCRIPTION[k]}
+                aria-label={`Add ${KIND_LABEL[k]} node`}
+              >
+                <span className="swatch" />
+                <span className="name">{KIND_LABEL[k]}</span>
+              </button>
+            </li>
+          ))}
+          {kinds.length === 0 && <li className="none">No node kind matches</li>}
+        </ul>
       )}
     </section>
   );

@@ -64,7 +64,9 @@ export function ProjectMenu() {
               <input aria-label="Project folder" placeholder="/path/to/project" value={dir} onChange={(e) => setDir(e.target.value)} />
             </label>
             <div className="row">
-              <button type="submit" disabled={!dir.trim()}>Open</button>
+              <button type="submit" disabled={!dir.trim()}>
+                Open
+              </button>
               <input aria-label="New project name" placeholder="Name for a new project" value={name} onChange={(e) => setName(e.target.value)} />
               <button type="button" disabled={!dir.trim() || !name.trim()} onClick={() => void run(() => openProject(dir.trim(), name.trim()))}>
                 Create here
@@ -82,7 +84,11 @@ export function ProjectMenu() {
               Project trust… <span>{trust.state === 'trusted' ? 'trusted' : 'restricted mode'}</span>
             </button>
           )}
-          {error && <p className="error" role="alert">{error}</p>}
+          {error && (
+            <p className="error" role="alert">
+              {error}
+            </p>
+          )}
         </div>
       )}
     </div>

@@ -224,8 +224,8 @@ function SearchDialog() {
           {deferredQuery.trim() && flat.length === 0 && <p className="search-empty">No node matches “{deferredQuery.trim()}”.</p>}
           {!deferredQuery.trim() && (
             <p className="search-empty">
-              Type what the bot says, a node id or title, a variable, an intent or an API operation. <kbd>↑</kbd> <kbd>↓</kbd> to move,{' '}
-              <kbd>Enter</kbd> to go there.
+              Type what the bot says, a node id or title, a variable, an intent or an API operation. <kbd>↑</kbd> <kbd>↓</kbd> to move, <kbd>Enter</kbd> to go
+              there.
             </p>
           )}
         </div>

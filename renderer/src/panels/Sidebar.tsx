@@ -22,7 +22,12 @@ function FlowActions({ flowId, name, isStart, close, setMode }: { flowId: string
       >
         Duplicate
       </button>
-      <button role="menuitem" disabled={isStart} title={isStart ? 'The start flow cannot be deleted' : undefined} onClick={() => setMode({ kind: 'delete', flowId })}>
+      <button
+        role="menuitem"
+        disabled={isStart}
+        title={isStart ? 'The start flow cannot be deleted' : undefined}
+        onClick={() => setMode({ kind: 'delete', flowId })}
+      >
         Delete…
       </button>
       {error && <p className="error">{error}</p>}
@@ -38,7 +43,9 @@ export function Sidebar() {
   const startFlow = useStudio((s) => s.project?.manifest.startFlow);
   const [mode, setMode] = useState<Mode>();
   const [error, setError] = useState('');
-  const ids = Object.keys(flows).sort((a, b) => (a === startFlow ? -1 : b === startFlow ? 1 : (flows[a]?.flow.name ?? a).localeCompare(flows[b]?.flow.name ?? b)));
+  const ids = Object.keys(flows).sort((a, b) =>
+    a === startFlow ? -1 : b === startFlow ? 1 : (flows[a]?.flow.name ?? a).localeCompare(flows[b]?.flow.name ?? b),
+  );
   const close = () => {
     setMode(undefined);
     setError('');
@@ -125,10 +132,18 @@ export function Sidebar() {
                   {doc.save !== 'saved' && <span className={`dot ${doc.save}`} title={doc.save} />}
                 </span>
               </button>
-              <button className="more" aria-label={`More actions for ${doc.flow.name}`} aria-haspopup="menu" aria-expanded={popupFlow === id} onClick={() => setMode(mode && 'flowId' in mode && mode.flowId === id ? undefined : { kind: 'menu', flowId: id })}>
+              <button
+                className="more"
+                aria-label={`More actions for ${doc.flow.name}`}
+                aria-haspopup="menu"
+                aria-expanded={popupFlow === id}
+                onClick={() => setMode(mode && 'flowId' in mode && mode.flowId === id ? undefined : { kind: 'menu', flowId: id })}
+              >
                 ⋯
               </button>
-              {mode?.kind === 'menu' && mode.flowId === id && <FlowActions flowId={id} name={doc.flow.name} isStart={id === startFlow} close={close} setMode={setMode} />}
+              {mode?.kind === 'menu' && mode.flowId === id && (
+                <FlowActions flowId={id} name={doc.flow.name} isStart={id === startFlow} close={close} setMode={setMode} />
+              )}
               {mode?.kind === 'delete' && mode.flowId === id && (
                 <div className="flow-menu confirm" role="alertdialog" aria-label={`Delete ${doc.flow.name}?`}>
                   <p>

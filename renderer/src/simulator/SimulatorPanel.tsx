@@ -116,7 +116,12 @@ function Wizard() {
       <div className="wizard-head">
         Wizard of Oz: the <code>{w.node}</code> node asks the model. Type what it would answer.
       </div>
-      {w.system && <details><summary>System prompt</summary><pre>{w.system}</pre></details>}
+      {w.system && (
+        <details>
+          <summary>System prompt</summary>
+          <pre>{w.system}</pre>
+        </details>
+      )}
       {lastUser && <pre className="wizard-prompt">{lastUser.content}</pre>}
       <textarea aria-label="Model reply" value={text} onChange={(e) => setText(e.target.value)} rows={3} autoFocus />
       <button type="submit" disabled={!text.trim()}>
@@ -134,10 +139,20 @@ function SaveAsStory() {
   if (name === undefined)
     return (
       <div className="sim-save">
-        <button onClick={() => { setSaved(undefined); setName(''); }} title="Turn this conversation into a regression story, with expectations from what happened">
+        <button
+          onClick={() => {
+            setSaved(undefined);
+            setName('');
+          }}
+          title="Turn this conversation into a regression story, with expectations from what happened"
+        >
           Save as story…
         </button>
-        {saved && <span className="muted" role="status">Saved {saved}</span>}
+        {saved && (
+          <span className="muted" role="status">
+            Saved {saved}
+          </span>
+        )}
       </div>
     );
   return (
@@ -155,7 +170,13 @@ function SaveAsStory() {
         });
       }}
     >
-      <input aria-label="Story name" placeholder="Story name, e.g. Lost card with a digression" value={name} onChange={(e) => setName(e.target.value)} autoFocus />
+      <input
+        aria-label="Story name"
+        placeholder="Story name, e.g. Lost card with a digression"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        autoFocus
+      />
       <button type="submit" disabled={!name.trim()}>
         Save
       </button>
@@ -181,7 +202,11 @@ function ApiKeyForm({ target }: { target: 'keychain' | 'config' }) {
       }}
     >
       <input type="password" autoComplete="off" aria-label="API key" placeholder="Paste an API key" value={key} onChange={(e) => setKey(e.target.value)} />
-      <button type="submit" disabled={key.trim().length < 8} title={target === 'keychain' ? 'Saved encrypted with the OS keychain' : 'Saved in your private credentials file (mode 0600), never in the project'}>
+      <button
+        type="submit"
+        disabled={key.trim().length < 8}
+        title={target === 'keychain' ? 'Saved encrypted with the OS keychain' : 'Saved in your private credentials file (mode 0600), never in the project'}
+      >
         Save key
       </button>
     </form>
@@ -207,7 +232,14 @@ function Settings() {
       </label>
       <label>
         Preset variables (JSON, merged over parley.yaml's)
-        <textarea aria-label="Customer profile" rows={5} placeholder={example} value={profile} onChange={(e) => setSim({ profile: e.target.value })} spellCheck={false} />
+        <textarea
+          aria-label="Customer profile"
+          rows={5}
+          placeholder={example}
+          value={profile}
+          onChange={(e) => setSim({ profile: e.target.value })}
+          spellCheck={false}
+        />
       </label>
       <button onClick={() => void restart()}>Start with these</button>
     </details>
@@ -248,7 +280,15 @@ export function SimulatorPanel() {
           {wizard ? 'Wizard of Oz' : status?.configured ? status.model : status?.model ? `${status.model} (no key)` : 'no model'}
         </span>
         <label title="Type the model's replies yourself">
-          <input type="checkbox" checked={wizard} onChange={(e) => { setSim({ wizard: e.target.checked }); void restart(); }} /> Wizard
+          <input
+            type="checkbox"
+            checked={wizard}
+            onChange={(e) => {
+              setSim({ wizard: e.target.checked });
+              void restart();
+            }}
+          />{' '}
+          Wizard
         </label>
         <label title="Show the flow the conversation is in">
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow
@@ -264,11 +304,20 @@ export function SimulatorPanel() {
         <div className="banner info sim-status" role="status">
           {status.message}
           {status.keyProblems.map((p) => (
-            <div key={p} className="muted">{p}</div>
+            <div key={p} className="muted">
+              {p}
+            </div>
           ))}
           {status.model && !status.trusted && <button onClick={openTrustDialog}>Review and trust…</button>}
           {status.model && status.trusted && !status.keySource && <ApiKeyForm target={status.saveTarget} />}
-          <button onClick={() => { setSim({ wizard: true }); void restart(); }}>Use Wizard-of-Oz mode</button>
+          <button
+            onClick={() => {
+              setSim({ wizard: true });
+              void restart();
+            }}
+          >
+            Use Wizard-of-Oz mode
+          </button>
         </div>
       )}
       <Settings />
@@ -286,7 +335,13 @@ export function SimulatorPanel() {
       </div>
       <Wizard />
       <form className="sim-compose" onSubmit={submit}>
-        <input aria-label="Message the bot" placeholder="Type as the customer…" value={text} onChange={(e) => setText(e.target.value)} disabled={!turns.length && !pending} />
+        <input
+          aria-label="Message the bot"
+          placeholder="Type as the customer…"
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          disabled={!turns.length && !pending}
+        />
         <button type="submit" disabled={!text.trim() || Boolean(pending)}>
           Send
         </button>

@@ -5,7 +5,7 @@ import type { TurnView } from '../../../shared/api/contract';
 import type { TraceEntry } from '../../../shared/engine/types';
 import { jumpToNode } from './simStore';
 
-const fmt = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? 'undefined');
+const fmt = (v: unknown) => (typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? 'undefined'));
 
 function Entry({ e }: { e: TraceEntry }) {
   switch (e.kind) {
@@ -33,11 +33,7 @@ function Entry({ e }: { e: TraceEntry }) {
               ))}
             </ol>
           )}
-          {e.entities.length > 0 && (
-            <div className="muted">
-              entities: {e.entities.map((x) => `${x.entity}=${fmt(x.value)}`).join(', ')}
-            </div>
-          )}
+          {e.entities.length > 0 && <div className="muted">entities: {e.entities.map((x) => `${x.entity}=${fmt(x.value)}`).join(', ')}</div>}
         </>
       );
     case 'slot':
@@ -63,7 +59,12 @@ function Entry({ e }: { e: TraceEntry }) {
     case 'llm':
       return (
         <>
-          <span className="t-kind">llm</span> {e.model ?? e.request.model ?? ''} {e.usage && <span className="muted">{e.usage.inputTokens} in / {e.usage.outputTokens} out · first token {e.ttftMs} ms · {e.totalMs} ms</span>}
+          <span className="t-kind">llm</span> {e.model ?? e.request.model ?? ''}{' '}
+          {e.usage && (
+            <span className="muted">
+              {e.usage.inputTokens} in / {e.usage.outputTokens} out · first token {e.ttftMs} ms · {e.totalMs} ms
+            </span>
+          )}
           {e.error && <div className="t-error">{e.error}</div>}
           {e.partial && <div className="t-error">stream cut: partial reply</div>}
           <details>
@@ -153,7 +154,10 @@ export function TraceView({ turn }: { turn: TurnView | undefined }) {
     <section className="trace" aria-label="Trace">
       <div className="trace-head">
         Trace of turn {turn.index}
-        <span className="muted"> · waiting at {turn.state.wait && turn.state.wait.kind !== 'idle' ? `${turn.state.wait.flow}/${turn.state.wait.node}` : 'nothing (idle)'}</span>
+        <span className="muted">
+          {' '}
+          · waiting at {turn.state.wait && turn.state.wait.kind !== 'idle' ? `${turn.state.wait.flow}/${turn.state.wait.node}` : 'nothing (idle)'}
+        </span>
       </div>
       <ol className="trace-list">
         {turn.trace.map((e, i) => {

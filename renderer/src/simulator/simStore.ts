@@ -122,7 +122,10 @@ export async function openSimulator(): Promise<void> {
 export function closeSimulator(): void {
   const id = get().sessionId;
   set({ open: false, sessionId: undefined, turns: [], pending: undefined, wizardRequest: undefined, selectedTurn: undefined });
-  if (id) void api().call('simulator.close', { sessionId: id }).catch(() => undefined);
+  if (id)
+    void api()
+      .call('simulator.close', { sessionId: id })
+      .catch(() => undefined);
 }
 
 export function toggleSimulator(): void {
@@ -134,7 +137,8 @@ function parseProfile(): Record<string, unknown> | undefined {
   const text = get().profile.trim();
   if (!text) return undefined;
   const v: unknown = JSON.parse(text);
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('the customer profile must be a JSON object, e.g. {"customer": {"tier": "premier"}}');
+  if (typeof v !== 'object' || v === null || Array.isArray(v))
+    throw new Error('the customer profile must be a JSON object, e.g. {"customer": {"tier": "premier"}}');
   return v as Record<string, unknown>;
 }
 
@@ -143,7 +147,10 @@ export async function restart(): Promise<void> {
   const project = useStudio.getState().project?.dir;
   if (!project) return;
   const old = get().sessionId;
-  if (old) void api().call('simulator.close', { sessionId: old }).catch(() => undefined);
+  if (old)
+    void api()
+      .call('simulator.close', { sessionId: old })
+      .catch(() => undefined);
   let vars: Record<string, unknown> | undefined;
   try {
     vars = parseProfile();
@@ -151,7 +158,14 @@ export async function restart(): Promise<void> {
     set({ error: errorText(e) });
     return;
   }
-  set({ sessionId: undefined, turns: [], error: undefined, wizardRequest: undefined, selectedTurn: undefined, pending: { input: { type: 'start' }, streaming: { turn: 0, parts: [] } } });
+  set({
+    sessionId: undefined,
+    turns: [],
+    error: undefined,
+    wizardRequest: undefined,
+    selectedTurn: undefined,
+    pending: { input: { type: 'start' }, streaming: { turn: 0, parts: [] } },
+  });
   const started = epoch;
   try {
     await flushSaves();
@@ -162,7 +176,9 @@ export async function restart(): Promise<void> {
       wizard: get().wizard,
     });
     if (started !== epoch) {
-      void api().call('simulator.close', { sessionId }).catch(() => undefined);
+      void api()
+        .call('simulator.close', { sessionId })
+        .catch(() => undefined);
       return;
     }
     set({ sessionId, turns: [turn], pending: undefined });
@@ -177,8 +193,21 @@ export async function restart(): Promise<void> {
 onProjectSwitch(() => {
   epoch++;
   const { sessionId, open } = get();
-  if (sessionId) void api().call('simulator.close', { sessionId }).catch(() => undefined);
-  set({ sessionId: undefined, turns: [], pending: undefined, error: undefined, status: undefined, wizardRequest: undefined, selectedTurn: undefined, locale: undefined, profile: '' });
+  if (sessionId)
+    void api()
+      .call('simulator.close', { sessionId })
+      .catch(() => undefined);
+  set({
+    sessionId: undefined,
+    turns: [],
+    pending: undefined,
+    error: undefined,
+    status: undefined,
+    wizardRequest: undefined,
+    selectedTurn: undefined,
+    locale: undefined,
+    profile: '',
+  });
   if (open) void openSimulator();
 });
 

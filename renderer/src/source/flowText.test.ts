@@ -52,11 +52,12 @@ describe('checkFlowText', () => {
     const r = checkFlowText('main', text, project);
     expect(r.flow).toBeDefined();
     const line = text.split('\n').findIndex((l) => l.includes('nowhere')) + 1;
-    const unreachable = (id: string) => `${text.split('\n').findIndex((l) => l.includes(`id: ${id}`)) + 1}: unreachable: no exit, jump or call leads to this node from the flow's start`;
+    const unreachable = (id: string) =>
+      `${text.split('\n').findIndex((l) => l.includes(`id: ${id}`)) + 1}: unreachable: no exit, jump or call leads to this node from the flow's start`;
     expect(lines(r)).toEqual([`${line}: edge to missing node "nowhere"`, unreachable('menu'), unreachable('sorry')]);
   });
 
-  it('refuses a node of unknown kind and still reports the flow\'s other problems', () => {
+  it("refuses a node of unknown kind and still reports the flow's other problems", () => {
     const text = canonical.replace('kind: listen', 'kind: lisen').replace('next: menu', 'next: nowhere');
     const r = checkFlowText('main', text, project);
     expect(r.flow).toBeUndefined();

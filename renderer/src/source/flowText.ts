@@ -41,7 +41,8 @@ export function checkFlowText(flowId: string, text: string, project?: ProjectCon
         ).filter((p) => p.file === file)
       : [];
   // not applied, but what can be checked in the nodes that passed still is
-  if (!checked.flow) return { problems: [...checked.problems, ...(checked.partial ? withoutStubNoise(across(checked.partial.flow), { [flowId]: checked.partial }) : [])] };
+  if (!checked.flow)
+    return { problems: [...checked.problems, ...(checked.partial ? withoutStubNoise(across(checked.partial.flow), { [flowId]: checked.partial }) : [])] };
   const flow = checked.flow;
   const problems = across(flow);
   const seen = new Set<string>();
@@ -52,7 +53,15 @@ export function checkFlowText(flowId: string, text: string, project?: ProjectCon
       const first = new Map<string, number>();
       flow.nodes.forEach((n, i) => {
         if (first.has(n.id)) {
-          problems.push({ severity: 'error', file, line: parsed.lineOf(['nodes', i, 'id']), field: `nodes[${i}].id`, message: `duplicate node id "${n.id}" (first at nodes[${first.get(n.id)}])`, flowId, nodeId: n.id });
+          problems.push({
+            severity: 'error',
+            file,
+            line: parsed.lineOf(['nodes', i, 'id']),
+            field: `nodes[${i}].id`,
+            message: `duplicate node id "${n.id}" (first at nodes[${first.get(n.id)}])`,
+            flowId,
+            nodeId: n.id,
+          });
         } else first.set(n.id, i);
       });
     }

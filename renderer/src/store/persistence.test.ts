@@ -3,7 +3,6 @@ import type { MethodOutput } from '../../../shared/api/contract';
 import { ApiError } from '../../../shared/api/errors';
 import { advance, demoSnapshot, FakeApi, loadedStudio, move, PROJECT_DIR, rev, settle } from './studioFakes';
 
-
 beforeEach(() => {
   vi.useFakeTimers();
 });

@@ -26,7 +26,16 @@ export function createProject(ctx: StudioContext, deps: ProjectDeps) {
    */
   function showProject(snap: ProjectSnapshot): void {
     persistence.cancelSaves();
-    set({ flowId: undefined, selectedNodeId: undefined, selectedNodeIds: [], focusRequest: undefined, view: 'canvas', sourceFile: undefined, busy: undefined, stories: NO_STORIES });
+    set({
+      flowId: undefined,
+      selectedNodeId: undefined,
+      selectedNodeIds: [],
+      focusRequest: undefined,
+      view: 'canvas',
+      sourceFile: undefined,
+      busy: undefined,
+      stories: NO_STORIES,
+    });
     set(fromSnapshot(snap, ctx, histories));
     void problems.refreshStoryFiles();
   }

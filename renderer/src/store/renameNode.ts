@@ -28,7 +28,9 @@ export async function renameNode(flowId: string, oldId: string, newId: string): 
   for (const [id, doc] of Object.entries(useStudio.getState().flows)) {
     if (id === flowId) continue;
     const changes: FlowChange[] = doc.flow.nodes.flatMap((n) =>
-      (n.kind === 'jump' || n.kind === 'call') && n.flow === flowId && n.node === oldId ? [{ type: 'node.update' as const, id: n.id, node: { ...n, node: newId } }] : [],
+      (n.kind === 'jump' || n.kind === 'call') && n.flow === flowId && n.node === oldId
+        ? [{ type: 'node.update' as const, id: n.id, node: { ...n, node: newId } }]
+        : [],
     );
     if (!changes.length) continue;
     editFlow(id, changes);

@@ -6,11 +6,7 @@ import type { FlowDoc, StudioContext, StudioState } from './studioState';
 import { storyFileProblems } from './storyFiles';
 
 /** The state showing `snap`: every flow saved, the current flow kept if it still exists. Forgets undo histories. */
-export function fromSnapshot(
-  snap: ProjectSnapshot,
-  { get }: StudioContext,
-  histories: FlowHistories,
-): Partial<StudioState> {
+export function fromSnapshot(snap: ProjectSnapshot, { get }: StudioContext, histories: FlowHistories): Partial<StudioState> {
   const { flows, problems, ...project } = snap;
   const docs: Record<string, FlowDoc> = {};
   for (const [id, e] of Object.entries(flows)) docs[id] = { flow: e.flow, revision: e.revision, save: 'saved' };

@@ -1,14 +1,6 @@
 // Stand-ins for the store's unit tests (imported by *.test.ts only): a fake `ParleyApi` that answers the calls
 // the store makes and records them, and a small project.
-import type {
-  EventName,
-  EventPayload,
-  MethodInput,
-  MethodName,
-  MethodOutput,
-  ParleyApi,
-  ProjectSnapshot,
-} from '../../../shared/api/contract';
+import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput, ParleyApi, ProjectSnapshot } from '../../../shared/api/contract';
 import { vi } from 'vitest';
 import { ApiError } from '../../../shared/api/errors';
 import type { FlowChange } from '../../../shared/project/changes';

@@ -21,8 +21,7 @@ const everything = (state: StudioState) => state;
 
 /** The React hook of the app's store (`useStudio(selector)`), which is also the store (`getState`, `setState`…). */
 export const useStudio = Object.assign(
-  <U = StudioState>(selector: (state: StudioState) => U = everything as (state: StudioState) => U): U =>
-    useStore(studio.store, selector),
+  <U = StudioState>(selector: (state: StudioState) => U = everything as (state: StudioState) => U): U => useStore(studio.store, selector),
   studio.store,
 ) as UseBoundStore<StoreApi<StudioState>>;
 

@@ -46,7 +46,17 @@ function ResultView({ r }: { r: StoryRunView }) {
         {r.turns.map((t) => (
           <li key={t.index} className={t.failures.length ? 'failed' : ''} data-turn={t.index}>
             <div className="story-user">
-              {t.index === 0 ? <i>(bot opens)</i> : t.input.type === 'text' ? `“${t.input.text}”` : t.input.type === 'button' ? `[${t.input.payload}]` : t.input.type === 'event' ? `[event ${t.input.name}]` : ''}
+              {t.index === 0 ? (
+                <i>(bot opens)</i>
+              ) : t.input.type === 'text' ? (
+                `“${t.input.text}”`
+              ) : t.input.type === 'button' ? (
+                `[${t.input.payload}]`
+              ) : t.input.type === 'event' ? (
+                `[event ${t.input.name}]`
+              ) : (
+                ''
+              )}
               {t.line !== undefined && <span className="muted"> · line {t.line}</span>}
             </div>
             {t.says.map((s, i) => (
@@ -91,7 +101,11 @@ function StoryRow({ s }: { s: StoryInfo }) {
           {r.firstFailure.failure.node && (
             <>
               {' '}
-              <button className="link" onClick={() => gotoNode(r.firstFailure?.failure.node)} title="Show on the canvas the node where the conversation left the expected way">
+              <button
+                className="link"
+                onClick={() => gotoNode(r.firstFailure?.failure.node)}
+                title="Show on the canvas the node where the conversation left the expected way"
+              >
                 at {r.firstFailure.failure.node} →
               </button>
             </>

@@ -72,7 +72,14 @@ export async function runStories(files?: string[]): Promise<void> {
     const results = { ...(files ? get().results : {}) };
     for (const r of report.stories) results[r.file] = r;
     const firstFailed = report.stories.find((r) => !r.passed)?.file;
-    set({ results, problems: report.problems, ...(files ? {} : { coverage: report.coverage }), running: false, progress: undefined, ...(firstFailed ? { expanded: firstFailed } : {}) });
+    set({
+      results,
+      problems: report.problems,
+      ...(files ? {} : { coverage: report.coverage }),
+      running: false,
+      progress: undefined,
+      ...(firstFailed ? { expanded: firstFailed } : {}),
+    });
     if (files) void refreshCoverage();
     await refreshStories();
   } catch (e) {
@@ -82,7 +89,17 @@ export async function runStories(files?: string[]): Promise<void> {
 
 // Another project: the list, results and coverage were the old project's.
 onProjectSwitch(() => {
-  set({ stories: [], problems: [], results: {}, coverage: undefined, running: false, progress: undefined, error: undefined, expanded: undefined, tag: undefined });
+  set({
+    stories: [],
+    problems: [],
+    results: {},
+    coverage: undefined,
+    running: false,
+    progress: undefined,
+    error: undefined,
+    expanded: undefined,
+    tag: undefined,
+  });
   if (get().open) void refreshStories();
 });
 
@@ -98,7 +115,12 @@ async function refreshCoverage(): Promise<void> {
   }
 }
 
-export const runFailed = () => runStories(Object.values(get().results).filter((r) => !r.passed).map((r) => r.file));
+export const runFailed = () =>
+  runStories(
+    Object.values(get().results)
+      .filter((r) => !r.passed)
+      .map((r) => r.file),
+  );
 
 export const setStories = (patch: Partial<Pick<StoriesState, 'overlay' | 'expanded' | 'tag'>>) => set(patch);
 

@@ -64,7 +64,12 @@ export function TrustDialog() {
               {status.envVars.map((v) => (
                 <li key={v.name}>
                   <label>
-                    <input type="checkbox" disabled={trusted} checked={Boolean(approved[v.name])} onChange={(e) => setApproved((a) => ({ ...a, [v.name]: e.target.checked }))} />
+                    <input
+                      type="checkbox"
+                      disabled={trusted}
+                      checked={Boolean(approved[v.name])}
+                      onChange={(e) => setApproved((a) => ({ ...a, [v.name]: e.target.checked }))}
+                    />
                     Read <code className="trust-var">{v.name}</code> and send it to <code>{v.origin}</code>
                     {v.new && <span className="trust-new">new</span>}
                   </label>

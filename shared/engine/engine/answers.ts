@@ -43,7 +43,15 @@ export function* answerAsk(t: Turn, wait: Extract<Wait, { kind: 'ask' }>, text: 
   // not an answer: maybe a question of its own ("what are your opening hours?")
   const r = t.nlu(text);
   const d = t.decide(r.ranking);
-  t.trace.push({ kind: 'nlu', ...at, text, ranking: r.ranking.slice(0, 5), entities: r.entities, decision: d.kind, ...(d.kind === 'accept' ? { intent: d.intent } : {}) });
+  t.trace.push({
+    kind: 'nlu',
+    ...at,
+    text,
+    ranking: r.ranking.slice(0, 5),
+    entities: r.entities,
+    decision: d.kind,
+    ...(d.kind === 'accept' ? { intent: d.intent } : {}),
+  });
   if (d.kind === 'accept') {
     t.utterance = text;
     if (yield* globalOrTrigger(t, d.intent, at)) return;
@@ -65,7 +73,15 @@ export function* answerChoice(t: Turn, wait: Extract<Wait, { kind: 'choice' }>, 
   const at = { flow: wait.flow, node: wait.node };
   const r = t.nlu(text);
   const d = t.decide(r.ranking);
-  t.trace.push({ kind: 'nlu', ...at, text, ranking: r.ranking.slice(0, 5), entities: r.entities, decision: d.kind, ...(d.kind === 'accept' ? { intent: d.intent } : {}) });
+  t.trace.push({
+    kind: 'nlu',
+    ...at,
+    text,
+    ranking: r.ranking.slice(0, 5),
+    entities: r.entities,
+    decision: d.kind,
+    ...(d.kind === 'accept' ? { intent: d.intent } : {}),
+  });
   if (d.kind === 'accept') {
     t.utterance = text;
     if (yield* globalOrTrigger(t, d.intent, at)) return;

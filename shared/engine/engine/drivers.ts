@@ -1,7 +1,17 @@
 // The drivers: run one turn, fulfilling the effects it yields with the ports. `runTurn` awaits only when a
 // port returns a promise; `runTurnSync` never awaits (rule-only flows, benchmarks). Everything a turn needs
 // (state, locale, clock, random, ports) comes in with the call; nothing of it is kept between turns.
-import { LlmError, type AbortSignalLike, type ClockPort, type GuardrailPort, type HandoffPort, type HttpPort, type LlmPort, type RandomPort, type RetrievalPort } from '../ports';
+import {
+  LlmError,
+  type AbortSignalLike,
+  type ClockPort,
+  type GuardrailPort,
+  type HandoffPort,
+  type HttpPort,
+  type LlmPort,
+  type RandomPort,
+  type RetrievalPort,
+} from '../ports';
 import type { At, SessionState, TurnResult, UserInput } from '../types';
 import { diffVars } from '../vars';
 import type { Engine } from './compile';
@@ -43,7 +53,13 @@ function finish(turn: Turn, before: SessionState): TurnResult {
 }
 
 function missingPort(effect: Effect): Error {
-  const which = { llm: 'no LLM is configured', retrieve: 'no knowledge base is available', http: 'HTTP calls are not available here', guardrail: 'no guardrail is available', handoff: 'no agent queue is available' }[effect.type];
+  const which = {
+    llm: 'no LLM is configured',
+    retrieve: 'no knowledge base is available',
+    http: 'HTTP calls are not available here',
+    guardrail: 'no guardrail is available',
+    handoff: 'no agent queue is available',
+  }[effect.type];
   return new Error(which);
 }
 
@@ -52,7 +68,11 @@ function perform(effect: Effect, ports: EnginePorts, options: TurnOptions): Effe
   const wrap = (f: () => unknown): EffectResult | Promise<EffectResult> => {
     try {
       const v = f();
-      if (v instanceof Promise) return v.then((value: unknown) => ({ ok: true as const, value }), (error: unknown) => ({ ok: false as const, error }));
+      if (v instanceof Promise)
+        return v.then(
+          (value: unknown) => ({ ok: true as const, value }),
+          (error: unknown) => ({ ok: false as const, error }),
+        );
       return { ok: true, value: v };
     } catch (error) {
       return { ok: false, error };
@@ -71,7 +91,9 @@ function perform(effect: Effect, ports: EnginePorts, options: TurnOptions): Effe
       );
     }
     case 'retrieve':
-      return ports.retrieval ? wrap(() => ports.retrieval!.search(effect.query, { sources: effect.sources, limit: effect.limit })) : { ok: false, error: missingPort(effect) };
+      return ports.retrieval
+        ? wrap(() => ports.retrieval!.search(effect.query, { sources: effect.sources, limit: effect.limit }))
+        : { ok: false, error: missingPort(effect) };
     case 'http':
       return ports.http ? wrap(() => ports.http!.request(effect.request)) : { ok: false, error: missingPort(effect) };
     case 'guardrail':

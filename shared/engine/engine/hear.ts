@@ -95,4 +95,8 @@ function matchQuickReply(offered: QuickReply[], input: UserInput): QuickReply | 
   return undefined;
 }
 
-const norm = (s: string) => s.trim().toLowerCase().replace(/[.!?]+$/, '');
+const norm = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[.!?]+$/, '');

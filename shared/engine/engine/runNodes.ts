@@ -42,7 +42,10 @@ export function* runFrom(t: Turn, start: At): Run<void> {
   let at: At | 'wait' = start;
   while (at !== 'wait') {
     if (++t.steps > t.engine.options.stepLimit) {
-      const recent = t.path.slice(-6).map((p) => p.node).join(' → ');
+      const recent = t.path
+        .slice(-6)
+        .map((p) => p.node)
+        .join(' → ');
       t.error(`step limit (${t.engine.options.stepLimit}) reached in one turn: the flow loops (${recent})`, at);
       t.builtin(t.copy.loop);
       t.s.stack = [];

@@ -103,7 +103,11 @@ export class Turn {
 
   /** Offers quick replies on the last output and remembers them for the next input. */
   offer(replies: QuickReply[]): void {
-    (this.outputs[this.outputs.length - 1] as Extract<Output, { type: 'text' }>).quickReplies = replies.map(({ id, label, payload }) => ({ id, label, payload }));
+    (this.outputs[this.outputs.length - 1] as Extract<Output, { type: 'text' }>).quickReplies = replies.map(({ id, label, payload }) => ({
+      id,
+      label,
+      payload,
+    }));
     this.s.quickReplies = replies;
   }
 

@@ -4,7 +4,8 @@
 // names checks and topic ids only), so they stay JavaScript RegExps; project patterns go through util/regex.ts.
 import type { GuardrailFinding, GuardrailPort } from '../ports';
 
-const PROFANITY = /\b(fuck\w*|shit\w*|bitch\w*|bastard\w*|asshole\w*|dickhead\w*|cunt\w*|crap|damn|idiot\w*|stupid|useless|moron\w*|mierda|joder|cabr[oó]n|gilipollas|idiota)\b/i;
+const PROFANITY =
+  /\b(fuck\w*|shit\w*|bitch\w*|bastard\w*|asshole\w*|dickhead\w*|cunt\w*|crap|damn|idiot\w*|stupid|useless|moron\w*|mierda|joder|cabr[oó]n|gilipollas|idiota)\b/i;
 
 const PII: [string, RegExp][] = [
   ['card_number', /\b(?:\d[ -]?){13,19}\b/],
@@ -13,12 +14,14 @@ const PII: [string, RegExp][] = [
   ['password', /\b(password|passcode|contraseña)\b\s*(is|:|=|es)\s*\S+/i],
 ];
 
-const JAILBREAK = /\b(ignore (all |any |the )?(previous|prior|above) (instructions|rules)|disregard (your|the) (instructions|rules)|system prompt|developer mode|you are now (dan|an? unrestricted)|jailbreak|pretend (you are|to be) (not )?an? ai|act as (my )?(grandma|an? unfiltered))/i;
+const JAILBREAK =
+  /\b(ignore (all |any |the )?(previous|prior|above) (instructions|rules)|disregard (your|the) (instructions|rules)|system prompt|developer mode|you are now (dan|an? unrestricted)|jailbreak|pretend (you are|to be) (not )?an? ai|act as (my )?(grandma|an? unfiltered))/i;
 
 export const TOPICS: Record<string, RegExp> = {
   self_harm: /\b(kill myself|suicid\w*|end my life|self[- ]harm|hurt myself|don'?t want to (live|be alive)|no reason to live)\b/i,
   bereavement: /\b(passed away|died|death of|funeral|bereave\w*|deceased|lost my (wife|husband|mother|father|mom|dad|son|daughter|partner))\b/i,
-  financial_hardship: /\b(can'?t afford|cannot afford|can'?t pay|cannot pay|lost my job|unemployed|behind on (my )?(payments|bills|rent|mortgage)|struggling (to pay|financially)|bankrupt\w*|debt collectors?|evict\w*)\b/i,
+  financial_hardship:
+    /\b(can'?t afford|cannot afford|can'?t pay|cannot pay|lost my job|unemployed|behind on (my )?(payments|bills|rent|mortgage)|struggling (to pay|financially)|bankrupt\w*|debt collectors?|evict\w*)\b/i,
   abuse: /\b(domestic (abuse|violence)|abusive (partner|husband|wife)|controls? my money|financial abuse)\b/i,
   gambling: /\b(gambling|betting|casino) (problem|addiction|debts?)\b/i,
 };

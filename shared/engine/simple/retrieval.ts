@@ -19,7 +19,9 @@ interface Passage {
 }
 
 const STOP = new Set(
-  'a an and are as at be can could did do does for from get got have how i if in is it its me my of on or our please should tell than that the their them then there these they this to was we what when where which who why will with would you your yours about any'.split(' '),
+  'a an and are as at be can could did do does for from get got have how i if in is it its me my of on or our please should tell than that the their them then there these they this to was we what when where which who why will with would you your yours about any'.split(
+    ' ',
+  ),
 );
 
 /** Lower-case, strip markdown, crude stemming (opening → open, hours → hour). */

@@ -21,9 +21,24 @@ const CURRENCY_AFTER =
   /^\s*(\$|€|£|¥|usd|eur|gbp|jpy|cad|aud|mxn|chf|dollars?|bucks?|euros?|pounds?|quid|yen|d[oó]lar(?:es)?|libras?|cents?|centavos?|c[eé]ntimos?)(?![\p{L}])/iu;
 
 const CURRENCY_WORDS: Record<string, string> = {
-  $: 'USD', '€': 'EUR', '£': 'GBP', '¥': 'JPY', dollar: 'USD', dollars: 'USD', buck: 'USD', bucks: 'USD',
-  euro: 'EUR', euros: 'EUR', pound: 'GBP', pounds: 'GBP', quid: 'GBP', yen: 'JPY', dolar: 'USD', dolares: 'USD',
-  libra: 'GBP', libras: 'GBP',
+  $: 'USD',
+  '€': 'EUR',
+  '£': 'GBP',
+  '¥': 'JPY',
+  dollar: 'USD',
+  dollars: 'USD',
+  buck: 'USD',
+  bucks: 'USD',
+  euro: 'EUR',
+  euros: 'EUR',
+  pound: 'GBP',
+  pounds: 'GBP',
+  quid: 'GBP',
+  yen: 'JPY',
+  dolar: 'USD',
+  dolares: 'USD',
+  libra: 'GBP',
+  libras: 'GBP',
 };
 
 const CENTS = /^(cents?|centavos?|centimos?)$/;

@@ -142,7 +142,7 @@ describe('slot values', () => {
     expect(slot('phone', '020 7946 0018 99')).toEqual({ ok: true, value: '0207946001899' });
   });
 
-  it('card_last4: with a cue, or the answer\'s only four-digit group; leading zeros kept', () => {
+  it("card_last4: with a cue, or the answer's only four-digit group; leading zeros kept", () => {
     expect(slot('card_last4', '4821')).toEqual({ ok: true, value: '4821' });
     expect(slot('card_last4', 'it ends with 0042')).toEqual({ ok: true, value: '0042' });
     expect(slot('card_last4', 'terminada en 7310', { locale: 'es' })).toEqual({ ok: true, value: '7310' });
@@ -182,12 +182,20 @@ describe('regex entities cannot freeze the NLU', () => {
   it('parses a message against a catastrophic-backtracking pattern', () => {
     const nlu = buildProjectNlu(
       NluFile.parse({
-        intents: [{ id: 'greet', examples: { en: ['hello', 'hi there'] } }, { id: 'bye', examples: { en: ['bye', 'see you'] } }],
+        intents: [
+          { id: 'greet', examples: { en: ['hello', 'hi there'] } },
+          { id: 'bye', examples: { en: ['bye', 'see you'] } },
+        ],
         entities: [{ id: 'evil', kind: 'regex', pattern: '^(a+)+$' }],
       }),
     );
     const r = nlu.parse('a'.repeat(30) + '!', 'en');
     expect(r.entities.filter((e) => e.entity === 'evil')).toEqual([]);
-    expect(nlu.parse('a'.repeat(30), 'en').entities.filter((e) => e.entity === 'evil').map((e) => e.value)).toEqual(['a'.repeat(30)]);
+    expect(
+      nlu
+        .parse('a'.repeat(30), 'en')
+        .entities.filter((e) => e.entity === 'evil')
+        .map((e) => e.value),
+    ).toEqual(['a'.repeat(30)]);
   });
 });

@@ -58,7 +58,9 @@ export function extractEntities(text: string, ctx: EntityContext = {}): Extracte
   const free = <T extends { start: number; end: number }>(x: T) => !project.some((p) => overlaps(p, x));
   const emails = findEmails(text);
   const { dates, times } = findDatesAndTimes(text, ctx);
-  const phones = findPhones(text, ctx.locale).filter((p) => free(p) && !emails.some((e) => overlaps(e, p)) && !dates.some((d) => d.start <= p.start && p.end <= d.end));
+  const phones = findPhones(text, ctx.locale).filter(
+    (p) => free(p) && !emails.some((e) => overlaps(e, p)) && !dates.some((d) => d.start <= p.start && p.end <= d.end),
+  );
   const numbers = findNumbers(text, ctx.locale).filter((n) => free(n) && !emails.some((e) => overlaps(e, n)));
   const amounts = findAmounts(text, numbers);
   const claimed = [...emails, ...phones, ...dates, ...times, ...amounts];
@@ -68,7 +70,9 @@ export function extractEntities(text: string, ctx: EntityContext = {}): Extracte
   }
   // with a cue ("ending 4821"), or when the whole text is the four digits (the answer "4821")
   const alone = /^[\s\p{P}]*\d{4}[\s\p{P}]*$/u.test(text);
-  const last4 = last4Candidates(text, ctx.locale).filter((c) => (c.cue || alone) && free(c) && !emails.some((e) => overlaps(e, c)) && !amounts.some((a) => overlaps(a, c)));
+  const last4 = last4Candidates(text, ctx.locale).filter(
+    (c) => (c.cue || alone) && free(c) && !emails.some((e) => overlaps(e, c)) && !amounts.some((a) => overlaps(a, c)),
+  );
   for (const c of last4) out.push({ entity: 'card_last4', value: c.value, text: text.slice(c.start, c.end), start: c.start, end: c.end });
   const yn = findYesNo(text);
   if (yn.length && atStart(text, yn[0]!.start) && yn[0]!.value !== null) out.push(yn[0]!);

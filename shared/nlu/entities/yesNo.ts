@@ -5,15 +5,77 @@ import { fold, phraseRegex } from './fold';
 
 // yes / no, English and Spanish (accents folded away: "sí" is "si")
 const YES = [
-  'yes', 'yeah', 'yea', 'yep', 'yup', 'ya', 'sure', 'ok', 'okay', 'okey', 'correct', 'right', 'thats right', 'that is right',
-  'absolutely', 'definitely', 'certainly', 'affirmative', 'of course', 'please do', 'go ahead', 'do it', 'sounds good',
-  'why not', 'no problem', 'i do', 'it is', 'indeed', 'yes please', 'si', 'claro', 'vale', 'de acuerdo', 'por supuesto',
-  'correcto', 'exacto', 'asi es', 'dale', 'afirmativo', 'efectivamente', 'desde luego', 'sin problema',
+  'yes',
+  'yeah',
+  'yea',
+  'yep',
+  'yup',
+  'ya',
+  'sure',
+  'ok',
+  'okay',
+  'okey',
+  'correct',
+  'right',
+  'thats right',
+  'that is right',
+  'absolutely',
+  'definitely',
+  'certainly',
+  'affirmative',
+  'of course',
+  'please do',
+  'go ahead',
+  'do it',
+  'sounds good',
+  'why not',
+  'no problem',
+  'i do',
+  'it is',
+  'indeed',
+  'yes please',
+  'si',
+  'claro',
+  'vale',
+  'de acuerdo',
+  'por supuesto',
+  'correcto',
+  'exacto',
+  'asi es',
+  'dale',
+  'afirmativo',
+  'efectivamente',
+  'desde luego',
+  'sin problema',
 ];
 const NO = [
-  'no', 'nope', 'nah', 'no thanks', 'no thank you', 'negative', 'not really', 'never', 'dont', "don't", 'do not',
-  'i dont', "i don't", 'not now', 'of course not', 'absolutely not', 'definitely not', 'certainly not', 'no way',
-  'no gracias', 'para nada', 'de ninguna manera', 'nunca', 'tampoco', 'negativo', 'claro que no', 'en absoluto',
+  'no',
+  'nope',
+  'nah',
+  'no thanks',
+  'no thank you',
+  'negative',
+  'not really',
+  'never',
+  'dont',
+  "don't",
+  'do not',
+  'i dont',
+  "i don't",
+  'not now',
+  'of course not',
+  'absolutely not',
+  'definitely not',
+  'certainly not',
+  'no way',
+  'no gracias',
+  'para nada',
+  'de ninguna manera',
+  'nunca',
+  'tampoco',
+  'negativo',
+  'claro que no',
+  'en absoluto',
 ];
 const UNSURE = ['not sure', 'no se', 'maybe', 'quizas', 'tal vez', 'i dont know', "i don't know", 'no lo se'];
 const YES_NO_LETTERS: Record<string, boolean> = { y: true, n: false, k: true, s: true };
@@ -29,7 +91,9 @@ export function findYesNo(text: string): (ExtractedEntity & { value: boolean | n
   const bare = folded.text.replace(/[^\p{L}\p{N}]+/gu, '');
   if (bare in YES_NO_LETTERS && bare.length === 1) {
     const i = folded.text.indexOf(bare);
-    return [{ entity: 'yes_no', value: YES_NO_LETTERS[bare]!, text: text.slice(folded.starts[i]!, folded.ends[i]!), start: folded.starts[i]!, end: folded.ends[i]! }];
+    return [
+      { entity: 'yes_no', value: YES_NO_LETTERS[bare]!, text: text.slice(folded.starts[i]!, folded.ends[i]!), start: folded.starts[i]!, end: folded.ends[i]! },
+    ];
   }
   const out: (ExtractedEntity & { value: boolean | null })[] = [];
   YES_NO_RE.lastIndex = 0;

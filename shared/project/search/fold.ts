@@ -11,7 +11,13 @@ const foldCache = new Map<string, string>();
 function foldChar(ch: string): string {
   let f = foldCache.get(ch);
   if (f === undefined) {
-    f = /\s/u.test(ch) ? ' ' : (SPECIAL[ch] ?? ch.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase());
+    f = /\s/u.test(ch)
+      ? ' '
+      : (SPECIAL[ch] ??
+        ch
+          .normalize('NFD')
+          .replace(/\p{M}+/gu, '')
+          .toLowerCase());
     foldCache.set(ch, f);
   }
   return f;

@@ -20,7 +20,15 @@ const main: Flow = {
       ],
       next: 'menu',
     },
-    { id: 'menu', kind: 'listen', title: 'What do they want?', routes: [{ intent: 'lost_card', next: 'go_card' }, { intent: 'ask_hours', next: 'go_hours' }] },
+    {
+      id: 'menu',
+      kind: 'listen',
+      title: 'What do they want?',
+      routes: [
+        { intent: 'lost_card', next: 'go_card' },
+        { intent: 'ask_hours', next: 'go_hours' },
+      ],
+    },
     { id: 'go_card', kind: 'jump', flow: 'card_lost' },
     { id: 'go_hours', kind: 'jump', title: 'Opening hours', flow: 'hours' },
   ],
@@ -57,7 +65,15 @@ const cardLost: Flow = {
       validation: { expr: 'value in customer.card_last4s', message: { en: "Those digits don't match any of your cards." } },
       next: 'remember',
     },
-    { id: 'remember', kind: 'set', assign: [{ var: 'card.reported_at', value: 'now()' }, { var: 'card.attempts', value: 'card.attempts + 1' }], next: 'block_card' },
+    {
+      id: 'remember',
+      kind: 'set',
+      assign: [
+        { var: 'card.reported_at', value: 'now()' },
+        { var: 'card.attempts', value: 'card.attempts + 1' },
+      ],
+      next: 'block_card',
+    },
     {
       id: 'block_card',
       kind: 'api',
@@ -69,7 +85,15 @@ const cardLost: Flow = {
       next: 'blocked',
       error: 'summarise',
     },
-    { id: 'summarise', kind: 'llm', mode: 'extract', prompt: 'Summarise why the block failed: {{error.message}}', saveAs: 'card.summary', extract: [{ var: 'card.reason', description: 'why it failed' }], next: 'blocked' },
+    {
+      id: 'summarise',
+      kind: 'llm',
+      mode: 'extract',
+      prompt: 'Summarise why the block failed: {{error.message}}',
+      saveAs: 'card.summary',
+      extract: [{ var: 'card.reason', description: 'why it failed' }],
+      next: 'blocked',
+    },
     {
       id: 'blocked',
       kind: 'message',
@@ -160,7 +184,11 @@ describe('search across flows', () => {
 
   it('finds intents routed by listen nodes and triggering start nodes, then example utterances', () => {
     expect(ids(search(index, 'lost_card')).slice(0, 2).sort()).toEqual(['card_lost/start', 'main/menu']);
-    expect(search(index, 'ask_hours').map((r) => r.field).sort()).toEqual(['routes[1].intent', 'triggers[0]']);
+    expect(
+      search(index, 'ask_hours')
+        .map((r) => r.field)
+        .sort(),
+    ).toEqual(['routes[1].intent', 'triggers[0]']);
     const example = search(index, 'lost my wallet');
     expect(example[0]).toMatchObject({ flowId: 'main', nodeId: 'menu', field: 'routes[0].intent', fieldLabel: 'Intent lost_card: example (en)' });
   });
@@ -218,7 +246,10 @@ describe('keeping the index up to date', () => {
     const { card_lost: _gone, ...rest } = flows;
     updateSearchIndex(idx, { ...rest, hours: renamed }, intents);
     expect(search(idx, 'card_last4')).toEqual([]);
-    expect(updateSearchIndex(idx, { ...rest, hours: renamed }, [{ id: 'lost_card', examples: { en: ['misplaced my purse'] } }])).toMatchObject({ added: 3, removed: 3 }); // 2 starts, 1 listen
+    expect(updateSearchIndex(idx, { ...rest, hours: renamed }, [{ id: 'lost_card', examples: { en: ['misplaced my purse'] } }])).toMatchObject({
+      added: 3,
+      removed: 3,
+    }); // 2 starts, 1 listen
     expect(ids(search(idx, 'misplaced purse'))).toEqual(['main/menu']);
     expect(search(idx, 'lost my wallet')).toEqual([]);
   });
@@ -229,7 +260,9 @@ describe('keeping the index up to date', () => {
     for (let round = 0; round < 8; round++) {
       flow = applyChanges(
         flow,
-        flow.nodes.filter((n) => n.kind === 'message').map((n) => ({ type: 'node.update' as const, id: n.id, node: { ...n, title: `Round ${round} ${n.id}` } })),
+        flow.nodes
+          .filter((n) => n.kind === 'message')
+          .map((n) => ({ type: 'node.update' as const, id: n.id, node: { ...n, title: `Round ${round} ${n.id}` } })),
       );
       updateSearchIndex(idx, { big: flow });
     }
@@ -257,7 +290,9 @@ describe('keeping the index up to date', () => {
     const t1 = performance.now();
     updateSearchIndex(idx, { ...flows, big: edited }, intents);
     const updateMs = performance.now() - t1;
-    console.log(`search index: ${idx.size} nodes indexed in ${indexMs.toFixed(0)} ms; one edited node re-indexed in ${updateMs.toFixed(1)} ms; queries (first / again): ${timings.join(', ')}`);
+    console.log(
+      `search index: ${idx.size} nodes indexed in ${indexMs.toFixed(0)} ms; one edited node re-indexed in ${updateMs.toFixed(1)} ms; queries (first / again): ${timings.join(', ')}`,
+    );
     expect(search(idx, 'step 4323', { limit: 1 })[0]).toMatchObject({ flowId: 'big', nodeId: 'n4323' });
     expect(search(idx, 'op_42')[0]).toMatchObject({ nodeId: 'n42', field: 'operation' });
   });

@@ -88,8 +88,6 @@ export function snippetOf(seg: Segment, ranges: [number, number][]): Snippet {
   const lead = start > 0 ? '…' : '';
   const text = `${lead}${full.slice(start, end)}${end < full.length ? '…' : ''}`;
   const shift = lead.length - start;
-  const moved = valid
-    .filter(([a, b]) => b > start && a < end)
-    .map(([a, b]): [number, number] => [Math.max(a, start) + shift, Math.min(b, end) + shift]);
+  const moved = valid.filter(([a, b]) => b > start && a < end).map(([a, b]): [number, number] => [Math.max(a, start) + shift, Math.min(b, end) + shift]);
   return { text, ranges: moved };
 }

@@ -17,7 +17,6 @@ const rounds = roundsAt >= 0 ? Number(args[roundsAt + 1]) : 1;
 const dirs = args.filter((a, i) => !/^\d+$/.test(a) && !a.startsWith('--') && i !== roundsAt + 1);
 if (!dirs.length) throw new Error('usage: compare.ts [size] <rendererDir> [<rendererDir> ...] [--rounds N]');
 
-
 const setup = await prepare([size], dirs[0]);
 const fixture = setup.fixtures[0]!;
 const browser = await launchBrowser();
@@ -31,7 +30,14 @@ try {
       dirs.map((dir, i) => {
         const projectDir = path.join(setup.tmp, `project-${r}-${i}`);
         cpSync(fixture.projectDir, projectDir, { recursive: true });
-        return runWeb({ projectDir, rendererDir: path.resolve(dir), port: 0, open: false, userDataDir: path.join(setup.tmp, `ud-${r}-${i}`), log: () => undefined });
+        return runWeb({
+          projectDir,
+          rendererDir: path.resolve(dir),
+          port: 0,
+          open: false,
+          userDataDir: path.join(setup.tmp, `ud-${r}-${i}`),
+          log: () => undefined,
+        });
       }),
     );
     const pages: PageSpec[] = hosts.map((web, i) => ({
@@ -41,14 +47,21 @@ try {
       url: () => web.host.launchUrl,
       warmUrl: () => setup.parleyWarmUrl(web.host.launchUrl),
     }));
-    pages.push({ name: 'stock tuned', opensLikeParley: true, url: (p) => setup.stockUrl('tuned', size, p!.box, p!.opened), warmUrl: (p) => setup.stockUrl('tuned', 'warm', p!.box, p!.opened) });
+    pages.push({
+      name: 'stock tuned',
+      opensLikeParley: true,
+      url: (p) => setup.stockUrl('tuned', size, p!.box, p!.opened),
+      warmUrl: (p) => setup.stockUrl('tuned', 'warm', p!.box, p!.opened),
+    });
     const results: CanvasResult[] = await measurePages(browser, pages).finally(() => Promise.all(hosts.map((web) => web.stop())));
     const width = Math.max(...names.map((n) => n.length));
     console.log(`\nround ${r + 1} of ${rounds}, ${size} nodes: main-thread CPU ms/frame (mean), open wall ms (CPU ms), heap MB`);
     console.log(`${''.padEnd(width)}  ${[...GESTURES, 'probe'].map((g) => g.padStart(8)).join('')}  ${'open'.padStart(14)}  ${'heap'.padStart(6)}`);
     results.forEach((res, i) => {
       const cells = [...GESTURES, 'probe' as const].map((g) => f1(res[g].mean).padStart(8)).join('');
-      console.log(`${names[i]!.padEnd(width)}  ${cells}  ${`${res.openMs.toFixed(0)} (${res.openCpuMs.toFixed(0)})`.padStart(14)}  ${f1(res.heapMb).padStart(6)}`);
+      console.log(
+        `${names[i]!.padEnd(width)}  ${cells}  ${`${res.openMs.toFixed(0)} (${res.openCpuMs.toFixed(0)})`.padStart(14)}  ${f1(res.heapMb).padStart(6)}`,
+      );
     });
   }
 } finally {

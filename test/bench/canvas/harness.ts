@@ -200,7 +200,8 @@ const paneCandidates = (page: Page, near?: { x: number; y: number }): Promise<{ 
     return out;
   }, near);
 
-const isPaneAt = (page: Page, p: { x: number; y: number }) => page.evaluate((p) => Boolean(document.elementFromPoint(p.x, p.y)?.classList.contains('react-flow__pane')), p);
+const isPaneAt = (page: Page, p: { x: number; y: number }) =>
+  page.evaluate((p) => Boolean(document.elementFromPoint(p.x, p.y)?.classList.contains('react-flow__pane')), p);
 
 /**
  * A point of the empty pane, the nearest to the canvas centre or to `near`. The pointer is moved there and the
@@ -384,7 +385,15 @@ const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length -
  * Moves the mouse from `from` to `at(1)`, `at(2)`, … `at(count)`, pressed (a drag) or not (a hover), one frame per
  * step, and measures every step. Always all `count` steps, however slow the page: every page does the same work.
  */
-async function mouseGesture(page: Page, cdp: CDPSession, from: { x: number; y: number }, at: (i: number) => { x: number; y: number }, count: number, press = true, hooks: GestureHooks = {}): Promise<StepStats> {
+async function mouseGesture(
+  page: Page,
+  cdp: CDPSession,
+  from: { x: number; y: number },
+  at: (i: number) => { x: number; y: number },
+  count: number,
+  press = true,
+  hooks: GestureHooks = {},
+): Promise<StepStats> {
   await page.mouse.move(from.x, from.y);
   await frames(page);
   if (press) await page.mouse.down();
@@ -468,7 +477,13 @@ const grabPointOf = (page: Page, id: string): Promise<{ id: string; x: number; y
     const el = document.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`);
     if (!el) throw new Error(`node ${id} is not on the canvas`);
     const b = el.getBoundingClientRect();
-    for (const [fx, fy] of [[0.4, 0], [0.25, 0], [0.4, 0.5], [0.7, 0.5], [0.25, 0.7]] as const) {
+    for (const [fx, fy] of [
+      [0.4, 0],
+      [0.25, 0],
+      [0.4, 0.5],
+      [0.7, 0.5],
+      [0.25, 0.7],
+    ] as const) {
       const x = b.left + b.width * fx;
       const y = fy ? b.top + b.height * fy : b.top + Math.min(14, b.height / 2);
       const at = document.elementFromPoint(x, y);
@@ -496,7 +511,13 @@ async function grabPointAt(page: Page, ref: { id: string; at: { x: number; y: nu
  * Drags a node by small steps: node `ref.id` (at flow position `ref.at`), or else the fully visible node nearest
  * the canvas centre (the bench picks the node on Parley's page and drags the same one on the others).
  */
-export async function dragNode(page: Page, cdp: CDPSession, steps: number, ref?: { id: string; at: { x: number; y: number } }, hooks?: GestureHooks): Promise<GestureStats> {
+export async function dragNode(
+  page: Page,
+  cdp: CDPSession,
+  steps: number,
+  ref?: { id: string; at: { x: number; y: number } },
+  hooks?: GestureHooks,
+): Promise<GestureStats> {
   const grab = ref ? await grabPointAt(page, ref) : await nodeGrabPoint(page);
   const before = await nodePosition(page, grab.id);
   const view = await readTransform(page);

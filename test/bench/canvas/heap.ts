@@ -80,7 +80,8 @@ function summarise(snap: Snapshot) {
     total += size;
     byType.set(type, (byType.get(type) ?? 0) + size);
     // Strings and code are named by their content; group them by type only.
-    const name = type === 'object' || type === 'closure' || type === 'native' || type === 'array' ? `${type} ${snap.strings[snap.nodes[i + iName]!]}` : `(${type})`;
+    const name =
+      type === 'object' || type === 'closure' || type === 'native' || type === 'array' ? `${type} ${snap.strings[snap.nodes[i + iName]!]}` : `(${type})`;
     const e = byName.get(name) ?? { size: 0, count: 0 };
     e.size += size;
     e.count++;
@@ -91,7 +92,14 @@ function summarise(snap: Snapshot) {
 
 const setup = await prepare([size], stock ? path.join(process.cwd(), 'out', 'renderer') : undefined);
 const fixture = setup.fixtures[0]!;
-const web = await runWeb({ projectDir: fixture.projectDir, rendererDir: setup.rendererDir, port: 0, open: false, userDataDir: path.join(setup.tmp, 'ud'), log: () => undefined });
+const web = await runWeb({
+  projectDir: fixture.projectDir,
+  rendererDir: setup.rendererDir,
+  port: 0,
+  open: false,
+  userDataDir: path.join(setup.tmp, 'ud'),
+  log: () => undefined,
+});
 const browser = await launchBrowser();
 try {
   const context = await browser.newContext({ viewport: VIEWPORT });
@@ -113,11 +121,14 @@ try {
   console.log('by type:');
   for (const [t, s] of [...byType].sort((a, b) => b[1] - a[1])) console.log(`  ${m(s)}  ${t}`);
   console.log(`by constructor (top ${TOP}):`);
-  for (const [n, e] of [...byName].sort((a, b) => b[1].size - a[1].size).slice(0, TOP)) console.log(`  ${m(e.size)}  ${String(e.count).padStart(8)}  ${n.slice(0, 100)}`);
+  for (const [n, e] of [...byName].sort((a, b) => b[1].size - a[1].size).slice(0, TOP))
+    console.log(`  ${m(e.size)}  ${String(e.count).padStart(8)}  ${n.slice(0, 100)}`);
   console.log(`strings by their start, digits masked (top ${TOP}):`);
-  for (const [n, e] of [...strings(snap)].sort((a, b) => b[1].size - a[1].size).slice(0, TOP)) console.log(`  ${m(e.size)}  ${String(e.count).padStart(8)}  ${JSON.stringify(n)}`);
+  for (const [n, e] of [...strings(snap)].sort((a, b) => b[1].size - a[1].size).slice(0, TOP))
+    console.log(`  ${m(e.size)}  ${String(e.count).padStart(8)}  ${JSON.stringify(n)}`);
   console.log(`plain objects by their properties (top ${TOP}):`);
-  for (const [n, e] of [...shapes(snap)].sort((a, b) => b[1].size - a[1].size).slice(0, TOP)) console.log(`  ${m(e.size)}  ${String(e.count).padStart(8)}  ${n.slice(0, 120)}`);
+  for (const [n, e] of [...shapes(snap)].sort((a, b) => b[1].size - a[1].size).slice(0, TOP))
+    console.log(`  ${m(e.size)}  ${String(e.count).padStart(8)}  ${n.slice(0, 120)}`);
 } finally {
   await browser.close();
   await web.stop();

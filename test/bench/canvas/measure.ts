@@ -3,7 +3,22 @@
 // of a ratio alike. After each gesture the bench reads back what it did on every page (the viewport before and
 // after, the node dragged and where it went) and stops the run if a page did different work from Parley's.
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
-import { VIEWPORT, canvasBox, dragNode, heapMb, INSTRUMENT_SCRIPT, pan, probe, readTransform, setView, waitOpen, type Box, type GestureEffect, type StepStats, type Transform } from './harness';
+import {
+  VIEWPORT,
+  canvasBox,
+  dragNode,
+  heapMb,
+  INSTRUMENT_SCRIPT,
+  pan,
+  probe,
+  readTransform,
+  setView,
+  waitOpen,
+  type Box,
+  type GestureEffect,
+  type StepStats,
+  type Transform,
+} from './harness';
 
 export const GESTURES = ['pan1', 'pan025', 'drag1', 'drag025'] as const;
 export type Gesture = (typeof GESTURES)[number];
@@ -91,7 +106,8 @@ const show = (t: Transform) => `translate(${t.x.toFixed(1)}, ${t.y.toFixed(1)}) 
 
 /** Why `other` did different work from `ref` in gesture `what`, or undefined when it did the same. */
 export function differs(ref: GestureEffect, other: GestureEffect): string | undefined {
-  const views = (a: Transform, b: Transform) => Math.abs(a.k / b.k - 1) > TOLERANCE.zoom || Math.abs(a.x - b.x) > TOLERANCE.px || Math.abs(a.y - b.y) > TOLERANCE.px;
+  const views = (a: Transform, b: Transform) =>
+    Math.abs(a.k / b.k - 1) > TOLERANCE.zoom || Math.abs(a.x - b.x) > TOLERANCE.px || Math.abs(a.y - b.y) > TOLERANCE.px;
   if (views(ref.view.before, other.view.before)) return `view before: ${show(ref.view.before)} vs ${show(other.view.before)}`;
   if (views(ref.view.after, other.view.after)) return `view after: ${show(ref.view.after)} vs ${show(other.view.after)}`;
   if (!ref.node !== !other.node) return 'one page dragged a node, the other did not';
@@ -124,7 +140,12 @@ export async function measurePages(browser: Browser, pages: PageSpec[]): Promise
     }
     const out = sides.map(() => ({}) as Record<Gesture | 'probe', StepStats>);
     type NodeRef = { id: string; at: { x: number; y: number } };
-    const each = async (zoom: 1 | 0.25, key: Gesture | 'probe', run: (s: Side, node?: NodeRef) => Promise<StepStats & Partial<GestureEffect>>, settleMs = 0) => {
+    const each = async (
+      zoom: 1 | 0.25,
+      key: Gesture | 'probe',
+      run: (s: Side, node?: NodeRef) => Promise<StepStats & Partial<GestureEffect>>,
+      settleMs = 0,
+    ) => {
       let first: GestureEffect | undefined;
       for (const [i, side] of sides.entries()) {
         if (process.env.PARLEY_BENCH_DEBUG) process.stderr.write(`${side.spec.name} ${key}\n`);

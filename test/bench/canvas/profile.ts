@@ -184,7 +184,10 @@ function summarise(profile: { nodes: ProfileNode[]; samples?: number[]; timeDelt
 const AREAS: [string, RegExp][] = [
   ['canvas (renderer/src/canvas, React Flow, d3)', /^renderer\/src\/canvas\/|^@xyflow|^d3-|^classcat/],
   ['React', /^react-dom|^react$|^scheduler|^use-sync-external-store/],
-  ['checking the project (shared/project, shared/engine, shared/stories, jexl, zod, yaml)', /^shared\/(project|engine|stories|schema|expressions)|^jexl|^zod|^yaml/],
+  [
+    'checking the project (shared/project, shared/engine, shared/stories, jexl, zod, yaml)',
+    /^shared\/(project|engine|stories|schema|expressions)|^jexl|^zod|^yaml/,
+  ],
   ['studio store and panels (renderer/src, other)', /^renderer\/src\//],
   ['other shared code and libraries', /./],
 ];
@@ -200,7 +203,11 @@ function byArea(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?
     if (!ms || functionName === '(idle)') continue;
     const file = url ? path.basename(new URL(url).pathname) : '';
     const module = ranges.get(file)?.find((r) => lineNumber >= r.start && lineNumber <= r.end)?.module;
-    const area = module ? AREAS.find(([, re]) => re.test(moduleGroup(module)))![0] : functionName.startsWith('(') ? `${functionName} (the browser: parse, style, layout, paint, GC)` : 'other';
+    const area = module
+      ? AREAS.find(([, re]) => re.test(moduleGroup(module)))![0]
+      : functionName.startsWith('(')
+        ? `${functionName} (the browser: parse, style, layout, paint, GC)`
+        : 'other';
     totals.set(area, (totals.get(area) ?? 0) + ms);
   }
   // The bundle's top level (a module's code outside functions) runs before the app can ask for the project.
@@ -316,19 +323,37 @@ function traceSummary(buffer: Buffer, steps: number): string {
   return [
     `  trace, main thread ms per step (nested events overlap): ${show(onMain, ['EventDispatch', 'FunctionCall', 'TimerFire', 'RunMicrotasks', 'FireAnimationFrame', 'UpdateLayoutTree', 'Layout', 'PrePaint', 'Paint', 'Layerize', 'Commit', 'HitTest', 'MinorGC', 'MajorGC', 'V8.GC_SCAVENGER', 'ParseHTML'])}`,
     `  trace, other threads of the renderer ms per step: ${show(others, ['RasterTask', 'ImageDecodeTask', 'DrawFrame', 'BeginFrame', 'ActivateLayerTree', 'UpdateLayer'])}`,
-    painted(events.filter((e) => `${e.pid}:${e.tid}` === main), steps),
+    painted(
+      events.filter((e) => `${e.pid}:${e.tid}` === main),
+      steps,
+    ),
     invalidations(events, steps),
   ].join('\n');
 }
 
-const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.invalidationTracking', 'disabled-by-default-blink.invalidation', 'v8', 'cc', 'blink'];
+const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'disabled-by-default-devtools.timeline.invalidationTracking',
+  'disabled-by-default-blink.invalidation',
+  'v8',
+  'cc',
+  'blink',
+];
 
 const setup = await prepare([size], undefined);
 const readable = path.join(setup.tmp, 'renderer-readable');
 await buildReadable(readable);
 const ranges = moduleRanges(readable);
 const fixture = setup.fixtures[0]!;
-const web = await runWeb({ projectDir: fixture.projectDir, rendererDir: readable, port: 0, open: false, userDataDir: path.join(setup.tmp, 'ud'), log: () => undefined });
+const web = await runWeb({
+  projectDir: fixture.projectDir,
+  rendererDir: readable,
+  port: 0,
+  open: false,
+  userDataDir: path.join(setup.tmp, 'ud'),
+  log: () => undefined,
+});
 const browser = await launchBrowser();
 try {
   const context = await browser.newContext({ viewport: VIEWPORT });
@@ -361,12 +386,25 @@ try {
       end: r.responseEnd,
       kb: r.transferSize / 1024,
     }));
-    return { request: nav.requestStart, response: nav.responseStart, html: nav.responseEnd, interactive: nav.domInteractive, domContentLoaded: nav.domContentLoadedEventEnd, load: nav.loadEventEnd, res };
+    return {
+      request: nav.requestStart,
+      response: nav.responseStart,
+      html: nav.responseEnd,
+      interactive: nav.domInteractive,
+      domContentLoaded: nav.domContentLoadedEventEnd,
+      load: nav.loadEventEnd,
+      res,
+    };
   });
   console.log(`\n${stockPage ? `stock React Flow (${stockPage})` : 'Parley'}, ${size} nodes (${fixture.edges} edges)`);
   const t = (n: number) => `${n.toFixed(0)} ms`;
-  console.log(`open: ${t(openMs)} wall from navigation; page requested at ${t(timing.request)}, first byte ${t(timing.response)}, received ${t(timing.html)}, parsed ${t(timing.interactive)}, DOMContentLoaded (scripts run) ${t(timing.domContentLoaded)}, load ${t(timing.load)}`);
-  for (const r of timing.res) console.log(`  fetch ${r.name.slice(0, 60)}: starts ${r.start.toFixed(0)} ms, first byte after ${r.ttfb.toFixed(0)} ms, done at ${r.end.toFixed(0)} ms, ${r.kb.toFixed(0)} KB`);
+  console.log(
+    `open: ${t(openMs)} wall from navigation; page requested at ${t(timing.request)}, first byte ${t(timing.response)}, received ${t(timing.html)}, parsed ${t(timing.interactive)}, DOMContentLoaded (scripts run) ${t(timing.domContentLoaded)}, load ${t(timing.load)}`,
+  );
+  for (const r of timing.res)
+    console.log(
+      `  fetch ${r.name.slice(0, 60)}: starts ${r.start.toFixed(0)} ms, first byte after ${r.ttfb.toFixed(0)} ms, done at ${r.end.toFixed(0)} ms, ${r.kb.toFixed(0)} KB`,
+    );
   console.log(split(m0, m1, 1));
   console.log(renderTable(await takeRenders(page), 1));
   if (process.env.PARLEY_TRACE_DIR) writeFileSync(path.join(process.env.PARLEY_TRACE_DIR, 'open.cpuprofile'), JSON.stringify(openProfile));

@@ -55,7 +55,12 @@ export async function prepare(sizes: number[], renderer?: string): Promise<Bench
     parleyWarmUrl: (launchUrl) => new URL('/', launchUrl).href,
     stockUrl: (page, size, { width, height }, view) => {
       const url = new URL(page === 'tuned' ? 'tuned.html' : './', server.url);
-      url.search = new URLSearchParams({ n: String(size), w: String(Math.round(width)), h: String(Math.round(height)), ...(view ? { x: String(view.x), y: String(view.y), k: String(view.k) } : {}) }).toString();
+      url.search = new URLSearchParams({
+        n: String(size),
+        w: String(Math.round(width)),
+        h: String(Math.round(height)),
+        ...(view ? { x: String(view.x), y: String(view.y), k: String(view.k) } : {}),
+      }).toString();
       return url.href;
     },
     async dispose() {

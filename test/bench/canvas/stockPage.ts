@@ -28,7 +28,13 @@ export async function buildStockPage(outDir: string): Promise<void> {
   });
 }
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml' };
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+};
 
 export async function serveDir(dir: string): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {

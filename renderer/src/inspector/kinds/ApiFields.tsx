@@ -9,7 +9,14 @@ export function ApiFields({ node }: { node: NodeOf<'api'> }) {
     <>
       <div className="insp-row">
         <TextField label="Operation" path={['operation']} value={node.operation} mono hint="Stories give fixture responses by this name." />
-        <SelectField label="Method" path={['method']} value={node.method} options={opts(HttpMethod.options)} emptyLabel="default (GET)" className="insp-narrow" />
+        <SelectField
+          label="Method"
+          path={['method']}
+          value={node.method}
+          options={opts(HttpMethod.options)}
+          emptyLabel="default (GET)"
+          className="insp-narrow"
+        />
       </div>
       <TextField label="URL" path={['url']} value={node.url} mono placeholder="https://api.example.com/v1/{{customer.id}}" />
       <HeadersEditor headers={node.headers} />
@@ -19,7 +26,15 @@ export function ApiFields({ node }: { node: NodeOf<'api'> }) {
         <p className="insp-hint">The body is YAML data (sent as JSON): edit it in the source view.</p>
       )}
       <NumberField label="Timeout (ms)" path={['timeoutMs']} value={node.timeoutMs} min={1} max={120000} step={500} placeholder="5000" />
-      <AssignList path="assign" items={node.assign ?? []} second="path" title="Response value" secondLabel="Path" secondPlaceholder="data.balance" required={false} />
+      <AssignList
+        path="assign"
+        items={node.assign ?? []}
+        second="path"
+        title="Response value"
+        secondLabel="Path"
+        secondPlaceholder="data.balance"
+        required={false}
+      />
     </>
   );
 }

@@ -34,9 +34,24 @@ export function ButtonsEditor({ node }: { node: NodeOf<'message'> }) {
           </legend>
           <div className="insp-row">
             <TextField label="Id" ariaLabel={`Button ${i + 1} id`} path={['buttons', i, 'id']} value={b.id} mono />
-            <TextField label="Payload" ariaLabel={`Button ${i + 1} payload`} path={['buttons', i, 'payload']} value={b.payload} optional placeholder={b.id} mono />
+            <TextField
+              label="Payload"
+              ariaLabel={`Button ${i + 1} payload`}
+              path={['buttons', i, 'payload']}
+              value={b.payload}
+              optional
+              placeholder={b.id}
+              mono
+            />
           </div>
-          <CopyField label={`Button ${i + 1} label`} path={['buttons', i, 'label']} copyKey={`buttons.${b.id}.label`} value={b.label} required allowVariants={false} />
+          <CopyField
+            label={`Button ${i + 1} label`}
+            path={['buttons', i, 'label']}
+            copyKey={`buttons.${b.id}.label`}
+            value={b.label}
+            required
+            allowVariants={false}
+          />
           <p className="insp-hint">
             Leads to <code>{b.next ?? '— not connected —'}</code> (see Exits)
           </p>
@@ -47,7 +62,10 @@ export function ButtonsEditor({ node }: { node: NodeOf<'message'> }) {
         id={`${listId}-add`}
         className="insp-add"
         onClick={() => {
-          const id = uniqueId('button', buttons.map((b) => b.id));
+          const id = uniqueId(
+            'button',
+            buttons.map((b) => b.id),
+          );
           edit((list) => [...list, { id, label: { [ed.defaultLocale]: '' } }]);
           focusSoon(controlId(['buttons', buttons.length, 'label', ed.defaultLocale]));
         }}

@@ -29,7 +29,7 @@ export function ConditionFields({ node }: { node: NodeOf<'condition'> }) {
             />
           </legend>
           <TextField label="Id" ariaLabel={`Branch ${i + 1} id`} path={['branches', i, 'id']} value={b.id} mono />
-          <TextField label="When" ariaLabel={`Branch ${i + 1} when`} path={['branches', i, 'when']} value={b.when} mono placeholder='slots.amount > 500' />
+          <TextField label="When" ariaLabel={`Branch ${i + 1} when`} path={['branches', i, 'when']} value={b.when} mono placeholder="slots.amount > 500" />
         </fieldset>
       ))}
       <Messages cid={listId} issues={issues} />
@@ -38,7 +38,16 @@ export function ConditionFields({ node }: { node: NodeOf<'condition'> }) {
         id={`${listId}-add`}
         className="insp-add"
         onClick={() => {
-          set([...node.branches, { id: uniqueId('branch', node.branches.map((b) => b.id)), when: '' }]);
+          set([
+            ...node.branches,
+            {
+              id: uniqueId(
+                'branch',
+                node.branches.map((b) => b.id),
+              ),
+              when: '',
+            },
+          ]);
           focusSoon(controlId(['branches', node.branches.length, 'when']));
         }}
       >

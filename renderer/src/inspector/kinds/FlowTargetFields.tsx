@@ -30,13 +30,14 @@ export function FlowTargetFields({ node }: { node: NodeOf<'jump'> | NodeOf<'call
           })
         }
       />
-      <SelectField label="Entry node" path={['node']} value={node.node} options={nodeOptions} emptyLabel={`start node (default${startId ? `: ${startId}` : ''})`} />
-      <button
-        type="button"
-        className="insp-add"
-        disabled={!exists || !goTo}
-        onClick={() => goTo && enterFlow(node.flow, goTo)}
-      >
+      <SelectField
+        label="Entry node"
+        path={['node']}
+        value={node.node}
+        options={nodeOptions}
+        emptyLabel={`start node (default${startId ? `: ${startId}` : ''})`}
+      />
+      <button type="button" className="insp-add" disabled={!exists || !goTo} onClick={() => goTo && enterFlow(node.flow, goTo)}>
         Go to {node.flow}
         {goTo ? ` › ${goTo}` : ''}
       </button>

@@ -4,7 +4,12 @@ import { controlId, issuesAt, useEditor } from '../context';
 import { AddText, ChipList, Messages, a11yProps } from '../controls';
 import { pathKey, removeItem } from '../nodeEdit';
 
-const CHECK_LABEL: Record<string, string> = { profanity: 'Profanity', pii: 'Personal data (PII)', jailbreak: 'Jailbreak attempts', sensitive_topic: 'Sensitive topics' };
+const CHECK_LABEL: Record<string, string> = {
+  profanity: 'Profanity',
+  pii: 'Personal data (PII)',
+  jailbreak: 'Jailbreak attempts',
+  sensitive_topic: 'Sensitive topics',
+};
 
 export function GuardrailFields({ node }: { node: NodeOf<'guardrail'> }) {
   const ed = useEditor();

@@ -24,7 +24,12 @@ export function HeadersEditor({ headers }: { headers: Record<string, string> | u
             index={i}
             name={k}
             others={entries.filter((_, j) => j !== i).map(([x]) => x)}
-            onRename={(name) => setEntries(entries.map(([x, y], j) => (j === i ? [name, y] : [x, y])), `field:${ed.nodeId}.headers#${i}.name`)}
+            onRename={(name) =>
+              setEntries(
+                entries.map(([x, y], j) => (j === i ? [name, y] : [x, y])),
+                `field:${ed.nodeId}.headers#${i}.name`,
+              )
+            }
           />
           <RowActions
             listId={listId}
@@ -43,7 +48,11 @@ export function HeadersEditor({ headers }: { headers: Record<string, string> | u
           label="Header name to add"
           placeholder="X-Request-Id"
           validate={(v) =>
-            !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(v) ? 'not a valid header name' : entries.some(([x]) => x.toLowerCase() === v.toLowerCase()) ? 'already set' : undefined
+            !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(v)
+              ? 'not a valid header name'
+              : entries.some(([x]) => x.toLowerCase() === v.toLowerCase())
+                ? 'already set'
+                : undefined
           }
           onAdd={(name) => {
             setEntries([...entries, [name, '']]);

@@ -8,7 +8,15 @@ export function KnowledgeFields({ node }: { node: NodeOf<'knowledge'> }) {
   const sources = node.sources ?? [];
   return (
     <>
-      <TextField label="Query" path={['query']} value={node.query} optional mono placeholder="{{input}}" hint="What to search for; the user's last message when empty." />
+      <TextField
+        label="Query"
+        path={['query']}
+        value={node.query}
+        optional
+        mono
+        placeholder="{{input}}"
+        hint="What to search for; the user's last message when empty."
+      />
       <ChipList
         label="Sources"
         path={['sources']}

@@ -42,7 +42,13 @@ export function ListenFields({ node }: { node: NodeOf<'listen'> }) {
           </p>
         </div>
       ))}
-      <button type="button" id={`${listId}-add`} className="insp-add" disabled={free.length === 0} onClick={() => free[0] && setRoutes([...routes, { intent: free[0] }])}>
+      <button
+        type="button"
+        id={`${listId}-add`}
+        className="insp-add"
+        disabled={free.length === 0}
+        onClick={() => free[0] && setRoutes([...routes, { intent: free[0] }])}
+      >
         + Add route
       </button>
       <p className="insp-hint">Targets are set under Exits or on the canvas. Intents with a global handler need no route.</p>

@@ -21,10 +21,34 @@ export function LlmFields({ node }: { node: NodeOf<'llm'> }) {
         <TextField label="Model" path={['model']} value={node.model} optional placeholder={llm?.model ?? 'project model'} mono />
       </div>
       <div className="insp-row">
-        <NumberField label="Temperature" path={['temperature']} value={node.temperature} min={0} max={2} step={0.1} placeholder={llm?.temperature !== undefined ? String(llm.temperature) : 'project'} />
-        <NumberField label="Max tokens" path={['maxTokens']} value={node.maxTokens} min={1} max={200000} step={1} placeholder={llm?.maxTokens !== undefined ? String(llm.maxTokens) : 'project'} />
+        <NumberField
+          label="Temperature"
+          path={['temperature']}
+          value={node.temperature}
+          min={0}
+          max={2}
+          step={0.1}
+          placeholder={llm?.temperature !== undefined ? String(llm.temperature) : 'project'}
+        />
+        <NumberField
+          label="Max tokens"
+          path={['maxTokens']}
+          value={node.maxTokens}
+          min={1}
+          max={200000}
+          step={1}
+          placeholder={llm?.maxTokens !== undefined ? String(llm.maxTokens) : 'project'}
+        />
       </div>
-      <TextField label="Save answer as" path={['saveAs']} value={node.saveAs} optional mono placeholder="llm.answer" hint={node.mode === 'extract' ? 'Used in reply mode.' : undefined} />
+      <TextField
+        label="Save answer as"
+        path={['saveAs']}
+        value={node.saveAs}
+        optional
+        mono
+        placeholder="llm.answer"
+        hint={node.mode === 'extract' ? 'Used in reply mode.' : undefined}
+      />
       {extracting ? (
         <div className="insp-list" role="group" aria-labelledby={`${listId}-label`}>
           <div className="insp-list-head">
@@ -48,7 +72,14 @@ export function LlmFields({ node }: { node: NodeOf<'llm'> }) {
               </legend>
               <div className="insp-row">
                 <TextField label="Variable" ariaLabel={`Extract ${i + 1} variable`} path={['extract', i, 'var']} value={x.var} mono />
-                <SelectField label="Type" ariaLabel={`Extract ${i + 1} type`} path={['extract', i, 'type']} value={x.type} options={opts(['string', 'number', 'boolean'])} emptyLabel="default (string)" />
+                <SelectField
+                  label="Type"
+                  ariaLabel={`Extract ${i + 1} type`}
+                  path={['extract', i, 'type']}
+                  value={x.type}
+                  options={opts(['string', 'number', 'boolean'])}
+                  emptyLabel="default (string)"
+                />
               </div>
               <TextField
                 label="Description"

@@ -2,16 +2,7 @@
 // text), made through the HTTP port; the response's fields are assigned to variables.
 import type { NodeOf } from '../../../schema/nodes';
 import type { HttpRequest, HttpResult } from '../../ports';
-import {
-  display,
-  hasDotSegment,
-  renderJsonTemplate,
-  renderJsonText,
-  renderTemplate,
-  urlComponent,
-  type BodyProblem,
-  type JsonTemplate,
-} from '../../templates';
+import { display, hasDotSegment, renderJsonTemplate, renderJsonText, renderTemplate, urlComponent, type BodyProblem, type JsonTemplate } from '../../templates';
 import type { At } from '../../types';
 import { getPath, type Vars } from '../../vars';
 import { errorText, type Run, type Step } from '../effects';
@@ -52,7 +43,8 @@ function buildRequest(t: Turn, node: NodeOf<'api'>, at: At): HttpRequest | { ref
     json = renderJsonText(tpl, compile, scope);
     if (!json) {
       // not JSON: text
-      if (contentType && /json/i.test(contentType)) return { refused: `body: the content type is ${contentType} but the body template is not valid JSON; write the body as a YAML mapping`, url };
+      if (contentType && /json/i.test(contentType))
+        return { refused: `body: the content type is ${contentType} but the body template is not valid JSON; write the body as a YAML mapping`, url };
       const form = contentType !== undefined && /^application\/x-www-form-urlencoded/i.test(contentType);
       const b = renderTemplate(tpl, scope, form ? urlComponent : display);
       report('body', b.problems);
@@ -69,7 +61,17 @@ export function* execApi(t: Turn, node: NodeOf<'api'>, at: At): Run<Step> {
   const built = buildRequest(t, node, at);
   if ('refused' in built) {
     // the call is not made: a value would have changed the request's shape
-    t.trace.push({ kind: 'api', ...at, operation: node.operation, method: node.method ?? 'GET', url: built.url, outcome: 'error', ms: 0, message: built.refused, failure: 'refused' });
+    t.trace.push({
+      kind: 'api',
+      ...at,
+      operation: node.operation,
+      method: node.method ?? 'GET',
+      url: built.url,
+      outcome: 'error',
+      ms: 0,
+      message: built.refused,
+      failure: 'refused',
+    });
     t.problem(`API call ${node.operation} not made: ${built.refused}`, at);
     return t.go(at, node.error, 'error');
   }

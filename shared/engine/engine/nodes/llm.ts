@@ -33,9 +33,9 @@ export function* execLlm(t: Turn, node: NodeOf<'llm'>, at: At): Run<Step> {
     node: at.node,
     ...(system ? { system } : {}),
     messages,
-    ...(node.model ?? m.llm?.model ? { model: node.model ?? m.llm?.model } : {}),
-    ...(node.temperature ?? m.llm?.temperature) !== undefined ? { temperature: node.temperature ?? m.llm?.temperature } : {},
-    ...(node.maxTokens ?? m.llm?.maxTokens) !== undefined ? { maxTokens: node.maxTokens ?? m.llm?.maxTokens } : {},
+    ...((node.model ?? m.llm?.model) ? { model: node.model ?? m.llm?.model } : {}),
+    ...((node.temperature ?? m.llm?.temperature) !== undefined ? { temperature: node.temperature ?? m.llm?.temperature } : {}),
+    ...((node.maxTokens ?? m.llm?.maxTokens) !== undefined ? { maxTokens: node.maxTokens ?? m.llm?.maxTokens } : {}),
     ...(m.llm?.timeoutMs !== undefined ? { timeoutMs: m.llm.timeoutMs } : {}),
   };
   const r = yield { type: 'llm', request };
@@ -49,7 +49,17 @@ export function* execLlm(t: Turn, node: NodeOf<'llm'>, at: At): Run<Step> {
     return t.go(at, node.next, 'next');
   }
   const res = r.value as LlmResponse;
-  t.trace.push({ kind: 'llm', ...at, request, reply: res.text, model: res.model, usage: res.usage, ttftMs: res.ttftMs, totalMs: res.totalMs, ...(res.partial ? { partial: true } : {}) });
+  t.trace.push({
+    kind: 'llm',
+    ...at,
+    request,
+    reply: res.text,
+    model: res.model,
+    usage: res.usage,
+    ttftMs: res.ttftMs,
+    totalMs: res.totalMs,
+    ...(res.partial ? { partial: true } : {}),
+  });
   if (mode === 'reply') {
     t.emitText(res.text, at, `${at.flow}/${at.node}`, undefined, { llm: true, ...(res.partial ? { partial: true } : {}) });
     if (res.partial) t.problem('the model stopped mid-reply (stream cut): the reply is partial', at, 'warning');
@@ -92,7 +102,8 @@ function dataSections(t: Turn, named: readonly { label: string; value: string }[
   if (facts) out.push(dataSection('Known facts (JSON)', facts));
   for (const v of passages) {
     const p = getPath(t.s.vars, v) as { answer?: unknown; source?: unknown } | undefined;
-    if (p && typeof p === 'object' && typeof p.answer === 'string') out.push(dataSection(`Retrieved passage (${v}, from ${display(p.source ?? 'unknown source')})`, p.answer));
+    if (p && typeof p === 'object' && typeof p.answer === 'string')
+      out.push(dataSection(`Retrieved passage (${v}, from ${display(p.source ?? 'unknown source')})`, p.answer));
   }
   if (named.length) out.push(dataSection('Values named in the instructions', named.map((n) => `- ${n.label}: ${n.value}`).join('\n')));
   return out;
@@ -100,7 +111,11 @@ function dataSections(t: Turn, named: readonly { label: string; value: string }[
 
 /** The conversation's variables as JSON (stable key order), passages left out: they have their own sections. */
 function knownFacts(vars: Vars, passages: readonly string[]): string {
-  let picked: Vars = Object.fromEntries(Object.keys(vars).sort().map((k) => [k, vars[k]]));
+  let picked: Vars = Object.fromEntries(
+    Object.keys(vars)
+      .sort()
+      .map((k) => [k, vars[k]]),
+  );
   for (const p of passages) if (getPath(picked, p) !== undefined) picked = setPath(picked, p, undefined);
   const json = JSON.stringify(picked);
   return json === '{}' ? '' : json;
