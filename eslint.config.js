@@ -30,7 +30,7 @@ const TEST = layer('test', 'main/ ships; test/ helpers are for *.test.ts files o
 const builtinsRule = (why) => ({ paths: nodeBuiltins.map((name) => ({ name, message: why })) });
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**', '.stryker-tmp/**', 'reports/**', 'examples/**', 'test/fixtures/lint/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'coverage/**', '.stryker-tmp/**', 'reports/**', 'examples/**', 'test/fixtures/lint/**', '.scratch/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,14 +1,5 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
-import {
-  Controls,
-  MiniMap,
-  Panel,
-  ReactFlow,
-  useStore,
-  useReactFlow,
-  type Edge,
-  type Node,
-} from '@xyflow/react';
+import { Controls, MiniMap, Panel, ReactFlow, useStore, useReactFlow, type Edge } from '@xyflow/react';
 import { selectNode, useStudio } from '../store/studioStore';
 import { CompactEdges } from './CompactEdges';
 import { DotGrid } from './DotGrid';
@@ -70,15 +61,7 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
   const showMinimap = minimap ?? nodeCount <= MINIMAP_AUTO_LIMIT;
 
   const { nodes, onNodesChange } = useCanvasNodes(flowId, flow, cards, selectedIds);
-  const { lite, onPaneMouseMove, onSelectionEnd, shownNodes, blockStyle } = useLiteMode(
-    nodeCount,
-    cards,
-    nodes,
-    rf,
-    selectedIds,
-    errorNodes,
-    marks,
-  );
+  const { lite, onPaneMouseMove, onSelectionEnd, shownNodes, blockStyle } = useLiteMode(nodeCount, cards, nodes, rf, selectedIds, errorNodes, marks);
   const { windowNodes, windowEdges } = useNodeWindow(!lite && !showMinimap && nodeCount > MINIMAP_AUTO_LIMIT, cards, shownNodes, edges, selectedIds);
   const { onNodeDragStop, isValidConnection, onConnect, onReconnect, onDelete } = useFlowEdits(flowId, flow);
   const { onDragOver, onDrop } = usePaletteDrop(rf);
@@ -92,7 +75,11 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
   const minimapToggle = useMemo(
     () => (
       <Panel position="bottom-right" className="minimap-toggle">
-        <button onClick={() => setMinimap(!showMinimap)} aria-pressed={showMinimap} title={largeFlow ? `Off by default above ${MINIMAP_AUTO_LIMIT} nodes (it slows panning)` : undefined}>
+        <button
+          onClick={() => setMinimap(!showMinimap)}
+          aria-pressed={showMinimap}
+          title={largeFlow ? `Off by default above ${MINIMAP_AUTO_LIMIT} nodes (it slows panning)` : undefined}
+        >
           {showMinimap ? 'Hide map' : 'Show map'}
         </button>
       </Panel>
@@ -148,5 +135,3 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
     </ReactFlow>
   );
 }
-
-export type { Node };
