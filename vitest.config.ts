@@ -1,8 +1,15 @@
+import os from 'node:os';
+import path from 'node:path';
 import { defineConfig } from 'vitest/config';
+
+// Tests never read or write the developer's own user data (settings, trust records, the YAML cache): a test that
+// wants user data makes its own folder, and everything else gets this empty one.
+const userData = path.join(os.tmpdir(), `parley-test-user-data-${process.pid}`);
 
 export default defineConfig({
   test: {
     reporters: ['default', './test/summaryReporter.ts'],
+    env: { PARLEY_USER_DATA: userData },
     projects: [
       {
         test: {

@@ -39,9 +39,10 @@ export function buildCli(): Command {
     .description('check a project: every file against the schema, every edge, id and reference')
     .argument('<projectDir>', 'project folder')
     .option('--json', 'print the report as JSON')
-    .action(async (projectDir: string, o: { json?: boolean }) => {
+    .option('--no-cache', 'read every file again, without the cache of files read before (in the user data folder)')
+    .action(async (projectDir: string, o: { json?: boolean; cache: boolean }) => {
       const { formatReport, validateDir } = await import('./validate');
-      const report = await validateDir(projectDir);
+      const report = await validateDir(projectDir, { cache: o.cache });
       if (o.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
       else process.stdout.write(formatReport(report) + '\n');
       process.exitCode = report.ok ? 0 : 1;
@@ -94,6 +95,7 @@ export function buildCli(): Command {
     .option('--repeat <n>', 'run each story n times and report its pass rate (for live models)', parseCount)
     .option('--perturb <list>', 'also run with perturbed user turns: typos, asr, case (comma-separated)')
     .option('--concurrency <n>', 'stories in flight at once', parseCount)
+    .option('--no-cache', 'read every file again, without the cache of files read before (in the user data folder)')
     .option(
       '--trust',
       'trust the project for this run: with --llm live or --record, call its model host and read the key variable it names (for CI; the studio asks instead)',

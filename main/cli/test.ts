@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { isPerturbation, PERTURBATIONS, type Perturbation } from '../../shared/stories/perturb';
 import { jsonReport, junitReport, textReport } from '../stories/report';
 import { runTests, TestInputError, type LlmMode, type TestOptions } from '../stories/runner';
+import { userParseCache } from '../services/parseCache';
 import { defaultUserDataDir } from '../services/userData';
 import { loadUserSettings } from '../services/userSettings';
 
@@ -20,6 +21,8 @@ export interface TestCliOptions {
   trust?: boolean;
   /** Where the trust record lives (default: the studio's user data folder). */
   userDataDir?: string;
+  /** false (`--no-cache`): read every file, without the cache of files read before. */
+  cache?: boolean;
 }
 
 export async function runTestCli(
@@ -51,6 +54,7 @@ export async function runTestCli(
     llm,
     limits: settings.limits,
     userDataDir,
+    ...(o.cache === false ? {} : { parseCache: userParseCache(userDataDir) }),
     ...(o.trust ? { trust: true } : {}),
     ...(o.grep ? { grep: o.grep } : {}),
     ...(o.tag?.length ? { tags: o.tag } : {}),

@@ -5,6 +5,7 @@ import type { FileLimits } from '../../shared/project/files';
 import { readKnowledgeFiles } from '../services/knowledgeFiles';
 import { loadStories } from '../stories/storyFiles';
 import { loadFromFilesParallel, readProjectFiles } from '../services/projectStore';
+import { userParseCache } from '../services/parseCache';
 import { defaultUserDataDir } from '../services/userData';
 import { loadUserSettings, SETTINGS_FILE } from '../services/userSettings';
 
@@ -21,6 +22,8 @@ export interface ValidateOptions {
   limits?: FileLimits;
   /** Where the user settings are (default: $PARLEY_USER_DATA, else ~/.config/parley). */
   userDataDir?: string;
+  /** Keep what was read in the user data folder's cache and use it for files that have not changed (default true). */
+  cache?: boolean;
 }
 
 /** Loads a project folder and reports every problem, as `parley validate` prints it. */
@@ -28,8 +31,8 @@ export async function validateDir(dir: string, options: ValidateOptions = {}): P
   const abs = path.resolve(dir);
   const settingsProblems: Problem[] = [];
   let limits = options.limits;
+  const userDataDir = options.userDataDir ?? defaultUserDataDir();
   if (!limits) {
-    const userDataDir = options.userDataDir ?? defaultUserDataDir();
     const { settings, warnings } = await loadUserSettings(userDataDir);
     limits = settings.limits;
     const file = path.join(userDataDir, SETTINGS_FILE);
@@ -39,7 +42,7 @@ export async function validateDir(dir: string, options: ValidateOptions = {}): P
   }
   try {
     const files = await readProjectFiles(abs, limits);
-    const result = await loadFromFilesParallel(files);
+    const result = await loadFromFilesParallel(files, options.cache === false ? {} : { cache: userParseCache(userDataDir) });
     const flows = Object.values(result.project?.flows ?? {});
     const knowledge = await readKnowledgeFiles(abs, limits);
     // The stories as `parley test` loads them: a story naming a renamed node is an error here too.

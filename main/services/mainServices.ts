@@ -3,6 +3,7 @@ import pkg from '../../package.json';
 import { ApiError } from '../../shared/api/errors';
 import type { Handlers } from '../../shared/api/contract';
 import { createEventBus, type EventBus } from './events';
+import { userParseCache } from './parseCache';
 import { createProjectStore, type ProjectStore } from './projectStore';
 import { loadUserSettings } from './userSettings';
 import { createRecentProjects } from './recentProjects';
@@ -60,7 +61,7 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
   // The user's limits (never the project's): a project cannot raise the size of what Parley reads for it.
   const { settings, warnings } = await loadUserSettings(opts.userDataDir);
   for (const w of warnings) console.warn(`parley: ${w}`);
-  const store = createProjectStore({ bus, watch: opts.watch ?? true, limits: settings.limits });
+  const store = createProjectStore({ bus, watch: opts.watch ?? true, limits: settings.limits, cache: userParseCache(opts.userDataDir) });
   const recent = createRecentProjects(opts.userDataDir);
   const env = opts.env ?? process.env;
   const trust = createTrustStore(opts.userDataDir);

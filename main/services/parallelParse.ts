@@ -9,6 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { fastYamlValue } from '../../shared/project/fastYaml';
+import type { ParseCache } from './parseCache';
 import type { ParseReply, ParseRequest } from './parseWorker';
 
 /** Below this much YAML, starting a worker costs more than it saves. */
@@ -21,6 +22,8 @@ export interface ParallelParseOptions {
   /** Worker threads to use; default: one less than the cores, at most 3. 0 reads everything on this thread. */
   workers?: number;
   minBytes?: number;
+  /** Values kept from earlier reads of the same texts (main/services/parseCache.ts); what is read here is added. */
+  cache?: ParseCache;
 }
 
 /** The built worker beside this module: out/cli/parseWorker.mjs (ES module), out/electron/parseWorker.cjs. */
@@ -67,26 +70,38 @@ function inWorker(worker: URL, files: ParseRequest['files']): Promise<ParseReply
 }
 
 /**
- * The fast reader's values of `files`, by file, read on this thread and on worker threads at once when there is
- * enough YAML and more than one core. Files the fast reader leaves to the full parse are absent.
+ * The fast reader's values of `files`, by file: from the cache when one is given, the rest read on this thread and
+ * on worker threads at once when there is enough YAML and more than one core. Files the fast reader leaves to the
+ * full parse are absent. Without a cache, less YAML than `minBytes` is left to the caller's own parse.
  */
 export async function parseInParallel(files: readonly { file: string; text: string }[], options: ParallelParseOptions = {}): Promise<Map<string, unknown>> {
   const values = new Map<string, unknown>();
-  const bytes = files.reduce((n, f) => n + f.text.length, 0);
+  const { cache } = options;
+  let todo = files;
+  if (cache) {
+    const hits = await cache.read(files.map((f) => f.text));
+    for (const [i, value] of hits) values.set(files[i]!.file, value);
+    todo = files.filter((_, i) => !hits.has(i));
+  }
+  const bytes = todo.reduce((n, f) => n + f.text.length, 0);
   const worker = options.worker ?? builtWorker();
-  const n = Math.min(options.workers ?? Math.min(os.availableParallelism() - 1, MAX_WORKERS), files.length - 1);
-  if (!worker || n <= 0 || bytes < (options.minBytes ?? PARALLEL_MIN_BYTES)) return values;
-  const [mine = [], ...theirs] = shareOut(files, n + 1);
+  const n = Math.min(options.workers ?? Math.min(os.availableParallelism() - 1, MAX_WORKERS), todo.length - 1);
+  const parallel = worker !== undefined && n > 0 && bytes >= (options.minBytes ?? PARALLEL_MIN_BYTES);
+  if (!parallel && !cache) return values;
+  const [mine = [], ...theirs] = parallel ? shareOut(todo, n + 1) : [todo];
   const replies = theirs.map((share) =>
     inWorker(
-      worker,
+      worker!,
       share.map((f) => ({ file: f.file, text: f.text })),
     ),
   );
+  const fresh = new Map<string, unknown>();
   for (const f of mine) {
     const r = fastYamlValue(f.text);
-    if (r.ok) values.set(f.file, r.value);
+    if (r.ok) fresh.set(f.file, r.value);
   }
-  for (const reply of await Promise.all(replies)) for (const r of reply) values.set(r.file, r.value);
+  for (const reply of await Promise.all(replies)) for (const r of reply) fresh.set(r.file, r.value);
+  for (const [file, value] of fresh) values.set(file, value);
+  await cache?.write(todo.flatMap((f) => (fresh.has(f.file) ? [{ text: f.text, value: fresh.get(f.file) }] : [])));
   return values;
 }

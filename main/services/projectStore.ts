@@ -13,6 +13,7 @@ import type { Flow, ProjectManifest } from '../../shared/schema/project';
 import { atomicWrite } from './atomicWrite';
 import type { EventBus } from './events';
 import { parseInParallel, type ParallelParseOptions } from './parallelParse';
+import type { ParseCache } from './parseCache';
 import { fsError, projectPath, revisionOfFile, readFileState, readProjectFile, requireKind, revisionOfText, toPosix, type FileState } from './paths';
 
 export type { FileState };
@@ -25,6 +26,8 @@ export interface ProjectStoreOptions {
   limits?: FileLimits;
   /** Test hook passed to every atomic write. */
   beforeRename?: (tmp: string) => void | Promise<void>;
+  /** Values read before, kept by the files' text: a project opened again reads only the files that changed. */
+  cache?: ParseCache;
 }
 
 const isProjectFile = (rel: string): boolean => rel === MANIFEST_FILE || rel === NLU_FILE || flowIdOf(rel) !== undefined;
@@ -174,7 +177,7 @@ export function createProjectStore(options: ProjectStoreOptions) {
   async function open(target: string): Promise<ProjectSnapshot> {
     const abs = path.resolve(target);
     const read = await readProjectFiles(abs, limits);
-    const loaded = await loadFromFilesParallel(read);
+    const loaded = await loadFromFilesParallel(read, options.cache ? { cache: options.cache } : {});
     await close();
     dir = abs;
     files = read;
@@ -460,6 +463,8 @@ export function createProjectStore(options: ProjectStoreOptions) {
     writeFile,
     /** The size limits this store reads with (the stories runner and the knowledge index use the same). */
     limits,
+    /** The cache of values read before (the stories service reads the project with it too). */
+    cache: options.cache,
     /** Resolves once the watcher is ready (tests wait for it before touching files). */
     ready: (): Promise<void> => watcherReady,
     get dir() {

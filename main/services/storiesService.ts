@@ -43,7 +43,7 @@ export function createStoriesService(o: { bus: EventBus; store: ProjectStore; si
     list: (): Promise<{ stories: StoryInfo[]; problems: Problem[] }> =>
       wrap(async () => {
         const d = dir();
-        const { stories, problems } = await loadStories(d, await loadTestProject(d, o.store.limits), undefined, o.store.limits);
+        const { stories, problems } = await loadStories(d, await loadTestProject(d, o.store.limits, o.store.cache), undefined, o.store.limits);
         return {
           stories: stories.map((s) => ({ file: s.file, name: s.story.name, tags: s.story.tags ?? [], turns: s.story.turns.length, flows: flowsOf(s.story) })),
           problems,
@@ -54,6 +54,7 @@ export function createStoriesService(o: { bus: EventBus; store: ProjectStore; si
         const report = await runTests({
           projectDir: dir(),
           limits: o.store.limits,
+          ...(o.store.cache ? { parseCache: o.store.cache } : {}),
           ...(files ? { files } : {}),
           keepTrace: false,
           onResult: (r, done, total) => o.bus.emit('stories.progress', { done, total, file: r.file, name: r.name, passed: r.passed }),
@@ -71,7 +72,9 @@ export function createStoriesService(o: { bus: EventBus; store: ProjectStore; si
       const story = storyFromConversation(conv.turns, { name, ...(conv.locale ? { locale: conv.locale } : {}), ...(conv.vars ? { vars: conv.vars } : {}) });
       const base = storyFileName(name);
       const existing = new Set(
-        (await loadStories(d, await loadTestProject(d, o.store.limits), undefined, o.store.limits).catch(() => ({ stories: [] }))).stories.map((s) => s.file),
+        (await loadStories(d, await loadTestProject(d, o.store.limits, o.store.cache), undefined, o.store.limits).catch(() => ({ stories: [] }))).stories.map(
+          (s) => s.file,
+        ),
       );
       let file = `stories/${base}.yaml`;
       for (let i = 2; existing.has(file) || (await exists(path.join(d, file))); i++) file = `stories/${base}_${i}.yaml`;

@@ -21,6 +21,7 @@ import { atomicWrite } from '../services/atomicWrite';
 import { fsError, projectPath, readFileState } from '../services/paths';
 import { listStoryFiles, loadStories } from './storyFiles';
 import { createProjectEngine, projectKnowledge } from '../services/projectEngine';
+import type { ParseCache } from '../services/parseCache';
 import { loadFromFilesParallel, readProjectFiles } from '../services/projectStore';
 
 export { listStoryFiles, loadStories };
@@ -50,6 +51,8 @@ export interface TestOptions {
   trust?: boolean;
   /** Where the studio keeps the trust record (default: the user's Parley folder). */
   userDataDir?: string;
+  /** Values read before, kept by the files' text (main/services/parseCache.ts); none: every file is read. */
+  parseCache?: ParseCache;
   onResult?: (r: StoryRun, done: number, total: number) => void;
 }
 
@@ -89,8 +92,8 @@ export interface TestReport {
 export class TestInputError extends Error {}
 
 /** Loads the project for testing: it must load without errors. */
-export async function loadTestProject(dir: string, limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<ProjectModel> {
-  const loaded = await loadFromFilesParallel(await readProjectFiles(path.resolve(dir), limits));
+export async function loadTestProject(dir: string, limits: FileLimits = DEFAULT_FILE_LIMITS, cache?: ParseCache): Promise<ProjectModel> {
+  const loaded = await loadFromFilesParallel(await readProjectFiles(path.resolve(dir), limits), cache ? { cache } : {});
   const errors = loaded.problems.filter((p) => p.severity === 'error');
   if (!loaded.project || errors.length) throw new TestInputError(`the project does not load:\n${errors.map(formatProblem).join('\n')}`);
   return loaded.project;
@@ -118,7 +121,7 @@ export async function runTests(o: TestOptions): Promise<TestReport> {
   const t0 = Date.now();
   const dir = path.resolve(o.projectDir);
   const limits = o.limits ?? DEFAULT_FILE_LIMITS;
-  const model = await loadTestProject(dir, limits);
+  const model = await loadTestProject(dir, limits, o.parseCache);
   const { stories: all, problems } = await loadStories(dir, model, o.files, limits);
   const grep = o.grep ? new RegExp(o.grep, 'i') : undefined;
   const stories = all.filter(
