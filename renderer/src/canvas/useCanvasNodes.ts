@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { applyNodeChanges, type NodeChange } from '@xyflow/react';
+import { applyNodeChanges, useStoreApi, type NodeChange, type XYPosition } from '@xyflow/react';
 import type { Flow } from '../../../shared/schema/project';
 import { setSelection, useStudio } from '../store/studioStore';
 import type { CardNode, FrameNode } from './NodeCard';
+import { dragSteps, moveInStore, withDragged } from './dragLayer';
 import { applyInPlace } from './nodeChanges';
 
 export type AnyNode = CardNode | FrameNode;
@@ -40,9 +41,16 @@ function frames(flow: Flow, flowId: string, cards: readonly CardNode[]): FrameNo
  * Local node state: React Flow's own objects (with their measured size and selection), so a drag moves
  * smoothly without an edit per mouse move (committed on drag stop), and an edit replaces only the cards
  * whose flow node changed — every other node keeps its object and does not re-render.
+ *
+ * The steps of a drag skip this state: they go straight into React Flow's store (moveInStore), and the state gets
+ * the dragged nodes' positions when the drag ends (React Flow's last position change, `dragging` false). Until
+ * then `dragged` holds where they are, and any update of the state in between puts them there (withDragged).
  */
 export function useCanvasNodes(flowId: string, flow: Flow | undefined, cards: CardNode[], selectedIds: readonly string[]) {
-  const [nodes, setNodes] = useState<AnyNode[]>([]);
+  const [nodes, setLocalNodes] = useState<AnyNode[]>([]);
+  const store = useStoreApi<AnyNode>();
+  const dragged = useRef(new Map<string, XYPosition>());
+  const setNodes = useCallback((update: (ns: AnyNode[]) => AnyNode[]) => setLocalNodes((ns) => withDragged(update(ns), dragged.current)), []);
   const lastCards = useRef(new Map<string, CardNode>());
   /** Where each node is in `nodes`, for applyInPlace. */
   const index = useRef(new Map<string, number>());
@@ -66,7 +74,7 @@ export function useCanvasNodes(flowId: string, flow: Flow | undefined, cards: Ca
       });
       return [...framed, ...merged];
     });
-  }, [cards, flow, flowId]);
+  }, [cards, flow, flowId, setNodes]);
 
   // Selection set outside the canvas (search, go-to, paste, undo) is applied to React Flow's nodes; React Flow
   // reports its own selection changes back through onSelectionChange. Both sides compare as sets, so they settle.
@@ -77,13 +85,20 @@ export function useCanvasNodes(flowId: string, flow: Flow | undefined, cards: Ca
       if (current.length === want.size && current.every((id) => want.has(id))) return ns;
       return ns.map((n) => (Boolean(n.selected) === want.has(n.id) ? n : { ...n, selected: want.has(n.id) }));
     });
-  }, [selectedIds]);
+  }, [selectedIds, setNodes]);
 
   // Selection flows one way from the canvas to the store: only the user's own selection changes (React Flow's
   // `select` changes: clicks, box, keyboard) are reported; selection set from outside arrives as the `selected`
   // flag on nodes (effect above) and produces no change events, so the two can never chase each other.
   const onNodesChange = useCallback(
-    (changes: NodeChange<AnyNode>[]) =>
+    (changes: NodeChange<AnyNode>[]) => {
+      const steps = dragSteps(changes);
+      if (steps && moveInStore(store, steps)) {
+        for (const s of steps) dragged.current.set(s.id, s.position);
+        return;
+      }
+      // A position that is not a drag's step (the drag's end, a move by the arrow keys) ends the drag under way.
+      if (changes.some((c) => c.type === 'position' && !c.dragging)) dragged.current.clear();
       setNodes((ns) => {
         const next = applyInPlace(changes, ns, index) ?? applyNodeChanges(changes, ns);
         if (changes.some((c) => c.type === 'select')) {
@@ -91,8 +106,9 @@ export function useCanvasNodes(flowId: string, flow: Flow | undefined, cards: Ca
           queueMicrotask(() => setSelection(ids));
         }
         return next;
-      }),
-    [],
+      });
+    },
+    [store, setNodes],
   );
   return { nodes, onNodesChange };
 }
