@@ -10,9 +10,7 @@ import { HelpOverlay } from './panels/HelpOverlay';
 import { Palette } from './panels/Palette';
 import { SearchPanel } from './panels/SearchPanel';
 import { Toolbar } from './panels/Toolbar';
-import { SimulatorPanel } from './simulator/SimulatorPanel';
 import { closeSimulator, toggleSimulator, useSim } from './simulator/simStore';
-import { StoriesPanel } from './stories/StoriesPanel';
 import { closeStories, toggleStories, useStories } from './stories/storiesStore';
 import { handleShortcut } from './shortcuts';
 import { TrustBanner } from './trust/TrustBanner';
@@ -20,7 +18,10 @@ import { TrustDialog } from './trust/TrustDialog';
 import { watchTrust } from './trust/trustStore';
 import { dismissNotice, openSource, saveFlow, setView, takeDiskVersion, togglePresentation, toggleTheme, useStudio } from './store/studioStore';
 
+// Loaded when first opened: what the canvas does not need stays out of the script every open waits for.
 const SourceView = lazy(() => import('./panels/SourceView'));
+const SimulatorPanel = lazy(() => import('./simulator/SimulatorPanel').then((m) => ({ default: m.SimulatorPanel })));
+const StoriesPanel = lazy(() => import('./stories/StoriesPanel').then((m) => ({ default: m.StoriesPanel })));
 
 function SaveStatus() {
   const flowId = useStudio((s) => s.flowId);
@@ -174,8 +175,10 @@ export function App() {
         )}
       </main>
       {view === 'canvas' && flowId && <Inspector flowId={flowId} />}
-      {simOpen && <SimulatorPanel key={project.dir} />}
-      {storiesOpen && !simOpen && <StoriesPanel key={project.dir} />}
+      <Suspense fallback={simOpen || storiesOpen ? <aside className="simulator" aria-busy="true" /> : null}>
+        {simOpen && <SimulatorPanel key={project.dir} />}
+        {storiesOpen && !simOpen && <StoriesPanel key={project.dir} />}
+      </Suspense>
       <HelpOverlay />
       <SearchPanel />
       <TrustDialog />
