@@ -1,9 +1,9 @@
-import { useShallow } from 'zustand/react/shallow';
 import { exitsOf } from '../../../shared/schema/exits';
 import type { FlowNode } from '../../../shared/schema/nodes';
-import { revealNode, useStudio } from '../store/studioStore';
+import { revealNode } from '../store/studioStore';
 import { controlId, issuesAt, useEditor } from './context';
 import { Messages, a11yProps } from './controls';
+import { sameItems, useFromNodes } from './fromNodes';
 import { pathKey } from './nodeEdit';
 
 const NONE: string[] = [];
@@ -13,9 +13,14 @@ const NO_EXITS: Partial<Record<FlowNode['kind'], string>> = {
   end: 'An end node ends the flow (or returns to the caller).',
 };
 
-/** `[id, title, id, title, …]` of the nodes of a flow: a flat list of strings, so shallow equality keeps it stable. */
+const idsAndTitles = (nodes: readonly FlowNode[]): string[] => (nodes.length ? nodes.flatMap((n) => [n.id, n.title ?? '']) : NONE);
+
+/**
+ * `[id, title, id, title, …]` of the nodes of a flow: a flat list of strings, so comparing it item by item keeps it
+ * stable (an edit that changes no id or title, a move, gives the same list); made again only when the flow's nodes change.
+ */
 export function useNodeChoices(flowId: string): { id: string; label: string }[] {
-  const flat = useStudio(useShallow((s) => s.flows[flowId]?.flow.nodes.flatMap((n) => [n.id, n.title ?? '']) ?? NONE));
+  const flat = useFromNodes(flowId, undefined, idsAndTitles, sameItems);
   const out: { id: string; label: string }[] = [];
   for (let i = 0; i < flat.length; i += 2) {
     const id = flat[i] as string;

@@ -1,7 +1,7 @@
 import { memo, useCallback, useMemo, useRef, useState, type KeyboardEvent, type ReactNode } from 'react';
 import { flushSync } from 'react-dom';
-import { useShallow } from 'zustand/react/shallow';
 import { KIND_LABEL } from '../../../shared/project/describe';
+import type { Problem } from '../../../shared/project/problems';
 import { Id } from '../../../shared/schema/common';
 import { exitsOf } from '../../../shared/schema/exits';
 import type { FlowNode } from '../../../shared/schema/nodes';
@@ -10,13 +10,13 @@ import { editFlow, redo, sealHistory, selectNode, undo, useStudio } from '../sto
 import { EditorContext, controlId, issuesAt, useEditor, type NodeEditor } from './context';
 import { Messages, Section, TextField, a11yProps } from './controls';
 import { ExitsEditor } from './Exits';
+import { deriveOnce, sameItems, useFromNodes, type Derived } from './fromNodes';
 import { BehaviourFields, CopyFields, copyRoots, hasBehaviour, hasCopy } from './kinds';
 import { decodeProblem, encodeProblem, getIn, indexIssues, pathKey, sameButPosition, schemaIssues, setIn, tidyNode, type FieldIssue } from './nodeEdit';
 import './inspector.css';
 
 const DEFAULT_LOCALES = ['en'];
 const NO_PROBLEMS: string[] = [];
-const NO_IDS: string[] = [];
 type SectionId = 'copy' | 'behaviour' | 'exits' | 'notes';
 const CLOSED_KEY = 'parley.inspector.closed';
 
@@ -29,19 +29,24 @@ function readClosed(): string[] {
   }
 }
 
+/** The problems of one node, as strings (encodeProblem). */
+function problemsOf(problems: readonly Problem[], flowId: string, nodeId: string): string[] {
+  const out: string[] = [];
+  for (const p of problems) if (p.flowId === flowId && p.nodeId === nodeId) out.push(encodeProblem(p));
+  return out.length ? out : NO_PROBLEMS;
+}
+
 /**
  * The selected node, from the store. Moving the node (a new `position`) does not count as a change: the
  * inspector shows no position, and every edit starts from the node as it is in the store at that moment.
  */
 function useSelectedNode(flowId: string, nodeId: string | undefined): FlowNode | undefined {
-  const last = useRef<FlowNode | undefined>(undefined);
-  return useStudio((s) => {
-    const n = nodeId ? s.flows[flowId]?.flow.nodes.find((x) => x.id === nodeId) : undefined;
-    const prev = last.current;
-    if (n && prev && n !== prev && sameButPosition(prev, n)) return prev;
-    last.current = n;
-    return n;
-  });
+  return useFromNodes(
+    flowId,
+    nodeId,
+    (nodes) => (nodeId ? nodes.find((x) => x.id === nodeId) : undefined),
+    (prev, n) => prev === n || (prev !== undefined && n !== undefined && sameButPosition(prev, n)),
+  );
 }
 
 /**
@@ -124,14 +129,13 @@ const NodeInspector = memo(function NodeInspector({
   const locales = useStudio((s) => s.project?.manifest.locales) ?? DEFAULT_LOCALES;
   const defaultLocale = useStudio((s) => s.project?.manifest.defaultLocale) ?? locales[0] ?? 'en';
   const nodeId = node.id;
-  // Strings, compared shallowly: the problems are recomputed (new objects) on every edit of any flow.
-  const problemKeys = useStudio(
-    useShallow((s) => {
-      const out: string[] = [];
-      for (const p of s.problems) if (p.flowId === flowId && p.nodeId === nodeId) out.push(encodeProblem(p));
-      return out.length ? out : NO_PROBLEMS;
-    }),
-  );
+  // Strings, compared item by item: the problems are recomputed (new objects) on every edit of any flow. Gone
+  // through again only when they are new, not on every change of the store.
+  const lastProblems = useRef<Derived<readonly Problem[], string[]> | undefined>(undefined);
+  const problemKeys = useStudio((s) => {
+    lastProblems.current = deriveOnce(lastProblems.current, s.problems, `${flowId}\n${nodeId}`, (problems) => problemsOf(problems, flowId, nodeId), sameItems);
+    return lastProblems.current.value;
+  });
   const issues = useMemo<FieldIssue[]>(() => [...schemaIssues(node), ...problemKeys.map(decodeProblem)], [node, problemKeys]);
   const index = useMemo(() => indexIssues(issues), [issues]);
 
@@ -245,18 +249,19 @@ function ProblemSummary({ issues, onFocus }: { issues: readonly FieldIssue[]; on
  * other node of the flow has. Renaming rewires every exit of the flow that pointed to it, and its groups.
  */
 function IdField({ flowId, node, onRename }: { flowId: string; node: FlowNode; onRename: (newId: string) => void }) {
-  const ids = useStudio(useShallow((s) => s.flows[flowId]?.flow.nodes.map((n) => n.id) ?? NO_IDS));
   const [draft, setDraft] = useState<string | null>(null);
   const [status, setStatus] = useState('');
   const text = draft ?? node.id;
   const changed = text !== node.id;
+  // Looked up only while the id is being changed, and then once per draft and edit of the flow.
+  const taken = useFromNodes(flowId, changed ? text : undefined, (nodes) => changed && nodes.some((n) => n.id === text));
   const ed = useEditor();
   const local: FieldIssue[] = [];
   if (changed) {
     const parsed = Id.safeParse(text);
     if (text === '') local.push({ severity: 'error', path: 'id', message: 'required' });
     else if (!parsed.success) local.push({ severity: 'error', path: 'id', message: parsed.error.issues[0]?.message ?? 'not a valid id' });
-    else if (ids.includes(text)) local.push({ severity: 'error', path: 'id', message: `another node of this flow is already called "${text}"` });
+    else if (taken) local.push({ severity: 'error', path: 'id', message: `another node of this flow is already called "${text}"` });
   }
   const cid = controlId('id');
   const issues = [...local, ...issuesAt(ed.issues, 'id')];

@@ -4,13 +4,16 @@ import { enterFlow, useStudio } from '../../store/studioStore';
 import { useEditor } from '../context';
 import { SelectField, type Option } from '../controls';
 import { useNodeChoices } from '../Exits';
+import { useFromNodes } from '../fromNodes';
+
+const startOf = (nodes: readonly FlowNode[]): string | undefined => nodes.find((n) => n.kind === 'start')?.id;
 
 /** The target of a jump or call node: a flow and an entry node in it. */
 export function FlowTargetFields({ node }: { node: NodeOf<'jump'> | NodeOf<'call'> }) {
   const ed = useEditor();
   const flows = useStudio(useShallow((s) => Object.entries(s.flows).flatMap(([id, d]) => [id, d.flow.name])));
   const nodeOptions: Option[] = useNodeChoices(node.flow).map((c) => ({ value: c.id, label: c.label }));
-  const startId = useStudio((s) => s.flows[node.flow]?.flow.nodes.find((n) => n.kind === 'start')?.id);
+  const startId = useFromNodes(node.flow, undefined, startOf);
   const flowOptions: Option[] = [];
   for (let i = 0; i < flows.length; i += 2) flowOptions.push({ value: flows[i] as string, label: `${flows[i + 1]} (${flows[i]})` });
   const goTo = node.node ?? startId;
