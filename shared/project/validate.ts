@@ -3,7 +3,7 @@ import { exitsOf } from '../schema/exits';
 import { NODE_SCHEMAS, type FlowNode } from '../schema/nodes';
 import type { Flow, NluFile, ProjectManifest } from '../schema/project';
 import { fieldPath, type Problem } from './problems';
-import { checkExpressions } from '../engine/check';
+import { checkExpressions, type ExpressionProblem } from '../engine/check';
 import { hostAllows, literalOrigin } from './apiHosts';
 import { checkPattern } from '../util/regex';
 
@@ -38,21 +38,68 @@ export interface ValidateOptions {
   broken?: readonly string[];
 }
 
-export function validateProject(p: ProjectModel, options: ValidateOptions = {}): Problem[] {
-  const lineOf = options.lineOf ?? (() => undefined);
+type Report = (severity: Problem['severity'], file: string, path: PropertyKey[], message: string, ids?: { flowId?: string; nodeId?: string }) => void;
+
+/** What the checks of one flow need from the rest of the project: the manifest, the NLU and the broken files. */
+export interface ValidationContext {
+  lineOf: LineLookup;
+  brokenFlows: ReadonlySet<string>;
+  knownIntent(id: string): boolean;
+  knownEntity(id: string): boolean;
+  locales: ReadonlySet<string>;
+  allHosts: readonly string[];
+}
+
+export function validationContext(p: Pick<ProjectModel, 'manifest' | 'nlu'>, options: ValidateOptions = {}): ValidationContext {
   const broken = options.broken ?? [];
-  const brokenFlows = new Set(broken.map(flowIdOf).filter((id): id is string => id !== undefined));
   const nluBroken = broken.includes(NLU_FILE);
-  const problems: Problem[] = [];
-  const flowExists = (id: string) => Boolean(p.flows[id]) || brokenFlows.has(id);
   const intents = new Set(p.nlu.intents.map((i) => i.id));
   const entities = new Set((p.nlu.entities ?? []).map((e) => e.id));
-  const knownIntent = (id: string) => nluBroken || intents.has(id);
-  const knownEntity = (id: string) => nluBroken || entities.has(id);
-  const locales = new Set(p.manifest.locales);
+  return {
+    lineOf: options.lineOf ?? (() => undefined),
+    brokenFlows: new Set(broken.map(flowIdOf).filter((id): id is string => id !== undefined)),
+    knownIntent: (id) => nluBroken || intents.has(id),
+    knownEntity: (id) => nluBroken || entities.has(id),
+    locales: new Set(p.manifest.locales),
+    allHosts: Object.values(p.manifest.environments ?? {}).flatMap((e) => e.hosts),
+  };
+}
 
-  const report = (severity: Problem['severity'], file: string, path: PropertyKey[], message: string, ids: { flowId?: string; nodeId?: string } = {}) =>
-    problems.push({ severity, file, line: lineOf(file, path), field: fieldPath(path), message, ...ids });
+const reporter =
+  (ctx: ValidationContext, problems: Problem[]): Report =>
+  (severity, file, path, message, ids = {}) =>
+    problems.push({ severity, file, line: ctx.lineOf(file, path), field: fieldPath(path), message, ...ids });
+
+/**
+ * The checks of one flow whose outcome depends on another flow: a jump or call to a flow (and node). A flow's
+ * own checks leave one in their place, resolved against the project by `resolveFlowItems`, so that the rest of a
+ * flow's checks can be kept while other flows change.
+ */
+interface TargetCheck {
+  target: 'jump' | 'call';
+  flowId: string;
+  index: number;
+  node: Extract<FlowNode, { kind: 'jump' | 'call' }>;
+}
+export type FlowItem = Problem | TargetCheck;
+
+export function validateProject(p: ProjectModel, options: ValidateOptions = {}): Problem[] {
+  const ctx = validationContext(p, options);
+  const problems = checkProjectFiles(p, ctx);
+  const hasNode = (flow: Flow, id: string) => flow.nodes.some((n) => n.id === id);
+  for (const [flowId, flow] of Object.entries(p.flows)) problems.push(...resolveFlowItems(checkFlow(flowId, flow, ctx), p.flows, ctx, hasNode));
+  const entries = reachEntries(Object.values(p.flows).map(jumpEntries));
+  for (const [flowId, flow] of Object.entries(p.flows)) problems.push(...unreachableNodes(flowId, flow, entries.get(flowId), ctx));
+  problems.push(...expressionProblems(p, checkExpressions(p), ctx));
+  return problems;
+}
+
+/** parley.yaml and nlu.yaml: the start flow, global handlers, environments, duplicate intents and entities. */
+export function checkProjectFiles(p: ProjectModel, ctx: ValidationContext): Problem[] {
+  const problems: Problem[] = [];
+  const report = reporter(ctx, problems);
+  const flowExists = (id: string) => Boolean(p.flows[id]) || ctx.brokenFlows.has(id);
+  const { knownIntent } = ctx;
 
   if (!p.manifest.locales.includes(p.manifest.defaultLocale)) {
     report('error', MANIFEST_FILE, ['defaultLocale'], `"${p.manifest.defaultLocale}" is not one of the locales`);
@@ -82,7 +129,6 @@ export function validateProject(p: ProjectModel, options: ValidateOptions = {}):
       `no environment "${p.manifest.environment}"${known.length ? ` (environments: ${known.join(', ')})` : ' (add it under environments)'}`,
     );
   }
-  const allHosts = Object.values(envs).flatMap((e) => e.hosts);
   checkDuplicates(
     p.nlu.intents,
     (x) => x.id,
@@ -100,112 +146,203 @@ export function validateProject(p: ProjectModel, options: ValidateOptions = {}):
     if (!c.ok) report('error', NLU_FILE, ['entities', i, 'pattern'], c.message);
   });
 
-  for (const [flowId, flow] of Object.entries(p.flows)) {
-    const file = flowFile(flowId);
-    const ids = new Map<string, number>();
-    flow.nodes.forEach((n, i) => {
-      if (ids.has(n.id)) report('error', file, ['nodes', i, 'id'], `duplicate node id "${n.id}" (first at nodes[${ids.get(n.id)}])`, { flowId, nodeId: n.id });
-      else ids.set(n.id, i);
-    });
-    const starts = flow.nodes.filter((n) => n.kind === 'start');
-    if (starts.length === 0) report('error', file, ['nodes'], 'the flow has no start node', { flowId });
-    if (starts.length > 1) {
-      const i = flow.nodes.indexOf(starts[1] as FlowNode);
-      report('error', file, ['nodes', i, 'kind'], 'a flow has exactly one start node', { flowId, nodeId: starts[1]?.id });
-    }
+  return problems;
+}
 
-    flow.nodes.forEach((node, i) => {
-      const at = (path: PropertyKey[]) => ['nodes', i, ...path];
-      const ref = { flowId, nodeId: node.id };
-      for (const exit of exitsOf(node)) {
-        if (exit.target !== undefined && !ids.has(exit.target)) {
-          report('error', file, at(exit.field), `edge to missing node "${exit.target}"`, ref);
-        }
-        if (exit.target === node.id && node.kind !== 'ask' && node.kind !== 'listen') {
-          report('warning', file, at(exit.field), 'the node leads to itself', ref);
-        }
-      }
-      const known = new Set(Object.keys(NODE_SCHEMAS[node.kind].shape));
-      for (const key of Object.keys(node)) {
-        if (!known.has(key)) report('warning', file, at([key]), `unknown field "${key}" for a ${node.kind} node (kept as is)`, ref);
-      }
-      forEachCopy(node, (path, text) => {
-        for (const loc of Object.keys(text)) {
-          if (!locales.has(loc)) report('warning', file, at([...path, loc]), `locale "${loc}" is not in the project's locales`, ref);
-        }
-      });
-      switch (node.kind) {
-        case 'start':
-          (node.triggers ?? []).forEach((t, j) => {
-            if (!knownIntent(t)) report('error', file, at(['triggers', j]), `unknown intent "${t}"`, ref);
-          });
-          break;
-        case 'listen':
-          (node.routes ?? []).forEach((r, j) => {
-            if (!knownIntent(r.intent)) report('error', file, at(['routes', j, 'intent']), `unknown intent "${r.intent}"`, ref);
-          });
-          checkDuplicates(
-            node.routes ?? [],
-            (r) => r.intent,
-            (j, id) => report('error', file, at(['routes', j, 'intent']), `intent "${id}" is routed twice`, ref),
-          );
-          break;
-        case 'message':
-          checkDuplicates(
-            node.buttons ?? [],
-            (b) => b.id,
-            (j, id) => report('error', file, at(['buttons', j, 'id']), `duplicate button id "${id}"`, ref),
-          );
-          break;
-        case 'condition':
-          checkDuplicates(
-            node.branches,
-            (b) => b.id,
-            (j, id) => report('error', file, at(['branches', j, 'id']), `duplicate branch id "${id}"`, ref),
-          );
-          break;
-        case 'ask':
-          if (node.type === 'entity' && !node.entity) report('error', file, at(['entity']), 'an entity slot needs an entity', ref);
-          if (node.entity && !knownEntity(node.entity)) report('error', file, at(['entity']), `unknown entity "${node.entity}"`, ref);
-          break;
-        case 'api': {
-          // the simulator refuses hosts no environment lists: say so while designing
-          const origin = literalOrigin(node.url);
-          if (origin && !allHosts.some((h) => hostAllows(h, origin))) {
-            const hint = origin.port === (origin.scheme === 'https' ? 443 : 80) ? origin.host : `${origin.host}:${origin.port}`;
-            report(
-              'warning',
-              file,
-              at(['url']),
-              `${hint} is not in the hosts of any environment, so the call will be refused; add it to environments.<id>.hosts in parley.yaml`,
-              ref,
-            );
-          }
-          break;
-        }
-        case 'jump':
-        case 'call': {
-          const target = p.flows[node.flow];
-          if (!target && !brokenFlows.has(node.flow)) report('error', file, at(['flow']), `no flow "${node.flow}"`, ref);
-          else if (target && node.node && !target.nodes.some((n) => n.id === node.node)) {
-            report('error', file, at(['node']), `no node "${node.node}" in flow "${node.flow}"`, ref);
-          }
-          break;
-        }
-        default:
-          break;
-      }
-    });
-    (flow.groups ?? []).forEach((g, gi) => {
-      g.nodes.forEach((nid, j) => {
-        if (!ids.has(nid)) report('warning', file, ['groups', gi, 'nodes', j], `group "${g.id}" lists missing node "${nid}"`, { flowId });
-      });
-    });
+// the fields of each kind of node, read once (a schema's shape is built on each read)
+const fieldsByKind = new Map<FlowNode['kind'], ReadonlySet<string>>();
+function fieldsOf(kind: FlowNode['kind']): ReadonlySet<string> {
+  let known = fieldsByKind.get(kind);
+  if (!known) fieldsByKind.set(kind, (known = new Set(Object.keys(NODE_SCHEMAS[kind].shape))));
+  return known;
+}
+
+/** The checks of one flow that depend on it alone (and `ctx`), with its jumps' and calls' targets left to resolve. */
+export function checkFlow(flowId: string, flow: Flow, ctx: ValidationContext): FlowItem[] {
+  const items: FlowItem[] = [];
+  const report = reporter(ctx, items as Problem[]);
+  const file = flowFile(flowId);
+  const { locales, knownIntent, knownEntity, allHosts } = ctx;
+  const ids = new Map<string, number>();
+  flow.nodes.forEach((n, i) => {
+    if (ids.has(n.id)) report('error', file, ['nodes', i, 'id'], `duplicate node id "${n.id}" (first at nodes[${ids.get(n.id)}])`, { flowId, nodeId: n.id });
+    else ids.set(n.id, i);
+  });
+  const starts = flow.nodes.filter((n) => n.kind === 'start');
+  if (starts.length === 0) report('error', file, ['nodes'], 'the flow has no start node', { flowId });
+  if (starts.length > 1) {
+    const i = flow.nodes.indexOf(starts[1] as FlowNode);
+    report('error', file, ['nodes', i, 'kind'], 'a flow has exactly one start node', { flowId, nodeId: starts[1]?.id });
   }
-  checkReachable(p, report);
-  // expressions and templates: syntax, filters, and variables nothing sets
+
+  flow.nodes.forEach((node, i) => {
+    const at = (path: PropertyKey[]) => ['nodes', i, ...path];
+    const ref = { flowId, nodeId: node.id };
+    for (const exit of exitsOf(node)) {
+      if (exit.target !== undefined && !ids.has(exit.target)) {
+        report('error', file, at(exit.field), `edge to missing node "${exit.target}"`, ref);
+      }
+      if (exit.target === node.id && node.kind !== 'ask' && node.kind !== 'listen') {
+        report('warning', file, at(exit.field), 'the node leads to itself', ref);
+      }
+    }
+    const known = fieldsOf(node.kind);
+    for (const key of Object.keys(node)) {
+      if (!known.has(key)) report('warning', file, at([key]), `unknown field "${key}" for a ${node.kind} node (kept as is)`, ref);
+    }
+    forEachCopy(node, (path, text) => {
+      for (const loc of Object.keys(text)) {
+        if (!locales.has(loc)) report('warning', file, at([...path, loc]), `locale "${loc}" is not in the project's locales`, ref);
+      }
+    });
+    switch (node.kind) {
+      case 'start':
+        (node.triggers ?? []).forEach((t, j) => {
+          if (!knownIntent(t)) report('error', file, at(['triggers', j]), `unknown intent "${t}"`, ref);
+        });
+        break;
+      case 'listen':
+        (node.routes ?? []).forEach((r, j) => {
+          if (!knownIntent(r.intent)) report('error', file, at(['routes', j, 'intent']), `unknown intent "${r.intent}"`, ref);
+        });
+        checkDuplicates(
+          node.routes ?? [],
+          (r) => r.intent,
+          (j, id) => report('error', file, at(['routes', j, 'intent']), `intent "${id}" is routed twice`, ref),
+        );
+        break;
+      case 'message':
+        checkDuplicates(
+          node.buttons ?? [],
+          (b) => b.id,
+          (j, id) => report('error', file, at(['buttons', j, 'id']), `duplicate button id "${id}"`, ref),
+        );
+        break;
+      case 'condition':
+        checkDuplicates(
+          node.branches,
+          (b) => b.id,
+          (j, id) => report('error', file, at(['branches', j, 'id']), `duplicate branch id "${id}"`, ref),
+        );
+        break;
+      case 'ask':
+        if (node.type === 'entity' && !node.entity) report('error', file, at(['entity']), 'an entity slot needs an entity', ref);
+        if (node.entity && !knownEntity(node.entity)) report('error', file, at(['entity']), `unknown entity "${node.entity}"`, ref);
+        break;
+      case 'api': {
+        // the simulator refuses hosts no environment lists: say so while designing
+        const origin = literalOrigin(node.url);
+        if (origin && !allHosts.some((h) => hostAllows(h, origin))) {
+          const hint = origin.port === (origin.scheme === 'https' ? 443 : 80) ? origin.host : `${origin.host}:${origin.port}`;
+          report(
+            'warning',
+            file,
+            at(['url']),
+            `${hint} is not in the hosts of any environment, so the call will be refused; add it to environments.<id>.hosts in parley.yaml`,
+            ref,
+          );
+        }
+        break;
+      }
+      case 'jump':
+      case 'call':
+        items.push({ target: node.kind, flowId, index: i, node });
+        break;
+      default:
+        break;
+    }
+  });
+  (flow.groups ?? []).forEach((g, gi) => {
+    g.nodes.forEach((nid, j) => {
+      if (!ids.has(nid)) report('warning', file, ['groups', gi, 'nodes', j], `group "${g.id}" lists missing node "${nid}"`, { flowId });
+    });
+  });
+  return items;
+}
+
+/** `items` with each jump's and call's target looked up in `flows`. */
+export function resolveFlowItems(
+  items: readonly FlowItem[],
+  flows: Readonly<Record<string, Flow>>,
+  ctx: ValidationContext,
+  hasNode: (flow: Flow, id: string) => boolean,
+): Problem[] {
+  const problems: Problem[] = [];
+  const report = reporter(ctx, problems);
+  for (const item of items) {
+    if (!('target' in item)) {
+      problems.push(item);
+      continue;
+    }
+    const { node, flowId, index } = item;
+    const file = flowFile(flowId);
+    const ref = { flowId, nodeId: node.id };
+    const target = flows[node.flow];
+    if (!target && !ctx.brokenFlows.has(node.flow)) report('error', file, ['nodes', index, 'flow'], `no flow "${node.flow}"`, ref);
+    else if (target && node.node && !hasNode(target, node.node)) {
+      report('error', file, ['nodes', index, 'node'], `no node "${node.node}" in flow "${node.flow}"`, ref);
+    }
+  }
+  return problems;
+}
+
+/** The nodes of other flows (or this one) that a flow's jumps and calls enter at: `[flowId, nodeId]`. */
+export function jumpEntries(flow: Flow): [string, string][] {
+  const out: [string, string][] = [];
+  for (const n of flow.nodes) if ((n.kind === 'jump' || n.kind === 'call') && n.node) out.push([n.flow, n.node]);
+  return out;
+}
+
+/** The entry nodes of each flow named by jumps and calls, from every flow's `jumpEntries`. */
+export function reachEntries(perFlow: Iterable<readonly (readonly [string, string])[]>): Map<string, Set<string>> {
+  const entries = new Map<string, Set<string>>();
+  for (const list of perFlow) {
+    for (const [flowId, nodeId] of list) {
+      let e = entries.get(flowId);
+      if (!e) entries.set(flowId, (e = new Set()));
+      e.add(nodeId);
+    }
+  }
+  return entries;
+}
+
+/**
+ * A node no conversation can get to is a warning (an exit pointed elsewhere cut it off). A flow is entered at its
+ * start node (its triggers, globals, calls and jumps without `node`) or at a node a jump or call names
+ * (`entries`); from there, every exit (routes, buttons, branches, error paths) leads on. Flows without one start
+ * node are reported already and not checked here.
+ */
+export function unreachableNodes(flowId: string, flow: Flow, entries: Iterable<string> | undefined, ctx: ValidationContext): Problem[] {
+  const problems: Problem[] = [];
+  const starts = flow.nodes.filter((n) => n.kind === 'start');
+  if (starts.length !== 1) return problems;
+  const report = reporter(ctx, problems);
+  const byId = new Map(flow.nodes.map((n) => [n.id, n] as const));
+  const seen = new Set<string>();
+  const todo = [(starts[0] as FlowNode).id, ...(entries ?? [])];
+  while (todo.length) {
+    const id = todo.pop() as string;
+    const n = byId.get(id);
+    if (!n || seen.has(id)) continue;
+    seen.add(id);
+    for (const exit of exitsOf(n)) if (exit.target !== undefined) todo.push(exit.target);
+  }
+  flow.nodes.forEach((n, i) => {
+    if (!seen.has(n.id))
+      report('warning', flowFile(flowId), ['nodes', i, 'id'], "unreachable: no exit, jump or call leads to this node from the flow's start", {
+        flowId,
+        nodeId: n.id,
+      });
+  });
+  return problems;
+}
+
+/** Expression and template problems (`checkExpressions`) placed in their flows' files. */
+export function expressionProblems(p: Pick<ProjectModel, 'flows'>, found: readonly ExpressionProblem[], ctx: ValidationContext): Problem[] {
+  const problems: Problem[] = [];
+  const report = reporter(ctx, problems);
   const nodeIndex = new Map<string, Map<string, number>>();
-  for (const e of checkExpressions(p)) {
+  for (const e of found) {
     let idx = nodeIndex.get(e.flowId);
     if (!idx) nodeIndex.set(e.flowId, (idx = new Map(p.flows[e.flowId]!.nodes.map((n, i) => [n.id, i] as const))));
     const i = idx.get(e.nodeId);
@@ -213,49 +350,6 @@ export function validateProject(p: ProjectModel, options: ValidateOptions = {}):
     report(e.severity, flowFile(e.flowId), ['nodes', i, ...e.path], e.message, { flowId: e.flowId, nodeId: e.nodeId });
   }
   return problems;
-}
-
-/**
- * A node no conversation can get to is a warning (an exit pointed elsewhere cut it off). A flow is entered at its
- * start node (its triggers, globals, calls and jumps without `node`) or at a node a jump or call names; from
- * there, every exit (routes, buttons, branches, error paths) leads on. Flows without one start node are
- * reported already and not checked here.
- */
-function checkReachable(
-  p: ProjectModel,
-  report: (severity: Problem['severity'], file: string, path: PropertyKey[], message: string, ids: { flowId?: string; nodeId?: string }) => void,
-): void {
-  const entries = new Map<string, Set<string>>();
-  for (const flow of Object.values(p.flows)) {
-    for (const n of flow.nodes) {
-      if ((n.kind === 'jump' || n.kind === 'call') && n.node) {
-        let e = entries.get(n.flow);
-        if (!e) entries.set(n.flow, (e = new Set()));
-        e.add(n.node);
-      }
-    }
-  }
-  for (const [flowId, flow] of Object.entries(p.flows)) {
-    const starts = flow.nodes.filter((n) => n.kind === 'start');
-    if (starts.length !== 1) continue;
-    const byId = new Map(flow.nodes.map((n) => [n.id, n] as const));
-    const seen = new Set<string>();
-    const todo = [(starts[0] as FlowNode).id, ...(entries.get(flowId) ?? [])];
-    while (todo.length) {
-      const id = todo.pop() as string;
-      const n = byId.get(id);
-      if (!n || seen.has(id)) continue;
-      seen.add(id);
-      for (const exit of exitsOf(n)) if (exit.target !== undefined) todo.push(exit.target);
-    }
-    flow.nodes.forEach((n, i) => {
-      if (!seen.has(n.id))
-        report('warning', flowFile(flowId), ['nodes', i, 'id'], "unreachable: no exit, jump or call leads to this node from the flow's start", {
-          flowId,
-          nodeId: n.id,
-        });
-    });
-  }
 }
 
 /** Calls `fn` for every piece of localized copy on a node, with its path relative to the node. */
