@@ -1,17 +1,57 @@
 // The Problems panel's list for the project as edited: the flows validated, and the story files checked against
-// them (so the story files are read and kept here too).
+// them (so the story files are read and kept here too). Both are incremental: an edit checks the edited flow again
+// and what crosses flows (`validateIncremental.ts`), and new story files check the stories only.
 import type { Problem } from '../../../shared/project/problems';
-import { validateProject } from '../../../shared/project/validate';
+import { createIncrementalValidator } from '../../../shared/project/validateIncremental';
 import type { FlowDoc, StudioContext } from './studioState';
-import { readStoryFiles, storyFileProblems, type StoryDoc } from './storyFiles';
+import { createStoryChecker, flowProblemsOf, readStoryFiles, withStoryProblems, type StoryDoc } from './storyFiles';
 
-export function createProblems({ get, set }: StudioContext) {
-  function recomputeProblems(flows: Record<string, FlowDoc>): Problem[] {
-    const { project, problems } = get();
-    if (!project) return problems;
+export function createProblems({ get, set, timers }: StudioContext) {
+  const validator = createIncrementalValidator();
+  const checkStories = createStoryChecker();
+  let warming = 0;
+
+  function modelOf(flows: Record<string, FlowDoc>) {
+    const project = get().project;
+    if (!project) return undefined;
     const model = { manifest: project.manifest, nlu: project.nlu, flows: Object.fromEntries(Object.entries(flows).map(([id, d]) => [id, d.flow])) };
-    const broken = project.broken.map((b) => b.file);
-    return [...problems.filter((p) => broken.includes(p.file)), ...validateProject(model, { broken }), ...storyFileProblems(model, get().stories)];
+    return { model, broken: project.broken.map((b) => b.file) };
+  }
+
+  /** Every problem of the project with `flows` as edited: what `validateProject` and `storyFileProblems` find. */
+  function recomputeProblems(flows: Record<string, FlowDoc>): Problem[] {
+    const { problems } = get();
+    const m = modelOf(flows);
+    if (!m) return problems;
+    const { model, broken } = m;
+    const kept = problems.filter((p) => broken.includes(p.file));
+    return withStoryProblems([...kept, ...validator.validate(model, { broken })], checkStories(model, get().stories));
+  }
+
+  /** The problems after the story files changed: the flows' problems are kept as they are, the stories checked. */
+  function recheckStories(): Problem[] {
+    const { problems, flows } = get();
+    const m = modelOf(flows);
+    const ofFlows = flowProblemsOf(problems);
+    if (!m || !ofFlows) return recomputeProblems(flows);
+    return withStoryProblems(ofFlows, checkStories(m.model, get().stories));
+  }
+
+  /**
+   * Checks the flows one per timer tick after a project is shown, so that the first edit (a drag's end) checks
+   * only the edited flow, and no tick holds the window long.
+   */
+  function warmUp(): void {
+    const run = ++warming;
+    const dir = get().project?.dir;
+    const ids = Object.keys(get().flows);
+    const step = (i: number) => {
+      if (run !== warming || i >= ids.length || get().project?.dir !== dir) return;
+      const m = modelOf(get().flows);
+      if (m) validator.warm(m.model, ids[i] as string, { broken: m.broken });
+      timers.setTimeout(() => step(i + 1), 0);
+    };
+    timers.setTimeout(() => step(0), 0);
   }
 
   return {
@@ -25,17 +65,18 @@ export function createProblems({ get, set }: StudioContext) {
         const stories = await readStoryFiles(api);
         if (get().project?.dir !== project.dir) return;
         set({ stories });
-        set({ problems: recomputeProblems(get().flows) });
+        set({ problems: recheckStories() });
       } catch {
         // no story checks until the next refresh; the stories panel says what is wrong
       }
+      warmUp();
     },
 
     /** A story file this window wrote (a rename): its new text and revision. */
     setStoryFile(file: string, doc: StoryDoc): void {
       const { stories } = get();
       set({ stories: { ...stories, files: { ...stories.files, [file]: doc } } });
-      set({ problems: recomputeProblems(get().flows) });
+      set({ problems: recheckStories() });
     },
   };
 }

@@ -3,7 +3,7 @@ import type { ProjectSnapshot } from '../../../shared/api/contract';
 import { MANIFEST_FILE } from '../../../shared/project/validate';
 import type { FlowHistories } from './history';
 import type { FlowDoc, StudioContext, StudioState } from './studioState';
-import { storyFileProblems } from './storyFiles';
+import { storyFileProblems, withStoryProblems } from './storyFiles';
 
 /** The state showing `snap`: every flow saved, the current flow kept if it still exists. Forgets undo histories. */
 export function fromSnapshot(snap: ProjectSnapshot, { get }: StudioContext, histories: FlowHistories): Partial<StudioState> {
@@ -16,6 +16,6 @@ export function fromSnapshot(snap: ProjectSnapshot, { get }: StudioContext, hist
   // parley.yaml does not load: nothing else can be shown, so open it in the raw source view to be fixed there.
   const fixManifest = snap.broken.some((b) => b.file === MANIFEST_FILE) ? { view: 'source' as const, sourceFile: MANIFEST_FILE } : {};
   const model = { manifest: snap.manifest, nlu: snap.nlu, flows: Object.fromEntries(Object.entries(flows).map(([id, e]) => [id, e.flow])) };
-  const all = [...problems, ...storyFileProblems(model, get().stories)];
+  const all = withStoryProblems(problems, storyFileProblems(model, get().stories));
   return { status: 'ready', project, flows: docs, problems: all, trail: flowId ? [flowId] : [], ...(flowId ? { flowId } : {}), ...fixManifest };
 }

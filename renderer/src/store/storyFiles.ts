@@ -4,7 +4,9 @@
 import type { ParleyApi } from '../../../shared/api/contract';
 import type { Problem } from '../../../shared/project/problems';
 import type { ProjectModel } from '../../../shared/project/validate';
-import { parseStory, storyProblems, type StoryFile } from '../../../shared/stories/load';
+import type { FlowNode } from '../../../shared/schema/nodes';
+import type { Flow } from '../../../shared/schema/project';
+import { checkStory, parseStory, storyProblems, type StoryFile, type StoryIndex } from '../../../shared/stories/load';
 
 export interface StoryDoc {
   text: string;
@@ -32,6 +34,64 @@ function parseKept(src: StoryFile): ReturnType<typeof parseStory> {
 export function storyFileProblems(model: ProjectModel, s: StoryFiles): Problem[] {
   const files = Object.entries(s.files).map(([file, d]) => ({ file, text: d.text }));
   return [...s.unreadable, ...storyProblems(model, files, parseKept)];
+}
+
+// The problems of the story files end the Problems panel's list: how many of a list's last entries they are, so
+// that new story files replace them without checking the flows again.
+const storyTail = new WeakMap<readonly Problem[], number>();
+
+/** The Problems panel's list: the flows' problems, then the story files'. */
+export function withStoryProblems(ofFlows: readonly Problem[], ofStories: readonly Problem[]): Problem[] {
+  const all = [...ofFlows, ...ofStories];
+  storyTail.set(all, ofStories.length);
+  return all;
+}
+
+/** The flows' part of a list made by `withStoryProblems`; undefined for another list. */
+export function flowProblemsOf(problems: readonly Problem[]): Problem[] | undefined {
+  const n = storyTail.get(problems);
+  return n === undefined ? undefined : problems.slice(0, problems.length - n);
+}
+
+interface FlowIndex {
+  nodes: Map<string, FlowNode>;
+  operations: string[];
+}
+
+/**
+ * `storyFileProblems` for the editor, which checks the stories after every edit: the index of the project's nodes
+ * (what a story refers to) is kept per flow object, so an edit indexes the edited flow only.
+ */
+export function createStoryChecker() {
+  const indexOf = new WeakMap<Flow, FlowIndex>();
+  let intents: { nlu: ProjectModel['nlu']; ids: ReadonlySet<string> } | undefined;
+  const flowIndex = (flow: Flow): FlowIndex => {
+    let x = indexOf.get(flow);
+    if (!x) {
+      x = { nodes: new Map(flow.nodes.map((n) => [n.id, n] as const)), operations: flow.nodes.flatMap((n) => (n.kind === 'api' ? [n.operation] : [])) };
+      indexOf.set(flow, x);
+    }
+    return x;
+  };
+  return (model: ProjectModel, s: StoryFiles): Problem[] => {
+    const flows = new Map(Object.entries(model.flows).map(([id, f]) => [id, flowIndex(f)] as const));
+    if (intents?.nlu !== model.nlu) intents = { nlu: model.nlu, ids: new Set(model.nlu.intents.map((i) => i.id)) };
+    const index: StoryIndex = {
+      // as `indexProject` keys them, `flow/node` (flow ids have no slash)
+      node: (address) => {
+        const at = address.indexOf('/');
+        return at < 0 ? undefined : flows.get(address.slice(0, at))?.nodes.get(address.slice(at + 1));
+      },
+      intents: intents.ids,
+      operations: new Set([...flows.values()].flatMap((f) => f.operations)),
+    };
+    const globals = (model.manifest.globals ?? []).map((g) => g.id);
+    const checked = Object.entries(s.files).flatMap(([file, d]) => {
+      const r = parseKept({ file, text: d.text });
+      return r.parsed ? checkStory(r.parsed, index, globals).problems : r.problems;
+    });
+    return [...s.unreadable, ...checked];
+  };
 }
 
 export async function readStoryFiles(api: ParleyApi): Promise<StoryFiles> {
