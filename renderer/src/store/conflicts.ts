@@ -45,6 +45,7 @@ export function createConflicts(ctx: StudioContext, deps: ConflictDeps) {
         if (doc && doc.revision === ev.revision) return; // our own save, echoed back
         if (doc && doc.save !== 'saved' && ev.revision !== doc.revision) {
           persistence.patchDoc(ev.flowId, { conflict: { diskRevision: ev.revision, ...(ev.flow ? { diskFlow: ev.flow } : {}) } });
+          drafts.writeDraft(state.project.dir, ev.flowId); // not saved until the user decides: kept now
           return;
         }
         if (ev.flow && ev.revision) {

@@ -3,6 +3,7 @@
 // back from the drafts on the next load.
 import { ApiError } from '../../../shared/api/errors';
 import { fieldPath } from '../../../shared/project/problems';
+import { flowFile } from '../../../shared/project/validate';
 import { Flow as FlowSchema } from '../../../shared/schema/project';
 import type { Drafts } from './drafts';
 import type { Problems } from './problems';
@@ -77,13 +78,19 @@ export function createPersistence({ get, set, timers }: StudioContext, { drafts,
     inFlight.add(flowId);
     try {
       const res = await api.call('flow.save', { project: project.dir, flowId, flow: sent, baseRevision });
-      const now = get().flows[flowId] ?? doc;
+      const now = get().flows[flowId];
+      if (!now) return; // deleted meanwhile
       const { conflict: _conflict, error: _error, ...rest } = now;
       const changedMeanwhile = now.flow !== sent;
       set({ flows: { ...get().flows, [flowId]: { ...rest, revision: res.revision, save: changedMeanwhile ? 'dirty' : 'saved' } } });
-      if (changedMeanwhile) scheduleSave(flowId);
-      else drafts.clearDraft(project.dir, flowId);
+      if (changedMeanwhile) {
+        // the draft holds the later edits, which now stand on the revision just written
+        drafts.rebaseDraft(project.dir, flowId, res.revision, now.flow);
+        scheduleSave(flowId);
+      } else drafts.clearDraft(project.dir, flowId);
     } catch (e) {
+      // the edits are not on disk: their draft is written now rather than at the end of its second
+      drafts.writeDraft(project.dir, flowId);
       if (e instanceof ApiError && e.code === 'CONFLICT') {
         const diskRevision = (e.details as { diskRevision?: string | null } | undefined)?.diskRevision ?? null;
         patchDoc(flowId, { save: 'dirty', conflict: { diskRevision } });
@@ -128,7 +135,14 @@ export function createPersistence({ get, set, timers }: StudioContext, { drafts,
         next[draft.flowId] = { ...doc, flow: parsed.data, save: 'dirty', conflict: { diskRevision: doc.revision, diskFlow: doc.flow } };
       } else if (draft.baseRevision === null) {
         next[draft.flowId] = { flow: parsed.data, revision: null, save: 'dirty' };
-      } else continue;
+      } else if (project.broken.some((b) => b.file === flowFile(draft.flowId))) {
+        continue; // the file is there but does not load: the draft waits until it does
+      } else {
+        // The flow was deleted on disk meanwhile: its edits come back as a conflict with the deletion, as when a
+        // file is deleted while this window has unsaved edits (keeping them writes the file again; taking the
+        // disk version drops them and their draft). Before, such a draft was skipped and never removed.
+        next[draft.flowId] = { flow: parsed.data, revision: null, save: 'dirty', conflict: { diskRevision: null } };
+      }
       recovered.push(parsed.data.name);
     }
     if (!recovered.length) return;
