@@ -1,6 +1,6 @@
 // Files changed on disk (by another window, an editor, `git checkout`): a flow without unsaved edits takes the new
 // version; one with unsaved edits keeps them and shows a conflict, which the user resolves.
-import type { EventPayload } from '../../../shared/api/contract';
+import type { EventPayload, ProjectSnapshot } from '../../../shared/api/contract';
 import type { Drafts } from './drafts';
 import type { FlowHistories } from './history';
 import type { Persistence } from './persistence';
@@ -19,6 +19,12 @@ export function createConflicts(ctx: StudioContext, deps: ConflictDeps) {
   const { get, set } = ctx;
   const { drafts, histories, persistence, problems } = deps;
 
+  /** The project read again, this window's unsaved edits kept (but those of `except`). */
+  function reloaded(snap: ProjectSnapshot, except?: string): void {
+    set(fromSnapshot(snap, ctx, histories, { keepEdits: true, ...(except ? { except } : {}) }));
+    if (Object.values(get().flows).some((d) => d.save !== 'saved')) set({ problems: problems.recomputeProblems(get().flows) });
+  }
+
   return {
     /** Resolves a conflict by taking the version on disk (the local edits are dropped). */
     async takeDiskVersion(flowId: string): Promise<void> {
@@ -34,7 +40,7 @@ export function createConflicts(ctx: StudioContext, deps: ConflictDeps) {
         const flows = { ...get().flows, [flowId]: { flow: entry.flow, revision: entry.revision, save: 'saved' as const } };
         set({ flows, problems: snap.problems });
         set({ problems: problems.recomputeProblems(flows) });
-      } else set(fromSnapshot(snap, ctx, histories));
+      } else reloaded(snap, flowId); // deleted on disk: gone here too, the other flows' edits kept
     },
 
     onFileChanged(ev: EventPayload<'project.fileChanged'>): void {
@@ -59,13 +65,8 @@ export function createConflicts(ctx: StudioContext, deps: ConflictDeps) {
       // A deleted or broken flow, or parley.yaml / nlu.yaml: reload the whole project.
       void state.api
         ?.call('project.reload', {})
-        .then((snap) => {
-          const dirty = Object.entries(get().flows).filter(([, d]) => d.save !== 'saved');
-          const next = fromSnapshot(snap, ctx, histories);
-          // Keep this window's unsaved edits; they will surface as conflicts when saved.
-          for (const [id, d] of dirty) if (next.flows) next.flows[id] = d;
-          set(next);
-        })
+        // Keep this window's unsaved edits (and their undo); they will surface as conflicts when saved.
+        .then((snap) => reloaded(snap))
         .catch(() => undefined);
     },
   };

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { FlowChange } from '../../../shared/project/changes';
 import { createNode } from '../../../shared/project/factory';
-import { advance, FakeApi, loadedStudio, move } from './studioFakes';
+import { advance, demoSnapshot, FakeApi, loadedStudio, move, rev, settle, startOnly } from './studioFakes';
 
 const addEnd = (id: string): FlowChange[] => [{ type: 'node.add', node: createNode('end', id, { x: 0, y: 100 }, 'en') }];
 
@@ -109,5 +109,47 @@ describe('undo and redo', () => {
     studio.undo('main');
     expect(studio.store.getState().selectedNodeIds).toEqual(['start']);
     expect(studio.store.getState().selectedNodeId).toBe('start');
+  });
+});
+
+describe('undo across a reload of the whole project', () => {
+  // A project file changed (parley.yaml saved in the source view, or by another program): the user's unsaved
+  // edits stay, and so does undo in the flows they see unchanged; only a flow that changed on disk starts afresh.
+  const reloadedWith = (other: ReturnType<typeof startOnly>) => demoSnapshot({ other: { flow: other, revision: rev(0x60) } });
+
+  it('after parley.yaml changed elsewhere, keeps the unsaved edits and undo of a flow, and forgets undo of a flow changed on disk', async () => {
+    const reloaded = reloadedWith(startOnly('Other', 'changed on disk'));
+    const api = new FakeApi(demoSnapshot(), { 'project.reload': async () => reloaded });
+    const studio = await loadedStudio(api);
+    const v0 = studio.store.getState().flows.main?.flow;
+    studio.editFlow('main', move(10));
+    studio.editFlow('other', move(30));
+    await advance(400);
+    studio.editFlow('main', move(20)); // unsaved when the reload comes
+    const unsaved = studio.store.getState().flows.main;
+
+    api.emit('project.fileChanged', { file: 'parley.yaml', revision: rev(0xb), problems: [] });
+    await settle();
+    expect(api.inputsOf('project.reload')).toHaveLength(1);
+    expect(studio.store.getState().flows.main).toBe(unsaved);
+    expect(studio.store.getState().flows.other).toEqual({ flow: reloaded.flows.other?.flow, revision: rev(0x60), save: 'saved' });
+    expect(studio.canUndo('other')).toBe(false);
+    studio.undo('main');
+    studio.undo('main');
+    expect(studio.store.getState().flows.main?.flow).toEqual(v0);
+  });
+
+  it('after the source view wrote a project file (reloadProject), keeps the unsaved edits and undo instead of dropping them', async () => {
+    const api = new FakeApi();
+    const studio = await loadedStudio(api);
+    const v0 = studio.store.getState().flows.main?.flow;
+    studio.editFlow('main', move(10));
+    const edited = studio.store.getState().flows.main?.flow;
+    await studio.reloadProject();
+    expect(studio.store.getState().flows.main).toMatchObject({ flow: edited, save: 'dirty' });
+    await advance(400);
+    expect(api.inputsOf('flow.save').map((s) => s.flow)).toEqual([edited]);
+    studio.undo('main');
+    expect(studio.store.getState().flows.main?.flow).toEqual(v0);
   });
 });

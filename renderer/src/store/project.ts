@@ -74,11 +74,12 @@ export function createProject(ctx: StudioContext, deps: ProjectDeps) {
       }
     },
 
-    /** After the source view wrote a project file, pick up the result. */
+    /** After the source view wrote a project file, pick up the result (unsaved edits of flows are kept). */
     async reloadProject(): Promise<void> {
       const { api } = get();
       if (!api) return;
-      set(fromSnapshot(await api.call('project.reload', {}), ctx, histories));
+      set(fromSnapshot(await api.call('project.reload', {}), ctx, histories, { keepEdits: true }));
+      if (Object.values(get().flows).some((d) => d.save !== 'saved')) set({ problems: problems.recomputeProblems(get().flows) });
       await problems.refreshStoryFiles();
     },
 
