@@ -13,7 +13,7 @@ import { Toolbar } from './panels/Toolbar';
 import { closeSimulator, toggleSimulator, useSim } from './simulator/simStore';
 import { closeStories, toggleStories, useStories } from './stories/storiesStore';
 import { handleShortcut } from './shortcuts';
-import { TrustBanner } from './trust/TrustBanner';
+import { TrustBanner, TrustChip } from './trust/TrustBanner';
 import { TrustDialog } from './trust/TrustDialog';
 import { watchTrust } from './trust/trustStore';
 import { dismissNotice, openSource, saveFlow, setView, takeDiskVersion, togglePresentation, toggleTheme, useStudio } from './store/studioStore';
@@ -98,6 +98,7 @@ export function App() {
       <header className="topbar">
         <span className="logo">Parley</span>
         <ProjectMenu />
+        <TrustChip />
         <Breadcrumbs />
         <nav className="tabs" role="tablist" aria-label="View">
           <button role="tab" aria-selected={view === 'canvas'} onClick={() => setView('canvas')}>

@@ -89,8 +89,14 @@ describe('opening a cloned project (web mode, Chromium)', () => {
     await expect.poll(() => panel.locator('.sim-status').innerText()).toMatch(/not trusted/);
     expect(seen).toEqual([]);
 
+    // the banner can be put away; the chip beside the project name still says it, and opens the dialog
+    const chip = page.locator('.trust-chip');
+    expect(await chip.innerText()).toBe('Restricted');
+    await banner.getByRole('button', { name: 'Not now' }).click();
+    await banner.waitFor({ state: 'detached' });
+    await chip.click();
+
     // the dialog says what the project would do
-    await banner.getByRole('button', { name: 'Review and trust…' }).click();
     const dialog = page.getByRole('dialog', { name: 'Trust this project?' });
     await expect.poll(() => dialog.locator('.trust-host').first().innerText()).toBe(`http://evil.test:${port}`);
     await expect.poll(() => dialog.innerText()).toMatch(/your Anthropic key is never sent there/);
@@ -101,7 +107,8 @@ describe('opening a cloned project (web mode, Chromium)', () => {
     // trust, approving the variable; then the model is called with it, and never with the Anthropic key
     await variable.check();
     await dialog.getByRole('button', { name: 'Trust this project' }).click();
-    await banner.waitFor({ state: 'detached' });
+    await expect.poll(() => chip.innerText()).toBe('Trusted');
+    expect(await banner.count()).toBe(0);
     expect(seen).toEqual([]);
     await panel.getByRole('button', { name: 'Restart' }).click();
     await expect.poll(() => panel.locator('.bubble.bot .bubble-text').allInnerTexts(), { timeout: 15_000 }).toContain(REPLY);

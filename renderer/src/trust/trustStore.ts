@@ -10,9 +10,21 @@ interface TrustState {
   dialogOpen: boolean;
   busy: boolean;
   error: string | null;
+  /**
+   * The restricted-mode banner put away ("Not now") for this state of this project: the chip in the top bar still
+   * says it, and the banner comes back when the state changes (another project, or one that now asks for more).
+   */
+  bannerHiddenFor: string | null;
 }
 
-export const useTrust = create<TrustState>(() => ({ status: null, dialogOpen: false, busy: false, error: null }));
+export const useTrust = create<TrustState>(() => ({ status: null, dialogOpen: false, busy: false, error: null, bannerHiddenFor: null }));
+
+/** What a hidden banner was hidden for: the project, its state and what it asks for. */
+export const bannerKey = (status: TrustStatus): string => `${status.dir}\0${status.state}\0${status.digest}`;
+export const hideTrustBanner = () => {
+  const { status } = useTrust.getState();
+  if (status) useTrust.setState({ bannerHiddenFor: bannerKey(status) });
+};
 
 const api = (): ParleyApi => {
   const a = getApi();
@@ -36,7 +48,8 @@ export function watchTrust(): void {
   if (!a) return;
   subscribed = true;
   a.on('trust.changed', (status) => {
-    useTrust.setState({ status, ...(status.state === 'trusted' ? {} : { dialogOpen: false }) });
+    // a grant, a revoke or a project that asks for more: the banner says so again
+    useTrust.setState({ status, bannerHiddenFor: null, ...(status.state === 'trusted' ? {} : { dialogOpen: false }) });
     void refreshStatus();
   });
   a.on('project.opened', () => void loadTrust());
@@ -69,7 +82,7 @@ export async function revokeTrust(): Promise<void> {
   useTrust.setState({ busy: true, error: null });
   try {
     const status = await api().call('trust.revoke', { project: st.dir });
-    useTrust.setState({ status, dialogOpen: false });
+    useTrust.setState({ status, dialogOpen: false, bannerHiddenFor: null });
     void refreshStatus();
   } catch (e) {
     useTrust.setState({ error: e instanceof Error ? e.message : String(e) });
