@@ -10,6 +10,7 @@
 //   {{ slots.amount | currency }}   (a transform: the value goes through `currency`)
 import jexl from 'jexl';
 import { compilePattern, checkPattern } from '../util/regex';
+import './jexlSplitCache';
 
 type Jexl = InstanceType<typeof jexl.Jexl>;
 
