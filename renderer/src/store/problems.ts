@@ -38,20 +38,21 @@ export function createProblems({ get, set, timers }: StudioContext) {
   }
 
   /**
-   * Checks the flows one per timer tick after a project is shown, so that the first edit (a drag's end) checks
-   * only the edited flow, and no tick holds the window long.
+   * Checks the flows one at a time when the window is idle after a project is shown (after the canvas is drawn, not
+   * before), so that the first edit (a drag's end) checks only the edited flow, and no task holds the window long.
    */
   function warmUp(): void {
     const run = ++warming;
     const dir = get().project?.dir;
     const ids = Object.keys(get().flows);
+    const later = (fn: () => void) => (timers.whenIdle ? timers.whenIdle(fn) : timers.setTimeout(fn, 0));
     const step = (i: number) => {
       if (run !== warming || i >= ids.length || get().project?.dir !== dir) return;
       const m = modelOf(get().flows);
       if (m) validator.warm(m.model, ids[i] as string, { broken: m.broken });
-      timers.setTimeout(() => step(i + 1), 0);
+      later(() => step(i + 1));
     };
-    timers.setTimeout(() => step(0), 0);
+    later(() => step(0));
   }
 
   return {

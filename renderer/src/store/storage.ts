@@ -39,10 +39,19 @@ export type TimerHandle = ReturnType<typeof setTimeout>;
 export interface Timers {
   setTimeout(fn: () => void, ms: number): TimerHandle;
   clearTimeout(handle: TimerHandle | undefined): void;
+  /** Runs `fn` when the window has nothing else to do (work that can wait for the canvas to be drawn); default: a 0 ms timeout. */
+  whenIdle?(fn: () => void): void;
 }
+
+/** At most this long before idle work runs anyway, on a window that is never idle. */
+const IDLE_TIMEOUT_MS = 2000;
 
 /** The global timers, looked up on each call (so a test's fake timers, installed later, are the ones used). */
 export const globalTimers: Timers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (handle) => clearTimeout(handle),
+  whenIdle: (fn) => {
+    if (typeof requestIdleCallback === 'function') requestIdleCallback(() => fn(), { timeout: IDLE_TIMEOUT_MS });
+    else setTimeout(fn, 0);
+  },
 };

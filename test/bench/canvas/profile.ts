@@ -216,18 +216,28 @@ function byArea(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const isTop = (n: ProfileNode) => n.callFrame.lineNumber === 0 && n.callFrame.url.includes('/assets/index-');
   let topLevel = 0;
+  const topBy = new Map<string, number>();
   for (const node of profile.nodes) {
     const ms = self.get(node.id) ?? 0;
     if (!ms) continue;
     for (let id: number | undefined = node.id; id !== undefined; id = parent.get(id)) {
       if (isTop(byId.get(id)!)) {
         topLevel += ms;
+        const { functionName, url, lineNumber } = node.callFrame;
+        const file = url ? path.basename(new URL(url).pathname) : '';
+        const module = ranges.get(file)?.find((r) => lineNumber >= r.start && lineNumber <= r.end)?.module;
+        const key = module ? moduleGroup(module) : functionName || '(anonymous)';
+        topBy.set(key, (topBy.get(key) ?? 0) + ms);
         break;
       }
     }
   }
   const lines = [...totals].sort((a, b) => b[1] - a[1]).map(([k, v]) => `    ${v.toFixed(0).padStart(8)} ms  ${k}`);
-  return `  by area (sampled; the samples count time the thread waited for a core too):\n${lines.join('\n')}\n  of which the bundle's top level (modules evaluated before the app starts): ${topLevel.toFixed(0)} ms`;
+  const topLines = [...topBy]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 10)
+    .map(([k, v]) => `    ${v.toFixed(0).padStart(8)} ms  ${k}`);
+  return `  by area (sampled; the samples count time the thread waited for a core too):\n${lines.join('\n')}\n  of which the bundle's top level (modules evaluated before the app starts): ${topLevel.toFixed(0)} ms, by module:\n${topLines.join('\n')}`;
 }
 
 async function metrics(cdp: CDPSession): Promise<Record<string, number>> {
