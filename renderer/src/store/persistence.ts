@@ -6,6 +6,7 @@ import { fieldPath } from '../../../shared/project/problems';
 import { flowFile } from '../../../shared/project/validate';
 import { Flow as FlowSchema } from '../../../shared/schema/project';
 import type { Drafts } from './drafts';
+import { checkFlow } from './flowCheck';
 import type { Problems } from './problems';
 import type { TimerHandle } from './storage';
 import { errorText, type FlowDoc, type StudioContext } from './studioState';
@@ -65,7 +66,7 @@ export function createPersistence({ get, set, timers }: StudioContext, { drafts,
       return;
     }
     // Never send a flow that breaks the schema: the host would refuse it anyway, and the user sees why here.
-    const valid = FlowSchema.safeParse(doc.flow);
+    const valid = checkFlow(doc.flow);
     if (!valid.success) {
       const issue = valid.error.issues[0];
       const where = issue ? fieldPath(issue.path) : '';

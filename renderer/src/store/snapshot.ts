@@ -1,4 +1,5 @@
 // A project as main read it (`ProjectSnapshot`), turned into the store's state.
+import { checkedByMain } from './flowCheck';
 import type { ProjectSnapshot } from '../../../shared/api/contract';
 import { MANIFEST_FILE } from '../../../shared/project/validate';
 import type { FlowHistories } from './history';
@@ -36,7 +37,10 @@ export function fromSnapshot(
     const d = keep(id) ? mine[id] : undefined;
     if (d && (d.save !== 'saved' || d.revision === e.revision)) {
       docs[id] = d;
-    } else docs[id] = { flow: e.flow, revision: e.revision, save: 'saved' };
+    } else {
+      checkedByMain(e.flow);
+      docs[id] = { flow: e.flow, revision: e.revision, save: 'saved' };
+    }
   }
   // unsaved edits of a flow deleted on disk are kept too (saving them meets the deletion as a conflict)
   for (const [id, d] of Object.entries(mine)) {
