@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { flow, makeModel } from '../../test/fixtures/engineProject';
 import { validateProject } from '../project/validate';
+import { checkExpressions } from './check';
 import type { FlowNode } from '../schema/nodes';
 
 const n = (x: Record<string, unknown>) => x as unknown as FlowNode;
@@ -94,5 +95,39 @@ describe('expression and template checks in the validator', () => {
 
   it('accepts builtins, value in validations, parents of set paths and paths inside stored responses', () => {
     expect(problems.join('\n')).not.toMatch(/customer\.name|"value"|resp\.items|"input"|account\.balance"/);
+  });
+});
+
+describe("a node's expression problems kept with the node object", () => {
+  it('give the same problems as a check of fresh objects, through edits that change nodes and the variables written', () => {
+    const model = makeModel({
+      main: flow('M', [
+        n({ id: 'start', kind: 'start', next: 'ask' }),
+        n({ id: 'ask', kind: 'ask', slot: 'slots.amount', type: 'number', prompt: { en: 'How much, {{ customer.name }}?' }, next: 'say' }),
+        n({ id: 'say', kind: 'message', say: { en: 'You said {{ slots.amount }} and {{ slots.other }}.' }, next: 'end' }),
+        n({ id: 'end', kind: 'end' }),
+      ]),
+    });
+    const fresh = (m: typeof model) => checkExpressions(structuredClone(m));
+    const withNode = (m: typeof model, id: string, patch: Record<string, unknown>) => ({
+      ...m,
+      flows: { main: { ...m.flows.main!, nodes: m.flows.main!.nodes.map((x) => (x.id === id ? n({ ...x, ...patch }) : x)) } },
+    });
+    const first = checkExpressions(model);
+    expect(first).toEqual(fresh(model));
+    expect(first.some((p) => p.message.includes('"slots.other"'))).toBe(true);
+    // the question now fills `slots.other`: the message node's warnings change, though its object is the same
+    const writes = withNode(model, 'ask', { slot: 'slots.other' });
+    expect(checkExpressions(writes)).toEqual(fresh(writes));
+    expect(checkExpressions(writes)).not.toEqual(first);
+    // an edited node: its problems follow the edit
+    const edited = withNode(model, 'say', { say: { en: '{{ slots.amount | nosuchfilter }}' } });
+    expect(checkExpressions(edited)).toEqual(fresh(edited));
+    expect(checkExpressions(edited).some((p) => p.message.includes('nosuchfilter'))).toBe(true);
+    // the same node objects in a second flow are reported with that flow's id
+    const twice = { ...model, flows: { main: model.flows.main!, copy: model.flows.main! } };
+    const problems = checkExpressions(twice);
+    expect(problems).toEqual(fresh(twice));
+    expect(new Set(problems.map((p) => p.flowId))).toEqual(new Set(['main', 'copy']));
   });
 });

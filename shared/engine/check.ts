@@ -22,6 +22,14 @@ const BUILTINS = new Set(['input', 'intent', 'confidence', 'entities', 'null']);
 
 const lang = new ExpressionLanguage();
 
+/**
+ * A node's expression problems, kept with the node object while the set of written variables stays the same: nodes
+ * are immutable (an edit replaces the objects it changes), so after a drag on a flow of 10,000 nodes only the moved
+ * node is checked again (checking every node's expressions cost 40 ms there). Without the flow's id, which is added
+ * when they are reported (a node object may sit in two flows).
+ */
+const nodeMemo = new WeakMap<FlowNode, { written: string; problems: Omit<ExpressionProblem, 'flowId'>[] }>();
+
 function leafPaths(value: unknown, prefix: string, out: Set<string>): void {
   if (prefix) out.add(prefix);
   if (value && typeof value === 'object' && !Array.isArray(value)) {
@@ -97,11 +105,17 @@ export function checkExpressions(model: ProjectModel): ExpressionProblem[] {
   const sorted = [...written].sort();
   const opaque = new Set(sorted.filter((k, i) => !(sorted[i + 1] ?? '').startsWith(`${k}.`)));
   const known: Known = { all, opaque };
+  const signature = sorted.join('\n');
   const out: ExpressionProblem[] = [];
   for (const [flowId, flow] of Object.entries(model.flows)) {
     for (const node of flow.nodes) {
-      const report = (severity: 'error' | 'warning', path: (string | number)[], message: string) =>
-        out.push({ severity, flowId, nodeId: node.id, path, message });
+      const kept = nodeMemo.get(node);
+      if (kept && kept.written === signature) {
+        for (const p of kept.problems) out.push({ ...p, flowId });
+        continue;
+      }
+      const mine: Omit<ExpressionProblem, 'flowId'>[] = [];
+      const report = (severity: 'error' | 'warning', path: (string | number)[], message: string) => mine.push({ severity, nodeId: node.id, path, message });
       const refsOk = (refs: readonly string[], path: (string | number)[], extra: readonly string[] = []) => {
         for (const r of refs)
           if (!isKnown(r, known, extra)) report('warning', path, `unknown variable "${r}": no node sets it and parley.yaml does not define it`);
@@ -122,6 +136,8 @@ export function checkExpressions(model: ProjectModel): ExpressionProblem[] {
           (Array.isArray(v) ? v : [v]).forEach((s, i) => template(s, Array.isArray(v) ? [...path, loc, i] : [...path, loc], extra));
       };
       checkNode(node, { expr, template, copy });
+      nodeMemo.set(node, { written: signature, problems: mine });
+      for (const p of mine) out.push({ ...p, flowId });
     }
   }
   return [...out, ...checkTemplateContexts(model)];
