@@ -1,6 +1,6 @@
 import { Suspense, lazy, useEffect } from 'react';
 import { ReactFlowProvider } from '@xyflow/react';
-import { flowFile } from '../../shared/project/validate';
+import { flowFile } from '../../shared/project/names';
 import { FlowCanvas } from './canvas/FlowCanvas';
 import { Inspector } from './inspector/Inspector';
 import { Breadcrumbs } from './panels/Breadcrumbs';

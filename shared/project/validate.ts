@@ -1,4 +1,3 @@
-import { Id } from '../schema/common';
 import { exitsOf } from '../schema/exits';
 import { NODE_SCHEMAS, type FlowNode } from '../schema/nodes';
 import type { Flow, NluFile, ProjectManifest } from '../schema/project';
@@ -6,6 +5,11 @@ import { fieldPath, type Problem } from './problems';
 import { checkExpressions, type ExpressionProblem } from '../engine/check';
 import { hostAllows, literalOrigin } from './apiHosts';
 import { checkPattern } from '../util/regex';
+import { forEachCopy } from './copy';
+import { flowFile, flowIdOf, MANIFEST_FILE, NLU_FILE } from './names';
+
+// The project's file names and its copy, from modules of their own (the editor loads them without the checks).
+export { forEachCopy, flowFile, flowIdOf, MANIFEST_FILE, NLU_FILE };
 
 export interface ProjectModel {
   manifest: ProjectManifest;
@@ -14,16 +18,6 @@ export interface ProjectModel {
 }
 
 export type LineLookup = (file: string, path: readonly PropertyKey[]) => number | undefined;
-
-export const flowFile = (flowId: string): string => `flows/${flowId}.yaml`;
-
-/** `flows/card_lost.yaml` → `card_lost`; undefined when the name is not a valid flow id (or not `.yaml`). */
-export function flowIdOf(file: string): string | undefined {
-  const m = /^flows\/([^/]+)\.yaml$/.exec(file);
-  return m?.[1] && Id.safeParse(m[1]).success ? m[1] : undefined;
-}
-export const MANIFEST_FILE = 'parley.yaml';
-export const NLU_FILE = 'nlu.yaml';
 
 /**
  * Cross-reference checks that a schema alone cannot express: edges to missing nodes, duplicate ids, unknown
@@ -350,27 +344,6 @@ export function expressionProblems(p: Pick<ProjectModel, 'flows'>, found: readon
     report(e.severity, flowFile(e.flowId), ['nodes', i, ...e.path], e.message, { flowId: e.flowId, nodeId: e.nodeId });
   }
   return problems;
-}
-
-/** Calls `fn` for every piece of localized copy on a node, with its path relative to the node. */
-export function forEachCopy(node: FlowNode, fn: (path: PropertyKey[], text: Record<string, string | string[]>) => void): void {
-  switch (node.kind) {
-    case 'message':
-      fn(['say'], node.say);
-      (node.buttons ?? []).forEach((b, i) => fn(['buttons', i, 'label'], b.label));
-      break;
-    case 'ask':
-      fn(['prompt'], node.prompt);
-      if (node.reprompt) fn(['reprompt'], node.reprompt);
-      if (node.validation) fn(['validation', 'message'], node.validation.message);
-      break;
-    case 'handoff':
-    case 'end':
-      if (node.say) fn(['say'], node.say);
-      break;
-    default:
-      break;
-  }
 }
 
 function checkDuplicates<T>(items: readonly T[], key: (t: T) => string, onDup: (index: number, id: string) => void): void {

@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { flowFile } from '../../../shared/project/validate';
+import { flowFile } from '../../../shared/project/names';
 import { FlowSource } from '../source/FlowSource';
 import { monaco } from '../source/monaco';
 import { RawSource } from '../source/RawSource';

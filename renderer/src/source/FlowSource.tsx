@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { Problem } from '../../../shared/project/problems';
 import { serializeFlow } from '../../../shared/project/serialize';
-import { flowFile } from '../../../shared/project/validate';
+import { flowFile } from '../../../shared/project/names';
 import type { Flow } from '../../../shared/schema/project';
 import { flushSaves, replaceFlow, useStudio } from '../store/studioStore';
 import { checkFlowText, minimalEdit, type FlowTextResult, type ProjectContext } from './flowText';

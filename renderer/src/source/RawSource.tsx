@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../../shared/api/errors';
 import type { Problem } from '../../../shared/project/problems';
-import { MANIFEST_FILE } from '../../../shared/project/validate';
+import { MANIFEST_FILE } from '../../../shared/project/names';
 import { errorText, reloadProject, useStudio } from '../store/studioStore';
 import { ProblemList, showProblemMarkers } from './markers';
 import { modelUri, monaco, setUpYaml } from './monaco';

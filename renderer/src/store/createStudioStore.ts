@@ -11,6 +11,7 @@ import { createFlows } from './flows';
 import { createFlowHistories, createUndo } from './history';
 import { createPersistence } from './persistence';
 import { createPrefs, readPrefs } from './prefs';
+import { loadedChecks, type Checks } from './checks';
 import { createProblems } from './problems';
 import { createProject } from './project';
 import { createSelection } from './selection';
@@ -28,9 +29,11 @@ export interface StudioDeps {
   timers?: Timers;
   /** Registers a listener for the page going away (pending drafts and saves are written then); none in tests. */
   onPageHide?: (listener: () => void) => void;
+  /** The checks behind the Problems panel, already loaded (tests); by default they load after the first screen. */
+  checks?: Checks;
 }
 
-export function createStudioStore({ api, storage, timers = globalTimers, onPageHide }: StudioDeps) {
+export function createStudioStore({ api, storage, timers = globalTimers, onPageHide, checks }: StudioDeps) {
   const store = createStore<StudioState>(() => ({
     api,
     status: 'loading',
@@ -44,7 +47,7 @@ export function createStudioStore({ api, storage, timers = globalTimers, onPageH
     helpOpen: false,
     stories: NO_STORIES,
   }));
-  const ctx: StudioContext = { store, get: store.getState, set: (patch) => store.setState(patch), timers };
+  const ctx: StudioContext = { store, get: store.getState, set: (patch) => store.setState(patch), timers, checks: () => checks ?? loadedChecks() };
 
   const drafts = createDrafts(storage, timers);
   onPageHide?.(drafts.flushDrafts);

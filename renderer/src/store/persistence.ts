@@ -3,7 +3,7 @@
 // back from the drafts on the next load.
 import { ApiError } from '../../../shared/api/errors';
 import { fieldPath } from '../../../shared/project/problems';
-import { flowFile } from '../../../shared/project/validate';
+import { flowFile } from '../../../shared/project/names';
 import { Flow as FlowSchema } from '../../../shared/schema/project';
 import type { Drafts } from './drafts';
 import { checkFlow } from './flowCheck';

@@ -9,7 +9,7 @@ import { checkFlow, validateProject } from '../../../shared/project/validate';
 import { exitsOf } from '../../../shared/schema/exits';
 import type { FlowNode } from '../../../shared/schema/nodes';
 import type { Studio } from './createStudioStore';
-import { storyFileProblems } from './storyFiles';
+import { storyFileProblems } from './storyChecks';
 import { advance, FakeApi, loadedStudio, PROJECT_DIR, rev } from './studioFakes';
 
 // spied, not replaced: the checks run as they are, and the test sees which flows they were run on

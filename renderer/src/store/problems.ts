@@ -2,14 +2,35 @@
 // them (so the story files are read and kept here too). Both are incremental: an edit checks the edited flow again
 // and what crosses flows (`validateIncremental.ts`), and new story files check the stories only.
 import type { Problem } from '../../../shared/project/problems';
-import { createIncrementalValidator } from '../../../shared/project/validateIncremental';
+import { loadChecks, type Checks as Checkers } from './checks';
 import type { FlowDoc, StudioContext } from './studioState';
-import { createStoryChecker, flowProblemsOf, readStoryFiles, withStoryProblems, type StoryDoc } from './storyFiles';
+import { flowProblemsOf, readStoryFiles, withStoryProblems, type StoryDoc } from './storyFiles';
 
-export function createProblems({ get, set, timers }: StudioContext) {
-  const validator = createIncrementalValidator();
-  const checkStories = createStoryChecker();
+export function createProblems({ get, set, timers, checks }: StudioContext) {
+  let made: { validator: ReturnType<Checkers['createIncrementalValidator']>; checkStories: ReturnType<Checkers['createStoryChecker']> } | undefined;
   let warming = 0;
+  let waiting = false;
+
+  /** The checkers, once their module is loaded (checks.ts); until then an edit keeps the list it has. */
+  function checkers() {
+    const c = checks();
+    if (!c) return undefined;
+    made ??= { validator: c.createIncrementalValidator(), checkStories: c.createStoryChecker() };
+    return made;
+  }
+
+  /** Checks the project as edited once the checks are in (an edit made before they were). */
+  function whenLoaded(): void {
+    if (waiting) return;
+    waiting = true;
+    void loadChecks().then(() => {
+      waiting = false;
+      if (get().project) set({ problems: recomputeProblems(get().flows) });
+    });
+  }
+
+  /** Resolves when the window is idle (after the canvas is drawn). */
+  const idle = () => new Promise<void>((resolve) => (timers.whenIdle ? timers.whenIdle(resolve) : timers.setTimeout(resolve, 0)));
 
   function modelOf(flows: Record<string, FlowDoc>) {
     const project = get().project;
@@ -23,9 +44,14 @@ export function createProblems({ get, set, timers }: StudioContext) {
     const { problems } = get();
     const m = modelOf(flows);
     if (!m) return problems;
+    const c = checkers();
+    if (!c) {
+      whenLoaded();
+      return problems;
+    }
     const { model, broken } = m;
     const kept = problems.filter((p) => broken.includes(p.file));
-    return withStoryProblems([...kept, ...validator.validate(model, { broken })], checkStories(model, get().stories));
+    return withStoryProblems([...kept, ...c.validator.validate(model, { broken })], c.checkStories(model, get().stories));
   }
 
   /** The problems after the story files changed: the flows' problems are kept as they are, the stories checked. */
@@ -33,8 +59,9 @@ export function createProblems({ get, set, timers }: StudioContext) {
     const { problems, flows } = get();
     const m = modelOf(flows);
     const ofFlows = flowProblemsOf(problems);
-    if (!m || !ofFlows) return recomputeProblems(flows);
-    return withStoryProblems(ofFlows, checkStories(m.model, get().stories));
+    const c = checkers();
+    if (!m || !ofFlows || !c) return recomputeProblems(flows);
+    return withStoryProblems(ofFlows, c.checkStories(m.model, get().stories));
   }
 
   /**
@@ -49,7 +76,8 @@ export function createProblems({ get, set, timers }: StudioContext) {
     const step = (i: number) => {
       if (run !== warming || i >= ids.length || get().project?.dir !== dir) return;
       const m = modelOf(get().flows);
-      if (m) validator.warm(m.model, ids[i] as string, { broken: m.broken });
+      const c = checkers();
+      if (m && c) c.validator.warm(m.model, ids[i] as string, { broken: m.broken });
       later(() => step(i + 1));
     };
     later(() => step(0));
@@ -63,7 +91,8 @@ export function createProblems({ get, set, timers }: StudioContext) {
       const { api, project } = get();
       if (!api || !project) return;
       try {
-        const stories = await readStoryFiles(api);
+        // the checks load when the window is idle after the open, while the story files are read
+        const [stories] = await Promise.all([readStoryFiles(api), checks() ? undefined : idle().then(loadChecks)]);
         if (get().project?.dir !== project.dir) return;
         set({ stories });
         set({ problems: recheckStories() });

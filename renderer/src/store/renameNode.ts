@@ -4,7 +4,7 @@
 // flow reached the disk, each with its revision, so a story changed meanwhile elsewhere is refused (CONFLICT),
 // never overwritten.
 import type { FlowChange } from '../../../shared/project/changes';
-import { renameNodeInStory } from '../../../shared/stories/rename';
+import { loadChecks } from './checks';
 import { planRename } from '../inspector/nodeEdit';
 import { editFlow, errorText, flushSaves, setStoryFile, useStudio } from './studioStore';
 
@@ -37,6 +37,7 @@ export async function renameNode(flowId: string, oldId: string, newId: string): 
     report.external += changes.length;
   }
 
+  const { renameNodeInStory } = await loadChecks();
   const { api, project, stories } = useStudio.getState();
   const writes = Object.entries(stories.files).flatMap(([file, d]) => {
     const r = renameNodeInStory(d.text, flowId, oldId, newId);

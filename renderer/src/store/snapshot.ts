@@ -1,10 +1,10 @@
 // A project as main read it (`ProjectSnapshot`), turned into the store's state.
 import { checkedByMain } from './flowCheck';
 import type { ProjectSnapshot } from '../../../shared/api/contract';
-import { MANIFEST_FILE } from '../../../shared/project/validate';
+import { MANIFEST_FILE } from '../../../shared/project/names';
 import type { FlowHistories } from './history';
 import type { FlowDoc, StudioContext, StudioState } from './studioState';
-import { storyFileProblems, withStoryProblems } from './storyFiles';
+import { withStoryProblems } from './storyFiles';
 
 interface SnapshotOptions {
   /**
@@ -25,7 +25,7 @@ interface SnapshotOptions {
  */
 export function fromSnapshot(
   snap: ProjectSnapshot,
-  { get }: StudioContext,
+  { get, checks }: StudioContext,
   histories: FlowHistories,
   { keepEdits = false, except }: SnapshotOptions = {},
 ): Partial<StudioState> {
@@ -55,7 +55,8 @@ export function fromSnapshot(
   // parley.yaml does not load: nothing else can be shown, so open it in the raw source view to be fixed there.
   const fixManifest = snap.broken.some((b) => b.file === MANIFEST_FILE) ? { view: 'source' as const, sourceFile: MANIFEST_FILE } : {};
   const model = { manifest: snap.manifest, nlu: snap.nlu, flows: Object.fromEntries(Object.entries(flows).map(([id, e]) => [id, e.flow])) };
-  const all = withStoryProblems(problems, storyFileProblems(model, get().stories));
+  // story files are read only once the checks are loaded (problems.ts), so without them there are none to check
+  const all = withStoryProblems(problems, checks()?.storyFileProblems(model, get().stories) ?? []);
   return {
     status: 'ready',
     project,

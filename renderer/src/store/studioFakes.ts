@@ -5,6 +5,7 @@ import { vi } from 'vitest';
 import { ApiError } from '../../../shared/api/errors';
 import type { FlowChange } from '../../../shared/project/changes';
 import { Flow as FlowSchema, type Flow } from '../../../shared/schema/project';
+import * as checks from './checkModules';
 import { createStudioStore, type Studio } from './createStudioStore';
 import { memoryStorage, type KeyValueStorage } from './storage';
 
@@ -81,7 +82,7 @@ export class FakeApi implements ParleyApi {
 
 /** A store on `api` and `storage` (a fresh in-memory one by default), with the project loaded. */
 export async function loadedStudio(api: FakeApi, storage: KeyValueStorage = memoryStorage()): Promise<Studio> {
-  const studio = createStudioStore({ api, storage });
+  const studio = createStudioStore({ api, storage, checks });
   await studio.initStudio();
   await settle();
   return studio;

@@ -1,4 +1,5 @@
 // The studio store's state, and the context every part of the store works on (its get and set).
+import type { Checks } from './checks';
 import type { StoreApi } from 'zustand/vanilla';
 import type { ParleyApi, ProjectSnapshot } from '../../../shared/api/contract';
 import type { Problem } from '../../../shared/project/problems';
@@ -69,6 +70,8 @@ export interface StudioContext {
   get: () => StudioState;
   set: (patch: Partial<StudioState>) => void;
   timers: Timers;
+  /** The checks behind the Problems panel, once loaded (checks.ts); tests pass them in. */
+  checks: () => Checks | undefined;
 }
 
 export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));

@@ -2,7 +2,7 @@ import type { LocalizedText } from '../../schema/common';
 import type { FlowNode } from '../../schema/nodes';
 import type { Intent } from '../../schema/project';
 import { fieldPath } from '../problems';
-import { forEachCopy } from '../validate';
+import { forEachCopy } from '../copy';
 import { fold, type Folded } from './fold';
 import type { SearchGroup } from './groups';
 

@@ -1,0 +1,5 @@
+// What the Problems panel and a rename need that the first screen does not: the validator (with the expression
+// language, jexl and RE2), the story reader (YAML) and the story rewriter. checks.ts loads this module on its own.
+export { createIncrementalValidator } from '../../../shared/project/validateIncremental';
+export { renameNodeInStory } from '../../../shared/stories/rename';
+export { createStoryChecker, storyFileProblems } from './storyChecks';
