@@ -157,3 +157,33 @@ describe('project store', () => {
     expect(await codeOf(store.create(dir, 'Again'))).toBe('CONFLICT');
   });
 });
+
+describe("a save's problems", () => {
+  it('are what validating the whole project finds, save after save, across flows', async () => {
+    const { cpSync, mkdtempSync } = await import('node:fs');
+    const os = await import('node:os');
+    const { validateProject } = await import('../../shared/project/validate');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'parley-save-problems-'));
+    cpSync(path.resolve(import.meta.dirname, '../../examples/acme-bank'), dir, { recursive: true });
+    const { store } = openStore();
+    const snap = await store.open(dir);
+    const revisions = Object.fromEntries(Object.entries(snap.flows).map(([id, e]) => [id, e.revision]));
+    const flows = Object.fromEntries(Object.entries(snap.flows).map(([id, e]) => [id, e.flow]));
+    const save = async (id: string, edit: (f: (typeof flows)[string]) => (typeof flows)[string]) => {
+      flows[id] = edit(flows[id]!);
+      revisions[id] = (await store.saveFlow(id, flows[id]!, revisions[id]!)).revision;
+      const now = store.snapshot();
+      const fresh = validateProject(structuredClone({ manifest: now.manifest, nlu: now.nlu, flows }), { broken: [] });
+      expect(now.problems).toEqual(fresh);
+      return now.problems;
+    };
+    // a node other flows call into goes: their calls break
+    const target = flows.main!.nodes.find((n) => n.id === 'listen_intent')!;
+    expect((await save('main', (f) => ({ ...f, nodes: f.nodes.filter((n) => n !== target) }))).length).toBeGreaterThan(0);
+    // an unknown variable in another flow's copy
+    await save('help', (f) => ({ ...f, nodes: f.nodes.map((n) => (n.kind === 'message' ? { ...n, say: { en: '{{ no_such_thing }}' } } : n)) }));
+    // and the node comes back: the other flows' calls are whole again
+    const back = await save('main', (f) => ({ ...f, nodes: [...f.nodes, target] }));
+    expect(back.some((p) => p.message.includes('no_such_thing'))).toBe(true);
+  });
+});

@@ -7,7 +7,8 @@ import { DEFAULT_FILE_LIMITS, type FileLimits } from '../../shared/project/files
 import { flowIdOf, loadProject, type LoadResult, type SourceFile } from '../../shared/project/load';
 import { formatProblem, type Problem } from '../../shared/project/problems';
 import { serializeFlow, serializeManifest, serializeNlu } from '../../shared/project/serialize';
-import { MANIFEST_FILE, NLU_FILE, flowFile, validateProject } from '../../shared/project/validate';
+import { MANIFEST_FILE, NLU_FILE, flowFile } from '../../shared/project/validate';
+import { createIncrementalValidator } from '../../shared/project/validateIncremental';
 import { SCHEMA_VERSION } from '../../shared/schema/common';
 import type { Flow, ProjectManifest } from '../../shared/schema/project';
 import { atomicWrite } from './atomicWrite';
@@ -116,6 +117,8 @@ export function createProjectStore(options: ProjectStoreOptions) {
   let dir: string | undefined;
   let files = new Map<string, FileState>();
   let result: LoadResult | undefined;
+  /** The checks a save runs again, kept per flow object between saves (one per open project). */
+  let validator = createIncrementalValidator();
   let watcher: FSWatcher | undefined;
   let watcherReady: Promise<void> = Promise.resolve();
   /** One write at a time per file, so a check-then-write never interleaves with another. */
@@ -182,6 +185,7 @@ export function createProjectStore(options: ProjectStoreOptions) {
     dir = abs;
     files = read;
     result = loaded;
+    validator = createIncrementalValidator();
     if (options.watch !== false) startWatching(abs);
     return snapshot();
   }
@@ -314,8 +318,9 @@ export function createProjectStore(options: ProjectStoreOptions) {
       const revision = await writeChecked(file, text, baseRevision);
       files.set(file, { text, revision });
       r.project.flows[flowId] = flow;
-      // Keep the load errors of broken files; recompute the cross-reference checks over the edited model.
-      r.problems = [...r.problems.filter((p) => r.broken.includes(p.file)), ...validateProject(r.project, { broken: r.broken })];
+      // Keep the load errors of broken files; recompute the cross-reference checks over the edited model (the saved
+      // flow and what crosses flows: the other flows' problems are kept with their flow objects).
+      r.problems = [...r.problems.filter((p) => r.broken.includes(p.file)), ...validator.validate(r.project, { broken: r.broken })];
       const problems = r.problems.filter((p) => p.file === file);
       options.bus.emit('project.fileChanged', { file, revision, flowId, flow, problems });
       return { revision, problems };
