@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { ApiError } from '../../../shared/api/errors';
 import type { Problem } from '../../../shared/project/problems';
 import { MANIFEST_FILE } from '../../../shared/project/names';
-import { errorText, reloadProject, useStudio } from '../store/studioStore';
+import { errorText, markWrite, reloadProject, useStudio } from '../store/studioStore';
 import { ProblemList, showProblemMarkers } from './markers';
 import { modelUri, monaco, setUpYaml } from './monaco';
 
@@ -61,11 +61,12 @@ export function RawSource({ file, actions }: { file: string; actions?: React.Rea
     setStatus('saving…');
     try {
       const project = useStudio.getState().project?.dir ?? '';
+      const mark = markWrite();
       const r = await api.call('file.write', { project, path: file, text: editor.current.getValue(), baseRevision: revision.current });
       revision.current = r.revision;
       showMarkers(r.problems);
       setStatus('saved');
-      await reloadProject();
+      await reloadProject(mark);
     } catch (e) {
       if (e instanceof ApiError && e.code === 'INVALID_PROJECT') {
         showMarkers(((e.details as { problems?: Problem[] } | undefined)?.problems ?? []) as Problem[]);

@@ -5,6 +5,7 @@ import type { Drafts } from './drafts';
 import type { FlowHistories } from './history';
 import type { Persistence } from './persistence';
 import type { Problems } from './problems';
+import type { Reloads } from './reloads';
 import { fromSnapshot } from './snapshot';
 import type { StudioContext } from './studioState';
 
@@ -13,11 +14,12 @@ interface ConflictDeps {
   histories: FlowHistories;
   persistence: Persistence;
   problems: Problems;
+  reloads: Reloads;
 }
 
 export function createConflicts(ctx: StudioContext, deps: ConflictDeps) {
   const { get, set } = ctx;
-  const { drafts, histories, persistence, problems } = deps;
+  const { drafts, histories, persistence, problems, reloads } = deps;
 
   /** The project read again, this window's unsaved edits kept (but those of `except`). */
   function reloaded(snap: ProjectSnapshot, except?: string): void {
@@ -30,7 +32,8 @@ export function createConflicts(ctx: StudioContext, deps: ConflictDeps) {
     async takeDiskVersion(flowId: string): Promise<void> {
       const { api, project } = get();
       if (!api) return;
-      const snap = await api.call('project.reload', {});
+      const snap = await reloads.reload();
+      if (!snap) return;
       const entry = snap.flows[flowId];
       if (project) drafts.clearDraft(project.dir, flowId);
       // A save still pending (the debounce, a retry) would write the disk's version back over the file.
@@ -63,10 +66,10 @@ export function createConflicts(ctx: StudioContext, deps: ConflictDeps) {
         }
       }
       // A deleted or broken flow, or parley.yaml / nlu.yaml: reload the whole project.
-      void state.api
-        ?.call('project.reload', {})
+      void reloads
+        .reload()
         // Keep this window's unsaved edits (and their undo); they will surface as conflicts when saved.
-        .then((snap) => reloaded(snap))
+        .then((snap) => snap && reloaded(snap))
         .catch(() => undefined);
     },
   };

@@ -13,6 +13,7 @@ import { createPersistence } from './persistence';
 import { createPrefs, readPrefs } from './prefs';
 import { loadedChecks, type Checks } from './checks';
 import { createProblems } from './problems';
+import { createReloads } from './reloads';
 import { createProject } from './project';
 import { createSelection } from './selection';
 import { globalTimers, type KeyValueStorage, type Timers } from './storage';
@@ -54,16 +55,17 @@ export function createStudioStore({ api, storage, timers = globalTimers, onPageH
   const histories = createFlowHistories();
   const problems = createProblems(ctx);
   const persistence = createPersistence(ctx, { drafts, problems });
-  const conflicts = createConflicts(ctx, { drafts, histories, persistence, problems });
+  const reloads = createReloads(ctx);
+  const conflicts = createConflicts(ctx, { drafts, histories, persistence, problems, reloads });
   const editing = createEditing(ctx, { drafts, histories, persistence, problems });
   const selection = createSelection(ctx);
   const view = createView(ctx);
   const { onFileChanged } = conflicts;
-  const project = createProject(ctx, { histories, persistence, problems, onFileChanged, onPageHide });
+  const project = createProject(ctx, { histories, persistence, problems, reloads, onFileChanged, onPageHide });
   const { setFlowContent } = editing;
   const undo = createUndo(ctx, { histories, setFlowContent, keepSelectionValid: selection.keepSelectionValid });
 
-  const { reloadProject, openProject, onProjectSwitch } = project;
+  const { reloadProject, markWrite, openProject, onProjectSwitch } = project;
   const { editFlow, replaceFlow } = editing;
   const { refreshStoryFiles, setStoryFile } = problems;
   const { flushSaves, saveFlow } = persistence;
@@ -75,6 +77,7 @@ export function createStudioStore({ api, storage, timers = globalTimers, onPageH
     /** Connects to main (`api`, or the one this store was made with), loads the open project, follows file changes. */
     initStudio: (connectTo: ParleyApi | undefined = api): Promise<void> => project.initStudio(connectTo),
     reloadProject,
+    markWrite,
     openProject,
     onProjectSwitch,
     editFlow,

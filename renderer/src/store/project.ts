@@ -1,4 +1,5 @@
 // The open project: connecting to main, loading, reloading, opening another one (here or in another window).
+import type { Reloads } from './reloads';
 import type { EventPayload, ParleyApi, ProjectSnapshot } from '../../../shared/api/contract';
 import type { FlowHistories } from './history';
 import type { Persistence } from './persistence';
@@ -11,6 +12,7 @@ interface ProjectDeps {
   histories: FlowHistories;
   persistence: Persistence;
   problems: Problems;
+  reloads: Reloads;
   onFileChanged(ev: EventPayload<'project.fileChanged'>): void;
   /** Registers a listener for the page going away; absent outside a browser. */
   onPageHide: ((listener: () => void) => void) | undefined;
@@ -18,7 +20,7 @@ interface ProjectDeps {
 
 export function createProject(ctx: StudioContext, deps: ProjectDeps) {
   const { store, get, set } = ctx;
-  const { histories, persistence, problems, onFileChanged, onPageHide } = deps;
+  const { histories, persistence, problems, reloads, onFileChanged, onPageHide } = deps;
 
   /**
    * Shows a project that this window or another one opened. The flows, histories, pending saves, selection and
@@ -74,14 +76,21 @@ export function createProject(ctx: StudioContext, deps: ProjectDeps) {
       }
     },
 
-    /** After the source view wrote a project file, pick up the result (unsaved edits of flows are kept). */
-    async reloadProject(): Promise<void> {
-      const { api } = get();
-      if (!api) return;
-      set(fromSnapshot(await api.call('project.reload', {}), ctx, histories, { keepEdits: true }));
-      if (Object.values(get().flows).some((d) => d.save !== 'saved')) set({ problems: problems.recomputeProblems(get().flows) });
+    /**
+     * After the source view wrote a project file, pick up the result (unsaved edits of flows are kept). `since`: the
+     * mark taken before the write (`markWrite`), so that a reload main's announcement of the write started is shared.
+     */
+    async reloadProject(since?: number): Promise<void> {
+      const snap = await reloads.reload(since);
+      if (snap) {
+        set(fromSnapshot(snap, ctx, histories, { keepEdits: true }));
+        if (Object.values(get().flows).some((d) => d.save !== 'saved')) set({ problems: problems.recomputeProblems(get().flows) });
+      }
       await problems.refreshStoryFiles();
     },
+
+    /** A mark to take before the source view writes a project file, for `reloadProject(mark)` after it. */
+    markWrite: (): number => reloads.mark(),
 
     /** Opens (or, with a name, creates) a project in this window, after saving this window's pending edits. */
     async openProject(dir: string, createWithName?: string): Promise<void> {

@@ -25,7 +25,7 @@ export const useStudio = Object.assign(
   studio.store,
 ) as UseBoundStore<StoreApi<StudioState>>;
 
-export const { initStudio, reloadProject, openProject, onProjectSwitch } = studio;
+export const { initStudio, reloadProject, markWrite, openProject, onProjectSwitch } = studio;
 export const { editFlow, replaceFlow, undo, redo, canUndo, canRedo, sealHistory } = studio;
 export const { refreshStoryFiles, setStoryFile, flushSaves, saveFlow, takeDiskVersion } = studio;
 export const { selectFlow, enterFlow, backTo, revealNode, openSource, setView, dismissNotice } = studio;
