@@ -29,8 +29,9 @@ export function createProblems({ get, set, timers, checks }: StudioContext) {
     });
   }
 
-  /** Resolves when the window is idle (after the canvas is drawn). */
-  const idle = () => new Promise<void>((resolve) => (timers.whenIdle ? timers.whenIdle(resolve) : timers.setTimeout(resolve, 0)));
+  /** Runs `fn` when the window is idle (after the canvas is drawn); `idle()` resolves then. */
+  const later = (fn: () => void) => (timers.whenIdle ? timers.whenIdle(fn) : timers.setTimeout(fn, 0));
+  const idle = () => new Promise<void>((resolve) => later(resolve));
 
   function modelOf(flows: Record<string, FlowDoc>) {
     const project = get().project;
@@ -72,7 +73,6 @@ export function createProblems({ get, set, timers, checks }: StudioContext) {
     const run = ++warming;
     const dir = get().project?.dir;
     const ids = Object.keys(get().flows);
-    const later = (fn: () => void) => (timers.whenIdle ? timers.whenIdle(fn) : timers.setTimeout(fn, 0));
     const step = (i: number) => {
       if (run !== warming || i >= ids.length || get().project?.dir !== dir) return;
       const m = modelOf(get().flows);
