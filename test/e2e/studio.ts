@@ -1,20 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { runWeb, type RunWebOptions } from '../../main/cli/web';
 import type { WebHost } from '../../main/web/server';
-
-/** Debian's Chromium, launched as DEVELOPERS.md says: never a downloaded browser. */
-export const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
+import { launchChromium } from './chromium';
 
 export interface Studio {
   host: WebHost;
@@ -38,7 +28,7 @@ export async function openStudio(projectDir: string, o: Pick<RunWebOptions, 'env
     log: () => undefined,
     ...o,
   });
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const browser = await launchChromium();
   // One context per studio, so a test can open more tabs that share its storage (page.context().newPage()).
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();

@@ -2,13 +2,12 @@
 // dragging a node) and measures each step: CPU time over CDP, wall-clock time in the page. The same code measures Parley's studio and the stock page, so the
 // two numbers of a row differ only by the app. Nothing here reaches into the app: it reads the DOM that React Flow
 // renders (`.react-flow`, `.react-flow__viewport`'s transform, `.react-flow__node`) and sends real input over CDP.
-import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS } from '../../e2e/studio';
+import type { Browser, CDPSession, Page } from 'playwright-core';
+import { launchChromium } from '../../e2e/chromium';
 
-export { CHROMIUM, CHROMIUM_ARGS };
 export const VIEWPORT = { width: 1440, height: 900 };
 
-export const launchBrowser = (): Promise<Browser> => chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+export const launchBrowser = (): Promise<Browser> => launchChromium();
 
 /**
  * One input step, in ms of performance.now(): [input handler starts, its frame is rendered, the main thread is idle
