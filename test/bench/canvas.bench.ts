@@ -17,7 +17,7 @@ import path from 'node:path';
 import { runWeb } from '../../main/cli/web';
 import type { Fixture } from './canvas/fixtures';
 import { launchBrowser, type Box, type StepStats } from './canvas/harness';
-import { GESTURES, STEPS, measurePages, type CanvasResult, type Gesture } from './canvas/measure';
+import { GESTURES, ROUNDS, STEPS, measurePages, type CanvasResult, type Gesture } from './canvas/measure';
 import { NO_SNAP, prepare } from './canvas/setup';
 
 const SIZES = (process.env.PARLEY_BENCH_SIZES ?? '2000,5000,10000').split(',').map(Number);
@@ -94,7 +94,22 @@ function table(title: string[], rows: string[][]): void {
 }
 
 const rows: string[][] = [['nodes', 'edges', 'metric', 'Parley', 'stock tuned', 'tuned/Parley', 'stock quick start', 'quick/Parley']];
-const detail: string[][] = [['nodes', 'edges', 'per step', 'process CPU: Parley', 'tuned', 'quick start', 'wall: Parley', 'tuned', 'quick start']];
+const detail: string[][] = [
+  [
+    'nodes',
+    'edges',
+    'per step',
+    'process CPU: Parley',
+    'tuned',
+    'quick start',
+    'wall: Parley',
+    'tuned',
+    'quick start',
+    'each run: Parley',
+    'tuned',
+    'quick start',
+  ],
+];
 for (const { fixture, parley, tuned, quick } of results) {
   const line = (metric: string, get: (r: CanvasResult) => number, fmt: (r: CanvasResult) => string = (r) => f1(get(r))) => [
     metric,
@@ -131,6 +146,7 @@ for (const { fixture, parley, tuned, quick } of results) {
       LABEL[g].replace(': ms/frame', ''),
       ...all.map((r) => (r ? f1(r[g].processMs) : '-')),
       ...all.map((r) => (r ? f1(r[g].wallMs) : '-')),
+      ...all.map((r) => (r ? (r[g].runs ?? []).map(f1).join(' ') : '-')),
     ]);
   });
 }
@@ -139,7 +155,8 @@ table(
   [
     'canvas: Parley vs stock React Flow, tuned and quick start (same graph, same run; headless Chromium, software rendering)',
     `canvas ${box ? `${Math.round(box.width)}x${Math.round(box.height)}` : '?'} px on every page. ms/frame: CPU time of the renderer main thread per input step (one frame each),`,
-    `mean (p95) of ${STEPS.pan - 3} pan / ${STEPS.drag - 3} drag steps (after 3 warm-up steps); open: navigation to nodes laid out and the view settled, wall clock.`,
+    `mean (p95) of ${ROUNDS} runs of ${STEPS.pan - 3} pan / ${STEPS.drag - 3} drag steps (after 3 warm-up steps each), the pages taking turns;`,
+    'open: navigation to nodes laid out and the view settled, wall clock.',
     'Ratios are baseline/Parley: above 1x Parley is faster (or smaller), below 1x slower.',
   ],
   rows,
@@ -147,7 +164,8 @@ table(
 table(
   [
     'detail, ms per step: renderer process CPU (main + compositor + raster threads), and wall-clock main-thread busy time',
-    'measured in the page (input to frame rendered, plus the tasks the app queued and the frame after them; sensitive to machine load)',
+    'measured in the page (input to frame rendered, plus the tasks the app queued and the frame after them; sensitive to machine load),',
+    'and the main-thread CPU mean of each run of the gesture, in the order they ran',
   ],
   detail,
 );

@@ -353,6 +353,8 @@ export interface StepStats {
   wallMs: number;
   steps: number;
   raw: { cpu: number[]; wall: StepTiming[] };
+  /** When pooled from several runs: each run's mean. */
+  runs?: number[];
 }
 
 const WARMUP_STEPS = 3;
@@ -430,6 +432,21 @@ async function mouseGesture(
     wallMs: mean(wall.slice(WARMUP_STEPS).map(busyMs)),
     steps: kept.length,
     raw: { cpu, wall },
+  };
+}
+
+/** Several runs of one gesture as one: their measured steps pooled (warm-up steps stay out, as in each run). */
+export function pooled(runs: StepStats[]): StepStats {
+  const kept = runs.flatMap((r) => r.raw.cpu.slice(WARMUP_STEPS));
+  const weighted = (get: (r: StepStats) => number) => runs.reduce((sum, r) => sum + get(r) * r.steps, 0) / kept.length;
+  return {
+    mean: mean(kept),
+    p95: p95(kept),
+    processMs: weighted((r) => r.processMs),
+    wallMs: weighted((r) => r.wallMs),
+    steps: kept.length,
+    raw: { cpu: runs.flatMap((r) => r.raw.cpu), wall: runs.flatMap((r) => r.raw.wall) },
+    runs: runs.map((r) => r.mean),
   };
 }
 

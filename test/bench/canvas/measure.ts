@@ -11,6 +11,7 @@ import {
   INSTRUMENT_SCRIPT,
   pan,
   probe,
+  pooled,
   readTransform,
   setView,
   waitOpen,
@@ -39,6 +40,12 @@ export interface CanvasResult extends Record<Gesture, StepStats> {
 }
 
 export const STEPS = { pan: 25, drag: 20 };
+/**
+ * Each gesture runs this many times on every page, the pages taking turns (Parley, stock tuned, quick start,
+ * Parley, …), and a page's figure pools the steps of its runs: one run's mean moves by some 5 % from one run of
+ * the bench to the next, as much as the gap between Parley and stock tuned when panning at zoom 1.
+ */
+export const ROUNDS = Number(process.env.PARLEY_BENCH_ROUNDS ?? 3);
 
 /** Flow points the view is centred on before a gesture (inside every generated flow: rows of 40 nodes, 320 x 200 apart). */
 const CENTRE = { 1: { x: 1500, y: 1000 }, 0.25: { x: 3000, y: 1800 } } as const;
@@ -146,21 +153,25 @@ export async function measurePages(browser: Browser, pages: PageSpec[]): Promise
       run: (s: Side, node?: NodeRef) => Promise<StepStats & Partial<GestureEffect>>,
       settleMs = 0,
     ) => {
-      let first: GestureEffect | undefined;
-      for (const [i, side] of sides.entries()) {
-        if (process.env.PARLEY_BENCH_DEBUG) process.stderr.write(`${side.spec.name} ${key}\n`);
-        await setView(side.page, zoom, CENTRE[zoom]);
-        const { view, node, ...stats } = await run(side, first?.node && { id: first.node.id, at: first.node.before });
-        out[i]![key] = stats;
-        if (view) {
-          const effect = { view, node };
-          if (!first) first = effect;
-          const why = differs(first, effect);
-          if (why) throw new Error(`${key}: ${side.spec.name} did not do the same work as ${sides[0]!.spec.name} (${why})`);
+      const runs = sides.map(() => [] as StepStats[]);
+      for (let round = 0; round < ROUNDS; round++) {
+        let first: GestureEffect | undefined;
+        for (const [i, side] of sides.entries()) {
+          if (process.env.PARLEY_BENCH_DEBUG) process.stderr.write(`${side.spec.name} ${key} ${round}\n`);
+          await setView(side.page, zoom, CENTRE[zoom]);
+          const { view, node, ...stats } = await run(side, first?.node && { id: first.node.id, at: first.node.before });
+          runs[i]!.push(stats);
+          if (view) {
+            const effect = { view, node };
+            if (!first) first = effect;
+            const why = differs(first, effect);
+            if (why) throw new Error(`${key}: ${side.spec.name} did not do the same work as ${sides[0]!.spec.name} (${why})`);
+          }
+          // Parley saves 400 ms after an edit (a drop): let that pass before the next measurement.
+          if (settleMs) await side.page.waitForTimeout(settleMs);
         }
-        // Parley saves 400 ms after an edit (a drop): let that pass before the next measurement.
-        if (settleMs) await side.page.waitForTimeout(settleMs);
       }
+      runs.forEach((r, i) => (out[i]![key] = pooled(r)));
     };
     await each(1, 'probe', (s) => probe(s.page, s.cdp, 16));
     await each(1, 'drag1', (s, node) => dragNode(s.page, s.cdp, STEPS.drag, node), 800);
