@@ -39,7 +39,7 @@ describe('transcript sinks', () => {
     const chunks: string[] = [];
     out.on('data', (c: Buffer) => chunks.push(c.toString()));
     const sink = stdoutTranscripts(out);
-    expect(() => sink.write({ ...feedback('2026-03-02T10:00:00.000Z', 4), score: 7 })).toThrow();
+    expect(() => sink.write({ ...feedback('2026-03-02T10:00:00.000Z', 4), score: 7 } as TranscriptEvent)).toThrow();
     sink.write(feedback('2026-03-02T10:00:00.000Z', 4));
     await sink.close();
     expect(chunks.join('').trim().split('\n')).toHaveLength(1);
