@@ -1,0 +1,110 @@
+// The runtime API's OpenAPI 3.1 document, served at /openapi.json. Written by hand from the routes in
+// server.ts (a test checks that every route is documented and every documented path is served).
+
+const error = { $ref: '#/components/schemas/Error' };
+const json = (schema: object) => ({ content: { 'application/json': { schema } } });
+const errors = (...codes: number[]) => Object.fromEntries(codes.map((c) => [String(c), { description: ERROR_TEXT[c] ?? 'error', ...json(error) }]));
+const ERROR_TEXT: Record<number, string> = {
+  400: 'malformed JSON or a field that does not validate (the message names it)',
+  401: 'missing or wrong bearer token',
+  404: 'no such conversation',
+  409: 'another turn of this conversation is running (retry)',
+  413: 'body too large',
+  429: 'rate limited',
+  503: 'the session store is unavailable (retry later)',
+};
+const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+
+export function openApiDocument(bundle: { name: string; version: string }) {
+  return {
+    openapi: '3.1.0',
+    info: { title: `${bundle.name} (Parley runtime)`, version: bundle.version },
+    components: {
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      schemas: {
+        Error: {
+          type: 'object',
+          required: ['error'],
+          properties: { error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } } },
+        },
+        QuickReply: { type: 'object', properties: { id: { type: 'string' }, label: { type: 'string' }, payload: { type: 'string' } } },
+        Reply: {
+          type: 'object',
+          required: ['conversationId', 'turn', 'messages', 'quickReplies'],
+          properties: {
+            conversationId: { type: 'string' },
+            turn: { type: 'integer' },
+            messages: { type: 'array', items: { type: 'object', properties: { text: { type: 'string' }, copyId: { type: 'string' } } } },
+            quickReplies: { type: 'array', items: { $ref: '#/components/schemas/QuickReply' } },
+            handoff: { type: 'object', properties: { queue: { type: 'string' }, reason: { type: 'string' }, summary: { type: 'string' } } },
+            ended: { type: 'object', properties: { outcome: { type: 'string' } } },
+          },
+        },
+      },
+    },
+    security: [{ bearer: [] }],
+    paths: {
+      '/v1/conversations': {
+        post: {
+          summary: 'Start a conversation: the bot speaks first',
+          requestBody: json({ type: 'object', properties: { locale: { type: 'string' }, vars: { type: 'object' } } }),
+          responses: { '201': { description: 'the opening messages', ...json({ $ref: '#/components/schemas/Reply' }) }, ...errors(400, 401, 413, 429, 503) },
+        },
+      },
+      '/v1/conversations/{id}/messages': {
+        post: {
+          summary: 'Send a message, a button payload or an event; with Accept: text/event-stream, `token` events stream model text and a `reply` event ends',
+          parameters: [idParam],
+          requestBody: json({
+            oneOf: [
+              { type: 'object', required: ['text'], properties: { text: { type: 'string' } } },
+              { type: 'object', required: ['payload'], properties: { payload: { type: 'string' }, label: { type: 'string' } } },
+              { type: 'object', required: ['event'], properties: { event: { type: 'string' } } },
+            ],
+          }),
+          responses: {
+            '200': { description: "the bot's reply", ...json({ $ref: '#/components/schemas/Reply' }) },
+            ...errors(400, 401, 404, 409, 413, 429, 503),
+          },
+        },
+      },
+      '/v1/conversations/{id}': {
+        get: { summary: 'The transcript (redacted)', parameters: [idParam], responses: { '200': { description: 'the transcript' }, ...errors(401, 404, 503) } },
+      },
+      '/v1/conversations/{id}/feedback': {
+        post: {
+          summary: 'CSAT feedback: a score from 1 to 5 and an optional comment',
+          parameters: [idParam],
+          requestBody: json({
+            type: 'object',
+            required: ['score'],
+            properties: { score: { type: 'integer', minimum: 1, maximum: 5 }, comment: { type: 'string' } },
+          }),
+          responses: { '204': { description: 'recorded' }, ...errors(400, 401, 404, 503) },
+        },
+      },
+      '/v1/chat/completions': {
+        post: {
+          summary:
+            'OpenAI-compatible chat completions. The conversation: the X-Conversation-Id header, else metadata.conversation_id, else user; without one the user messages are replayed into a fresh conversation',
+          parameters: [{ name: 'X-Conversation-Id', in: 'header', required: false, schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'a chat.completion, or chat.completion.chunk events when stream is true' },
+            ...errors(400, 401, 404, 409, 413, 429, 503),
+          },
+        },
+      },
+      '/health': { get: { summary: 'Liveness', security: [], responses: { '200': { description: 'the process serves requests' } } } },
+      '/ready': {
+        get: {
+          summary: 'Readiness: the session store answers',
+          security: [],
+          responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } },
+        },
+      },
+      '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format' }, ...errors(401) } } },
+      '/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } } },
+      '/': { get: { summary: 'A web chat to try the bot', security: [], responses: { '200': { description: 'HTML' } } } },
+    },
+  };
+}
