@@ -1,18 +1,18 @@
 // Running a story: play its turns through the engine with ports made from its fixtures, check each turn's
 // expectations, and report the first turn that diverged (expected vs actual, and the node where they parted).
 // Pure: the LLM beyond fixtures (cassettes, a live model) and the knowledge base come in as ports.
-import { initialState, runTurn, type Engine, type EnginePorts } from '../engine/engine';
+import type { Engine, EnginePorts } from '../engine/engine';
 import { ExpressionError, withFormat } from '../engine/expressions';
-import { LlmError, type HttpResult, type LlmPort, type LlmResponse, type RetrievalPort } from '../engine/ports';
-import { ruleGuardrail } from '../engine/simple/guardrail';
+import type { LlmPort, RetrievalPort } from '../engine/ports';
 import { renderTemplate } from '../engine/templates';
 import type { At, Output, SessionState, TraceEntry, TurnResult, UserInput } from '../engine/types';
 import { getPath } from '../engine/vars';
-import { splitDataBlock } from '../llm/promptData';
+import { fixturePorts } from '../runtime/fixtures';
+import { createTurnRunner, isInputScreening, type TurnRunner } from '../runtime/turnRunner';
 import { compilePattern } from '../util/regex';
 import type { LoadedStory } from './load';
 import { partingFinder } from './parting';
-import type { ApiFixture, Expect, Story, StoryTurn } from './schema';
+import type { Expect, Story, StoryTurn } from './schema';
 
 export interface Failure {
   /** The expectation, e.g. `intent`, `says[1].contains`, `vars.slots.card_last4`. */
@@ -60,6 +60,8 @@ export interface StoryResult {
 
 export interface RunOptions {
   engine: Engine;
+  /** The runtime core's turn runner for `engine` (default: one made here); shared by the story runner's stories. */
+  runner?: TurnRunner;
   retrieval?: RetrievalPort;
   /** LLM requests no fixture answers (a cassette, or a live model); without it they fail as not configured. */
   llm?: LlmPort;
@@ -71,8 +73,6 @@ export interface RunOptions {
   keepTrace?: boolean;
 }
 
-const DEFAULT_NOW = Date.parse('2026-01-15T12:00:00Z');
-
 function inputOf(t: StoryTurn, index: number, transform?: RunOptions['transform']): UserInput {
   if (t.button !== undefined) return { type: 'button', payload: t.button };
   if (t.event !== undefined) return { type: 'event', name: t.event };
@@ -81,59 +81,16 @@ function inputOf(t: StoryTurn, index: number, transform?: RunOptions['transform'
 }
 
 /**
- * Ports from the story's fixtures; LLM requests no fixture answers go to `o.llm`. `onUnanswered` hears of each
- * request that nothing could answer (no fixture, no recording, no model configured): the story cannot run as
- * written, which is an error of the story, not a path through the flow's error exit.
+ * Ports from the story's fixtures (shared/runtime/fixtures.ts); LLM requests no fixture answers go to `o.llm`.
+ * `onUnanswered` hears of each request that nothing could answer (no fixture, no recording, no model configured).
  */
 export function storyPorts(story: Story, o: Pick<RunOptions, 'retrieval' | 'llm'>, onUnanswered?: (message: string) => void): EnginePorts {
-  const apiCalls = new Map<string, number>();
-  const api = story.fixtures?.api ?? {};
-  const llmFixtures = (story.fixtures?.llm ?? []).map((f) => ({ ...f, re: f.prompt ? compilePattern(f.prompt, { ignoreCase: true }) : undefined }));
-  const now = story.setup?.now ? Date.parse(story.setup.now) : DEFAULT_NOW;
-  return {
-    clock: { now: () => now },
-    guardrail: ruleGuardrail,
-    handoff: { available: () => story.fixtures?.agents ?? true },
+  return fixturePorts(story.fixtures, {
+    ...(story.setup?.now ? { now: story.setup.now } : {}),
     ...(o.retrieval ? { retrieval: o.retrieval } : {}),
-    http: {
-      request(req): HttpResult {
-        const f = api[req.operation];
-        if (!f) return { ok: false, reason: 'network', message: `no fixture for the API operation "${req.operation}" in this story`, ms: 0 };
-        const n = apiCalls.get(req.operation) ?? 0;
-        apiCalls.set(req.operation, n + 1);
-        const r: ApiFixture = Array.isArray(f) ? (f[Math.min(n, f.length - 1)] as ApiFixture) : f;
-        if (r.fail)
-          return {
-            ok: false,
-            reason: r.fail,
-            message: r.fail === 'timeout' ? `no response within ${req.timeoutMs} ms (fixture)` : 'connection failed (fixture)',
-            ms: 0,
-          };
-        return { ok: true, status: r.status ?? 200, body: r.body ?? null, ms: 0 };
-      },
-    },
-    llm: {
-      complete(req, opts): Promise<LlmResponse> {
-        // a fixture's `prompt` matches the prompt, not the conversation data block above it
-        const last = splitDataBlock(req.messages[req.messages.length - 1]?.content ?? '').text;
-        const f = llmFixtures.find((x) => (!x.node || x.node === `${req.flow}/${req.node}`) && (!x.re || x.re.test(last)));
-        if (f) {
-          if (f.fail) return Promise.reject(new LlmError(`the model failed (${f.fail}, fixture)`, f.fail === 'server' ? 'server' : f.fail));
-          const text = f.reply ?? '';
-          opts?.onToken?.(text);
-          return Promise.resolve({ text, model: 'fixture', stopReason: 'end_turn', usage: { inputTokens: 0, outputTokens: 0 }, ttftMs: 0, totalMs: 0 });
-        }
-        const unanswered = (e: unknown) => {
-          if (e instanceof LlmError && e.kind === 'not_configured') onUnanswered?.(e.message);
-          throw e;
-        };
-        if (o.llm) return o.llm.complete(req, opts).catch(unanswered);
-        return Promise.reject(
-          new LlmError(`no LLM fixture or recording answers ${req.flow}/${req.node}; add one under fixtures.llm, or record with --record`, 'not_configured'),
-        ).catch(unanswered);
-      },
-    },
-  };
+    ...(o.llm ? { llm: o.llm } : {}),
+    ...(onUnanswered ? { onUnanswered } : {}),
+  });
 }
 
 const addr = (a: At) => `${a.flow}/${a.node}`;
@@ -279,7 +236,8 @@ function checkTurn(expect: Expect, ctx: CheckContext): Failure[] {
     }
   }
   if (expect.guardrail !== undefined) {
-    const found = result.trace.flatMap((e) => (e.kind === 'guardrail' ? e.findings.map((f) => f.check) : []));
+    // a `guardrail` node's findings: the input stage screens every text too (its record is not what the flow did)
+    const found = result.trace.flatMap((e) => (e.kind === 'guardrail' && !isInputScreening(ctx.engine, e) ? e.findings.map((f) => f.check) : []));
     if (typeof expect.guardrail === 'boolean') {
       if (found.length > 0 !== expect.guardrail) fail('guardrail', expect.guardrail, found.length ? found : false);
     } else if (!found.includes(expect.guardrail)) fail('guardrail', expect.guardrail, found.length ? found : false);
@@ -343,7 +301,8 @@ export async function runStory(loaded: LoadedStory, o: RunOptions): Promise<Stor
     unanswered ??= message;
   });
   const engine = o.engine;
-  let state = initialState(engine, {
+  const runner = o.runner ?? createTurnRunner({ engine });
+  let state = runner.initial({
     ...(story.setup?.locale ? { locale: story.setup.locale } : {}),
     ...(story.setup?.vars ? { vars: story.setup.vars } : {}),
   });
@@ -359,7 +318,7 @@ export async function runStory(loaded: LoadedStory, o: RunOptions): Promise<Stor
   const play = async (input: UserInput) => {
     const w = state.wait;
     heard = w && w.kind !== 'idle' ? addr(w) : undefined;
-    const r = await runTurn(engine, state, input, ports);
+    const r = await runner.run(state, input, ports);
     for (const p of r.path) visited.add(addr(p));
     for (const e of r.trace) if (e.kind === 'node' && e.exit) exits.add(`${e.flow}/${e.node}:${e.exit}`);
     state = r.state;

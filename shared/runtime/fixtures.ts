@@ -1,0 +1,81 @@
+// Ports made from a story's fixtures: API responses by operation, model replies, whether an agent is free, and
+// a fixed clock. The story runner plays stories with them, and a runtime started with `--fixtures` gives them
+// to a conversation that brings its own, so a story runs the same in the studio and against a bundle.
+import type { EnginePorts } from '../engine/engine';
+import { LlmError, type HttpResult, type LlmPort, type LlmResponse, type RetrievalPort } from '../engine/ports';
+import { ruleGuardrail } from '../engine/simple/guardrail';
+import { splitDataBlock } from '../llm/promptData';
+import type { ApiFixture, Story } from '../stories/schema';
+import { compilePattern } from '../util/regex';
+
+export type Fixtures = NonNullable<Story['fixtures']>;
+
+/** The clock of a story without `setup.now`. */
+export const DEFAULT_FIXTURE_NOW = Date.parse('2026-01-15T12:00:00Z');
+
+export interface FixturePortsOptions {
+  /** The fixed clock: ISO 8601 or epoch ms (default DEFAULT_FIXTURE_NOW). */
+  now?: string | number;
+  retrieval?: RetrievalPort;
+  /** Answers the LLM requests no fixture answers (a cassette, a live model); without it they fail as not configured. */
+  llm?: LlmPort;
+  /**
+   * Hears of each model request nothing could answer (no fixture, no recording, no model configured): the
+   * story cannot run as written, an error of the story, not a path through the flow's error exit.
+   */
+  onUnanswered?: (message: string) => void;
+}
+
+/** Ports from fixtures. API responses given as a list are used in order per port (the last one repeats). */
+export function fixturePorts(fixtures: Fixtures | undefined, o: FixturePortsOptions = {}): EnginePorts {
+  const apiCalls = new Map<string, number>();
+  const api = fixtures?.api ?? {};
+  const llmFixtures = (fixtures?.llm ?? []).map((f) => ({ ...f, re: f.prompt ? compilePattern(f.prompt, { ignoreCase: true }) : undefined }));
+  const now = typeof o.now === 'number' ? o.now : o.now ? Date.parse(o.now) : DEFAULT_FIXTURE_NOW;
+  const { onUnanswered } = o;
+  return {
+    clock: { now: () => now },
+    guardrail: ruleGuardrail,
+    handoff: { available: () => fixtures?.agents ?? true },
+    ...(o.retrieval ? { retrieval: o.retrieval } : {}),
+    http: {
+      request(req): HttpResult {
+        // own entries only: an operation named `constructor` has no fixture
+        const f = Object.hasOwn(api, req.operation) ? api[req.operation] : undefined;
+        if (!f) return { ok: false, reason: 'network', message: `no fixture for the API operation "${req.operation}" in this story`, ms: 0 };
+        const n = apiCalls.get(req.operation) ?? 0;
+        apiCalls.set(req.operation, n + 1);
+        const r: ApiFixture = Array.isArray(f) ? (f[Math.min(n, f.length - 1)] as ApiFixture) : f;
+        if (r.fail)
+          return {
+            ok: false,
+            reason: r.fail,
+            message: r.fail === 'timeout' ? `no response within ${req.timeoutMs} ms (fixture)` : 'connection failed (fixture)',
+            ms: 0,
+          };
+        return { ok: true, status: r.status ?? 200, body: r.body ?? null, ms: 0 };
+      },
+    },
+    llm: {
+      complete(req, opts): Promise<LlmResponse> {
+        // a fixture's `prompt` matches the prompt, not the conversation data block above it
+        const last = splitDataBlock(req.messages[req.messages.length - 1]?.content ?? '').text;
+        const f = llmFixtures.find((x) => (!x.node || x.node === `${req.flow}/${req.node}`) && (!x.re || x.re.test(last)));
+        if (f) {
+          if (f.fail) return Promise.reject(new LlmError(`the model failed (${f.fail}, fixture)`, f.fail === 'server' ? 'server' : f.fail));
+          const text = f.reply ?? '';
+          opts?.onToken?.(text);
+          return Promise.resolve({ text, model: 'fixture', stopReason: 'end_turn', usage: { inputTokens: 0, outputTokens: 0 }, ttftMs: 0, totalMs: 0 });
+        }
+        const unanswered = (e: unknown) => {
+          if (e instanceof LlmError && e.kind === 'not_configured') onUnanswered?.(e.message);
+          throw e;
+        };
+        if (o.llm) return o.llm.complete(req, opts).catch(unanswered);
+        return Promise.reject(
+          new LlmError(`no LLM fixture or recording answers ${req.flow}/${req.node}; add one under fixtures.llm, or record with --record`, 'not_configured'),
+        ).catch(unanswered);
+      },
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// What a turn keeps, redacted: the parts of its result that are stored or logged, with the personal data in
+// them replaced (pii.ts). The engine ran on the raw text; only what outlives the turn is rewritten.
+//
+//   state.transcript   every entry the turn added (user and bot lines; earlier entries were redacted when
+//                      their turn stored them, and are the same objects, so they are not scanned again)
+//   state.last.input   the user's words as expressions saw them
+//   state.last.entities  string values, deeply (an email entity's value is the address)
+//   trace              every string in every entry (input text, NLU text and entities, slot values, LLM
+//                      prompts and replies, retrieval queries, API URLs and responses, variable changes, problems)
+//
+// Not redacted: `state.vars` (the flow's own data, which expressions, API calls and later turns read: a flow
+// that keeps an email in a variable means to use it), `state.profile`, quick replies (the project's copy), and
+// the turn's `outputs` (delivered to the customer now, not kept by the core; a caller that logs or keeps them
+// redacts them with `redactOutputs`).
+import type { Output, SessionState, TraceEntry } from '../engine/types';
+import { redactStrings } from './pii';
+
+export type Redact = (text: string) => string;
+
+/** The session state as stored. `before` is the state the turn began with (its transcript entries are kept as they are). */
+export function redactState(state: SessionState, before: SessionState | undefined, redact: Redact): SessionState {
+  const old = new Set(before?.transcript ?? []);
+  let changed = false;
+  const transcript = state.transcript.map((e) => {
+    if (old.has(e)) return e;
+    const text = redact(e.text);
+    if (text === e.text) return e;
+    changed = true;
+    return { ...e, text };
+  });
+  const input = redact(state.last.input);
+  const entities = redactStrings(state.last.entities, redact);
+  if (input === state.last.input && entities === state.last.entities && !changed) return state;
+  return { ...state, transcript: changed ? transcript : state.transcript, last: { ...state.last, input, entities } };
+}
+
+export function redactTrace(trace: TraceEntry[], redact: Redact): TraceEntry[] {
+  return redactStrings(trace, redact);
+}
+
+/** The outputs' texts and handoff summaries redacted, for a caller that logs or keeps them. */
+export function redactOutputs(outputs: Output[], redact: Redact): Output[] {
+  return outputs.map((o) => {
+    if (o.type === 'text') {
+      const text = redact(o.text);
+      return text === o.text ? o : { ...o, text };
+    }
+    if (o.type === 'handoff' && (o.summary !== undefined || o.reason !== undefined)) {
+      return {
+        ...o,
+        ...(o.summary !== undefined ? { summary: redact(o.summary) } : {}),
+        ...(o.reason !== undefined ? { reason: redact(o.reason) } : {}),
+      };
+    }
+    if (o.type === 'error') return { ...o, message: redact(o.message) };
+    return o;
+  });
+}
