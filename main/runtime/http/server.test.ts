@@ -36,7 +36,7 @@ function echoBackend(): RuntimeBackend & { turns: Map<string, string[]> } {
       const t = turns.get(id);
       if (!t) throw new RuntimeRequestError('not_found', `no conversation ${id}`);
       if (id === 'busy') throw new RuntimeRequestError('conflict', 'another turn is running');
-      const text = input.type === 'text' ? input.text : input.type === 'button' ? `[${input.payload}]` : `(${input.name})`;
+      const text = input.type === 'text' ? input.text : input.type === 'button' ? `[${input.payload}]` : input.type === 'event' ? `(${input.name})` : '';
       if (text === 'crash') throw new Error('secret internal detail');
       if (text === 'store down') throw new RuntimeRequestError('unavailable', 'the session store is unavailable');
       for (const w of ['You ', 'said: ']) o?.onToken?.(w);
