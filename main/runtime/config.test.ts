@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, describeConfig, readRuntimeConfig } from './config';
+
+const read = (argv: string[], env: Record<string, string | undefined> = { PARLEY_RUNTIME_TOKEN: 'a-long-token' }) =>
+  readRuntimeConfig(argv, env, { bundleDir: '/b' });
+
+describe('runtime configuration', () => {
+  it('takes flags and environment, with safe defaults', () => {
+    const c = read(['--port', '8787']);
+    expect(c).toMatchObject({ port: 8787, host: '127.0.0.1', token: 'a-long-token', fixtures: false, redisUrl: undefined, bundleDir: '/b' });
+    const r = read(['--host', '0.0.0.0', '--cors', 'https://a.example, https://b.example'], {
+      PARLEY_RUNTIME_TOKEN: 'a-long-token',
+      REDIS_URL: 'redis://10.0.0.5:6380',
+    });
+    expect(r.corsOrigins).toEqual(['https://a.example', 'https://b.example']);
+    expect(r.redisUrl).toBe('redis://10.0.0.5:6380');
+  });
+
+  it('needs a token unless told otherwise on loopback', () => {
+    expect(() => read([], {})).toThrow(ConfigError);
+    expect(() => read([], {})).toThrow(/PARLEY_RUNTIME_TOKEN/);
+    expect(read(['--insecure-no-token'], {}).token).toBeUndefined();
+    expect(() => read(['--insecure-no-token', '--host', '0.0.0.0'], {})).toThrow(/only on a loopback address/);
+    expect(() => read([], { PARLEY_RUNTIME_TOKEN: 'short' })).toThrow(/too short/);
+  });
+
+  it('accepts fixtures only on loopback', () => {
+    expect(read(['--fixtures']).fixtures).toBe(true);
+    expect(read(['--fixtures', '--host', '::1']).fixtures).toBe(true);
+    expect(() => read(['--fixtures', '--host', '0.0.0.0'])).toThrow(/--fixtures is refused on 0.0.0.0/);
+    expect(() => read(['--fixtures', '--host', '192.168.1.4'])).toThrow(ConfigError);
+  });
+
+  it('rejects bad flags with what to fix', () => {
+    expect(() => read(['--port', 'http'])).toThrow(/--port must be a whole number/);
+    expect(() => read(['--nope'])).toThrow(/unknown option/);
+    expect(() => read(['--log-level', 'loud'])).toThrow(/not a level/);
+  });
+
+  it('describes what it will use without a secret value', () => {
+    const c = read(['--transcripts', '-'], {
+      PARLEY_RUNTIME_TOKEN: 'a-long-token',
+      PARLEY_LLM_API_KEY: 'sk-secret-value',
+      REDIS_URL: 'redis://:pw@redis:6379/0',
+    });
+    const d = describeConfig(c, { llmOrigin: 'https://api.anthropic.com', apiHosts: ['api.bank.example'] });
+    const text = JSON.stringify(d);
+    expect(text).not.toContain('sk-secret-value');
+    expect(text).not.toContain('a-long-token');
+    expect(text).not.toContain('pw');
+    expect(d.model).toBe('the bundle: https://api.anthropic.com, key PARLEY_LLM_API_KEY');
+    expect(d.sessions).toBe('Redis (REDIS_URL, host redis:6379)');
+    expect(d.signature).toMatch(/NOT checked/);
+  });
+});
