@@ -1,26 +1,26 @@
-// Simulator sessions: the studio's side-panel conversations, run in main with the real ports (the LLM with
-// the key that never leaves main, the project's knowledge files, HTTP) and the engine from shared/. Each turn
+// Simulator sessions: the studio's side-panel conversations, run in main through the runtime core (the turn
+// runner of shared/runtime: input stage, engine, redaction of what is stored) with the project's real ports
+// from main/runtime/projectPorts.ts (the LLM with the key that never leaves main, the knowledge files, HTTP). Each turn
 // is kept with the state before it, so a session can rewind to any turn and branch from there. The engine is
 // rebuilt from the open project when it changes, so the conversation follows edits without a restart.
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../shared/api/errors';
 import type { LlmStatus, SimInput, TurnView } from '../../shared/api/contract';
-import { initialState, runTurn, type Engine, type EnginePorts } from '../../shared/engine/engine';
-import { LlmError, type HttpPort, type LlmPort, type LlmRequest, type LlmResponse, type RetrievalPort } from '../../shared/engine/ports';
-import { ruleGuardrail } from '../../shared/engine/simple/guardrail';
+import type { EnginePorts } from '../../shared/engine/engine';
+import { LlmError, type HttpPort, type LlmPort, type LlmRequest, type LlmResponse } from '../../shared/engine/ports';
 import type { SessionState, TurnResult } from '../../shared/engine/types';
+import { createTurnRunner, type TurnRunner } from '../../shared/runtime/turnRunner';
 import type { ConversationTurn } from '../../shared/stories/fromConversation';
 import type { ProjectSnapshot } from '../../shared/api/contract';
-import { createKeyStore, isLoopbackUrl, type KeyStore } from '../llm/keys';
-import { createPolicyLlm, type OutboundSeam } from '../llm/projectLlm';
-import { createPolicyHttpPort, type PolicyHttpPort } from '../net/httpPort';
-import type { OutboundPolicy } from '../net/outbound';
-import type { TrustPolicy } from '../trust/trustStore';
-import { withContextWindow } from '../llm/windowed';
+import { createKeyStore, isLoopbackUrl } from '../llm/keys';
+import type { OutboundSeam } from '../llm/projectLlm';
+import { createProjectPorts, type ProjectAccess } from '../runtime/projectPorts';
 import type { EventBus } from './events';
 import type { FileLimits } from '../../shared/project/files';
 import { MANIFEST_FILE } from '../../shared/project/validate';
-import { createProjectEngine, projectKnowledge } from './projectEngine';
+import { createProjectEngine } from './projectEngine';
+
+export type { ProjectAccess };
 
 interface TurnRecord {
   input: SimInput;
@@ -36,12 +36,6 @@ interface Session {
   turns: TurnRecord[];
   inflight?: AbortController;
   wizardWaits: Map<string, { resolve: (text: string) => void; reject: (e: Error) => void }>;
-}
-
-/** What the user allowed this project to do, and the keys bound to its model's origin (main/trust). */
-export interface ProjectAccess {
-  policy: TrustPolicy;
-  keys: KeyStore;
 }
 
 export interface SimulatorOptions {
@@ -71,16 +65,6 @@ export interface Simulator {
   dispose(): void;
 }
 
-/** An untrusted project's `api` nodes: no call is made; the trace says why. */
-const refusingHttp = (reason: string): HttpPort => ({
-  request: () => ({ ok: false, reason: 'blocked', message: `not called: ${reason}`, ms: 0 }),
-});
-
-/** An untrusted project's model: no key is read and nothing is sent. */
-const refusingLlm = (reason: string): LlmPort => ({
-  complete: () => Promise.reject(new LlmError(`the model was not called: ${reason}`, 'not_configured')),
-});
-
 const viewOf = (index: number, r: TurnRecord): TurnView => ({
   index,
   input: r.input,
@@ -99,9 +83,15 @@ const viewOf = (index: number, r: TurnRecord): TurnView => ({
 
 export function createSimulator(opts: SimulatorOptions): Simulator {
   const sessions = new Map<string, Session>();
-  let httpPort: { key: string; port: PolicyHttpPort } | undefined;
-  const retiredPorts: PolicyHttpPort[] = [];
-  let compiled: { key: string; engine: Engine } | undefined;
+  // the one wiring of ports for a project in main (main/runtime/projectPorts.ts), with this simulator's test seams
+  const projectPorts = createProjectPorts<ProjectSnapshot>({
+    ...(opts.llmFactory ? { llmFactory: opts.llmFactory } : {}),
+    ...(opts.http ? { http: opts.http } : {}),
+    ...(opts.limits ? { limits: opts.limits } : {}),
+    ...(opts.outbound ? { outbound: opts.outbound } : {}),
+  });
+  /** The runtime core's turn runner for the project as it is now (the input stage, the engine, the ports). */
+  let compiled: { key: string; runner: TurnRunner } | undefined;
 
   const snapshot = (): ProjectSnapshot => {
     const snap = opts.project();
@@ -113,45 +103,13 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   };
 
   /** The engine for the project as it is now: rebuilt when a file changed, so edits apply to the next turn. */
-  const engineFor = (snap: ProjectSnapshot): Engine => {
+  const runnerFor = (snap: ProjectSnapshot): TurnRunner => {
     const key = [snap.dir, snap.manifestRevision, ...Object.entries(snap.flows).map(([id, f]) => `${id}:${f.revision}`), JSON.stringify(snap.nlu)].join('|');
     if (compiled?.key !== key) {
       const flows = Object.fromEntries(Object.entries(snap.flows).map(([id, f]) => [id, f.flow]));
-      compiled = { key, engine: createProjectEngine({ manifest: snap.manifest, nlu: snap.nlu, flows }) };
+      compiled = { key, runner: createTurnRunner({ engine: createProjectEngine({ manifest: snap.manifest, nlu: snap.nlu, flows }) }) };
     }
-    return compiled.engine;
-  };
-
-  const knowledgeFor = (dir: string): Promise<RetrievalPort> => projectKnowledge(dir, opts.limits);
-
-  const llmFor = (snap: ProjectSnapshot, access: ProjectAccess): LlmPort | undefined => {
-    const settings = snap.manifest.llm;
-    if (!access.policy.trusted) return settings || opts.llmFactory ? refusingLlm(access.policy.untrustedReason) : undefined;
-    if (opts.llmFactory) return opts.llmFactory(snap);
-    if (!settings) return undefined;
-    return withContextWindow(createPolicyLlm(settings, access, opts.outbound));
-  };
-
-  const httpFor = (access: ProjectAccess): HttpPort => {
-    const { policy } = access;
-    if (!policy.trusted) return refusingHttp(policy.untrustedReason);
-    if (opts.http) return opts.http;
-    const env = policy.environment;
-    const max = policy.maxResponseBytes(env);
-    const outbound: OutboundPolicy = {
-      allowHosts: [...policy.apiHosts(env), ...(opts.outbound?.allowAddresses ?? [])],
-      describe: env ? `environment ${env} (parley.yaml environments.${env}.hosts)` : 'parley.yaml (it has no environments with hosts)',
-      ...(max !== undefined ? { maxResponseBytes: max } : {}),
-      ...(opts.outbound?.lookup ? { lookup: opts.outbound.lookup } : {}),
-    };
-    // One port (and connection pool) per policy, replaced when the policy changes. A replaced port stays open
-    // until dispose: a turn of another session may still hold it, and a closed pool would fail its call.
-    const key = JSON.stringify([outbound.allowHosts, outbound.describe, max]);
-    if (httpPort?.key !== key) {
-      if (httpPort) retiredPorts.push(httpPort.port);
-      httpPort = { key, port: createPolicyHttpPort(outbound) };
-    }
-    return httpPort.port;
+    return compiled.runner;
   };
 
   /** Wizard of Oz: the designer types what the model would say. */
@@ -192,18 +150,9 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     },
   });
 
-  const portsFor = async (s: Session, snap: ProjectSnapshot): Promise<EnginePorts> => {
-    const access = await opts.access(snap);
-    const llm = s.wizard ? wizardLlm(s) : llmFor(snap, access);
-    return {
-      ...(llm ? { llm } : {}),
-      retrieval: await knowledgeFor(snap.dir),
-      http: httpFor(access),
-      guardrail: ruleGuardrail,
-      handoff: { available: () => true },
-      clock: { now: () => Date.now() },
-    };
-  };
+  /** Asked before every turn: trust (and parley.yaml) as they are now. */
+  const portsFor = async (s: Session, snap: ProjectSnapshot): Promise<EnginePorts> =>
+    projectPorts.portsFor(snap, await opts.access(snap), s.wizard ? { llm: wizardLlm(s) } : {});
 
   const session = (id: string): Session => {
     const s = sessions.get(id);
@@ -221,7 +170,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   /** `before` is read after the ports are ready, with the turn in flight cancelled: a turn that ended meanwhile is followed, never forked. */
   const play = async (s: Session, input: SimInput, before: () => SessionState): Promise<TurnView> => {
     const snap = snapshot();
-    const engine = engineFor(snap);
+    const runner = runnerFor(snap);
     const ports = await portsFor(s, snap);
     cancelInflight(s);
     const state = before();
@@ -230,7 +179,8 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     const index = s.turns.length;
     let result: TurnResult;
     try {
-      result = await runTurn(engine, state, input, ports, {
+      // stored redacted (the transcript, `last`, the trace); the outputs are shown as said
+      result = await runner.run(state, input, ports, {
         signal: ctrl.signal,
         onToken: (at, delta) => {
           if (!ctrl.signal.aborted) opts.bus.emit('simulator.token', { sessionId: s.id, turn: index, flow: at.flow, node: at.node, delta });
@@ -251,7 +201,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   return {
     async start({ locale, vars, wizard }) {
       const snap = snapshot();
-      const engine = engineFor(snap);
+      const runner = runnerFor(snap);
       const s: Session = {
         id: randomUUID(),
         wizard: Boolean(wizard),
@@ -261,7 +211,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
         ...(vars ? { vars } : {}),
       };
       sessions.set(s.id, s);
-      const state0 = initialState(engine, { ...(locale ? { locale } : {}), ...(vars ? { vars } : {}) });
+      const state0 = runner.initial({ ...(locale ? { locale } : {}), ...(vars ? { vars } : {}) });
       const turn = await play(s, { type: 'start' }, () => state0);
       return { sessionId: s.id, turn };
     },
@@ -335,8 +285,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     dispose() {
       for (const s of sessions.values()) cancelInflight(s);
       sessions.clear();
-      for (const p of [...retiredPorts.splice(0), ...(httpPort ? [httpPort.port] : [])]) void p.close().catch(() => undefined);
-      httpPort = undefined;
+      void projectPorts.close();
     },
   };
 }

@@ -14,13 +14,13 @@ import { coverage, type Coverage } from '../../shared/stories/coverage';
 import type { LoadedStory } from '../../shared/stories/load';
 import { perturb, type Perturbation } from '../../shared/stories/perturb';
 import { runStory, type StoryResult } from '../../shared/stories/run';
-import { createProjectLlm } from '../llm/projectLlm';
+import { createTurnRunner } from '../../shared/runtime/turnRunner';
+import { createProjectPorts, liveProjectLlm } from '../runtime/projectPorts';
 import { defaultUserDataDir } from '../services/userData';
-import { cliPolicy } from '../trust/trustStore';
 import { atomicWrite } from '../services/atomicWrite';
 import { fsError, projectPath, readFileState } from '../services/paths';
 import { listStoryFiles, loadStories } from './storyFiles';
-import { createProjectEngine, projectKnowledge } from '../services/projectEngine';
+import { createProjectEngine } from '../services/projectEngine';
 import type { ParseCache } from '../services/parseCache';
 import { loadFromFilesParallel, readProjectFiles } from '../services/projectStore';
 
@@ -128,16 +128,25 @@ export async function runTests(o: TestOptions): Promise<TestReport> {
     (s) => (!grep || grep.test(s.story.name) || grep.test(s.file)) && (!o.tags?.length || (s.story.tags ?? []).some((t) => o.tags!.includes(t))),
   );
   const engine = createProjectEngine(model);
-  const retrieval = await projectKnowledge(dir, limits);
+  // the runtime core: every story turn goes through its input stage; the ports are the story's fixtures
+  // (shared/runtime/fixtures.ts) with the project's knowledge files and, for the model, what --llm says
+  const runner = createTurnRunner({ engine });
+  const retrieval = await createProjectPorts({ limits }).retrievalFor(dir);
   const mode = o.llm ?? 'replay';
   const repeat = Math.max(1, o.repeat ?? 1);
 
   let live: LlmPort | undefined = o.liveLlm;
   if (!live && (mode === 'live' || o.record)) {
     if (!model.manifest.llm) throw new TestInputError('--llm live and --record need a model: add an llm section to parley.yaml');
-    const policy = await cliPolicy(dir, model.manifest, { trust: Boolean(o.trust), userDataDir: o.userDataDir ?? defaultUserDataDir() });
-    if (!policy.trusted) throw new TestInputError(`--llm live and --record call the model with your key, and ${policy.untrustedReason}`);
-    live = createProjectLlm({ settings: model.manifest.llm, policy, ...(o.env ? { env: o.env } : {}) }).llm;
+    const got = await liveProjectLlm({
+      dir,
+      manifest: model.manifest,
+      trust: Boolean(o.trust),
+      userDataDir: o.userDataDir ?? defaultUserDataDir(),
+      ...(o.env ? { env: o.env } : {}),
+    });
+    if ('refused' in got) throw new TestInputError(`--llm live and --record call the model with your key, and ${got.refused}`);
+    live = got.llm;
   }
   const cassettes = new Map<string, Cassette>();
   const cassetteFor = async (story: LoadedStory): Promise<Cassette> => {
@@ -178,7 +187,14 @@ export async function runTests(o: TestOptions): Promise<TestReport> {
 
   const runOnce = async (story: LoadedStory, transform?: (t: string, turn: number) => string) => {
     const llm = await llmFor(story);
-    return runStory(story, { engine, retrieval, ...(llm ? { llm } : {}), ...(transform ? { transform } : {}), ...(o.keepTrace ? { keepTrace: true } : {}) });
+    return runStory(story, {
+      engine,
+      runner,
+      retrieval,
+      ...(llm ? { llm } : {}),
+      ...(transform ? { transform } : {}),
+      ...(o.keepTrace ? { keepTrace: true } : {}),
+    });
   };
 
   const runs: StoryRun[] = new Array<StoryRun>(stories.length);
