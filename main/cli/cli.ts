@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import pkg from '../../package.json';
 import { SAMPLE_PROJECT } from './paths';
+import type { ExportCliOptions } from './export';
 import type { TestCliOptions } from './test';
 
 // Each command imports what it needs when it runs: loading every module (the model SDK, the NLU, the HTTP
@@ -16,6 +17,8 @@ export function buildCli(): Command {
   const program = new Command('parley')
     .description('Parley: design, simulate, test and ship customer-service dialogue flows')
     .version(pkg.version)
+    // `parley --version` only before a command, so `parley export --version 1.2.0` is the command's own option
+    .enablePositionalOptions()
     .showHelpAfterError();
 
   program
@@ -106,6 +109,42 @@ export function buildCli(): Command {
         process.exitCode = await runTestCli(projectDir, o, { write: (s) => process.stdout.write(s), err: process.stderr, tty: Boolean(process.stderr.isTTY) });
       } catch (e) {
         process.stderr.write(`parley test: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = 2;
+      }
+    });
+
+  program
+    .command('export')
+    .description('export a signed, deployable bundle: exit 0 when written, 1 when the project has errors, 2 on bad usage or input')
+    .argument('<projectDir>', 'project folder')
+    .requiredOption('--out <dir>', 'bundle folder to write (new, empty, or an earlier bundle, which is replaced)')
+    .option('--key <file>', 'Ed25519 private key to sign with (default: the file named by PARLEY_SIGNING_KEY_FILE)')
+    .option('--version <semver>', "bundle version (default: parley.yaml's version, else 0.1.0)")
+    .option('--notes <text>', 'release notes')
+    .option('--since <bundleDir>', 'report the changes since this bundle (default: the earlier bundle in --out)')
+    .option('--no-cache', 'read every file again, without the cache of files read before (in the user data folder)')
+    .action(async (projectDir: string, o: ExportCliOptions) => {
+      try {
+        const { runExportCli } = await import('./export');
+        process.exitCode = await runExportCli(projectDir, o, { write: (s) => process.stdout.write(s), err: process.stderr });
+      } catch (e) {
+        process.stderr.write(`parley export: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = 2;
+      }
+    });
+
+  program
+    .command('keys')
+    .description('signing keys for bundles')
+    .command('generate')
+    .description('write a new Ed25519 key pair: parley-signing.key (private, 0600) and parley-signing.pub')
+    .requiredOption('--out <dir>', 'folder for the key files (outside every project)')
+    .action(async (o: { out: string }) => {
+      try {
+        const { runKeysGenerateCli } = await import('./keys');
+        process.exitCode = await runKeysGenerateCli(o.out, { write: (s) => process.stdout.write(s) });
+      } catch (e) {
+        process.stderr.write(`parley keys generate: ${e instanceof Error ? e.message : String(e)}\n`);
         process.exitCode = 2;
       }
     });
