@@ -114,6 +114,7 @@ export const TraceEntry = z.discriminatedUnion('kind', [
     response: z.unknown().optional(),
   }),
   z.object({ kind: z.literal('guardrail'), ...flowNode, findings: z.array(GuardrailFinding) }),
+  z.object({ kind: z.literal('variant'), ...flowNode, variant: z.string(), assigned: z.boolean() }),
   z.object({ kind: z.literal('vars'), changes: z.array(VarChange) }),
   z.object({ kind: z.literal('fallback'), count: z.number(), limit: z.number(), escalated: z.boolean() }),
   z.object({

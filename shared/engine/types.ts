@@ -61,6 +61,10 @@ export interface SessionState {
   last: { input: string; intent?: string; confidence?: number; entities: Record<string, unknown> };
   /** Recent conversation, for LLM context (bounded). */
   transcript: TranscriptEntry[];
+  /** What A/B variants are assigned from: the runtime passes the conversation id (shared/engine/variants.ts). */
+  seed?: string;
+  /** The A/B variant this conversation got at each node with variants (`flow/node` → variant id): sticky. */
+  variants?: Record<string, string>;
 }
 
 export type UserInput =
@@ -135,6 +139,11 @@ export type TraceEntry =
       response?: unknown;
     }
   | { kind: 'guardrail'; flow: string; node: string; findings: GuardrailFinding[] }
+  /**
+   * A node with A/B variants ran with this variant: `assigned` when this turn picked it (the conversation's
+   * first time there), otherwise the conversation's pick kept from before (or forced when it started).
+   */
+  | { kind: 'variant'; flow: string; node: string; variant: string; assigned: boolean }
   | { kind: 'vars'; changes: VarChange[] }
   | { kind: 'fallback'; count: number; limit: number; escalated: boolean }
   | { kind: 'problem'; severity: 'error' | 'warning'; message: string; flow?: string; node?: string };

@@ -33,10 +33,40 @@ export const StartNode = z.looseObject({
   next: NodeRef.optional(),
 });
 
+/**
+ * A/B variants of a node (an experiment): each conversation gets one of them, by weight, and keeps it. Ids are
+ * the variant's identity (results are counted by id, and a conversation's pick is found by id), so reordering
+ * the list or editing one variant never moves a conversation to another. Unique within the node (the validator).
+ */
+const VariantId = Id.describe('Stable id of the variant, lower_snake_case. Results are counted by it: keep it when editing the copy.');
+const VariantWeight = z
+  .number()
+  .positive('must be more than 0')
+  .max(1000000, 'must be at most 1000000')
+  .describe("Share of the conversations this variant gets: its weight over the sum of the node's weights (default 1).");
+const variantList = <T extends z.ZodType>(item: T, what: string) =>
+  z
+    .array(item)
+    .min(2, 'an experiment needs at least two variants')
+    .max(20, 'at most 20 variants')
+    .describe(
+      `A/B variants: each conversation gets one, by weight, and keeps it. A variant's fields replace the node's ${what}; a variant without them is the control (the node's own).`,
+    );
+
+export const MessageVariant = z.looseObject({
+  id: VariantId,
+  weight: VariantWeight.optional() /* default 1 */,
+  /** Replaces the node's `say` for the conversations that get this variant; left out, the node's (a control). */
+  say: LocalizedText.optional(),
+});
+export type MessageVariant = z.infer<typeof MessageVariant>;
+
 export const MessageNode = z.looseObject({
   ...base,
   kind: z.literal('message'),
   say: LocalizedText,
+  /** A/B variants of `say` (example: `[{ id: control }, { id: short, weight: 2, say: { en: Hi! } }]`). */
+  variants: variantList(MessageVariant, '`say`').optional(),
   buttons: z.array(Button).optional(),
   next: NodeRef.optional(),
 });
@@ -115,15 +145,31 @@ export const Extraction = z.looseObject({
   type: z.enum(['string', 'number', 'boolean']).optional() /* default 'string' */,
 });
 
+const LlmModel = z.string().max(200);
+const LlmTemperature = z.number().min(0).max(2);
+
+export const LlmVariant = z.looseObject({
+  id: VariantId,
+  weight: VariantWeight.optional() /* default 1 */,
+  /** Each replaces the node's field for the conversations that get this variant; a field left out is the node's. */
+  system: Template.optional(),
+  prompt: Template.optional(),
+  model: LlmModel.optional(),
+  temperature: LlmTemperature.optional(),
+});
+export type LlmVariant = z.infer<typeof LlmVariant>;
+
 export const LlmNode = z.looseObject({
   ...base,
   kind: z.literal('llm'),
   mode: z.enum(['reply', 'extract']).optional() /* default 'reply' */,
   system: Template.optional(),
   prompt: Template,
-  model: z.string().max(200).optional(),
-  temperature: z.number().min(0).max(2).optional(),
+  model: LlmModel.optional(),
+  temperature: LlmTemperature.optional(),
   maxTokens: z.number().int().min(1).max(200000).optional(),
+  /** A/B variants of the prompt (`system`, `prompt`, `model`, `temperature`). */
+  variants: variantList(LlmVariant, '`system`, `prompt`, `model` and `temperature`').optional(),
   /** In `reply` mode the answer may also be stored in a variable. */
   saveAs: VarPath.optional(),
   extract: z.array(Extraction).optional(),

@@ -10,7 +10,7 @@ import { execCall, execEnd, execJump, execListen } from './nodes/control';
 import { execKnowledge } from './nodes/knowledge';
 import { execLlm } from './nodes/llm';
 import { execCondition, execSet } from './nodes/logic';
-import { buttonsOf, execMessage } from './nodes/message';
+import { buttonsOf, execMessage, sayMessage } from './nodes/message';
 import { execGuardrail, execHandoff } from './nodes/safety';
 import type { Turn } from './turn';
 
@@ -95,7 +95,7 @@ function continueAfterFlowEnd(t: Turn, flow: string): At | 'wait' {
       const n = t.node(w);
       if (n?.kind === 'message') {
         const replies = buttonsOf(t, n, w);
-        t.say(n.say, w, undefined, replies);
+        sayMessage(t, n, w, replies);
         t.s.quickReplies = replies;
       }
     }

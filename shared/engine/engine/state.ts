@@ -1,9 +1,23 @@
 // Session state helpers: a fresh conversation, and the deep merge of a customer profile into the variables.
 import type { SessionState } from '../types';
+import { checkForcedVariants } from '../variants';
 import type { Engine } from './compile';
 
+export interface InitialStateOptions {
+  locale?: string;
+  vars?: Record<string, unknown>;
+  /** What A/B variants are assigned from (shared/engine/variants.ts): the runtime passes the conversation id. */
+  seed?: string;
+  /**
+   * A/B variants forced for this conversation (`flow/node` → variant id), as the simulator's picker does; the
+   * other nodes with variants are assigned as usual. A key that names no such node or variant throws a RangeError.
+   */
+  variants?: Readonly<Record<string, string>>;
+}
+
 /** A fresh conversation: the manifest's variables, overridden by `vars` (a customer profile, say). */
-export function initialState(engine: Engine, opts: { locale?: string; vars?: Record<string, unknown> } = {}): SessionState {
+export function initialState(engine: Engine, opts: InitialStateOptions = {}): SessionState {
+  const forced = opts.variants ? checkForcedVariants(engine, opts.variants) : {};
   const locale = opts.locale && engine.model.manifest.locales.includes(opts.locale) ? opts.locale : engine.model.manifest.defaultLocale;
   return {
     v: 1,
@@ -17,6 +31,8 @@ export function initialState(engine: Engine, opts: { locale?: string; vars?: Rec
     fallbacks: 0,
     last: { input: '', entities: {} },
     transcript: [],
+    ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+    ...(Object.keys(forced).length ? { variants: forced } : {}),
   };
 }
 

@@ -1,6 +1,8 @@
 // The llm node: a prompt built by the data/instruction rule (the system prompt holds the designer's
 // instructions only; conversation data goes in a labelled block of the user turn, shared/llm/promptData.ts),
-// sent to the model port; the reply is said (`reply`) or read as JSON into variables (`extract`).
+// sent to the model port; the reply is said (`reply`) or read as JSON into variables (`extract`). A node with
+// A/B variants runs with the conversation's variant's `system`, `prompt`, `model` and `temperature` where it
+// sets them (shared/engine/variants.ts); the reply keeps the node's copy id, and the trace records the variant.
 import type { NodeOf } from '../../../schema/nodes';
 import { dataSection, neutralise, withDataBlock, withDataRule } from '../../../llm/promptData';
 import { isDataRef } from '../../dataRefs';
@@ -8,16 +10,20 @@ import { ExpressionError } from '../../expressions';
 import { LlmError, type LlmMessage, type LlmRequest, type LlmResponse } from '../../ports';
 import { display, renderTemplate, type PlaceholderPart } from '../../templates';
 import type { At, SessionState } from '../../types';
+import { variantAt } from '../../variants';
 import { getPath, setPath, type Vars } from '../../vars';
 import { errorText, type Run, type Step } from '../effects';
 import type { Turn } from '../turn';
 
-export function* execLlm(t: Turn, node: NodeOf<'llm'>, at: At): Run<Step> {
+export function* execLlm(t: Turn, llmNode: NodeOf<'llm'>, at: At): Run<Step> {
   const m = t.engine.model.manifest;
+  const variant = variantAt(t, at, llmNode.variants);
+  const node = variant ? withVariant(llmNode, variant) : llmNode;
+  const field = (name: 'system' | 'prompt') => (variant?.[name] !== undefined ? `variants.${variant.id}.${name}` : name);
   const mode = node.mode ?? 'reply';
-  const instructions = node.system !== undefined ? renderInstructions(t, node.system, at) : { text: '', named: [] };
+  const instructions = node.system !== undefined ? renderInstructions(t, node.system, at, field('system')) : { text: '', named: [] };
   let system = instructions.text;
-  const prompt = t.render(node.prompt, at, 'prompt');
+  const prompt = t.render(node.prompt, at, field('prompt'));
   const data = dataSections(t, instructions.named);
   if (data.length) system = withDataRule(system);
   if (mode === 'extract') {
@@ -82,7 +88,7 @@ export function* execLlm(t: Turn, node: NodeOf<'llm'>, at: At): Run<Step> {
  * A system prompt template with no conversation data in it: a placeholder that reads data (see dataRefs.ts)
  * becomes a reference, and its value is returned in `named` for the data block.
  */
-function renderInstructions(t: Turn, text: string, at: At): { text: string; named: { label: string; value: string }[] } {
+function renderInstructions(t: Turn, text: string, at: At, field: string): { text: string; named: { label: string; value: string }[] } {
   const named: { label: string; value: string }[] = [];
   const isData = (p: PlaceholderPart) => !(p.expr instanceof ExpressionError) && p.expr.refs.some((r) => isDataRef(r, t.engine.data));
   const r = renderTemplate(t.engine.template(text), t.scope(), (v, p) => {
@@ -90,8 +96,19 @@ function renderInstructions(t: Turn, text: string, at: At): { text: string; name
     named.push({ label: p.source, value: display(v) });
     return `[${p.source}: see the conversation data]`;
   });
-  for (const p of r.problems) t.problem(`system: {{${p.placeholder}}}: ${p.message}`, at, 'warning');
+  for (const p of r.problems) t.problem(`${field}: {{${p.placeholder}}}: ${p.message}`, at, 'warning');
   return { text: r.text, named };
+}
+
+/** The node as the conversation's variant runs it: the variant's fields where it sets them. */
+function withVariant(node: NodeOf<'llm'>, v: NonNullable<NodeOf<'llm'>['variants']>[number]): NodeOf<'llm'> {
+  return {
+    ...node,
+    ...(v.system !== undefined ? { system: v.system } : {}),
+    ...(v.prompt !== undefined ? { prompt: v.prompt } : {}),
+    ...(v.model !== undefined ? { model: v.model } : {}),
+    ...(v.temperature !== undefined ? { temperature: v.temperature } : {}),
+  };
 }
 
 /** The sections of the data block: known facts, retrieved passages, values the instructions name. */
