@@ -68,7 +68,7 @@ const storedRecordSchema = z.looseObject({
     quickReplies: z.array(z.looseObject({ id: z.string(), payload: z.string() })),
     fallbacks: z.number(),
     last: z.looseObject({ input: z.string(), entities: z.record(z.string(), z.unknown()) }),
-    transcript: z.array(z.looseObject({ role: z.enum(['user', 'bot']), text: z.string() })),
+    transcript: z.array(z.looseObject({ role: z.string(), text: z.string() })),
   }),
   variants: z.record(z.string(), z.string()).optional(),
 });
