@@ -163,4 +163,23 @@ describe('simulator service', () => {
     await h['simulator.close']({ sessionId });
     await expect(h['simulator.send']({ sessionId, input: { type: 'text', text: 'hi' } })).rejects.toThrow(/no simulator session/);
   });
+
+  it('keeps each turn through the runtime core: the trace and state redacted, the replies and the typed input as they were', async () => {
+    const { dir, h, texts } = await setup();
+    const { sessionId } = await h['simulator.start']({ project: dir });
+    await h['simulator.send']({ sessionId, input: { type: 'text', text: 'I lost my debit card' } });
+    const typed = 'the card ending 4821, write to jo@example.com';
+    const t = await h['simulator.send']({ sessionId, input: { type: 'text', text: typed } });
+    // the engine heard the raw words: the slot was filled from them and the reply says so
+    expect(t.state.vars.slots).toMatchObject({ card_last4: '4821' });
+    expect(texts(t)[0]).toMatch(/debit card ending 4821/);
+    // the trace the panel shows and the state kept are redacted
+    expect(t.trace[0]).toEqual({ kind: 'input', input: { type: 'text', text: 'the card ending 4821, write to [email]' } });
+    expect(JSON.stringify(t.trace)).not.toContain('jo@example.com');
+    const conv = services!.simulator.conversation(sessionId);
+    const kept = conv.turns[2]!;
+    expect(JSON.stringify(kept.state)).not.toContain('jo@example.com');
+    // the designer's own input stays as typed, so "save as story" replays it
+    expect(kept.input).toEqual({ type: 'text', text: typed });
+  });
 });
