@@ -1,7 +1,9 @@
+import { execFile } from 'node:child_process';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeTinyProject } from '../../test/fixtures/tinyProject';
 import { canonicalJson } from '../../shared/bundle/canonical';
@@ -131,6 +133,20 @@ describe('verifyBundle', () => {
     writeFileSync(path.join(dir4, 'manifest.json'), canonicalJson(m));
     resign(dir4);
     expect((await refusal(dir4)).message).toMatch(/^manifest\.json: formatVersion: /);
+  });
+
+  it("the README's own commands verify the signature (OpenSSL) and the hashes, and catch an edit", async () => {
+    const dir = copy();
+    const readme = readFileSync(path.join(dir, 'README.md'), 'utf8');
+    const openssl = /^ {4}(openssl pkeyutl .*)$/m.exec(readme)![1]!.replace('parley-signing.pub', keys.publicKeyFile).split(' ');
+    const hashes = /^ {4}node -e '(.*)'$/m.exec(readme)![1]!;
+    const run = promisify(execFile);
+    expect((await run(openssl[0]!, openssl.slice(1), { cwd: dir })).stdout).toMatch(/Signature Verified Successfully/);
+    await run(process.execPath, ['-e', hashes], { cwd: dir });
+    writeFileSync(path.join(dir, 'Dockerfile'), 'FROM evil\n');
+    await expect(run(process.execPath, ['-e', hashes], { cwd: dir })).rejects.toThrow(/Dockerfile differs/);
+    writeFileSync(path.join(dir, 'manifest.json'), readFileSync(path.join(dir, 'manifest.json'), 'utf8').replace('Tiny Bank', 'Tiny Bunk'));
+    await expect(run(openssl[0]!, openssl.slice(1), { cwd: dir })).rejects.toThrow();
   });
 
   it('refuses a key that is not an Ed25519 public key, without quoting it', async () => {
