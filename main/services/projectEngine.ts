@@ -1,6 +1,7 @@
-// The engine for a project as main runs it (simulator sessions, the story runner): the embedded NLU trained on
-// nlu.yaml, slot extraction with the project's entities, and the knowledge/*.md files in a search index (read
-// through the path helper: confined to the project and within the size limits).
+// The engine for a project as main runs it (simulator sessions, the story runner; both run it through the
+// runtime core's turn runner, shared/runtime/turnRunner.ts): the embedded NLU trained on nlu.yaml, slot
+// extraction with the project's entities, and the knowledge/*.md files in a search index (read through the path
+// helper: confined to the project and within the size limits; the ports take it from main/runtime/projectPorts.ts).
 import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { createEngine, type Engine, type EngineOptions } from '../../shared/engine/engine';

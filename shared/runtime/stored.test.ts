@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import type { Output, SessionState } from '../engine/types';
+import { redactText } from './pii';
+import { redactOutputs, redactState } from './stored';
+
+const redact = (s: string) => redactText(s);
+
+const state = (transcript: SessionState['transcript'], input = '', entities: Record<string, unknown> = {}): SessionState => ({
+  v: 1,
+  locale: 'en',
+  turn: 1,
+  vars: { email: 'jo@example.com' },
+  wait: null,
+  stack: [],
+  quickReplies: [],
+  fallbacks: 0,
+  last: { input, entities },
+  transcript,
+});
+
+describe('redactState', () => {
+  it('redacts the entries the turn added, last.input and string entity values; keeps vars and earlier entries', () => {
+    const earlier = { role: 'user' as const, text: 'kept as stored: jo@example.com' };
+    const before = state([earlier]);
+    const after = state([earlier, { role: 'user', text: 'mail bo@example.com' }, { role: 'bot', text: 'Sent to bo@example.com' }], 'mail bo@example.com', {
+      email: 'bo@example.com',
+      number: 4,
+      nested: { phone: '+44 20 7946 0958' },
+    });
+    const r = redactState(after, before, redact);
+    expect(r.transcript).toEqual([earlier, { role: 'user', text: 'mail [email]' }, { role: 'bot', text: 'Sent to [email]' }]);
+    expect(r.transcript[0]).toBe(earlier);
+    expect(r.last).toEqual({ input: 'mail [email]', entities: { email: '[email]', number: 4, nested: { phone: '[phone]' } } });
+    expect(r.vars).toEqual({ email: 'jo@example.com' });
+    expect(after.last.input).toBe('mail bo@example.com');
+  });
+
+  it('returns the same state when there is nothing to redact', () => {
+    const s = state([{ role: 'user', text: 'hello' }], 'hello');
+    expect(redactState(s, undefined, redact)).toBe(s);
+  });
+});
+
+describe('redactOutputs', () => {
+  it('redacts the texts, handoff reasons and summaries, and error messages, and keeps the rest', () => {
+    const outputs: Output[] = [
+      { type: 'text', text: 'We wrote to jo@example.com', flow: 'f', node: 'n', copyId: 'f/n' },
+      { type: 'text', text: 'Fine', flow: 'f', node: 'n', copyId: 'f/n' },
+      { type: 'handoff', queue: 'q', reason: 'card 4111 1111 1111 1111', summary: 'call +44 20 7946 0958', flow: 'f', node: 'h' },
+      { type: 'error', message: 'failed for jo@example.com' },
+      { type: 'end', outcome: 'resolved', flow: 'f', node: 'e' },
+    ];
+    const r = redactOutputs(outputs, redact);
+    expect(r).toEqual([
+      { type: 'text', text: 'We wrote to [email]', flow: 'f', node: 'n', copyId: 'f/n' },
+      outputs[1],
+      { type: 'handoff', queue: 'q', reason: 'card [card ••••1111]', summary: 'call [phone]', flow: 'f', node: 'h' },
+      { type: 'error', message: 'failed for [email]' },
+      outputs[4],
+    ]);
+    expect(r[1]).toBe(outputs[1]);
+  });
+});
