@@ -18,7 +18,7 @@ const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
   );
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'parley-cli-export-'));
 
-describe('parley keys generate and parley export', () => {
+describe('parley keys generate and parley export', { timeout: 90_000 }, () => {
   it('generates keys, exports (exit 0), reports changes on the next export, and never prints key material', async () => {
     const keys = path.join(tmp(), 'keys');
     const g = await run(['keys', 'generate', '--out', keys]);
