@@ -156,16 +156,22 @@ export function checkTemplateContexts(model: ProjectModel): ExpressionProblem[] 
   const out: ExpressionProblem[] = [];
   for (const [flowId, flow] of Object.entries(model.flows)) {
     for (const node of flow.nodes) {
-      if (node.kind === 'llm' && node.system?.includes('{{')) {
-        const named = compileTemplate(lang, node.system).refs.filter((r) => isDataRef(r, data));
-        if (named.length)
-          out.push({
-            severity: 'warning',
-            flowId,
-            nodeId: node.id,
-            path: ['system'],
-            message: `the system prompt names conversation data (${named.join(', ')}): it is not substituted there but moved to the data block of the user turn; refer to it in words ("the passage in the conversation data") or use it in prompt`,
-          });
+      if (node.kind === 'llm') {
+        // the node's system prompt and each A/B variant's
+        const systems: [string | undefined, (string | number)[]][] = [[node.system, ['system']]];
+        (node.variants ?? []).forEach((v, i) => systems.push([v.system, ['variants', i, 'system']]));
+        for (const [system, path] of systems) {
+          if (!system?.includes('{{')) continue;
+          const named = compileTemplate(lang, system).refs.filter((r) => isDataRef(r, data));
+          if (named.length)
+            out.push({
+              severity: 'warning',
+              flowId,
+              nodeId: node.id,
+              path,
+              message: `the system prompt names conversation data (${named.join(', ')}): it is not substituted there but moved to the data block of the user turn; refer to it in words ("the passage in the conversation data") or use it in prompt`,
+            });
+        }
       }
       if (node.kind === 'api' && typeof node.body === 'string' && node.body.includes('{{'))
         out.push({
@@ -198,6 +204,7 @@ function checkNode(node: FlowNode, c: Checkers): void {
   switch (node.kind) {
     case 'message':
       c.copy(node.say, ['say']);
+      (node.variants ?? []).forEach((v, i) => c.copy(v.say, ['variants', i, 'say']));
       (node.buttons ?? []).forEach((b, i) => c.copy(b.label, ['buttons', i, 'label']));
       break;
     case 'ask':
@@ -217,6 +224,10 @@ function checkNode(node: FlowNode, c: Checkers): void {
     case 'llm':
       c.template(node.system, ['system']);
       c.template(node.prompt, ['prompt']);
+      (node.variants ?? []).forEach((v, i) => {
+        c.template(v.system, ['variants', i, 'system']);
+        c.template(v.prompt, ['variants', i, 'prompt']);
+      });
       break;
     case 'knowledge':
       c.template(node.query, ['query']);

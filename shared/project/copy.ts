@@ -6,6 +6,7 @@ export function forEachCopy(node: FlowNode, fn: (path: PropertyKey[], text: Reco
   switch (node.kind) {
     case 'message':
       fn(['say'], node.say);
+      (node.variants ?? []).forEach((v, i) => v.say && fn(['variants', i, 'say'], v.say));
       (node.buttons ?? []).forEach((b, i) => fn(['buttons', i, 'label'], b.label));
       break;
     case 'ask':
@@ -20,4 +21,18 @@ export function forEachCopy(node: FlowNode, fn: (path: PropertyKey[], text: Reco
     default:
       break;
   }
+}
+
+/**
+ * The copy id of a piece of copy `forEachCopy` gives (its `path`), as engine outputs carry it: `flow/node` for the
+ * main copy, `flow/node@variant` for an A/B variant's copy, `flow/node.buttons.<id>.label` for a button's label,
+ * `flow/node.<field>` for other fields (`reprompt`, `validation.message`). Lists are named by ids, not positions.
+ */
+export function copyIdOf(flowId: string, node: FlowNode, path: readonly PropertyKey[]): string {
+  const base = `${flowId}/${node.id}`;
+  const [field, index] = path;
+  if (field === 'say' || field === 'prompt') return base;
+  if (field === 'variants' && node.kind === 'message') return `${base}@${node.variants?.[index as number]?.id ?? String(index)}`;
+  if (field === 'buttons' && node.kind === 'message') return `${base}.buttons.${node.buttons?.[index as number]?.id ?? String(index)}.label`;
+  return `${base}.${path.map(String).join('.')}`;
 }

@@ -211,6 +211,10 @@ export function checkFlow(flowId: string, flow: Flow, ctx: ValidationContext): F
           (b) => b.id,
           (j, id) => report('error', file, at(['buttons', j, 'id']), `duplicate button id "${id}"`, ref),
         );
+        checkVariants(node.variants, ['say'], (path, severity, message) => report(severity, file, at(path), message, ref));
+        break;
+      case 'llm':
+        checkVariants(node.variants, ['system', 'prompt', 'model', 'temperature'], (path, severity, message) => report(severity, file, at(path), message, ref));
         break;
       case 'condition':
         checkDuplicates(
@@ -344,6 +348,35 @@ export function expressionProblems(p: Pick<ProjectModel, 'flows'>, found: readon
     report(e.severity, flowFile(e.flowId), ['nodes', i, ...e.path], e.message, { flowId: e.flowId, nodeId: e.nodeId });
   }
   return problems;
+}
+
+/**
+ * A node's A/B variants: ids unique within the node (results are counted by id), and at most one control (a
+ * variant that sets none of `fields` runs the node as it is: two of them split one experience in two).
+ * Weights and the number of variants are the schema's.
+ */
+function checkVariants(
+  variants: readonly ({ id: string } & Record<string, unknown>)[] | undefined,
+  fields: readonly string[],
+  report: (path: PropertyKey[], severity: Problem['severity'], message: string) => void,
+): void {
+  if (!variants) return;
+  checkDuplicates(
+    variants,
+    (v) => v.id,
+    (j, id) => report(['variants', j, 'id'], 'error', `duplicate variant id "${id}"`),
+  );
+  let control: string | undefined;
+  variants.forEach((v, j) => {
+    if (fields.some((f) => v[f] !== undefined)) return;
+    if (control === undefined) control = v.id;
+    else if (v.id !== control)
+      report(
+        ['variants', j],
+        'warning',
+        `variant "${v.id}" changes nothing, like "${control}": both run the node as it is (give it its own ${fields.join(' or ')})`,
+      );
+  });
 }
 
 function checkDuplicates<T>(items: readonly T[], key: (t: T) => string, onDup: (index: number, id: string) => void): void {
