@@ -21,7 +21,8 @@ describe('runtime configuration', () => {
     expect(() => read([], {})).toThrow(/PARLEY_RUNTIME_TOKEN/);
     expect(read(['--insecure-no-token'], {}).token).toBeUndefined();
     expect(() => read(['--insecure-no-token', '--host', '0.0.0.0'], {})).toThrow(/only on a loopback address/);
-    expect(() => read([], { PARLEY_RUNTIME_TOKEN: 'short' })).toThrow(/too short/);
+    expect(() => read(['--host', '0.0.0.0'], { PARLEY_RUNTIME_TOKEN: 'short' })).toThrow(/too short/);
+    expect(read([], { PARLEY_RUNTIME_TOKEN: 't' }).token).toBe('t');
   });
 
   it('accepts fixtures only on loopback', () => {
@@ -43,12 +44,12 @@ describe('runtime configuration', () => {
       PARLEY_LLM_API_KEY: 'sk-secret-value',
       REDIS_URL: 'redis://:pw@redis:6379/0',
     });
-    const d = describeConfig(c, { llmOrigin: 'https://api.anthropic.com', apiHosts: ['api.bank.example'] });
+    const d = describeConfig(c, { llmOrigin: 'https://api.anthropic.com', llmKeyVar: 'ANTHROPIC_API_KEY', apiHosts: ['api.bank.example'] });
     const text = JSON.stringify(d);
     expect(text).not.toContain('sk-secret-value');
     expect(text).not.toContain('a-long-token');
     expect(text).not.toContain('pw');
-    expect(d.model).toBe('the bundle: https://api.anthropic.com, key PARLEY_LLM_API_KEY');
+    expect(d.model).toBe('the bundle: https://api.anthropic.com, key from ANTHROPIC_API_KEY');
     expect(d.sessions).toBe('Redis (REDIS_URL, host redis:6379)');
     expect(d.signature).toMatch(/NOT checked/);
   });

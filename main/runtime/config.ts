@@ -17,9 +17,10 @@ export interface RuntimeConfig {
   insecureNoToken: boolean;
   /** Stories' fixtures accepted per conversation (loopback only). */
   fixtures: boolean;
-  /** PEM of the public key the bundle's signature is checked with; undefined: hashes only, with a warning. */
-  publicKey: string | undefined;
-  publicKeySource: string | undefined;
+  /** The public key (PEM file) the bundle's signature is checked with; undefined: hashes only, with a warning. */
+  publicKeyFile: string | undefined;
+  /** The backend environment of parley.yaml (`environments`): default the manifest's `environment`, else its first. */
+  environment: string | undefined;
   redisUrl: string | undefined;
   sessionTtlMs: number;
   leaseMs: number;
@@ -28,10 +29,8 @@ export interface RuntimeConfig {
   corsOrigins: string[];
   rateLimits: { perClient: number; perConversation: number };
   logLevel: string;
-  /** The model's base URL and key, when the operator sets them (the bundle's llm settings otherwise). */
+  /** The model's base URL, when the operator moves it (the bundle's llm settings otherwise). */
   llmBaseUrl: string | undefined;
-  llmApiKey: string | undefined;
-  llmApiKeyVar: string | undefined;
   shutdownMs: number;
 }
 
@@ -51,7 +50,8 @@ export function readRuntimeConfig(argv: string[], env: Record<string, string | u
     .option('--port <n>', 'port to listen on', int('--port', 0, 65535), Number(env.PORT ?? 8787))
     .option('--host <host>', 'address to listen on (0.0.0.0 in a container)', env.HOST ?? '127.0.0.1')
     .option('--bundle <dir>', "the bundle's folder", defaults.bundleDir)
-    .option('--public-key <file>', "the team's public key (PEM) to check the bundle's signature")
+    .option('--public-key <file>', "the team's public key (PEM) to check the bundle's signature", env.PARLEY_PUBLIC_KEY_FILE)
+    .option('--environment <id>', 'the backend environment of parley.yaml whose hosts `api` nodes may call', env.PARLEY_ENVIRONMENT)
     .option('--fixtures', "accept stories' fixtures per conversation (loopback only; for `parley test --target`)", false)
     .option('--insecure-no-token', 'serve without a bearer token (loopback only)', false)
     .option('--transcripts <dir>', "write transcripts to this folder, or '-' for stdout", env.PARLEY_TRANSCRIPTS)
@@ -70,6 +70,7 @@ export function readRuntimeConfig(argv: string[], env: Record<string, string | u
     host: string;
     bundle: string;
     publicKey?: string;
+    environment?: string;
     fixtures: boolean;
     insecureNoToken: boolean;
     transcripts?: string;
@@ -84,12 +85,11 @@ export function readRuntimeConfig(argv: string[], env: Record<string, string | u
   if (o.insecureNoToken && !loopback) throw new ConfigError(`--insecure-no-token is refused on ${o.host}: only on a loopback address (127.0.0.1, ::1)`);
   if (!token && !o.insecureNoToken)
     throw new ConfigError('set PARLEY_RUNTIME_TOKEN (clients send it as a bearer token), or pass --insecure-no-token on a loopback address');
-  if (token && token.length < 8) throw new ConfigError('PARLEY_RUNTIME_TOKEN is too short: use at least 8 characters (32 random ones in production)');
+  if (token && token.length < 8 && !loopback)
+    throw new ConfigError('PARLEY_RUNTIME_TOKEN is too short: use at least 8 characters (32 random ones in production)');
   if (o.fixtures && !loopback)
     throw new ConfigError(`--fixtures is refused on ${o.host}: it lets clients decide what backends answer; only on a loopback address`);
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(o.logLevel)) throw new ConfigError(`--log-level ${o.logLevel}: not a level`);
-  const keyVar = env.PARLEY_LLM_API_KEY ? 'PARLEY_LLM_API_KEY' : env.ANTHROPIC_API_KEY ? 'ANTHROPIC_API_KEY' : undefined;
-  const publicKeyFile = o.publicKey ?? env.PARLEY_BUNDLE_PUBLIC_KEY_FILE;
   return {
     bundleDir: o.bundle,
     port: o.port,
@@ -97,8 +97,8 @@ export function readRuntimeConfig(argv: string[], env: Record<string, string | u
     token,
     insecureNoToken: o.insecureNoToken,
     fixtures: o.fixtures,
-    publicKey: env.PARLEY_BUNDLE_PUBLIC_KEY || undefined,
-    publicKeySource: env.PARLEY_BUNDLE_PUBLIC_KEY ? 'PARLEY_BUNDLE_PUBLIC_KEY' : publicKeyFile,
+    publicKeyFile: o.publicKey || undefined,
+    environment: o.environment || undefined,
     redisUrl: env.REDIS_URL || undefined,
     sessionTtlMs: o.sessionTtl * 1000,
     leaseMs: 30_000,
@@ -110,20 +110,21 @@ export function readRuntimeConfig(argv: string[], env: Record<string, string | u
     rateLimits: { perClient: o.rateLimit, perConversation: o.turnRateLimit },
     logLevel: o.logLevel,
     llmBaseUrl: env.PARLEY_LLM_BASE_URL || undefined,
-    llmApiKey: keyVar ? env[keyVar] : undefined,
-    llmApiKeyVar: keyVar,
     shutdownMs: 10_000,
   };
 }
 
 /** What the process will use, by name: for the start-up log line (never a value of a secret). */
-export function describeConfig(c: RuntimeConfig, bundle: { llmOrigin?: string; apiHosts: string[] }) {
+export function describeConfig(c: RuntimeConfig, bundle: { llmOrigin?: string; llmKeyVar?: string; environment?: string; apiHosts: string[] }) {
   return {
     listen: `${c.host}:${c.port}`,
     auth: c.token ? 'bearer token from PARLEY_RUNTIME_TOKEN' : 'none (--insecure-no-token, loopback)',
     sessions: c.redisUrl ? `Redis (REDIS_URL, host ${safeHost(c.redisUrl)})` : 'in memory (this process only)',
-    signature: c.publicKey || c.publicKeySource ? `checked with ${c.publicKeySource}` : 'NOT checked (no public key given; file hashes are)',
-    model: bundle.llmOrigin ? `${c.llmBaseUrl ? 'PARLEY_LLM_BASE_URL' : 'the bundle'}: ${bundle.llmOrigin}, key ${c.llmApiKeyVar ?? 'none'}` : 'none',
+    signature: c.publicKeyFile ? `checked with ${c.publicKeyFile}` : 'NOT checked (no public key given; file hashes are)',
+    model: bundle.llmOrigin
+      ? `${c.llmBaseUrl ? 'PARLEY_LLM_BASE_URL' : 'the bundle'}: ${bundle.llmOrigin}, key from ${bundle.llmKeyVar ?? 'no variable'}`
+      : 'none',
+    environment: bundle.environment ?? 'none',
     apiHosts: bundle.apiHosts,
     fixtures: c.fixtures,
     transcripts: c.transcripts === '-' ? 'stdout' : (c.transcripts ?? 'off'),
