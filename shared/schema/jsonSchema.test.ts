@@ -180,4 +180,26 @@ describe('flowJsonSchema', () => {
     const id = (nodeAlternatives()[0]?.properties as JsonSchema).id as JsonSchema;
     expect(id.patternErrorMessage).toMatch(/lower_snake_case/);
   });
+
+  it('checks A/B variants as zod does, and describes them with an example', () => {
+    const base = parse(TINY_FLOW) as { nodes: Array<Record<string, unknown>> };
+    const withVariants = (variants: unknown) => ({ ...base, nodes: base.nodes.map((n, j) => (j === 1 ? { ...n, variants } : n)) });
+    const good = withVariants([{ id: 'control' }, { id: 'short', weight: 2, say: { en: 'Hi!' } }]);
+    expect(agree(good)).toEqual({ json: true, zod: true });
+    const bad = [
+      withVariants([{ id: 'control' }]),
+      withVariants([{ id: 'control' }, { id: 'short', weight: 0 }]),
+      withVariants([{ id: 'control' }, { id: 'Short' }]),
+      withVariants([{ id: 'control' }, { id: 'short', say: {} }]),
+      withVariants([{ weight: 1 }, { id: 'short' }]),
+    ];
+    for (const value of bad) expect(agree(value)).toEqual({ json: false, zod: false });
+    const byKind = new Map(nodeAlternatives().map((a) => [((a.properties as JsonSchema).kind as JsonSchema).const, a.properties as JsonSchema]));
+    const message = byKind.get('message')?.variants as JsonSchema & { items: { properties: Record<string, JsonSchema> } };
+    expect(message.description).toMatch(/A\/B variants.*Example: `variants: \[\{ id: control \}/);
+    expect(message.items.properties.weight).toMatchObject({ default: 1, description: expect.stringContaining('weight') });
+    expect(message.items.properties.say?.description).toMatch(/flow\/node@variant/);
+    const llm = byKind.get('llm')?.variants as JsonSchema & { items: { properties: Record<string, JsonSchema> } };
+    expect(llm.items.properties.system?.description).toMatch(/instead of the node's/);
+  });
 });

@@ -18,12 +18,12 @@ export const FLOW_SCHEMA_URI = 'parley://schema/flow.json';
 
 const KIND_DESCRIPTION: Record<NodeKind, string> = {
   start: 'Start: where the flow begins. `triggers` are intents that enter this flow from anywhere in the project.',
-  message: 'Message: the bot says `say`, optionally offering `buttons`.',
+  message: 'Message: the bot says `say`, optionally offering `buttons`; `variants` makes its copy an A/B experiment.',
   ask: 'Ask: asks a question, checks the answer and stores it in `slot`; `failed` after `maxRetries`.',
   listen: 'Listen: waits for the user and routes by intent (`routes`), or to `noMatch` / `lowConfidence`.',
   condition: 'Condition: takes the first branch whose `when` is true, otherwise `else`.',
   set: 'Set: assigns variables (`assign`).',
-  llm: 'LLM: asks a language model to reply (`reply`) or to extract values into variables (`extract`).',
+  llm: 'LLM: asks a language model to reply (`reply`) or to extract values into variables (`extract`); `variants` makes its prompt an A/B experiment.',
   knowledge: 'Knowledge: answers from the files under knowledge/; `notSure` when the answer is not grounded.',
   api: 'API: calls an HTTP endpoint and stores values from its JSON response; `error` and `timeout` exits.',
   guardrail: 'Guardrail: checks the input (profanity, PII, jailbreak, sensitive topics); `flagged` when it fails.',
@@ -41,6 +41,19 @@ const NODE_FIELD_DESCRIPTION: Record<string, string> = {
   position: 'Where the card sits on the canvas.',
   next: 'The node this leads to: the id of a node in this flow.',
   say: 'What the bot says, per locale: one line, or a list of variants the bot picks from.',
+};
+
+/** The fields of an A/B variant (`variants[]` of message and llm nodes), and an example of each kind's list. */
+const VARIANT_FIELD_DESCRIPTION: Record<string, string> = {
+  say: "This variant's copy, per locale, instead of the node's `say` (copy id `flow/node@variant`). Left out: the node's (a control).",
+  system: "This variant's system prompt instead of the node's. Left out: the node's.",
+  prompt: "This variant's prompt instead of the node's. Left out: the node's.",
+  model: "This variant's model instead of the node's. Left out: the node's.",
+  temperature: "This variant's temperature instead of the node's. Left out: the node's.",
+};
+const VARIANTS_EXAMPLE: Partial<Record<NodeKind, string>> = {
+  message: 'Example: `variants: [{ id: control }, { id: short, weight: 2, say: { en: "Hi! What can I do?" } }]`.',
+  llm: 'Example: `variants: [{ id: control }, { id: warm, system: "Answer warmly, in two sentences." }]`.',
 };
 
 const FLOW_FIELD_DESCRIPTION: Record<string, string> = {
@@ -87,6 +100,17 @@ function walk(node: unknown, visit: (obj: JsonSchema) => void): void {
   for (const v of Object.values(node)) walk(v, visit);
 }
 
+/** A/B variants of a message or llm node: their fields' descriptions, weight's default, an example. */
+function describeVariants(alt: JsonSchema, kind: NodeKind): void {
+  const variants = isObj(alt.properties) && isObj(alt.properties.variants) ? alt.properties.variants : undefined;
+  if (!variants || !isObj(variants.items)) return;
+  const props = variants.items.properties;
+  describe(props, VARIANT_FIELD_DESCRIPTION);
+  if (isObj(props) && isObj(props.weight)) props.weight.default = 1;
+  const example = VARIANTS_EXAMPLE[kind];
+  if (example && typeof variants.description === 'string') variants.description += ` ${example}`;
+}
+
 /** The JSON Schema of `flows/<flowId>.yaml`. Pure, and JSON-serialisable (it is posted to a web worker). */
 export function flowJsonSchema(): JsonSchema {
   const schema = z.toJSONSchema(Flow, { target: 'draft-7', io: 'input', unrepresentable: 'any' }) as JsonSchema;
@@ -111,6 +135,7 @@ export function flowJsonSchema(): JsonSchema {
     const kind = kindProp?.const as NodeKind | undefined;
     if (!kind || !(NODE_KINDS as string[]).includes(kind)) continue;
     describe(alt.properties, NODE_FIELD_DESCRIPTION);
+    describeVariants(alt, kind);
     alt.title = `${kind} node`;
     alt.description = KIND_DESCRIPTION[kind];
     if (kindProp) kindProp.description = KIND_DESCRIPTION[kind];
