@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Output, SessionState } from '../engine/types';
+import type { Output, SessionState, TraceEntry } from '../engine/types';
 import { redactText } from './pii';
-import { redactOutputs, redactState } from './stored';
+import { memoRedact, redactOutputs, redactState, redactTrace } from './stored';
 
 const redact = (s: string) => redactText(s);
 
@@ -59,5 +59,35 @@ describe('redactOutputs', () => {
       outputs[4],
     ]);
     expect(r[1]).toBe(outputs[1]);
+  });
+});
+
+describe('memoRedact', () => {
+  it('answers as the redaction does, asking it once per recent distinct string', () => {
+    const asked: string[] = [];
+    const memo = memoRedact((s) => (asked.push(s), redact(s)), 2);
+    const a = 'mail jo@example.com';
+    const b = 'call +44 20 7946 0958';
+    expect([memo(a), memo(a), memo(b), memo(a)]).toEqual(['mail [email]', 'mail [email]', 'call [phone]', 'mail [email]']);
+    expect(asked).toEqual([a, b]);
+    memo('a third string!'); // the oldest (a) goes
+    memo(a);
+    expect(asked).toEqual([a, b, 'a third string!', a]);
+  });
+});
+
+describe('redactTrace', () => {
+  it('redacts every entry but the knowledge passages found', () => {
+    const hits = [{ source: 'faq.md', text: 'Call us on +44 20 7946 0958', score: 0.9 }];
+    const trace: TraceEntry[] = [
+      { kind: 'input', input: { type: 'text', text: 'is jo@example.com right' } },
+      { kind: 'retrieval', flow: 'f', node: 'k', query: 'is jo@example.com right', hits, grounded: true },
+      { kind: 'node', flow: 'f', node: 'k', nodeKind: 'knowledge', exit: 'next' },
+    ];
+    const r = redactTrace(trace, redact);
+    expect(r[0]).toEqual({ kind: 'input', input: { type: 'text', text: 'is [email] right' } });
+    expect(r[1]).toEqual({ kind: 'retrieval', flow: 'f', node: 'k', query: 'is [email] right', hits, grounded: true });
+    expect(r[2]).toBe(trace[2]);
+    expect(redactTrace([trace[2]!], redact)).toEqual([trace[2]]);
   });
 });

@@ -6,7 +6,8 @@
 //   state.last.input   the user's words as expressions saw them
 //   state.last.entities  string values, deeply (an email entity's value is the address)
 //   trace              every string in every entry (input text, NLU text and entities, slot values, LLM
-//                      prompts and replies, retrieval queries, API URLs and responses, variable changes, problems)
+//                      prompts and replies, retrieval queries, API URLs and responses, variable changes,
+//                      problems), except the knowledge passages retrieval found (the project's own text)
 //
 // Not redacted: `state.vars` (the flow's own data, which expressions, API calls and later turns read: a flow
 // that keeps an email in a variable means to use it), `state.profile`, quick replies (the project's copy), and
@@ -34,8 +35,39 @@ export function redactState(state: SessionState, before: SessionState | undefine
   return { ...state, transcript: changed ? transcript : state.transcript, last: { ...state.last, input, entities } };
 }
 
+/** Every string of every entry, except the knowledge passages a retrieval found (the project's own text). */
 export function redactTrace(trace: TraceEntry[], redact: Redact): TraceEntry[] {
-  return redactStrings(trace, redact);
+  let changed = false;
+  const out = trace.map((e) => {
+    const r = e.kind === 'retrieval' ? redactRetrieval(e, redact) : redactStrings(e, redact);
+    if (r !== e) changed = true;
+    return r;
+  });
+  return changed ? out : trace;
+}
+
+function redactRetrieval(e: Extract<TraceEntry, { kind: 'retrieval' }>, redact: Redact): TraceEntry {
+  const query = redact(e.query);
+  return query === e.query ? e : { ...e, query };
+}
+
+/**
+ * `redact` with its answers kept for the most recent `size` distinct strings: a turn's trace repeats the same
+ * prompts, conversation data and API responses turn after turn, and the phone number matcher is the costly part.
+ */
+export function memoRedact(redact: Redact, size = 1000): Redact {
+  const seen = new Map<string, string>();
+  return (text) => {
+    // short strings cost nothing to redact, very long ones too much to keep
+    if (text.length < 7 || text.length > 16_384) return redact(text);
+    let r = seen.get(text);
+    if (r === undefined) {
+      r = redact(text);
+      if (seen.size >= size) seen.delete(seen.keys().next().value as string);
+      seen.set(text, r);
+    }
+    return r;
+  };
 }
 
 /** The outputs' texts and handoff summaries redacted, for a caller that logs or keeps them. */

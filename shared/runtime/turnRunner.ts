@@ -14,7 +14,7 @@ import type { AbortSignalLike, GuardrailFinding, GuardrailPort } from '../engine
 import { ruleGuardrail } from '../engine/simple/guardrail';
 import type { At, SessionState, TraceEntry, TurnResult, UserInput } from '../engine/types';
 import { redactPii, redactText, type PiiKind } from './pii';
-import { redactState, redactTrace } from './stored';
+import { memoRedact, redactState, redactTrace, type Redact } from './stored';
 
 /** The checks the input stage runs (the rule guardrail's four). */
 export const INPUT_CHECKS = ['profanity', 'pii', 'jailbreak', 'sensitive_topic'] as const;
@@ -70,6 +70,13 @@ export function createTurnRunner(o: TurnRunnerOptions): TurnRunner {
   const guardrail = o.guardrail ?? ruleGuardrail;
   const checks = [...(o.inputChecks ?? INPUT_CHECKS)];
   const redact = (text: string, locale?: string) => redactText(text, { ...(locale ? { locale } : {}), ...(o.phoneRegion ? { region: o.phoneRegion } : {}) });
+  // one memo per locale (national phone numbers read differently)
+  const memos = new Map<string, Redact>();
+  const redactorFor = (locale: string): Redact => {
+    let m = memos.get(locale);
+    if (!m) memos.set(locale, (m = memoRedact((t) => redact(t, locale))));
+    return m;
+  };
 
   /** Step 1: the guardrail's findings on the user's text, and the trace entries that record them. */
   const screen = async (state: SessionState, input: UserInput): Promise<{ findings: GuardrailFinding[]; trace: TraceEntry[] }> => {
@@ -92,7 +99,7 @@ export function createTurnRunner(o: TurnRunnerOptions): TurnRunner {
       const screened = await screen(state, input);
       const r = await runTurn(engine, state, input, ports, opts);
       const locale = r.state.locale;
-      const red = (t: string) => redact(t, locale);
+      const red = redactorFor(locale);
       // the screen's entries go right after the input entry, where they happened
       const trace = screened.trace.length ? [r.trace[0] as TraceEntry, ...screened.trace, ...r.trace.slice(1)] : r.trace;
       const redacted = input.type === 'text' ? redactPii(input.text, { locale, ...(o.phoneRegion ? { region: o.phoneRegion } : {}) }).kinds : [];
