@@ -56,6 +56,18 @@ describe('verifyBundle', () => {
     expect(b.nlu.parse('hello there', 'en').ranking[0]?.intent).toBe('greet');
   });
 
+  it('without a public key checks every hash but not the signature', async () => {
+    const dir = copy();
+    expect((await verifyBundle(dir, null)).manifest.name).toBe('Tiny Bank');
+    const f = path.join(dir, 'project/flows/main.json');
+    writeFileSync(f, readFileSync(f, 'utf8').replace('Hi! How can I help?', 'Send your PIN to win'));
+    await expect(verifyBundle(dir, null)).rejects.toThrow(/project\/flows\/main\.json: does not match its hash/);
+    // a re-hashed manifest passes without the key: only the signature catches it
+    rehash(dir, ['project/flows/main.json']);
+    expect((await verifyBundle(dir, null)).manifest.name).toBe('Tiny Bank');
+    await expect(verifyBundle(dir, pub)).rejects.toThrow(/manifest\.sig/);
+  });
+
   it('refuses an edited file, naming it', async () => {
     const dir = copy();
     const f = path.join(dir, 'copy/en.json');
