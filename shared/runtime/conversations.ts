@@ -2,7 +2,8 @@
 // protocol (sessionStore.ts): take the conversation's lease, read the record, run the turn (the turn runner:
 // input stage, engine, redaction of what is stored), write it with the version read, give the lease back. A turn
 // whose write is refused (the lease lapsed, another write came first) is reported as a conflict and is not
-// applied; a store that does not answer raises SessionStoreUnavailableError. Nothing here knows HTTP: the
+// applied; a store that does not answer raises SessionStoreUnavailableError (sessionStore.ts; 503), passed through
+// as the store threw it. Nothing here knows HTTP: the
 // errors carry the code the HTTP layer maps to a status (ConversationError.status).
 //
 // After a deploy, a conversation that started on an older bundle goes on where it was if every node its state
@@ -13,8 +14,6 @@ import type { Output, SessionState, TraceEntry, UserInput } from '../engine/type
 import type { Lease, SessionRecord, SessionStore } from './sessionStore';
 import type { RunTurnOptions, RuntimeTurn, TurnRunner } from './turnRunner';
 import { missingNodes, restartNotice } from './restart';
-
-export { SessionStoreUnavailableError } from './sessionStore';
 
 export type ConversationErrorCode = 'not_found' | 'conflict' | 'bad_request';
 
