@@ -3,8 +3,8 @@
 // input stage, engine, redaction of what is stored), write it with the version read, give the lease back. A turn
 // whose write is refused (the lease lapsed, another write came first) is reported as a conflict and is not
 // applied; a store that does not answer raises SessionStoreUnavailableError (sessionStore.ts; 503), passed through
-// as the store threw it. Nothing here knows HTTP: the
-// errors carry the code the HTTP layer maps to a status (ConversationError.status).
+// as the store threw it. Nothing here knows HTTP: the errors carry the code the HTTP layer maps to a status
+// (ConversationError.status).
 //
 // After a deploy, a conversation that started on an older bundle goes on where it was if every node its state
 // refers to still exists; otherwise it starts again, with a short notice before the new opening, never an error.
