@@ -50,6 +50,8 @@ describe('createConversations: start, send, get, end', () => {
     expect(start.id).toBe('c1');
     expect(texts(start.turn.outputs)).toEqual(['Hi Sam!']);
     expect(start.record).toMatchObject({ id: 'c1', bundleVersion: '2', version: 1, createdAt: 1_000, updatedAt: 1_000 });
+    // the id seeds the conversation's A/B variants
+    expect(start.record.state.seed).toBe('c1');
     tick(500);
     const r = await conversations.send('c1', { type: 'text', text: 'what is my balance' });
     expect(texts(r.turn.outputs)).toEqual(['Your balance is $512.50.', 'Anything else?']);
@@ -263,6 +265,7 @@ describe('createConversations: a conversation from an older bundle', () => {
     expect(r.turn.trace[0]).toMatchObject({ kind: 'problem', severity: 'warning' });
     expect(r.record).toMatchObject({ bundleVersion: '2', version: 3 });
     expect(r.record.state.turn).toBe(1);
+    expect(r.record.state.seed).toBe(id);
     expect(r.record.state.transcript.map((e) => e.role)).toEqual(['bot', 'bot']);
     // and it goes on in the new bundle
     const next = await v2.conversations.send(id, { type: 'text', text: 'what is my balance' });

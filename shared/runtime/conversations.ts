@@ -124,7 +124,7 @@ export function createConversations(o: ConversationsOptions): Conversations {
       const missing = missingNodes(runner.engine, state);
       if (missing.length) {
         restarted = { fromBundle: record.bundleVersion, missing };
-        state = runner.initial({ locale: state.locale, ...(state.profile ? { vars: state.profile } : {}) });
+        state = runner.initial({ locale: state.locale, seed: record.id, ...(state.profile ? { vars: state.profile } : {}) });
         next = { ...record, bundleVersion, state };
         input = { type: 'start' };
       }
@@ -148,7 +148,8 @@ export function createConversations(o: ConversationsOptions): Conversations {
       const so = parse(StartOptions, raw, 'start');
       const id = so.id ?? o.newId();
       const now = clock();
-      const state = runner.initial({ ...(so.locale ? { locale: so.locale } : {}), ...(so.vars ? { vars: so.vars } : {}) });
+      // the id seeds the conversation's A/B variants: sticky, and the same on every replica
+      const state = runner.initial({ seed: id, ...(so.locale ? { locale: so.locale } : {}), ...(so.vars ? { vars: so.vars } : {}) });
       // the id is taken before the opening runs: its side effects belong to this conversation only
       if (!(await store.create({ id, bundleVersion, version: 0, createdAt: now, updatedAt: now, state })))
         throw new ConversationError('conflict', `a conversation with id ${id} exists`, 'exists');

@@ -10,6 +10,7 @@
 //   3. what the turn keeps is redacted (stored.ts: the transcript, `last`, the trace); the outputs go back as
 //      they are, for the customer to read.
 import { initialState, runTurn, type Engine, type EnginePorts } from '../engine/engine';
+import type { InitialStateOptions } from '../engine/engine/state';
 import type { AbortSignalLike, GuardrailFinding, GuardrailPort } from '../engine/ports';
 import { ruleGuardrail } from '../engine/simple/guardrail';
 import type { At, SessionState, TraceEntry, TurnResult, UserInput } from '../engine/types';
@@ -50,8 +51,11 @@ export interface RunTurnOptions {
 
 export interface TurnRunner {
   readonly engine: Engine;
-  /** A fresh conversation: the manifest's variables overridden by `vars` (a customer profile), in `locale` if the project has it. */
-  initial(o?: { locale?: string; vars?: Record<string, unknown> }): SessionState;
+  /**
+   * A fresh conversation: the manifest's variables overridden by `vars` (a customer profile), in `locale` if the
+   * project has it; `seed` (the conversation id) assigns its A/B variants, `variants` forces some (the simulator).
+   */
+  initial(o?: InitialStateOptions): SessionState;
   run(state: SessionState, input: UserInput, ports: EnginePorts, o?: RunTurnOptions): Promise<RuntimeTurn>;
   /** The redaction the runner applies to what it stores, for the caller's own logs (`locale`: the conversation's). */
   redact(text: string, locale?: string): string;
