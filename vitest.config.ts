@@ -17,7 +17,15 @@ export default defineConfig({
           // unit tests first, then the browser tests on their own: on 2 cores, CPU-heavy unit tests (NLU training,
           // property tests, CLI subprocesses) running beside a browser made mouse gestures in e2e tests flaky
           sequence: { groupOrder: 0 },
-          include: ['shared/**/*.test.ts', 'main/**/*.test.ts', 'preload/**/*.test.ts', 'renderer/**/*.test.{ts,tsx}', 'test/unit/**/*.test.ts'],
+          include: [
+            'shared/**/*.test.ts',
+            'main/**/*.test.ts',
+            'preload/**/*.test.ts',
+            'renderer/**/*.test.{ts,tsx}',
+            'test/unit/**/*.test.ts',
+            // exported bundles run as their own processes (server.mjs), with Redis and haproxy
+            'test/integration/**/*.test.ts',
+          ],
           environment: 'node',
           // a hang guard, not a speed check (speed is the benches'): tests that train the NLU, run property
           // tests or start the CLI take seconds on a busy 2-core machine, and vitest's 5 s default failed them there

@@ -57,7 +57,8 @@ const cli = await esbuild.build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  external: ['electron', 'fsevents'],
+  // esbuild runs its own binary (parley export builds a bundle's server.mjs with it)
+  external: ['electron', 'fsevents', 'esbuild'],
   // bundled CommonJS packages require() Node's built-ins: give the ES module a require
   banner: { js: "import { createRequire as __parleyRequire } from 'node:module'; const require = __parleyRequire(import.meta.url);" },
   splitting: true, // each command's modules in their own chunk, loaded when the command runs

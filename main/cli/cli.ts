@@ -114,6 +114,19 @@ export function buildCli(): Command {
     });
 
   program
+    .command('serve')
+    .description('serve an exported bundle over HTTP, as its server.mjs does (flags: node server.mjs --help)')
+    .argument('<bundleDir>', 'bundle folder (from parley export)')
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .helpOption(false)
+    .action(async (bundleDir: string, _o: unknown, cmd: Command) => {
+      const { runServer } = await import('../runtime/serverMain');
+      const code = await runServer(cmd.args.slice(1), { bundleDir });
+      if (code !== undefined) process.exitCode = code;
+    });
+
+  program
     .command('export')
     .description('export a signed, deployable bundle: exit 0 when written, 1 when the project has errors, 2 on bad usage or input')
     .argument('<projectDir>', 'project folder')

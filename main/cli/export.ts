@@ -3,6 +3,7 @@
 // output folder that is not a bundle, a bad version).
 import { formatChanges } from '../../shared/bundle/diff';
 import { exportBundle, type ExportOptions } from '../export/export';
+import { buildServerFile } from '../export/serverFile';
 import { formatReport } from './validate';
 
 export interface ExportCliOptions {
@@ -29,6 +30,7 @@ export async function runExportCli(
     ...(o.notes !== undefined ? { notes: o.notes } : {}),
     ...(o.since !== undefined ? { since: o.since } : {}),
     ...(o.cache === false ? { cache: false } : {}),
+    serverFile: extra.serverFile ?? (await buildServerFile()),
     ...extra,
   });
   if (!result.ok) {
@@ -39,7 +41,7 @@ export async function runExportCli(
   const m = result.manifest;
   const lines = [`exported ${m.name} ${m.version} to ${result.outDir} (${Object.keys(m.files).length + 2} files, signed)`];
   if (result.changes) lines.push(`changes since the earlier bundle:`, formatChanges(result.changes));
-  if (!Object.hasOwn(m.files, 'server.mjs')) lines.push('note: this Parley version exports no server.mjs yet; the bundle holds the data and deployment files');
+  lines.push(`run it: cd ${result.outDir} && PARLEY_RUNTIME_TOKEN=<token> node server.mjs --port 8787`);
   io.write(lines.join('\n') + '\n');
   return 0;
 }

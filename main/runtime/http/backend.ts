@@ -39,6 +39,9 @@ export interface StartOptions {
   id?: string;
   locale?: string;
   vars?: Record<string, unknown>;
+  /** A story's fixtures and clock, for a runtime started with --fixtures (the backend validates them). */
+  fixtures?: unknown;
+  now?: unknown;
 }
 
 export interface SendOptions {

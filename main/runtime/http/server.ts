@@ -26,10 +26,14 @@ export interface ServerOptions {
   rateLimits?: { perClient: number; perConversation: number };
   /** Largest request body, bytes (default 64 KB). */
   bodyLimit?: number;
+  /** `--fixtures`: a conversation may start with a story's fixtures (`fixtures`, `now`). */
+  acceptFixtures?: boolean;
 }
 
-const StartBody = z
-  .object({ locale: z.string().min(2).max(20).optional(), vars: z.record(z.string(), z.unknown()).optional() })
+const startFields = { locale: z.string().min(2).max(20).optional(), vars: z.record(z.string(), z.unknown()).optional() };
+const StartBody = z.object(startFields).strict().optional();
+const FixtureStartBody = z
+  .object({ ...startFields, fixtures: z.unknown().optional(), now: z.unknown().optional() })
   .strict()
   .optional();
 const MessageBody = z.union([
@@ -140,8 +144,15 @@ export async function createRuntimeServer(o: ServerOptions): Promise<FastifyInst
   };
 
   app.post('/v1/conversations', { config: perClient }, async (req, reply) => {
-    const body = parse(StartBody, req.body ?? undefined, 'body');
-    const r = await timedTurn(() => backend.start({ ...(body?.locale ? { locale: body.locale } : {}), ...(body?.vars ? { vars: body.vars } : {}) }));
+    const body = parse(o.acceptFixtures ? FixtureStartBody : StartBody, req.body ?? undefined, 'body') as z.infer<typeof FixtureStartBody>;
+    const r = await timedTurn(() =>
+      backend.start({
+        ...(body?.locale ? { locale: body.locale } : {}),
+        ...(body?.vars ? { vars: body.vars } : {}),
+        ...(body && 'fixtures' in body ? { fixtures: body.fixtures } : {}),
+        ...(body && 'now' in body ? { now: body.now } : {}),
+      }),
+    );
     metrics.conversationStarted();
     return reply.status(201).send({ id: r.conversationId, ...r });
   });
