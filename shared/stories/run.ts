@@ -115,9 +115,20 @@ function isSubsequence(expected: readonly string[], actual: readonly string[]): 
 
 const eq = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
+/**
+ * What a turn's checks read: the turn runner's result, or the test view a runtime started with `--fixtures`
+ * returns for a conversation that brought fixtures (main/stories/remote.ts). State and trace as stored (redacted).
+ */
+export interface CheckedTurn {
+  outputs: TurnResult['outputs'];
+  trace: TurnResult['trace'];
+  path: TurnResult['path'];
+  state: Pick<SessionState, 'locale' | 'vars' | 'wait' | 'ended' | 'transcript'>;
+}
+
 interface CheckContext {
   engine: Engine;
-  result: TurnResult;
+  result: CheckedTurn;
   /** The node that heard this turn's input (where the conversation waited before it). */
   heard?: string;
   memory: Record<string, unknown>;
@@ -286,26 +297,64 @@ async function judge(
   }
 }
 
-function remember(engine: Engine, exprs: Record<string, string>, state: SessionState, memory: Record<string, unknown>): void {
+function remember(engine: Engine, exprs: Record<string, string>, state: CheckedTurn['state'], memory: Record<string, unknown>): void {
   for (const [k, src] of Object.entries(exprs)) {
     const c = engine.lang.compile(src);
     memory[k] = c instanceof ExpressionError ? undefined : c.evaluate(withFormat(state.vars, { locale: state.locale }));
   }
 }
 
+/** Where a story's turns are played: the turn runner here (`runStory`), or a runtime over HTTP (main/stories/remote.ts). */
+export interface StoryDriver {
+  /** Plays one input; the first is `start` unless the story has `setup.greet: false`. */
+  play(input: UserInput): Promise<CheckedTurn>;
+  /** The first model request nothing could answer so far (the story cannot run as written), if any. */
+  unanswered(): string | undefined;
+}
+
+export interface PlayOptions {
+  /** The project's engine: the checks read its flows, templates and expressions (the turns may run elsewhere). */
+  engine: Engine;
+  /** Scores `judge` expectations (none: they fail as needing a model). */
+  judge?: LlmPort;
+  transform?: RunOptions['transform'];
+  keepTrace?: boolean;
+}
+
 export async function runStory(loaded: LoadedStory, o: RunOptions): Promise<StoryResult> {
-  const t0 = Date.now();
   const { story } = loaded;
   let unanswered: string | undefined;
   const ports = storyPorts(story, o, (message) => {
     unanswered ??= message;
   });
-  const engine = o.engine;
-  const runner = o.runner ?? createTurnRunner({ engine });
+  const runner = o.runner ?? createTurnRunner({ engine: o.engine });
   let state = runner.initial({
     ...(story.setup?.locale ? { locale: story.setup.locale } : {}),
     ...(story.setup?.vars ? { vars: story.setup.vars } : {}),
   });
+  const driver: StoryDriver = {
+    async play(input) {
+      const r = await runner.run(state, input, ports);
+      state = r.state;
+      return r;
+    },
+    unanswered: () => unanswered,
+  };
+  const judgeWith = o.judge ?? o.llm;
+  return playStory(loaded, driver, {
+    engine: o.engine,
+    ...(judgeWith ? { judge: judgeWith } : {}),
+    ...(o.transform ? { transform: o.transform } : {}),
+    ...(o.keepTrace ? { keepTrace: true } : {}),
+  });
+}
+
+/** Plays a story through `driver`, checking each turn's expectations; the result as `runStory` reports it. */
+export async function playStory(loaded: LoadedStory, driver: StoryDriver, o: PlayOptions): Promise<StoryResult> {
+  const t0 = Date.now();
+  const { story } = loaded;
+  const engine = o.engine;
+  let wait: SessionState['wait'] = null;
   const turns: TurnReport[] = [];
   const visited = new Set<string>();
   const exits = new Set<string>();
@@ -316,15 +365,14 @@ export async function runStory(loaded: LoadedStory, o: RunOptions): Promise<Stor
   let heard: string | undefined;
 
   const play = async (input: UserInput) => {
-    const w = state.wait;
-    heard = w && w.kind !== 'idle' ? addr(w) : undefined;
-    const r = await runner.run(state, input, ports);
+    heard = wait && wait.kind !== 'idle' ? addr(wait) : undefined;
+    const r = await driver.play(input);
     for (const p of r.path) visited.add(addr(p));
     for (const e of r.trace) if (e.kind === 'node' && e.exit) exits.add(`${e.flow}/${e.node}:${e.exit}`);
-    state = r.state;
+    wait = r.state.wait;
     return r;
   };
-  const report = (index: number, input: UserInput, r: TurnResult, failures: Failure[], line?: number): TurnReport => {
+  const report = (index: number, input: UserInput, r: CheckedTurn, failures: Failure[], line?: number): TurnReport => {
     const w = r.state.wait;
     return {
       index,
@@ -345,6 +393,7 @@ export async function runStory(loaded: LoadedStory, o: RunOptions): Promise<Stor
       const r = await play({ type: 'start' });
       turns.push(report(0, { type: 'start' }, r, []));
     }
+    const unanswered = driver.unanswered();
     if (unanswered) throw new Error(unanswered);
     for (let i = 0; i < story.turns.length; i++) {
       const t = story.turns[i] as StoryTurn;
@@ -354,14 +403,15 @@ export async function runStory(loaded: LoadedStory, o: RunOptions): Promise<Stor
       const ctx: CheckContext = { engine, result: r, memory, users, ...(heard ? { heard } : {}) };
       const failures = t.expect ? checkTurn(t.expect, ctx) : [];
       if (t.expect?.judge && !failures.length) {
-        const f = await judge(o.judge ?? o.llm, t.expect.judge, r.state.transcript, r.path.length ? addr(r.path[r.path.length - 1] as At) : undefined);
+        const f = await judge(o.judge, t.expect.judge, r.state.transcript, r.path.length ? addr(r.path[r.path.length - 1] as At) : undefined);
         if (f) failures.push(f);
       }
       if (t.remember) remember(engine, t.remember, r.state, memory);
       const line = loaded.turnLine(i);
       turns.push(report(i + 1, input, r, failures, line));
       if (failures.length && !firstFailure) firstFailure = { turn: i + 1, ...(line !== undefined ? { line } : {}), failure: failures[0] as Failure };
-      if (unanswered) throw new Error(`turn ${i + 1}: ${unanswered}`);
+      const missing = driver.unanswered();
+      if (missing) throw new Error(`turn ${i + 1}: ${missing}`);
     }
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
