@@ -129,6 +129,13 @@ function Entry({ e }: { e: TraceEntry }) {
           </ul>
         </>
       );
+    case 'variant':
+      return (
+        <>
+          <span className="t-kind">A/B variant</span> {e.variant}{' '}
+          <span className="muted">{e.assigned ? 'assigned to this conversation now' : 'as assigned before'}</span>
+        </>
+      );
     case 'fallback':
       return (
         <>
