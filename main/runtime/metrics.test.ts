@@ -83,6 +83,14 @@ describe('runtime metrics', () => {
     expect(series.length).toBe(50 * (1 + 15));
   });
 
+  it('count A/B assignments once per conversation and node, not every visit', async () => {
+    const m = createRuntimeMetrics({ defaultMetrics: false });
+    const visit = (assigned: boolean) => turn('hours', 'answer', { trace: [{ kind: 'variant', flow: 'hours', node: 'answer', variant: 'short', assigned }] });
+    m.turn(visit(true), 0.01);
+    m.turn(visit(false), 0.01);
+    expect(await value(m, 'parley_variant_assignments_total', { flow: 'hours', node: 'answer', variant: 'short' })).toBe(1);
+  });
+
   it('count refusals and feedback', async () => {
     const m = createRuntimeMetrics({ defaultMetrics: false });
     m.refused('busy');

@@ -4,6 +4,7 @@
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { At, TurnResult } from '../../shared/engine/types';
 import { outcomesOf } from '../../shared/transcripts/format';
+import { assignedVariants } from '../../shared/engine/variants';
 
 const SECONDS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 /** Outcomes counted per node; `end` is counted per flow only (every conversation has one). */
@@ -57,6 +58,12 @@ export function createRuntimeMetrics(o: { defaultMetrics?: boolean; prefix?: str
     labelNames: ['flow', 'node', 'outcome'],
     registers: [registry],
   });
+  const variants = new Counter({
+    name: `${p}variant_assignments_total`,
+    help: 'Conversations assigned to each A/B variant, by node (at most 20 variants a node)',
+    labelNames: ['flow', 'node', 'variant'],
+    registers: [registry],
+  });
   const started = new Counter({ name: `${p}conversations_started_total`, help: 'Conversations started', registers: [registry] });
   const refused = new Counter({
     name: `${p}turns_refused_total`,
@@ -81,6 +88,7 @@ export function createRuntimeMetrics(o: { defaultMetrics?: boolean; prefix?: str
           llmTokens.inc({ flow: t.flow, direction: 'output' }, t.usage.outputTokens);
         }
       }
+      for (const v of assignedVariants(result)) variants.inc({ flow: v.flow, node: v.node, variant: v.variant });
       for (const outcome of outcomesOf(result)) outcomes.inc({ flow, node: PER_NODE.has(outcome) ? (at?.node ?? '') : '', outcome });
     },
     conversationStarted: () => started.inc(),
