@@ -165,9 +165,15 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
       sameProject(project);
       return store.writeFile(path, text, baseRevision);
     },
-    'simulator.start': async ({ project, locale, vars, wizard }) => {
+    'simulator.start': async ({ project, locale, vars, wizard, variants }) => {
       sameProject(project);
-      const started = await simulator.start({ project, ...(locale ? { locale } : {}), ...(vars ? { vars } : {}), ...(wizard !== undefined ? { wizard } : {}) });
+      const started = await simulator.start({
+        project,
+        ...(locale ? { locale } : {}),
+        ...(vars ? { vars } : {}),
+        ...(wizard !== undefined ? { wizard } : {}),
+        ...(variants ? { variants } : {}),
+      });
       sessionProjects.set(started.sessionId, store.dir ?? path.resolve(project));
       return started;
     },

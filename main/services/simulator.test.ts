@@ -51,6 +51,16 @@ async function setup(opts: { script?: Rule[]; llm?: 'mock' | 'none'; timeoutMs?:
 }
 
 describe('simulator service', () => {
+  it('lets the designer pick an A/B variant, and refuses one the project does not have', async () => {
+    const { dir, h } = await setup();
+    for (const variant of ['control', 'one_sentence']) {
+      const { sessionId } = await h['simulator.start']({ project: dir, variants: { 'hours/answer_hours': variant } });
+      const hours = await h['simulator.send']({ sessionId, input: { type: 'text', text: 'what are your opening hours' } });
+      expect(hours.trace.find((e) => e.kind === 'variant')).toMatchObject({ flow: 'hours', node: 'answer_hours', variant });
+    }
+    await expect(h['simulator.start']({ project: dir, variants: { 'hours/answer_hours': 'nope' } })).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+  });
+
   it('runs the sample: intent with scores, slot from the utterance, digression streamed from the model, back to the question', async () => {
     const { dir, h, tokens, texts } = await setup();
     const { sessionId, turn } = await h['simulator.start']({ project: dir });

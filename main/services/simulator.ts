@@ -54,7 +54,13 @@ export interface SimulatorOptions {
 }
 
 export interface Simulator {
-  start(o: { project: string; locale?: string; vars?: Record<string, unknown>; wizard?: boolean }): Promise<{ sessionId: string; turn: TurnView }>;
+  start(o: {
+    project: string;
+    locale?: string;
+    vars?: Record<string, unknown>;
+    wizard?: boolean;
+    variants?: Record<string, string>;
+  }): Promise<{ sessionId: string; turn: TurnView }>;
   send(o: { sessionId: string; input: SimInput }): Promise<TurnView>;
   rewind(o: { sessionId: string; keep: number }): Promise<{ turns: number }>;
   close(o: { sessionId: string }): void;
@@ -199,7 +205,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   };
 
   return {
-    async start({ locale, vars, wizard }) {
+    async start({ locale, vars, wizard, variants }) {
       const snap = snapshot();
       const runner = runnerFor(snap);
       const s: Session = {
@@ -211,7 +217,15 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
         ...(vars ? { vars } : {}),
       };
       sessions.set(s.id, s);
-      const state0 = runner.initial({ ...(locale ? { locale } : {}), ...(vars ? { vars } : {}) });
+      let state0: SessionState;
+      try {
+        // the session id seeds the A/B variants the designer did not pick, as a conversation id does in a bundle
+        state0 = runner.initial({ seed: s.id, ...(locale ? { locale } : {}), ...(vars ? { vars } : {}), ...(variants ? { variants } : {}) });
+      } catch (e) {
+        sessions.delete(s.id);
+        if (e instanceof RangeError) throw new ApiError('BAD_REQUEST', e.message);
+        throw e;
+      }
       const turn = await play(s, { type: 'start' }, () => state0);
       return { sessionId: s.id, turn };
     },

@@ -180,6 +180,8 @@ export const methods = {
         vars: z.record(z.string(), z.unknown()).optional(),
         /** Wizard of Oz: the designer types what the model would say. */
         wizard: z.boolean().optional(),
+        /** A/B variants picked by the designer (`flow/node` -> variant id); the others are assigned as a bundle would. */
+        variants: z.record(z.string().max(200), z.string().max(64)).optional(),
       })
       .strict(),
     output: z.object({ sessionId: SessionId, turn: TurnView }),

@@ -1,7 +1,7 @@
 // The simulator side panel: a chat with the bot being designed, beside the canvas. Replies stream in, quick
 // replies are buttons, each user turn can be rewound to (then the conversation branches), and the trace of a
 // turn shows why the bot did what it did; clicking an entry shows its node on the canvas.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import type { SimInput, TurnView } from '../../../shared/api/contract';
 import type { Output } from '../../../shared/engine/types';
 import { useStudio } from '../store/studioStore';
@@ -213,6 +213,51 @@ function ApiKeyForm({ target }: { target: 'keychain' | 'config' }) {
   );
 }
 
+/** The project's A/B experiments: `flow/node` and its variant ids, for the simulator's picker. */
+function useExperiments(): { key: string; ids: string[] }[] {
+  const flows = useStudio((s) => s.flows);
+  return useMemo(() => {
+    const out: { key: string; ids: string[] }[] = [];
+    for (const [flowId, f] of Object.entries(flows)) {
+      for (const n of f.flow.nodes) {
+        const variants = 'variants' in n ? (n.variants as { id: string }[] | undefined) : undefined;
+        if (variants?.length) out.push({ key: `${flowId}/${n.id}`, ids: variants.map((v) => v.id) });
+      }
+    }
+    return out.sort((a, b) => a.key.localeCompare(b.key));
+  }, [flows]);
+}
+
+function VariantPicker() {
+  const experiments = useExperiments();
+  const picked = useSim((s) => s.variants);
+  if (!experiments.length) return null;
+  return (
+    <fieldset className="sim-variants">
+      <legend>A/B variants</legend>
+      {experiments.map((x) => (
+        <label key={x.key}>
+          {x.key}{' '}
+          <select
+            value={picked[x.key] ?? ''}
+            onChange={(e) => {
+              const next = { ...picked };
+              if (e.target.value) next[x.key] = e.target.value;
+              else delete next[x.key];
+              setSim({ variants: next });
+            }}
+          >
+            <option value="">assigned by weight</option>
+            {x.ids.map((id) => (
+              <option key={id}>{id}</option>
+            ))}
+          </select>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 function Settings() {
   const locales = useStudio((s) => s.project?.manifest.locales ?? []);
   const locale = useSim((s) => s.locale);
@@ -220,7 +265,7 @@ function Settings() {
   const example = useStudio((s) => JSON.stringify(s.project?.manifest.variables ?? {}, null, 2));
   return (
     <details className="sim-settings">
-      <summary>Locale and customer profile</summary>
+      <summary>Locale, customer profile and A/B variants</summary>
       <label>
         Locale{' '}
         <select value={locale ?? ''} onChange={(e) => setSim({ locale: e.target.value || undefined })}>
@@ -241,6 +286,7 @@ function Settings() {
           spellCheck={false}
         />
       </label>
+      <VariantPicker />
       <button onClick={() => void restart()}>Start with these</button>
     </details>
   );

@@ -29,9 +29,11 @@ export interface SimState {
   locale?: string;
   /** JSON object of preset variables (a customer profile). */
   profile: string;
+  /** A/B variants the designer picked (`flow/node` -> variant id); nodes left out are assigned by the session. */
+  variants: Record<string, string>;
 }
 
-export const useSim = create<SimState>(() => ({ open: false, turns: [], wizard: false, follow: true, profile: '' }));
+export const useSim = create<SimState>(() => ({ open: false, turns: [], wizard: false, follow: true, profile: '', variants: {} }));
 const set = useSim.setState;
 const get = useSim.getState;
 
@@ -173,6 +175,7 @@ export async function restart(): Promise<void> {
       project,
       ...(get().locale ? { locale: get().locale } : {}),
       ...(vars ? { vars } : {}),
+      ...(Object.keys(get().variants).length ? { variants: get().variants } : {}),
       wizard: get().wizard,
     });
     if (started !== epoch) {
@@ -207,6 +210,7 @@ onProjectSwitch(() => {
     selectedTurn: undefined,
     locale: undefined,
     profile: '',
+    variants: {},
   });
   if (open) void openSimulator();
 });
@@ -284,7 +288,7 @@ export function setFollow(on: boolean): void {
   if (on && last) followTo(last);
 }
 
-export const setSim = (patch: Partial<Pick<SimState, 'wizard' | 'follow' | 'locale' | 'profile' | 'selectedTurn'>>) => set(patch);
+export const setSim = (patch: Partial<Pick<SimState, 'wizard' | 'follow' | 'locale' | 'profile' | 'selectedTurn' | 'variants'>>) => set(patch);
 
 export function jumpToNode(flow: string, node: string): void {
   if (useStudio.getState().flows[flow]) revealNode(flow, node);
