@@ -54,3 +54,23 @@ describe('runtime configuration', () => {
     expect(d.signature).toMatch(/NOT checked/);
   });
 });
+
+describe('the deployment files and the runtime agree', () => {
+  it("the Dockerfile's and compose file's flags and variables are the ones the runtime reads", async () => {
+    const { RUNTIME_CONTRACT, dockerfile, dockerCompose } = await import('../export/deployFiles');
+    const { flags, env, port } = RUNTIME_CONTRACT;
+    const c = readRuntimeConfig(
+      [flags.host, '0.0.0.0', flags.port, String(port)],
+      { [env.token]: 'a-long-token-for-prod', [env.redis]: 'redis://redis:6379', [env.publicKey]: '/etc/parley/k.pub' },
+      {
+        bundleDir: '/app',
+      },
+    );
+    expect(c).toMatchObject({ host: '0.0.0.0', port, token: 'a-long-token-for-prod', redisUrl: 'redis://redis:6379', publicKeyFile: '/etc/parley/k.pub' });
+    const files =
+      dockerfile({ name: 'x' }) +
+      dockerCompose({ name: 'x', version: '1.0.0' }, { schema: 2, name: 'x', defaultLocale: 'en', locales: ['en'], startFlow: 'main' });
+    for (const name of [env.token, env.redis, env.publicKey, flags.host, flags.port]) expect(files).toContain(name);
+    expect(files).toContain('server.mjs');
+  });
+});
