@@ -22,7 +22,7 @@ import { createRedactor } from '../../shared/util/redact';
 import { verifyBundle } from '../export/verify';
 import { createBundlePorts, type BundlePortsOptions } from './bundlePorts';
 import { describeConfig, type RuntimeConfig } from './config';
-import { RuntimeRequestError, type ReplyView, type RuntimeBackend, type TranscriptView } from './http/backend';
+import { RuntimeRequestError, type ReplyView, type RuntimeBackend, type TestTurnView, type TranscriptView } from './http/backend';
 import { createRuntimeServer } from './http/server';
 import { createRuntimeLogger } from './log';
 import { createRuntimeMetrics } from './metrics';
@@ -52,7 +52,34 @@ const wrap = <T>(p: Promise<T>): Promise<T> =>
     throw e;
   });
 
-function replyOf(t: ConversationTurn): ReplyView {
+/** A conversation started with fixtures (`--fixtures`): its ports, made once as a story's are, and what they heard. */
+interface FixtureConversation {
+  ports: EnginePorts;
+  /** The first model request of the current turn that no fixture answered. */
+  unanswered?: string;
+}
+
+/** What `parley test --target` checks of a turn of a conversation started with fixtures (backend.ts TestTurnView). */
+function testViewOf(t: ConversationTurn, f: FixtureConversation): TestTurnView {
+  const { path, outputs, trace, state } = t.turn;
+  return {
+    path,
+    outputs,
+    trace,
+    state: {
+      locale: state.locale,
+      turn: state.turn,
+      vars: state.vars,
+      wait: state.wait,
+      ...(state.ended ? { ended: state.ended } : {}),
+      transcript: state.transcript,
+      last: state.last,
+    },
+    ...(f.unanswered ? { unanswered: f.unanswered } : {}),
+  };
+}
+
+function replyOf(t: ConversationTurn, fixture?: FixtureConversation): ReplyView {
   const { outputs, state } = t.turn;
   const text = outputs.filter((o): o is Extract<Output, { type: 'text' }> => o.type === 'text');
   const handoff = outputs.find((o): o is Extract<Output, { type: 'handoff' }> => o.type === 'handoff');
@@ -66,6 +93,7 @@ function replyOf(t: ConversationTurn): ReplyView {
       ? { handoff: { queue: handoff.queue, ...(handoff.reason ? { reason: handoff.reason } : {}), ...(handoff.summary ? { summary: handoff.summary } : {}) } }
       : {}),
     ...(state.ended ? { ended: { outcome: state.ended.outcome } } : {}),
+    ...(fixture ? { test: testViewOf(t, fixture) } : {}),
   };
 }
 
@@ -128,12 +156,28 @@ export async function startRuntime(config: RuntimeConfig, o: RuntimeOptions): Pr
           });
         },
       });
-  const fixtures = new Map<string, { fixtures: Fixtures | undefined; now?: string }>();
+  // conversations started with fixtures: their ports live as long as the conversation, as a story's do (API
+  // responses given as a list go on in order from one turn to the next)
+  const fixtures = new Map<string, FixtureConversation>();
+  const fixtureConversation = (f: Fixtures | undefined, now: string | undefined): FixtureConversation => {
+    const c: FixtureConversation = { ports: bundlePorts.ports };
+    c.ports = fixturePorts(f, {
+      ...(now ? { now } : {}),
+      ...(bundlePorts.ports.retrieval ? { retrieval: bundlePorts.ports.retrieval } : {}),
+      onUnanswered: (message) => {
+        c.unanswered ??= message;
+      },
+    });
+    return c;
+  };
+  // called once per turn, holding the conversation's lease: the turn hears afresh
   const portsFor = (id: string): EnginePorts => {
     const f = fixtures.get(id);
     if (!f) return bundlePorts.ports;
-    return fixturePorts(f.fixtures, { ...(f.now ? { now: f.now } : {}), ...(bundlePorts.ports.retrieval ? { retrieval: bundlePorts.ports.retrieval } : {}) });
+    delete f.unanswered;
+    return f.ports;
   };
+  const reply = (t: ConversationTurn): ReplyView => replyOf(t, fixtures.get(t.id));
   const conversations = createConversations({ runner, bundleVersion: manifest.version, store, portsFor, newId: randomUUID, leaseMs: config.leaseMs });
 
   /** After a turn: its metrics, its transcript event and a log line (no words). */
@@ -177,16 +221,16 @@ export async function startRuntime(config: RuntimeConfig, o: RuntimeOptions): Pr
         fx = r.data;
       }
       const id = so.id ?? randomUUID();
-      if (fx) fixtures.set(id, { fixtures: fx.fixtures, ...(fx.now ? { now: fx.now } : {}) });
+      if (fx) fixtures.set(id, fixtureConversation(fx.fixtures, fx.now));
       const t = await wrap(conversations.start({ id, ...(so.locale ? { locale: so.locale } : {}), ...(so.vars ? { vars: so.vars } : {}) }));
       record(t, { type: 'start' }, started);
-      return replyOf(t);
+      return reply(t);
     },
     async send(id, input, so) {
       const started = Date.now();
       const t = await wrap(conversations.send(id, input, { ...(so?.onToken ? { onToken: (_at, delta) => so.onToken!(delta) } : {}) }));
       record(t, input, started);
-      return replyOf(t);
+      return reply(t);
     },
     async transcript(id) {
       const r = await wrap(conversations.get(id)).catch((e: unknown) => {

@@ -1,7 +1,7 @@
 // What the runtime's HTTP layer needs from the runtime core: conversations by id, and the errors it maps to
 // status codes. The HTTP layer knows nothing of engines, ports or stores; the core's conversations service is
 // adapted to this (main/runtime/serve.ts), and tests can drive the HTTP layer with any implementation.
-import type { UserInput } from '../../../shared/engine/types';
+import type { At, Output, SessionState, TraceEntry, UserInput } from '../../../shared/engine/types';
 
 export interface QuickReplyView {
   id: string;
@@ -25,6 +25,24 @@ export interface ReplyView {
   quickReplies: QuickReplyView[];
   handoff?: { queue: string; reason?: string; summary?: string };
   ended?: { outcome: string };
+  /**
+   * What a story checks of the turn (`parley test --target`): only for a conversation started with fixtures on
+   * a runtime started with `--fixtures` (loopback); never on other conversations.
+   */
+  test?: TestTurnView;
+}
+
+/** A turn as the story runner sees it: what the turn runner returned (state and trace as stored, redacted). */
+export interface TestTurnView {
+  /** Every node entered this turn, in order. */
+  path: At[];
+  /** Everything the turn output: texts (with copy ids and buttons), handoffs, errors. */
+  outputs: Output[];
+  trace: TraceEntry[];
+  /** The state the checks read, after the turn. */
+  state: Pick<SessionState, 'locale' | 'turn' | 'vars' | 'wait' | 'ended' | 'transcript' | 'last'>;
+  /** The first model request of the turn that no fixture answered (the story cannot run as written on a runtime). */
+  unanswered?: string;
 }
 
 export interface TranscriptView {

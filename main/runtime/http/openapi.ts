@@ -38,6 +38,40 @@ export function openApiDocument(bundle: { name: string; version: string }) {
             quickReplies: { type: 'array', items: { $ref: '#/components/schemas/QuickReply' } },
             handoff: { type: 'object', properties: { queue: { type: 'string' }, reason: { type: 'string' }, summary: { type: 'string' } } },
             ended: { type: 'object', properties: { outcome: { type: 'string' } } },
+            test: { $ref: '#/components/schemas/TestTurn' },
+          },
+        },
+        TestTurn: {
+          type: 'object',
+          description:
+            'Fixtures mode only (a runtime started with --fixtures, on loopback): what `parley test --target` checks of the turn, on replies to a conversation started with `fixtures`. Never present on other conversations.',
+          required: ['path', 'outputs', 'trace', 'state'],
+          properties: {
+            path: {
+              type: 'array',
+              description: 'every node entered this turn, in order',
+              items: { type: 'object', properties: { flow: { type: 'string' }, node: { type: 'string' } } },
+            },
+            outputs: { type: 'array', description: "the turn's outputs (texts with copy ids and buttons, handoffs, errors)", items: { type: 'object' } },
+            trace: {
+              type: 'array',
+              description: "the turn's trace as stored (redacted): NLU decisions, nodes and exits, guardrails, retrievals",
+              items: { type: 'object' },
+            },
+            state: {
+              type: 'object',
+              description: 'the conversation after the turn, as stored (redacted transcript and last input)',
+              properties: {
+                locale: { type: 'string' },
+                turn: { type: 'integer' },
+                vars: { type: 'object' },
+                wait: { type: ['object', 'null'] },
+                ended: { type: 'object' },
+                transcript: { type: 'array', items: { type: 'object' } },
+                last: { type: 'object' },
+              },
+            },
+            unanswered: { type: 'string', description: 'the first model request of the turn that no fixture answered' },
           },
         },
       },
@@ -47,7 +81,19 @@ export function openApiDocument(bundle: { name: string; version: string }) {
       '/v1/conversations': {
         post: {
           summary: 'Start a conversation: the bot speaks first',
-          requestBody: json({ type: 'object', properties: { locale: { type: 'string' }, vars: { type: 'object' } } }),
+          requestBody: json({
+            type: 'object',
+            properties: {
+              locale: { type: 'string' },
+              vars: { type: 'object' },
+              fixtures: {
+                type: 'object',
+                description:
+                  "Fixtures mode only (--fixtures, loopback): a story's fixtures (api, llm, agents; docs/FORMAT.md). The conversation's ports answer from them, and its replies carry `test`",
+              },
+              now: { type: 'string', format: 'date-time', description: "Fixtures mode only: the conversation's fixed clock (a story's setup.now)" },
+            },
+          }),
           responses: { '201': { description: 'the opening messages', ...json({ $ref: '#/components/schemas/Reply' }) }, ...errors(400, 401, 413, 429, 503) },
         },
       },

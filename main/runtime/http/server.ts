@@ -37,7 +37,7 @@ const FixtureStartBody = z
   .strict()
   .optional();
 const MessageBody = z.union([
-  z.object({ text: z.string().min(1).max(4000) }).strict(),
+  z.object({ text: z.string().max(4000) }).strict(), // a blank message is an input flows handle, as in the studio
   z.object({ payload: z.string().min(1).max(500), label: z.string().max(200).optional() }).strict(),
   z.object({ event: z.string().min(1).max(100) }).strict(),
 ]);
