@@ -98,6 +98,7 @@ export function buildCli(): Command {
     .option('--repeat <n>', 'run each story n times and report its pass rate (for live models)', parseCount)
     .option('--perturb <list>', 'also run with perturbed user turns: typos, asr, case (comma-separated)')
     .option('--concurrency <n>', 'stories in flight at once', parseCount)
+    .option('--target <url>', 'run the stories against a running bundle over HTTP (token: PARLEY_RUNTIME_TOKEN; fixtures need its --fixtures)')
     .option('--no-cache', 'read every file again, without the cache of files read before (in the user data folder)')
     .option(
       '--trust',

@@ -1,6 +1,8 @@
 // `parley test`: runs a project's stories and reports; exit 0 when all pass, 1 when any fails, 2 on invalid input.
 import { writeFile } from 'node:fs/promises';
 import { isPerturbation, PERTURBATIONS, type Perturbation } from '../../shared/stories/perturb';
+import { runRemoteTests } from '../stories/remote';
+import { remoteJsonReport, remoteJunitReport, remoteTextReport } from '../stories/remoteReport';
 import { jsonReport, junitReport, textReport } from '../stories/report';
 import { runTests, TestInputError, type LlmMode, type TestOptions } from '../stories/runner';
 import { userParseCache } from '../services/parseCache';
@@ -23,6 +25,8 @@ export interface TestCliOptions {
   userDataDir?: string;
   /** false (`--no-cache`): read every file, without the cache of files read before. */
   cache?: boolean;
+  /** `--target <url>`: play the stories against a running bundle (its token: PARLEY_RUNTIME_TOKEN). */
+  target?: string;
 }
 
 export async function runTestCli(
@@ -66,6 +70,19 @@ export async function runTestCli(
       if (!o.json && out.tty) out.err.write(`\r\x1b[K${done}/${total} ${r.passed ? '✓' : '✗'} ${r.name}`);
     },
   };
+  if (o.target !== undefined) {
+    if (llm !== 'replay' || o.record)
+      throw new TestInputError(
+        "--target runs the stories on the runtime, which answers model requests from the stories' fixtures only: --llm live, --llm mock and --record do not apply",
+      );
+    const { llm: _llm, userDataDir: _u, trust: _t, record: _r, ...common } = options;
+    const report = await runRemoteTests({ ...common, target: o.target, env: process.env });
+    if (!o.json && out.tty) out.err.write('\r\x1b[K');
+    if (o.junit) await writeFile(o.junit, remoteJunitReport(report));
+    out.write((o.json ? remoteJsonReport(report) : remoteTextReport(report)) + '\n');
+    if (report.problems.some((p) => p.severity === 'error')) return 2;
+    return report.ok ? 0 : 1;
+  }
   const report = await runTests(options);
   if (!o.json && out.tty) out.err.write('\r\x1b[K');
   if (o.junit) await writeFile(o.junit, junitReport(report));
