@@ -3,7 +3,7 @@
 // the same stories with the same messages both ways. Replies of normal conversations carry no test view, and a
 // runtime without --fixtures skips the stories, saying why.
 import { execFile } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -102,6 +102,35 @@ describe('parley test --target', { timeout: 180_000 }, () => {
     const text = remoteTextReport(remote);
     expect(text).toContain('Skipped (not run against the target):');
     expect(text).toMatch(/0 passed, 0 failed, 59 skipped/);
+  });
+
+  it('skips what a runtime cannot do (no greeting first; model replies only a cassette has), and errs where the studio errs', async () => {
+    const dir = copySample();
+    const hours = (name: string) => `name: ${name}\nturns:\n  - user: are you open on Saturday\n    expect:\n      intent: opening_hours\n`;
+    writeFileSync(path.join(dir, 'stories/zz_no_greeting.yaml'), 'name: No greeting\nsetup: { greet: false }\nturns:\n  - user: what is my balance\n');
+    writeFileSync(path.join(dir, 'stories/zz_recorded.yaml'), hours('Recorded model reply'));
+    writeFileSync(path.join(dir, 'stories/zz_unrecorded.yaml'), hours('No model reply anywhere'));
+    mkdirSync(path.join(dir, 'stories/cassettes'));
+    writeFileSync(
+      path.join(dir, 'stories/cassettes/zz_recorded.json'),
+      JSON.stringify({ k: { request: {}, response: { text: 'x', model: 'm', stopReason: 'end_turn' } } }),
+    );
+    const files = ['stories/zz_no_greeting.yaml', 'stories/zz_recorded.yaml', 'stories/zz_unrecorded.yaml'];
+    const remote = await runRemoteTests({ projectDir: dir, files, target: server.url, token: TOKEN });
+    expect(remote.skipped.map((s) => [s.file, s.reason])).toEqual([
+      ['stories/zz_no_greeting.yaml', "setup.greet: false: a runtime always plays the bot's opening when a conversation starts"],
+      [
+        'stories/zz_recorded.yaml',
+        "needs model replies no fixture gives (recorded in stories/cassettes/zz_recorded.json); a runtime answers model requests from the story's fixtures only",
+      ],
+    ]);
+    // no fixture and no recording: an error of the story, here as in the studio
+    const studio = await runTests({ projectDir: dir, files });
+    const unrecorded = (r: TestReport) => r.stories.find((s) => s.file === 'stories/zz_unrecorded.yaml')!;
+    expect(unrecorded(studio).result.error).toMatch(/^turn 1: no recording of this request to hours\/answer_hours/);
+    expect(unrecorded(remote).passed).toBe(false);
+    expect(unrecorded(remote).result.error).toMatch(/^turn 1: no LLM fixture or recording answers hours\/answer_hours/);
+    expect(remote.stories.length).toBe(1);
   });
 
   it('returns the test view only to conversations started with fixtures on a --fixtures runtime', async () => {
