@@ -133,6 +133,14 @@ describe('parley test --target', { timeout: 180_000 }, () => {
     expect(remote.stories.length).toBe(1);
   });
 
+  it('runs perturbations and repeats on the target as in the studio', async () => {
+    const o = { projectDir: SAMPLE, grep: 'balance|lost_card', perturb: ['typos' as const, 'case' as const], repeat: 2 };
+    const [studio, remote] = [await runTests(o), await runRemoteTests({ ...o, target: server.url, token: TOKEN })];
+    expect(remote.stories.map((s) => [s.file, s.runs, s.passes])).toEqual(studio.stories.map((s) => [s.file, s.runs, s.passes]));
+    expect(remote.perturbations).toEqual(studio.perturbations);
+    expect(studio.perturbations[0]!.total).toBeGreaterThan(10);
+  });
+
   it('returns the test view only to conversations started with fixtures on a --fixtures runtime', async () => {
     const start = (url: string, body: unknown) =>
       fetch(`${url}/v1/conversations`, {
