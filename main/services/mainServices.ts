@@ -9,6 +9,7 @@ import { loadUserSettings } from './userSettings';
 import { createRecentProjects } from './recentProjects';
 import { createSimulator, type Simulator } from './simulator';
 import { createStoriesService } from './storiesService';
+import { createExportService } from './exportService';
 import { listStoryFiles } from '../stories/runner';
 import type { Problem } from '../../shared/project/problems';
 import { createKeyStore, KeyStoreError, type SafeStorageLike } from '../llm/keys';
@@ -129,6 +130,7 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
   };
 
   const stories = createStoriesService({ bus, store, simulator });
+  const exporter = createExportService({ projectDir: () => store.dir, userDataDir: opts.userDataDir, limits: settings.limits, env });
 
   const handlers: Handlers = {
     'app.info': async () => ({
@@ -240,6 +242,8 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
       sameProject(project);
       return stories.saveConversation(sessionId, name);
     },
+    'bundle.preview': async (i) => exporter.preview(i),
+    'bundle.export': async (i) => exporter.export(i),
   };
 
   if (opts.projectDir) await remember(await store.open(opts.projectDir));

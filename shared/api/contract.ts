@@ -3,6 +3,7 @@ import { Id } from '../schema/common';
 import { Flow, NluFile, ProjectManifest } from '../schema/project';
 import { Problem } from '../project/problems';
 import { At, Coverage, Failure, Output, StateView, TraceEntry, TurnReport } from './engineSchemas';
+import { Semver } from '../bundle/schema';
 
 /**
  * The one contract between the renderer and main. Every call the renderer may make is listed here with a zod
@@ -139,6 +140,61 @@ export const StoriesReport = z.object({
 });
 export type StoriesReport = z.infer<typeof StoriesReport>;
 
+/** A path on the user's machine typed in the export dialog; main checks it (absolute, where it may be). */
+const LocalPath = z.string().min(1).max(1000);
+
+/** What changed between the bundle already in the output folder and the one an export would write. */
+export const BundleChangesView = z.object({
+  fromVersion: z.string(),
+  toVersion: z.string(),
+  added: z.array(z.string()),
+  removed: z.array(z.string()),
+  changed: z.array(z.string()),
+});
+
+/**
+ * The export dialog's preview, computed by main without writing anything: the project's problems (an error
+ * blocks the export), the version to propose, what the output folder holds and what would change in it, and
+ * whether the signing key can be used. `outDir` and `keyFile` are the ones checked: the given ones, else the
+ * ones remembered in the user settings.
+ */
+export const BundlePreview = z.object({
+  dir: z.string(),
+  name: z.string(),
+  ok: z.boolean(),
+  problems: z.array(Problem),
+  /** The earlier bundle's version bumped in patch, else parley.yaml's version, else 0.1.0. */
+  suggestedVersion: z.string(),
+  versionError: z.string().nullable(),
+  outDir: z.string().nullable(),
+  outDirState: z.enum(['absent', 'empty', 'bundle']).nullable(),
+  outDirError: z.string().nullable(),
+  previous: z.object({ name: z.string(), version: z.string() }).nullable(),
+  changes: BundleChangesView.nullable(),
+  /** How many files the bundle would hold (manifest and signature included); null when it cannot be built. */
+  files: z.number().int().nullable(),
+  keyFile: z.string().nullable(),
+  keyError: z.string().nullable(),
+  warnings: z.array(z.string()),
+});
+export type BundlePreview = z.infer<typeof BundlePreview>;
+
+export const BundleExportResult = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    outDir: z.string(),
+    name: z.string(),
+    version: z.string(),
+    /** Files written, manifest.json and manifest.sig included. */
+    files: z.number().int(),
+    changes: BundleChangesView.nullable(),
+    warnings: z.array(z.string()),
+  }),
+  /** The project has errors: nothing was written. */
+  z.object({ ok: z.literal(false), problems: z.array(Problem) }),
+]);
+export type BundleExportResult = z.infer<typeof BundleExportResult>;
+
 const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 
@@ -223,6 +279,32 @@ export const methods = {
   'stories.saveConversation': {
     input: z.object({ project: z.string().min(1).max(1000), sessionId: SessionId, name: z.string().min(1).max(200) }).strict(),
     output: z.object({ file: z.string() }),
+  },
+  /** The export dialog's preview (dry run: nothing is written). Paths omitted: the ones remembered in the user settings. */
+  'bundle.preview': {
+    input: z
+      .object({
+        project: z.string().min(1).max(1000),
+        outDir: LocalPath.optional(),
+        keyFile: LocalPath.optional(),
+        version: z.string().max(100).optional(),
+        notes: z.string().max(10_000).optional(),
+      })
+      .strict(),
+    output: BundlePreview,
+  },
+  /** Exports the open project as a signed bundle (with server.mjs); the key's path is remembered in the user settings. */
+  'bundle.export': {
+    input: z
+      .object({
+        project: z.string().min(1).max(1000),
+        outDir: LocalPath,
+        keyFile: LocalPath,
+        version: Semver,
+        notes: z.string().max(10_000).optional(),
+      })
+      .strict(),
+    output: BundleExportResult,
   },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
