@@ -55,6 +55,8 @@ const wrap = <T>(p: Promise<T>): Promise<T> =>
 /** A conversation started with fixtures (`--fixtures`): its ports, made once as a story's are, and what they heard. */
 interface FixtureConversation {
   ports: EnginePorts;
+  /** Last turn (epoch ms): entries idle longer than the session TTL are dropped, as their sessions are. */
+  touched: number;
   /** The first model request of the current turn that no fixture answered. */
   unanswered?: string;
 }
@@ -160,7 +162,9 @@ export async function startRuntime(config: RuntimeConfig, o: RuntimeOptions): Pr
   // responses given as a list go on in order from one turn to the next)
   const fixtures = new Map<string, FixtureConversation>();
   const fixtureConversation = (f: Fixtures | undefined, now: string | undefined): FixtureConversation => {
-    const c: FixtureConversation = { ports: bundlePorts.ports };
+    const now0 = Date.now();
+    for (const [id, old] of fixtures) if (old.touched < now0 - config.sessionTtlMs) fixtures.delete(id);
+    const c: FixtureConversation = { ports: bundlePorts.ports, touched: now0 };
     c.ports = fixturePorts(f, {
       ...(now ? { now } : {}),
       ...(bundlePorts.ports.retrieval ? { retrieval: bundlePorts.ports.retrieval } : {}),
@@ -174,6 +178,7 @@ export async function startRuntime(config: RuntimeConfig, o: RuntimeOptions): Pr
   const portsFor = (id: string): EnginePorts => {
     const f = fixtures.get(id);
     if (!f) return bundlePorts.ports;
+    f.touched = Date.now();
     delete f.unanswered;
     return f.ports;
   };
