@@ -13,7 +13,7 @@ import type { BundleExportResult, BundlePreview, MethodInput } from '../../share
 import { diffManifests } from '../../shared/bundle/diff';
 import { Semver, type BundleManifest } from '../../shared/bundle/schema';
 import type { FileLimits } from '../../shared/project/files';
-import { formatProblem, type Problem } from '../../shared/project/problems';
+import type { Problem } from '../../shared/project/problems';
 import type { ProjectModel } from '../../shared/project/validate';
 import { buildBundle } from '../export/build';
 import { DEFAULT_BUNDLE_VERSION, exportBundle } from '../export/export';
@@ -188,7 +188,6 @@ export function createExportService(o: ExportServiceOptions): ExportService {
 
     const loaded = await load(dir);
     const ok = !loaded.problems.some((p) => p.severity === 'error');
-    warnings.push(...loaded.problems.filter((p) => p.severity === 'warning').map((p) => `${formatProblem(p)} (warning)`));
     const yamlVersion = (loaded.model?.manifest as Record<string, unknown> | undefined)?.version;
     const suggestedVersion = previous
       ? bumpPatch(previous.version)

@@ -175,6 +175,7 @@ export const BundlePreview = z.object({
   files: z.number().int().nullable(),
   keyFile: z.string().nullable(),
   keyError: z.string().nullable(),
+  /** About the key (its permissions) or server.mjs; the project's warnings are in `problems`. */
   warnings: z.array(z.string()),
 });
 export type BundlePreview = z.infer<typeof BundlePreview>;

@@ -1,6 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
 import { errorText, openProject, useStudio } from '../store/studioStore';
 import { openTrustDialog, useTrust } from '../trust/trustStore';
+import { ExportDialog } from '../export/ExportDialog';
+import { openExportDialog } from '../export/exportStore';
 
 type Recent = { dir: string; name: string; openedAt: string };
 
@@ -73,6 +75,9 @@ export function ProjectMenu() {
               </button>
             </div>
           </form>
+          <button className="export-entry" onClick={() => void run(async () => openExportDialog())}>
+            Export bundle… <span>a signed folder that runs without Parley</span>
+          </button>
           {trust && (
             <button
               className="trust-entry"
@@ -91,6 +96,7 @@ export function ProjectMenu() {
           )}
         </div>
       )}
+      <ExportDialog />
     </div>
   );
 }
