@@ -115,7 +115,7 @@ export function createExportService(o: ExportServiceOptions): ExportService {
   /** Saves the key's path and the project's output folder; a settings file that is not JSON is left alone (a warning). */
   const remember = async (projectDir: string, outDir: string, keyFile: string): Promise<string | undefined> => {
     const raw = await readRaw();
-    if (!raw) return `${settingsFile} is not valid JSON: the key's path is not remembered (fix or remove that file)`;
+    if (!raw) return `${settingsFile} cannot be read or is not a JSON object: the key's path is not remembered (fix or remove that file)`;
     const prev = ExportSettings.safeParse(raw.export ?? {});
     const outDirs = Object.entries(prev.success ? (prev.data.outDirs ?? {}) : {}).filter(([d]) => d !== projectDir);
     outDirs.push([projectDir, outDir]);
