@@ -30,9 +30,10 @@ export function createRuntimeLogger(o: LogOptions): Logger {
       base: { service: 'parley-runtime' },
       redact: { paths: CENSORED, censor: '[redacted]' },
       formatters: { log: (object) => deepRedact(object, o.redact) as Record<string, unknown> },
+      // once per line: the message strings here, the merged fields in formatters.log
       hooks: {
         logMethod(args, method) {
-          method.apply(this, args.map((a) => deepRedact(a, o.redact)) as Parameters<typeof method>);
+          method.apply(this, args.map((a) => (typeof a === 'string' ? o.redact(a) : a)) as Parameters<typeof method>);
         },
       },
       serializers: { err: (e: unknown) => deepRedact(e, o.redact) },

@@ -14,6 +14,7 @@ import { ConversationError, createConversations, type ConversationTurn } from '.
 import { fixturePorts, type Fixtures } from '../../shared/runtime/fixtures';
 import { createMemorySessionStore } from '../../shared/runtime/memoryStore';
 import { SessionStoreUnavailableError, type SessionStore } from '../../shared/runtime/sessionStore';
+import { memoRedact } from '../../shared/runtime/stored';
 import { createTurnRunner } from '../../shared/runtime/turnRunner';
 import { Story } from '../../shared/stories/schema';
 import { turnEvent } from '../../shared/transcripts/format';
@@ -134,7 +135,8 @@ export async function startRuntime(config: RuntimeConfig, o: RuntimeOptions): Pr
       .map(([, v]) => v),
   ]);
   const redact = (s: string) => runner.redact(secrets(s));
-  const logger = createRuntimeLogger({ level: config.logLevel, redact, ...(o.logDestination ? { destination: o.logDestination } : {}) });
+  // log lines repeat their strings (ids, paths): each is redacted once
+  const logger = createRuntimeLogger({ level: config.logLevel, redact: memoRedact(redact), ...(o.logDestination ? { destination: o.logDestination } : {}) });
   const metrics = createRuntimeMetrics();
   const info = { name: manifest.name, version: manifest.version };
   const sink: TranscriptSink | undefined =
