@@ -90,7 +90,13 @@ describe('the copy deck', () => {
         main: {
           name: 'Main',
           nodes: [
-            { id: 'hi', kind: 'message', say: { en: ['Hi', 'Hello'] }, buttons: [{ id: 'go', label: { en: 'Go', es: 'Vamos' } }] },
+            {
+              id: 'hi',
+              kind: 'message',
+              say: { en: ['Hi', 'Hello'] },
+              buttons: [{ id: 'go', label: { en: 'Go', es: 'Vamos' } }],
+              variants: [{ id: 'control' }, { id: 'warm', say: { en: 'Hi there!', es: '¡Hola!' } }],
+            },
             { id: 'amount', kind: 'ask', slot: 'amount', type: 'amount', prompt: { en: 'How much?' }, reprompt: { en: 'Again?' } },
           ],
         },
@@ -100,6 +106,8 @@ describe('the copy deck', () => {
     expect(es['globals/cancel']).toBe('Cancelado.');
     expect(es['main/hi']).toEqual(['Hi', 'Hello']);
     expect(es['main/hi.buttons.go.label']).toBe('Vamos');
+    // an A/B variant's own copy, under the id the engine says it with
+    expect(es['main/hi@warm']).toBe('¡Hola!');
     expect(es['main/amount']).toBe('How much?');
     expect(es['main/amount.reprompt']).toBe('Again?');
     expect(es['builtin/clarify']).toBe('Perdona, ¿te refieres a "{{first}}" o a "{{second}}"?');

@@ -1,9 +1,9 @@
 // The copy deck of a bundle: every line the bot can say in one locale, keyed by the copy id engine outputs
-// carry (`flow/node`, `flow/node.reprompt`, `flow/node.validation.message`, `flow/node.buttons.<id>.label`,
-// `globals/<id>`), plus the engine's own lines under `builtin/<name>`. A line missing in the locale is the one
+// carry (`flow/node`, `flow/node@<variant>`, `flow/node.reprompt`, `flow/node.validation.message`,
+// `flow/node.buttons.<id>.label`, `globals/<id>`), plus the engine's own lines under `builtin/<name>`. A line missing in the locale is the one
 // the engine would say instead (the default locale's, else the first).
 import { builtinCopy } from '../engine/copy';
-import { forEachCopy } from '../project/copy';
+import { copyIdOf, forEachCopy } from '../project/copy';
 import type { ProjectModel } from '../project/validate';
 import type { LocalizedText } from '../schema/common';
 
@@ -17,15 +17,7 @@ export function copyDeck(model: ProjectModel, locale: string): CopyDeck {
   };
   for (const g of model.manifest.globals ?? []) if (g.say) deck[`globals/${g.id}`] = pick(g.say);
   for (const [flowId, flow] of Object.entries(model.flows)) {
-    for (const node of flow.nodes) {
-      const base = `${flowId}/${node.id}`;
-      forEachCopy(node, (path, text) => {
-        let id = base;
-        if (path[0] === 'buttons' && node.kind === 'message') id = `${base}.buttons.${node.buttons![path[1] as number]!.id}.label`;
-        else if (path[0] !== 'say' && path[0] !== 'prompt') id = `${base}.${path.join('.')}`;
-        deck[id] = pick(text);
-      });
-    }
+    for (const node of flow.nodes) forEachCopy(node, (path, text) => (deck[copyIdOf(flowId, node, path)] = pick(text)));
   }
   const b = builtinCopy(locale);
   const builtin: Record<string, string> = {
