@@ -158,15 +158,29 @@ export function checkStory(parsed: ParsedStory, index: StoryIndex, globals: read
     if (e.waits_at) node(at('waits_at'), e.waits_at);
     e.says?.forEach((c, j) => {
       if (!('copy' in c)) return;
-      const [address, ...rest] = c.copy.split('.');
+      const [at0, ...rest] = c.copy.split('.');
       const field = rest.join('.');
+      // `flow/node@variant`: the copy of one A/B variant of a message
+      const [address, variant] = (at0 ?? '').split('@');
       if (address?.startsWith('globals/')) {
         if (!globals.includes(address.slice('globals/'.length))) report(at('says', j, 'copy'), `unknown global handler in copy id "${c.copy}"`);
         return;
       }
       const n = index.node(address ?? '');
       if (!n) report(at('says', j, 'copy'), `unknown copy id "${c.copy}": no node "${address}"`);
-      else if (field ? !copyFields(n).has(field) : !hasMainCopy(n))
+      else if (variant !== undefined) {
+        const vs = n.kind === 'message' ? (n.variants ?? []) : [];
+        if (!vs.some((v) => v.id === variant && v.say))
+          report(
+            at('says', j, 'copy'),
+            `unknown copy id "${c.copy}": the node has no variant "${variant}" with its own copy (it has ${
+              vs
+                .filter((v) => v.say)
+                .map((v) => v.id)
+                .join(', ') || 'none'
+            })`,
+          );
+      } else if (field ? !copyFields(n).has(field) : !hasMainCopy(n))
         report(at('says', j, 'copy'), `unknown copy id "${c.copy}": the ${n.kind} node has no such copy`);
     });
   });

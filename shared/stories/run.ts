@@ -216,13 +216,14 @@ function checkTurn(expect: Expect, ctx: CheckContext): Failure[] {
     } else if ('matches' in c) {
       if (!compilePattern(c.matches).test(all)) fail(`says[${i}].matches`, c.matches, texts);
     } else {
-      // the copy the bot said, and the labels of the buttons it offered (`flow/node.buttons.<id>.label`)
+      // the copy the bot said, and the labels of the buttons it offered (`flow/node.buttons.<id>.label`); a
+      // node's copy id (`flow/node`) also matches any A/B variant of it the conversation got (`flow/node@b`)
       const ids = result.outputs.flatMap((o) => (o.type === 'text' && o.copyId ? [o.copyId] : []));
       const labels = result.outputs.flatMap((o) =>
-        o.type === 'text' && o.copyId && o.quickReplies ? o.quickReplies.map((q) => `${o.copyId}.buttons.${q.id}.label`) : [],
+        o.type === 'text' && o.copyId && o.quickReplies ? o.quickReplies.map((q) => `${o.copyId!.split('@')[0]}.buttons.${q.id}.label`) : [],
       );
-      if (!ids.includes(c.copy) && !labels.includes(c.copy))
-        fail(`says[${i}].copy`, c.copy, ids, c.copy.startsWith('globals/') ? last : parted(c.copy.split('.')[0] as string));
+      const said = ids.includes(c.copy) || labels.includes(c.copy) || (!c.copy.includes('@') && ids.some((id) => id.startsWith(`${c.copy}@`)));
+      if (!said) fail(`says[${i}].copy`, c.copy, ids, c.copy.startsWith('globals/') ? last : parted(c.copy.split(/[.@]/)[0] as string));
     }
   });
   for (const [p, v] of Object.entries(expect.vars ?? {})) {

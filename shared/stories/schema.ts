@@ -8,10 +8,13 @@ import { checkPattern } from '../util/regex';
 /** A node, as `flow/node`. */
 export const NodeAddress = z.string().regex(/^[a-z][a-z0-9_]{0,63}\/[a-z][a-z0-9_]{0,63}$/, 'must be flow/node, e.g. card_lost/ask_last4');
 
-/** A copy id: `flow/node` or `flow/node.field`, or `globals/<handler>`. */
+/** A copy id: `flow/node`, `flow/node@variant` (an A/B variant's copy) or `flow/node.field`, or `globals/<handler>`. */
 export const CopyId = z
   .string()
-  .regex(/^[a-z][a-z0-9_]{0,63}\/[a-z][a-z0-9_]{0,63}(\.[a-z0-9_.]+)?$/, 'must be a copy id such as card_lost/ask_last4 or card_lost/ask_last4.reprompt');
+  .regex(
+    /^[a-z][a-z0-9_]{0,63}\/[a-z][a-z0-9_]{0,63}(@[a-z][a-z0-9_]{0,63})?(\.[a-z0-9_.]+)?$/,
+    'must be a copy id such as card_lost/ask_last4, card_lost/ask_last4@short or card_lost/ask_last4.reprompt',
+  );
 
 /** A regular expression in RE2's dialect (linear time, see docs/FORMAT.md): the message names what it lacks. */
 const regex = z
