@@ -41,6 +41,14 @@ export function buildProjectNlu(nlu: NluFile, options: ProjectNluOptions = {}): 
   }
   const models = new Map<string, IntentModel>();
   for (const [locale, rows] of byLocale) if (rows.length) models.set(locale, trainIntentModel(rows, options.train));
+  return nluOverModels(models, nlu, options);
+}
+
+/**
+ * The NluPort over intent models already trained, by locale (in training order): what buildProjectNlu returns,
+ * and what an exported bundle's runtime uses with the models trained at export, so both rank alike.
+ */
+export function nluOverModels(models: ReadonlyMap<string, IntentModel>, nlu: NluFile, options: Omit<ProjectNluOptions, 'train'> = {}): ProjectNlu {
   const locales = [...models.keys()];
   const fallback = options.defaultLocale && models.has(options.defaultLocale) ? options.defaultLocale : locales[0];
   const entities = nlu.entities ?? [];
