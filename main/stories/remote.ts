@@ -12,15 +12,15 @@ import path from 'node:path';
 import pLimit from 'p-limit';
 import type { LlmPort } from '../../shared/engine/ports';
 import { DEFAULT_FILE_LIMITS } from '../../shared/project/files';
-import { cassettePort, type Cassette } from '../../shared/stories/cassette';
+import { cassettePort } from '../../shared/stories/cassette';
 import { coverage } from '../../shared/stories/coverage';
 import type { LoadedStory } from '../../shared/stories/load';
 import { perturb } from '../../shared/stories/perturb';
 import { playStory, type StoryResult } from '../../shared/stories/run';
 import { createProjectEngine } from '../services/projectEngine';
-import { readFileState } from '../services/paths';
 import { createTargetClient, type TargetInfo } from './remoteClient';
-import { loadStories, loadTestProject, TestInputError, type PerturbationRun, type StoryRun, type TestOptions, type TestReport } from './runner';
+import { cassetteFile, cassetteReader, selectStories } from './storyFiles';
+import { loadStories, loadTestProject, type PerturbationRun, type StoryRun, type TestOptions, type TestReport } from './runner';
 
 export interface RemoteTestOptions extends Pick<
   TestOptions,
@@ -46,8 +46,6 @@ export interface RemoteTestReport extends TestReport {
   skipped: SkippedStory[];
 }
 
-const cassetteFile = (storyFile: string) => storyFile.replace(/^stories\//, 'stories/cassettes/').replace(/\.ya?ml$/, '.json');
-
 /** Why a story cannot run on this target before it starts (undefined: it can). */
 function skipBefore(story: LoadedStory, target: TargetInfo): string | undefined {
   if (!target.fixtures) {
@@ -69,30 +67,12 @@ export async function runRemoteTests(o: RemoteTestOptions): Promise<RemoteTestRe
   const limits = o.limits ?? DEFAULT_FILE_LIMITS;
   const model = await loadTestProject(dir, limits, o.parseCache);
   const { stories: all, problems } = await loadStories(dir, model, o.files, limits);
-  const grep = o.grep ? new RegExp(o.grep, 'i') : undefined;
-  const selected = all.filter(
-    (s) => (!grep || grep.test(s.story.name) || grep.test(s.file)) && (!o.tags?.length || (s.story.tags ?? []).some((t) => o.tags!.includes(t))),
-  );
+  const selected = selectStories(all, o);
   // the project's engine reads the flows, templates and expressions the checks need; the turns run on the target
   const engine = createProjectEngine(model);
   const repeat = Math.max(1, o.repeat ?? 1);
 
-  const cassettes = new Map<string, Cassette>();
-  const cassetteFor = async (story: LoadedStory): Promise<Cassette> => {
-    const file = cassetteFile(story.file);
-    let c = cassettes.get(file);
-    if (!c) {
-      const state = await readFileState(dir, file, limits);
-      if (state && 'problem' in state) throw new TestInputError(`${file}: ${state.problem.message}`);
-      try {
-        c = state?.text ? (JSON.parse(state.text) as Cassette) : {};
-      } catch {
-        throw new TestInputError(`${file}: not valid JSON; delete it and record again with --record`);
-      }
-      cassettes.set(file, c);
-    }
-    return c;
-  };
+  const { read: cassetteFor } = cassetteReader(dir, limits);
   // judges score here as in the studio's replay: from the story's cassette
   const judgeFor = async (story: LoadedStory): Promise<LlmPort> =>
     cassettePort({

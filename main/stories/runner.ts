@@ -9,7 +9,7 @@ import { LlmError, type LlmPort, type LlmResponse } from '../../shared/engine/po
 import { DEFAULT_FILE_LIMITS, type FileLimits } from '../../shared/project/files';
 import { formatProblem, type Problem } from '../../shared/project/problems';
 import type { ProjectModel } from '../../shared/project/validate';
-import { cassettePort, type Cassette } from '../../shared/stories/cassette';
+import { cassettePort } from '../../shared/stories/cassette';
 import { coverage, type Coverage } from '../../shared/stories/coverage';
 import type { LoadedStory } from '../../shared/stories/load';
 import { perturb, type Perturbation } from '../../shared/stories/perturb';
@@ -18,13 +18,13 @@ import { createTurnRunner } from '../../shared/runtime/turnRunner';
 import { createProjectPorts, liveProjectLlm } from '../runtime/projectPorts';
 import { defaultUserDataDir } from '../services/userData';
 import { atomicWrite } from '../services/atomicWrite';
-import { fsError, projectPath, readFileState } from '../services/paths';
-import { listStoryFiles, loadStories } from './storyFiles';
+import { fsError, projectPath } from '../services/paths';
+import { TestInputError, cassetteFile, cassetteReader, listStoryFiles, loadStories, selectStories } from './storyFiles';
 import { createProjectEngine } from '../services/projectEngine';
 import type { ParseCache } from '../services/parseCache';
 import { loadFromFilesParallel, readProjectFiles } from '../services/projectStore';
 
-export { listStoryFiles, loadStories };
+export { TestInputError, listStoryFiles, loadStories };
 
 export type LlmMode = 'replay' | 'live' | 'mock';
 
@@ -89,8 +89,6 @@ export interface TestReport {
   recorded: number;
 }
 
-export class TestInputError extends Error {}
-
 /** Loads the project for testing: it must load without errors. */
 export async function loadTestProject(dir: string, limits: FileLimits = DEFAULT_FILE_LIMITS, cache?: ParseCache): Promise<ProjectModel> {
   const loaded = await loadFromFilesParallel(await readProjectFiles(path.resolve(dir), limits), cache ? { cache } : {});
@@ -109,8 +107,6 @@ export const mockLlm: LlmPort = {
   },
 };
 
-const cassetteFile = (storyFile: string) => storyFile.replace(/^stories\//, 'stories/cassettes/').replace(/\.ya?ml$/, '.json');
-
 /** Runs fn over the items, at most n at a time (at least one). */
 async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Promise<void> {
   const limit = pLimit(Number.isFinite(n) ? Math.max(1, Math.floor(n)) : 1);
@@ -123,10 +119,7 @@ export async function runTests(o: TestOptions): Promise<TestReport> {
   const limits = o.limits ?? DEFAULT_FILE_LIMITS;
   const model = await loadTestProject(dir, limits, o.parseCache);
   const { stories: all, problems } = await loadStories(dir, model, o.files, limits);
-  const grep = o.grep ? new RegExp(o.grep, 'i') : undefined;
-  const stories = all.filter(
-    (s) => (!grep || grep.test(s.story.name) || grep.test(s.file)) && (!o.tags?.length || (s.story.tags ?? []).some((t) => o.tags!.includes(t))),
-  );
+  const stories = selectStories(all, o);
   const engine = createProjectEngine(model);
   // the runtime core: every story turn goes through its input stage; the ports are the story's fixtures
   // (shared/runtime/fixtures.ts) with the project's knowledge files and, for the model, what --llm says
@@ -148,22 +141,7 @@ export async function runTests(o: TestOptions): Promise<TestReport> {
     if ('refused' in got) throw new TestInputError(`--llm live and --record call the model with your key, and ${got.refused}`);
     live = got.llm;
   }
-  const cassettes = new Map<string, Cassette>();
-  const cassetteFor = async (story: LoadedStory): Promise<Cassette> => {
-    const file = cassetteFile(story.file);
-    let c = cassettes.get(file);
-    if (!c) {
-      const state = await readFileState(dir, file, limits);
-      if (state && 'problem' in state) throw new TestInputError(`${file}: ${state.problem.message}`);
-      try {
-        c = state?.text ? (JSON.parse(state.text) as Cassette) : {};
-      } catch {
-        throw new TestInputError(`${file}: not valid JSON; delete it and record again with --record`);
-      }
-      cassettes.set(file, c);
-    }
-    return c;
-  };
+  const { cassettes, read: cassetteFor } = cassetteReader(dir, limits);
   let recorded = 0;
   const llmFor = async (story: LoadedStory): Promise<LlmPort | undefined> => {
     if (mode === 'mock') return mockLlm;

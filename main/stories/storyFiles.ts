@@ -5,6 +5,7 @@ import path from 'node:path';
 import { DEFAULT_FILE_LIMITS, projectFileKind, type FileLimits } from '../../shared/project/files';
 import type { Problem } from '../../shared/project/problems';
 import type { ProjectModel } from '../../shared/project/validate';
+import type { Cassette } from '../../shared/stories/cassette';
 import { indexProject, loadStory, type LoadedStory } from '../../shared/stories/load';
 import { readFileState } from '../services/paths';
 
@@ -49,4 +50,39 @@ export async function loadStories(
     if (r.story) stories.push(r.story);
   }
   return { stories, problems };
+}
+
+/** A story run's bad input (a cassette that does not read, a bad flag): exit 2. */
+export class TestInputError extends Error {}
+
+/** Where a story's model recordings live: `stories/x.yaml` → `stories/cassettes/x.json`. */
+export const cassetteFile = (storyFile: string) => storyFile.replace(/^stories\//, 'stories/cassettes/').replace(/\.ya?ml$/, '.json');
+
+/** Reads each story's cassette once, through the path helper and within the limits; one that does not read stops the run, naming it. */
+export function cassetteReader(dir: string, limits: FileLimits) {
+  const cassettes = new Map<string, Cassette>();
+  const read = async (story: LoadedStory): Promise<Cassette> => {
+    const file = cassetteFile(story.file);
+    let c = cassettes.get(file);
+    if (!c) {
+      const state = await readFileState(dir, file, limits);
+      if (state && 'problem' in state) throw new TestInputError(`${file}: ${state.problem.message}`);
+      try {
+        c = state?.text ? (JSON.parse(state.text) as Cassette) : {};
+      } catch {
+        throw new TestInputError(`${file}: not valid JSON; delete it and record again with --record`);
+      }
+      cassettes.set(file, c);
+    }
+    return c;
+  };
+  return { cassettes, read };
+}
+
+/** The stories a run takes: `--grep` on the name or the file (case-insensitive), and `--tag`. */
+export function selectStories(all: LoadedStory[], o: { grep?: string | undefined; tags?: string[] | undefined }): LoadedStory[] {
+  const grep = o.grep ? new RegExp(o.grep, 'i') : undefined;
+  return all.filter(
+    (s) => (!grep || grep.test(s.story.name) || grep.test(s.file)) && (!o.tags?.length || (s.story.tags ?? []).some((t) => o.tags!.includes(t))),
+  );
 }
