@@ -20,7 +20,7 @@ import { playStory, type StoryResult } from '../../shared/stories/run';
 import { createProjectEngine } from '../services/projectEngine';
 import { createTargetClient, type TargetInfo } from './remoteClient';
 import { cassetteFile, cassetteReader, selectStories } from './storyFiles';
-import { loadStories, loadTestProject, type PerturbationRun, type StoryRun, type TestOptions, type TestReport } from './runner';
+import { loadStories, loadTestProject, storyRunOf, type PerturbationRun, type StoryRun, type TestOptions, type TestReport } from './runner';
 
 export interface RemoteTestOptions extends Pick<
   TestOptions,
@@ -124,18 +124,7 @@ export async function runRemoteTests(o: RemoteTestOptions): Promise<RemoteTestRe
           if (r.result.passed) passes++;
           if (!shown || (!r.result.passed && shown.passed)) shown = r.result;
         }
-        const required = story.story.passRate ?? (repeat > 1 ? 0.8 : 1);
-        const run: StoryRun = {
-          file: story.file,
-          name: story.story.name,
-          tags: story.story.tags ?? [],
-          passed: passes / repeat >= required,
-          runs: repeat,
-          passes,
-          passRate: passes / repeat,
-          required,
-          result: shown as StoryResult,
-        };
+        const run = storyRunOf(story, repeat, passes, shown as StoryResult);
         runs[i] = run;
         o.onResult?.(run, ++done, runnable.length);
       }),

@@ -113,6 +113,22 @@ async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Prom
   await Promise.all(items.map((item) => limit(() => fn(item))));
 }
 
+/** A story's verdict over its runs: passed when the share of passing runs reaches its pass rate (1, or 0.8 with --repeat). */
+export function storyRunOf(story: LoadedStory, repeat: number, passes: number, shown: StoryResult): StoryRun {
+  const required = story.story.passRate ?? (repeat > 1 ? 0.8 : 1);
+  return {
+    file: story.file,
+    name: story.story.name,
+    tags: story.story.tags ?? [],
+    passed: passes / repeat >= required,
+    runs: repeat,
+    passes,
+    passRate: passes / repeat,
+    required,
+    result: shown,
+  };
+}
+
 export async function runTests(o: TestOptions): Promise<TestReport> {
   const t0 = Date.now();
   const dir = path.resolve(o.projectDir);
@@ -189,18 +205,7 @@ export async function runTests(o: TestOptions): Promise<TestReport> {
         if (r.passed) passes++;
         if (!shown || (!r.passed && shown.passed)) shown = r;
       }
-      const required = story.story.passRate ?? (repeat > 1 ? 0.8 : 1);
-      const run: StoryRun = {
-        file: story.file,
-        name: story.story.name,
-        tags: story.story.tags ?? [],
-        passed: passes / repeat >= required,
-        runs: repeat,
-        passes,
-        passRate: passes / repeat,
-        required,
-        result: shown as StoryResult,
-      };
+      const run = storyRunOf(story, repeat, passes, shown as StoryResult);
       runs[i] = run;
       o.onResult?.(run, ++done, stories.length);
     },
