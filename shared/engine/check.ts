@@ -5,6 +5,7 @@ import type { FlowNode } from '../schema/nodes';
 import type { ProjectModel } from '../project/validate';
 import { conversationData, isDataRef } from './dataRefs';
 import { ExpressionError, ExpressionLanguage } from './expressions';
+import { readsSecrets, secretRefOf } from './secrets';
 import { compileTemplate } from './templates';
 
 export interface ExpressionProblem {
@@ -105,7 +106,9 @@ export function checkExpressions(model: ProjectModel): ExpressionProblem[] {
   const sorted = [...written].sort();
   const opaque = new Set(sorted.filter((k, i) => !(sorted[i + 1] ?? '').startsWith(`${k}.`)));
   const known: Known = { all, opaque };
-  const signature = sorted.join('\n');
+  const declared = new Set(Object.keys(model.manifest.secrets ?? {}));
+  // the declared secrets decide what a header may name: a change re-checks every node
+  const signature = `${sorted.join('\n')}\u0000${[...declared].sort().join('\n')}`;
   const out: ExpressionProblem[] = [];
   for (const [flowId, flow] of Object.entries(model.flows)) {
     for (const node of flow.nodes) {
@@ -123,13 +126,35 @@ export function checkExpressions(model: ProjectModel): ExpressionProblem[] {
       const expr = (source: string, path: (string | number)[], extra: readonly string[] = []) => {
         const c = lang.compile(source);
         if (c instanceof ExpressionError) report('error', path, `expression: ${c.message}`);
+        else if (c.refs.some(readsSecrets)) report('error', path, `expression: ${SECRETS_ELSEWHERE}`);
         else refsOk(c.refs, path, extra);
       };
-      const template = (text: string | undefined, path: (string | number)[], extra: readonly string[] = []) => {
+      const template = (text: string | undefined, path: (string | number)[], extra: readonly string[] = [], header = false) => {
         if (text === undefined || !text.includes('{{')) return;
         const t = compileTemplate(lang, text);
         for (const e of t.errors) report('error', path, `placeholder {{${e.source}}}: ${e.message}`);
-        refsOk(t.refs, path, extra);
+        const refs: string[] = [];
+        for (const part of t.parts) {
+          if (typeof part === 'string' || part.expr instanceof ExpressionError) continue;
+          const secret = header ? secretRefOf(part.source) : undefined;
+          if (secret !== undefined) {
+            if (!declared.has(secret))
+              report(
+                'error',
+                path,
+                `placeholder {{${part.source}}}: no secret "${secret}" is declared; add it under secrets in parley.yaml with the hosts it may be sent to`,
+              );
+          } else if (part.expr.refs.some(readsSecrets)) {
+            report(
+              'error',
+              path,
+              header
+                ? `placeholder {{${part.source}}}: a secret is sent as it is, alone in its placeholder ({{ secrets.NAME }}), without filters or expressions`
+                : `placeholder {{${part.source}}}: ${SECRETS_ELSEWHERE}`,
+            );
+          } else refs.push(...part.expr.refs);
+        }
+        refsOk(refs, path, extra);
       };
       const copy = (text: Record<string, string | string[]> | undefined, path: (string | number)[], extra: readonly string[] = []) => {
         for (const [loc, v] of Object.entries(text ?? {}))
@@ -194,9 +219,13 @@ function bodyLeaves(v: unknown, path: (string | number)[], fn: (text: string, pa
   else if (v !== null && typeof v === 'object') for (const [k, x] of Object.entries(v)) bodyLeaves(x, [...path, k], fn);
 }
 
+const SECRETS_ELSEWHERE =
+  "secrets can only be sent in an api node's header values ({{ secrets.NAME }}); no copy, prompt, URL, body or expression can read them";
+
 interface Checkers {
   expr(source: string, path: (string | number)[], extra?: readonly string[]): void;
-  template(text: string | undefined, path: (string | number)[], extra?: readonly string[]): void;
+  /** `header`: an api node's header value, the one place `{{ secrets.NAME }}` may appear. */
+  template(text: string | undefined, path: (string | number)[], extra?: readonly string[], header?: boolean): void;
   copy(text: Record<string, string | string[]> | undefined, path: (string | number)[], extra?: readonly string[]): void;
 }
 
@@ -235,7 +264,7 @@ function checkNode(node: FlowNode, c: Checkers): void {
     case 'api':
       c.template(node.url, ['url']);
       bodyLeaves(node.body, ['body'], (text, path) => c.template(text, path));
-      for (const [k, v] of Object.entries(node.headers ?? {})) c.template(v, ['headers', k]);
+      for (const [k, v] of Object.entries(node.headers ?? {})) c.template(v, ['headers', k], [], true);
       break;
     case 'handoff':
       c.template(node.summary, ['summary']);

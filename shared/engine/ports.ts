@@ -110,11 +110,21 @@ export interface RetrievalPort {
   search(query: string, options: { sources: string[]; limit: number }): Promise<RetrievalHit[]> | RetrievalHit[];
 }
 
+/** A piece of a header value that carries secrets: literal text, or a secret by name (never its value). */
+export type SecretHeaderPart = string | { secret: string };
+
 export interface HttpRequest {
   operation: string;
   method: string;
   url: string;
+  /** Header values; one with a secret in it shows a marker in its place (`Bearer [secret bank_token]`). */
   headers: Record<string, string>;
+  /**
+   * The headers that carry secrets, as parts in order (`['Bearer ', { secret: 'bank_token' }]`). The HTTP port
+   * builds each such header from its parts, with the secret's value, and only for a host the secret is declared
+   * for; a port that cannot (fixtures, an untrusted project) sends nothing secret.
+   */
+  secretHeaders?: Record<string, SecretHeaderPart[]>;
   body?: string;
   timeoutMs: number;
 }

@@ -3,6 +3,7 @@ import { NODE_SCHEMAS, type FlowNode } from '../schema/nodes';
 import type { Flow, NluFile, ProjectManifest } from '../schema/project';
 import { fieldPath, type Problem } from './problems';
 import { checkExpressions, type ExpressionProblem } from '../engine/check';
+import { readsSecrets, SECRETS_ROOT } from '../engine/secrets';
 import { hostAllows, literalOrigin } from './apiHosts';
 import { checkPattern } from '../util/regex';
 import { forEachCopy } from './copy';
@@ -123,6 +124,19 @@ export function checkProjectFiles(p: ProjectModel, ctx: ValidationContext): Prob
       `no environment "${p.manifest.environment}"${known.length ? ` (environments: ${known.join(', ')})` : ' (add it under environments)'}`,
     );
   }
+  if (Object.hasOwn(p.manifest.variables ?? {}, SECRETS_ROOT)) report('error', MANIFEST_FILE, ['variables', SECRETS_ROOT], RESERVED_SECRETS);
+  // a secret goes only where its hosts and the environment's both allow: a host no environment lists never gets it
+  for (const [name, secret] of Object.entries(p.manifest.secrets ?? {})) {
+    secret.hosts.forEach((host, i) => {
+      if (!ctx.allHosts.includes(host))
+        report(
+          'warning',
+          MANIFEST_FILE,
+          ['secrets', name, 'hosts', i],
+          `${host} is not in the hosts of any environment, so secret ${name} can never be sent there; add it to environments.<id>.hosts`,
+        );
+    });
+  }
   checkDuplicates(
     p.nlu.intents,
     (x) => x.id,
@@ -184,6 +198,7 @@ export function checkFlow(flowId: string, flow: Flow, ctx: ValidationContext): F
     for (const key of Object.keys(node)) {
       if (!known.has(key)) report('warning', file, at([key]), `unknown field "${key}" for a ${node.kind} node (kept as is)`, ref);
     }
+    for (const [path, v] of writtenVars(node)) if (readsSecrets(v)) report('error', file, at(path), RESERVED_SECRETS, ref);
     forEachCopy(node, (path, text) => {
       for (const loc of Object.keys(text)) {
         if (!locales.has(loc)) report('warning', file, at([...path, loc]), `locale "${loc}" is not in the project's locales`, ref);
@@ -377,6 +392,29 @@ function checkVariants(
         `variant "${v.id}" changes nothing, like "${control}": both run the node as it is (give it its own ${fields.join(' or ')})`,
       );
   });
+}
+
+const RESERVED_SECRETS = `"${SECRETS_ROOT}" is reserved for the secrets declared in parley.yaml ({{ secrets.NAME }} in api headers): name the variable otherwise`;
+
+/** The variables a node writes, with the field each is named in. */
+function writtenVars(node: FlowNode): [PropertyKey[], string][] {
+  switch (node.kind) {
+    case 'ask':
+      return [[['slot'], node.slot]];
+    case 'set':
+      return node.assign.map((a, i) => [['assign', i, 'var'], a.var]);
+    case 'llm':
+      return [
+        ...(node.saveAs ? [[['saveAs'], node.saveAs] as [PropertyKey[], string]] : []),
+        ...(node.extract ?? []).map((e, i): [PropertyKey[], string] => [['extract', i, 'var'], e.var]),
+      ];
+    case 'api':
+      return (node.assign ?? []).map((a, i) => [['assign', i, 'var'], a.var]);
+    case 'knowledge':
+      return node.saveAs ? [[['saveAs'], node.saveAs]] : [];
+    default:
+      return [];
+  }
 }
 
 function checkDuplicates<T>(items: readonly T[], key: (t: T) => string, onDup: (index: number, id: string) => void): void {

@@ -78,6 +78,31 @@ export const Environment = z.looseObject({
 });
 export type Environment = z.infer<typeof Environment>;
 
+/**
+ * A secret an `api` node may send in a header value (`Authorization: "Bearer {{ secrets.bank_token }}"`),
+ * declared by name with the only hosts it may be sent to. Its value never lives in the project: the studio keeps
+ * it in main (`parley secrets set`, or PARLEY_SECRET_<NAME>), a bundle's runtime reads PARLEY_SECRET_<NAME>.
+ */
+export const SecretDeclaration = z
+  .looseObject({
+    /** The only hosts the value may be sent to (and only when the outbound policy allows the host too). */
+    hosts: z.array(HostPattern).min(1, 'needs at least one host the secret may be sent to').max(50),
+    description: z.string().max(1000).optional(),
+  })
+  .superRefine((v, ctx) => {
+    for (const key of Object.keys(v)) {
+      if (key === 'hosts' || key === 'description') continue;
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: /^(value|secret|token|key|password)$/i.test(key)
+          ? "a secret's value does not belong in project files; set it with `parley secrets set` or the PARLEY_SECRET_<NAME> environment variable"
+          : `unknown field "${key}": a secret has hosts and a description`,
+      });
+    }
+  });
+export type SecretDeclaration = z.infer<typeof SecretDeclaration>;
+
 /** `parley.yaml`: the project manifest. */
 export const ProjectManifest = z.looseObject({
   schema: z.number().int().min(1),
@@ -96,6 +121,12 @@ export const ProjectManifest = z.looseObject({
   environments: z.record(Id, Environment).optional(),
   /** The environment the simulator uses; default the first one listed. */
   environment: Id.optional(),
+  /** Secrets `api` nodes may send in header values, by name (lower_snake_case), with the hosts each may go to. */
+  secrets: z
+    .record(Id, SecretDeclaration, {
+      error: (iss) => (iss.code === 'invalid_key' ? 'a secret name must be lower_snake_case: a letter, then letters, digits or _ (at most 64)' : undefined),
+    })
+    .optional(),
 });
 export type ProjectManifest = z.infer<typeof ProjectManifest>;
 

@@ -1,8 +1,20 @@
 // The api node: a request built from templates, each in its context (a value is never spliced into request
 // text), made through the HTTP port; the response's fields are assigned to variables.
 import type { NodeOf } from '../../../schema/nodes';
-import type { HttpRequest, HttpResult } from '../../ports';
-import { display, hasDotSegment, renderJsonTemplate, renderJsonText, renderTemplate, urlComponent, type BodyProblem, type JsonTemplate } from '../../templates';
+import type { HttpRequest, HttpResult, SecretHeaderPart } from '../../ports';
+import { secretMarker, secretRefOf } from '../../secrets';
+import {
+  display,
+  hasDotSegment,
+  renderJsonTemplate,
+  renderJsonText,
+  renderTemplate,
+  urlComponent,
+  type BodyProblem,
+  type CompiledTemplate,
+  type JsonTemplate,
+  type TemplateProblem,
+} from '../../templates';
 import type { At } from '../../types';
 import { getPath, type Vars } from '../../vars';
 import { errorText, type Run, type Step } from '../effects';
@@ -23,14 +35,25 @@ function buildRequest(t: Turn, node: NodeOf<'api'>, at: At): HttpRequest | { ref
   const url = u.text;
   if (hasDotSegment(url)) return { refused: 'url: a value makes a "." or ".." path segment', url };
   const headers: Record<string, string> = {};
+  const secretHeaders: Record<string, SecretHeaderPart[]> = {};
   for (const [k, v] of Object.entries(node.headers ?? {})) {
-    const h = renderTemplate(t.engine.template(v), scope);
+    const tpl = t.engine.template(v);
+    const withSecrets = tpl.parts.some((p) => typeof p !== 'string' && secretRefOf(p.source) !== undefined);
+    const h = withSecrets ? renderSecretHeader(tpl, scope) : { ...renderTemplate(tpl, scope), parts: undefined };
     report(`headers.${k}`, h.problems);
     // CR/LF would start a new header line; other control characters are refused too (a tab is allowed)
     if (hasControlChar(h.text)) return { refused: `header ${k}: the value contains a line break or a control character`, url };
     headers[k] = h.text;
+    if (h.parts) secretHeaders[k] = h.parts;
   }
-  const request: HttpRequest = { operation: node.operation, method: node.method ?? 'GET', url, headers, timeoutMs: node.timeoutMs ?? 5000 };
+  const request: HttpRequest = {
+    operation: node.operation,
+    method: node.method ?? 'GET',
+    url,
+    headers,
+    ...(Object.keys(secretHeaders).length ? { secretHeaders } : {}),
+    timeoutMs: node.timeoutMs ?? 5000,
+  };
   if (node.body === undefined) return request;
   const contentType = Object.entries(headers).find(([k]) => k.toLowerCase() === 'content-type')?.[1];
   const setType = (type: string) => {
@@ -97,6 +120,33 @@ export function* execApi(t: Turn, node: NodeOf<'api'>, at: At): Run<Step> {
     else t.setVar(a.var, v);
   }
   return t.go(at, node.next, 'next');
+}
+
+/**
+ * A header value with secrets: the text shows each as its marker (what traces see), and the parts name them for
+ * the HTTP port, which alone knows the values. Other placeholders render as in any header.
+ */
+function renderSecretHeader(tpl: CompiledTemplate, scope: Record<string, unknown>): { text: string; problems: TemplateProblem[]; parts: SecretHeaderPart[] } {
+  const parts: SecretHeaderPart[] = [];
+  const problems: TemplateProblem[] = [];
+  let literal = '';
+  let text = '';
+  for (const p of tpl.parts) {
+    const name = typeof p === 'string' ? undefined : secretRefOf(p.source);
+    if (name !== undefined) {
+      if (literal) parts.push(literal);
+      literal = '';
+      parts.push({ secret: name });
+      text += secretMarker(name);
+      continue;
+    }
+    const r = renderTemplate({ parts: [p], refs: [], errors: [] }, scope);
+    problems.push(...r.problems);
+    literal += r.text;
+    text += r.text;
+  }
+  if (literal) parts.push(literal);
+  return { text, problems, parts };
 }
 
 /** A control character other than tab (CR and LF included): never in a header value. */
