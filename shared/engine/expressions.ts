@@ -10,6 +10,7 @@
 //   {{ slots.amount | currency }}   (a transform: the value goes through `currency`)
 import jexl from 'jexl';
 import { compilePattern, checkPattern } from '../util/regex';
+import { canEvaluate, evaluateTree, type JexlGrammar } from './expressionEval';
 import './jexlSplitCache';
 
 type Jexl = InstanceType<typeof jexl.Jexl>;
@@ -365,7 +366,14 @@ export class ExpressionLanguage {
   private readonly cache = new Map<string, CompiledExpression | ExpressionError>();
   private readonly names: { transforms: Set<string>; functions: Set<string> };
 
-  constructor(fmt: Partial<FormatContext> = {}) {
+  /**
+   * `evaluator`: `jexl` evaluates with Jexl's own `evalSync` (the reference the tree walk is tested and measured
+   * against); default `tree`, the walk of expressionEval.ts.
+   */
+  constructor(
+    fmt: Partial<FormatContext> = {},
+    private readonly options: { evaluator?: 'tree' | 'jexl' } = {},
+  ) {
     this.fmt = Object.freeze({ locale: 'en', currency: 'USD', timeZone: 'UTC', ...fmt });
     this.lang = createLanguage(this.fmt);
     this.names = { transforms: new Set(TRANSFORMS), functions: new Set(FUNCTIONS) };
@@ -389,12 +397,15 @@ export class ExpressionLanguage {
         for (const k of Object.keys(ast)) delete (ast as unknown as Record<string, unknown>)[k];
         Object.assign(ast, hardened);
       }
+      // evaluated by walking the tree (expressionEval.ts), Jexl's own evaluator only for a tree that walk does not know
+      const grammar = (this.lang as unknown as { _grammar?: JexlGrammar })._grammar;
+      const direct = this.options.evaluator !== 'jexl' && grammar && canEvaluate(ast, grammar) ? grammar : undefined;
       out = {
         source,
         refs: [...refs],
         evaluate: (scope) => {
           try {
-            return expr.evalSync(safeScope(scope));
+            return direct ? evaluateTree(direct, ast, safeScope(scope)) : expr.evalSync(safeScope(scope));
           } catch (e) {
             throw new ExpressionError(cleanMessage(e), source);
           }
