@@ -6,6 +6,7 @@
 // can check them against the server's own flags and variables once it exists.
 import { DEFAULT_API_KEY_ENV } from '../llm/keys';
 import { llmRequirement } from '../trust/requirements';
+import { secretEnvVar } from '../../shared/engine/secrets';
 import type { ProjectManifest } from '../../shared/schema/project';
 import type { BundleManifest } from '../../shared/bundle/schema';
 import { DEPLOY_FILES, MANIFEST_FILE, SERVER_FILE, SIGNATURE_FILE } from '../../shared/bundle/schema';
@@ -22,6 +23,8 @@ export const RUNTIME_CONTRACT = {
     redis: 'REDIS_URL',
     /** The PEM public key the runtime verifies manifest.sig with before it starts. */
     publicKey: 'PARLEY_PUBLIC_KEY_FILE',
+    /** The value of each secret parley.yaml declares: this prefix and its name in upper case. */
+    secretPrefix: 'PARLEY_SECRET_',
   },
   health: '/health',
   ready: '/ready',
@@ -29,6 +32,11 @@ export const RUNTIME_CONTRACT = {
 
 const PUBLIC_KEY_IN_CONTAINER = '/etc/parley/parley-signing.pub';
 const REPLICAS = ['runtime-1', 'runtime-2', 'runtime-3'] as const;
+
+/** The variables the project's secrets are read from, with the hosts each goes to: `PARLEY_SECRET_BANK_TOKEN`. */
+export function secretEnvs(settings: ProjectManifest): { name: string; envVar: string; hosts: string[] }[] {
+  return Object.entries(settings.secrets ?? {}).map(([name, s]) => ({ name, envVar: secretEnvVar(name), hosts: [...s.hosts] }));
+}
 
 /** The environment variable holding the model key, when the project uses a model. */
 export function llmKeyEnv(settings: ProjectManifest): string | undefined {
@@ -71,6 +79,7 @@ export function dockerCompose(m: Pick<BundleManifest, 'name' | 'version'>, setti
     `    ${env.redis}: \${${env.redis}:-redis://redis:6379}`,
     `    ${env.publicKey}: ${PUBLIC_KEY_IN_CONTAINER}`,
     ...(keyEnv ? [`    ${keyEnv}: \${${keyEnv}:-}`] : []),
+    ...secretEnvs(settings).map((s) => `    ${s.envVar}: \${${s.envVar}:-}`),
     '  volumes:',
     `    - \${${env.publicKey}:?set ${env.publicKey} to the path of parley-signing.pub}:${PUBLIC_KEY_IN_CONTAINER}:ro`,
     '  depends_on:',
@@ -190,7 +199,9 @@ Three runtime replicas behind haproxy (port ${port}), sharing conversations in R
 | \`${env.token}\` | bearer token every request must carry (\`Authorization: Bearer ...\`); required |
 | \`${env.publicKey}\` | path of the team's public key (parley-signing.pub); the bundle is verified with it at start |
 | \`${env.redis}\` | Redis URL (\`redis://host:6379\`): sessions shared by every replica; in memory without it |
-${keyEnv ? `| \`${keyEnv}\` | the model provider's API key (sent only to ${settings.llm?.baseUrl ?? 'the provider'}) |\n` : ''}| \`PARLEY_PORT\` | (docker compose) the host port haproxy publishes, default ${port} |
+${keyEnv ? `| \`${keyEnv}\` | the model provider's API key (sent only to ${settings.llm?.baseUrl ?? 'the provider'}) |\n` : ''}${secretEnvs(settings)
+    .map((s) => `| \`${s.envVar}\` | secret \`${s.name}\` of the \`api\` nodes, sent only to ${s.hosts.join(', ')}; without it those calls fail |\n`)
+    .join('')}| \`PARLEY_PORT\` | (docker compose) the host port haproxy publishes, default ${port} |
 
 ${hosts.length ? `The flows' \`api\` nodes may call only: ${hosts.join(', ')}.\n\n` : ''}## Flags of ${SERVER_FILE}
 

@@ -44,8 +44,20 @@ describe('runtime configuration', () => {
       PARLEY_LLM_API_KEY: 'sk-secret-value',
       REDIS_URL: 'redis://:pw@redis:6379/0',
     });
-    const d = describeConfig(c, { llmOrigin: 'https://api.anthropic.com', llmKeyVar: 'ANTHROPIC_API_KEY', apiHosts: ['api.bank.example'] });
+    const d = describeConfig(c, {
+      llmOrigin: 'https://api.anthropic.com',
+      llmKeyVar: 'ANTHROPIC_API_KEY',
+      apiHosts: ['api.bank.example'],
+      secrets: [
+        { name: 'bank_token', envVar: 'PARLEY_SECRET_BANK_TOKEN', hosts: ['api.bank.example'], set: true },
+        { name: 'fx_key', envVar: 'PARLEY_SECRET_FX_KEY', hosts: ['fx.example', 'fx2.example'], set: false },
+      ],
+    });
     const text = JSON.stringify(d);
+    expect(d.secrets).toEqual([
+      'bank_token from PARLEY_SECRET_BANK_TOKEN (set), sent only to api.bank.example',
+      'fx_key from PARLEY_SECRET_FX_KEY (NOT SET: its api calls fail), sent only to fx.example, fx2.example',
+    ]);
     expect(text).not.toContain('sk-secret-value');
     expect(text).not.toContain('a-long-token');
     expect(text).not.toContain('pw');
@@ -72,5 +84,20 @@ describe('the deployment files and the runtime agree', () => {
       dockerCompose({ name: 'x', version: '1.0.0' }, { schema: 2, name: 'x', defaultLocale: 'en', locales: ['en'], startFlow: 'main' });
     for (const name of [env.token, env.redis, env.publicKey, flags.host, flags.port]) expect(files).toContain(name);
     expect(files).toContain('server.mjs');
+    // a declared secret's variable: in the compose file, and the one the runtime reads
+    const withSecret = {
+      schema: 2,
+      name: 'x',
+      defaultLocale: 'en',
+      locales: ['en'],
+      startFlow: 'main',
+      secrets: { bank_token: { hosts: ['api.bank.example'] } },
+    };
+    const compose = dockerCompose({ name: 'x', version: '1.0.0' }, withSecret);
+    expect(compose).toContain(`    ${env.secretPrefix}BANK_TOKEN: \${${env.secretPrefix}BANK_TOKEN:-}`);
+    const { describeSecrets } = await import('./bundlePorts');
+    expect(describeSecrets(withSecret, { [`${env.secretPrefix}BANK_TOKEN`]: 'v' })).toEqual([
+      { name: 'bank_token', envVar: `${env.secretPrefix}BANK_TOKEN`, hosts: ['api.bank.example'], set: true },
+    ]);
   });
 });

@@ -4,6 +4,7 @@
 // `describeConfig` names the variables and hosts the process will use.
 import { Command, InvalidArgumentError } from 'commander';
 import { isLoopbackUrl } from '../llm/keys';
+import type { BundlePortsDescription } from './bundlePorts';
 
 /** A listening address on this machine only. */
 const isLoopbackHost = (host: string) => isLoopbackUrl(`http://${host.includes(':') && !host.startsWith('[') ? `[${host}]` : host}/`);
@@ -115,7 +116,7 @@ export function readRuntimeConfig(argv: string[], env: Record<string, string | u
 }
 
 /** What the process will use, by name: for the start-up log line (never a value of a secret). */
-export function describeConfig(c: RuntimeConfig, bundle: { llmOrigin?: string; llmKeyVar?: string; environment?: string; apiHosts: string[] }) {
+export function describeConfig(c: RuntimeConfig, bundle: BundlePortsDescription) {
   return {
     listen: `${c.host}:${c.port}`,
     auth: c.token ? 'bearer token from PARLEY_RUNTIME_TOKEN' : 'none (--insecure-no-token, loopback)',
@@ -126,6 +127,8 @@ export function describeConfig(c: RuntimeConfig, bundle: { llmOrigin?: string; l
       : 'none',
     environment: bundle.environment ?? 'none',
     apiHosts: bundle.apiHosts,
+    // names, variables and hosts: the values stay in the environment
+    secrets: bundle.secrets.map((s) => `${s.name} from ${s.envVar} (${s.set ? 'set' : 'NOT SET: its api calls fail'}), sent only to ${s.hosts.join(', ')}`),
     fixtures: c.fixtures,
     transcripts: c.transcripts === '-' ? 'stdout' : (c.transcripts ?? 'off'),
     cors: c.corsOrigins.length ? c.corsOrigins : 'off',
