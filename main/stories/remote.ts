@@ -5,6 +5,8 @@
 //   - every story, on a runtime without --fixtures (the checks read the test view; the studio plays a story on
 //     its fixtures: a fixed clock, no API, no model, which a normal conversation does not have);
 //   - a story with `setup.greet: false` (a runtime always plays the opening);
+//   - a story that pins A/B variants (`setup.variants`), on a runtime that does not take forced variants; on one
+//     that does, every story starts with its variants forced, pinned or as `runStory` assigns them (pins.ts);
 //   - a story whose model requests no fixture answers, when its cassette (stories/cassettes/) has recordings:
 //     the runtime answers model requests from fixtures only. `judge` expectations are scored here, with the
 //     cassette, as in the studio.
@@ -16,6 +18,7 @@ import { cassettePort } from '../../shared/stories/cassette';
 import { coverage } from '../../shared/stories/coverage';
 import type { LoadedStory } from '../../shared/stories/load';
 import { perturb } from '../../shared/stories/perturb';
+import { storyVariantPicks } from '../../shared/stories/pins';
 import { playStory, type StoryResult } from '../../shared/stories/run';
 import { createProjectEngine } from '../services/projectEngine';
 import { createTargetClient, type TargetInfo } from './remoteClient';
@@ -56,6 +59,8 @@ function skipBefore(story: LoadedStory, target: TargetInfo): string | undefined 
       : `the runtime at ${target.url} was not started with --fixtures: only conversations started with fixtures return what stories check (trace, path, variables), and the studio plays stories on fixtures (a fixed clock, no API, no model)`;
   }
   if (story.story.setup?.greet === false) return "setup.greet: false: a runtime always plays the bot's opening when a conversation starts";
+  if (story.story.setup?.variants && !target.variants)
+    return `pins A/B variants (setup.variants), and the runtime at ${target.url} does not take forced variants: export the bundle again with this version of Parley`;
   return undefined;
 }
 
@@ -92,7 +97,8 @@ export async function runRemoteTests(o: RemoteTestOptions): Promise<RemoteTestRe
 
   /** One run on the target; `skip`: a reason the story cannot run there, found while it ran. */
   const runOnce = async (story: LoadedStory, transform?: (t: string, turn: number) => string): Promise<{ result: StoryResult; skip?: string }> => {
-    const driver = client.driver(story.story);
+    // the story's variants, pinned or as a conversation seeded with the story's seed gets them (as runStory does)
+    const driver = client.driver(story.story, target.variants ? storyVariantPicks(engine, story.file, story.story) : undefined);
     const result = await playStory(story, driver, {
       engine,
       judge: await judgeFor(story),

@@ -28,6 +28,8 @@ export interface TargetInfo {
   bundle: { name: string; version: string };
   /** Started with --fixtures: conversations may bring a story's fixtures, and their replies carry the test view. */
   fixtures: boolean;
+  /** Conversations started with fixtures may force their A/B variants (`variants: { flow/node: id }`). */
+  variants: boolean;
 }
 
 const Health = z.object({ ok: z.literal(true), bundle: z.object({ name: z.string(), version: z.string() }) });
@@ -118,10 +120,21 @@ export function createTargetClient(o: TargetOptions) {
         fixtures = true;
       } else if (probe.status === 400 && err.success && err.data.error.message.includes('fixtures')) fixtures = false;
       else throw failure(`${base}: starting a conversation`, probe);
-      return { url: base, bundle: health.data.bundle, fixtures };
+      // forced variants: an older runtime refuses the field (400 naming it)
+      let variants = false;
+      if (fixtures) {
+        const v = await request('POST', '/v1/conversations', { fixtures: {}, variants: {} });
+        const verr = ErrorBody.safeParse(v.json);
+        if (v.status === 201) variants = true;
+        else if (!(v.status === 400 && verr.success && verr.data.error.message.includes('variants'))) throw failure(`${base}: starting a conversation`, v);
+      }
+      return { url: base, bundle: health.data.bundle, fixtures, variants };
     },
-    /** A story's conversation on the runtime, with the story's fixtures, locale, variables and clock. */
-    driver(story: Story): StoryDriver {
+    /**
+     * A story's conversation on the runtime, with the story's fixtures, locale, variables and clock, and `variants`
+     * (`flow/node` → id) forced when it starts (shared/stories/pins.ts; only for a target that takes them).
+     */
+    driver(story: Story, variants?: Readonly<Record<string, string>>): StoryDriver {
       let id: string | undefined;
       let unanswered: string | undefined;
       const turn = async (p: string, body: unknown, what: string): Promise<CheckedTurn> => {
@@ -145,6 +158,7 @@ export function createTargetClient(o: TargetOptions) {
                 ...(story.setup?.now ? { now: story.setup.now } : {}),
                 ...(story.setup?.locale ? { locale: story.setup.locale } : {}),
                 ...(story.setup?.vars ? { vars: story.setup.vars } : {}),
+                ...(variants && Object.keys(variants).length ? { variants } : {}),
               },
               'starting the conversation',
             );

@@ -105,7 +105,8 @@ describe('runTests: cassettes against the mock Messages API (real SDK)', () => {
     const flow = path.join(dir, 'flows/hours.yaml');
     const text = readFileSync(flow, 'utf8');
     expect(text).toContain("You are Ace, Acme Bank's virtual assistant.");
-    writeFileSync(flow, text.replace("You are Ace, Acme Bank's virtual assistant.", "You are Ace, Acme Bank's cheerful virtual assistant."));
+    // (in every variant of the node's prompt: the story gets whichever its seed assigns)
+    writeFileSync(flow, text.replaceAll("You are Ace, Acme Bank's virtual assistant.", "You are Ace, Acme Bank's cheerful virtual assistant."));
     const changed = await runTests({ projectDir: dir, ...hermetic(dir) });
     expect(changed.ok).toBe(false);
     expect(changed.stories[0]?.result.error).toMatch(/^turn 1: no recording of this request to hours\/answer_hours in stories\/cassettes\/hours\.json/);

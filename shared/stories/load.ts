@@ -7,6 +7,7 @@ import { checkSchema, parseYaml, type ParsedYaml } from '../project/parse';
 import type { Problem } from '../project/problems';
 import type { ProjectModel } from '../project/validate';
 import type { FlowNode } from '../schema/nodes';
+import { variantsOfNode } from '../engine/variants';
 import { Story } from './schema';
 
 export interface LoadedStory {
@@ -131,6 +132,15 @@ export function checkStory(parsed: ParsedStory, index: StoryIndex, globals: read
   (story.fixtures?.llm ?? []).forEach((f, i) => {
     if (f.node) node(['fixtures', 'llm', i, 'node'], f.node);
   });
+  const pins = story.setup?.variants ?? {};
+  for (const [address, id] of Object.entries(pins)) {
+    const n = index.node(address);
+    const vs = variantsOfNode(n);
+    const at = ['setup', 'variants', address];
+    if (!n) report(at, `unknown node "${address}"`);
+    else if (!vs) report(at, `the ${n.kind} node "${address}" has no variants to pin`);
+    else if (!vs.some((v) => v.id === id)) report(at, `the node "${address}" has no variant "${id}" (it has ${vs.map((v) => v.id).join(', ')})`);
+  }
   story.turns.forEach((t, i) => {
     if (t.button?.startsWith('intent:')) intent(['turns', i, 'button'], t.button.slice('intent:'.length));
     // a remember expression or a {{ }} placeholder that does not parse would silently remember or say nothing
@@ -169,17 +179,19 @@ export function checkStory(parsed: ParsedStory, index: StoryIndex, globals: read
       const n = index.node(address ?? '');
       if (!n) report(at('says', j, 'copy'), `unknown copy id "${c.copy}": no node "${address}"`);
       else if (variant !== undefined) {
-        const vs = n.kind === 'message' ? (n.variants ?? []) : [];
-        if (!vs.some((v) => v.id === variant && v.say))
+        // a message's variant has its own copy id when it has its own `say`; an llm node's reply is the node's
+        // copy, and `flow/node@variant` is that reply when the conversation had the variant
+        const vs = n.kind === 'message' ? (n.variants ?? []).filter((v) => v.say) : n.kind === 'llm' ? (n.variants ?? []) : [];
+        const pinned = pins[address ?? ''];
+        if (!vs.some((v) => v.id === variant))
           report(
             at('says', j, 'copy'),
-            `unknown copy id "${c.copy}": the node has no variant "${variant}" with its own copy (it has ${
-              vs
-                .filter((v) => v.say)
-                .map((v) => v.id)
-                .join(', ') || 'none'
+            `unknown copy id "${c.copy}": the node has no variant "${variant}"${n.kind === 'llm' ? '' : ' with its own copy'} (it has ${
+              vs.map((v) => v.id).join(', ') || 'none'
             })`,
           );
+        else if (pinned !== undefined && pinned !== variant)
+          report(at('says', j, 'copy'), `copy id "${c.copy}" is never said: the story pins "${address}" to "${pinned}" (setup.variants)`);
       } else if (field ? !copyFields(n).has(field) : !hasMainCopy(n))
         report(at('says', j, 'copy'), `unknown copy id "${c.copy}": the ${n.kind} node has no such copy`);
     });

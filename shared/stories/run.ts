@@ -12,6 +12,7 @@ import { createTurnRunner, isInputScreening, type TurnRunner } from '../runtime/
 import { compilePattern } from '../util/regex';
 import type { LoadedStory } from './load';
 import { partingFinder } from './parting';
+import { storyPins, storySeed } from './pins';
 import type { Expect, Story, StoryTurn } from './schema';
 
 export interface Failure {
@@ -218,7 +219,11 @@ function checkTurn(expect: Expect, ctx: CheckContext): Failure[] {
     } else {
       // the copy the bot said, and the labels of the buttons it offered (`flow/node.buttons.<id>.label`); a
       // node's copy id (`flow/node`) also matches any A/B variant of it the conversation got (`flow/node@b`)
-      const ids = result.outputs.flatMap((o) => (o.type === 'text' && o.copyId ? [o.copyId] : []));
+      // (an llm node's reply counts as `flow/node@variant` when the node ran with a variant)
+      const ran = new Map(result.trace.flatMap((e) => (e.kind === 'variant' ? [[addr(e), e.variant] as const] : [])));
+      const ids = result.outputs.flatMap((o) =>
+        o.type === 'text' && o.copyId ? [o.llm && ran.has(o.copyId) ? `${o.copyId}@${ran.get(o.copyId)}` : o.copyId] : [],
+      );
       const labels = result.outputs.flatMap((o) =>
         o.type === 'text' && o.copyId && o.quickReplies ? o.quickReplies.map((q) => `${o.copyId!.split('@')[0]}.buttons.${q.id}.label`) : [],
       );
@@ -329,7 +334,12 @@ export async function runStory(loaded: LoadedStory, o: RunOptions): Promise<Stor
     unanswered ??= message;
   });
   const runner = o.runner ?? createTurnRunner({ engine: o.engine });
+  // seeded as a runtime seeds a conversation by its id, so that its unpinned variants are the same every run
+  // and on a target (pins.ts)
+  const pins = storyPins(story);
   let state = runner.initial({
+    seed: storySeed(loaded.file),
+    ...(Object.keys(pins).length ? { variants: pins } : {}),
     ...(story.setup?.locale ? { locale: story.setup.locale } : {}),
     ...(story.setup?.vars ? { vars: story.setup.vars } : {}),
   });

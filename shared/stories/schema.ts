@@ -115,6 +115,18 @@ export const Story = z.strictObject({
       now: z.iso.datetime({ offset: true }).optional(),
       /** Play the bot's opening turn first (default true). */
       greet: z.boolean().optional(),
+      /**
+       * A/B variants pinned for this story (`flow/node` → variant id). The nodes it does not pin get the variant a
+       * runtime gives a conversation seeded with the story's file (shared/stories/pins.ts), locally and on a target.
+       */
+      variants: z
+        .record(z.string(), Id)
+        .superRefine((pins, ctx) => {
+          // (zod's own message for a bad record key does not say what a key must be)
+          for (const k of Object.keys(pins))
+            if (!NodeAddress.safeParse(k).success) ctx.addIssue({ code: 'custom', path: [k], message: 'must be flow/node, e.g. hours/answer_hours' });
+        })
+        .optional(),
     })
     .optional(),
   fixtures: z
