@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { checkPattern, compilePattern, PatternError, tryCompilePattern } from './regex';
 
@@ -24,6 +25,21 @@ describe('project regexes (RE2)', () => {
     ]);
     expect(p.exec('nothing')).toBeNull();
     expect(compilePattern('(x)?y').exec('y')?.groups).toEqual([undefined]);
+  });
+
+  it('matchAll finds what a JavaScript global regex finds, with or without a match (its quick test first)', () => {
+    const patterns = ['\\b[Tt][Xx][Nn]-?[0-9]{3}\\b', 'a+', 'x*', '\\d{2}', '(?:ab|b)c', '^a', 'c$'];
+    fc.assert(
+      fc.property(fc.constantFrom(...patterns), fc.stringMatching(/^[abcxTXN0-9 -]{0,16}$/), (source, text) => {
+        const js = Array.from(text.matchAll(new RegExp(source, 'g')), (m) => ({ text: m[0], index: m.index }));
+        expect(
+          compilePattern(source)
+            .matchAll(text)
+            .map((m) => ({ text: m.text, index: m.index })),
+        ).toEqual(js);
+      }),
+      { numRuns: 2000, seed: 7 },
+    );
   });
 
   it('ignores case with Unicode folding when asked', () => {

@@ -137,7 +137,9 @@ function wrap(source: string, re: RE2JS): Pattern {
       const m = re.exec(text);
       return m ? toMatch(m as unknown as RegExpMatchArray) : null;
     },
-    matchAll: (text) => Array.from(re.matchAll(text), toMatch),
+    // re2js's test runs without capture groups, about 5x faster than its matchAll: most texts have no match
+    // (an utterance and a project's ticket-number pattern), and a text with none gives [] either way
+    matchAll: (text) => (re.test(text) ? Array.from(re.matchAll(text), toMatch) : []),
   };
 }
 
