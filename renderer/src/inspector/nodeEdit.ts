@@ -168,10 +168,10 @@ export function planRename(flow: Flow, flowId: string, oldId: string, newId: str
 /** Optional lists and maps of each kind: left out of the file when an edit empties them. */
 const OPTIONAL_CONTAINERS: Partial<Record<FlowNode['kind'], readonly string[]>> = {
   start: ['triggers'],
-  message: ['buttons'],
+  message: ['buttons', 'variants'],
   ask: ['validation'],
   listen: ['routes'],
-  llm: ['extract'],
+  llm: ['extract', 'variants'],
   knowledge: ['sources'],
   api: ['headers', 'assign'],
   guardrail: ['topics'],

@@ -1,6 +1,7 @@
 import type { FlowNode } from '../../../../shared/schema/nodes';
 import { CopyField } from '../CopyField';
 import { ButtonsEditor } from './ButtonsEditor';
+import { VariantsEditor } from './VariantsEditor';
 
 // The Copy section: what the bot says (message, ask, handoff, end).
 
@@ -11,7 +12,7 @@ export const hasCopy = (node: FlowNode): boolean => ['message', 'ask', 'handoff'
 export function copyRoots(node: FlowNode): string[] {
   switch (node.kind) {
     case 'message':
-      return ['say', 'buttons'];
+      return ['say', 'buttons', 'variants'];
     case 'ask':
       return ['prompt', 'reprompt', 'validation.message'];
     case 'handoff':
@@ -29,6 +30,7 @@ export function CopyFields({ node }: { node: FlowNode }) {
         <>
           <CopyField label="Bot says" path={['say']} copyKey="say" value={node.say} required />
           <ButtonsEditor node={node} />
+          <VariantsEditor node={node} />
         </>
       );
     case 'ask':

@@ -4,6 +4,7 @@ import { controlId, useEditor } from '../context';
 import { NumberField, RowActions, SelectField, TextField, focusSoon } from '../controls';
 import { moveItem, removeItem } from '../nodeEdit';
 import { opts } from './choices';
+import { VariantsEditor } from './VariantsEditor';
 
 export function LlmFields({ node }: { node: NodeOf<'llm'> }) {
   const ed = useEditor();
@@ -104,6 +105,7 @@ export function LlmFields({ node }: { node: NodeOf<'llm'> }) {
           </button>
         </div>
       ) : null}
+      <VariantsEditor node={node} />
     </>
   );
 }
