@@ -1,11 +1,13 @@
 #!/usr/bin/env node
-// Builds the renderer (Vite), the Electron main process and preload, and the `parley` command (esbuild). Needs no
-// Electron binary. `--if-stale` skips the build when out/ is newer than every source file. `--cli` builds only
-// the command (a second or two; `parley web` calls the full build itself when the UI is missing).
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+// Builds the renderer (Vite), the Electron main process and preload, the `parley` command and a bundle's runtime
+// (out/runtime/server.mjs) with esbuild. Needs no Electron binary. `--if-stale` skips the build when out/ is
+// newer than every source file. `--cli` builds only the command and the runtime (a few seconds; `parley web`
+// calls the full build itself when the UI is missing).
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CLI_OUT, writeCliStamp } from '../bin/cliStamp.mjs';
+import { RUNTIME_SERVER, RUNTIME_STAMP, runtimeBuildOptions } from './runtimeBuild.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const out = path.join(root, 'out');
@@ -22,7 +24,7 @@ function newest(p) {
   return m;
 }
 
-if (process.argv.includes('--if-stale') && existsSync(stamp) && existsSync(electronOut) && existsSync(CLI_OUT)) {
+if (process.argv.includes('--if-stale') && existsSync(stamp) && existsSync(electronOut) && existsSync(CLI_OUT) && existsSync(path.join(root, RUNTIME_SERVER))) {
   const built = Math.min(statSync(stamp).mtimeMs, statSync(electronOut).mtimeMs, statSync(CLI_OUT).mtimeMs);
   const src = Math.max(...['renderer', 'preload', 'shared', 'main', 'vite.config.ts', 'package.json'].map((p) => newest(path.join(root, p))));
   if (src <= built) process.exit(0);
@@ -72,6 +74,14 @@ const cli = await esbuild.build({
   absWorkingDir: root,
 });
 writeCliStamp(Object.keys(cli.metafile.inputs), t0);
+
+// The runtime a bundle carries (server.mjs), prebuilt: a packaged app has no sources to build it from at export
+// time, and an export from a checkout takes it while its stamp says the sources have not changed.
+const runtime = await esbuild.build(runtimeBuildOptions(root));
+mkdirSync(path.dirname(path.join(root, RUNTIME_SERVER)), { recursive: true });
+writeFileSync(path.join(root, RUNTIME_SERVER), runtime.outputFiles[0].contents);
+writeCliStamp(Object.keys(runtime.metafile.inputs), t0, root, path.join(root, RUNTIME_STAMP));
+
 console.log(
-  `built ${cliOnly ? 'the parley command' : 'renderer, Electron main and preload, and the parley command'} into out/ in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+  `built ${cliOnly ? 'the parley command' : 'renderer, Electron main and preload, and the parley command'} and the bundle runtime into out/ in ${((Date.now() - t0) / 1000).toFixed(1)} s`,
 );

@@ -155,6 +155,8 @@ describe('startElectronApp', () => {
       mode: 'electron',
       projectDir: path.resolve('/home/u/work', 'bots/support'),
       userDataDir: '/home/u/.config/Parley',
+      // where the packaged app's prebuilt bundle runtime is (out/runtime/server.mjs)
+      appRoot: ROOT,
     });
     expect(f.windows).toHaveLength(1);
     const win = f.windows[0]!;
@@ -210,7 +212,7 @@ describe('startElectronApp', () => {
     const s = fakeServices();
     s.createMainServices.mockRejectedValueOnce(new Error('not a Parley project'));
     await startElectronApp({ ...baseOptions, electron: f.electron, createMainServices: s.createMainServices, argv: ['parley', '/nope'], defaultApp: false });
-    expect(s.createMainServices).toHaveBeenLastCalledWith({ mode: 'electron', userDataDir: '/home/u/.config/Parley' });
+    expect(s.createMainServices).toHaveBeenLastCalledWith({ mode: 'electron', userDataDir: '/home/u/.config/Parley', appRoot: ROOT });
     expect(f.dialog.showErrorBox).toHaveBeenCalledWith('Parley could not open the project', expect.stringContaining('not a Parley project'));
     expect(f.windows).toHaveLength(1);
   });

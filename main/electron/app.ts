@@ -15,7 +15,7 @@ export interface MainServices {
   dispose(): Promise<void>;
 }
 
-export type CreateMainServices = (opts: { mode: 'electron' | 'web'; projectDir?: string; userDataDir: string }) => Promise<MainServices>;
+export type CreateMainServices = (opts: { mode: 'electron' | 'web'; projectDir?: string; userDataDir: string; appRoot?: string }) => Promise<MainServices>;
 
 export interface Logger {
   info(...args: unknown[]): void;
@@ -96,7 +96,7 @@ export async function startElectronApp(options: StartOptions): Promise<RunningAp
 
   let services: MainServices;
   try {
-    services = await options.createMainServices({ mode: 'electron', projectDir, userDataDir });
+    services = await options.createMainServices({ mode: 'electron', projectDir, userDataDir, appRoot: root });
   } catch (error) {
     if (projectDir === undefined) throw error;
     // A project that does not open must not keep the studio from starting: open without one.
@@ -104,7 +104,7 @@ export async function startElectronApp(options: StartOptions): Promise<RunningAp
     if (fromArgv !== undefined) {
       dialog.showErrorBox('Parley could not open the project', `${projectDir}\n\n${error instanceof Error ? error.message : String(error)}`);
     }
-    services = await options.createMainServices({ mode: 'electron', userDataDir });
+    services = await options.createMainServices({ mode: 'electron', userDataDir, appRoot: root });
   }
 
   const dispatch = createDispatcher(services.handlers, {

@@ -19,7 +19,7 @@ import { buildBundle } from '../export/build';
 import { DEFAULT_BUNDLE_VERSION, exportBundle } from '../export/export';
 import { ExportInputError, readSigningKey, SIGNING_KEY_ENV } from '../export/keys';
 import { inspectOutDir } from '../export/outDir';
-import { buildServerBytes } from '../export/serverFile';
+import { serverBytes } from '../export/serverFile';
 import { loadStories } from '../stories/storyFiles';
 import { atomicWrite } from './atomicWrite';
 import { readKnowledgeFiles } from './knowledgeFiles';
@@ -46,6 +46,8 @@ export interface ExportServiceOptions {
   env?: Record<string, string | undefined>;
   /** Builds server.mjs (default: esbuild, as `parley export`); a seam for tests. */
   buildServer?: () => Promise<Uint8Array>;
+  /** Parley's root folder, where its prebuilt runtime is (out/runtime/server.mjs); default: found from the module. */
+  appRoot?: string;
   /** Use the user data folder's cache of files read before (default true). */
   cache?: boolean;
 }
@@ -92,7 +94,7 @@ export function bumpPatch(v: string): string {
 export function createExportService(o: ExportServiceOptions): ExportService {
   const settingsFile = path.join(o.userDataDir, SETTINGS_FILE);
   const env = o.env ?? process.env;
-  const buildServer = o.buildServer ?? buildServerBytes;
+  const buildServer = o.buildServer ?? (() => serverBytes(o.appRoot ? { appRoot: o.appRoot } : {}));
   // The preview's server.mjs: built once (it only changes with Parley itself); an export always builds it again.
   let serverForPreview: Promise<Uint8Array> | undefined;
   // One export at a time: two would race to replace the same folder.

@@ -30,6 +30,8 @@ export interface MainServicesOptions {
   watch?: boolean;
   /** Environment to read the API key from in web mode (defaults to process.env). */
   env?: Record<string, string | undefined>;
+  /** Parley's root folder (Electron: the app's), where the prebuilt bundle runtime is; default: found from the module. */
+  appRoot?: string;
   /** Electron's safeStorage and the file for the encrypted key (Electron only). */
   safeStorage?: SafeStorageLike;
   keychainFile?: string;
@@ -130,7 +132,13 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
   };
 
   const stories = createStoriesService({ bus, store, simulator });
-  const exporter = createExportService({ projectDir: () => store.dir, userDataDir: opts.userDataDir, limits: settings.limits, env });
+  const exporter = createExportService({
+    projectDir: () => store.dir,
+    userDataDir: opts.userDataDir,
+    limits: settings.limits,
+    env,
+    ...(opts.appRoot ? { appRoot: opts.appRoot } : {}),
+  });
 
   const handlers: Handlers = {
     'app.info': async () => ({

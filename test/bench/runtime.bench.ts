@@ -28,7 +28,7 @@
 // exits 0 whatever the figures, and 1 only when it breaks; every process it starts is stopped either way.
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -37,7 +37,7 @@ import { Redis } from 'ioredis';
 import { cliIsFresh } from '../../bin/cliStamp.mjs';
 import { exportBundle } from '../../main/export/export';
 import { generateSigningKeys } from '../../main/export/keys';
-import { buildServerFile } from '../../main/export/serverFile';
+import { buildServerBytes } from '../../main/export/serverFile';
 import { verifyBundle } from '../../main/export/verify';
 import { createBundlePorts } from '../../main/runtime/bundlePorts';
 import { createRedisSessionStore } from '../../main/runtime/redisStore';
@@ -86,7 +86,9 @@ let redis: RedisServer | undefined;
 async function exportPhase() {
   const keys = await generateSigningKeys(mkdtempSync(path.join(tmp, 'keys-')));
   const t0 = performance.now();
-  const serverFile = await buildServerFile();
+  // built from the sources here, as an export from a checkout whose prebuilt runtime is stale (out/runtime/server.mjs)
+  const serverFile = path.join(mkdtempSync(path.join(tmp, 'server-')), 'server.mjs');
+  writeFileSync(serverFile, await buildServerBytes());
   const built = performance.now();
   const outDir = path.join(tmp, 'bundle');
   const r = await exportBundle({
