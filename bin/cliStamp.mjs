@@ -5,7 +5,9 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// bundled into the Electron host (CommonJS) there is no import.meta.url: callers there pass their root
+const here = import.meta.url;
+export const ROOT = here ? path.resolve(path.dirname(fileURLToPath(here)), '..') : process.cwd();
 export const CLI_OUT = path.join(ROOT, 'out', 'cli', 'parley.mjs');
 const STAMP = path.join(ROOT, 'out', 'cli', 'stamp.json');
 

@@ -40,7 +40,11 @@ if (!cliOnly) {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    external: ['electron'],
+    // esbuild: an export from a checkout runs it; a packaged app copies the prebuilt runtime instead
+    external: ['electron', 'esbuild'],
+    // CommonJS has no import.meta: code that locates files with it (bin/cliStamp.mjs, main/export/serverFile.ts)
+    // sees no URL, and the Electron host passes the app root
+    define: { 'import.meta.url': 'undefined' },
     logLevel: 'warning',
     sourcemap: false,
     absWorkingDir: root,
