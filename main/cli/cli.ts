@@ -163,6 +163,24 @@ export function buildCli(): Command {
       }
     });
 
+  program
+    .command('secrets')
+    .description("values of the project's api secrets, kept in your user data folder (never in the project)")
+    .argument('<action>', 'list, set (the value from stdin) or clear')
+    .argument('<projectDir>', 'project folder')
+    .argument('[name]', 'the secret, as parley.yaml declares it')
+    .action(async (action: string, projectDir: string, name: string | undefined) => {
+      try {
+        if (action !== 'list' && action !== 'set' && action !== 'clear') throw new InvalidArgumentError(`unknown action "${action}" (list, set, clear)`);
+        const { readAllStdin, runSecretsCli } = await import('./secrets');
+        const io = { write: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s), readStdin: readAllStdin };
+        process.exitCode = await runSecretsCli(action, projectDir, name, io);
+      } catch (e) {
+        process.stderr.write(`parley secrets: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = 2;
+      }
+    });
+
   return program;
 }
 

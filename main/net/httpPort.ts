@@ -11,7 +11,11 @@ import { secretMarker } from '../../shared/engine/secrets';
 import { matchUrl, parseHostEntry, type HostEntry } from './hosts';
 import { createOutboundFetch, OutboundBlockedError, type OutboundFetch, type OutboundPolicy } from './outbound';
 
-export type PolicyHttpPort = HttpPort & { close(): Promise<void> };
+export type PolicyHttpPort = HttpPort & {
+  /** The same port (and connection pool) with these secrets instead of the ones it was made with. */
+  withSecrets(secrets: SecretSource | undefined): HttpPort;
+  close(): Promise<void>;
+};
 
 /** Where secrets' hosts and values come from: the project's declarations, and the operator's or user's values. */
 export interface SecretSource {
@@ -98,37 +102,39 @@ export function createPolicyHttpPort(policy: OutboundPolicy | OutboundFetch, o: 
   const outbound = typeof policy === 'function' ? policy : createOutboundFetch(policy);
   // with an OutboundFetch, its own policy stops a host it does not allow before anything is sent
   const allow = typeof policy === 'function' ? undefined : policy.allowHosts.map(parseHostEntry);
-  return {
-    async request(req: HttpRequest): Promise<HttpResult> {
-      const t0 = Date.now();
-      const prepared = await withSecrets(req, o.secrets, allow);
-      if ('refused' in prepared) return { ok: false, reason: 'blocked', message: prepared.refused, ms: Date.now() - t0 };
-      const redact = redactor(prepared.values);
+  const request = async (req: HttpRequest, secrets: SecretSource | undefined): Promise<HttpResult> => {
+    const t0 = Date.now();
+    const prepared = await withSecrets(req, secrets, allow);
+    if ('refused' in prepared) return { ok: false, reason: 'blocked', message: prepared.refused, ms: Date.now() - t0 };
+    const redact = redactor(prepared.values);
+    try {
+      const res = await outbound(req.url, {
+        method: req.method,
+        headers: prepared.headers,
+        ...(req.body !== undefined && req.method !== 'GET' && req.method !== 'HEAD' ? { body: req.body } : {}),
+        // covers reading the body too
+        signal: AbortSignal.timeout(req.timeoutMs),
+      });
+      const text = redact(await res.text());
+      let body: unknown = text;
       try {
-        const res = await outbound(req.url, {
-          method: req.method,
-          headers: prepared.headers,
-          ...(req.body !== undefined && req.method !== 'GET' && req.method !== 'HEAD' ? { body: req.body } : {}),
-          // covers reading the body too
-          signal: AbortSignal.timeout(req.timeoutMs),
-        });
-        const text = redact(await res.text());
-        let body: unknown = text;
-        try {
-          body = JSON.parse(text);
-        } catch {
-          /* not JSON: keep the text */
-        }
-        return { ok: true, status: res.status, body, ms: Date.now() - t0 };
-      } catch (e) {
-        const ms = Date.now() - t0;
-        if (e instanceof OutboundBlockedError) return { ok: false, reason: e.reason === 'too_large' ? 'too_large' : 'blocked', message: redact(e.message), ms };
-        if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError'))
-          return { ok: false, reason: 'timeout', message: `no response within ${req.timeoutMs} ms`, ms };
-        const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
-        return { ok: false, reason: 'network', message: redact(`${e instanceof Error ? e.message : String(e)}${cause}`), ms };
+        body = JSON.parse(text);
+      } catch {
+        /* not JSON: keep the text */
       }
-    },
+      return { ok: true, status: res.status, body, ms: Date.now() - t0 };
+    } catch (e) {
+      const ms = Date.now() - t0;
+      if (e instanceof OutboundBlockedError) return { ok: false, reason: e.reason === 'too_large' ? 'too_large' : 'blocked', message: redact(e.message), ms };
+      if (e instanceof Error && (e.name === 'TimeoutError' || e.name === 'AbortError'))
+        return { ok: false, reason: 'timeout', message: `no response within ${req.timeoutMs} ms`, ms };
+      const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
+      return { ok: false, reason: 'network', message: redact(`${e instanceof Error ? e.message : String(e)}${cause}`), ms };
+    }
+  };
+  return {
+    request: (req) => request(req, o.secrets),
+    withSecrets: (secrets) => ({ request: (req) => request(req, secrets) }),
     close: () => outbound.close(),
   };
 }

@@ -13,7 +13,7 @@ import { createProjectPorts, liveProjectLlm, type PortsProject, type ProjectAcce
 const manifest = (extra: Record<string, unknown> = {}) =>
   ({ schema: 2, name: 'P', defaultLocale: 'en', locales: ['en'], startFlow: 'main', ...extra }) as unknown as ProjectManifest;
 
-function access(trusted: boolean, hosts: string[] = []): ProjectAccess {
+function access(trusted: boolean, hosts: string[] = [], secrets?: { hosts: string[]; values: Record<string, string> }): ProjectAccess {
   const policy: TrustPolicy = {
     trusted,
     untrustedReason: 'not trusted (test)',
@@ -22,8 +22,13 @@ function access(trusted: boolean, hosts: string[] = []): ProjectAccess {
     environment: hosts.length ? 'sandbox' : undefined,
     apiHosts: (env) => (trusted && env ? hosts : []),
     maxResponseBytes: () => undefined,
+    secretHosts: (name) => (trusted && secrets && name in secrets.values ? secrets.hosts : undefined),
   };
-  return { policy, keys: createKeyStore({ env: {}, configFile: path.join(os.tmpdir(), 'parley-none', 'credentials.json') }) };
+  return {
+    policy,
+    keys: createKeyStore({ env: {}, configFile: path.join(os.tmpdir(), 'parley-none', 'credentials.json') }),
+    ...(secrets ? { secrets: { value: (name: string) => Promise.resolve(secrets.values[name]), hint: (name: string) => `parley secrets set . ${name}` } } : {}),
+  };
 }
 
 const stubLlm: LlmPort = {
@@ -34,12 +39,16 @@ const get = (url: string) => ({ operation: 'op', method: 'GET', url, headers: {}
 let dir: string;
 let server: Server;
 let base: string;
+const auths: (string | undefined)[] = [];
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'parley-ports-'));
   await mkdir(path.join(dir, 'knowledge'));
   await writeFile(path.join(dir, 'knowledge', 'hours.md'), '# Opening hours\n\nBranches are open 9 to 5, Monday to Friday.\n');
-  server = createServer((_req, res) => res.end(JSON.stringify({ ok: 1 })));
+  server = createServer((req, res) => {
+    auths.push(req.headers.authorization);
+    res.end(JSON.stringify({ ok: 1 }));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
@@ -91,6 +100,32 @@ describe('createProjectPorts', () => {
     const strict = createProjectPorts<PortsProject>();
     expect(await strict.httpFor(access(true, ['api.bank.example'])).request(get(`http://${base}/x`))).toMatchObject({ ok: false, reason: 'blocked' });
     await strict.close();
+  });
+
+  it("sends a trusted project's secrets to their approved hosts only, each project its own value through one pool", async () => {
+    const ports = createProjectPorts<PortsProject>({ outbound: { allowAddresses: [base] } });
+    const withSecret = (url: string) => ({
+      ...get(url),
+      headers: { Authorization: 'Bearer [secret t]' },
+      secretHeaders: { Authorization: ['Bearer ', { secret: 't' }] },
+    });
+    auths.length = 0;
+    const a = ports.httpFor(access(true, ['api.bank.example'], { hosts: [base], values: { t: 'value-a' } }));
+    const b = ports.httpFor(access(true, ['api.bank.example'], { hosts: [base], values: { t: 'value-b' } }));
+    expect(await a.request(withSecret(`http://${base}/x`))).toMatchObject({ ok: true });
+    expect(await b.request(withSecret(`http://${base}/x`))).toMatchObject({ ok: true });
+    expect(auths).toEqual(['Bearer value-a', 'Bearer value-b']);
+    // approved for another host: nothing is sent
+    const elsewhere = ports.httpFor(access(true, ['api.bank.example'], { hosts: ['api.bank.example'], values: { t: 'value-a' } }));
+    expect(await elsewhere.request(withSecret(`http://${base}/x`))).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('may only be sent to api.bank.example'),
+    });
+    // no secret values given (or untrusted): nothing secret is sent
+    expect(await ports.httpFor(access(true, ['api.bank.example'])).request(withSecret(`http://${base}/x`))).toMatchObject({ ok: false, reason: 'blocked' });
+    expect(await ports.httpFor(access(false, [], { hosts: [base], values: { t: 'v' } })).request(withSecret(`http://${base}/x`))).toMatchObject({ ok: false });
+    expect(auths).toHaveLength(2);
+    await ports.close();
   });
 
   it('makes every port of a turn: knowledge from the files, the model (or the one given), guardrail, agents, clock', async () => {

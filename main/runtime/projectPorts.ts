@@ -1,6 +1,6 @@
 // The one place in main that makes the engine's ports for a project: the model through the trust record, the
 // key store and the outbound policy; HTTP for `api` nodes through the outbound policy (the hosts parley.yaml's
-// environment lists); retrieval from the knowledge files (through the path helper, within the size limits);
+// environment lists), with the project's secrets for the hosts each is declared and approved for; retrieval from the knowledge files (through the path helper, within the size limits);
 // the rule guardrail, agent availability and the clock. The studio simulator asks it before every turn, so
 // trusting a project (or an edit to parley.yaml) applies to the next turn; the story runner takes its
 // knowledge index and its live model here (its other ports are the story's fixtures, shared/runtime/fixtures.ts).
@@ -12,8 +12,9 @@ import type { ProjectManifest } from '../../shared/schema/project';
 import type { KeyStore } from '../llm/keys';
 import { createPolicyLlm, createProjectLlm, type OutboundSeam } from '../llm/projectLlm';
 import { withContextWindow } from '../llm/windowed';
-import { createPolicyHttpPort, type PolicyHttpPort } from '../net/httpPort';
+import { createPolicyHttpPort, type PolicyHttpPort, type SecretSource } from '../net/httpPort';
 import type { OutboundPolicy } from '../net/outbound';
+import type { ProjectSecretValues } from '../secrets/secretStore';
 import { projectKnowledge } from '../services/projectEngine';
 import { cliPolicy, type TrustPolicy } from '../trust/trustStore';
 
@@ -21,6 +22,8 @@ import { cliPolicy, type TrustPolicy } from '../trust/trustStore';
 export interface ProjectAccess {
   policy: TrustPolicy;
   keys: KeyStore;
+  /** The values of the project's `api` secrets (main/secrets); without it a request naming a secret is refused. */
+  secrets?: ProjectSecretValues;
 }
 
 /** The project the ports are for: its folder and parley.yaml (a studio snapshot fits). */
@@ -97,7 +100,14 @@ export function createProjectPorts<P extends PortsProject>(opts: ProjectPortsOpt
       if (httpPort) retiredPorts.push(httpPort.port);
       httpPort = { key, port: createPolicyHttpPort(outbound) };
     }
-    return httpPort.port;
+    // secrets per call, not per port: two projects with the same hosts share a pool, never each other's values
+    const values = access.secrets;
+    const secrets: SecretSource | undefined = values && {
+      hosts: (name) => policy.secretHosts(name),
+      value: (name) => values.value(name),
+      hint: (name) => values.hint(name),
+    };
+    return secrets ? httpPort.port.withSecrets(secrets) : httpPort.port;
   };
 
   const retrievalFor = (dir: string) => projectKnowledge(dir, opts.limits);

@@ -14,6 +14,7 @@ import { listStoryFiles } from '../stories/runner';
 import type { Problem } from '../../shared/project/problems';
 import { createKeyStore, KeyStoreError, type SafeStorageLike } from '../llm/keys';
 import type { OutboundSeam } from '../llm/projectLlm';
+import { createSecretStore } from '../secrets/secretStore';
 import { createTrustStore, type TrustStore } from '../trust/trustStore';
 import type { HttpPort, LlmPort } from '../../shared/engine/ports';
 import type { EventPayload, ProjectSnapshot, TrustStatus } from '../../shared/api/contract';
@@ -78,9 +79,10 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
       ...(opts.safeStorage ? { safeStorage: opts.safeStorage } : {}),
       ...(opts.keychainFile ? { keychainFile: opts.keychainFile } : {}),
     });
+  const secrets = createSecretStore({ userDataDir: opts.userDataDir, env, ...(opts.safeStorage ? { safeStorage: opts.safeStorage } : {}) });
   const accessFor = async (snap: ProjectSnapshot): Promise<ProjectAccess> => {
     const policy = await trust.policy(snap.dir, snap.manifest);
-    return { policy, keys: keyStore(policy.llm?.origin, policy.trusted ? policy.approvedKeyEnv : undefined) };
+    return { policy, keys: keyStore(policy.llm?.origin, policy.trusted ? policy.approvedKeyEnv : undefined), secrets: secrets.forProject(snap.dir) };
   };
   const simulator = createSimulator({
     bus,

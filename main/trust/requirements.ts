@@ -1,6 +1,7 @@
 // What a project would do with the user's machine and secrets if it were trusted: the model host it calls, the
-// environment variables it reads, the hosts its `api` nodes call. Computed from parley.yaml alone (never from
+// environment variables it reads, the hosts its `api` nodes call and the secrets they send (with their hosts). Computed from parley.yaml alone (never from
 // anything the project runs), shown in the trust dialog, and compared with what the user approved.
+import { secretEnvVar } from '../../shared/engine/secrets';
 import type { ProjectManifest } from '../../shared/schema/project';
 import { DEFAULT_API_KEY_ENV, isLoopbackUrl } from '../llm/keys';
 
@@ -24,6 +25,11 @@ export interface TrustRequirements {
   envVars: { name: string; origin: string }[];
   /** Hosts the `api` nodes may call, per environment. */
   apiHosts: { environment: string; host: string }[];
+  /**
+   * Secrets the `api` nodes send, each with the only hosts it may go to and the variable it may also be read from
+   * (PARLEY_SECRET_<NAME>; its value is otherwise the one the user set for this project, main/secrets).
+   */
+  secrets: { name: string; hosts: string[]; envVar: string }[];
 }
 
 /** The origin's key binding: Anthropic's host, or a loopback server; anything else needs a key set for it. */
@@ -49,8 +55,12 @@ export function trustRequirements(manifest: ProjectManifest): TrustRequirements 
   for (const [environment, env] of Object.entries(manifest.environments ?? {})) {
     for (const host of env.hosts) apiHosts.push({ environment, host });
   }
-  return { llm, envVars, apiHosts };
+  const secrets = Object.entries(manifest.secrets ?? {}).map(([name, s]) => ({ name, hosts: [...new Set(s.hosts)].sort(), envVar: secretEnvVar(name) }));
+  return { llm, envVars, apiHosts, secrets };
 }
+
+/** `name@host`: a secret's approval is for one destination. */
+export const secretGrantKeys = (s: { name: string; hosts: readonly string[] }): string[] => s.hosts.map((h) => `${s.name}@${h}`);
 
 /** `NAME@origin`: a variable approval is for one destination. */
 export const envVarGrantKey = (v: { name: string; origin: string }): string => `${v.name}@${v.origin}`;

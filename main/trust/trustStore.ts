@@ -1,8 +1,8 @@
 // Project trust, like VS Code's Workspace Trust. A project folder arrives through git and may be hostile, so
 // until the user trusts it no key or secret leaves main, no `api` node makes a real call and no environment
 // variable is read. The record lives in the user's data folder (never in the project), per folder real path,
-// and holds exactly what the user saw and approved: the model's origin, the API hosts and each environment
-// variable with the origin it may be sent to. A project that later asks for more (a `git pull` adds a host, a
+// and holds exactly what the user saw and approved: the model's origin, the API hosts, each environment
+// variable with the origin it may be sent to, and each secret with the hosts it may be sent to. A project that later asks for more (a `git pull` adds a host, a
 // base URL or a variable) is untrusted again until the user approves the new list.
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
@@ -12,7 +12,7 @@ import { ApiError } from '../../shared/api/errors';
 import type { TrustStatus } from '../../shared/api/contract';
 import type { ProjectManifest } from '../../shared/schema/project';
 import { atomicWrite } from '../services/atomicWrite';
-import { envVarGrantKey, trustRequirements, type LlmRequirement, type TrustRequirements } from './requirements';
+import { envVarGrantKey, secretGrantKeys, trustRequirements, type LlmRequirement, type TrustRequirements } from './requirements';
 
 const Grant = z.object({
   trustedAt: z.string().max(40),
@@ -21,6 +21,8 @@ const Grant = z.object({
   /** `NAME@origin` of every variable the dialog showed, approved or not (so a declined one is not "new"). */
   envVarsSeen: z.array(z.string().max(2300)).max(1000),
   envVarsApproved: z.array(z.string().max(2300)).max(1000),
+  /** `name@host` of every secret destination approved (absent in records written before secrets existed). */
+  secrets: z.array(z.string().max(400)).max(10000).optional(),
 });
 type Grant = z.infer<typeof Grant>;
 
@@ -40,6 +42,8 @@ export interface TrustPolicy {
   /** The environment the simulator uses: `environment`, else the first listed. */
   environment: string | undefined;
   maxResponseBytes(environment: string | undefined): number | undefined;
+  /** The hosts a secret may be sent to, as approved (undefined when untrusted or not declared). */
+  secretHosts(name: string): readonly string[] | undefined;
 }
 
 export const NOT_TRUSTED =
@@ -51,6 +55,7 @@ export function requirementsDigest(req: TrustRequirements): string {
     llm: req.llm?.origin ?? null,
     env: req.envVars.map(envVarGrantKey).sort(),
     api: [...new Set(req.apiHosts.map((h) => h.host))].sort(),
+    secrets: req.secrets.flatMap(secretGrantKeys).sort(),
   };
   return createHash('sha256').update(JSON.stringify(canon)).digest('hex').slice(0, 16);
 }
@@ -65,10 +70,18 @@ export function statusFor(dir: string, manifest: ProjectManifest, grant: Grant |
     new: Boolean(grant && !grant.envVarsSeen.includes(envVarGrantKey(v))),
   }));
   const apiHosts = req.apiHosts.map((h) => ({ ...h, new: Boolean(grant && !grant.apiHosts.includes(h.host)) }));
+  // a secret is new when any of its hosts is: a project that sends it somewhere else asks again
+  const secrets = req.secrets.map((x) => ({
+    ...x,
+    new: Boolean(grant && secretGrantKeys(x).some((k) => !(grant.secrets ?? []).includes(k))),
+  }));
   const changes = [
     ...(llmNew && req.llm ? [`the model is now called at ${req.llm.origin}`] : []),
     ...envVars.filter((v) => v.new).map((v) => `it now asks to read the environment variable ${v.name} and send it to ${v.origin}`),
     ...apiHosts.filter((h) => h.new).map((h) => `API calls may now go to ${h.host} (environment ${h.environment})`),
+    ...secrets
+      .filter((x) => x.new)
+      .map((x) => `secret ${x.name} may now be sent to ${x.hosts.filter((h) => !(grant?.secrets ?? []).includes(`${x.name}@${h}`)).join(', ')}`),
   ];
   return {
     dir,
@@ -76,6 +89,7 @@ export function statusFor(dir: string, manifest: ProjectManifest, grant: Grant |
     llm: req.llm ? { baseUrl: req.llm.baseUrl, origin: req.llm.origin, provider: req.llm.provider, loopback: req.llm.loopback, new: llmNew } : null,
     envVars,
     apiHosts,
+    secrets,
     changes,
     digest: requirementsDigest(req),
   };
@@ -97,6 +111,7 @@ export function policyFor(manifest: ProjectManifest, status: TrustStatus): Trust
     environment,
     apiHosts: (env) => (trusted && env ? [...(manifest.environments?.[env]?.hosts ?? [])] : []),
     maxResponseBytes: (env) => (env ? manifest.environments?.[env]?.maxResponseBytes : undefined),
+    secretHosts: (name) => (trusted && Object.hasOwn(manifest.secrets ?? {}, name) ? [...manifest.secrets![name]!.hosts] : undefined),
   };
 }
 
@@ -190,6 +205,7 @@ export function createTrustStore(userDataDir: string): TrustStore {
             .filter((v) => o.envVars.includes(v.name))
             .map(envVarGrantKey)
             .sort(),
+          secrets: req.secrets.flatMap(secretGrantKeys).sort(),
         };
       });
       return status(dir, manifest);

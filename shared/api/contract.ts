@@ -98,6 +98,8 @@ export const TrustStatus = z.object({
   llm: z.object({ baseUrl: z.string(), origin: z.string(), provider: z.boolean(), loopback: z.boolean(), new: z.boolean() }).nullable(),
   envVars: z.array(z.object({ name: z.string(), origin: z.string(), approved: z.boolean(), new: z.boolean() })),
   apiHosts: z.array(z.object({ environment: z.string(), host: z.string(), new: z.boolean() })),
+  /** Secrets the api nodes send (names and hosts; never a value), and the variable each may be read from. */
+  secrets: z.array(z.object({ name: z.string(), hosts: z.array(z.string()), envVar: z.string(), new: z.boolean() })),
   changes: z.array(z.string()),
   /** Digest of the requirements shown; `trust.grant` must send it back, so it approves exactly what was shown. */
   digest: z.string(),
