@@ -34,9 +34,15 @@ afterAll(async () => {
 const CONTRACT_TTL = 2_500;
 sessionStoreContract(
   'redis',
-  async () => {
-    const store = await createRedisSessionStore({ url: redis.url, ttlMs: CONTRACT_TTL, keyPrefix: `c${++prefixSeq}:` });
-    return { store, advance: sleep };
+  async (o) => {
+    const store = await createRedisSessionStore({
+      url: redis.url,
+      ttlMs: CONTRACT_TTL,
+      keyPrefix: `c${++prefixSeq}:`,
+      sweepEveryMs: 0,
+      ...(o?.onExpire ? { onExpire: o.onExpire } : {}),
+    });
+    return { store, advance: sleep, sweep: () => store.sweep() };
   },
   { ttlMs: CONTRACT_TTL, shortLeaseMs: 200 },
 );

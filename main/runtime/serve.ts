@@ -6,19 +6,18 @@ import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { DestinationStream } from 'pino';
 import { z } from 'zod';
-import { createEngine } from '../../shared/engine/engine';
-import type { EnginePorts } from '../../shared/engine/engine';
+import { createEngine, type Engine, type EnginePorts } from '../../shared/engine/engine';
 import type { Output, SessionState } from '../../shared/engine/types';
 import { extractSlotValue } from '../../shared/nlu/entities';
-import { ConversationError, createConversations, type ConversationTurn } from '../../shared/runtime/conversations';
-import { fixturePorts, type Fixtures } from '../../shared/runtime/fixtures';
+import { ConversationError, createConversations, type ConversationTurn, type TurnPorts } from '../../shared/runtime/conversations';
+import { fixtureState, fixtureTurn } from '../../shared/runtime/fixtures';
 import { createMemorySessionStore } from '../../shared/runtime/memoryStore';
-import { SessionStoreUnavailableError, type SessionStore } from '../../shared/runtime/sessionStore';
+import { SessionStoreUnavailableError, type ExpiredSession, type SessionRecord, type SessionStore } from '../../shared/runtime/sessionStore';
 import { memoRedact } from '../../shared/runtime/stored';
 import { createTurnRunner } from '../../shared/runtime/turnRunner';
 import { Story } from '../../shared/stories/schema';
 import { turnEvent } from '../../shared/transcripts/format';
-import { turnVariants } from '../../shared/engine/variants';
+import { checkForcedVariants, turnVariants } from '../../shared/engine/variants';
 import { createRedactor } from '../../shared/util/redact';
 import { verifyBundle } from '../export/verify';
 import { createBundlePorts, type BundlePortsOptions } from './bundlePorts';
@@ -43,8 +42,27 @@ export interface RunningRuntime {
   close(): Promise<void>;
 }
 
-/** What `--fixtures` lets a client send when it starts a conversation (a story's fixtures and clock). */
-const FixtureStart = z.strictObject({ fixtures: Story.shape.fixtures, now: z.iso.datetime({ offset: true }).optional() });
+/**
+ * What `--fixtures` lets a client send when it starts a conversation: a story's fixtures and clock, and A/B
+ * variants forced (`flow/node` of a node with variants → one of its variant ids).
+ */
+const fixtureStart = (engine: Engine) =>
+  z.strictObject({
+    fixtures: Story.shape.fixtures,
+    now: z.iso.datetime({ offset: true }).optional(),
+    variants: z
+      .record(z.string(), z.string())
+      .superRefine((picks, ctx) => {
+        for (const [key, id] of Object.entries(picks)) {
+          try {
+            checkForcedVariants(engine, { [key]: id });
+          } catch (e) {
+            ctx.addIssue({ code: 'custom', path: [key], message: (e as Error).message.replace(/^variants: /, '') });
+          }
+        }
+      })
+      .optional(),
+  });
 
 const wrap = <T>(p: Promise<T>): Promise<T> =>
   p.catch((e: unknown) => {
@@ -53,17 +71,8 @@ const wrap = <T>(p: Promise<T>): Promise<T> =>
     throw e;
   });
 
-/** A conversation started with fixtures (`--fixtures`): its ports, made once as a story's are, and what they heard. */
-interface FixtureConversation {
-  ports: EnginePorts;
-  /** Last turn (epoch ms): entries idle longer than the session TTL are dropped, as their sessions are. */
-  touched: number;
-  /** The first model request of the current turn that no fixture answered. */
-  unanswered?: string;
-}
-
 /** What `parley test --target` checks of a turn of a conversation started with fixtures (backend.ts TestTurnView). */
-function testViewOf(t: ConversationTurn, f: FixtureConversation): TestTurnView {
+function testViewOf(t: ConversationTurn, unanswered: string | undefined): TestTurnView {
   const { path, outputs, trace, state } = t.turn;
   return {
     path,
@@ -78,11 +87,12 @@ function testViewOf(t: ConversationTurn, f: FixtureConversation): TestTurnView {
       transcript: state.transcript,
       last: state.last,
     },
-    ...(f.unanswered ? { unanswered: f.unanswered } : {}),
+    ...(unanswered ? { unanswered } : {}),
   };
 }
 
-function replyOf(t: ConversationTurn, fixture?: FixtureConversation): ReplyView {
+/** The reply to a turn; `test`: with the test view (a conversation started with fixtures, on a --fixtures runtime). */
+function replyOf(t: ConversationTurn, test: boolean): ReplyView {
   const { outputs, state } = t.turn;
   const text = outputs.filter((o): o is Extract<Output, { type: 'text' }> => o.type === 'text');
   const handoff = outputs.find((o): o is Extract<Output, { type: 'handoff' }> => o.type === 'handoff');
@@ -96,7 +106,7 @@ function replyOf(t: ConversationTurn, fixture?: FixtureConversation): ReplyView 
       ? { handoff: { queue: handoff.queue, ...(handoff.reason ? { reason: handoff.reason } : {}), ...(handoff.summary ? { summary: handoff.summary } : {}) } }
       : {}),
     ...(state.ended ? { ended: { outcome: state.ended.outcome } } : {}),
-    ...(fixture ? { test: testViewOf(t, fixture) } : {}),
+    ...(test ? { test: testViewOf(t, t.record.test?.unanswered) } : {}),
   };
 }
 
@@ -142,49 +152,42 @@ export async function startRuntime(config: RuntimeConfig, o: RuntimeOptions): Pr
   const sink: TranscriptSink | undefined =
     config.transcripts === '-' ? stdoutTranscripts() : config.transcripts ? folderTranscripts(config.transcripts) : undefined;
 
-  const store: SessionStore = config.redisUrl
-    ? await createRedisSessionStore({ url: config.redisUrl, ttlMs: config.sessionTtlMs, onConnectionError: (e) => logger.warn({ err: e }, 'Redis connection') })
-    : createMemorySessionStore({
-        ttlMs: config.sessionTtlMs,
-        onExpire: (r) => {
-          if (r.state.ended) return;
-          const w = r.state.wait;
-          sink?.write({
-            v: 1,
-            type: 'abandoned',
-            conversation: r.id,
-            bundle: { name: manifest.name, version: r.bundleVersion },
-            at: new Date().toISOString(),
-            lastTurn: r.state.turn,
-            ...(w && w.kind !== 'idle' ? { waitingAt: `${w.flow}/${w.node}` } : {}),
-          });
-        },
-      });
-  // conversations started with fixtures: their ports live as long as the conversation, as a story's do (API
-  // responses given as a list go on in order from one turn to the next)
-  const fixtures = new Map<string, FixtureConversation>();
-  const fixtureConversation = (f: Fixtures | undefined, now: string | undefined): FixtureConversation => {
-    const now0 = Date.now();
-    for (const [id, old] of fixtures) if (old.touched < now0 - config.sessionTtlMs) fixtures.delete(id);
-    const c: FixtureConversation = { ports: bundlePorts.ports, touched: now0 };
-    c.ports = fixturePorts(f, {
-      ...(now ? { now } : {}),
-      ...(bundlePorts.ports.retrieval ? { retrieval: bundlePorts.ports.retrieval } : {}),
-      onUnanswered: (message) => {
-        c.unanswered ??= message;
-      },
+  // a conversation that expired before it ended, on any replica (each store reports it once)
+  const onExpire = (e: ExpiredSession) =>
+    sink?.write({
+      v: 1,
+      type: 'abandoned',
+      conversation: e.id,
+      bundle: { name: manifest.name, version: e.bundleVersion },
+      at: new Date().toISOString(),
+      // numbered as turn events are: 0 is the opening
+      lastTurn: Math.max(0, e.turn - 1),
+      ...(e.waitingAt ? { waitingAt: e.waitingAt } : {}),
     });
-    return c;
+  const store: SessionStore = config.redisUrl
+    ? await createRedisSessionStore({
+        url: config.redisUrl,
+        ttlMs: config.sessionTtlMs,
+        onExpire,
+        onConnectionError: (e) => logger.warn({ err: e }, 'Redis connection'),
+        onSweepError: (e) => logger.warn({ err: e }, 'Redis expiry sweep'),
+      })
+    : createMemorySessionStore({ ttlMs: config.sessionTtlMs, onExpire });
+  // Called once per turn, holding the conversation's lease. A conversation started with fixtures keeps them,
+  // the clock and how far its API response lists got in its record (`test`), so whichever replica serves the next
+  // turn goes on as one process would; a runtime without --fixtures never serves it (its ports are real backends).
+  const portsFor = (id: string, record: SessionRecord): EnginePorts | TurnPorts => {
+    if (!record.test) return bundlePorts.ports;
+    if (!config.fixtures)
+      throw new ConversationError(
+        'bad_request',
+        `conversation ${id} was started with a story's fixtures: only a runtime started with --fixtures serves its turns`,
+      );
+    const t = fixtureTurn(record.test, bundlePorts.ports.retrieval ? { retrieval: bundlePorts.ports.retrieval } : {});
+    return { ports: t.ports, test: t.after };
   };
-  // called once per turn, holding the conversation's lease: the turn hears afresh
-  const portsFor = (id: string): EnginePorts => {
-    const f = fixtures.get(id);
-    if (!f) return bundlePorts.ports;
-    f.touched = Date.now();
-    delete f.unanswered;
-    return f.ports;
-  };
-  const reply = (t: ConversationTurn): ReplyView => replyOf(t, fixtures.get(t.id));
+  const reply = (t: ConversationTurn): ReplyView => replyOf(t, config.fixtures && t.record.test !== undefined);
+  const FixtureStart = fixtureStart(engine);
   const conversations = createConversations({ runner, bundleVersion: manifest.version, store, portsFor, newId: randomUUID, leaseMs: config.leaseMs });
 
   /** After a turn: its metrics, its transcript event and a log line (no words). */
@@ -220,16 +223,25 @@ export async function startRuntime(config: RuntimeConfig, o: RuntimeOptions): Pr
     bundle: info,
     async start(so) {
       const started = Date.now();
-      let fx: z.infer<typeof FixtureStart> | undefined;
-      if ('fixtures' in so || 'now' in so) {
-        if (!config.fixtures) throw new RuntimeRequestError('bad_request', 'fixtures are accepted only by a runtime started with --fixtures (loopback)');
-        const r = FixtureStart.safeParse({ fixtures: (so as { fixtures?: unknown }).fixtures, now: (so as { now?: unknown }).now });
+      let fx: z.infer<ReturnType<typeof fixtureStart>> | undefined;
+      if ('fixtures' in so || 'now' in so || 'variants' in so) {
+        if (!config.fixtures)
+          throw new RuntimeRequestError('bad_request', 'fixtures, now and variants are accepted only by a runtime started with --fixtures (loopback)');
+        const { fixtures, now, variants } = so;
+        const r = FixtureStart.safeParse({ fixtures, now, variants });
         if (!r.success) throw new RuntimeRequestError('bad_request', `body.${r.error.issues[0]?.path.join('.')}: ${r.error.issues[0]?.message}`);
         fx = r.data;
       }
-      const id = so.id ?? randomUUID();
-      if (fx) fixtures.set(id, fixtureConversation(fx.fixtures, fx.now));
-      const t = await wrap(conversations.start({ id, ...(so.locale ? { locale: so.locale } : {}), ...(so.vars ? { vars: so.vars } : {}) }));
+      const t = await wrap(
+        conversations.start({
+          id: so.id ?? randomUUID(),
+          ...(so.locale ? { locale: so.locale } : {}),
+          ...(so.vars ? { vars: so.vars } : {}),
+          ...(fx?.variants ? { variants: fx.variants } : {}),
+          // only a start that brought fixtures (or a clock) is a test conversation; forced variants alone are not
+          ...(fx && ('fixtures' in so || 'now' in so) ? { test: fixtureState(fx.fixtures, fx.now) } : {}),
+        }),
+      );
       record(t, { type: 'start' }, started);
       return reply(t);
     },

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { storyBankEngine, storyBankModel } from '../../test/fixtures/storyBank';
-import { keywordNlu, simpleSlots } from '../../test/fixtures/engineProject';
+import { flow, keywordNlu, makeModel, simpleSlots } from '../../test/fixtures/engineProject';
 import { createEngine, type EnginePorts } from '../engine/engine';
 import type { HttpResult } from '../engine/ports';
 import type { ProjectModel } from '../project/validate';
+import type { FlowNode } from '../schema/nodes';
 import { createConversations, ConversationError, type ConversationsOptions } from './conversations';
-import { fixturePorts, type Fixtures } from './fixtures';
+import { fixturePorts, fixtureState, fixtureTurn, type Fixtures } from './fixtures';
 import { createMemorySessionStore } from './memoryStore';
 import { SessionStoreUnavailableError, type SessionStore } from './sessionStore';
 import { createTurnRunner } from './turnRunner';
@@ -270,5 +271,100 @@ describe('createConversations: a conversation from an older bundle', () => {
     // and it goes on in the new bundle
     const next = await v2.conversations.send(id, { type: 'text', text: 'what is my balance' });
     expect(next.restarted).toBeUndefined();
+  });
+});
+
+describe('createConversations: a test conversation (a story’s fixtures kept with the record)', () => {
+  /** Two services over one store, as two replicas: ports from the record's `test` part, as a --fixtures runtime makes them. */
+  const replicas = () => {
+    const store = createMemorySessionStore({ ttlMs: 60_000, schedule: false });
+    let n = 0;
+    const make = () =>
+      createConversations({
+        runner: createTurnRunner({ engine: storyBankEngine() }),
+        bundleVersion: '2',
+        store,
+        newId: () => `t${++n}`,
+        portsFor: (_id, record) => {
+          if (!record.test) throw new Error('not a test conversation');
+          const t = fixtureTurn(record.test);
+          return { ports: t.ports, test: t.after };
+        },
+      });
+    return { store, a: make(), b: make() };
+  };
+  const balances = { api: { get_balance: [{ body: { data: { balance: 1 } } }, { fail: 'timeout' as const }, { body: { data: { balance: 3 } } }] } };
+
+  it('goes on through a list of API responses whichever service plays the turn', async () => {
+    const { store, a, b } = replicas();
+    const { id, record } = await a.start({ test: fixtureState(balances, '2026-02-01T00:00:00Z') });
+    expect(record.test).toEqual({ fixtures: balances, now: Date.parse('2026-02-01T00:00:00Z'), apiCalls: {} });
+    const said: (string | undefined)[][] = [];
+    for (const [i, svc] of [a, b, a].entries()) {
+      const r = await svc.send(id, { type: 'text', text: 'what is my balance' });
+      said.push(texts(r.turn.outputs));
+      expect(r.record.test?.apiCalls).toEqual({ get_balance: i + 1 });
+    }
+    expect(said.map((s) => s[0])).toEqual(['Your balance is low: $1.00.', 'The bank is slow.', 'Your balance is low: $3.00.']);
+    expect((await store.get(id))?.test?.apiCalls).toEqual({ get_balance: 3 });
+  });
+
+  it('keeps no test part for a conversation started without one, and refuses a turn its ports refuse', async () => {
+    const { store, a } = replicas();
+    const plain = createConversations({
+      runner: createTurnRunner({ engine: storyBankEngine() }),
+      bundleVersion: '2',
+      store,
+      newId: () => 'p1',
+      portsFor: (id, record) => {
+        if (record.test) throw new ConversationError('bad_request', `conversation ${id} was started with fixtures`);
+        return fixturePorts(BALANCE);
+      },
+    });
+    const p = await plain.start();
+    expect(p.record.test).toBeUndefined();
+    const { id } = await a.start({ test: fixtureState(balances) });
+    await expect(plain.send(id, { type: 'text', text: 'what is my balance' }).catch(code)).resolves.toEqual(['bad_request', 400, undefined]);
+    // nothing written, the lease given back: the test conversation goes on
+    expect((await store.get(id))?.version).toBe(1);
+    expect(texts((await a.send(id, { type: 'text', text: 'what is my balance' })).turn.outputs)[0]).toBe('Your balance is low: $1.00.');
+  });
+});
+
+describe('createConversations: A/B variants forced at the start', () => {
+  const n = (node: Record<string, unknown>) => node as unknown as FlowNode;
+  const model = makeModel({
+    main: flow('Main', [
+      n({ id: 'start', kind: 'start', next: 'greet' }),
+      n({ id: 'greet', kind: 'message', say: { en: 'Hello.' }, variants: [{ id: 'plain' }, { id: 'warm', say: { en: 'Hello, friend!' } }] }),
+    ]),
+  });
+  const make = () =>
+    createConversations({
+      runner: createTurnRunner({ engine: createEngine(model, { nlu: keywordNlu, extractSlot: simpleSlots }) }),
+      bundleVersion: '1',
+      store: createMemorySessionStore({ ttlMs: 60_000, schedule: false }),
+      newId: () => 'v',
+      portsFor: () => fixturePorts(undefined),
+    });
+
+  it('plays the forced variant and keeps it with the conversation', async () => {
+    for (const id of ['plain', 'warm']) {
+      const r = await make().start({ variants: { 'main/greet': id } });
+      expect(texts(r.turn.outputs)).toEqual([id === 'warm' ? 'Hello, friend!' : 'Hello.']);
+      expect(r.record.state.variants).toEqual({ 'main/greet': id });
+    }
+  });
+
+  it('refuses a variant the bundle does not have, naming it, and leaves no conversation', async () => {
+    const c = make();
+    await expect(c.start({ variants: { 'main/greet': 'loud' } }).catch((e: Error) => [code(e), e.message])).resolves.toEqual([
+      ['bad_request', 400, undefined],
+      'start.variants: "main/greet" has no variant "loud" (it has plain, warm)',
+    ]);
+    await expect(c.start({ variants: { 'main/nope': 'x' } }).catch((e: Error) => e.message)).resolves.toBe(
+      'start.variants: no node "main/nope" (expected flow/node)',
+    );
+    await expect(c.get('v').catch(code)).resolves.toEqual(['not_found', 404, undefined]);
   });
 });

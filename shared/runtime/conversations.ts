@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import type { EnginePorts } from '../engine/engine';
 import type { Output, SessionState, TraceEntry, UserInput } from '../engine/types';
+import type { FixtureState } from './fixtures';
 import type { Lease, SessionRecord, SessionStore } from './sessionStore';
 import type { RunTurnOptions, RuntimeTurn, TurnRunner } from './turnRunner';
 import { missingNodes, restartNotice } from './restart';
@@ -37,8 +38,12 @@ export interface ConversationsOptions {
   /** The version of the bundle being served; each record keeps the one it started on. */
   bundleVersion: string;
   store: SessionStore;
-  /** The ports for one turn of a conversation (fixtures of a story, the bundle's real ports...). */
-  portsFor: (conversationId: string, record: SessionRecord) => EnginePorts | Promise<EnginePorts>;
+  /**
+   * The ports for one turn of a conversation (the bundle's real ports, a story's fixtures...), called holding its
+   * lease; a `TurnPorts` also says what the record keeps of them after the turn. It may throw a ConversationError
+   * to refuse the turn (nothing is written).
+   */
+  portsFor: (conversationId: string, record: SessionRecord) => EnginePorts | TurnPorts | Promise<EnginePorts | TurnPorts>;
   /** A new conversation id (unguessable in production: it is the only key to a conversation). */
   newId: () => string;
   /** Milliseconds since the epoch; default `Date.now`. */
@@ -53,6 +58,14 @@ export interface ConversationsOptions {
 
 export type TurnOptions = RunTurnOptions;
 
+/** A turn's ports, and the record's `test` part after the turn (a fixture conversation's state, moved on by it). */
+export interface TurnPorts {
+  ports: EnginePorts;
+  test?: () => FixtureState;
+}
+
+const isTurnPorts = (p: EnginePorts | TurnPorts): p is TurnPorts => 'ports' in p;
+
 /** A turn as applied: the record as stored after it, and the turn (outputs as said; state and trace redacted). */
 export interface ConversationTurn {
   id: string;
@@ -63,8 +76,12 @@ export interface ConversationTurn {
 }
 
 export interface Conversations {
-  /** Starts a conversation and plays the bot's opening. `id`: the caller's (a conflict if it exists). */
-  start(o?: { locale?: string; vars?: Record<string, unknown>; id?: string }, turn?: TurnOptions): Promise<ConversationTurn>;
+  /**
+   * Starts a conversation and plays the bot's opening. `id`: the caller's (a conflict if it exists); `variants`:
+   * A/B variants forced (`flow/node` → variant id; a bad one is a bad request); `test`: a story's fixtures (the
+   * record keeps them: only a caller that accepts fixtures passes it).
+   */
+  start(o?: StartOptions, turn?: TurnOptions): Promise<ConversationTurn>;
   /** One input: text, a button's payload or an event (not `start`). */
   send(id: string, input: UserInput, o?: TurnOptions): Promise<ConversationTurn>;
   /** The conversation as stored (its transcript is `record.state.transcript`, redacted and bounded). */
@@ -75,7 +92,14 @@ export interface Conversations {
 
 const Id = z.string().min(1).max(200);
 const Vars = z.record(z.string(), z.unknown());
-const StartOptions = z.strictObject({ locale: z.string().min(1).max(35).optional(), vars: Vars.optional(), id: Id.optional() });
+const StartOptions = z.strictObject({
+  locale: z.string().min(1).max(35).optional(),
+  vars: Vars.optional(),
+  id: Id.optional(),
+  variants: z.record(z.string().max(300), z.string().max(200)).optional(),
+  test: z.custom<FixtureState>((v) => typeof v === 'object' && v !== null, 'the fixtures state').optional(),
+});
+export type StartOptions = z.input<typeof StartOptions>;
 const inputSchema = (maxChars: number) =>
   z.discriminatedUnion('type', [
     z.strictObject({ type: z.literal('text'), text: z.string().max(maxChars, `text is longer than ${maxChars} characters`) }),
@@ -129,10 +153,11 @@ export function createConversations(o: ConversationsOptions): Conversations {
         input = { type: 'start' };
       }
     }
-    const ports = await o.portsFor(record.id, next);
+    const made = await o.portsFor(record.id, next);
+    const [ports, test] = isTurnPorts(made) ? [made.ports, made.test] : [made, undefined];
     let turn = await runner.run(state, input, ports, opts);
     if (restarted) turn = withNotice(turn, notice(turn.state.locale), restarted);
-    const stored: SessionRecord = { ...next, state: turn.state, version: record.version + 1, updatedAt: clock() };
+    const stored: SessionRecord = { ...next, state: turn.state, version: record.version + 1, updatedAt: clock(), ...(test ? { test: test() } : {}) };
     if (!(await store.put(stored, { lease, expectedVersion: record.version }))) {
       throw new ConversationError(
         'conflict',
@@ -149,9 +174,21 @@ export function createConversations(o: ConversationsOptions): Conversations {
       const id = so.id ?? o.newId();
       const now = clock();
       // the id seeds the conversation's A/B variants: sticky, and the same on every replica
-      const state = runner.initial({ seed: id, ...(so.locale ? { locale: so.locale } : {}), ...(so.vars ? { vars: so.vars } : {}) });
+      let state: SessionState;
+      try {
+        state = runner.initial({
+          seed: id,
+          ...(so.locale ? { locale: so.locale } : {}),
+          ...(so.vars ? { vars: so.vars } : {}),
+          ...(so.variants ? { variants: so.variants } : {}),
+        });
+      } catch (e) {
+        // a forced variant the bundle does not have (initialState names it)
+        if (e instanceof RangeError) throw new ConversationError('bad_request', `start.${e.message}`);
+        throw e;
+      }
       // the id is taken before the opening runs: its side effects belong to this conversation only
-      if (!(await store.create({ id, bundleVersion, version: 0, createdAt: now, updatedAt: now, state })))
+      if (!(await store.create({ id, bundleVersion, version: 0, createdAt: now, updatedAt: now, state, ...(so.test ? { test: so.test } : {}) })))
         throw new ConversationError('conflict', `a conversation with id ${id} exists`, 'exists');
       try {
         return await withLease(id, (record, lease) => play(record, lease, { type: 'start' }, opts));

@@ -1,6 +1,10 @@
 // Ports made from a story's fixtures: API responses by operation, model replies, whether an agent is free, and
 // a fixed clock. The story runner plays stories with them, and a runtime started with `--fixtures` gives them
 // to a conversation that brings its own, so a story runs the same in the studio and against a bundle.
+//
+// A runtime keeps what such a conversation's ports carry from one turn to the next (the fixtures, the clock, how
+// far each list of API responses has got) with the session, as plain JSON (`FixtureState`): any replica sharing
+// the session store serves the next turn exactly as one process would (`fixtureTurn`).
 import type { EnginePorts } from '../engine/engine';
 import { LlmError, type HttpResult, type LlmPort, type LlmResponse, type RetrievalPort } from '../engine/ports';
 import { ruleGuardrail } from '../engine/simple/guardrail';
@@ -24,16 +28,25 @@ export interface FixturePortsOptions {
    * story cannot run as written, an error of the story, not a path through the flow's error exit.
    */
   onUnanswered?: (message: string) => void;
+  /** API responses already given, by operation (where lists of responses go on from; default none). */
+  apiCalls?: Readonly<Record<string, number>>;
+}
+
+/** Ports from fixtures, and how far their lists of API responses have got. */
+export interface FixturePorts extends EnginePorts {
+  /** API responses given so far, by operation (the start's `apiCalls` included): plain JSON. */
+  apiCalls(): Record<string, number>;
 }
 
 /** Ports from fixtures. API responses given as a list are used in order per port (the last one repeats). */
-export function fixturePorts(fixtures: Fixtures | undefined, o: FixturePortsOptions = {}): EnginePorts {
-  const apiCalls = new Map<string, number>();
+export function fixturePorts(fixtures: Fixtures | undefined, o: FixturePortsOptions = {}): FixturePorts {
+  const apiCalls = new Map<string, number>(Object.entries(o.apiCalls ?? {}).filter(([k]) => Object.hasOwn(fixtures?.api ?? {}, k)));
   const api = fixtures?.api ?? {};
   const llmFixtures = (fixtures?.llm ?? []).map((f) => ({ ...f, re: f.prompt ? compilePattern(f.prompt, { ignoreCase: true }) : undefined }));
   const now = typeof o.now === 'number' ? o.now : o.now ? Date.parse(o.now) : DEFAULT_FIXTURE_NOW;
   const { onUnanswered } = o;
   return {
+    apiCalls: () => Object.fromEntries(apiCalls),
     clock: { now: () => now },
     guardrail: ruleGuardrail,
     handoff: { available: () => fixtures?.agents ?? true },
@@ -77,5 +90,43 @@ export function fixturePorts(fixtures: Fixtures | undefined, o: FixturePortsOpti
         ).catch(unanswered);
       },
     },
+  };
+}
+
+/** What a conversation started with fixtures keeps between turns: pure JSON, stored with its session. */
+export interface FixtureState {
+  fixtures: Fixtures;
+  /** The fixed clock, epoch ms. */
+  now: number;
+  /** API responses given so far, by operation: a list of responses goes on from there. */
+  apiCalls: Record<string, number>;
+  /** The first model request of the last turn that nothing answered (the story cannot run as written). */
+  unanswered?: string;
+}
+
+/** The state of a conversation that starts with `fixtures` and the clock `now` (ISO 8601 or epoch ms; default DEFAULT_FIXTURE_NOW). */
+export function fixtureState(fixtures: Fixtures | undefined, now?: string | number): FixtureState {
+  const at = typeof now === 'number' ? now : now ? Date.parse(now) : DEFAULT_FIXTURE_NOW;
+  if (!Number.isFinite(at)) throw new RangeError(`now: not a time: ${String(now)}`);
+  return { fixtures: fixtures ?? {}, now: at, apiCalls: {} };
+}
+
+/**
+ * One turn of a conversation with fixtures: its ports, made from the state the last turn left, and `after()`, the
+ * state to store once the turn has run (the API lists moved on, this turn's first unanswered model request).
+ */
+export function fixtureTurn(state: FixtureState, o: Pick<FixturePortsOptions, 'retrieval' | 'llm'> = {}): { ports: EnginePorts; after(): FixtureState } {
+  let unanswered: string | undefined;
+  const ports = fixturePorts(state.fixtures, {
+    ...o,
+    now: state.now,
+    apiCalls: state.apiCalls,
+    onUnanswered: (message) => {
+      unanswered ??= message;
+    },
+  });
+  return {
+    ports,
+    after: () => ({ fixtures: state.fixtures, now: state.now, apiCalls: ports.apiCalls(), ...(unanswered ? { unanswered } : {}) }),
   };
 }

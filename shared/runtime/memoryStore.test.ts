@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nextRecord, sampleRecord, sessionStoreContract } from '../../test/support/sessionStoreContract';
 import { createMemorySessionStore, type MemorySessionStoreOptions } from './memoryStore';
-import type { SessionRecord } from './sessionStore';
+import { expiringOf, type ExpiredSession } from './sessionStore';
 
 function fakeClock(start = 1_700_000_000_000) {
   let t = start;
@@ -40,16 +40,16 @@ function makeStore(extra: Partial<MemorySessionStoreOptions> = {}) {
 
 sessionStoreContract(
   'memory',
-  async () => {
-    const { store, clock } = makeStore();
-    return { store, advance: async (ms) => clock.advance(ms) };
+  async (o) => {
+    const { store, clock } = makeStore(o?.onExpire ? { onExpire: o.onExpire } : {});
+    return { store, advance: async (ms) => clock.advance(ms), sweep: async () => store.sweep() };
   },
   { ttlMs: TTL, shortLeaseMs: 1_000 },
 );
 
 describe('memory session store', () => {
   it('calls onExpire once for each record that expires, from the sweep or from an access, never for deleted ones', async () => {
-    const expired: SessionRecord[] = [];
+    const expired: ExpiredSession[] = [];
     const { store, clock } = makeStore({ onExpire: (r) => expired.push(r) });
     const [a, b, c, d] = [sampleRecord(), sampleRecord(), sampleRecord(), sampleRecord()];
     await store.create(a);
@@ -62,7 +62,7 @@ describe('memory session store', () => {
     // a and b are due, c is not
     expect(await store.get(a.id)).toBeUndefined();
     expect(expired.map((r) => r.id)).toEqual([a.id]);
-    expect(expired[0]).toEqual(a);
+    expect(expired[0]).toEqual({ id: a.id, bundleVersion: '1.4.0', turn: 0, waitingAt: 'main/menu', updatedAt: a.updatedAt });
     expect(store.sweep()).toBe(1);
     expect(expired.map((r) => r.id)).toEqual([a.id, b.id]);
     expect(store.size).toBe(1);
@@ -73,17 +73,22 @@ describe('memory session store', () => {
     expect(store.size).toBe(0);
   });
 
-  it('hands onExpire the last write', async () => {
-    const expired: SessionRecord[] = [];
+  it('hands onExpire the last write, and nothing for a conversation that ended', async () => {
+    const expired: ExpiredSession[] = [];
     const { store, clock } = makeStore({ onExpire: (r) => expired.push(r) });
     const rec = sampleRecord();
     await store.create(rec);
     const lease = (await store.acquire(rec.id, 5_000))!;
     const written = nextRecord(rec);
     await store.put(written, { lease, expectedVersion: 0 });
+    const ended = sampleRecord(undefined, {
+      state: { ...sampleRecord().state, wait: { kind: 'idle' }, ended: { outcome: 'resolved', at: { flow: 'main', node: 'bye' } } },
+    });
+    await store.create(ended);
     clock.advance(TTL);
-    expect(store.sweep()).toBe(1);
-    expect(expired).toEqual([written]);
+    expect(store.sweep()).toBe(2);
+    expect(expired).toEqual([expiringOf(written)]);
+    expect(expired[0]).toMatchObject({ turn: 1, updatedAt: written.updatedAt });
   });
 
   it('sweeps in order of last write: a record written again moves behind the others', async () => {

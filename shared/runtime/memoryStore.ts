@@ -5,19 +5,19 @@
 //
 // Time comes only from the injected clock and the injected scheduler, so tests control it:
 // - a record expires `ttlMs` after its last write (create or put: an idle TTL; reads do not extend it). Expiry is
-//   checked on every access and by `sweep()`, which the scheduler runs every `sweepEveryMs`; `onExpire` gets each
-//   expired record once (the runtime logs abandonment of conversations that had not ended);
+//   checked on every access and by `sweep()`, which the scheduler runs every `sweepEveryMs`; `onExpire` hears
+//   once of each record that expired before its conversation ended (the runtime writes it as abandoned);
 // - a lease lapses at its `expiresAt`; after that anyone may take it, and the old holder's `put` is refused.
 
-import type { Lease, SessionRecord, SessionStore } from './sessionStore';
+import { expiringOf, type ExpiredSession, type Lease, type SessionRecord, type SessionStore } from './sessionStore';
 
 export interface MemorySessionStoreOptions {
   /** Idle time to live of a record, in ms: it expires this long after its last write. */
   ttlMs: number;
   /** Milliseconds since the epoch; default `Date.now`. */
   now?: () => number;
-  /** Called once for every record that expires (not for deleted ones). It must not throw. */
-  onExpire?: (record: SessionRecord) => void;
+  /** Called once for every record that expires before its conversation ended (not for deleted or ended ones). It must not throw. */
+  onExpire?: (expired: ExpiredSession) => void;
   /** A fresh, unguessable lease token; default 128 random bits from `crypto.getRandomValues` (Node 20+, browsers). */
   newToken?: () => string;
   /**
@@ -30,7 +30,7 @@ export interface MemorySessionStoreOptions {
 }
 
 export interface MemorySessionStore extends SessionStore {
-  /** Removes every record past its TTL (calling `onExpire` for each) and every lapsed lease; the number of records expired. */
+  /** Removes every record past its TTL (calling `onExpire` for the unfinished ones) and every lapsed lease; the number of records expired. */
   sweep(): number;
   /** Records held, expired ones not yet swept included. */
   readonly size: number;
@@ -67,7 +67,9 @@ export function createMemorySessionStore(options: MemorySessionStoreOptions): Me
   const expire = (id: string, entry: Entry): void => {
     records.delete(id);
     leases.delete(id);
-    options.onExpire?.(JSON.parse(entry.json) as SessionRecord);
+    if (!options.onExpire) return;
+    const expired = expiringOf(JSON.parse(entry.json) as SessionRecord);
+    if (expired) options.onExpire(expired);
   };
 
   /** The record's entry when it exists and has not expired (an expired one is removed on the way). */

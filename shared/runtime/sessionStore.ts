@@ -11,6 +11,7 @@
 // one, so a turn that outlived its lease can never overwrite a newer turn: the loser reports a conflict.
 
 import type { SessionState } from '../engine/types';
+import type { FixtureState } from './fixtures';
 
 /** One conversation as stored: JSON-serialisable, nothing else. */
 export interface SessionRecord {
@@ -25,6 +26,38 @@ export interface SessionRecord {
   state: SessionState;
   /** The A/B variant picked for each node with variants (node key -> variant id), sticky for the conversation. */
   variants?: Record<string, string>;
+  /**
+   * A test conversation's fixtures and where they have got (fixtures.ts): set only by a runtime started with
+   * `--fixtures`, for a conversation that brought a story's fixtures. A runtime without it refuses to run such a
+   * conversation's turns (its ports would be real backends).
+   */
+  test?: FixtureState;
+}
+
+/** What a store reports of a conversation that expired before it ended (the transcript's `abandoned` event). */
+export interface ExpiredSession {
+  id: string;
+  bundleVersion: string;
+  /** The engine's turn count at the last write. */
+  turn: number;
+  /** Where the conversation waited (`flow/node`), if it waited at a node. */
+  waitingAt?: string;
+  /** The last write (epoch ms, the runtime's clock). */
+  updatedAt: number;
+}
+
+/** What the store keeps to report when `record` expires; undefined for an ended conversation (never reported). */
+export function expiringOf(record: SessionRecord): ExpiredSession | undefined {
+  const { state } = record;
+  if (state.ended) return undefined;
+  const w = state.wait;
+  return {
+    id: record.id,
+    bundleVersion: record.bundleVersion,
+    turn: state.turn,
+    ...(w && w.kind !== 'idle' ? { waitingAt: `${w.flow}/${w.node}` } : {}),
+    updatedAt: record.updatedAt,
+  };
 }
 
 /** Proof that a turn holds a conversation: the id and a token only its holder knows. */

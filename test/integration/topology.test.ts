@@ -3,49 +3,31 @@
 // the addresses changed from the compose service names to loopback ports). One conversation's turns go round
 // robin over the replicas and stay one conversation; a replica that stops is taken out by the health check on
 // /ready and the conversation goes on.
-import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportProject, runServer, type Exported, type RunningServer } from '../support/bundleRuntime';
-import { freePort, startRedis } from '../support/redis';
+import { exportProject, HAPROXY, runServer, startHaproxy, type Exported, type RunningProxy, type RunningServer } from '../support/bundleRuntime';
+import { startRedis } from '../support/redis';
 
-const HAPROXY = process.env.PARLEY_HAPROXY ?? '/usr/sbin/haproxy';
 const SAMPLE = path.resolve(import.meta.dirname, '../../examples/acme-bank');
 const TOKEN = 'topology-token-0123456789';
 
 let bundle: Exported;
 let redis: Awaited<ReturnType<typeof startRedis>>;
 let replicas: RunningServer[] = [];
-let haproxy: ChildProcess | undefined;
+let haproxy: RunningProxy | undefined;
 let front = '';
 
 beforeAll(async () => {
   bundle = await exportProject(SAMPLE);
   redis = await startRedis();
   replicas = await Promise.all([0, 1, 2].map(() => runServer(bundle.dir, [], { PARLEY_RUNTIME_TOKEN: TOKEN, REDIS_URL: redis.url })));
-  const port = await freePort();
-  let cfg = readFileSync(path.join(bundle.dir, 'haproxy.cfg'), 'utf8').replace(/^(\s*bind )\S+/m, `$1127.0.0.1:${port}`);
-  replicas.forEach((r, i) => (cfg = cfg.replace(`runtime-${i + 1}:8787`, `127.0.0.1:${r.port}`)));
-  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'parley-haproxy-')), 'haproxy.cfg');
-  writeFileSync(file, cfg);
-  haproxy = spawn(HAPROXY, ['-f', file, '-db'], { stdio: 'ignore' });
-  front = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 150; i++) {
-    if (
-      (await fetch(`${front}/ready`).then(
-        (r) => r.status,
-        () => 0,
-      )) === 200
-    )
-      break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  haproxy = await startHaproxy(bundle.dir, replicas);
+  front = haproxy.url;
 }, 120_000);
 afterAll(async () => {
-  haproxy?.kill('SIGTERM');
+  haproxy?.stop();
   await Promise.allSettled(replicas.map((r) => r.stop()));
   await redis?.stop();
 });

@@ -1,7 +1,8 @@
 // Tests of exported bundles: export a project with a freshly built server.mjs, copy the bundle to a folder with no
-// node_modules above it, and run `node server.mjs` as an operator would; wait for its start-up line.
+// node_modules above it, and run `node server.mjs` as an operator would; wait for its start-up line. Replicas go
+// behind Debian's haproxy with the bundle's own haproxy.cfg (`startHaproxy`), as its docker-compose.yml runs them.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { exportBundle } from '../../main/export/export';
@@ -98,4 +99,35 @@ export async function refusedStart(dir: string, args: string[], env: Record<stri
     });
   });
   return { code, output };
+}
+
+export const HAPROXY = process.env.PARLEY_HAPROXY ?? '/usr/sbin/haproxy';
+
+export interface RunningProxy {
+  /** The front's base URL. */
+  url: string;
+  stop(): void;
+}
+
+/**
+ * Debian's haproxy in front of `replicas` (at most three, the compose file's), with the bundle's haproxy.cfg: only
+ * the addresses changed from the compose service names to loopback ports. Resolves once the front is ready.
+ */
+export async function startHaproxy(bundleDir: string, replicas: RunningServer[]): Promise<RunningProxy> {
+  const port = await freePort();
+  let cfg = readFileSync(path.join(bundleDir, 'haproxy.cfg'), 'utf8').replace(/^(\s*bind )\S+/m, `$1127.0.0.1:${port}`);
+  replicas.forEach((r, i) => (cfg = cfg.replace(`runtime-${i + 1}:8787`, `127.0.0.1:${r.port}`)));
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'parley-haproxy-')), 'haproxy.cfg');
+  writeFileSync(file, cfg);
+  const child = spawn(HAPROXY, ['-f', file, '-db'], { stdio: 'ignore' });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 150; i++) {
+    const status = await fetch(`${url}/ready`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { url, stop: () => void child.kill('SIGTERM') };
 }

@@ -3,15 +3,25 @@
 // the memory store and really waits for Redis, so assertions are about what happened, never about how long it took.
 // The only real-time margin is in "a write extends the idle TTL": with a real clock, the read must reach the store
 // within 0.4 × ttlMs of the write (harnesses on real time pick a ttlMs that makes this seconds).
+//
+// Expiry: a store hands `onExpire` (given when the harness makes it) each conversation that expired before it ended,
+// once, by the time `sweep()` has run after the expiry; never a deleted or an ended one.
 
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionState } from '../../shared/engine/types';
-import type { SessionRecord, SessionStore } from '../../shared/runtime/sessionStore';
+import { fixtureState } from '../../shared/runtime/fixtures';
+import { expiringOf, type ExpiredSession, type SessionRecord, type SessionStore } from '../../shared/runtime/sessionStore';
 
 export interface ContractHarness {
   store: SessionStore;
   /** Lets `ms` of the store's time pass. */
   advance(ms: number): Promise<void>;
+  /** Runs the store's expiry sweep now (its own timer, if any, is off). */
+  sweep(): Promise<unknown>;
+}
+
+export interface ContractStoreOptions {
+  onExpire?: (expired: ExpiredSession) => void;
 }
 
 export interface ContractTimes {
@@ -62,14 +72,14 @@ export function nextRecord(rec: SessionRecord): SessionRecord {
   return { ...rec, version: rec.version + 1, updatedAt: rec.updatedAt + 1000, state: { ...rec.state, turn: rec.state.turn + 1 } };
 }
 
-export function sessionStoreContract(name: string, makeStore: () => Promise<ContractHarness>, times: ContractTimes): void {
+export function sessionStoreContract(name: string, makeStore: (o?: ContractStoreOptions) => Promise<ContractHarness>, times: ContractTimes): void {
   const { ttlMs, shortLeaseMs } = times;
   const longLeaseMs = 60_000;
 
   describe(`SessionStore contract: ${name}`, () => {
     const open: SessionStore[] = [];
-    const make = async (): Promise<ContractHarness> => {
-      const h = await makeStore();
+    const make = async (o?: ContractStoreOptions): Promise<ContractHarness> => {
+      const h = await makeStore(o);
       open.push(h.store);
       return h;
     };
@@ -248,6 +258,49 @@ export function sessionStoreContract(name: string, makeStore: () => Promise<Cont
       expect((await store.get(rec.id))?.version).toBe(1);
       await advance(ttlMs * 0.5);
       expect(await store.get(rec.id)).toBeUndefined();
+    });
+
+    it('keeps a test conversation’s fixture state with the record, as written by create and by put', async () => {
+      const { store } = await make();
+      const test = fixtureState({ api: { get_balance: [{ body: { balance: 1 } }, { fail: 'timeout' }] }, agents: false }, '2026-02-01T00:00:00Z');
+      const rec = sampleRecord(newId(), { test });
+      await store.create(rec);
+      expect(await store.get(rec.id)).toEqual(rec);
+      const lease = (await store.acquire(rec.id, longLeaseMs))!;
+      const next = { ...nextRecord(rec), test: { ...test, apiCalls: { get_balance: 1 }, unanswered: 'no LLM fixture answers main/x' } };
+      expect(await store.put(next, { lease, expectedVersion: 0 })).toBe(true);
+      expect((await store.get(rec.id))?.test).toEqual(next.test);
+    });
+
+    it('reports each conversation that expired unfinished once, with its last write; never a deleted or an ended one', async () => {
+      const expired: ExpiredSession[] = [];
+      const { store, advance, sweep } = await make({ onExpire: (e) => expired.push(e) });
+      const [idle, written, deleted, ended] = [sampleRecord(), sampleRecord(), sampleRecord(), sampleRecord()];
+      for (const r of [idle, written, deleted, ended]) await store.create(r);
+      const lease = (await store.acquire(written.id, longLeaseMs))!;
+      const last = nextRecord(written);
+      await store.put(last, { lease, expectedVersion: 0 });
+      const endLease = (await store.acquire(ended.id, longLeaseMs))!;
+      const endedState = { ...ended.state, wait: { kind: 'idle' as const }, ended: { outcome: 'resolved' as const, at: { flow: 'main', node: 'bye' } } };
+      await store.put({ ...nextRecord(ended), state: endedState }, { lease: endLease, expectedVersion: 0 });
+      await store.delete(deleted.id);
+      await sweep();
+      expect(expired).toEqual([]);
+      await advance(ttlMs + 50);
+      await sweep();
+      await sweep();
+      const byId = (a: ExpiredSession, b: ExpiredSession) => a.id.localeCompare(b.id);
+      expect([...expired].sort(byId)).toEqual([expiringOf(idle)!, expiringOf(last)!].sort(byId));
+      expect(expired.find((e) => e.id === written.id)).toEqual({
+        id: written.id,
+        bundleVersion: '1.4.0',
+        turn: 1,
+        waitingAt: 'main/menu',
+        updatedAt: last.updatedAt,
+      });
+      expect(await store.get(idle.id)).toBeUndefined();
+      await sweep();
+      expect(expired).toHaveLength(2);
     });
   });
 }

@@ -60,6 +60,8 @@ export interface StartOptions {
   /** A story's fixtures and clock, for a runtime started with --fixtures (the backend validates them). */
   fixtures?: unknown;
   now?: unknown;
+  /** A/B variants forced (`flow/node` → variant id), for a runtime started with --fixtures (the backend validates them). */
+  variants?: unknown;
 }
 
 export interface SendOptions {

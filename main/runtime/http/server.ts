@@ -26,14 +26,14 @@ export interface ServerOptions {
   rateLimits?: { perClient: number; perConversation: number };
   /** Largest request body, bytes (default 64 KB). */
   bodyLimit?: number;
-  /** `--fixtures`: a conversation may start with a story's fixtures (`fixtures`, `now`). */
+  /** `--fixtures`: a conversation may start with a story's fixtures (`fixtures`, `now`) and forced A/B `variants`. */
   acceptFixtures?: boolean;
 }
 
 const startFields = { locale: z.string().min(2).max(20).optional(), vars: z.record(z.string(), z.unknown()).optional() };
 const StartBody = z.object(startFields).strict().optional();
 const FixtureStartBody = z
-  .object({ ...startFields, fixtures: z.unknown().optional(), now: z.unknown().optional() })
+  .object({ ...startFields, fixtures: z.unknown().optional(), now: z.unknown().optional(), variants: z.unknown().optional() })
   .strict()
   .optional();
 const MessageBody = z.union([
@@ -151,6 +151,7 @@ export async function createRuntimeServer(o: ServerOptions): Promise<FastifyInst
         ...(body?.vars ? { vars: body.vars } : {}),
         ...(body && 'fixtures' in body ? { fixtures: body.fixtures } : {}),
         ...(body && 'now' in body ? { now: body.now } : {}),
+        ...(body && 'variants' in body ? { variants: body.variants } : {}),
       }),
     );
     metrics.conversationStarted();
