@@ -10,8 +10,33 @@ export interface Folded {
   ends: number[];
 }
 
-/** Lower case without accents, remembering where each character came from. */
-export function fold(text: string): Folded {
+const ASCII = /^[^\u0080-\uffff]*$/;
+
+// The last text folded and its folding: a turn folds the same text for the project's entities and for yes/no.
+// A Folded is never changed once made (its users only read it).
+let last: { text: string; folded: Readonly<Folded> } | undefined;
+
+/** Lower case without accents, remembering where each character came from. The result is shared: read it only. */
+export function fold(text: string): Readonly<Folded> {
+  if (last?.text === text) return last.folded;
+  const folded = ASCII.test(text) ? foldAscii(text) : foldAny(text);
+  last = { text, folded };
+  return folded;
+}
+
+/** ASCII has no marks to strip and lowers one character to one: positions map one to one. */
+function foldAscii(text: string): Folded {
+  const n = text.length;
+  const starts = new Array<number>(n);
+  const ends = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    starts[i] = i;
+    ends[i] = i + 1;
+  }
+  return { text: text.toLowerCase(), starts, ends };
+}
+
+function foldAny(text: string): Folded {
   let out = '';
   const starts: number[] = [];
   const ends: number[] = [];
