@@ -92,6 +92,11 @@ export function openApiDocument(bundle: { name: string; version: string }) {
                   "Fixtures mode only (--fixtures, loopback): a story's fixtures (api, llm, agents; docs/FORMAT.md). The conversation's ports answer from them, and its replies carry `test`",
               },
               now: { type: 'string', format: 'date-time', description: "Fixtures mode only: the conversation's fixed clock (a story's setup.now)" },
+              variants: {
+                type: 'object',
+                additionalProperties: { type: 'string' },
+                description: 'Fixtures mode only: A/B variants forced for the conversation (`flow/node` of a node with variants → one of its variant ids)',
+              },
             },
           }),
           responses: { '201': { description: 'the opening messages', ...json({ $ref: '#/components/schemas/Reply' }) }, ...errors(400, 401, 413, 429, 503) },
