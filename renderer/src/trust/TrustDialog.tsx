@@ -5,7 +5,7 @@ import { closeTrustDialog, grantTrust, revokeTrust, useTrust } from './trustStor
 /**
  * What the project would do if trusted, from parley.yaml: the model's host (and which key may go there), the
  * environment variables it asks to read (each approved on its own, for the host it would go to), the hosts its
- * `api` nodes may call. Trusting approves exactly this list; a project that later asks for more is asked again.
+ * `api` nodes may call and the secrets they send (each with its hosts; never a value). Trusting approves exactly this list; a project that later asks for more is asked again.
  * For a trusted project (opened from the project menu) it shows what was approved and can revoke it.
  */
 export function TrustDialog() {
@@ -93,6 +93,28 @@ export function TrustDialog() {
             </ul>
           )}
         </section>
+        {status.secrets.length > 0 && (
+          <section aria-label="Secrets">
+            <h3>Secrets</h3>
+            <ul>
+              {status.secrets.map((x) => (
+                <li key={x.name}>
+                  Send secret <code className="trust-var">{x.name}</code> only to{' '}
+                  {x.hosts.map((h, i) => (
+                    <span key={h}>
+                      {i > 0 && ', '}
+                      <code className="trust-host">{h}</code>
+                    </span>
+                  ))}{' '}
+                  <small>
+                    (its value: <code>parley secrets set</code>, or {x.envVar})
+                  </small>
+                  {x.new && <span className="trust-new">new</span>}
+                </li>
+              ))}
+            </ul>
+          </section>
+        )}
         {error && (
           <p className="trust-error" role="alert">
             {error}
