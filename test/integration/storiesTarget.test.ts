@@ -3,7 +3,7 @@
 // the same stories with the same messages both ways. Replies of normal conversations carry no test view, and a
 // runtime without --fixtures skips the stories, saying why.
 import { execFile } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -34,6 +34,8 @@ const cli = (...args: string[]) =>
 let bundle: Exported;
 let server: RunningServer;
 let local: TestReport;
+/** The sample's stories, one per file. */
+const STORIES = readdirSync(path.join(SAMPLE, 'stories')).filter((f) => f.endsWith('.yaml')).length;
 const servers: RunningServer[] = [];
 
 beforeAll(async () => {
@@ -46,7 +48,7 @@ afterAll(() => Promise.all(servers.map((s) => s.stop())));
 
 describe('parley test --target', { timeout: 180_000 }, () => {
   it("gives every story of the sample the studio's verdict", async () => {
-    expect(local.stories.length).toBe(59);
+    expect(local.stories.length).toBe(STORIES);
     expect(local.ok).toBe(true);
     const remote = await runRemoteTests({ projectDir: SAMPLE, target: server.url, token: TOKEN });
     expect(remote.skipped).toEqual([]);
@@ -54,10 +56,10 @@ describe('parley test --target', { timeout: 180_000 }, () => {
     // the turns went the same way: the same nodes and exits covered
     expect(remote.coverage).toEqual(local.coverage);
     expect(remote.ok).toBe(true);
-    expect(remote.target).toEqual({ url: server.url, bundle: { name: 'Acme Bank Support', version: '1.0.0' }, fixtures: true });
+    expect(remote.target).toEqual({ url: server.url, bundle: { name: 'Acme Bank Support', version: '1.0.0' }, fixtures: true, variants: true });
     const text = remoteTextReport(remote);
     expect(text.split('\n')[0]).toBe(`Stories against ${server.url}: bundle Acme Bank Support 1.0.0 (fixtures mode)`);
-    expect(text).toMatch(/\n59 passed, 0 failed \(59 stories, \d+ ms\)$/);
+    expect(text).toMatch(new RegExp(`\\n${STORIES} passed, 0 failed \\(${STORIES} stories, \\d+ ms\\)$`));
   });
 
   it('fails the same stories, with the same messages, when the bundle says something else', async () => {
@@ -82,7 +84,7 @@ describe('parley test --target', { timeout: 180_000 }, () => {
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n')[0]).toBe(`Stories against ${other.url}: bundle Acme Bank Support 1.0.0 (fixtures mode)`);
     expect(r.stdout).toContain(failureLine(brokenLocal.stories.find((s) => !s.passed)!));
-    expect(r.stdout).toMatch(/58 passed, 1 failed \(59 stories/);
+    expect(r.stdout).toContain(`${STORIES - 1} passed, 1 failed (${STORIES} stories`);
   });
 
   it('skips every story, with the reason, on a runtime without --fixtures (JUnit says skipped)', async () => {
@@ -91,17 +93,17 @@ describe('parley test --target', { timeout: 180_000 }, () => {
     const remote: RemoteTestReport = await runRemoteTests({ projectDir: SAMPLE, target: plain.url, token: TOKEN });
     expect(remote.target.fixtures).toBe(false);
     expect(remote.stories).toEqual([]);
-    expect(remote.skipped.length).toBe(59);
+    expect(remote.skipped.length).toBe(STORIES);
     const balance = remote.skipped.find((s) => s.file === 'stories/balance_happy.yaml')!;
     expect(balance.reason).toBe(`needs its fixtures (fixtures.api), and the runtime at ${plain.url} was not started with --fixtures`);
     const menu = remote.skipped.find((s) => s.file === 'stories/menu_buttons.yaml')!;
     expect(menu.reason).toMatch(/was not started with --fixtures: only conversations started with fixtures return what stories check/);
     const junit = remoteJunitReport(remote);
-    expect(junit).toContain('<testsuites name="parley stories" tests="59" skipped="59" failures="0" errors="0"');
-    expect(junit.match(/<skipped message="/g)?.length).toBe(59);
+    expect(junit).toContain(`<testsuites name="parley stories" tests="${STORIES}" skipped="${STORIES}" failures="0" errors="0"`);
+    expect(junit.match(/<skipped message="/g)?.length).toBe(STORIES);
     const text = remoteTextReport(remote);
     expect(text).toContain('Skipped (not run against the target):');
-    expect(text).toMatch(/0 passed, 0 failed, 59 skipped/);
+    expect(text).toContain(`0 passed, 0 failed, ${STORIES} skipped`);
   });
 
   it('skips what a runtime cannot do (no greeting first; model replies only a cassette has), and errs where the studio errs', async () => {
