@@ -14,10 +14,10 @@ import { listStoryFiles } from '../stories/runner';
 import type { Problem } from '../../shared/project/problems';
 import { createKeyStore, KeyStoreError, type SafeStorageLike } from '../llm/keys';
 import type { OutboundSeam } from '../llm/projectLlm';
-import { createSecretStore } from '../secrets/secretStore';
+import { createSecretStore, SecretStoreError } from '../secrets/secretStore';
 import { createTrustStore, type TrustStore } from '../trust/trustStore';
 import type { HttpPort, LlmPort } from '../../shared/engine/ports';
-import type { EventPayload, ProjectSnapshot, TrustStatus } from '../../shared/api/contract';
+import type { EventPayload, ProjectSnapshot, SecretInfo, TrustStatus } from '../../shared/api/contract';
 import { MANIFEST_FILE } from '../../shared/project/validate';
 import type { ProjectAccess } from './simulator';
 
@@ -94,6 +94,14 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
     ...(opts.outbound ? { outbound: opts.outbound } : {}),
   });
 
+  /** The open project's secrets: set or not, and where from (the values stay in main). */
+  const secretInfos = async (): Promise<SecretInfo[]> => {
+    const snap = store.current();
+    if (!snap) return [];
+    const declared = snap.manifest.secrets ?? {};
+    const status = await secrets.status(snap.dir, Object.keys(declared));
+    return status.map((x) => ({ ...x, hosts: [...(declared[x.name]?.hosts ?? [])] }));
+  };
   const trustStatus = async (): Promise<TrustStatus | null> => {
     const snap = store.current();
     return snap ? trust.status(snap.dir, snap.manifest) : null;
@@ -214,6 +222,24 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
         throw e;
       }
       return simulator.llmStatus();
+    },
+    'secrets.status': async () => secretInfos(),
+    'secrets.set': async ({ project, name, value }) => {
+      sameProject(project);
+      const snap = store.snapshot();
+      if (!Object.hasOwn(snap.manifest.secrets ?? {}, name)) throw new ApiError('BAD_REQUEST', `parley.yaml declares no secret "${name}"`);
+      try {
+        await secrets.set(snap.dir, name, value);
+      } catch (e) {
+        if (e instanceof SecretStoreError) throw new ApiError('BAD_REQUEST', `secret ${name}: ${e.message}`);
+        throw e;
+      }
+      return secretInfos();
+    },
+    'secrets.clear': async ({ project, name }) => {
+      sameProject(project);
+      await secrets.clear(store.snapshot().dir, name);
+      return secretInfos();
     },
     'trust.status': async () => trustStatus(),
     'trust.grant': async ({ project, digest, envVars }) => {

@@ -106,6 +106,18 @@ export const TrustStatus = z.object({
 });
 export type TrustStatus = z.infer<typeof TrustStatus>;
 
+/** A secret the open project declares, as the studio shows it: whether a value is set and where from, never the value. */
+export const SecretInfo = z.object({
+  name: z.string(),
+  hosts: z.array(z.string()),
+  envVar: z.string(),
+  set: z.boolean(),
+  source: z.enum(['keychain', 'file', 'env']).nullable(),
+  problem: z.string().optional(),
+});
+export type SecretInfo = z.infer<typeof SecretInfo>;
+const SecretName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/);
+
 const SessionId = z.string().uuid();
 
 /** A story file as the stories panel lists it. */
@@ -270,6 +282,14 @@ export const methods = {
    * goes one way: no method returns it.
    */
   'llm.saveKey': { input: z.object({ key: z.string().min(8).max(500) }).strict(), output: LlmStatus },
+  /** The open project's declared secrets (parley.yaml `secrets`), each set or not; never a value. */
+  'secrets.status': { input: empty, output: z.array(SecretInfo) },
+  /** Saves a secret's value for the open project in main (OS keychain, else the user's 0600 file). One way: no method returns it. */
+  'secrets.set': {
+    input: z.object({ project: z.string().min(1).max(1000), name: SecretName, value: z.string().min(1).max(10_000) }).strict(),
+    output: z.array(SecretInfo),
+  },
+  'secrets.clear': { input: z.object({ project: z.string().min(1).max(1000), name: SecretName }).strict(), output: z.array(SecretInfo) },
   'stories.list': { input: empty, output: z.object({ stories: z.array(StoryInfo), problems: z.array(Problem) }) },
   /** The story files' text and revision (even while the project has errors), for the studio's checks and renames; unreadable files as problems. */
   'stories.files': {

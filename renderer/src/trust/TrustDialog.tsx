@@ -1,6 +1,7 @@
 import './trust.css';
 import { useEffect, useRef, useState } from 'react';
-import { closeTrustDialog, grantTrust, revokeTrust, useTrust } from './trustStore';
+import type { SecretInfo } from '../../../shared/api/contract';
+import { closeTrustDialog, grantTrust, revokeTrust, saveSecret, useTrust } from './trustStore';
 
 /**
  * What the project would do if trusted, from parley.yaml: the model's host (and which key may go there), the
@@ -13,6 +14,7 @@ export function TrustDialog() {
   const status = useTrust((s) => s.status);
   const busy = useTrust((s) => s.busy);
   const error = useTrust((s) => s.error);
+  const secrets = useTrust((s) => s.secrets);
   const [approved, setApproved] = useState<Record<string, boolean>>({});
   const first = useRef<HTMLButtonElement>(null);
   useEffect(() => {
@@ -105,11 +107,9 @@ export function TrustDialog() {
                       {i > 0 && ', '}
                       <code className="trust-host">{h}</code>
                     </span>
-                  ))}{' '}
-                  <small>
-                    (its value: <code>parley secrets set</code>, or {x.envVar})
-                  </small>
+                  ))}
                   {x.new && <span className="trust-new">new</span>}
+                  <SecretValue info={secrets.find((s) => s.name === x.name)} name={x.name} envVar={x.envVar} busy={busy} />
                 </li>
               ))}
             </ul>
@@ -140,6 +140,45 @@ export function TrustDialog() {
           </footer>
         )}
       </div>
+    </div>
+  );
+}
+
+const SOURCE: Record<NonNullable<SecretInfo['source']>, string> = { keychain: 'saved in the OS keychain', file: 'saved in your user data folder', env: 'from' };
+
+/** A secret's state and a field to set its value: the value goes to main and never comes back. */
+function SecretValue({ info, name, envVar, busy }: { info: SecretInfo | undefined; name: string; envVar: string; busy: boolean }) {
+  const [value, setValue] = useState('');
+  const saved = info?.source === 'keychain' || info?.source === 'file';
+  return (
+    <div className="trust-secret">
+      <small>
+        {info?.set && info.source ? `Value ${SOURCE[info.source]}${info.source === 'env' ? ` ${envVar}` : ''}.` : `No value yet (set one here, or ${envVar}).`}
+        {info?.problem && ` ${info.problem}`}
+      </small>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (value) void saveSecret(name, value).then((ok) => ok && setValue(''));
+        }}
+      >
+        <input
+          type="password"
+          autoComplete="off"
+          aria-label={`Value of ${name}`}
+          placeholder="paste the value"
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+        />
+        <button type="submit" disabled={busy || !value}>
+          Save
+        </button>
+        {saved && (
+          <button type="button" disabled={busy} onClick={() => void saveSecret(name, null)}>
+            Forget
+          </button>
+        )}
+      </form>
     </div>
   );
 }

@@ -1,12 +1,14 @@
 // The open project's trust, as the banner and the dialog show it. Main decides and enforces; this store only
 // mirrors `trust.status` and asks main to grant or revoke.
 import { create } from 'zustand';
-import type { ParleyApi, TrustStatus } from '../../../shared/api/contract';
+import type { ParleyApi, SecretInfo, TrustStatus } from '../../../shared/api/contract';
 import { getApi } from '../api';
 import { refreshStatus } from '../simulator/simStore';
 
 interface TrustState {
   status: TrustStatus | null;
+  /** The project's secrets: set or not (main keeps the values; none ever comes here). */
+  secrets: SecretInfo[];
   dialogOpen: boolean;
   busy: boolean;
   error: string | null;
@@ -17,7 +19,7 @@ interface TrustState {
   bannerHiddenFor: string | null;
 }
 
-export const useTrust = create<TrustState>(() => ({ status: null, dialogOpen: false, busy: false, error: null, bannerHiddenFor: null }));
+export const useTrust = create<TrustState>(() => ({ status: null, secrets: [], dialogOpen: false, busy: false, error: null, bannerHiddenFor: null }));
 
 /** What a hidden banner was hidden for: the project, its state and what it asks for. */
 export const bannerKey = (status: TrustStatus): string => `${status.dir}\0${status.state}\0${status.digest}`;
@@ -38,6 +40,29 @@ export async function loadTrust(): Promise<void> {
   } catch {
     useTrust.setState({ status: null });
   }
+  try {
+    useTrust.setState({ secrets: await api().call('secrets.status', {}) });
+  } catch {
+    useTrust.setState({ secrets: [] });
+  }
+}
+
+/** Sends a secret's value to main (one way), or forgets the saved one (`value` null). */
+export async function saveSecret(name: string, value: string | null): Promise<boolean> {
+  const st = useTrust.getState().status;
+  if (!st) return false;
+  useTrust.setState({ busy: true, error: null });
+  try {
+    const secrets =
+      value === null ? await api().call('secrets.clear', { project: st.dir, name }) : await api().call('secrets.set', { project: st.dir, name, value });
+    useTrust.setState({ secrets });
+    return true;
+  } catch (e) {
+    useTrust.setState({ error: e instanceof Error ? e.message : String(e) });
+    return false;
+  } finally {
+    useTrust.setState({ busy: false });
+  }
 }
 
 let subscribed = false;
@@ -56,7 +81,10 @@ export function watchTrust(): void {
   void loadTrust();
 }
 
-export const openTrustDialog = () => useTrust.setState({ dialogOpen: true, error: null });
+export const openTrustDialog = () => {
+  useTrust.setState({ dialogOpen: true, error: null });
+  void loadTrust();
+};
 export const closeTrustDialog = () => useTrust.setState({ dialogOpen: false, error: null });
 
 export async function grantTrust(envVars: string[]): Promise<void> {
