@@ -186,7 +186,7 @@ export async function startRuntime(config: RuntimeConfig, o: RuntimeOptions): Pr
     const t = fixtureTurn(record.test, bundlePorts.ports.retrieval ? { retrieval: bundlePorts.ports.retrieval } : {});
     return { ports: t.ports, test: t.after };
   };
-  const reply = (t: ConversationTurn): ReplyView => replyOf(t, config.fixtures && t.record.test !== undefined);
+  const reply = (t: ConversationTurn, testView: boolean | undefined): ReplyView => replyOf(t, !!testView && config.fixtures && t.record.test !== undefined);
   const FixtureStart = fixtureStart(engine);
   const conversations = createConversations({ runner, bundleVersion: manifest.version, store, portsFor, newId: randomUUID, leaseMs: config.leaseMs });
 
@@ -243,13 +243,13 @@ export async function startRuntime(config: RuntimeConfig, o: RuntimeOptions): Pr
         }),
       );
       record(t, { type: 'start' }, started);
-      return reply(t);
+      return reply(t, so.testView);
     },
     async send(id, input, so) {
       const started = Date.now();
       const t = await wrap(conversations.send(id, input, { ...(so?.onToken ? { onToken: (_at, delta) => so.onToken!(delta) } : {}) }));
       record(t, input, started);
-      return reply(t);
+      return reply(t, so?.testView);
     },
     async transcript(id) {
       const r = await wrap(conversations.get(id)).catch((e: unknown) => {

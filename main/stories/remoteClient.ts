@@ -72,7 +72,8 @@ const describeError = (e: unknown): string => {
 export function createTargetClient(o: TargetOptions) {
   const base = targetUrl(o.url);
   const timeoutMs = o.timeoutMs ?? 30_000;
-  const headers = { 'content-type': 'application/json', ...(o.token ? { authorization: `Bearer ${o.token}` } : {}) };
+  // Parley-Test-View: replies to conversations started with fixtures carry what stories check (path, trace, state)
+  const headers = { 'content-type': 'application/json', 'parley-test-view': '1', ...(o.token ? { authorization: `Bearer ${o.token}` } : {}) };
 
   /** A request; 429 (rate limited, never applied) waits and retries. */
   const request = async (method: 'GET' | 'POST', p: string, body?: unknown): Promise<{ status: number; json: unknown }> => {

@@ -44,10 +44,11 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-const call = async (base: string, p: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
+/** A request as `parley test --target` makes them: asking for the test view (`Parley-Test-View: 1`) unless `view` is false. */
+const call = async (base: string, p: string, body?: unknown, view = true): Promise<{ status: number; json: Record<string, unknown> }> => {
   const r = await fetch(`${base}${p}`, {
     method: body === undefined ? 'GET' : 'POST',
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...(view ? { 'parley-test-view': '1' } : {}) },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   return { status: r.status, json: (await r.json()) as Record<string, unknown> };
@@ -86,8 +87,14 @@ describe('stories on three --fixtures replicas behind haproxy, one Redis', { tim
     expect(second.status).toBe(200);
     expect(says(second)).toContain('$880.00');
     expect((second.json.test as TestView).path.map((a) => `${a.flow}/${a.node}`)).toContain('balance/show_balance');
-    // haproxy sent the three requests round robin: each turn on another replica
-    expect(servedBy(id)).toEqual([0, 1, 2]);
+    // haproxy sent the three requests round robin: each turn on another replica (its log line may reach the pipe
+    // a moment after the reply)
+    await expect.poll(() => servedBy(id), { timeout: 5000 }).toEqual([0, 1, 2]);
+    // a client that does not ask for the test view gets the reply alone, as in production
+    const plainTurn = await call(front(), `/v1/conversations/${id}/messages`, { text: 'what can I ask you' }, false);
+    expect(plainTurn.status).toBe(200);
+    expect(plainTurn.json.test).toBeUndefined();
+    expect(says(plainTurn)).not.toBe('');
   });
 
   it("gives every story of the sample the studio's verdict through the proxy", async () => {

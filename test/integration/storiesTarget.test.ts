@@ -143,19 +143,15 @@ describe('parley test --target', { timeout: 180_000 }, () => {
     expect(studio.perturbations[0]!.total).toBeGreaterThan(10);
   });
 
-  it('returns the test view only to conversations started with fixtures on a --fixtures runtime', async () => {
-    const start = (url: string, body: unknown) =>
-      fetch(`${url}/v1/conversations`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }).then((r) => r.json() as Promise<Record<string, unknown>>);
-    const send = (url: string, id: string, body: unknown) =>
-      fetch(`${url}/v1/conversations/${id}/messages`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-      }).then((r) => r.json() as Promise<Record<string, unknown>>);
+  it('returns the test view only to conversations started with fixtures on a --fixtures runtime, when asked', async () => {
+    // every request asks for the test view (Parley-Test-View: 1), as parley test --target does
+    const headers = { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', 'parley-test-view': '1' };
+    const start = (url: string, body: unknown, h: Record<string, string> = headers) =>
+      fetch(`${url}/v1/conversations`, { method: 'POST', headers: h, body: JSON.stringify(body) }).then((r) => r.json() as Promise<Record<string, unknown>>);
+    const send = (url: string, id: string, body: unknown, h: Record<string, string> = headers) =>
+      fetch(`${url}/v1/conversations/${id}/messages`, { method: 'POST', headers: h, body: JSON.stringify(body) }).then(
+        (r) => r.json() as Promise<Record<string, unknown>>,
+      );
     const normal = await start(server.url, {});
     expect(Object.keys(normal).sort()).toEqual(['conversationId', 'id', 'messages', 'quickReplies', 'turn']);
     expect(Object.keys(await send(server.url, normal.id as string, { text: 'what are your opening hours' }))).not.toContain('test');
@@ -170,6 +166,13 @@ describe('parley test --target', { timeout: 180_000 }, () => {
     // a blank message is an input, as in the studio's stories
     const blank = await send(server.url, withFixtures.id as string, { text: '' });
     expect(blank.test).toBeDefined();
+    // a client that does not ask gets the reply alone: what it costs in production, fixtures or not
+    const { 'parley-test-view': _, ...asked } = headers;
+    const quiet = await start(server.url, { fixtures: {} }, asked);
+    expect(quiet.test).toBeUndefined();
+    const quietTurn = await send(server.url, quiet.id as string, { text: 'what are your opening hours' }, asked);
+    expect(Object.keys(quietTurn)).not.toContain('test');
+    expect((await send(server.url, quiet.id as string, { text: 'thanks' })).test).toBeDefined();
   });
 
   it('refuses a non-http target and one that does not answer (exit 2)', async () => {

@@ -57,6 +57,8 @@ export interface StartOptions {
   id?: string;
   locale?: string;
   vars?: Record<string, unknown>;
+  /** The request asked for the test view (`Parley-Test-View: 1`; a conversation started with fixtures only). */
+  testView?: boolean;
   /** A story's fixtures and clock, for a runtime started with --fixtures (the backend validates them). */
   fixtures?: unknown;
   now?: unknown;
@@ -65,6 +67,8 @@ export interface StartOptions {
 }
 
 export interface SendOptions {
+  /** The request asked for the test view (`Parley-Test-View: 1`; a conversation started with fixtures only). */
+  testView?: boolean;
   /** Streamed model text as it arrives. */
   onToken?: (delta: string) => void;
   signal?: AbortSignal;

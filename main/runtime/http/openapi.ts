@@ -14,6 +14,13 @@ const ERROR_TEXT: Record<number, string> = {
   503: 'the session store is unavailable (retry later)',
 };
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const testViewParam = {
+  name: 'Parley-Test-View',
+  in: 'header',
+  required: false,
+  description: 'Fixtures mode only: `1` asks for the test view (`test`) on a reply to a conversation started with fixtures',
+  schema: { type: 'string', enum: ['1'] },
+};
 
 export function openApiDocument(bundle: { name: string; version: string }) {
   return {
@@ -44,7 +51,7 @@ export function openApiDocument(bundle: { name: string; version: string }) {
         TestTurn: {
           type: 'object',
           description:
-            'Fixtures mode only (a runtime started with --fixtures, on loopback): what `parley test --target` checks of the turn, on replies to a conversation started with `fixtures`. Never present on other conversations.',
+            'Fixtures mode only (a runtime started with --fixtures, on loopback): what `parley test --target` checks of the turn, on replies to a conversation started with `fixtures`, when the request asks for it with the header `Parley-Test-View: 1`. Never present on other conversations.',
           required: ['path', 'outputs', 'trace', 'state'],
           properties: {
             path: {
@@ -81,6 +88,7 @@ export function openApiDocument(bundle: { name: string; version: string }) {
       '/v1/conversations': {
         post: {
           summary: 'Start a conversation: the bot speaks first',
+          parameters: [testViewParam],
           requestBody: json({
             type: 'object',
             properties: {
@@ -89,7 +97,7 @@ export function openApiDocument(bundle: { name: string; version: string }) {
               fixtures: {
                 type: 'object',
                 description:
-                  "Fixtures mode only (--fixtures, loopback): a story's fixtures (api, llm, agents; docs/FORMAT.md). The conversation's ports answer from them, and its replies carry `test`",
+                  "Fixtures mode only (--fixtures, loopback): a story's fixtures (api, llm, agents; docs/FORMAT.md). The conversation's ports answer from them, and its replies carry `test` when asked (`Parley-Test-View: 1`)",
               },
               now: { type: 'string', format: 'date-time', description: "Fixtures mode only: the conversation's fixed clock (a story's setup.now)" },
               variants: {
@@ -105,7 +113,7 @@ export function openApiDocument(bundle: { name: string; version: string }) {
       '/v1/conversations/{id}/messages': {
         post: {
           summary: 'Send a message, a button payload or an event; with Accept: text/event-stream, `token` events stream model text and a `reply` event ends',
-          parameters: [idParam],
+          parameters: [idParam, testViewParam],
           requestBody: json({
             oneOf: [
               { type: 'object', required: ['text'], properties: { text: { type: 'string' } } },

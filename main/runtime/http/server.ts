@@ -75,6 +75,12 @@ function openStream(reply: FastifyReply) {
 }
 
 const wantsStream = (req: FastifyRequest) => String(req.headers.accept ?? '').includes('text/event-stream');
+/**
+ * Whether the client asks for the test view of a turn (`Parley-Test-View: 1`): what `parley test --target`
+ * checks (path, trace, state), only ever for a conversation started with fixtures on a --fixtures runtime. Other
+ * clients get the reply alone, as in production: a fixture conversation's turn then costs what any other does.
+ */
+const wantsTestView = (req: FastifyRequest) => req.headers['parley-test-view'] === '1';
 
 export async function createRuntimeServer(o: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: o.bodyLimit ?? 64 * 1024, trustProxy: false });
@@ -147,6 +153,7 @@ export async function createRuntimeServer(o: ServerOptions): Promise<FastifyInst
     const body = parse(o.acceptFixtures ? FixtureStartBody : StartBody, req.body ?? undefined, 'body') as z.infer<typeof FixtureStartBody>;
     const r = await timedTurn(() =>
       backend.start({
+        ...(wantsTestView(req) ? { testView: true } : {}),
         ...(body?.locale ? { locale: body.locale } : {}),
         ...(body?.vars ? { vars: body.vars } : {}),
         ...(body && 'fixtures' in body ? { fixtures: body.fixtures } : {}),
@@ -167,10 +174,11 @@ export async function createRuntimeServer(o: ServerOptions): Promise<FastifyInst
         : 'payload' in body
           ? ({ type: 'button', payload: body.payload, ...(body.label ? { label: body.label } : {}) } as const)
           : ({ type: 'event', name: body.event } as const);
-    if (!wantsStream(req)) return timedTurn(() => backend.send(id, input));
+    const testView = wantsTestView(req) ? { testView: true } : {};
+    if (!wantsStream(req)) return timedTurn(() => backend.send(id, input, testView));
     const stream = openStream(reply);
     try {
-      const r = await timedTurn(() => backend.send(id, input, { onToken: (delta) => stream.event('token', { delta }) }));
+      const r = await timedTurn(() => backend.send(id, input, { ...testView, onToken: (delta) => stream.event('token', { delta }) }));
       stream.event('reply', r);
     } catch (e) {
       const status = e instanceof HttpError ? e.status : e instanceof RuntimeRequestError ? STATUS[e.code] : 500;
