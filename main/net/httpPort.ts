@@ -7,7 +7,7 @@
 // and the call fails with the reason. A value that comes back (an echo in a response or an error) is replaced by
 // its marker before anything reaches the trace, variables or logs.
 import type { HttpPort, HttpRequest, HttpResult } from '../../shared/engine/ports';
-import { secretMarker } from '../../shared/engine/secrets';
+import { REDIRECT_KEPT_HEADERS, secretMarker } from '../../shared/engine/secrets';
 import { matchUrl, parseHostEntry, type HostEntry } from './hosts';
 import { createOutboundFetch, OutboundBlockedError, type OutboundFetch, type OutboundPolicy } from './outbound';
 
@@ -31,9 +31,6 @@ export interface PolicyHttpPortOptions {
   /** Without it, a request that names a secret is refused (nothing secret can be sent). */
   secrets?: SecretSource;
 }
-
-// A secret never goes in a header that survives a redirect to another origin (outbound.ts keeps these there).
-const SAFELISTED = new Set(['accept', 'accept-encoding', 'accept-language', 'cache-control', 'content-language', 'content-type', 'pragma', 'user-agent']);
 
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
@@ -61,7 +58,7 @@ async function withSecrets(req: HttpRequest, source: SecretSource | undefined, a
         continue;
       }
       const name = piece.secret;
-      if (SAFELISTED.has(header.toLowerCase()))
+      if (REDIRECT_KEPT_HEADERS.has(header.toLowerCase()))
         return {
           refused: `not sent: secret ${name} may not go in the ${header} header (it would follow a redirect to another host); use Authorization or a header of your own`,
         };

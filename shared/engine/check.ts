@@ -5,7 +5,7 @@ import type { FlowNode } from '../schema/nodes';
 import type { ProjectModel } from '../project/validate';
 import { conversationData, isDataRef } from './dataRefs';
 import { ExpressionError, ExpressionLanguage } from './expressions';
-import { readsSecrets, secretRefOf } from './secrets';
+import { readsSecrets, REDIRECT_KEPT_HEADERS, secretRefOf } from './secrets';
 import { compileTemplate } from './templates';
 
 export interface ExpressionProblem {
@@ -220,7 +220,7 @@ function bodyLeaves(v: unknown, path: (string | number)[], fn: (text: string, pa
 }
 
 const SECRETS_ELSEWHERE =
-  "secrets can only be sent in an api node's header values ({{ secrets.NAME }}); no copy, prompt, URL, body or expression can read them";
+  "secrets can only be sent in an api node's header values ({{ secrets.NAME }}), not in Accept, Content-Type or another header a redirect keeps; no copy, prompt, URL, body or expression can read them";
 
 interface Checkers {
   expr(source: string, path: (string | number)[], extra?: readonly string[]): void;
@@ -264,7 +264,7 @@ function checkNode(node: FlowNode, c: Checkers): void {
     case 'api':
       c.template(node.url, ['url']);
       bodyLeaves(node.body, ['body'], (text, path) => c.template(text, path));
-      for (const [k, v] of Object.entries(node.headers ?? {})) c.template(v, ['headers', k], [], true);
+      for (const [k, v] of Object.entries(node.headers ?? {})) c.template(v, ['headers', k], [], !REDIRECT_KEPT_HEADERS.has(k.toLowerCase()));
       break;
     case 'handoff':
       c.template(node.summary, ['summary']);

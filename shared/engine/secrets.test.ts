@@ -69,6 +69,12 @@ describe('secrets in the validator', () => {
     expect(found.every((p) => p.startsWith('error'))).toBe(true);
   });
 
+  it('refuses a secret in a header a redirect to another host would keep', () => {
+    expect(problems([api({ headers: { 'Content-Type': 'x/{{ secrets.bank_token }}' } })])).toEqual([
+      expect.stringMatching(/^error flows\/main\.yaml nodes\[1\]\.headers\.Content-Type: .*not in Accept, Content-Type or another header a redirect keeps/),
+    ]);
+  });
+
   it('refuses a variable named secrets, in a node or in parley.yaml', () => {
     const found = problems([{ id: 'set', kind: 'set', assign: [{ var: 'secrets.bank_token', value: '"x"' }] }], {
       variables: { secrets: { bank_token: 'x' } },

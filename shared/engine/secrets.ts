@@ -27,3 +27,18 @@ export const secretMarker = (name: string): string => `[secret ${name}]`;
  * secrets never share a variable.
  */
 export const secretEnvVar = (name: string): string => `PARLEY_SECRET_${name.toUpperCase()}`;
+
+/**
+ * Headers a redirect to another origin keeps (main/net/outbound.ts): a secret never goes in one, or a backend's
+ * redirect could carry it to another host.
+ */
+export const REDIRECT_KEPT_HEADERS: ReadonlySet<string> = new Set([
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'cache-control',
+  'content-language',
+  'content-type',
+  'pragma',
+  'user-agent',
+]);
