@@ -151,18 +151,26 @@ describe('memory session store', () => {
     const tokens = new Set<string>();
     for (let i = 0; i < 50; i++) {
       const lease = (await real.acquire(`c${i}`, 1_000))!;
-      expect(lease.token).toMatch(/^[0-9a-f]{32}$/);
+      expect(lease.token).toMatch(/^[0-9a-f]{16}-[0-9a-z]+$/);
       tokens.add(lease.token);
     }
     expect(tokens.size).toBe(50);
   });
 
-  it('stores JSON: values JSON drops are dropped here as in Redis', async () => {
+  it('stores frozen values: neither what was put nor what was read can change what is stored', async () => {
     const { store } = makeStore();
     const rec = sampleRecord();
-    await store.create({ ...rec, state: { ...rec.state, vars: { kept: 1, dropped: undefined } } });
-    expect((await store.get(rec.id))?.state.vars).toEqual({ kept: 1 });
-    expect(Object.keys((await store.get(rec.id))!.state.vars)).toEqual(['kept']);
+    const put = { ...rec, state: { ...rec.state, vars: { account: { balance: 10 } } } };
+    await store.create(put);
+    const got = (await store.get(rec.id))!;
+    expect(() => {
+      (got.state.vars.account as { balance: number }).balance = 99;
+    }).toThrow(TypeError);
+    expect(() => {
+      (put.state.vars.account as { balance: number }).balance = 99;
+    }).toThrow(TypeError);
+    expect(() => got.state.transcript.push({ role: 'user', text: 'x' })).toThrow(TypeError);
+    expect((await store.get(rec.id))!.state.vars).toEqual({ account: { balance: 10 } });
   });
 
   it('rejects a TTL that is not a positive number', () => {

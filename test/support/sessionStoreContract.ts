@@ -100,10 +100,19 @@ export function sessionStoreContract(name: string, makeStore: (o?: ContractStore
       const { store } = await make();
       const rec = sampleRecord();
       await store.create(rec);
-      (rec.state.vars as Record<string, unknown>).balance = 0;
+      // a change to what was put or got either throws (the memory store keeps frozen values) or changes only the
+      // caller's copy (Redis keeps JSON): never what is stored
+      const attempt = (change: () => void) => {
+        try {
+          change();
+        } catch (e) {
+          expect(e).toBeInstanceOf(TypeError);
+        }
+      };
+      attempt(() => ((rec.state.vars as Record<string, unknown>).balance = 0));
       const got = await store.get(rec.id);
       expect(got?.state.vars.balance).toBe(12.5);
-      got!.state.turn = 99;
+      attempt(() => (got!.state.turn = 99));
       expect((await store.get(rec.id))?.state.turn).toBe(0);
     });
 
