@@ -79,6 +79,18 @@ function Copy({ flowId, node, locale, text }: { flowId: string; node: FlowNode; 
   );
 }
 
+/** The ids of a node's A/B variants (message and llm nodes; see VariantsEditor), or undefined when it has none. */
+function variantIds(node: FlowNode): string[] | undefined {
+  return (node.kind === 'message' || node.kind === 'llm') && node.variants?.length ? node.variants.map((v) => v.id) : undefined;
+}
+
+/** Marks a node that runs an A/B experiment: how many variants, their ids on hover. */
+const AbBadge = ({ ids }: { ids: readonly string[] }) => (
+  <span className="ab-badge" title={`A/B experiment: ${ids.length} variants (${ids.join(', ')})`} aria-label={`A/B experiment, ${ids.length} variants`}>
+    A/B {ids.length}
+  </span>
+);
+
 const Detail = ({ children }: { children: ReactNode }) => <div className="card-detail">{children}</div>;
 const Chips = ({ items }: { items: readonly string[] }) => (
   <div className="chips">
@@ -194,6 +206,7 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Car
   const compact = level > 0;
   const block = level === 2;
   const exits = exitsOf(node);
+  const abIds = variantIds(node);
   const Body = BODIES[node.kind] as (p: BodyProps<NodeKind>) => ReactNode;
   if (block) {
     // Far zoomed out, a card is one coloured box with no handles: edges are drawn by CompactEdges from the
@@ -211,6 +224,7 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Car
       <div className="card-head">
         {!block && <span className="kind">{KIND_LABEL[node.kind]}</span>}
         {!block && <span className="title">{node.title ?? node.id}</span>}
+        {abIds && <AbBadge ids={abIds} />}
       </div>
       <div className="card-body">{!compact && <Body node={node as never} flowId={flowId} locale={locale} />}</div>
       {exits.length > 0 && (
