@@ -57,6 +57,9 @@ const CENTRE = { 1: { x: 1500, y: 1000 }, 0.25: { x: 3000, y: 1800 } } as const;
  */
 const TOLERANCE = { zoom: 0.001, px: 2 };
 
+/** The figures of a gesture left out of a run (`measurePages`' `only`): no steps, every figure NaN. */
+const SKIPPED: StepStats = { mean: NaN, p95: NaN, processMs: NaN, wallMs: NaN, steps: 0, raw: { cpu: [], wall: [] } };
+
 /** A page of the bench: `url(parley)` gets Parley's canvas box and opening viewport (the stock pages copy them). */
 export interface PageSpec {
   name: string;
@@ -131,8 +134,9 @@ export function differs(ref: GestureEffect, other: GestureEffect): string | unde
 /**
  * Opens Parley (`pages[0]`) and then each stock page (sized like Parley's canvas) and measures them all. Only one
  * page works at a time; the others sit idle. Throws when a gesture did different work on a page than on Parley's.
+ * `only`: the gestures to measure (the others get no steps and NaN figures), for A/B runs of one gesture.
  */
-export async function measurePages(browser: Browser, pages: PageSpec[]): Promise<CanvasResult[]> {
+export async function measurePages(browser: Browser, pages: PageSpec[], only: readonly Gesture[] = GESTURES): Promise<CanvasResult[]> {
   const sides: Side[] = [];
   try {
     const parley = await open(browser, pages[0]!, pages[0]!.url(), pages[0]!.warmUrl());
@@ -174,10 +178,15 @@ export async function measurePages(browser: Browser, pages: PageSpec[]): Promise
       runs.forEach((r, i) => (out[i]![key] = pooled(r)));
     };
     await each(1, 'probe', (s) => probe(s.page, s.cdp, 16));
-    await each(1, 'drag1', (s, node) => dragNode(s.page, s.cdp, STEPS.drag, node), 800);
-    await each(1, 'pan1', (s) => pan(s.page, s.cdp, STEPS.pan));
-    await each(0.25, 'drag025', (s, node) => dragNode(s.page, s.cdp, STEPS.drag, node), 800);
-    await each(0.25, 'pan025', (s) => pan(s.page, s.cdp, STEPS.pan));
+    for (const [g, zoom, run, settleMs] of [
+      ['drag1', 1, (s: Side, node?: NodeRef) => dragNode(s.page, s.cdp, STEPS.drag, node), 800],
+      ['pan1', 1, (s: Side) => pan(s.page, s.cdp, STEPS.pan), 0],
+      ['drag025', 0.25, (s: Side, node?: NodeRef) => dragNode(s.page, s.cdp, STEPS.drag, node), 800],
+      ['pan025', 0.25, (s: Side) => pan(s.page, s.cdp, STEPS.pan), 0],
+    ] as const) {
+      if (only.includes(g)) await each(zoom, g, run, settleMs);
+      else for (const o of out) o[g] = SKIPPED;
+    }
     return sides.map((side, i) => ({ ...side.result, ...out[i]! }) as CanvasResult);
   } finally {
     for (const side of sides) await side.context.close();
