@@ -4,6 +4,7 @@ import { copyIn, KIND_LABEL } from '../../../shared/project/describe';
 import type { LocalizedText } from '../../../shared/schema/common';
 import { exitsOf } from '../../../shared/schema/exits';
 import type { FlowNode, NodeKind, NodeOf } from '../../../shared/schema/nodes';
+import { exitHandleTop } from './geometry';
 import { editFlow, enterFlow, sealHistory } from '../store/studioStore';
 
 export type CardData = { node: FlowNode; flowId: string; locale: string; hasError: boolean };
@@ -193,6 +194,10 @@ function GoTo({ flow, node, verb, suffix = '' }: { flow: string; node: string | 
   );
 }
 
+/** Exit handles' styles by exit: one object each, shared by every card. */
+const handleTops: { top: number }[] = [];
+const handleTop = (i: number) => (handleTops[i] ??= { top: exitHandleTop(i) });
+
 /**
  * Only what a card shows: React Flow also passes the node's position, which changes on every step of a drag, and
  * a card does not show where it is (React Flow places the node around it), so a drag does not render it again.
@@ -229,7 +234,7 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Car
       <div className="card-body">{!compact && <Body node={node as never} flowId={flowId} locale={locale} />}</div>
       {exits.length > 0 && (
         <div className="exits">
-          {exits.map((exit) => (
+          {exits.map((exit, i) => (
             <div className="exit" key={exit.port}>
               {!compact && <span>{exit.label}</span>}
               <Handle
@@ -237,6 +242,7 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Car
                 position={Position.Right}
                 id={exit.port}
                 className={exit.target ? 'handle-out' : 'handle-out open'}
+                style={handleTop(i)}
                 aria-label={`exit ${exit.label}`}
               />
             </div>

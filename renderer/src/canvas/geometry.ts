@@ -30,6 +30,10 @@ export function cardSize(node: FlowNode, presentation: boolean): { width: number
   return { width, height: CARD.borderTop + CARD.head + CARD.body + exitsBlock + CARD.borderBottom };
 }
 
+/** The top of exit `i`'s handle, from the card's top (NodeCard places it there, styles.css sizes it). */
+export const exitHandleTop = (i: number): number =>
+  CARD.borderTop + CARD.head + CARD.body + CARD.rule + CARD.exitsPad + i * CARD.row + CARD.row / 2 - CARD.handle / 2;
+
 /**
  * Handle lists by geometry (input or not, size, exit ports): cards of the same kind and exits share one list, so a
  * flow of thousands of cards holds a few dozen lists rather than one per card. Bounded, for flows whose every node
@@ -57,14 +61,13 @@ function handlesOf(hasInput: boolean, ports: readonly string[], size: { width: n
   if (hasInput) {
     handles.push({ id: null, type: 'target', position: Position.Left, x: -h / 2, y: size.height / 2 - h / 2, width: h, height: h });
   }
-  const top = CARD.borderTop + CARD.head + CARD.body + CARD.rule + CARD.exitsPad;
   ports.forEach((port, i) => {
     handles.push({
       id: port,
       type: 'source',
       position: Position.Right,
       x: size.width - h / 2,
-      y: top + i * CARD.row + CARD.row / 2 - h / 2,
+      y: exitHandleTop(i),
       width: h,
       height: h,
     });
