@@ -50,6 +50,42 @@ describe('a drag step', () => {
     expect(notified()).toBe(1);
   });
 
+  it('moves the drag’s own copy in place on later steps when `place` has put the element there', () => {
+    const { store, nodeLookup, notified } = storeOf(nodes);
+    const placed: [string, { x: number; y: number }][] = [];
+    const place = (id: string, p: { x: number; y: number }) => (placed.push([id, p]), true);
+    // the first step copies the node (React Flow renders the element once, as dragged): nothing is placed by hand
+    expect(moveInStore(store, [{ id: 'n1', position: { x: 11, y: 1 } }], place)).toBe(true);
+    const copy = nodeLookup.get('n1')!;
+    const internals = copy.internals;
+    expect(placed).toEqual([]);
+    // later steps: the same objects, moved, and the element placed; the store still tells its subscribers
+    expect(moveInStore(store, [{ id: 'n1', position: { x: 12, y: 2 } }], place)).toBe(true);
+    expect(nodeLookup.get('n1')).toBe(copy);
+    expect(copy.internals).toBe(internals);
+    expect(copy.position).toEqual({ x: 12, y: 2 });
+    expect(copy.internals.positionAbsolute).toEqual({ x: 12, y: 2 });
+    expect(placed).toEqual([['n1', { x: 12, y: 2 }]]);
+    expect(notified()).toBe(2);
+    // the node React Flow was handed is untouched
+    expect(nodes[1]!.position).toEqual({ x: 10, y: 0 });
+    // when the element could not be placed, a new copy as before
+    expect(moveInStore(store, [{ id: 'n1', position: { x: 13, y: 3 } }], () => false)).toBe(true);
+    expect(nodeLookup.get('n1')).not.toBe(copy);
+    expect(nodeLookup.get('n1')!.position).toEqual({ x: 13, y: 3 });
+    expect(copy.position).toEqual({ x: 12, y: 2 });
+  });
+
+  it('never moves in place an internal node React Flow made', () => {
+    const { store, nodeLookup } = storeOf(nodes);
+    const own = nodeLookup.get('n2')!;
+    let calls = 0;
+    expect(moveInStore(store, [{ id: 'n2', position: { x: 5, y: 5 } }], () => (calls++, true))).toBe(true);
+    expect(calls).toBe(0);
+    expect(nodeLookup.get('n2')).not.toBe(own);
+    expect(own.position).toEqual({ x: 20, y: 0 });
+  });
+
   it('is left to the nodes handed over when React Flow would place a node elsewhere', () => {
     const child = storeOf([...nodes, { id: 'c', parentId: 'n0', position: { x: 1, y: 1 }, data: {} }]);
     expect(moveInStore(child.store, [{ id: 'c', position: { x: 2, y: 2 } }])).toBe(false);

@@ -8,6 +8,9 @@ export interface DragStore<N extends Node> {
   setState(partial: object): void;
 }
 
+/** Internal nodes that moveInStore made for a drag: only these may be moved in place (nothing else holds them). */
+const dragCopies = new WeakSet<object>();
+
 /** The changes of one step of a drag (every change a position of a node being dragged), or undefined for any other. */
 export function dragSteps<N extends Node>(changes: readonly NodeChange<N>[]): { id: string; position: XYPosition }[] | undefined {
   if (!changes.length) return undefined;
@@ -22,8 +25,17 @@ export function dragSteps<N extends Node>(changes: readonly NodeChange<N>[]): { 
  * otherwise renders the canvas and hands React Flow the nodes again on every step, which adopts every node it holds
  * (two commits a step). False, and nothing written, when a node is not in the lookup or React Flow would place it
  * elsewhere than its position (a child node, a node origin other than its top left corner).
+ *
+ * With `place`, later steps of the same drag skip even that render: a node this drag already copied is moved in
+ * place (its copy, which nothing but the lookup holds) when `place(id, position)` has put its element there itself
+ * and says so, so React Flow's node element, which renders only when its internal node is another object, does not
+ * render; the store's other subscribers (the compact canvas, the edges) still see the new position.
  */
-export function moveInStore<N extends Node>(store: DragStore<N>, steps: readonly { id: string; position: XYPosition }[]): boolean {
+export function moveInStore<N extends Node>(
+  store: DragStore<N>,
+  steps: readonly { id: string; position: XYPosition }[],
+  place?: (id: string, position: XYPosition) => boolean,
+): boolean {
   const { nodeLookup, nodeOrigin } = store.getState();
   if (nodeOrigin[0] !== 0 || nodeOrigin[1] !== 0) return false;
   for (const s of steps) {
@@ -32,7 +44,14 @@ export function moveInStore<N extends Node>(store: DragStore<N>, steps: readonly
   }
   for (const s of steps) {
     const node = nodeLookup.get(s.id)!;
-    nodeLookup.set(s.id, { ...node, position: s.position, dragging: true, internals: { ...node.internals, positionAbsolute: s.position } });
+    if (place && dragCopies.has(node) && place(s.id, s.position)) {
+      node.position = s.position;
+      node.internals.positionAbsolute = s.position;
+      continue;
+    }
+    const copy = { ...node, position: s.position, dragging: true, internals: { ...node.internals, positionAbsolute: s.position } };
+    dragCopies.add(copy);
+    nodeLookup.set(s.id, copy);
   }
   store.setState({});
   return true;

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import { applyNodeChanges, useStoreApi, type NodeChange, type XYPosition } from '@xyflow/react';
 import type { Flow } from '../../../shared/schema/project';
 import { setSelection, useStudio } from '../store/studioStore';
-import type { CardNode, FrameNode } from './NodeCard';
+import { COMPACT_ZOOM, type CardNode, type FrameNode } from './NodeCard';
 import { dragSteps, moveInStore, withDragged } from './dragLayer';
 import { applyInPlace } from './nodeChanges';
 
@@ -90,10 +90,24 @@ export function useCanvasNodes(flowId: string, flow: Flow | undefined, cards: Ca
   // Selection flows one way from the canvas to the store: only the user's own selection changes (React Flow's
   // `select` changes: clicks, box, keyboard) are reported; selection set from outside arrives as the `selected`
   // flag on nodes (effect above) and produces no change events, so the two can never chase each other.
+  // Zoomed out (CompactEdges draws the edges, no edge element follows a card), a drag step after the first moves
+  // the dragged card's element itself, as React Flow would, and React renders nothing (moveInStore's `place`): one
+  // render and commit a step fewer, in the drag far zoomed out on a large flow where a step's whole cost is small.
+  const placeCompact = useCallback(
+    (id: string, p: XYPosition) => {
+      const { transform, domNode } = store.getState();
+      if (transform[2] >= COMPACT_ZOOM) return false;
+      const el = domNode?.querySelector<HTMLElement>(`.react-flow__node[data-id="${CSS.escape(id)}"]`);
+      if (!el) return false;
+      el.style.transform = `translate(${p.x}px,${p.y}px)`;
+      return true;
+    },
+    [store],
+  );
   const onNodesChange = useCallback(
     (changes: NodeChange<AnyNode>[]) => {
       const steps = dragSteps(changes);
-      if (steps && moveInStore(store, steps)) {
+      if (steps && moveInStore(store, steps, placeCompact)) {
         for (const s of steps) dragged.current.set(s.id, s.position);
         return;
       }
@@ -108,7 +122,7 @@ export function useCanvasNodes(flowId: string, flow: Flow | undefined, cards: Ca
         return next;
       });
     },
-    [store, setNodes],
+    [store, setNodes, placeCompact],
   );
   return { nodes, onNodesChange };
 }
