@@ -78,8 +78,31 @@ export function buildCli(): Command {
     .requiredOption('--train <file>', 'training CSV with text and category columns (category oos: out of scope)')
     .requiredOption('--test <file>', 'test CSV with the same columns')
     .option('--json', 'print the metrics as one JSON object')
-    .action(async (o: { train: string; test: string; json?: boolean }) => {
-      const { evaluateFiles, evaluationJson, formatEvaluation } = await import('./nluEvaluate');
+    .option(
+      '--open-intents <share>',
+      'out-of-scope detection instead: train on this share of the intents (e.g. 0.75), treat the test rows of the others and 1,000 generated gibberish and off-topic lines as out of scope; recall, precision, AUROC and in-scope accuracy lost',
+      parseShare,
+    )
+    .option('--seeds <n>', 'with --open-intents: run seeds 1..n and average (default 5)', parseCount)
+    .option(
+      '--max-accuracy-loss <share>',
+      'with --open-intents: the rejection budget the threshold is chosen for on training folds (default 0.015)',
+      parseShare,
+    )
+    .action(async (o: { train: string; test: string; json?: boolean; openIntents?: number; seeds?: number; maxAccuracyLoss?: number }) => {
+      const { evaluateFiles, evaluationJson, formatEvaluation, evaluateOpenIntentFiles, openIntentJson, formatOpenIntents } = await import('./nluEvaluate');
+      if (o.openIntents === undefined && (o.seeds !== undefined || o.maxAccuracyLoss !== undefined)) {
+        throw new InvalidArgumentError('--seeds and --max-accuracy-loss go with --open-intents');
+      }
+      if (o.openIntents !== undefined) {
+        const open = await evaluateOpenIntentFiles(o.train, o.test, {
+          knownShare: o.openIntents,
+          seeds: o.seeds ?? 5,
+          ...(o.maxAccuracyLoss !== undefined ? { maxAccuracyLoss: o.maxAccuracyLoss } : {}),
+        });
+        process.stdout.write((o.json ? JSON.stringify(openIntentJson(open.report)) : formatOpenIntents(open)) + '\n');
+        return;
+      }
       const result = await evaluateFiles(o.train, o.test);
       if (o.json) process.stdout.write(JSON.stringify(evaluationJson(result.report)) + '\n');
       else process.stdout.write(formatEvaluation(result) + '\n');
@@ -183,6 +206,12 @@ export function buildCli(): Command {
 
   return program;
 }
+
+const parseShare = (v: string): number => {
+  const n = Number(v);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('a share between 0 and 1, such as 0.75');
+  return n;
+};
 
 const parseCount = (v: string): number => {
   const n = Number(v);

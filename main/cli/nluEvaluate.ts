@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { readLabelledCsv, type LabelledRow } from '../../shared/nlu/csv';
 import { trainAndEvaluate, type EvaluationDetail, type EvaluationReport } from '../../shared/nlu/evaluate';
+import { evaluateOpenIntents, type OpenIntentReport } from '../../shared/nlu/openIntent';
 
 /** A problem with an input file: the message names the file and what is wrong. */
 export class NluInputError extends Error {
@@ -79,4 +80,69 @@ export function formatEvaluation(e: NluEvaluation): string {
     `test:  ${n(e.test.rows)} rows (${path.basename(e.test.file)})`,
     ...rows.map(([k, v]) => `${k.padEnd(18)} ${v}`),
   ].join('\n');
+}
+
+// ---- open intents: `parley nlu evaluate --open-intents 0.75 --seeds 5` -------------------------------------------
+
+export interface OpenIntentCliOptions {
+  /** Share of the intents trained on. */
+  knownShare: number;
+  /** Seeds 1..seeds. */
+  seeds: number;
+  /** The rejection budget (TrainIntentOptions.maxAccuracyLoss); the model's default when absent. */
+  maxAccuracyLoss?: number;
+  /** Also today's model with a threshold chosen on the test rows at this accuracy loss (default 0.01). */
+  baselineLoss?: number;
+}
+
+export interface OpenIntentEvaluation {
+  report: OpenIntentReport;
+  train: { file: string; rows: number; intents: number };
+  test: { file: string; rows: number };
+}
+
+/** Runs the open-intent protocol (shared/nlu/openIntent.ts) on two CSVs. */
+export async function evaluateOpenIntentFiles(trainFile: string, testFile: string, o: OpenIntentCliOptions): Promise<OpenIntentEvaluation> {
+  const [train, test] = await Promise.all([readLabelledFile(trainFile, 'train'), readLabelledFile(testFile, 'test')]);
+  const intents = new Set(train.map((r) => r.label)).size;
+  if (intents < 3) throw new NluInputError(`--train file ${trainFile} has ${intents} intents: the open-intent evaluation needs at least 3`);
+  const report = evaluateOpenIntents(train, test, {
+    knownShare: o.knownShare,
+    seeds: Array.from({ length: o.seeds }, (_, i) => i + 1),
+    baselineLoss: o.baselineLoss ?? 0.01,
+    ...(o.maxAccuracyLoss !== undefined ? { train: { maxAccuracyLoss: o.maxAccuracyLoss } } : {}),
+    now: () => performance.now(),
+  });
+  return { report, train: { file: trainFile, rows: train.length, intents }, test: { file: testFile, rows: test.length } };
+}
+
+/** The `--json` object of the open-intent evaluation: the means, and each seed's figures, rounded. */
+export function openIntentJson(r: OpenIntentReport): unknown {
+  return JSON.parse(JSON.stringify(r, (_, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? round(v, 4) : v)));
+}
+
+export function formatOpenIntents(e: OpenIntentEvaluation): string {
+  const r = e.report;
+  const m = r.mean;
+  const f = (v: number) => v.toFixed(3);
+  const pts = (v: number) => `${(v * 100).toFixed(1)} points`;
+  const seeds = r.seeds.map((s) => s.seed).join(', ');
+  const first = r.seeds[0]!;
+  const lines = [
+    `train: ${e.train.rows.toLocaleString('en-US')} rows, ${e.train.intents} intents (${path.basename(e.train.file)}); test: ${e.test.rows.toLocaleString('en-US')} rows (${path.basename(e.test.file)})`,
+    `open intents: trained on ${first.knownIntents} intents (${Math.round(r.knownShare * 100)}%), the other ${first.unseenIntents} out of scope; seeds ${seeds}; means:`,
+    `in-scope accuracy     ${f(m.inScopeAccuracy)} (${f(m.accuracyNoReject)} without rejection: ${pts(m.accuracyLost)} lost)`,
+    `                      recall  precision  AUROC`,
+    `unseen intents        ${f(m.unseen.recall)}   ${f(m.unseen.precision)}      ${f(m.unseen.auroc)}   (${Math.round(m.unseen.rows)} rows a seed)`,
+    `gibberish, off-topic  ${f(m.gibberish.recall)}   ${f(m.gibberish.precision)}      ${f(m.gibberish.auroc)}   (${Math.round(m.gibberish.rows)} rows a seed)`,
+  ];
+  if (m.baseline) {
+    lines.push(
+      `without the detector  unseen recall ${f(m.baseline.unseenRecall)} at ${pts(m.baseline.accuracyLost)} lost (top-confidence threshold chosen on the test rows)`,
+    );
+  }
+  lines.push(`training              ${m.trainSeconds.toFixed(2)} s a seed`);
+  lines.push('per seed (unseen recall / gibberish recall / accuracy lost):');
+  for (const s of r.seeds) lines.push(`  seed ${s.seed}: ${f(s.unseen.recall)} / ${f(s.gibberish.recall)} / ${pts(s.accuracyLost)}`);
+  return lines.join('\n');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expectedCalibrationError, fitTemperature, negativeLogLikelihood, softmaxInto, tuneOosThreshold } from './calibration';
+import { chooseRejectThreshold, expectedCalibrationError, MAX_REJECT_THRESHOLD, fitTemperature, negativeLogLikelihood, softmaxInto } from './calibration';
 import { seededRandom } from '../util/random';
 
 describe('calibration', () => {
@@ -45,14 +45,39 @@ describe('calibration', () => {
     expect(out[1]).toBeGreaterThan(0.99);
   });
 
-  it('oos threshold: between the in-scope and out-of-scope confidences, 0 without oos rows', () => {
-    const top = [0.95, 0.9, 0.85, 0.3, 0.25, 0.2];
-    const isOos = [false, false, false, true, true, true];
-    const predictedOos = Array<boolean>(6).fill(false);
-    const correct = [true, true, true, false, false, false];
-    const t = tuneOosThreshold(top, predictedOos, isOos, correct);
-    expect(t).toBeGreaterThan(0.3);
-    expect(t).toBeLessThan(0.85);
-    expect(tuneOosThreshold(top, predictedOos, Array<boolean>(6).fill(false), correct)).toBe(0);
+  it('reject threshold: the highest rejecting at most the budget of correct rows; wrong rows are free', () => {
+    // 10 rows, budget 20%: two correct rows may be rejected
+    const top = [0.9, 0.8, 0.7, 0.6, 0.5, 0.45, 0.4, 0.3, 0.2, 0.1];
+    const correct = [true, true, true, true, true, true, true, false, true, false];
+    // correct confidences sorted: 0.2, 0.4, 0.45, ...: reject 0.2 and 0.4, keep 0.45 (halfway: 0.425)
+    const t = chooseRejectThreshold(top, correct, 0.2);
+    expect(t).toBeCloseTo(0.425, 12);
+    const rejectedCorrect = top.filter((c, i) => correct[i] && c < t).length;
+    expect(rejectedCorrect).toBe(2);
+    // the wrong rows below it (0.3, 0.1) are rejected at no cost
+    expect(top.filter((c, i) => !correct[i] && c < t)).toEqual([0.3, 0.1]);
+    // rows already rejected (the out-of-scope class won) spend the budget: one left, so only 0.2 goes
+    const rejected = Array<boolean>(10).fill(false);
+    rejected[0] = true;
+    expect(chooseRejectThreshold(top, correct, 0.2, rejected)).toBeCloseTo(0.3, 12);
+    // a budget of no row (fewer than 1 / maxLoss rows), or spent: reject nothing by confidence
+    expect(chooseRejectThreshold(top, correct, 0.05)).toBe(0);
+    expect(chooseRejectThreshold(top, correct, 0.1, [true, ...Array<boolean>(9).fill(false)])).toBe(0);
+    expect(chooseRejectThreshold([], [], 0.1)).toBe(0);
+    expect(() => chooseRejectThreshold([0.5], [], 0.1)).toThrow(/length/);
+  });
+
+  it('reject threshold: at most MAX_REJECT_THRESHOLD, also when held-out confidences all sit near 1', () => {
+    const saturated = Array.from({ length: 100 }, (_, i) => 1 - i * 1e-9);
+    expect(chooseRejectThreshold(saturated, Array<boolean>(100).fill(true), 0.02)).toBe(MAX_REJECT_THRESHOLD);
+    expect(MAX_REJECT_THRESHOLD).toBe(0.5);
+  });
+
+  it('reject threshold: ties move together, never past the budget', () => {
+    const top = [0.5, 0.5, 0.5, 0.9];
+    const correct = [true, true, true, true];
+    // budget of one row (25%), but three rows tie at 0.5: none of them can go alone
+    const t = chooseRejectThreshold(top, correct, 0.25);
+    expect(top.filter((c) => c < t).length).toBeLessThanOrEqual(1);
   });
 });

@@ -93,34 +93,35 @@ export function expectedCalibrationError(probs: ArrayLike<number>, correct: Arra
 }
 
 /**
- * The confidence threshold for out-of-scope rejection: below it a prediction becomes out of scope. Chosen on
- * held-out predictions to maximise accuracy counting out of scope as a label. `topProb[i]` is the top
- * probability, `predictedOos[i]` whether the top class is the out-of-scope class, `isOos[i]` the truth and
- * `correct[i]` whether the top class is the true one. 0 (never reject by confidence) when there are no
- * out-of-scope rows.
+ * Highest threshold chooseRejectThreshold gives: above 0.5 it would reject predictions more likely right than
+ * wrong, and on small, easily separated training sets the held-out confidences all sit near 1, where a quantile
+ * says nothing about new text.
  */
-export function tuneOosThreshold(topProb: ArrayLike<number>, predictedOos: ArrayLike<boolean>, isOos: ArrayLike<boolean>, correct: ArrayLike<boolean>): number {
+export const MAX_REJECT_THRESHOLD = 0.5;
+
+/**
+ * The out-of-scope threshold on the top in-scope probability, chosen on held-out in-scope predictions without
+ * any out-of-scope example: as high as it can be while rejecting at most `maxLoss` of the rows as correct
+ * predictions. `topProb[i]` is row i's top in-scope probability, `correct[i]` whether that class is its label,
+ * and `rejected[i]` (optional) whether it is rejected anyway (the out-of-scope class won): a correct row rejected
+ * that way spends the budget too. Wrong predictions cost nothing to reject. Returns the threshold (reject
+ * strictly below it): halfway between the last correct row rejected and the first kept, at most
+ * MAX_REJECT_THRESHOLD; 0 (reject nothing more) when the budget allows no row (fewer than 1 / maxLoss rows) or
+ * is already spent.
+ */
+export function chooseRejectThreshold(topProb: ArrayLike<number>, correct: ArrayLike<boolean>, maxLoss: number, rejected?: ArrayLike<boolean>): number {
   const n = topProb.length;
-  let anyOos = false;
-  for (let i = 0; i < n; i++) if (isOos[i]) anyOos = true;
-  if (!anyOos) return 0;
-  // Rows predicted in scope, sorted by confidence: raising the threshold past row i's confidence turns it into
-  // an out-of-scope prediction, gaining a point if it was out of scope and losing one if it was right.
-  const order = Array.from({ length: n }, (_, i) => i)
-    .filter((i) => !predictedOos[i])
-    .sort((x, y) => topProb[x]! - topProb[y]!);
-  let best = 0;
-  let bestGain = 0;
-  let gain = 0;
-  for (let r = 0; r < order.length; r++) {
-    const i = order[r]!;
-    gain += isOos[i] ? 1 : correct[i] ? -1 : 0;
-    const next = r + 1 < order.length ? topProb[order[r + 1]!]! : 1;
-    if (next === topProb[i]) continue; // ties move together
-    if (gain > bestGain) {
-      bestGain = gain;
-      best = (topProb[i]! + next) / 2;
-    }
+  if (correct.length !== n || (rejected && rejected.length !== n)) throw new Error('chooseRejectThreshold: arrays differ in length');
+  let budget = Math.floor(maxLoss * n + 1e-9);
+  const kept: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!correct[i]) continue;
+    if (rejected?.[i]) budget--;
+    else kept.push(topProb[i]!);
   }
-  return best;
+  if (budget <= 0 || kept.length === 0) return 0;
+  kept.sort((a, b) => a - b);
+  // rows below the threshold are at most kept[0..budget): halfway between the last one rejected and the first kept
+  const t = budget >= kept.length ? kept[kept.length - 1]! : (kept[budget - 1]! + kept[budget]!) / 2;
+  return Math.min(t, MAX_REJECT_THRESHOLD);
 }

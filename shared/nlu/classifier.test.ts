@@ -83,7 +83,7 @@ describe('intent classifier', () => {
     expect(() => deserializeIntentModel(json.replace('"weights":"', '"weights":"!'))).toThrow(/base64/);
   });
 
-  it('rejects out of scope: an oos class plus a tuned confidence threshold', () => {
+  it('rejects out of scope: an oos class plus a confidence threshold chosen on held-out in-scope rows', () => {
     const model = trainIntentModel(synthetic(40, 5, 120));
     expect(model.data.oosLabel).toBe('oos');
     expect(model.data.threshold).toBeGreaterThanOrEqual(0);
@@ -115,14 +115,36 @@ describe('intent classifier', () => {
     expect(model.rank('balance money funds account')[0]!.confidence).toBeGreaterThan(0.99);
   });
 
-  it('handles one intent (cosine similarity to its examples) and refuses no examples', () => {
-    const model = trainIntentModel([
+  it('handles one intent (cosine similarity to its examples without a background class) and refuses no examples', () => {
+    const examples = [
       { text: 'check my balance', intent: 'balance' },
       { text: 'how much money do I have', intent: 'balance' },
-    ]);
+    ];
+    const model = trainIntentModel(examples, { background: [] });
+    expect(model.labels).toEqual(['balance']);
     expect(model.rank('check my balance please')[0]!.confidence).toBeGreaterThan(0.45); // measured 0.506
     expect(model.rank('sing me a song')[0]!.confidence).toBeLessThan(0.05); // measured 0
+    // with the background class (the default), one intent is a two-class problem: in scope or not
+    const withBackground = trainIntentModel(examples);
+    expect(withBackground.labels).toEqual(['balance', 'oos']);
+    expect(withBackground.predict('check my balance please')).toMatchObject({ intent: 'balance', outOfScope: false });
+    expect(withBackground.predict('who won the rugby match')).toMatchObject({ intent: 'oos', outOfScope: true });
     expect(() => trainIntentModel([])).toThrow(/no examples/);
+  });
+
+  it('adds the background sentences to the out-of-scope class: at most twice the median intent, none equal to an example', () => {
+    const examples = synthetic(10, 3);
+    const model = trainIntentModel(examples, {
+      background: ['alpha beta', 'gamma delta', 'Balance Money', ...Array.from({ length: 40 }, (_, i) => `filler ${i}`)],
+    });
+    expect(model.data.oosLabel).toBe('oos');
+    expect(model.data.trainedOn).toBe(examples.length + 20); // median 10 per intent: 20 background rows
+    const none = trainIntentModel(examples, { background: [] });
+    expect(none.data.oosLabel).toBeNull();
+    expect(none.data.trainedOn).toBe(examples.length);
+    // an example equal to a background sentence (after normalising) keeps it out of the background
+    const clash = trainIntentModel([...examples, { text: 'Balance money', intent: 'balance' }], { background: ['balance money', 'gamma delta'] });
+    expect(clash.data.trainedOn).toBe(examples.length + 1 + 1);
   });
 
   it('BANKING77, 20 intents: accurate, and the fitted temperature lowers the calibration error', { timeout: 30_000 }, () => {

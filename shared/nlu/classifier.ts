@@ -2,12 +2,17 @@
 // multi-class linear SVM (svm.ts), and calibrated probabilities (calibration.ts): softmax over the scores with a
 // temperature fitted on held-out predictions — one stratified 10% slice for large training sets (then the final
 // model is retrained on everything, warm-started), 5-fold cross-validation for small ones.
-// Rows labelled `oos` (out of scope) are a class of their own and also tune a confidence threshold below which a
-// prediction is rejected as out of scope. Pure TypeScript, deterministic for a given seed, no I/O.
+// Out of scope without labelled out-of-scope examples: generic sentences shipped with the package
+// (data/background.ts) join the rows labelled `oos`, if any, as a background class of their own, and a threshold
+// on the top in-scope probability is chosen on the same held-out predictions so that at most `maxAccuracyLoss`
+// of them are correct predictions rejected. `predict` rejects when the background class wins or the confidence
+// is below it. Pure TypeScript, deterministic for a given seed, no I/O.
 
 import type { IntentScore } from '../engine/ports';
-import { fitTemperature, softmaxInto, tuneOosThreshold } from './calibration';
+import { chooseRejectThreshold, fitTemperature, softmaxInto } from './calibration';
+import { BACKGROUND_EN } from './data/background';
 import { DEFAULT_FEATURES, fitVectorizer, Vectorizer, Vocabulary, type FeatureOptions, type SparseMatrix } from './features';
+import { normalizeText } from './text';
 import { seededRandom, shuffleInPlace } from '../util/random';
 import { scoreRow, trainCrammerSinger, type LinearModel, type SvmOptions } from './svm';
 
@@ -21,6 +26,17 @@ export interface TrainIntentOptions {
   svm?: Partial<SvmOptions>;
   /** Label of out-of-scope rows (default `oos`). */
   oosLabel?: string;
+  /**
+   * Generic out-of-scope sentences added to the out-of-scope class (default BACKGROUND_EN; `[]` for none), at
+   * most twice the median intent's examples (and at least 20), chosen with the seed. Sentences equal to an
+   * example of an intent are left out.
+   */
+  background?: readonly string[];
+  /**
+   * Share of held-out in-scope predictions that may be correct and still rejected as out of scope: the budget
+   * the confidence threshold is chosen for (default 0.015).
+   */
+  maxAccuracyLoss?: number;
   /** Share of each class held out to fit the temperature and threshold, for large training sets (default 0.1). */
   heldOutFraction?: number;
   /** Below this many examples, calibrate by k-fold cross-validation instead of one held-out slice (default 2000). */
@@ -29,13 +45,16 @@ export interface TrainIntentOptions {
   folds?: number;
   /** Fixed temperature: skips fitting it (and the held-out training). */
   temperature?: number;
-  /** Fixed out-of-scope threshold instead of the tuned one. */
+  /** Fixed out-of-scope threshold instead of the chosen one. */
   threshold?: number;
   seed?: number;
 }
 
 /** Classifier settings that are also what `parley nlu evaluate` and the bench run. */
 export const DEFAULT_CLASSIFIER_SVM: SvmOptions = { C: 1, eps: 0.3, maxIter: 40, bias: 1, balance: 0, seed: 1 };
+
+/** Default budget of correct in-scope predictions rejected as out of scope (TrainIntentOptions.maxAccuracyLoss). */
+export const DEFAULT_MAX_ACCURACY_LOSS = 0.015;
 
 /** Temperature used when there is too little data to fit one (fewer than two examples in two classes). */
 export const FALLBACK_TEMPERATURE = 0.3;
@@ -135,6 +154,21 @@ export class IntentModel {
     const outOfScope = best === this.oosIndex || confidence < this.data.threshold;
     return { intent: outOfScope ? (this.data.oosLabel ?? 'oos') : this.labels[best]!, confidence, outOfScope };
   }
+
+  /**
+   * `rank` and `predict` in one pass: the in-scope ranking (best first, at most `limit`), whether the text is out
+   * of scope, and the probability of the out-of-scope class (0 when the model has none).
+   */
+  classify(text: string, limit = Infinity): { ranking: IntentScore[]; outOfScope: boolean; oosProbability: number } {
+    const p = this.probabilities(text, this.scratchProbs);
+    const oosProbability = this.oosIndex >= 0 ? p[this.oosIndex]! : 0;
+    const ranking: IntentScore[] = [];
+    for (let k = 0; k < p.length; k++) if (k !== this.oosIndex) ranking.push({ intent: this.labels[k]!, confidence: p[k]! });
+    ranking.sort((a, b) => b.confidence - a.confidence || (a.intent < b.intent ? -1 : 1));
+    const top = ranking[0]?.confidence ?? 0;
+    const outOfScope = ranking.length === 0 || oosProbability > top || top < this.data.threshold;
+    return { ranking: limit < ranking.length ? ranking.slice(0, limit) : ranking, outOfScope, oosProbability };
+  }
 }
 
 // ---- training ----------------------------------------------------------------------------------------------
@@ -195,13 +229,14 @@ export function trainIntentModel(examples: readonly IntentExample[], options: Tr
   }
   if (texts.length === 0) throw new Error('trainIntentModel: no examples');
   const oos = options.oosLabel ?? 'oos';
+  const seed = options.seed ?? 1;
+  addBackground(texts, intents, oos, options.background ?? BACKGROUND_EN, seed);
   const labels = [...new Set(intents)].sort();
   const K = labels.length;
   const labelIndex = new Map(labels.map((l, i) => [l, i]));
   const y = Int32Array.from(intents, (l) => labelIndex.get(l)!);
   const features: FeatureOptions = { ...DEFAULT_FEATURES, ...options.features };
   const svm: SvmOptions = { ...DEFAULT_CLASSIFIER_SVM, ...options.svm };
-  const seed = options.seed ?? 1;
   const rand = seededRandom(seed);
   const { vectorizer, matrix: X } = fitVectorizer(texts, features);
   const n = texts.length;
@@ -296,25 +331,48 @@ export function trainIntentModel(examples: readonly IntentExample[], options: Tr
   if (heldRows.length > 0) {
     const heldY = Int32Array.from(heldRows, (i) => y[i]!);
     temperature = fitTemperature(heldScores, heldY, K);
-    if (options.threshold === undefined && oosIndex >= 0) {
-      const m = heldRows.length;
-      const top = new Float64Array(m);
-      const predictedOos: boolean[] = [];
-      const isOos: boolean[] = [];
+    if (options.threshold === undefined) {
+      // the in-scope held-out rows: top in-scope probability, whether right, whether the oos class won
+      const top: number[] = [];
       const correct: boolean[] = [];
+      const rejected: boolean[] = [];
       const p = new Float64Array(K);
-      for (let r = 0; r < m; r++) {
+      for (let r = 0; r < heldRows.length; r++) {
+        if (heldY[r] === oosIndex) continue;
         softmaxInto(heldScores, r * K, K, temperature, p);
-        let best = 0;
-        for (let c = 1; c < K; c++) if (p[c]! > p[best]!) best = c;
-        top[r] = p[best]!;
-        predictedOos.push(best === oosIndex);
-        isOos.push(heldY[r] === oosIndex);
+        let best = -1;
+        for (let c = 0; c < K; c++) if (c !== oosIndex && (best < 0 || p[c]! > p[best]!)) best = c;
+        top.push(p[best]!);
         correct.push(best === heldY[r]);
+        rejected.push(oosIndex >= 0 && p[oosIndex]! > p[best]!);
       }
-      threshold = tuneOosThreshold(top, predictedOos, isOos, correct);
+      threshold = chooseRejectThreshold(top, correct, options.maxAccuracyLoss ?? DEFAULT_MAX_ACCURACY_LOSS, rejected);
     }
   }
   const final = trainCrammerSinger(X, y, K, svm, warm);
   return finish(final, temperature, threshold, heldRows.length);
+}
+
+/**
+ * Appends the background sentences to the rows as out-of-scope examples: at most twice the median intent's
+ * examples (at least 20), a seeded choice, leaving out those equal (normalised) to an in-scope example.
+ */
+function addBackground(texts: string[], intents: string[], oos: string, background: readonly string[], seed: number): void {
+  if (background.length === 0) return;
+  const counts = new Map<string, number>();
+  const known = new Set<string>();
+  for (let i = 0; i < texts.length; i++) {
+    if (intents[i] === oos) continue;
+    counts.set(intents[i]!, (counts.get(intents[i]!) ?? 0) + 1);
+    known.add(normalizeText(texts[i]!).trim());
+  }
+  if (counts.size === 0) return;
+  const sizes = [...counts.values()].sort((a, b) => a - b);
+  const cap = Math.max(20, 2 * sizes[Math.floor(sizes.length / 2)]!);
+  const pool = background.filter((t) => t.trim() && !known.has(normalizeText(t).trim()));
+  if (pool.length > cap) shuffleInPlace(pool, seededRandom(seed ^ 0x9e3779b9));
+  for (const t of pool.slice(0, cap)) {
+    texts.push(t);
+    intents.push(oos);
+  }
 }

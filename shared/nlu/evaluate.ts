@@ -73,7 +73,11 @@ export function scorePredictions(gold: readonly string[], predicted: readonly st
   };
 }
 
-/** Runs a trained model over test rows. */
+/**
+ * Runs a trained model over test rows. When the test set has out-of-scope rows, each prediction is `predict`'s
+ * (the out-of-scope label when rejected); when it has none, the top in-scope intent, as a closed-set benchmark
+ * counts it (how much rejection costs there is the open-intent evaluation's, openIntent.ts).
+ */
 export function evaluateModel(
   model: IntentModel,
   test: readonly LabelledText[],
@@ -81,6 +85,8 @@ export function evaluateModel(
   oosLabel = 'oos',
   now: () => number = Date.now,
 ): EvaluationDetail {
+  const open = test.some((r) => r.label === oosLabel);
+  const oosIndex = model.labels.indexOf(model.data.oosLabel ?? oosLabel);
   const predicted: string[] = [];
   const top = new Float64Array(test.length);
   const correct: boolean[] = [];
@@ -88,9 +94,10 @@ export function evaluateModel(
   const t0 = now();
   for (let i = 0; i < test.length; i++) {
     const row = test[i]!;
-    predicted.push(model.predict(row.text, p).intent);
-    let best = 0;
-    for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
+    const prediction = model.predict(row.text, p);
+    let best = -1;
+    for (let k = 0; k < p.length; k++) if ((open || k !== oosIndex) && (best < 0 || p[k]! > p[best]!)) best = k;
+    predicted.push(open ? prediction.intent : model.labels[best]!);
     top[i] = p[best]!;
     correct.push(model.labels[best] === row.label);
   }

@@ -93,7 +93,10 @@ describe("Parley's SVM against a reference implementation (BANKING77, 20 intents
       DEFAULT_FEATURES,
     );
     // the classifier as it ships (C 1, its held-out calibration, the warm-started final model)
-    const model = trainIntentModel(train.map((r) => ({ text: r.text, intent: r.label })));
+    const model = trainIntentModel(
+      train.map((r) => ({ text: r.text, intent: r.label })),
+      { background: [], threshold: 0 }, // the same problem as Pegasos: no background class, no rejection
+    );
     expect(model.labels).toEqual(labels);
     expect(Array.from(model.data.keys)).toEqual(Array.from(vectorizer.vocab.keys())); // the same columns
     const parley: Linear = { W: model.data.weights, b: model.data.bias };

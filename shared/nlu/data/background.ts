@@ -1,0 +1,220 @@
+// Generic text for the out-of-scope background class (classifier.ts): everyday sentences about anything but a
+// customer's business with a company (sport, food, weather, travel, films, science, trivia), written for Parley.
+// Left out on purpose: banking, payments, orders, accounts and support requests (what projects are about), and
+// greetings, thanks, small talk about the bot, yes/no and filler ("are you there", "ok", "hello"), which
+// projects often handle as intents of their own. No keyboard mashes either: those are the evaluation's.
+// The open-intent evaluation's gibberish and off-topic set (openIntent.ts) is generated separately and shares
+// no sentence with these lists.
+
+const SENTENCES_EN = [
+  'who won the football game last night',
+  'the striker scored twice in the second half',
+  'what time does the tennis final start',
+  'my favourite basketball team lost again',
+  'how many players are on a rugby team',
+  'is the marathon on sunday morning',
+  'the goalkeeper saved a penalty in extra time',
+  'i went swimming at the lake this morning',
+  'cycling up that hill nearly killed me',
+  'can you recommend a good running shoe',
+  'how long do you boil an egg for',
+  'what goes well with roast chicken',
+  'give me a recipe for banana bread',
+  'how do i make fresh pasta at home',
+  'the soup needs more salt and pepper',
+  'is it safe to eat raw cookie dough',
+  'what wine goes with fish',
+  'i burnt the rice again',
+  'how do you chop an onion without crying',
+  'the cake did not rise in the oven',
+  'what is the best way to cook salmon',
+  'i love spicy curry with lots of garlic',
+  'is it going to rain tomorrow',
+  'what will the weather be like at the weekend',
+  'it is freezing outside today',
+  'do i need an umbrella this afternoon',
+  'how hot will it get in july',
+  'there was a huge thunderstorm last night',
+  'the forecast says snow on tuesday',
+  'why is the sky blue',
+  'how far away is the moon',
+  'what is the capital of australia',
+  'how tall is mount everest',
+  'who painted the mona lisa',
+  'when did the second world war end',
+  'how many bones are in the human body',
+  'what is the speed of light',
+  'how do plants make their food',
+  'why do cats purr',
+  'my dog keeps barking at the postman',
+  'what should i feed a hamster',
+  'how often should i water a cactus',
+  'the tomatoes in my garden are finally red',
+  'when should i plant tulip bulbs',
+  'tell me a joke',
+  'sing me a song',
+  'what is the meaning of life',
+  'recommend a film for tonight',
+  'who plays the lead in that new series',
+  'is the new superhero movie any good',
+  'what is the best book you have read',
+  'play some jazz',
+  'turn up the volume',
+  'who wrote pride and prejudice',
+  'when is the next album coming out',
+  'the concert was amazing last night',
+  'how do i get to the train station from here',
+  'what is there to see in rome',
+  'is it better to fly or take the train to paris',
+  'pack light for a weekend by the sea',
+  'the beach was crowded today',
+  'we are going camping in the mountains',
+  'how long is the flight to tokyo',
+  'what language do they speak in brazil',
+  'how do i learn to play the guitar',
+  'my piano lessons start next week',
+  'how many calories are in an apple',
+  'what is a good stretch for back pain',
+  'i should go to bed earlier',
+  'how much sleep does a teenager need',
+  'my phone screen is cracked',
+  'how do i take a screenshot on a laptop',
+  'the printer is out of ink again',
+  'what is the difference between a virus and a bacterium',
+  'translate hello into french',
+  'how do you spell necessary',
+  'what rhymes with orange',
+  'write me a poem about the sea',
+  'what is seven times eight',
+  'what is the square root of eighty one',
+  'how many days until christmas',
+  'happy birthday to my little brother',
+  'the traffic was terrible this morning',
+  'my car needs new tyres',
+  'the neighbours are having a party',
+  'i need to repaint the kitchen',
+  'where can i buy fresh flowers',
+  'the museum is free on fridays',
+  'let us play chess',
+  'who invented the light bulb',
+  'what is the biggest animal in the ocean',
+  'can penguins fly',
+  'how do volcanoes form',
+  'the leaves are turning orange',
+  'it smells like autumn',
+  'my cat knocked a glass off the table',
+  'what is a good name for a goldfish',
+  'i am learning to knit a scarf',
+  'the library closes early on saturdays',
+  'our school trip is to the science museum',
+  'how do rainbows form',
+  'the bus was late again',
+  'the wifi at the cafe is really slow',
+  'what is the tallest building in the world',
+  'do aliens exist',
+  'the stars are bright tonight',
+  'what should i wear to a wedding',
+  'my shoes are soaking wet',
+  'the kids are building a snowman',
+  'who is the fastest runner ever',
+  'how long is a cricket match',
+  'the referee gave a red card',
+  'the olympics start next summer',
+  'what is the score in the golf tournament',
+  'banana pancakes for breakfast',
+];
+
+const SENTENCES_ES = [
+  'quién ganó el partido de fútbol anoche',
+  'el delantero marcó dos goles',
+  'a qué hora empieza la final de tenis',
+  'mi equipo de baloncesto perdió otra vez',
+  'cuántos jugadores tiene un equipo de rugby',
+  'fui a nadar al lago esta mañana',
+  'cuánto tiempo se cuece un huevo',
+  'dame una receta de tortilla de patatas',
+  'cómo se hace la paella',
+  'a la sopa le falta sal',
+  'qué vino va bien con el pescado',
+  'se me quemó el arroz',
+  'me encanta el chocolate caliente',
+  'va a llover mañana',
+  'qué tiempo hará el fin de semana',
+  'hace muchísimo frío hoy',
+  'necesito paraguas esta tarde',
+  'anoche hubo una tormenta enorme',
+  'por qué el cielo es azul',
+  'a qué distancia está la luna',
+  'cuál es la capital de australia',
+  'quién pintó las meninas',
+  'cuántos huesos tiene el cuerpo humano',
+  'por qué ronronean los gatos',
+  'mi perro le ladra al cartero',
+  'cada cuánto se riega un cactus',
+  'cuéntame un chiste',
+  'cántame una canción',
+  'cuál es el sentido de la vida',
+  'recomiéndame una película para esta noche',
+  'quién escribió don quijote',
+  'pon música de jazz',
+  'cómo llego a la estación de tren',
+  'qué se puede ver en roma',
+  'nos vamos de acampada a la montaña',
+  'cuánto dura el vuelo a tokio',
+  'qué idioma se habla en brasil',
+  'cómo aprendo a tocar la guitarra',
+  'cuántas calorías tiene una manzana',
+  'debería acostarme antes',
+  'se me rompió la pantalla del móvil',
+  'la impresora no tiene tinta',
+  'traduce hola al francés',
+  'escríbeme un poema sobre el mar',
+  'cuánto es siete por ocho',
+  'cuántos días faltan para navidad',
+  'feliz cumpleaños a mi hermano',
+  'había mucho tráfico esta mañana',
+  'los vecinos tienen una fiesta',
+  'tengo que pintar la cocina',
+  'juguemos al ajedrez',
+  'quién inventó la bombilla',
+  'los pingüinos pueden volar',
+  'cómo se forman los volcanes',
+  'las hojas se están poniendo naranjas',
+  'mi gato tiró un vaso de la mesa',
+  'estoy aprendiendo a tejer una bufanda',
+  'el autobús llegó tarde otra vez',
+  'el wifi de la cafetería va lentísimo',
+  'existen los extraterrestres',
+  'qué me pongo para una boda',
+];
+
+// Function words are left out of the background rows: they are what every message shares, so a background class
+// that learnt them would claim short vague messages ("are you there?") that a project's intents, or its clarify
+// question, should get. The class learns off-topic content instead.
+const FUNCTION_WORDS = new Set(
+  (
+    'a an the and or but if of to in on at for from with by about as into than then so not no do does did done be is are was were ' +
+    'been am i me my mine you your it its we our they their he she his her this that these those there here what who whom which ' +
+    'when where why how can could will would should shall may might must have has had get got just very too also some any all ' +
+    'el la los las un una unos unas y o pero si de del a al en con por para sobre como que qué quién cuál cuándo dónde cómo ' +
+    'por qué es son está están era fue ser estar hay me mi mis te tu tus se lo le les nos su sus este esta esto ese esa eso ' +
+    'muy más ya no sí'
+  ).split(' '),
+);
+
+function contentOnly(sentence: string): string {
+  return sentence
+    .split(' ')
+    .filter((w) => !FUNCTION_WORDS.has(w))
+    .join(' ');
+}
+
+/** English background rows (the sentences above without their function words). */
+export const BACKGROUND_EN: readonly string[] = SENTENCES_EN.map(contentOnly).filter((t) => t.length > 0);
+/** Spanish background rows. */
+export const BACKGROUND_ES: readonly string[] = SENTENCES_ES.map(contentOnly).filter((t) => t.length > 0);
+
+/** The background sentences for a locale: Spanish for `es*`, English otherwise. */
+export function backgroundFor(locale: string): readonly string[] {
+  return locale.toLowerCase().startsWith('es') ? BACKGROUND_ES : BACKGROUND_EN;
+}
