@@ -30,6 +30,24 @@ export interface SecretSource {
 export interface PolicyHttpPortOptions {
   /** Without it, a request that names a secret is refused (nothing secret can be sent). */
   secrets?: SecretSource;
+  /** Waits before a retry (`HttpRequest.delayMs`, chosen by the engine); default a timer. Tests pass a fake clock's. */
+  sleep?: (ms: number) => Promise<void>;
+  /** The clock a Retry-After date is read against; default Date.now. */
+  now?: () => number;
+}
+
+/** The longest wait before a retry the port accepts (the schema's cap of `retry.maxDelayMs`). */
+const MAX_DELAY_MS = 30_000;
+
+const timerSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A Retry-After header (delay-seconds or an HTTP date) in milliseconds from `now`; undefined when absent or unreadable. */
+export function retryAfterMs(header: string | null, now: number): number | undefined {
+  if (header === null) return undefined;
+  const v = header.trim();
+  if (/^\d{1,9}$/.test(v)) return Number(v) * 1000;
+  const at = Date.parse(v);
+  return Number.isFinite(at) && /[a-z]/i.test(v) ? Math.max(0, at - now) : undefined;
 }
 
 // eslint-disable-next-line no-control-regex
@@ -99,7 +117,11 @@ export function createPolicyHttpPort(policy: OutboundPolicy | OutboundFetch, o: 
   const outbound = typeof policy === 'function' ? policy : createOutboundFetch(policy);
   // with an OutboundFetch, its own policy stops a host it does not allow before anything is sent
   const allow = typeof policy === 'function' ? undefined : policy.allowHosts.map(parseHostEntry);
+  const sleep = o.sleep ?? timerSleep;
+  const now = o.now ?? Date.now;
   const request = async (req: HttpRequest, secrets: SecretSource | undefined): Promise<HttpResult> => {
+    // a retry's backoff: waited here, before the attempt (its time is not the attempt's)
+    if (req.delayMs !== undefined && req.delayMs > 0) await sleep(Math.min(req.delayMs, MAX_DELAY_MS));
     const t0 = Date.now();
     const prepared = await withSecrets(req, secrets, allow);
     if ('refused' in prepared) return { ok: false, reason: 'blocked', message: prepared.refused, ms: Date.now() - t0 };
@@ -119,7 +141,8 @@ export function createPolicyHttpPort(policy: OutboundPolicy | OutboundFetch, o: 
       } catch {
         /* not JSON: keep the text */
       }
-      return { ok: true, status: res.status, body, ms: Date.now() - t0 };
+      const after = res.status === 429 || res.status >= 500 ? retryAfterMs(res.headers.get('retry-after'), now()) : undefined;
+      return { ok: true, status: res.status, body, ms: Date.now() - t0, ...(after !== undefined ? { retryAfterMs: after } : {}) };
     } catch (e) {
       const ms = Date.now() - t0;
       if (e instanceof OutboundBlockedError) return { ok: false, reason: e.reason === 'too_large' ? 'too_large' : 'blocked', message: redact(e.message), ms };

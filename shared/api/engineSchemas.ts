@@ -111,6 +111,7 @@ export const TraceEntry = z.discriminatedUnion('kind', [
     ms: z.number(),
     message: z.string().optional(),
     failure: z.enum(['timeout', 'network', 'blocked', 'too_large', 'refused']).optional(),
+    request: z.object({ headers: z.record(z.string(), z.string()), body: z.string().optional() }).optional(),
     response: z.unknown().optional(),
   }),
   z.object({ kind: z.literal('guardrail'), ...flowNode, findings: z.array(GuardrailFinding) }),

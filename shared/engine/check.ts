@@ -263,6 +263,7 @@ function checkNode(node: FlowNode, c: Checkers): void {
       break;
     case 'api':
       c.template(node.url, ['url']);
+      for (const [env, u] of Object.entries(node.urls ?? {})) c.template(u, ['urls', env]);
       bodyLeaves(node.body, ['body'], (text, path) => c.template(text, path));
       for (const [k, v] of Object.entries(node.headers ?? {})) c.template(v, ['headers', k], [], !REDIRECT_KEPT_HEADERS.has(k.toLowerCase()));
       break;

@@ -126,11 +126,19 @@ export interface HttpRequest {
    */
   secretHeaders?: Record<string, SecretHeaderPart[]>;
   body?: string;
+  /** Per attempt. */
   timeoutMs: number;
+  /**
+   * A retry: wait this long before sending (the backoff the engine chose, with jitter, or a Retry-After). The wait
+   * belongs to the port, not the pure engine; a port that answers without a backend (fixtures, mocks) need not wait.
+   */
+  delayMs?: number;
 }
 
 export type HttpResult =
-  { ok: true; status: number; body: unknown; ms: number } | { ok: false; reason: 'timeout' | 'network' | 'blocked' | 'too_large'; message: string; ms: number };
+  /** `retryAfterMs`: the response's Retry-After header, in milliseconds from now (a 429 or 503 may send one). */
+  | { ok: true; status: number; body: unknown; ms: number; retryAfterMs?: number }
+  | { ok: false; reason: 'timeout' | 'network' | 'blocked' | 'too_large'; message: string; ms: number };
 
 export interface HttpPort {
   request(req: HttpRequest): Promise<HttpResult> | HttpResult;

@@ -136,6 +136,8 @@ export type TraceEntry =
       ms: number;
       message?: string;
       failure?: ApiFailure;
+      /** What was sent: header values (a secret as its marker) and the body text. */
+      request?: { headers: Record<string, string>; body?: string };
       response?: unknown;
     }
   | { kind: 'guardrail'; flow: string; node: string; findings: GuardrailFinding[] }

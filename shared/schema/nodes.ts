@@ -227,13 +227,52 @@ export const JsonBody = z
     if (bad) ctx.addIssue({ code: 'custom', path: bad.path, message: bad.message });
   }) as unknown as z.ZodType<JsonBody>;
 
+/**
+ * Retries of a call that failed in a way a retry may cure: a timeout, a network error, a 5xx or 429 response.
+ * Idempotent methods (GET, PUT, DELETE) retry by default; `false` never retries; an object tunes them, and on a POST
+ * or PATCH opts in (when the backend makes the call safe to repeat, e.g. with an idempotency key).
+ */
+export const ApiRetry = z.union([
+  z.boolean(),
+  z.strictObject({
+    /** Attempts in all, the first included (default 2). */
+    attempts: z.number().int().min(1).max(5).optional(),
+    /** The wait before the first retry; each later one doubles it, with jitter (default 250). */
+    backoffMs: z.number().int().min(0).max(10000).optional(),
+    /** The longest wait between attempts; a Retry-After asking for more is not retried (default 2000). */
+    maxDelayMs: z.number().int().min(0).max(30000).optional(),
+  }),
+]);
+
+/**
+ * One answer of an API operation without calling it: a design-time mock (parley.yaml `mocks`) or a story's
+ * fixture. A response (status, default 200, and body), or a failure.
+ */
+export const ApiMockResponse = z.strictObject({
+  status: z.number().int().min(100).max(599).optional() /* default 200 */,
+  body: z.unknown().optional(),
+  /** Simulate a timeout or a network failure instead of a response. */
+  fail: z.enum(['timeout', 'network']).optional(),
+});
+export type ApiMockResponse = z.infer<typeof ApiMockResponse>;
+
+/** parley.yaml `mocks`: named answers per API operation (`mocks.get_balance.success`); the first is the default. */
+export const ApiMocks = z.record(
+  Id,
+  z.record(Id, ApiMockResponse).refine((m) => Object.keys(m).length > 0, 'an operation needs at least one mock'),
+);
+export type ApiMocks = z.infer<typeof ApiMocks>;
+
 export const ApiNode = z.looseObject({
   ...base,
   kind: z.literal('api'),
   /** Operation name, used by stories to give fixture responses. */
   operation: Id,
   method: HttpMethod.optional() /* default 'GET' */,
+  /** The URL; in an environment `urls` lists, that one instead. */
   url: Template,
+  /** URLs per environment of parley.yaml (`environments`), by its id; the chosen environment's, else `url`. */
+  urls: z.record(Id, Template).optional(),
   headers: z.record(z.string(), Template).optional(),
   /**
    * A mapping or list is the JSON body as data: a string leaf that is exactly one placeholder takes the value
@@ -241,7 +280,9 @@ export const ApiNode = z.looseObject({
    * form: JSON text whose placeholders are substituted as values, never spliced (or plain text if not JSON).
    */
   body: JsonBody.optional(),
+  /** Per attempt. */
   timeoutMs: z.number().int().min(1).max(120000).optional() /* default 5000 */,
+  retry: ApiRetry.optional() /* default: GET, PUT and DELETE retry once */,
   /** Variables set from the JSON response, by path (`data.balance`). */
   assign: z.array(z.looseObject({ var: VarPath, path: z.string().max(300) })).optional(),
   next: NodeRef.optional(),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id, Locale, LocalizedText, Position } from './common';
-import { FlowNode } from './nodes';
+import { ApiMocks, FlowNode } from './nodes';
 
 /** LLM settings kept in the project. Secrets never live here: keys come from the OS keychain or the environment. */
 export const LlmSettings = z
@@ -127,6 +127,8 @@ export const ProjectManifest = z.looseObject({
       error: (iss) => (iss.code === 'invalid_key' ? 'a secret name must be lower_snake_case: a letter, then letters, digits or _ (at most 64)' : undefined),
     })
     .optional(),
+  /** Design-time answers of API operations, by operation and name (docs/FORMAT.md, "Mocks"). */
+  mocks: ApiMocks.optional(),
 });
 export type ProjectManifest = z.infer<typeof ProjectManifest>;
 

@@ -340,9 +340,10 @@ describe('runStory: each expectation passes when right and fails precisely when 
 });
 
 describe('runStory: fixtures', () => {
-  it('api: a list of responses is used in order and the last one repeats', async () => {
+  it('api: a list of responses is used in order, a retry taking the next, and the last one repeats', async () => {
     const r = await run({
-      fixtures: { api: { get_balance: [{ status: 500 }, { body: { data: { balance: 42 } } }] } },
+      // the GET is tried twice a turn (its default retry): two 500s make the first turn fail
+      fixtures: { api: { get_balance: [{ status: 500 }, { status: 500 }, { body: { data: { balance: 42 } } }] } },
       turns: [
         { user: 'balance', expect: { visits: 'balance/api_err', says: [{ contains: 'The bank is down.' }] } },
         { user: 'balance', expect: { visits: 'balance/low_msg', says: [{ contains: 'low: $42.00' }] } },
@@ -362,24 +363,27 @@ describe('runStory: fixtures', () => {
       { keepTrace: true },
     );
     expect(timeout.passed).toBe(true);
-    expect(timeout.turns[1]?.trace?.find((e) => e.kind === 'api')).toMatchObject({
-      operation: 'get_balance',
-      outcome: 'timeout',
-      message: 'no response within 100 ms (fixture)',
-    });
+    expect(timeout.turns[1]?.trace?.filter((e) => e.kind === 'api')).toEqual([
+      expect.objectContaining({
+        operation: 'get_balance',
+        outcome: 'timeout',
+        message: expect.stringMatching(/^attempt 1 of 2: no response within 100 ms \(fixture\); retrying in \d+ ms$/),
+      }),
+      expect.objectContaining({ operation: 'get_balance', outcome: 'timeout', message: 'attempt 2 of 2: no response within 100 ms (fixture)' }),
+    ]);
     const network = await run({ fixtures: { api: { get_balance: { fail: 'network' } } }, turns: [{ user: 'balance', expect: { visits: 'balance/api_err' } }] });
     expect(network.passed).toBe(true);
     const missing = await run({ turns: [{ user: 'balance', expect: { visits: 'balance/api_err' } }] }, { keepTrace: true });
     expect(missing.passed).toBe(true);
-    expect(missing.turns[1]?.trace?.find((e) => e.kind === 'api')).toMatchObject({
+    expect(missing.turns[1]?.trace?.filter((e) => e.kind === 'api').at(-1)).toMatchObject({
       outcome: 'error',
-      message: 'no fixture for the API operation "get_balance" in this story',
+      message: 'attempt 2 of 2: no fixture for the API operation "get_balance" in this story',
     });
   });
 
   it('api: each run of a story starts its sequences again', async () => {
     const story = {
-      fixtures: { api: { get_balance: [{ status: 500 }, { body: { data: { balance: 42 } } }] } },
+      fixtures: { api: { get_balance: [{ status: 500 }, { status: 500 }, { body: { data: { balance: 42 } } }] } },
       turns: [{ user: 'balance', expect: { visits: 'balance/api_err' } }],
     };
     expect((await run(story)).passed).toBe(true);

@@ -69,10 +69,14 @@ const verdicts = (r: TestReport) =>
 
 describe('stories on three --fixtures replicas behind haproxy, one Redis', { timeout: 180_000 }, () => {
   it('goes on through a story’s list of API responses while its turns land on different replicas', async () => {
-    // stories/balance_timeout_retry.yaml: the balance API times out, then answers
+    // stories/balance_timeout_retry.yaml: the balance API times out (twice: the GET's retry), then answers
     const fixtures = {
       api: {
-        get_balance: [{ fail: 'timeout' }, { body: { data: { available_balance: 880, account_name: 'Everyday Checking', account_number_last4: '7720' } } }],
+        get_balance: [
+          { fail: 'timeout' },
+          { fail: 'timeout' },
+          { body: { data: { available_balance: 880, account_name: 'Everyday Checking', account_number_last4: '7720' } } },
+        ],
       },
     };
     const started = await call(front(), '/v1/conversations', { fixtures });

@@ -23,6 +23,7 @@ fixtures:
   api:
     get_balance:
       - fail: timeout
+      - fail: timeout
       - body: { data: { available_balance: 880, account_name: Everyday Checking, account_number_last4: "7720" } }
 turns:
   - user: what's my available balance

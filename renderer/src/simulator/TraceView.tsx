@@ -108,6 +108,20 @@ function Entry({ e }: { e: TraceEntry }) {
         <>
           <span className="t-kind">api</span> {e.method} {e.url} → {e.status ?? e.outcome} <span className="muted">{e.ms} ms</span>
           {e.message && <div className="t-error">{e.message}</div>}
+          {(e.request || e.response !== undefined) && (
+            <details className="t-api">
+              <summary>request and response</summary>
+              {e.request && (
+                <pre>
+                  {Object.entries(e.request.headers)
+                    .map(([k, v]) => `${k}: ${v}`)
+                    .join('\n')}
+                  {e.request.body !== undefined ? `\n\n${e.request.body}` : ''}
+                </pre>
+              )}
+              {e.response !== undefined && <pre>{typeof e.response === 'string' ? e.response : JSON.stringify(e.response, null, 2)}</pre>}
+            </details>
+          )}
         </>
       );
     case 'guardrail':

@@ -18,6 +18,7 @@ import {
 import type { At } from '../../types';
 import { getPath, type Vars } from '../../vars';
 import { errorText, type Run, type Step } from '../effects';
+import { environmentOf, hashUnit, retryable, retryDelay, retryPolicy, traceBody, unmappable, urlTemplate } from './apiPolicy';
 import type { Turn } from '../turn';
 
 /**
@@ -30,7 +31,7 @@ function buildRequest(t: Turn, node: NodeOf<'api'>, at: At): HttpRequest | { ref
   const report = (field: string, problems: readonly { placeholder: string; message: string }[]) => {
     for (const p of problems) t.problem(`${field}: {{${p.placeholder}}}: ${p.message}`, at, 'warning');
   };
-  const u = renderTemplate(t.engine.template(node.url), scope, urlComponent);
+  const u = renderTemplate(t.engine.template(urlTemplate(node, environmentOf(t.engine.model.manifest))), scope, urlComponent);
   report('url', u.problems);
   const url = u.text;
   if (hasDotSegment(url)) return { refused: 'url: a value makes a "." or ".." path segment', url };
@@ -98,28 +99,72 @@ export function* execApi(t: Turn, node: NodeOf<'api'>, at: At): Run<Step> {
     t.problem(`API call ${node.operation} not made: ${built.refused}`, at);
     return t.go(at, node.error, 'error');
   }
-  const request = built;
-  const r = yield { type: 'http', request };
-  const base = { kind: 'api' as const, ...at, operation: request.operation, method: request.method, url: request.url };
-  if (!r.ok) {
-    t.trace.push({ ...base, outcome: 'error', ms: 0, message: errorText(r.error) });
-    return t.go(at, node.error, 'error');
+  const policy = retryPolicy(node);
+  let request: HttpRequest = built;
+  for (let attempt = 1; ; attempt++) {
+    const r = yield { type: 'http', request };
+    const sent = { headers: { ...request.headers }, ...(request.body !== undefined ? { body: request.body } : {}) };
+    const base = { kind: 'api' as const, ...at, operation: request.operation, method: request.method, url: request.url, request: sent };
+    // "attempt 2 of 3: ..." once a call has been tried again (or may be)
+    const nth = (m?: string) => (policy.attempts > 1 && attempt > 1 ? `attempt ${attempt} of ${policy.attempts}${m ? `: ${m}` : ''}` : m);
+    if (!r.ok) {
+      t.trace.push({ ...base, outcome: 'error', ms: 0, message: nth(errorText(r.error)) ?? '' });
+      return t.go(at, node.error, 'error');
+    }
+    const res = r.value as HttpResult;
+    const ok = res.ok && res.status >= 200 && res.status < 300;
+    let giveUp: string | undefined;
+    if (!ok && attempt < policy.attempts && retryable(res)) {
+      const unit = t.random ? t.random.next() : hashUnit(`${t.s.seed ?? ''}:${t.s.turn}:${at.flow}:${at.node}:${attempt}`);
+      const next = retryDelay(policy, attempt, unit, res.ok ? res.retryAfterMs : undefined);
+      if ('delayMs' in next) {
+        const why = res.ok ? `HTTP ${res.status}` : res.message;
+        const message = `attempt ${attempt} of ${policy.attempts}: ${why}; retrying in ${next.delayMs} ms`;
+        if (res.ok)
+          t.trace.push({
+            ...base,
+            status: res.status,
+            outcome: 'error',
+            ms: res.ms,
+            message,
+            ...(res.body !== undefined ? { response: traceBody(res.body) } : {}),
+          });
+        else t.trace.push({ ...base, outcome: res.reason === 'timeout' ? 'timeout' : 'error', ms: res.ms, message, failure: res.reason });
+        request = { ...built, delayMs: next.delayMs };
+        continue;
+      }
+      giveUp = next.giveUp;
+    }
+    if (!res.ok) {
+      t.trace.push({
+        ...base,
+        outcome: res.reason === 'timeout' ? 'timeout' : 'error',
+        ms: res.ms,
+        message: nth(res.message) ?? res.message,
+        failure: res.reason,
+      });
+      if (res.reason === 'timeout') return t.go(at, node.timeout ?? node.error, node.timeout ? 'timeout' : 'error');
+      return t.go(at, node.error, 'error');
+    }
+    // a 2xx that cannot be mapped (an HTML page, text) is an error: the variables the flow goes on with would be missing
+    const bad = ok && node.assign?.length ? unmappable(res.body) : undefined;
+    const message = nth(giveUp ?? bad);
+    t.trace.push({
+      ...base,
+      status: res.status,
+      outcome: ok && !bad ? 'success' : 'error',
+      ms: res.ms,
+      ...(message ? { message } : {}),
+      ...(res.body !== undefined ? { response: traceBody(res.body) } : {}),
+    });
+    if (!ok || bad) return t.go(at, node.error, 'error');
+    for (const a of node.assign ?? []) {
+      const v = getPath(typeof res.body === 'object' && res.body !== null ? (res.body as Vars) : {}, a.path);
+      if (v === undefined) t.problem(`assign ${a.var}: the response has no "${a.path}"`, at, 'warning');
+      else t.setVar(a.var, v);
+    }
+    return t.go(at, node.next, 'next');
   }
-  const res = r.value as HttpResult;
-  if (!res.ok) {
-    t.trace.push({ ...base, outcome: res.reason === 'timeout' ? 'timeout' : 'error', ms: res.ms, message: res.message, failure: res.reason });
-    if (res.reason === 'timeout') return t.go(at, node.timeout ?? node.error, node.timeout ? 'timeout' : 'error');
-    return t.go(at, node.error, 'error');
-  }
-  const ok = res.status >= 200 && res.status < 300;
-  t.trace.push({ ...base, status: res.status, outcome: ok ? 'success' : 'error', ms: res.ms, ...(res.body !== undefined ? { response: res.body } : {}) });
-  if (!ok) return t.go(at, node.error, 'error');
-  for (const a of node.assign ?? []) {
-    const v = getPath(typeof res.body === 'object' && res.body !== null ? (res.body as Vars) : {}, a.path);
-    if (v === undefined) t.problem(`assign ${a.var}: the response has no "${a.path}"`, at, 'warning');
-    else t.setVar(a.var, v);
-  }
-  return t.go(at, node.next, 'next');
 }
 
 /**
