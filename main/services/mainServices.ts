@@ -185,7 +185,7 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
       sameProject(project);
       return store.writeFile(path, text, baseRevision);
     },
-    'simulator.start': async ({ project, locale, vars, wizard, variants }) => {
+    'simulator.start': async ({ project, locale, vars, wizard, variants, environment, mocks }) => {
       sameProject(project);
       const started = await simulator.start({
         project,
@@ -193,6 +193,8 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
         ...(vars ? { vars } : {}),
         ...(wizard !== undefined ? { wizard } : {}),
         ...(variants ? { variants } : {}),
+        ...(environment ? { environment } : {}),
+        ...(mocks !== undefined ? { mocks } : {}),
       });
       sessionProjects.set(started.sessionId, store.dir ?? path.resolve(project));
       return started;

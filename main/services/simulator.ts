@@ -9,6 +9,7 @@ import type { LlmStatus, SimInput, TurnView } from '../../shared/api/contract';
 import type { EnginePorts } from '../../shared/engine/engine';
 import { LlmError, type HttpPort, type LlmPort, type LlmRequest, type LlmResponse } from '../../shared/engine/ports';
 import type { SessionState, TurnResult } from '../../shared/engine/types';
+import { mockHttpPort } from '../../shared/runtime/fixtures';
 import { createTurnRunner, type TurnRunner } from '../../shared/runtime/turnRunner';
 import type { ConversationTurn } from '../../shared/stories/fromConversation';
 import type { ProjectSnapshot } from '../../shared/api/contract';
@@ -33,6 +34,10 @@ interface Session {
   wizard: boolean;
   locale?: string;
   vars?: Record<string, unknown>;
+  /** The backend environment its `api` nodes call (URL and allowed hosts); default parley.yaml's. */
+  environment?: string;
+  /** Answer `api` calls from parley.yaml's mocks: nothing is sent. */
+  mocks: boolean;
   turns: TurnRecord[];
   inflight?: AbortController;
   wizardWaits: Map<string, { resolve: (text: string) => void; reject: (e: Error) => void }>;
@@ -60,6 +65,10 @@ export interface Simulator {
     vars?: Record<string, unknown>;
     wizard?: boolean;
     variants?: Record<string, string>;
+    /** One of parley.yaml's environments: its URLs (`urls`) and hosts; default parley.yaml's `environment`, else the first. */
+    environment?: string;
+    /** Answer every `api` call from its operation's first mock in parley.yaml (no backend, no trust needed). */
+    mocks?: boolean;
   }): Promise<{ sessionId: string; turn: TurnView }>;
   send(o: { sessionId: string; input: SimInput }): Promise<TurnView>;
   rewind(o: { sessionId: string; keep: number }): Promise<{ turns: number }>;
@@ -96,8 +105,8 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     ...(opts.limits ? { limits: opts.limits } : {}),
     ...(opts.outbound ? { outbound: opts.outbound } : {}),
   });
-  /** The runtime core's turn runner for the project as it is now (the input stage, the engine, the ports). */
-  let compiled: { key: string; runner: TurnRunner } | undefined;
+  /** The runtime core's turn runner for the project as it is now (the input stage, the engine, the ports), per environment. */
+  const compiled = new Map<string, { key: string; runner: TurnRunner }>();
 
   const snapshot = (): ProjectSnapshot => {
     const snap = opts.project();
@@ -109,13 +118,27 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   };
 
   /** The engine for the project as it is now: rebuilt when a file changed, so edits apply to the next turn. */
-  const runnerFor = (snap: ProjectSnapshot): TurnRunner => {
+  const runnerFor = (snap: ProjectSnapshot, environment: string | undefined): TurnRunner => {
     const key = [snap.dir, snap.manifestRevision, ...Object.entries(snap.flows).map(([id, f]) => `${id}:${f.revision}`), JSON.stringify(snap.nlu)].join('|');
-    if (compiled?.key !== key) {
+    const env = environment ?? '';
+    let c = compiled.get(env);
+    if (c?.key !== key) {
       const flows = Object.fromEntries(Object.entries(snap.flows).map(([id, f]) => [id, f.flow]));
-      compiled = { key, runner: createTurnRunner({ engine: createProjectEngine({ manifest: snap.manifest, nlu: snap.nlu, flows }) }) };
+      // the chosen environment is the engine's (the URL of an api node's `urls`) as the policy's (its hosts)
+      const manifest = environment ? { ...snap.manifest, environment } : snap.manifest;
+      c = { key, runner: createTurnRunner({ engine: createProjectEngine({ manifest, nlu: snap.nlu, flows }) }) };
+      compiled.set(env, c);
     }
-    return compiled.runner;
+    return c.runner;
+  };
+
+  /** The session's environment, checked against parley.yaml as it is now. */
+  const environmentOf = (s: Pick<Session, 'environment'>, snap: ProjectSnapshot): string | undefined => {
+    const env = s.environment;
+    const ids = Object.keys(snap.manifest.environments ?? {});
+    if (env !== undefined && !ids.includes(env))
+      throw new ApiError('BAD_REQUEST', `parley.yaml has no environment "${env}" (it has ${ids.join(', ') || 'none'}); pick another in the simulator`);
+    return env;
   };
 
   /** Wizard of Oz: the designer types what the model would say. */
@@ -157,8 +180,15 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   });
 
   /** Asked before every turn: trust (and parley.yaml) as they are now. */
-  const portsFor = async (s: Session, snap: ProjectSnapshot): Promise<EnginePorts> =>
-    projectPorts.portsFor(snap, await opts.access(snap), s.wizard ? { llm: wizardLlm(s) } : {});
+  const portsFor = async (s: Session, snap: ProjectSnapshot): Promise<EnginePorts> => {
+    const access = await opts.access(snap);
+    const environment = environmentOf(s, snap);
+    // the chosen environment's hosts (the policy is plain data and closures: a copy with another environment)
+    const chosen = environment ? { ...access, policy: { ...access.policy, environment } } : access;
+    const ports = await projectPorts.portsFor(snap, chosen, s.wizard ? { llm: wizardLlm(s) } : {});
+    // mocks send nothing, so they need no trust
+    return s.mocks ? { ...ports, http: mockHttpPort(snap.manifest.mocks) } : ports;
+  };
 
   const session = (id: string): Session => {
     const s = sessions.get(id);
@@ -176,7 +206,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   /** `before` is read after the ports are ready, with the turn in flight cancelled: a turn that ended meanwhile is followed, never forked. */
   const play = async (s: Session, input: SimInput, before: () => SessionState): Promise<TurnView> => {
     const snap = snapshot();
-    const runner = runnerFor(snap);
+    const runner = runnerFor(snap, environmentOf(s, snap));
     const ports = await portsFor(s, snap);
     cancelInflight(s);
     const state = before();
@@ -205,12 +235,14 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   };
 
   return {
-    async start({ locale, vars, wizard, variants }) {
+    async start({ locale, vars, wizard, variants, environment, mocks }) {
       const snap = snapshot();
-      const runner = runnerFor(snap);
+      const runner = runnerFor(snap, environmentOf({ ...(environment ? { environment } : {}) }, snap));
       const s: Session = {
         id: randomUUID(),
         wizard: Boolean(wizard),
+        mocks: Boolean(mocks),
+        ...(environment ? { environment } : {}),
         turns: [],
         wizardWaits: new Map(),
         ...(locale ? { locale } : {}),

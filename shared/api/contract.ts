@@ -253,6 +253,10 @@ export const methods = {
         wizard: z.boolean().optional(),
         /** A/B variants picked by the designer (`flow/node` -> variant id); the others are assigned as a bundle would. */
         variants: z.record(z.string().max(200), z.string().max(64)).optional(),
+        /** The backend environment of parley.yaml its `api` nodes call (their `urls`, its hosts); default parley.yaml's. */
+        environment: z.string().max(64).optional(),
+        /** Answer `api` calls from parley.yaml's design-time mocks (`mocks`): nothing is sent. */
+        mocks: z.boolean().optional(),
       })
       .strict(),
     output: z.object({ sessionId: SessionId, turn: TurnView }),

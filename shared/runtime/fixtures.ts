@@ -6,7 +6,8 @@
 // far each list of API responses has got) with the session, as plain JSON (`FixtureState`): any replica sharing
 // the session store serves the next turn exactly as one process would (`fixtureTurn`).
 import type { EnginePorts } from '../engine/engine';
-import { LlmError, type HttpResult, type LlmPort, type LlmResponse, type RetrievalPort } from '../engine/ports';
+import { LlmError, type HttpPort, type HttpRequest, type HttpResult, type LlmPort, type LlmResponse, type RetrievalPort } from '../engine/ports';
+import type { ApiMockResponse, ApiMocks } from '../schema/nodes';
 import { ruleGuardrail } from '../engine/simple/guardrail';
 import { splitDataBlock } from '../llm/promptData';
 import type { ApiFixture, Story } from '../stories/schema';
@@ -30,12 +31,53 @@ export interface FixturePortsOptions {
   onUnanswered?: (message: string) => void;
   /** API responses already given, by operation (where lists of responses go on from; default none). */
   apiCalls?: Readonly<Record<string, number>>;
+  /** The project's design-time mocks, for fixtures that name one (`mock: success`); stories resolve them on load. */
+  mocks?: ApiMocks;
 }
 
 /** Ports from fixtures, and how far their lists of API responses have got. */
 export interface FixturePorts extends EnginePorts {
   /** API responses given so far, by operation (the start's `apiCalls` included): plain JSON. */
   apiCalls(): Record<string, number>;
+}
+
+/** An answer as the HTTP port gives it, at once (a retry's wait is not waited for). */
+function answer(req: HttpRequest, r: ApiMockResponse, what: string): HttpResult {
+  if (r.fail)
+    return {
+      ok: false,
+      reason: r.fail,
+      message: r.fail === 'timeout' ? `no response within ${req.timeoutMs} ms (${what})` : `connection failed (${what})`,
+      ms: 0,
+    };
+  return { ok: true, status: r.status ?? 200, body: r.body ?? null, ms: 0 };
+}
+
+/** The design-time mock `name` of an operation (parley.yaml `mocks`), own entries only. */
+export function mockOf(mocks: ApiMocks | undefined, operation: string, name: string): ApiMockResponse | undefined {
+  const forOp = mocks && Object.hasOwn(mocks, operation) ? mocks[operation] : undefined;
+  return forOp && Object.hasOwn(forOp, name) ? forOp[name] : undefined;
+}
+
+/**
+ * The simulator's "answer APIs from mocks": every `api` call gets its operation's first mock in parley.yaml, and
+ * nothing is sent. An operation without mocks fails as a network error whose message says where to add one.
+ */
+export function mockHttpPort(mocks: ApiMocks | undefined): HttpPort {
+  return {
+    request(req): HttpResult {
+      const forOp = mocks && Object.hasOwn(mocks, req.operation) ? mocks[req.operation] : undefined;
+      const first = forOp ? Object.entries(forOp)[0] : undefined;
+      if (!first)
+        return {
+          ok: false,
+          reason: 'network',
+          message: `no mock for the API operation "${req.operation}": add one under mocks.${req.operation} in parley.yaml`,
+          ms: 0,
+        };
+      return answer(req, first[1], `mock ${req.operation}.${first[0]}`);
+    },
+  };
 }
 
 /** Ports from fixtures. API responses given as a list are used in order per port (the last one repeats). */
@@ -59,14 +101,13 @@ export function fixturePorts(fixtures: Fixtures | undefined, o: FixturePortsOpti
         const n = apiCalls.get(req.operation) ?? 0;
         apiCalls.set(req.operation, n + 1);
         const r: ApiFixture = Array.isArray(f) ? (f[Math.min(n, f.length - 1)] as ApiFixture) : f;
-        if (r.fail)
-          return {
-            ok: false,
-            reason: r.fail,
-            message: r.fail === 'timeout' ? `no response within ${req.timeoutMs} ms (fixture)` : 'connection failed (fixture)',
-            ms: 0,
-          };
-        return { ok: true, status: r.status ?? 200, body: r.body ?? null, ms: 0 };
+        if (r.mock !== undefined) {
+          const m = mockOf(o.mocks, req.operation, r.mock);
+          return m
+            ? answer(req, m, `mock ${req.operation}.${r.mock}`)
+            : { ok: false, reason: 'network', message: `the fixture names the mock ${req.operation}.${r.mock}, which parley.yaml's mocks do not have`, ms: 0 };
+        }
+        return answer(req, r, 'fixture');
       },
     },
     llm: {

@@ -8,7 +8,9 @@ import type { Problem } from '../project/problems';
 import type { ProjectModel } from '../project/validate';
 import type { FlowNode } from '../schema/nodes';
 import { variantsOfNode } from '../engine/variants';
-import { Story } from './schema';
+import { mockOf } from '../runtime/fixtures';
+import type { ApiMocks } from '../schema/nodes';
+import { Story, type ApiFixture } from './schema';
 
 export interface LoadedStory {
   /** Project-relative file, e.g. `stories/lost_card.yaml`. */
@@ -47,6 +49,8 @@ export interface StoryIndex {
   node(address: string): FlowNode | undefined;
   intents: ReadonlySet<string>;
   operations: ReadonlySet<string>;
+  /** parley.yaml's design-time mocks, which fixtures may name (`mock: success`). */
+  mocks?: ApiMocks;
 }
 
 export function indexProject(model: ProjectModel): StoryIndex {
@@ -58,7 +62,12 @@ export function indexProject(model: ProjectModel): StoryIndex {
       if (n.kind === 'api') operations.add(n.operation);
     }
   }
-  return { node: (a) => nodes.get(a), intents: new Set(model.nlu.intents.map((i) => i.id)), operations };
+  return {
+    node: (a) => nodes.get(a),
+    intents: new Set(model.nlu.intents.map((i) => i.id)),
+    operations,
+    ...(model.manifest.mocks ? { mocks: model.manifest.mocks } : {}),
+  };
 }
 
 let syntax: ExpressionLanguage | undefined;
@@ -126,8 +135,16 @@ export function checkStory(parsed: ParsedStory, index: StoryIndex, globals: read
     if (!index.intents.has(id)) report(path, `unknown intent "${id}"`);
   };
 
-  for (const [op] of Object.entries(story.fixtures?.api ?? {})) {
+  for (const [op, f] of Object.entries(story.fixtures?.api ?? {})) {
     if (!index.operations.has(op)) report(['fixtures', 'api', op], `no api node has the operation "${op}"`);
+    (Array.isArray(f) ? f : [f]).forEach((x, i) => {
+      if (x.mock === undefined || mockOf(index.mocks, op, x.mock)) return;
+      const names = Object.keys(index.mocks && Object.hasOwn(index.mocks, op) ? (index.mocks[op] ?? {}) : {});
+      report(
+        ['fixtures', 'api', op, ...(Array.isArray(f) ? [i] : []), 'mock'],
+        `parley.yaml has no mock "${x.mock}" for ${op} (${names.length ? `it has ${names.join(', ')}` : `add it under mocks.${op}`})`,
+      );
+    });
   }
   (story.fixtures?.llm ?? []).forEach((f, i) => {
     if (f.node) node(['fixtures', 'llm', i, 'node'], f.node);
@@ -197,5 +214,14 @@ export function checkStory(parsed: ParsedStory, index: StoryIndex, globals: read
     });
   });
   if (problems.length) return { problems };
-  return { story: { file: src.file, story, turnLine: (i) => parsed.lineOf(['turns', i]) }, problems };
+  return { story: { file: src.file, story: withMocks(story, index.mocks), turnLine: (i) => parsed.lineOf(['turns', i]) }, problems };
+}
+
+/** The story with each fixture that names a mock replaced by the mock itself (checked to exist), so it runs anywhere. */
+function withMocks(story: Story, mocks: ApiMocks | undefined): Story {
+  const api = story.fixtures?.api;
+  if (!api || !Object.values(api).some((f) => (Array.isArray(f) ? f : [f]).some((x) => x.mock !== undefined))) return story;
+  const resolve = (op: string, x: ApiFixture): ApiFixture => (x.mock === undefined ? x : (mockOf(mocks, op, x.mock) ?? x));
+  const resolved = Object.fromEntries(Object.entries(api).map(([op, f]) => [op, Array.isArray(f) ? f.map((x) => resolve(op, x)) : resolve(op, f)]));
+  return { ...story, fixtures: { ...story.fixtures, api: resolved } };
 }

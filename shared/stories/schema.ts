@@ -3,6 +3,7 @@
 // an error, never a check that silently does nothing.
 import { z } from 'zod';
 import { Id, Locale } from '../schema/common';
+import { ApiMockResponse } from '../schema/nodes';
 import { checkPattern } from '../util/regex';
 
 /** A node, as `flow/node`. */
@@ -85,12 +86,14 @@ export const StoryTurn = z
   });
 export type StoryTurn = z.infer<typeof StoryTurn>;
 
-export const ApiFixture = z.strictObject({
-  status: z.number().int().min(100).max(599).optional() /* default 200 */,
-  body: z.unknown().optional(),
-  /** Simulate a timeout or a network failure instead of a response. */
-  fail: z.enum(['timeout', 'network']).optional(),
-});
+/**
+ * An API response for a story: written out (status, body, or a failure, as a mock), or `mock: <name>`, one of the
+ * operation's design-time mocks in parley.yaml (`mocks.<operation>.<name>`) instead of repeating its body.
+ */
+export const ApiFixture = ApiMockResponse.extend({ mock: Id.optional() }).refine(
+  (f) => f.mock === undefined || (f.status === undefined && f.body === undefined && f.fail === undefined),
+  { message: 'a fixture names a mock or gives status/body/fail, not both', path: ['mock'] },
+);
 export type ApiFixture = z.infer<typeof ApiFixture>;
 
 export const LlmFixture = z.strictObject({

@@ -261,11 +261,13 @@ function VariantPicker() {
 function Settings() {
   const locales = useStudio((s) => s.project?.manifest.locales ?? []);
   const locale = useSim((s) => s.locale);
+  const environments = useStudio((s) => s.project?.manifest.environments);
+  const environment = useSim((s) => s.environment);
   const profile = useSim((s) => s.profile);
   const example = useStudio((s) => JSON.stringify(s.project?.manifest.variables ?? {}, null, 2));
   return (
     <details className="sim-settings">
-      <summary>Locale, customer profile and A/B variants</summary>
+      <summary>Locale, environment, customer profile and A/B variants</summary>
       <label>
         Locale{' '}
         <select value={locale ?? ''} onChange={(e) => setSim({ locale: e.target.value || undefined })}>
@@ -275,6 +277,17 @@ function Settings() {
           ))}
         </select>
       </label>
+      {environments && Object.keys(environments).length > 0 && (
+        <label title="The backend environment API calls go to: its URLs and hosts (parley.yaml environments)">
+          Environment{' '}
+          <select value={environment ?? ''} onChange={(e) => setSim({ environment: e.target.value || undefined })}>
+            <option value="">project default</option>
+            {Object.keys(environments).map((id) => (
+              <option key={id}>{id}</option>
+            ))}
+          </select>
+        </label>
+      )}
       <label>
         Preset variables (JSON, merged over parley.yaml's)
         <textarea
@@ -298,6 +311,7 @@ export function SimulatorPanel() {
   const error = useSim((s) => s.error);
   const status = useSim((s) => s.status);
   const wizard = useSim((s) => s.wizard);
+  const mocks = useSim((s) => s.mocks);
   const follow = useSim((s) => s.follow);
   const selected = useSim((s) => s.selectedTurn);
   const [text, setText] = useState('');
@@ -335,6 +349,17 @@ export function SimulatorPanel() {
             }}
           />{' '}
           Wizard
+        </label>
+        <label title="Answer API calls from the mocks in parley.yaml: nothing is sent to a backend">
+          <input
+            type="checkbox"
+            checked={mocks}
+            onChange={(e) => {
+              setSim({ mocks: e.target.checked });
+              void restart();
+            }}
+          />{' '}
+          Mocks
         </label>
         <label title="Show the flow the conversation is in">
           <input type="checkbox" checked={follow} onChange={(e) => setFollow(e.target.checked)} /> Follow

@@ -31,9 +31,13 @@ export interface SimState {
   profile: string;
   /** A/B variants the designer picked (`flow/node` -> variant id); nodes left out are assigned by the session. */
   variants: Record<string, string>;
+  /** Answer API calls from parley.yaml's design-time mocks (nothing is sent). */
+  mocks: boolean;
+  /** The backend environment API calls go to (one of parley.yaml's); default the project's. */
+  environment?: string;
 }
 
-export const useSim = create<SimState>(() => ({ open: false, turns: [], wizard: false, follow: true, profile: '', variants: {} }));
+export const useSim = create<SimState>(() => ({ open: false, turns: [], wizard: false, mocks: false, follow: true, profile: '', variants: {} }));
 const set = useSim.setState;
 const get = useSim.getState;
 
@@ -177,6 +181,8 @@ export async function restart(): Promise<void> {
       ...(vars ? { vars } : {}),
       ...(Object.keys(get().variants).length ? { variants: get().variants } : {}),
       wizard: get().wizard,
+      mocks: get().mocks,
+      ...(get().environment ? { environment: get().environment } : {}),
     });
     if (started !== epoch) {
       void api()
@@ -192,7 +198,7 @@ export async function restart(): Promise<void> {
 }
 
 // Another project: its conversation ends (main ends its sessions too), and an open panel starts one with the
-// new project, with that project's model status. Locale and profile belong to the old project.
+// new project, with that project's model status. Locale, environment and profile belong to the old project.
 onProjectSwitch(() => {
   epoch++;
   const { sessionId, open } = get();
@@ -209,6 +215,7 @@ onProjectSwitch(() => {
     wizardRequest: undefined,
     selectedTurn: undefined,
     locale: undefined,
+    environment: undefined,
     profile: '',
     variants: {},
   });
@@ -288,7 +295,8 @@ export function setFollow(on: boolean): void {
   if (on && last) followTo(last);
 }
 
-export const setSim = (patch: Partial<Pick<SimState, 'wizard' | 'follow' | 'locale' | 'profile' | 'selectedTurn' | 'variants'>>) => set(patch);
+export const setSim = (patch: Partial<Pick<SimState, 'wizard' | 'mocks' | 'environment' | 'follow' | 'locale' | 'profile' | 'selectedTurn' | 'variants'>>) =>
+  set(patch);
 
 export function jumpToNode(flow: string, node: string): void {
   if (useStudio.getState().flows[flow]) revealNode(flow, node);
