@@ -121,8 +121,10 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
   const runnerFor = (snap: ProjectSnapshot, environment: string | undefined): TurnRunner => {
     const key = [snap.dir, snap.manifestRevision, ...Object.entries(snap.flows).map(([id, f]) => `${id}:${f.revision}`), JSON.stringify(snap.nlu)].join('|');
     const env = environment ?? '';
+    // another project or an edit: the engines of every environment are stale
+    if ([...compiled.values()].some((x) => x.key !== key)) compiled.clear();
     let c = compiled.get(env);
-    if (c?.key !== key) {
+    if (!c) {
       const flows = Object.fromEntries(Object.entries(snap.flows).map(([id, f]) => [id, f.flow]));
       // the chosen environment is the engine's (the URL of an api node's `urls`) as the policy's (its hosts)
       const manifest = environment ? { ...snap.manifest, environment } : snap.manifest;
