@@ -1,17 +1,14 @@
 // The project's NLU: one intent model per locale trained from nlu.yaml's examples, plus entity extraction,
-// behind the engine's NluPort. And the routing decision a `listen` node makes from a ranking.
+// behind the engine's NluPort; the routing decision a `listen` node makes from a ranking is decide.ts's, re-exported.
 
-import type { IntentScore, NluPort, NluResult } from '../engine/ports';
+import type { NluPort, NluResult } from '../engine/ports';
 import type { NluFile } from '../schema/project';
 import { trainIntentModel, type IntentModel, type TrainIntentOptions } from './classifier';
 import { backgroundFor } from './data/background';
+import { rankingOf } from './decide';
 import { extractEntities } from './entities';
 
-/**
- * The intent the engine reads as "out of scope": a ranking whose best entry is this one is a no-match (as a
- * listen node's rule in the engine, and decideIntent here, treat it).
- */
-export const OUT_OF_SCOPE = 'oos';
+export { decideIntent, OUT_OF_SCOPE } from './decide';
 
 export interface ProjectNluOptions {
   /** Locale used when a text's locale has no model (default: the first locale with examples). */
@@ -77,40 +74,4 @@ export function nluOverModels(models: ReadonlyMap<string, IntentModel>, nlu: Nlu
       return { ranking, entities: extractEntities(text, ctx) };
     },
   };
-}
-
-/**
- * The model's ranking of in-scope intents; when the text is out of scope, OUT_OF_SCOPE comes first with the
- * out-of-scope class's probability, at least 0.5, and the intents share the rest in proportion (so the ranking
- * stays best first and sums to at most 1, and the trace still shows what the text was closest to).
- */
-function rankingOf(model: IntentModel, text: string): IntentScore[] {
-  const c = model.classify(text);
-  if (!c.outOfScope) return c.ranking;
-  const q = Math.max(0.5, c.oosProbability);
-  let mass = 0;
-  for (const r of c.ranking) mass += r.confidence;
-  const scale = mass > 0 ? (1 - q) / mass : 0;
-  return [{ intent: OUT_OF_SCOPE, confidence: q }, ...c.ranking.map((r) => ({ intent: r.intent, confidence: r.confidence * scale }))];
-}
-
-export type IntentDecision =
-  { kind: 'accept'; intent: string; confidence: number } | { kind: 'clarify'; top: [IntentScore, IntentScore] } | { kind: 'no_match' };
-
-export const DEFAULT_ACCEPT = 0.7;
-export const DEFAULT_CLARIFY = 0.4;
-
-/**
- * What a `listen` node does with a ranking (best first): no match when it is empty or OUT_OF_SCOPE comes first;
- * accept the top intent when its confidence is at least `accept` (default 0.7); ask which of the top two was
- * meant when it is at least `clarify` (default 0.4) and there is a second intent; otherwise no match.
- */
-export function decideIntent(ranking: readonly IntentScore[], thresholds: { accept?: number; clarify?: number } = {}): IntentDecision {
-  const accept = thresholds.accept ?? DEFAULT_ACCEPT;
-  const clarify = thresholds.clarify ?? DEFAULT_CLARIFY;
-  const [top, second] = ranking;
-  if (!top || top.intent === OUT_OF_SCOPE) return { kind: 'no_match' };
-  if (top.confidence >= accept) return { kind: 'accept', intent: top.intent, confidence: top.confidence };
-  if (top.confidence >= clarify && second) return { kind: 'clarify', top: [top, second] };
-  return { kind: 'no_match' };
 }
