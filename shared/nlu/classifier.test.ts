@@ -75,10 +75,14 @@ describe('intent classifier', () => {
     const model = trainIntentModel(synthetic(20, 4));
     const json = serializeIntentModel(model);
     const copy = deserializeIntentModel(json);
-    for (const text of ['what time do you open on saturday', 'borrow money for a house', 'zzz']) {
+    for (const text of ['what time do you open on saturday', 'borrow money for a house', 'zzz', 'who won the rugby']) {
       expect(copy.rank(text)).toEqual(model.rank(text));
+      expect(copy.classify(text)).toEqual(model.classify(text)); // the out-of-scope decision too
     }
+    expect(copy.classify('who won the rugby').outOfScope).toBe(true);
     expect(copy.data.labels).toEqual(model.data.labels);
+    expect(copy.data.labels).toContain('oos'); // the background class, in the same format as before
+    expect(copy.data.version).toBe(1);
     expect(() => deserializeIntentModel('{"format":"other"}')).toThrow(/not a parley intent model/);
     expect(() => deserializeIntentModel(json.replace('"weights":"', '"weights":"!'))).toThrow(/base64/);
   });
