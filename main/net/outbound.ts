@@ -4,6 +4,7 @@
 import dns, { type LookupAddress, type LookupOptions } from 'node:dns';
 import { Agent, Pool, fetch as undiciFetch } from 'undici';
 import { addressAllowed, addressEntry, defaultPort, entryFor, matchUrl, parseHostEntry, rangeOf, type HostEntry } from './hosts';
+import { REDIRECT_KEPT_HEADERS } from '../../shared/engine/secrets';
 
 export type OutboundBlockReason = 'host_not_allowed' | 'private_address' | 'redirect_not_allowed' | 'too_many_redirects' | 'too_large' | 'bad_url';
 
@@ -45,17 +46,9 @@ export type OutboundFetch = typeof globalThis.fetch & {
 export const DEFAULT_MAX_RESPONSE_BYTES = 1_000_000;
 export const DEFAULT_MAX_REDIRECTS = 5;
 
-// Only these survive a redirect to another origin: anything else may carry a credential.
-const CROSS_ORIGIN_HEADERS = new Set([
-  'accept',
-  'accept-encoding',
-  'accept-language',
-  'cache-control',
-  'content-language',
-  'content-type',
-  'pragma',
-  'user-agent',
-]);
+// Only these survive a redirect to another origin: anything else may carry a credential (the validator refuses a
+// secret in one of them, from the same list)
+const CROSS_ORIGIN_HEADERS = REDIRECT_KEPT_HEADERS;
 const BODY_HEADERS = ['content-encoding', 'content-language', 'content-location', 'content-type', 'content-length'];
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
