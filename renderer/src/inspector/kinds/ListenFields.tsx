@@ -3,6 +3,7 @@ import { controlId, useEditor } from '../context';
 import { RowActions, SelectField } from '../controls';
 import { moveItem, removeItem } from '../nodeEdit';
 import { useIntentIds } from './choices';
+import { ListenBands } from './ListenBands';
 
 export function ListenFields({ node }: { node: NodeOf<'listen'> }) {
   const ed = useEditor();
@@ -52,6 +53,7 @@ export function ListenFields({ node }: { node: NodeOf<'listen'> }) {
         + Add route
       </button>
       <p className="insp-hint">Targets are set under Exits or on the canvas. Intents with a global handler need no route.</p>
+      <ListenBands intents={used} />
     </div>
   );
 }
