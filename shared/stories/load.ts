@@ -49,8 +49,8 @@ export interface StoryIndex {
   node(address: string): FlowNode | undefined;
   intents: ReadonlySet<string>;
   operations: ReadonlySet<string>;
-  /** parley.yaml's design-time mocks, which fixtures may name (`mock: success`). */
-  mocks?: ApiMocks;
+  /** parley.yaml's design-time mocks, which fixtures may name (`mock: success`); required, so no index forgets them. */
+  mocks: ApiMocks | undefined;
 }
 
 export function indexProject(model: ProjectModel): StoryIndex {
@@ -66,7 +66,7 @@ export function indexProject(model: ProjectModel): StoryIndex {
     node: (a) => nodes.get(a),
     intents: new Set(model.nlu.intents.map((i) => i.id)),
     operations,
-    ...(model.manifest.mocks ? { mocks: model.manifest.mocks } : {}),
+    mocks: model.manifest.mocks,
   };
 }
 

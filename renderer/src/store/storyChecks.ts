@@ -53,6 +53,7 @@ export function createStoryChecker() {
       },
       intents: intents.ids,
       operations: new Set([...flows.values()].flatMap((f) => f.operations)),
+      mocks: model.manifest.mocks,
     };
     const globals = (model.manifest.globals ?? []).map((g) => g.id);
     const checked = Object.entries(s.files).flatMap(([file, d]) => {
