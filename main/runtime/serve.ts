@@ -128,7 +128,9 @@ export async function startRuntime(config: RuntimeConfig, o: RuntimeOptions): Pr
   const bundle = await verifyBundle(config.bundleDir, publicKey);
   const { manifest, project } = bundle;
   const entities = project.nlu.entities ?? [];
-  const engine = createEngine(project, { nlu: bundle.nlu, extractSlot: (type, text, ctx) => extractSlotValue(type, text, { entities, ...ctx }) });
+  // --environment picks the api nodes' URLs (`urls`) as it picks the hosts they may reach (bundlePorts.ts)
+  const served = config.environment ? { ...project, manifest: { ...project.manifest, environment: config.environment } } : project;
+  const engine = createEngine(served, { nlu: bundle.nlu, extractSlot: (type, text, ctx) => extractSlotValue(type, text, { entities, ...ctx }) });
   const runner = createTurnRunner({ engine });
   const bundlePorts = createBundlePorts({
     manifest: project.manifest,
