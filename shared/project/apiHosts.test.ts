@@ -59,4 +59,27 @@ describe('the validator on environments', () => {
       'error parley.yaml environment: no environment "prod" (environments: sandbox)',
     ]);
   });
+
+  it('a URL per environment names an environment parley.yaml declares, and a host that environment lists', () => {
+    const m = manifest({ environments: { staging: { hosts: ['api.staging.example'] }, production: { hosts: ['api.bank.example'] } } });
+    const withUrls = (urls: Record<string, string>) =>
+      validateProject({
+        manifest: m,
+        nlu: { intents: [] },
+        flows: {
+          main: {
+            name: 'Main',
+            nodes: [{ ...flow('https://api.staging.example/v1').nodes[0]! }, { ...flow('https://api.staging.example/v1').nodes[1]!, urls } as never],
+          },
+        },
+      }).map((p) => `${p.severity} ${p.field}: ${p.message}`);
+    expect(withUrls({ staging: 'https://api.staging.example/v1', production: 'https://api.bank.example/v1' })).toEqual([]);
+    expect(withUrls({ prod: 'https://api.bank.example/v1' })).toEqual([
+      'error nodes[1].urls.prod: no environment "prod" in parley.yaml (it has staging, production)',
+    ]);
+    // the production URL pointed at staging's host: production's policy would refuse the call
+    expect(withUrls({ production: 'https://api.staging.example/v1' })).toEqual([
+      'warning nodes[1].urls.production: api.staging.example is not in the hosts of environment production, so the call will be refused there; add it to environments.production.hosts',
+    ]);
+  });
 });

@@ -43,6 +43,8 @@ export interface ValidationContext {
   knownEntity(id: string): boolean;
   locales: ReadonlySet<string>;
   allHosts: readonly string[];
+  /** Each environment's hosts, by id (`environments` of parley.yaml). */
+  environmentHosts: ReadonlyMap<string, readonly string[]>;
 }
 
 export function validationContext(p: Pick<ProjectModel, 'manifest' | 'nlu'>, options: ValidateOptions = {}): ValidationContext {
@@ -57,6 +59,7 @@ export function validationContext(p: Pick<ProjectModel, 'manifest' | 'nlu'>, opt
     knownEntity: (id) => nluBroken || entities.has(id),
     locales: new Set(p.manifest.locales),
     allHosts: Object.values(p.manifest.environments ?? {}).flatMap((e) => e.hosts),
+    environmentHosts: new Map(Object.entries(p.manifest.environments ?? {}).map(([id, e]) => [id, e.hosts] as const)),
   };
 }
 
@@ -170,7 +173,7 @@ export function checkFlow(flowId: string, flow: Flow, ctx: ValidationContext): F
   const items: FlowItem[] = [];
   const report = reporter(ctx, items as Problem[]);
   const file = flowFile(flowId);
-  const { locales, knownIntent, knownEntity, allHosts } = ctx;
+  const { locales, knownIntent, knownEntity, allHosts, environmentHosts } = ctx;
   const ids = new Map<string, number>();
   flow.nodes.forEach((n, i) => {
     if (ids.has(n.id)) report('error', file, ['nodes', i, 'id'], `duplicate node id "${n.id}" (first at nodes[${ids.get(n.id)}])`, { flowId, nodeId: n.id });
@@ -254,6 +257,32 @@ export function checkFlow(flowId: string, flow: Flow, ctx: ValidationContext): F
             `${hint} is not in the hosts of any environment, so the call will be refused; add it to environments.<id>.hosts in parley.yaml`,
             ref,
           );
+        }
+        // a URL per environment: for an environment parley.yaml declares, to a host that environment lists
+        for (const [env, u] of Object.entries(node.urls ?? {})) {
+          const hosts = environmentHosts.get(env);
+          if (!hosts) {
+            const known = [...environmentHosts.keys()];
+            report(
+              'error',
+              file,
+              at(['urls', env]),
+              `no environment "${env}" in parley.yaml (${known.length ? `it has ${known.join(', ')}` : 'it declares none'})`,
+              ref,
+            );
+            continue;
+          }
+          const o = literalOrigin(u);
+          if (o && !hosts.some((h) => hostAllows(h, o))) {
+            const hint = o.port === (o.scheme === 'https' ? 443 : 80) ? o.host : `${o.host}:${o.port}`;
+            report(
+              'warning',
+              file,
+              at(['urls', env]),
+              `${hint} is not in the hosts of environment ${env}, so the call will be refused there; add it to environments.${env}.hosts`,
+              ref,
+            );
+          }
         }
         break;
       }
