@@ -8,7 +8,7 @@ import type { FlowNode } from '../../../shared/schema/nodes';
 import { renameNode } from '../store/renameNode';
 import { editFlow, redo, sealHistory, selectNode, undo, useStudio } from '../store/studioStore';
 import { EditorContext, controlId, issuesAt, useEditor, type NodeEditor } from './context';
-import { Messages, Section, TextField, a11yProps } from './controls';
+import { Messages, Section, TextField, a11yProps, renameKeys } from './controls';
 import { ExitsEditor } from './Exits';
 import { deriveOnce, sameItems, useFromNodes, type Derived } from './fromNodes';
 import { BehaviourFields, CopyFields, copyRoots, hasBehaviour, hasCopy } from './kinds';
@@ -299,15 +299,7 @@ function IdField({ flowId, node, onRename }: { flowId: string; node: FlowNode; o
           setDraft(e.target.value);
           setStatus('');
         }}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') {
-            e.preventDefault();
-            commit();
-          } else if (e.key === 'Escape' && changed) {
-            e.preventDefault();
-            setDraft(null);
-          }
-        }}
+        onKeyDown={renameKeys(commit, () => setDraft(null), changed)}
         onBlur={commit}
         {...a11yProps(cid, issues, true)}
       />

@@ -1,4 +1,4 @@
-import { useId, useState, type ChangeEvent, type ReactNode } from 'react';
+import { useId, useState, type ChangeEvent, type KeyboardEvent, type ReactNode } from 'react';
 import { controlId, fieldKey, issuesAt, useEditor } from './context';
 import { pathKey, type FieldIssue, type Path } from './nodeEdit';
 
@@ -8,6 +8,19 @@ export function a11yProps(cid: string, issues: readonly FieldIssue[], hasHint = 
   return {
     'aria-invalid': issues.some((i) => i.severity === 'error') ? (true as const) : undefined,
     'aria-describedby': describedBy || undefined,
+  };
+}
+
+/** Keys of a field edited as a draft that a rename commits: Enter commits, Esc drops a changed draft. */
+export function renameKeys(commit: () => void, cancel: () => void, changed: boolean) {
+  return (e: KeyboardEvent) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      commit();
+    } else if (e.key === 'Escape' && changed) {
+      e.preventDefault();
+      cancel();
+    }
   };
 }
 

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { LlmVariant, MessageVariant, NodeOf } from '../../../../shared/schema/nodes';
 import { formatShare, variantIdProblem, variantShares, withNewVariant, withVariantId, withoutVariant, type AbVariant } from '../abVariants';
 import { controlId, issuesAt, useEditor } from '../context';
-import { Messages, NumberField, RowActions, TextField, a11yProps, focusSoon } from '../controls';
+import { Messages, NumberField, RowActions, TextField, a11yProps, focusSoon, renameKeys } from '../controls';
 import { CopyField } from '../CopyField';
 import { pathKey, type FieldIssue } from '../nodeEdit';
 import './variants.css';
@@ -174,15 +174,7 @@ function VariantIdField({ index, id, ids, onRename }: { index: number; id: strin
         aria-label={`Variant ${id} id`}
         value={text}
         onChange={(e) => setDraft({ of: id, text: e.target.value })}
-        onKeyDown={(e) => {
-          if (e.key === 'Enter') {
-            e.preventDefault();
-            commit();
-          } else if (e.key === 'Escape' && changed) {
-            e.preventDefault();
-            setDraft(null);
-          }
-        }}
+        onKeyDown={renameKeys(commit, () => setDraft(null), changed)}
         onBlur={commit}
         {...a11yProps(cid, issues, changed)}
       />
