@@ -7,7 +7,7 @@
 // and the call fails with the reason. A value that comes back (an echo in a response or an error) is replaced by
 // its marker before anything reaches the trace, variables or logs.
 import type { HttpPort, HttpRequest, HttpResult } from '../../shared/engine/ports';
-import { REDIRECT_KEPT_HEADERS, secretMarker } from '../../shared/engine/secrets';
+import { REDIRECT_KEPT_HEADERS, breaksHeader, secretMarker } from '../../shared/engine/secrets';
 import { matchUrl, parseHostEntry, type HostEntry } from './hosts';
 import { createOutboundFetch, OutboundBlockedError, type OutboundFetch, type OutboundPolicy } from './outbound';
 
@@ -50,9 +50,6 @@ export function retryAfterMs(header: string | null, now: number): number | undef
   return Number.isFinite(at) && /[a-z]/i.test(v) ? Math.max(0, at - now) : undefined;
 }
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000a-\u001f\u007f]/;
-
 type Prepared = { headers: Record<string, string>; values: Map<string, string> } | { refused: string };
 
 /** The request's headers with its secrets' values, or why none may be sent. */
@@ -90,7 +87,7 @@ async function withSecrets(req: HttpRequest, source: SecretSource | undefined, a
       if (value === undefined) {
         value = (await source.value(name)) || undefined;
         if (value === undefined) return { refused: `not sent: secret ${name} has no value; set ${source.hint(name)}` };
-        if (CONTROL.test(value)) return { refused: `not sent: the value of secret ${name} contains a line break or a control character; set it again` };
+        if (breaksHeader(value)) return { refused: `not sent: the value of secret ${name} contains a line break or a control character; set it again` };
         values.set(name, value);
       }
       text += value;

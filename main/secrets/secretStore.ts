@@ -10,7 +10,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { secretEnvVar } from '../../shared/engine/secrets';
+import { breaksHeader, secretEnvVar } from '../../shared/engine/secrets';
 import type { SafeStorageLike } from '../llm/keys';
 import { atomicWrite } from '../services/atomicWrite';
 
@@ -69,8 +69,7 @@ export function checkSecretValue(value: string): string {
   const v = value.replace(/\r?\n$/, '');
   if (!v) throw new SecretStoreError('the value is empty');
   if (v.length > MAX_VALUE) throw new SecretStoreError(`the value is longer than ${MAX_VALUE} characters`);
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(v)) throw new SecretStoreError('the value contains a line break or a control character');
+  if (breaksHeader(v)) throw new SecretStoreError('the value contains a line break or a control character');
   return v;
 }
 

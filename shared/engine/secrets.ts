@@ -29,6 +29,13 @@ export const secretMarker = (name: string): string => `[secret ${name}]`;
 export const secretEnvVar = (name: string): string => `PARLEY_SECRET_${name.toUpperCase()}`;
 
 /**
+ * Whether a secret's value holds a line break or another control character (tab aside): such a value could split
+ * the header it goes into, so the studio refuses to store it and the HTTP port refuses to send it.
+ */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
+export const breaksHeader = (value: string): boolean => /[\u0000-\u0008\u000a-\u001f\u007f]/.test(value);
+
+/**
  * Headers a redirect to another origin keeps (main/net/outbound.ts): a secret never goes in one, or a backend's
  * redirect could carry it to another host.
  */
