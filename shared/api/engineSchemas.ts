@@ -39,6 +39,8 @@ export const UserInput = z.discriminatedUnion('type', [
 ]);
 
 const QuickReplyView = z.object({ id: z.string(), label: z.string(), payload: z.string() });
+const Offsets = { start: z.number().optional(), end: z.number().optional() };
+const Citation = z.object({ n: z.number(), source: z.string(), id: z.string().optional(), heading: z.string().optional(), text: z.string(), ...Offsets });
 
 export const Output = z.discriminatedUnion('type', [
   z.object({
@@ -49,6 +51,7 @@ export const Output = z.discriminatedUnion('type', [
     quickReplies: z.array(QuickReplyView).optional(),
     partial: z.boolean().optional(),
     llm: z.boolean().optional(),
+    citations: z.array(Citation).optional(),
   }),
   z.object({ type: z.literal('handoff'), queue: z.string(), reason: z.string().optional(), summary: z.string().optional(), ...flowNode }),
   z.object({ type: z.literal('end'), outcome: z.string(), ...flowNode }),
@@ -67,7 +70,14 @@ const LlmRequest = z.object({
   timeoutMs: z.number().optional(),
 });
 const LlmUsage = z.object({ inputTokens: z.number(), outputTokens: z.number() });
-const RetrievalHit = z.object({ source: z.string(), text: z.string(), score: z.number() });
+const RetrievalHit = z.object({
+  source: z.string(),
+  text: z.string(),
+  score: z.number(),
+  id: z.string().optional(),
+  heading: z.string().optional(),
+  ...Offsets,
+});
 const GuardrailFinding = z.object({ check: z.string(), detail: z.string() });
 const VarChange = z.object({ path: z.string(), before: z.unknown().optional(), after: z.unknown().optional() });
 const Vars = z.record(z.string(), z.unknown());

@@ -104,6 +104,13 @@ export interface RetrievalHit {
   text: string;
   /** In [0, 1]. */
   score: number;
+  /** The passage's id, stable while its document is unchanged (`fees.md#3`): what a citation opens. */
+  id?: string;
+  /** The heading path the passage sits under (`Fees › Overdrafts`). */
+  heading?: string;
+  /** Where the passage is in its document's text (character offsets), to open and highlight it. */
+  start?: number;
+  end?: number;
 }
 
 export interface RetrievalPort {

@@ -76,6 +76,19 @@ export type UserInput =
   /** An event from the channel, e.g. `{ name: 'timeout' }`; routed like an intent of that name. */
   | { type: 'event'; name: string };
 
+/** A source a grounded answer cites: `[n]` in the answer's text refers to it. */
+export interface Citation {
+  n: number;
+  source: string;
+  /** The passage's id (RetrievalHit.id), when the index gives one. */
+  id?: string;
+  heading?: string;
+  /** The passage's text as retrieved. */
+  text: string;
+  start?: number;
+  end?: number;
+}
+
 export type Output =
   | {
       type: 'text';
@@ -86,6 +99,8 @@ export type Output =
       quickReplies?: { id: string; label: string; payload: string }[];
       partial?: boolean;
       llm?: boolean;
+      /** The passages a knowledge answer cites (`[1]`, `[2]` in `text`). */
+      citations?: Citation[];
     }
   | { type: 'handoff'; queue: string; reason?: string; summary?: string; flow: string; node: string }
   | { type: 'end'; outcome: string; flow: string; node: string }
