@@ -446,7 +446,9 @@ describe('engine: LLM, knowledge and guardrail nodes through their ports', () =>
 
   it('grounds an answer in the knowledge base when retrieval scores high enough', async () => {
     const r = await turnAfterStart('when do branches open', { retrieval: { search: () => [{ source: 'hours.md', text: 'Branches open at 9.', score: 0.8 }] } });
-    expect(texts(r.outputs)).toEqual(['Branches open at 9.']);
+    // no model: the node answers from the passage, and cites it
+    expect(texts(r.outputs)).toEqual(['Branches open at 9. [1]']);
+    expect(r.outputs[0]).toMatchObject({ citations: [{ n: 1, source: 'hours.md', text: 'Branches open at 9.' }] });
     expect(kinds(r.trace, 'retrieval')[0]).toMatchObject({ query: 'when do branches open', grounded: true });
   });
 

@@ -186,6 +186,17 @@ export const KnowledgeNode = z.looseObject({
   sources: z.array(z.string().max(300)).optional() /* default [] */,
   /** Below this retrieval score the answer is not grounded: take `notSure`. */
   minScore: z.number().min(0).max(1).optional() /* default 0.35 */,
+  /** How many passages to retrieve and give the model (the best first). */
+  limit: z.number().int().min(1).max(8).optional() /* default 3 */,
+  /**
+   * How the node answers: `llm`, the model writes the answer from the passages only, citing them (`[1]`), and
+   * the node answers extractively when there is no model or its reply cites nothing; `extractive`, the sentences
+   * of the best passage that match the question, cited. Without `answer`, a node with `saveAs` only saves the
+   * best passage for the flow to use, and one without answers with the model.
+   */
+  answer: z.enum(['llm', 'extractive']).optional(),
+  /** The designer's instructions for the model's answer (tone, length), before the grounding rules. */
+  system: Template.optional(),
   saveAs: VarPath.optional(),
   next: NodeRef.optional(),
   notSure: NodeRef.optional(),

@@ -259,9 +259,14 @@ function checkTurn(expect: Expect, ctx: CheckContext): Failure[] {
       if (found.length > 0 !== expect.guardrail) fail('guardrail', expect.guardrail, found.length ? found : false);
     } else if (!found.includes(expect.guardrail)) fail('guardrail', expect.guardrail, found.length ? found : false);
   }
-  if (expect.citations !== undefined) {
+  if (expect.grounded !== undefined) {
     const grounded = result.trace.some((e) => e.kind === 'retrieval' && e.grounded);
-    if (grounded !== expect.citations) fail('citations', expect.citations, grounded);
+    if (grounded !== expect.grounded) fail('grounded', expect.grounded, grounded);
+  }
+  if (expect.citations !== undefined) {
+    const cited = result.outputs.flatMap((o) => (o.type === 'text' ? (o.citations ?? []).map((c) => c.source) : []));
+    const want = expect.citations;
+    if (typeof want === 'string' ? !cited.includes(want) : cited.length > 0 !== want) fail('citations', want, cited.length ? [...new Set(cited)] : false);
   }
   if (expect.ended !== undefined && result.state.ended?.outcome !== expect.ended) fail('ended', expect.ended, result.state.ended?.outcome ?? 'not ended');
   return failures;

@@ -62,8 +62,13 @@ export const Expect = z.strictObject({
   handoff: z.union([z.boolean(), z.strictObject({ queue: z.string().optional(), reason: z.string().optional() })]).optional(),
   /** A guardrail flagged the input this turn: true/false, or the check that must fire. */
   guardrail: z.union([z.boolean(), z.enum(['profanity', 'pii', 'jailbreak', 'sensitive_topic'])]).optional(),
-  /** The reply is grounded in the knowledge base (a retrieval scored above its node's minimum). */
-  citations: z.boolean().optional(),
+  /**
+   * The turn's replies cite the knowledge base (`true`: some reply has citations; a file name: some reply cites
+   * a passage of that file; `false`: no reply cites anything).
+   */
+  citations: z.union([z.boolean(), z.string().min(1).max(300)]).optional(),
+  /** A knowledge node found a passage that answers (its best score reached the node's minimum, and the model did not say the sources lack the answer). */
+  grounded: z.boolean().optional(),
   /** The conversation ended with this outcome. */
   ended: z.enum(['resolved', 'unresolved', 'abandoned', 'escalated']).optional(),
   judge: z.union([z.string().min(1).max(2000), Judge]).optional(),

@@ -63,6 +63,24 @@ function missingPort(effect: Effect): Error {
   return new Error(which);
 }
 
+/**
+ * A token callback that keeps the stream back while what arrived, leading space aside, is still a prefix of
+ * `word` or starts with it; then releases it all at once and passes the rest through.
+ */
+export function holdingBack(word: string | undefined, emit: (delta: string) => void): (delta: string) => void {
+  if (!word) return emit;
+  let pending = '';
+  let released = false;
+  return (delta) => {
+    if (released) return emit(delta);
+    pending += delta;
+    const so = pending.trimStart();
+    if (word.startsWith(so) || so.startsWith(word)) return;
+    released = true;
+    emit(pending);
+  };
+}
+
 /** Fulfils one effect with the ports; returns a value or a promise of one. */
 function perform(effect: Effect, ports: EnginePorts, options: TurnOptions): EffectResult | Promise<EffectResult> {
   const wrap = (f: () => unknown): EffectResult | Promise<EffectResult> => {
@@ -83,9 +101,10 @@ function perform(effect: Effect, ports: EnginePorts, options: TurnOptions): Effe
       const llm = ports.llm;
       if (!llm) return { ok: false, error: new LlmError('no LLM is configured: set llm.model in parley.yaml and an API key', 'not_configured') };
       const at = { flow: effect.request.flow, node: effect.request.node };
+      const onToken = options.onToken ? holdingBack(effect.holdBack, (d: string) => options.onToken?.(at, d)) : undefined;
       return wrap(() =>
         llm.complete(effect.request, {
-          ...(options.onToken ? { onToken: (d: string) => options.onToken?.(at, d) } : {}),
+          ...(onToken ? { onToken } : {}),
           ...(options.signal ? { signal: options.signal } : {}),
         }),
       );

@@ -4,7 +4,11 @@ import type { HttpRequest, LlmRequest } from '../ports';
 import type { At } from '../types';
 
 export type Effect =
-  | { type: 'llm'; request: LlmRequest }
+  /**
+   * `holdBack`: a reply that could still turn out to be this word alone (the knowledge node's NOT_IN_SOURCES) is
+   * not streamed until it cannot; if it is that word, nothing is streamed.
+   */
+  | { type: 'llm'; request: LlmRequest; holdBack?: string }
   | { type: 'retrieve'; query: string; sources: string[]; limit: number }
   | { type: 'http'; request: HttpRequest }
   | { type: 'guardrail'; text: string; checks: string[]; topics: string[] }

@@ -8,7 +8,7 @@ import { builtinCopy, humanize, type BuiltinCopy } from '../copy';
 import { FORMAT_KEY, type FormatContext } from '../expressions';
 import type { IntentScore, NluPort, NluResult, RandomPort } from '../ports';
 import { renderTemplate } from '../templates';
-import type { At, Output, QuickReply, SessionState, TraceEntry } from '../types';
+import type { At, Citation, Output, QuickReply, SessionState, TraceEntry } from '../types';
 import { setPath, type Vars } from '../vars';
 import type { Engine } from './compile';
 import type { Step } from './effects';
@@ -88,7 +88,7 @@ export class Turn {
     this.emitText(out, at, copyId, quickReplies);
   }
 
-  emitText(text: string, at: At, copyId: string, quickReplies?: QuickReply[], extra?: { partial?: boolean; llm?: boolean }): void {
+  emitText(text: string, at: At, copyId: string, quickReplies?: QuickReply[], extra?: { partial?: boolean; llm?: boolean; citations?: Citation[] }): void {
     const o: Output = { type: 'text', text, flow: at.flow, node: at.node, copyId, ...extra };
     if (quickReplies?.length) o.quickReplies = quickReplies.map((q) => ({ id: q.id, label: q.label, payload: q.payload }));
     this.outputs.push(o);

@@ -9,7 +9,7 @@ import { isDataRef } from '../../dataRefs';
 import { ExpressionError } from '../../expressions';
 import { LlmError, type LlmMessage, type LlmRequest, type LlmResponse } from '../../ports';
 import { display, renderTemplate, type PlaceholderPart } from '../../templates';
-import type { At, SessionState } from '../../types';
+import type { At, Citation, SessionState } from '../../types';
 import { variantAt } from '../../variants';
 import { getPath, setPath, type Vars } from '../../vars';
 import { errorText, type Run, type Step } from '../effects';
@@ -67,7 +67,12 @@ export function* execLlm(t: Turn, llmNode: NodeOf<'llm'>, at: At): Run<Step> {
     ...(res.partial ? { partial: true } : {}),
   });
   if (mode === 'reply') {
-    t.emitText(res.text, at, `${at.flow}/${at.node}`, undefined, { llm: true, ...(res.partial ? { partial: true } : {}) });
+    const cited = passageCitations(t);
+    t.emitText(res.text, at, `${at.flow}/${at.node}`, undefined, {
+      llm: true,
+      ...(res.partial ? { partial: true } : {}),
+      ...(cited.length ? { citations: cited } : {}),
+    });
     if (res.partial) t.problem('the model stopped mid-reply (stream cut): the reply is partial', at, 'warning');
     if (node.saveAs) t.setVar(node.saveAs, res.text);
     return t.go(at, node.next, 'next');
@@ -126,6 +131,23 @@ function dataSections(t: Turn, named: readonly { label: string; value: string }[
   return out;
 }
 
+/** The retrieved passages the reply was given (knowledge nodes' `saveAs`), as the sources it cites. */
+function passageCitations(t: Turn): Citation[] {
+  const out: Citation[] = [];
+  for (const v of t.engine.data.passages) {
+    const p = getPath(t.s.vars, v) as { answer?: unknown; source?: unknown; id?: unknown; heading?: unknown } | undefined;
+    if (!p || typeof p !== 'object' || typeof p.answer !== 'string') continue;
+    out.push({
+      n: out.length + 1,
+      source: typeof p.source === 'string' ? p.source : 'unknown source',
+      text: p.answer,
+      ...(typeof p.id === 'string' ? { id: p.id } : {}),
+      ...(typeof p.heading === 'string' ? { heading: p.heading } : {}),
+    });
+  }
+  return out;
+}
+
 /** The conversation's variables as JSON (stable key order), passages left out: they have their own sections. */
 function knownFacts(vars: Vars, passages: readonly string[]): string {
   let picked: Vars = Object.fromEntries(
@@ -138,13 +160,13 @@ function knownFacts(vars: Vars, passages: readonly string[]): string {
   return json === '{}' ? '' : json;
 }
 
-function pushMessage(messages: LlmMessage[], m: LlmMessage): void {
+export function pushMessage(messages: LlmMessage[], m: LlmMessage): void {
   const last = messages[messages.length - 1];
   if (last && last.role === m.role) last.content += `\n\n${m.content}`;
   else messages.push({ ...m });
 }
 
-function historyMessages(transcript: SessionState['transcript'], limit: number): LlmMessage[] {
+export function historyMessages(transcript: SessionState['transcript'], limit: number): LlmMessage[] {
   const out: LlmMessage[] = [];
   for (const t of transcript.slice(-limit)) pushMessage(out, { role: t.role === 'user' ? 'user' : 'assistant', content: neutralise(t.text) });
   while (out[0]?.role === 'assistant') out.shift();
