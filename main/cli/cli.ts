@@ -186,6 +186,24 @@ export function buildCli(): Command {
       }
     });
 
+  const knowledge = program.command('knowledge').description('the knowledge base: the documents in knowledge/ that knowledge nodes answer from');
+  knowledge
+    .command('import')
+    .description('convert documents (.md, .markdown, .html, .htm, .txt, .pdf) into Markdown in knowledge/: exit 1 when any is skipped')
+    .argument('<projectDir>', 'project folder')
+    .argument('<files...>', 'documents to import')
+    .option('--replace', 'replace a document of the same name (default: write the new one under a numbered name beside it)')
+    .action(async (projectDir: string, files: string[], o: { replace?: boolean }) => {
+      try {
+        const { runKnowledgeImport } = await import('./knowledgeImport');
+        const io = { write: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) };
+        process.exitCode = await runKnowledgeImport(projectDir, files, o, io);
+      } catch (e) {
+        process.stderr.write(`parley knowledge import: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = 2;
+      }
+    });
+
   program
     .command('secrets')
     .description("values of the project's api secrets, kept in your user data folder (never in the project)")

@@ -1,0 +1,67 @@
+// The front matter an imported document carries: where it came from (the original file's name and format) and
+// when it was imported, so the knowledge panel can show its age and flag stale ones. It is a YAML block between
+// two `---` lines at the very top of the Markdown file, the convention most Markdown tools know; the knowledge
+// index leaves it out of its passages, and a document without it (written by hand) is as good.
+import { stringify } from 'yaml';
+import { z } from 'zod';
+import { parseYaml } from '../../shared/project/parse';
+
+export const DOCUMENT_FORMATS = ['markdown', 'html', 'text', 'pdf'] as const;
+export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
+
+/** What the importer records (keys in snake_case, as YAML front matter usually is). */
+export const ImportRecord = z.object({
+  /** The original file's name, as it was picked or given on the command line (no folders). */
+  imported_from: z.string().min(1).max(255),
+  format: z.enum(DOCUMENT_FORMATS),
+  /** ISO 8601. */
+  imported_at: z.string().datetime({ offset: true }),
+  title: z.string().max(500).optional(),
+  /** Set by hand when someone checks the document is still right: the age counts from here. */
+  reviewed_at: z.string().datetime({ offset: true }).optional(),
+});
+export type ImportRecord = z.infer<typeof ImportRecord>;
+
+/** The front matter block for a record, ending with its closing `---` line and a blank line. */
+export function frontMatterText(record: ImportRecord): string {
+  return `---\n${stringify(record, { lineWidth: 0 }).trimEnd()}\n---\n\n`;
+}
+
+const OPEN = /^---[ \t]*\r?\n/;
+const CLOSE = /^---[ \t]*$/m;
+
+/**
+ * Splits a Markdown text into its front matter (the YAML block at the top, if any) and its body. `bodyStart` is
+ * the body's offset in `text`. `record` is set when the block is one the importer wrote (or as valid);
+ * `problem` says why a block that is there could not be read. A text with no block is all body.
+ */
+export function splitFrontMatter(text: string): { bodyStart: number; body: string; data?: Record<string, unknown>; record?: ImportRecord; problem?: string } {
+  const open = OPEN.exec(text);
+  if (!open) return { bodyStart: 0, body: text };
+  const rest = text.slice(open[0].length);
+  const close = CLOSE.exec(rest);
+  // a block that does not close within a few kilobytes is not front matter (a thematic break at the top)
+  if (!close || close.index > 16_000) return { bodyStart: 0, body: text };
+  let end = open[0].length + close.index + close[0].length;
+  if (text[end] === '\r') end++;
+  if (text[end] === '\n') end++;
+  while (text[end] === '\n' || (text[end] === '\r' && text[end + 1] === '\n')) end += text[end] === '\r' ? 2 : 1;
+  const yaml = rest.slice(0, close.index);
+  const parsed = parseYaml('front matter', yaml);
+  const value = parsed.value;
+  if (parsed.problems.some((p) => p.severity === 'error') || !value || typeof value !== 'object' || Array.isArray(value)) {
+    return { bodyStart: end, body: text.slice(end), problem: 'the front matter is not a YAML mapping' };
+  }
+  const data = value as Record<string, unknown>;
+  const rec = ImportRecord.safeParse(data);
+  return {
+    bodyStart: end,
+    body: text.slice(end),
+    data,
+    ...(rec.success
+      ? { record: rec.data }
+      : 'imported_from' in data
+        ? { problem: `front matter: ${rec.error.issues[0]?.path.join('.')}: ${rec.error.issues[0]?.message}` }
+        : {}),
+  };
+}
