@@ -267,10 +267,21 @@ function checkNode(node: FlowNode, c: Checkers): void {
       bodyLeaves(node.body, ['body'], (text, path) => c.template(text, path));
       for (const [k, v] of Object.entries(node.headers ?? {})) c.template(v, ['headers', k], [], !REDIRECT_KEPT_HEADERS.has(k.toLowerCase()));
       break;
-    case 'handoff':
-      c.template(node.summary, ['summary']);
+    case 'handoff': {
+      if (typeof node.summary === 'string') c.template(node.summary, ['summary']);
       c.copy(node.say, ['say']);
+      c.copy(node.outOfHoursSay, ['outOfHoursSay'], ['opensAt']);
+      const tk = node.ticket;
+      if (tk) {
+        // the ticket's templates see the payload as `handoff`
+        c.template(tk.url, ['ticket', 'url'], ['handoff']);
+        for (const [env, u] of Object.entries(tk.urls ?? {})) c.template(u, ['ticket', 'urls', env], ['handoff']);
+        bodyLeaves(tk.body, ['ticket', 'body'], (text, path) => c.template(text, path, ['handoff']));
+        for (const [k, v] of Object.entries(tk.headers ?? {}))
+          c.template(v, ['ticket', 'headers', k], ['handoff'], !REDIRECT_KEPT_HEADERS.has(k.toLowerCase()));
+      }
       break;
+    }
     case 'end':
       c.copy(node.say, ['say']);
       break;

@@ -102,7 +102,17 @@ export type Output =
       /** The passages a knowledge answer cites (`[1]`, `[2]` in `text`). */
       citations?: Citation[];
     }
-  | { type: 'handoff'; queue: string; reason?: string; summary?: string; flow: string; node: string }
+  | {
+      type: 'handoff';
+      queue: string;
+      /** A reason code (HANDOFF_REASONS in shared/schema/nodes.ts) or the project's own. */
+      reason?: string;
+      summary?: string;
+      /** What the ticketing or live-chat system gets (HandoffPayload in nodes/handoffSummary.ts). */
+      payload?: Record<string, unknown>;
+      flow: string;
+      node: string;
+    }
   | { type: 'end'; outcome: string; flow: string; node: string }
   | { type: 'error'; message: string; flow?: string; node?: string };
 
@@ -155,7 +165,36 @@ export type TraceEntry =
       request?: { headers: Record<string, string>; body?: string };
       response?: unknown;
     }
-  | { kind: 'guardrail'; flow: string; node: string; findings: GuardrailFinding[] }
+  /**
+   * A `guardrail` node's findings, or the runtime's guardrail stage's (at the node that heard the message; for
+   * a bot message, the node that said it): `rule` and `action` when one of guardrails.yaml's rules acted.
+   */
+  | {
+      kind: 'guardrail';
+      flow: string;
+      node: string;
+      findings: GuardrailFinding[];
+      rule?: string;
+      action?: 'block' | 'redact' | 'route' | 'escalate';
+      direction?: 'input' | 'output';
+    }
+  /**
+   * A handoff node ran: its reason code (`reasonFrom`: the node's, or inferred from the turn), the summary for
+   * the agent and who wrote it, the business hours' verdict (`opensAt`: the next opening, ISO), the payload.
+   */
+  | {
+      kind: 'handoff';
+      flow: string;
+      node: string;
+      queue: string;
+      reason: string;
+      reasonFrom: 'node' | 'inferred';
+      summary: string;
+      summaryBy: 'llm' | 'extract' | 'template';
+      hours: 'open' | 'closed' | 'none';
+      opensAt?: string;
+      payload: Record<string, unknown>;
+    }
   /**
    * A node with A/B variants ran with this variant: `assigned` when this turn picked it (the conversation's
    * first time there), otherwise the conversation's pick kept from before (or forced when it started).

@@ -15,6 +15,9 @@ export function forEachCopy(node: FlowNode, fn: (path: PropertyKey[], text: Reco
       if (node.validation) fn(['validation', 'message'], node.validation.message);
       break;
     case 'handoff':
+      if (node.say) fn(['say'], node.say);
+      if (node.outOfHoursSay) fn(['outOfHoursSay'], node.outOfHoursSay);
+      break;
     case 'end':
       if (node.say) fn(['say'], node.say);
       break;

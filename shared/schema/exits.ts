@@ -59,6 +59,8 @@ export function exitsOf(node: FlowNode): Exit[] {
       break;
     case 'handoff':
       add('unavailable', 'no agent', node.unavailable, ['unavailable']);
+      add('outOfHours', 'out of hours', node.outOfHours, ['outOfHours']);
+      add('ticketFailed', 'ticket failed', node.ticketFailed, ['ticketFailed']);
       break;
     case 'jump':
     case 'end':

@@ -313,16 +313,59 @@ export const GuardrailNode = z.looseObject({
   flagged: NodeRef.optional(),
 });
 
+/** Why a conversation goes to a person: the codes a handoff's `reason` may give (or the engine infers). */
+export const HANDOFF_REASONS = ['user_request', 'fallback_limit', 'sensitive_topic', 'api_failure', 'guardrail', 'out_of_scope', 'policy'] as const;
+export type HandoffReason = (typeof HANDOFF_REASONS)[number];
+
+/** How the summary for the agent is written: by the model (an extractive one when it cannot) or extracted. */
+export const HandoffSummarySettings = z.strictObject({
+  /** llm: the model writes it from the facts and the last turns, the extractive summary if it fails; extract: no model call. */
+  by: z.enum(['llm', 'extract']).optional() /* default llm */,
+  /** How many of the last messages go in (default 6). */
+  turns: z.number().int().min(0).max(40).optional(),
+  /** Extra instructions for the model (tone, what the team needs first). */
+  instructions: z.string().max(4000).optional(),
+});
+
+/**
+ * The request that records a handoff in a ticketing or live-chat system: an `api` call (same fields and
+ * machinery), whose templates see the payload as `handoff` (`{{handoff}}` as a body leaf sends all of it).
+ */
+export const HandoffTicket = z.looseObject({
+  operation: Id,
+  method: HttpMethod.optional() /* default POST */,
+  url: Template,
+  urls: z.record(Id, Template).optional(),
+  headers: z.record(z.string(), Template).optional(),
+  body: JsonBody.optional(),
+  timeoutMs: z.number().int().min(1).max(120000).optional() /* default 5000 */,
+  retry: ApiRetry.optional(),
+  /** Variables set from the response (a ticket number), by path. */
+  assign: z.array(z.looseObject({ var: VarPath, path: z.string().max(300) })).optional(),
+  /** always: on every handoff (a live-chat system); outOfHours: only to record a request out of hours. */
+  when: z.enum(['always', 'outOfHours']).optional() /* default always */,
+});
+
 export const HandoffNode = z.looseObject({
   ...base,
   kind: z.literal('handoff'),
   queue: z.string().max(100).optional() /* default 'general' */,
+  /** A reason code (HANDOFF_REASONS) or a project's own; inferred from how the conversation got here when absent. */
   reason: z.string().max(200).optional(),
-  /** Summary passed to the human agent. */
-  summary: Template.optional(),
+  /** For the human agent: a template (written as given), or how to write it; an extractive summary when absent. */
+  summary: z.union([Template, HandoffSummarySettings]).optional(),
   say: LocalizedText.optional(),
   /** Taken when no agent is available. */
   unavailable: NodeRef.optional(),
+  /** Which business hours apply: parley.yaml's `businessHours` for the queue (default), a named queue's, or none (false). */
+  hours: z.union([z.boolean(), z.string().max(100)]).optional(),
+  /** Taken out of business hours (after the ticket call); without it the node says `outOfHoursSay` and ends. */
+  outOfHours: NodeRef.optional(),
+  /** Said out of hours when there is no `outOfHours` exit; `{{opensAt}}` is the next opening time. */
+  outOfHoursSay: LocalizedText.optional(),
+  ticket: HandoffTicket.optional(),
+  /** Out of hours, taken when the ticket call failed (the request was not recorded). */
+  ticketFailed: NodeRef.optional(),
 });
 
 export const JumpNode = z.looseObject({

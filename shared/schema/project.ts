@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { Id, Locale, LocalizedText, Position } from './common';
 import { ApiMocks, FlowNode } from './nodes';
+import { KnowledgeSettings } from '../knowledge/settings';
+import { BusinessHours } from './businessHours';
 
 /** LLM settings kept in the project. Secrets never live here: keys come from the OS keychain or the environment. */
 export const LlmSettings = z
@@ -129,6 +131,10 @@ export const ProjectManifest = z.looseObject({
     .optional(),
   /** Design-time answers of API operations, by operation and name (docs/FORMAT.md, "Mocks"). */
   mocks: ApiMocks.optional(),
+  /** The knowledge index: synonym groups, and the grounding threshold the retrieval evaluation uses. */
+  knowledge: KnowledgeSettings.optional(),
+  /** When people are there to take a handoff (docs/FORMAT.md, "Business hours"). */
+  businessHours: BusinessHours.optional(),
 });
 export type ProjectManifest = z.infer<typeof ProjectManifest>;
 

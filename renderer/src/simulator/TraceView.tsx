@@ -130,6 +130,21 @@ function Entry({ e }: { e: TraceEntry }) {
           <span className="t-kind">guardrail</span> {e.findings.length ? e.findings.map((f) => `${f.check}: ${f.detail}`).join(', ') : 'pass'}
         </>
       );
+    case 'handoff':
+      return (
+        <>
+          <span className="t-kind">handoff</span> {e.queue} · {e.reason}{' '}
+          <span className="muted">({e.reasonFrom === 'node' ? "the node's reason" : 'inferred'})</span>
+          {e.hours === 'closed' && <b> · out of hours{e.opensAt ? `, opens ${e.opensAt}` : ''}</b>}
+          <details className="t-handoff">
+            <summary>
+              summary ({e.summaryBy === 'llm' ? 'written by the model' : e.summaryBy === 'template' ? "the node's template" : 'extracted'}) and payload
+            </summary>
+            <pre>{e.summary}</pre>
+            <pre>{JSON.stringify(e.payload, null, 2)}</pre>
+          </details>
+        </>
+      );
     case 'vars':
       return (
         <>

@@ -100,7 +100,7 @@ export function* noMatch(t: Turn, at: At): Run<void> {
     const target = t.engine.escalation ? t.flowStart(t.engine.escalation) : undefined;
     t.s.stack = [];
     if (target) return yield* runFrom(t, target);
-    t.outputs.push({ type: 'handoff', queue: 'general', reason: 'repeated no-match', flow: at.flow, node: at.node });
+    t.outputs.push({ type: 'handoff', queue: 'general', reason: 'fallback_limit', flow: at.flow, node: at.node });
     t.s.ended = { outcome: 'escalated', at };
     t.s.wait = { kind: 'idle' };
     return;

@@ -11,7 +11,8 @@ import { execKnowledge } from './nodes/knowledge';
 import { execLlm } from './nodes/llm';
 import { execCondition, execSet } from './nodes/logic';
 import { buttonsOf, execMessage, sayMessage } from './nodes/message';
-import { execGuardrail, execHandoff } from './nodes/safety';
+import { execHandoff } from './nodes/handoff';
+import { execGuardrail } from './nodes/safety';
 import type { Turn } from './turn';
 
 /** A new conversation (or a restart): the start flow from its start node. */

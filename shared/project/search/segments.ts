@@ -139,7 +139,8 @@ export function segmentsOf(flowId: string, flowName: string, node: FlowNode, int
     case 'handoff':
       add('text', ['queue'], 'Queue', node.queue);
       add('text', ['reason'], 'Reason', node.reason);
-      add('text', ['summary'], 'Summary for the agent', node.summary);
+      add('text', ['summary'], 'Summary for the agent', typeof node.summary === 'string' ? node.summary : node.summary?.instructions);
+      add('text', ['ticket', 'operation'], 'Ticket call', node.ticket?.operation);
       break;
     case 'jump':
     case 'call':

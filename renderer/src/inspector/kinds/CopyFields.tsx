@@ -16,6 +16,7 @@ export function copyRoots(node: FlowNode): string[] {
     case 'ask':
       return ['prompt', 'reprompt', 'validation.message'];
     case 'handoff':
+      return ['say', 'outOfHoursSay'];
     case 'end':
       return ['say'];
     default:
@@ -48,6 +49,18 @@ export function CopyFields({ node }: { node: FlowNode }) {
         </>
       );
     case 'handoff':
+      return (
+        <>
+          <CopyField label="Bot says" path={['say']} copyKey="say" value={node.say} required={false} />
+          <CopyField
+            label="Out of hours (when no outOfHours exit; {{opensAt}} is the next opening)"
+            path={['outOfHoursSay']}
+            copyKey="outOfHoursSay"
+            value={node.outOfHoursSay}
+            required={false}
+          />
+        </>
+      );
     case 'end':
       return <CopyField label="Bot says" path={['say']} copyKey="say" value={node.say} required={false} />;
     default:

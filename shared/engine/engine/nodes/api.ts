@@ -26,8 +26,8 @@ import type { Turn } from '../turn';
  * or query value, header values without line breaks or control characters, a JSON body built as data and
  * serialised (a value can never add a field). `refused` says why the call must not be made.
  */
-function buildRequest(t: Turn, node: NodeOf<'api'>, at: At): HttpRequest | { refused: string; url: string } {
-  const scope = t.scope();
+function buildRequest(t: Turn, node: NodeOf<'api'>, at: At, extra?: Record<string, unknown>): HttpRequest | { refused: string; url: string } {
+  const scope = t.scope(extra);
   const report = (field: string, problems: readonly { placeholder: string; message: string }[]) => {
     for (const p of problems) t.problem(`${field}: {{${p.placeholder}}}: ${p.message}`, at, 'warning');
   };
@@ -82,7 +82,18 @@ function buildRequest(t: Turn, node: NodeOf<'api'>, at: At): HttpRequest | { ref
 }
 
 export function* execApi(t: Turn, node: NodeOf<'api'>, at: At): Run<Step> {
-  const built = buildRequest(t, node, at);
+  const outcome = yield* callApi(t, node, at);
+  if (outcome === 'next') return t.go(at, node.next, 'next');
+  if (outcome === 'timeout' && node.timeout) return t.go(at, node.timeout, 'timeout');
+  return t.go(at, node.error, 'error');
+}
+
+/**
+ * The call itself (request, retries, trace, assignments), without leaving the node: which way it went. `extra`
+ * adds names the templates see (a handoff's ticket sees `handoff`).
+ */
+export function* callApi(t: Turn, node: NodeOf<'api'>, at: At, extra?: Record<string, unknown>): Run<'next' | 'error' | 'timeout'> {
+  const built = buildRequest(t, node, at, extra);
   if ('refused' in built) {
     // the call is not made: a value would have changed the request's shape
     t.trace.push({
@@ -97,7 +108,7 @@ export function* execApi(t: Turn, node: NodeOf<'api'>, at: At): Run<Step> {
       failure: 'refused',
     });
     t.problem(`API call ${node.operation} not made: ${built.refused}`, at);
-    return t.go(at, node.error, 'error');
+    return 'error';
   }
   const policy = retryPolicy(node);
   let request: HttpRequest = built;
@@ -109,7 +120,7 @@ export function* execApi(t: Turn, node: NodeOf<'api'>, at: At): Run<Step> {
     const nth = (m?: string) => (policy.attempts > 1 && attempt > 1 ? `attempt ${attempt} of ${policy.attempts}${m ? `: ${m}` : ''}` : m);
     if (!r.ok) {
       t.trace.push({ ...base, outcome: 'error', ms: 0, message: nth(errorText(r.error)) ?? '' });
-      return t.go(at, node.error, 'error');
+      return 'error';
     }
     const res = r.value as HttpResult;
     const ok = res.ok && res.status >= 200 && res.status < 300;
@@ -143,8 +154,7 @@ export function* execApi(t: Turn, node: NodeOf<'api'>, at: At): Run<Step> {
         message: nth(res.message) ?? res.message,
         failure: res.reason,
       });
-      if (res.reason === 'timeout') return t.go(at, node.timeout ?? node.error, node.timeout ? 'timeout' : 'error');
-      return t.go(at, node.error, 'error');
+      return res.reason === 'timeout' ? 'timeout' : 'error';
     }
     // a 2xx that cannot be mapped (an HTML page, text) is an error: the variables the flow goes on with would be missing
     const bad = ok && node.assign?.length ? unmappable(res.body) : undefined;
@@ -157,13 +167,13 @@ export function* execApi(t: Turn, node: NodeOf<'api'>, at: At): Run<Step> {
       ...(message ? { message } : {}),
       ...(res.body !== undefined ? { response: traceBody(res.body) } : {}),
     });
-    if (!ok || bad) return t.go(at, node.error, 'error');
+    if (!ok || bad) return 'error';
     for (const a of node.assign ?? []) {
       const v = getPath(typeof res.body === 'object' && res.body !== null ? (res.body as Vars) : {}, a.path);
       if (v === undefined) t.problem(`assign ${a.var}: the response has no "${a.path}"`, at, 'warning');
       else t.setVar(a.var, v);
     }
-    return t.go(at, node.next, 'next');
+    return 'next';
   }
 }
 

@@ -1,0 +1,210 @@
+// Business hours, pure: whether a calendar (parley.yaml `businessHours`, shared/schema/businessHours.ts) is open
+// at an instant, and when it next opens. Time zones through Intl (no Node APIs, no time-zone data of our own),
+// so a daylight-saving change is the platform's: an opening time the clock skips (01:30 on the night it jumps
+// from 01:00 to 02:00) opens when the clock jumps; one it passes twice opens the first time.
+// Public holidays come from `date-holidays` (rules, not a fixed list, so any year works).
+import Holidays from 'date-holidays';
+import { WEEKDAYS, type BusinessHours, type Calendar, type Holidays as HolidaySpec, type Weekday } from '../schema/businessHours';
+
+export interface HoursVerdict {
+  open: boolean;
+  /** When closed: the next opening (epoch ms); undefined when the calendar never opens within a year. */
+  opensAt?: number;
+}
+
+/** The calendar of a queue: its own hours (with the project's time zone and holidays unless it gives its own), else the project's. */
+export function calendarFor(hours: BusinessHours, queue?: string): Calendar {
+  const own = queue !== undefined && hours.queues && Object.hasOwn(hours.queues, queue) ? hours.queues[queue] : undefined;
+  if (!own) return { timezone: hours.timezone, weekly: hours.weekly, ...(hours.holidays ? { holidays: hours.holidays } : {}) };
+  const holidays = own.holidays ?? hours.holidays;
+  return { timezone: own.timezone ?? hours.timezone, weekly: own.weekly, ...(holidays ? { holidays } : {}) };
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** Throws a RangeError for a time zone Intl does not know. */
+function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+/** Whether Intl knows the time zone. */
+export function knownTimeZone(timeZone: string): boolean {
+  try {
+    formatter(timeZone);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+interface Local {
+  y: number;
+  m: number;
+  d: number;
+  /** Minutes since local midnight. */
+  min: number;
+}
+
+function localAt(ms: number, timeZone: string): Local {
+  const p: Record<string, number> = {};
+  for (const x of formatter(timeZone).formatToParts(ms)) if (x.type !== 'literal') p[x.type] = Number(x.value);
+  return { y: p.year ?? 0, m: p.month ?? 0, d: p.day ?? 0, min: ((p.hour ?? 0) % 24) * 60 + (p.minute ?? 0) };
+}
+
+/** Local wall time as if it were UTC: comparable across time zones' offsets. */
+const wall = (l: Local) => Date.UTC(l.y, l.m - 1, l.d) + l.min * 60_000;
+
+/** The first instant the local clock reads `want` (wall ms) or later, on its day: see the file's head. */
+function instantOf(want: number, timeZone: string): number {
+  const offsetAt = (ms: number) => wall(localAt(ms, timeZone)) - Math.floor(ms / 60_000) * 60_000;
+  const tries = [want - offsetAt(want - 86_400_000), want - offsetAt(want + 86_400_000)].filter((ms) => wall(localAt(ms, timeZone)) === want);
+  if (tries.length) return Math.min(...tries);
+  // skipped by a change to summer time: the first minute whose local time is past `want`
+  let lo = want - offsetAt(want - 86_400_000) - 86_400_000;
+  let hi = want - offsetAt(want + 86_400_000) + 86_400_000;
+  while (hi - lo > 60_000) {
+    const mid = lo + Math.floor((hi - lo) / 120_000) * 60_000;
+    if (wall(localAt(mid, timeZone)) >= want) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+const toMinutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
+const isoDay = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10);
+const weekdayOf = (y: number, m: number, d: number): Weekday => WEEKDAYS[(new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7] as Weekday;
+
+const holidayCache = new Map<string, Set<string>>();
+
+/**
+ * The closed dates of a holiday spec in a year (`YYYY-MM-DD`): its dates, and its country's public and bank
+ * holidays. An unknown country gives none (the validator reports it).
+ */
+export function closedDates(spec: HolidaySpec | undefined, year: number): Set<string> {
+  if (!spec) return new Set();
+  if (Array.isArray(spec)) return new Set(spec);
+  const key = `${spec.country}/${spec.region ?? ''}/${year}`;
+  let country = holidayCache.get(key);
+  if (!country) {
+    country = new Set();
+    const hd = new Holidays();
+    hd.init(spec.country, spec.region ?? '');
+    const list = hd.getHolidays(year) || [];
+    for (const h of list) if (h.type === 'public' || h.type === 'bank') country.add(h.date.slice(0, 10));
+    holidayCache.set(key, country);
+  }
+  return new Set([...country, ...(spec.dates ?? [])]);
+}
+
+/** Whether the holiday data knows a country (and its region). */
+export function knownHolidayRegion(country: string, region?: string): { ok: true } | { ok: false; message: string } {
+  const hd = new Holidays();
+  const countries = hd.getCountries();
+  if (!Object.hasOwn(countries, country)) return { ok: false, message: `the holiday data has no country "${country}"` };
+  if (region === undefined) return { ok: true };
+  const states = hd.getStates(country) ?? {};
+  if (!Object.hasOwn(states, region)) {
+    const known = Object.keys(states);
+    return {
+      ok: false,
+      message: `the holiday data has no region "${region}" in ${country}${known.length ? ` (it has ${known.slice(0, 20).join(', ')})` : ''}`,
+    };
+  }
+  return { ok: true };
+}
+
+/** The ranges of a weekday, in minutes, sorted. */
+function rangesOf(cal: Calendar, day: Weekday): [number, number][] {
+  return (cal.weekly[day] ?? []).map(([a, b]) => [toMinutes(a), toMinutes(b)] as [number, number]).sort((a, b) => a[0] - b[0]);
+}
+
+/**
+ * Whether `cal` is open at `now` (epoch ms) and, when closed, its next opening within a year. Throws a
+ * RangeError for a time zone Intl does not know.
+ */
+export function hoursAt(cal: Calendar, now: number): HoursVerdict {
+  const tz = cal.timezone;
+  const here = localAt(now, tz);
+  const closed = new Map<number, Set<string>>();
+  const isClosed = (y: number, date: string) => {
+    let s = closed.get(y);
+    if (!s) closed.set(y, (s = closedDates(cal.holidays, y)));
+    return s.has(date);
+  };
+  const today = isoDay(here.y, here.m, here.d);
+  if (!isClosed(here.y, today) && rangesOf(cal, weekdayOf(here.y, here.m, here.d)).some(([a, b]) => here.min >= a && here.min < b)) return { open: true };
+  for (let i = 0; i <= 366; i++) {
+    const date = new Date(Date.UTC(here.y, here.m - 1, here.d + i));
+    const [y, m, d] = [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()];
+    if (isClosed(y, isoDay(y, m, d))) continue;
+    for (const [a, b] of rangesOf(cal, weekdayOf(y, m, d))) {
+      if (b <= a) continue;
+      if (i === 0 && a <= here.min) continue;
+      const at = instantOf(Date.UTC(y, m - 1, d) + a * 60_000, tz);
+      if (at > now) return { open: false, opensAt: at };
+    }
+  }
+  return { open: false };
+}
+
+/** The opening time as a customer reads it, in their language and the calendar's time zone ("Monday 9:00 AM GMT"). */
+export function formatOpening(ms: number, timeZone: string, locale: string): string {
+  const opts: Intl.DateTimeFormatOptions = {
+    timeZone,
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    hour: 'numeric',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  };
+  try {
+    return new Intl.DateTimeFormat(locale, opts).format(ms);
+  } catch {
+    return new Intl.DateTimeFormat('en', opts).format(ms);
+  }
+}
+
+export interface CalendarProblem {
+  /** Path under `businessHours`. */
+  path: (string | number)[];
+  message: string;
+}
+
+/** What zod cannot check: each range in order, ranges of a day apart, a time zone Intl knows, a country the holiday data has. */
+export function calendarProblems(hours: BusinessHours): CalendarProblem[] {
+  const out: CalendarProblem[] = [];
+  const check = (cal: { timezone?: string; weekly: Calendar['weekly']; holidays?: HolidaySpec }, base: (string | number)[]) => {
+    if (cal.timezone !== undefined && !knownTimeZone(cal.timezone))
+      out.push({ path: [...base, 'timezone'], message: `unknown time zone "${cal.timezone}": use an IANA name such as Europe/London or America/New_York` });
+    for (const day of WEEKDAYS) {
+      const ranges = cal.weekly[day] ?? [];
+      ranges.forEach(([a, b], i) => {
+        if (toMinutes(b) <= toMinutes(a)) out.push({ path: [...base, 'weekly', day, i], message: `the range ends (${b}) before or when it starts (${a})` });
+      });
+      const sorted = ranges.map((r, i) => ({ a: toMinutes(r[0]), b: toMinutes(r[1]), i, r })).sort((x, y) => x.a - y.a);
+      for (let k = 1; k < sorted.length; k++) {
+        const prev = sorted[k - 1]!;
+        const cur = sorted[k]!;
+        if (cur.a < prev.b)
+          out.push({
+            path: [...base, 'weekly', day, cur.i],
+            message: `${cur.r[0]}–${cur.r[1]} overlaps ${prev.r[0]}–${prev.r[1]} on ${day}: merge them into one range`,
+          });
+      }
+    }
+    const h = cal.holidays;
+    if (h && !Array.isArray(h)) {
+      const k = knownHolidayRegion(h.country, h.region);
+      if (!k.ok) out.push({ path: [...base, 'holidays', h.region !== undefined && k.message.includes('region') ? 'region' : 'country'], message: k.message });
+    }
+  };
+  check(hours, []);
+  for (const [q, cal] of Object.entries(hours.queues ?? {})) check(cal, ['queues', q]);
+  return out;
+}
