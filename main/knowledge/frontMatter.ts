@@ -4,6 +4,7 @@
 // index leaves it out of its passages, and a document without it (written by hand) is as good.
 import { stringify } from 'yaml';
 import { z } from 'zod';
+import { frontMatterEnd } from '../../shared/knowledge/frontMatter';
 import { parseYaml } from '../../shared/project/parse';
 
 export const DOCUMENT_FORMATS = ['markdown', 'html', 'text', 'pdf'] as const;
@@ -27,26 +28,15 @@ export function frontMatterText(record: ImportRecord): string {
   return `---\n${stringify(record, { lineWidth: 0 }).trimEnd()}\n---\n\n`;
 }
 
-const OPEN = /^---[ \t]*\r?\n/;
-const CLOSE = /^---[ \t]*$/m;
-
 /**
  * Splits a Markdown text into its front matter (the YAML block at the top, if any) and its body. `bodyStart` is
  * the body's offset in `text`. `record` is set when the block is one the importer wrote (or as valid);
  * `problem` says why a block that is there could not be read. A text with no block is all body.
  */
 export function splitFrontMatter(text: string): { bodyStart: number; body: string; data?: Record<string, unknown>; record?: ImportRecord; problem?: string } {
-  const open = OPEN.exec(text);
-  if (!open) return { bodyStart: 0, body: text };
-  const rest = text.slice(open[0].length);
-  const close = CLOSE.exec(rest);
-  // a block that does not close within a few kilobytes is not front matter (a thematic break at the top)
-  if (!close || close.index > 16_000) return { bodyStart: 0, body: text };
-  let end = open[0].length + close.index + close[0].length;
-  if (text[end] === '\r') end++;
-  if (text[end] === '\n') end++;
-  while (text[end] === '\n' || (text[end] === '\r' && text[end + 1] === '\n')) end += text[end] === '\r' ? 2 : 1;
-  const yaml = rest.slice(0, close.index);
+  const end = frontMatterEnd(text);
+  if (!end) return { bodyStart: 0, body: text };
+  const yaml = text.slice(text.indexOf('\n') + 1, text.lastIndexOf('\n---', end));
   const parsed = parseYaml('front matter', yaml);
   const value = parsed.value;
   if (parsed.problems.some((p) => p.severity === 'error') || !value || typeof value !== 'object' || Array.isArray(value)) {
