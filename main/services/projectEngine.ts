@@ -1,18 +1,17 @@
 // The engine for a project as main runs it (simulator sessions, the story runner; both run it through the
 // runtime core's turn runner, shared/runtime/turnRunner.ts): the embedded NLU trained on nlu.yaml, slot
-// extraction with the project's entities, and the knowledge/*.md files in a search index (read through the path
-// helper: confined to the project and within the size limits; the ports take it from main/runtime/projectPorts.ts).
-import { lstat, readdir, stat } from 'node:fs/promises';
-import path from 'node:path';
+// extraction with the project's entities, and the knowledge/*.md files in the knowledge index (knowledgeIndex.ts:
+// read through the path helper, confined to the project and within the size limits; persisted in the user's cache;
+// the ports take it from main/runtime/projectPorts.ts).
 import { createEngine, type Engine, type EngineOptions } from '../../shared/engine/engine';
 import type { RetrievalPort } from '../../shared/engine/ports';
-import { createKnowledgeIndex } from '../../shared/engine/simple/retrieval';
 import { extractSlotValue } from '../../shared/nlu/entities';
 import { buildProjectNlu } from '../../shared/nlu/project';
 import { DEFAULT_FILE_LIMITS, type FileLimits } from '../../shared/project/files';
 import type { ProjectModel } from '../../shared/project/validate';
 import type { NluFile } from '../../shared/schema/project';
 import { readKnowledgeFiles } from './knowledgeFiles';
+import { knowledgeIndexFor } from './knowledgeIndex';
 
 export { readKnowledgeFiles };
 
@@ -38,24 +37,7 @@ export function createProjectEngine(model: ProjectModel, options: Omit<EngineOpt
   });
 }
 
-const kbCache = new Map<string, { key: string; index: RetrievalPort }>();
-
-/** The project's knowledge files in a search index, rebuilt when a file changes. */
+/** The project's knowledge files in its search index (main/services/knowledgeIndex.ts), updated when a file changes. */
 export async function projectKnowledge(dir: string, limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<RetrievalPort> {
-  const kdir = path.join(dir, 'knowledge');
-  const files = (await readdir(kdir).catch(() => [] as string[])).filter((f) => f.endsWith('.md')).sort();
-  // lstat: a link retargeted elsewhere changes the key too.
-  const stamps = await Promise.all(
-    files.map(
-      async (f) =>
-        `${f}:${(await lstat(path.join(kdir, f)).catch(() => undefined))?.mtimeMs ?? 0}:${(await stat(path.join(kdir, f)).catch(() => undefined))?.mtimeMs ?? 0}`,
-    ),
-  );
-  const key = `${JSON.stringify(limits)}|${stamps.join('|')}`;
-  const hit = kbCache.get(dir);
-  if (hit?.key === key) return hit.index;
-  const { docs } = await readKnowledgeFiles(dir, limits);
-  const index = createKnowledgeIndex(docs);
-  kbCache.set(dir, { key, index });
-  return index;
+  return knowledgeIndexFor(dir, { limits });
 }

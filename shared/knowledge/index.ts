@@ -1,0 +1,396 @@
+// Parley's knowledge index: Markdown documents chunked by heading (chunk.ts), words stemmed per language with stop
+// words and synonym groups (text.ts), in an inverted index (postings.ts) ranked by BM25F (the heading path weighs
+// more than the body) and scored for grounding by coverage (below). A document that changes is re-chunked and
+// re-indexed alone; removing one drops its chunks. serialize.ts persists it.
+//
+// Score (a hit's `score`, in [0, 1]): how much of the question the passage covers. Each content word of the
+// question (a stem, or a synonym group) weighs idf², its squared BM25 idf over the index's chunks; the score is the
+// weight of the words the passage contains over the weight of all of them (the share of the question's TF-IDF
+// vector, squared, that the passage has). A word the knowledge base never uses weighs the most, so a question
+// about something the documents do not mention ("the London branch's hours") scores low even when its common
+// words ("branch", "hours") are all there: that is what the knowledge node's `minScore` compares with.
+// Ranking: by score, then by BM25F among equal scores.
+import type { RetrievalHit, RetrievalPort } from '../engine/ports';
+import { DEFAULT_CHUNKING, chunkDocument, plainText, type Chunk, type ChunkOptions, type KnowledgeDoc } from './chunk';
+import { HEAD, IntList, Postings, TermCounter, bodyTf, headTf } from './postings';
+import { Analyzer, guessLanguage, languagesFor, synonymPhrases, tokens, type Language } from './text';
+
+export type { Chunk, KnowledgeDoc } from './chunk';
+
+export interface KnowledgeIndexOptions {
+  /** The project's locales: which stemmers and stop words (en, es; others are indexed as written). */
+  locales?: readonly string[];
+  /** Groups of words or phrases that mean the same (`[atm, cash machine]`). */
+  synonyms?: readonly (readonly string[])[];
+  chunking?: ChunkOptions;
+}
+
+/** A hit with every field filled. */
+export type KnowledgeHit = Required<RetrievalHit>;
+
+export interface IndexedDoc {
+  source: string;
+  hash: string;
+  language: Language;
+  chunks: Chunk[];
+  text: string;
+  slots: number[];
+}
+
+/** BM25F: k1, and per field (heading path, body) its weight and length normalisation b. */
+const K1 = 1.2;
+const W_HEAD = 2.5;
+const W_BODY = 1;
+const B_HEAD = 0.5;
+const B_BODY = 0.75;
+
+/** FNV-1a of a text (two 32-bit halves), to tell whether a persisted document is the one on disk. */
+export function hashText(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
+}
+
+interface Unit {
+  alts: number[];
+  weight: number;
+  idf: number;
+}
+
+export class KnowledgeIndex implements RetrievalPort {
+  readonly languages: Language[];
+  readonly chunking: ChunkOptions;
+  readonly synonyms: readonly (readonly string[])[];
+  /** Everything that decides how a text is indexed: a persisted index made with other settings is not reused. */
+  readonly fingerprint: string;
+  private readonly analyzers = new Map<Language, Analyzer>();
+  /** Per language: token → term id, -1 for a stop word. */
+  private readonly tokenTerm = new Map<Language, Map<string, number>>();
+  private readonly phrases = new Map<Language, Map<number, { ids: number[]; group: number }[]>>();
+  readonly termIds = new Map<string, number>();
+  readonly terms: string[] = [];
+  postings = new Postings();
+  readonly docs = new Map<string, IndexedDoc>();
+  slotChunk: (Chunk | undefined)[] = [];
+  headLen = new IntList();
+  bodyLen = new IntList();
+  live = 0;
+  private sumHead = 0;
+  private sumBody = 0;
+  private readonly counter = new TermCounter();
+  // query scratch, sized to the slots
+  private scores = new Float64Array(0);
+  private cover = new Float64Array(0);
+  private best = new Float64Array(0);
+  private seen = new Int32Array(0);
+
+  constructor(options: KnowledgeIndexOptions = {}) {
+    this.languages = languagesFor(options.locales ?? ['en']);
+    this.chunking = options.chunking ?? DEFAULT_CHUNKING;
+    this.synonyms = options.synonyms ?? [];
+    this.fingerprint = JSON.stringify({ l: this.languages, c: this.chunking, s: this.synonyms });
+    for (const lang of this.languages) {
+      const analyzer = new Analyzer(lang);
+      this.analyzers.set(lang, analyzer);
+      this.tokenTerm.set(lang, new Map());
+      const byFirst = new Map<number, { ids: number[]; group: number }[]>();
+      for (const p of synonymPhrases(this.synonyms, analyzer)) {
+        const ids = p.stems.map((s) => this.termId(s));
+        const list = byFirst.get(ids[0] as number) ?? [];
+        list.push({ ids, group: this.termId(p.group) });
+        list.sort((a, b) => b.ids.length - a.ids.length);
+        byFirst.set(ids[0] as number, list);
+      }
+      this.phrases.set(lang, byFirst);
+    }
+  }
+
+  static build(docs: readonly (KnowledgeDoc & { hash?: string })[], options: KnowledgeIndexOptions = {}): KnowledgeIndex {
+    const index = new KnowledgeIndex(options);
+    for (const d of docs) index.set(d);
+    return index;
+  }
+
+  /** Live chunks. */
+  get size(): number {
+    return this.live;
+  }
+
+  termId(term: string): number {
+    let id = this.termIds.get(term);
+    if (id === undefined) {
+      id = this.postings.addTerm();
+      this.termIds.set(term, id);
+      this.terms.push(term);
+    }
+    return id;
+  }
+
+  /** The term ids of a text's content words in `lang`, synonym groups added where a phrase matches. */
+  private termIdsOf(text: string, lang: Language, out: number[]): void {
+    const cache = this.tokenTerm.get(lang) as Map<string, number>;
+    const analyzer = this.analyzers.get(lang) as Analyzer;
+    const from = out.length;
+    for (const tok of tokens(text)) {
+      let id = cache.get(tok);
+      if (id === undefined) {
+        const stem = analyzer.term(tok);
+        id = stem === null ? -1 : this.termId(stem);
+        if (cache.size < 1_000_000) cache.set(tok, id);
+      }
+      if (id >= 0) out.push(id);
+    }
+    const byFirst = this.phrases.get(lang);
+    if (!byFirst?.size) return;
+    const end = out.length;
+    for (let i = from; i < end; i++) {
+      const list = byFirst.get(out[i] as number);
+      if (!list) continue;
+      for (const p of list) {
+        let ok = i + p.ids.length <= end;
+        for (let j = 1; ok && j < p.ids.length; j++) ok = out[i + j] === p.ids[j];
+        if (ok) {
+          out.push(p.group);
+          break;
+        }
+      }
+    }
+  }
+
+  private headingText(c: Chunk): string {
+    return c.heading === c.title || c.heading.startsWith(c.title + ' ›') ? c.heading : `${c.title} ${c.heading}`;
+  }
+
+  /** Counts a chunk's terms into the counter (heading field and body). */
+  private countChunk(c: Chunk, text: string, lang: Language, scratch: number[]): { head: number; body: number } {
+    scratch.length = 0;
+    this.termIdsOf(this.headingText(c), lang, scratch);
+    const head = scratch.length;
+    for (const t of scratch) this.counter.add(t, HEAD);
+    scratch.length = 0;
+    this.termIdsOf(text.slice(c.start, c.end), lang, scratch);
+    for (const t of scratch) this.counter.add(t, 1);
+    return { head, body: scratch.length };
+  }
+
+  /**
+   * Adds or replaces a document: unchanged (same text) does nothing; else its old chunks go and its new ones are
+   * indexed. Returns whether the index changed.
+   */
+  set(doc: KnowledgeDoc & { hash?: string }): boolean {
+    const old = this.docs.get(doc.source);
+    if (old && old.text === doc.text) return false;
+    if (old) this.remove(doc.source);
+    const language = guessLanguage(doc.text, this.languages);
+    const chunks = chunkDocument(doc, this.chunking);
+    const entry: IndexedDoc = { source: doc.source, hash: doc.hash ?? hashText(doc.text), language, chunks, text: doc.text, slots: [] };
+    this.docs.set(doc.source, entry);
+    const scratch: number[] = [];
+    for (const c of chunks) {
+      const slot = this.slotChunk.length;
+      this.slotChunk.push(c);
+      entry.slots.push(slot);
+      const { head, body } = this.countChunk(c, doc.text, language, scratch);
+      this.counter.drain((t, packed) => this.postings.add(t, slot, packed));
+      this.headLen.push(head);
+      this.bodyLen.push(body);
+      this.sumHead += head;
+      this.sumBody += body;
+      this.live++;
+    }
+    return true;
+  }
+
+  /** Drops a document's chunks. Returns whether it was indexed. */
+  remove(source: string): boolean {
+    const old = this.docs.get(source);
+    if (!old) return false;
+    this.docs.delete(source);
+    const scratch: number[] = [];
+    for (const slot of old.slots) {
+      const c = this.slotChunk[slot] as Chunk;
+      this.countChunk(c, old.text, old.language, scratch);
+      this.counter.drain((t) => (this.postings.df[t] = (this.postings.df[t] as number) - 1));
+      this.slotChunk[slot] = undefined;
+      this.sumHead -= this.headLen.get(slot);
+      this.sumBody -= this.bodyLen.get(slot);
+      this.live--;
+    }
+    if (this.slotChunk.length - this.live > Math.max(256, this.live)) this.compact();
+    return true;
+  }
+
+  /** Renumbers the live chunks from 0 and drops dead postings. */
+  compact(): void {
+    const map = new Int32Array(this.slotChunk.length).fill(-1);
+    const chunks: Chunk[] = [];
+    const headLen = new IntList();
+    const bodyLen = new IntList();
+    for (const doc of this.docs.values()) {
+      doc.slots = doc.slots.map((s) => {
+        map[s] = chunks.length;
+        chunks.push(this.slotChunk[s] as Chunk);
+        headLen.push(this.headLen.get(s));
+        bodyLen.push(this.bodyLen.get(s));
+        return chunks.length - 1;
+      });
+    }
+    this.postings.compact(map);
+    this.slotChunk = chunks;
+    this.headLen = headLen;
+    this.bodyLen = bodyLen;
+  }
+
+  /** After loading: the totals from the chunks' lengths. */
+  restoreTotals(): void {
+    this.live = this.slotChunk.filter(Boolean).length;
+    this.sumHead = 0;
+    this.sumBody = 0;
+    this.slotChunk.forEach((c, s) => {
+      if (!c) return;
+      this.sumHead += this.headLen.get(s);
+      this.sumBody += this.bodyLen.get(s);
+    });
+  }
+
+  private idf(df: number): number {
+    return Math.log(1 + (this.live - df + 0.5) / (df + 0.5));
+  }
+
+  /** The question's content words: per position, the term under each language (a synonym group for a phrase). */
+  private units(query: string): Unit[] {
+    const byKey = new Map<string, number[]>();
+    const stopAnywhere = (tok: string) => [...this.analyzers.values()].some((a) => a.term(tok) === null);
+    const toks = tokens(query).filter((t) => !stopAnywhere(t));
+    const perPosition: Set<string>[] = toks.map(() => new Set());
+    for (const [lang, analyzer] of this.analyzers) {
+      const stems = toks.map((t) => analyzer.term(t) as string);
+      const byFirst = this.phrases.get(lang);
+      for (let i = 0; i < stems.length; i++) {
+        const first = this.termIds.get(stems[i] as string);
+        const phrase =
+          first === undefined ? undefined : byFirst?.get(first)?.find((p) => p.ids.every((id, j) => this.termIds.get(stems[i + j] as string) === id));
+        if (phrase) {
+          (perPosition[i] as Set<string>).add(this.terms[phrase.group] as string);
+          i += phrase.ids.length - 1;
+        } else (perPosition[i] as Set<string>).add(stems[i] as string);
+      }
+    }
+    for (const set of perPosition)
+      if (set.size)
+        byKey.set(
+          [...set].sort().join(' '),
+          [...set].map((t) => this.termIds.get(t) ?? -1),
+        );
+    const out: Unit[] = [];
+    for (const ids of byKey.values()) {
+      const alts = ids.filter((id) => id >= 0 && (this.postings.df[id] as number) > 0);
+      const df = alts.reduce((m, id) => Math.max(m, this.postings.df[id] as number), 0);
+      const idf = this.idf(df);
+      out.push({ alts, weight: idf * idf, idf });
+    }
+    return out;
+  }
+
+  private ensureScratch(): void {
+    const n = this.slotChunk.length;
+    if (this.scores.length >= n) return;
+    const size = Math.max(n, this.scores.length * 2, 64);
+    this.scores = new Float64Array(size);
+    this.cover = new Float64Array(size);
+    this.best = new Float64Array(size);
+    this.seen = new Int32Array(size).fill(-1);
+  }
+
+  search(query: string, options: { sources: readonly string[]; limit: number }): KnowledgeHit[] {
+    const units = this.units(query);
+    const total = units.reduce((s, u) => s + u.weight, 0);
+    if (!units.length || !this.live || total <= 0 || options.limit < 1) return [];
+    this.ensureScratch();
+    const { scores, cover, best, seen } = this;
+    const avgHead = this.sumHead / this.live || 1;
+    const avgBody = this.sumBody / this.live || 1;
+    const touched: number[] = [];
+    units.forEach((u, ui) => {
+      for (const t of u.alts) {
+        const slots = this.postings.slots[t] as Int32Array;
+        const tfs = this.postings.tfs[t] as Uint32Array;
+        const n = this.postings.count[t] as number;
+        for (let i = 0; i < n; i++) {
+          const slot = slots[i] as number;
+          if (this.slotChunk[slot] === undefined) continue;
+          const packed = tfs[i] as number;
+          const tf =
+            (W_HEAD * headTf(packed)) / (1 - B_HEAD + (B_HEAD * this.headLen.data[slot]!) / avgHead) +
+            (W_BODY * bodyTf(packed)) / (1 - B_BODY + (B_BODY * this.bodyLen.data[slot]!) / avgBody);
+          const c = (u.idf * tf * (K1 + 1)) / (K1 + tf);
+          if (seen[slot] !== ui) {
+            if (seen[slot] === -1) touched.push(slot);
+            seen[slot] = ui;
+            best[slot] = c;
+            scores[slot]! += c;
+            cover[slot]! += u.weight;
+          } else if (c > best[slot]!) {
+            scores[slot]! += c - best[slot]!;
+            best[slot] = c;
+          }
+        }
+      }
+    });
+    const allowed = options.sources.length ? new Set(options.sources) : undefined;
+    const top: number[] = [];
+    const before = (a: number, b: number): boolean => {
+      if (cover[a] !== cover[b]) return cover[a]! > cover[b]!;
+      if (scores[a] !== scores[b]) return scores[a]! > scores[b]!;
+      const ca = this.slotChunk[a] as Chunk;
+      const cb = this.slotChunk[b] as Chunk;
+      return ca.source !== cb.source ? ca.source < cb.source : ca.n < cb.n;
+    };
+    const limit = Math.max(0, options.limit);
+    for (const slot of touched) {
+      if (allowed && !allowed.has((this.slotChunk[slot] as Chunk).source)) continue;
+      if (top.length === limit && !before(slot, top[limit - 1] as number)) continue;
+      let i = top.length === limit ? limit - 1 : top.length;
+      while (i > 0 && before(slot, top[i - 1] as number)) {
+        top[i] = top[i - 1] as number;
+        i--;
+      }
+      top[i] = slot;
+    }
+    const hits = top.map((slot) => this.hit(slot, cover[slot]! / total));
+    for (const slot of touched) {
+      scores[slot] = 0;
+      cover[slot] = 0;
+      seen[slot] = -1;
+    }
+    return hits;
+  }
+
+  private hit(slot: number, coverage: number): KnowledgeHit {
+    const c = this.slotChunk[slot] as Chunk;
+    const doc = this.docs.get(c.source) as IndexedDoc;
+    return {
+      id: c.id,
+      source: c.source,
+      heading: c.heading || c.title,
+      start: c.start,
+      end: c.end,
+      text: plainText(doc.text.slice(c.start, c.end)),
+      score: Math.round(Math.min(1, coverage) * 1000) / 1000,
+    };
+  }
+
+  /** A chunk by its id (`fees.md#3`), with its text, or undefined. */
+  passage(id: string): KnowledgeHit | undefined {
+    const hash = id.lastIndexOf('#');
+    const doc = this.docs.get(id.slice(0, hash));
+    const n = Number(id.slice(hash + 1));
+    const slot = doc && Number.isInteger(n) ? doc.slots[n] : undefined;
+    return slot === undefined ? undefined : this.hit(slot, 1);
+  }
+}
