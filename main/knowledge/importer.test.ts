@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { feesPdf } from '../../test/fixtures/minimalPdf';
+import { KnowledgeIndex } from '../../shared/knowledge/index';
 import { splitFrontMatter } from './frontMatter';
 import { documentSlug, importDocuments } from './importer';
 
@@ -107,6 +108,24 @@ describe('importDocuments', () => {
         'There is no need to tell us before you travel abroad; the card works worldwide.',
       ].join('\n\n') + '\n',
     );
+  });
+
+  it('indexes an imported PDF without its front matter or page markers, offsets pointing into the file', async () => {
+    const dir = project();
+    await importDocuments(dir, [{ name: 'Card guide.pdf', bytes: feesPdf() }], { now });
+    const text = read(dir, 'knowledge/card_guide.md');
+    const index = new KnowledgeIndex();
+    index.set({ source: 'card_guide.md', text });
+    const hits = index.search('how much is a metal card replacement', { sources: [], limit: 5 });
+    expect(hits[0]).toMatchObject({
+      source: 'card_guide.md',
+      heading: 'Card replacement guide › Metal cards',
+      text: 'A metal Premier card costs 25 dollars to replace.',
+    });
+    expect(text.slice(hits[0]!.start, hits[0]!.end)).toContain('A metal Premier card costs 25 dollars');
+    for (const q of ['imported from card guide pdf format', 'page 2', 'travel abroad']) {
+      for (const h of index.search(q, { sources: [], limit: 10 })) expect(h.text).not.toMatch(/<!--|imported_from|format: pdf|page \d/);
+    }
   });
 
   it('lists a document that cannot be read with its reason and writes nothing of it', async () => {

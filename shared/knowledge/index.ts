@@ -11,6 +11,7 @@
 // words ("branch", "hours") are all there: that is what the knowledge node's `minScore` compares with.
 // Ranking: by score, then by BM25F among equal scores.
 import type { RetrievalHit, RetrievalPort } from '../engine/ports';
+import { maskMeta } from './frontMatter';
 import { DEFAULT_CHUNKING, chunkDocument, plainText, type Chunk, type ChunkOptions, type KnowledgeDoc } from './chunk';
 import { HEAD, IntList, Postings, TermCounter, bodyTf, headTf } from './postings';
 import { Analyzer, guessLanguage, languagesFor, synonymPhrases, tokens, type Language } from './text';
@@ -182,7 +183,9 @@ export class KnowledgeIndex implements RetrievalPort {
    * Adds or replaces a document: unchanged (same text) does nothing; else its old chunks go and its new ones are
    * indexed. Returns whether the index changed.
    */
-  set(doc: KnowledgeDoc & { hash?: string }): boolean {
+  set(input: KnowledgeDoc & { hash?: string }): boolean {
+    // front matter and comment lines (the importer's page markers) blanked: never indexed nor shown, offsets kept
+    const doc = { ...input, text: maskMeta(input.text), hash: input.hash ?? hashText(input.text) };
     const old = this.docs.get(doc.source);
     if (old && old.text === doc.text) return false;
     if (old) this.remove(doc.source);
