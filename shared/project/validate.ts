@@ -1,3 +1,4 @@
+import type { GuardrailsFile } from '../schema/guardrails';
 import { exitsOf } from '../schema/exits';
 import { NODE_SCHEMAS, type FlowNode } from '../schema/nodes';
 import type { Flow, NluFile, ProjectManifest } from '../schema/project';
@@ -5,9 +6,11 @@ import { fieldPath, type Problem } from './problems';
 import { checkExpressions, type ExpressionProblem } from '../engine/check';
 import { readsSecrets, SECRETS_ROOT } from '../engine/secrets';
 import { hostAllows, literalOrigin } from './apiHosts';
+import { apiNodeChecks } from './validateApi';
 import { checkPattern } from '../util/regex';
 import { forEachCopy } from './copy';
 import { flowFile, flowIdOf, MANIFEST_FILE, NLU_FILE } from './names';
+import { businessHoursChecks, handoffNodeChecks, type HandoffContext } from './validateHandoff';
 
 // The project's file names and its copy, from modules of their own (the editor loads them without the checks).
 export { forEachCopy, flowFile, flowIdOf, MANIFEST_FILE, NLU_FILE };
@@ -16,6 +19,8 @@ export interface ProjectModel {
   manifest: ProjectManifest;
   nlu: NluFile;
   flows: Record<string, Flow>;
+  /** guardrails.yaml, when the project has one (shared/schema/guardrails.ts; the defaults apply without it). */
+  guardrails?: GuardrailsFile;
 }
 
 export type LineLookup = (file: string, path: readonly PropertyKey[]) => number | undefined;
@@ -45,6 +50,8 @@ export interface ValidationContext {
   allHosts: readonly string[];
   /** Each environment's hosts, by id (`environments` of parley.yaml). */
   environmentHosts: ReadonlyMap<string, readonly string[]>;
+  /** Business hours and whether a model is configured, for handoff nodes (validateHandoff.ts). */
+  handoff: HandoffContext;
 }
 
 export function validationContext(p: Pick<ProjectModel, 'manifest' | 'nlu'>, options: ValidateOptions = {}): ValidationContext {
@@ -60,6 +67,7 @@ export function validationContext(p: Pick<ProjectModel, 'manifest' | 'nlu'>, opt
     locales: new Set(p.manifest.locales),
     allHosts: Object.values(p.manifest.environments ?? {}).flatMap((e) => e.hosts),
     environmentHosts: new Map(Object.entries(p.manifest.environments ?? {}).map(([id, e]) => [id, e.hosts] as const)),
+    handoff: { ...(p.manifest.businessHours ? { hours: p.manifest.businessHours } : {}), llm: p.manifest.llm !== undefined },
   };
 }
 
@@ -140,6 +148,7 @@ export function checkProjectFiles(p: ProjectModel, ctx: ValidationContext): Prob
         );
     });
   }
+  for (const c of businessHoursChecks(p.manifest.businessHours)) report(c.severity, MANIFEST_FILE, c.path, c.message);
   checkDuplicates(
     p.nlu.intents,
     (x) => x.id,
@@ -246,6 +255,7 @@ export function checkFlow(flowId: string, flow: Flow, ctx: ValidationContext): F
         if (node.entity && !knownEntity(node.entity)) report('error', file, at(['entity']), `unknown entity "${node.entity}"`, ref);
         break;
       case 'api': {
+        for (const c of apiNodeChecks(node)) report(c.severity, file, at(c.path), c.message, ref);
         // the simulator refuses hosts no environment lists: say so while designing
         const origin = literalOrigin(node.url);
         if (origin && !allHosts.some((h) => hostAllows(h, origin))) {
@@ -286,6 +296,9 @@ export function checkFlow(flowId: string, flow: Flow, ctx: ValidationContext): F
         }
         break;
       }
+      case 'handoff':
+        for (const c of handoffNodeChecks(node, ctx.handoff)) report(c.severity, file, at(c.path), c.message, ref);
+        break;
       case 'jump':
       case 'call':
         items.push({ target: node.kind, flowId, index: i, node });
