@@ -3,6 +3,7 @@
 // per term its postings). Loading takes the documents as they are now: a document whose hash differs is left out
 // (the caller indexes it again), and anything that does not add up throws, so a damaged file is rebuilt, never
 // trusted.
+import { maskMeta } from './frontMatter';
 import { z } from 'zod';
 import type { Chunk } from './chunk';
 import { IntList } from './postings';
@@ -114,7 +115,7 @@ export function deserializeIndex(
   for (const d of header.docs) {
     const doc = now.get(d.source);
     const keep = doc !== undefined && doc.hash === d.hash && !index.docs.has(d.source);
-    const entry: IndexedDoc = { source: d.source, hash: d.hash, language: d.language, text: doc?.text ?? '', chunks: [], slots: [] };
+    const entry: IndexedDoc = { source: d.source, hash: d.hash, language: d.language, text: doc ? maskMeta(doc.text) : '', chunks: [], slots: [] };
     d.chunks.forEach(([start, end, heading], n) => {
       if (slot >= header.slots) fail('more chunks than slots');
       if (keep) {
