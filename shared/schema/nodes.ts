@@ -294,7 +294,7 @@ export const ApiNode = z.looseObject({
   /** Per attempt. */
   timeoutMs: z.number().int().min(1).max(120000).optional() /* default 5000 */,
   retry: ApiRetry.optional() /* default: GET, PUT and DELETE retry once */,
-  /** Variables set from the JSON response, by path (`data.balance`). */
+  /** Variables set from the JSON response, by a dot path (`data.balance`) or a JSONPath (`$.data.accounts[0].balance`, script off). */
   assign: z.array(z.looseObject({ var: VarPath, path: z.string().max(300) })).optional(),
   next: NodeRef.optional(),
   error: NodeRef.optional(),

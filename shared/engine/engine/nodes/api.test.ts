@@ -153,6 +153,21 @@ describe('api node responses and URLs', () => {
     expect(play([ok('<html></html>')], { assign: [] }).said).toEqual(['Balance 250.']);
   });
 
+  it('maps the response with JSONPath as with dot paths, and a script segment never runs', () => {
+    const body = { data: { accounts: [{ id: 'a1', balance: 12.5 }, { id: 'a2', balance: 40 }] } };
+    const r = play([ok(body)], {
+      assign: [
+        { var: 'account.balance', path: '$.data.accounts[1].balance' },
+        { var: 'account.ids', path: '$.data.accounts[*].id' },
+        { var: 'account.evil', path: '$.data.accounts[?(@.balance > 0 || (globalThis.pwnedByPath = true))].id' },
+      ],
+    });
+    expect(r.said).toEqual(['Balance 40.']);
+    expect(r.vars.account).toMatchObject({ balance: 40, ids: ['a1', 'a2'] });
+    expect((r.vars.account as Record<string, unknown>).evil).toBeUndefined();
+    expect((globalThis as { pwnedByPath?: boolean }).pwnedByPath).toBeUndefined();
+  });
+
   it('traces the request as sent, a secret as its marker, and the response', () => {
     const r = play(
       [ok(BALANCE)],

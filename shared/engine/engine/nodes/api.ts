@@ -16,7 +16,7 @@ import {
   type TemplateProblem,
 } from '../../templates';
 import type { At } from '../../types';
-import { getPath, type Vars } from '../../vars';
+import { readResponse } from '../../responsePath';
 import { errorText, type Run, type Step } from '../effects';
 import { environmentOf, hashUnit, retryable, retryDelay, retryPolicy, traceBody, unmappable, urlTemplate } from './apiPolicy';
 import type { Turn } from '../turn';
@@ -169,7 +169,7 @@ export function* callApi(t: Turn, node: NodeOf<'api'>, at: At, extra?: Record<st
     });
     if (!ok || bad) return 'error';
     for (const a of node.assign ?? []) {
-      const v = getPath(typeof res.body === 'object' && res.body !== null ? (res.body as Vars) : {}, a.path);
+      const v = readResponse(res.body, a.path);
       if (v === undefined) t.problem(`assign ${a.var}: the response has no "${a.path}"`, at, 'warning');
       else t.setVar(a.var, v);
     }
