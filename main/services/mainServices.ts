@@ -20,6 +20,8 @@ import type { HttpPort, LlmPort } from '../../shared/engine/ports';
 import type { EventPayload, ProjectSnapshot, SecretInfo, TrustStatus } from '../../shared/api/contract';
 import { MANIFEST_FILE } from '../../shared/project/validate';
 import type { ProjectAccess } from './simulator';
+import { createKnowledgeHandlers, requireDir } from '../knowledge/handlers';
+import { retrievalMisses } from '../knowledge/unanswered';
 
 export interface MainServicesOptions {
   mode: 'electron' | 'web';
@@ -282,6 +284,23 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
     },
     'bundle.preview': async (i) => exporter.preview(i),
     'bundle.export': async (i) => exporter.export(i),
+    ...createKnowledgeHandlers({
+      dir: () => requireDir(store.dir),
+      sameProject,
+      limits: settings.limits,
+      // the open project's simulator conversations (turn 0 is the greeting), then the last run of each story
+      misses: () => [
+        ...[...sessionProjects.keys()].flatMap((id) => {
+          try {
+            const turns = simulator.conversation(id).turns.map((t, index) => ({ index, trace: t.trace }));
+            return retrievalMisses('simulator', 'simulator', turns);
+          } catch {
+            return []; // closed meanwhile
+          }
+        }),
+        ...stories.misses(),
+      ],
+    }),
   };
 
   if (opts.projectDir) await remember(await store.open(opts.projectDir));

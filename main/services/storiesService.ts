@@ -11,6 +11,7 @@ import { loadStories, loadTestProject, runTests, TestInputError } from '../stori
 import type { EventBus } from './events';
 import type { ProjectStore } from './projectStore';
 import type { Simulator } from './simulator';
+import { retrievalMisses, type RetrievalMiss } from '../knowledge/unanswered';
 
 function flowsOf(story: Story): string[] {
   const flows = new Set<string>();
@@ -39,7 +40,10 @@ export function createStoriesService(o: { bus: EventBus; store: ProjectStore; si
       throw e;
     }
   };
+  /** The knowledge panel's unanswered questions: the not-sure answers of each story's last run, by file. */
+  const misses = new Map<string, RetrievalMiss[]>();
   return {
+    misses: (): RetrievalMiss[] => [...misses.values()].flat(),
     list: (): Promise<{ stories: StoryInfo[]; problems: Problem[] }> =>
       wrap(async () => {
         const d = dir();
@@ -56,11 +60,15 @@ export function createStoriesService(o: { bus: EventBus; store: ProjectStore; si
           limits: o.store.limits,
           ...(o.store.cache ? { parseCache: o.store.cache } : {}),
           ...(files ? { files } : {}),
-          keepTrace: false,
-          onResult: (r, done, total) => o.bus.emit('stories.progress', { done, total, file: r.file, name: r.name, passed: r.passed }),
+          // traces are kept for the knowledge panel's misses, then left out of the report
+          keepTrace: true,
+          onResult: (r, done, total) => {
+            misses.set(r.file, retrievalMisses('story', r.file, r.result.turns));
+            o.bus.emit('stories.progress', { done, total, file: r.file, name: r.name, passed: r.passed });
+          },
         });
         return {
-          stories: report.stories.map((r) => ({ ...storySummary(r), turns: r.result.turns })),
+          stories: report.stories.map((r) => ({ ...storySummary(r), turns: r.result.turns.map(({ trace: _trace, ...t }) => t) })),
           problems: report.problems,
           coverage: report.coverage,
           ms: report.ms,

@@ -4,6 +4,7 @@ import { Flow, NluFile, ProjectManifest } from '../schema/project';
 import { Problem } from '../project/problems';
 import { At, Coverage, Failure, Output, StateView, TraceEntry, TurnReport } from './engineSchemas';
 import { Semver } from '../bundle/schema';
+import { knowledgeMethods } from './knowledge';
 
 /**
  * The one contract between the renderer and main. Every call the renderer may make is listed here with a zod
@@ -333,6 +334,8 @@ export const methods = {
       .strict(),
     output: BundleExportResult,
   },
+  /** The knowledge panel: documents, search, import, reading a passage, unanswered questions (shared/api/knowledge.ts). */
+  ...knowledgeMethods,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export const events = {

@@ -1,0 +1,83 @@
+// The knowledge panel's view of knowledge/: each Markdown document with its title, where it was imported from,
+// its age (since it was reviewed, else imported, else last changed) and whether that makes it stale, and how many
+// passages the index cut it into; and one document's text, to open a passage at its offsets. Every file is read
+// through the path helper (confined to the project, within the user's size limits, UTF-8).
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { KnowledgeDocInfo } from '../../shared/api/knowledge';
+import { ApiError } from '../../shared/api/errors';
+import { DEFAULT_FILE_LIMITS, type FileLimits } from '../../shared/project/files';
+import type { Problem } from '../../shared/project/problems';
+import { readFileState } from '../services/paths';
+import { splitFrontMatter } from './frontMatter';
+
+export const DEFAULT_STALE_AFTER_DAYS = 180;
+const DAY = 86_400_000;
+
+const titleOf = (body: string, source: string): string =>
+  /^ {0,3}# +(.+?)[ \t#]*$/m.exec(body)?.[1]?.trim() ?? source.replace(/\.md$/, '').replace(/[_-]+/g, ' ').trim();
+
+export interface ListOptions {
+  limits?: FileLimits;
+  staleAfterDays?: number;
+  now?: () => Date;
+  /** Passages per document, from the knowledge index (by file name). */
+  chunks: (dir: string) => Promise<ReadonlyMap<string, number>>;
+}
+
+/** The documents the index reads (knowledge/*.md), by name; files that cannot be read are problems. */
+export async function listDocuments(dir: string, o: ListOptions): Promise<{ documents: KnowledgeDocInfo[]; problems: Problem[]; staleAfterDays: number }> {
+  const limits = o.limits ?? DEFAULT_FILE_LIMITS;
+  const staleAfterDays = o.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS;
+  const now = (o.now ?? (() => new Date()))().getTime();
+  const names = (await readdir(path.join(dir, 'knowledge')).catch(() => [] as string[])).filter((f) => f.endsWith('.md') && !f.startsWith('.')).sort();
+  const chunks = await o.chunks(dir);
+  const documents: KnowledgeDocInfo[] = [];
+  const problems: Problem[] = [];
+  for (const source of names) {
+    const file = `knowledge/${source}`;
+    const state = await readFileState(dir, file, limits);
+    if (!state) continue;
+    if (!('text' in state)) {
+      problems.push(state.problem);
+      continue;
+    }
+    const st = await stat(path.join(dir, file)).catch(() => undefined);
+    const updated = st?.mtimeMs ?? now;
+    const fm = splitFrontMatter(state.text);
+    const rec = fm.record;
+    const reviewedAt = rec?.reviewed_at ?? null;
+    const since = Date.parse(reviewedAt ?? rec?.imported_at ?? '') || updated;
+    const ageDays = Math.max(0, Math.floor((now - since) / DAY));
+    documents.push({
+      source,
+      file,
+      title: rec?.title ?? titleOf(fm.body, source),
+      importedFrom: rec?.imported_from ?? null,
+      format: rec?.format ?? null,
+      importedAt: rec?.imported_at ?? null,
+      reviewedAt,
+      updatedAt: new Date(updated).toISOString(),
+      ageDays,
+      stale: ageDays > staleAfterDays,
+      chunks: chunks.get(source) ?? 0,
+      bytes: Buffer.byteLength(state.text, 'utf8'),
+      ...(fm.problem ? { problem: fm.problem } : {}),
+    });
+  }
+  return { documents, problems, staleAfterDays };
+}
+
+/** A document's text as on disk, with where its body starts (after the front matter). */
+export async function readDocument(
+  dir: string,
+  source: string,
+  limits: FileLimits = DEFAULT_FILE_LIMITS,
+): Promise<{ source: string; file: string; title: string; text: string; bodyStart: number; revision: string }> {
+  const file = `knowledge/${source}`;
+  const state = await readFileState(dir, file, limits);
+  if (!state) throw new ApiError('NOT_FOUND', `${file}: no such document (it was renamed or deleted)`);
+  if (!('text' in state)) throw new ApiError('BAD_REQUEST', `${file}: ${state.problem.message}`);
+  const fm = splitFrontMatter(state.text);
+  return { source, file, title: fm.record?.title ?? titleOf(fm.body, source), text: state.text, bodyStart: fm.bodyStart, revision: state.revision };
+}
