@@ -62,6 +62,11 @@ export function knownVariables(model: ProjectModel): Set<string> {
         case 'knowledge':
           if (n.saveAs) ['answer', 'source', 'score'].forEach((f) => add(`${n.saveAs}.${f}`));
           break;
+        case 'handoff':
+          (n.ticket?.assign ?? []).forEach((a) => add(a.var));
+          // what an out-of-hours exit's copy reads (nodes/handoff.ts)
+          if (n.outOfHours || n.unavailable) ['queue', 'reason', 'opensAt', 'opensAtText', 'recorded'].forEach((f) => add(`handoff.${f}`));
+          break;
         default:
           break;
       }

@@ -454,6 +454,8 @@ function writtenVars(node: FlowNode): [PropertyKey[], string][] {
       return (node.assign ?? []).map((a, i) => [['assign', i, 'var'], a.var]);
     case 'knowledge':
       return node.saveAs ? [[['saveAs'], node.saveAs]] : [];
+    case 'handoff':
+      return (node.ticket?.assign ?? []).map((a, i) => [['ticket', 'assign', i, 'var'], a.var]);
     default:
       return [];
   }

@@ -42,7 +42,7 @@ describe('business hours and handoff checks', () => {
     ]);
   });
 
-  it('checks a handoff against the hours, the model, the reason codes and its ticket call', () => {
+  it('checks a handoff against the hours, the model and its ticket call (a reason of its own is fine)', () => {
     const found = problems({
       hours: 'vip',
       outOfHours: 'closed',
@@ -55,7 +55,6 @@ describe('business hours and handoff checks', () => {
       'flows/main.yaml: nodes[1].outOfHours: never used: parley.yaml has no businessHours, so the node is never out of hours',
       'flows/main.yaml: nodes[1].ticket.when: the ticket is never sent: parley.yaml has no businessHours',
       'flows/main.yaml: nodes[1].summary.by: parley.yaml configures no model (llm), so the extractive summary is used',
-      expect.stringMatching(/^flows\/main\.yaml: nodes\[1\]\.reason: "customer asked" is not one of the reason codes \(user_request, fallback_limit/),
       expect.stringMatching(/^flows\/main\.yaml: nodes\[1\]\.ticket\.assign\[0\]\.path: /),
     ]);
   });

@@ -1,10 +1,10 @@
 // Checks the schema cannot make of parley.yaml's business hours (ranges in order and apart, a time zone Intl
 // knows, a country and region the holiday data has) and of a handoff node against them: the hours it names, an
-// out-of-hours branch that can never run, a model summary with no model, a reason that is not a code, and its
-// ticket call as an api node's (response paths, the worst case against the turn lease).
+// out-of-hours branch that can never run, a model summary with no model, and its ticket call as an api node's
+// (response paths, the worst case against the turn lease). A reason that is not a code is the project's own: fine.
 import { calendarProblems } from '../engine/businessHours';
 import type { BusinessHours } from '../schema/businessHours';
-import { HANDOFF_REASONS, type NodeOf } from '../schema/nodes';
+import type { NodeOf } from '../schema/nodes';
 import { apiNodeChecks, type ApiCheck } from './validateApi';
 
 /** What the handoff checks need from parley.yaml. */
@@ -37,13 +37,6 @@ export function handoffNodeChecks(node: NodeOf<'handoff'>, ctx: HandoffContext):
   }
   if (typeof node.summary === 'object' && (node.summary.by ?? 'llm') === 'llm' && !ctx.llm)
     out.push({ severity: 'warning', path: ['summary', 'by'], message: 'parley.yaml configures no model (llm), so the extractive summary is used' });
-  const reason = node.reason?.trim();
-  if (reason && !(HANDOFF_REASONS as readonly string[]).includes(reason))
-    out.push({
-      severity: 'warning',
-      path: ['reason'],
-      message: `"${reason}" is not one of the reason codes (${HANDOFF_REASONS.join(', ')}): it is sent as written, and reports count it on its own; leave it out to have the reason inferred`,
-    });
   if (node.ticket) {
     const api: NodeOf<'api'> = { ...node.ticket, id: node.id, kind: 'api', method: node.ticket.method ?? 'POST' };
     for (const c of apiNodeChecks(api)) out.push({ ...c, path: ['ticket', ...c.path] });

@@ -359,7 +359,7 @@ export const HandoffNode = z.looseObject({
   unavailable: NodeRef.optional(),
   /** Which business hours apply: parley.yaml's `businessHours` for the queue (default), a named queue's, or none (false). */
   hours: z.union([z.boolean(), z.string().max(100)]).optional(),
-  /** Taken out of business hours (after the ticket call); without it the node says `outOfHoursSay` and ends. */
+  /** Taken out of business hours (after the ticket call); without it `unavailable`, else the node says `outOfHoursSay` and ends. */
   outOfHours: NodeRef.optional(),
   /** Said out of hours when there is no `outOfHours` exit; `{{opensAt}}` is the next opening time. */
   outOfHoursSay: LocalizedText.optional(),

@@ -1,6 +1,7 @@
 // Loading stories: YAML with line numbers, the zod schema, then references into the project (nodes, intents,
 // copy ids, API operations), all reported as `file:line: field: message` before anything runs. One bad story
 // is reported and left out; the others still run.
+import { DEFAULT_GUARDRAILS } from '../guardrails/rules';
 import { ExpressionError, ExpressionLanguage } from '../engine/expressions';
 import { compileTemplate } from '../engine/templates';
 import { checkSchema, parseYaml, type ParsedYaml } from '../project/parse';
@@ -51,6 +52,8 @@ export interface StoryIndex {
   operations: ReadonlySet<string>;
   /** parley.yaml's design-time mocks, which fixtures may name (`mock: success`); required, so no index forgets them. */
   mocks: ApiMocks | undefined;
+  /** The ids of guardrails.yaml's rules (the defaults' without it): a rule's message is the copy `guardrails/<id>`. */
+  guardrailRules?: ReadonlySet<string>;
 }
 
 export function indexProject(model: ProjectModel): StoryIndex {
@@ -60,12 +63,14 @@ export function indexProject(model: ProjectModel): StoryIndex {
     for (const n of flow.nodes) {
       nodes.set(`${flowId}/${n.id}`, n);
       if (n.kind === 'api') operations.add(n.operation);
+      else if (n.kind === 'handoff' && n.ticket) operations.add(n.ticket.operation);
     }
   }
   return {
     node: (a) => nodes.get(a),
     intents: new Set(model.nlu.intents.map((i) => i.id)),
     operations,
+    guardrailRules: new Set((model.guardrails ?? DEFAULT_GUARDRAILS).rules.map((r) => r.id)),
     mocks: model.manifest.mocks,
   };
 }
@@ -189,6 +194,15 @@ export function checkStory(parsed: ParsedStory, index: StoryIndex, globals: read
       const field = rest.join('.');
       // `flow/node@variant`: the copy of one A/B variant of a message
       const [address, variant] = (at0 ?? '').split('@');
+      if (address?.startsWith('guardrails/')) {
+        const rule = address.slice('guardrails/'.length);
+        if (index.guardrailRules && !index.guardrailRules.has(rule))
+          report(
+            at('says', j, 'copy'),
+            `unknown guardrail rule in copy id "${c.copy}" (guardrails.yaml has ${[...index.guardrailRules].join(', ') || 'none'})`,
+          );
+        return;
+      }
       if (address?.startsWith('globals/')) {
         if (!globals.includes(address.slice('globals/'.length))) report(at('says', j, 'copy'), `unknown global handler in copy id "${c.copy}"`);
         return;

@@ -183,7 +183,7 @@ const cases: Case[] = [
     user: 'get me a human',
     right: { handoff: true },
     wrong: { handoff: false },
-    failure: { check: 'handoff', expected: false, actual: { queue: 'general' }, node: 'human/agent' },
+    failure: { check: 'handoff', expected: false, actual: { queue: 'general', reason: 'user_request' }, node: 'human/agent' },
   },
   {
     name: 'handoff (none)',
@@ -209,15 +209,27 @@ const cases: Case[] = [
     failure: { check: 'handoff.reason', expected: 'fraud', actual: 'card could not be blocked', node: 'lost/to_agent' },
   },
   {
+    name: 'handoff.summary',
+    user: 'get me a human',
+    right: { handoff: { summary: 'REASON: the customer asked for a person' } },
+    wrong: { handoff: { summary: 'card blocked' } },
+    failure: {
+      check: 'handoff.summary',
+      expected: 'card blocked',
+      actual: expect.stringMatching(/^Reason: the customer asked for a person \(user_request\)\nCustomer wants: /) as unknown as string,
+      node: 'human/agent',
+    },
+  },
+  {
     name: 'guardrail',
-    user: 'a payment, my pin is 1234',
+    user: 'a payment, my card is 4111 1111 1111 1111',
     right: { guardrail: 'pii' },
     wrong: { guardrail: 'profanity' },
     failure: { check: 'guardrail', expected: 'profanity', actual: ['pii'], node: 'main/menu' },
   },
   {
     name: 'guardrail (boolean)',
-    user: 'a payment, my pin is 1234',
+    user: 'a payment, my card is 4111 1111 1111 1111',
     right: { guardrail: true, visits: 'main/calm' },
     wrong: { guardrail: false },
     failure: { check: 'guardrail', expected: false, actual: ['pii'], node: 'main/menu' },

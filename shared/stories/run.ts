@@ -3,7 +3,7 @@
 // Pure: the LLM beyond fixtures (cassettes, a live model) and the knowledge base come in as ports.
 import type { Engine, EnginePorts } from '../engine/engine';
 import { ExpressionError, withFormat } from '../engine/expressions';
-import type { LlmPort, RetrievalPort } from '../engine/ports';
+import type { LlmPort, LlmRequest, RetrievalPort } from '../engine/ports';
 import { renderTemplate } from '../engine/templates';
 import type { At, Output, SessionState, TraceEntry, TurnResult, UserInput } from '../engine/types';
 import { getPath } from '../engine/vars';
@@ -125,6 +125,8 @@ export interface CheckedTurn {
   trace: TurnResult['trace'];
   path: TurnResult['path'];
   state: Pick<SessionState, 'locale' | 'vars' | 'wait' | 'ended' | 'transcript'>;
+  /** The requests the model port was sent this turn (a local run; a runtime's test view has only its trace). */
+  llmRequests?: LlmRequest[];
 }
 
 interface CheckContext {
@@ -250,11 +252,20 @@ function checkTurn(expect: Expect, ctx: CheckContext): Failure[] {
       if (expect.handoff.queue !== undefined && h.queue !== expect.handoff.queue) fail('handoff.queue', expect.handoff.queue, h.queue);
       if (expect.handoff.reason !== undefined && !lower(h.reason ?? '').includes(lower(expect.handoff.reason)))
         fail('handoff.reason', expect.handoff.reason, h.reason ?? null);
+      if (expect.handoff.summary !== undefined && !lower(h.summary ?? '').includes(lower(expect.handoff.summary)))
+        fail('handoff.summary', expect.handoff.summary, h.summary ?? null);
     }
   }
   if (expect.guardrail !== undefined) {
-    // a `guardrail` node's findings: the input stage screens every text too (its record is not what the flow did)
-    const found = result.trace.flatMap((e) => (e.kind === 'guardrail' && !isInputScreening(ctx.engine, e) ? e.findings.map((f) => f.check) : []));
+    // a `guardrail` node's findings, and the guardrail stage's when one of its rules acted (a record alone is not
+    // what happened to the message)
+    const found = [
+      ...new Set(
+        result.trace.flatMap((e) =>
+          e.kind === 'guardrail' && (!isInputScreening(ctx.engine, e) || e.action !== undefined) ? e.findings.map((f) => f.check) : [],
+        ),
+      ),
+    ];
     if (typeof expect.guardrail === 'boolean') {
       if (found.length > 0 !== expect.guardrail) fail('guardrail', expect.guardrail, found.length ? found : false);
     } else if (!found.includes(expect.guardrail)) fail('guardrail', expect.guardrail, found.length ? found : false);
@@ -267,6 +278,25 @@ function checkTurn(expect: Expect, ctx: CheckContext): Failure[] {
     const cited = result.outputs.flatMap((o) => (o.type === 'text' ? (o.citations ?? []).map((c) => c.source) : []));
     const want = expect.citations;
     if (typeof want === 'string' ? !cited.includes(want) : cited.length > 0 !== want) fail('citations', want, cited.length ? [...new Set(cited)] : false);
+  }
+  if (expect.llm_excludes) {
+    // what the model was sent (after the guardrails); against a runtime, the requests its trace recorded
+    const requests = result.llmRequests ?? result.trace.flatMap((e) => (e.kind === 'llm' ? [e.request] : []));
+    const sent = requests.map((r) => [r.system ?? '', ...r.messages.map((m) => m.content)].join('\n'));
+    for (const bad of expect.llm_excludes) {
+      const hit = sent.find((t) => lower(t).includes(lower(bad)));
+      if (hit !== undefined) fail('llm_excludes', `no request containing "${bad}"`, hit);
+    }
+  }
+  if (expect.stored_excludes) {
+    const stored = [...result.state.transcript.map((e) => e.text), JSON.stringify(result.trace)].join('\n');
+    for (const bad of expect.stored_excludes)
+      if (lower(stored).includes(lower(bad)))
+        fail(
+          'stored_excludes',
+          `nothing stored containing "${bad}"`,
+          result.state.transcript.map((e) => e.text),
+        );
   }
   if (expect.ended !== undefined && result.state.ended?.outcome !== expect.ended) fail('ended', expect.ended, result.state.ended?.outcome ?? 'not ended');
   return failures;
@@ -348,11 +378,18 @@ export async function runStory(loaded: LoadedStory, o: RunOptions): Promise<Stor
     ...(story.setup?.locale ? { locale: story.setup.locale } : {}),
     ...(story.setup?.vars ? { vars: story.setup.vars } : {}),
   });
+  // what the model port is sent, turn by turn (llm_excludes)
+  let sent: LlmRequest[] = [];
+  const fixtureLlm = ports.llm;
+  const watched = fixtureLlm
+    ? { ...ports, llm: { complete: (req: LlmRequest, opts?: Parameters<LlmPort['complete']>[1]) => (sent.push(req), fixtureLlm.complete(req, opts)) } }
+    : ports;
   const driver: StoryDriver = {
     async play(input) {
-      const r = await runner.run(state, input, ports);
+      sent = [];
+      const r = await runner.run(state, input, watched);
       state = r.state;
-      return r;
+      return { ...r, llmRequests: sent };
     },
     unanswered: () => unanswered,
   };

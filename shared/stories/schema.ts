@@ -58,8 +58,10 @@ export const Expect = z.strictObject({
   says: z.array(SaysCheck).min(1).optional(),
   /** Variable values after the turn, by path (`slots.card_last4: "4821"`); null means unset. Strings may use {{ }}. */
   vars: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, 'must be a variable path'), z.unknown()).optional(),
-  /** Handed off to a person this turn: true/false, or what the handoff must be. */
-  handoff: z.union([z.boolean(), z.strictObject({ queue: z.string().optional(), reason: z.string().optional() })]).optional(),
+  /** Handed off to a person this turn: true/false, or what the handoff must be (`summary`: text the agent's summary contains). */
+  handoff: z
+    .union([z.boolean(), z.strictObject({ queue: z.string().optional(), reason: z.string().optional(), summary: z.string().min(1).optional() })])
+    .optional(),
   /** A guardrail flagged the input this turn: true/false, or the check that must fire. */
   guardrail: z.union([z.boolean(), z.enum(['profanity', 'pii', 'jailbreak', 'sensitive_topic'])]).optional(),
   /**
@@ -69,6 +71,10 @@ export const Expect = z.strictObject({
   citations: z.union([z.boolean(), z.string().min(1).max(300)]).optional(),
   /** A knowledge node found a passage that answers (its best score reached the node's minimum, and the model did not say the sources lack the answer). */
   grounded: z.boolean().optional(),
+  /** Text no request sent to the model this turn contains (after the guardrails' redaction: what the model read). */
+  llm_excludes: z.array(z.string().min(1).max(500)).min(1).optional(),
+  /** Text the conversation as stored after this turn (its transcript, and the turn's trace) does not contain. */
+  stored_excludes: z.array(z.string().min(1).max(500)).min(1).optional(),
   /** The conversation ended with this outcome. */
   ended: z.enum(['resolved', 'unresolved', 'abandoned', 'escalated']).optional(),
   judge: z.union([z.string().min(1).max(2000), Judge]).optional(),

@@ -272,6 +272,12 @@ describe('handoff in and out of business hours', () => {
     expect((await play(project({ hours: false }, hours()), ['agent please'], night)).entry?.hours).toBe('none');
   });
 
+  it('out of hours with only an unavailable exit: takes it (the path the flow has for nobody being there)', async () => {
+    const { said, r } = await play(project({ unavailable: 'closed', ticket: { ...TICKET, when: 'outOfHours' } }, hours()), ['agent please'], night);
+    expect(said).toEqual(['Closed. We open Monday, January 19 at 9:00 AM GMT. Ticket TCK-1.']);
+    expect(r.trace).toContainEqual(expect.objectContaining({ kind: 'node', node: 'person', exit: 'unavailable' }));
+  });
+
   it('keeps the unavailable exit in hours when no agent is free', async () => {
     const { r, handoff } = await play(project({ unavailable: 'lost' }, hours()), ['agent please'], { handoff: { available: () => false } });
     expect(handoff).toBeUndefined();

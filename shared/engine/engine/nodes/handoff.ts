@@ -1,7 +1,8 @@
 // The handoff node: the conversation goes to a person, with a reason code, a summary for the agent and a payload
 // for the ticketing or live-chat system (its `ticket` call, through the api node's machinery). Business hours
 // (parley.yaml `businessHours`, read with the turn's clock) decide whether anyone is there: out of hours the
-// request is recorded (the ticket call), and the node takes its `outOfHours` exit or says when the team opens.
+// request is recorded (the ticket call), and the node takes its `outOfHours` exit, else its `unavailable` one
+// (nobody is there: the path the flow already has for that, a crisis line say), else says when the team opens.
 //
 // In hours: the handoff port says whether an agent is free; none and an `unavailable` exit: that exit, as before
 // (no summary, no call). Otherwise the summary is written (a template, the model, or extracted), the ticket call
@@ -123,10 +124,11 @@ export function* execHandoff(t: Turn, node: NodeOf<'handoff'>, at: At): Run<Step
   if (closed) {
     if (recorded === false && node.ticketFailed) return t.go(at, node.ticketFailed, 'ticketFailed');
     const opening = opensAt !== undefined && hours.timezone ? formatOpening(opensAt, hours.timezone, t.s.locale) : undefined;
-    if (node.outOfHours) {
-      // what the exit's copy can say: `{{handoff.opensAtText}}`, and whether the request was recorded
+    // what the exit's copy can say: `{{handoff.opensAtText}}`, and whether the request was recorded
+    const exit = node.outOfHours ? 'outOfHours' : node.unavailable ? 'unavailable' : undefined;
+    if (exit) {
       t.setVar('handoff', { queue, reason, opensAt: payload.opensAt, opensAtText: opening ?? null, recorded: recorded ?? false });
-      return t.go(at, node.outOfHours, 'outOfHours');
+      return t.go(at, node[exit], exit);
     }
     const copy = outOfHoursCopy(t.s.locale);
     if (node.outOfHoursSay) t.say(node.outOfHoursSay, at, 'outOfHoursSay', undefined, { opensAt: opening ?? '' });
