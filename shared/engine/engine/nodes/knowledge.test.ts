@@ -117,6 +117,22 @@ describe('knowledge node: grounded answers with citations', () => {
     expect(problems(uncited.trace).join()).toMatch(/without citing the sources/);
   });
 
+  it('a project without a model configured answers extractively without asking for one', async () => {
+    const model = makeModel({
+      main: flow('M', [
+        n({ id: 'start', kind: 'start', next: 'listen' }),
+        n({ id: 'listen', kind: 'listen', routes: [], noMatch: 'kb' }),
+        n({ id: 'kb', kind: 'knowledge', next: 'listen' }),
+      ]),
+    });
+    const e = createEngine(model, { nlu: keywordNlu });
+    const seen: LlmRequest[] = [];
+    const s0 = (await runTurn(e, initialState(e), { type: 'start' }, { retrieval })).state;
+    const r = await runTurn(e, s0, { type: 'text', text: 'overdraft set up fee' }, { retrieval, llm: replying('x [1]', seen) });
+    expect(seen).toHaveLength(0);
+    expect(texts(r.outputs)).toEqual(['There is no fee to set one up. [1]']);
+  });
+
   it('answer: extractive never asks the model; saveAs without answer only saves the passage', async () => {
     const seen: LlmRequest[] = [];
     const ex = await ask({ answer: 'extractive' }, 'overdraft fee', { retrieval, llm: replying('x [1]', seen) });

@@ -2,7 +2,7 @@
 //   - the best passage scores under `minScore`: not grounded, take `notSure`;
 //   - `saveAs` without `answer`: save the best passage (`{ answer, source, score, id, heading }`) for the flow;
 //   - `answer: extractive`: the best passage's sentences that match the question, cited `[1]`;
-//   - otherwise (`answer: llm`, the default) the model answers from the numbered passages only (grounded.ts),
+//   - otherwise (`answer: llm`, the default when parley.yaml configures a model) the model answers from the numbered passages only (grounded.ts),
 //     citing them; it says NOT_IN_SOURCES when they do not hold the answer (take `notSure`). Without a model, when
 //     the model fails, or when its reply cites none of the passages, the node answers extractively instead:
 //     an uncited answer cannot be checked against the sources, so it is never shown.
@@ -43,7 +43,8 @@ export function* execKnowledge(t: Turn, node: NodeOf<'knowledge'>, at: At): Run<
     return t.go(at, node.next, 'next');
   }
   const question = t.s.last.input || query;
-  if (node.answer !== 'extractive') {
+  // a project with no model (no `llm` in parley.yaml) answers extractively without asking for one
+  if (node.answer === 'llm' || (node.answer === undefined && t.engine.model.manifest.llm)) {
     const answer = yield* modelAnswer(t, node, at, question, hits);
     if (answer === 'not in sources') {
       trace.grounded = false;
