@@ -11,6 +11,7 @@ import {
   KNOWLEDGE_FILE,
   NLU_MODELS_FILE,
   PROJECT_MANIFEST_FILE,
+  PROJECT_GUARDRAILS_FILE,
   PROJECT_NLU_FILE,
   SERVER_FILE,
   copyFileOf,
@@ -71,6 +72,7 @@ export function buildBundle(input: BundleInputs): BuiltBundle {
   const files = new Map<string, Buffer>();
   files.set(PROJECT_MANIFEST_FILE, json(model.manifest));
   files.set(PROJECT_NLU_FILE, json(model.nlu));
+  if (model.guardrails) files.set(PROJECT_GUARDRAILS_FILE, json(model.guardrails));
   for (const id of Object.keys(model.flows).sort()) files.set(flowFileOf(id), json(compiledFlow(model.flows[id]!)));
   files.set(NLU_MODELS_FILE, json(nluModels(model)));
   const knowledge: KnowledgeFile = { format: 'parley-knowledge', formatVersion: 1, docs: [...input.knowledge].sort((a, b) => (a.source < b.source ? -1 : 1)) };

@@ -10,6 +10,7 @@ import { serializeFlow, serializeManifest, serializeNlu } from '../../shared/pro
 import { MANIFEST_FILE, NLU_FILE, flowFile } from '../../shared/project/validate';
 import { createIncrementalValidator } from '../../shared/project/validateIncremental';
 import { SCHEMA_VERSION } from '../../shared/schema/common';
+import { GUARDRAILS_FILE } from '../../shared/schema/guardrails';
 import type { Flow, ProjectManifest } from '../../shared/schema/project';
 import { atomicWrite } from './atomicWrite';
 import type { EventBus } from './events';
@@ -31,7 +32,7 @@ export interface ProjectStoreOptions {
   cache?: ParseCache;
 }
 
-const isProjectFile = (rel: string): boolean => rel === MANIFEST_FILE || rel === NLU_FILE || flowIdOf(rel) !== undefined;
+const isProjectFile = (rel: string): boolean => rel === MANIFEST_FILE || rel === NLU_FILE || rel === GUARDRAILS_FILE || flowIdOf(rel) !== undefined;
 
 /** Reads the project files of a folder: parley.yaml, nlu.yaml and flows/*.yaml. */
 export async function readProjectFiles(dir: string, limits: FileLimits = DEFAULT_FILE_LIMITS): Promise<Map<string, FileState>> {
@@ -49,6 +50,7 @@ export async function readProjectFiles(dir: string, limits: FileLimits = DEFAULT
   // Folders named x.yaml are read too, so that the problem names them (not a file).
   const rels = [
     NLU_FILE,
+    GUARDRAILS_FILE,
     ...entries
       .sort()
       .filter((name) => /\.ya?ml$/.test(name) && !name.startsWith('.'))
@@ -88,6 +90,7 @@ export function loadFromFiles(files: Map<string, FileState>, preparsed?: Readonl
   return loadProject({
     manifest: src(MANIFEST_FILE),
     ...(readable(NLU_FILE) ? { nlu: src(NLU_FILE) } : {}),
+    ...(readable(GUARDRAILS_FILE) ? { guardrails: src(GUARDRAILS_FILE) } : {}),
     flows: [...files.keys()].filter((f) => f.startsWith('flows/') && readable(f)).map(src),
     ...(unreadable.length ? { unreadable } : {}),
     ...(preparsed?.size ? { preparsed } : {}),
@@ -169,6 +172,7 @@ export function createProjectStore(options: ProjectStoreOptions) {
       manifest: r.project?.manifest ?? placeholderManifest(d),
       manifestRevision: files.get(MANIFEST_FILE)?.revision ?? '',
       nlu: r.project?.nlu ?? { intents: [] },
+      ...(r.project?.guardrails ? { guardrails: r.project.guardrails } : {}),
       flows,
       problems: r.problems,
       broken: r.broken.map((file) => ({ file, revision: files.get(file)?.revision ?? null })),

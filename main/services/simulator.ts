@@ -119,7 +119,13 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
 
   /** The engine for the project as it is now: rebuilt when a file changed, so edits apply to the next turn. */
   const runnerFor = (snap: ProjectSnapshot, environment: string | undefined): TurnRunner => {
-    const key = [snap.dir, snap.manifestRevision, ...Object.entries(snap.flows).map(([id, f]) => `${id}:${f.revision}`), JSON.stringify(snap.nlu)].join('|');
+    const key = [
+      snap.dir,
+      snap.manifestRevision,
+      ...Object.entries(snap.flows).map(([id, f]) => `${id}:${f.revision}`),
+      JSON.stringify(snap.nlu),
+      JSON.stringify(snap.guardrails ?? null),
+    ].join('|');
     const env = environment ?? '';
     // another project or an edit: the engines of every environment are stale
     if ([...compiled.values()].some((x) => x.key !== key)) compiled.clear();
@@ -128,7 +134,8 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
       const flows = Object.fromEntries(Object.entries(snap.flows).map(([id, f]) => [id, f.flow]));
       // the chosen environment is the engine's (the URL of an api node's `urls`) as the policy's (its hosts)
       const manifest = environment ? { ...snap.manifest, environment } : snap.manifest;
-      c = { key, runner: createTurnRunner({ engine: createProjectEngine({ manifest, nlu: snap.nlu, flows }) }) };
+      const guardrails = snap.guardrails ? { guardrails: snap.guardrails } : {};
+      c = { key, runner: createTurnRunner({ engine: createProjectEngine({ manifest, nlu: snap.nlu, flows, ...guardrails }) }) };
       compiled.set(env, c);
     }
     return c.runner;

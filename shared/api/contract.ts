@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from '../schema/common';
 import { Flow, NluFile, ProjectManifest } from '../schema/project';
+import { GuardrailsFile } from '../schema/guardrails';
 import { Problem } from '../project/problems';
 import { At, Coverage, Failure, Output, StateView, TraceEntry, TurnReport } from './engineSchemas';
 import { Semver } from '../bundle/schema';
@@ -35,6 +36,8 @@ export const ProjectSnapshot = z.object({
   manifest: ProjectManifest,
   manifestRevision: Revision,
   nlu: NluFile,
+  /** guardrails.yaml, when the project has one that loads (the defaults apply otherwise). */
+  guardrails: GuardrailsFile.optional(),
   flows: z.record(z.string(), FlowEntry),
   problems: z.array(Problem),
   /** Files that failed to load; the studio never overwrites them, the user fixes them in the source view. */

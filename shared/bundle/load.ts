@@ -1,6 +1,7 @@
 // Reading a bundle's files once their bytes are known to match the signed manifest: every JSON file is parsed
 // and checked against its schema, and anything wrong throws a BundleError naming the file and the field.
 // Pure: the caller (main/export/verify.ts) reads the files, checks the hashes and the signature.
+import { GuardrailsFile } from '../schema/guardrails';
 import type { z } from 'zod';
 import type { IntentModel } from '../nlu/classifier';
 import type { ProjectNlu } from '../nlu/project';
@@ -18,6 +19,7 @@ import {
   NLU_MODELS_FILE,
   NluModelsFile,
   PROJECT_MANIFEST_FILE,
+  PROJECT_GUARDRAILS_FILE,
   PROJECT_NLU_FILE,
   copyFileOf,
   flowIdOfFile,
@@ -91,6 +93,9 @@ export function parseBundle(manifest: BundleManifest, texts: ReadonlyMap<string,
   }
   if (!flows[settings.startFlow]) throw new BundleError(PROJECT_MANIFEST_FILE, 'startFlow', `flow "${settings.startFlow}" is not in the bundle`);
   const project: ProjectModel = { manifest: settings, nlu: nluFile, flows };
+  // optional: a project without guardrails.yaml (or a bundle exported before it) runs with the default rules
+  if (Object.hasOwn(manifest.files, PROJECT_GUARDRAILS_FILE))
+    project.guardrails = parseBundleJson(PROJECT_GUARDRAILS_FILE, text(PROJECT_GUARDRAILS_FILE), GuardrailsFile);
 
   const modelsFile = parseBundleJson(NLU_MODELS_FILE, text(NLU_MODELS_FILE), NluModelsFile);
   const models: { locale: string; model: IntentModel }[] = modelsFile.models.map((m, i) => {

@@ -6,6 +6,7 @@
 //   project/parley.json        the project settings (parley.yaml)          } the compiled project, as the
 //   project/nlu.json           intents, examples and entities (nlu.yaml)   } engine takes it (canvas layout
 //   project/flows/<id>.json    one flow each (flows/<id>.yaml)             } left out)
+//   project/guardrails.json    the guardrail rules (guardrails.yaml), when the project has them (optional)
 //   nlu/models.json            the trained intent model of each locale (the runtime never trains)
 //   knowledge.json             the knowledge documents (knowledge/*.md) the runtime indexes
 //   copy/<locale>.json         every line the bot can say in that locale, by copy id
@@ -21,6 +22,7 @@ export const MANIFEST_FILE = 'manifest.json';
 export const SIGNATURE_FILE = 'manifest.sig';
 export const PROJECT_MANIFEST_FILE = 'project/parley.json';
 export const PROJECT_NLU_FILE = 'project/nlu.json';
+export const PROJECT_GUARDRAILS_FILE = 'project/guardrails.json';
 export const NLU_MODELS_FILE = 'nlu/models.json';
 export const KNOWLEDGE_FILE = 'knowledge.json';
 export const SERVER_FILE = 'server.mjs';
@@ -81,7 +83,7 @@ const Base64 = z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 const Finite = z.number().finite();
 
 /** One trained intent model as `shared/nlu/serialize.ts` writes it (typed arrays as little-endian base64). */
-export const IntentModelJson = z.strictObject({
+const IntentModelV1Json = z.strictObject({
   format: z.literal('parley-intent-model'),
   version: z.literal(1),
   labels: z.array(z.string().min(1).max(200)).min(1),
@@ -105,6 +107,19 @@ export const IntentModelJson = z.strictObject({
   trainedOn: z.number().int().min(0),
   calibratedOn: z.number().int().min(0),
 });
+/** Version 2 adds the combined out-of-scope score (shared/nlu/scope.ts); bundles with version-1 models still load. */
+export const IntentModelJson = z.discriminatedUnion('version', [
+  IntentModelV1Json,
+  IntentModelV1Json.extend({
+    version: z.literal(2),
+    scope: z.strictObject({
+      words: z.strictObject({ offsets: Base64, keys: Base64, counts: Base64 }),
+      weights: z.array(Finite).length(4),
+      threshold: Finite,
+      hiddenIntents: z.array(z.string().min(1).max(200)),
+    }),
+  }),
+]);
 export type IntentModelJson = z.infer<typeof IntentModelJson>;
 
 /** `nlu/models.json`: the intent model of each locale with examples, in training order (the first is the fallback). */

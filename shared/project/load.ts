@@ -1,3 +1,4 @@
+import { checkGuardrails } from '../guardrails/load';
 import { migrate } from '../schema/migrations';
 import { NODE_KINDS, NODE_SCHEMAS } from '../schema/nodes';
 import { Flow, NluFile, Position, ProjectManifest } from '../schema/project';
@@ -17,6 +18,8 @@ export interface SourceFile {
 export interface ProjectSources {
   manifest: SourceFile;
   nlu?: SourceFile;
+  /** guardrails.yaml, when the project has one. */
+  guardrails?: SourceFile;
   flows: SourceFile[];
   /** Files that exist but could not be read (too large, a link out of the project, not UTF-8): one problem each. */
   unreadable?: Problem[];
@@ -205,6 +208,13 @@ export function loadProject(src: ProjectSources): LoadResult {
   }
 
   const project: ProjectModel = { manifest: manifest.data, nlu, flows };
+  const guardrailsParsed = src.guardrails ? parse(src.guardrails) : undefined;
+  if (guardrailsParsed && !guardrailsParsed.problems.length) {
+    const g = checkGuardrails(guardrailsParsed, guardrailsParsed.value, new Set([...Object.keys(flows), ...Object.keys(partial)]));
+    problems.push(...g.problems);
+    if (g.file && !g.problems.some((p) => p.severity === 'error')) project.guardrails = g.file;
+    else broken.push(guardrailsParsed.file);
+  }
   const lineOf = (file: string, path: readonly PropertyKey[]) => parsedByFile.get(file)?.lineOf(path);
   // A flow with a bad node is left out of the project, but what can be checked in it still is (one unknown node
   // kind must not hide the file's other problems until it is fixed).

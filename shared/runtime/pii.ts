@@ -4,6 +4,9 @@
 //                                                      Luhn-valid only; the last four stay, as on a receipt)
 //   email `jo@example.com`       -> `[email]`
 //   phone `+44 20 7946 0958`     -> `[phone]`
+//   iban  `GB82 WEST 1234 5698 7654 32` -> `[iban]`    (mod-97 checked; shared/guardrails/bankIds.ts)
+//   UK sort code and account number  -> `[account]`, National Insurance number -> `[nino]`
+//   a PIN or password given after its name ("my PIN is 1234") -> `[secret]`
 // The markers hold no run of digits a second pass would take for data, so redacting twice changes nothing.
 //
 // Phone numbers are found by libphonenumber-js (its matcher, which leaves dates and times alone, with the
@@ -12,9 +15,10 @@
 // `region` given. Without either, a national number counts when it has 9 to 15 digits and no date or decimal
 // shape: a stored transcript would rather lose a long reference number than keep a phone number.
 import { findPhoneNumbersInText, isSupportedCountry, type CountryCode } from 'libphonenumber-js/min';
+import { findBankIds } from '../guardrails/bankIds';
 import { findEmails, findPhones } from '../nlu/entities/contacts';
 
-export type PiiKind = 'card' | 'email' | 'phone';
+export type PiiKind = 'card' | 'email' | 'phone' | 'iban' | 'uk_bank_account' | 'uk_nino' | 'secret';
 
 export interface PiiSpan {
   kind: PiiKind;
@@ -95,23 +99,39 @@ function cannotHold(text: string): boolean {
   return true;
 }
 
-/** The personal data in `text`, in order, not overlapping (cards first, then emails, then phones). */
+/**
+ * The personal data in `text`, in order, not overlapping (secrets, cards, IBANs, UK account numbers and National
+ * Insurance numbers first, then emails, then phones).
+ */
 export function findPii(text: string, o: PiiOptions = {}): PiiSpan[] {
-  if (cannotHold(text)) return [];
+  const ids = findBankIds(text);
+  if (!ids.length && cannotHold(text)) return [];
   const spans: PiiSpan[] = [];
   const overlaps = (s: PiiSpan) => spans.some((t) => s.start < t.end && t.start < s.end);
   const add = (list: PiiSpan[]) => {
     for (const s of list) if (!overlaps(s)) spans.push(s);
   };
+  add(ids.filter((s) => s.kind === 'secret'));
   add(findCards(text));
+  add(ids);
   if (text.includes('@')) add(findEmails(text).map((e): PiiSpan => ({ kind: 'email', start: e.start, end: e.end })));
   add(findPhoneSpans(text, o));
   return spans.sort((a, b) => a.start - b.start);
 }
 
-function marker(kind: PiiKind, found: string): string {
+const MARKERS: Readonly<Record<Exclude<PiiKind, 'card'>, string>> = {
+  email: '[email]',
+  phone: '[phone]',
+  iban: '[iban]',
+  uk_bank_account: '[account]',
+  uk_nino: '[nino]',
+  secret: '[secret]',
+};
+
+/** The marker that replaces `found`, personal data of kind `kind`. */
+export function piiMarker(kind: PiiKind, found: string): string {
   if (kind === 'card') return `[card ••••${found.replace(/\D/g, '').slice(-4)}]`;
-  return kind === 'email' ? '[email]' : '[phone]';
+  return MARKERS[kind];
 }
 
 /** The text with its personal data replaced by markers, and the kinds replaced (each once, in order found). */
@@ -122,7 +142,7 @@ export function redactPii(text: string, o: PiiOptions = {}): { text: string; kin
   let at = 0;
   const kinds: PiiKind[] = [];
   for (const s of spans) {
-    out += text.slice(at, s.start) + marker(s.kind, text.slice(s.start, s.end));
+    out += text.slice(at, s.start) + piiMarker(s.kind, text.slice(s.start, s.end));
     at = s.end;
     if (!kinds.includes(s.kind)) kinds.push(s.kind);
   }

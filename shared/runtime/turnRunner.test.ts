@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { keywordNlu, simpleSlots } from '../../test/fixtures/engineProject';
 import { storyBankEngine, storyBankModel } from '../../test/fixtures/storyBank';
 import { createEngine, type EnginePorts } from '../engine/engine';
-import type { GuardrailPort } from '../engine/ports';
 import type { SessionState, TraceEntry } from '../engine/types';
 import { fixturePorts } from './fixtures';
 import { createTurnRunner, isInputScreening } from './turnRunner';
@@ -84,55 +83,46 @@ describe('createTurnRunner: what a turn stores is redacted, what the engine sees
   });
 });
 
-describe('createTurnRunner: the input guardrail', () => {
-  it('records its findings after the input entry, at the node that heard the text, and changes no route', async () => {
-    const plain = await at(undefined, 'a transfer please', 'you stupid bot');
-    expect(plain.last.screening.findings).toEqual([{ check: 'profanity', detail: 'abusive language' }]);
+describe('createTurnRunner: the input stage records', () => {
+  it('records what it found after the input entry, at the node that heard the text, and changes no route when no rule acts', async () => {
+    // swearing about a situation is recorded, and passes (the default rules block abuse and slurs only)
+    const plain = await at(undefined, 'a transfer please', 'this shit bank again');
+    expect(plain.last.screening.findings).toEqual([{ check: 'profanity', detail: 'swearing' }]);
+    expect(plain.last.screening.action).toBeUndefined();
     expect(plain.last.trace[0]?.kind).toBe('input');
-    expect(plain.last.trace[1]).toEqual({ kind: 'guardrail', flow: 'main', node: 'ask_note', findings: [{ check: 'profanity', detail: 'abusive language' }] });
+    expect(plain.last.trace[1]).toEqual({
+      kind: 'guardrail',
+      flow: 'main',
+      node: 'ask_note',
+      findings: [{ check: 'profanity', detail: 'swearing' }],
+      direction: 'input',
+    });
     expect(isInputScreening(engine, plain.last.trace[1] as TraceEntry)).toBe(true);
     // the flow went where it goes without the screen: the text slot took the words
-    expect(plain.last.state.vars).toMatchObject({ slots: { note: 'you stupid bot' } });
+    expect(plain.last.state.vars).toMatchObject({ slots: { note: 'this shit bank again' } });
   });
 
-  it('leaves a guardrail node its own record, told apart from the screen', async () => {
-    const { last } = await at(undefined, 'payment, you idiot');
+  it('leaves a guardrail node its own record, told apart from the stage', async () => {
+    const { last } = await at(undefined, `payment with my card ${CARD}`);
     const guardrails = last.trace.filter((e) => e.kind === 'guardrail');
     expect(guardrails).toHaveLength(2);
     expect(guardrails.map((e) => isInputScreening(engine, e))).toEqual([true, false]);
+    expect(guardrails[0]).toMatchObject({ rule: 'personal_data', action: 'redact' });
     expect(last.path.map((p) => p.node)).toContain('calm');
   });
 
   it('screens text only, and records nothing when there is nothing to record', async () => {
     const { runner, state, last } = await at(undefined, 'what is my balance');
     expect(last.trace.some((e) => e.kind === 'guardrail')).toBe(false);
-    expect(last.screening).toEqual({ findings: [], redacted: [] });
-    const button = await runner.run(state, { type: 'button', payload: 'bal', label: 'stupid' }, ports());
+    expect(last.screening).toEqual({ findings: [], redacted: [], output: [] });
+    const button = await runner.run(state, { type: 'button', payload: 'bal', label: 'fuck you' }, ports());
     expect(button.screening.findings).toEqual([]);
   });
 
-  it('uses the guardrail given, and a failing guardrail is a warning of the turn, not a failed turn', async () => {
-    const seen: string[][] = [];
-    const custom: GuardrailPort = {
-      check: (text, checks) => {
-        seen.push(checks);
-        if (text.includes('boom')) throw new Error('classifier down');
-        return Promise.resolve([{ check: 'jailbreak', detail: 'custom' }]);
-      },
-    };
-    const runner = createTurnRunner({ engine, guardrail: custom, inputChecks: ['jailbreak'] });
-    const ok = await at(runner, 'hello');
-    expect(ok.last.screening.findings).toEqual([{ check: 'jailbreak', detail: 'custom' }]);
-    expect(seen).toEqual([['jailbreak']]);
-    const failed = await runner.run(ok.state, { type: 'text', text: 'boom, what is my balance' }, ports());
-    expect(failed.trace[1]).toMatchObject({ kind: 'problem', severity: 'warning', message: 'the input guardrail failed: classifier down' });
-    expect(failed.outputs.length).toBeGreaterThan(0);
-  });
-
-  it('is off with no checks', async () => {
-    const runner = createTurnRunner({ engine, inputChecks: [] });
-    const { last } = await at(runner, 'you stupid bot');
+  it('lets "useless" and "stupid" through: frustration is not abuse', async () => {
+    const { last } = await at(undefined, 'a transfer please', 'you stupid useless bot');
     expect(last.screening.findings).toEqual([]);
+    expect(last.state.vars).toMatchObject({ slots: { note: 'you stupid useless bot' } });
   });
 });
 

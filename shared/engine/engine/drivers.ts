@@ -15,6 +15,7 @@ import {
 import type { At, SessionState, TurnResult, UserInput } from '../types';
 import { diffVars } from '../vars';
 import type { Engine } from './compile';
+import { divertInput, type Divert } from './divert';
 import type { Effect, EffectResult, Run } from './effects';
 import { hearInput } from './hear';
 import { startConversation } from './runNodes';
@@ -34,13 +35,15 @@ export interface TurnOptions {
   /** Streamed LLM text, as it arrives. */
   onToken?: (at: At, delta: string) => void;
   signal?: AbortSignalLike;
+  /** A text input the runtime's guardrail stage took over (divert.ts): the engine does not hear it. */
+  divert?: Divert;
 }
 
-function begin(engine: Engine, state: SessionState, input: UserInput, ports: EnginePorts): { turn: Turn; gen: Run<void> } {
+function begin(engine: Engine, state: SessionState, input: UserInput, ports: EnginePorts, divert?: Divert): { turn: Turn; gen: Run<void> } {
   const turn = new Turn(engine, state, ports.clock?.now(), ports.random);
   turn.s.turn = state.turn + 1;
   turn.trace.push({ kind: 'input', input });
-  const gen = input.type === 'start' ? startConversation(turn) : hearInput(turn, input);
+  const gen = input.type === 'start' ? startConversation(turn) : divert && input.type === 'text' ? divertInput(turn, divert) : hearInput(turn, input);
   return { turn, gen };
 }
 
@@ -124,7 +127,7 @@ function perform(effect: Effect, ports: EnginePorts, options: TurnOptions): Effe
 
 /** Runs one turn. Awaits only when a port returns a promise (a rule-only turn completes in one go). */
 export async function runTurn(engine: Engine, state: SessionState, input: UserInput, ports: EnginePorts = {}, options: TurnOptions = {}): Promise<TurnResult> {
-  const { turn, gen } = begin(engine, state, input, ports);
+  const { turn, gen } = begin(engine, state, input, ports, options.divert);
   let next = gen.next();
   while (!next.done) {
     if (options.signal?.aborted) throw new LlmError('the turn was cancelled', 'cancelled');

@@ -1,0 +1,159 @@
+// Prompt injection and jailbreak heuristics, English and Spanish: several signals, each with a weight, and a
+// message is flagged when their sum reaches 1. A strong signal (an order to ignore the instructions, a named
+// jailbreak persona, a request for the system prompt, a forged role or delimiter) is enough alone; weaker ones
+// (role play, "no restrictions", an authority claim, "hypothetically", an encoded payload) need company, so a
+// customer who asks the bank to "act as guarantor" or says "pretend I'm a new customer" is left alone.
+//
+// `injection` signals try to take over the instructions (override, exfiltration, forged delimiters);
+// `jailbreak` signals try to change what the bot is (personas, role play, bypassing its rules).
+// Parley's own constants, so JavaScript RegExps, run on the folded text (lower case, no accents).
+import { fold } from './profanity';
+
+export type JailbreakKind = 'injection' | 'jailbreak';
+
+export interface JailbreakSignal {
+  id: string;
+  kind: JailbreakKind;
+  weight: number;
+  re: RegExp;
+}
+
+export interface JailbreakResult {
+  /** Sum of the weights of the signals that fired. */
+  score: number;
+  flagged: boolean;
+  /** The kind with the most weight (ties: injection). */
+  kind?: JailbreakKind;
+  /** The signals that fired, by id. */
+  signals: string[];
+}
+
+const INSTRUCTIONS = String.raw`(?:instructions?|rules|guidelines|directives|prompts?|programming|constraints|guardrails|restrictions|system message)`;
+const INSTRUCCIONES = String.raw`(?:instrucciones|reglas|normas|directrices|indicaciones|ordenes|prompt|programacion|restricciones|politicas|mensaje del sistema)`;
+
+export const SIGNALS: readonly JailbreakSignal[] = [
+  // ---- injection: take over the instructions
+  {
+    id: 'override',
+    kind: 'injection',
+    weight: 1,
+    re: new RegExp(
+      String.raw`\b(?:ignore|disregard|forget|override|bypass|set aside|stop following)\b[^.!?\n]{0,40}\b(?:previous|prior|above|earlier|preceding|initial|original|all|any|your|the|these|those|system|old)\b[^.!?\n]{0,25}\b${INSTRUCTIONS}`,
+    ),
+  },
+  {
+    id: 'override_es',
+    kind: 'injection',
+    weight: 1,
+    re: new RegExp(
+      String.raw`(?<![\p{L}])(?:ignora|ignore|ignorad|olvida|olvide|olvidad|descarta|omite|anula|deja de seguir|no sigas|no hagas caso (?:a|de))(?![\p{L}])[^.!?\n]{0,40}${INSTRUCCIONES}`,
+      'u',
+    ),
+  },
+  {
+    id: 'new_instructions',
+    kind: 'injection',
+    weight: 1,
+    re: /\b(?:your|the)\s+new\s+(?:instructions|rules|task|role|objective|purpose)\s+(?:is|are)\b|\bnew\s+(?:system\s+)?instructions\s*:|(?<![\p{L}])(?:tus|las)\s+nuevas\s+(?:instrucciones|reglas|ordenes)\s+son(?![\p{L}])|(?<![\p{L}])nuevas\s+instrucciones\s*:/u,
+  },
+  {
+    id: 'exfiltrate',
+    kind: 'injection',
+    weight: 1,
+    re: /\b(?:reveal|show|print|repeat|display|output|tell|give|share|leak|dump|recite|write out|what (?:is|are|was|were))\b[^.!?\n]{0,30}\b(?:system prompt|initial prompt|hidden prompt|original prompt|your prompt|the prompt|your instructions|your (?:hidden|secret|internal|original) (?:rules|guidelines|configuration|instructions)|instructions (?:you were|above|before)|everything above|the text above|words above)\b/,
+  },
+  {
+    id: 'exfiltrate_es',
+    kind: 'injection',
+    weight: 1,
+    re: /(?<![\p{L}])(?:revela|revelame|muestra|muestrame|ensename|dime|repite|imprime|escribe|copia|cuales son|cual es)(?![\p{L}])[^.!?\n]{0,30}(?:prompt del sistema|prompt de sistema|mensaje del sistema|prompt inicial|instrucciones (?:del sistema|iniciales|ocultas|originales|internas)|tus instrucciones|tus reglas|tu configuracion|tu prompt)/u,
+  },
+  {
+    id: 'forged_role',
+    kind: 'injection',
+    weight: 1,
+    re: /(?:^|\n)\s*(?:system|assistant|developer|sistema)\s*:|<\|?(?:im_start|im_end|system|endoftext)\|?>|\[\/?(?:inst|system|sys)\]|<<\/?sys>>|<\/?(?:system|instructions?|conversation_data)>|#{2,}\s*(?:system|instruction|new instructions)|\bend of (?:system )?(?:prompt|instructions)\b|```\s*system/,
+  },
+  {
+    id: 'priority_claim',
+    kind: 'injection',
+    weight: 0.5,
+    re: /\b(?:this (?:instruction|message) (?:overrides|supersedes|takes priority)|highest priority|priority override|admin override|override code|maintenance mode|debug mode|god mode|sudo)\b|(?<![\p{L}])(?:modo (?:depuracion|mantenimiento|administrador|dios)|maxima prioridad)(?![\p{L}])/u,
+  },
+  {
+    id: 'authority',
+    kind: 'injection',
+    weight: 0.5,
+    re: /\bi(?:'m| am)\s+(?:your|the|an?)\s+(?:developer|creator|admin|administrator|programmer|engineer who built you|owner|system administrator)\b|\b(?:openai|anthropic)\s+(?:here|staff|employee|team)\b|(?<![\p{L}])soy (?:tu|el|un|una) (?:desarrollador|desarrolladora|creador|creadora|administrador|administradora|programador|programadora)(?![\p{L}])/u,
+  },
+  {
+    id: 'encoded',
+    kind: 'injection',
+    weight: 0.5,
+    re: /\b(?:decode|base64|rot13|hex[- ]encoded|in reverse|backwards)\b[^\n]{0,40}|(?<![\p{L}])(?:decodifica|descodifica|base64|al reves)(?![\p{L}])|[A-Za-z0-9+/]{40,}={0,2}/u,
+  },
+  // ---- jailbreak: change what the bot is
+  {
+    id: 'persona',
+    kind: 'jailbreak',
+    weight: 1,
+    re: /\b(?:dan|stan|mongo tom|evil ?bot|betterdan|anti-?gpt|devmode|jailbroken)\b(?=[^\n]{0,80}\b(?:mode|prompt|stands for|do anything|character|persona|restrictions|jailbr\w*|no rules|unrestricted|ai|model|chatgpt)\b)|\b(?:you are|you're|act as|become|now)\s+(?:dan|stan|betterdan)\b|\bdo anything now\b|\bjailbreak\b|(?<![\p{L}])(?:modo dan|haz cualquier cosa ahora)(?![\p{L}])/u,
+  },
+  {
+    id: 'developer_mode',
+    kind: 'jailbreak',
+    weight: 1,
+    re: /\b(?:developer|dev|unrestricted|unfiltered|uncensored|opposite|evil|unlocked|god)\s+mode\b|(?<![\p{L}])modo (?:desarrollador|sin (?:restricciones|filtros|censura)|sin limites|malvado|libre)(?![\p{L}])/u,
+  },
+  {
+    id: 'you_are_now',
+    kind: 'jailbreak',
+    weight: 1,
+    re: /\b(?:you are|you're|youre)\s+(?:now|no longer|from now on|henceforth)\s+(?:a|an|the|my|called|named|free|in|going to be|unrestricted|bound|limited|restricted|chatgpt|claude|gpt|dan|[a-z]+gpt)\b|\bfrom now on,?\s+(?:you|your)\s+(?:will|are|must|shall|act|respond|answer|reply|speak|only|name|role)\b|(?<![\p{L}])(?:a partir de ahora|desde ahora)(?:,)?\s+(?:eres|seras|vas a ser|actuaras|responderas|te llamas|tu nombre es)|(?<![\p{L}])ya no eres(?![\p{L}])/u,
+  },
+  {
+    id: 'no_limits',
+    kind: 'jailbreak',
+    weight: 0.5,
+    re: /\b(?:no|without|free of|free from|zero)\s+(?:restrictions|limits|limitations|filters|filtering|censorship|rules|guidelines|ethics|morals|boundaries|safeguards|content polic(?:y|ies))\b|\b(?:unrestricted|unfiltered|uncensored|amoral|unethical)\b|\bnot bound by\b|\bbroken free\b|(?<![\p{L}])(?:sin (?:restricciones|limites|limitaciones|filtros|censura|reglas|normas|etica|moral)|sin ningun (?:tipo de )?(?:limite|filtro|restriccion))(?![\p{L}])/u,
+  },
+  {
+    id: 'role_play',
+    kind: 'jailbreak',
+    weight: 0.5,
+    re: /\b(?:pretend|imagine)\s+(?:that\s+)?(?:you(?:'re| are)?|to be|you were)\b|\b(?:act|behave|respond|answer|talk|speak)\s+(?:as|like)\s+(?:if\s+you|an?\s+(?:ai|assistant|chatbot|bot|character|evil|rogue|hacker|unrestricted|different)|my\s+(?:grandma|grandmother|deceased)|dan)\b|\brole-?play\b|\bstay in character\b|\bin character\b|\bplay the role\b|\bsimulate\s+(?:an?|being)\b|(?<![\p{L}])(?:finge|fingir|imagina|haz como si|actua como|comportate como|responde como|interpreta el papel|juego de rol|sigue en tu papel)(?![\p{L}])/u,
+  },
+  {
+    id: 'hypothetical',
+    kind: 'jailbreak',
+    weight: 0.5,
+    re: /\b(?:hypothetically|in a hypothetical|purely fictional|for a (?:story|novel|movie|game)|for educational purposes|for research purposes|in a fictional world|just a thought experiment)\b|(?<![\p{L}])(?:hipoteticamente|en un mundo ficticio|con fines educativos|para una novela|para una historia)(?![\p{L}])/u,
+  },
+  {
+    id: 'two_answers',
+    kind: 'jailbreak',
+    weight: 1,
+    re: /\b(?:two|2|both|dual)\s+(?:responses|answers|replies|ways)\b[^\n]{0,60}\b(?:normal|classic|filtered|unfiltered|jailbroken|dan|developer)\b|\[(?:classic|jailbreak|lockclassic|🔒classic|🔓jailbreak)\]/u,
+  },
+  {
+    id: 'policy_bypass',
+    kind: 'jailbreak',
+    weight: 0.5,
+    re: /\b(?:bypass|disable|turn off|switch off|deactivate|get around|circumvent|break)\s+(?:your|the|all|any)?\s*(?:safety|security|filters?|guardrails?|restrictions|content polic(?:y|ies)|moderation|safeguards)\b|\b(?:you (?:must|have to|will) (?:always )?(?:answer|comply|obey)|never refuse|you can(?:no|')t refuse|cannot refuse|without refusing)\b|(?<![\p{L}])(?:desactiva|salta(?:te)?|evita|elude)\s+(?:tus|los|las)?\s*(?:filtros|restricciones|normas de seguridad|medidas de seguridad)|(?<![\p{L}])(?:no puedes negarte|debes obedecer|obedece(?:me)?|nunca te niegues)(?![\p{L}])/u,
+  },
+];
+
+/** The signals in `text` and whether their weights reach `threshold` (default 1). */
+export function detectJailbreak(text: string, threshold = 1): JailbreakResult {
+  const folded = fold(text);
+  const fired = SIGNALS.filter((s) => s.re.test(folded));
+  const score = fired.reduce((n, s) => n + s.weight, 0);
+  const by = (k: JailbreakKind) => fired.filter((s) => s.kind === k).reduce((n, s) => n + s.weight, 0);
+  const flagged = score >= threshold;
+  return {
+    score,
+    flagged,
+    ...(fired.length ? { kind: by('jailbreak') > by('injection') ? 'jailbreak' : 'injection' } : {}),
+    signals: fired.map((s) => s.id),
+  };
+}
