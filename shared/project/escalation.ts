@@ -2,8 +2,9 @@
 // messages not understood, on an explicit request (a global handler, a listen route), on a sensitive topic or
 // another guardrail finding (guardrails.yaml rules, guardrail nodes), when an API call fails, when the bot cannot
 // answer (knowledge not sure, no match), and the handoff nodes themselves with their queue, reason and hours.
-// "Leads to a handoff" means without waiting for the customer: the walk follows exits, jumps and calls, and
-// stops at nodes that wait (listen, ask, buttons) and at ends. Pure: a function of the project.
+// "Leads to a handoff" means can lead there without waiting for the customer: the walk follows every exit (a
+// condition's branches, a guardrail node's), jumps and calls, and stops at nodes that wait (listen, ask,
+// buttons) and at ends. Pure: a function of the project.
 import { exitsOf } from '../schema/exits';
 import type { FlowNode, NodeOf } from '../schema/nodes';
 import type { Flow, ProjectManifest } from '../schema/project';
@@ -107,7 +108,14 @@ function handoffRow(flow: string, node: NodeOf<'handoff'>, m: ProjectManifest): 
   const summary = typeof node.summary === 'string' ? 'a template' : node.summary?.by === 'extract' || !node.summary ? 'extracted' : 'written by the model';
   const parts = [`queue ${node.queue ?? 'general'}`, `reason: ${reason}`, `hours: ${hoursOf(node, m)}`, `summary: ${summary}`];
   if (node.ticket) parts.push(`records it with ${node.ticket.operation}${node.ticket.when === 'outOfHours' ? ' (out of hours)' : ''}`);
-  const closed = node.outOfHours ? `out of hours → ${flow}/${node.outOfHours}` : node.outOfHoursSay ? 'out of hours: says its message' : undefined;
+  // out of hours: its exit, else the no-agent exit (nodes/handoff.ts), else a message
+  const closed = node.outOfHours
+    ? `out of hours → ${flow}/${node.outOfHours}`
+    : node.unavailable
+      ? `out of hours → ${flow}/${node.unavailable} (as with no agent free)`
+      : node.outOfHoursSay
+        ? 'out of hours: says its message'
+        : undefined;
   if (m.businessHours && node.hours !== false) parts.push(closed ?? 'out of hours: says when the team opens');
   return {
     kind: 'handoff',

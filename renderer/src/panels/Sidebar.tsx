@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { formatProblem } from '../../../shared/project/problems';
+import { EscalationPanel } from '../escalation/EscalationPanel';
 import { createFlow, deleteFlow, errorText, openSource, renameFlow, revealNode, selectFlow, useStudio } from '../store/studioStore';
 
 const NONE: never[] = [];
@@ -189,6 +190,7 @@ export function Sidebar() {
           </li>
         ))}
       </ul>
+      <EscalationPanel />
     </nav>
   );
 }
