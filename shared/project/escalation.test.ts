@@ -44,6 +44,7 @@ function bank() {
           queue: 'premier',
           reason: 'user_request',
           hours: 'premier',
+          unavailable: 'closed',
           ticket: { operation: 'create_ticket', url: 'https://t.test', when: 'outOfHours' },
         }),
         n({ id: 'general', kind: 'handoff', summary: { by: 'llm' }, outOfHours: 'closed' }),
@@ -100,7 +101,7 @@ describe('escalationRules', () => {
       field: 'rules[1]',
     });
     expect(rows[8]?.then).toBe(
-      "queue premier · reason: user_request · hours: queue premier's own hours (America/New_York) · summary: extracted · records it with create_ticket (out of hours) · out of hours: says when the team opens",
+      "queue premier · reason: user_request · hours: queue premier's own hours (America/New_York) · summary: extracted · records it with create_ticket (out of hours) · out of hours → human/closed (as with no agent free)",
     );
     expect(rows[9]?.then).toBe(
       'queue general · reason: inferred from how the conversation got here · hours: businessHours (Europe/London) · summary: written by the model · out of hours → human/closed',
