@@ -86,19 +86,21 @@ export function buildCli(): Command {
     .option('--seeds <n>', 'with --open-intents: run seeds 1..n and average (default 5)', parseCount)
     .option(
       '--max-accuracy-loss <share>',
-      'with --open-intents: the rejection budget the threshold is chosen for on training folds (default 0.015)',
+      'with --open-intents: the rejection budget the threshold is chosen for on training folds (default 0.018)',
       parseShare,
     )
-    .action(async (o: { train: string; test: string; json?: boolean; openIntents?: number; seeds?: number; maxAccuracyLoss?: number }) => {
+    .option('--no-scope', 'with --open-intents: without the combined out-of-scope score (the threshold on the top confidence alone)')
+    .action(async (o: { train: string; test: string; json?: boolean; openIntents?: number; seeds?: number; maxAccuracyLoss?: number; scope: boolean }) => {
       const { evaluateFiles, evaluationJson, formatEvaluation, evaluateOpenIntentFiles, openIntentJson, formatOpenIntents } = await import('./nluEvaluate');
-      if (o.openIntents === undefined && (o.seeds !== undefined || o.maxAccuracyLoss !== undefined)) {
-        throw new InvalidArgumentError('--seeds and --max-accuracy-loss go with --open-intents');
+      if (o.openIntents === undefined && (o.seeds !== undefined || o.maxAccuracyLoss !== undefined || !o.scope)) {
+        throw new InvalidArgumentError('--seeds and --max-accuracy-loss go with --open-intents (and --no-scope)');
       }
       if (o.openIntents !== undefined) {
         const open = await evaluateOpenIntentFiles(o.train, o.test, {
           knownShare: o.openIntents,
           seeds: o.seeds ?? 5,
           ...(o.maxAccuracyLoss !== undefined ? { maxAccuracyLoss: o.maxAccuracyLoss } : {}),
+          ...(o.scope ? {} : { scope: false }),
         });
         process.stdout.write((o.json ? JSON.stringify(openIntentJson(open.report)) : formatOpenIntents(open)) + '\n');
         return;
@@ -200,6 +202,31 @@ export function buildCli(): Command {
         process.exitCode = await runKnowledgeImport(projectDir, files, o, io);
       } catch (e) {
         process.stderr.write(`parley knowledge import: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = 2;
+      }
+    });
+
+  program
+    .command('guardrails')
+    .description("the project's guardrail rules (guardrails.yaml)")
+    .command('evaluate')
+    .description(
+      'screen ordinary messages (blocked or escalated: the share; routes per intent) and attacks and sensitive messages (detected per category) with the project’s rules',
+    )
+    .argument('<projectDir>', 'project folder')
+    .option('--benign <file>', 'CSV text,category of ordinary messages by intent (default: BANKING77 test set, ../shared/data/banking77 or PARLEY_BANKING77)')
+    .option(
+      '--adversarial <file>',
+      `CSV text,category with categories jailbreak, injection, abuse, pii, self_harm, bereavement, hardship, fraud (default: the project's evaluation/guardrails-adversarial.csv)`,
+    )
+    .option('--json', 'print { benignFlaggedRate, detectionRate, byCategory }')
+    .action(async (projectDir: string, o: { benign?: string; adversarial?: string; json?: boolean }) => {
+      try {
+        const { evaluateGuardrails, evaluationJson, formatEvaluation } = await import('./guardrailsEvaluate');
+        const r = await evaluateGuardrails(projectDir, { ...(o.benign ? { benign: o.benign } : {}), ...(o.adversarial ? { adversarial: o.adversarial } : {}) });
+        process.stdout.write((o.json ? JSON.stringify(evaluationJson(r)) : formatEvaluation(r)) + '\n');
+      } catch (e) {
+        process.stderr.write(`parley guardrails evaluate: ${e instanceof Error ? e.message : String(e)}\n`);
         process.exitCode = 2;
       }
     });

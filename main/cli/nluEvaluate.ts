@@ -93,6 +93,8 @@ export interface OpenIntentCliOptions {
   maxAccuracyLoss?: number;
   /** Also today's model with a threshold chosen on the test rows at this accuracy loss (default 0.01). */
   baselineLoss?: number;
+  /** False: without the combined out-of-scope score (TrainIntentOptions.scope). */
+  scope?: boolean;
 }
 
 export interface OpenIntentEvaluation {
@@ -110,7 +112,7 @@ export async function evaluateOpenIntentFiles(trainFile: string, testFile: strin
     knownShare: o.knownShare,
     seeds: Array.from({ length: o.seeds }, (_, i) => i + 1),
     baselineLoss: o.baselineLoss ?? 0.01,
-    ...(o.maxAccuracyLoss !== undefined ? { train: { maxAccuracyLoss: o.maxAccuracyLoss } } : {}),
+    train: { ...(o.maxAccuracyLoss !== undefined ? { maxAccuracyLoss: o.maxAccuracyLoss } : {}), ...(o.scope === false ? { scope: false } : {}) },
     now: () => performance.now(),
   });
   return { report, train: { file: trainFile, rows: train.length, intents }, test: { file: testFile, rows: test.length } };

@@ -125,3 +125,24 @@ export function chooseRejectThreshold(topProb: ArrayLike<number>, correct: Array
   const t = budget >= kept.length ? kept[kept.length - 1]! : (kept[budget - 1]! + kept[budget]!) / 2;
   return Math.min(t, MAX_REJECT_THRESHOLD);
 }
+
+/**
+ * The threshold on any in-scope score (reject strictly below it), chosen as chooseRejectThreshold does, without
+ * its cap: halfway between the last correct held-out row rejected and the first kept, so that at most `maxLoss`
+ * of the rows are correct predictions rejected (counting those `rejected` anyway). −Number.MAX_VALUE (reject
+ * nothing more) when the budget allows no row or is already spent.
+ */
+export function chooseScoreThreshold(score: ArrayLike<number>, correct: ArrayLike<boolean>, maxLoss: number, rejected?: ArrayLike<boolean>): number {
+  const n = score.length;
+  if (correct.length !== n || (rejected && rejected.length !== n)) throw new Error('chooseScoreThreshold: arrays differ in length');
+  let budget = Math.floor(maxLoss * n + 1e-9);
+  const kept: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!correct[i]) continue;
+    if (rejected?.[i]) budget--;
+    else kept.push(score[i]!);
+  }
+  if (budget <= 0 || kept.length === 0) return -Number.MAX_VALUE;
+  kept.sort((a, b) => a - b);
+  return budget >= kept.length ? kept[kept.length - 1]! + 1e-9 : (kept[budget - 1]! + kept[budget]!) / 2;
+}

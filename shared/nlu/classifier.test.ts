@@ -82,7 +82,8 @@ describe('intent classifier', () => {
     expect(copy.classify('who won the rugby').outOfScope).toBe(true);
     expect(copy.data.labels).toEqual(model.data.labels);
     expect(copy.data.labels).toContain('oos'); // the background class, in the same format as before
-    expect(copy.data.version).toBe(1);
+    expect(copy.data.version).toBe(2); // six intents: the combined out-of-scope score (scope.ts)
+    expect(copy.data.scope?.weights).toEqual(model.data.scope?.weights);
     expect(() => deserializeIntentModel('{"format":"other"}')).toThrow(/not a parley intent model/);
     expect(() => deserializeIntentModel(json.replace('"weights":"', '"weights":"!'))).toThrow(/base64/);
   });

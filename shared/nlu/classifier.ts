@@ -11,10 +11,12 @@
 import type { IntentScore } from '../engine/ports';
 import { chooseRejectThreshold, fitTemperature, softmaxInto } from './calibration';
 import { BACKGROUND_EN } from './data/background';
-import { DEFAULT_FEATURES, fitVectorizer, Vectorizer, Vocabulary, type FeatureOptions, type SparseMatrix } from './features';
+import { DEFAULT_FEATURES, fitVectorizer, Vectorizer, Vocabulary, type FeatureOptions } from './features';
+import { combinedScore, scopeFeatures, WordCounts, wordKeysOf } from './scope';
+import { fitScope, type ScopeModelData } from './scopeFit';
 import { normalizeText } from './text';
 import { seededRandom, shuffleInPlace } from '../util/random';
-import { scoreRow, trainCrammerSinger, type LinearModel, type SvmOptions } from './svm';
+import { scoreRow, scoreRows, selectRows, trainCrammerSinger, type LinearModel, type SvmOptions } from './svm';
 
 export interface IntentExample {
   text: string;
@@ -45,8 +47,13 @@ export interface TrainIntentOptions {
   folds?: number;
   /** Fixed temperature: skips fitting it (and the held-out training). */
   temperature?: number;
-  /** Fixed out-of-scope threshold instead of the chosen one. */
+  /** Fixed out-of-scope threshold instead of the chosen one (no combined score then: a version-1 model). */
   threshold?: number;
+  /**
+   * Fit the combined out-of-scope score (scope.ts; default true): a version-2 model. Without it, or when the
+   * training set cannot support it (fewer than 4 intents), the threshold is on the top probability (version 1).
+   */
+  scope?: boolean;
   seed?: number;
 }
 
@@ -54,15 +61,21 @@ export interface TrainIntentOptions {
 export const DEFAULT_CLASSIFIER_SVM: SvmOptions = { C: 1, eps: 0.3, maxIter: 40, bias: 1, balance: 0, seed: 1 };
 
 /** Default budget of correct in-scope predictions rejected as out of scope (TrainIntentOptions.maxAccuracyLoss). */
-export const DEFAULT_MAX_ACCURACY_LOSS = 0.015;
+export const DEFAULT_MAX_ACCURACY_LOSS = 0.018;
 
 /** Temperature used when there is too little data to fit one (fewer than two examples in two classes). */
 export const FALLBACK_TEMPERATURE = 0.3;
 
-/** Everything a trained model is: plain data and typed arrays, so it can be cached (see serializeIntentModel). */
+export type { ScopeModelData } from './scopeFit';
+
+/**
+ * Everything a trained model is: plain data and typed arrays, so it can be cached (see serializeIntentModel).
+ * Version 1: out of scope when the out-of-scope class wins or the top probability is below `threshold`. Version 2
+ * adds `scope`, the combined score (scope.ts) and its own threshold; models of either version load.
+ */
 export interface IntentModelData {
   format: 'parley-intent-model';
-  version: 1;
+  version: 1 | 2;
   /** Class labels; scores and weights follow this order. */
   labels: string[];
   /** The out-of-scope label when it is one of the classes, else null. */
@@ -82,6 +95,8 @@ export interface IntentModelData {
   /** Training rows, and rows used for calibration (0 when the temperature was given or could not be fitted). */
   trainedOn: number;
   calibratedOn: number;
+  /** Version 2 only. */
+  scope?: ScopeModelData;
 }
 
 export interface IntentPrediction {
@@ -100,6 +115,7 @@ export class IntentModel {
   private readonly scratchScores: Float64Array;
   private readonly scratchProbs: Float64Array;
   private readonly oosIndex: number;
+  private readonly words: WordCounts | undefined;
 
   constructor(readonly data: IntentModelData) {
     const K = data.labels.length;
@@ -113,6 +129,33 @@ export class IntentModel {
     this.scratchScores = new Float64Array(K);
     this.scratchProbs = new Float64Array(K);
     this.oosIndex = data.oosLabel === null ? -1 : data.labels.indexOf(data.oosLabel);
+    if ((data.version === 2) !== (data.scope !== undefined)) throw new Error('intent model: a version-2 model has a scope, a version-1 model none');
+    if (data.scope) {
+      if (data.scope.words.offsets.length !== K + 1 || data.scope.weights.length !== 4) throw new Error('intent model: scope does not match the labels');
+      this.words = new WordCounts(data.scope.words);
+    }
+  }
+
+  /**
+   * How far inside the model's scope a text is, given its class probabilities: negative exactly when it is out of
+   * scope (the out-of-scope class beats the best class `best`, or a threshold rejects it).
+   */
+  private scopeMargin(text: string, p: Float64Array, best: number): number {
+    const top = best >= 0 ? p[best]! : 0;
+    const oos = this.oosIndex >= 0 ? p[this.oosIndex]! : 0;
+    if (best < 0) return -1;
+    let m = Math.min(top - oos, top - this.data.threshold);
+    if (this.data.scope && this.words) {
+      const s = combinedScore(this.data.scope.weights, scopeFeatures(top, this.words.typicality(wordKeysOf(text), best)));
+      m = Math.min(m, s - this.data.scope.threshold);
+    }
+    return m; // the rules reject on oos > top and top < threshold: a tie on either is in scope
+  }
+
+  private bestInScope(p: Float64Array): number {
+    let best = -1;
+    for (let k = 0; k < p.length; k++) if (k !== this.oosIndex && (best < 0 || p[k]! > p[best]!)) best = k;
+    return best;
   }
 
   /** Raw scores per class (labels order), into `out` when given. */
@@ -151,56 +194,28 @@ export class IntentModel {
     let best = 0;
     for (let k = 1; k < p.length; k++) if (p[k]! > p[best]!) best = k;
     const confidence = p[best]!;
-    const outOfScope = best === this.oosIndex || confidence < this.data.threshold;
+    const outOfScope = best === this.oosIndex || this.scopeMargin(text, p, best) < 0;
     return { intent: outOfScope ? (this.data.oosLabel ?? 'oos') : this.labels[best]!, confidence, outOfScope };
   }
 
   /**
    * `rank` and `predict` in one pass: the in-scope ranking (best first, at most `limit`), whether the text is out
-   * of scope, and the probability of the out-of-scope class (0 when the model has none).
+   * of scope, the probability of the out-of-scope class (0 when the model has none), and how far inside the scope
+   * the text is (`margin`: negative exactly when out of scope).
    */
-  classify(text: string, limit = Infinity): { ranking: IntentScore[]; outOfScope: boolean; oosProbability: number } {
+  classify(text: string, limit = Infinity): { ranking: IntentScore[]; outOfScope: boolean; oosProbability: number; margin: number } {
     const p = this.probabilities(text, this.scratchProbs);
+    const margin = this.scopeMargin(text, p, this.bestInScope(p));
     const oosProbability = this.oosIndex >= 0 ? p[this.oosIndex]! : 0;
     const ranking: IntentScore[] = [];
     for (let k = 0; k < p.length; k++) if (k !== this.oosIndex) ranking.push({ intent: this.labels[k]!, confidence: p[k]! });
     ranking.sort((a, b) => b.confidence - a.confidence || (a.intent < b.intent ? -1 : 1));
-    const top = ranking[0]?.confidence ?? 0;
-    const outOfScope = ranking.length === 0 || oosProbability > top || top < this.data.threshold;
-    return { ranking: limit < ranking.length ? ranking.slice(0, limit) : ranking, outOfScope, oosProbability };
+    const outOfScope = ranking.length === 0 || margin < 0;
+    return { ranking: limit < ranking.length ? ranking.slice(0, limit) : ranking, outOfScope, oosProbability, margin };
   }
 }
 
 // ---- training ----------------------------------------------------------------------------------------------
-
-function selectRows(X: SparseMatrix, rows: ArrayLike<number>): SparseMatrix {
-  let nnz = 0;
-  for (let r = 0; r < rows.length; r++) nnz += X.offsets[rows[r]! + 1]! - X.offsets[rows[r]!]!;
-  const offsets = new Int32Array(rows.length + 1);
-  const idx = new Int32Array(nnz);
-  const val = new Float32Array(nnz);
-  let p = 0;
-  for (let r = 0; r < rows.length; r++) {
-    const a = X.offsets[rows[r]!]!;
-    const b = X.offsets[rows[r]! + 1]!;
-    idx.set(X.idx.subarray(a, b), p);
-    val.set(X.val.subarray(a, b), p);
-    p += b - a;
-    offsets[r + 1] = p;
-  }
-  return { rows: rows.length, cols: X.cols, offsets, idx, val };
-}
-
-function scoreRows(model: LinearModel, X: SparseMatrix, rows: ArrayLike<number>, into: Float64Array, at: number): void {
-  const K = model.classes;
-  const out = new Float64Array(K);
-  for (let r = 0; r < rows.length; r++) {
-    const i = rows[r]!;
-    const a = X.offsets[i]!;
-    scoreRow(model, X.idx.subarray(a), X.val.subarray(a), X.offsets[i + 1]! - a, out);
-    into.set(out, (at + r) * K);
-  }
-}
 
 /** Assigns each row a fold in [0, folds) stratified by class; rows of classes with fewer than 2 examples get -1. */
 function stratifiedFolds(y: Int32Array, K: number, folds: number, rand: () => number): Int32Array {
@@ -242,10 +257,10 @@ export function trainIntentModel(examples: readonly IntentExample[], options: Tr
   const n = texts.length;
   const oosIndex = labelIndex.get(oos) ?? -1;
 
-  const finish = (linear: LinearModel, temperature: number, threshold: number, calibratedOn: number): IntentModel =>
+  const finish = (linear: LinearModel, temperature: number, threshold: number, calibratedOn: number, scope?: ScopeModelData): IntentModel =>
     new IntentModel({
       format: 'parley-intent-model',
-      version: 1,
+      version: scope ? 2 : 1,
       labels,
       oosLabel: oosIndex >= 0 ? oos : null,
       features,
@@ -258,6 +273,7 @@ export function trainIntentModel(examples: readonly IntentExample[], options: Tr
       threshold,
       trainedOn: n,
       calibratedOn,
+      ...(scope ? { scope } : {}),
     });
 
   if (K === 1) {
@@ -274,10 +290,11 @@ export function trainIntentModel(examples: readonly IntentExample[], options: Tr
   const heldRows: number[] = [];
   let heldScores = new Float64Array(0);
   let warm: ((i: number, out: Float64Array) => boolean) | undefined;
+  let fold: Int32Array | undefined;
   if (options.temperature === undefined) {
     if (n >= (options.crossValidateBelow ?? 2000)) {
       const frac = options.heldOutFraction ?? 0.1;
-      const folds = stratifiedFolds(y, K, Math.max(2, Math.round(1 / frac)), rand);
+      const folds = (fold = stratifiedFolds(y, K, Math.max(2, Math.round(1 / frac)), rand));
       const trainRows: number[] = [];
       for (let i = 0; i < n; i++) (folds[i] === 0 ? heldRows : trainRows).push(i);
       const sub = trainCrammerSinger(
@@ -297,7 +314,7 @@ export function trainIntentModel(examples: readonly IntentExample[], options: Tr
       };
     } else {
       const k = options.folds ?? 5;
-      const folds = stratifiedFolds(y, K, k, rand);
+      const folds = (fold = stratifiedFolds(y, K, k, rand));
       const parts: number[][] = Array.from({ length: k }, () => []);
       for (let i = 0; i < n; i++) if (folds[i]! >= 0) parts[folds[i]!]!.push(i);
       const scored: Float64Array[] = [];
@@ -328,10 +345,29 @@ export function trainIntentModel(examples: readonly IntentExample[], options: Tr
 
   let temperature = options.temperature ?? FALLBACK_TEMPERATURE;
   let threshold = options.threshold ?? 0;
+  let scope: ScopeModelData | undefined;
   if (heldRows.length > 0) {
     const heldY = Int32Array.from(heldRows, (i) => y[i]!);
     temperature = fitTemperature(heldScores, heldY, K);
-    if (options.threshold === undefined) {
+    const maxLoss = options.maxAccuracyLoss ?? DEFAULT_MAX_ACCURACY_LOSS;
+    if (options.threshold === undefined && options.scope !== false && fold) {
+      scope = fitScope({
+        X,
+        y,
+        K,
+        labels,
+        oosIndex,
+        rowWords: texts.map(wordKeysOf),
+        fold,
+        heldRows,
+        heldScores,
+        temperature,
+        svm,
+        maxLoss,
+        rand,
+      });
+    }
+    if (options.threshold === undefined && !scope) {
       // the in-scope held-out rows: top in-scope probability, whether right, whether the oos class won
       const top: number[] = [];
       const correct: boolean[] = [];
@@ -346,11 +382,11 @@ export function trainIntentModel(examples: readonly IntentExample[], options: Tr
         correct.push(best === heldY[r]);
         rejected.push(oosIndex >= 0 && p[oosIndex]! > p[best]!);
       }
-      threshold = chooseRejectThreshold(top, correct, options.maxAccuracyLoss ?? DEFAULT_MAX_ACCURACY_LOSS, rejected);
+      threshold = chooseRejectThreshold(top, correct, maxLoss, rejected);
     }
   }
   const final = trainCrammerSinger(X, y, K, svm, warm);
-  return finish(final, temperature, threshold, heldRows.length);
+  return finish(final, temperature, threshold, heldRows.length, scope);
 }
 
 /**

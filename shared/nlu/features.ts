@@ -56,6 +56,11 @@ function hashWord(w: string): number {
   return h;
 }
 
+/** A 32-bit key of a normalised word (the word-unigram hash, without the block tag), for word counts (scope.ts). */
+export function wordKey(w: string): number {
+  return fmix(hashWord(w));
+}
+
 /** A growable buffer of int32 values, reused between documents. */
 export class IntBuffer {
   data: Int32Array;

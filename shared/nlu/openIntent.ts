@@ -81,15 +81,14 @@ export function auroc(inScope: ArrayLike<number>, outOfScope: ArrayLike<number>)
 }
 
 /**
- * How far a text is inside the model's scope: min(top − threshold, top − P(out-of-scope class)), where top is the
- * best in-scope probability. The model rejects a text exactly when this is below 0, so it is the score whose
+ * How far a text is inside the model's scope (IntentModel.classify's margin: with top the best in-scope
+ * probability, the least of top − P(out-of-scope class), top − threshold and, for a version-2 model, the combined
+ * score minus its threshold). The model rejects a text exactly when this is below 0, so it is the score whose
  * AUROC is reported.
  */
 export function scopeScore(model: IntentModel, text: string): { score: number; top: string | undefined; outOfScope: boolean } {
   const c = model.classify(text, 1);
-  const top = c.ranking[0];
-  const p = top?.confidence ?? 0;
-  return { score: Math.min(p - model.data.threshold, p - c.oosProbability), top: top?.intent, outOfScope: c.outOfScope };
+  return { score: c.margin, top: c.ranking[0]?.intent, outOfScope: c.outOfScope };
 }
 
 function detection(

@@ -1,8 +1,8 @@
 // A trained intent model as a JSON string (typed arrays as little-endian base64), for caches that store text.
 // IntentModelData itself is plain data and typed arrays, so structured clone (IndexedDB, postMessage) takes it
-// as it is.
+// as it is. Versions 1 and 2 (with the combined out-of-scope score, `scope`) both load.
 
-import { IntentModel, type IntentModelData } from './classifier';
+import { IntentModel, type IntentModelData, type ScopeModelData } from './classifier';
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 const LOOKUP = new Int16Array(128).fill(-1);
@@ -80,13 +80,46 @@ export function serializeIntentModel(model: IntentModel | IntentModelData): stri
     idf: encodeBase64(toBytes(d.idf)),
     weights: encodeBase64(toBytes(d.weights)),
     bias: encodeBase64(toBytes(d.bias)),
+    ...(d.scope
+      ? {
+          scope: {
+            ...d.scope,
+            words: {
+              offsets: encodeBase64(toBytes(d.scope.words.offsets)),
+              keys: encodeBase64(toBytes(d.scope.words.keys)),
+              counts: encodeBase64(toBytes(d.scope.words.counts)),
+            },
+          },
+        }
+      : {}),
   });
+}
+
+function scopeOf(raw: unknown): ScopeModelData {
+  const s = raw as Record<string, unknown> | null;
+  const w = s?.words as Record<string, unknown> | null | undefined;
+  if (!s || typeof s !== 'object' || !w || typeof w !== 'object') throw new Error('invalid model: scope');
+  for (const f of ['offsets', 'keys', 'counts']) if (typeof w[f] !== 'string') throw new Error(`invalid model: scope.words.${f}`);
+  if (!Array.isArray(s.weights) || s.weights.length !== 4 || !s.weights.every((v) => typeof v === 'number' && Number.isFinite(v)))
+    throw new Error('invalid model: scope.weights');
+  if (typeof s.threshold !== 'number' || !Number.isFinite(s.threshold)) throw new Error('invalid model: scope.threshold');
+  if (!Array.isArray(s.hiddenIntents) || !s.hiddenIntents.every((l) => typeof l === 'string')) throw new Error('invalid model: scope.hiddenIntents');
+  return {
+    words: {
+      offsets: fromBytes(decodeBase64(w.offsets as string), (b) => new Int32Array(b)),
+      keys: fromBytes(decodeBase64(w.keys as string), (b) => new Int32Array(b)),
+      counts: fromBytes(decodeBase64(w.counts as string), (b) => new Float32Array(b)),
+    },
+    weights: s.weights as number[],
+    threshold: s.threshold,
+    hiddenIntents: s.hiddenIntents as string[],
+  };
 }
 
 /** A model from serializeIntentModel's output. Throws on anything else. */
 export function deserializeIntentModel(json: string): IntentModel {
   const raw = JSON.parse(json) as Record<string, unknown>;
-  if (raw.format !== 'parley-intent-model' || raw.version !== 1) throw new Error('not a parley intent model (format/version)');
+  if (raw.format !== 'parley-intent-model' || (raw.version !== 1 && raw.version !== 2)) throw new Error('not a parley intent model (format/version)');
   for (const f of ['keys', 'idf', 'weights', 'bias']) if (typeof raw[f] !== 'string') throw new Error(`invalid model: ${f}`);
   if (!Array.isArray(raw.labels) || !raw.labels.every((l) => typeof l === 'string')) throw new Error('invalid model: labels');
   for (const f of ['temperature', 'threshold', 'unknownIdf', 'trainedOn', 'calibratedOn']) {
@@ -111,5 +144,7 @@ export function deserializeIntentModel(json: string): IntentModel {
     weights: fromBytes(decodeBase64(raw.weights as string), (b) => new Float32Array(b)),
     bias: fromBytes(decodeBase64(raw.bias as string), (b) => new Float32Array(b)),
   };
+  delete data.scope;
+  if (raw.version === 2) data.scope = scopeOf(raw.scope);
   return new IntentModel(data);
 }

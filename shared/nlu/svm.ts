@@ -309,3 +309,34 @@ export function trainCrammerSinger(
   for (let k = 0; k < K; k++) bias[k] = wb[k]! * B;
   return { classes: K, cols: Dn, weights: W, bias, alpha };
 }
+
+/** The given rows of a sparse matrix, in that order. */
+export function selectRows(X: SparseMatrix, rows: ArrayLike<number>): SparseMatrix {
+  let nnz = 0;
+  for (let r = 0; r < rows.length; r++) nnz += X.offsets[rows[r]! + 1]! - X.offsets[rows[r]!]!;
+  const offsets = new Int32Array(rows.length + 1);
+  const idx = new Int32Array(nnz);
+  const val = new Float32Array(nnz);
+  let p = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const a = X.offsets[rows[r]!]!;
+    const b = X.offsets[rows[r]! + 1]!;
+    idx.set(X.idx.subarray(a, b), p);
+    val.set(X.val.subarray(a, b), p);
+    p += b - a;
+    offsets[r + 1] = p;
+  }
+  return { rows: rows.length, cols: X.cols, offsets, idx, val };
+}
+
+/** Scores of `rows` of X into `into`, row-major from row `at` (K values a row). */
+export function scoreRows(model: LinearModel, X: SparseMatrix, rows: ArrayLike<number>, into: Float64Array, at: number): void {
+  const K = model.classes;
+  const out = new Float64Array(K);
+  for (let r = 0; r < rows.length; r++) {
+    const i = rows[r]!;
+    const a = X.offsets[i]!;
+    scoreRow(model, X.idx.subarray(a), X.val.subarray(a), X.offsets[i + 1]! - a, out);
+    into.set(out, (at + r) * K);
+  }
+}
