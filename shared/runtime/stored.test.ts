@@ -60,6 +60,13 @@ describe('redactOutputs', () => {
     ]);
     expect(r[1]).toBe(outputs[1]);
   });
+
+  it("redacts a handoff's payload: the last messages and slots it carries", () => {
+    const payload = { queue: 'q', summary: 'mail jo@example.com', transcript: [{ role: 'user', text: 'my card is 4111 1111 1111 1111' }], slots: { n: 3 } };
+    const [r] = redactOutputs([{ type: 'handoff', queue: 'q', reason: 'user_request', payload, flow: 'f', node: 'h' }], redact);
+    expect(r).toMatchObject({ payload: { summary: 'mail [email]', transcript: [{ role: 'user', text: 'my card is [card ••••1111]' }], slots: { n: 3 } } });
+    expect(payload.summary).toBe('mail jo@example.com');
+  });
 });
 
 describe('memoRedact', () => {

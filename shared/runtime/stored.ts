@@ -70,18 +70,20 @@ export function memoRedact(redact: Redact, size = 1000): Redact {
   };
 }
 
-/** The outputs' texts and handoff summaries redacted, for a caller that logs or keeps them. */
+/** The outputs' texts and handoff summaries and payloads redacted, for a caller that logs or keeps them. */
 export function redactOutputs(outputs: Output[], redact: Redact): Output[] {
   return outputs.map((o) => {
     if (o.type === 'text') {
       const text = redact(o.text);
       return text === o.text ? o : { ...o, text };
     }
-    if (o.type === 'handoff' && (o.summary !== undefined || o.reason !== undefined)) {
+    if (o.type === 'handoff' && (o.summary !== undefined || o.reason !== undefined || o.payload !== undefined)) {
       return {
         ...o,
         ...(o.summary !== undefined ? { summary: redact(o.summary) } : {}),
         ...(o.reason !== undefined ? { reason: redact(o.reason) } : {}),
+        // the payload carries the last messages and the slots
+        ...(o.payload !== undefined ? { payload: redactStrings(o.payload, redact) } : {}),
       };
     }
     if (o.type === 'error') return { ...o, message: redact(o.message) };
