@@ -38,6 +38,23 @@ export function buildCli(): Command {
     });
 
   program
+    .command('init')
+    .description('create a project from a template in a new or empty folder')
+    .argument('<dir>', 'folder for the project (created if missing)')
+    .option('-t, --template <id>', 'blank, faq or banking', 'blank')
+    .option('--name <name>', "the assistant's name (default: the folder's name)")
+    .addHelpText('after', async () => `\nTemplates:\n${(await import('./init')).templateHelp()}`)
+    .action(async (dir: string, o: { template: string; name?: string }) => {
+      const { runInit } = await import('./init');
+      try {
+        process.stdout.write((await runInit(dir, o)) + '\n');
+      } catch (e) {
+        process.stderr.write(`parley init: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = 1;
+      }
+    });
+
+  program
     .command('validate')
     .description('check a project: every file against the schema, every edge, id and reference')
     .argument('<projectDir>', 'project folder')

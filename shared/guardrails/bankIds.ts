@@ -97,8 +97,8 @@ const PIN =
 // that "my password is expired" is no secret)
 const PASSWORD_WORD = String.raw`\b(?:password|passphrase|contrase[ñn]a|clave de acceso)\b`;
 const PASSWORD = new RegExp(
-  String.raw`${PASSWORD_WORD}(?:\s*[:=]\s*("[^"\n]{1,64}"|'[^'\n]{1,64}'|[^\s"']{3,64})|\s+(?:is|was|es|era)\s+("[^"\n]{1,64}"|'[^'\n]{1,64}'|(?=[^\s"']*[\d!@#$%^&*_.+-])[^\s"']{4,64}))`,
-  'gi',
+  String.raw`${PASSWORD_WORD}(?:\s*[:=]\s*("[^"\n]{1,64}"|'[^'\n]{1,64}'|[^\s"']{3,64})|(?:\s+[\p{L}']+){0,3}?\s+(?:is|was|es|era)\s+("[^"\n]{1,64}"|'[^'\n]{1,64}'|(?=[^\s"']*[\d!@#$%^&*_.+-])[^\s"']{4,64}))`,
+  'giu',
 );
 
 function findSecrets(text: string): IdSpan[] {

@@ -121,7 +121,25 @@ export const SIGNALS: readonly JailbreakSignal[] = [
     id: 'role_play',
     kind: 'jailbreak',
     weight: 0.5,
-    re: /\b(?:pretend|imagine)\s+(?:that\s+)?(?:you(?:'re| are)?|to be|you were)\b|\b(?:act|behave|respond|answer|talk|speak)\s+(?:as|like)\s+(?:if\s+you|an?\s+(?:ai|assistant|chatbot|bot|character|evil|rogue|hacker|unrestricted|different)|my\s+(?:grandma|grandmother|deceased)|dan)\b|\brole-?play\b|\bstay in character\b|\bin character\b|\bplay the role\b|\bsimulate\s+(?:an?|being)\b|(?<![\p{L}])(?:finge|fingir|imagina|haz como si|actua como|comportate como|responde como|interpreta el papel|juego de rol|sigue en tu papel)(?![\p{L}])/u,
+    re: /\b(?:pretend|imagine)\s+(?:that\s+)?(?:you(?:'re| are)?|to be|you were)\b|\b(?:act|behave|respond|answer|talk|speak)\s+(?:as|like)\s+(?:if\s+you|an?\s+(?:ai|assistant|chatbot|bot|character|evil|rogue|hacker|unrestricted|different)|my\s+(?:grandma|grandmother|deceased)|dan)\b|\brole-?play\b|\bplay the role\b|\bsimulate\s+(?:an?|being)\b|(?<![\p{L}])(?:finge|fingir|imagina|haz como si|actua como|comportate como|responde como|interpreta el papel|juego de rol)(?![\p{L}])/u,
+  },
+  {
+    id: 'persona_definition',
+    kind: 'jailbreak',
+    weight: 1,
+    re: /\b(?:you are|you're|youre)\s+(?:now\s+)?[a-z][\w-]{1,30},\s+(?:an?|the)\s+(?:\w+\s+){0,2}(?:ai|assistant|chatbot|bot|model|language model)\b|\bpretend\s+(?:that\s+)?you(?:'re| are)\s+my\s+(?:late|dead|deceased)\s+\w+|(?<![\p{L}])finge que eres mi (?:difunt[oa]|abuel[oa] muert[oa])/u,
+  },
+  {
+    id: 'identity_change',
+    kind: 'jailbreak',
+    weight: 0.5,
+    re: /\b(?:you are|you're|youre)\s+no\s+longer\s+(?!\w+ing\b)\w+|\b(?:let'?s|we(?:'re| are) going to)\s+play\s+a\s+game\b|(?<![\p{L}])(?:juguemos a un juego|vamos a jugar a un juego)(?![\p{L}])/u,
+  },
+  {
+    id: 'stay_in_character',
+    kind: 'jailbreak',
+    weight: 0.5,
+    re: /\b(?:stay|remain|keep)\s+in\s+(?:character|role)\b|\bbreak(?:ing)?\s+character\b|(?<![\p{L}])(?:no salgas del personaje|sigue en tu papel|mantente en el personaje)(?![\p{L}])/u,
   },
   {
     id: 'hypothetical',

@@ -18,7 +18,7 @@ const PARIENTE = String.raw`(?:marido|esposo|esposa|mujer|pareja|madre|padre|mam
 
 export const TOPICS: Readonly<Record<TopicId, RegExp>> = {
   self_harm: re([
-    String.raw`kill(?:ing)? myself|suicid\w*|end(?:ing)? (?:my|it) (?:own )?(?:life|all)|end it all|take my (?:own )?life|self[- ]?harm\w*`,
+    String.raw`kill(?:ing)? myself|suicid\w*|end(?:ing)? (?:my|it) (?:own )?(?:life|all)|end it all|(?:take|took|taking) my (?:own )?life|self[- ]?harm\w*`,
     String.raw`hurt(?:ing)? myself|harm(?:ing)? myself|cut(?:ting)? myself|overdos\w*`,
     String.raw`(?:don'?t|do not|dont) want to (?:live|be alive|be here any ?more|wake up|go on)|no reason to (?:live|go on)|not worth living`,
     String.raw`(?:better off|be better) (?:dead|without me)|want(?:ed)? to die|wish i (?:was|were) dead`,
@@ -28,8 +28,8 @@ export const TOPICS: Readonly<Record<TopicId, RegExp>> = {
   bereavement: re([
     String.raw`passed away|pass(?:ed)? on recently|(?:has|have|had|just|recently|sadly) died|died (?:last|on|in|recently|yesterday|this|suddenly|a few)`,
     String.raw`death of (?:my|our|a)|funeral\w*|bereave\w*|deceased|probate|death certificate|widow(?:ed|er)?`,
-    String.raw`executor of (?:the|his|her|my|their) (?:estate|will)|estate of my late|my late ${KIN}`,
-    String.raw`lost my ${KIN}(?!'s|s'|s )(?! card)|${KIN} (?:has |recently |just )?(?:died|passed)`,
+    String.raw`executor of (?:the|his|her|my|their|our)(?: \w+'s)? (?:estate|will)|estate of my late|my late ${KIN}`,
+    String.raw`lost (?:my|our) ${KIN}(?!'s|s'|s )(?! card)|${KIN} (?:has |recently |just )?(?:died|passed)`,
     String.raw`(?:ha )?fallecid[oa]|fallecio|fallecimiento|murio|ha muerto|difunt[oa]|funeral|entierro|viud[oa]|certificado de defuncion`,
     String.raw`perdi a mi ${PARIENTE}|mi ${PARIENTE} (?:ha )?(?:fallecido|muerto|murio|fallecio)|herencia de mi`,
   ]),
@@ -38,7 +38,7 @@ export const TOPICS: Readonly<Record<TopicId, RegExp>> = {
     String.raw`(?:can'?t|cannot|unable to|won'?t be able to) (?:pay|make|keep up with) (?:my|the|this month'?s|our) (?:rent|bills?|mortgage|loan|debts?|repayments?|credit card bill|council tax|payments)`,
     String.raw`(?:can'?t|cannot) pay (?:it|this|that|them) back|struggling (?:to pay|financially|with (?:money|debts?|bills|payments|my (?:loan|mortgage|rent)))`,
     String.raw`lost my job|been made redundant|made redundant|unemployed|out of work|laid off`,
-    String.raw`behind (?:on|with) (?:my |the )?(?:payments|bills|rent|mortgage|loan|repayments)|in arrears|debt collectors?|bailiffs?|bankrupt\w*|insolven\w*`,
+    String.raw`behind (?:on|with) (?:my |the |our )?(?:\w+ ){0,2}(?:payments|bills|rent|mortgage|loan|repayments)|in arrears|debt collectors?|bailiffs?|bankrupt\w*|insolven\w*`,
     String.raw`(?:being )?evicted|eviction|payday loans?|food bank|payment holiday|financial (?:difficult\w*|hardship|trouble)|drowning in debt|overwhelmed (?:by|with) debt|no money (?:left|for food)`,
     String.raw`no puedo pagar (?:el |la |mi |mis |los |las )?(?:alquiler|hipoteca|prestamo|facturas|deudas|cuotas|recibos|tarjeta)|no llego a fin de mes`,
     String.raw`me (?:he )?quedado sin (?:trabajo|empleo)|me quede sin (?:trabajo|empleo)|(?:he )?perdido (?:mi|el) (?:trabajo|empleo)|perdi (?:mi|el) (?:trabajo|empleo)|estoy en (?:el )?paro|desemplead[oa]`,
@@ -49,7 +49,7 @@ export const TOPICS: Readonly<Record<TopicId, RegExp>> = {
     String.raw`scam(?:med|mer|mers)?|fraud\w*|phish\w*|smish\w*|vish\w*|identity theft|stolen identity|sim swap|safe account`,
     String.raw`someone (?:has |have |had |is |was )?(?:used|using|accessed|accessing|hacked|got into|logged into|logging into|withdrew|spent|emptied|cloned|copied) (?:my|money from my|into my)`,
     String.raw`(?:account|card|details|phone|email|online banking|app) (?:has been|have been|was|were|got|is|are|might be|may be|may have been|might have been) (?:hacked|compromised|cloned|skimmed|breached|taken over|accessed by someone)`,
-    String.raw`(?:pretending|claiming|posing) to be (?:from )?(?:the|your|my|acme)? ?bank|fake (?:call|text|email|website|bank)|asked (?:me )?for my (?:pin|password|passcode|one[- ]time (?:code|password)|card details)`,
+    String.raw`(?:pretending|claiming|posing) to be (?:from )?(?:the|your|my|acme)? ?bank|fake (?:call|text|email|website|bank)|asked (?:me )?for my (?:pin|password|passcode|one[- ]time (?:code|password)|card details)|(?:asking|asked|told) me to (?:confirm|verify|update|enter|give|send) my (?:card|bank|account|security|login|personal) (?:details|information|number)`,
     String.raw`(?:gave|told|sent|shared) (?:my|them my|him my|her my) (?:pin|password|passcode|card details|one[- ]time code|security code)`,
     String.raw`estaf\w*|fraude\w*|fraudulent\w*|phishing|suplantacion de identidad|robo de identidad|duplicado de (?:la )?sim`,
     String.raw`alguien (?:ha |me ha |esta )?(?:usado|utilizado|uso|utilizo|usando|sacado|saco|accedido|accedio|entrado|entro|gastado|vaciado|clonado) (?:mi|a mi|dinero|de mi|con mi)`,
