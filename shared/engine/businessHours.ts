@@ -101,8 +101,17 @@ export function closedDates(spec: HolidaySpec | undefined, year: number): Set<st
   return new Set([...country, ...(spec.dates ?? [])]);
 }
 
-/** Whether the holiday data knows a country (and its region). */
+const regionCache = new Map<string, { ok: true } | { ok: false; message: string }>();
+
+/** Whether the holiday data knows a country (and its region). Remembered: the validator asks on every edit. */
 export function knownHolidayRegion(country: string, region?: string): { ok: true } | { ok: false; message: string } {
+  const key = `${country}/${region ?? ''}`;
+  let r = regionCache.get(key);
+  if (!r) regionCache.set(key, (r = lookUpRegion(country, region)));
+  return r;
+}
+
+function lookUpRegion(country: string, region?: string): { ok: true } | { ok: false; message: string } {
   const hd = new Holidays();
   const countries = hd.getCountries();
   if (!Object.hasOwn(countries, country)) return { ok: false, message: `the holiday data has no country "${country}"` };
