@@ -60,7 +60,8 @@ describe('exportBundle', () => {
         'nlu/models.json',
         'project/nlu.json',
         'project/parley.json',
-        ...['balance', 'card_lost', 'dispute', 'help', 'hours', 'human', 'main'].map((f) => `project/flows/${f}.json`),
+        'project/guardrails.json',
+        ...['balance', 'card_lost', 'dispute', 'help', 'hours', 'human', 'main', 'sensitive'].map((f) => `project/flows/${f}.json`),
       ].sort(),
     );
     const manifest = JSON.parse(fa.get('manifest.json')!.toString());
