@@ -143,6 +143,22 @@ describe('handoff summary', () => {
     expect(a.r.trace).toContainEqual(
       expect.objectContaining({ kind: 'problem', severity: 'warning', message: expect.stringMatching(/handoff summary: the model failed \(overloaded\)/) }),
     );
+    // a reply cut off mid-stream is not a summary either
+    const cut: LlmPort = {
+      complete: () =>
+        Promise.resolve({
+          text: 'Debit card lost; bl',
+          model: 'm',
+          stopReason: null,
+          partial: true,
+          usage: { inputTokens: 1, outputTokens: 1 },
+          ttftMs: 1,
+          totalMs: 1,
+        }),
+    };
+    const c = await play(project({ summary: { by: 'llm' } }, { llm: { model: 'm1' } }), ['I lost my card', 'the debit one'], { llm: cut });
+    expect(c.entry?.summaryBy).toBe('extract');
+    expect(c.r.trace).toContainEqual(expect.objectContaining({ kind: 'llm', partial: true, error: 'LLM: the reply was cut off' }));
     // no llm settings in parley.yaml: no request at all
     const seen: LlmRequest[] = [];
     const b = await play(project({ summary: { by: 'llm' } }), ['I lost my card', 'the debit one'], { llm: reply('never', seen) });
