@@ -160,11 +160,23 @@ function build(file: GuardrailsFile): Guardrails {
   const redacting: CompiledRule[] = rules.filter((r) => r.rule.action === 'redact').map((r) => ({ ...r, directions: new Set<Direction>(['input']) }));
   const allow = file.allow ?? [];
   const deny = file.deny ?? [];
+  const memo = new Map<string, Screened>();
   return {
     file,
     rules,
     llmClassifier: file.jailbreak?.llmClassifier === true,
-    screen: (text, direction, o = {}) => screen(rules, text, direction, { allow, deny, ...o }),
+    // the bot's copy and short answers ("yes", "1234") come back again and again: keep the latest results
+    screen: (text, direction, o = {}) => {
+      if (text.length > 2000) return screen(rules, text, direction, { allow, deny, ...o });
+      const key = `${direction}|${o.locale ?? ''}|${o.region ?? ''}|${o.asking ? 1 : 0}|${text}`;
+      let r = memo.get(key);
+      if (!r) {
+        r = screen(rules, text, direction, { allow, deny, ...o });
+        if (memo.size >= 2000) memo.delete(memo.keys().next().value as string);
+        memo.set(key, r);
+      }
+      return r;
+    },
     redact: (text, o = {}) => (redacting.length ? screen(redacting, text, 'input', { allow, deny, ...o }).redacted : text),
   };
 }

@@ -9,9 +9,8 @@ import { fold } from './profanity';
 export const TOPIC_IDS = ['self_harm', 'bereavement', 'financial_hardship', 'fraud', 'unrecognised_payment', 'domestic_abuse', 'gambling'] as const;
 export type TopicId = (typeof TOPIC_IDS)[number];
 
-const W = String.raw`(?<![\p{L}\p{N}])`; // start of a word (accents folded, so \b would do, but Spanish ñ stays)
-const E = String.raw`(?![\p{L}\p{N}])`;
-const re = (parts: readonly string[]) => new RegExp(parts.map((p) => `${W}(?:${p})${E}`).join('|'), 'u');
+// whole words: the text is folded (no accents, ñ is n), so ASCII word boundaries hold, and no `u` flag (faster)
+const re = (parts: readonly string[]) => new RegExp(parts.map((p) => `\\b(?:${p})\\b`).join('|'));
 
 const KIN = String.raw`(?:wife|husband|partner|mother|father|mum|mom|dad|son|daughter|brother|sister|grandmother|grandfather|grandma|grandpa|gran|nan|fiance|fiancee|spouse|child|baby|aunt|uncle|parents?)`;
 const PARIENTE = String.raw`(?:marido|esposo|esposa|mujer|pareja|madre|padre|mama|papa|hijo|hija|hermano|hermana|abuelo|abuela|novio|novia|tio|tia|bebe|padres)`;
