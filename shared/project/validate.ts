@@ -296,9 +296,20 @@ export function checkFlow(flowId: string, flow: Flow, ctx: ValidationContext): F
         }
         break;
       }
-      case 'handoff':
+      case 'handoff': {
         for (const c of handoffNodeChecks(node, ctx.handoff)) report(c.severity, file, at(c.path), c.message, ref);
+        // the ticket call goes through the same outbound policy as an api node's
+        const origin = node.ticket ? literalOrigin(node.ticket.url) : undefined;
+        if (origin && !allHosts.some((h) => hostAllows(h, origin)))
+          report(
+            'warning',
+            file,
+            at(['ticket', 'url']),
+            `${origin.host} is not in the hosts of any environment, so the ticket call will be refused; add it to environments.<id>.hosts in parley.yaml`,
+            ref,
+          );
         break;
+      }
       case 'jump':
       case 'call':
         items.push({ target: node.kind, flowId, index: i, node });

@@ -56,6 +56,7 @@ describe('business hours and handoff checks', () => {
       'flows/main.yaml: nodes[1].ticket.when: the ticket is never sent: parley.yaml has no businessHours',
       'flows/main.yaml: nodes[1].summary.by: parley.yaml configures no model (llm), so the extractive summary is used',
       expect.stringMatching(/^flows\/main\.yaml: nodes\[1\]\.ticket\.assign\[0\]\.path: /),
+      expect.stringMatching(/^flows\/main\.yaml: nodes\[1\]\.ticket\.url: t\.test is not in the hosts of any environment, so the ticket call will be refused/),
     ]);
   });
 
