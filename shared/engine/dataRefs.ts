@@ -42,6 +42,9 @@ export function conversationData(model: ProjectModel, refsOf: (expression: strin
         case 'api':
           (n.assign ?? []).forEach((a) => paths.add(a.var));
           break;
+        case 'handoff':
+          (n.ticket?.assign ?? []).forEach((a) => paths.add(a.var));
+          break;
         case 'knowledge':
           if (n.saveAs) {
             paths.add(n.saveAs);

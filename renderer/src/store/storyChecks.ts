@@ -37,7 +37,11 @@ export function createStoryChecker() {
   const flowIndex = (flow: Flow): FlowIndex => {
     let x = indexOf.get(flow);
     if (!x) {
-      x = { nodes: new Map(flow.nodes.map((n) => [n.id, n] as const)), operations: flow.nodes.flatMap((n) => (n.kind === 'api' ? [n.operation] : [])) };
+      x = {
+        nodes: new Map(flow.nodes.map((n) => [n.id, n] as const)),
+        // api nodes' operations, and handoff nodes' ticket calls'
+        operations: flow.nodes.flatMap((n) => (n.kind === 'api' ? [n.operation] : n.kind === 'handoff' && n.ticket ? [n.ticket.operation] : [])),
+      };
       indexOf.set(flow, x);
     }
     return x;
