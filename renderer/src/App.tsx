@@ -12,6 +12,7 @@ import { SearchPanel } from './panels/SearchPanel';
 import { Toolbar } from './panels/Toolbar';
 import { closeSimulator, toggleSimulator, useSim } from './simulator/simStore';
 import { closeStories, toggleStories, useStories } from './stories/storiesStore';
+import { toggleKnowledge, useKnowledge } from './knowledge/knowledgeStore';
 import { handleShortcut } from './shortcuts';
 import { TrustBanner, TrustChip } from './trust/TrustBanner';
 import { TrustDialog } from './trust/TrustDialog';
@@ -22,6 +23,7 @@ import { dismissNotice, openSource, saveFlow, setView, takeDiskVersion, togglePr
 const SourceView = lazy(() => import('./panels/SourceView'));
 const SimulatorPanel = lazy(() => import('./simulator/SimulatorPanel').then((m) => ({ default: m.SimulatorPanel })));
 const StoriesPanel = lazy(() => import('./stories/StoriesPanel').then((m) => ({ default: m.StoriesPanel })));
+const KnowledgePanel = lazy(() => import('./knowledge/KnowledgePanel').then((m) => ({ default: m.KnowledgePanel })));
 
 function SaveStatus() {
   const flowId = useStudio((s) => s.flowId);
@@ -66,6 +68,7 @@ export function App() {
   const notice = useStudio((s) => s.notice);
   const simOpen = useSim((s) => s.open);
   const storiesOpen = useStories((s) => s.open);
+  const knowledgeOpen = useKnowledge((s) => s.open);
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -136,6 +139,14 @@ export function App() {
           ✓ Stories
         </button>
         <button
+          className="sim-toggle"
+          onClick={toggleKnowledge}
+          aria-pressed={knowledgeOpen}
+          title="Knowledge: the documents knowledge nodes answer from; import, search, unanswered questions"
+        >
+          ▤ Knowledge
+        </button>
+        <button
           className="theme"
           onClick={togglePresentation}
           aria-pressed={presentation}
@@ -172,6 +183,11 @@ export function App() {
         {view === 'source' && sourceFile && (
           <Suspense fallback={<div className="splash">Loading editor…</div>}>
             <SourceView key={`${project.dir}:${sourceFile}`} file={sourceFile} />
+          </Suspense>
+        )}
+        {knowledgeOpen && (
+          <Suspense fallback={null}>
+            <KnowledgePanel key={project.dir} />
           </Suspense>
         )}
       </main>

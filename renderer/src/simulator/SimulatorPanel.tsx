@@ -6,6 +6,7 @@ import type { SimInput, TurnView } from '../../../shared/api/contract';
 import type { Output } from '../../../shared/engine/types';
 import { useStudio } from '../store/studioStore';
 import { TraceView } from './TraceView';
+import { CitationList, CitedText } from '../knowledge/Citations';
 import { openTrustDialog } from '../trust/trustStore';
 import { answerWizard, closeSimulator, restart, rewindTo, saveApiKey, saveAsStory, send, setFollow, setSim, useSim } from './simStore';
 
@@ -17,7 +18,8 @@ function BotOutput({ o, live, onReply }: { o: Output; live: boolean; onReply: (p
     case 'text':
       return (
         <div className={`bubble bot${o.llm ? ' llm' : ''}${o.partial ? ' partial' : ''}`} data-node={`${o.flow}/${o.node}`}>
-          <div className="bubble-text">{o.text}</div>
+          <div className="bubble-text">{o.citations?.length ? <CitedText text={o.text} citations={o.citations} /> : o.text}</div>
+          {o.citations && o.citations.length > 0 && <CitationList citations={o.citations} />}
           {o.partial && <div className="bubble-note">The model's reply was cut off here.</div>}
           {o.quickReplies && (
             <div className="quick-replies">
