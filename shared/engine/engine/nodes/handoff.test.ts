@@ -195,6 +195,10 @@ describe('handoff reason inference', () => {
     expect(inferReason([g('pii')])).toBe('policy');
     expect(inferReason([{ kind: 'node', flow: 'f', node: 'kb', nodeKind: 'knowledge', exit: 'notSure' }])).toBe('out_of_scope');
     expect(inferReason([{ kind: 'node', flow: 'f', node: 'l', nodeKind: 'listen', exit: 'noMatch' }])).toBe('out_of_scope');
+    // the guardrail stage diverting the turn to a flow or the escalation flow (divert.ts)
+    const diverted = (rule: string, category: string) => ({ kind: 'global' as const, handler: `guardrails:${rule}`, intent: category, action: 'goto' });
+    expect(inferReason([diverted('vulnerable', 'bereavement')])).toBe('sensitive_topic');
+    expect(inferReason([diverted('threats', 'abuse')])).toBe('guardrail');
     // nearest first: a fallback escalation after an earlier request
     expect(
       inferReason([

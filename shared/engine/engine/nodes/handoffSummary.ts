@@ -3,12 +3,16 @@
 // from them (extractive here; the model's request is built here too), and the payload a ticketing or live-chat
 // system gets. Pure functions of the turn's state and trace.
 import { dataSection, neutralise, withDataBlock, withDataRule } from '../../../llm/promptData';
+import { DETECTOR_CATEGORIES } from '../../../schema/guardrails';
 import { HANDOFF_REASONS, type HandoffReason, type NodeOf } from '../../../schema/nodes';
 import type { ProjectManifest } from '../../../schema/project';
 import type { LlmRequest } from '../../ports';
 import type { At, SessionState, TraceEntry, TranscriptEntry } from '../../types';
 
 export const DEFAULT_SUMMARY_TURNS = 6;
+
+/** The guardrail stage's sensitive-topic categories (a diverted turn's trace names one as its intent). */
+const SENSITIVE_TOPICS: ReadonlySet<string> = new Set(DETECTOR_CATEGORIES.sensitive_topic);
 
 /** Whether a node's `reason` is one of the codes. */
 export const isReasonCode = (r: string): r is HandoffReason => (HANDOFF_REASONS as readonly string[]).includes(r);
@@ -30,6 +34,7 @@ export const reasonText = (r: string): string => (isReasonCode(r) ? REASON_TEXT[
  * Why this turn ended at a handoff, read from its trace, nearest event first: the fallback limit, a guardrail's
  * finding (a sensitive topic, or another check; PII alone is redacted, not escalated), an API call that took its
  * error or timeout exit, a knowledge node that was not sure or a listen node that did not match (out of scope),
+ * the guardrail stage routing or escalating the customer's message (its category: a sensitive topic or not),
  * an explicit request (a global handler, or a listen node routing one of `requestIntents`: the intents of the
  * globals that go to a flow with a handoff). Else `policy`: the flow's own logic (a condition, a task the
  * customer asked for) sent the conversation here.
@@ -48,6 +53,8 @@ export function inferReason(trace: readonly TraceEntry[], requestIntents: Readon
         break;
       }
       case 'global':
+        // the guardrail stage's route or escalation (divert.ts): its category says which
+        if (e.handler.startsWith('guardrails:')) return SENSITIVE_TOPICS.has(e.intent) ? 'sensitive_topic' : 'guardrail';
         // a flow's trigger is a request for that task, not for a person
         if (!e.handler.startsWith('trigger:')) return 'user_request';
         break;
