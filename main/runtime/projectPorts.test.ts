@@ -139,7 +139,7 @@ describe('createProjectPorts', () => {
     expect(all.llm).toBe(stubLlm);
     const hits = await all.retrieval!.search('when are branches open', { sources: [], limit: 3 });
     expect(hits[0]).toMatchObject({ source: 'hours.md' });
-    expect(await all.guardrail!.check('you idiot', ['profanity'], [])).toEqual([{ check: 'profanity', detail: 'abusive language' }]);
+    expect(await all.guardrail!.check('fuck you', ['profanity'], [])).toEqual([{ check: 'profanity', detail: 'abuse' }]);
     expect(await all.handoff!.available('any')).toBe(true);
     expect(all.clock!.now()).toBe(7);
     const wizard: LlmPort = { complete: () => Promise.reject(new Error('wizard')) };
