@@ -2,6 +2,7 @@
 // could run script through the glyph compiler). Text page by page, lines rebuilt from the text items' positions,
 // paragraphs split at larger gaps, headings guessed from font size (larger than the body text, and short), and
 // a marker comment before each page (`<!-- page 3 -->`) so a passage can be traced to its page.
+import { createRequire } from 'node:module';
 import { DocumentError, type Converted } from './convert';
 
 /** Pages read at most: a longer document is refused rather than cut. */
@@ -23,6 +24,25 @@ interface Line {
   y: number;
 }
 
+const CANVAS = '@napi-rs/canvas';
+
+/**
+ * pdf.js in Node takes DOMMatrix, ImageData and Path2D from @napi-rs/canvas, which it loads with a `require` made
+ * from `import.meta.url`; a CommonJS bundle (the Electron main process) has no `import.meta.url`, and pdf.js
+ * cannot load without DOMMatrix, so they are put in place here first, with whichever `require` this build has.
+ */
+function canvasGlobals(): void {
+  const g = globalThis as Record<string, unknown>;
+  if (g.DOMMatrix) return;
+  try {
+    const req = typeof require === 'function' ? require : createRequire(import.meta.url);
+    const canvas = req(CANVAS) as Record<string, unknown>;
+    for (const name of ['DOMMatrix', 'ImageData', 'Path2D']) g[name] ??= canvas[name];
+  } catch {
+    // not installed: pdf.js says what is missing, and a PDF that cannot be read is reported as such
+  }
+}
+
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let loading: Promise<PdfJs> | undefined;
 
@@ -32,6 +52,7 @@ let loading: Promise<PdfJs> | undefined;
  */
 function pdfjs(): Promise<PdfJs> {
   return (loading ??= (async () => {
+    canvasGlobals();
     const g = globalThis as { pdfjsWorker?: unknown };
     g.pdfjsWorker ??= await import('pdfjs-dist/legacy/build/pdf.worker.mjs');
     return import('pdfjs-dist/legacy/build/pdf.mjs');
