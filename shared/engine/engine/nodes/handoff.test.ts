@@ -199,6 +199,26 @@ describe('handoff reason inference', () => {
     const diverted = (rule: string, category: string) => ({ kind: 'global' as const, handler: `guardrails:${rule}`, intent: category, action: 'goto' });
     expect(inferReason([diverted('vulnerable', 'bereavement')])).toBe('sensitive_topic');
     expect(inferReason([diverted('threats', 'abuse')])).toBe('guardrail');
+    const { handoffFacts } = await import('./handoffSummary');
+    const s = {
+      v: 1,
+      locale: 'en',
+      turn: 2,
+      vars: {},
+      wait: null,
+      stack: [],
+      quickReplies: [],
+      fallbacks: 0,
+      last: { input: '', entities: {} },
+      transcript: [],
+    } as const;
+    const facts = handoffFacts({ ...s, stack: [], quickReplies: [], transcript: [] }, [diverted('vulnerable', 'bereavement')], [], {
+      queue: 'care',
+      reason: 'sensitive_topic',
+      turns: 0,
+      intentLabel: (id) => id,
+    });
+    expect(facts.tried).toEqual(['guardrail rule vulnerable: bereavement']);
     // nearest first: a fallback escalation after an earlier request
     expect(
       inferReason([

@@ -121,7 +121,9 @@ export function handoffFacts(
     else if (e.kind === 'llm' && e.error) tried.push(`the model failed at ${e.flow}/${e.node}`);
     else if (e.kind === 'retrieval' && !e.grounded) tried.push(`the knowledge base had no answer to "${shorten(e.query, 100)}"`);
     else if (e.kind === 'fallback') tried.push(`message not understood (${e.count} of ${e.limit} in a row)`);
-    else if (e.kind === 'guardrail') for (const f of e.findings) if (f.check !== 'pii') tried.push(`guardrail ${f.check}: ${f.detail}`);
+    else if (e.kind === 'guardrail') {
+      for (const f of e.findings) if (f.check !== 'pii') tried.push(`guardrail ${f.check}: ${f.detail}`);
+    } else if (e.kind === 'global' && e.handler.startsWith('guardrails:')) tried.push(`guardrail rule ${e.handler.slice(11)}: ${e.intent}`);
   }
   const slots = s.vars.slots;
   const task = s.wait && s.wait.kind !== 'idle' ? s.wait.flow : path[0]?.flow;
