@@ -1,7 +1,8 @@
 // The knowledge panel on a copy of the acme-bank sample, in Chromium: import a Markdown and a PDF document through
 // the file picker, see them listed with their age, search a question and find a passage of the PDF, open it
 // highlighted; then ask the simulator a question a knowledge node answers from the PDF (extractive: no model in
-// an untrusted project), and click its citation to see the passage open in the panel.
+// an untrusted project), click its citation to see the passage open in the panel, see a question the documents do
+// not answer listed as unanswered, and switch the simulator to design-time mocks for the API's success path.
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -91,6 +92,25 @@ describe('knowledge panel (web mode, Chromium)', { timeout: 120_000 }, () => {
       }),
     ).toBe(true);
     await page.screenshot({ path: path.join(shots, 'parley-knowledge-citation.png') });
+
+    // a question the documents do not answer takes not-sure, and the panel lists it
+    const say = async (text: string) => {
+      await sim.getByLabel('Message the bot').fill(text);
+      await sim.getByRole('button', { name: 'Send' }).click();
+    };
+    await say('Does Acme sponsor the local football club?');
+    await expect.poll(async () => (await botTexts()).length, slow).toBeGreaterThanOrEqual(4);
+    await panel.getByRole('button', { name: 'Close the document' }).click();
+    await panel.getByRole('button', { name: 'Refresh' }).click();
+    await expect
+      .poll(() => panel.getByRole('region', { name: 'Unanswered questions' }).locator('li').allInnerTexts(), slow)
+      .toEqual([expect.stringMatching(/^“Does Acme sponsor the local football club\?” simulator · main\/search_faq · best 0\.\d\d in \S+\.md$/)]);
+
+    // design-time mocks: the balance lookup takes its success path with no backend
+    await sim.getByRole('checkbox', { name: 'Mocks' }).check();
+    await expect.poll(async () => (await botTexts()).length, slow).toBe(1);
+    await say("what's my balance");
+    await expect.poll(async () => (await botTexts()).join('\n'), slow).toContain('Everyday Checking ending 7720 has an available balance of $1,523.40');
     expect(studio.pageErrors).toEqual([]);
   });
 });
