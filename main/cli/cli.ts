@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import pkg from '../../package.json';
 import { SAMPLE_PROJECT } from './paths';
+import { templateHelp } from '../services/templateInfo';
 import type { ExportCliOptions } from './export';
 import type { TestCliOptions } from './test';
 
@@ -43,7 +44,7 @@ export function buildCli(): Command {
     .argument('<dir>', 'folder for the project (created if missing)')
     .option('-t, --template <id>', 'blank, faq or banking', 'blank')
     .option('--name <name>', "the assistant's name (default: the folder's name)")
-    .addHelpText('after', async () => `\nTemplates:\n${(await import('./init')).templateHelp()}`)
+    .addHelpText('after', `\nTemplates:\n${templateHelp()}`)
     .action(async (dir: string, o: { template: string; name?: string }) => {
       const { runInit } = await import('./init');
       try {

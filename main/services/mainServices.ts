@@ -164,8 +164,8 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
     }),
     'project.current': async () => store.current(),
     'project.open': async ({ dir }) => remember(await store.open(dir)),
-    'project.create': async ({ dir, name }) => {
-      const snap = await store.create(dir, name);
+    'project.create': async ({ dir, name, template }) => {
+      const snap = await store.create(dir, name, template);
       // A project the user creates here is theirs: trusted for what it asks now (nothing beyond the provider).
       const st = await trust.status(snap.dir, snap.manifest);
       await trust.grant(snap.dir, snap.manifest, { digest: st.digest, envVars: [] });

@@ -13,6 +13,7 @@ import { SCHEMA_VERSION } from '../../shared/schema/common';
 import { GUARDRAILS_FILE } from '../../shared/schema/guardrails';
 import type { Flow, ProjectManifest } from '../../shared/schema/project';
 import { atomicWrite } from './atomicWrite';
+import { writeTemplate, type TemplateId } from './projectTemplates';
 import type { EventBus } from './events';
 import { parseInParallel, type ParallelParseOptions } from './parallelParse';
 import type { ParseCache } from './parseCache';
@@ -106,8 +107,6 @@ const placeholderManifest = (dir: string): ProjectManifest => ({
   startFlow: 'main',
 });
 
-/** Entries a fresh repository may hold; project.create accepts a folder with nothing else in it. */
-const CREATE_ALLOWED = /^(\.git|\.gitignore|\.gitattributes|\.github|\.editorconfig|\.DS_Store|Thumbs\.db|README(\.[a-z]+)?|LICENSE(\.[a-z]+)?)$/i;
 
 /**
  * The open project: reads and validates it, saves flows atomically with conflict detection, watches the folder
@@ -195,55 +194,11 @@ export function createProjectStore(options: ProjectStoreOptions) {
   }
 
   /**
-   * Creates a project in a new or empty folder (a fresh repository's .git, README and LICENSE may be there).
-   * A folder holding anything else (a home folder, another program's files) is refused: a project is a folder
-   * of its own, and nothing the studio writes may land beside unrelated files.
+   * Creates a project from a template (projectTemplates.ts) in a new or empty folder (a fresh repository's .git,
+   * README and LICENSE may be there), and opens it. A folder holding anything else is refused.
    */
-  async function create(target: string, name: string): Promise<ProjectSnapshot> {
-    const abs = path.resolve(target);
-    let entries: string[] = [];
-    try {
-      entries = await fs.readdir(abs);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOTDIR') throw new ApiError('NOT_A_FILE', `${abs}: is a file, not a folder`);
-      if (code !== 'ENOENT') throw fsError(e, abs);
-    }
-    if (entries.includes(MANIFEST_FILE)) throw new ApiError('CONFLICT', `${abs} already holds a Parley project`);
-    const others = entries.filter((e) => !CREATE_ALLOWED.test(e)).sort();
-    if (others.length) {
-      throw new ApiError(
-        'FOLDER_NOT_EMPTY',
-        `${abs} is not empty (${others.slice(0, 5).join(', ')}${others.length > 5 ? `, and ${others.length - 5} more` : ''}); create the project in a new or empty folder`,
-        { dir: abs, entries: others.slice(0, 20) },
-      );
-    }
-    const manifest: ProjectManifest = { schema: SCHEMA_VERSION, name, defaultLocale: 'en', locales: ['en'], startFlow: 'main' };
-    const mainFlow: Flow = {
-      name: 'Main',
-      nodes: [
-        { id: 'start', kind: 'start', position: { x: 0, y: 0 }, next: 'welcome' },
-        { id: 'welcome', kind: 'message', position: { x: 320, y: 0 }, say: { en: 'Hi! How can I help you today?' } },
-      ],
-    };
-    try {
-      await fs.mkdir(path.join(abs, 'flows'), { recursive: true });
-      for (const sub of ['stories', 'knowledge']) {
-        await fs.mkdir(path.join(abs, sub), { recursive: true });
-        await fs.writeFile(path.join(abs, sub, '.gitkeep'), '', { flag: 'wx' });
-      }
-    } catch (e) {
-      throw fsError(e, abs);
-    }
-    const write = async (rel: string, text: string) => {
-      const { abs: file } = await projectPath(abs, rel);
-      await atomicWrite(file, text).catch((e: unknown) => {
-        throw fsError(e, rel);
-      });
-    };
-    await write(MANIFEST_FILE, serializeManifest(manifest));
-    await write(NLU_FILE, serializeNlu({ intents: [] }));
-    await write(flowFile('main'), serializeFlow(mainFlow));
+  async function create(target: string, name: string, template: TemplateId = 'blank'): Promise<ProjectSnapshot> {
+    const { dir: abs } = await writeTemplate(target, template, name);
     return open(abs);
   }
 

@@ -217,12 +217,17 @@ export type BundleExportResult = z.infer<typeof BundleExportResult>;
 const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
 
+/** The templates a new project can start from (main/services/projectTemplates.ts, templates/). */
+export const ProjectTemplate = z.enum(['blank', 'faq', 'banking']);
+export type ProjectTemplate = z.infer<typeof ProjectTemplate>;
+
 export const methods = {
   'app.info': { input: empty, output: AppInfo },
   'project.current': { input: empty, output: ProjectSnapshot.nullable() },
   'project.open': { input: z.object({ dir: z.string().min(1).max(1000) }).strict(), output: ProjectSnapshot },
+  /** Creates a project from a template (blank when not given) in a new or empty folder, and opens it. */
   'project.create': {
-    input: z.object({ dir: z.string().min(1).max(1000), name: z.string().min(1).max(200) }).strict(),
+    input: z.object({ dir: z.string().min(1).max(1000), name: z.string().min(1).max(200), template: ProjectTemplate.optional() }).strict(),
     output: ProjectSnapshot,
   },
   'project.reload': { input: empty, output: ProjectSnapshot },

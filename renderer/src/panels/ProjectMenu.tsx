@@ -1,10 +1,18 @@
 import { useEffect, useRef, useState } from 'react';
+import { ProjectTemplate } from '../../../shared/api/contract';
 import { errorText, openProject, useStudio } from '../store/studioStore';
 import { openTrustDialog, useTrust } from '../trust/trustStore';
 import { ExportDialog } from '../export/ExportDialog';
 import { openExportDialog } from '../export/exportStore';
 
 type Recent = { dir: string; name: string; openedAt: string };
+
+/** What each template starts with (templates/<id>/README.md). */
+const TEMPLATE_HINTS: Record<ProjectTemplate, string> = {
+  blank: 'Blank: one flow with help, goodbye and a fallback, and a story',
+  faq: 'FAQ: answers from documents in knowledge/, with citations',
+  banking: 'Banking: a balance from a mocked API, and a lost card handed to a person',
+};
 
 /** The project switcher: recent projects, open a folder by path, create a project in a folder. */
 export function ProjectMenu() {
@@ -14,6 +22,7 @@ export function ProjectMenu() {
   const [recent, setRecent] = useState<Recent[]>([]);
   const [dir, setDir] = useState('');
   const [name, setName] = useState('');
+  const [template, setTemplate] = useState<ProjectTemplate>('blank');
   const [error, setError] = useState('');
   const panel = useRef<HTMLDivElement>(null);
   const trust = useTrust((s) => s.status);
@@ -70,10 +79,18 @@ export function ProjectMenu() {
                 Open
               </button>
               <input aria-label="New project name" placeholder="Name for a new project" value={name} onChange={(e) => setName(e.target.value)} />
-              <button type="button" disabled={!dir.trim() || !name.trim()} onClick={() => void run(() => openProject(dir.trim(), name.trim()))}>
+              <select aria-label="Template" value={template} onChange={(e) => setTemplate(e.target.value as ProjectTemplate)}>
+                {ProjectTemplate.options.map((t) => (
+                  <option key={t} value={t}>
+                    {t}
+                  </option>
+                ))}
+              </select>
+              <button type="button" disabled={!dir.trim() || !name.trim()} onClick={() => void run(() => openProject(dir.trim(), name.trim(), template))}>
                 Create here
               </button>
             </div>
+            <p className="template-hint">{TEMPLATE_HINTS[template]}</p>
           </form>
           <button className="export-entry" onClick={() => void run(async () => openExportDialog())}>
             Export bundle… <span>a signed folder that runs without Parley</span>

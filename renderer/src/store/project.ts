@@ -1,6 +1,6 @@
 // The open project: connecting to main, loading, reloading, opening another one (here or in another window).
 import type { Reloads } from './reloads';
-import type { EventPayload, ParleyApi, ProjectSnapshot } from '../../../shared/api/contract';
+import type { EventPayload, ParleyApi, ProjectSnapshot, ProjectTemplate } from '../../../shared/api/contract';
 import type { FlowHistories } from './history';
 import type { Persistence } from './persistence';
 import type { Problems } from './problems';
@@ -92,12 +92,14 @@ export function createProject(ctx: StudioContext, deps: ProjectDeps) {
     /** A mark to take before the source view writes a project file, for `reloadProject(mark)` after it. */
     markWrite: (): number => reloads.mark(),
 
-    /** Opens (or, with a name, creates) a project in this window, after saving this window's pending edits. */
-    async openProject(dir: string, createWithName?: string): Promise<void> {
+    /** Opens (or, with a name, creates from `template`) a project in this window, after saving this window's pending edits. */
+    async openProject(dir: string, createWithName?: string, template?: ProjectTemplate): Promise<void> {
       const { api } = get();
       if (!api) return;
       await persistence.flushSaves();
-      const snap = createWithName ? await api.call('project.create', { dir, name: createWithName }) : await api.call('project.open', { dir });
+      const snap = createWithName
+        ? await api.call('project.create', { dir, name: createWithName, ...(template ? { template } : {}) })
+        : await api.call('project.open', { dir });
       showProject(snap);
     },
 
