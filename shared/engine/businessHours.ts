@@ -85,8 +85,20 @@ const holidayCache = new Map<string, Set<string>>();
  * The closed dates of a holiday spec in a year (`YYYY-MM-DD`): its dates, and its country's public and bank
  * holidays. An unknown country gives none (the validator reports it).
  */
-export function closedDates(spec: HolidaySpec | undefined, year: number): Set<string> {
-  if (!spec) return new Set();
+export function closedDates(spec: HolidaySpec | undefined, year: number): ReadonlySet<string> {
+  if (!spec) return NONE;
+  // per spec (the manifest's object) and year: a handoff reads it on every turn
+  let years = specCache.get(spec);
+  if (!years) specCache.set(spec, (years = new Map()));
+  let set = years.get(year);
+  if (!set) years.set(year, (set = computeClosedDates(spec, year)));
+  return set;
+}
+
+const NONE: ReadonlySet<string> = new Set();
+const specCache = new WeakMap<HolidaySpec, Map<number, ReadonlySet<string>>>();
+
+function computeClosedDates(spec: HolidaySpec, year: number): ReadonlySet<string> {
   if (Array.isArray(spec)) return new Set(spec);
   const key = `${spec.country}/${spec.region ?? ''}/${year}`;
   let country = holidayCache.get(key);
@@ -139,7 +151,7 @@ function rangesOf(cal: Calendar, day: Weekday): [number, number][] {
 export function hoursAt(cal: Calendar, now: number): HoursVerdict {
   const tz = cal.timezone;
   const here = localAt(now, tz);
-  const closed = new Map<number, Set<string>>();
+  const closed = new Map<number, ReadonlySet<string>>();
   const isClosed = (y: number, date: string) => {
     let s = closed.get(y);
     if (!s) closed.set(y, (s = closedDates(cal.holidays, y)));
