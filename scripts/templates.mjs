@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const TEMPLATES_DIR = path.join(root, 'templates');
+const TEMPLATES_DIR = path.join(root, 'templates');
 export const GENERATED = path.join(root, 'main', 'services', 'templates.generated.ts');
 
 function filesOf(dir, rel = '') {

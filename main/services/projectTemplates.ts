@@ -10,8 +10,6 @@ import { atomicWrite } from './atomicWrite';
 import { fsError, projectPath } from './paths';
 import { TEMPLATE_FILES } from './templates.generated';
 
-export { TEMPLATE_DESCRIPTIONS } from './templateInfo';
-
 export const TEMPLATE_IDS = ProjectTemplate.options;
 export type TemplateId = ProjectTemplate;
 
