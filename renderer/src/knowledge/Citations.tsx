@@ -1,26 +1,16 @@
 // A grounded answer's citations in the simulator: its `[1]` markers as links, and the list of its sources under
 // the message; each opens the knowledge panel at the passage (its offsets in the document).
 import type { Citation } from '../../../shared/engine/types';
+import { citationParts } from './citationMarkers';
 import { openPassage } from './knowledgeStore';
 import './knowledge.css';
-
-// `[1]`, `[2, 3]`, `[1][3]` (the engine's marker syntax); a group with anything but numbers in it is text
-const MARKER = /\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\]/g;
 
 const open = (c: Citation) => void openPassage(c);
 
 /** The answer's text with each marker that names a citation as a link to its passage. */
 export function CitedText({ text, citations }: { text: string; citations: readonly Citation[] }) {
   const byN = new Map(citations.map((c) => [c.n, c]));
-  const parts: (string | { ns: number[]; raw: string })[] = [];
-  let last = 0;
-  for (const m of text.matchAll(MARKER)) {
-    const ns = (m[1] as string).split(',').map((n) => Number(n.trim()));
-    if (!ns.every((n) => byN.has(n))) continue;
-    parts.push(text.slice(last, m.index), { ns, raw: m[0] });
-    last = m.index + m[0].length;
-  }
-  parts.push(text.slice(last));
+  const parts = citationParts(text, new Set(byN.keys()));
   return (
     <>
       {parts.map((p, i) =>
