@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { formatProblem } from '../../../shared/project/problems';
 import { EscalationPanel } from '../escalation/EscalationPanel';
+import { GuardrailsPanel } from '../guardrails/GuardrailsPanel';
 import { createFlow, deleteFlow, errorText, openSource, renameFlow, revealNode, selectFlow, useStudio } from '../store/studioStore';
 
 const NONE: never[] = [];
@@ -191,6 +192,7 @@ export function Sidebar() {
         ))}
       </ul>
       <EscalationPanel />
+      <GuardrailsPanel />
     </nav>
   );
 }
