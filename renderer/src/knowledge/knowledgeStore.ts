@@ -2,7 +2,14 @@
 // question retrieves, the questions knowledge nodes could not answer, and the document open in the reader with
 // the passage to highlight (opened from a search hit or from a citation in the simulator).
 import { create } from 'zustand';
-import type { KnowledgeDocInfo, KnowledgeHitView, KnowledgeImportResult, UnansweredQuestion } from '../../../shared/api/knowledge';
+import {
+  MAX_IMPORT_BASE64,
+  MAX_IMPORT_TOTAL_BASE64,
+  type KnowledgeDocInfo,
+  type KnowledgeHitView,
+  type KnowledgeImportResult,
+  type UnansweredQuestion,
+} from '../../../shared/api/knowledge';
 import type { Problem } from '../../../shared/project/problems';
 import { errorText, onProjectSwitch, useStudio } from '../store/studioStore';
 
@@ -102,19 +109,44 @@ function base64(bytes: Uint8Array): string {
   return btoa(binary);
 }
 
+/** Base64 grows a file by a third: the most a file may be for the studio (larger ones: `parley knowledge import`). */
+const MAX_FILE_BYTES = Math.floor((MAX_IMPORT_BASE64 / 4) * 3);
+
 export async function importFiles(files: readonly File[]): Promise<void> {
   const dir = project();
   if (!dir || !files.length) return;
   set({ importing: true, imported: [], error: undefined });
+  const results: KnowledgeImportResult[] = [];
   try {
-    const payload = await Promise.all(files.map(async (f) => ({ name: f.name, data: base64(new Uint8Array(await f.arrayBuffer())) })));
-    const { results } = await api().call('knowledge.import', { project: dir, files: payload });
-    set({ imported: results });
-    await refreshKnowledge();
+    // calls of at most 20 files and 15 MB (encoded) each; a file too large for one call is refused here
+    let batch: { name: string; data: string }[] = [];
+    let size = 0;
+    const send = async () => {
+      if (!batch.length) return;
+      results.push(...(await api().call('knowledge.import', { project: dir, files: batch })).results);
+      batch = [];
+      size = 0;
+    };
+    for (const f of files) {
+      if (f.size > MAX_FILE_BYTES) {
+        results.push({
+          name: f.name,
+          ok: false,
+          error: `too large to import in the studio (over ${Math.floor(MAX_FILE_BYTES / 1_000_000)} MB): use parley knowledge import`,
+        });
+        continue;
+      }
+      const data = base64(new Uint8Array(await f.arrayBuffer()));
+      if (batch.length === 20 || size + data.length > MAX_IMPORT_TOTAL_BASE64) await send();
+      batch.push({ name: f.name, data });
+      size += data.length;
+    }
+    await send();
   } catch (e) {
     set({ error: errorText(e) });
   } finally {
-    set({ importing: false });
+    set({ importing: false, imported: results });
+    await refreshKnowledge();
   }
 }
 
