@@ -249,6 +249,21 @@ export function buildCli(): Command {
       }
     });
 
+  knowledge
+    .command('evaluate')
+    .description(
+      `run a questions file against the knowledge index: recall@1, recall@5, MRR, nDCG@10 and the share of unanswerable questions sent to not-sure (default questions: <projectDir>/evaluation/knowledge-questions.yaml)`,
+    )
+    .argument('<projectDir>', 'project folder')
+    .option('--questions <file>', 'questions YAML: questions: [{ question, source?, passage?, unanswerable? }]')
+    .option('--min-score <score>', "the grounding threshold (default parley.yaml's knowledge.minScore, else 0.35)", parseScore)
+    .option('--json', 'print the figures and each question as one JSON object')
+    .action(async (projectDir: string, o: { questions?: string; minScore?: number; json?: boolean }) => {
+      const { runKnowledgeEvaluate } = await import('./knowledgeEvaluate');
+      const io = { write: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) };
+      process.exitCode = await runKnowledgeEvaluate(projectDir, o, io);
+    });
+
   program
     .command('secrets')
     .description("values of the project's api secrets, kept in your user data folder (never in the project)")
@@ -273,6 +288,12 @@ export function buildCli(): Command {
 const parseShare = (v: string): number => {
   const n = Number(v);
   if (!(n > 0 && n < 1)) throw new InvalidArgumentError('a share between 0 and 1, such as 0.75');
+  return n;
+};
+
+const parseScore = (v: string): number => {
+  const n = Number(v);
+  if (!(v.trim() !== '' && n >= 0 && n <= 1)) throw new InvalidArgumentError('a score from 0 to 1, such as 0.35');
   return n;
 };
 

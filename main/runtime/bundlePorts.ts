@@ -7,7 +7,7 @@ import type { EnginePorts } from '../../shared/engine/engine';
 import { LlmError, type HttpPort, type LlmPort, type RetrievalPort } from '../../shared/engine/ports';
 import { secretEnvVar } from '../../shared/engine/secrets';
 import { ruleGuardrail } from '../../shared/engine/simple/guardrail';
-import { createKnowledgeIndex } from '../../shared/engine/simple/retrieval';
+import { KnowledgeIndex } from '../../shared/knowledge/index';
 import type { ProjectManifest } from '../../shared/schema/project';
 import { anthropicLlmOptions, createAnthropicLlm } from '../llm/anthropicLlm';
 import { DEFAULT_API_KEY_ENV } from '../llm/keys';
@@ -116,7 +116,7 @@ export function createBundlePorts(o: BundlePortsOptions): BundlePorts {
     },
     { secrets: envSecrets(o.manifest, o.env) },
   );
-  const retrieval: RetrievalPort = createKnowledgeIndex(o.knowledge);
+  const retrieval: RetrievalPort = KnowledgeIndex.build(o.knowledge, { locales: o.manifest.locales, synonyms: o.manifest.knowledge?.synonyms ?? [] });
   const { llm, llmOrigin, llmKeyVar } = modelPort(o);
   const ports: EnginePorts = {
     ...(llm ? { llm } : {}),

@@ -139,7 +139,7 @@ async function open(dir: string, o: KnowledgeIndexForOptions): Promise<ProjectKn
     search: (q, so) => built.search(q, so),
     passage: (id) => built.passage(id),
     docs: [...built.docs.values()]
-      .map((d) => ({ source: d.source, chunks: d.chunks.length, updatedMs: updated.get(d.source) ?? 0, revision: d.hash }))
+      .map((d) => ({ source: d.source, chunks: d.chunks.length, updatedMs: updated.get(d.source) ?? 0, revision: d.hash ?? '' }))
       .sort((a, b) => (a.source < b.source ? -1 : 1)),
     problems,
     minScore,

@@ -12,8 +12,8 @@ import { loadProject, type SourceFile } from '../project/load';
 import { createEngine, initialState, runTurn, type EnginePorts } from './engine';
 import type { HttpRequest, HttpResult, LlmRequest, LlmResponse, RetrievalHit } from './ports';
 import { checkText } from './simple/guardrail';
-import { createKnowledgeIndex } from './simple/retrieval';
 import type { SessionState, TurnResult, UserInput } from './types';
+import { KnowledgeIndex } from '../knowledge/index';
 
 const dir = path.resolve(import.meta.dirname, '../../examples/acme-bank');
 const source = (file: string): SourceFile => ({ file, text: readFileSync(path.join(dir, file), 'utf8') });
@@ -27,8 +27,10 @@ const model = loaded.project;
 const entities = model.nlu.entities ?? [];
 // as main/services/projectEngine.ts builds it
 const engine = createEngine(model, { nlu: buildProjectNlu(model.nlu), extractSlot: (type, text, ctx) => extractSlotValue(type, text, { entities, ...ctx }) });
-const knowledge = createKnowledgeIndex(
+// as main/services/knowledgeIndex.ts builds it
+const knowledge = KnowledgeIndex.build(
   readdirSync(path.join(dir, 'knowledge')).map((f) => ({ source: f, text: readFileSync(path.join(dir, 'knowledge', f), 'utf8') })),
+  { locales: model.manifest.locales, synonyms: model.manifest.knowledge?.synonyms ?? [] },
 );
 
 const text = (t: string): UserInput => ({ type: 'text', text: t });

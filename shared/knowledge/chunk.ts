@@ -77,19 +77,6 @@ export function plainText(markdown: string): string {
   return out.join('\n').replace(/\n\n+/g, '\n\n');
 }
 
-/**
- * Where the body starts after a YAML front matter block (two `---` lines at the very top, closed within 16,000
- * characters, as the importer writes it), else 0: front matter is never indexed.
- */
-export function frontMatterEnd(text: string): number {
-  const open = /^---[ \t]*\r?\n/.exec(text);
-  if (!open) return 0;
-  const close = /^---[ \t]*\r?$/m.exec(text.slice(open[0].length));
-  if (!close || close.index > 16_000) return 0;
-  const end = open[0].length + close.index + close[0].length;
-  return text[end] === '\n' ? end + 1 : end;
-}
-
 interface Section {
   heading: string;
   start: number;
@@ -101,8 +88,8 @@ function sections(text: string): { title: string | undefined; sections: Section[
   const out: Section[] = [];
   let title: string | undefined;
   let fenced = false;
-  let pos = frontMatterEnd(text);
-  let sectionStart = pos;
+  let pos = 0;
+  let sectionStart = 0;
   let heading = '';
   const close = (end: number) => {
     if (/\S/.test(text.slice(sectionStart, end))) out.push({ heading, start: sectionStart, end });
@@ -110,9 +97,13 @@ function sections(text: string): { title: string | undefined; sections: Section[
   while (pos <= text.length) {
     const nl = text.indexOf('\n', pos);
     const lineEnd = nl === -1 ? text.length : nl;
-    const line = text.slice(pos, lineEnd).replace(/\r$/, '');
-    if (FENCE.test(line)) fenced = !fenced;
-    const h = fenced ? null : HEADING.exec(line);
+    let first = pos;
+    while (first < lineEnd && first < pos + 3 && text.charCodeAt(first) === 32) first++;
+    const lead = text.charCodeAt(first);
+    // only a line that starts with #, ` or ~ can be a heading or a fence
+    const line = lead === 35 || lead === 96 || lead === 126 ? text.slice(pos, lineEnd).replace(/\r$/, '') : '';
+    if (line && FENCE.test(line)) fenced = !fenced;
+    const h = fenced || !line ? null : HEADING.exec(line);
     if (h) {
       close(pos);
       const level = (h[1] as string).length;
@@ -136,6 +127,30 @@ const grow = (a: Int32Array<ArrayBuffer>): Int32Array<ArrayBuffer> => {
   return b;
 };
 
+/** White space as `\s` in a regular expression. */
+const isSpace = (c: number): boolean =>
+  c === 32 ||
+  (c >= 9 && c <= 13) ||
+  (c >= 0x80 &&
+    (c === 0xa0 ||
+      c === 0x1680 ||
+      (c >= 0x2000 && c <= 0x200a) ||
+      c === 0x2028 ||
+      c === 0x2029 ||
+      c === 0x202f ||
+      c === 0x205f ||
+      c === 0x3000 ||
+      c === 0xfeff));
+
+/** Whether text[start, end) surely has at most `max` words: fewer white-space characters (quick: indexOf). */
+function fewWords(text: string, start: number, end: number, max: number): boolean {
+  let n = 0;
+  for (const sep of [' ', '\n', '\t', '\u00a0', '\r']) {
+    for (let i = text.indexOf(sep, start); i !== -1 && i < end; i = text.indexOf(sep, i + 1)) if (++n >= max) return false;
+  }
+  return true;
+}
+
 /** The document's chunks, in order. */
 export function chunkDocument(doc: KnowledgeDoc, options: ChunkOptions = DEFAULT_CHUNKING): Chunk[] {
   const { title, sections: secs } = sections(doc.text);
@@ -144,17 +159,33 @@ export function chunkDocument(doc: KnowledgeDoc, options: ChunkOptions = DEFAULT
   const step = Math.max(1, options.maxWords - options.overlapWords);
   let starts: Int32Array<ArrayBuffer> = new Int32Array(1024);
   let ends: Int32Array<ArrayBuffer> = new Int32Array(1024);
-  const re = /\S+/g;
   for (const s of secs) {
+    if (fewWords(doc.text, s.start, s.end, options.maxWords)) {
+      let start = s.start;
+      let end = s.end;
+      while (start < end && isSpace(doc.text.charCodeAt(start))) start++;
+      while (end > start && isSpace(doc.text.charCodeAt(end - 1))) end--;
+      if (start === end) continue;
+      const n = chunks.length;
+      chunks.push({ id: `${doc.source}#${n}`, source: doc.source, n, title: docTitle, heading: s.heading, start, end });
+      continue;
+    }
     let count = 0;
-    re.lastIndex = s.start;
-    for (let m = re.exec(doc.text); m && m.index < s.end; m = re.exec(doc.text)) {
+    let from = -1;
+    for (let i = s.start; i <= s.end; i++) {
+      const space = i === s.end || isSpace(doc.text.charCodeAt(i));
+      if (!space) {
+        if (from < 0) from = i;
+        continue;
+      }
+      if (from < 0) continue;
       if (count === starts.length) {
         starts = grow(starts);
         ends = grow(ends);
       }
-      starts[count] = m.index;
-      ends[count++] = Math.min(s.end, m.index + m[0].length);
+      starts[count] = from;
+      ends[count++] = i;
+      from = -1;
     }
     if (!count) continue;
     for (let i = 0; ; i += step) {

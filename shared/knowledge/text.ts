@@ -3,6 +3,7 @@
 // folded after stemming, and synonym groups (project-defined phrases that mean the same thing, matched on stems).
 import { stemmer as englishStemmer } from '@orama/stemmers/english';
 import { stemmer as spanishStemmer } from '@orama/stemmers/spanish';
+import { tokens } from './scan';
 
 export type Language = 'en' | 'es' | 'none';
 
@@ -40,12 +41,7 @@ export function languagesFor(locales: readonly string[]): Language[] {
 
 const fold = (s: string): string => (/[^ -~]/.test(s) ? s.normalize('NFD').replace(/\p{M}+/gu, '') : s);
 
-const TOKEN = /[\p{L}\p{N}]+/gu;
-
-/** Lower-case word tokens of a text. */
-export function tokens(text: string): string[] {
-  return text.toLowerCase().match(TOKEN) ?? [];
-}
+export { tokens };
 
 /** A language's analyser: token → stem (accents folded) or null for a stop word, cached per distinct token. */
 export class Analyzer {

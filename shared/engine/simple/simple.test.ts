@@ -2,22 +2,13 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkText } from './guardrail';
-import { createKnowledgeIndex, splitPassages } from './retrieval';
+import { KnowledgeIndex } from '../../knowledge/index';
 
 const dir = path.resolve(__dirname, '../../../examples/acme-bank/knowledge');
 const docs = readdirSync(dir).map((f) => ({ source: f, text: readFileSync(path.join(dir, f), 'utf8') }));
 
 describe('knowledge index', () => {
-  const kb = createKnowledgeIndex(docs);
-
-  it('splits markdown into passages that keep their section heading', () => {
-    const ps = splitPassages({ source: 'x.md', text: '# Title\n\nIntro line.\n\n## Cards\n\n- **Lost**: call us\n- Stolen: call too\n' });
-    expect(ps.map((p) => [p.heading, p.text])).toEqual([
-      ['Title', 'Intro line.'],
-      ['Cards', 'Lost: call us'],
-      ['Cards', 'Stolen: call too'],
-    ]);
-  });
+  const kb = KnowledgeIndex.build(docs, { locales: ['en', 'es'] });
 
   it('finds the opening hours passage with full coverage of the question', () => {
     const [best] = kb.search('what are your opening hours', { sources: [], limit: 3 }) as { source: string; text: string; score: number }[];
