@@ -127,7 +127,9 @@ function Entry({ e }: { e: TraceEntry }) {
     case 'guardrail':
       return (
         <>
-          <span className="t-kind">guardrail</span> {e.findings.length ? e.findings.map((f) => `${f.check}: ${f.detail}`).join(', ') : 'pass'}
+          <span className="t-kind">guardrail</span> {e.direction ? `${e.direction} · ` : ''}
+          {e.findings.length ? e.findings.map((f) => `${f.check}: ${f.detail}`).join(', ') : 'pass'}
+          {e.rule ? ` → ${e.action ?? ''} (rule ${e.rule})` : ''}
         </>
       );
     case 'handoff':
