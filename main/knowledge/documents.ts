@@ -6,7 +6,7 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { KnowledgeDocInfo } from '../../shared/api/knowledge';
 import { ApiError } from '../../shared/api/errors';
-import { DEFAULT_FILE_LIMITS, type FileLimits } from '../../shared/project/files';
+import { DEFAULT_FILE_LIMITS, KNOWLEDGE_EXTENSIONS, type FileLimits } from '../../shared/project/files';
 import type { Problem } from '../../shared/project/problems';
 import { readFileState } from '../services/paths';
 import { splitFrontMatter } from './frontMatter';
@@ -30,10 +30,22 @@ export async function listDocuments(dir: string, o: ListOptions): Promise<{ docu
   const limits = o.limits ?? DEFAULT_FILE_LIMITS;
   const staleAfterDays = o.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS;
   const now = (o.now ?? (() => new Date()))().getTime();
-  const names = (await readdir(path.join(dir, 'knowledge')).catch(() => [] as string[])).filter((f) => f.endsWith('.md') && !f.startsWith('.')).sort();
+  const all = (await readdir(path.join(dir, 'knowledge')).catch(() => [] as string[])).filter((f) => !f.startsWith('.')).sort();
+  const names = all.filter((f) => f.endsWith('.md'));
   const chunks = await o.chunks(dir);
   const documents: KnowledgeDocInfo[] = [];
   const problems: Problem[] = [];
+  // a document dropped into knowledge/ as it came (a PDF, a web page) is not searched: said, not left silent
+  for (const f of all) {
+    const ext = f.slice(f.lastIndexOf('.') + 1).toLowerCase();
+    if (f.includes('.') && ext !== 'md' && KNOWLEDGE_EXTENSIONS[ext])
+      problems.push({
+        severity: 'warning',
+        file: `knowledge/${f}`,
+        field: '',
+        message: 'not searched: the knowledge index reads Markdown only; import it (the Knowledge panel, or parley knowledge import) to convert it',
+      });
+  }
   for (const source of names) {
     const file = `knowledge/${source}`;
     const state = await readFileState(dir, file, limits);

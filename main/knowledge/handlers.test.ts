@@ -83,6 +83,11 @@ describe('knowledge panel calls', { timeout: 60_000 }, () => {
     const list = async (staleAfterDays?: number) =>
       ((await call('knowledge.list', staleAfterDays ? { staleAfterDays } : {})).value as { documents: { source: string; stale: boolean; ageDays: number }[] })
         .documents;
+    writeFileSync(path.join(project, 'knowledge/brochure.pdf'), '%PDF-1.4');
+    const listed = (await call('knowledge.list', {})).value as { problems: { file: string; severity: string; message: string }[] };
+    expect(listed.problems).toEqual([
+      expect.objectContaining({ file: 'knowledge/brochure.pdf', severity: 'warning', message: expect.stringMatching(/^not searched: /) }),
+    ]);
     const rates = (await list()).find((d) => d.source === 'rates.md')!;
     expect(rates.stale).toBe(true);
     expect(rates.ageDays).toBeGreaterThan(365 * 6);
