@@ -106,6 +106,8 @@ describe('knowledge panel (web mode, Chromium)', { timeout: 120_000 }, () => {
       .poll(() => panel.getByRole('region', { name: 'Unanswered questions' }).locator('li').allInnerTexts(), slow)
       .toEqual([expect.stringMatching(/^“Does Acme sponsor the local football club\?” simulator · main\/search_faq · best 0\.\d\d in \S+\.md$/)]);
 
+    await page.screenshot({ path: path.join(shots, 'parley-knowledge-unanswered.png') });
+
     // design-time mocks: the balance lookup takes its success path with no backend
     await sim.getByRole('checkbox', { name: 'Mocks' }).check();
     await expect.poll(async () => (await botTexts()).length, slow).toBe(1);
