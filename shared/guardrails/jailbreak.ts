@@ -74,6 +74,12 @@ export const SIGNALS: readonly JailbreakSignal[] = [
     re: /(?:^|\n)\s*(?:system|assistant|developer|sistema)\s*:|<\|?(?:im_start|im_end|system|endoftext)\|?>|\[\/?(?:inst|system|sys)\]|<<\/?sys>>|<\/?(?:system|instructions?|conversation_data)>|#{2,}\s*(?:system|instruction|new instructions)|\bend of (?:system )?(?:prompt|instructions)\b|```\s*system/,
   },
   {
+    id: 'rule_change',
+    kind: 'injection',
+    weight: 1,
+    re: /\bnew\s+(?:rules?|instructions?|policy)\s+(?:for|in)\s+this\s+(?:chat|conversation|session)\b|\boverrid(?:e|ing)\s+your\s+(?:settings|instructions|rules|configuration|programming|guidelines)\b|\bnuevas?\s+(?:reglas?|instrucciones)\s+para\s+(?:este|esta)\s+(?:chat|conversacion)\b/,
+  },
+  {
     id: 'priority_claim',
     kind: 'injection',
     weight: 0.5,
@@ -83,7 +89,7 @@ export const SIGNALS: readonly JailbreakSignal[] = [
     id: 'authority',
     kind: 'injection',
     weight: 0.5,
-    re: /\bi(?:'m| am)\s+(?:your|the|an?)\s+(?:developer|creator|admin|administrator|programmer|engineer who built you|owner|system administrator)\b|\b(?:openai|anthropic)\s+(?:here|staff|employee|team)\b|\bsoy (?:tu|el|un|una) (?:desarrollador|desarrolladora|creador|creadora|administrador|administradora|programador|programadora)\b/,
+    re: /\bi(?:'m| am)\s+(?:your|the|an?)\s+(?:developer|creator|admin|administrator|programmer|engineer who built you|owner|system administrator)\b|\bas\s+(?:your|the|an?)\s+(?:developer|creator|admin|administrator|system administrator)\b|\b(?:openai|anthropic)\s+(?:here|staff|employee|team)\b|\bsoy (?:tu|el|un|una) (?:desarrollador|desarrolladora|creador|creadora|administrador|administradora|programador|programadora)\b/,
   },
   {
     id: 'encoded',
@@ -120,7 +126,7 @@ export const SIGNALS: readonly JailbreakSignal[] = [
     id: 'role_play',
     kind: 'jailbreak',
     weight: 0.5,
-    re: /\b(?:pretend|imagine)\s+(?:that\s+)?(?:you(?:'re| are)?|to be|you were)\b|\b(?:act|behave|respond|answer|talk|speak)\s+(?:as|like)\s+(?:if\s+you|an?\s+(?:ai|assistant|chatbot|bot|character|evil|rogue|hacker|unrestricted|different)|my\s+(?:grandma|grandmother|deceased)|dan)\b|\brole-?play\b|\bplay the role\b|\bsimulate\s+(?:an?|being)\b|\b(?:finge|fingir|imagina|haz como si|actua como|comportate como|responde como|interpreta el papel|juego de rol)\b/,
+    re: /\b(?:pretend|imagine)\s+(?:that\s+)?(?:you(?:'re| are)?|to be|you were)\b|\b(?:act|behave|respond|answer|talk|speak)\s+(?:as|like)\s+(?:if\s+you|an?\s+(?:ai|assistant|chatbot|bot|character|evil|rogue|hacker|unrestricted|different)|my\s+(?:grandma|grandmother|deceased)|dan)\b|\brole-?play\b|\bplay the role\b|\bsimulate\s+(?:an?|being)\b|\b(?:finge|fingir|imagina|haz como si|actua como|comportate como|responde como|interpreta el papel|juego de rol|actues como|actuar como|quiero que actues)\b/,
   },
   {
     id: 'persona_definition',
@@ -139,6 +145,18 @@ export const SIGNALS: readonly JailbreakSignal[] = [
     kind: 'jailbreak',
     weight: 0.5,
     re: /\b(?:stay|remain|keep)\s+in\s+(?:character|role)\b|\bbreak(?:ing)?\s+character\b|\b(?:no salgas del personaje|sigue en tu papel|mantente en el personaje)\b/,
+  },
+  {
+    id: 'rules_disowned',
+    kind: 'jailbreak',
+    weight: 0.5,
+    re: /\b(?:doesn'?t|does not|don'?t|do not|wouldn'?t|won'?t)\s+(?:care\s+about|follow|have|need|obey)\s+(?:any\s+)?(?:the\s+)?(?:bank\s+)?(?:rules|policy|policies|restrictions|guidelines|limits|ethics)\b|\bwith\s+no\s+(?:rules|restrictions|limits|filters)\b|\bsin\s+(?:tener\s+)?(?:ningun|ninguna)\s+(?:restriccion|limite|filtro|regla|norma)\b|\bno\s+tuvieras\s+(?:ningun|ninguna|reglas|normas|restricciones|limites)\b/,
+  },
+  {
+    id: 'story_frame',
+    kind: 'jailbreak',
+    weight: 0.5,
+    re: /\b(?:write|tell|give)\s+(?:me\s+)?a\s+(?:story|scene|script|poem|dialogue)\s+(?:where|in\s+which|about\s+(?:a|an)\s+(?:ai|bot|chatbot|assistant))\b|\b(?:escribe|cuentame)\s+una\s+(?:historia|escena)\s+(?:donde|en\s+la\s+que)\b/,
   },
   {
     id: 'hypothetical',

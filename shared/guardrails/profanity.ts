@@ -139,7 +139,7 @@ const ABUSE_PHRASES: readonly RegExp[] = [
   /\bkill\s+yourself\b/,
   /\b(?:i'?ll|i\s+will|i'?m\s+(?:going|gonna)\s+to|i'?m\s+gonna|gonna)\s+(?:come\s+(?:down\s+)?(?:there|in|round)\s+and\s+)?(?:kill|hurt|stab|shoot|beat(?:\s+up)?|murder|attack|find|hunt\s+down|come\s+for)\s+(?:you|u|ya|somebody|someone|people|anyone|every(?:one|body)|your\s+\w+(?:\s+\w+)?)\b/,
   /\bi\s+know\s+where\s+(?:you|your\s+\w+(?:\s+\w+)?)\s+(?:live|lives|work|works)\b/,
-  /\b(?:bomb|burn\s+down|shoot\s+up|blow\s+up)\s+(?:the|your|that|this)\s+(?:bank|branch|office|building)\b/,
+  /\b(?:bomb|burn\s+down|shoot\s+up|blow\s+up|smash\s+up|smash|wreck|trash|torch)\s+(?:the|your|that|this)\s+(?:bank|branch|office|building|shop)\b/,
   /\b(?:vete|iros|idos|que\s+te\s+vayas)\s+a\s+(?:la\s+mierda|tomar\s+por\s+culo|la\s+verga|la\s+chingada|el\s+carajo|al\s+carajo)/,
   /\bvete\s+al\s+(?:carajo|diablo)/,
   /\bque\s+(?:te|os|les)\s+(?:jodan|den|folle|follen)\b/,

@@ -12,7 +12,7 @@ export type TopicId = (typeof TOPIC_IDS)[number];
 // whole words: the text is folded (no accents, ñ is n), so ASCII word boundaries hold, and no `u` flag (faster)
 const re = (parts: readonly string[]) => new RegExp(parts.map((p) => `\\b(?:${p})\\b`).join('|'));
 
-const KIN = String.raw`(?:wife|husband|partner|mother|father|mum|mom|dad|son|daughter|brother|sister|grandmother|grandfather|grandma|grandpa|gran|nan|fiance|fiancee|spouse|child|baby|aunt|uncle|parents?)`;
+const KIN = String.raw`(?:wife|husband|partner|mother|father|mum|mom|dad|son|daughter|brother|sister|grandmother|grandfather|grandma|grandpa|grandad|granddad|gran|nan|nana|grandparents?|fiance|fiancee|spouse|child|baby|aunt|uncle|parents?|stepfather|stepmother|in-law)`;
 const PARIENTE = String.raw`(?:marido|esposo|esposa|mujer|pareja|madre|padre|mama|papa|hijo|hija|hermano|hermana|abuelo|abuela|novio|novia|tio|tia|bebe|padres)`;
 
 export const TOPICS: Readonly<Record<TopicId, RegExp>> = {
@@ -20,13 +20,15 @@ export const TOPICS: Readonly<Record<TopicId, RegExp>> = {
     String.raw`kill(?:ing)? myself|suicid\w*|end(?:ing)? (?:my|it) (?:own )?(?:life|all)|end it all|(?:take|took|taking) my (?:own )?life|self[- ]?harm\w*`,
     String.raw`hurt(?:ing)? myself|harm(?:ing)? myself|cut(?:ting)? myself|overdos\w*`,
     String.raw`(?:don'?t|do not|dont) want to (?:live|be alive|be here any ?more|wake up|go on)|no reason to (?:live|go on)|not worth living`,
-    String.raw`(?:better off|be better) (?:dead|without me)|want(?:ed)? to die|wish i (?:was|were) dead`,
+    String.raw`(?:better off|be better) (?:dead|without me|gone)|want(?:ed)? to die|wish i (?:was|were) dead|tired of (?:living|being alive)|no point (?:in )?(?:living|going on)`,
+    String.raw`(?:want|need) (?:it all|everything|this|the pain) to (?:end|stop)|(?:no|can'?t see a|there'?s no) way out|can'?t go on (?:any ?more|like this)|(?:not|never) (?:to )?(?:wake|waking) up`,
+    String.raw`(?:take|taking|swallow|swallowing) (?:all )?(?:the|my|those|these) (?:pills|tablets)|pills saved up|(?:would|will|wouldn'?t|won'?t) (?:even )?(?:notice|care|miss me) if i (?:was|were|'?m|am) (?:gone|dead|not here)|don'?t want to exist`,
     String.raw`quitarme la vida|matarme|suicidarme|acabar con (?:mi vida|todo)|no quiero (?:vivir|seguir viviendo|despertar(?:me)?|seguir aqui)`,
-    String.raw`hacerme dano|autolesion\w*|quiero morir(?:me)?|estarian mejor sin mi|no vale la pena vivir|me quiero morir`,
+    String.raw`hacerme dano|autolesion\w*|quiero morir(?:me)?|estarian mejor sin mi|no vale la pena vivir|me quiero morir|quiero desaparecer|no quiero (?:vivir|seguir) asi|quitarme de en medio|no le importaria a nadie si (?:me muero|desapareciera)`,
   ]),
   bereavement: re([
     String.raw`passed away|pass(?:ed)? on recently|(?:has|have|had|just|recently|sadly) died|died (?:last|on|in|recently|yesterday|this|suddenly|a few)`,
-    String.raw`death of (?:my|our|a)|funeral\w*|bereave\w*|deceased|probate|death certificate|widow(?:ed|er)?`,
+    String.raw`death of (?:my|our|a)|funeral\w*|bereave\w*|deceased|probate|death certificate|widow(?:ed|er)?|(?:register|report|notify you of|tell you about) a death|passed (?:last|this|yesterday|on|away|in|over the)`,
     String.raw`executor of (?:the|his|her|my|their|our)(?: \w+'s)? (?:estate|will)|estate of my late|my late ${KIN}`,
     String.raw`lost (?:my|our) ${KIN}(?!'s|s'|s )(?! card)|${KIN} (?:has |recently |just )?(?:died|passed)`,
     String.raw`(?:ha )?fallecid[oa]|fallecio|fallecimiento|murio|ha muerto|difunt[oa]|funeral|entierro|viud[oa]|certificado de defuncion`,
@@ -38,6 +40,7 @@ export const TOPICS: Readonly<Record<TopicId, RegExp>> = {
     String.raw`(?:can'?t|cannot) pay (?:it|this|that|them) back|struggling (?:to pay|financially|with (?:money|debts?|bills|payments|my (?:loan|mortgage|rent)))`,
     String.raw`lost my job|been made redundant|made redundant|unemployed|out of work|laid off`,
     String.raw`behind (?:on|with) (?:my |the |our )?(?:\w+ ){0,2}(?:payments|bills|rent|mortgage|loan|repayments)|in arrears|debt collectors?|bailiffs?|bankrupt\w*|insolven\w*`,
+    String.raw`(?:lose|losing) (?:my|our|the) (?:house|home|flat)|(?:mortgage|rent|loan|repayments?|bills) (?:is|are) (?:too much|too high|more than i can)|(?:can'?t|cannot) (?:cope with|manage) (?:the|my|our) (?:payments|mortgage|rent|bills|debts?)`,
     String.raw`(?:being )?evicted|eviction|payday loans?|food bank|payment holiday|financial (?:difficult\w*|hardship|trouble)|drowning in debt|overwhelmed (?:by|with) debt|no money (?:left|for food)`,
     String.raw`no puedo pagar (?:el |la |mi |mis |los |las )?(?:alquiler|hipoteca|prestamo|facturas|deudas|cuotas|recibos|tarjeta)|no llego a fin de mes`,
     String.raw`me (?:he )?quedado sin (?:trabajo|empleo)|me quede sin (?:trabajo|empleo)|(?:he )?perdido (?:mi|el) (?:trabajo|empleo)|perdi (?:mi|el) (?:trabajo|empleo)|estoy en (?:el )?paro|desemplead[oa]`,
@@ -50,10 +53,14 @@ export const TOPICS: Readonly<Record<TopicId, RegExp>> = {
     String.raw`(?:account|card|details|phone|email|online banking|app) (?:has been|have been|was|were|got|is|are|might be|may be|may have been|might have been) (?:hacked|compromised|cloned|skimmed|breached|taken over|accessed by someone)`,
     String.raw`(?:pretending|claiming|posing) to be (?:from )?(?:the|your|my|acme)? ?bank|fake (?:call|text|email|website|bank)|asked (?:me )?for my (?:pin|password|passcode|one[- ]time (?:code|password)|card details)|(?:asking|asked|told) me to (?:confirm|verify|update|enter|give|send) my (?:card|bank|account|security|login|personal) (?:details|information|number)`,
     String.raw`(?:gave|told|sent|shared) (?:my|them my|him my|her my) (?:pin|password|passcode|card details|one[- ]time code|security code)`,
+    String.raw`clicked (?:on )?(?:a|the|an) (?:link|attachment)|entered my (?:card |bank |account |login )?(?:details|password|pin) (?:on|into|in) (?:a|an|the|their|this|that) (?:fake |dodgy |strange |)?(?:site|website|page|link|form)|(?:fake|spoof(?:ed)?|cloned) (?:account details|invoice|website|site|number|email)`,
+    String.raw`(?:logging|logged|signing|signed) (?:in|into|on to) my (?:app|account|online banking)|(?:phone|device|computer|laptop) i (?:don'?t|do not) (?:own|recogni[sz]e|have)|(?:said|saying|claiming|pretending) (?:he|she|they) (?:was|were|is|are) (?:from|with) (?:the|my|your) bank`,
+    String.raw`(?:transferred|sent|paid) [^.]{0,30} to (?:what|who) i thought was|(?:card|account)'?s been (?:hacked|compromised|cloned|skimmed)|(?:card|account) (?:was |got )?(?:skimmed|cloned)`,
     String.raw`estaf\w*|fraude\w*|fraudulent\w*|phishing|suplantacion de identidad|robo de identidad|duplicado de (?:la )?sim`,
     String.raw`alguien (?:ha |me ha |esta )?(?:usado|utilizado|uso|utilizo|usando|sacado|saco|accedido|accedio|entrado|entro|gastado|vaciado|clonado) (?:mi|a mi|dinero|de mi|con mi)`,
     String.raw`(?:cuenta|tarjeta|banca online|app) (?:ha sido|fue|esta) (?:hackeada|clonada|comprometida|duplicada|pirateada)|me han (?:hackeado|clonado|robado los datos|pirateado)|se hicieron pasar por|haciendose pasar por`,
     String.raw`(?:di|le di|les di|he dado|comparti) (?:mi|el|los) (?:pin|contrasena|codigo|datos de la tarjeta)`,
+    String.raw`diciendo que (?:era|eran) (?:del|de tu|de vuestro|de mi) banco|me pidi(?:o|eron) (?:el|mi|los) (?:codigo|pin|contrasena|datos)|(?:pinche|clique|hice clic) en (?:un|el) enlace`,
   ]),
   unrecognised_payment: re([
     String.raw`(?:didn'?t|did not|never|don'?t|do not) (?:make|made|authori[sz]e|authori[sz]ed|recogni[sz]e|do) (?:this|that|the|these|those|a|an|any) (?:payments?|transactions?|purchases?|charges?|withdrawals?|transfers?|direct debits?|card payments?)`,
