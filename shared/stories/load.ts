@@ -1,6 +1,7 @@
 // Loading stories: YAML with line numbers, the zod schema, then references into the project (nodes, intents,
 // copy ids, API operations), all reported as `file:line: field: message` before anything runs. One bad story
 // is reported and left out; the others still run.
+import { CLASSIFIER_AT } from '../guardrails/classifier';
 import { DEFAULT_GUARDRAILS } from '../guardrails/rules';
 import { ExpressionError, ExpressionLanguage } from '../engine/expressions';
 import { compileTemplate } from '../engine/templates';
@@ -152,7 +153,8 @@ export function checkStory(parsed: ParsedStory, index: StoryIndex, globals: read
     });
   }
   (story.fixtures?.llm ?? []).forEach((f, i) => {
-    if (f.node) node(['fixtures', 'llm', i, 'node'], f.node);
+    // the guardrails' LLM classifier asks as guardrails/classifier, which is no node
+    if (f.node && f.node !== `${CLASSIFIER_AT.flow}/${CLASSIFIER_AT.node}`) node(['fixtures', 'llm', i, 'node'], f.node);
   });
   const pins = story.setup?.variants ?? {};
   for (const [address, id] of Object.entries(pins)) {
