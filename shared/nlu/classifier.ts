@@ -363,6 +363,7 @@ export function trainIntentModel(examples: readonly IntentExample[], options: Tr
         heldScores,
         temperature,
         svm,
+        warm,
         maxLoss,
         rand,
       });

@@ -24,14 +24,19 @@ export interface WordCountsData {
 
 /** The hashed words of a text (with repeats), as WordCounts keys them. */
 export function wordKeysOf(text: string): Int32Array {
-  return Int32Array.from(words(normalizeText(text)), wordKey);
+  const ws = words(normalizeText(text));
+  const out = new Int32Array(ws.length);
+  for (let i = 0; i < ws.length; i++) out[i] = wordKey(ws[i]!);
+  return out;
 }
 
 /** Word counts per class, and the typicality of a text's words for a class. */
 export class WordCounts {
   private readonly total = new Map<number, number>();
+  /** log(n(w) + α) − log(N + αV) per word seen in training (the shared part of every typicality). */
+  private readonly logShare = new Map<number, number>();
+  private readonly unseenLogShare: number;
   private readonly classTotals: Float64Array;
-  private readonly sum: number;
 
   constructor(readonly data: WordCountsData) {
     const K = data.offsets.length - 1;
@@ -46,7 +51,9 @@ export class WordCounts {
       }
       sum += this.classTotals[k]!;
     }
-    this.sum = sum;
+    const allNorm = Math.log(sum + TYPICALITY_ALPHA * this.total.size);
+    for (const [key, n] of this.total) this.logShare.set(key, Math.log(n + TYPICALITY_ALPHA) - allNorm);
+    this.unseenLogShare = Math.log(TYPICALITY_ALPHA) - allNorm;
   }
 
   /** Counts the words of `rows` (texts with a class in [0, K), or -1 to skip) into per-class sorted rows. */
@@ -91,13 +98,11 @@ export class WordCounts {
   typicality(keys: Int32Array, k: number): [number, number] {
     if (keys.length === 0 || k < 0 || k >= this.classTotals.length) return [0, 0];
     const a = TYPICALITY_ALPHA;
-    const V = this.total.size;
-    const classNorm = Math.log(this.classTotals[k]! + a * V);
-    const allNorm = Math.log(this.sum + a * V);
+    const classNorm = Math.log(this.classTotals[k]! + a * this.total.size);
     let sum = 0;
     let min = Infinity;
     for (const key of keys) {
-      const l = Math.log(this.countIn(k, key) + a) - classNorm - Math.log((this.total.get(key) ?? 0) + a) + allNorm;
+      const l = Math.log(this.countIn(k, key) + a) - classNorm - (this.logShare.get(key) ?? this.unseenLogShare);
       sum += l;
       if (l < min) min = l;
     }

@@ -36,6 +36,8 @@ export interface ScopeFitInput {
   heldScores: Float64Array;
   temperature: number;
   svm: SvmOptions;
+  /** Dual variables of the calibration model for a row it trained on (original index, K values): a warm start. */
+  warm?: ((i: number, out: Float64Array) => boolean) | undefined;
   maxLoss: number;
   rand: () => number;
 }
@@ -73,11 +75,30 @@ export function fitScope(inp: ScopeFitInput): ScopeModelData | undefined {
   const back: number[] = [];
   for (let k = 0; k < K; k++) if (!isHidden[k]) map[k] = back.push(k) - 1;
   const V = back.length;
+  // warm-started from the calibration model, which trained on the same rows: the hidden classes' (non-positive)
+  // dual variables dropped and the true class's set to keep their sum at 0, which stays feasible
+  const full = new Float64Array(K);
+  const warm = inp.warm;
+  const lioWarm = warm
+    ? (r: number, out: Float64Array): boolean => {
+        const i = split.train[r]!;
+        if (!warm(i, full)) return false;
+        let sum = 0;
+        for (let k = 0; k < K; k++) {
+          if (isHidden[k] || k === y[i]) continue;
+          out[map[k]!] = full[k]!;
+          sum += full[k]!;
+        }
+        out[map[y[i]!]!] = -sum;
+        return true;
+      }
+    : undefined;
   const lio = trainCrammerSinger(
     selectRows(X, split.train),
     Int32Array.from(split.train, (i) => map[y[i]!]!),
     V,
     inp.svm,
+    lioWarm,
   );
   const rows = [...split.inScope, ...split.outOfScope];
   const scores = new Float64Array(rows.length * V);
