@@ -59,25 +59,25 @@ export const SIGNALS: readonly JailbreakSignal[] = [
     id: 'exfiltrate',
     kind: 'injection',
     weight: 1,
-    re: /\b(?:reveal|show|print|repeat|display|output|tell|give|share|leak|dump|recite|write out|what (?:is|are|was|were))\b[^.!?\n]{0,30}\b(?:system prompt|initial prompt|hidden prompt|original prompt|your prompt|the prompt|your instructions|your (?:hidden|secret|internal|original) (?:rules|guidelines|configuration|instructions)|instructions (?:you were|above|before)|everything above|the text above|words above)\b/,
+    re: /\b(?:reveal|show|print|repeat|display|output|tell|give|share|leak|dump|recite|write out|what (?:is|are|was|were))\b[^.!?\n]{0,30}\b(?:system prompt|initial prompt|hidden prompt|original prompt|your prompt|the prompt|your instructions|your (?:hidden|secret|internal|original) (?:rules|guidelines|configuration|instructions)|instructions (?:you were|above|before)|everything above|the text above|words above|hidden text|secret text|internal (?:rules|instructions)|guidelines in full|text that (?:configures|controls|defines) you|(?:your )?configuration)\b/,
   },
   {
     id: 'exfiltrate_es',
     kind: 'injection',
     weight: 1,
-    re: /\b(?:revela|revelame|muestra|muestrame|ensename|dime|repite|imprime|escribe|copia|cuales son|cual es)\b[^.!?\n]{0,30}(?:prompt del sistema|prompt de sistema|mensaje del sistema|prompt inicial|instrucciones (?:del sistema|iniciales|ocultas|originales|internas)|tus instrucciones|tus reglas|tu configuracion|tu prompt)/,
+    re: /\b(?:revela|revelame|muestra|muestrame|ensename|dime|repite|imprime|escribe|copia|cuales son|cual es)\b[^.!?\n]{0,30}(?:prompt del sistema|prompt de sistema|mensaje del sistema|prompt inicial|instrucciones (?:del sistema|iniciales|ocultas|originales|internas)|tus instrucciones|tus reglas|tu configuracion|tu prompt)|\b(?:olvidate|olvida|olvidad|ignora)\s+(?:de\s+)?(?:tu|su|vuestra)\s+(?:configuracion|programacion)\b/,
   },
   {
     id: 'forged_role',
     kind: 'injection',
     weight: 1,
-    re: /(?:^|\n)\s*(?:system|assistant|developer|sistema)\s*:|<\|?(?:im_start|im_end|system|endoftext)\|?>|\[\/?(?:inst|system|sys)\]|<<\/?sys>>|<\/?(?:system|instructions?|conversation_data)>|#{2,}\s*(?:system|instruction|new instructions)|\bend of (?:system )?(?:prompt|instructions)\b|```\s*system/,
+    re: /(?:^|\n)\s*(?:system|assistant|developer|sistema)\s*:|<\|?(?:im_start|im_end|system|endoftext)\|?>|\[\/?(?:inst|system|sys)\]|<<\/?sys>>|<\/?(?:system|instructions?|conversation_data)>|#{2,}\s*(?:system|instruction|new instructions)|\bend\s+of\s+(?:the\s+)?(?:customer|user)\s+(?:message|input)\b|\b(?:bank\s+)?staff\s+note\s*:|\bnote\s+to\s+(?:the\s+)?(?:assistant|ai|model|bot)\s*:|\bmessage\s+from\s+(?:the\s+)?(?:\w+\s+)?(?:it|dev|developer|security|admin)\s+team\b|\bend of (?:system )?(?:prompt|instructions)\b|```\s*system/,
   },
   {
     id: 'rule_change',
     kind: 'injection',
     weight: 1,
-    re: /\bnew\s+(?:rules?|instructions?|policy)\s+(?:for|in)\s+this\s+(?:chat|conversation|session)\b|\boverrid(?:e|ing)\s+your\s+(?:settings|instructions|rules|configuration|programming|guidelines)\b|\bnuevas?\s+(?:reglas?|instrucciones)\s+para\s+(?:este|esta)\s+(?:chat|conversacion)\b/,
+    re: /\b(?:your|the)\s+(?:instructions|rules|settings|configuration|guidelines)\s+(?:are|is|have\s+been)\s+(?:outdated|obsolete|cancelled|canceled|void|superseded|revoked|no\s+longer\s+valid)\b|\byou\s+(?:now\s+)?work\s+for\s+me\b|\bnew\s+(?:rules?|instructions?|policy)\s+(?:for|in)\s+this\s+(?:chat|conversation|session)\b|\boverrid(?:e|ing)\s+your\s+(?:settings|instructions|rules|configuration|programming|guidelines)\b|\bnuevas?\s+(?:reglas?|instrucciones)\s+para\s+(?:este|esta)\s+(?:chat|conversacion)\b/,
   },
   {
     id: 'priority_claim',
@@ -102,7 +102,7 @@ export const SIGNALS: readonly JailbreakSignal[] = [
     id: 'persona',
     kind: 'jailbreak',
     weight: 1,
-    re: /\b(?:dan|stan|mongo tom|evil ?bot|betterdan|anti-?gpt|devmode|jailbroken)\b(?=[^\n]{0,80}\b(?:mode|prompt|stands for|do anything|character|persona|restrictions|jailbr\w*|no rules|unrestricted|ai|model|chatgpt)\b)|\b(?:you are|you're|act as|become|now)\s+(?:dan|stan|betterdan)\b|\bdo anything now\b|\bjailbreak\b|\b(?:modo dan|haz cualquier cosa ahora)\b/,
+    re: /\b(?:dan|stan|mongo tom|evil ?bot|betterdan|anti-?gpt|devmode|jailbroken)\b(?=[^\n]{0,80}\b(?:mode|prompt|stands for|do anything|character|persona|restrictions|jailbr\w*|no rules|unrestricted|ai|model|chatgpt)\b)|\b(?:you are|you're|act as|become|now)\s+(?:dan|stan|betterdan)\b|\b(?:as|like)\s+(?:dan|stan|dude)\s+would\b|\bdo anything now\b|\bjailbreak\b|\b(?:modo dan|haz cualquier cosa ahora)\b/,
   },
   {
     id: 'developer_mode',
@@ -114,7 +114,7 @@ export const SIGNALS: readonly JailbreakSignal[] = [
     id: 'you_are_now',
     kind: 'jailbreak',
     weight: 1,
-    re: /\b(?:you are|you're|youre)\s+(?:now|no longer|from now on|henceforth)\s+(?:a|an|the|my|called|named|free|in|going to be|unrestricted|bound|limited|restricted|chatgpt|claude|gpt|dan|[a-z]+gpt)\b|\bfrom now on,?\s+(?:you|your)\s+(?:will|are|must|shall|act|respond|answer|reply|speak|only|name|role)\b|\b(?:a partir de ahora|desde ahora)(?:,)?\s+(?:eres|seras|vas a ser|actuaras|responderas|te llamas|tu nombre es)|\bya no eres\b/,
+    re: /\b(?:you are|you're|youre)\s+(?:now|no longer|from now on|henceforth)\s+(?:a|an|the|my|called|named|free|in|going to be|unrestricted|bound|limited|restricted|chatgpt|claude|gpt|dan|[a-z]+gpt)\b|\bfrom (?:now|this message|this point|here) on,?\s+(?:you|your)\s+(?:will|are|must|shall|act|respond|answer|reply|speak|only|name|role|work)\b|\b(?:a partir de ahora|desde ahora)(?:,)?\s+(?:eres|seras|vas a ser|actuaras|responderas|te llamas|tu nombre es)|\bya no eres\b/,
   },
   {
     id: 'no_limits',
@@ -138,7 +138,7 @@ export const SIGNALS: readonly JailbreakSignal[] = [
     id: 'identity_change',
     kind: 'jailbreak',
     weight: 0.5,
-    re: /\b(?:you are|you're|youre)\s+no\s+longer\s+(?!\w+ing\b)\w+|\b(?:let'?s|we(?:'re| are) going to)\s+play\s+a\s+game\b|\b(?:juguemos a un juego|vamos a jugar a un juego)\b/,
+    re: /\b(?:you are|you're|youre)\s+no\s+longer\s+(?!\w+ing\b)\w+|\b(?:let'?s|we(?:'re| are) going to)\s+play\s+a\s+game\b|\bthis\s+is\s+(?:just\s+)?a\s+game\b|\bplay\s+(?:a|the)\s+character\b|\b(?:vamos|juguemos)\s+a\s+jugar\b|\beres\s+un\s+(?:asistente|bot|banco)\s+(?:malvado|sin\s+\w+|libre)\b|\b(?:juguemos a un juego|vamos a jugar a un juego)\b/,
   },
   {
     id: 'stay_in_character',
@@ -150,7 +150,7 @@ export const SIGNALS: readonly JailbreakSignal[] = [
     id: 'rules_disowned',
     kind: 'jailbreak',
     weight: 0.5,
-    re: /\b(?:doesn'?t|does not|don'?t|do not|wouldn'?t|won'?t)\s+(?:care\s+about|follow|have|need|obey)\s+(?:any\s+)?(?:the\s+)?(?:bank\s+)?(?:rules|policy|policies|restrictions|guidelines|limits|ethics)\b|\bwith\s+no\s+(?:rules|restrictions|limits|filters)\b|\bsin\s+(?:tener\s+)?(?:ningun|ninguna)\s+(?:restriccion|limite|filtro|regla|norma)\b|\bno\s+tuvieras\s+(?:ningun|ninguna|reglas|normas|restricciones|limites)\b/,
+    re: /\b(?:doesn'?t|does not|don'?t|do not|wouldn'?t|won'?t)\s+(?:care\s+about|follow|have|need|obey)\s+(?:any\s+)?(?:the\s+)?(?:bank\s+)?(?:rules|policy|policies|restrictions|guidelines|limits|ethics)\b|\bwith\s+no\s+(?:rules|restrictions|limits|filters|checks)\b|\bno\s+consequences\b|\bnothing\s+is\s+off[- ]limits\b|\bsin\s+consecuencias\b|\bsin\s+(?:tener\s+)?(?:ningun|ninguna)\s+(?:restriccion|limite|filtro|regla|norma)\b|\bno\s+tuvieras\s+(?:ningun|ninguna|reglas|normas|restricciones|limites)\b/,
   },
   {
     id: 'story_frame',

@@ -140,6 +140,7 @@ const ABUSE_PHRASES: readonly RegExp[] = [
   /\b(?:i'?ll|i\s+will|i'?m\s+(?:going|gonna)\s+to|i'?m\s+gonna|gonna)\s+(?:come\s+(?:down\s+)?(?:there|in|round)\s+and\s+)?(?:kill|hurt|stab|shoot|beat(?:\s+up)?|murder|attack|find|hunt\s+down|come\s+for)\s+(?:you|u|ya|somebody|someone|people|anyone|every(?:one|body)|your\s+\w+(?:\s+\w+)?)\b/,
   /\bi\s+know\s+where\s+(?:you|your\s+\w+(?:\s+\w+)?)\s+(?:live|lives|work|works)\b/,
   /\b(?:bomb|burn\s+down|shoot\s+up|blow\s+up|smash\s+up|smash|wreck|trash|torch)\s+(?:the|your|that|this)\s+(?:bank|branch|office|building|shop)\b/,
+  /\bburn\s+(?:it|the\s+place|your\s+\w+(?:\s+\w+)?|the\s+\w+)\s+down\b/,
   /\b(?:vete|iros|idos|que\s+te\s+vayas)\s+a\s+(?:la\s+mierda|tomar\s+por\s+culo|la\s+verga|la\s+chingada|el\s+carajo|al\s+carajo)/,
   /\bvete\s+al\s+(?:carajo|diablo)/,
   /\bque\s+(?:te|os|les)\s+(?:jodan|den|folle|follen)\b/,
@@ -166,6 +167,31 @@ function wordAround(text: string, start: number, end: number): string {
   return text.slice(a, b);
 }
 
+// words that are insults of a person, not of a situation: abuse wherever they are ("useless cunt of a machine")
+const INSULTS = new Set([
+  'cunt',
+  'twat',
+  'prick',
+  'bastard',
+  'bitch',
+  'gilipollas',
+  'cabron',
+  'cabrona',
+  'mamon',
+  'mamona',
+  'pendejo',
+  'pendeja',
+  'capullo',
+  'malparido',
+  'malparida',
+  'hijo de puta',
+  'hija de puta',
+  'hijoputa',
+  'huevon',
+  'boludo',
+  'pelotudo',
+]);
+
 const isSpanish = (locale: string | undefined) => /^es(?:-|$)/i.test(locale ?? '');
 
 /** Profanity in `text`, each match with its category (abuse when aimed at someone), in order. */
@@ -176,7 +202,7 @@ export function findProfanity(text: string, o: ProfanityOptions = {}): Profanity
   const out: ProfanityFinding[] = [];
   const push = (word: string, base: Exclude<ProfanityCategory, 'abuse'>, start: number, end: number) => {
     if (allow.has(fold(wordAround(folded, start, end))) || allow.has(fold(word))) return;
-    const category: ProfanityCategory = base === 'slur' ? 'slur' : aimed(folded, start, end) ? 'abuse' : base;
+    const category: ProfanityCategory = base === 'slur' ? 'slur' : INSULTS.has(word) || aimed(folded, start, end) ? 'abuse' : base;
     out.push({ category, word, start, end });
   };
   const { matcher, dataset } = englishMatcher(drop);
