@@ -224,6 +224,24 @@ export function buildCli(): Command {
       }
     });
 
+  const importCmd = program.command('import').description('bring an existing bot over from another platform as a new Parley project');
+  importCmd
+    .command('rasa')
+    .description('import a Rasa 2.x/3.x project (domain, data, tests) with an IMPORT.md report: exit 0 when written, 2 on bad input (nothing written)')
+    .argument('<rasaProjectDir>', 'the Rasa project folder (with domain.yml)')
+    .requiredOption('--out <dir>', 'folder for the new Parley project (new or empty)')
+    .option('--force', 'replace the output folder when it exists and is not empty')
+    .option('--name <name>', "the project's name (default: the Rasa folder's name)")
+    .action(async (src: string, o: { out: string; force?: boolean; name?: string }) => {
+      try {
+        const { runImportRasaCli } = await import('./importRasa');
+        process.exitCode = await runImportRasaCli(src, o, { write: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+      } catch (e) {
+        process.stderr.write(`parley import rasa: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = 2;
+      }
+    });
+
   program
     .command('guardrails')
     .description("the project's guardrail rules (guardrails.yaml)")

@@ -1,0 +1,163 @@
+// `parley import rasa`: a Rasa 2.x/3.x project folder to a new Parley project, with an IMPORT.md report. The whole
+// project is built in memory first; a problem in any Rasa file stops the import before anything is written, and
+// an existing output folder is replaced only when the caller says so (`force`).
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { parse as parseYaml, stringify } from 'yaml';
+import { serializeFlow, serializeManifest, serializeNlu } from '../../../shared/project/serialize';
+import type { ProjectManifest } from '../../../shared/schema/project';
+import { buildFlows } from './flows';
+import { buildModel } from './model';
+import { convertNlu } from './nlu';
+import { RasaImportError, readRasaProject } from './read';
+import { Report } from './report';
+import { buildTree } from './steps';
+import { convertTests } from './stories';
+import { toId } from './text';
+
+export { RasaImportError } from './read';
+
+export interface RasaImportOptions {
+  /** Replace the output folder when it exists and is not empty. */
+  force?: boolean;
+  /** Project name (default: the Rasa folder's name). */
+  name?: string;
+}
+
+export interface RasaImportResult {
+  out: string;
+  files: string[];
+  counts: { intents: number; entities: number; flows: number; stories: number; operations: number };
+  report: { mapped: number; approximated: number; person: number };
+}
+
+const DEFAULT_ACTION_URL = 'http://localhost:5055/webhook';
+
+async function configLanguage(dir: string): Promise<string | undefined> {
+  try {
+    const cfg = parseYaml(await fs.readFile(path.join(dir, 'config.yml'), 'utf8')) as { language?: unknown } | null;
+    return typeof cfg?.language === 'string' && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(cfg.language) ? cfg.language : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The Parley project's files (relative path → text) for the Rasa project in `src`. */
+export async function rasaToParley(
+  src: string,
+  o: RasaImportOptions = {},
+): Promise<{ files: Map<string, string>; result: Omit<RasaImportResult, 'out' | 'files'> }> {
+  const project = await readRasaProject(src);
+  const model = buildModel(project);
+  const report = new Report();
+  const locale = (await configLanguage(project.dir)) ?? 'en';
+  const slotIds = new Map<string, string>();
+  const slotTaken = new Set<string>();
+  const slotId = (n: string) => {
+    let id = slotIds.get(n);
+    if (!id) {
+      id = toId(n, slotTaken, 'slot');
+      slotIds.set(n, id);
+    }
+    return id;
+  };
+  for (const s of Object.keys(model.slots)) slotId(s);
+
+  const nlu = convertNlu(model, locale, report);
+  const tree = buildTree(model, nlu.retrieval, report);
+  let actionUrl = DEFAULT_ACTION_URL;
+  let host = 'localhost:5055';
+  try {
+    const u = new URL(project.actionEndpoint ?? DEFAULT_ACTION_URL);
+    if (u.protocol === 'http:' || u.protocol === 'https:') {
+      actionUrl = u.toString();
+      host = u.host.toLowerCase();
+    }
+  } catch {
+    report.approximated(`endpoints.yml's action_endpoint is not a URL: the api nodes call ${DEFAULT_ACTION_URL}.`);
+  }
+  const flows = buildFlows(tree, { model, nlu, report, locale, actionUrl, slotId });
+  const stories = convertTests(model.tests, nlu, flows.responseTexts, flows.operations, slotId, report);
+
+  const unused = Object.keys(model.responses).filter((r) => !flows.responseTexts.has(r));
+  if (unused.length)
+    report.person(
+      `${unused.length} responses are used by no story, rule or form (${unused
+        .slice(0, 12)
+        .map((r) => `\`${r}\``)
+        .join(', ')}${unused.length > 12 ? ', …' : ''}): custom actions may send them; add them where they belong.`,
+    );
+  if (model.calmFlows.length) report.person(`Rasa Pro CALM flows (${model.calmFlows.join(', ')}) are not imported.`);
+  const initial: Record<string, unknown> = {};
+  for (const [name, s] of Object.entries(model.slots))
+    if (s.initial_value !== undefined && s.initial_value !== null && name !== 'requested_slot') initial[slotId(name)] = s.initial_value;
+
+  const name = (o.name ?? path.basename(project.dir)).slice(0, 200) || 'Imported from Rasa';
+  const manifest: Record<string, unknown> = {
+    schema: 2,
+    name,
+    description: `Imported from Rasa (${project.dir}); see IMPORT.md.`.slice(0, 5000),
+    defaultLocale: locale,
+    locales: [locale],
+    startFlow: 'main',
+    globals: flows.globals,
+    ...(Object.keys(initial).length ? { variables: { slots: initial } } : {}),
+  };
+  if (flows.operations.size) {
+    manifest.environments = {
+      rasa_actions: { description: "The Rasa action server's host (endpoints.yml); point the api nodes at real endpoints.", hosts: [host] },
+    };
+    manifest.mocks = Object.fromEntries([...flows.operations.values()].map((op) => [op, { success: { body: { events: [], responses: [] } } }]));
+  }
+  const files = new Map<string, string>();
+  files.set('parley.yaml', serializeManifest(manifest as unknown as ProjectManifest));
+  files.set('nlu.yaml', serializeNlu(nlu.nlu));
+  for (const [id, flow] of flows.flows) files.set(`flows/${id}.yaml`, serializeFlow(flow));
+  for (const s of stories) files.set(s.file, stringify(s.story, { lineWidth: 0 }));
+  if (!stories.length) files.set('stories/.gitkeep', '');
+  files.set('knowledge/.gitkeep', '');
+  const counts = {
+    intents: nlu.nlu.intents.length,
+    entities: nlu.nlu.entities?.length ?? 0,
+    flows: flows.flows.size,
+    stories: stories.length,
+    operations: flows.operations.size,
+  };
+  files.set(
+    'IMPORT.md',
+    report.markdown(name, project.dir, [
+      `Rasa format version(s): ${[...model.versions].join(', ') || 'not stated'}; locale: ${locale}.`,
+      `${counts.intents} intents, ${counts.entities} entities, ${counts.flows} flows, ${counts.stories} stories, ${counts.operations} API operations (custom actions).`,
+      `Read: ${[...project.domains, ...project.data, ...project.tests].map((f) => `\`${f.file}\``).join(', ')}.`,
+    ]),
+  );
+  return { files, result: { counts, report: report.counts } };
+}
+
+/** Imports the Rasa project in `src` into the folder `out`. Throws RasaImportError (nothing written) on bad input. */
+export async function importRasa(src: string, out: string, o: RasaImportOptions = {}): Promise<RasaImportResult> {
+  const target = path.resolve(out);
+  const entries = await fs.readdir(target).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    if (e.code === 'ENOTDIR') throw new RasaImportError([`${target}: is a file, not a folder`]);
+    throw e;
+  });
+  if (entries?.length && !o.force) throw new RasaImportError([`${target} already exists and is not empty; choose a new folder, or pass --force to replace it`]);
+  if (path.resolve(src) === target || target.startsWith(path.resolve(src) + path.sep))
+    throw new RasaImportError([`${target}: the output folder must be outside the Rasa project`]);
+  const { files, result } = await rasaToParley(src, o);
+  const tmp = `${target}.import-${process.pid}-${Date.now()}`;
+  try {
+    for (const [rel, text] of files) {
+      const file = path.join(tmp, rel);
+      await fs.mkdir(path.dirname(file), { recursive: true });
+      await fs.writeFile(file, text, { flag: 'wx' });
+    }
+    if (entries) await fs.rm(target, { recursive: true, force: true });
+    await fs.rename(tmp, target);
+  } catch (e) {
+    await fs.rm(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return { out: target, files: [...files.keys()], ...result };
+}

@@ -1,0 +1,99 @@
+// The Rasa project merged from its files: one domain (Rasa merges domain files), the NLU items, stories, rules
+// and test stories, each remembered with its file for messages and the report.
+import type { RasaProject } from './read';
+import type { RasaNluItem, RasaResponseVariation, RasaSlot, RasaSlotMapping, RasaStory } from './schema';
+
+export interface RasaForm {
+  name: string;
+  requiredSlots: string[];
+  /** Rasa 2 kept slot mappings in the form; Rasa 3 in the slot. */
+  mappings: Record<string, RasaSlotMapping[]>;
+  ignoredIntents: string[];
+}
+
+export interface Located<T> {
+  file: string;
+  item: T;
+}
+
+export interface RasaModel {
+  intents: string[];
+  entities: string[];
+  slots: Record<string, RasaSlot>;
+  responses: Record<string, RasaResponseVariation[]>;
+  forms: Record<string, RasaForm>;
+  actions: string[];
+  nlu: Located<RasaNluItem>[];
+  stories: Located<RasaStory>[];
+  rules: Located<RasaStory>[];
+  tests: Located<RasaStory>[];
+  /** Rasa Pro CALM flows found (not mapped by this importer). */
+  calmFlows: string[];
+  versions: Set<string>;
+}
+
+const itemName = (x: string | Record<string, unknown>): string => (typeof x === 'string' ? x : (Object.keys(x)[0] ?? ''));
+
+const strList = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : []);
+
+function readForm(name: string, raw: Record<string, unknown> | null): RasaForm {
+  const form: RasaForm = { name, requiredSlots: [], mappings: {}, ignoredIntents: strList(raw?.ignored_intents) };
+  if (!raw) return form;
+  const req = raw.required_slots;
+  if (Array.isArray(req)) form.requiredSlots = strList(req);
+  else if (req && typeof req === 'object') {
+    for (const [slot, m] of Object.entries(req as Record<string, unknown>)) {
+      form.requiredSlots.push(slot);
+      if (Array.isArray(m)) form.mappings[slot] = m as RasaSlotMapping[];
+    }
+  } else {
+    // Rasa 2.0: the form's keys are its slots, each with its mappings
+    for (const [slot, m] of Object.entries(raw)) {
+      if (slot === 'ignored_intents') continue;
+      form.requiredSlots.push(slot);
+      if (Array.isArray(m)) form.mappings[slot] = m as RasaSlotMapping[];
+    }
+  }
+  return form;
+}
+
+export function buildModel(p: RasaProject): RasaModel {
+  const m: RasaModel = {
+    intents: [],
+    entities: [],
+    slots: {},
+    responses: {},
+    forms: {},
+    actions: [],
+    nlu: [],
+    stories: [],
+    rules: [],
+    tests: [],
+    calmFlows: [],
+    versions: new Set(),
+  };
+  const addUnique = (list: string[], x: string) => {
+    if (x && !list.includes(x)) list.push(x);
+  };
+  for (const { data } of p.domains) {
+    if (data.version) m.versions.add(data.version);
+    for (const i of data.intents ?? []) addUnique(m.intents, itemName(i));
+    for (const e of data.entities ?? []) addUnique(m.entities, itemName(e));
+    Object.assign(m.slots, data.slots ?? {});
+    Object.assign(m.responses, data.responses ?? {});
+    for (const [name, raw] of Object.entries(data.forms ?? {})) m.forms[name] = readForm(name, raw as Record<string, unknown> | null);
+    for (const a of data.actions ?? []) addUnique(m.actions, itemName(a));
+  }
+  for (const { file, data } of p.data) {
+    if (data.version) m.versions.add(data.version);
+    for (const item of data.nlu ?? []) m.nlu.push({ file, item });
+    for (const item of data.stories ?? []) m.stories.push({ file, item });
+    for (const item of data.rules ?? []) m.rules.push({ file, item });
+    Object.assign(m.responses, data.responses ?? {});
+    m.calmFlows.push(...Object.keys(data.flows ?? {}));
+  }
+  for (const { file, data } of p.tests) {
+    for (const item of data.stories ?? []) m.tests.push({ file, item });
+  }
+  return m;
+}
