@@ -127,7 +127,10 @@ export function buildTree(m: RasaModel, retrieval: Map<string, string[]>, report
   // a rule that applies only once a slot has a value comes after the others: the default path is the one kept
   const slotCondition = (r: Located<RasaStory>) => (r.item.condition ?? []).some((c) => 'slot_was_set' in c);
   const all: Located<RasaStory>[] = [...m.rules.filter((r) => !slotCondition(r)), ...m.rules.filter(slotCondition), ...m.stories];
-  if (m.rules.some(slotCondition)) report.approximated('Rules that apply only when a slot has a value (`condition: slot_was_set`) were taken after the others: where two rules disagree, the unconditioned one is imported.');
+  if (m.rules.some(slotCondition))
+    report.approximated(
+      'Rules that apply only when a slot has a value (`condition: slot_was_set`) were taken after the others: where two rules disagree, the unconditioned one is imported.',
+    );
   for (const { file, item } of all) {
     const where = `${file}: ${item.rule ?? item.story ?? '(unnamed)'}`;
     const segs = segments(item, m, submit, report, where);
