@@ -134,7 +134,7 @@ describe("only the project's own kinds of files (finding 5)", () => {
       const e = await errorOf(store.writeFile(p, '[core]\n\tfsmonitor = touch /tmp/pwned\n', null));
       expect(e.code, p).toBe('FILE_KIND_NOT_ALLOWED');
       expect(e.message, p).toContain(p);
-      expect(e.message, p).toMatch(/parley\.yaml, nlu\.yaml, flows\/<id>\.yaml/);
+      expect(e.message, p).toMatch(/parley\.yaml, nlu\.yaml, guardrails\.yaml, flows\/<id>\.yaml/);
     }
     expect(readFileSync(path.join(dir, '.git/config'), 'utf8')).toBe('[core]\n');
     expect(existsSync(path.join(dir, '.bashrc'))).toBe(false);
