@@ -64,6 +64,9 @@ export function fitScope(inp: ScopeFitInput): ScopeModelData | undefined {
   const { X, y, K, oosIndex, fold } = inp;
   const heldFold = fold[inp.heldRows[0] ?? -1] ?? -1;
   if (heldFold < 0) return undefined;
+  // the threshold is chosen on the held-out in-scope rows: with fewer than 1 / maxLoss it could reject none
+  const heldInScope = inp.heldRows.filter((i) => y[i] !== oosIndex).length;
+  if (Math.floor(inp.maxLoss * heldInScope + 1e-9) < 1) return undefined;
   const held = Array.from(fold, (f) => f === heldFold);
   const split = leaveIntentsOut(y, K, oosIndex, held, inp.rand);
   if (!split) return undefined;
