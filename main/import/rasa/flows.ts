@@ -106,9 +106,31 @@ export function buildFlows(tree: TurnTree, ctx: FlowContext): FlowsResult {
     }
   };
 
+  // Rasa 3 fills a slot from its entity on any message that has it (a mapping without a form condition): a `set`
+  // node at the start of the flow of each intent whose examples annotate that entity does the same
+  const fills = new Map<string, { slot: string; key: string }[]>();
+  for (const [slot, def] of Object.entries(m.slots)) {
+    for (const mp of def.mappings ?? []) {
+      if (mp.type !== 'from_entity' || !mp.entity || mp.conditions?.some((c) => c.active_loop)) continue;
+      const key = nlu.entityIds.get(mp.entity) ?? BUILTIN_ENTITY_TYPES[mp.entity];
+      if (!key) continue;
+      fills.set(mp.entity, [...(fills.get(mp.entity) ?? []), { slot: ctx.slotId(slot), key }]);
+    }
+  }
+  let fillNodes = 0;
+  const fillNode = (b: Builder, intent: string | undefined): Node | undefined => {
+    const assign = [...(intent ? (nlu.intentEntities.get(intent) ?? []) : [])]
+      .flatMap((e) => fills.get(e) ?? [])
+      .map(({ slot, key }) => ({ var: `slots.${slot}`, value: `entities.${key} ? entities.${key} : slots.${slot}` }));
+    if (!assign.length) return undefined;
+    fillNodes++;
+    return b.push({ id: b.id('fill_slots'), kind: 'set', assign });
+  };
+
   /** Adds a chain of actions and, when stories go on, a listen node for what the user says next; returns its first node id. */
-  const emit = (b: Builder, acts: Act[], children: Map<string, TurnNode>): string | undefined => {
-    const made = acts.map((a) => addAct(b, a)).filter((n): n is Node => n !== undefined);
+  const emit = (b: Builder, acts: Act[], children: Map<string, TurnNode>, intent?: string): string | undefined => {
+    const fill = fillNode(b, intent);
+    const made = [...(fill ? [fill] : []), ...acts.map((a) => addAct(b, a)).filter((n): n is Node => n !== undefined)];
     let listen: string | undefined;
     if (children.size) {
       const node = b.push({ id: b.id('listen'), kind: 'listen', routes: [] as { intent: string; next?: string }[] });
@@ -117,7 +139,7 @@ export function buildFlows(tree: TurnTree, ctx: FlowContext): FlowsResult {
       for (const [intent, child] of children) {
         const id = nlu.intentIds.get(intent);
         if (!id) continue;
-        const first = emit(b, child.acts, child.children);
+        const first = emit(b, child.acts, child.children, intent);
         routes.push({ intent: id, ...(first ? { next: first } : {}) });
       }
     }
@@ -142,7 +164,7 @@ export function buildFlows(tree: TurnTree, ctx: FlowContext): FlowsResult {
     const flowId = toId(intentId, flowIds);
     const b = new Builder(flowId);
     const start = b.push({ id: 'start', kind: 'start' });
-    const first = emit(b, node.acts, node.children);
+    const first = emit(b, node.acts, node.children, intent);
     if (first) start.next = first;
     flows.set(flowId, { name: `${intent} (from ${node.source})`.slice(0, 200), nodes: b.nodes as unknown as FlowNode[] });
     globals.push({ id: toId(intentId), intent: intentId, action: 'digress', flow: flowId });
@@ -172,6 +194,10 @@ export function buildFlows(tree: TurnTree, ctx: FlowContext): FlowsResult {
         `Form \`${name}\` has a validation action (\`validate_${name}\`): port its checks to each question's \`validation.expr\` and \`validation.message\`.`,
       );
   }
+  if (fillNodes)
+    report.mapped(
+      `Slots filled from an entity on any message (mappings without a form condition): a \`set\` node at the start of the flows of the intents whose examples annotate the entity (${fillNodes} nodes).`,
+    );
   if (Object.keys(m.forms).length)
     report.mapped(
       `${Object.keys(m.forms).length} forms became flows of \`ask\` nodes, one per required slot (a filled slot is skipped), ending with the steps Rasa's rules run when the form completes.`,

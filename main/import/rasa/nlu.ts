@@ -31,12 +31,15 @@ export interface NluResult {
   retrieval: Map<string, string[]>;
   /** Examples by Rasa intent name (plain text), for stories that give an intent without a message. */
   examples: Map<string, string[]>;
+  /** The entities annotated in each intent's examples (Rasa names). */
+  intentEntities: Map<string, Set<string>>;
 }
 
 export function convertNlu(m: RasaModel, locale: string, report: Report): NluResult {
   const intentIds = new Map<string, string>();
   const taken = new Set<string>();
   const examples = new Map<string, string[]>();
+  const intentEntities = new Map<string, Set<string>>();
   const retrieval = new Map<string, string[]>();
   const values = new Map<string, Map<string, Set<string>>>(); // entity → value → synonyms
   const addValue = (entity: string, value: string, synonym?: string) => {
@@ -62,7 +65,10 @@ export function convertNlu(m: RasaModel, locale: string, report: Report): NluRes
       for (const raw of exampleLines(item.examples)) {
         const { text, entities } = stripAnnotations(raw);
         if (text && text.length <= 1000 && !list.includes(text)) list.push(text);
-        for (const a of entities) addValue(a.entity, a.value, a.text);
+        for (const a of entities) {
+          addValue(a.entity, a.value, a.text);
+          intentEntities.set(name, (intentEntities.get(name) ?? new Set()).add(a.entity));
+        }
       }
       examples.set(name, list);
     } else if (item.synonym !== undefined) synonyms.push({ value: String(item.synonym), examples: exampleLines(item.examples), file });
@@ -150,5 +156,5 @@ export function convertNlu(m: RasaModel, locale: string, report: Report): NluRes
     report.approximated(
       `${lists.length} entities (${lists.map((e) => `\`${e.id}\``).join(', ')}) became lists of the values annotated in the examples, synonyms and lookup tables: Parley matches those values, not new ones a Rasa model would generalise to.`,
     );
-  return { nlu: { intents, ...(entities.length ? { entities } : {}) }, intentIds, entityIds, retrieval, examples };
+  return { nlu: { intents, ...(entities.length ? { entities } : {}) }, intentIds, entityIds, retrieval, examples, intentEntities };
 }

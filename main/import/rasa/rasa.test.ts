@@ -19,6 +19,7 @@ const result = await importRasa(FIXTURE, out);
 // the shapes these tests read back (the assertions check them)
 interface NodeY {
   id: string;
+  assign?: unknown;
   kind: string;
   next?: string;
   noMatch?: string;
@@ -122,6 +123,15 @@ describe('parley import rasa: mappings', () => {
     expect(asks[4]?.prompt?.en).toBe('Shall I place the order for a {{slots.size}} {{slots.topping}} pizza?');
     expect(asks[4]?.next).toBe('action_place_order');
     const flow = await yamlOf<FlowY>('flows/order_pizza.yaml');
+    // slots mapped from an entity without a form condition are filled from the message that starts the flow
+    expect(node(flow, 'fill_slots')).toMatchObject({
+      kind: 'set',
+      assign: [
+        { var: 'slots.size', value: 'entities.size ? entities.size : slots.size' },
+        { var: 'slots.topping', value: 'entities.topping ? entities.topping : slots.topping' },
+      ],
+      next: 'pizza_form',
+    });
     expect(flow.nodes.find((n) => n.kind === 'call')).toMatchObject({ flow: 'form_pizza_form' });
   });
 
@@ -152,7 +162,7 @@ describe('parley import rasa: mappings', () => {
     expect(md).toMatch(/## What mapped\n\n- \d+ intents/);
     expect(md).toMatch(/## What was approximated[\s\S]*ignored_intents|## What was approximated[\s\S]*not_intent/);
     expect(md).toMatch(/## What needs a person[\s\S]*validate_pizza_form[\s\S]*custom actions/);
-    expect(result.counts).toMatchObject({ stories: 4, operations: 2 });
+    expect(result.counts).toMatchObject({ stories: 5, operations: 2 });
   });
 
   it('round trip: the imported project validates and its stories pass', async () => {
@@ -162,7 +172,7 @@ describe('parley import rasa: mappings', () => {
     const tests = await runTests({ projectDir: out, trust: true, userDataDir: path.join(tmp, 'user') });
     expect(tests.problems).toEqual([]);
     expect(tests.stories.filter((s) => !s.passed).map((s) => s.name)).toEqual([]);
-    expect(tests.stories).toHaveLength(4);
+    expect(tests.stories).toHaveLength(5);
   });
 });
 
