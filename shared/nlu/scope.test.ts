@@ -106,7 +106,9 @@ describe('leave-intents-out split', () => {
 
   it('a model hides only intents it was trained on: the unseen intents of an open-intent split never take part', () => {
     const { train, known } = banking();
-    const model = trainIntentModel(train.filter((r) => known.has(r.label)).map((r) => ({ text: r.text, intent: r.label })));
+    const rows = train.filter((r) => known.has(r.label)).map((r) => ({ text: r.text, intent: r.label }));
+    expect(rows.length).toBeGreaterThanOrEqual(2000); // the held-out slice path, its leave-intents-out model warm-started
+    const model = trainIntentModel(rows);
     expect(model.data.version).toBe(2);
     const hidden = model.data.scope!.hiddenIntents;
     expect(hidden.length).toBeGreaterThan(0);
@@ -123,6 +125,16 @@ describe('small training sets', () => {
     const model = trainIntentModel(few.map((r) => ({ text: r.text, intent: r.label })));
     expect(model.data.version).toBe(1);
     expect(model.data.scope).toBeUndefined();
+  });
+
+  it('are version 2 from a few hundred examples (calibrated by 5-fold cross-validation)', () => {
+    const { train, known } = banking();
+    const seen = new Map<string, number>();
+    const some = train.filter((r) => known.has(r.label) && (seen.set(r.label, (seen.get(r.label) ?? 0) + 1).get(r.label) ?? 0) <= 40);
+    const model = trainIntentModel(some.map((r) => ({ text: r.text, intent: r.label })));
+    expect(model.data.version).toBe(2);
+    expect(model.data.calibratedOn).toBeGreaterThanOrEqual(some.length); // every row held out once
+    expect(model.data.scope!.weights[1]).toBeLessThan(0); // a higher top confidence: less likely out of scope
   });
 });
 
