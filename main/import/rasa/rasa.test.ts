@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { validateDir } from '../../cli/validate';
 import { runTests } from '../../stories/runner';
+import { runImportRasaCli } from '../../cli/importRasa';
 import { importRasa, RasaImportError } from './index';
 import { responsePattern, stripAnnotations, toId } from './text';
 
@@ -217,6 +218,20 @@ describe('parley import rasa: output folder', () => {
     const entries = await readdir(dest);
     expect(entries).toContain('parley.yaml');
     expect(entries).not.toContain('keep.txt');
+  });
+});
+
+describe('parley import rasa: the command', () => {
+  it('prints what it imported (exit 0), or every problem and that nothing was written (exit 2)', async () => {
+    const io = { out: '', err: '' };
+    const capture = { write: (t: string) => void (io.out += t), err: (t: string) => void (io.err += t) };
+    expect(await runImportRasaCli(FIXTURE, { out: path.join(tmp, 'cli-ok') }, capture)).toBe(0);
+    expect(io.out).toMatch(/^Imported into .*cli-ok: 10 intents, 3 entities, 9 flows, 5 stories, 2 API operations\.\nIMPORT\.md: \d+ mapped/);
+    const src = await variant('cli-bad', 'data/rules.yml', 'version: "4.0"\nrules: []\n');
+    expect(await runImportRasaCli(src, { out: path.join(tmp, 'cli-bad-out') }, capture)).toBe(2);
+    expect(io.err).toBe(
+      'parley import rasa: nothing was written:\n  data/rules.yml:1: version: Rasa format version "4.0" is not supported (this importer reads 2.x and 3.x)\n',
+    );
   });
 });
 

@@ -34,7 +34,7 @@ export function convertTests(
     const name = item.story ?? item.rule ?? 'story';
     const turns: Turn[] = [];
     let cur: Turn | undefined;
-    let unknown = false;
+    let unknown: string | undefined;
     let inForm = false; // a form is active: Parley's question hears the message as an answer, not an intent
     for (const step of item.steps.filter((s): s is RasaStep => s !== '...')) {
       const intent = step.intent ?? (step.or?.[0]?.intent as string | undefined);
@@ -42,10 +42,10 @@ export function convertTests(
         cur = {};
         const text = step.user !== undefined ? stripAnnotations(step.user).text : '';
         const id = intent !== undefined ? nlu.intentIds.get(intent) : undefined;
-        if (text) cur.user = text;
+        if (text) cur.user = text.slice(0, 4000);
         else if (id) cur.event = id;
         else {
-          unknown = true;
+          unknown = intent ?? '(none)';
           break;
         }
         if (id && text && !inForm) cur.expect = { intent: id };
@@ -74,7 +74,11 @@ export function convertTests(
     }
     if (unknown || !turns.length) {
       skipped++;
-      report.person(`Test story "${name}" (${file}) names an intent the project does not have, or has no user step: not imported.`);
+      report.person(
+        unknown === undefined
+          ? `Test story "${name}" (${file}) has no user step: not imported.`
+          : `Test story "${name}" (${file}) has a step with intent \`${unknown}\` and no message, and Parley has no such intent (\`nlu_fallback\`, a retrieval intent): not imported.`,
+      );
       continue;
     }
     const story: Record<string, unknown> = { name: name.slice(0, 200), tags: ['rasa_import'] };
