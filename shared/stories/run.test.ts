@@ -483,6 +483,10 @@ describe('runStory: fixtures', () => {
     expect(none.error).toBe('turn 2: no LLM fixture or recording answers hours/answer; add one under fixtures.llm, or record with --record');
     expect(none.turns.map((t) => t.index)).toEqual([0, 1, 2]);
     expect(none.turns[2]?.failures).toEqual([]);
+    // after a failed turn the conversation is off the story's path: the failure is reported, not the unanswered request
+    const offPath = await run({ turns: [{ user: 'balance', expect: { visits: 'hours/say_passage' } }, { user: 'when are you open' }] });
+    expect(offPath.error).toBeUndefined();
+    expect(offPath.firstFailure).toMatchObject({ turn: 1, failure: { check: 'visits' } });
     // a port that is not configured (no recording, no key) is the same: the story cannot run as written
     const unconfigured: LlmPort = { complete: () => Promise.reject(new LlmError('no recording of this request', 'not_configured')) };
     expect((await run({ turns: [{ user: 'when are you open' }] }, { llm: unconfigured })).error).toBe('turn 1: no recording of this request');
