@@ -94,6 +94,15 @@ export function buildModel(p: RasaProject): RasaModel {
   }
   for (const { file, data } of p.tests) {
     for (const item of data.stories ?? []) m.tests.push({ file, item });
+    // Rasa Pro end-to-end test cases read as test stories: `utter: x` is the bot's `action: x`
+    for (const tc of data.test_cases ?? []) {
+      const steps = tc.steps.map(({ utter, slot_was_set, ...rest }) => ({
+        ...rest,
+        ...(utter !== undefined ? { action: utter } : {}),
+        ...(slot_was_set !== undefined ? { slot_was_set: Array.isArray(slot_was_set) ? slot_was_set : [slot_was_set] } : {}),
+      }));
+      m.tests.push({ file, item: { story: tc.test_case, steps } });
+    }
   }
   return m;
 }

@@ -154,6 +154,12 @@ describe('parley import rasa: mappings', () => {
     expect(story.fixtures.api).toEqual({ action_place_order: { mock: 'success' }, action_check_order: { mock: 'success' } });
     expect(story.turns[0]).toEqual({ user: 'where is my order', expect: { intent: 'check_order' } });
     expect(story.turns[1]?.expect?.says).toEqual([{ matches: '(?s)(?:Great!)' }]);
+    // a Rasa Pro end-to-end test case: `utter` and `bot` steps are checks on the turn's lines
+    const e2e = await yamlOf<StoryY>('stories/ask_for_help_then_the_delivery_area.yaml');
+    expect(e2e.turns.map((t) => [t.user, t.expect?.says])).toEqual([
+      ['I need help', [{ matches: '(?s)(?:I\\s+can\\s+take\\s+a\\s+pizza\\s+order\\s+or\\s+check\\s+an\\s+order\\.)' }]],
+      ['how far do you deliver', [{ matches: '(?s)(?:We\\s+deliver\\s+within\\s+5\\s+km\\.)' }]],
+    ]);
     const help = await yamlOf<StoryY>('stories/help_without_a_message.yaml');
     expect(help.turns[0]?.event).toBe('help');
   });
@@ -163,7 +169,7 @@ describe('parley import rasa: mappings', () => {
     expect(md).toMatch(/## What mapped\n\n- \d+ intents/);
     expect(md).toMatch(/## What was approximated[\s\S]*ignored_intents|## What was approximated[\s\S]*not_intent/);
     expect(md).toMatch(/## What needs a person[\s\S]*validate_pizza_form[\s\S]*custom actions/);
-    expect(result.counts).toMatchObject({ stories: 5, operations: 2 });
+    expect(result.counts).toMatchObject({ stories: 6, operations: 2 });
   });
 
   it('round trip: the imported project validates and its stories pass', async () => {
@@ -173,7 +179,7 @@ describe('parley import rasa: mappings', () => {
     const tests = await runTests({ projectDir: out, trust: true, userDataDir: path.join(tmp, 'user') });
     expect(tests.problems).toEqual([]);
     expect(tests.stories.filter((s) => !s.passed).map((s) => s.name)).toEqual([]);
-    expect(tests.stories).toHaveLength(5);
+    expect(tests.stories).toHaveLength(6);
   });
 });
 
@@ -226,7 +232,7 @@ describe('parley import rasa: the command', () => {
     const io = { out: '', err: '' };
     const capture = { write: (t: string) => void (io.out += t), err: (t: string) => void (io.err += t) };
     expect(await runImportRasaCli(FIXTURE, { out: path.join(tmp, 'cli-ok') }, capture)).toBe(0);
-    expect(io.out).toMatch(/^Imported into .*cli-ok: 10 intents, 3 entities, 9 flows, 5 stories, 2 API operations\.\nIMPORT\.md: \d+ mapped/);
+    expect(io.out).toMatch(/^Imported into .*cli-ok: 10 intents, 3 entities, 9 flows, 6 stories, 2 API operations\.\nIMPORT\.md: \d+ mapped/);
     const src = await variant('cli-bad', 'data/rules.yml', 'version: "4.0"\nrules: []\n');
     expect(await runImportRasaCli(src, { out: path.join(tmp, 'cli-bad-out') }, capture)).toBe(2);
     expect(io.err).toBe(

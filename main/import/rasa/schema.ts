@@ -106,8 +106,22 @@ export const RasaStory = z.looseObject({
 });
 export type RasaStory = z.infer<typeof RasaStory>;
 
+/** A step of a Rasa Pro end-to-end test case: `user`, `utter` (a response), `bot` (a text), `slot_was_set`. */
+export const RasaTestCaseStep = z.looseObject({
+  user: z.string().optional(),
+  utter: z.string().optional(),
+  bot: z.string().optional(),
+  slot_was_set: z.union([z.array(z.union([z.string(), z.record(z.string(), z.unknown())])), z.record(z.string(), z.unknown())]).optional(),
+});
+
+export const RasaTestCase = z.looseObject({
+  test_case: z.string(),
+  steps: z.array(RasaTestCaseStep).default([]),
+});
+export type RasaTestCase = z.infer<typeof RasaTestCase>;
+
 /** data/*.yml and tests/*.yml: any of these keys (Rasa splits training data as it likes). */
-export const DATA_KEYS = ['version', 'nlu', 'stories', 'rules', 'responses', 'flows'] as const;
+export const DATA_KEYS = ['version', 'nlu', 'stories', 'rules', 'responses', 'flows', 'test_cases', 'fixtures', 'metadata'] as const;
 export const RasaData = z.strictObject({
   version: RasaVersion.optional(),
   nlu: z.array(RasaNluItem).nullable().optional(),
@@ -115,6 +129,9 @@ export const RasaData = z.strictObject({
   rules: z.array(RasaStory).nullable().optional(),
   responses: z.record(z.string(), z.array(RasaResponseVariation)).nullable().optional(),
   flows: z.record(z.string(), z.unknown()).nullable().optional(),
+  test_cases: z.array(RasaTestCase).nullable().optional(),
+  fixtures: z.unknown().optional(),
+  metadata: z.unknown().optional(),
 });
 export type RasaData = z.infer<typeof RasaData>;
 
