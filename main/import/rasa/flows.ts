@@ -11,6 +11,7 @@ import type { GlobalHandler } from '../../../shared/schema/project';
 import type { RasaModel } from './model';
 import { BUILTIN_ENTITY_TYPES, type NluResult } from './nlu';
 import type { Report } from './report';
+import { buildCalmFlow, calmFlowId } from './calm';
 import { convertResponse, type Copy, type ResponseContext } from './responses';
 import type { RasaSlotMapping } from './schema';
 import type { Act, TurnNode, TurnTree } from './steps';
@@ -201,6 +202,44 @@ export function buildFlows(tree: TurnTree, ctx: FlowContext): FlowsResult {
   if (Object.keys(m.forms).length)
     report.mapped(
       `${Object.keys(m.forms).length} forms became flows of \`ask\` nodes, one per required slot (a filled slot is skipped), ending with the steps Rasa's rules run when the form completes.`,
+    );
+
+  // Rasa Pro CALM flows
+  const calmIds = new Map<string, string>();
+  for (const name of Object.keys(m.calmFlows)) calmIds.set(name, calmFlowId(name, flowIds));
+  for (const [name, raw] of Object.entries(m.calmFlows)) {
+    const flowId = calmIds.get(name)!;
+    const b = new Builder(flowId);
+    const start = b.push({ id: 'start', kind: 'start' });
+    const head = buildCalmFlow(
+      name,
+      raw,
+      {
+        report,
+        flowIds: calmIds,
+        intentId: (n) => nlu.intentIds.get(n),
+        slotId: ctx.slotId,
+        isSlot: (n) => n in m.slots,
+        push: (node) => b.push(node),
+        newId: (n) => b.id(n),
+        addAct: (act) => addAct(b, act),
+        askFor: (slot, step) => {
+          const ask = b.push(
+            askNode(b, `calm flow ${name}`, slot, undefined, ctx, (n) =>
+              typeof step.utter === 'string' && n.startsWith('utter_ask_') ? copyOf(step.utter) : copyOf(n),
+            ),
+          );
+          if (step.ask_before_filling === true) ask.skipIfFilled = false;
+          return ask;
+        },
+      },
+      start,
+    );
+    flows.set(flowId, { ...head, nodes: b.nodes as unknown as FlowNode[] });
+  }
+  if (calmIds.size)
+    report.mapped(
+      `${calmIds.size} Rasa Pro CALM flows became flows \`calm_<name>\`: collect → ask, action → message or api, set_slots → set, link → jump, call → call, next with if/then/else → condition.`,
     );
 
   // main: the listen node every conversation starts at

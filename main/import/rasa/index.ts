@@ -87,7 +87,6 @@ export async function rasaToParley(
         .map((r) => `\`${r}\``)
         .join(', ')}${unused.length > 12 ? ', …' : ''}): custom actions may send them; add them where they belong.`,
     );
-  if (model.calmFlows.length) report.person(`Rasa Pro CALM flows (${model.calmFlows.join(', ')}) are not imported.`);
   const initial: Record<string, unknown> = {};
   for (const [name, s] of Object.entries(model.slots))
     if (s.initial_value !== undefined && s.initial_value !== null && name !== 'requested_slot') initial[slotId(name)] = s.initial_value;

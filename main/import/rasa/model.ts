@@ -27,8 +27,8 @@ export interface RasaModel {
   stories: Located<RasaStory>[];
   rules: Located<RasaStory>[];
   tests: Located<RasaStory>[];
-  /** Rasa Pro CALM flows found (not mapped by this importer). */
-  calmFlows: string[];
+  /** Rasa Pro CALM flows by name. */
+  calmFlows: Record<string, Record<string, unknown>>;
   versions: Set<string>;
 }
 
@@ -69,7 +69,7 @@ export function buildModel(p: RasaProject): RasaModel {
     stories: [],
     rules: [],
     tests: [],
-    calmFlows: [],
+    calmFlows: {},
     versions: new Set(),
   };
   const addUnique = (list: string[], x: string) => {
@@ -90,7 +90,7 @@ export function buildModel(p: RasaProject): RasaModel {
     for (const item of data.stories ?? []) m.stories.push({ file, item });
     for (const item of data.rules ?? []) m.rules.push({ file, item });
     Object.assign(m.responses, data.responses ?? {});
-    m.calmFlows.push(...Object.keys(data.flows ?? {}));
+    for (const [name, f] of Object.entries(data.flows ?? {})) if (f && typeof f === 'object') m.calmFlows[name] = f as Record<string, unknown>;
   }
   for (const { file, data } of p.tests) {
     for (const item of data.stories ?? []) m.tests.push({ file, item });

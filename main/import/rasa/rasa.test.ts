@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { validateDir } from '../../cli/validate';
 import { runTests } from '../../stories/runner';
 import { runImportRasaCli } from '../../cli/importRasa';
+import { calmCondition } from './calm';
 import { importRasa, RasaImportError } from './index';
 import { responsePattern, stripAnnotations, toId } from './text';
 
@@ -257,5 +258,47 @@ describe('text helpers', () => {
     const re = new RegExp(responsePattern(['Your {size} pizza (hot) is on its way.']).replace('(?s)', ''), 's');
     expect(re.test('Your large pizza (hot) is on its way.')).toBe(true);
     expect(re.test('Your large pizza is on its way.')).toBe(false);
+  });
+});
+
+describe('parley import rasa: Rasa Pro CALM flows', () => {
+  const CALM = path.resolve(__dirname, '../../../test/fixtures/rasa/calmbot');
+
+  it('collect, action, link and next with if/then/else become ask, message/api, jump and condition nodes', async () => {
+    const dest = path.join(tmp, 'calm');
+    await importRasa(CALM, dest);
+    const flow = parseYaml(await readFile(path.join(dest, 'flows/calm_transfer_money.yaml'), 'utf8')) as FlowY & { description: string };
+    expect(flow.description).toBe('Send money to someone.');
+    expect(node(flow, 'start')).toMatchObject({ triggers: ['transfer_money'], next: 'ask_recipient' });
+    expect(node(flow, 'ask_amount')).toMatchObject({ type: 'number', next: 'ask_amount_next' });
+    expect(node(flow, 'ask_amount_next')).toMatchObject({
+      kind: 'condition',
+      branches: [{ id: 'b1', when: 'slots.amount > 1000', next: 'utter_large_transfer' }],
+      else: 'ask_confirmed',
+    });
+    expect(node(flow, 'ask_confirmed')).toMatchObject({ type: 'yes_no', skipIfFilled: false });
+    expect(node(flow, 'ask_confirmed_next')).toMatchObject({
+      branches: [{ when: 'slots.confirmed', next: 'action_send_money' }],
+      else: 'utter_transfer_cancelled',
+    });
+    expect(node(flow, 'utter_large_transfer').next).toMatch(/^end_/);
+    const balance = parseYaml(await readFile(path.join(dest, 'flows/calm_check_balance.yaml'), 'utf8')) as FlowY;
+    expect(balance.nodes.find((n) => n.kind === 'jump')).toMatchObject({ flow: 'calm_transfer_money' });
+
+    const report = await validateDir(dest, { cache: false });
+    expect(report.problems.filter((p) => p.severity === 'error')).toEqual([]);
+    const tests = await runTests({ projectDir: dest, trust: true, userDataDir: path.join(tmp, 'user') });
+    expect(tests.problems).toEqual([]);
+    expect(tests.stories.map((s) => [s.name, s.passed])).toEqual([
+      ['a large amount needs a person', true],
+      ['send a small amount', true],
+    ]);
+  });
+
+  it('converts CALM conditions to Parley expressions, and refuses what does not convert', () => {
+    const ctx = { slotId: (n: string) => n, isSlot: (n: string) => ['amount', 'confirmed', 'name'].includes(n) };
+    expect(calmCondition('amount > 100 and not confirmed', ctx)).toBe('slots.amount > 100 && !slots.confirmed');
+    expect(calmCondition('slots.name is not null or name == "and"', ctx)).toBe('slots.name != null || slots.name == "and"');
+    expect(calmCondition('amount >>> 3', ctx)).toBeUndefined();
   });
 });
