@@ -119,7 +119,11 @@ export function buildCalmFlow(name: string, raw: Record<string, unknown>, ctx: C
 
   function stepNode(s: Step): Node | undefined {
     const slot = typeof s.collect === 'string' ? s.collect : typeof s.question === 'string' ? s.question : undefined;
-    if (slot) return ctx.askFor(slot, s);
+    if (slot) {
+      if (s.rejections !== undefined)
+        ctx.report.person(`CALM flow \`${name}\`: the \`rejections\` of \`collect: ${slot}\` are not imported; write them as the question's \`validation\`.`);
+      return ctx.askFor(slot, s);
+    }
     if (typeof s.action === 'string') {
       const a = s.action;
       return ctx.addAct(a.startsWith('utter_') ? { kind: 'utter', name: a } : { kind: 'custom', name: a });
@@ -149,6 +153,7 @@ export function buildCalmFlow(name: string, raw: Record<string, unknown>, ctx: C
     return undefined;
   }
 
+  if (raw.if !== undefined) ctx.report.person(`CALM flow \`${name}\`: its guard (\`if\`) is not imported; check the condition where the flow starts.`);
   const list = Array.isArray(raw.steps) ? (raw.steps as Step[]) : [];
   const first = steps(list);
   for (let i = 0; i < pending.length; i++) pending[i]!();

@@ -52,7 +52,6 @@ export const RasaForm = z.union([z.null(), z.record(z.string(), z.unknown())]);
 /** A list item that is a name, or a one-key map from the name to its settings (`- open_incident: { use_entities: [] }`). */
 const NamedItem = z.union([z.string(), z.record(z.string(), z.unknown())]);
 
-export const DOMAIN_KEYS = ['version', 'session_config', 'intents', 'entities', 'slots', 'responses', 'forms', 'actions', 'e2e_actions', 'config'] as const;
 export const RasaDomain = z.strictObject({
   version: RasaVersion.optional(),
   session_config: z.unknown().optional(),
@@ -121,7 +120,6 @@ export const RasaTestCase = z.looseObject({
 export type RasaTestCase = z.infer<typeof RasaTestCase>;
 
 /** data/*.yml and tests/*.yml: any of these keys (Rasa splits training data as it likes). */
-export const DATA_KEYS = ['version', 'nlu', 'stories', 'rules', 'responses', 'flows', 'test_cases', 'fixtures', 'metadata'] as const;
 export const RasaData = z.strictObject({
   version: RasaVersion.optional(),
   nlu: z.array(RasaNluItem).nullable().optional(),
