@@ -48,8 +48,8 @@ export async function rasaToParley(
   o: RasaImportOptions = {},
 ): Promise<{ files: Map<string, string>; result: Omit<RasaImportResult, 'out' | 'files'> }> {
   const project = await readRasaProject(src);
-  const model = buildModel(project);
   const report = new Report();
+  const model = buildModel(project, report);
   const locale = (await configLanguage(project.dir)) ?? 'en';
   const slotIds = new Map<string, string>();
   const slotTaken = new Set<string>();

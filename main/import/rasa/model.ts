@@ -1,6 +1,7 @@
 // The Rasa project merged from its files: one domain (Rasa merges domain files), the NLU items, stories, rules
 // and test stories, each remembered with its file for messages and the report.
 import type { RasaProject } from './read';
+import type { Report } from './report';
 import type { RasaNluItem, RasaResponseVariation, RasaSlot, RasaSlotMapping, RasaStory } from './schema';
 
 export interface RasaForm {
@@ -57,7 +58,20 @@ function readForm(name: string, raw: Record<string, unknown> | null): RasaForm {
   return form;
 }
 
-export function buildModel(p: RasaProject): RasaModel {
+// the keys Rasa 3 knows below the top level; any other is kept out of the import and listed in IMPORT.md
+const KNOWN = {
+  slot: ['type', 'influence_conversation', 'initial_value', 'values', 'mappings', 'auto_fill', 'min_value', 'max_value'],
+  variation: ['text', 'buttons', 'image', 'custom', 'channel', 'condition', 'metadata', 'id'],
+  story: ['story', 'rule', 'steps', 'condition', 'conversation_start', 'wait_for_user_input', 'metadata'],
+  step: ['intent', 'user', 'entities', 'action', 'bot', 'active_loop', 'slot_was_set', 'or', 'checkpoint', 'metadata'],
+};
+
+function unknownKeys(o: unknown, known: string[], where: string, report: Report): void {
+  if (!o || typeof o !== 'object' || Array.isArray(o)) return;
+  for (const k of Object.keys(o)) if (!known.includes(k)) report.approximated(`${where}: unknown key \`${k}\` is not imported.`);
+}
+
+export function buildModel(p: RasaProject, report: Report): RasaModel {
   const m: RasaModel = {
     intents: [],
     entities: [],
@@ -75,14 +89,28 @@ export function buildModel(p: RasaProject): RasaModel {
   const addUnique = (list: string[], x: string) => {
     if (x && !list.includes(x)) list.push(x);
   };
-  for (const { data } of p.domains) {
+  for (const { file, data } of p.domains) {
     if (data.version) m.versions.add(data.version);
     for (const i of data.intents ?? []) addUnique(m.intents, itemName(i));
     for (const e of data.entities ?? []) addUnique(m.entities, itemName(e));
     Object.assign(m.slots, data.slots ?? {});
     Object.assign(m.responses, data.responses ?? {});
+    for (const [name, slot] of Object.entries(data.slots ?? {})) unknownKeys(slot, KNOWN.slot, `${file}: slots.${name}`, report);
+    for (const [name, vs] of Object.entries(data.responses ?? {})) vs.forEach((v) => unknownKeys(v, KNOWN.variation, `${file}: responses.${name}`, report));
     for (const [name, raw] of Object.entries(data.forms ?? {})) m.forms[name] = readForm(name, raw as Record<string, unknown> | null);
     for (const a of data.actions ?? []) addUnique(m.actions, itemName(a));
+  }
+  for (const { file, data } of [...p.data, ...p.tests]) {
+    for (const [kind, list] of [
+      ['stories', data.stories],
+      ['rules', data.rules],
+    ] as const) {
+      for (const story of list ?? []) {
+        const where = `${file}: ${kind} "${story.story ?? story.rule ?? ''}"`;
+        unknownKeys(story, KNOWN.story, where, report);
+        for (const step of story.steps) unknownKeys(step, KNOWN.step, where, report);
+      }
+    }
   }
   for (const { file, data } of p.data) {
     if (data.version) m.versions.add(data.version);

@@ -207,6 +207,17 @@ describe('parley import rasa: bad input writes nothing', () => {
     expect(problems).toEqual([expect.stringMatching(/^domain\.yml:\d+: templates: unknown key "templates"/)]);
   });
 
+  it('an unknown key below the top level is imported without it and listed in IMPORT.md', async () => {
+    const domain = (await readFile(path.join(FIXTURE, 'domain.yml'), 'utf8')).replace(
+      '  notes:\n    type: text\n',
+      '  notes:\n    type: text\n    colour: blue\n',
+    );
+    const src = await variant('nested-unknown', 'domain.yml', domain);
+    const dest = path.join(tmp, 'out-nested-unknown');
+    await importRasa(src, dest);
+    expect(await readFile(path.join(dest, 'IMPORT.md'), 'utf8')).toContain('- domain.yml: slots.notes: unknown key `colour` is not imported.');
+  });
+
   it('a folder without domain.yml is not a Rasa project', async () => {
     const dir = path.join(tmp, 'empty-src');
     await mkdir(dir);
