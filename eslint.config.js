@@ -13,7 +13,22 @@ import { builtinModules } from 'node:module';
  * The only npm packages shared/ may import (an allow-list: anything else, Node built-ins included, fails).
  * docs/ARCHITECTURE.md's layer table documents it; test/unit/layering.test.ts checks the two agree.
  */
-export const SHARED_PACKAGES = ['zod', 'yaml', 'js-yaml', 'minisearch', 'elkjs', 'jexl', 'chrono-node', 're2js', 'papaparse', 'libphonenumber-js', 'obscenity', '@orama/stemmers', 'jsonpath-plus', 'date-holidays'];
+export const SHARED_PACKAGES = [
+  'zod',
+  'yaml',
+  'js-yaml',
+  'minisearch',
+  'elkjs',
+  'jexl',
+  'chrono-node',
+  're2js',
+  'papaparse',
+  'libphonenumber-js',
+  'obscenity',
+  '@orama/stemmers',
+  'jsonpath-plus',
+  'date-holidays',
+];
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const SHARED_ALLOW = {
   // any bare specifier (not ./ or ../) other than an allowed package or one of its subpaths

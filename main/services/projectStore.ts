@@ -107,7 +107,6 @@ const placeholderManifest = (dir: string): ProjectManifest => ({
   startFlow: 'main',
 });
 
-
 /**
  * The open project: reads and validates it, saves flows atomically with conflict detection, watches the folder
  * for changes made behind the studio's back, and tells every connected window about them. A file that failed

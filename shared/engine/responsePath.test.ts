@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { readResponse, responsePathProblem } from './responsePath';
 
-const body = { data: { accounts: [{ id: 'a1', balance: 12.5 }, { id: 'a2', balance: -3 }], name: 'Everyday' } };
+const body = {
+  data: {
+    accounts: [
+      { id: 'a1', balance: 12.5 },
+      { id: 'a2', balance: -3 },
+    ],
+    name: 'Everyday',
+  },
+};
 
 describe('api response paths', () => {
   it('reads dot paths as before', () => {

@@ -28,7 +28,8 @@ export function responsePathProblem(path: string): string | undefined {
     return path.split('.').some((k) => !k) ? `"${path}" has an empty segment (write data.balance, or a JSONPath starting with $)` : undefined;
   }
   const p = path.trim();
-  if (/\[\s*\??\s*\(/.test(p)) return `"${path}": filter and script expressions ([?(...)], [(...)]) are off in response paths; map the list and filter it in a set node`;
+  if (/\[\s*\??\s*\(/.test(p))
+    return `"${path}": filter and script expressions ([?(...)], [(...)]) are off in response paths; map the list and filter it in a set node`;
   let depth = 0;
   let quote = '';
   for (const c of p) {

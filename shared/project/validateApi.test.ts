@@ -5,7 +5,15 @@ import { validateProject } from './validate';
 import { worstCaseMs } from './validateApi';
 
 const n = (node: Record<string, unknown>) => node as unknown as FlowNode;
-const api = (extra: Record<string, unknown>) => ({ id: 'call', kind: 'api', operation: 'get', url: 'https://api.test/x', next: 'done', error: 'done', ...extra });
+const api = (extra: Record<string, unknown>) => ({
+  id: 'call',
+  kind: 'api',
+  operation: 'get',
+  url: 'https://api.test/x',
+  next: 'done',
+  error: 'done',
+  ...extra,
+});
 
 function problemsOf(node: Record<string, unknown>) {
   const model = makeModel(
@@ -36,7 +44,9 @@ describe('api node checks', () => {
   it('warns when the retries could outlast the runtime turn lease, and not before', () => {
     expect(problemsOf({ timeoutMs: 5000 })).toEqual([]);
     const long = problemsOf({ timeoutMs: 12000, retry: { attempts: 3 } });
-    expect(long).toEqual([expect.stringMatching(/^warning nodes\[1\]\.retry: with 3 attempts of up to 12000 ms .* can take 36\.8 s, longer than the runtime's 30 s turn lease/)]);
+    expect(long).toEqual([
+      expect.stringMatching(/^warning nodes\[1\]\.retry: with 3 attempts of up to 12000 ms .* can take 36\.8 s, longer than the runtime's 30 s turn lease/),
+    ]);
     // a POST does not retry by default: one long attempt is within the lease
     expect(problemsOf({ method: 'POST', timeoutMs: 25000 })).toEqual([]);
   });

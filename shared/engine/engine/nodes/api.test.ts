@@ -154,7 +154,14 @@ describe('api node responses and URLs', () => {
   });
 
   it('maps the response with JSONPath as with dot paths, and a script segment never runs', () => {
-    const body = { data: { accounts: [{ id: 'a1', balance: 12.5 }, { id: 'a2', balance: 40 }] } };
+    const body = {
+      data: {
+        accounts: [
+          { id: 'a1', balance: 12.5 },
+          { id: 'a2', balance: 40 },
+        ],
+      },
+    };
     const r = play([ok(body)], {
       assign: [
         { var: 'account.balance', path: '$.data.accounts[1].balance' },
