@@ -24,14 +24,15 @@ const root = path.resolve(import.meta.dirname, '../..');
 const RUNS = Number(process.env.PARLEY_BENCH_RUNS ?? 3);
 const DOCS = 500;
 const SECTIONS = 100;
-const QUERIES = 1000;
+const QUERIES = Number(process.env.PARLEY_BENCH_QUERIES ?? 1000);
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 const heapMb = () => {
   gc();
   gc();
-  return process.memoryUsage().heapUsed / 1e6;
+  const m = process.memoryUsage();
+  return (m.heapUsed + m.arrayBuffers) / 1e6; // typed arrays live outside the JS heap
 };
 
 // ---- the generated corpus ---------------------------------------------------------------------------------------
@@ -175,7 +176,7 @@ const results = engines.map((e) => {
     heap = heapMb() - before;
   }
   const s = held.search as (q: string) => RetrievalHit[];
-  for (const q of queries.slice(0, 100)) s(q.text); // warm up
+  for (const q of queries.slice(0, Math.ceil(QUERIES / 10))) s(q.text); // warm up
   const times: number[] = [];
   const cpu: number[] = [];
   let found = 0;
@@ -188,6 +189,7 @@ const results = engines.map((e) => {
     if (hits.slice(0, 5).some((h) => h.id === q.target)) found++;
   }
   delete held.search;
+  process.stderr.write(`knowledge: ${e.name} measured\n`); // a run takes minutes: MiniSearch's queries are slow
   const ev = evaluateRetrieval(questions, e.sample(sampleDocs), 0.35);
   return {
     name: e.name,
