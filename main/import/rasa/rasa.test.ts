@@ -137,6 +137,23 @@ describe('parley import rasa: mappings', () => {
     expect(flow.nodes.find((n) => n.kind === 'call')).toMatchObject({ flow: 'form_pizza_form' });
   });
 
+  it('reads Rasa 2 forms, whose slot mappings sit in the form', async () => {
+    const domain = (await readFile(path.join(FIXTURE, 'domain.yml'), 'utf8'))
+      .replace('version: "3.1"', 'version: "2.0"')
+      .replace(
+        /forms:\n {2}pizza_form:\n {4}required_slots:\n( {6}- \w+\n)+/,
+        'forms:\n  pizza_form:\n    size:\n      - type: from_entity\n        entity: size\n    email:\n      - type: from_entity\n        entity: email\n',
+      );
+    const src = await variant('rasa2-form', 'domain.yml', domain);
+    const dest = path.join(tmp, 'out-rasa2-form');
+    await importRasa(src, dest);
+    const form = parseYaml(await readFile(path.join(dest, 'flows/form_pizza_form.yaml'), 'utf8')) as FlowY;
+    expect(form.nodes.filter((n) => n.kind === 'ask').map((a) => [a.slot, a.type])).toEqual([
+      ['slots.size', 'entity'],
+      ['slots.email', 'email'],
+    ]);
+  });
+
   it('custom actions become api nodes with a TODO note and a success mock; stories continue with a listen node', async () => {
     const flow = await yamlOf<FlowY>('flows/check_order.yaml');
     const api = flow.nodes.find((n) => n.kind === 'api')!;
