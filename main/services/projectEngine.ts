@@ -10,10 +10,7 @@ import { buildProjectNlu } from '../../shared/nlu/project';
 import { DEFAULT_FILE_LIMITS, type FileLimits } from '../../shared/project/files';
 import type { ProjectModel } from '../../shared/project/validate';
 import type { NluFile } from '../../shared/schema/project';
-import { readKnowledgeFiles } from './knowledgeFiles';
 import { knowledgeIndexFor } from './knowledgeIndex';
-
-export { readKnowledgeFiles };
 
 /** NLU models are cached by the text of nlu.yaml: training takes milliseconds, but not every turn. */
 const nluCache = new Map<string, ReturnType<typeof buildProjectNlu>>();
