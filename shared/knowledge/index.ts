@@ -18,6 +18,7 @@ import { DEFAULT_CHUNKING, chunkDocument, plainText, type Chunk, type ChunkOptio
 import { HEAD, IntList, Postings, TermCounter, bodyTf, headTf } from './postings';
 import { TokenTable } from './scan';
 import { Analyzer, guessLanguage, languagesFor, synonymPhrases, tokens, type Language } from './text';
+import { hash64Hex } from '../util/hash';
 
 export type { Chunk, KnowledgeDoc } from './chunk';
 
@@ -49,17 +50,8 @@ const W_BODY = 1;
 const B_HEAD = 0.5;
 const B_BODY = 0.75;
 
-/** FNV-1a of a text (two 32-bit halves), to tell whether a persisted document is the one on disk. */
-export function hashText(text: string): string {
-  let a = 0x811c9dc5;
-  let b = 0x01000193;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    a = Math.imul(a ^ c, 0x01000193);
-    b = Math.imul(b ^ c, 0x5bd1e995);
-  }
-  return (a >>> 0).toString(16).padStart(8, '0') + (b >>> 0).toString(16).padStart(8, '0');
-}
+/** A text's fingerprint (shared/util/hash.ts), to tell whether a persisted document is the one on disk. */
+export const hashText = (text: string): string => hash64Hex(text);
 
 interface Unit {
   alts: number[];

@@ -7,7 +7,7 @@ export const KnowledgeSettings = z.looseObject({
     .array(z.array(z.string().min(1).max(100)).min(2, 'a synonym group needs at least two words or phrases').max(50))
     .max(500)
     .optional(),
-  /** The score under which `parley knowledge evaluate` counts a question as sent to not-sure (default 0.35, the knowledge node's default). */
+  /** The knowledge nodes' default minScore (a node's own wins), and what `parley knowledge evaluate` counts as sent to not-sure (default 0.35). */
   minScore: z.number().min(0).max(1).optional(),
 });
 export type KnowledgeSettings = z.infer<typeof KnowledgeSettings>;

@@ -3,6 +3,7 @@
 // what does not change the meaning of a request (whitespace, the node that asked), and keeps what does
 // (model, system prompt, messages, temperature, max tokens).
 import { LlmError, type LlmPort, type LlmRequest, type LlmResponse } from '../engine/ports';
+import { hash64Hex } from '../util/hash';
 
 export interface CassetteEntry {
   /** The normalised request, for a human reading the file. */
@@ -24,17 +25,9 @@ export function normaliseRequest(req: LlmRequest, defaultModel = ''): CassetteEn
   };
 }
 
-/** FNV-1a 64-bit over the normalised request: stable, dependency-free, good enough to key a cassette. */
+/** A 64-bit fingerprint of the normalised request (shared/util/hash.ts): stable, dependency-free, good enough to key a cassette. */
 export function cassetteKey(req: LlmRequest, defaultModel = ''): string {
-  const s = JSON.stringify(normaliseRequest(req, defaultModel));
-  let h1 = 0x811c9dc5;
-  let h2 = 0x01000193;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 16777619);
-    h2 = Math.imul(h2 ^ c, 2246822519);
-  }
-  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+  return hash64Hex(JSON.stringify(normaliseRequest(req, defaultModel)));
 }
 
 /**

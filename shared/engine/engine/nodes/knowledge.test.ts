@@ -133,6 +133,25 @@ describe('knowledge node: grounded answers with citations', () => {
     expect(texts(r.outputs)).toEqual(['There is no fee to set one up. [1]']);
   });
 
+  it("a node without minScore takes parley.yaml's knowledge.minScore", async () => {
+    const model = makeModel(
+      {
+        main: flow('M', [
+          n({ id: 'start', kind: 'start', next: 'listen' }),
+          n({ id: 'listen', kind: 'listen', routes: [], noMatch: 'kb' }),
+          n({ id: 'kb', kind: 'knowledge', next: 'listen', notSure: 'unsure' }),
+          n({ id: 'unsure', kind: 'message', say: { en: 'I am not sure.' }, next: 'listen' }),
+        ]),
+      },
+      { knowledge: { minScore: 0.9 } },
+    );
+    const e = createEngine(model, { nlu: keywordNlu });
+    const s0 = (await runTurn(e, initialState(e), { type: 'start' }, { retrieval })).state;
+    // the best hit scores 0.8: grounded at the built-in 0.35, not at the project's 0.9
+    const r = await runTurn(e, s0, { type: 'text', text: 'overdraft set up fee' }, { retrieval });
+    expect(texts(r.outputs)).toEqual(['I am not sure.']);
+  });
+
   it('answer: extractive never asks the model; saveAs without answer only saves the passage', async () => {
     const seen: LlmRequest[] = [];
     const ex = await ask({ answer: 'extractive' }, 'overdraft fee', { retrieval, llm: replying('x [1]', seen) });

@@ -6,13 +6,14 @@
 //     citing them; it says NOT_IN_SOURCES when they do not hold the answer (take `notSure`). Without a model, when
 //     the model fails, or when its reply cites none of the passages, the node answers extractively instead:
 //     an uncited answer cannot be checked against the sources, so it is never shown.
+import { DEFAULT_MIN_SCORE } from '../../../knowledge/settings';
 import type { NodeOf } from '../../../schema/nodes';
 import { LlmError, type LlmMessage, type LlmRequest, type LlmResponse, type RetrievalHit } from '../../ports';
 import type { At, Citation } from '../../types';
 import { errorText, type Run, type Step } from '../effects';
 import type { Turn } from '../turn';
 import { citationOf, extractiveAnswer, groundedSystem, NOT_IN_SOURCES, readCitations, saysNotInSources, sourceSections } from './grounded';
-import { historyMessages, pushMessage } from './llm';
+import { historyMessages, llmTraceEntry, pushMessage } from './llm';
 import { withDataBlock, withDataRule, neutralise } from '../../../llm/promptData';
 
 export function* execKnowledge(t: Turn, node: NodeOf<'knowledge'>, at: At): Run<Step> {
@@ -25,7 +26,7 @@ export function* execKnowledge(t: Turn, node: NodeOf<'knowledge'>, at: At): Run<
   }
   const hits = r.value as RetrievalHit[];
   const best = hits[0];
-  const grounded = Boolean(best && best.score >= (node.minScore ?? 0.35));
+  const grounded = Boolean(best && best.score >= (node.minScore ?? t.engine.model.manifest.knowledge?.minScore ?? DEFAULT_MIN_SCORE));
   const trace = { kind: 'retrieval' as const, ...at, query, hits, grounded };
   t.trace.push(trace);
   if (!grounded || !best) return t.go(at, node.notSure, 'notSure');
@@ -92,17 +93,7 @@ function* modelAnswer(
     return undefined;
   }
   const res = r.value as LlmResponse;
-  t.trace.push({
-    kind: 'llm',
-    ...at,
-    request,
-    reply: res.text,
-    model: res.model,
-    usage: res.usage,
-    ttftMs: res.ttftMs,
-    totalMs: res.totalMs,
-    ...(res.partial ? { partial: true } : {}),
-  });
+  t.trace.push(llmTraceEntry(at, request, res));
   if (saysNotInSources(res.text)) return 'not in sources';
   const { text, cited } = readCitations(res.text, hits);
   if (!cited.length || !text) {

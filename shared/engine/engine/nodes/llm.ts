@@ -9,7 +9,7 @@ import { isDataRef } from '../../dataRefs';
 import { ExpressionError } from '../../expressions';
 import { LlmError, type LlmMessage, type LlmRequest, type LlmResponse } from '../../ports';
 import { display, renderTemplate, type PlaceholderPart } from '../../templates';
-import type { At, Citation, SessionState } from '../../types';
+import type { At, Citation, SessionState, TraceEntry } from '../../types';
 import { variantAt } from '../../variants';
 import { getPath, setPath, type Vars } from '../../vars';
 import { errorText, type Run, type Step } from '../effects';
@@ -55,17 +55,7 @@ export function* execLlm(t: Turn, llmNode: NodeOf<'llm'>, at: At): Run<Step> {
     return t.go(at, node.next, 'next');
   }
   const res = r.value as LlmResponse;
-  t.trace.push({
-    kind: 'llm',
-    ...at,
-    request,
-    reply: res.text,
-    model: res.model,
-    usage: res.usage,
-    ttftMs: res.ttftMs,
-    totalMs: res.totalMs,
-    ...(res.partial ? { partial: true } : {}),
-  });
+  t.trace.push(llmTraceEntry(at, request, res));
   if (mode === 'reply') {
     const cited = passageCitations(t);
     t.emitText(res.text, at, `${at.flow}/${at.node}`, undefined, {
@@ -87,6 +77,21 @@ export function* execLlm(t: Turn, llmNode: NodeOf<'llm'>, at: At): Run<Step> {
     if (v !== undefined) t.setVar(e.var, v);
   }
   return t.go(at, node.next, 'next');
+}
+
+/** The trace entry of a model call that answered: the request, the reply, the model, tokens and times. */
+export function llmTraceEntry(at: At, request: LlmRequest, res: LlmResponse): TraceEntry {
+  return {
+    kind: 'llm',
+    ...at,
+    request,
+    reply: res.text,
+    model: res.model,
+    usage: res.usage,
+    ttftMs: res.ttftMs,
+    totalMs: res.totalMs,
+    ...(res.partial ? { partial: true } : {}),
+  };
 }
 
 /**
