@@ -66,6 +66,9 @@ describe('knowledge panel (web mode, Chromium)', { timeout: 120_000 }, () => {
     // the document is shown as text: its Markdown headings are characters, not elements
     expect(await panel.locator('.kb-reader .kb-doc-text').innerText()).toContain('## Metal cards');
     expect(await panel.locator('.kb-reader h2, .kb-reader script').count()).toBe(0);
+    // the PDF's page markers are labels, not markup
+    expect(await panel.locator('.kb-reader .kb-page').allInnerTexts()).toEqual(['page 1', 'page 2']);
+    expect(await panel.locator('.kb-reader .kb-doc-text').innerText()).not.toContain('<!--');
 
     await page.screenshot({ path: path.join(shots, 'parley-knowledge-panel.png') });
 

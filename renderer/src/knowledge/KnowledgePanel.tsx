@@ -2,7 +2,7 @@
 // documents (Markdown, HTML, text, PDF) with a result per file, a search box showing the passages and scores a
 // question retrieves, the questions knowledge nodes could not answer, and a reader that shows a document with a
 // passage highlighted and scrolled into view. Document text is always rendered as text, never as HTML.
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { formatProblem } from '../../../shared/project/problems';
 import {
   ACCEPTED,
@@ -205,6 +205,26 @@ function Unanswered() {
   );
 }
 
+// the importer's page markers (`<!-- page 3 -->` on a line of its own): shown as a quiet page label, not as markup
+const PAGE_MARKER = /^<!-- page (\d+) -->$/gm;
+
+/** A piece of a document's text, its page markers shown as labels (the text's characters are otherwise as they are). */
+function DocText({ text }: { text: string }) {
+  const parts: ReactNode[] = [];
+  let last = 0;
+  for (const m of text.matchAll(PAGE_MARKER)) {
+    parts.push(text.slice(last, m.index));
+    parts.push(
+      <span key={m.index} className="kb-page">
+        page {m[1]}
+      </span>,
+    );
+    last = m.index + m[0].length;
+  }
+  parts.push(text.slice(last));
+  return <>{parts}</>;
+}
+
 function Reader({ doc }: { doc: OpenDocument }) {
   const mark = useRef<HTMLElement>(null);
   useEffect(() => {
@@ -226,14 +246,14 @@ function Reader({ doc }: { doc: OpenDocument }) {
       <pre className="kb-doc-text">
         {hasMark ? (
           <>
-            {doc.text.slice(from, start)}
+            <DocText text={doc.text.slice(from, start)} />
             <mark ref={mark} className="kb-passage" data-passage={doc.id ?? ''}>
               {doc.text.slice(start, end)}
             </mark>
-            {doc.text.slice(end)}
+            <DocText text={doc.text.slice(end)} />
           </>
         ) : (
-          doc.text.slice(from)
+          <DocText text={doc.text.slice(from)} />
         )}
       </pre>
     </section>
