@@ -102,8 +102,9 @@ export async function runWeb(opts: RunWebOptions): Promise<{ host: WebHost; read
 }
 
 /**
- * The UI is built by `npm run build`. In the repository (`npx parley web` on a fresh clone) a missing build is
- * made here, once, as a user would expect; elsewhere, or when the build fails, say what to run.
+ * The UI is built by `npm run build`. In the repository (`npx parley web` on a fresh clone, or after a pull) a
+ * missing build, or one older than its sources, is made here, as a user would expect (`npm start` does the same);
+ * elsewhere, or when the build fails, say what to run.
  */
 async function ensureRenderer(rendererDir: string, isDefault: boolean, log: (line: string) => void): Promise<void> {
   const index = path.join(rendererDir, 'index.html');
@@ -112,7 +113,6 @@ async function ensureRenderer(rendererDir: string, isDefault: boolean, log: (lin
       () => true,
       () => false,
     );
-  if (await exists()) return;
   const script = path.join(PACKAGE_ROOT, 'scripts', 'build.mjs');
   const canBuild =
     isDefault &&
@@ -120,6 +120,11 @@ async function ensureRenderer(rendererDir: string, isDefault: boolean, log: (lin
       () => true,
       () => false,
     ));
+  if (await exists()) {
+    // a checkout: rebuild when a source is newer than the build (a fifth of a second when it is not)
+    if (canBuild) spawnSync(process.execPath, [script, '--if-stale'], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+    return;
+  }
   if (canBuild) {
     log(`The studio's UI is not built yet: building it now (npm run build, once; under a minute).`);
     const r = spawnSync(process.execPath, [script], { cwd: PACKAGE_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
