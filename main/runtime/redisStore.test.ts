@@ -209,7 +209,12 @@ describe('redis session store when Redis goes away mid-run', () => {
     const worker = async (id: string): Promise<void> => {
       const mine = perConversation.get(id)!;
       for (let attempt = 0; ; attempt++) {
-        if (succeeded >= (CONVERSATIONS * TURNS) / 3 && !outage) outage = server.stop({ keepData: true }).then(() => server.restart());
+        // down for longer than a command's timeout, so the workers' commands meet the outage however the load times them
+        if (succeeded >= (CONVERSATIONS * TURNS) / 3 && !outage)
+          outage = server
+            .stop({ keepData: true })
+            .then(() => sleep(2_500))
+            .then(() => server.restart());
         let lease;
         try {
           lease = await store.acquire(id, 1_000);

@@ -462,11 +462,13 @@ export async function playStory(loaded: LoadedStory, driver: StoryDriver, o: Pla
       if (t.remember) remember(engine, t.remember, r.state, memory);
       const line = loaded.turnLine(i);
       turns.push(report(i + 1, input, r, failures, line));
+      // once an earlier turn has failed the conversation is off the story's path: a model request nothing answers
+      // there is a consequence, and the first failure is what the writer needs to read (in the turn that asked, the
+      // unanswered request is the cause)
+      const offPath = firstFailure !== undefined;
       if (failures.length && !firstFailure) firstFailure = { turn: i + 1, ...(line !== undefined ? { line } : {}), failure: failures[0] as Failure };
-      // once a turn has failed the conversation is off the story's path: a model request nothing answers there is a
-      // consequence, and the first failure is what the writer needs to read
       const missing = driver.unanswered();
-      if (missing && !firstFailure) throw new Error(`turn ${i + 1}: ${missing}`);
+      if (missing && !offPath) throw new Error(`turn ${i + 1}: ${missing}`);
     }
   } catch (e) {
     error = e instanceof Error ? e.message : String(e);
