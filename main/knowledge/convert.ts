@@ -39,8 +39,7 @@ export function decodeUtf8(bytes: Uint8Array): string {
   } catch {
     throw new DocumentError('not UTF-8 text (a binary file, or another encoding: save it as UTF-8)');
   }
-  // eslint-disable-next-line no-control-regex
-  if (/\u0000/.test(text)) throw new DocumentError('binary data (NUL bytes), not a text document');
+  if (text.includes('\u0000')) throw new DocumentError('binary data (NUL bytes), not a text document');
   return text.replace(/\r\n?/g, '\n');
 }
 

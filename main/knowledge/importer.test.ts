@@ -137,6 +137,7 @@ describe('importDocuments', () => {
         { name: 'corrupt.pdf', bytes: Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(2000, 7)]) },
         { name: 'cut.pdf', bytes: pdf.subarray(0, 200) },
         { name: 'binary.txt', bytes: Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, 0xfe, 0x00]) },
+        { name: 'nul.txt', bytes: bytes('valid UTF-8\u0000with a NUL byte') },
         { name: 'latin1.md', bytes: Buffer.from('caf\xe9', 'latin1') },
         { name: 'empty.md', bytes: Buffer.alloc(0) },
         { name: 'blank.txt', bytes: bytes('  \n\n ') },
@@ -150,6 +151,7 @@ describe('importDocuments', () => {
     expect(errors['corrupt.pdf']).toMatch(/^not a readable PDF/);
     expect(errors['cut.pdf']).toMatch(/PDF/);
     expect(errors['binary.txt']).toMatch(/not UTF-8|binary/);
+    expect(errors['nul.txt']).toBe('binary data (NUL bytes), not a text document');
     expect(errors['latin1.md']).toMatch(/not UTF-8 text/);
     expect(errors['empty.md']).toBe('the file is empty');
     expect(errors['blank.txt']).toBe('the document is empty');
