@@ -14,6 +14,17 @@ const parsePort = (v: string): number => {
   return n;
 };
 
+/** Runs a command's action: the exit code it returns, or an error it throws printed as `parley <name>: <message>` with `code`. */
+async function guarded(name: string, action: () => Promise<number | void>, code = 2): Promise<void> {
+  try {
+    const rc = await action();
+    if (rc !== undefined) process.exitCode = rc;
+  } catch (e) {
+    process.stderr.write(`parley ${name}: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exitCode = code;
+  }
+}
+
 export function buildCli(): Command {
   const program = new Command('parley')
     .description('Parley: design, simulate, test and ship customer-service dialogue flows')
@@ -47,12 +58,13 @@ export function buildCli(): Command {
     .addHelpText('after', `\nTemplates:\n${templateHelp()}`)
     .action(async (dir: string, o: { template: string; name?: string }) => {
       const { runInit } = await import('./init');
-      try {
-        process.stdout.write((await runInit(dir, o)) + '\n');
-      } catch (e) {
-        process.stderr.write(`parley init: ${e instanceof Error ? e.message : String(e)}\n`);
-        process.exitCode = 1;
-      }
+      await guarded(
+        'init',
+        async () => {
+          process.stdout.write((await runInit(dir, o)) + '\n');
+        },
+        1,
+      );
     });
 
   program
@@ -148,13 +160,10 @@ export function buildCli(): Command {
       'trust the project for this run: with --llm live or --record, call its model host and read the key variable it names (for CI; the studio asks instead)',
     )
     .action(async (projectDir: string, o: TestCliOptions) => {
-      try {
+      await guarded('test', async () => {
         const { runTestCli } = await import('./test');
-        process.exitCode = await runTestCli(projectDir, o, { write: (s) => process.stdout.write(s), err: process.stderr, tty: Boolean(process.stderr.isTTY) });
-      } catch (e) {
-        process.stderr.write(`parley test: ${e instanceof Error ? e.message : String(e)}\n`);
-        process.exitCode = 2;
-      }
+        return runTestCli(projectDir, o, { write: (s) => process.stdout.write(s), err: process.stderr, tty: Boolean(process.stderr.isTTY) });
+      });
     });
 
   program
@@ -181,13 +190,10 @@ export function buildCli(): Command {
     .option('--since <bundleDir>', 'report the changes since this bundle (default: the earlier bundle in --out)')
     .option('--no-cache', 'read every file again, without the cache of files read before (in the user data folder)')
     .action(async (projectDir: string, o: ExportCliOptions) => {
-      try {
+      await guarded('export', async () => {
         const { runExportCli } = await import('./export');
-        process.exitCode = await runExportCli(projectDir, o, { write: (s) => process.stdout.write(s), err: process.stderr });
-      } catch (e) {
-        process.stderr.write(`parley export: ${e instanceof Error ? e.message : String(e)}\n`);
-        process.exitCode = 2;
-      }
+        return runExportCli(projectDir, o, { write: (s) => process.stdout.write(s), err: process.stderr });
+      });
     });
 
   program
@@ -197,13 +203,10 @@ export function buildCli(): Command {
     .description('write a new Ed25519 key pair: parley-signing.key (private, 0600) and parley-signing.pub')
     .requiredOption('--out <dir>', 'folder for the key files (outside every project)')
     .action(async (o: { out: string }) => {
-      try {
+      await guarded('keys generate', async () => {
         const { runKeysGenerateCli } = await import('./keys');
-        process.exitCode = await runKeysGenerateCli(o.out, { write: (s) => process.stdout.write(s) });
-      } catch (e) {
-        process.stderr.write(`parley keys generate: ${e instanceof Error ? e.message : String(e)}\n`);
-        process.exitCode = 2;
-      }
+        return runKeysGenerateCli(o.out, { write: (s) => process.stdout.write(s) });
+      });
     });
 
   const knowledge = program.command('knowledge').description('the knowledge base: the documents in knowledge/ that knowledge nodes answer from');
@@ -214,14 +217,11 @@ export function buildCli(): Command {
     .argument('<files...>', 'documents to import')
     .option('--replace', 'replace a document of the same name (default: write the new one under a numbered name beside it)')
     .action(async (projectDir: string, files: string[], o: { replace?: boolean }) => {
-      try {
+      await guarded('knowledge import', async () => {
         const { runKnowledgeImport } = await import('./knowledgeImport');
         const io = { write: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s) };
-        process.exitCode = await runKnowledgeImport(projectDir, files, o, io);
-      } catch (e) {
-        process.stderr.write(`parley knowledge import: ${e instanceof Error ? e.message : String(e)}\n`);
-        process.exitCode = 2;
-      }
+        return runKnowledgeImport(projectDir, files, o, io);
+      });
     });
 
   const importCmd = program.command('import').description('bring an existing bot over from another platform as a new Parley project');
@@ -233,13 +233,10 @@ export function buildCli(): Command {
     .option('--force', 'replace the output folder when it exists and is not empty')
     .option('--name <name>', "the project's name (default: the Rasa folder's name)")
     .action(async (src: string, o: { out: string; force?: boolean; name?: string }) => {
-      try {
+      await guarded('import rasa', async () => {
         const { runImportRasaCli } = await import('./importRasa');
-        process.exitCode = await runImportRasaCli(src, o, { write: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
-      } catch (e) {
-        process.stderr.write(`parley import rasa: ${e instanceof Error ? e.message : String(e)}\n`);
-        process.exitCode = 2;
-      }
+        return runImportRasaCli(src, o, { write: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+      });
     });
 
   program
@@ -257,14 +254,11 @@ export function buildCli(): Command {
     )
     .option('--json', 'print { benignFlaggedRate, detectionRate, byCategory }')
     .action(async (projectDir: string, o: { benign?: string; adversarial?: string; json?: boolean }) => {
-      try {
+      await guarded('guardrails evaluate', async () => {
         const { evaluateGuardrails, evaluationJson, formatEvaluation } = await import('./guardrailsEvaluate');
         const r = await evaluateGuardrails(projectDir, { ...(o.benign ? { benign: o.benign } : {}), ...(o.adversarial ? { adversarial: o.adversarial } : {}) });
         process.stdout.write((o.json ? JSON.stringify(evaluationJson(r)) : formatEvaluation(r)) + '\n');
-      } catch (e) {
-        process.stderr.write(`parley guardrails evaluate: ${e instanceof Error ? e.message : String(e)}\n`);
-        process.exitCode = 2;
-      }
+      });
     });
 
   knowledge
@@ -289,15 +283,12 @@ export function buildCli(): Command {
     .argument('<projectDir>', 'project folder')
     .argument('[name]', 'the secret, as parley.yaml declares it')
     .action(async (action: string, projectDir: string, name: string | undefined) => {
-      try {
+      await guarded('secrets', async () => {
         if (action !== 'list' && action !== 'set' && action !== 'clear') throw new InvalidArgumentError(`unknown action "${action}" (list, set, clear)`);
         const { readAllStdin, runSecretsCli } = await import('./secrets');
         const io = { write: (s: string) => process.stdout.write(s), err: (s: string) => process.stderr.write(s), readStdin: readAllStdin };
-        process.exitCode = await runSecretsCli(action, projectDir, name, io);
-      } catch (e) {
-        process.stderr.write(`parley secrets: ${e instanceof Error ? e.message : String(e)}\n`);
-        process.exitCode = 2;
-      }
+        return runSecretsCli(action, projectDir, name, io);
+      });
     });
 
   return program;

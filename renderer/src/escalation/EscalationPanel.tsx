@@ -35,7 +35,7 @@ export function EscalationPanel() {
   return (
     <section className="escalation" aria-label="Escalation rules">
       <h3>
-        <button className="escalation-toggle" aria-expanded={shown} onClick={() => setShown(!shown)}>
+        <button className="section-toggle" aria-expanded={shown} onClick={() => setShown(!shown)}>
           {shown ? '▾' : '▸'} Escalation
         </button>
       </h3>

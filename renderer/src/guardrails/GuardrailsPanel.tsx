@@ -101,7 +101,7 @@ export function GuardrailsPanel() {
   return (
     <section className="guardrails" aria-label="Guardrails">
       <h3>
-        <button className="guardrails-toggle" aria-expanded={shown} onClick={() => setShown(!shown)}>
+        <button className="section-toggle" aria-expanded={shown} onClick={() => setShown(!shown)}>
           {shown ? '▾' : '▸'} Guardrails
         </button>
       </h3>
