@@ -9,7 +9,7 @@ import type { ProjectManifest } from '../../../shared/schema/project';
 import { buildFlows } from './flows';
 import { buildModel } from './model';
 import { convertNlu } from './nlu';
-import { RasaImportError, readRasaProject } from './read';
+import { MAX_FILE_BYTES, RasaImportError, readRasaProject } from './read';
 import { Report } from './report';
 import { buildTree } from './steps';
 import { convertTests } from './stories';
@@ -35,7 +35,10 @@ const DEFAULT_ACTION_URL = 'http://localhost:5055/webhook';
 
 async function configLanguage(dir: string): Promise<string | undefined> {
   try {
-    const cfg = parseYaml(await fs.readFile(path.join(dir, 'config.yml'), 'utf8')) as { language?: unknown } | null;
+    const file = path.join(dir, 'config.yml');
+    // only the language is read from it: a file over the size limit is left alone
+    if ((await fs.stat(file)).size > MAX_FILE_BYTES) return undefined;
+    const cfg = parseYaml(await fs.readFile(file, 'utf8')) as { language?: unknown } | null;
     return typeof cfg?.language === 'string' && /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(cfg.language) ? cfg.language : undefined;
   } catch {
     return undefined;

@@ -9,7 +9,8 @@ import type { z } from 'zod';
 import { RasaData, RasaDomain, SUPPORTED_VERSION } from './schema';
 
 /** The largest Rasa file read (a domain or training file bigger than this is not a hand-written bot). */
-const MAX_FILE_BYTES = 20 * 1024 * 1024;
+/** The largest Rasa file read (a project folder is untrusted input). */
+export const MAX_FILE_BYTES = 20 * 1024 * 1024;
 
 export class RasaImportError extends Error {
   constructor(readonly problems: string[]) {
