@@ -6,6 +6,7 @@ import path from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
 import { serializeFlow, serializeManifest, serializeNlu } from '../../../shared/project/serialize';
 import type { ProjectManifest } from '../../../shared/schema/project';
+import { checkTarget, writeProjectFiles } from '../common/output';
 import { buildFlows } from './flows';
 import { buildModel } from './model';
 import { convertNlu } from './nlu';
@@ -138,28 +139,8 @@ export async function rasaToParley(
 
 /** Imports the Rasa project in `src` into the folder `out`. Throws RasaImportError (nothing written) on bad input. */
 export async function importRasa(src: string, out: string, o: RasaImportOptions = {}): Promise<RasaImportResult> {
-  const target = path.resolve(out);
-  const entries = await fs.readdir(target).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return undefined;
-    if (e.code === 'ENOTDIR') throw new RasaImportError([`${target}: is a file, not a folder`]);
-    throw e;
-  });
-  if (entries?.length && !o.force) throw new RasaImportError([`${target} already exists and is not empty; choose a new folder, or pass --force to replace it`]);
-  if (path.resolve(src) === target || target.startsWith(path.resolve(src) + path.sep))
-    throw new RasaImportError([`${target}: the output folder must be outside the Rasa project`]);
+  const { target, exists } = await checkTarget(src, out, o.force, (p) => new RasaImportError(p), 'Rasa project');
   const { files, result } = await rasaToParley(src, o);
-  const tmp = `${target}.import-${process.pid}-${Date.now()}`;
-  try {
-    for (const [rel, text] of files) {
-      const file = path.join(tmp, rel);
-      await fs.mkdir(path.dirname(file), { recursive: true });
-      await fs.writeFile(file, text, { flag: 'wx' });
-    }
-    if (entries) await fs.rm(target, { recursive: true, force: true });
-    await fs.rename(tmp, target);
-  } catch (e) {
-    await fs.rm(tmp, { recursive: true, force: true });
-    throw e;
-  }
+  await writeProjectFiles(target, files, exists);
   return { out: target, files: [...files.keys()], ...result };
 }

@@ -1,21 +1,7 @@
 // Small conversions shared by the Rasa importer: names to Parley ids, annotated examples to plain text and
-// entities, Rasa `{slot}` placeholders to Parley templates, and copy to a regular expression for stories.
-
-/** A Parley id (`^[a-z][a-z0-9_]{0,63}$`) for a Rasa name; `taken` keeps the ids given so far unique. */
-export function toId(name: string, taken?: Set<string>, prefix = 'x'): string {
-  let id = name
-    .toLowerCase()
-    .replace(/[^a-z0-9_]+/g, '_')
-    .replace(/_+/g, '_')
-    .replace(/^_+|_+$/g, '');
-  if (!/^[a-z]/.test(id)) id = `${prefix}_${id}`.replace(/_+$/, '');
-  id = id.slice(0, 64);
-  if (!taken) return id;
-  let out = id;
-  for (let n = 2; taken.has(out); n++) out = `${id.slice(0, 60)}_${n}`;
-  taken.add(out);
-  return out;
-}
+// entities, Rasa `{slot}` placeholders to Parley templates, and copy to a regular expression for stories (the
+// generic helpers live in ../common/text).
+export { responsePattern, toId } from '../common/text';
 
 export interface Annotation {
   entity: string;
@@ -70,21 +56,4 @@ export function exampleLines(examples: unknown): string[] {
 /** Rasa `{slot}` placeholders become `{{slots.<id>}}`. */
 export function toTemplate(text: string, slotId: (name: string) => string): string {
   return text.replace(/\{([A-Za-z_][A-Za-z0-9_-]*)\}/g, (_m, name: string) => `{{slots.${slotId(name)}}}`);
-}
-
-const escapeRe = (s: string) => s.replace(/[\\^$.|?*+()[\]{}]/g, (c) => `\\${c}`);
-
-/**
- * A regular expression (RE2) that matches any of the response texts as the engine says them: the literal text,
- * with anything where a `{slot}` placeholder stands, whitespace runs loose.
- */
-export function responsePattern(texts: string[]): string {
-  const alts = texts.map((t) =>
-    t
-      .trim()
-      .split(/\{[A-Za-z_][A-Za-z0-9_-]*\}/)
-      .map((part) => part.split(/\s+/).filter(Boolean).map(escapeRe).join('\\s+'))
-      .join('.*'),
-  );
-  return `(?s)(?:${alts.map((a) => a || '.*').join('|')})`;
 }
