@@ -28,6 +28,7 @@ export const SHARED_PACKAGES = [
   '@orama/stemmers',
   'jsonpath-plus',
   'date-holidays',
+  'compromise',
 ];
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const SHARED_ALLOW = {

@@ -26,6 +26,7 @@ import type { At, Output, SessionState, TraceEntry, TurnResult, UserInput } from
 import { classifyWithLlm } from '../guardrails/classifier';
 import { redactLlmRequest } from '../guardrails/llmContext';
 import { compileGuardrails, ruleMessage, type Guardrails, type RuleHit, type Screened } from '../guardrails/rules';
+import { loadPersonNames, usesPersonNames } from '../nlu/entities';
 import type { GuardrailsFile } from '../schema/guardrails';
 import { redactText } from './pii';
 import { createSentenceGate } from './sentenceGate';
@@ -143,6 +144,8 @@ export function createTurnRunner(o: TurnRunnerOptions): TurnRunner {
     initial: (init = {}) => initialState(engine, init),
     redact,
     async run(state, input, ports, opts = {}) {
+      // the person entity's tagger is loaded on demand, before the first turn of a project that uses it
+      if (usesPersonNames(engine.model.flows)) await loadPersonNames();
       const locale = state.locale;
       const red = redactorFor(locale);
       const llm = ports.llm ? redactingLlm(ports.llm, locale) : undefined;

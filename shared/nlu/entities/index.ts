@@ -1,21 +1,24 @@
 // Entity extraction: the project's entities from nlu.yaml (lists with synonyms, regexes) and the built-ins
-// (number, amount, date, email, phone, card_last4, yes_no), plus the value of an `ask` node's slot.
+// (number, amount, date, date_range, email, phone, card_last4, yes_no, person), plus the value of an `ask` node's slot.
 // Pure TypeScript; dates come from chrono-node against a reference time passed in (never the clock implicitly
 // when one is given).
 
 import type { ExtractedEntity } from '../../engine/ports';
 import type { SlotType } from '../../schema/nodes';
-import type { Entity } from '../../schema/project';
+import type { Entity, Flow } from '../../schema/project';
 import { findDigitNumbers, findNumbers } from '../numbers';
 import { findAmounts } from './amounts';
 import { last4Candidates } from './cardLast4';
 import { findEmails, findPhones } from './contacts';
+import type { DatePurpose } from './calendar';
 import { findDatesAndTimes } from './dates';
 import { fold } from './fold';
+import { loadNameTagger } from './nameTagger';
+import { findPersons, personAnswer } from './persons';
 import { compiled, matchProjectEntity } from './projectEntities';
 import { atStart, findYesNo } from './yesNo';
 
-export const BUILTIN_ENTITIES = ['number', 'amount', 'date', 'email', 'phone', 'card_last4', 'yes_no'] as const;
+export const BUILTIN_ENTITIES = ['number', 'amount', 'date', 'date_range', 'email', 'phone', 'card_last4', 'yes_no', 'person'] as const;
 
 export interface EntityContext {
   /** The project's entities (nlu.yaml). */
@@ -26,6 +29,42 @@ export interface EntityContext {
   timezone?: string | number;
   /** Locale of the text: picks number words, date parser and yes/no words (default en). */
   locale?: string;
+  /**
+   * Which year a date said without one takes ("January 12", "March 3-10", "in January"): `past` the latest that
+   * has begun by today (transactions), `future` the earliest that has not ended before today (appointments),
+   * `nearest` (the default) the closest to today. Relative words ("tomorrow", "last Friday") and a year that
+   * was said are never changed.
+   */
+  dates?: DatePurpose;
+}
+
+/**
+ * Loads the tagger the built-in `person` entity needs (compromise: about 0.4 s of CPU, once per process). Until it
+ * has resolved, extractEntities reports no person and extractSlotValue('person') throws. The turn runner awaits
+ * it before the turns of a project that uses people's names (`usesPersonNames`).
+ */
+export function loadPersonNames(): Promise<void> {
+  return loadNameTagger();
+}
+
+// in a node as JSON: entities.person, entities["person"] (its quotes escaped), entities['person']
+const ENTITIES_PERSON = /\bentities\s*(?:\.\s*person\b|\[\s*\\?["']person\\?["']\s*\])/;
+const personUse = new WeakMap<object, boolean>();
+
+/**
+ * Whether the flows ask for a person (an ask node of type `person`, or of type `entity` with the built-in
+ * `person`) or read `entities.person` anywhere (a condition, a template).
+ */
+export function usesPersonNames(flows: Readonly<Record<string, Flow>>): boolean {
+  const known = personUse.get(flows);
+  if (known !== undefined) return known;
+  const uses = Object.values(flows).some((f) =>
+    f.nodes.some(
+      (n) => (n.kind === 'ask' && (n.type === 'person' || (n.type === 'entity' && n.entity === 'person'))) || ENTITIES_PERSON.test(JSON.stringify(n)),
+    ),
+  );
+  personUse.set(flows, uses);
+  return uses;
 }
 
 export interface AmountValue {
@@ -45,7 +84,9 @@ function overlaps(a: { start: number; end: number }, b: { start: number; end: nu
  * boundaries and give the canonical value; regexes give the match) and the built-ins. A number inside an email,
  * phone number, date, time or amount is not reported again as a number, nor is anything inside a project regex's
  * match; card_last4 needs a cue ("ending 4821") unless the text is just the four digits; yes_no is reported only
- * when the text opens with it ("yes, block it", not "I have no card"). Sorted by position.
+ * when the text opens with it ("yes, block it", not "I have no card"). A date range ("last week", "March 3-10") is
+ * a date_range `{ start, end }`, not also one or two dates; a single date is a date. A person's name inside another
+ * entity (a project entity, a date) is not a person. Sorted by position.
  */
 export function extractEntities(text: string, ctx: EntityContext = {}): ExtractedEntity[] {
   const out: ExtractedEntity[] = [];
@@ -57,13 +98,13 @@ export function extractEntities(text: string, ctx: EntityContext = {}): Extracte
   const project = out.filter((e) => compiled(ctx.entities ?? []).some((c) => c.kind === 'regex' && c.id === e.entity));
   const free = <T extends { start: number; end: number }>(x: T) => !project.some((p) => overlaps(p, x));
   const emails = findEmails(text);
-  const { dates, times } = findDatesAndTimes(text, ctx);
+  const { dates, ranges, times } = findDatesAndTimes(text, ctx);
   const phones = findPhones(text, ctx.locale).filter(
-    (p) => free(p) && !emails.some((e) => overlaps(e, p)) && !dates.some((d) => d.start <= p.start && p.end <= d.end),
+    (p) => free(p) && !emails.some((e) => overlaps(e, p)) && ![...dates, ...ranges].some((d) => d.start <= p.start && p.end <= d.end),
   );
   const numbers = findNumbers(text, ctx.locale).filter((n) => free(n) && !emails.some((e) => overlaps(e, n)));
   const amounts = findAmounts(text, numbers);
-  const claimed = [...emails, ...phones, ...dates, ...times, ...amounts];
+  const claimed = [...emails, ...phones, ...dates, ...ranges, ...times, ...amounts];
   for (const n of numbers) {
     if (claimed.some((c) => overlaps(c, n))) continue;
     out.push({ entity: 'number', value: n.value, text: text.slice(n.start, n.end), start: n.start, end: n.end });
@@ -74,18 +115,23 @@ export function extractEntities(text: string, ctx: EntityContext = {}): Extracte
     (c) => (c.cue || alone) && free(c) && !emails.some((e) => overlaps(e, c)) && !amounts.some((a) => overlaps(a, c)),
   );
   for (const c of last4) out.push({ entity: 'card_last4', value: c.value, text: text.slice(c.start, c.end), start: c.start, end: c.end });
+  // people's names that are not another entity ("April" in "April 12"); a project entity matching there wins
+  const taken = [...out, ...claimed];
+  for (const p of findPersons(text, ctx.locale)) if (!taken.some((c) => overlaps(c, p))) out.push(p);
   const yn = findYesNo(text);
   if (yn.length && atStart(text, yn[0]!.start) && yn[0]!.value !== null) out.push(yn[0]!);
-  out.push(...emails, ...phones, ...dates, ...amounts);
+  out.push(...emails, ...phones, ...dates, ...ranges, ...amounts);
   return out.sort((a, b) => a.start - b.start || a.end - b.end || (a.entity < b.entity ? -1 : a.entity > b.entity ? 1 : 0));
 }
 
 /**
  * The value of an `ask` node's slot from the user's answer, or `{ ok: false }` when the answer has none:
  * text: the trimmed text; number: the first number (digits or words); amount: the amount as a plain number
- * (with or without a currency); date: ISO `YYYY-MM-DD`; email, phone (digits, with + when given): strings;
+ * (with or without a currency); date: ISO `YYYY-MM-DD`; date_range: `{ start, end }` ISO dates (a single day is a
+ * range of that day); email, phone (digits, with + when given): strings;
  * card_last4: four digits ("ending 4821", "4821", "four eight two one"); yes_no: a boolean (contradicting answers
- * fail); entity: the canonical value of the project entity `entityId` (or of a built-in of that name).
+ * fail); person: a person's name as written (title-cased when typed in lower case), from the project's entity
+ * `person` when it has one and it matches, else found in the answer or the whole answer when it can be a name; entity: the canonical value of the project entity `entityId` (or of a built-in of that name).
  */
 export function extractSlotValue(type: SlotType, text: string, ctx: EntityContext & { entityId?: string } = {}): SlotResult {
   const fail: SlotResult = { ok: false };
@@ -111,6 +157,21 @@ export function extractSlotValue(type: SlotType, text: string, ctx: EntityContex
     case 'phone': {
       const e = (type === 'date' ? findDatesAndTimes(text, ctx).dates : type === 'email' ? findEmails(text) : findPhones(text, ctx.locale))[0];
       return e ? { ok: true, value: e.value } : fail;
+    }
+    case 'date_range': {
+      // the first range; a single day answers too, as a range of that day ("yesterday")
+      const { ranges, dates } = findDatesAndTimes(text, ctx);
+      const first = [...ranges, ...dates].sort((a, b) => a.start - b.start)[0];
+      if (!first) return fail;
+      return { ok: true, value: first.entity === 'date' ? { start: first.value, end: first.value } : first.value };
+    }
+    case 'person': {
+      // a project entity named person (a list of names) wins where it matches
+      const own = ctx.entities?.find((e) => e.id === 'person');
+      const m = own && ctx.entities ? matchProjectEntity(compiled(ctx.entities)[ctx.entities.indexOf(own)]!, text, fold(text))[0] : undefined;
+      if (m) return { ok: true, value: m.value };
+      const name = personAnswer(text, ctx.locale);
+      return name === undefined ? fail : { ok: true, value: name };
     }
     case 'card_last4': {
       const all = last4Candidates(text, ctx.locale);
