@@ -238,6 +238,21 @@ export function buildCli(): Command {
         return runImportRasaCli(src, o, { write: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
       });
     });
+  importCmd
+    .command('dialogflow-cx')
+    .description(
+      'import an exported Dialogflow CX agent (flows, pages, intents, entity types, webhooks, test cases) with an IMPORT.md report: exit 0 when written, 2 on bad input (nothing written)',
+    )
+    .argument('<exportedAgentDir|zip>', 'the exported agent: its folder (with agent.json) or the .zip the console exports')
+    .requiredOption('--out <dir>', 'folder for the new Parley project (new or empty)')
+    .option('--force', 'replace the output folder when it exists and is not empty')
+    .option('--name <name>', "the project's name (default: the agent's display name)")
+    .action(async (src: string, o: { out: string; force?: boolean; name?: string }) => {
+      await guarded('import dialogflow-cx', async () => {
+        const { runImportDialogflowCli } = await import('./importDialogflow');
+        return runImportDialogflowCli(src, o, { write: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+      });
+    });
 
   program
     .command('guardrails')
