@@ -16,15 +16,6 @@ export interface Tagged {
   terms: TaggedTerm[];
 }
 
-interface JsonTerm {
-  tags?: string[];
-  offset?: { start: number; length: number };
-}
-interface JsonMatch {
-  offset?: { start: number; length: number };
-  terms?: JsonTerm[];
-}
-
 let nlp: typeof nlpType | undefined;
 let loading: Promise<void> | undefined;
 
@@ -47,13 +38,27 @@ let last: { text: string; tagged: Tagged } | undefined;
 export function nameTagger(text: string): Tagged | undefined {
   if (!nlp) return undefined;
   if (last?.text === text) return last.tagged;
-  const doc = nlp(text);
-  const people = (doc.match('#Honorific? #Person+').json({ offset: true }) as JsonMatch[]).flatMap((m) =>
-    m.offset ? [{ start: m.offset.start, end: m.offset.start + m.offset.length }] : [],
-  );
-  const terms = (doc.json({ offset: true }) as JsonMatch[]).flatMap((s) =>
-    (s.terms ?? []).flatMap((t) => (t.offset ? [{ start: t.offset.start, end: t.offset.start + t.offset.length, tags: t.tags ?? [] }] : [])),
-  );
+  // compromise keeps every character (each term's text with what comes before and after it): the offsets are the
+  // running length, checked against the text
+  const terms: TaggedTerm[] = [];
+  let at = 0;
+  for (const sentence of nlp(text).docs) {
+    for (const t of sentence) {
+      at += t.pre.length;
+      if (text.startsWith(t.text, at)) terms.push({ start: at, end: at + t.text.length, tags: [...(t.tags ?? [])] });
+      at += t.text.length + t.post.length;
+    }
+  }
+  // "#Honorific? #Person+": runs of people's names, with a title before them
+  const people: { start: number; end: number }[] = [];
+  for (let i = 0; i < terms.length; i++) {
+    if (!terms[i]!.tags.includes('Person')) continue;
+    let j = i;
+    while (j + 1 < terms.length && terms[j + 1]!.tags.includes('Person')) j++;
+    const from = i > 0 && terms[i - 1]!.tags.includes('Honorific') ? i - 1 : i;
+    people.push({ start: terms[from]!.start, end: terms[j]!.end });
+    i = j;
+  }
   const tagged = { people, terms };
   last = { text, tagged };
   return tagged;

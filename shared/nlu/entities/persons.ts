@@ -4,7 +4,7 @@
 // Natarajan"). The value is the name as written, trimmed, title-cased when it was typed all in lower case.
 
 import type { ExtractedEntity } from '../../engine/ports';
-import { fold } from './fold';
+import { foldPhrase } from './fold';
 import { nameTagger, nameTaggerLoaded, type TaggedTerm } from './nameTagger';
 
 /** Words inside a name that stay in lower case ("Sofía de la Cruz", "Ludwig van Beethoven"). */
@@ -59,6 +59,8 @@ const STRONG_CUES = [
   'la titular es',
 ];
 
+const STRONG_CUE_WORDS = STRONG_CUES.map((c) => foldPhrase(c).split(' '));
+
 /** Words after which capitalised words are a name when there are at least two of them ("to Priya Natarajan"). */
 const WEAK_CUES: Record<'en' | 'es', ReadonlySet<string>> = {
   en: new Set(['to', 'for', 'with', 'pay', 'from', 'call', 'is', 'am', 'im']),
@@ -103,7 +105,7 @@ interface Word extends Span {
 function words(text: string): Word[] {
   return [...text.matchAll(WORD)].map((m) => {
     const t = m[0].replace(/[.'’-]+$/u, '');
-    return { text: t, folded: fold(t).text, start: m.index, end: m.index + t.length };
+    return { text: t, folded: foldPhrase(t), start: m.index, end: m.index + t.length };
   });
 }
 
@@ -153,10 +155,9 @@ function nameRun(text: string, ws: readonly Word[], from: number, capitalisedOnl
 function cueSpans(text: string, ws: readonly Word[], terms: readonly TaggedTerm[], lang: 'en' | 'es'): Span[] {
   const out: Span[] = [];
   const folded = ws.map((w) => w.folded);
-  for (const cue of STRONG_CUES) {
-    const parts = fold(cue).text.split(' ');
+  for (const parts of STRONG_CUE_WORDS) {
     for (let i = 0; i + parts.length <= ws.length; i++) {
-      if (!parts.every((p, k) => folded[i + k] === p.replace(/'/g, "'"))) continue;
+      if (!parts.every((p, k) => folded[i + k] === p)) continue;
       const run = nameRun(text, ws, i + parts.length, false);
       if (run.length) out.push({ start: run[0]!.start, end: run[run.length - 1]!.end });
     }
