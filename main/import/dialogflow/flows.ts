@@ -13,7 +13,7 @@ import { toCondition } from './cxtext';
 import { addCopy, Builder, type Ctx, emitFulfillment, type Node } from './fulfillment';
 import { slotTypeOf } from './nlu';
 import type { CxFlow, Located } from './read';
-import type { EventHandler, FormParameter, Page, Route, RouteGroup } from './schema';
+import type { EventHandler, FormParameter, Message, Page, Route, RouteGroup } from './schema';
 
 const EXITS = ['next', 'else', 'error', 'timeout', 'failed', 'unavailable', 'noMatch', 'lowConfidence', 'outOfHours', 'ticketFailed', 'notSure', 'flagged'];
 const END_TARGETS: Record<string, string> = {
@@ -135,6 +135,14 @@ export function buildFlow(cx: CxFlow, flowIds: Map<string, string>, groups: Loca
         if (seen.has(intent)) continue;
         seen.add(intent);
         let next = routeChain(r, routesRef(from));
+        const fills = ctx.nlu.fills.get(intent) ?? [];
+        if (fills.length) {
+          const assign = fills.map(({ param, entity }) => {
+            const slot = `slots.${ctx.slotId(param)}`;
+            return { var: slot, value: `entities.${entity} ? entities.${entity} : ${slot}` };
+          });
+          next = b.push({ kind: 'set', assign, ...(next ? { next } : {}) }, `${intent}_params`);
+        }
         if (r.condition !== undefined && r.condition.trim() !== 'true') {
           const when = toCondition(r.condition, ctx.slotId);
           if (when) next = b.push({ kind: 'condition', branches: [{ id: 'when', when, ...(next ? { next } : {}) }], else: listen }, `${intent}_if`);
@@ -175,7 +183,7 @@ export function buildFlow(cx: CxFlow, flowIds: Map<string, string>, groups: Loca
     return cur;
   };
 
-  const ask = (p: FormParameter, next: string | undefined, from: number, where: string, sameTypeBefore: boolean): string | undefined => {
+  const ask = (p: FormParameter, next: string | undefined, from: number, where: string, sameTypeBefore: boolean, asked?: Message[]): string | undefined => {
     if (!p.required) {
       report.approximated(`${where}: the optional form parameter \`${p.displayName}\` is not asked (CX fills it only when the user says it).`);
       return next;
@@ -186,8 +194,9 @@ export function buildFlow(cx: CxFlow, flowIds: Map<string, string>, groups: Loca
         `${where}: parameter \`${p.displayName}\` has entity type \`${p.entityType ?? '(none)'}\`, which Parley has no type for: its question takes the answer as text.`,
       );
     const fb = p.fillBehavior;
+    const initial = asked ?? fb?.initialPromptFulfillment?.messages ?? [];
     const re = fb?.repromptEventHandlers ?? [];
-    const texts = (fb?.initialPromptFulfillment?.messages ?? []).flatMap((m) => (m.text?.text?.length ? [{ lang: m.languageCode, t: m.text.text }] : []));
+    const texts = initial.flatMap((m) => (m.text?.text?.length ? [{ lang: m.languageCode, t: m.text.text }] : []));
     const byLocale = (list: { lang?: string; t: string[] }[]) => {
       const out: Record<string, string | string[]> = {};
       for (const { lang, t } of list) {
@@ -201,7 +210,7 @@ export function buildFlow(cx: CxFlow, flowIds: Map<string, string>, groups: Loca
       }
       return out;
     };
-    for (const m of [...(fb?.initialPromptFulfillment?.messages ?? []), ...re.flatMap((h) => h.triggerFulfillment?.messages ?? [])])
+    for (const m of [...initial, ...re.flatMap((h) => h.triggerFulfillment?.messages ?? [])])
       if (!m.languageCode || ctx.locales.get(m.languageCode.toLowerCase()) === ctx.defaultLocale) addCopy(ctx, m.text?.text ?? []);
     let prompt = byLocale(texts);
     if (!Object.keys(prompt).length) {
@@ -251,9 +260,20 @@ export function buildFlow(cx: CxFlow, flowIds: Map<string, string>, groups: Loca
     let cur: string | undefined = routesRef(i);
     const params = (page.form?.parameters ?? []).filter((p) => p.required);
     const key = (p: FormParameter) => JSON.stringify(slotTypeOf(p.entityType, ctx.nlu));
+    // a first question without a prompt of its own is asked by the page's last entry message
+    let entry = page.entryFulfillment;
+    let asked: Message[] | undefined;
+    const first = params[0];
+    if (first && !(first.fillBehavior?.initialPromptFulfillment?.messages ?? []).some((m) => m.text?.text?.some((t) => t.trim())) && entry?.messages) {
+      const textual = entry.messages.filter((m) => m.text?.text?.length);
+      const lastOf = new Map(textual.map((m) => [(m.languageCode ?? '').toLowerCase(), m]));
+      asked = [...lastOf.values()];
+      if (asked.length) entry = { ...entry, messages: entry.messages.filter((m) => !asked!.includes(m)) };
+      else asked = undefined;
+    }
     for (const [j, p] of [...(page.form?.parameters ?? []).entries()].reverse())
-      cur = ask(p, cur, i, where, params.slice(0, params.indexOf(p)).some((q) => key(q) === key(p)) && j > 0);
-    refs.set(entryRef(i), emitFulfillment(b, page.entryFulfillment, cur, where, ctx));
+      cur = ask(p, cur, i, where, params.slice(0, params.indexOf(p)).some((q) => key(q) === key(p)) && j > 0, p === first ? asked : undefined);
+    refs.set(entryRef(i), emitFulfillment(b, entry, cur, where, ctx));
     if (page.knowledgeConnectorSettings) report.person(`${where}: data store (knowledge) settings are not imported; add a \`knowledge\` node.`);
   });
   (b.nodes.find((n) => n.id === start) as Node).next = '@routes:start';

@@ -2,6 +2,7 @@
 // (a `set` node), then the messages (message nodes: a text's variants are the copy's variants, languages side by
 // side, rich-content chips the buttons), then conditional responses (a `condition` node), then the webhook (an
 // `api` node with a TODO note and a `success` mock, as the Rasa importer does for custom actions).
+import { responsePathProblem } from '../../../shared/engine/responsePath';
 import type { Button } from '../../../shared/schema/nodes';
 import type { Report } from '../common/report';
 import { toId } from '../common/text';
@@ -146,13 +147,23 @@ function emitCases(b: Builder, cases: Case[], next: string | undefined, where: s
   return b.push({ kind: 'condition', branches, ...(otherwise ? { else: otherwise } : {}) }, 'conditional');
 }
 
-/** A CX parameter preset's value as a Parley expression. */
-export function presetValue(v: unknown, slotId: (n: string) => string): string {
+/** A CX parameter preset's value as a Parley expression (undefined when it has no Parley form). */
+export function presetValue(v: unknown, slotId: (n: string) => string, depth = 0): string | undefined {
+  if (depth > 20) return undefined;
   if (typeof v === 'string') {
     const ref = /^\$(?:session\.params|flow|page\.params)\.([A-Za-z_][A-Za-z0-9_-]*)$/.exec(v.trim());
     return ref ? `slots.${slotId(ref[1]!)}` : JSON.stringify(v);
   }
-  return v === undefined ? 'null' : JSON.stringify(v);
+  if (v === undefined || v === null || typeof v === 'number' || typeof v === 'boolean') return v === undefined ? 'null' : JSON.stringify(v);
+  const parts = Array.isArray(v)
+    ? v.map((x) => presetValue(x, slotId, depth + 1))
+    : Object.entries(v as Record<string, unknown>).map(([k, x]) => {
+        const val = presetValue(x, slotId, depth + 1);
+        // an object literal's keys are names in Parley's expressions
+        return /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && val !== undefined ? `${k}: ${val}` : undefined;
+      });
+  if (parts.some((x) => x === undefined)) return undefined;
+  return Array.isArray(v) ? `[${parts.join(', ')}]` : `{${parts.join(', ')}}`;
 }
 
 function emitWebhook(b: Builder, name: string, tag: string | undefined, next: string | undefined, where: string, ctx: Ctx): string {
@@ -184,7 +195,12 @@ function emitWebhook(b: Builder, name: string, tag: string | undefined, next: st
     }
   }
   const mapping = Array.isArray(ws?.parameterMapping) ? ws.parameterMapping.map((m) => [m.key, m.value] as const) : Object.entries(ws?.parameterMapping ?? {});
-  const assign = mapping.filter(([, p]) => p.length <= 300).map(([k, p]) => ({ var: `slots.${ctx.slotId(k)}`, path: p }));
+  const bad = mapping.filter(([, p]) => p.length > 300 || responsePathProblem(p) !== undefined);
+  if (bad.length)
+    ctx.report.person(
+      `Webhook \`${name}\`: ${bad.length} response mapping(s) (${bad.map(([k]) => `\`${k}\``).join(', ')}) use JSONPath filters Parley does not run: map the list and pick from it in a \`set\` node.`,
+    );
+  const assign = mapping.filter((m) => !bad.includes(m)).map(([k, p]) => ({ var: `slots.${ctx.slotId(k)}`, path: p }));
   const notes = `TODO: Dialogflow CX webhook \`${name}\`${tag ? ` (tag \`${tag}\`)` : ''} ran here. Point this node at the service, map its response to variables with \`assign\`${assign.length ? " (the flexible webhook's parameter mapping is imported)" : ' (a standard webhook returns sessionInfo.parameters and fulfillmentResponse.messages)'}, and add the messages it sent. Stories answer it with the \`success\` mock in parley.yaml.`;
   void where;
   return b.push(
@@ -211,14 +227,12 @@ export function emitFulfillment(b: Builder, f: Fulfillment | undefined, next: st
   if (f.messages?.length) cur = emitMessages(b, f.messages, cur, where, ctx);
   if (f.generators?.length) ctx.report.person(`${where}: ${f.generators.length} generator(s) (LLM prompts) are not imported; add \`llm\` nodes for them.`);
   if (f.enableGenerativeFallback) ctx.report.approximated(`${where}: the generative fallback is not imported.`);
-  if (f.setParameterActions?.length)
-    cur = b.push(
-      {
-        kind: 'set',
-        assign: f.setParameterActions.map((a) => ({ var: `slots.${ctx.slotId(a.parameter)}`, value: presetValue(a.value, ctx.slotId) })),
-        ...(cur ? { next: cur } : {}),
-      },
-      'set_params',
-    );
+  const assign = (f.setParameterActions ?? []).flatMap((a) => {
+    const value = presetValue(a.value, ctx.slotId);
+    if (value === undefined)
+      ctx.report.person(`${where}: the preset of \`${a.parameter}\` (an object whose keys are not names) was left out; set it in a \`set\` node.`);
+    return value === undefined ? [] : [{ var: `slots.${ctx.slotId(a.parameter)}`, value }];
+  });
+  if (assign.length) cur = b.push({ kind: 'set', assign, ...(cur ? { next: cur } : {}) }, 'set_params');
   return cur;
 }

@@ -53,7 +53,9 @@ export async function dialogflowToParley(
   const defaultLocale = [...locales.values()][0]!;
   const slotIds = new Map<string, string>();
   const slotTaken = new Set<string>();
-  const slotId = (n: string) => {
+  const slotId = (raw: string) => {
+    // a form parameter or preset may name its scope (`$flow.city`): the parameter is `city`
+    const n = raw.replace(/^\$(?:session\.params|flow|page\.params)\./, '');
     let id = slotIds.get(n);
     if (!id) {
       id = toId(n, slotTaken, 'param');

@@ -33,6 +33,8 @@ export interface CxNlu {
   entityIds: Map<string, string>;
   /** Training phrases of the default language by intent id (for test cases). */
   examples: Map<string, string[]>;
+  /** The parameters an intent fills when it matches, by intent id: the parameter and the NLU entity it reads. */
+  fills: Map<string, { param: string; entity: string }[]>;
 }
 
 export function convertNlu(cx: CxAgent, locales: Map<string, string>, report: Report): CxNlu {
@@ -123,7 +125,22 @@ export function convertNlu(cx: CxAgent, locales: Map<string, string>, report: Re
     report.mapped(
       `${entities.length} entity types became entities: ${entities.filter((e) => e.kind === 'list').length} lists (KIND_MAP values with their synonyms, KIND_LIST values), ${entities.filter((e) => e.kind === 'regex').length} regexes (KIND_REGEXP).`,
     );
-  return { nlu: { intents, ...(entities.length ? { entities } : {}) }, intentIds, entityIds, examples };
+  const fills = new Map<string, { param: string; entity: string }[]>();
+  for (const { data } of cx.intents) {
+    const id = intentIds.get(data.displayName);
+    if (!id) continue;
+    const list = (data.parameters ?? []).flatMap((p) => {
+      const name = (p.entityType ?? '').replace(/^@/, '');
+      const entity = entityIds.get(name) ?? (SYSTEM_TYPES[name] && SYSTEM_TYPES[name] !== 'text' ? SYSTEM_TYPES[name] : undefined);
+      return entity ? [{ param: p.id, entity }] : [];
+    });
+    if (list.length) fills.set(id, list);
+  }
+  if (fills.size)
+    report.mapped(
+      `Intent parameters: a route for an intent that has them first sets each parameter from the entity the message holds (${fills.size} intents), as CX fills them when the intent matches.`,
+    );
+  return { nlu: { intents, ...(entities.length ? { entities } : {}) }, intentIds, entityIds, examples, fills };
 }
 
 /** The Parley answer type (and entity) of a CX entity type reference such as `@sys.date` or `@destination`. */
