@@ -46,6 +46,14 @@ describe('date_range', () => {
     expect(range('since January 12')).toEqual({ start: '2026-01-12', end: '2026-12-06' });
     expect(range('since yesterday')).toEqual({ start: '2026-12-05', end: '2026-12-06' });
     expect(found('since tomorrow').map((e) => e[0])).toEqual(['date']);
+    expect(found('since last week')).toEqual([['date_range', { start: '2026-11-23', end: '2026-12-06' }, 'since last week']]);
+  });
+
+  it('not ranges: a last day, the last digits, a last payment', () => {
+    expect(found('the last day of the month').map((e) => e[0])).toEqual(['date']);
+    expect(found('my last 4 digits are 4821').map((e) => e[0])).not.toContain('date_range');
+    expect(found('the last two payments').map((e) => e[0])).toEqual(['number']);
+    expect(found('el último día', { ...ctx, locale: 'es' })).toEqual([]);
   });
 
   it('a month: the whole month ("in January"), in the year said or the nearest', () => {

@@ -90,8 +90,10 @@ const CALENDAR = [
 
 /** "the past 7 days", "last two weeks", "past month"; "los últimos 30 días", "la última semana": ending today. */
 const ROLLING_BACK = [
-  new RegExp(`${W}(?:(?:in|over|during|for)\\s+)?(?:the\\s+)?(?:last|past|previous)\\s+(?:${COUNT}\\s+)?(${UNITS})${E}`, 'gu'),
-  new RegExp(`${W}(?:(?:en|durante)\\s+)?(?:(?:el|la|los|las)\\s+)?(?:ultim[oa]s?|pasad[oa]s)\\s+(?:${COUNT}\\s+)?(${UNITS})${E}`, 'gu'),
+  new RegExp(`${W}(?:(?:in|over|during|for)\\s+)?(?:the\\s+)?(?:last|past|previous)\\s+${COUNT}\\s+(${UNITS})${E}`, 'gu'),
+  new RegExp(`${W}(?:(?:in|over|during|for)\\s+)?(?:the\\s+)?past()\\s+(week|month|year)${E}`, 'gu'),
+  new RegExp(`${W}(?:(?:en|durante)\\s+)?(?:(?:los|las)\\s+)?(?:ultim[oa]s|pasad[oa]s)\\s+${COUNT}\\s+(${UNITS})${E}`, 'gu'),
+  new RegExp(`${W}(?:(?:en|durante)\\s+)?(?:(?:el|la)\\s+)?ultim[oa]()\\s+(semana|mes|ano)${E}`, 'gu'),
 ];
 /** "the next 7 days", "the coming two weeks"; "los próximos 10 días": starting today. */
 const ROLLING_ON = [
@@ -112,7 +114,7 @@ function span(f: Folded, start: number, end: number): { start: number; end: numb
 }
 
 function count(word: string | undefined): number | null {
-  if (word === undefined) return 1;
+  if (!word) return 1;
   for (const locale of ['en', 'es']) {
     const n = findNumbers(word, locale);
     if (n.length === 1 && n[0]!.start === 0 && n[0]!.end === word.length && Number.isInteger(n[0]!.value)) return n[0]!.value;
@@ -295,7 +297,12 @@ export function findDateRanges(
   purpose: DatePurpose | undefined,
 ): ExtractedEntity[] {
   const f = fold(text);
-  const found = [...periodPhrases(f, today), ...fromChrono(text, results, f, ref, today, purpose)];
+  // since a period: from its first day to today ("since last week")
+  const periods = periodPhrases(f, today).map((x) => {
+    const m = SINCE.exec(f.text.slice(0, foldedIndex(f, x.start)));
+    return m && dayNumber(x.from) <= dayNumber(today) ? { ...x, start: f.starts[m.index]!, to: today } : x;
+  });
+  const found = [...periods, ...fromChrono(text, results, f, ref, today, purpose)];
   const kept: Found[] = [];
   for (const x of found) if (!kept.some((k) => k.start < x.end && x.start < k.end)) kept.push(x);
   return kept
