@@ -21,6 +21,13 @@ export const At = z.object(flowNode);
 export const Wait = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('listen'), ...flowNode }),
   z.object({ kind: z.literal('ask'), ...flowNode, retries: z.number() }),
+  z.object({
+    kind: z.literal('form'),
+    ...flowNode,
+    field: z.string(),
+    retries: z.number(),
+    leave: z.object({ action: z.enum(['abandon', 'switch']), intent: z.string() }).optional(),
+  }),
   z.object({ kind: z.literal('choice'), ...flowNode }),
   z.object({ kind: z.literal('clarify'), ...flowNode, intents: z.array(z.string()) }),
   z.object({ kind: z.literal('idle') }),
@@ -103,7 +110,7 @@ export const TraceEntry = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('slot'), ...flowNode, slot: z.string(), ok: z.boolean(), value: z.unknown().optional(), reason: z.string().optional() }),
   z.object({ kind: z.literal('global'), handler: z.string(), intent: z.string(), action: z.string(), flow: z.string().optional() }),
-  z.object({ kind: z.literal('return'), to: z.union([At, z.literal('waiting')]), from: z.string() }),
+  z.object({ kind: z.literal('return'), to: z.union([At, z.literal('waiting'), z.literal('left')]), from: z.string() }),
   z.object({
     kind: z.literal('llm'),
     ...flowNode,

@@ -1,7 +1,7 @@
 // Static checks of a project's expressions and templates, run by the validator (and so by the editor after
 // each edit and by `parley validate`): syntax errors, unknown filters or functions, and variables that no
 // node sets and parley.yaml does not define. A typo like {{acount.balance}} is found before any conversation.
-import type { FlowNode } from '../schema/nodes';
+import { questionsOf, validationRules, type FlowNode } from '../schema/nodes';
 import type { ProjectModel } from '../project/validate';
 import { conversationData, isDataRef } from './dataRefs';
 import { ExpressionError, ExpressionLanguage } from './expressions';
@@ -17,9 +17,9 @@ export interface ExpressionProblem {
   message: string;
 }
 
-/** Variables every turn has: the user's last message, its intent and entities. */
+/** Variables every turn has: the user's last message, its intent and entities, the form it is in. */
 // `null` is no variable: it is never set, so it reads as nothing (a set node clears a variable with it)
-const BUILTINS = new Set(['input', 'intent', 'confidence', 'entities', 'null']);
+const BUILTINS = new Set(['input', 'intent', 'confidence', 'entities', 'form', 'null']);
 
 const lang = new ExpressionLanguage();
 
@@ -48,6 +48,9 @@ export function knownVariables(model: ProjectModel): Set<string> {
       switch (n.kind) {
         case 'ask':
           add(n.slot);
+          break;
+        case 'form':
+          n.fields.forEach((f) => add(f.slot));
           break;
         case 'set':
           n.assign.forEach((a) => add(a.var));
@@ -242,11 +245,18 @@ function checkNode(node: FlowNode, c: Checkers): void {
       (node.buttons ?? []).forEach((b, i) => c.copy(b.label, ['buttons', i, 'label']));
       break;
     case 'ask':
-      c.copy(node.prompt, ['prompt']);
-      c.copy(node.reprompt, ['reprompt']);
-      if (node.validation) {
-        c.expr(node.validation.expr, ['validation', 'expr'], ['value']);
-        c.copy(node.validation.message, ['validation', 'message'], ['value']);
+    case 'form':
+      for (const { path, q } of questionsOf(node)) {
+        c.copy(q.prompt, [...path, 'prompt']);
+        c.copy(q.reprompt, [...path, 'reprompt']);
+        const rules = validationRules(q.validation);
+        rules.forEach((v, i) => {
+          const at = Array.isArray(q.validation) ? [...path, 'validation', i] : [...path, 'validation'];
+          c.expr(v.expr, [...at, 'expr'], ['value']);
+          c.copy(v.message, [...at, 'message'], ['value']);
+        });
+        (q.buttons ?? []).forEach((b, i) => c.copy(b.label, [...path, 'buttons', i, 'label']));
+        if (node.kind === 'form' && 'when' in q && typeof q.when === 'string') c.expr(q.when, [...path, 'when']);
       }
       break;
     case 'condition':

@@ -11,6 +11,14 @@ export interface BuiltinCopy {
   escalating: string;
   noAgents: string;
   back: string;
+  /** A form: asks before abandoning it, or before leaving it for what an intent starts. */
+  formAbandon: (form: string) => string;
+  formSwitch: (form: string, to: string) => string;
+  formContinue: string;
+  /** A form: the customer corrected an earlier answer. */
+  changed: string;
+  yes: string;
+  no: string;
 }
 
 const COPY: Record<'en' | 'es', BuiltinCopy> = {
@@ -24,6 +32,12 @@ const COPY: Record<'en' | 'es', BuiltinCopy> = {
     escalating: "I'm having trouble understanding, so I'm bringing in a member of our team.",
     noAgents: 'No one from our team is available right now. Please try again later.',
     back: 'Now, back to where we were.',
+    formAbandon: (form: string) => `Do you want to stop ${form}?`,
+    formSwitch: (form: string, to: string) => `Do you want to stop ${form} and go to "${to}" instead?`,
+    formContinue: "Okay, let's carry on.",
+    changed: "Okay, I've changed that.",
+    yes: 'Yes',
+    no: 'No',
   },
   es: {
     clarify: (a: string, b: string) => `Perdona, ¿te refieres a "${a}" o a "${b}"?`,
@@ -35,6 +49,12 @@ const COPY: Record<'en' | 'es', BuiltinCopy> = {
     escalating: 'Me está costando entenderte, así que te paso con una persona de nuestro equipo.',
     noAgents: 'Ahora mismo no hay nadie disponible de nuestro equipo. Inténtalo más tarde.',
     back: 'Volvamos a lo que estábamos haciendo.',
+    formAbandon: (form: string) => `¿Quieres dejar ${form}?`,
+    formSwitch: (form: string, to: string) => `¿Quieres dejar ${form} e ir a "${to}"?`,
+    formContinue: 'Muy bien, sigamos.',
+    changed: 'De acuerdo, lo he cambiado.',
+    yes: 'Sí',
+    no: 'No',
   },
 };
 

@@ -35,6 +35,9 @@ export function conversationData(model: ProjectModel, refsOf: (expression: strin
         case 'ask':
           paths.add(n.slot);
           break;
+        case 'form':
+          n.fields.forEach((f) => paths.add(f.slot));
+          break;
         case 'llm':
           if (n.saveAs) paths.add(n.saveAs);
           (n.extract ?? []).forEach((e) => paths.add(e.var));

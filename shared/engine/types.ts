@@ -12,12 +12,28 @@ export interface At {
 export type Wait =
   | { kind: 'listen'; flow: string; node: string }
   | { kind: 'ask'; flow: string; node: string; retries: number }
+  /**
+   * A form asked for one of its fields (`field`, its id). `leave`: the bot asked whether to leave the form (to
+   * abandon it, or to switch to what `intent` starts) and waits for yes or no.
+   */
+  | { kind: 'form'; flow: string; node: string; field: string; retries: number; leave?: FormLeave }
   /** A message with buttons and no `next`: waits for a choice. */
   | { kind: 'choice'; flow: string; node: string }
   /** The engine asked which of two intents was meant (the listen node has no `lowConfidence` exit). */
   | { kind: 'clarify'; flow: string; node: string; intents: string[] }
   /** Nothing to wait for: the conversation ended, or its flow ran out. The next input starts over. */
   | { kind: 'idle' };
+
+export type FormLeave = { action: 'abandon'; intent: string } | { action: 'switch'; intent: string };
+
+/** An entity the customer mentioned, kept so that a later question can use it (`fromEarlier`). */
+export interface Remembered {
+  entity: string;
+  /** The words it was found in (a question extracts its own value from them). */
+  text: string;
+  /** The turn it was said in. */
+  turn: number;
+}
 
 /** A return point on the stack. */
 export type Frame =
@@ -59,6 +75,8 @@ export interface SessionState {
   ended?: { outcome: 'resolved' | 'unresolved' | 'abandoned' | 'escalated'; at: At };
   /** The last user message, its intent and entities, as expressions see them (`input`, `intent`, `entities`). */
   last: { input: string; intent?: string; confidence?: number; entities: Record<string, unknown> };
+  /** Entities the customer mentioned that no question used yet, newest last (bounded). */
+  memory?: Remembered[];
   /** Recent conversation, for LLM context (bounded). */
   transcript: TranscriptEntry[];
   /** What A/B variants are assigned from: the runtime passes the conversation id (shared/engine/variants.ts). */
@@ -134,7 +152,7 @@ export type TraceEntry =
     }
   | { kind: 'slot'; flow: string; node: string; slot: string; ok: boolean; value?: unknown; reason?: string }
   | { kind: 'global'; handler: string; intent: string; action: string; flow?: string }
-  | { kind: 'return'; to: At | 'waiting'; from: string }
+  | { kind: 'return'; to: At | 'waiting' | 'left'; from: string }
   | {
       kind: 'llm';
       flow: string;

@@ -1,5 +1,5 @@
 // Where a node keeps the copy the bot says, for the checks, the search and the copy deck.
-import type { FlowNode } from '../schema/nodes';
+import { questionsOf, validationRules, type FlowNode } from '../schema/nodes';
 
 /** Calls `fn` for every piece of localized copy on a node, with its path relative to the node. */
 export function forEachCopy(node: FlowNode, fn: (path: PropertyKey[], text: Record<string, string | string[]>) => void): void {
@@ -10,9 +10,14 @@ export function forEachCopy(node: FlowNode, fn: (path: PropertyKey[], text: Reco
       (node.buttons ?? []).forEach((b, i) => fn(['buttons', i, 'label'], b.label));
       break;
     case 'ask':
-      fn(['prompt'], node.prompt);
-      if (node.reprompt) fn(['reprompt'], node.reprompt);
-      if (node.validation) fn(['validation', 'message'], node.validation.message);
+    case 'form':
+      for (const { path, q } of questionsOf(node)) {
+        fn([...path, 'prompt'], q.prompt);
+        if (q.reprompt) fn([...path, 'reprompt'], q.reprompt);
+        const many = Array.isArray(q.validation);
+        validationRules(q.validation).forEach((v, i) => fn([...path, 'validation', ...(many ? [i] : []), 'message'], v.message));
+        (q.buttons ?? []).forEach((b, i) => fn([...path, 'buttons', i, 'label'], b.label));
+      }
       break;
     case 'handoff':
       if (node.say) fn(['say'], node.say);
@@ -36,6 +41,15 @@ export function copyIdOf(flowId: string, node: FlowNode, path: readonly Property
   const [field, index] = path;
   if (field === 'say' || field === 'prompt') return base;
   if (field === 'variants' && node.kind === 'message') return `${base}@${node.variants?.[index as number]?.id ?? String(index)}`;
-  if (field === 'buttons' && node.kind === 'message') return `${base}.buttons.${node.buttons?.[index as number]?.id ?? String(index)}.label`;
-  return `${base}.${path.map(String).join('.')}`;
+  // lists named by their items' ids: buttons (of a message, a question, a form's field) and a form's fields
+  const named: string[] = [];
+  let at: unknown = node;
+  path.forEach((p, i) => {
+    const prev = path[i - 1];
+    const item = (at as Record<PropertyKey, unknown> | undefined)?.[p];
+    const id = typeof p === 'number' && (prev === 'buttons' || prev === 'fields') ? (item as { id?: unknown } | undefined)?.id : undefined;
+    named.push(typeof id === 'string' ? id : String(p));
+    at = item;
+  });
+  return `${base}.${named.join('.')}`;
 }

@@ -5,6 +5,7 @@ export const KIND_LABEL: Record<NodeKind, string> = {
   start: 'Start',
   message: 'Message',
   ask: 'Ask',
+  form: 'Form',
   listen: 'Listen',
   condition: 'Condition',
   set: 'Set',
@@ -35,6 +36,8 @@ export function nodeSummary(node: FlowNode, locale: string): { text: string; isC
       return { text: copy(node.say) ?? '', isCopy: true };
     case 'ask':
       return { text: copy(node.prompt) ?? '', isCopy: true };
+    case 'form':
+      return { text: node.fields.map((f) => copy(f.prompt) ?? f.id).join('\n'), isCopy: true };
     case 'listen':
       return { text: `waits for: ${(node.routes ?? []).map((r) => r.intent).join(', ') || 'any intent'}`, isCopy: false };
     case 'condition':

@@ -7,6 +7,7 @@ export const KIND_DESCRIPTION: Record<NodeKind, string> = {
   start: 'Where the flow begins; intents that enter it',
   message: 'The bot says something, with optional quick replies',
   ask: 'Ask for a value and store it in a slot, with re-prompts',
+  form: 'Ask for several values in any order, with corrections and digressions',
   listen: 'Wait for the user and route by intent',
   condition: 'Branch on an expression',
   set: 'Set variables',
@@ -45,6 +46,8 @@ export function createNode(kind: NodeKind, id: string, position: Position, local
       return { ...base, kind, say: { [locale]: 'New message' } };
     case 'ask':
       return { ...base, kind, slot: 'answer', type: 'text', prompt: { [locale]: 'What would you like?' } };
+    case 'form':
+      return { ...base, kind, fields: [{ id: 'answer', slot: 'answer', type: 'text', prompt: { [locale]: 'What would you like?' } }] };
     case 'listen':
       return { ...base, kind, routes: [] };
     case 'condition':

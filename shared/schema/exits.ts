@@ -31,6 +31,11 @@ export function exitsOf(node: FlowNode): Exit[] {
       add('next', 'filled', node.next, ['next']);
       add('failed', 'failed', node.failed, ['failed']);
       break;
+    case 'form':
+      add('next', 'complete', node.next, ['next']);
+      add('failed', 'failed', node.failed, ['failed']);
+      add('abandoned', 'abandoned', node.abandoned, ['abandoned']);
+      break;
     case 'listen':
       (node.routes ?? []).forEach((r, i) => add(`intent:${r.intent}`, r.intent, r.next, ['routes', i, 'next']));
       add('lowConfidence', 'unsure', node.lowConfidence, ['lowConfidence']);

@@ -122,7 +122,7 @@ describe('flowJsonSchema', () => {
     const alts = nodeAlternatives();
     const kinds = alts.map((a) => ((a.properties as JsonSchema).kind as JsonSchema).const);
     expect(kinds).toEqual(NODE_KINDS);
-    expect(kinds).toHaveLength(14);
+    expect(kinds).toHaveLength(15);
     for (const alt of alts) {
       expect(alt.required).toEqual(expect.arrayContaining(['id', 'kind']));
       expect(alt.title).toMatch(/ node$/);
@@ -130,7 +130,7 @@ describe('flowJsonSchema', () => {
     }
   });
 
-  it('accepts every sample flow, as zod does, and the samples use all 14 kinds', () => {
+  it('accepts every sample flow, as zod does, and the samples use all 15 kinds', () => {
     expect(flows.length).toBeGreaterThan(1);
     const used = new Set<string>();
     for (const { file, value } of flows) {

@@ -20,6 +20,7 @@ const KIND_DESCRIPTION: Record<NodeKind, string> = {
   start: 'Start: where the flow begins. `triggers` are intents that enter this flow from anywhere in the project.',
   message: 'Message: the bot says `say`, optionally offering `buttons`; `variants` makes its copy an A/B experiment.',
   ask: 'Ask: asks a question, checks the answer and stores it in `slot`; `failed` after `maxRetries`.',
+  form: 'Form: asks for each of `fields` that is not filled yet, in any order, with corrections and digressions; `abandoned` when the customer leaves it.',
   listen: 'Listen: waits for the user and routes by intent (`routes`), or to `noMatch` / `lowConfidence`.',
   condition: 'Condition: takes the first branch whose `when` is true, otherwise `else`.',
   set: 'Set: assigns variables (`assign`).',

@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { Expression, Id, LocalizedText, NodeRef, Position, Template, VarPath } from './common';
+import { questionFields, type Question } from './question';
+
+export { AnswerButton, IntentHandling, SlotType, validationRules, type Question } from './question';
 
 /**
  * Node kinds of a dialogue flow. Every node lives in `flows/<flowId>.yaml`; its exits are fields of the node
@@ -71,32 +74,50 @@ export const MessageNode = z.looseObject({
   next: NodeRef.optional(),
 });
 
-export const SlotType = z.enum(['text', 'number', 'amount', 'date', 'email', 'phone', 'card_last4', 'yes_no', 'entity']);
-export type SlotType = z.infer<typeof SlotType>;
-
 export const AskNode = z.looseObject({
   ...base,
   kind: z.literal('ask'),
-  /** Variable the answer is stored in. */
-  slot: VarPath,
-  type: SlotType,
-  /** Entity name when `type` is `entity`. */
-  entity: Id.optional(),
-  prompt: LocalizedText,
-  reprompt: LocalizedText.optional(),
-  validation: z
-    .looseObject({
-      /** Expression over `value` and the variables; the answer is accepted when it is true. */
-      expr: Expression,
-      message: LocalizedText,
-    })
-    .optional(),
+  ...questionFields,
   maxRetries: z.number().int().min(0).max(10).optional() /* default 2 */,
   /** Skip the question when the slot already has a value (filled earlier in the conversation). */
   skipIfFilled: z.boolean().optional() /* default true */,
   next: NodeRef.optional(),
   /** Taken when the user failed `maxRetries` times. */
   failed: NodeRef.optional(),
+});
+
+export const FormField = z.looseObject({
+  /** The field's id in the form (copy ids, the trace, `form.requested`). */
+  id: Id,
+  ...questionFields,
+  /** Ask only when this is true (evaluated when the form gets to the field). */
+  when: Expression.optional(),
+});
+export type FormField = z.infer<typeof FormField>;
+
+/**
+ * A form: asks for each field's slot in order, skipping those already filled (this message, an earlier one, or a
+ * slot set before), fills any field from any answer (out of order), lets the customer correct an earlier answer,
+ * survives digressions, and can be left (abandoned, or switched to another flow) after a confirmation.
+ */
+export const FormNode = z.looseObject({
+  ...base,
+  kind: z.literal('form'),
+  fields: z.array(FormField).min(1, 'needs at least one field').max(30, 'at most 30 fields'),
+  /** Tries per field before `failed` (default 2). */
+  maxRetries: z.number().int().min(0).max(10).optional() /* default 2 */,
+  /** Intents that leave the form (default: the intents of the project's `cancel` global handlers). */
+  abandonOn: z.array(Id).max(50).optional(),
+  /** Ask before leaving the form for another flow or abandoning it (default true). */
+  confirmLeave: z.boolean().optional() /* default true */,
+  /** Clear the fields' slots when the form is abandoned (default true). */
+  clearOnAbandon: z.boolean().optional() /* default true */,
+  /** Taken when every field is filled. */
+  next: NodeRef.optional(),
+  /** Taken when a field failed `maxRetries` times. */
+  failed: NodeRef.optional(),
+  /** Taken when the customer abandons the form (else the `cancel` handler runs as usual). */
+  abandoned: NodeRef.optional(),
 });
 
 export const Route = z.looseObject({
@@ -390,12 +411,15 @@ export const EndNode = z.looseObject({
   kind: z.literal('end'),
   outcome: z.enum(['resolved', 'unresolved', 'abandoned', 'escalated']).optional() /* default 'resolved' */,
   say: LocalizedText.optional(),
+  /** In a digression: `false` ends it without going back to what it interrupted (default true). */
+  resume: z.boolean().optional() /* default true */,
 });
 
 export const FlowNode = z.discriminatedUnion('kind', [
   StartNode,
   MessageNode,
   AskNode,
+  FormNode,
   ListenNode,
   ConditionNode,
   SetNode,
@@ -416,6 +440,7 @@ export const NODE_SCHEMAS = {
   start: StartNode,
   message: MessageNode,
   ask: AskNode,
+  form: FormNode,
   listen: ListenNode,
   condition: ConditionNode,
   set: SetNode,
@@ -430,6 +455,13 @@ export const NODE_SCHEMAS = {
 } as const;
 
 export const NODE_KINDS = Object.keys(NODE_SCHEMAS) as NodeKind[];
+
+/** The questions a node asks, with the path of each inside the node: an `ask` node's own, a `form`'s fields. */
+export function questionsOf(node: FlowNode): { path: (string | number)[]; q: Question }[] {
+  if (node.kind === 'ask') return [{ path: [], q: node }];
+  if (node.kind === 'form') return node.fields.map((f, i) => ({ path: ['fields', i], q: f }));
+  return [];
+}
 
 /** Canonical field order of each kind when written to disk; unknown fields follow, sorted. */
 export const NODE_FIELD_ORDER: Record<NodeKind, readonly string[]> = Object.fromEntries(

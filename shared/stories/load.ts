@@ -8,6 +8,7 @@ import { compileTemplate } from '../engine/templates';
 import { checkSchema, parseYaml, type ParsedYaml } from '../project/parse';
 import type { Problem } from '../project/problems';
 import type { ProjectModel } from '../project/validate';
+import { copyIdOf, forEachCopy } from '../project/copy';
 import type { FlowNode } from '../schema/nodes';
 import { variantsOfNode } from '../engine/variants';
 import { mockOf } from '../runtime/fixtures';
@@ -30,12 +31,13 @@ export interface StoryFile {
 
 /** Copy fields of a node other than its main copy, as they appear in copy ids (`flow/node.<field>`). */
 function copyFields(node: FlowNode): Set<string> {
+  // every copy the node has but its main copy, by the field part of its copy id (`reprompt`, `fields.amount.prompt`)
   const out = new Set<string>();
-  if (node.kind === 'ask') {
-    if (node.reprompt) out.add('reprompt');
-    if (node.validation) out.add('validation.message');
-  }
-  if (node.kind === 'message') for (const b of node.buttons ?? []) out.add(`buttons.${b.id}.label`);
+  forEachCopy(node, (path) => {
+    const id = copyIdOf('f', node, path);
+    const field = id.slice(`f/${node.id}`.length);
+    if (field.startsWith('.')) out.add(field.slice(1));
+  });
   return out;
 }
 

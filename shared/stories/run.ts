@@ -298,6 +298,11 @@ function checkTurn(expect: Expect, ctx: CheckContext): Failure[] {
           result.state.transcript.map((e) => e.text),
         );
   }
+  if (expect.offers) {
+    const last = [...result.outputs].reverse().find((o) => o.type === 'text' && o.quickReplies?.length);
+    const offered = last?.type === 'text' ? (last.quickReplies ?? []).map((q) => q.label) : [];
+    if (JSON.stringify(offered) !== JSON.stringify(expect.offers)) fail('offers', expect.offers, offered);
+  }
   if (expect.ended !== undefined && result.state.ended?.outcome !== expect.ended) fail('ended', expect.ended, result.state.ended?.outcome ?? 'not ended');
   return failures;
 }

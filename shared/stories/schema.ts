@@ -75,6 +75,8 @@ export const Expect = z.strictObject({
   llm_excludes: z.array(z.string().min(1).max(500)).min(1).optional(),
   /** Text the conversation as stored after this turn (its transcript, and the turn's trace) does not contain. */
   stored_excludes: z.array(z.string().min(1).max(500)).min(1).optional(),
+  /** The quick replies the bot offers when the turn ends, by label in the conversation's locale, in order. */
+  offers: z.array(z.string().min(1).max(500)).min(1).max(20).optional(),
   /** The conversation ended with this outcome. */
   ended: z.enum(['resolved', 'unresolved', 'abandoned', 'escalated']).optional(),
   judge: z.union([z.string().min(1).max(2000), Judge]).optional(),

@@ -117,6 +117,15 @@ const BODIES: { [K in NodeKind]: (p: BodyProps<K>) => ReactNode } = {
       </Detail>
     </>
   ),
+  form: ({ node }) => (
+    <Detail>
+      {node.fields.map((f) => (
+        <div key={f.id}>
+          <b>{f.id}</b> → <code>{f.slot}</code> : {f.type === 'entity' ? `entity ${f.entity ?? '?'}` : f.type}
+        </div>
+      ))}
+    </Detail>
+  ),
   listen: ({ node }) => <Detail>waits for the user{node.routes?.length ? '' : ' (no intents routed yet)'}</Detail>,
   condition: ({ node }) => (
     <Detail>

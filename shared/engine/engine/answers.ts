@@ -1,71 +1,51 @@
-// Answers to what the conversation waits for other than a listen: a question (ask) and a choice of buttons.
-// A confident global intent or trigger interrupts either; an answer that is not one is asked again, up to
-// the node's retries (then its `failed` exit) or the fallback limit.
+// Answers to what the conversation waits for other than a listen: a question (ask; question.ts hears it) and a
+// choice of buttons. A confident global intent or trigger interrupts either, as the question's `intents` says; an
+// answer that is not one is asked again, up to the node's retries (then its `failed` exit) or the fallback limit.
 import type { LocalizedText } from '../../schema/common';
 import type { NodeOf } from '../../schema/nodes';
 import type { At, Wait } from '../types';
 import type { Run } from './effects';
 import { globalOrTrigger, noMatch } from './intents';
 import { buttonsOf } from './nodes/message';
+import { askQuestion, hearAnswer } from './question';
 import { endFlow, follow } from './runNodes';
-import { extract, validate } from './slots';
+import { useUp } from './slots';
 import type { Turn } from './turn';
 
-export function* answerAsk(t: Turn, wait: Extract<Wait, { kind: 'ask' }>, text: string): Run<void> {
+export function* answerAsk(t: Turn, wait: Extract<Wait, { kind: 'ask' }>, text: string, button = false): Run<void> {
   const at = { flow: wait.flow, node: wait.node };
   const node = t.node(at);
   if (node?.kind !== 'ask') {
     t.error(`the question "${at.node}" is no longer in flow "${at.flow}"`, at);
     return yield* endFlow(t, at.flow);
   }
-  if (node.type === 'text') {
-    // free text: a global intent said with confidence interrupts; anything else is the answer
-    const r = t.nlu(text);
-    const d = t.decide(r.ranking);
-    if (d.kind === 'accept' && (t.engine.globals.has(d.intent) || (t.engine.triggers.has(d.intent) && t.engine.triggers.get(d.intent) !== at.flow))) {
-      t.trace.push({ kind: 'nlu', ...at, text, ranking: r.ranking.slice(0, 5), entities: r.entities, decision: 'accept', intent: d.intent });
-      t.utterance = text;
-      if (yield* globalOrTrigger(t, d.intent, at)) return;
-    }
-  }
-  const got = extract(t, node, text);
-  if (got.ok) {
-    const invalid = validate(t, node, got.value, at);
-    if (invalid === undefined) {
-      t.trace.push({ kind: 'slot', ...at, slot: node.slot, ok: true, value: got.value });
-      t.setVar(node.slot, got.value);
-      t.s.fallbacks = 0;
-      return yield* follow(t, at, node.next, 'next');
-    }
-    t.trace.push({ kind: 'slot', ...at, slot: node.slot, ok: false, value: got.value, reason: 'failed validation' });
-    return yield* retryAsk(t, node, wait, at, invalid, got.value);
-  }
-  // not an answer: maybe a question of its own ("what are your opening hours?")
-  const r = t.nlu(text);
-  const d = t.decide(r.ranking);
-  t.trace.push({
-    kind: 'nlu',
-    ...at,
-    text,
-    ranking: r.ranking.slice(0, 5),
-    entities: r.entities,
-    decision: d.kind,
-    ...(d.kind === 'accept' ? { intent: d.intent } : {}),
+  const heard = yield* hearAnswer(t, node, at, text, {
+    button,
+    handles: (intent) => t.engine.globals.has(intent) || (t.engine.triggers.has(intent) && t.engine.triggers.get(intent) !== at.flow),
+    onIntent: (intent) => globalOrTrigger(t, intent, at),
   });
-  if (d.kind === 'accept') {
-    t.utterance = text;
-    if (yield* globalOrTrigger(t, d.intent, at)) return;
+  if (heard.kind === 'taken') return;
+  if (heard.kind === 'answer') {
+    t.trace.push({ kind: 'slot', ...at, slot: node.slot, ok: true, value: heard.value });
+    t.setVar(node.slot, heard.value);
+    useUp(t, node);
+    t.s.fallbacks = 0;
+    return yield* follow(t, at, node.next, 'next');
   }
-  t.trace.push({ kind: 'slot', ...at, slot: node.slot, ok: false, reason: `not a ${node.type === 'entity' ? (node.entity ?? 'entity') : node.type}` });
+  if (heard.kind === 'invalid') {
+    t.trace.push({ kind: 'slot', ...at, slot: node.slot, ok: false, value: heard.value, reason: 'failed validation' });
+    return yield* retryAsk(t, node, wait, at, heard);
+  }
+  t.trace.push({ kind: 'slot', ...at, slot: node.slot, ok: false, reason: heard.reason });
   return yield* retryAsk(t, node, wait, at);
 }
 
-function* retryAsk(t: Turn, node: NodeOf<'ask'>, wait: Extract<Wait, { kind: 'ask' }>, at: At, validationMessage?: LocalizedText, value?: unknown): Run<void> {
+function* retryAsk(t: Turn, node: NodeOf<'ask'>, wait: Extract<Wait, { kind: 'ask' }>, at: At, invalid?: { message: LocalizedText; field: string; value: unknown }): Run<void> {
   const retries = wait.retries + 1;
   if (retries > (node.maxRetries ?? 2)) return yield* follow(t, at, node.failed, 'failed');
-  if (validationMessage) t.say(validationMessage, at, 'validation.message', undefined, { value });
-  else if (node.reprompt) t.say(node.reprompt, at, 'reprompt');
-  else t.say(node.prompt, at, undefined, undefined, undefined, 'prompt');
+  if (invalid) askQuestion(t, node, at, { text: invalid.message, field: invalid.field, value: invalid.value });
+  else if (node.reprompt) askQuestion(t, node, at, { text: node.reprompt, field: 'reprompt' });
+  else askQuestion(t, node, at, { text: node.prompt });
   t.s.wait = { kind: 'ask', ...at, retries };
 }
 

@@ -14,7 +14,7 @@ import type { At } from '../types';
 export type SlotExtractor = (
   type: NodeOf<'ask'>['type'],
   text: string,
-  ctx: { entityId?: string; now: number; locale: string },
+  ctx: { entityId?: string; now: number; locale: string; dates?: 'past' | 'future' | 'nearest' },
 ) => { ok: true; value: unknown } | { ok: false };
 
 export interface EngineOptions {

@@ -5,6 +5,8 @@ import type { At, QuickReply, UserInput } from '../types';
 import { answerAsk, answerChoice } from './answers';
 import type { Run } from './effects';
 import { acceptIntent, noMatch } from './intents';
+import { answerForm, formIntent } from './nodes/form';
+import { ANSWER_PAYLOAD } from './question';
 import { follow, runFrom, startConversation } from './runNodes';
 import type { Turn } from './turn';
 
@@ -19,6 +21,16 @@ export function* hearInput(t: Turn, input: Exclude<UserInput, { type: 'start' }>
   const qr = matchQuickReply(offered, input);
   if (qr) {
     t.trace.push({ kind: 'nlu', flow: qr.flow, node: qr.node, text, ranking: [], entities: [], decision: 'quick_reply', intent: qr.payload });
+    const w0 = t.s.wait;
+    if (qr.payload.startsWith(ANSWER_PAYLOAD) && (w0?.kind === 'ask' || w0?.kind === 'form')) {
+      const answer = qr.payload.slice(ANSWER_PAYLOAD.length);
+      return w0.kind === 'ask' ? yield* answerAsk(t, w0, answer, true) : yield* answerForm(t, w0, answer, true);
+    }
+    if (qr.payload.startsWith('intent:') && w0?.kind === 'form') {
+      const form = t.node(w0);
+      t.s.last = { ...t.s.last, intent: qr.payload.slice('intent:'.length), confidence: 1 };
+      if (form?.kind === 'form' && (yield* formIntent(t, form, w0, qr.payload.slice('intent:'.length)))) return;
+    }
     if (qr.payload.startsWith('intent:')) {
       const w = t.s.wait;
       const at = w && w.kind !== 'idle' ? { flow: w.flow, node: w.node } : t.engine.home;
@@ -39,6 +51,8 @@ export function* hearInput(t: Turn, input: Exclude<UserInput, { type: 'start' }>
   switch (wait.kind) {
     case 'ask':
       return yield* answerAsk(t, wait, text);
+    case 'form':
+      return yield* answerForm(t, wait, text);
     case 'listen':
     case 'clarify':
       return yield* hear(t, { flow: wait.flow, node: wait.node }, text);

@@ -6,6 +6,8 @@ import type { At, Frame } from '../types';
 import type { Run, Step } from './effects';
 import { execApi } from './nodes/api';
 import { execAsk } from './nodes/ask';
+import { execForm, resumeForm } from './nodes/form';
+import { askQuestion } from './question';
 import { execCall, execEnd, execJump, execListen } from './nodes/control';
 import { execKnowledge } from './nodes/knowledge';
 import { execLlm } from './nodes/llm';
@@ -90,8 +92,10 @@ function continueAfterFlowEnd(t: Turn, flow: string): At | 'wait' {
       const n = t.node(w);
       if (n?.kind === 'ask') {
         t.builtin(t.copy.back, w);
-        t.say(n.prompt, w, undefined, undefined, undefined, 'prompt');
+        askQuestion(t, n, w, { text: n.prompt });
       }
+    } else if (w.kind === 'form') {
+      resumeForm(t, w);
     } else if (w.kind === 'choice') {
       const n = t.node(w);
       if (n?.kind === 'message') {
@@ -112,6 +116,8 @@ function* exec(t: Turn, node: FlowNode, at: At): Run<Step> {
       return execMessage(t, node, at);
     case 'ask':
       return execAsk(t, node, at);
+    case 'form':
+      return execForm(t, node, at);
     case 'listen':
       return execListen(t, at);
     case 'condition':

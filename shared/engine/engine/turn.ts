@@ -10,6 +10,8 @@ import type { IntentScore, NluPort, NluResult, RandomPort } from '../ports';
 import { renderTemplate } from '../templates';
 import type { At, Citation, Output, QuickReply, SessionState, TraceEntry } from '../types';
 import { setPath, type Vars } from '../vars';
+import { formView } from './formView';
+import { MEMORY_LIMIT } from './slots';
 import type { Engine } from './compile';
 import type { Step } from './effects';
 
@@ -29,7 +31,7 @@ export class Turn {
   nluCache?: { text: string; result: NluResult };
   /** The user's words this turn, once a listen or trigger consumed them: ask nodes may fill slots from it. */
   utterance?: string;
-  private scopeCache?: { vars: Vars; last: SessionState['last']; scope: Record<string, unknown> };
+  private scopeCache?: { vars: Vars; last: SessionState['last']; wait: SessionState['wait']; frames: number; scope: Record<string, unknown> };
   /** How this turn's expressions format numbers and dates; it travels in the scope (the language is shared). */
   private readonly fmt: Partial<FormatContext>;
 
@@ -50,13 +52,15 @@ export class Turn {
     return { accept: n.accept ?? 0.7, clarify: n.clarify ?? 0.4, fallbackLimit: n.fallbackLimit ?? 3 };
   }
 
-  /** What expressions see: the variables, the built-ins (`input`, `intent`, ...) and this turn's format. */
+  /** What expressions see: the variables, the built-ins (`input`, `intent`, `form`, ...) and this turn's format. */
   scope(extra?: Record<string, unknown>): Record<string, unknown> {
-    const { vars, last } = this.s;
+    const { vars, last, wait } = this.s;
+    const frames = this.s.stack.length;
     let c = this.scopeCache;
-    if (!c || c.vars !== vars || c.last !== last) {
-      const scope = { ...vars, input: last.input, intent: last.intent, confidence: last.confidence, entities: last.entities, [FORMAT_KEY]: this.fmt };
-      this.scopeCache = c = { vars, last, scope };
+    if (!c || c.vars !== vars || c.last !== last || c.wait !== wait || c.frames !== frames) {
+      const form = formView(this);
+      const scope = { ...vars, input: last.input, intent: last.intent, confidence: last.confidence, entities: last.entities, form, [FORMAT_KEY]: this.fmt };
+      this.scopeCache = c = { vars, last, wait, frames, scope };
     }
     return extra ? { ...c.scope, ...extra } : c.scope;
   }
@@ -146,11 +150,21 @@ export class Turn {
       result = { ranking: [], entities: [] };
     }
     this.nluCache = { text, result };
+    this.remember(text, result);
     const entities: Record<string, unknown> = {};
     for (const e of result.entities) if (!(e.entity in entities)) entities[e.entity] = e.value;
     const top = result.ranking[0];
     this.s.last = { input: text, entities, ...(top ? { intent: top.intent, confidence: top.confidence } : {}) };
     return result;
+  }
+
+  /** Keeps what this message mentioned (not numbers or yes/no: too vague) for later questions (`fromEarlier`). */
+  private remember(text: string, result: NluResult): void {
+    const add = result.entities.filter((e) => e.entity !== 'number' && e.entity !== 'yes_no');
+    if (!add.length) return;
+    const kept = (this.s.memory ?? []).filter((m) => m.turn !== this.s.turn);
+    const now = add.map((e) => ({ entity: e.entity, text: text.slice(e.start, e.end) || e.text, turn: this.s.turn }));
+    this.s.memory = [...kept, ...now].slice(-MEMORY_LIMIT);
   }
 
   /** The listen rule: accept above `nlu.accept`, ask which of two between `clarify` and `accept`, else no match. */

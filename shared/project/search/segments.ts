@@ -1,5 +1,5 @@
 import type { LocalizedText } from '../../schema/common';
-import type { FlowNode } from '../../schema/nodes';
+import { validationRules, type FlowNode } from '../../schema/nodes';
 import type { Intent } from '../../schema/project';
 import { fieldPath } from '../problems';
 import { forEachCopy } from '../copy';
@@ -77,10 +77,25 @@ export function segmentsOf(flowId: string, flowName: string, node: FlowNode, int
       add('vars', ['slot'], 'Saves the answer in', node.slot);
       add('text', ['entity'], 'Entity', node.entity);
       add('text', ['type'], 'Answer type', node.type);
-      if (node.validation) {
-        add('code', ['validation', 'expr'], 'Validation rule', node.validation.expr);
-        exprVars(['validation', 'expr'], node.validation.expr);
-      }
+      validationRules(node.validation).forEach((v, i) => {
+        const path = Array.isArray(node.validation) ? ['validation', i, 'expr'] : ['validation', 'expr'];
+        add('code', path, 'Validation rule', v.expr);
+        exprVars(path, v.expr);
+      });
+      break;
+    case 'form':
+      node.fields.forEach((f, i) => {
+        add('vars', ['fields', i, 'slot'], `Field ${f.id} saves the answer in`, f.slot);
+        if (f.when) {
+          add('code', ['fields', i, 'when'], `Field ${f.id}: asked when`, f.when);
+          exprVars(['fields', i, 'when'], f.when);
+        }
+        validationRules(f.validation).forEach((v, j) => {
+          const path = Array.isArray(f.validation) ? ['fields', i, 'validation', j, 'expr'] : ['fields', i, 'validation', 'expr'];
+          add('code', path, `Field ${f.id}: validation rule`, v.expr);
+          exprVars(path, v.expr);
+        });
+      });
       break;
     case 'listen':
       (node.routes ?? []).forEach((r, i) => {

@@ -5,6 +5,12 @@ import { useEditor } from '../context';
 import { CheckboxField, NumberField, SelectField, TextField } from '../controls';
 import { NO_STRINGS, opts } from './choices';
 
+const DATE_PURPOSES = [
+  { value: 'past', label: 'past' },
+  { value: 'future', label: 'future' },
+  { value: 'nearest', label: 'nearest' },
+];
+
 export function AskFields({ node }: { node: NodeOf<'ask'> }) {
   const ed = useEditor();
   const entities = useStudio(useShallow((s) => s.project?.nlu.entities?.map((e) => e.id) ?? NO_STRINGS));
@@ -28,11 +34,21 @@ export function AskFields({ node }: { node: NodeOf<'ask'> }) {
         {(node.type === 'entity' || node.entity !== undefined) && (
           <SelectField label="Entity" path={['entity']} value={node.entity} options={opts(entities)} emptyLabel="— choose an entity —" />
         )}
+        {(node.type === 'date' || node.type === 'date_range') && (
+          <SelectField
+            label="Year not said"
+            path={['dates']}
+            value={node.dates}
+            options={DATE_PURPOSES}
+            emptyLabel="nearest (default)"
+            hint="Which year “January 12” takes: past for transactions, future for appointments."
+          />
+        )}
       </div>
       <TextField
         label="Accept when"
         path={['validation', 'expr']}
-        value={node.validation?.expr}
+        value={Array.isArray(node.validation) ? node.validation[0]?.expr : node.validation?.expr}
         optional
         mono
         placeholder="e.g. value > 0"

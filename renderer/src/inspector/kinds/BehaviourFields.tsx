@@ -47,6 +47,8 @@ export function BehaviourFields({ node }: { node: FlowNode }) {
       return <FlowTargetFields node={node} />;
     case 'end':
       return <EndFields node={node} />;
+    case 'form':
+      return <p className="insp-hint">{node.fields.length} fields: edit them in the flow's source (YAML).</p>;
     default:
       return exhaustive(node);
   }

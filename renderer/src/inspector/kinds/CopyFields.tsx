@@ -1,4 +1,4 @@
-import type { FlowNode } from '../../../../shared/schema/nodes';
+import { validationRules, type FlowNode } from '../../../../shared/schema/nodes';
 import { CopyField } from '../CopyField';
 import { ButtonsEditor } from './ButtonsEditor';
 import { VariantsEditor } from './VariantsEditor';
@@ -43,8 +43,8 @@ export function CopyFields({ node }: { node: FlowNode }) {
             label="Validation message"
             path={['validation', 'message']}
             copyKey="validation.message"
-            value={node.validation?.message}
-            required={Boolean(node.validation?.expr)}
+            value={Array.isArray(node.validation) ? node.validation[0]?.message : node.validation?.message}
+            required={validationRules(node.validation).length > 0}
           />
         </>
       );

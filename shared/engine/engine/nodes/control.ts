@@ -18,6 +18,7 @@ export function execJump(t: Turn, node: NodeOf<'jump'>, at: At): Step {
     t.error(`jump to flow "${node.flow}", which does not exist`, at);
     return 'end';
   }
+  leaveDigression(t, at);
   return target;
 }
 
@@ -32,8 +33,20 @@ export function execCall(t: Turn, node: NodeOf<'call'>, at: At): Step {
   return target;
 }
 
+/**
+ * A jump made in a digression's own flow leaves the digression: what it interrupted is not asked again (a jump in
+ * a flow the digression called still returns to its caller first, as any jump in a called flow does).
+ */
+function leaveDigression(t: Turn, at: At): void {
+  const top = t.s.stack[t.s.stack.length - 1];
+  if (top?.kind !== 'digress') return;
+  t.s.stack.pop();
+  t.trace.push({ kind: 'return', to: 'left', from: at.flow });
+}
+
 export function execEnd(t: Turn, node: NodeOf<'end'>, at: At): Step {
   if (node.say) t.say(node.say, at);
+  if (node.resume === false) leaveDigression(t, at);
   t.trace.push({ kind: 'node', ...at, nodeKind: 'end', exit: node.outcome ?? 'resolved' });
   if (t.s.stack.length) return 'end';
   const outcome = node.outcome ?? 'resolved';
