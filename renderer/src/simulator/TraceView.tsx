@@ -53,7 +53,10 @@ function Entry({ e }: { e: TraceEntry }) {
     case 'return':
       return (
         <>
-          <span className="t-kind">return</span> from {e.from} {e.to === 'left' ? '(the digression was left: what it interrupted is not asked again)' : `to ${e.to === 'waiting' ? 'where the user was' : `${e.to.flow}/${e.to.node}`}`}
+          <span className="t-kind">return</span> from {e.from}{' '}
+          {e.to === 'left'
+            ? '(the digression was left: what it interrupted is not asked again)'
+            : `to ${e.to === 'waiting' ? 'where the user was' : `${e.to.flow}/${e.to.node}`}`}
         </>
       );
     case 'llm':

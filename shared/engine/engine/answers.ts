@@ -40,7 +40,13 @@ export function* answerAsk(t: Turn, wait: Extract<Wait, { kind: 'ask' }>, text: 
   return yield* retryAsk(t, node, wait, at);
 }
 
-function* retryAsk(t: Turn, node: NodeOf<'ask'>, wait: Extract<Wait, { kind: 'ask' }>, at: At, invalid?: { message: LocalizedText; field: string; value: unknown }): Run<void> {
+function* retryAsk(
+  t: Turn,
+  node: NodeOf<'ask'>,
+  wait: Extract<Wait, { kind: 'ask' }>,
+  at: At,
+  invalid?: { message: LocalizedText; field: string; value: unknown },
+): Run<void> {
   const retries = wait.retries + 1;
   if (retries > (node.maxRetries ?? 2)) return yield* follow(t, at, node.failed, 'failed');
   if (invalid) askQuestion(t, node, at, { text: invalid.message, field: invalid.field, value: invalid.value });

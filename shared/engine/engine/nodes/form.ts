@@ -230,7 +230,13 @@ export function* answerForm(t: Turn, wait: FormWait, text: string, button = fals
     // the answer was for another field: ask this one again, without counting a failure
     return yield* run(t, at, filled(t, f) ? proceed(t, form, at) : ask(t, form, f, at, wait.retries));
   }
-  t.trace.push({ kind: 'slot', ...at, slot: f.slot, ok: false, ...(heard.kind === 'invalid' ? { value: heard.value, reason: 'failed validation' } : { reason: heard.reason }) });
+  t.trace.push({
+    kind: 'slot',
+    ...at,
+    slot: f.slot,
+    ok: false,
+    ...(heard.kind === 'invalid' ? { value: heard.value, reason: 'failed validation' } : { reason: heard.reason }),
+  });
   const retries = wait.retries + 1;
   if (retries > (form.maxRetries ?? 2)) {
     t.s.wait = { kind: 'idle' };
