@@ -57,3 +57,27 @@ describe('unreachable nodes', () => {
     expect(validateProject(model).some((p) => p.message === 'the flow has no start node')).toBe(true);
   });
 });
+
+describe('answer buttons', () => {
+  it('reports an ask node whose buttons share an id, at the second one', () => {
+    const model = makeModel({
+      main: flow('Main', [
+        n({ id: 'start', kind: 'start', next: 'q' }),
+        n({
+          id: 'q',
+          kind: 'ask',
+          slot: 'slots.card',
+          type: 'text',
+          prompt: say('Which card?'),
+          buttons: [
+            { id: 'card', label: say('Debit'), value: 'debit' },
+            { id: 'card', label: say('Credit'), value: 'credit' },
+          ],
+          next: 'start',
+        }),
+      ]),
+    });
+    const dup = validateProject(model).filter((p) => p.message.startsWith('duplicate button'));
+    expect(dup).toMatchObject([{ severity: 'error', nodeId: 'q', field: 'nodes[1].buttons[1].id', message: 'duplicate button id "card"' }]);
+  });
+});

@@ -253,6 +253,11 @@ export function checkFlow(flowId: string, flow: Flow, ctx: ValidationContext): F
       case 'ask':
         if (node.type === 'entity' && !node.entity) report('error', file, at(['entity']), 'an entity slot needs an entity', ref);
         if (node.entity && !knownEntity(node.entity)) report('error', file, at(['entity']), `unknown entity "${node.entity}"`, ref);
+        checkDuplicates(
+          node.buttons ?? [],
+          (b) => b.id,
+          (j, id) => report('error', file, at(['buttons', j, 'id']), `duplicate button id "${id}"`, ref),
+        );
         break;
       case 'api': {
         for (const c of apiNodeChecks(node)) report(c.severity, file, at(c.path), c.message, ref);

@@ -114,6 +114,15 @@ const BODIES: { [K in NodeKind]: (p: BodyProps<K>) => ReactNode } = {
       <Copy flowId={flowId} node={node} locale={locale} text={node.prompt} />
       <Detail>
         → <code>{node.slot}</code> : {node.type === 'entity' ? `entity ${node.entity ?? '?'}` : node.type}
+        {node.buttons?.length ? (
+          <div className="chips" aria-label="Answer buttons">
+            {node.buttons.map((b, i) => (
+              <span key={i} className="chip">
+                {copyIn(b.label, locale) || b.id}
+              </span>
+            ))}
+          </div>
+        ) : null}
       </Detail>
     </>
   ),

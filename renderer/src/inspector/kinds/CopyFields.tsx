@@ -1,6 +1,6 @@
 import { validationRules, type FlowNode } from '../../../../shared/schema/nodes';
 import { CopyField } from '../CopyField';
-import { ButtonsEditor } from './ButtonsEditor';
+import { AnswerButtonsEditor, ButtonsEditor } from './ButtonsEditor';
 import { VariantsEditor } from './VariantsEditor';
 
 // The Copy section: what the bot says (message, ask, handoff, end).
@@ -14,7 +14,7 @@ export function copyRoots(node: FlowNode): string[] {
     case 'message':
       return ['say', 'buttons', 'variants'];
     case 'ask':
-      return ['prompt', 'reprompt', 'validation.message'];
+      return ['prompt', 'reprompt', 'validation.message', 'buttons'];
     case 'handoff':
       return ['say', 'outOfHoursSay'];
     case 'end':
@@ -46,6 +46,7 @@ export function CopyFields({ node }: { node: FlowNode }) {
             value={Array.isArray(node.validation) ? node.validation[0]?.message : node.validation?.message}
             required={validationRules(node.validation).length > 0}
           />
+          <AnswerButtonsEditor node={node} />
         </>
       );
     case 'handoff':
