@@ -26,7 +26,8 @@ interface NodeY {
   noMatch?: string;
   failed?: string;
   say?: Record<string, unknown>;
-  buttons?: { id: string; label: Record<string, string>; payload: string }[];
+  buttons?: { id: string; label: Record<string, string>; payload?: string; value?: string }[];
+  fromEarlier?: boolean;
   routes?: { intent: string; next?: string }[];
   branches?: { id: string; when: string; next?: string }[];
   assign?: { var: string; value?: string; path?: string }[];
@@ -85,6 +86,12 @@ describe('parley import dialogflow-cx: mappings', () => {
     });
     expect(hello.next).toBe(listen.id);
     expect(node(flow, listen.routes?.[2]?.next)).toMatchObject({ kind: 'call', flow: 'booking_status', next: listen.id });
+    // the intent's annotated parameter is set from the message's entity when the intent matches
+    expect(node(flow, listen.routes?.[1]?.next)).toMatchObject({
+      kind: 'set',
+      assign: [{ var: 'slots.service', value: 'entities.service ? entities.service : slots.service' }],
+      next: 'collect_details_set_params',
+    });
     expect(node(flow, listen.noMatch).say?.en).toMatch(/^Sorry, I didn't get that/);
   });
 
@@ -103,6 +110,13 @@ describe('parley import dialogflow-cx: mappings', () => {
     expect(service).toMatchObject({
       prompt: { en: 'Which service would you like?' },
       reprompt: { en: 'We offer haircuts, colouring and manicures. Which one?' },
+      // the prompt's chips answer the question
+      buttons: [
+        { id: 'haircut', label: { en: 'Haircut' }, value: 'Haircut' },
+        { id: 'manicure', label: { en: 'Manicure' }, value: 'Manicure' },
+      ],
+      // CX fills a parameter from the message that answers it, not from earlier ones
+      fromEarlier: false,
       next: 'collect_details_ask_appointment_date',
     });
     // the no-match-3 handler's target is the question's give-up exit
@@ -121,7 +135,7 @@ describe('parley import dialogflow-cx: mappings', () => {
 
   it('chips become buttons; conditional responses a condition node; intent routes with presets; End Session an end node', async () => {
     const flow = await yamlOf<FlowY>('flows/default_start_flow.yaml');
-    const summary = flow.nodes.find((n) => n.buttons)!;
+    const summary = flow.nodes.find((n) => n.kind === 'message' && n.buttons)!;
     expect(summary.buttons).toEqual([
       { id: 'yes', label: { en: 'Yes' }, payload: 'Yes' },
       { id: 'no', label: { en: 'No' }, payload: 'No' },
@@ -143,7 +157,18 @@ describe('parley import dialogflow-cx: mappings', () => {
 
   it('a flexible webhook: its request body with placeholders and its parameter mapping as assign; End Flow ends the called flow', async () => {
     const flow = await yamlOf<FlowY>('flows/booking_status.yaml');
-    expect(node(flow, 'start').next).toBe('lookup_ask_booking_id');
+    // the page's last entry message asks its first question, which has no prompt of its own; `$flow.booking-id` is slots.booking_id
+    expect(node(flow, node(flow, 'start').next)).toMatchObject({ kind: 'message', say: { en: 'Let me look that up.' }, next: 'lookup_ask_booking_id' });
+    expect(node(flow, 'lookup_ask_booking_id')).toMatchObject({
+      slot: 'slots.booking_id',
+      type: 'entity',
+      entity: 'booking_id',
+      prompt: { en: "What's your booking reference? It looks like SB-1234." },
+      reprompt: { en: "A booking reference looks like SB-1234. What's yours?" },
+      next: 'lookup_set_params',
+    });
+    // an object preset is an expression literal
+    expect(node(flow, 'lookup_set_params').assign).toEqual([{ var: 'slots.request', value: '{id: slots.booking_id, source: "chat"}' }]);
     const api = flow.nodes.find((n) => n.kind === 'api')!;
     expect(api).toMatchObject({ operation: 'status', body: { id: '{{slots.booking_id}}' }, assign: [{ var: 'slots.booking_state', path: '$.state' }] });
     // the next page checks what the webhook set
@@ -152,7 +177,7 @@ describe('parley import dialogflow-cx: mappings', () => {
     const confirmed = node(flow, cases.else);
     expect(confirmed.say).toEqual({ en: 'Booking {{slots.booking_id}} is confirmed.' });
     expect(node(flow, confirmed.next)).toMatchObject({ kind: 'end', outcome: 'resolved' });
-    expect(flow.nodes.filter((n) => n.kind === 'listen')).toEqual([]); // the page always leaves: nothing waits there
+    expect(flow.nodes.filter((n) => n.kind === 'listen')).toEqual([]); // the pages always leave: nothing waits there
     const manifest = await yamlOf<{ startFlow: string; locales: string[]; mocks: Record<string, unknown>; environments: Record<string, { hosts: string[] }> }>(
       'parley.yaml',
     );
@@ -182,6 +207,7 @@ describe('parley import dialogflow-cx: mappings', () => {
     expect(md).toMatch(/^# Import report: Salon Bot\n\nImported from the exported Dialogflow CX agent in `.*salonbot` by `parley import dialogflow-cx`\./);
     expect(md).toMatch(/## What mapped\n\n- 6 intents with 27 training phrases/);
     expect(md).toMatch(/## What was approximated[\s\S]*optional form parameter `note`[\s\S]*## What needs a person/);
+    expect(md).toMatch(/## What mapped[\s\S]*Intent parameters: a route for an intent that has them first sets each parameter[\s\S]*## What was approximated/);
     expect(md).toMatch(/## What needs a person[\s\S]*`\$sys\.func\.COUNT\(\$session\.params\.email\) > 100` does not convert[\s\S]*2 webhook calls/);
     expect(result.counts).toEqual({ intents: 6, entities: 2, flows: 2, stories: 3, operations: 2 });
   });

@@ -10,7 +10,7 @@ import type { Flow } from '../../../shared/schema/project';
 import type { FlowNode } from '../../../shared/schema/nodes';
 import { toId } from '../common/text';
 import { toCondition } from './cxtext';
-import { addCopy, Builder, type Ctx, emitFulfillment, type Node } from './fulfillment';
+import { addCopy, Builder, chips, type Ctx, emitFulfillment, type Node } from './fulfillment';
 import { slotTypeOf } from './nlu';
 import type { CxFlow, Located } from './read';
 import type { EventHandler, FormParameter, Message, Page, Route, RouteGroup } from './schema';
@@ -219,8 +219,10 @@ export function buildFlow(cx: CxFlow, flowIds: Map<string, string>, groups: Loca
         `${where}: parameter \`${p.displayName}\` has no prompt text (a webhook or generator asks for it): its question has a placeholder prompt to rewrite.`,
       );
     }
-    if ((fb?.initialPromptFulfillment?.messages ?? []).some((m) => m.payload))
-      report.approximated(`${where}: the buttons (chips) of the prompt for \`${p.displayName}\` are not on its question; their values are typed answers.`);
+    const buttons = initial
+      .filter((m) => m.payload)
+      .flatMap((m) => chips(m.payload!, where, ctx))
+      .map((x) => ({ id: x.id, label: x.label, value: x.payload }));
     if (fb?.initialPromptFulfillment?.webhook || fb?.initialPromptFulfillment?.setParameterActions?.length)
       report.person(`${where}: the prompt for \`${p.displayName}\` calls a webhook or sets parameters, which a question does not do: add nodes before it.`);
     const nm = re.find((h) => NO_MATCH.includes(h.event)) ?? re.find((h) => /^sys\.no-match-\d$/.test(h.event));
@@ -239,8 +241,11 @@ export function buildFlow(cx: CxFlow, flowIds: Map<string, string>, groups: Loca
         ...(entity ? { entity } : {}),
         prompt,
         ...(Object.keys(reprompt).length ? { reprompt } : {}),
+        ...(buttons.length ? { buttons: buttons.slice(0, 20) } : {}),
         // an answer to the question before it would fill it too ("LAX" answers both airports): it asks
         ...(sameTypeBefore && type !== 'text' ? { skipIfFilled: false } : {}),
+        // CX fills a form parameter from the message that answers it (or an intent's parameters), never from earlier ones
+        ...(type !== 'text' && type !== 'number' && type !== 'yes_no' ? { fromEarlier: false } : {}),
         ...(next ? { next } : {}),
         ...(failed ? { failed } : {}),
       },

@@ -60,7 +60,7 @@ function text(t: string, where: string, ctx: Ctx): string | undefined {
   return r.text.trim() ? r.text : undefined;
 }
 
-function chips(payload: Record<string, unknown>, where: string, ctx: Ctx): Button[] {
+export function chips(payload: Record<string, unknown>, where: string, ctx: Ctx): Button[] {
   const out: Button[] = [];
   const ids = new Set<string>();
   const rich = Array.isArray(payload.richContent) ? (payload.richContent as unknown[]).flat() : [];

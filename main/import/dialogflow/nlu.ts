@@ -22,6 +22,8 @@ export const SYSTEM_TYPES: Record<string, SlotType> = {
   'sys.email': 'email',
   'sys.phone-number': 'phone',
   'sys.unit-currency': 'amount',
+  'sys.date-period': 'date_range',
+  'sys.person': 'person',
   'sys.any': 'text',
 };
 
