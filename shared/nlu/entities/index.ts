@@ -4,7 +4,7 @@
 // when one is given).
 
 import type { ExtractedEntity } from '../../engine/ports';
-import type { SlotType } from '../../schema/nodes';
+import type { Question, SlotType } from '../../schema/nodes';
 import type { Entity, Flow } from '../../schema/project';
 import { findDigitNumbers, findNumbers } from '../numbers';
 import { findAmounts } from './amounts';
@@ -51,17 +51,17 @@ export function loadPersonNames(): Promise<void> {
 const ENTITIES_PERSON = /\bentities\s*(?:\.\s*person\b|\[\s*\\?["']person\\?["']\s*\])/;
 const personUse = new WeakMap<object, boolean>();
 
+const asksPerson = (q: Question) => q.type === 'person' || (q.type === 'entity' && q.entity === 'person');
+
 /**
- * Whether the flows ask for a person (an ask node of type `person`, or of type `entity` with the built-in
- * `person`) or read `entities.person` anywhere (a condition, a template).
+ * Whether the flows ask for a person (a question, an ask node or a form's field, of type `person` or of type
+ * `entity` with the built-in `person`) or read `entities.person` anywhere (a condition, a template).
  */
 export function usesPersonNames(flows: Readonly<Record<string, Flow>>): boolean {
   const known = personUse.get(flows);
   if (known !== undefined) return known;
   const uses = Object.values(flows).some((f) =>
-    f.nodes.some(
-      (n) => (n.kind === 'ask' && (n.type === 'person' || (n.type === 'entity' && n.entity === 'person'))) || ENTITIES_PERSON.test(JSON.stringify(n)),
-    ),
+    f.nodes.some((n) => (n.kind === 'ask' && asksPerson(n)) || (n.kind === 'form' && n.fields.some(asksPerson)) || ENTITIES_PERSON.test(JSON.stringify(n))),
   );
   personUse.set(flows, uses);
   return uses;

@@ -195,8 +195,23 @@ describe('person', () => {
     const ask = (type: string, entity?: string) => ({ id: 'a', kind: 'ask', slot: 's', type, ...(entity ? { entity } : {}), prompt: { en: '?' } });
     expect(usesPersonNames(flow([ask('person')]))).toBe(true);
     expect(usesPersonNames(flow([ask('entity', 'person')]))).toBe(true);
+    expect(
+      usesPersonNames(
+        flow([
+          {
+            id: 'f',
+            kind: 'form',
+            fields: [
+              { ...ask('date'), id: 'd' },
+              { ...ask('person'), id: 'p' },
+            ],
+          },
+        ]),
+      ),
+    ).toBe(true);
     expect(usesPersonNames(flow([{ id: 'c', kind: 'condition', branches: [{ id: 'b', when: 'entities.person != null' }] }]))).toBe(true);
     expect(usesPersonNames(flow([{ id: 'm', kind: 'message', say: { en: 'Hi {{ entities["person"] }}' } }]))).toBe(true);
     expect(usesPersonNames(flow([ask('date'), { id: 'm', kind: 'message', say: { en: 'personal entities.personal' } }]))).toBe(false);
+    expect(usesPersonNames(flow([{ id: 'f', kind: 'form', fields: [{ ...ask('date'), id: 'd' }] }]))).toBe(false);
   });
 });
