@@ -103,6 +103,7 @@ describe('parley import dialogflow-cx: mappings', () => {
     const asks = flow.nodes.filter((n) => n.kind === 'ask');
     expect(asks.map((a) => [a.id, a.slot, a.type, a.entity])).toEqual([
       ['collect_details_ask_email', 'slots.email', 'email', undefined],
+      ['collect_details_ask_appointment_time', 'slots.appointment_time', 'text', undefined],
       ['collect_details_ask_appointment_date', 'slots.appointment_date', 'date', undefined],
       ['collect_details_ask_service', 'slots.service', 'entity', 'service'],
     ]);
@@ -118,6 +119,10 @@ describe('parley import dialogflow-cx: mappings', () => {
       // CX fills a parameter from the message that answers it, not from earlier ones
       fromEarlier: false,
       next: 'collect_details_ask_appointment_date',
+    });
+    // @sys.time has no Parley type: a text question whose answer must look like a time
+    expect(node(flow, 'collect_details_ask_appointment_time')).toMatchObject({
+      validation: { expr: expect.stringMatching(/^matches\(value, "\(\?i\)\^/), message: { en: 'Please give a time such as 10am or 3:30pm.' } },
     });
     // the no-match-3 handler's target is the question's give-up exit
     expect(node(flow, 'collect_details_ask_email')).toMatchObject({ failed: 'collect_details_end_session', next: 'collect_details_call_booking_create' });
@@ -178,10 +183,14 @@ describe('parley import dialogflow-cx: mappings', () => {
     expect(confirmed.say).toEqual({ en: 'Booking {{slots.booking_id}} is confirmed.' });
     expect(node(flow, confirmed.next)).toMatchObject({ kind: 'end', outcome: 'resolved' });
     expect(flow.nodes.filter((n) => n.kind === 'listen')).toEqual([]); // the pages always leave: nothing waits there
-    const manifest = await yamlOf<{ startFlow: string; locales: string[]; mocks: Record<string, unknown>; environments: Record<string, { hosts: string[] }> }>(
-      'parley.yaml',
-    );
-    expect(manifest).toMatchObject({ startFlow: 'default_start_flow', locales: ['en', 'es'] });
+    const manifest = await yamlOf<{
+      startFlow: string;
+      locales: string[];
+      nlu: unknown;
+      mocks: Record<string, unknown>;
+      environments: Record<string, { hosts: string[] }>;
+    }>('parley.yaml');
+    expect(manifest).toMatchObject({ startFlow: 'default_start_flow', locales: ['en', 'es'], nlu: { fallbackLimit: 20 } });
     expect(manifest.mocks).toEqual({ status: { success: { body: {} } }, booking_create: { success: { body: {} } } });
     expect(manifest.environments.dialogflow_webhooks?.hosts).toEqual(['api.salon.example.com', 'salon.example.com']);
   });
@@ -194,12 +203,12 @@ describe('parley import dialogflow-cx: mappings', () => {
     }>('stories/book_a_haircut.yaml');
     expect(story.tags).toEqual(['dialogflow_import', 'booking']);
     expect(story.fixtures).toEqual({ api: { status: { mock: 'success' }, booking_create: { mock: 'success' } } });
-    expect(story.turns.map((t) => t.user)).toEqual(['hello', 'I want to book a haircut', 'tomorrow', 'jo@example.com', 'yes please']);
+    expect(story.turns.map((t) => t.user)).toEqual(['hello', 'I want to book a haircut', 'tomorrow', 'around lunch', '3pm', 'jo@example.com', 'yes please']);
     // a recorded variant matches every variant of its message
     expect(story.turns[0]?.expect?.says?.[0]?.matches).toContain('|Hello!\\s+Want');
     // recorded values stand where the copy has parameters
-    expect(story.turns[3]?.expect?.says?.[0]?.matches).toBe("(?s)(?:So\\s+that's\\s+a.*on.*,\\s+confirmation\\s+to.*Shall\\s+I\\s+book\\s+it\\?)");
-    expect(story.turns[4]?.expect).toMatchObject({ intent: 'confirm_yes', ended: 'resolved' });
+    expect(story.turns[5]?.expect?.says?.[0]?.matches).toBe("(?s)(?:So\\s+that's\\s+a.*on.*,\\s+confirmation\\s+to.*Shall\\s+I\\s+book\\s+it\\?)");
+    expect(story.turns[6]?.expect).toMatchObject({ intent: 'confirm_yes', ended: 'resolved' });
   });
 
   it('writes IMPORT.md with what mapped, what was approximated and what needs a person', async () => {

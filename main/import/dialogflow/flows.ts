@@ -188,7 +188,11 @@ export function buildFlow(cx: CxFlow, flowIds: Map<string, string>, groups: Loca
       report.approximated(`${where}: the optional form parameter \`${p.displayName}\` is not asked (CX fills it only when the user says it).`);
       return next;
     }
-    const { type, entity, approximate } = slotTypeOf(p.entityType, ctx.nlu);
+    const { type, entity, approximate, pattern } = slotTypeOf(p.entityType, ctx.nlu);
+    if (pattern)
+      report.approximated(
+        `${where}: parameter \`${p.displayName}\` (\`${p.entityType}\`) is a text question whose answer must match a pattern (Parley has no such type).`,
+      );
     if (approximate)
       report.approximated(
         `${where}: parameter \`${p.displayName}\` has entity type \`${p.entityType ?? '(none)'}\`, which Parley has no type for: its question takes the answer as text.`,
@@ -241,6 +245,7 @@ export function buildFlow(cx: CxFlow, flowIds: Map<string, string>, groups: Loca
         ...(entity ? { entity } : {}),
         prompt,
         ...(Object.keys(reprompt).length ? { reprompt } : {}),
+        ...(pattern ? { validation: { expr: `matches(value, "${pattern}")`, message: Object.keys(reprompt).length ? reprompt : prompt } } : {}),
         ...(buttons.length ? { buttons: buttons.slice(0, 20) } : {}),
         // an answer to the question before it would fill it too ("LAX" answers both airports): it asks
         ...(sameTypeBefore && type !== 'text' ? { skipIfFilled: false } : {}),

@@ -108,7 +108,16 @@ export async function dialogflowToParley(
     defaultLocale,
     locales: [...locales.values()],
     startFlow,
+    // CX never hands over on its own after repeated no-matches (its no-match-N handlers do what the designer chose)
+    nlu: { fallbackLimit: 20 },
   };
+  report.approximated(
+    'Parley escalates to a person after a number of no-matches in a row and CX does not: the project sets `nlu.fallbackLimit` to 20, its highest value.',
+  );
+  if (cx.flows.some((f) => f.pages.some((p) => p.data.form?.parameters?.some((x) => x.required))))
+    report.approximated(
+      "While a page's questions wait for an answer, its intent routes are not heard (CX hears them during form filling): an intent that interrupts a question needs a global handler or the question's `intents` setting.",
+    );
   if (operations.length) {
     manifest.environments = {
       dialogflow_webhooks: { description: "The hosts of the agent's webhooks; point the api nodes at real endpoints.", hosts: [...ctx.hosts].sort() },

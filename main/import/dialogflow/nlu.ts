@@ -27,6 +27,13 @@ export const SYSTEM_TYPES: Record<string, SlotType> = {
   'sys.any': 'text',
 };
 
+/** CX system entities Parley has no type for, read as text and checked with a pattern (RE2, in a `matches` expression). */
+export const SYSTEM_PATTERNS: Record<string, string> = {
+  'sys.time': '(?i)^\\s*(\\d{1,2}([:.]\\d{2})?\\s*(am|pm|a\\.m\\.|p\\.m\\.)?|noon|midnight)\\s*$',
+  'sys.zip-code': '^\\s*[0-9]{5}(-[0-9]{4})?\\s*$',
+  'sys.number-sequence': '^[0-9 -]+$',
+};
+
 export interface CxNlu {
   nlu: NluFile;
   /** CX intent display name → Parley intent id. */
@@ -146,9 +153,10 @@ export function convertNlu(cx: CxAgent, locales: Map<string, string>, report: Re
 }
 
 /** The Parley answer type (and entity) of a CX entity type reference such as `@sys.date` or `@destination`. */
-export function slotTypeOf(ref: string | undefined, nlu: CxNlu): { type: SlotType; entity?: string; approximate?: boolean } {
+export function slotTypeOf(ref: string | undefined, nlu: CxNlu): { type: SlotType; entity?: string; approximate?: boolean; pattern?: string } {
   const name = (ref ?? '').replace(/^@/, '');
   if (SYSTEM_TYPES[name]) return { type: SYSTEM_TYPES[name] };
+  if (SYSTEM_PATTERNS[name]) return { type: 'text', pattern: SYSTEM_PATTERNS[name] };
   const entity = nlu.entityIds.get(name);
   if (entity) return { type: 'entity', entity };
   return { type: 'text', approximate: true };
