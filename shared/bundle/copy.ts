@@ -2,7 +2,8 @@
 // carry (`flow/node`, `flow/node@<variant>`, `flow/node.reprompt`, `flow/node.validation.message`,
 // `flow/node.buttons.<id>.label`, `globals/<id>`), plus the engine's own lines under `builtin/<name>`. A line missing in the locale is the one
 // the engine would say instead (the default locale's, else the first).
-import { builtinCopy } from '../engine/copy';
+import { defaultLine, hasDefaultLines } from '../engine/copy';
+import { BUILTIN_KEYS } from '../schema/builtinCopy';
 import { copyIdOf, forEachCopy } from '../project/copy';
 import type { ProjectModel } from '../project/validate';
 import type { LocalizedText } from '../schema/common';
@@ -19,18 +20,10 @@ export function copyDeck(model: ProjectModel, locale: string): CopyDeck {
   for (const [flowId, flow] of Object.entries(model.flows)) {
     for (const node of flow.nodes) forEachCopy(node, (path, text) => (deck[copyIdOf(flowId, node, path)] = pick(text)));
   }
-  const b = builtinCopy(locale);
-  const builtin: Record<string, string> = {
-    clarify: b.clarify('{{first}}', '{{second}}'),
-    noneOfThese: b.noneOfThese,
-    didNotUnderstand: b.didNotUnderstand,
-    chooseOption: b.chooseOption,
-    somethingWrong: b.somethingWrong,
-    loop: b.loop,
-    escalating: b.escalating,
-    noAgents: b.noAgents,
-    back: b.back,
-  };
-  for (const [k, v] of Object.entries(builtin)) deck[`builtin/${k}`] = v;
+  // the engine's own lines, as the project words them, else as the engine does (placeholders left as {{name}})
+  for (const key of BUILTIN_KEYS) {
+    const own = model.manifest.builtinCopy?.[key];
+    deck[`builtin/${key}`] = own && (own[locale] !== undefined || !hasDefaultLines(locale)) ? pick(own) : defaultLine(key, locale);
+  }
   return deck;
 }

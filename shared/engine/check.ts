@@ -1,6 +1,7 @@
 // Static checks of a project's expressions and templates, run by the validator (and so by the editor after
 // each edit and by `parley validate`): syntax errors, unknown filters or functions, and variables that no
 // node sets and parley.yaml does not define. A typo like {{acount.balance}} is found before any conversation.
+import { BUILTIN_PLACEHOLDERS, type BuiltinKey } from '../schema/builtinCopy';
 import { questionsOf, validationRules, type FlowNode } from '../schema/nodes';
 import type { ProjectModel } from '../project/validate';
 import { conversationData, isDataRef } from './dataRefs';
@@ -238,6 +239,7 @@ interface Checkers {
 }
 
 function checkNode(node: FlowNode, c: Checkers): void {
+  for (const [key, line] of Object.entries(node.builtinCopy ?? {})) if (line) c.copy(line, ['builtinCopy', key], BUILTIN_PLACEHOLDERS[key as BuiltinKey] ?? []);
   switch (node.kind) {
     case 'message':
       c.copy(node.say, ['say']);

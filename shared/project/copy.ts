@@ -3,6 +3,8 @@ import { questionsOf, validationRules, type FlowNode } from '../schema/nodes';
 
 /** Calls `fn` for every piece of localized copy on a node, with its path relative to the node. */
 export function forEachCopy(node: FlowNode, fn: (path: PropertyKey[], text: Record<string, string | string[]>) => void): void {
+  // the engine's own lines in this node's words (shared/schema/builtinCopy.ts)
+  for (const [key, line] of Object.entries(node.builtinCopy ?? {})) if (line) fn(['builtinCopy', key], line);
   switch (node.kind) {
     case 'message':
       fn(['say'], node.say);

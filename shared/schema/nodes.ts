@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Expression, Id, LocalizedText, NodeRef, Position, Template, VarPath } from './common';
+import { NodeBuiltinCopy } from './builtinCopy';
 import { questionFields, type Question } from './question';
 
 export { AnswerButton, IntentHandling, SlotType, validationRules, type Question } from './question';
@@ -17,6 +18,8 @@ const base = {
   title: z.string().max(200).optional(),
   notes: z.string().max(20000).optional(),
   position: Position.optional(),
+  /** The engine's own lines where this node speaks: its wording, or `false` for none (shared/schema/builtinCopy.ts). */
+  builtinCopy: NodeBuiltinCopy.optional(),
 };
 
 export const Button = z.looseObject({

@@ -3,6 +3,7 @@ import { Id, Locale, LocalizedText, Position } from './common';
 import { ApiMocks, FlowNode } from './nodes';
 import { KnowledgeSettings } from '../knowledge/settings';
 import { BusinessHours } from './businessHours';
+import { ProjectBuiltinCopy } from './builtinCopy';
 
 /** LLM settings kept in the project. Secrets never live here: keys come from the OS keychain or the environment. */
 export const LlmSettings = z
@@ -117,6 +118,8 @@ export const ProjectManifest = z.looseObject({
   llm: LlmSettings.optional(),
   nlu: NluSettings.optional(),
   globals: z.array(GlobalHandler).optional(),
+  /** The engine's own lines, as this project words them (shared/schema/builtinCopy.ts). */
+  builtinCopy: ProjectBuiltinCopy.optional(),
   /** Variables every conversation starts with (a customer profile, say), with their default values. */
   variables: z.record(z.string(), z.unknown()).optional(),
   /** Backend environments by id (sandbox, staging, ...) with the hosts `api` nodes may call in each. */

@@ -1,6 +1,7 @@
 // Loading stories: YAML with line numbers, the zod schema, then references into the project (nodes, intents,
 // copy ids, API operations), all reported as `file:line: field: message` before anything runs. One bad story
 // is reported and left out; the others still run.
+import { BUILTIN_KEYS } from '../schema/builtinCopy';
 import { CLASSIFIER_AT } from '../guardrails/classifier';
 import { DEFAULT_GUARDRAILS } from '../guardrails/rules';
 import { ExpressionError, ExpressionLanguage } from '../engine/expressions';
@@ -205,6 +206,12 @@ export function checkStory(parsed: ParsedStory, index: StoryIndex, globals: read
             at('says', j, 'copy'),
             `unknown guardrail rule in copy id "${c.copy}" (guardrails.yaml has ${[...index.guardrailRules].join(', ') || 'none'})`,
           );
+        return;
+      }
+      if (address?.startsWith('builtin/')) {
+        const key = address.slice('builtin/'.length);
+        if (!(BUILTIN_KEYS as readonly string[]).includes(key))
+          report(at('says', j, 'copy'), `unknown built-in line in copy id "${c.copy}" (the lines are ${BUILTIN_KEYS.join(', ')})`);
         return;
       }
       if (address?.startsWith('globals/')) {

@@ -13,8 +13,8 @@ export const NodeAddress = z.string().regex(/^[a-z][a-z0-9_]{0,63}\/[a-z][a-z0-9
 export const CopyId = z
   .string()
   .regex(
-    /^[a-z][a-z0-9_]{0,63}\/[a-z][a-z0-9_]{0,63}(@[a-z][a-z0-9_]{0,63})?(\.[a-z0-9_.]+)?$/,
-    'must be a copy id such as card_lost/ask_last4, card_lost/ask_last4@short or card_lost/ask_last4.reprompt',
+    /^[a-z][a-z0-9_]{0,63}\/[a-z][a-zA-Z0-9_]{0,63}(@[a-z][a-z0-9_]{0,63})?(\.[a-zA-Z0-9_.]+)?$/,
+    'must be a copy id such as card_lost/ask_last4, card_lost/ask_last4@short, card_lost/ask_last4.reprompt or builtin/back',
   );
 
 /** A regular expression in RE2's dialect (linear time, see docs/FORMAT.md): the message names what it lacks. */

@@ -78,7 +78,7 @@ export function* answerChoice(t: Turn, wait: Extract<Wait, { kind: 'choice' }>, 
   if (count >= limit) return yield* noMatch(t, at); // noMatch escalates at the limit
   const node = t.node(at);
   const replies = node?.kind === 'message' ? buttonsOf(t, node, at) : [];
-  t.builtin(t.copy.chooseOption, at);
+  t.builtin('chooseOption', at);
   t.offer(replies);
   t.s.wait = wait;
 }

@@ -45,7 +45,7 @@ export function* divertInput(t: Turn, d: Divert): Run<void> {
   if (escalation) return yield* runFrom(t, escalation);
   const queue = d.queue ?? 'general';
   const r = yield { type: 'handoff', queue };
-  if (!(r.ok ? Boolean(r.value) : false)) t.builtin(t.copy.noAgents, at);
+  if (!(r.ok ? Boolean(r.value) : false)) t.builtin('noAgents', at);
   t.outputs.push({ type: 'handoff', queue, reason: `guardrail: ${d.category}`, ...at });
   t.s.ended = { outcome: 'escalated', at };
   t.s.wait = { kind: 'idle' };

@@ -91,7 +91,7 @@ function* hear(t: Turn, at: At, text: string): Run<void> {
       flow: at.flow,
       node: at.node,
     }));
-    t.builtin(t.copy.clarify(replies[0]!.label, replies[1]!.label), at);
+    t.builtin('clarify', at, { first: replies[0]!.label, second: replies[1]!.label });
     t.offer(replies);
     t.s.wait = { kind: 'clarify', flow: at.flow, node: at.node, intents: [a.intent, b.intent] };
     return;

@@ -96,7 +96,7 @@ export function* noMatch(t: Turn, at: At): Run<void> {
   t.trace.push({ kind: 'fallback', count, limit, escalated: escalate });
   if (escalate) {
     t.s.fallbacks = 0;
-    t.builtin(t.copy.escalating, at);
+    t.builtin('escalating', at);
     const target = t.engine.escalation ? t.flowStart(t.engine.escalation) : undefined;
     t.s.stack = [];
     if (target) return yield* runFrom(t, target);
@@ -107,6 +107,6 @@ export function* noMatch(t: Turn, at: At): Run<void> {
   }
   const node = t.node(at);
   if (node?.kind === 'listen' && node.noMatch) return yield* follow(t, at, node.noMatch, 'noMatch');
-  t.builtin(t.copy.didNotUnderstand, at);
+  t.builtin('didNotUnderstand', at);
   if (node?.kind === 'listen') t.s.wait = { kind: 'listen', ...at };
 }

@@ -68,7 +68,7 @@ export function* hearAnswer(t: Turn, q: Question, at: At, text: string, o: HearO
   if (intent && (handling !== 'ignore' || refusedIntent) && o.handles(intent) && (yield* interrupt(intent))) return { kind: 'taken' };
   if (q.clarify && d.kind === 'clarify' && d.top.every((x) => o.handles(x.intent))) {
     const replies: QuickReply[] = d.top.map((x) => ({ id: x.intent, label: t.intentLabel(x.intent), payload: `intent:${x.intent}`, ...at }));
-    t.builtin(t.copy.clarify(replies[0]!.label, replies[1]!.label), at);
+    t.builtin('clarify', at, { first: replies[0]!.label, second: replies[1]!.label });
     t.offer(replies);
     return { kind: 'taken' };
   }

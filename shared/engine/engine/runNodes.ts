@@ -50,7 +50,7 @@ export function* runFrom(t: Turn, start: At): Run<void> {
         .map((p) => p.node)
         .join(' → ');
       t.error(`step limit (${t.engine.options.stepLimit}) reached in one turn: the flow loops (${recent})`, at);
-      t.builtin(t.copy.loop);
+      t.builtin('loop');
       t.s.stack = [];
       t.s.wait = t.engine.home ? { kind: 'listen', ...t.engine.home } : { kind: 'idle' };
       return;
@@ -91,7 +91,7 @@ function continueAfterFlowEnd(t: Turn, flow: string): At | 'wait' {
     if (w.kind === 'ask') {
       const n = t.node(w);
       if (n?.kind === 'ask') {
-        t.builtin(t.copy.back, w);
+        t.builtin('back', w);
         askQuestion(t, n, w, { text: n.prompt });
       }
     } else if (w.kind === 'form') {

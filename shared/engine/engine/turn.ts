@@ -4,7 +4,8 @@
 // anywhere else, so turns of different sessions can run interleaved at their await points.
 import type { LocalizedText } from '../../schema/common';
 import type { FlowNode } from '../../schema/nodes';
-import { builtinCopy, humanize, type BuiltinCopy } from '../copy';
+import type { BuiltinKey } from '../../schema/builtinCopy';
+import { defaultLine, hasDefaultLines, humanize } from '../copy';
 import { FORMAT_KEY, type FormatContext } from '../expressions';
 import type { IntentScore, NluPort, NluResult, RandomPort } from '../ports';
 import { renderTemplate } from '../templates';
@@ -26,7 +27,6 @@ export class Turn {
   s: SessionState;
   /** Nodes entered this turn (the loop guard). */
   steps = 0;
-  readonly copy: BuiltinCopy;
   /** The last NLU parse of this turn (a listen and an ask may both hear the same text). */
   nluCache?: { text: string; result: NluResult };
   /** The user's words this turn, once a listen or trigger consumed them: ask nodes may fill slots from it. */
@@ -43,7 +43,6 @@ export class Turn {
     readonly random: RandomPort | undefined,
   ) {
     this.s = { ...state, stack: [...state.stack], quickReplies: state.quickReplies, transcript: [...state.transcript] };
-    this.copy = builtinCopy(state.locale);
     this.fmt = Object.freeze({ locale: state.locale });
   }
 
@@ -99,10 +98,34 @@ export class Turn {
     this.s.transcript.push({ role: 'bot', text });
   }
 
-  /** Says one of the engine's own lines (copy.ts). */
-  builtin(text: string, at?: At): void {
-    this.outputs.push({ type: 'text', text, flow: at?.flow ?? '', node: at?.node ?? '', copyId: '' });
-    this.s.transcript.push({ role: 'bot', text });
+  /**
+   * One of the engine's own lines (shared/schema/builtinCopy.ts) where `at` speaks: the node's wording, else the
+   * project's (parley.yaml `builtinCopy`, when it has the conversation's locale or the engine lacks that language),
+   * else the engine's (copy.ts), with `vars` for its placeholders. Undefined when the node removed the line.
+   */
+  line(key: BuiltinKey, at?: At, vars?: Record<string, unknown>): { text: string; copyId: string } | undefined {
+    const where = at ?? { flow: '', node: '' };
+    const own = at ? this.node(at)?.builtinCopy?.[key] : undefined;
+    if (own === false) return undefined;
+    const field = `builtinCopy.${key}`;
+    if (own) return { text: this.render(this.pick(own, where), where, field, vars), copyId: `${where.flow}/${where.node}.${field}` };
+    const project = this.engine.model.manifest.builtinCopy?.[key];
+    const engine = defaultLine(key, this.s.locale);
+    const useProject = project && (project[this.s.locale] !== undefined || !hasDefaultLines(this.s.locale));
+    return { text: this.render(useProject ? this.pick(project, where) : engine, where, field, vars), copyId: `builtin/${key}` };
+  }
+
+  /** Says one of the engine's own lines (`line`), unless the node speaking removed it. */
+  builtin(key: BuiltinKey, at?: At, vars?: Record<string, unknown>): void {
+    const l = this.line(key, at, vars);
+    if (!l) return;
+    this.outputs.push({ type: 'text', text: l.text, flow: at?.flow ?? '', node: at?.node ?? '', copyId: l.copyId });
+    this.s.transcript.push({ role: 'bot', text: l.text });
+  }
+
+  /** A built-in line's words, for a quick reply's label. */
+  lineText(key: BuiltinKey, at: At): string {
+    return this.line(key, at)?.text ?? defaultLine(key, this.s.locale);
   }
 
   /** Offers quick replies on the last output and remembers them for the next input. */

@@ -149,10 +149,11 @@ export function* formIntent(t: Turn, form: Form, wait: FormWait, intent: string)
     return true;
   }
   const title = form.title ?? form.id;
-  t.builtin(leave.action === 'abandon' ? t.copy.formAbandon(title) : t.copy.formSwitch(title, t.intentLabel(intent)), at);
+  if (leave.action === 'abandon') t.builtin('formAbandon', at, { form: title });
+  else t.builtin('formSwitch', at, { form: title, to: t.intentLabel(intent) });
   t.offer([
-    { id: 'yes', label: t.copy.yes, payload: 'yes', ...at },
-    { id: 'no', label: t.copy.no, payload: 'no', ...at },
+    { id: 'yes', label: t.lineText('yes', at), payload: 'yes', ...at },
+    { id: 'no', label: t.lineText('no', at), payload: 'no', ...at },
   ]);
   t.s.wait = { ...wait, leave };
   return true;
@@ -187,7 +188,7 @@ function correct(t: Turn, form: Form, at: At, text: string, asked: FormField): b
     const got = validValue(t, f, rest, at);
     if (!got || JSON.stringify(got.value) === JSON.stringify(getPath(t.s.vars, f.slot))) continue;
     fill(t, f, at, got.value, 'corrected');
-    t.builtin(t.copy.changed, at);
+    t.builtin('changed', at);
     return true;
   }
   return false;
@@ -206,7 +207,7 @@ export function* answerForm(t: Turn, wait: FormWait, text: string, button = fals
     wait = { kind: 'form', ...at, field: wait.field, retries: wait.retries };
     t.s.wait = wait;
     if (yes.ok) {
-      t.builtin(t.copy.formContinue, at);
+      t.builtin('formContinue', at);
       const f = form.fields.find((x) => x.id === wait.field);
       return yield* run(t, at, f && !filled(t, f) ? ask(t, form, f, at, wait.retries) : proceed(t, form, at));
     }
@@ -253,6 +254,6 @@ export function resumeForm(t: Turn, wait: FormWait): void {
   const form = t.node(wait);
   const f = form?.kind === 'form' ? form.fields.find((x) => x.id === wait.field) : undefined;
   if (!f) return;
-  t.builtin(t.copy.back, wait);
+  t.builtin('back', wait);
   askQuestion(t, f, wait, { text: f.prompt, field: `fields.${f.id}.prompt` });
 }

@@ -15,16 +15,7 @@ import type { At } from '../../types';
 import { errorText, type Run, type Step } from '../effects';
 import type { Turn } from '../turn';
 import { callApi } from './api';
-import {
-  DEFAULT_SUMMARY_TURNS,
-  extractiveSummary,
-  handoffFacts,
-  handoffPayload,
-  outOfHoursCopy,
-  reasonOf,
-  summaryRequest,
-  type HandoffFacts,
-} from './handoffSummary';
+import { DEFAULT_SUMMARY_TURNS, extractiveSummary, handoffFacts, handoffPayload, reasonOf, summaryRequest, type HandoffFacts } from './handoffSummary';
 
 /** Whether the node's queue is in business hours now: `none` without a calendar, a clock, or with `hours: false`. */
 function hoursNow(t: Turn, node: NodeOf<'handoff'>, queue: string, at: At): { state: 'open' | 'closed' | 'none'; verdict?: HoursVerdict; timezone?: string } {
@@ -130,17 +121,17 @@ export function* execHandoff(t: Turn, node: NodeOf<'handoff'>, at: At): Run<Step
       t.setVar('handoff', { queue, reason, opensAt: payload.opensAt, opensAtText: opening ?? null, recorded: recorded ?? false });
       return t.go(at, node[exit], exit);
     }
-    const copy = outOfHoursCopy(t.s.locale);
     if (node.outOfHoursSay) t.say(node.outOfHoursSay, at, 'outOfHoursSay', undefined, { opensAt: opening ?? '' });
-    else t.builtin(copy.closed(opening), at);
-    if (recorded !== undefined) t.builtin(recorded ? copy.recorded : copy.notRecorded, at);
+    else if (opening) t.builtin('closedUntil', at, { opensAt: opening });
+    else t.builtin('closed', at);
+    if (recorded !== undefined) t.builtin(recorded ? 'recorded' : 'notRecorded', at);
     t.trace.push({ kind: 'node', ...at, nodeKind: 'handoff', exit: 'out of hours' });
     t.s.ended = { outcome: 'unresolved', at };
     t.s.stack = [];
     t.s.wait = { kind: 'idle' };
     return 'wait';
   }
-  if (!available) t.builtin(t.copy.noAgents, at);
+  if (!available) t.builtin('noAgents', at);
   if (node.say) t.say(node.say, at);
   t.outputs.push({ type: 'handoff', queue, reason, summary: summary.text, payload, ...at });
   t.trace.push({ kind: 'node', ...at, nodeKind: 'handoff', exit: available ? 'agent' : 'no agent' });

@@ -212,19 +212,3 @@ export function handoffPayload(f: HandoffFacts, summary: string, s: SessionState
     conversation: s.seed ?? null,
   };
 }
-
-/** The engine's own out-of-hours lines, by language (a node's `outOfHoursSay` replaces the first). */
-const OUT_OF_HOURS: Record<string, { closed: (opensAt: string | undefined) => string; recorded: string; notRecorded: string }> = {
-  en: {
-    closed: (o) => (o ? `Our team is closed right now. We open again ${o}.` : 'Our team is closed right now.'),
-    recorded: "I've passed your request on, so the team can pick it up when they're back.",
-    notRecorded: "I couldn't pass your request on just now, so please get in touch again when we're open.",
-  },
-  es: {
-    closed: (o) => (o ? `Nuestro equipo no está disponible ahora. Volvemos a abrir el ${o}.` : 'Nuestro equipo no está disponible ahora.'),
-    recorded: 'He pasado tu solicitud al equipo para que la retome cuando vuelva.',
-    notRecorded: 'No he podido pasar tu solicitud ahora mismo; por favor, vuelve a contactarnos cuando estemos abiertos.',
-  },
-};
-
-export const outOfHoursCopy = (locale: string) => OUT_OF_HOURS[locale.split('-')[0] ?? 'en'] ?? (OUT_OF_HOURS.en as (typeof OUT_OF_HOURS)['en']);

@@ -51,7 +51,7 @@ export function* execLlm(t: Turn, llmNode: NodeOf<'llm'>, at: At): Run<Step> {
     t.trace.push({ kind: 'llm', ...at, request, error: message, ...(partial ? { reply: partial, partial: true } : {}) });
     t.problem(message, at);
     if (node.error) return t.go(at, node.error, 'error');
-    t.builtin(t.copy.somethingWrong, at);
+    t.builtin('somethingWrong', at);
     return t.go(at, node.next, 'next');
   }
   const res = r.value as LlmResponse;
