@@ -5,6 +5,8 @@ import base from './vitest.config';
 
 const unit = base.test?.projects?.find((p) => typeof p === 'object' && 'test' in p && p.test?.name === 'unit');
 if (!unit || typeof unit !== 'object' || !('test' in unit) || !unit.test) throw new Error('vitest.config.ts has no `unit` project');
-const { name: _name, sequence: _sequence, ...test } = unit.test;
+// (`isolate: false` and the exclusion of the files that mock modules, which run in `unit-isolated`, are for a whole
+// run's speed: Stryker runs every unit file, each with modules of its own)
+const { name: _name, sequence: _sequence, isolate: _isolate, exclude: _exclude, ...test } = unit.test;
 
 export default defineConfig({ test });

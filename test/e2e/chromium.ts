@@ -1,7 +1,7 @@
 // The browser of the end-to-end tests and the canvas benches: Debian's Chromium, launched as DEVELOPERS.md says
 // (never a downloaded browser), without the parts of Chrome's own window that compete with the page under test.
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserServer } from 'playwright-core';
 
 export const CHROMIUM = process.env.PARLEY_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -42,20 +42,40 @@ export async function disabledFeatureLists(browser: Browser): Promise<string[]> 
   }
 }
 
-const launchWith = (theirs: string) =>
-  chromium.launch({
-    executablePath: CHROMIUM,
-    args: [...ARGS, `${FLAG}${[theirs, ...NO_ADDRESS_BAR_UI].join(',')}`],
-    ignoreDefaultArgs: [`${FLAG}${theirs}`],
-  });
+const options = (theirs: string) => ({
+  executablePath: CHROMIUM,
+  args: [...ARGS, `${FLAG}${[theirs, ...NO_ADDRESS_BAR_UI].join(',')}`],
+  ignoreDefaultArgs: [`${FLAG}${theirs}`],
+});
+
+/** Playwright's own list, read from a browser launched with ours: undefined when the one list it has is ours. */
+async function theirList(browser: Browser): Promise<string | undefined> {
+  const lists = await disabledFeatureLists(browser).catch(() => []);
+  if (lists.length <= 1) return undefined;
+  return lists.find((l) => !NO_ADDRESS_BAR_UI.every((f) => l.split(',').includes(f))) ?? playwrightDisabled;
+}
 
 /** Launches headless Chromium for a test or a bench. */
 export async function launchChromium(): Promise<Browser> {
-  const browser = await launchWith(playwrightDisabled);
-  const lists = await disabledFeatureLists(browser).catch(() => []);
-  if (lists.length <= 1) return browser;
+  const browser = await chromium.launch(options(playwrightDisabled));
+  const theirs = await theirList(browser);
+  if (theirs === undefined) return browser;
   // Playwright's list is not the one above: take the one it passed, and launch again with it.
   await browser.close();
-  playwrightDisabled = lists.find((l) => !NO_ADDRESS_BAR_UI.every((f) => l.split(',').includes(f))) ?? playwrightDisabled;
-  return launchWith(playwrightDisabled);
+  playwrightDisabled = theirs;
+  return chromium.launch(options(playwrightDisabled));
+}
+
+/**
+ * Launches the same headless Chromium as a server that test files connect to (`chromium.connect`): the e2e tests
+ * share one browser, each file in a fresh context of its own, instead of each launching its own.
+ */
+export async function launchChromiumServer(): Promise<BrowserServer> {
+  const server = await chromium.launchServer(options(playwrightDisabled));
+  const probe = await chromium.connect(server.wsEndpoint());
+  const theirs = await theirList(probe).finally(() => probe.close());
+  if (theirs === undefined) return server;
+  await server.close();
+  playwrightDisabled = theirs;
+  return chromium.launchServer(options(playwrightDisabled));
 }

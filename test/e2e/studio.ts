@@ -1,10 +1,10 @@
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { inject } from 'vitest';
 import { runWeb, type RunWebOptions } from '../../main/cli/web';
 import type { WebHost } from '../../main/web/server';
-import { launchChromium } from './chromium';
 
 export interface Studio {
   host: WebHost;
@@ -17,18 +17,18 @@ export interface Studio {
 
 /** Starts web mode on a project folder and opens it in headless Chromium. */
 export async function openStudio(projectDir: string, o: Pick<RunWebOptions, 'env' | 'outbound' | 'userDataDir'> = {}): Promise<Studio> {
-  // PARLEY_RENDERER_DIR: test a renderer built elsewhere (e.g. `vite build --outDir`) instead of out/renderer.
-  const rendererDir = process.env.PARLEY_RENDERER_DIR;
+  // built (or PARLEY_RENDERER_DIR, a renderer built elsewhere) and checked once, by test/e2e/globalSetup.ts
   const web = await runWeb({
     projectDir,
     port: 0,
     open: false,
-    ...(rendererDir ? { rendererDir } : {}),
+    rendererDir: inject('rendererDir'),
     userDataDir: mkdtempSync(path.join(os.tmpdir(), 'parley-e2e-ud-')),
     log: () => undefined,
     ...o,
   });
-  const browser = await launchChromium();
+  // the project's one Chromium (test/e2e/globalSetup.ts); closing this connection closes the contexts it opened
+  const browser = await chromium.connect(inject('chromiumEndpoint'));
   // One context per studio, so a test can open more tabs that share its storage (page.context().newPage()).
   const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
   const page = await context.newPage();
