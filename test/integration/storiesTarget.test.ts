@@ -13,6 +13,7 @@ import { describeFailure, failureLine } from '../../main/stories/report';
 import { runTests, type TestReport } from '../../main/stories/runner';
 import { copySample } from '../fixtures/tinyProject';
 import { exportProject, runServer, type Exported, type RunningServer } from '../support/bundleRuntime';
+import { freePort } from '../support/redis';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const SAMPLE = path.join(root, 'examples/acme-bank');
@@ -39,10 +40,15 @@ const STORIES = readdirSync(path.join(SAMPLE, 'stories')).filter((f) => f.endsWi
 const servers: RunningServer[] = [];
 
 beforeAll(async () => {
-  bundle = await exportProject(SAMPLE);
-  server = await runServer(bundle.dir, ['--fixtures'], { PARLEY_RUNTIME_TOKEN: TOKEN });
-  servers.push(server);
-  local = await runTests({ projectDir: SAMPLE });
+  // the studio's verdicts are worked out while the bundle is exported and its runtime starts
+  [local] = await Promise.all([
+    runTests({ projectDir: SAMPLE }),
+    (async () => {
+      bundle = await exportProject(SAMPLE);
+      server = await runServer(bundle.dir, ['--fixtures'], { PARLEY_RUNTIME_TOKEN: TOKEN });
+      servers.push(server);
+    })(),
+  ]);
 }, 180_000);
 afterAll(() => Promise.all(servers.map((s) => s.stop())));
 
@@ -179,8 +185,8 @@ describe('parley test --target', { timeout: 180_000 }, () => {
     const ftp = await cli(SAMPLE, '--target', 'ftp://127.0.0.1/x');
     expect(ftp.code).toBe(2);
     expect(ftp.stderr).toContain('--target must be an http or https URL (not ftp:)');
-    const closed = await runServer(bundle.dir, [], { PARLEY_RUNTIME_TOKEN: TOKEN });
-    await closed.stop();
+    // a port nothing listens on (as a runtime that has stopped leaves it)
+    const closed = { url: `http://127.0.0.1:${await freePort()}` };
     const away = await cli(SAMPLE, '--target', closed.url);
     expect(away.code).toBe(2);
     expect(away.stderr).toContain(`the runtime at ${closed.url} does not answer (GET /health: ECONNREFUSED)`);

@@ -20,8 +20,7 @@ let haproxy: RunningProxy | undefined;
 let front = '';
 
 beforeAll(async () => {
-  bundle = await exportProject(SAMPLE);
-  redis = await startRedis();
+  [bundle, redis] = await Promise.all([exportProject(SAMPLE), startRedis()]);
   replicas = await Promise.all([0, 1, 2].map(() => runServer(bundle.dir, [], { PARLEY_RUNTIME_TOKEN: TOKEN, REDIS_URL: redis.url })));
   haproxy = await startHaproxy(bundle.dir, replicas);
   front = haproxy.url;
