@@ -209,6 +209,11 @@ describe('parley import dialogflow-cx: mappings', () => {
     // recorded values stand where the copy has parameters
     expect(story.turns[5]?.expect?.says?.[0]?.matches).toBe("(?s)(?:So\\s+that's\\s+a.*on.*,\\s+confirmation\\s+to.*Shall\\s+I\\s+book\\s+it\\?)");
     expect(story.turns[6]?.expect).toMatchObject({ intent: 'confirm_yes', ended: 'resolved' });
+    // a test case in another language runs in that locale, its responses matched by the recorded text
+    expect(await yamlOf('stories/saludo.yaml')).toMatchObject({
+      setup: { locale: 'es' },
+      turns: [{ user: 'hola', expect: { intent: 'default_welcome_intent', says: [{ matches: '(?s)(?:¡Hola!\\s+Puedo\\s+reservar\\s+una\\s+cita\\.)' }] } }],
+    });
   });
 
   it('writes IMPORT.md with what mapped, what was approximated and what needs a person', async () => {
@@ -218,7 +223,7 @@ describe('parley import dialogflow-cx: mappings', () => {
     expect(md).toMatch(/## What was approximated[\s\S]*optional form parameter `note`[\s\S]*## What needs a person/);
     expect(md).toMatch(/## What mapped[\s\S]*Intent parameters: a route for an intent that has them first sets each parameter[\s\S]*## What was approximated/);
     expect(md).toMatch(/## What needs a person[\s\S]*`\$sys\.func\.COUNT\(\$session\.params\.email\) > 100` does not convert[\s\S]*2 webhook calls/);
-    expect(result.counts).toEqual({ intents: 6, entities: 2, flows: 2, stories: 3, operations: 2 });
+    expect(result.counts).toEqual({ intents: 6, entities: 2, flows: 2, stories: 4, operations: 2 });
   });
 
   it('round trip: the imported project validates and its stories pass', async () => {
@@ -230,6 +235,7 @@ describe('parley import dialogflow-cx: mappings', () => {
       ['Ask for help', true],
       ['Book a haircut', true],
       ['Check a booking', true],
+      ['Saludo', true],
     ]);
   });
 });
@@ -239,7 +245,7 @@ describe('parley import dialogflow-cx: the command', () => {
     const io = { out: '', err: '' };
     const capture = { write: (t: string) => void (io.out += t), err: (t: string) => void (io.err += t) };
     expect(await runImportDialogflowCli(FIXTURE, { out: path.join(tmp, 'cli-ok'), name: 'Salon' }, capture)).toBe(0);
-    expect(io.out).toMatch(/^Imported into .*cli-ok: 6 intents, 2 entities, 2 flows, 3 stories, 2 API operations\.\nIMPORT\.md: \d+ mapped/);
+    expect(io.out).toMatch(/^Imported into .*cli-ok: 6 intents, 2 entities, 2 flows, 4 stories, 2 API operations\.\nIMPORT\.md: \d+ mapped/);
     expect(parseYaml(await readFile(path.join(tmp, 'cli-ok', 'parley.yaml'), 'utf8'))).toMatchObject({ name: 'Salon' });
     expect(await runImportDialogflowCli(path.join(tmp, 'missing'), { out: path.join(tmp, 'cli-bad') }, capture)).toBe(2);
     expect(io.err).toBe(`parley import dialogflow-cx: nothing was written:\n  ${path.join(tmp, 'missing')}: no such folder or zip\n`);

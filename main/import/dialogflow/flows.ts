@@ -265,6 +265,7 @@ export function buildFlow(cx: CxFlow, flowIds: Map<string, string>, groups: Loca
   cx.pages.forEach(({ data: page, file }, i) => {
     const where = file;
     b.prefix = toId(page.displayName, prefixes, 'page');
+    b.column = i + 1;
     noteEvents(page.eventHandlers);
     refs.set(routesRef(i), routes(page, i, where));
     let cur: string | undefined = routesRef(i);

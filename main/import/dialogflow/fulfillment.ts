@@ -17,12 +17,17 @@ export class Builder {
   private readonly ids = new Set<string>();
   /** Names the nodes after the page they belong to (`collect_details_say`). */
   prefix = '';
+  /** The canvas column of the page being built (one column a page). */
+  column = 0;
+  private readonly rows = new Map<number, number>();
   id(name: string): string {
     return toId(name.slice(0, 56), this.ids, 'n');
   }
   push(node: Omit<Node, 'id'> & { id?: string }, name: string): string {
     const id = node.id ?? this.id(this.prefix ? `${this.prefix.slice(0, 40)}_${name}` : name);
-    this.nodes.push({ ...node, id, position: { x: 0, y: this.nodes.length * 140 } } as unknown as Node);
+    const row = this.rows.get(this.column) ?? 0;
+    this.rows.set(this.column, row + 1);
+    this.nodes.push({ ...node, id, position: { x: this.column * 360, y: row * 140 } } as unknown as Node);
     return id;
   }
 }

@@ -98,7 +98,7 @@ export async function dialogflowToParley(
     );
   for (const [folder, n] of cx.unread)
     report.person(`\`${folder}\` (${n} files) is not imported: Parley has no equivalent, or the importer does not read it yet.`);
-  const stories = convertTestCases(cx.testCases, nlu, ctx.copy, operations, slotId, report);
+  const stories = convertTestCases(cx.testCases, { nlu, copy: ctx.copy, operations, slotId, locales, defaultLocale, report });
 
   const name = (o.name ?? cx.agent.displayName ?? path.basename(cx.origin).replace(/\.zip$/i, '')).slice(0, 200) || 'Imported from Dialogflow CX';
   const manifest: Record<string, unknown> = {

@@ -80,7 +80,7 @@ describe('parley import dialogflow-cx: a zip', () => {
       { name: '__MACOSX/salonbot/._agent.json', data: Buffer.from('junk') },
     ]);
     const r = await importDialogflow(await writeZip('agent.zip', zip), path.join(tmp, 'from-zip'));
-    expect(r.counts).toEqual({ intents: 6, entities: 2, flows: 2, stories: 3, operations: 2 });
+    expect(r.counts).toEqual({ intents: 6, entities: 2, flows: 2, stories: 4, operations: 2 });
   });
 
   it('refuses an entry that would leave the agent folder (..), and one with an absolute path', async () => {

@@ -22,14 +22,18 @@ function patternFor(said: string, copy: string[][]): string {
   return responsePattern(groups.length ? [...new Set(groups.flat())] : [said], CX_REF);
 }
 
-export function convertTestCases(
-  tests: Located<TestCase>[],
-  nlu: CxNlu,
-  copy: Map<string, string[]>,
-  operations: string[],
-  slotId: (n: string) => string,
-  report: Report,
-): StoryFile[] {
+export interface StoryContext {
+  nlu: CxNlu;
+  /** The agent copy's variants (default locale), for the responses' patterns. */
+  copy: Map<string, string[]>;
+  operations: string[];
+  slotId: (n: string) => string;
+  locales: Map<string, string>;
+  defaultLocale: string;
+  report: Report;
+}
+
+export function convertTestCases(tests: Located<TestCase>[], { nlu, copy, operations, slotId, locales, defaultLocale, report }: StoryContext): StoryFile[] {
   const out: StoryFile[] = [];
   const names = new Set<string>();
   const copyList = [...copy.values()];
@@ -64,7 +68,10 @@ export function convertTestCases(
     const tags = ['dialogflow_import', ...(data.tags ?? []).map((x) => toId(x.replace(/^#/, ''), undefined, 'tag'))];
     const story: Record<string, unknown> = { name: data.displayName.slice(0, 200), tags: [...new Set(tags)] };
     if (data.notes) story.description = data.notes.slice(0, 5000);
-    if (Object.keys(vars).length) story.setup = { vars: { slots: vars } };
+    const lang = data.testCaseConversationTurns?.[0]?.userInput?.input?.languageCode?.toLowerCase();
+    const locale = lang ? locales.get(lang) : undefined;
+    const setup = { ...(locale && locale !== defaultLocale ? { locale } : {}), ...(Object.keys(vars).length ? { vars: { slots: vars } } : {}) };
+    if (Object.keys(setup).length) story.setup = setup;
     if (operations.length) story.fixtures = { api: Object.fromEntries(operations.map((op) => [op, { mock: 'success' }])) };
     story.turns = turns;
     out.push({ file: `stories/${toId(data.displayName, names, 'story')}.yaml`, story });
