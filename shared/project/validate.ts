@@ -1,3 +1,4 @@
+import { checkQuestions } from './validateQuestions';
 import type { GuardrailsFile } from '../schema/guardrails';
 import { exitsOf } from '../schema/exits';
 import { NODE_SCHEMAS, type FlowNode } from '../schema/nodes';
@@ -198,6 +199,7 @@ export function checkFlow(flowId: string, flow: Flow, ctx: ValidationContext): F
   flow.nodes.forEach((node, i) => {
     const at = (path: PropertyKey[]) => ['nodes', i, ...path];
     const ref = { flowId, nodeId: node.id };
+    checkQuestions(node, ctx, (severity, path, message) => report(severity, file, at(path), message, ref));
     for (const exit of exitsOf(node)) {
       if (exit.target !== undefined && !ids.has(exit.target)) {
         report('error', file, at(exit.field), `edge to missing node "${exit.target}"`, ref);
@@ -459,6 +461,8 @@ function writtenVars(node: FlowNode): [PropertyKey[], string][] {
   switch (node.kind) {
     case 'ask':
       return [[['slot'], node.slot]];
+    case 'form':
+      return node.fields.map((f, i) => [['fields', i, 'slot'], f.slot]);
     case 'set':
       return node.assign.map((a, i) => [['assign', i, 'var'], a.var]);
     case 'llm':
