@@ -19,9 +19,6 @@ export function toTemplate(text: string, slotId: (name: string) => string): CxTe
   return { text: out, unmapped };
 }
 
-/** A pattern for the copy as a story expects it: a placeholder matches anything. */
-export const PLACEHOLDER = /\{\{[^}]*\}\}/;
-
 type Tok = { k: 'str' | 'num' | 'ref' | 'op' | 'lp' | 'rp' | 'word'; v: string };
 
 function tokenize(src: string): Tok[] | undefined {
