@@ -223,6 +223,10 @@ describe('parley import dialogflow-cx: mappings', () => {
     expect(md).toMatch(/## What was approximated[\s\S]*optional form parameter `note`[\s\S]*## What needs a person/);
     expect(md).toMatch(/## What mapped[\s\S]*Intent parameters: a route for an intent that has them first sets each parameter[\s\S]*## What was approximated/);
     expect(md).toMatch(/## What needs a person[\s\S]*`\$sys\.func\.COUNT\(\$session\.params\.email\) > 100` does not convert[\s\S]*2 webhook calls/);
+    // a webhook's headers are named, never copied
+    expect(md).toContain('Webhook `booking` sends credentials or headers (`requestHeaders`): not imported; declare a secret');
+    for (const rel of ['IMPORT.md', 'parley.yaml', 'flows/default_start_flow.yaml'])
+      expect(await readFile(path.join(out, rel), 'utf8')).not.toContain('not-a-real-key');
     expect(result.counts).toEqual({ intents: 6, entities: 2, flows: 2, stories: 4, operations: 2 });
   });
 

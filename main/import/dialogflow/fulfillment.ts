@@ -179,6 +179,14 @@ function emitWebhook(b: Builder, name: string, tag: string | undefined, next: st
     ctx.operations.set(key, op);
   }
   const ws = ctx.webhooks.get(name)?.genericWebService;
+  const credentials = ['requestHeaders', 'username', 'password', 'secretVersionForUsernamePassword', 'oauthConfig', 'serviceAgentAuth'].filter(
+    (k) => ws && (ws as Record<string, unknown>)[k] !== undefined,
+  );
+  // their values are never copied: a header may hold a key
+  if (credentials.length)
+    ctx.report.person(
+      `Webhook \`${name}\` sends credentials or headers (${credentials.map((k) => `\`${k}\``).join(', ')}): not imported; declare a secret in parley.yaml and add the header to its api nodes.`,
+    );
   let url = `http://localhost:8080/${op}`;
   try {
     const u = new URL(ws?.uri ?? '');
