@@ -5,6 +5,7 @@ import { AskFields } from './AskFields';
 import { ConditionFields } from './ConditionFields';
 import { EndFields } from './EndFields';
 import { FlowTargetFields } from './FlowTargetFields';
+import { FormSettings } from './FormFields';
 import { GuardrailFields } from './GuardrailFields';
 import { HandoffFields } from './HandoffFields';
 import { KnowledgeFields } from './KnowledgeFields';
@@ -48,7 +49,7 @@ export function BehaviourFields({ node }: { node: FlowNode }) {
     case 'end':
       return <EndFields node={node} />;
     case 'form':
-      return <p className="insp-hint">{node.fields.length} fields: edit them in the flow's source (YAML).</p>;
+      return <FormSettings node={node} />;
     default:
       return exhaustive(node);
   }

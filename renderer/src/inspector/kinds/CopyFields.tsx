@@ -1,12 +1,14 @@
-import { validationRules, type FlowNode } from '../../../../shared/schema/nodes';
+import type { FlowNode } from '../../../../shared/schema/nodes';
 import { CopyField } from '../CopyField';
 import { AnswerButtonsEditor, ButtonsEditor } from './ButtonsEditor';
+import { FormFieldList } from './FormFields';
+import { ValidationRules } from './QuestionFields';
 import { VariantsEditor } from './VariantsEditor';
 
-// The Copy section: what the bot says (message, ask, handoff, end).
+// The Copy section: what the bot says (message, ask, form, handoff, end).
 
-/** Whether a kind has copy (what the bot says): message, ask, handoff, end. */
-export const hasCopy = (node: FlowNode): boolean => ['message', 'ask', 'handoff', 'end'].includes(node.kind);
+/** Whether a kind has copy (what the bot says): message, ask, form (its fields), handoff, end. */
+export const hasCopy = (node: FlowNode): boolean => ['message', 'ask', 'form', 'handoff', 'end'].includes(node.kind);
 
 /** Paths (as `pathKey` prefixes) that the Copy section shows, to count its problems. */
 export function copyRoots(node: FlowNode): string[] {
@@ -14,7 +16,9 @@ export function copyRoots(node: FlowNode): string[] {
     case 'message':
       return ['say', 'buttons', 'variants'];
     case 'ask':
-      return ['prompt', 'reprompt', 'validation.message', 'buttons'];
+      return ['prompt', 'reprompt', 'validation', 'buttons'];
+    case 'form':
+      return ['fields'];
     case 'handoff':
       return ['say', 'outOfHoursSay'];
     case 'end':
@@ -39,16 +43,12 @@ export function CopyFields({ node }: { node: FlowNode }) {
         <>
           <CopyField label="Question" path={['prompt']} copyKey="prompt" value={node.prompt} required />
           <CopyField label="Re-prompt" path={['reprompt']} copyKey="reprompt" value={node.reprompt} required={false} />
-          <CopyField
-            label="Validation message"
-            path={['validation', 'message']}
-            copyKey="validation.message"
-            value={Array.isArray(node.validation) ? node.validation[0]?.message : node.validation?.message}
-            required={validationRules(node.validation).length > 0}
-          />
+          <ValidationRules q={node} base={[]} />
           <AnswerButtonsEditor node={node} />
         </>
       );
+    case 'form':
+      return <FormFieldList node={node} />;
     case 'handoff':
       return (
         <>
