@@ -68,6 +68,9 @@ describe('answer buttons on a question (web mode, Chromium)', () => {
     // no value: the placeholder says the label is the answer
     expect(await inspector.getByLabel('Button 2 value', { exact: true }).getAttribute('placeholder')).toBe('Credit card');
     expect(await inspector.getByLabel('Button 2 id', { exact: true }).inputValue()).toBe('button_2');
+    // the card shows the question and the buttons' labels as chips
+    await expect.poll(() => askCard.locator('.card-copy').innerText()).toBe('Which card is it?');
+    expect(await askCard.locator('.chip').allInnerTexts()).toEqual(['Debit card', 'Credit card']);
 
     await saved();
     const nodes = diskNodes();
@@ -82,12 +85,6 @@ describe('answer buttons on a question (web mode, Chromium)', () => {
       ],
     });
     expect(nodes.find((n) => n.id === 'ask')?.buttons?.[1]).not.toHaveProperty('value');
-
-    // The card shows the buttons' labels as chips (checked after a reload: the canvas shows an inspector edit of a
-    // card's content only then, in this build).
-    await page.reload();
-    await page.locator('[data-flow-id="main"]').click();
-    await expect.poll(() => askCard.locator('.chip').allInnerTexts()).toEqual(['Debit card', 'Credit card']);
 
     // The simulator asks the question with both buttons; a click answers it with the button's value.
     const panel = page.getByTestId('simulator');
