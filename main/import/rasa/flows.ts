@@ -4,12 +4,13 @@
 // - one flow per starting intent: its responses (message nodes), forms (`call` of the form's flow) and custom
 //   actions (`api` nodes with a TODO note), then a listen node routing the intents stories continue with.
 //   Each also has a `digress` global handler, so it answers in the middle of a form or another flow and returns.
-// - `form_<name>` per form: one `ask` node per required slot, then the steps a rule runs when the form completes.
+// - `form_<name>` per form: a `form` node, one field per required slot, then the steps a rule runs when the form completes.
 import type { Flow } from '../../../shared/schema/project';
 import type { FlowNode, SlotType } from '../../../shared/schema/nodes';
 import type { GlobalHandler } from '../../../shared/schema/project';
 import type { RasaModel } from './model';
 import { BUILTIN_ENTITY_TYPES, type NluResult } from './nlu';
+import { formStops } from './steps';
 import type { Report } from './report';
 import { buildCalmFlow, calmFlowId } from './calm';
 import { convertResponse, type Copy, type ResponseContext } from './responses';
@@ -177,19 +178,25 @@ export function buildFlows(tree: TurnTree, ctx: FlowContext): FlowsResult {
     const flowId = formFlowIds.get(name)!;
     const b = new Builder(flowId);
     const start = b.push({ id: 'start', kind: 'start' });
-    let prev: Node = start;
-    for (const slot of form.requiredSlots) {
-      const ask = b.push(askNode(b, name, slot, form.mappings[slot], ctx, copyOf));
-      prev.next = ask.id;
-      prev = ask;
-    }
+    const ignored = form.ignoredIntents.map((i) => ctx.nlu.intentIds.get(i)).filter((i): i is string => i !== undefined);
+    const fields = form.requiredSlots.map((slot) => formField(name, slot, form.mappings[slot], ignored, ctx, copyOf));
+    const node = b.push({ id: b.id(`form_${name}`), kind: 'form', title: name.replace(/_/g, ' '), fields });
+    start.next = node.id;
     const tail = emit(b, tree.submit.get(name) ?? [], new Map());
-    if (tail) prev.next = tail;
+    if (tail) node.next = tail;
+    // a story that stops the form (an intent answered by action_deactivate_loop): its intents abandon it, unasked
+    const stop = formStops(m).get(name);
+    const abandonOn = (stop?.intents ?? []).map((i) => ctx.nlu.intentIds.get(i)).filter((i): i is string => i !== undefined);
+    if (stop && abandonOn.length) {
+      node.abandonOn = abandonOn;
+      node.confirmLeave = false;
+      const said = emit(b, stop.acts, new Map());
+      if (said) node.abandoned = said;
+      report.mapped(`Form \`${name}\`: ${abandonOn.join(', ')} stops it, as "${stop.source}" does (\`abandonOn\`, then what the story says).`);
+    }
     flows.set(flowId, { name: `Form ${name}`, nodes: b.nodes as unknown as FlowNode[] });
     if (form.ignoredIntents.length)
-      report.approximated(
-        `Form \`${name}\`: \`ignored_intents\` (${form.ignoredIntents.join(', ')}) are not refused at its questions; a text question takes any message that has no global handler.`,
-      );
+      report.mapped(`Form \`${name}\`: \`ignored_intents\` (${form.ignoredIntents.join(', ')}) are every field's \`notIntents\`.`);
     if (m.actions.includes(`validate_${name}`))
       report.person(
         `Form \`${name}\` has a validation action (\`validate_${name}\`): port its checks to each question's \`validation.expr\` and \`validation.message\`.`,
@@ -201,7 +208,7 @@ export function buildFlows(tree: TurnTree, ctx: FlowContext): FlowsResult {
     );
   if (Object.keys(m.forms).length)
     report.mapped(
-      `${Object.keys(m.forms).length} forms became flows of \`ask\` nodes, one per required slot (a filled slot is skipped), ending with the steps Rasa's rules run when the form completes.`,
+      `${Object.keys(m.forms).length} forms became \`form\` nodes, one field per required slot (filled in any order, from any message, a filled slot skipped), followed by the steps Rasa's rules run when the form completes.`,
     );
 
   // Rasa Pro CALM flows
@@ -224,11 +231,10 @@ export function buildFlows(tree: TurnTree, ctx: FlowContext): FlowsResult {
         newId: (n) => b.id(n),
         addAct: (act) => addAct(b, act),
         askFor: (slot, step) => {
-          const ask = b.push(
-            askNode(b, `calm flow ${name}`, slot, undefined, ctx, (n) =>
-              typeof step.utter === 'string' && n.startsWith('utter_ask_') ? copyOf(step.utter) : copyOf(n),
-            ),
+          const q = formField(`calm flow ${name}`, slot, undefined, [], ctx, (n) =>
+            typeof step.utter === 'string' && n.startsWith('utter_ask_') ? copyOf(step.utter) : copyOf(n),
           );
+          const ask = b.push({ ...q, id: b.id(`ask_${slot}`), kind: 'ask' });
           if (step.ask_before_filling === true) ask.skipIfFilled = false;
           return ask;
         },
@@ -275,14 +281,14 @@ export function buildFlows(tree: TurnTree, ctx: FlowContext): FlowsResult {
   return { flows, globals, operations, responseTexts };
 }
 
-function askNode(
-  b: Builder,
+function formField(
   form: string,
   slot: string,
   formMappings: RasaSlotMapping[] | undefined,
+  ignored: readonly string[],
   ctx: FlowContext,
   copyOf: (n: string) => Copy | undefined,
-): Node {
+): Record<string, unknown> {
   const { model: m, nlu, report, locale } = ctx;
   const def = m.slots[slot];
   const mappings = formMappings ?? def?.mappings ?? [];
@@ -302,21 +308,35 @@ function askNode(
     );
   if (mappings.some((x) => x.type === 'from_trigger_intent' || x.type === 'custom'))
     report.approximated(`Slot \`${slot}\` of form \`${form}\`: \`from_trigger_intent\` and \`custom\` mappings are not imported; the question asks for it.`);
-  if (mappings.some((x) => x.not_intent !== undefined || x.intent !== undefined))
-    report.approximated(`Slot \`${slot}\` of form \`${form}\`: a mapping's \`intent\`/\`not_intent\` is not checked at the question.`);
+  // a mapping's not_intent refuses those intents as answers; `intent` (only these fill it) has no Parley equivalent
+  const refused = new Set(ignored);
+  for (const x of mappings)
+    for (const i of x.not_intent === undefined ? [] : Array.isArray(x.not_intent) ? x.not_intent : [x.not_intent]) {
+      const id = ctx.nlu.intentIds.get(i);
+      if (id) refused.add(id);
+    }
+  if (mappings.some((x) => x.intent !== undefined))
+    report.approximated(`Slot \`${slot}\` of form \`${form}\`: a mapping's \`intent\` (only those intents fill it) is not checked; \`not_intent\` is.`);
   const prompt = copyOf(`utter_ask_${form}_${slot}`) ?? copyOf(`utter_ask_${slot}`);
   if (!prompt)
     report.person(
       `Slot \`${slot}\` of form \`${form}\` is asked by a custom action (\`action_ask_${slot}\`) or has no \`utter_ask_${slot}\`: its question has a placeholder prompt to rewrite.`,
     );
-  if (prompt?.buttons)
-    report.approximated(`The question for \`${slot}\` (form \`${form}\`) had buttons; Parley's ask node has none, so the buttons' values are typed answers.`);
+  // the question's buttons answer it: a payload that sets an entity or is typed text is the answer's value
+  const buttons = (prompt?.buttons ?? [])
+    .filter((x) => !x.payload?.startsWith('intent:'))
+    .map((x) => ({ id: x.id, label: x.label, ...(x.payload ? { value: x.payload } : {}) }));
+  if (prompt?.buttons && buttons.length < prompt.buttons.length)
+    report.approximated(`The question for \`${slot}\` (form \`${form}\`) had buttons that send an intent; only those that give a value are the question's buttons.`);
   return {
-    id: b.id(`ask_${slot}`),
-    kind: 'ask',
+    id: ctx.slotId(slot),
     slot: `slots.${ctx.slotId(slot)}`,
     type,
     ...(entity ? { entity } : {}),
     prompt: prompt?.say ?? { [locale]: `What is your ${slot.replace(/_/g, ' ')}?` },
+    ...(buttons.length ? { buttons } : {}),
+    ...(refused.size ? { notIntents: [...refused] } : {}),
+    // Rasa's from_text takes any message as the answer (only not_intent refuses one): no intent interrupts it
+    ...(type === 'text' && mappings.some((x) => x.type === 'from_text') ? { intents: 'answer-first' } : {}),
   };
 }

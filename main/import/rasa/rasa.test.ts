@@ -111,9 +111,10 @@ describe('parley import rasa: mappings', () => {
     expect(manifest.globals).toContainEqual({ id: 'help', intent: 'help', action: 'digress', flow: 'help' });
   });
 
-  it('a form becomes a chain of ask nodes typed from the slot mappings, ending with the submit rule', async () => {
+  it('a form becomes a form node, one field per slot typed from the slot mappings, followed by the submit rule', async () => {
     const form = await yamlOf<FlowY>('flows/form_pizza_form.yaml');
-    const asks = form.nodes.filter((n) => n.kind === 'ask');
+    const formNode = form.nodes.find((n) => n.kind === 'form') as (NodeY & { fields: NodeY[] }) | undefined;
+    const asks = formNode?.fields ?? [];
     expect(asks.map((a) => [a.slot, a.type])).toEqual([
       ['slots.size', 'entity'],
       ['slots.topping', 'entity'],
@@ -123,7 +124,10 @@ describe('parley import rasa: mappings', () => {
     ]);
     expect(asks[2]?.prompt).toEqual({ en: "What's your email for the receipt?" }); // utter_ask_<form>_<slot> first
     expect(asks[4]?.prompt?.en).toBe('Shall I place the order for a {{slots.size}} {{slots.topping}} pizza?');
-    expect(asks[4]?.next).toBe('action_place_order');
+    expect(formNode?.next).toBe('action_place_order');
+    // a rule that answers an intent by deactivating the form: that intent abandons it, unasked, saying the rule's words
+    expect(formNode).toMatchObject({ abandonOn: ['deny'], confirmLeave: false, abandoned: 'utter_sorry' });
+    expect(node(form, 'utter_sorry')).toMatchObject({ kind: 'message' });
     const flow = await yamlOf<FlowY>('flows/order_pizza.yaml');
     // slots mapped from an entity without a form condition are filled from the message that starts the flow
     expect(node(flow, 'fill_slots')).toMatchObject({
@@ -148,7 +152,8 @@ describe('parley import rasa: mappings', () => {
     const dest = path.join(tmp, 'out-rasa2-form');
     await importRasa(src, dest);
     const form = parseYaml(await readFile(path.join(dest, 'flows/form_pizza_form.yaml'), 'utf8')) as FlowY;
-    expect(form.nodes.filter((n) => n.kind === 'ask').map((a) => [a.slot, a.type])).toEqual([
+    const fields = (form.nodes.find((n) => n.kind === 'form') as (NodeY & { fields: NodeY[] }) | undefined)?.fields ?? [];
+    expect(fields.map((a) => [a.slot, a.type])).toEqual([
       ['slots.size', 'entity'],
       ['slots.email', 'email'],
     ]);

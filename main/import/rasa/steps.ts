@@ -100,6 +100,49 @@ export function segments(story: RasaStory, m: RasaModel, submit: Map<string, Act
   return out;
 }
 
+/** What stops a form: an intent said while it is active that the story answers by deactivating it (Rasa's `deny`). */
+export interface FormStop {
+  intents: string[];
+  /** What the bot says before the form stops. */
+  acts: Act[];
+  source: string;
+}
+
+/**
+ * Stories and rules that, with a form active (`active_loop: <form>` first, or in the rule's condition), hear an
+ * intent (without entities: a rule on an entity is not an intent alone) and answer with `action_deactivate_loop`.
+ */
+export function formStops(m: RasaModel): Map<string, FormStop> {
+  const out = new Map<string, FormStop>();
+  for (const { item, file } of [...m.rules, ...m.stories]) {
+    const found = stopOf(item, m);
+    if (!found) continue;
+    const stop = out.get(found.form) ?? { intents: [], acts: found.acts, source: `${file}: ${item.story ?? item.rule ?? ''}`.trim() };
+    if (!stop.intents.includes(found.intent)) stop.intents.push(found.intent);
+    out.set(found.form, stop);
+  }
+  return out;
+}
+
+/** The form a story or rule stops, the intent that stops it and what the bot says first; undefined for any other. */
+function stopOf(item: RasaStory, m: RasaModel): { form: string; intent: string; acts: Act[] } | undefined {
+  const steps = item.steps.filter((x): x is RasaStep => x !== '...');
+  const cond = (item.condition ?? []).find((c) => typeof c.active_loop === 'string');
+  let i = 0;
+  let form = cond?.active_loop as string | undefined;
+  if (typeof steps[0]?.active_loop === 'string') form = steps[i++]!.active_loop as string;
+  const say = steps[i];
+  if (!form || !m.forms[form] || say?.intent === undefined || say.entities?.length) return undefined;
+  const acts: Act[] = [];
+  for (const step of steps.slice(i + 1)) {
+    if (step.action === 'action_deactivate_loop') return { form, intent: say.intent, acts };
+    if (step.action?.startsWith('utter_')) acts.push({ kind: 'utter', name: step.action });
+    else if (step.bot !== undefined) acts.push({ kind: 'bot', text: step.bot });
+    else if (step.action !== undefined || step.intent !== undefined) return undefined;
+  }
+  return undefined;
+}
+
 export interface TurnTree {
   root: Map<string, TurnNode>;
   /** A form's steps after it completes. */
@@ -126,7 +169,10 @@ export function buildTree(m: RasaModel, retrieval: Map<string, string[]>, report
   };
   // a rule that applies only once a slot has a value comes after the others: the default path is the one kept
   const slotCondition = (r: Located<RasaStory>) => (r.item.condition ?? []).some((c) => 'slot_was_set' in c);
-  const all: Located<RasaStory>[] = [...m.rules.filter((r) => !slotCondition(r)), ...m.rules.filter(slotCondition), ...m.stories];
+  // a story or rule that stops a form is the form's (formStops), not a turn of the tree
+  const all: Located<RasaStory>[] = [...m.rules.filter((r) => !slotCondition(r)), ...m.rules.filter(slotCondition), ...m.stories].filter(
+    (x) => !stopOf(x.item, m),
+  );
   if (m.rules.some(slotCondition))
     report.approximated(
       'Rules that apply only when a slot has a value (`condition: slot_was_set`) were taken after the others: where two rules disagree, the unconditioned one is imported.',
