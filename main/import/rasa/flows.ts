@@ -327,7 +327,9 @@ function formField(
     .filter((x) => !x.payload?.startsWith('intent:'))
     .map((x) => ({ id: x.id, label: x.label, ...(x.payload ? { value: x.payload } : {}) }));
   if (prompt?.buttons && buttons.length < prompt.buttons.length)
-    report.approximated(`The question for \`${slot}\` (form \`${form}\`) had buttons that send an intent; only those that give a value are the question's buttons.`);
+    report.approximated(
+      `The question for \`${slot}\` (form \`${form}\`) had buttons that send an intent; only those that give a value are the question's buttons.`,
+    );
   return {
     id: ctx.slotId(slot),
     slot: `slots.${ctx.slotId(slot)}`,
