@@ -24,7 +24,15 @@ function BotOutput({ o, live, onReply }: { o: Output; live: boolean; onReply: (p
           {o.quickReplies && (
             <div className="quick-replies">
               {o.quickReplies.map((q) => (
-                <button key={q.payload} disabled={!live} onClick={() => onReply(q.payload, q.label)}>
+                <button
+                  key={q.payload}
+                  disabled={!live}
+                  onClick={(e) => {
+                    // the reply starts a new turn: the click must not also select the turn that offered it
+                    e.stopPropagation();
+                    onReply(q.payload, q.label);
+                  }}
+                >
                   {q.label}
                 </button>
               ))}
