@@ -5,6 +5,7 @@ import type { Handlers } from '../../shared/api/contract';
 import { createEventBus, type EventBus } from './events';
 import { userParseCache } from './parseCache';
 import { createProjectStore, type ProjectStore } from './projectStore';
+import { importProject } from './projectImport';
 import { loadUserSettings } from './userSettings';
 import { createRecentProjects } from './recentProjects';
 import { createSimulator, type Simulator } from './simulator';
@@ -171,6 +172,8 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
       await trust.grant(snap.dir, snap.manifest, { digest: st.digest, envVars: [] });
       return remember(snap);
     },
+    // writes a new folder only (the importers refuse a taken one); the renderer then opens it with project.open
+    'project.import': async (input) => importProject(input),
     'project.reload': async () => store.reloadFromDisk(),
     'project.recent': async () => recent.list(),
     'flow.save': async ({ project, flowId, flow, baseRevision }) => {

@@ -221,6 +221,34 @@ const ok = z.object({ ok: z.literal(true) });
 export const ProjectTemplate = z.enum(['blank', 'faq', 'banking']);
 export type ProjectTemplate = z.infer<typeof ProjectTemplate>;
 
+/** The bots a new project can be imported from (main/import/, main/services/projectImport.ts). */
+export const ImportSource = z.enum(['rasa', 'dialogflow-cx']);
+export type ImportSource = z.infer<typeof ImportSource>;
+
+export const ProjectImportResult = z.discriminatedUnion('ok', [
+  z.object({
+    ok: z.literal(true),
+    /** The new project's folder (absolute); open it with project.open. */
+    dir: z.string(),
+    name: z.string(),
+    files: z.number().int(),
+    counts: z.object({
+      intents: z.number().int(),
+      entities: z.number().int(),
+      flows: z.number().int(),
+      stories: z.number().int(),
+      operations: z.number().int(),
+    }),
+    /** IMPORT.md's tally: what was mapped, approximated, and what a person must finish. */
+    report: z.object({ mapped: z.number().int(), approximated: z.number().int(), person: z.number().int() }),
+    /** IMPORT.md's text (cut at 200 000 characters). */
+    reportText: z.string(),
+  }),
+  /** The source has problems (each names the file and key), or the folder cannot take it: nothing was written. */
+  z.object({ ok: z.literal(false), problems: z.array(z.string()) }),
+]);
+export type ProjectImportResult = z.infer<typeof ProjectImportResult>;
+
 export const methods = {
   'app.info': { input: empty, output: AppInfo },
   'project.current': { input: empty, output: ProjectSnapshot.nullable() },
@@ -229,6 +257,13 @@ export const methods = {
   'project.create': {
     input: z.object({ dir: z.string().min(1).max(1000), name: z.string().min(1).max(200), template: ProjectTemplate.optional() }).strict(),
     output: ProjectSnapshot,
+  },
+  /** Imports a bot (a Rasa project folder, a Dialogflow CX export folder or .zip) into a new or empty folder; does not open it. */
+  'project.import': {
+    input: z
+      .object({ from: ImportSource, src: z.string().min(1).max(1000), dir: z.string().min(1).max(1000), name: z.string().min(1).max(200).optional() })
+      .strict(),
+    output: ProjectImportResult,
   },
   'project.reload': { input: empty, output: ProjectSnapshot },
   'project.recent': { input: empty, output: z.array(RecentProject) },
