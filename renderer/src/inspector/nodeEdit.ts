@@ -185,7 +185,7 @@ const isEmpty = (v: unknown): boolean => (Array.isArray(v) ? v.length === 0 : ty
  */
 export function tidyNode(before: FlowNode, after: FlowNode): FlowNode {
   let out = after;
-  for (const f of OPTIONAL_CONTAINERS[after.kind] ?? []) {
+  for (const f of [...(OPTIONAL_CONTAINERS[after.kind] ?? []), 'builtinCopy']) {
     const v = (after as Record<string, unknown>)[f];
     if (v !== (before as Record<string, unknown>)[f] && isEmpty(v)) out = setIn(out, [f], undefined);
   }

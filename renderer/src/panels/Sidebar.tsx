@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import { formatProblem } from '../../../shared/project/problems';
+import { BuiltinLinesPanel } from '../builtinLines/BuiltinLinesPanel';
 import { EscalationPanel } from '../escalation/EscalationPanel';
 import { GuardrailsPanel } from '../guardrails/GuardrailsPanel';
 import { createFlow, deleteFlow, errorText, openSource, renameFlow, revealNode, selectFlow, useStudio } from '../store/studioStore';
@@ -193,6 +194,7 @@ export function Sidebar() {
       </ul>
       <EscalationPanel />
       <GuardrailsPanel />
+      <BuiltinLinesPanel />
     </nav>
   );
 }

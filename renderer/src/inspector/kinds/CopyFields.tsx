@@ -1,17 +1,23 @@
 import type { FlowNode } from '../../../../shared/schema/nodes';
+import { nodeLines } from '../../builtinLines/lines';
+import { NodeLinesHere } from '../../builtinLines/NodeLines';
 import { CopyField } from '../CopyField';
 import { AnswerButtonsEditor, ButtonsEditor } from './ButtonsEditor';
 import { FormFieldList } from './FormFields';
 import { ValidationRules } from './QuestionFields';
 import { VariantsEditor } from './VariantsEditor';
 
-// The Copy section: what the bot says (message, ask, form, handoff, end).
+// The Copy section: what the bot says (message, ask, form, handoff, end), and the engine's lines the node speaks.
 
-/** Whether a kind has copy (what the bot says): message, ask, form (its fields), handoff, end. */
-export const hasCopy = (node: FlowNode): boolean => ['message', 'ask', 'form', 'handoff', 'end'].includes(node.kind);
+/** Whether a node has copy (what the bot says): message, ask, form (its fields), handoff, end, or one of the engine's lines. */
+export const hasCopy = (node: FlowNode): boolean => ['message', 'ask', 'form', 'handoff', 'end'].includes(node.kind) || nodeLines(node).length > 0;
 
 /** Paths (as `pathKey` prefixes) that the Copy section shows, to count its problems. */
 export function copyRoots(node: FlowNode): string[] {
+  return [...kindCopyRoots(node), 'builtinCopy'];
+}
+
+function kindCopyRoots(node: FlowNode): string[] {
   switch (node.kind) {
     case 'message':
       return ['say', 'buttons', 'variants'];
@@ -29,6 +35,15 @@ export function copyRoots(node: FlowNode): string[] {
 }
 
 export function CopyFields({ node }: { node: FlowNode }) {
+  return (
+    <>
+      <KindCopy node={node} />
+      <NodeLinesHere node={node} />
+    </>
+  );
+}
+
+function KindCopy({ node }: { node: FlowNode }) {
   switch (node.kind) {
     case 'message':
       return (
