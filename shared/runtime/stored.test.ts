@@ -35,6 +35,18 @@ describe('redactState', () => {
     expect(after.last.input).toBe('mail bo@example.com');
   });
 
+  it('drops remembered entities whose words hold personal data, and keeps the others', () => {
+    const s: SessionState = {
+      ...state([], 'pay 50 on friday, receipt to bo@example.com'),
+      memory: [
+        { entity: 'date', text: 'friday', turn: 1 },
+        { entity: 'email', text: 'bo@example.com', turn: 1 },
+      ],
+    };
+    expect(redactState(s, undefined, redact).memory).toEqual([{ entity: 'date', text: 'friday', turn: 1 }]);
+    expect(JSON.stringify(redactState(s, undefined, redact))).not.toContain('bo@example.com');
+  });
+
   it('returns the same state when there is nothing to redact', () => {
     const s = state([{ role: 'user', text: 'hello' }], 'hello');
     expect(redactState(s, undefined, redact)).toBe(s);

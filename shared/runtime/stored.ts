@@ -5,6 +5,8 @@
 //                      their turn stored them, and are the same objects, so they are not scanned again)
 //   state.last.input   the user's words as expressions saw them
 //   state.last.entities  string values, deeply (an email entity's value is the address)
+//   state.memory       the entities remembered for later questions: one with personal data in its words is
+//                      dropped (its redacted words would answer nothing), so an email said earlier is not kept
 //   trace              every string in every entry (input text, NLU text and entities, slot values, LLM
 //                      prompts and replies, retrieval queries, API URLs and responses, variable changes,
 //                      problems), except the knowledge passages retrieval found (the project's own text)
@@ -31,8 +33,15 @@ export function redactState(state: SessionState, before: SessionState | undefine
   });
   const input = redact(state.last.input);
   const entities = redactStrings(state.last.entities, redact);
-  if (input === state.last.input && entities === state.last.entities && !changed) return state;
-  return { ...state, transcript: changed ? transcript : state.transcript, last: { ...state.last, input, entities } };
+  const kept = state.memory?.filter((m) => redact(m.text) === m.text);
+  const memoryChanged = kept !== undefined && kept.length !== state.memory?.length;
+  if (input === state.last.input && entities === state.last.entities && !changed && !memoryChanged) return state;
+  return {
+    ...state,
+    transcript: changed ? transcript : state.transcript,
+    last: { ...state.last, input, entities },
+    ...(memoryChanged ? { memory: kept } : {}),
+  };
 }
 
 /** Every string of every entry, except the knowledge passages a retrieval found (the project's own text). */
