@@ -61,7 +61,7 @@ describe('exportBundle', () => {
         'project/nlu.json',
         'project/parley.json',
         'project/guardrails.json',
-        ...['balance', 'card_lost', 'dispute', 'help', 'hours', 'human', 'main', 'sensitive'].map((f) => `project/flows/${f}.json`),
+        ...['balance', 'card_lost', 'dispute', 'help', 'hours', 'human', 'main', 'payment', 'sensitive', 'transactions'].map((f) => `project/flows/${f}.json`),
       ].sort(),
     );
     const manifest = JSON.parse(fa.get('manifest.json')!.toString());
