@@ -1,11 +1,12 @@
 import type { ReactNode } from 'react';
 import { copyIn } from '../../../../shared/project/describe';
 import type { LocalizedText } from '../../../../shared/schema/common';
-import type { AnswerButton, NodeOf } from '../../../../shared/schema/nodes';
+import type { AnswerButton, FormField, NodeOf } from '../../../../shared/schema/nodes';
+import type { Question } from '../../../../shared/schema/question';
 import { controlId, useEditor } from '../context';
 import { RowActions, TextField, focusSoon } from '../controls';
 import { CopyField } from '../CopyField';
-import { moveItem, removeItem, uniqueId } from '../nodeEdit';
+import { getIn, moveItem, removeItem, setIn, uniqueId, type Path } from '../nodeEdit';
 
 type Button = { id: string; label: LocalizedText };
 
@@ -17,12 +18,17 @@ interface ButtonListProps<B extends Button> {
   fields: (b: B, i: number) => ReactNode;
   /** What is shown under button `i`'s label. */
   footer?: (b: B, i: number) => ReactNode;
+  /** Where `buttons` is in the node (`['fields', 1]` for a form's field; default the node itself). */
+  base?: Path;
+  /** Prefix of accessible names and copy keys, for several lists in one node: `Field 2 `, `fields.amount.`. */
+  name?: string;
+  copyPrefix?: string;
 }
 
 /** A node's `buttons` list: id, kind-specific fields and a label (copy) per button; add, move and remove. */
-function ButtonList<B extends Button>({ title, buttons, edit, fields, footer }: ButtonListProps<B>) {
+function ButtonList<B extends Button>({ title, buttons, edit, fields, footer, base = [], name = '', copyPrefix = '' }: ButtonListProps<B>) {
   const ed = useEditor();
-  const listId = controlId('buttons');
+  const listId = controlId([...base, 'buttons']);
   return (
     <div className="insp-list" role="group" aria-labelledby={`${listId}-label`}>
       <div className="insp-list-head">
@@ -39,19 +45,19 @@ function ButtonList<B extends Button>({ title, buttons, edit, fields, footer }: 
               listId={listId}
               index={i}
               count={buttons.length}
-              itemLabel={`button ${i + 1}`}
+              itemLabel={`${name}button ${i + 1}`}
               onMove={(from, to) => edit((list) => moveItem(list, from, to))}
               onRemove={(at) => edit((list) => removeItem(list, at))}
             />
           </legend>
           <div className="insp-row">
-            <TextField label="Id" ariaLabel={`Button ${i + 1} id`} path={['buttons', i, 'id']} value={b.id} mono />
+            <TextField label="Id" ariaLabel={`${name}Button ${i + 1} id`} path={[...base, 'buttons', i, 'id']} value={b.id} mono />
             {fields(b, i)}
           </div>
           <CopyField
-            label={`Button ${i + 1} label`}
-            path={['buttons', i, 'label']}
-            copyKey={`buttons.${b.id}.label`}
+            label={`${name}Button ${i + 1} label`}
+            path={[...base, 'buttons', i, 'label']}
+            copyKey={`${copyPrefix}buttons.${b.id}.label`}
             value={b.label}
             required
             allowVariants={false}
@@ -69,7 +75,7 @@ function ButtonList<B extends Button>({ title, buttons, edit, fields, footer }: 
             buttons.map((b) => b.id),
           );
           edit((list) => [...list, { id, label: { [ed.defaultLocale]: '' } } as B]);
-          focusSoon(controlId(['buttons', buttons.length, 'label', ed.defaultLocale]));
+          focusSoon(controlId([...base, 'buttons', buttons.length, 'label', ed.defaultLocale]));
         }}
       >
         + Add button
@@ -98,26 +104,40 @@ export function ButtonsEditor({ node }: { node: NodeOf<'message'> }) {
   );
 }
 
-/** An ask node's answer buttons: quick replies offered with the question, each answering with its value. */
-export function AnswerButtonsEditor({ node }: { node: NodeOf<'ask'> }) {
+/** A question's answer buttons (an ask node's, or a form field's at `base`): quick replies offered with the question, each answering with its value. */
+export function AnswerButtonsEditor({
+  node,
+  base = [],
+  name = '',
+  copyPrefix = '',
+}: {
+  node: NodeOf<'ask'> | FormField;
+  base?: Path;
+  name?: string;
+  copyPrefix?: string;
+}) {
   const ed = useEditor();
   const edit = (fn: (list: AnswerButton[]) => AnswerButton[]) =>
     ed.edit((n) => {
-      if (n.kind !== 'ask') return n;
-      const { buttons: _buttons, ...rest } = n;
-      const next = fn(n.buttons ?? []);
-      return next.length > 0 ? { ...rest, buttons: next } : rest;
+      const q = getIn(n, base) as Question | undefined;
+      if (!q || typeof q !== 'object') return n;
+      const { buttons: _buttons, ...rest } = q;
+      const next = fn(q.buttons ?? []);
+      return setIn(n, base, next.length > 0 ? { ...rest, buttons: next } : rest);
     });
   return (
     <ButtonList
-      title="Answer buttons"
+      title={`${name}Answer buttons`}
       buttons={node.buttons ?? []}
       edit={edit}
+      base={base}
+      name={name}
+      copyPrefix={copyPrefix}
       fields={(b, i) => (
         <TextField
           label="Value"
-          ariaLabel={`Button ${i + 1} value`}
-          path={['buttons', i, 'value']}
+          ariaLabel={`${name}Button ${i + 1} value`}
+          path={[...base, 'buttons', i, 'value']}
           value={b.value}
           optional
           placeholder={copyIn(b.label, ed.defaultLocale) || 'the label'}

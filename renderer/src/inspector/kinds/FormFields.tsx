@@ -7,6 +7,7 @@ import { controlId, useEditor } from '../context';
 import { AddFromList, CheckboxField, ChipList, NumberField, RowActions, TextField, focusSoon } from '../controls';
 import { CopyField } from '../CopyField';
 import { moveItem, removeItem } from '../nodeEdit';
+import { AnswerButtonsEditor } from './ButtonsEditor';
 import { useIntentIds } from './choices';
 import { QuestionFields, ValidationRules } from './QuestionFields';
 
@@ -107,6 +108,7 @@ export function FormFieldList({ node }: { node: NodeOf<'form'> }) {
                   hint="An expression; the field is skipped while it is false."
                 />
                 <ValidationRules q={f} base={['fields', i]} name={name} copyPrefix={`fields.${f.id}.`} />
+                <AnswerButtonsEditor node={f} base={['fields', i]} name={name} copyPrefix={`fields.${f.id}.`} />
               </div>
             )}
           </fieldset>
