@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'react';
-import { ProjectTemplate } from '../../../shared/api/contract';
+import { ImportSource, ProjectTemplate } from '../../../shared/api/contract';
 import { errorText, openProject, useStudio } from '../store/studioStore';
 import { openTrustDialog, useTrust } from '../trust/trustStore';
 import { ExportDialog } from '../export/ExportDialog';
 import { openExportDialog } from '../export/exportStore';
+import { ImportSummary, type ImportDone } from './ImportSummary';
 
 type Recent = { dir: string; name: string; openedAt: string };
 
@@ -14,6 +15,22 @@ const TEMPLATE_HINTS: Record<ProjectTemplate, string> = {
   banking: 'Banking: a balance from a mocked API, and a lost card handed to a person',
 };
 
+/** Starting from an existing bot instead of a template (main/import/, the same importers as `parley import`). */
+const IMPORTS: Record<ImportSource, { label: string; placeholder: string; hint: string }> = {
+  rasa: {
+    label: 'Import from Rasa (a folder)',
+    placeholder: '/path/to/rasa-project',
+    hint: 'Rasa 3.x: the folder with domain.yml and data/. Nothing is written if it has problems.',
+  },
+  'dialogflow-cx': {
+    label: 'Import from Dialogflow CX (an exported agent folder or .zip)',
+    placeholder: '/path/to/exported-agent or agent.zip',
+    hint: 'A Dialogflow CX agent exported as a JSON package (its folder or the .zip). Nothing is written if it has problems.',
+  },
+};
+type Start = ProjectTemplate | `import:${ImportSource}`;
+const importOf = (start: Start): ImportSource | undefined => (start.startsWith('import:') ? ImportSource.parse(start.slice(7)) : undefined);
+
 /** The project switcher: recent projects, open a folder by path, create a project in a folder. */
 export function ProjectMenu() {
   const api = useStudio((s) => s.api);
@@ -22,8 +39,11 @@ export function ProjectMenu() {
   const [recent, setRecent] = useState<Recent[]>([]);
   const [dir, setDir] = useState('');
   const [name, setName] = useState('');
-  const [template, setTemplate] = useState<ProjectTemplate>('blank');
+  const [start, setStart] = useState<Start>('blank');
+  const [src, setSrc] = useState('');
   const [error, setError] = useState('');
+  const [problems, setProblems] = useState<string[]>([]);
+  const [imported, setImported] = useState<ImportDone | null>(null);
   const panel = useRef<HTMLDivElement>(null);
   const trust = useTrust((s) => s.status);
 
@@ -35,10 +55,32 @@ export function ProjectMenu() {
     return () => window.removeEventListener('keydown', onKey);
   }, [open, api]);
 
+  const from = importOf(start);
+
   const run = async (fn: () => Promise<void>) => {
     setError('');
+    setProblems([]);
     try {
       await fn();
+      setOpen(false);
+    } catch (e) {
+      setError(errorText(e));
+    }
+  };
+
+  /** Imports into the folder typed above; on success opens the new project and shows what came in. */
+  const importBot = async (source: ImportSource) => {
+    if (!api) return;
+    setError('');
+    setProblems([]);
+    try {
+      const r = await api.call('project.import', { from: source, src: src.trim(), dir: dir.trim(), ...(name.trim() ? { name: name.trim() } : {}) });
+      if (!r.ok) {
+        setProblems(r.problems);
+        return;
+      }
+      await openProject(r.dir);
+      setImported({ ...r, from: source });
       setOpen(false);
     } catch (e) {
       setError(errorText(e));
@@ -79,18 +121,41 @@ export function ProjectMenu() {
                 Open
               </button>
               <input aria-label="New project name" placeholder="Name for a new project" value={name} onChange={(e) => setName(e.target.value)} />
-              <select aria-label="Template" value={template} onChange={(e) => setTemplate(e.target.value as ProjectTemplate)}>
+              <select aria-label="Template" value={start} onChange={(e) => setStart(e.target.value as Start)}>
                 {ProjectTemplate.options.map((t) => (
                   <option key={t} value={t}>
                     {t}
                   </option>
                 ))}
+                <optgroup label="From an existing bot">
+                  {ImportSource.options.map((f) => (
+                    <option key={f} value={`import:${f}`}>
+                      {IMPORTS[f].label}
+                    </option>
+                  ))}
+                </optgroup>
               </select>
-              <button type="button" disabled={!dir.trim() || !name.trim()} onClick={() => void run(() => openProject(dir.trim(), name.trim(), template))}>
-                Create here
-              </button>
+              {from ? (
+                <button type="button" disabled={!dir.trim() || !src.trim()} onClick={() => void importBot(from)}>
+                  Import here
+                </button>
+              ) : (
+                <button
+                  type="button"
+                  disabled={!dir.trim() || !name.trim()}
+                  onClick={() => void run(() => openProject(dir.trim(), name.trim(), start as ProjectTemplate))}
+                >
+                  Create here
+                </button>
+              )}
             </div>
-            <p className="template-hint">{TEMPLATE_HINTS[template]}</p>
+            {from && (
+              <label>
+                {IMPORTS[from].label}
+                <input aria-label="Bot to import" placeholder={IMPORTS[from].placeholder} value={src} onChange={(e) => setSrc(e.target.value)} />
+              </label>
+            )}
+            <p className="template-hint">{from ? `${IMPORTS[from].hint} The name is optional.` : TEMPLATE_HINTS[start as ProjectTemplate]}</p>
           </form>
           <button className="export-entry" onClick={() => void run(async () => openExportDialog())}>
             Export bundle… <span>a signed folder that runs without Parley</span>
@@ -111,9 +176,20 @@ export function ProjectMenu() {
               {error}
             </p>
           )}
+          {problems.length > 0 && (
+            <div role="alert" aria-label="Import problems">
+              <p className="error">Nothing was imported or written:</p>
+              <ul className="import-problems">
+                {problems.map((p, i) => (
+                  <li key={i}>{p}</li>
+                ))}
+              </ul>
+            </div>
+          )}
         </div>
       )}
       <ExportDialog />
+      {imported && <ImportSummary done={imported} onClose={() => setImported(null)} />}
     </div>
   );
 }
