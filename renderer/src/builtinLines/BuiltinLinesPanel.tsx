@@ -39,7 +39,9 @@ function refusal(e: unknown): string {
 function LineRow({ lineKey, locale, defaultLocale, save }: { lineKey: BuiltinKey; locale: string; defaultLocale: string; save: Save }) {
   const project = useStudio((s) => s.project?.manifest.builtinCopy);
   const wording = lineWording(project, lineKey, locale, defaultLocale);
-  const own = project?.[lineKey]?.[locale] !== undefined;
+  const ownText = project?.[lineKey]?.[locale];
+  const own = ownText !== undefined;
+  const variants = Array.isArray(ownText) ? ownText.length : 1;
   const [draft, setDraft] = useState<string>();
   const [status, setStatus] = useState('');
   const [busy, setBusy] = useState(false);
@@ -77,6 +79,7 @@ function LineRow({ lineKey, locale, defaultLocale, save }: { lineKey: BuiltinKey
           setStatus('');
         }}
       />
+      {variants > 1 && <div className="bl-when">{variants} variants in parley.yaml (one said at random): saving here keeps only this one.</div>}
       {placeholders.length > 0 && (
         <div className="bl-placeholders">
           May use{' '}

@@ -6,7 +6,7 @@ import type { FormField, NodeOf } from '../../../../shared/schema/nodes';
 import { controlId, useEditor } from '../context';
 import { AddFromList, CheckboxField, ChipList, NumberField, RowActions, TextField, focusSoon } from '../controls';
 import { CopyField } from '../CopyField';
-import { moveItem, removeItem } from '../nodeEdit';
+import { moveItem, removeItem, type FieldIssue } from '../nodeEdit';
 import { AnswerButtonsEditor } from './ButtonsEditor';
 import { useIntentIds } from './choices';
 import { QuestionFields, ValidationRules } from './QuestionFields';
@@ -17,6 +17,15 @@ export function newFieldId(fields: readonly { id: string }[]): string {
   let n = fields.length + 1;
   while (taken.has(`field_${n}`)) n++;
   return `field_${n}`;
+}
+
+/** Errors reported under field `i` (`fields[i]…`). */
+export function fieldErrors(issues: ReadonlyMap<string, readonly FieldIssue[]>, i: number): number {
+  let n = 0;
+  const root = `fields[${i}]`;
+  for (const [path, list] of issues)
+    if (path === root || path.startsWith(`${root}.`) || path.startsWith(`${root}[`)) n += list.filter((x) => x.severity === 'error').length;
+  return n;
 }
 
 /** Open items after moving `from` to `to` (the open one follows its field). */
@@ -33,7 +42,9 @@ export function FormFieldList({ node }: { node: NodeOf<'form'> }) {
   const ed = useEditor();
   const fields = node.fields;
   const listId = controlId('fields');
-  const [open, setOpen] = useState<ReadonlySet<number>>(() => new Set(fields.length === 1 ? [0] : []));
+  const errors = (i: number) => fieldErrors(ed.issues, i);
+  // open at first: a lone field, and the fields with problems (so the problems summary can focus their controls)
+  const [open, setOpen] = useState<ReadonlySet<number>>(() => new Set(fields.flatMap((_, i) => (fields.length === 1 || errors(i) > 0 ? [i] : []))));
   const set = (next: FormField[]) => ed.set(['fields'], next, false);
   const toggle = (i: number) =>
     setOpen((cur) => {
@@ -62,6 +73,11 @@ export function FormFieldList({ node }: { node: NodeOf<'form'> }) {
                   {f.type}
                   {f.when ? ' · when' : ''}
                 </span>
+                {!shown && errors(i) > 0 && (
+                  <span className="insp-count error" aria-label={`${errors(i)} ${errors(i) === 1 ? 'problem' : 'problems'}`}>
+                    {errors(i)}
+                  </span>
+                )}
               </button>
               <RowActions
                 listId={listId}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { newFieldId } from './FormFields';
+import { fieldErrors, newFieldId } from './FormFields';
 import { packRules } from './QuestionFields';
 
 describe('newFieldId', () => {
@@ -16,5 +16,21 @@ describe('packRules', () => {
     expect(packRules([])).toBeUndefined();
     expect(packRules([rule('value > 0')])).toEqual(rule('value > 0'));
     expect(packRules([rule('a'), rule('b')])).toEqual([rule('a'), rule('b')]);
+  });
+});
+
+describe('fieldErrors', () => {
+  it("counts the errors under one field, not its neighbours' or warnings", () => {
+    const issue = (path: string, severity: 'error' | 'warning' = 'error') => [path, [{ path, severity, message: 'x' }]] as const;
+    const issues = new Map([
+      issue('fields[1].slot'),
+      issue('fields[1].validation[0].expr'),
+      issue('fields[1].notIntents', 'warning'),
+      issue('fields[10].slot'),
+      issue('fields'),
+    ]);
+    expect(fieldErrors(issues, 1)).toBe(2);
+    expect(fieldErrors(issues, 10)).toBe(1);
+    expect(fieldErrors(issues, 0)).toBe(0);
   });
 });
