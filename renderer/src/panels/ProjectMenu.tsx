@@ -121,7 +121,7 @@ export function ProjectMenu() {
                 Open
               </button>
               <input aria-label="New project name" placeholder="Name for a new project" value={name} onChange={(e) => setName(e.target.value)} />
-              <select aria-label="Template" value={start} onChange={(e) => setStart(e.target.value as Start)}>
+              <select aria-label="Template" className="start-select" value={start} onChange={(e) => setStart(e.target.value as Start)}>
                 {ProjectTemplate.options.map((t) => (
                   <option key={t} value={t}>
                     {t}
