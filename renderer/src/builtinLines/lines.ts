@@ -1,7 +1,7 @@
 // Which of the engine's own lines (shared/schema/builtinCopy.ts) a node can speak, which it may remove, what each
 // is for, and the wording a line has in a locale (the project's, else the engine's). Pure, for the sidebar's
 // "Bot's own lines" section and the inspector's "Bot's own lines here".
-import { BUILTIN_KEYS, NodeBuiltinCopy, type BuiltinKey } from '../../../shared/schema/builtinCopy';
+import { NodeBuiltinCopy, type BuiltinKey } from '../../../shared/schema/builtinCopy';
 import type { CopyText, LocalizedText } from '../../../shared/schema/common';
 import type { FlowNode } from '../../../shared/schema/nodes';
 import { defaultLine, hasDefaultLines } from '../../../shared/engine/copy';
@@ -78,4 +78,3 @@ export function lineWording(
   return { text: defaultLine(key, locale), isDefault: true };
 }
 
-export { BUILTIN_KEYS };
