@@ -77,4 +77,3 @@ export function lineWording(
   if (!hasDefaultLines(locale) && fallback) return { text: fallback, isDefault: false };
   return { text: defaultLine(key, locale), isDefault: true };
 }
-
