@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { FlowNode } from '../../../../shared/schema/nodes';
+import { copyRoots, hasCopy } from './CopyFields';
 import { fieldErrors, newFieldId } from './FormFields';
 import { packRules } from './QuestionFields';
 
@@ -32,5 +34,17 @@ describe('fieldErrors', () => {
     expect(fieldErrors(issues, 1)).toBe(2);
     expect(fieldErrors(issues, 10)).toBe(1);
     expect(fieldErrors(issues, 0)).toBe(0);
+  });
+});
+
+describe('the Copy section', () => {
+  const node = (n: Record<string, unknown>) => ({ id: 'n', position: { x: 0, y: 0 }, ...n }) as unknown as FlowNode;
+  it("is shown for a node's copy or the engine's lines it speaks, and counts their problems", () => {
+    expect(hasCopy(node({ kind: 'form', fields: [] }))).toBe(true);
+    expect(hasCopy(node({ kind: 'listen', routes: [] }))).toBe(true);
+    expect(hasCopy(node({ kind: 'llm' }))).toBe(true);
+    expect(hasCopy(node({ kind: 'set', assign: [] }))).toBe(false);
+    expect(copyRoots(node({ kind: 'form', fields: [] }))).toEqual(['fields', 'builtinCopy']);
+    expect(copyRoots(node({ kind: 'ask' }))).toEqual(['prompt', 'reprompt', 'validation', 'buttons', 'builtinCopy']);
   });
 });
