@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ZipFile } from 'yazl';
 import { methods } from '../../shared/api/contract';
 import { importProject } from './projectImport';
 
@@ -36,6 +37,25 @@ describe('project.import (main/services/projectImport.ts)', () => {
     expect(readFileSync(path.join(dir, 'parley.yaml'), 'utf8')).toMatch(/name: "?Salon Desk"?/);
     expect(r.counts.intents).toBeGreaterThan(0);
     expect(existsSync(path.join(dir, 'IMPORT.md'))).toBe(true);
+  });
+
+  it('imports the same agent from the .zip the console exports', async () => {
+    const zip = new ZipFile();
+    for (const f of readdirSync(salon, { recursive: true, withFileTypes: true }))
+      if (f.isFile()) {
+        const abs = path.join(f.parentPath, f.name);
+        zip.addFile(abs, path.relative(salon, abs).split(path.sep).join('/'));
+      }
+    zip.end();
+    const chunks: Buffer[] = [];
+    for await (const c of zip.outputStream) chunks.push(c as Buffer);
+    const zipFile = path.join(parent, 'salonbot.zip');
+    writeFileSync(zipFile, Buffer.concat(chunks));
+    const fromFolder = await importProject({ from: 'dialogflow-cx', src: salon, dir: path.join(parent, 'salon-folder') });
+    const fromZip = await importProject({ from: 'dialogflow-cx', src: zipFile, dir: path.join(parent, 'salon-zip') });
+    if (!fromZip.ok || !fromFolder.ok) throw new Error('the import failed');
+    expect(fromZip.counts).toEqual(fromFolder.counts);
+    expect(fromZip.files).toBe(fromFolder.files);
   });
 
   it('a missing source, or a source of the other kind, is a list of problems and nothing is written', async () => {
