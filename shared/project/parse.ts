@@ -1,3 +1,4 @@
+import { unionIssues } from '../schema/issues';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import type { z } from 'zod';
 import { fieldPath, type Problem } from './problems';
@@ -74,7 +75,7 @@ export function checkSchema<S extends z.ZodType>(
 ): { ok: true; data: z.output<S> } | { ok: false; problems: Problem[] } {
   const result = schema.safeParse(value);
   if (result.success) return { ok: true, data: result.data };
-  const problems = result.error.issues.map((issue): Problem => {
+  const problems = unionIssues(result.error.issues).map((issue): Problem => {
     const path = [...pathPrefix, ...issue.path];
     return {
       severity: 'error',

@@ -1,3 +1,4 @@
+import { unionIssues } from '../../../shared/schema/issues';
 import type { FlowChange } from '../../../shared/project/changes';
 import { fieldPath, type Problem } from '../../../shared/project/problems';
 import type { CopyText, LocalizedText } from '../../../shared/schema/common';
@@ -242,7 +243,7 @@ export function schemaIssues(node: FlowNode): FieldIssue[] {
   const schema = NODE_SCHEMAS[node.kind] as unknown as { safeParse(v: unknown): { success: boolean; error?: { issues: ZodIssueLike[] } } };
   const res = schema.safeParse(node);
   if (res.success || !res.error) return [];
-  return res.error.issues.map((i) => ({
+  return unionIssues(res.error.issues).map((i) => ({
     severity: 'error' as const,
     path: pathKey(i.path.filter((p): p is string | number => typeof p !== 'symbol')),
     message: friendlyMessage(i),
