@@ -3,6 +3,9 @@
 // when the caller says so (`force`), and the target may not lie inside the source.
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { stringify } from 'yaml';
+import { serializeFlow, serializeManifest, serializeNlu } from '../../../shared/project/serialize';
+import type { Flow, NluFile, ProjectManifest } from '../../../shared/schema/project';
 
 /** Refuses a target the import may not write (an existing file or non-empty folder without `force`, a folder inside `src`). */
 export async function checkTarget(
@@ -39,4 +42,23 @@ export async function writeProjectFiles(target: string, files: Map<string, strin
     await fs.rm(tmp, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** What every import writes: the project's files in their canonical form, and the counts its summary gives. */
+export function projectFiles(
+  manifest: ProjectManifest,
+  nlu: NluFile,
+  flows: ReadonlyMap<string, Flow>,
+  stories: readonly { file: string; story: unknown }[],
+  operations: number,
+): { files: Map<string, string>; counts: { intents: number; entities: number; flows: number; stories: number; operations: number } } {
+  const files = new Map<string, string>();
+  files.set('parley.yaml', serializeManifest(manifest));
+  files.set('nlu.yaml', serializeNlu(nlu));
+  for (const [id, flow] of flows) files.set(`flows/${id}.yaml`, serializeFlow(flow));
+  for (const s of stories) files.set(s.file, stringify(s.story, { lineWidth: 0 }));
+  if (!stories.length) files.set('stories/.gitkeep', '');
+  files.set('knowledge/.gitkeep', '');
+  const counts = { intents: nlu.intents.length, entities: nlu.entities?.length ?? 0, flows: flows.size, stories: stories.length, operations };
+  return { files, counts };
 }

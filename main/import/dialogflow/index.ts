@@ -3,11 +3,9 @@
 // file of the agent stops the import before anything is written, and an existing output folder is replaced only
 // when the caller says so (`force`).
 import path from 'node:path';
-import { stringify } from 'yaml';
 import { Locale } from '../../../shared/schema/common';
 import type { ProjectManifest } from '../../../shared/schema/project';
-import { serializeFlow, serializeManifest, serializeNlu } from '../../../shared/project/serialize';
-import { checkTarget, writeProjectFiles } from '../common/output';
+import { checkTarget, projectFiles, writeProjectFiles } from '../common/output';
 import { Report } from '../common/report';
 import { toId } from '../common/text';
 import { buildFlow } from './flows';
@@ -124,20 +122,7 @@ export async function dialogflowToParley(
     };
     manifest.mocks = Object.fromEntries(operations.map((op) => [op, { success: { body: {} } }]));
   }
-  const files = new Map<string, string>();
-  files.set('parley.yaml', serializeManifest(manifest as unknown as ProjectManifest));
-  files.set('nlu.yaml', serializeNlu(nlu.nlu));
-  for (const [id, flow] of flows) files.set(`flows/${id}.yaml`, serializeFlow(flow));
-  for (const s of stories) files.set(s.file, stringify(s.story, { lineWidth: 0 }));
-  if (!stories.length) files.set('stories/.gitkeep', '');
-  files.set('knowledge/.gitkeep', '');
-  const counts = {
-    intents: nlu.nlu.intents.length,
-    entities: nlu.nlu.entities?.length ?? 0,
-    flows: flows.size,
-    stories: stories.length,
-    operations: operations.length,
-  };
+  const { files, counts } = projectFiles(manifest as unknown as ProjectManifest, nlu.nlu, flows, stories, operations.length);
   files.set(
     'IMPORT.md',
     report.markdown(name, cx.origin, [

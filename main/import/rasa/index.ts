@@ -3,10 +3,9 @@
 // an existing output folder is replaced only when the caller says so (`force`).
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { parse as parseYaml, stringify } from 'yaml';
-import { serializeFlow, serializeManifest, serializeNlu } from '../../../shared/project/serialize';
+import { parse as parseYaml } from 'yaml';
 import type { ProjectManifest } from '../../../shared/schema/project';
-import { checkTarget, writeProjectFiles } from '../common/output';
+import { checkTarget, projectFiles, writeProjectFiles } from '../common/output';
 import { buildFlows } from './flows';
 import { buildModel } from './model';
 import { convertNlu } from './nlu';
@@ -112,20 +111,7 @@ export async function rasaToParley(
     };
     manifest.mocks = Object.fromEntries([...flows.operations.values()].map((op) => [op, { success: { body: { events: [], responses: [] } } }]));
   }
-  const files = new Map<string, string>();
-  files.set('parley.yaml', serializeManifest(manifest as unknown as ProjectManifest));
-  files.set('nlu.yaml', serializeNlu(nlu.nlu));
-  for (const [id, flow] of flows.flows) files.set(`flows/${id}.yaml`, serializeFlow(flow));
-  for (const s of stories) files.set(s.file, stringify(s.story, { lineWidth: 0 }));
-  if (!stories.length) files.set('stories/.gitkeep', '');
-  files.set('knowledge/.gitkeep', '');
-  const counts = {
-    intents: nlu.nlu.intents.length,
-    entities: nlu.nlu.entities?.length ?? 0,
-    flows: flows.flows.size,
-    stories: stories.length,
-    operations: flows.operations.size,
-  };
+  const { files, counts } = projectFiles(manifest as unknown as ProjectManifest, nlu.nlu, flows.flows, stories, flows.operations.size);
   files.set(
     'IMPORT.md',
     report.markdown(name, project.dir, [
