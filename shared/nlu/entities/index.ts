@@ -92,7 +92,10 @@ export function extractEntities(text: string, ctx: EntityContext = {}): Extracte
   const out: ExtractedEntity[] = [];
   if (ctx.entities?.length) {
     const folded = fold(text);
-    for (const c of compiled(ctx.entities)) out.push(...matchProjectEntity(c, text, folded));
+    const found = compiled(ctx.entities).flatMap((c) => matchProjectEntity(c, text, folded));
+    // a match inside a longer match of another entity is part of it (the digits of TXN-4821937705 are no amount)
+    const inside = (e: ExtractedEntity) => found.some((o) => o !== e && o.start <= e.start && e.end <= o.end && o.end - o.start > e.end - e.start);
+    out.push(...found.filter((e) => !inside(e)));
   }
   // what a project regex matched (a reference such as TXN-4821937705) is not also a phone number or a number
   const project = out.filter((e) => compiled(ctx.entities ?? []).some((c) => c.kind === 'regex' && c.id === e.entity));
