@@ -19,12 +19,13 @@ const UNIT = [
 ];
 
 /**
- * Unit test files that replace modules (`vi.mock`, `vi.doMock`): they need a module graph of their own, so they run
+ * Unit test files that replace modules (`vi.mock`, `vi.doMock`), or that say they check a module's process-wide
+ * state from its start (a line `// needs fresh modules: <why>`): they need a module graph of their own, so they run
  * in the `unit-isolated` project. Every other unit file shares its worker's modules with the files before it
  * (`isolate: false`): loading the same modules again for each of some 170 files was a third of the unit tests' time.
  */
 const ROOT = path.dirname(fileURLToPath(import.meta.url));
-const MOCKS_MODULES = /\bvi\s*\.\s*(?:mock|doMock|unmock|doUnmock)\s*\(/;
+const MOCKS_MODULES = /\bvi\s*\.\s*(?:mock|doMock|unmock|doUnmock)\s*\(|^\/\/ needs fresh modules:/m;
 const replacesModules = (): string[] =>
   ['shared', 'main', 'preload', 'renderer', 'test/unit', 'test/integration'].flatMap((dir) =>
     readdirSync(path.join(ROOT, dir), { recursive: true, encoding: 'utf8' })

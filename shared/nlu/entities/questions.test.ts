@@ -1,3 +1,5 @@
+// needs fresh modules: it checks that the turn runner loads the name tagger, which a file before it in a shared
+// worker may have loaded already
 // The entities at questions, through the turn runner as the studio, the stories and the runtime run them: the
 // ask node's `dates` reaches the extractor, and the runner loads the person tagger for a project that asks for one.
 import { describe, expect, it } from 'vitest';
