@@ -4,6 +4,7 @@
 // reference matches anything), else as recorded. Webhooks answer with their `success` mock.
 import type { Report } from '../common/report';
 import { responsePattern, toId } from '../common/text';
+import { compilePattern } from '../../../shared/util/regex';
 import type { CxNlu } from './nlu';
 import type { Located } from './read';
 import type { TestCase } from './schema';
@@ -14,11 +15,12 @@ export interface StoryFile {
 }
 
 const CX_REF = /\$(?:session\.params|flow|page\.params|intent\.params|request\.generative|sys\.func)\.[A-Za-z0-9_.-]+(?:\([^)]*\))?/;
-const jsRe = (pattern: string) => new RegExp(`^${pattern.replace(/^\(\?s\)/, '')}$`, 's');
+// the agent's copy is untrusted text: its patterns run on RE2 (linear time), as every project pattern does
+const whole = (pattern: string) => compilePattern(`(?s)^(?:${pattern.replace(/^\(\?s\)/, '')})$`);
 
 /** A pattern for a recorded response: the agent copy it matches (parameters as wildcards), else the text itself. */
 function patternFor(said: string, copy: string[][]): string {
-  const groups = copy.filter((g) => g.some((c) => jsRe(responsePattern([c], CX_REF)).test(said.trim())));
+  const groups = copy.filter((g) => g.some((c) => whole(responsePattern([c], CX_REF)).test(said.trim())));
   return responsePattern(groups.length ? [...new Set(groups.flat())] : [said], CX_REF);
 }
 
