@@ -5,6 +5,7 @@ import { ApiError } from '../../shared/api/errors';
 import type { ProjectSnapshot } from '../../shared/api/contract';
 import { DEFAULT_FILE_LIMITS, type FileLimits } from '../../shared/project/files';
 import { flowIdOf, loadProject, type LoadResult, type SourceFile } from '../../shared/project/load';
+import { knownHolidayRegion } from '../../shared/engine/holidays';
 import { formatProblem, type Problem } from '../../shared/project/problems';
 import { serializeFlow, serializeManifest, serializeNlu } from '../../shared/project/serialize';
 import { MANIFEST_FILE, NLU_FILE, flowFile } from '../../shared/project/validate';
@@ -88,14 +89,17 @@ export function loadFromFiles(files: Map<string, FileState>, preparsed?: Readonl
     return { file, text: f && 'text' in f ? f.text : '' };
   };
   const unreadable = [...files.entries()].flatMap(([file, f]) => (file !== MANIFEST_FILE && 'problem' in f ? [f.problem] : []));
-  return loadProject({
-    manifest: src(MANIFEST_FILE),
-    ...(readable(NLU_FILE) ? { nlu: src(NLU_FILE) } : {}),
-    ...(readable(GUARDRAILS_FILE) ? { guardrails: src(GUARDRAILS_FILE) } : {}),
-    flows: [...files.keys()].filter((f) => f.startsWith('flows/') && readable(f)).map(src),
-    ...(unreadable.length ? { unreadable } : {}),
-    ...(preparsed?.size ? { preparsed } : {}),
-  });
+  return loadProject(
+    {
+      manifest: src(MANIFEST_FILE),
+      ...(readable(NLU_FILE) ? { nlu: src(NLU_FILE) } : {}),
+      ...(readable(GUARDRAILS_FILE) ? { guardrails: src(GUARDRAILS_FILE) } : {}),
+      flows: [...files.keys()].filter((f) => f.startsWith('flows/') && readable(f)).map(src),
+      ...(unreadable.length ? { unreadable } : {}),
+      ...(preparsed?.size ? { preparsed } : {}),
+    },
+    { holidayRegion: knownHolidayRegion },
+  );
 }
 
 /** What the studio shows while parley.yaml does not load: a stand-in manifest, so the file can be fixed in it. */
@@ -278,7 +282,10 @@ export function createProjectStore(options: ProjectStoreOptions) {
       r.project.flows[flowId] = flow;
       // Keep the load errors of broken files; recompute the cross-reference checks over the edited model (the saved
       // flow and what crosses flows: the other flows' problems are kept with their flow objects).
-      r.problems = [...r.problems.filter((p) => r.broken.includes(p.file)), ...validator.validate(r.project, { broken: r.broken })];
+      r.problems = [
+        ...r.problems.filter((p) => r.broken.includes(p.file)),
+        ...validator.validate(r.project, { broken: r.broken, holidayRegion: knownHolidayRegion }),
+      ];
       const problems = r.problems.filter((p) => p.file === file);
       options.bus.emit('project.fileChanged', { file, revision, flowId, flow, problems });
       return { revision, problems };

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { BusinessHours } from '../schema/businessHours';
-import { calendarFor, calendarProblems, closedDates, formatOpening, hoursAt } from './businessHours';
+import { calendarFor, closedDates, formatOpening, hoursAt } from './businessHours';
+import { calendarProblems } from './calendarChecks';
+import { knownHolidayRegion } from './holidays';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
@@ -105,7 +107,7 @@ describe('calendarProblems', () => {
       holidays: { country: 'GB', region: 'XYZ' },
       queues: { q: { timezone: 'Mars/Olympus', weekly: {}, holidays: { country: 'ZZ' } } },
     });
-    const found = calendarProblems(bad).map((p) => `${p.path.join('.')}: ${p.message}`);
+    const found = calendarProblems(bad, knownHolidayRegion).map((p) => `${p.path.join('.')}: ${p.message}`);
     expect(found).toEqual([
       'timezone: unknown time zone "Europe/Londres": use an IANA name such as Europe/London or America/New_York',
       'weekly.mon.0: the range ends (09:00) before or when it starts (17:00)',
@@ -114,7 +116,9 @@ describe('calendarProblems', () => {
       'queues.q.timezone: unknown time zone "Mars/Olympus": use an IANA name such as Europe/London or America/New_York',
       'queues.q.holidays.country: the holiday data has no country "ZZ"',
     ]);
-    expect(calendarProblems(london)).toEqual([]);
+    expect(calendarProblems(london, knownHolidayRegion)).toEqual([]);
+    // without the holiday data (the studio before it loads it) the countries are not checked, the rest is
+    expect(calendarProblems(bad).map((p) => p.path.join('.'))).toEqual(['timezone', 'weekly.mon.0', 'weekly.tue.1', 'queues.q.timezone']);
   });
 
   it('rejects a malformed time in the schema, naming the field', () => {

@@ -2,9 +2,10 @@
 // at an instant, and when it next opens. Time zones through Intl (no Node APIs, no time-zone data of our own),
 // so a daylight-saving change is the platform's: an opening time the clock skips (01:30 on the night it jumps
 // from 01:00 to 02:00) opens when the clock jumps; one it passes twice opens the first time.
-// Public holidays come from `date-holidays` (rules, not a fixed list, so any year works).
-import Holidays from 'date-holidays';
+// Public holidays come from holidays.ts; what the validator checks of a calendar is in calendarChecks.ts.
 import { WEEKDAYS, type BusinessHours, type Calendar, type Holidays as HolidaySpec, type Weekday } from '../schema/businessHours';
+import { toMinutes } from './calendarChecks';
+import { countryHolidays } from './holidays';
 
 export interface HoursVerdict {
   open: boolean;
@@ -30,16 +31,6 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
     formatters.set(timeZone, f);
   }
   return f;
-}
-
-/** Whether Intl knows the time zone. */
-export function knownTimeZone(timeZone: string): boolean {
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 interface Local {
@@ -75,11 +66,8 @@ function instantOf(want: number, timeZone: string): number {
   return hi;
 }
 
-const toMinutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
 const isoDay = (y: number, m: number, d: number) => new Date(Date.UTC(y, m - 1, d)).toISOString().slice(0, 10);
 const weekdayOf = (y: number, m: number, d: number): Weekday => WEEKDAYS[(new Date(Date.UTC(y, m - 1, d)).getUTCDay() + 6) % 7] as Weekday;
-
-const holidayCache = new Map<string, Set<string>>();
 
 /**
  * The closed dates of a holiday spec in a year (`YYYY-MM-DD`): its dates, and its country's public and bank
@@ -100,43 +88,7 @@ const specCache = new WeakMap<HolidaySpec, Map<number, ReadonlySet<string>>>();
 
 function computeClosedDates(spec: HolidaySpec, year: number): ReadonlySet<string> {
   if (Array.isArray(spec)) return new Set(spec);
-  const key = `${spec.country}/${spec.region ?? ''}/${year}`;
-  let country = holidayCache.get(key);
-  if (!country) {
-    country = new Set();
-    const hd = new Holidays();
-    hd.init(spec.country, spec.region ?? '');
-    const list = hd.getHolidays(year) || [];
-    for (const h of list) if (h.type === 'public' || h.type === 'bank') country.add(h.date.slice(0, 10));
-    holidayCache.set(key, country);
-  }
-  return new Set([...country, ...(spec.dates ?? [])]);
-}
-
-const regionCache = new Map<string, { ok: true } | { ok: false; message: string }>();
-
-/** Whether the holiday data knows a country (and its region). Remembered: the validator asks on every edit. */
-export function knownHolidayRegion(country: string, region?: string): { ok: true } | { ok: false; message: string } {
-  const key = `${country}/${region ?? ''}`;
-  let r = regionCache.get(key);
-  if (!r) regionCache.set(key, (r = lookUpRegion(country, region)));
-  return r;
-}
-
-function lookUpRegion(country: string, region?: string): { ok: true } | { ok: false; message: string } {
-  const hd = new Holidays();
-  const countries = hd.getCountries();
-  if (!Object.hasOwn(countries, country)) return { ok: false, message: `the holiday data has no country "${country}"` };
-  if (region === undefined) return { ok: true };
-  const states = hd.getStates(country) ?? {};
-  if (!Object.hasOwn(states, region)) {
-    const known = Object.keys(states);
-    return {
-      ok: false,
-      message: `the holiday data has no region "${region}" in ${country}${known.length ? ` (it has ${known.slice(0, 20).join(', ')})` : ''}`,
-    };
-  }
-  return { ok: true };
+  return new Set([...countryHolidays(spec.country, spec.region, year), ...(spec.dates ?? [])]);
 }
 
 /** The ranges of a weekday, in minutes, sorted. */
@@ -189,43 +141,4 @@ export function formatOpening(ms: number, timeZone: string, locale: string): str
   } catch {
     return new Intl.DateTimeFormat('en', opts).format(ms);
   }
-}
-
-export interface CalendarProblem {
-  /** Path under `businessHours`. */
-  path: (string | number)[];
-  message: string;
-}
-
-/** What zod cannot check: each range in order, ranges of a day apart, a time zone Intl knows, a country the holiday data has. */
-export function calendarProblems(hours: BusinessHours): CalendarProblem[] {
-  const out: CalendarProblem[] = [];
-  const check = (cal: { timezone?: string; weekly: Calendar['weekly']; holidays?: HolidaySpec }, base: (string | number)[]) => {
-    if (cal.timezone !== undefined && !knownTimeZone(cal.timezone))
-      out.push({ path: [...base, 'timezone'], message: `unknown time zone "${cal.timezone}": use an IANA name such as Europe/London or America/New_York` });
-    for (const day of WEEKDAYS) {
-      const ranges = cal.weekly[day] ?? [];
-      ranges.forEach(([a, b], i) => {
-        if (toMinutes(b) <= toMinutes(a)) out.push({ path: [...base, 'weekly', day, i], message: `the range ends (${b}) before or when it starts (${a})` });
-      });
-      const sorted = ranges.map((r, i) => ({ a: toMinutes(r[0]), b: toMinutes(r[1]), i, r })).sort((x, y) => x.a - y.a);
-      for (let k = 1; k < sorted.length; k++) {
-        const prev = sorted[k - 1]!;
-        const cur = sorted[k]!;
-        if (cur.a < prev.b)
-          out.push({
-            path: [...base, 'weekly', day, cur.i],
-            message: `${cur.r[0]}–${cur.r[1]} overlaps ${prev.r[0]}–${prev.r[1]} on ${day}: merge them into one range`,
-          });
-      }
-    }
-    const h = cal.holidays;
-    if (h && !Array.isArray(h)) {
-      const k = knownHolidayRegion(h.country, h.region);
-      if (!k.ok) out.push({ path: [...base, 'holidays', h.region !== undefined && k.message.includes('region') ? 'region' : 'country'], message: k.message });
-    }
-  };
-  check(hours, []);
-  for (const [q, cal] of Object.entries(hours.queues ?? {})) check(cal, ['queues', q]);
-  return out;
 }

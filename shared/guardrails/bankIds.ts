@@ -95,7 +95,7 @@ const PIN =
   /\b(?:pin|pin number|pin code|passcode|security code|cvv|cvc|c[óo]digo pin|pin de la tarjeta|clave)\b(?:\s+(?:is|was|es|era|number|:|=|-)){0,3}\s*[:=]?\s*(\d{3,6})(?!\d)/gi;
 // "password: letmein" (a colon or equals sign), or "my password is hunter2" (a value with a digit or symbol, so
 // that "my password is expired" is no secret)
-const PASSWORD_WORD = String.raw`\b(?:password|passphrase|contrase[ñn]a|clave de acceso)\b`;
+const PASSWORD_WORD = String.raw`\b(?:password|passphrase|contrase[\xF1n]a|clave de acceso)\b`;
 const PASSWORD = new RegExp(
   String.raw`${PASSWORD_WORD}(?:\s*[:=]\s*("[^"\n]{1,64}"|'[^'\n]{1,64}'|[^\s"']{3,64})|(?:\s+[\p{L}']+){0,3}?\s+(?:is|was|es|era)\s+("[^"\n]{1,64}"|'[^'\n]{1,64}'|(?=[^\s"']*[\d!@#$%^&*_.+-])[^\s"']{4,64}))`,
   'giu',

@@ -4,7 +4,7 @@ import { NODE_KINDS, NODE_SCHEMAS } from '../schema/nodes';
 import { Flow, NluFile, Position, ProjectManifest } from '../schema/project';
 import { checkSchema, fastParsed, parseYaml, type ParsedYaml } from './parse';
 import { fieldPath, type Problem } from './problems';
-import { MANIFEST_FILE, NLU_FILE, flowIdOf, validateProject, type ProjectModel } from './validate';
+import { MANIFEST_FILE, NLU_FILE, flowIdOf, validateProject, type ProjectModel, type ValidateOptions } from './validate';
 
 export { flowIdOf };
 import { z } from 'zod';
@@ -127,8 +127,9 @@ export function withoutStubNoise(problems: Problem[], partial: Readonly<Record<s
 /**
  * Parses, migrates and validates a project's files. Pure: the caller reads the files (main/ from disk, tests from
  * fixtures). A flow that fails is left out of the model and listed in `broken`; the rest of the project still opens.
+ * `holidayRegion` checks the holiday countries of business hours (main passes holidays.ts's; see ValidateOptions).
  */
-export function loadProject(src: ProjectSources): LoadResult {
+export function loadProject(src: ProjectSources, options: Pick<ValidateOptions, 'holidayRegion'> = {}): LoadResult {
   const problems: Problem[] = [];
   const broken: string[] = [];
   const parsedByFile = new Map<string, ParsedYaml>();
@@ -220,7 +221,7 @@ export function loadProject(src: ProjectSources): LoadResult {
   // kind must not hide the file's other problems until it is fixed).
   const checked: ProjectModel = { ...project, flows: { ...flows, ...Object.fromEntries(Object.entries(partial).map(([id, f]) => [id, f.flow])) } };
   const stillBroken = broken.filter((f) => !Object.hasOwn(partial, flowIdOf(f) ?? ''));
-  problems.push(...withoutStubNoise(validateProject(checked, { lineOf, broken: stillBroken }), partial));
+  problems.push(...withoutStubNoise(validateProject(checked, { ...options, lineOf, broken: stillBroken }), partial));
   const result: LoadResult = { project, problems, broken };
   if (migrated.applied.length) result.migratedFrom = migrated.from;
   return result;

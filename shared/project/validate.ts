@@ -12,6 +12,7 @@ import { checkPattern } from '../util/regex';
 import { forEachCopy } from './copy';
 import { flowFile, flowIdOf, MANIFEST_FILE, NLU_FILE } from './names';
 import { businessHoursChecks, handoffNodeChecks, type HandoffContext } from './validateHandoff';
+import type { HolidayRegionCheck } from '../engine/holidays';
 
 // The project's file names and its copy, from modules of their own (the editor loads them without the checks).
 export { forEachCopy, flowFile, flowIdOf, MANIFEST_FILE, NLU_FILE };
@@ -37,6 +38,11 @@ export interface ValidateOptions {
    * flow is not a missing flow, and with a broken nlu.yaml every intent would look unknown.
    */
   broken?: readonly string[];
+  /**
+   * Checks a holiday country and region of `businessHours` (holidays.ts `knownHolidayRegion`). Without it they are
+   * not checked: the studio passes it once it has loaded the holiday data, for a project that names a country.
+   */
+  holidayRegion?: HolidayRegionCheck;
 }
 
 type Report = (severity: Problem['severity'], file: string, path: PropertyKey[], message: string, ids?: { flowId?: string; nodeId?: string }) => void;
@@ -53,6 +59,7 @@ export interface ValidationContext {
   environmentHosts: ReadonlyMap<string, readonly string[]>;
   /** Business hours and whether a model is configured, for handoff nodes (validateHandoff.ts). */
   handoff: HandoffContext;
+  holidayRegion?: HolidayRegionCheck;
 }
 
 export function validationContext(p: Pick<ProjectModel, 'manifest' | 'nlu'>, options: ValidateOptions = {}): ValidationContext {
@@ -69,6 +76,7 @@ export function validationContext(p: Pick<ProjectModel, 'manifest' | 'nlu'>, opt
     allHosts: Object.values(p.manifest.environments ?? {}).flatMap((e) => e.hosts),
     environmentHosts: new Map(Object.entries(p.manifest.environments ?? {}).map(([id, e]) => [id, e.hosts] as const)),
     handoff: { ...(p.manifest.businessHours ? { hours: p.manifest.businessHours } : {}), llm: p.manifest.llm !== undefined },
+    ...(options.holidayRegion ? { holidayRegion: options.holidayRegion } : {}),
   };
 }
 
@@ -149,7 +157,7 @@ export function checkProjectFiles(p: ProjectModel, ctx: ValidationContext): Prob
         );
     });
   }
-  for (const c of businessHoursChecks(p.manifest.businessHours)) report(c.severity, MANIFEST_FILE, c.path, c.message);
+  for (const c of businessHoursChecks(p.manifest.businessHours, ctx.holidayRegion)) report(c.severity, MANIFEST_FILE, c.path, c.message);
   checkDuplicates(
     p.nlu.intents,
     (x) => x.id,

@@ -3,6 +3,7 @@ import { flow, makeModel } from '../../test/fixtures/engineProject';
 import type { FlowNode } from '../schema/nodes';
 import type { ProjectManifest } from '../schema/project';
 import { formatProblem } from './problems';
+import { knownHolidayRegion } from '../engine/holidays';
 import { validateProject } from './validate';
 
 const n = (node: Record<string, unknown>) => node as unknown as FlowNode;
@@ -19,7 +20,7 @@ function problems(handoff: Record<string, unknown>, manifest: Partial<ProjectMan
     manifest,
   );
   // the message node is only reachable through the exits under test
-  return validateProject(model)
+  return validateProject(model, { holidayRegion: knownHolidayRegion })
     .filter((p) => !p.message.startsWith('unreachable'))
     .map(formatProblem);
 }

@@ -2,7 +2,8 @@
 // knows, a country and region the holiday data has) and of a handoff node against them: the hours it names, an
 // out-of-hours branch that can never run, a model summary with no model, and its ticket call as an api node's
 // (response paths, the worst case against the turn lease). A reason that is not a code is the project's own: fine.
-import { calendarProblems } from '../engine/businessHours';
+import { calendarProblems } from '../engine/calendarChecks';
+import type { HolidayRegionCheck } from '../engine/holidays';
 import type { BusinessHours } from '../schema/businessHours';
 import type { NodeOf } from '../schema/nodes';
 import { apiNodeChecks, type ApiCheck } from './validateApi';
@@ -15,9 +16,9 @@ export interface HandoffContext {
 }
 
 /** Problems of `businessHours`, with paths from parley.yaml's root. */
-export function businessHoursChecks(hours: BusinessHours | undefined): ApiCheck[] {
+export function businessHoursChecks(hours: BusinessHours | undefined, holidayRegion?: HolidayRegionCheck): ApiCheck[] {
   if (!hours) return [];
-  return calendarProblems(hours).map((p) => ({ severity: 'error' as const, path: ['businessHours', ...p.path], message: p.message }));
+  return calendarProblems(hours, holidayRegion).map((p) => ({ severity: 'error' as const, path: ['businessHours', ...p.path], message: p.message }));
 }
 
 export function handoffNodeChecks(node: NodeOf<'handoff'>, ctx: HandoffContext): ApiCheck[] {

@@ -20,8 +20,13 @@ import {
   validationContext,
   type FlowItem,
   type ProjectModel,
+  type ValidateOptions,
   type ValidationContext,
 } from './validate';
+import type { HolidayRegionCheck } from '../engine/holidays';
+
+/** What a call may give besides the project: the broken files and the holiday check (see ValidateOptions). */
+type Options = Pick<ValidateOptions, 'broken' | 'holidayRegion'>;
 
 /** The part of the project every flow's expressions are checked against: what is written, what is conversation data. */
 interface ExpressionContext {
@@ -53,7 +58,7 @@ export function createIncrementalValidator() {
     return c instanceof ExpressionError ? undefined : c.refs;
   };
   let ctx: ValidationContext | undefined;
-  let ctxKey: { manifest: ProjectManifest; nlu: ProjectModel['nlu']; broken: string } | undefined;
+  let ctxKey: { manifest: ProjectManifest; nlu: ProjectModel['nlu']; broken: string; holidayRegion: HolidayRegionCheck | undefined } | undefined;
   let memos = new Map<string, FlowMemo>();
   let exprCtx: ExpressionContext | undefined;
   // per flow object, whatever the context: its entries into flows, its node ids, the variables it writes
@@ -68,10 +73,13 @@ export function createIncrementalValidator() {
   };
   const hasNode = (flow: Flow, id: string) => cached(nodeIdsOf, flow, (f) => new Set(f.nodes.map((n) => n.id))).has(id);
 
-  function contextFor(p: ProjectModel, broken: readonly string[]): ValidationContext {
-    const key = { manifest: p.manifest, nlu: p.nlu, broken: JSON.stringify(broken) };
-    if (!ctx || !ctxKey || ctxKey.manifest !== key.manifest || ctxKey.nlu !== key.nlu || ctxKey.broken !== key.broken) {
-      ctx = validationContext(p, { broken });
+  function contextFor(p: ProjectModel, options: Options): ValidationContext {
+    const broken = options.broken ?? [];
+    const key = { manifest: p.manifest, nlu: p.nlu, broken: JSON.stringify(broken), holidayRegion: options.holidayRegion };
+    const same =
+      ctxKey && ctxKey.manifest === key.manifest && ctxKey.nlu === key.nlu && ctxKey.broken === key.broken && ctxKey.holidayRegion === key.holidayRegion;
+    if (!ctx || !same) {
+      ctx = validationContext(p, options);
       ctxKey = key;
       memos = new Map();
       exprCtx = undefined;
@@ -113,8 +121,8 @@ export function createIncrementalValidator() {
 
   // what crosses flows, kept while the project's flows are the same objects (a warm-up goes over them one by one)
   let shared: { flows: [string, Flow][]; reach: Map<string, Set<string>>; exprs: ExpressionContext } | undefined;
-  function crossFlow(p: ProjectModel, broken: readonly string[]) {
-    const c = contextFor(p, broken);
+  function crossFlow(p: ProjectModel, options: Options) {
+    const c = contextFor(p, options);
     const flows = Object.entries(p.flows);
     if (!shared || shared.flows.length !== flows.length || shared.flows.some(([id, f], i) => flows[i]?.[0] !== id || flows[i]?.[1] !== f)) {
       for (const id of memos.keys()) if (!Object.hasOwn(p.flows, id)) memos.delete(id);
@@ -154,11 +162,10 @@ export function createIncrementalValidator() {
 
   return {
     /** `validateProject(p, { broken })`, reusing what was found for the flows `p` shares with the last calls. */
-    validate(p: ProjectModel, options: { broken?: readonly string[] } = {}): Problem[] {
-      const broken = options.broken ?? [];
-      const { c, flows, reach, exprs } = crossFlow(p, broken);
+    validate(p: ProjectModel, options: Options = {}): Problem[] {
+      const { c, flows, reach, exprs } = crossFlow(p, options);
       const { stand } = exprs;
-      if (!stand) return validateProject(p, { broken });
+      if (!stand) return validateProject(p, options);
       const problems = checkProjectFiles(p, c);
       for (const [flowId, flow] of flows) problems.push(...resolveFlowItems(flowItems(flowId, flow, c), p.flows, c, hasNode));
       for (const [flowId, flow] of flows) problems.push(...unreachable(flowId, flow, reach, c));
@@ -177,9 +184,9 @@ export function createIncrementalValidator() {
      * Checks one flow of `p` ahead of time, so that the first edit after an open finds the others checked: a
      * caller goes over the flows one at a time between other work.
      */
-    warm(p: ProjectModel, flowId: string, options: { broken?: readonly string[] } = {}): void {
+    warm(p: ProjectModel, flowId: string, options: Options = {}): void {
       const flow = Object.hasOwn(p.flows, flowId) ? p.flows[flowId] : undefined;
-      const { c, reach, exprs } = crossFlow(p, options.broken ?? []);
+      const { c, reach, exprs } = crossFlow(p, options);
       if (!flow || !exprs.stand) return;
       flowItems(flowId, flow, c);
       unreachable(flowId, flow, reach, c);

@@ -3,3 +3,7 @@
 export { createIncrementalValidator } from '../../../shared/project/validateIncremental';
 export { renameNodeInStory } from '../../../shared/stories/rename';
 export { createStoryChecker, storyFileProblems } from './storyChecks';
+export { namesHolidayCountry } from '../../../shared/engine/calendarChecks';
+
+/** The holiday data's region check (about 2 MB of code), loaded only for a project whose business hours name a country. */
+export const loadHolidayRegion = () => import('../../../shared/engine/holidays').then((m) => m.knownHolidayRegion);

@@ -10,7 +10,7 @@ import { exitsOf } from '../../../shared/schema/exits';
 import type { FlowNode } from '../../../shared/schema/nodes';
 import type { Studio } from './createStudioStore';
 import { storyFileProblems } from './storyChecks';
-import { advance, FakeApi, loadedStudio, PROJECT_DIR, rev } from './studioFakes';
+import { advance, FakeApi, loadedStudio, move, PROJECT_DIR, rev } from './studioFakes';
 
 // spied, not replaced: the checks run as they are, and the test sees which flows they were run on
 vi.mock('../../../shared/project/validate', { spy: true });
@@ -28,10 +28,10 @@ const sample = loadProject({
 if (!sample) throw new Error('the sample does not load');
 const storyFiles = raw(storyTexts, 'stories').map((f) => ({ ...f, revision: rev(0x50) }));
 
-function sampleApi(): FakeApi {
+function sampleApi(manifest = sample!.manifest): FakeApi {
   const snapshot: ProjectSnapshot = {
     dir: PROJECT_DIR,
-    manifest: sample!.manifest,
+    manifest,
     manifestRevision: rev(0xa),
     nlu: sample!.nlu,
     flows: Object.fromEntries(Object.entries(sample!.flows).map(([id, flow], i) => [id, { flow, revision: rev(i + 1) }])),
@@ -106,6 +106,17 @@ describe('problems of the project as edited', () => {
     const ofFlows = (ps: typeof before) => ps.filter((p) => p.file.startsWith('flows/'));
     expect(ofFlows(before).length).toBeGreaterThan(0);
     ofFlows(after).forEach((p, i) => expect(p).toBe(ofFlows(before)[i]));
+  });
+
+  it('check the holiday country of business hours once the holiday data is loaded, which only such a project loads', async () => {
+    const hours = sample!.manifest.businessHours!;
+    const studio = await loadedStudio(sampleApi({ ...sample!.manifest, businessHours: { ...hours, holidays: { country: 'ZZ' } } }));
+    const unknownCountry = (ps: { field?: string; message: string }[]) => ps.filter((p) => p.message.includes('no country "ZZ"')).map((p) => p.field);
+    // checked once the data is in (the first check, before, has no holiday data and says nothing of the country)
+    await vi.waitFor(() => expect(unknownCountry(studio.store.getState().problems)).toEqual(['businessHours.holidays.country']));
+    // and on every check after
+    studio.editFlow('help', move(40));
+    expect(unknownCountry(studio.store.getState().problems)).toEqual(['businessHours.holidays.country']);
   });
 
   it('equal a full check of the project and its stories after every step of random edits, flow creations and deletions', async () => {

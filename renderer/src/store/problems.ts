@@ -1,7 +1,9 @@
 // The Problems panel's list for the project as edited: the flows validated, and the story files checked against
 // them (so the story files are read and kept here too). Both are incremental: an edit checks the edited flow again
 // and what crosses flows (`validateIncremental.ts`), and new story files check the stories only.
+import type { HolidayRegionCheck } from '../../../shared/engine/holidays';
 import type { Problem } from '../../../shared/project/problems';
+import type { ProjectModel } from '../../../shared/project/validate';
 import { loadChecks, type Checks as Checkers } from './checks';
 import type { FlowDoc, StudioContext } from './studioState';
 import { flowProblemsOf, readStoryFiles, withStoryProblems, type StoryDoc } from './storyFiles';
@@ -10,6 +12,9 @@ export function createProblems({ get, set, timers, checks }: StudioContext) {
   let made: { validator: ReturnType<Checkers['createIncrementalValidator']>; checkStories: ReturnType<Checkers['createStoryChecker']> } | undefined;
   let warming = 0;
   let waiting = false;
+  // the holiday data's check, once loaded (only for a project whose business hours name a holiday country)
+  let holidayRegion: HolidayRegionCheck | undefined;
+  let loadingHolidays = false;
 
   /** The checkers, once their module is loaded (checks.ts); until then an edit keeps the list it has. */
   function checkers() {
@@ -40,19 +45,36 @@ export function createProblems({ get, set, timers, checks }: StudioContext) {
     return { model, broken: project.broken.map((b) => b.file) };
   }
 
+  /** What the validator is given besides the project: the broken files, and the holiday check once it is in. */
+  function optionsOf(m: { model: ProjectModel; broken: string[] }, c: Checkers) {
+    if (!holidayRegion && c.namesHolidayCountry(m.model.manifest.businessHours)) loadHolidays(c);
+    return { broken: m.broken, ...(holidayRegion ? { holidayRegion } : {}) };
+  }
+
+  /** Loads the holiday data's check, then checks the project again with it. */
+  function loadHolidays(c: Checkers): void {
+    if (loadingHolidays) return;
+    loadingHolidays = true;
+    void c.loadHolidayRegion().then((check) => {
+      holidayRegion = check;
+      if (get().project) set({ problems: recomputeProblems(get().flows) });
+    });
+  }
+
   /** Every problem of the project with `flows` as edited: what `validateProject` and `storyFileProblems` find. */
   function recomputeProblems(flows: Record<string, FlowDoc>): Problem[] {
     const { problems } = get();
     const m = modelOf(flows);
     if (!m) return problems;
     const c = checkers();
-    if (!c) {
+    const modules = checks();
+    if (!c || !modules) {
       whenLoaded();
       return problems;
     }
     const { model, broken } = m;
     const kept = problems.filter((p) => broken.includes(p.file));
-    return withStoryProblems([...kept, ...c.validator.validate(model, { broken })], c.checkStories(model, get().stories));
+    return withStoryProblems([...kept, ...c.validator.validate(model, optionsOf(m, modules))], c.checkStories(model, get().stories));
   }
 
   /** The problems after the story files changed: the flows' problems are kept as they are, the stories checked. */
@@ -77,7 +99,8 @@ export function createProblems({ get, set, timers, checks }: StudioContext) {
       if (run !== warming || i >= ids.length || get().project?.dir !== dir) return;
       const m = modelOf(get().flows);
       const c = checkers();
-      if (m && c) c.validator.warm(m.model, ids[i] as string, { broken: m.broken });
+      const modules = checks();
+      if (m && c && modules) c.validator.warm(m.model, ids[i] as string, optionsOf(m, modules));
       later(() => step(i + 1));
     };
     later(() => step(0));
