@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { EventName } from '../../shared/api/contract';
 import { ApiError } from '../../shared/api/errors';
-import { makeTinyProject, TINY_FLOW } from '../../test/fixtures/tinyProject';
+import { makeTinyProject, TINY_FLOW, TINY_FLOW_SAVED } from '../../test/fixtures/tinyProject';
 import { createEventBus } from './events';
 import { createProjectStore, type ProjectStore } from './projectStore';
 
@@ -38,7 +38,7 @@ describe('project store', () => {
     const snap = await store.open(dir);
     const flow = { ...snap.flows.main!.flow, name: 'Main menu' };
     const res = await store.saveFlow('main', flow, snap.flows.main!.revision);
-    expect(readFileSync(path.join(dir, 'flows/main.yaml'), 'utf8')).toBe(TINY_FLOW.replace('name: Main\n', 'name: Main menu\n'));
+    expect(readFileSync(path.join(dir, 'flows/main.yaml'), 'utf8')).toBe(TINY_FLOW_SAVED.replace('name: Main\n', 'name: Main menu\n'));
     expect(res.revision).not.toBe(snap.flows.main!.revision);
     expect(events).toEqual([{ event: 'project.fileChanged', payload: expect.objectContaining({ file: 'flows/main.yaml', revision: res.revision }) }]);
     // no temp files left behind

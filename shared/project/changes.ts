@@ -1,4 +1,5 @@
 import type { FlowNode } from '../schema/nodes';
+import { carryCopyIds } from './copyIds';
 import type { Flow } from '../schema/project';
 import type { Position } from '../schema/common';
 import { exitsOf, setExit } from '../schema/exits';
@@ -44,7 +45,8 @@ export function applyChanges(flow: Flow, changes: readonly FlowChange[]): Flow {
         replace(c.id, (n) => ({ ...n, position: { x: Math.round(c.position.x), y: Math.round(c.position.y) } }));
         break;
       case 'node.update':
-        replace(c.id, () => c.node);
+        // a line keeps its stable copy id through the edit (a button renamed or moved: copyIds.ts)
+        replace(c.id, (prev) => carryCopyIds(prev, c.node));
         break;
       case 'node.add':
         nodes = [...nodes, c.node];

@@ -1,4 +1,5 @@
 import type { Position } from '../schema/common';
+import { withoutCopyIds } from './copyIds';
 import { exitsOf, setExit } from '../schema/exits';
 import type { FlowNode, NodeKind } from '../schema/nodes';
 
@@ -87,7 +88,8 @@ export function cloneNodes(nodes: readonly FlowNode[], taken: ReadonlySet<string
     idMap.set(n.id, id);
   }
   const out = nodes.map((n) => {
-    let copy = { ...n, id: idMap.get(n.id) as string } as FlowNode;
+    // new stable copy ids, from the copy's new place (copyIds.ts): two nodes never share one
+    let copy = { ...withoutCopyIds(n), id: idMap.get(n.id) as string } as FlowNode;
     if (n.position) copy.position = { x: n.position.x + offset.x, y: n.position.y + offset.y };
     for (const exit of exitsOf(copy)) {
       if (!exit.target) continue;

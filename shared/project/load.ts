@@ -1,4 +1,5 @@
 import { checkGuardrails } from '../guardrails/load';
+import { copyIdsInUse, withFlowCopyIds } from './copyIds';
 import { migrate } from '../schema/migrations';
 import { NODE_KINDS, NODE_SCHEMAS } from '../schema/nodes';
 import { Flow, NluFile, Position, ProjectManifest } from '../schema/project';
@@ -207,6 +208,10 @@ export function loadProject(src: ProjectSources, options: Pick<ValidateOptions, 
       if (res.partial) partial[id] = res.partial;
     }
   }
+
+  // a line of copy without a stable id gets one (copyIds.ts), none taken by a flow loaded or broken
+  const taken = copyIdsInUse({ ...flows, ...Object.fromEntries(Object.entries(partial).map(([id, f]) => [id, f.flow])) });
+  for (const [id, flow] of Object.entries(flows)) flows[id] = withFlowCopyIds(id, flow, taken);
 
   const project: ProjectModel = { manifest: manifest.data, nlu, flows };
   const guardrailsParsed = src.guardrails ? parse(src.guardrails) : undefined;

@@ -10,6 +10,7 @@ import { hostAllows, literalOrigin } from './apiHosts';
 import { apiNodeChecks } from './validateApi';
 import { checkPattern } from '../util/regex';
 import { forEachCopy } from './copy';
+import { collisionMessage, collisionPath, copyIdCollisions } from './copyIds';
 import { flowFile, flowIdOf, MANIFEST_FILE, NLU_FILE } from './names';
 import { businessHoursChecks, handoffNodeChecks, type HandoffContext } from './validateHandoff';
 import type { HolidayRegionCheck } from '../engine/holidays';
@@ -38,10 +39,7 @@ export interface ValidateOptions {
    * flow is not a missing flow, and with a broken nlu.yaml every intent would look unknown.
    */
   broken?: readonly string[];
-  /**
-   * Checks a holiday country and region of `businessHours` (holidays.ts `knownHolidayRegion`). Without it they are
-   * not checked: the studio passes it once it has loaded the holiday data, for a project that names a country.
-   */
+  /** Checks the holiday countries of `businessHours` (holidays.ts); without it they are not checked (the studio, at first). */
   holidayRegion?: HolidayRegionCheck;
 }
 
@@ -174,6 +172,8 @@ export function checkProjectFiles(p: ProjectModel, ctx: ValidationContext): Prob
     const c = checkPattern(e.pattern);
     if (!c.ok) report('error', NLU_FILE, ['entities', i, 'pattern'], c.message);
   });
+  // two lines with one stable copy id (a merge, or ids copied by hand): the second gives it up
+  for (const c of copyIdCollisions(p.flows)) report('error', flowFile(c.again.flowId), collisionPath(c), collisionMessage(c), c.again);
 
   return problems;
 }

@@ -7,6 +7,10 @@ export const SCHEMA_VERSION = 2;
 export const Id = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'must be lower_snake_case: a letter, then letters, digits or _ (at most 64)');
 export type Id = z.infer<typeof Id>;
 
+/** A line of copy's stable id (shared/project/copyIds.ts): `c_` and 10 base-36 digits, made by Parley, never typed. */
+export const COPY_ID_PATTERN = /^c_[0-9a-z]{10}$/;
+export const StableCopyId = z.string().regex(COPY_ID_PATTERN, 'must be a copy id made by Parley, such as c_0k3f9x2m1p');
+
 /** BCP-47-ish locale tag such as `en`, `es`, `en-GB`. */
 export const Locale = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a locale tag such as en or en-GB');
 export type Locale = z.infer<typeof Locale>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Expression, Id, LocalizedText, NodeRef, Position, Template, VarPath } from './common';
+import { Expression, Id, LocalizedText, NodeRef, Position, StableCopyId, Template, VarPath } from './common';
 import { NodeBuiltinCopy } from './builtinCopy';
 import { questionFields, type Question } from './question';
 
@@ -20,6 +20,11 @@ const base = {
   position: Position.optional(),
   /** The engine's own lines where this node speaks: its wording, or `false` for none (shared/schema/builtinCopy.ts). */
   builtinCopy: NodeBuiltinCopy.optional(),
+  /**
+   * The stable id of each line of copy the node holds, by where it sits (`say`, `buttons.yes.label`):
+   * shared/project/copyIds.ts. Written by Parley; a line without one gets one when the project loads.
+   */
+  copyIds: z.record(z.string().max(300), StableCopyId).optional(),
 };
 
 export const Button = z.looseObject({
@@ -468,5 +473,6 @@ export function questionsOf(node: FlowNode): { path: (string | number)[]; q: Que
 
 /** Canonical field order of each kind when written to disk; unknown fields follow, sorted. */
 export const NODE_FIELD_ORDER: Record<NodeKind, readonly string[]> = Object.fromEntries(
-  NODE_KINDS.map((k) => [k, ['id', 'kind', ...Object.keys(NODE_SCHEMAS[k].shape).filter((f) => f !== 'id' && f !== 'kind')]]),
+  // the stable copy ids last: written by Parley, not read by a person
+  NODE_KINDS.map((k) => [k, ['id', 'kind', ...Object.keys(NODE_SCHEMAS[k].shape).filter((f) => f !== 'id' && f !== 'kind' && f !== 'copyIds'), 'copyIds']]),
 ) as unknown as Record<NodeKind, readonly string[]>;

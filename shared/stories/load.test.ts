@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { storyBankModel } from '../../test/fixtures/storyBank';
 import { formatProblem } from '../project/problems';
+import { withProjectCopyIds } from '../project/copyIds';
 import { indexProject, loadStory } from './load';
 
 const index = indexProject(storyBankModel);
@@ -220,5 +221,23 @@ turns:
     expect(p[0]).toMatch(new RegExp(`^${FILE}:4: turns\\[0\\]\\.remember\\.last4: not a valid expression: `));
     expect(p[1]).toMatch(new RegExp(`^${FILE}:7: turns\\[0\\]\\.expect\\.says\\[0\\]\\.contains: not a valid template: `));
     expect(p[2]).toMatch(new RegExp(`^${FILE}:8: turns\\[0\\]\\.expect\\.vars\\.slots\\.last4: not a valid template: `));
+  });
+});
+
+describe('copy checks by stable id', () => {
+  const flows = withProjectCopyIds(storyBankModel.flows);
+  const withIds = indexProject({ ...storyBankModel, flows });
+  const greet = flows.main!.nodes.find((n) => n.id === 'greet')!;
+  const story = (copy: string) => `name: By id\nturns:\n  - user: hi\n    expect:\n      says:\n        - copy: ${copy}\n`;
+
+  it('names a line by its stable id and is checked as its alias, the copy id outputs carry', () => {
+    const r = loadStory({ file: FILE, text: story(greet.copyIds!['buttons.bal.label']!) }, withIds, globals);
+    expect(r.problems).toEqual([]);
+    expect(r.story!.story.turns[0]!.expect!.says).toEqual([{ copy: 'main/greet.buttons.bal.label' }]);
+  });
+
+  it('reports a stable id no line has, with its line', () => {
+    const found = loadStory({ file: FILE, text: story('c_0000000000') }, withIds, globals).problems.map(formatProblem);
+    expect(found).toEqual([`${FILE}:6: turns[0].expect.says[0].copy: unknown copy id "c_0000000000": no line of copy in the project has it`]);
   });
 });

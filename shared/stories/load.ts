@@ -10,6 +10,8 @@ import { checkSchema, parseYaml, type ParsedYaml } from '../project/parse';
 import type { Problem } from '../project/problems';
 import type { ProjectModel } from '../project/validate';
 import { copyIdOf, forEachCopy } from '../project/copy';
+import { copyIdIndex, type CopyLocation } from '../project/copyIds';
+import { COPY_ID_PATTERN } from '../schema/common';
 import type { FlowNode } from '../schema/nodes';
 import { variantsOfNode } from '../engine/variants';
 import { mockOf } from '../runtime/fixtures';
@@ -56,6 +58,8 @@ export interface StoryIndex {
   operations: ReadonlySet<string>;
   /** parley.yaml's design-time mocks, which fixtures may name (`mock: success`); required, so no index forgets them. */
   mocks: ApiMocks | undefined;
+  /** The readable alias (`flow/node.field`) of a line's stable copy id, if a line has it. */
+  copyAlias?(id: string): string | undefined;
   /** The ids of guardrails.yaml's rules (the defaults' without it): a rule's message is the copy `guardrails/<id>`. */
   guardrailRules?: ReadonlySet<string>;
 }
@@ -70,8 +74,10 @@ export function indexProject(model: ProjectModel): StoryIndex {
       else if (n.kind === 'handoff' && n.ticket) operations.add(n.ticket.operation);
     }
   }
+  let aliases: Map<string, CopyLocation> | undefined;
   return {
     node: (a) => nodes.get(a),
+    copyAlias: (id) => (aliases ??= copyIdIndex(model.flows)).get(id)?.alias,
     intents: new Set(model.nlu.intents.map((i) => i.id)),
     operations,
     guardrailRules: new Set((model.guardrails ?? DEFAULT_GUARDRAILS).rules.map((r) => r.id)),
@@ -160,6 +166,7 @@ export function checkStory(parsed: ParsedStory, index: StoryIndex, globals: read
     if (f.node && f.node !== `${CLASSIFIER_AT.flow}/${CLASSIFIER_AT.node}`) node(['fixtures', 'llm', i, 'node'], f.node);
   });
   const pins = story.setup?.variants ?? {};
+  const aliases = new Map<object, string>();
   for (const [address, id] of Object.entries(pins)) {
     const n = index.node(address);
     const vs = variantsOfNode(n);
@@ -195,6 +202,13 @@ export function checkStory(parsed: ParsedStory, index: StoryIndex, globals: read
     if (e.waits_at) node(at('waits_at'), e.waits_at);
     e.says?.forEach((c, j) => {
       if (!('copy' in c)) return;
+      // a line's stable id: checked as its alias, the copy id engine outputs carry
+      if (COPY_ID_PATTERN.test(c.copy)) {
+        const alias = index.copyAlias?.(c.copy);
+        if (alias === undefined) report(at('says', j, 'copy'), `unknown copy id "${c.copy}": no line of copy in the project has it`);
+        else aliases.set(c, alias);
+        return;
+      }
       const [at0, ...rest] = c.copy.split('.');
       const field = rest.join('.');
       // `flow/node@variant`: the copy of one A/B variant of a message
@@ -239,7 +253,18 @@ export function checkStory(parsed: ParsedStory, index: StoryIndex, globals: read
     });
   });
   if (problems.length) return { problems };
-  return { story: { file: src.file, story: withMocks(story, index.mocks), turnLine: (i) => parsed.lineOf(['turns', i]) }, problems };
+  return { story: { file: src.file, story: withMocks(withAliases(story, aliases), index.mocks), turnLine: (i) => parsed.lineOf(['turns', i]) }, problems };
+}
+
+/** The story with each copy check by stable id (`c_…`) naming the line by its alias instead (`aliases`, by check). */
+function withAliases(story: Story, aliases: ReadonlyMap<object, string>): Story {
+  if (!aliases.size) return story;
+  const turns = story.turns.map((t) => {
+    const says = t.expect?.says;
+    if (!says?.some((c) => aliases.has(c))) return t;
+    return { ...t, expect: { ...t.expect, says: says.map((c) => (aliases.has(c) ? { copy: aliases.get(c)! } : c)) } };
+  });
+  return { ...story, turns };
 }
 
 /** The story with each fixture that names a mock replaced by the mock itself (checked to exist), so it runs anywhere. */

@@ -9,12 +9,15 @@ import { checkPattern } from '../util/regex';
 /** A node, as `flow/node`. */
 export const NodeAddress = z.string().regex(/^[a-z][a-z0-9_]{0,63}\/[a-z][a-z0-9_]{0,63}$/, 'must be flow/node, e.g. card_lost/ask_last4');
 
-/** A copy id: `flow/node`, `flow/node@variant` (an A/B variant's copy) or `flow/node.field`, or `globals/<handler>`. */
+/**
+ * A copy id: a line's stable id (`c_0k3f9x2m1p`, shared/project/copyIds.ts), or its readable alias: `flow/node`,
+ * `flow/node@variant` (an A/B variant's copy) or `flow/node.field`, or `globals/<handler>`.
+ */
 export const CopyId = z
   .string()
   .regex(
-    /^[a-z][a-z0-9_]{0,63}\/[a-z][a-zA-Z0-9_]{0,63}(@[a-z][a-z0-9_]{0,63})?(\.[a-zA-Z0-9_.]+)?$/,
-    'must be a copy id such as card_lost/ask_last4, card_lost/ask_last4@short, card_lost/ask_last4.reprompt or builtin/back',
+    /^(c_[0-9a-z]{10}|[a-z][a-z0-9_]{0,63}\/[a-z][a-zA-Z0-9_]{0,63}(@[a-z][a-z0-9_]{0,63})?(\.[a-zA-Z0-9_.]+)?)$/,
+    'must be a copy id such as c_0k3f9x2m1p, card_lost/ask_last4, card_lost/ask_last4@short, card_lost/ask_last4.reprompt or builtin/back',
   );
 
 /** A regular expression in RE2's dialect (linear time, see docs/FORMAT.md): the message names what it lacks. */

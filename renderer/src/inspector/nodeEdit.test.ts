@@ -92,6 +92,16 @@ describe('planRename', () => {
     const targets = next.nodes.flatMap((n) => exitsOf(n).map((x) => x.target));
     expect(targets).not.toContain('ask_last4');
   });
+  it("keeps the renamed node's stable copy ids and its translations: the lines are the same lines", () => {
+    const flow = sampleFlow();
+    const before = flow.nodes.find((n) => n.id === 'ask_card_type')!;
+    expect(Object.keys(before.copyIds ?? {})).toEqual(expect.arrayContaining(['prompt', 'reprompt']));
+    const after = applyChanges(flow, planRename(flow, 'card_lost', 'ask_card_type', 'which_card').changes).nodes.find((n) => n.id === 'which_card')!;
+    expect(after.copyIds).toEqual(before.copyIds);
+    const prompt = (n: FlowNode) => (n.kind === 'ask' ? n.prompt : undefined);
+    expect(prompt(after)).toEqual(prompt(before));
+    expect(Object.keys(prompt(after) ?? {})).toEqual(['en', 'es']);
+  });
   it('follows self-loops and jumps into the same flow', () => {
     const flow: Flow = {
       name: 'x',

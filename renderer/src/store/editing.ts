@@ -1,6 +1,7 @@
 // The one way a flow changes: typed changes applied by `applyChanges`, recorded for undo, then problems, draft
 // and autosave.
 import { applyChanges, type FlowChange } from '../../../shared/project/changes';
+import { withNewCopyIds } from '../../../shared/project/copyIds';
 import type { Flow } from '../../../shared/schema/project';
 import type { Drafts } from './drafts';
 import type { FlowHistories } from './history';
@@ -31,7 +32,10 @@ export function createEditing({ get, set }: StudioContext, { drafts, histories, 
   function editFlow(flowId: string, changes: FlowChange[], options: EditOptions = {}): void {
     const doc = get().flows[flowId];
     if (!doc) return;
-    const flow = applyChanges(doc.flow, changes);
+    // the lines the edit added get stable copy ids, none taken in the project
+    const docs = get().flows;
+    const flowsNow = () => Object.fromEntries(Object.entries(docs).map(([id, d]) => [id, d.flow]));
+    const flow = withNewCopyIds(flowId, doc.flow, applyChanges(doc.flow, changes), flowsNow);
     if (flow === doc.flow) return;
     histories.of(flowId).record(doc.flow, flow, options.coalesce ? { key: options.coalesce } : {});
     setFlowContent(flowId, flow);

@@ -1,4 +1,5 @@
 // Flows of the project: create (or duplicate), rename, delete.
+import { copyIdsInUse, withFlowCopyIds, withoutCopyIds } from '../../../shared/project/copyIds';
 import { uniqueId } from '../../../shared/project/factory';
 import type { Flow } from '../../../shared/schema/project';
 import type { Drafts } from './drafts';
@@ -22,7 +23,11 @@ export function createFlows({ get, set }: StudioContext, deps: FlowsDeps) {
       const { api, project, flows } = get();
       if (!api || !project) return undefined;
       const flowId = uniqueId(name, new Set([...Object.keys(flows), ...project.broken.map((b) => b.file.replace(/^flows\/|\.yaml$/g, ''))]));
-      const flow: Flow = from ? { ...from, name } : { name, nodes: [{ id: 'start', kind: 'start', position: { x: 0, y: 0 } }] };
+      // a duplicate's lines get new stable copy ids (copyIds.ts): the original keeps its own
+      const others = Object.fromEntries(Object.entries(flows).map(([id, d]) => [id, d.flow]));
+      const flow: Flow = from
+        ? withFlowCopyIds(flowId, { ...from, name, nodes: from.nodes.map(withoutCopyIds) }, copyIdsInUse(others))
+        : { name, nodes: [{ id: 'start', kind: 'start', position: { x: 0, y: 0 } }] };
       const res = await api.call('flow.save', { project: project.dir, flowId, flow, baseRevision: null });
       const all = { ...get().flows, [flowId]: { flow, revision: res.revision, save: 'saved' as const } };
       set({ flows: all, problems: problems.recomputeProblems(all) });
