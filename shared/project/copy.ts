@@ -43,15 +43,24 @@ export function copyIdOf(flowId: string, node: FlowNode, path: readonly Property
   const [field, index] = path;
   if (field === 'say' || field === 'prompt') return base;
   if (field === 'variants' && node.kind === 'message') return `${base}@${node.variants?.[index as number]?.id ?? String(index)}`;
-  // lists named by their items' ids: buttons (of a message, a question, a form's field) and a form's fields
+  return `${base}.${copyKeyOf(node, path)}`;
+}
+
+/**
+ * Where a line of copy sits in its node (its copy key, as the node's `copyIds` name it): the path forEachCopy
+ * gives, with list items named by their ids, not positions: buttons (of a message, a question, a form's field), a
+ * form's fields and a message's variants.
+ */
+export function copyKeyOf(node: FlowNode, path: readonly PropertyKey[]): string {
   const named: string[] = [];
   let at: unknown = node;
   path.forEach((p, i) => {
     const prev = path[i - 1];
     const item = (at as Record<PropertyKey, unknown> | undefined)?.[p];
-    const id = typeof p === 'number' && (prev === 'buttons' || prev === 'fields') ? (item as { id?: unknown } | undefined)?.id : undefined;
+    const id =
+      typeof p === 'number' && (prev === 'buttons' || prev === 'fields' || prev === 'variants') ? (item as { id?: unknown } | undefined)?.id : undefined;
     named.push(typeof id === 'string' ? id : String(p));
     at = item;
   });
-  return `${base}.${named.join('.')}`;
+  return named.join('.');
 }

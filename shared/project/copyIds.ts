@@ -7,27 +7,12 @@
 // node, derived from its alias (`c_` and 10 base-36 digits of a hash), skipping every id the project already
 // uses, so the same files always give the same ids until they are written down by a save. A pasted or duplicated
 // node drops its ids and gets new ones from its new alias. Two lines with one id (a merge of two branches that
-// both copied a node by hand) are an error of the validator (copyIdProblems).
-import { forEachCopy, copyIdOf } from './copy';
+// both copied a node by hand) are an error of the validator (copyIdCollisions).
+import { copyIdOf, copyKeyOf, forEachCopy } from './copy';
 import type { FlowNode } from '../schema/nodes';
 import { COPY_ID_PATTERN } from '../schema/common';
 import type { Flow } from '../schema/project';
 import { hash64Hex } from '../util/hash';
-
-/** Where a line of copy sits in its node: the path forEachCopy gives, with list items named by their ids. */
-export function copyKeyOf(node: FlowNode, path: readonly PropertyKey[]): string {
-  const named: string[] = [];
-  let at: unknown = node;
-  path.forEach((p, i) => {
-    const prev = path[i - 1];
-    const item = (at as Record<PropertyKey, unknown> | undefined)?.[p];
-    const id =
-      typeof p === 'number' && (prev === 'buttons' || prev === 'fields' || prev === 'variants') ? (item as { id?: unknown } | undefined)?.id : undefined;
-    named.push(typeof id === 'string' ? id : String(p));
-    at = item;
-  });
-  return named.join('.');
-}
 
 /** The copy keys of a node with the positional path of each, in forEachCopy's order. */
 export function copyKeys(node: FlowNode): { key: string; path: PropertyKey[] }[] {
@@ -75,13 +60,10 @@ export function withNodeCopyIds(flowId: string, node: FlowNode, taken: Set<strin
   return (keys.length ? { ...rest, copyIds: ids } : rest) as FlowNode;
 }
 
-/** The ids every flow but `except` uses. */
-export function copyIdsInUse(flows: Readonly<Record<string, Flow>>, except?: string): Set<string> {
+/** The ids the flows use. */
+export function copyIdsInUse(flows: Readonly<Record<string, Flow>>): Set<string> {
   const taken = new Set<string>();
-  for (const [id, flow] of Object.entries(flows)) {
-    if (id === except) continue;
-    for (const node of flow.nodes) for (const c of Object.values(node.copyIds ?? {})) taken.add(c);
-  }
+  for (const flow of Object.values(flows)) for (const node of flow.nodes) for (const c of Object.values(node.copyIds ?? {})) taken.add(c);
   return taken;
 }
 
@@ -144,7 +126,7 @@ export interface CopyLocation {
   alias: string;
 }
 
-/** Every line of the project by its stable id (the first place it is, when two share one: see copyIdProblems). */
+/** Every line of the project by its stable id (the first place it is, when two share one: see copyIdCollisions). */
 export function copyIdIndex(flows: Readonly<Record<string, Flow>>): Map<string, CopyLocation> {
   const out = new Map<string, CopyLocation>();
   for (const [flowId, flow] of Object.entries(flows))

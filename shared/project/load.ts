@@ -210,7 +210,8 @@ export function loadProject(src: ProjectSources, options: Pick<ValidateOptions, 
   }
 
   // a line of copy without a stable id gets one (copyIds.ts), none taken by a flow loaded or broken
-  const taken = copyIdsInUse({ ...flows, ...Object.fromEntries(Object.entries(partial).map(([id, f]) => [id, f.flow])) });
+  const partialFlows = Object.fromEntries(Object.entries(partial).map(([id, f]) => [id, f.flow]));
+  const taken = copyIdsInUse({ ...flows, ...partialFlows });
   for (const [id, flow] of Object.entries(flows)) flows[id] = withFlowCopyIds(id, flow, taken);
 
   const project: ProjectModel = { manifest: manifest.data, nlu, flows };
@@ -224,7 +225,7 @@ export function loadProject(src: ProjectSources, options: Pick<ValidateOptions, 
   const lineOf = (file: string, path: readonly PropertyKey[]) => parsedByFile.get(file)?.lineOf(path);
   // A flow with a bad node is left out of the project, but what can be checked in it still is (one unknown node
   // kind must not hide the file's other problems until it is fixed).
-  const checked: ProjectModel = { ...project, flows: { ...flows, ...Object.fromEntries(Object.entries(partial).map(([id, f]) => [id, f.flow])) } };
+  const checked: ProjectModel = { ...project, flows: { ...flows, ...partialFlows } };
   const stillBroken = broken.filter((f) => !Object.hasOwn(partial, flowIdOf(f) ?? ''));
   problems.push(...withoutStubNoise(validateProject(checked, { ...options, lineOf, broken: stillBroken }), partial));
   const result: LoadResult = { project, problems, broken };
