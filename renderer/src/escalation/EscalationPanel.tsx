@@ -4,7 +4,7 @@
 // its node on the canvas, or the file that configures it.
 import { useMemo, useState } from 'react';
 import { escalationRules, type EscalationKind, type EscalationRule } from '../../../shared/project/escalation';
-import type { Flow } from '../../../shared/schema/project';
+import { flowsOf } from '../store/studioState';
 import { openSource, revealNode, useStudio } from '../store/studioStore';
 import './escalation.css';
 
@@ -29,8 +29,7 @@ export function EscalationPanel() {
   const [shown, setShown] = useState(false);
   const rules = useMemo(() => {
     if (!project || !shown) return [];
-    const flows: Record<string, Flow> = Object.fromEntries(Object.entries(docs).map(([id, d]) => [id, d.flow]));
-    return escalationRules({ manifest: project.manifest, flows, ...(project.guardrails ? { guardrails: project.guardrails } : {}) });
+    return escalationRules({ manifest: project.manifest, flows: flowsOf(docs), ...(project.guardrails ? { guardrails: project.guardrails } : {}) });
   }, [project, docs, shown]);
   return (
     <section className="escalation" aria-label="Escalation rules">

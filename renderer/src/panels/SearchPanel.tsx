@@ -2,8 +2,8 @@ import { Fragment, useDeferredValue, useEffect, useId, useMemo, useRef, useState
 import { create } from 'zustand';
 import { KIND_LABEL } from '../../../shared/project/describe';
 import { createSearchIndex, search, updateSearchIndex, type SearchResult, type Snippet } from '../../../shared/project/search';
-import type { Flow } from '../../../shared/schema/project';
-import { onProjectSwitch, revealNode, useStudio, type FlowDoc } from '../store/studioStore';
+import { flowsOf } from '../store/studioState';
+import { onProjectSwitch, revealNode, useStudio } from '../store/studioStore';
 import './search.css';
 
 const LIMIT = 50;
@@ -30,15 +30,6 @@ onProjectSwitch(() => useSearchPanel.setState({ open: false, query: '' }));
  * change while it is open: only flows and nodes that changed identity are re-indexed, never on each keystroke.
  */
 const index = createSearchIndex();
-const flowsCache = new WeakMap<Record<string, FlowDoc>, Record<string, Flow>>();
-function flowsOf(docs: Record<string, FlowDoc>): Record<string, Flow> {
-  let flows = flowsCache.get(docs);
-  if (!flows) {
-    flows = Object.fromEntries(Object.entries(docs).map(([id, d]) => [id, d.flow]));
-    flowsCache.set(docs, flows);
-  }
-  return flows;
-}
 
 /** Ctrl/Cmd+F or Ctrl/Cmd+K, except in the source editor (Monaco has its own find and Ctrl+K chords). */
 export function isSearchShortcut(e: KeyboardEvent): boolean {

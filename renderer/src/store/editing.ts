@@ -7,7 +7,7 @@ import type { Drafts } from './drafts';
 import type { FlowHistories } from './history';
 import type { Persistence } from './persistence';
 import type { Problems } from './problems';
-import type { EditOptions, StudioContext } from './studioState';
+import { flowsOf, type EditOptions, type StudioContext } from './studioState';
 
 interface EditingDeps {
   drafts: Drafts;
@@ -34,8 +34,7 @@ export function createEditing({ get, set }: StudioContext, { drafts, histories, 
     if (!doc) return;
     // the lines the edit added get stable copy ids, none taken in the project
     const docs = get().flows;
-    const flowsNow = () => Object.fromEntries(Object.entries(docs).map(([id, d]) => [id, d.flow]));
-    const flow = withNewCopyIds(flowId, doc.flow, applyChanges(doc.flow, changes), flowsNow);
+    const flow = withNewCopyIds(flowId, doc.flow, applyChanges(doc.flow, changes), () => flowsOf(docs));
     if (flow === doc.flow) return;
     histories.of(flowId).record(doc.flow, flow, options.coalesce ? { key: options.coalesce } : {});
     setFlowContent(flowId, flow);

@@ -6,7 +6,7 @@ import type { Drafts } from './drafts';
 import type { Editing } from './editing';
 import type { FlowHistories } from './history';
 import type { Problems } from './problems';
-import type { StudioContext } from './studioState';
+import { flowsOf, type StudioContext } from './studioState';
 
 interface FlowsDeps {
   drafts: Drafts;
@@ -24,9 +24,8 @@ export function createFlows({ get, set }: StudioContext, deps: FlowsDeps) {
       if (!api || !project) return undefined;
       const flowId = uniqueId(name, new Set([...Object.keys(flows), ...project.broken.map((b) => b.file.replace(/^flows\/|\.yaml$/g, ''))]));
       // a duplicate's lines get new stable copy ids (copyIds.ts): the original keeps its own
-      const others = Object.fromEntries(Object.entries(flows).map(([id, d]) => [id, d.flow]));
       const flow: Flow = from
-        ? withFlowCopyIds(flowId, { ...from, name, nodes: from.nodes.map(withoutCopyIds) }, copyIdsInUse(others))
+        ? withFlowCopyIds(flowId, { ...from, name, nodes: from.nodes.map(withoutCopyIds) }, copyIdsInUse(flowsOf(flows)))
         : { name, nodes: [{ id: 'start', kind: 'start', position: { x: 0, y: 0 } }] };
       const res = await api.call('flow.save', { project: project.dir, flowId, flow, baseRevision: null });
       const all = { ...get().flows, [flowId]: { flow, revision: res.revision, save: 'saved' as const } };

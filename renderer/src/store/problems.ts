@@ -5,11 +5,12 @@ import type { HolidayRegionCheck } from '../../../shared/engine/holidays';
 import type { Problem } from '../../../shared/project/problems';
 import type { ProjectModel } from '../../../shared/project/validate';
 import { loadChecks, type Checks as Checkers } from './checks';
-import type { FlowDoc, StudioContext } from './studioState';
+import { flowsOf, type FlowDoc, type StudioContext } from './studioState';
 import { flowProblemsOf, readStoryFiles, withStoryProblems, type StoryDoc } from './storyFiles';
 
 export function createProblems({ get, set, timers, checks }: StudioContext) {
-  let made: { validator: ReturnType<Checkers['createIncrementalValidator']>; checkStories: ReturnType<Checkers['createStoryChecker']> } | undefined;
+  let made:
+    { modules: Checkers; validator: ReturnType<Checkers['createIncrementalValidator']>; checkStories: ReturnType<Checkers['createStoryChecker']> } | undefined;
   let warming = 0;
   let waiting = false;
   // the holiday data's check, once loaded (only for a project whose business hours name a holiday country)
@@ -20,7 +21,7 @@ export function createProblems({ get, set, timers, checks }: StudioContext) {
   function checkers() {
     const c = checks();
     if (!c) return undefined;
-    made ??= { validator: c.createIncrementalValidator(), checkStories: c.createStoryChecker() };
+    made ??= { modules: c, validator: c.createIncrementalValidator(), checkStories: c.createStoryChecker() };
     return made;
   }
 
@@ -41,12 +42,12 @@ export function createProblems({ get, set, timers, checks }: StudioContext) {
   function modelOf(flows: Record<string, FlowDoc>) {
     const project = get().project;
     if (!project) return undefined;
-    const model = { manifest: project.manifest, nlu: project.nlu, flows: Object.fromEntries(Object.entries(flows).map(([id, d]) => [id, d.flow])) };
+    const model = { manifest: project.manifest, nlu: project.nlu, flows: flowsOf(flows) };
     return { model, broken: project.broken.map((b) => b.file) };
   }
 
   /** What the validator is given besides the project: the broken files, and the holiday check once it is in. */
-  function optionsOf(m: { model: ProjectModel; broken: string[] }, c: Checkers) {
+  function optionsOf(m: { model: ProjectModel; broken: string[] }, { modules: c }: { modules: Checkers }) {
     if (!holidayRegion && c.namesHolidayCountry(m.model.manifest.businessHours)) loadHolidays(c);
     return { broken: m.broken, ...(holidayRegion ? { holidayRegion } : {}) };
   }
@@ -67,14 +68,13 @@ export function createProblems({ get, set, timers, checks }: StudioContext) {
     const m = modelOf(flows);
     if (!m) return problems;
     const c = checkers();
-    const modules = checks();
-    if (!c || !modules) {
+    if (!c) {
       whenLoaded();
       return problems;
     }
     const { model, broken } = m;
     const kept = problems.filter((p) => broken.includes(p.file));
-    return withStoryProblems([...kept, ...c.validator.validate(model, optionsOf(m, modules))], c.checkStories(model, get().stories));
+    return withStoryProblems([...kept, ...c.validator.validate(model, optionsOf(m, c))], c.checkStories(model, get().stories));
   }
 
   /** The problems after the story files changed: the flows' problems are kept as they are, the stories checked. */
@@ -99,8 +99,7 @@ export function createProblems({ get, set, timers, checks }: StudioContext) {
       if (run !== warming || i >= ids.length || get().project?.dir !== dir) return;
       const m = modelOf(get().flows);
       const c = checkers();
-      const modules = checks();
-      if (m && c && modules) c.validator.warm(m.model, ids[i] as string, optionsOf(m, modules));
+      if (m && c) c.validator.warm(m.model, ids[i] as string, optionsOf(m, c));
       later(() => step(i + 1));
     };
     later(() => step(0));

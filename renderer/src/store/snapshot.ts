@@ -3,7 +3,7 @@ import { checkedByMain } from './flowCheck';
 import type { ProjectSnapshot } from '../../../shared/api/contract';
 import { MANIFEST_FILE } from '../../../shared/project/names';
 import type { FlowHistories } from './history';
-import type { FlowDoc, StudioContext, StudioState } from './studioState';
+import { flowsOf, type FlowDoc, type StudioContext, type StudioState } from './studioState';
 import { withStoryProblems } from './storyFiles';
 
 interface SnapshotOptions {
@@ -54,7 +54,7 @@ export function fromSnapshot(
   const flowId = current && docs[current] ? current : docs[snap.manifest.startFlow] ? snap.manifest.startFlow : Object.keys(docs)[0];
   // parley.yaml does not load: nothing else can be shown, so open it in the raw source view to be fixed there.
   const fixManifest = snap.broken.some((b) => b.file === MANIFEST_FILE) ? { view: 'source' as const, sourceFile: MANIFEST_FILE } : {};
-  const model = { manifest: snap.manifest, nlu: snap.nlu, flows: Object.fromEntries(Object.entries(flows).map(([id, e]) => [id, e.flow])) };
+  const model = { manifest: snap.manifest, nlu: snap.nlu, flows: flowsOf(flows) };
   // story files are read only once the checks are loaded (problems.ts), so without them there are none to check
   const all = withStoryProblems(problems, checks()?.storyFileProblems(model, get().stories) ?? []);
   return {
