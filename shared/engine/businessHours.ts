@@ -4,7 +4,7 @@
 // from 01:00 to 02:00) opens when the clock jumps; one it passes twice opens the first time.
 // Public holidays come from holidays.ts; what the validator checks of a calendar is in calendarChecks.ts.
 import { WEEKDAYS, type BusinessHours, type Calendar, type Holidays as HolidaySpec, type Weekday } from '../schema/businessHours';
-import { toMinutes } from './calendarChecks';
+import { formatter, toMinutes } from './calendarChecks';
 import { countryHolidays } from './holidays';
 
 export interface HoursVerdict {
@@ -19,18 +19,6 @@ export function calendarFor(hours: BusinessHours, queue?: string): Calendar {
   if (!own) return { timezone: hours.timezone, weekly: hours.weekly, ...(hours.holidays ? { holidays: hours.holidays } : {}) };
   const holidays = own.holidays ?? hours.holidays;
   return { timezone: own.timezone ?? hours.timezone, weekly: own.weekly, ...(holidays ? { holidays } : {}) };
-}
-
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-/** Throws a RangeError for a time zone Intl does not know. */
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
-    formatters.set(timeZone, f);
-  }
-  return f;
 }
 
 interface Local {

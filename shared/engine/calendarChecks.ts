@@ -7,10 +7,22 @@ import type { HolidayRegionCheck } from './holidays';
 /** Minutes since midnight of an `HH:MM` time. */
 export const toMinutes = (t: string) => Number(t.slice(0, 2)) * 60 + Number(t.slice(3, 5));
 
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+/** The formatter of local wall time in a time zone (businessHours.ts reads it). Throws a RangeError for a time zone Intl does not know. */
+export function formatter(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
 /** Whether Intl knows the time zone. */
 export function knownTimeZone(timeZone: string): boolean {
   try {
-    new Intl.DateTimeFormat('en-US', { timeZone });
+    formatter(timeZone);
     return true;
   } catch {
     return false;
