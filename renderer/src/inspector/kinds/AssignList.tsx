@@ -1,6 +1,7 @@
 import { controlId, issuesAt, useEditor } from '../context';
 import { Messages, RowActions, TextField, a11yProps, focusSoon } from '../controls';
 import { moveItem, removeItem } from '../nodeEdit';
+import { AddButton } from '../listParts';
 
 /** A list of `{ var, <second> }` rows: set assignments (value) and API assignments (path). */
 export function AssignList({
@@ -54,17 +55,15 @@ export function AssignList({
         </div>
       ))}
       <Messages cid={listId} issues={issues} />
-      <button
-        type="button"
-        id={`${listId}-add`}
-        className="insp-add"
+      <AddButton
+        listId={listId}
         onClick={() => {
           set([...items, { var: '', [second]: '' }]);
           focusSoon(controlId([path, items.length, 'var']));
         }}
       >
         + Add {title.toLowerCase()}
-      </button>
+      </AddButton>
     </div>
   );
 }

@@ -4,9 +4,10 @@ import type { LocalizedText } from '../../../../shared/schema/common';
 import type { AnswerButton, FormField, NodeOf } from '../../../../shared/schema/nodes';
 import type { Question } from '../../../../shared/schema/question';
 import { controlId, useEditor } from '../context';
-import { RowActions, TextField, focusSoon } from '../controls';
+import { TextField, focusSoon } from '../controls';
 import { CopyField } from '../CopyField';
 import { getIn, moveItem, removeItem, setIn, uniqueId, type Path } from '../nodeEdit';
+import { AddButton, ListItem } from '../listParts';
 
 type Button = { id: string; label: LocalizedText };
 
@@ -38,18 +39,16 @@ function ButtonList<B extends Button>({ title, buttons, edit, fields, footer, ba
       </div>
       {buttons.length === 0 && <p className="insp-empty">No buttons.</p>}
       {buttons.map((b, i) => (
-        <fieldset className="insp-item" key={i}>
-          <legend>
-            Button {i + 1}
-            <RowActions
-              listId={listId}
-              index={i}
-              count={buttons.length}
-              itemLabel={`${name}button ${i + 1}`}
-              onMove={(from, to) => edit((list) => moveItem(list, from, to))}
-              onRemove={(at) => edit((list) => removeItem(list, at))}
-            />
-          </legend>
+        <ListItem
+          key={i}
+          title={`Button ${i + 1}`}
+          listId={listId}
+          index={i}
+          count={buttons.length}
+          itemLabel={`${name}button ${i + 1}`}
+          onMove={(from, to) => edit((list) => moveItem(list, from, to))}
+          onRemove={(at) => edit((list) => removeItem(list, at))}
+        >
           <div className="insp-row">
             <TextField label="Id" ariaLabel={`${name}Button ${i + 1} id`} path={[...base, 'buttons', i, 'id']} value={b.id} mono />
             {fields(b, i)}
@@ -63,12 +62,10 @@ function ButtonList<B extends Button>({ title, buttons, edit, fields, footer, ba
             allowVariants={false}
           />
           {footer?.(b, i)}
-        </fieldset>
+        </ListItem>
       ))}
-      <button
-        type="button"
-        id={`${listId}-add`}
-        className="insp-add"
+      <AddButton
+        listId={listId}
         onClick={() => {
           const id = uniqueId(
             'button',
@@ -79,7 +76,7 @@ function ButtonList<B extends Button>({ title, buttons, edit, fields, footer, ba
         }}
       >
         + Add button
-      </button>
+      </AddButton>
     </div>
   );
 }

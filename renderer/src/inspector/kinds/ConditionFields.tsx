@@ -1,7 +1,8 @@
 import type { NodeOf } from '../../../../shared/schema/nodes';
 import { controlId, issuesAt, useEditor } from '../context';
-import { Messages, RowActions, TextField, a11yProps, focusSoon } from '../controls';
+import { Messages, TextField, a11yProps, focusSoon } from '../controls';
 import { moveItem, removeItem, uniqueId } from '../nodeEdit';
+import { AddButton, ListItem } from '../listParts';
 
 export function ConditionFields({ node }: { node: NodeOf<'condition'> }) {
   const ed = useEditor();
@@ -16,27 +17,23 @@ export function ConditionFields({ node }: { node: NodeOf<'condition'> }) {
         </span>
       </div>
       {node.branches.map((b, i) => (
-        <fieldset className="insp-item" key={i}>
-          <legend>
-            Branch {i + 1}
-            <RowActions
-              listId={listId}
-              index={i}
-              count={node.branches.length}
-              itemLabel={`branch ${b.id}`}
-              onMove={(from, to) => set(moveItem(node.branches, from, to))}
-              onRemove={(at) => set(removeItem(node.branches, at))}
-            />
-          </legend>
+        <ListItem
+          key={i}
+          title={`Branch ${i + 1}`}
+          listId={listId}
+          index={i}
+          count={node.branches.length}
+          itemLabel={`branch ${b.id}`}
+          onMove={(from, to) => set(moveItem(node.branches, from, to))}
+          onRemove={(at) => set(removeItem(node.branches, at))}
+        >
           <TextField label="Id" ariaLabel={`Branch ${i + 1} id`} path={['branches', i, 'id']} value={b.id} mono />
           <TextField label="When" ariaLabel={`Branch ${i + 1} when`} path={['branches', i, 'when']} value={b.when} mono placeholder="slots.amount > 500" />
-        </fieldset>
+        </ListItem>
       ))}
       <Messages cid={listId} issues={issues} />
-      <button
-        type="button"
-        id={`${listId}-add`}
-        className="insp-add"
+      <AddButton
+        listId={listId}
         onClick={() => {
           set([
             ...node.branches,
@@ -52,7 +49,7 @@ export function ConditionFields({ node }: { node: NodeOf<'condition'> }) {
         }}
       >
         + Add branch
-      </button>
+      </AddButton>
     </div>
   );
 }

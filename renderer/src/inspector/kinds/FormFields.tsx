@@ -10,6 +10,7 @@ import { moveItem, removeItem, type FieldIssue } from '../nodeEdit';
 import { AnswerButtonsEditor } from './ButtonsEditor';
 import { useIntentIds } from './choices';
 import { QuestionFields, ValidationRules } from './QuestionFields';
+import { AddButton } from '../listParts';
 
 /** `field_<n>` for the n-th field, or the next number free: the id of a field added to `fields`. */
 export function newFieldId(fields: readonly { id: string }[]): string {
@@ -130,10 +131,8 @@ export function FormFieldList({ node }: { node: NodeOf<'form'> }) {
           </fieldset>
         );
       })}
-      <button
-        type="button"
-        id={`${listId}-add`}
-        className="insp-add"
+      <AddButton
+        listId={listId}
         onClick={() => {
           const id = newFieldId(fields);
           set([...fields, { id, slot: `slots.${id}`, type: 'text', prompt: { [ed.defaultLocale]: '' } }]);
@@ -142,7 +141,7 @@ export function FormFieldList({ node }: { node: NodeOf<'form'> }) {
         }}
       >
         + Add field
-      </button>
+      </AddButton>
     </div>
   );
 }

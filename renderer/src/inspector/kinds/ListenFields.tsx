@@ -4,6 +4,7 @@ import { RowActions, SelectField } from '../controls';
 import { moveItem, removeItem } from '../nodeEdit';
 import { useIntentIds } from './choices';
 import { ListenBands } from './ListenBands';
+import { AddButton } from '../listParts';
 
 export function ListenFields({ node }: { node: NodeOf<'listen'> }) {
   const ed = useEditor();
@@ -43,15 +44,9 @@ export function ListenFields({ node }: { node: NodeOf<'listen'> }) {
           </p>
         </div>
       ))}
-      <button
-        type="button"
-        id={`${listId}-add`}
-        className="insp-add"
-        disabled={free.length === 0}
-        onClick={() => free[0] && setRoutes([...routes, { intent: free[0] }])}
-      >
+      <AddButton listId={listId} disabled={free.length === 0} onClick={() => free[0] && setRoutes([...routes, { intent: free[0] }])}>
         + Add route
-      </button>
+      </AddButton>
       <p className="insp-hint">Targets are set under Exits or on the canvas. Intents with a global handler need no route.</p>
       <ListenBands intents={used} />
     </div>

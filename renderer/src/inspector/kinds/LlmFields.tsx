@@ -1,10 +1,11 @@
 import type { NodeOf } from '../../../../shared/schema/nodes';
 import { useStudio } from '../../store/studioStore';
 import { controlId, useEditor } from '../context';
-import { NumberField, RowActions, SelectField, TextField, focusSoon } from '../controls';
+import { NumberField, SelectField, TextField, focusSoon } from '../controls';
 import { moveItem, removeItem } from '../nodeEdit';
 import { opts } from './choices';
 import { VariantsEditor } from './VariantsEditor';
+import { AddButton, ListItem } from '../listParts';
 
 export function LlmFields({ node }: { node: NodeOf<'llm'> }) {
   const ed = useEditor();
@@ -59,18 +60,16 @@ export function LlmFields({ node }: { node: NodeOf<'llm'> }) {
           </div>
           {extract.length === 0 && <p className="insp-empty">Nothing to extract yet.</p>}
           {extract.map((x, i) => (
-            <fieldset className="insp-item" key={i}>
-              <legend>
-                Value {i + 1}
-                <RowActions
-                  listId={listId}
-                  index={i}
-                  count={extract.length}
-                  itemLabel={`extracted value ${i + 1}`}
-                  onMove={(from, to) => setExtract(moveItem(extract, from, to))}
-                  onRemove={(at) => setExtract(removeItem(extract, at))}
-                />
-              </legend>
+            <ListItem
+              key={i}
+              title={`Value ${i + 1}`}
+              listId={listId}
+              index={i}
+              count={extract.length}
+              itemLabel={`extracted value ${i + 1}`}
+              onMove={(from, to) => setExtract(moveItem(extract, from, to))}
+              onRemove={(at) => setExtract(removeItem(extract, at))}
+            >
               <div className="insp-row">
                 <TextField label="Variable" ariaLabel={`Extract ${i + 1} variable`} path={['extract', i, 'var']} value={x.var} mono />
                 <SelectField
@@ -90,19 +89,17 @@ export function LlmFields({ node }: { node: NodeOf<'llm'> }) {
                 rows={2}
                 placeholder="What the model should extract"
               />
-            </fieldset>
+            </ListItem>
           ))}
-          <button
-            type="button"
-            id={`${listId}-add`}
-            className="insp-add"
+          <AddButton
+            listId={listId}
             onClick={() => {
               setExtract([...extract, { var: '', description: '' }]);
               focusSoon(controlId(['extract', extract.length, 'var']));
             }}
           >
             + Add value to extract
-          </button>
+          </AddButton>
         </div>
       ) : null}
       <VariantsEditor node={node} />

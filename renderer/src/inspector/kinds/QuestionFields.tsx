@@ -6,10 +6,11 @@ import { useShallow } from 'zustand/react/shallow';
 import { IntentHandling, SlotType, validationRules, type Question, type Validation } from '../../../../shared/schema/question';
 import { useStudio } from '../../store/studioStore';
 import { controlId, useEditor } from '../context';
-import { AddFromList, CheckboxField, ChipList, RowActions, SelectField, TextField, focusSoon } from '../controls';
+import { AddFromList, CheckboxField, ChipList, SelectField, TextField, focusSoon } from '../controls';
 import { CopyField } from '../CopyField';
 import { getIn, moveItem, removeItem, setIn, type Path } from '../nodeEdit';
 import { NO_STRINGS, opts, useIntentIds } from './choices';
+import { AddButton, ListItem } from '../listParts';
 
 const DATE_PURPOSES = [
   { value: 'past', label: 'past' },
@@ -178,18 +179,16 @@ export function ValidationRules({ q, base, name = '', copyPrefix = '' }: Questio
       {rules.map((r, i) => {
         const path = rulePath(base, q.validation, i);
         return (
-          <fieldset className="insp-item" key={i}>
-            <legend>
-              Rule {i + 1}
-              <RowActions
-                listId={listId}
-                index={i}
-                count={rules.length}
-                itemLabel={`${name}rule ${i + 1}`}
-                onMove={(from, to) => write((list) => moveItem(list, from, to))}
-                onRemove={(at) => write((list) => removeItem(list, at))}
-              />
-            </legend>
+          <ListItem
+            key={i}
+            title={`Rule ${i + 1}`}
+            listId={listId}
+            index={i}
+            count={rules.length}
+            itemLabel={`${name}rule ${i + 1}`}
+            onMove={(from, to) => write((list) => moveItem(list, from, to))}
+            onRemove={(at) => write((list) => removeItem(list, at))}
+          >
             <TextField
               label="Accept when"
               ariaLabel={`${name}rule ${i + 1} accept when`}
@@ -207,20 +206,18 @@ export function ValidationRules({ q, base, name = '', copyPrefix = '' }: Questio
               required
               allowVariants={false}
             />
-          </fieldset>
+          </ListItem>
         );
       })}
-      <button
-        type="button"
-        id={`${listId}-add`}
-        className="insp-add"
+      <AddButton
+        listId={listId}
         onClick={() => {
           write((list) => [...list, { expr: '', message: { [ed.defaultLocale]: '' } }]);
           focusSoon(controlId([...rulePath(base, rules.length >= 1 ? [] : undefined, rules.length), 'expr']));
         }}
       >
         + Add rule
-      </button>
+      </AddButton>
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { Messages, NumberField, RowActions, TextField, a11yProps, focusSoon, ren
 import { CopyField } from '../CopyField';
 import { pathKey, type FieldIssue } from '../nodeEdit';
 import './variants.css';
+import { AddButton } from '../listParts';
 
 type Node = NodeOf<'message'> | NodeOf<'llm'>;
 
@@ -108,10 +109,8 @@ export function VariantsEditor({ node }: { node: Node }) {
           )}
         </fieldset>
       ))}
-      <button
-        type="button"
-        id={`${listId}-add`}
-        className="insp-add"
+      <AddButton
+        listId={listId}
         onClick={() => {
           const at = Math.max(variants.length, 1);
           setList((_, n) => withNewVariant(n as Node));
@@ -119,7 +118,7 @@ export function VariantsEditor({ node }: { node: Node }) {
         }}
       >
         + Add A/B variant
-      </button>
+      </AddButton>
     </div>
   );
 }
