@@ -92,7 +92,13 @@ describe('the inspector (web mode, Chromium)', () => {
       reprompt: { en: [reprompt, 'Let us try once more: just the digits, please.'] },
     });
 
-    // Rename: one edit renames the node, the exit that led to it and its group membership.
+    // Rename: one edit renames the node, the exit that led to it and its group membership; its lines keep their
+    // stable copy ids (shown beside each line's label), so translations and story checks by id still find them.
+    const shownIds = () => inspector.locator('.insp-copy-id').allInnerTexts();
+    const idsBefore = await shownIds();
+    const diskIdsBefore = (await diskNode(node.id))!.copyIds;
+    expect(idsBefore.length).toBeGreaterThanOrEqual(2);
+    expect(idsBefore).toEqual(expect.arrayContaining([diskIdsBefore!.prompt, diskIdsBefore!.reprompt]));
     const newId = `${node.id}_renamed`;
     await idBox.fill('Not An Id');
     expect(await idBox.getAttribute('aria-invalid')).toBe('true');
@@ -110,6 +116,8 @@ describe('the inspector (web mode, Chromium)', () => {
     expect(refs).not.toContain(node.id);
     // The selection followed the rename.
     expect(await idBox.inputValue()).toBe(newId);
+    expect(after.nodes.find((n) => n.id === newId)!.copyIds).toEqual(diskIdsBefore);
+    expect(await shownIds()).toEqual(idsBefore);
     await page.locator(`.react-flow__node [data-node-id="${newId}"]`).waitFor();
 
     // A required field cleared: the message shows under it, the node stays, and the file keeps its last valid version.

@@ -1,6 +1,8 @@
 import { useState } from 'react';
 import type { LocalizedText } from '../../../shared/schema/common';
+import { copyIdOf, copyKeyOf } from '../../../shared/project/copy';
 import { controlId, issuesAt, useEditor } from './context';
+import { useFromNodes } from './fromNodes';
 import { Messages, RowActions, a11yProps } from './controls';
 import {
   getIn,
@@ -54,6 +56,7 @@ export function CopyField({ label, path, copyKey, value, required, allowVariants
             missing {missing.join(', ')}
           </span>
         )}
+        <StableCopyId path={path} />
       </div>
       {locales.map((loc) => (
         <CopyLocale
@@ -71,6 +74,31 @@ export function CopyField({ label, path, copyKey, value, required, allowVariants
         />
       ))}
     </div>
+  );
+}
+
+/**
+ * The line's stable copy id (shared/project/copyIds.ts), which stories (`copy: c_…`), translations and comments
+ * name it by, and its readable id: shown so that an engineer can copy it into a story.
+ */
+function StableCopyId({ path }: { path: Path }) {
+  const ed = useEditor();
+  const line = useFromNodes(
+    ed.flowId,
+    `${ed.nodeId}\n${pathKey(path)}`,
+    (nodes) => {
+      const node = nodes.find((n) => n.id === ed.nodeId);
+      const id = node?.copyIds?.[copyKeyOf(node, path)];
+      return node && id ? { id, alias: copyIdOf(ed.flowId, node, path) } : undefined;
+    },
+    (a, b) => a?.id === b?.id && a?.alias === b?.alias,
+  );
+  if (!line) return null;
+  const { id, alias } = line;
+  return (
+    <code className="insp-copy-id" title={`Copy id of this line: it stays when the node or its buttons are renamed. Readable id: ${alias}`}>
+      {id}
+    </code>
   );
 }
 
