@@ -110,13 +110,23 @@ describe('redis session store: expiries', () => {
     async () => {
       const keyPrefix = `two${++prefixSeq}:`;
       const reported: [string, ExpiredSession][] = [];
-      const opts = { keyPrefix, ttlMs: 1_500, sweepEveryMs: 20 };
+      // the two stores sweep side by side, started together (not on timers, whose order the machine's load decides),
+      // once every entry is due: each one's first claim reaches Redis before either is answered, so with more due
+      // than one claim takes (200), both must take part, and none may report what the other claimed
+      const opts = { keyPrefix, ttlMs: 1_500, sweepEveryMs: 0 };
       const a = await make({ ...opts, onExpire: (e) => reported.push(['a', e]) });
       const b = await make({ ...opts, onExpire: (e) => reported.push(['b', e]) });
       const first = await populate(a, 300);
       const second = await populate(b, 300);
       const unfinished = [...first.unfinished, ...second.unfinished];
-      await until(() => reported.length >= unfinished.length, 'every unfinished conversation reported');
+      expect(unfinished.length).toBeGreaterThan(200);
+      await sleep(opts.ttlMs + 200); // all due before the first sweep, so it finds more than one claim takes
+      await until(
+        () => reported.length >= unfinished.length,
+        'every unfinished conversation reported',
+        60_000,
+        () => Promise.all([a.sweep(), b.sweep(), sleep(25)]),
+      );
       // a few more sweeps of both: nothing more comes
       await Promise.all([a.sweep(), b.sweep()]);
       await sleep(200);
