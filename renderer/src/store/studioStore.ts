@@ -6,7 +6,7 @@ import { createStudioStore } from './createStudioStore';
 import { browserStorage, memoryStorage } from './storage';
 import type { StudioState } from './studioState';
 
-export type { FlowDoc, StudioState } from './studioState';
+export type { StudioState } from './studioState';
 export { errorText } from './studioState';
 
 // Local storage and page events exist only in a browser; outside one (a unit test importing this module) the
