@@ -11,6 +11,7 @@ import { apiNodeChecks } from './validateApi';
 import { checkPattern } from '../util/regex';
 import { forEachCopy } from './copy';
 import { collisionMessage, collisionPath, copyIdCollisions } from './copyIds';
+import { translationChecks, translationContext, type TranslationContext } from './validateTranslations';
 import { flowFile, flowIdOf, MANIFEST_FILE, NLU_FILE } from './names';
 import { businessHoursChecks, handoffNodeChecks, type HandoffContext } from './validateHandoff';
 import type { HolidayRegionCheck } from '../engine/holidays';
@@ -51,12 +52,12 @@ export interface ValidationContext {
   brokenFlows: ReadonlySet<string>;
   knownIntent(id: string): boolean;
   knownEntity(id: string): boolean;
-  locales: ReadonlySet<string>;
   allHosts: readonly string[];
   /** Each environment's hosts, by id (`environments` of parley.yaml). */
   environmentHosts: ReadonlyMap<string, readonly string[]>;
   /** Business hours and whether a model is configured, for handoff nodes (validateHandoff.ts). */
   handoff: HandoffContext;
+  translations: TranslationContext;
   holidayRegion?: HolidayRegionCheck;
 }
 
@@ -70,7 +71,7 @@ export function validationContext(p: Pick<ProjectModel, 'manifest' | 'nlu'>, opt
     brokenFlows: new Set(broken.map(flowIdOf).filter((id): id is string => id !== undefined)),
     knownIntent: (id) => nluBroken || intents.has(id),
     knownEntity: (id) => nluBroken || entities.has(id),
-    locales: new Set(p.manifest.locales),
+    translations: translationContext(p.manifest),
     allHosts: Object.values(p.manifest.environments ?? {}).flatMap((e) => e.hosts),
     environmentHosts: new Map(Object.entries(p.manifest.environments ?? {}).map(([id, e]) => [id, e.hosts] as const)),
     handoff: { ...(p.manifest.businessHours ? { hours: p.manifest.businessHours } : {}), llm: p.manifest.llm !== undefined },
@@ -126,6 +127,7 @@ export function checkProjectFiles(p: ProjectModel, ctx: ValidationContext): Prob
       report('error', MANIFEST_FILE, ['globals', i, 'flow'], `a ${g.action} handler needs a flow`);
     }
     if (g.flow && !flowExists(g.flow)) report('error', MANIFEST_FILE, ['globals', i, 'flow'], `no flow "${g.flow}"`);
+    for (const c of g.say ? translationChecks(g.say, ctx.translations) : []) report(c.severity, MANIFEST_FILE, ['globals', i, 'say', ...c.path], c.message);
   });
   checkDuplicates(
     p.manifest.globals ?? [],
@@ -191,7 +193,7 @@ export function checkFlow(flowId: string, flow: Flow, ctx: ValidationContext): F
   const items: FlowItem[] = [];
   const report = reporter(ctx, items as Problem[]);
   const file = flowFile(flowId);
-  const { locales, knownIntent, knownEntity, allHosts, environmentHosts } = ctx;
+  const { knownIntent, knownEntity, allHosts, environmentHosts } = ctx;
   const ids = new Map<string, number>();
   flow.nodes.forEach((n, i) => {
     if (ids.has(n.id)) report('error', file, ['nodes', i, 'id'], `duplicate node id "${n.id}" (first at nodes[${ids.get(n.id)}])`, { flowId, nodeId: n.id });
@@ -222,9 +224,7 @@ export function checkFlow(flowId: string, flow: Flow, ctx: ValidationContext): F
     }
     for (const [path, v] of writtenVars(node)) if (readsSecrets(v)) report('error', file, at(path), RESERVED_SECRETS, ref);
     forEachCopy(node, (path, text) => {
-      for (const loc of Object.keys(text)) {
-        if (!locales.has(loc)) report('warning', file, at([...path, loc]), `locale "${loc}" is not in the project's locales`, ref);
-      }
+      for (const c of translationChecks(text, ctx.translations)) report(c.severity, file, at([...path, ...c.path]), c.message, ref);
     });
     switch (node.kind) {
       case 'start':

@@ -106,6 +106,9 @@ export const SecretDeclaration = z
   });
 export type SecretDeclaration = z.infer<typeof SecretDeclaration>;
 
+/** How a missing translation is reported: not, as a warning, or as an error. */
+const TranslationSeverity = z.enum(['off', 'warning', 'error']);
+
 /** `parley.yaml`: the project manifest. */
 export const ProjectManifest = z.looseObject({
   schema: z.number().int().min(1),
@@ -120,6 +123,16 @@ export const ProjectManifest = z.looseObject({
   globals: z.array(GlobalHandler).optional(),
   /** The engine's own lines, as this project words them (shared/schema/builtinCopy.ts). */
   builtinCopy: ProjectBuiltinCopy.optional(),
+  /**
+   * How a line with no text in one of the locales is reported: `missing` for every locale (default `warning`),
+   * `locales` per locale (shared/project/validateTranslations.ts).
+   */
+  translations: z
+    .strictObject({
+      missing: TranslationSeverity.optional(),
+      locales: z.record(Locale, TranslationSeverity).optional(),
+    })
+    .optional(),
   /** Variables every conversation starts with (a customer profile, say), with their default values. */
   variables: z.record(z.string(), z.unknown()).optional(),
   /** Backend environments by id (sandbox, staging, ...) with the hosts `api` nodes may call in each. */

@@ -232,7 +232,10 @@ describe('parley import dialogflow-cx: mappings', () => {
 
   it('round trip: the imported project validates and its stories pass', async () => {
     const report = await validateDir(out, { cache: false });
-    expect(report.problems).toEqual([]);
+    // the only problems: the lines the agent has in English and not in Spanish (its own gaps, kept as warnings)
+    const untranslated = report.problems.filter((p) => p.severity === 'warning' && p.message.startsWith('no Spanish (es) text'));
+    expect(report.problems.filter((p) => !untranslated.includes(p))).toEqual([]);
+    expect(untranslated).toHaveLength(25);
     const tests = await runTests({ projectDir: out, trust: true, userDataDir: path.join(tmp, 'user') });
     expect(tests.problems).toEqual([]);
     expect(tests.stories.map((s) => [s.name, s.passed])).toEqual([
