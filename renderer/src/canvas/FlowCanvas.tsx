@@ -38,7 +38,11 @@ const deselect = () => selectNode(undefined);
  */
 export function FlowCanvas({ flowId }: { flowId: string }) {
   const flow = useStudio((s) => s.flows[flowId]?.flow);
-  const locale = useStudio((s) => s.project?.manifest.defaultLocale ?? 'en');
+  // the locale the toolbar's menu picked, while the project has it; else the default one
+  const locale = useStudio((s) => {
+    const m = s.project?.manifest;
+    return s.copyLocale && m?.locales.includes(s.copyLocale) ? s.copyLocale : (m?.defaultLocale ?? 'en');
+  });
   const selectedIds = useStudio((s) => s.selectedNodeIds);
   const problems = useStudio((s) => s.problems);
   const theme = useStudio((s) => s.theme);

@@ -33,6 +33,9 @@ function Copy({ flowId, node, locale, text }: { flowId: string; node: FlowNode; 
   const [editing, setEditing] = useState<string | null>(null);
   const field = copyField(node);
   const shown = copyIn(text, locale) ?? '';
+  // no text in this locale: the card shows another locale's, marked, as the bot would say it
+  const own = text?.[locale];
+  const untranslated = Boolean(shown) && (own === undefined || (Array.isArray(own) ? own.every((t) => !t.trim()) : !own.trim()));
   const variants = Array.isArray(text?.[locale]) ? (text?.[locale] as string[]).length : 1;
   if (editing !== null && field) {
     const commit = (value: string) => {
@@ -62,7 +65,7 @@ function Copy({ flowId, node, locale, text }: { flowId: string; node: FlowNode; 
   }
   return (
     <div
-      className={`card-copy${shown ? '' : ' missing'}`}
+      className={`card-copy${shown ? '' : ' missing'}${untranslated ? ' untranslated' : ''}`}
       title={field ? 'Double-click to edit' : undefined}
       onDoubleClick={(e) => {
         if (!field) return;
@@ -70,6 +73,7 @@ function Copy({ flowId, node, locale, text }: { flowId: string; node: FlowNode; 
         setEditing(shown);
       }}
     >
+      {untranslated && <span className="card-untranslated">No {locale} copy yet:</span>}
       {shown || `No ${locale} copy yet`}
       {variants > 1 && (
         <span className="variants" title={`${variants} variants; the bot picks one`}>

@@ -1,6 +1,33 @@
 import { alignSelection, distributeSelection, groupSelection, layoutFlow, ungroupSelection } from '../canvas/commands';
 import { canvasApi } from '../canvas/canvasApi';
+import { localeName } from '../../../shared/project/localeName';
 import { canRedo, canUndo, redo, toggleSnap, undo, useStudio } from '../store/studioStore';
+
+/**
+ * Which locale the cards show (and their inline edits write), for a project in more than one: a writer reviews a
+ * flow in Spanish card by card, and a card with no Spanish says so.
+ */
+function CopyLocaleMenu() {
+  const locales = useStudio((s) => s.project?.manifest.locales);
+  const defaultLocale = useStudio((s) => s.project?.manifest.defaultLocale);
+  const chosen = useStudio((s) => s.copyLocale);
+  if (!locales || locales.length < 2) return null;
+  const value = chosen && locales.includes(chosen) ? chosen : defaultLocale;
+  return (
+    <select
+      aria-label="Locale of the copy on the cards"
+      title="The cards show their copy in this locale"
+      value={value}
+      onChange={(e) => useStudio.setState({ copyLocale: e.target.value })}
+    >
+      {locales.map((l) => (
+        <option key={l} value={l}>
+          {localeName(l)}
+        </option>
+      ))}
+    </select>
+  );
+}
 
 /** Canvas commands; each also has a keyboard shortcut (see `?`). */
 export function Toolbar() {
@@ -61,6 +88,7 @@ export function Toolbar() {
         Ungroup
       </button>
       <span className="sep" />
+      <CopyLocaleMenu />
       <label className="toggle" title="Snap to a 20 px grid">
         <input type="checkbox" checked={snap} onChange={toggleSnap} /> Snap
       </label>

@@ -45,6 +45,8 @@ export interface StudioState {
   /** High contrast and larger text, for reviews on a projector. */
   presentation: boolean;
   snapToGrid: boolean;
+  /** The locale the canvas's cards show (and their inline edits write); unset: the project's default locale. */
+  copyLocale?: string;
   helpOpen: boolean;
   /** A long-running command in progress (auto-layout), shown in the toolbar. */
   busy?: string;
