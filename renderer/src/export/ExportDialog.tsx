@@ -31,6 +31,8 @@ export function ExportDialog() {
   const [error, setError] = useState('');
   const [result, setResult] = useState<Extract<BundleExportResult, { ok: true }> | null>(null);
   const seq = useRef(0);
+  /** Whether a preview has filled the fields from what main remembers since the dialog opened. */
+  const filled = useRef(false);
   const first = useRef<HTMLInputElement>(null);
 
   const runPreview = useCallback(
@@ -49,10 +51,14 @@ export function ExportDialog() {
         if (n !== seq.current) return; // a newer preview is on its way
         setPreview(p);
         setError('');
-        // the first preview fills the fields from what main remembers; the proposed version follows the folder
+        // the first preview that comes back fills the empty fields from what main remembers (also when a file
+        // changed on disk right after the opening, whose preview then overtakes the opening's); the proposed version
+        // follows the folder
+        const fill = !filled.current;
+        filled.current = true;
         setFields((cur) => ({
-          outDir: f ? cur.outDir : (p.outDir ?? ''),
-          keyFile: f ? cur.keyFile : (p.keyFile ?? ''),
+          outDir: fill && !cur.outDir ? (p.outDir ?? '') : cur.outDir,
+          keyFile: fill && !cur.keyFile ? (p.keyFile ?? '') : cur.keyFile,
           version: typed ? cur.version : p.suggestedVersion,
           notes: cur.notes,
         }));
@@ -73,6 +79,7 @@ export function ExportDialog() {
     setError('');
     setVersionTyped(false);
     setFields({ outDir: '', keyFile: '', version: '', notes: '' });
+    filled.current = false;
     void flushSaves()
       .catch(() => undefined)
       .then(() => runPreview(null, false));
