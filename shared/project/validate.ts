@@ -11,7 +11,7 @@ import { apiNodeChecks } from './validateApi';
 import { checkPattern } from '../util/regex';
 import { forEachCopy } from './copy';
 import { collisionMessage, collisionPath, copyIdCollisions } from './copyIds';
-import { translationChecks, translationContext, type TranslationContext } from './validateTranslations';
+import { nodeTranslationChecks, translationChecks, translationContext, type TranslationContext } from './validateTranslations';
 import { flowFile, flowIdOf, MANIFEST_FILE, NLU_FILE } from './names';
 import { businessHoursChecks, handoffNodeChecks, type HandoffContext } from './validateHandoff';
 import type { HolidayRegionCheck } from '../engine/holidays';
@@ -223,9 +223,7 @@ export function checkFlow(flowId: string, flow: Flow, ctx: ValidationContext): F
       if (!known.has(key)) report('warning', file, at([key]), `unknown field "${key}" for a ${node.kind} node (kept as is)`, ref);
     }
     for (const [path, v] of writtenVars(node)) if (readsSecrets(v)) report('error', file, at(path), RESERVED_SECRETS, ref);
-    forEachCopy(node, (path, text) => {
-      for (const c of translationChecks(text, ctx.translations)) report(c.severity, file, at([...path, ...c.path]), c.message, ref);
-    });
+    for (const c of nodeTranslationChecks(node, ctx.translations)) report(c.severity, file, at(c.path), c.message, ref);
     switch (node.kind) {
       case 'start':
         (node.triggers ?? []).forEach((t, j) => {

@@ -5,7 +5,9 @@
 // does not). The default locale's own text missing is the schema's and the inspector's business, not this.
 import { ExpressionError, ExpressionLanguage } from '../engine/expressions';
 import { compileTemplate } from '../engine/templates';
+import type { FlowNode } from '../schema/nodes';
 import type { ProjectManifest } from '../schema/project';
+import { copyKeyOf, forEachCopy } from './copy';
 import { localeName } from './localeName';
 
 export type TranslationSeverity = 'off' | 'warning' | 'error';
@@ -48,9 +50,37 @@ function readsOf(text: string | string[]): Set<string> {
 
 const isEmpty = (text: string | string[] | undefined) => text === undefined || (Array.isArray(text) ? text.every((t) => t.trim() === '') : text.trim() === '');
 
-/** The checks of one line of copy (`text`, keyed by locale). */
-export function translationChecks(text: Readonly<Record<string, string | string[]>>, ctx: TranslationContext): TranslationCheck[] {
+/** The checks of every line of a node, with paths from the node; its stale translations too (staleTranslations.ts). */
+export function nodeTranslationChecks(node: FlowNode, ctx: TranslationContext): TranslationCheck[] {
   const out: TranslationCheck[] = [];
+  forEachCopy(node, (path, text) => {
+    const id = node.copyIds?.[copyKeyOf(node, path)];
+    const stale = id !== undefined ? node.staleTranslations?.[id] : undefined;
+    for (const c of translationChecks(text, ctx, stale)) out.push({ ...c, path: [...path, ...c.path] });
+  });
+  return out;
+}
+
+/** At most `n` characters of a text, for a message. */
+const clip = (s: string, n = 60) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/**
+ * The checks of one line of copy (`text`, keyed by locale); `stale`: the default text each stale translation was
+ * written for, by locale.
+ */
+export function translationChecks(
+  text: Readonly<Record<string, string | string[]>>,
+  ctx: TranslationContext,
+  stale?: Readonly<Record<string, string>>,
+): TranslationCheck[] {
+  const out: TranslationCheck[] = [];
+  for (const [loc, was] of Object.entries(stale ?? {}))
+    if (!isEmpty(text[loc]))
+      out.push({
+        severity: 'warning',
+        path: [loc],
+        message: `the ${localeName(loc)} text was written for an earlier ${localeName(ctx.defaultLocale)} text ("${clip(was)}"): review it, then mark it reviewed`,
+      });
   for (const loc of Object.keys(text))
     if (!ctx.locales.has(loc)) out.push({ severity: 'warning', path: [loc], message: `locale "${loc}" is not in the project's locales` });
   const source = text[ctx.defaultLocale];

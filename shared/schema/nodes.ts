@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { Expression, Id, LocalizedText, NodeRef, Position, StableCopyId, Template, VarPath } from './common';
+import { Expression, Id, Locale, LocalizedText, NodeRef, Position, StableCopyId, Template, VarPath } from './common';
 import { NodeBuiltinCopy } from './builtinCopy';
 import { questionFields, type Question } from './question';
 
@@ -25,6 +25,11 @@ const base = {
    * shared/project/copyIds.ts. Written by Parley; a line without one gets one when the project loads.
    */
   copyIds: z.record(z.string().max(300), StableCopyId).optional(),
+  /**
+   * Translations waiting for review, by stable copy id and locale: the default-locale text each was written for,
+   * before the studio changed it (shared/project/staleTranslations.ts).
+   */
+  staleTranslations: z.record(StableCopyId, z.record(Locale, z.string().max(20000))).optional(),
 };
 
 export const Button = z.looseObject({
@@ -474,5 +479,14 @@ export function questionsOf(node: FlowNode): { path: (string | number)[]; q: Que
 /** Canonical field order of each kind when written to disk; unknown fields follow, sorted. */
 export const NODE_FIELD_ORDER: Record<NodeKind, readonly string[]> = Object.fromEntries(
   // the stable copy ids last: written by Parley, not read by a person
-  NODE_KINDS.map((k) => [k, ['id', 'kind', ...Object.keys(NODE_SCHEMAS[k].shape).filter((f) => f !== 'id' && f !== 'kind' && f !== 'copyIds'), 'copyIds']]),
+  NODE_KINDS.map((k) => [
+    k,
+    [
+      'id',
+      'kind',
+      ...Object.keys(NODE_SCHEMAS[k].shape).filter((f) => f !== 'id' && f !== 'kind' && f !== 'copyIds' && f !== 'staleTranslations'),
+      'staleTranslations',
+      'copyIds',
+    ],
+  ]),
 ) as unknown as Record<NodeKind, readonly string[]>;

@@ -15,7 +15,7 @@ afterAll(async () => {
 });
 
 describe('translations on the canvas (web mode, Chromium)', () => {
-  it('shows the cards in Spanish, and a line whose Spanish is cleared becomes a problem and says so on its card', async () => {
+  it('shows the cards in Spanish; a reworded English line asks for its Spanish to be reviewed; a cleared Spanish line is a problem and says so on its card', async () => {
     const { page } = studio;
     const problems = page.getByRole('list', { name: 'Problems', exact: true });
     const greet = page.locator('.react-flow__node [data-node-id="greet"]');
@@ -28,6 +28,17 @@ describe('translations on the canvas (web mode, Chromium)', () => {
 
     await greet.dispatchEvent('click');
     const inspector = page.locator('aside[aria-label="Inspector"]');
+
+    // a writer rewords the English: the Spanish needs review until someone marks it reviewed
+    const english = inspector.getByLabel('Bot says (en)', { exact: true });
+    const before = await english.inputValue();
+    await english.fill(`${before} Ask me anything.`);
+    await expect.poll(() => problems.innerText()).toMatch(/say\.es: the Spanish \(es\) text was written for an earlier English \(en\) text \("Hi \{\{customer/);
+    expect(await inspector.locator('.insp-missing-badge', { hasText: 'needs review' }).count()).toBe(1);
+    await inspector.getByRole('button', { name: 'Mark the es of Bot says reviewed' }).click();
+    await expect.poll(() => problems.innerText()).toBe('No problems');
+    expect(await inspector.locator('.insp-missing-badge', { hasText: 'needs review' }).count()).toBe(0);
+
     await inspector.getByLabel('Bot says (es)', { exact: true }).fill('');
     await expect
       .poll(() => problems.innerText())

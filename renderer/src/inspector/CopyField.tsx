@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { LocalizedText } from '../../../shared/schema/common';
 import { copyIdOf, copyKeyOf } from '../../../shared/project/copy';
+import { markReviewed } from '../../../shared/project/staleTranslations';
 import { controlId, issuesAt, useEditor } from './context';
 import { useFromNodes } from './fromNodes';
 import { Messages, RowActions, a11yProps } from './controls';
@@ -102,6 +103,41 @@ function StableCopyId({ path }: { path: Path }) {
   );
 }
 
+/**
+ * A translation written for an earlier default-locale text (shared/project/staleTranslations.ts): the text it was
+ * written for, and a button that marks it reviewed. Editing the translation ends it too.
+ */
+function StaleMark({ path, locale, label }: { path: Path; locale: string; label: string }) {
+  const ed = useEditor();
+  const stale = useFromNodes(
+    ed.flowId,
+    `${ed.nodeId}\n${pathKey(path)}\n${locale}`,
+    (nodes) => {
+      const node = nodes.find((n) => n.id === ed.nodeId);
+      const id = node?.copyIds?.[copyKeyOf(node, path)];
+      const was = id !== undefined ? node?.staleTranslations?.[id]?.[locale] : undefined;
+      return id !== undefined && was !== undefined ? { id, was } : undefined;
+    },
+    (a, b) => a?.id === b?.id && a?.was === b?.was,
+  );
+  if (!stale) return null;
+  return (
+    <>
+      <span className="insp-missing-badge" title={`Written for: ${stale.was}`}>
+        needs review
+      </span>
+      <button
+        type="button"
+        className="insp-link"
+        aria-label={`Mark the ${locale} of ${label} reviewed`}
+        onClick={() => ed.edit((n) => markReviewed(n, stale.id, locale))}
+      >
+        Mark reviewed
+      </button>
+    </>
+  );
+}
+
 function CopyLocale({
   label,
   path,
@@ -148,6 +184,7 @@ function CopyLocale({
         <span className="locale">{locale}</span>
         {locale === ed.defaultLocale && <span className="insp-muted">default</span>}
         {missing && <span className="insp-missing-badge">missing translation</span>}
+        {locale !== ed.defaultLocale && <StaleMark path={path} locale={locale} label={label} />}
         {extra && <span className="insp-missing-badge">not a project locale</span>}
         {multi && <span className="insp-muted">{count} variants, one picked at random</span>}
         {allowVariants && count > 0 && !adding && (

@@ -2,6 +2,7 @@
 // and autosave.
 import { applyChanges, type FlowChange } from '../../../shared/project/changes';
 import { withNewCopyIds } from '../../../shared/project/copyIds';
+import { withFlowStaleTranslations } from '../../../shared/project/staleTranslations';
 import type { Flow } from '../../../shared/schema/project';
 import type { Drafts } from './drafts';
 import type { FlowHistories } from './history';
@@ -33,8 +34,10 @@ export function createEditing({ get, set }: StudioContext, { drafts, histories, 
     const doc = get().flows[flowId];
     if (!doc) return;
     // the lines the edit added get stable copy ids, none taken in the project
+    // and the translations of a line whose default-locale text it changed are marked for review
     const docs = get().flows;
-    const flow = withNewCopyIds(flowId, doc.flow, applyChanges(doc.flow, changes), () => flowsOf(docs));
+    const withIds = withNewCopyIds(flowId, doc.flow, applyChanges(doc.flow, changes), () => flowsOf(docs));
+    const flow = withFlowStaleTranslations(doc.flow, withIds, get().project?.manifest.defaultLocale ?? 'en');
     if (flow === doc.flow) return;
     histories.of(flowId).record(doc.flow, flow, options.coalesce ? { key: options.coalesce } : {});
     setFlowContent(flowId, flow);
