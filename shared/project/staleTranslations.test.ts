@@ -52,7 +52,10 @@ describe('stale translations', () => {
     // nothing to review where there is no translation, nor for a line the node no longer has
     const noEs = edit(start, (n) => ({ ...n, buttons: [{ id: 'yes', label: { en: 'Sure' } }] }));
     expect(greet(noEs).staleTranslations).toBeUndefined();
-    const gone = edit(edit(start, (n) => ({ ...n, buttons: [{ id: 'yes', label: { en: 'Sure', es: 'Sí' } }] })), (n) => ({ ...n, buttons: [] }));
+    const gone = edit(
+      edit(start, (n) => ({ ...n, buttons: [{ id: 'yes', label: { en: 'Sure', es: 'Sí' } }] })),
+      (n) => ({ ...n, buttons: [] }),
+    );
     expect(greet(gone).staleTranslations).toBeUndefined();
   });
 
