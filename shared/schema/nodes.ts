@@ -478,15 +478,11 @@ export function questionsOf(node: FlowNode): { path: (string | number)[]; q: Que
 
 /** Canonical field order of each kind when written to disk; unknown fields follow, sorted. */
 export const NODE_FIELD_ORDER: Record<NodeKind, readonly string[]> = Object.fromEntries(
-  // the stable copy ids last: written by Parley, not read by a person
-  NODE_KINDS.map((k) => [
-    k,
-    [
-      'id',
-      'kind',
-      ...Object.keys(NODE_SCHEMAS[k].shape).filter((f) => f !== 'id' && f !== 'kind' && f !== 'copyIds' && f !== 'staleTranslations'),
-      'staleTranslations',
-      'copyIds',
-    ],
-  ]),
+  NODE_KINDS.map((k) => {
+    const own = Object.keys(NODE_SCHEMAS[k].shape).filter((f) => f !== 'id' && f !== 'kind' && f !== 'copyIds' && f !== 'staleTranslations');
+    // translations to review right after the position, before the copy (an edit of the copy that marks them is one
+    // hunk); the stable copy ids last: written by Parley, not read by a person
+    const at = own.indexOf('position') + 1;
+    return [k, ['id', 'kind', ...own.slice(0, at), 'staleTranslations', ...own.slice(at), 'copyIds']];
+  }),
 ) as unknown as Record<NodeKind, readonly string[]>;
