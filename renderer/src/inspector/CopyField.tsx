@@ -1,9 +1,11 @@
 import { useState } from 'react';
 import type { LocalizedText } from '../../../shared/schema/common';
-import { copyIdOf, copyKeyOf } from '../../../shared/project/copy';
+import { copyKeyOf } from '../../../shared/project/copy';
 import { markReviewed } from '../../../shared/project/staleTranslations';
 import { controlId, issuesAt, useEditor } from './context';
 import { useFromNodes } from './fromNodes';
+import { useLineId } from './lineId';
+import { StoryWordChecks } from './StoryWordChecks';
 import { Messages, RowActions, a11yProps } from './controls';
 import {
   getIn,
@@ -74,6 +76,7 @@ export function CopyField({ label, path, copyKey, value, required, allowVariants
           fieldIssues={loc === issuesLocale ? fieldIssues : []}
         />
       ))}
+      <StoryWordChecks path={path} value={value} />
     </div>
   );
 }
@@ -83,17 +86,7 @@ export function CopyField({ label, path, copyKey, value, required, allowVariants
  * name it by, and its readable id: shown so that an engineer can copy it into a story.
  */
 function StableCopyId({ path }: { path: Path }) {
-  const ed = useEditor();
-  const line = useFromNodes(
-    ed.flowId,
-    `${ed.nodeId}\n${pathKey(path)}`,
-    (nodes) => {
-      const node = nodes.find((n) => n.id === ed.nodeId);
-      const id = node?.copyIds?.[copyKeyOf(node, path)];
-      return node && id ? { id, alias: copyIdOf(ed.flowId, node, path) } : undefined;
-    },
-    (a, b) => a?.id === b?.id && a?.alias === b?.alias,
-  );
+  const line = useLineId(path);
   if (!line) return null;
   const { id, alias } = line;
   return (

@@ -7,3 +7,4 @@ export { namesHolidayCountry } from '../../../shared/engine/calendarChecks';
 
 /** The holiday data's region check (about 2 MB of code), loaded only for a project whose business hours name a country. */
 export const loadHolidayRegion = () => import('../../../shared/engine/holidays').then((m) => m.knownHolidayRegion);
+export { checkByCopyId, checksWords, wordChecksOf } from '../../../shared/stories/wordChecks';

@@ -1,0 +1,45 @@
+// A writer rewords a line that a story checks by its words: the inspector lists the story under the line, says the
+// new words break it, and rewrites the check to name the line by its stable copy id instead.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copySample } from '../fixtures/tinyProject';
+import { openStudio, type Studio } from './studio';
+
+let studio: Studio;
+let dir: string;
+
+beforeAll(async () => {
+  dir = copySample();
+  studio = await openStudio(dir);
+});
+afterAll(async () => {
+  await studio?.close();
+});
+
+describe('stories that check a line by its words (web mode, Chromium)', () => {
+  it('are listed under the line, flagged when the new words break them, and rewritten to check the copy id', async () => {
+    const { page } = studio;
+    const story = path.join(dir, 'stories', 'lost_card_happy.yaml');
+    expect(readFileSync(story, 'utf8')).toContain('contains: is now blocked');
+    await page.locator('[data-flow-id="card_lost"]').click();
+    await page.locator('.react-flow__controls-fitview').click();
+    const card = page.locator('.react-flow__node [data-node-id="blocked"]');
+    await card.waitFor();
+    await card.dispatchEvent('click');
+    const inspector = page.locator('aside[aria-label="Inspector"]');
+    const item = inspector.locator('.insp-word-checks li', { hasText: 'lost_card_happy.yaml' });
+    await expect.poll(() => item.innerText(), { timeout: 20_000 }).toMatch(/turn 3: .is now blocked./);
+    expect(await item.innerText()).not.toContain('no longer in the text');
+
+    const english = inspector.getByLabel('Bot says (en)', { exact: true });
+    await english.fill((await english.inputValue()).replace('is now blocked', 'has been blocked'));
+    await expect.poll(() => item.innerText()).toContain('no longer in the text: the story will fail');
+
+    const id = await inspector.locator('.insp-copy-id').first().innerText();
+    await item.getByRole('button', { name: 'Check by copy id instead' }).click();
+    await expect.poll(() => readFileSync(story, 'utf8')).toContain(`copy: ${id}`);
+    expect(readFileSync(story, 'utf8')).not.toContain('contains: is now blocked');
+    await expect.poll(() => item.count()).toBe(0);
+  });
+});
