@@ -1,11 +1,12 @@
 // The stories panel: the project's regression stories by flow and tag, run one / all / failed with live
 // progress, each result with a readable diff of the conversation (expected vs actual at the turn that diverged)
 // and a click through to the node; coverage per flow, and an overlay of unvisited nodes on the canvas.
+import { useMemo } from 'react';
 import type { StoryInfo, StoryRunView } from '../../../shared/api/contract';
 import { formatProblem } from '../../../shared/project/problems';
 import type { Failure } from '../../../shared/stories/run';
 import { openSource, revealNode, useStudio } from '../store/studioStore';
-import { closeStories, runFailed, runStories, setStories, useStories } from './storiesStore';
+import { closeStories, runFailed, runStories, setStories, storiesThrough, useStories } from './storiesStore';
 
 const show = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v));
 const pct = (a: number, b: number) => (b ? `${Math.round((a / b) * 100)}%` : '–');
@@ -117,6 +118,20 @@ function StoryRow({ s }: { s: StoryInfo }) {
   );
 }
 
+/** Re-runs the stories that went through the selected node in their last run (after an edit of it). */
+function RunThroughSelected() {
+  const address = useStudio((s) => (s.flowId && s.selectedNodeId ? `${s.flowId}/${s.selectedNodeId}` : undefined));
+  const results = useStories((s) => s.results);
+  const running = useStories((s) => s.running);
+  const files = useMemo(() => (address ? storiesThrough(results, address) : []), [results, address]);
+  if (!address || files.length === 0) return null;
+  return (
+    <button onClick={() => void runStories(files)} disabled={running} title={`The stories whose last run went through ${address}`}>
+      Run the {files.length} through {address.split('/')[1]}
+    </button>
+  );
+}
+
 export function StoriesPanel() {
   const stories = useStories((s) => s.stories);
   const results = useStories((s) => s.results);
@@ -149,6 +164,7 @@ export function StoriesPanel() {
         <button onClick={() => void runFailed()} disabled={running || !failed}>
           Run failed
         </button>
+        <RunThroughSelected />
         <button onClick={closeStories} aria-label="Close the stories panel">
           ✕
         </button>

@@ -122,6 +122,16 @@ export const runFailed = () =>
       .map((r) => r.file),
   );
 
+/**
+ * The stories whose last run went through node `address` (`flow/node`): a turn's path entered it or the
+ * conversation waited there. Known only from results; a story not run yet is not among them.
+ */
+export function storiesThrough(results: StoriesState['results'], address: string): string[] {
+  return Object.values(results)
+    .filter((r) => r.turns.some((t) => t.path.includes(address) || t.waitsAt === address))
+    .map((r) => r.file);
+}
+
 export const setStories = (patch: Partial<Pick<StoriesState, 'overlay' | 'expanded' | 'tag'>>) => set(patch);
 
 /** Nodes of `flowId` that no story visits (undefined while there is no coverage or the overlay is off). */
