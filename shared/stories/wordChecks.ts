@@ -48,8 +48,57 @@ export function wordChecksOf(file: string, text: string): WordCheck[] {
 
 const lower = (s: string) => s.toLocaleLowerCase();
 
-/** Whether a check's words are in one of the texts, as a story compares them (case-insensitive). */
-export const checksWords = (c: WordCheck, texts: readonly string[]) => texts.some((t) => lower(t).includes(lower(c.words)));
+/** How long a placeholder's value may be when a story's words are matched against a line (a name, an amount, a date). */
+const MAX_VALUE = 40;
+
+/**
+ * Whether `w` (a tail of the words) is the rest of a saying of `lits`, the literal parts of a line that follow a
+ * placeholder: each value at most MAX_VALUE characters, and the words may end inside a value or a literal part.
+ * `matched`: characters of the words matched by literal text so far; at least half of all `total` must be.
+ */
+function restMatches(w: string, lits: readonly string[], matched: number, total: number): boolean {
+  let pos = 0;
+  let lit = matched;
+  for (const m of lits) {
+    if (m === '') continue;
+    const at = w.indexOf(m, pos);
+    if (at >= 0 && at - pos <= MAX_VALUE) {
+      lit += m.length;
+      pos = at + m.length;
+      continue;
+    }
+    // the words end inside the value before `m`, or inside `m` after that value
+    const tail = w.slice(pos);
+    for (let j = 0; j <= Math.min(MAX_VALUE, tail.length); j++) {
+      const inM = tail.slice(j);
+      if (m.startsWith(inM)) return lit + inM.length >= total / 2;
+    }
+    return false;
+  }
+  return pos === w.length && lit >= total / 2;
+}
+
+/**
+ * Whether the words are said by the line `text`, as a story compares them (case-insensitive): as they are, or with
+ * its placeholders filled in ("debit card ending 9034 is now blocked" for "{{slots.card_type}} card ending
+ * {{slots.card_last4}} is now blocked"). No regular expression is built from the line: plain string search.
+ */
+function saidBy(words: string, text: string): boolean {
+  const w = lower(words);
+  const t = lower(text);
+  if (t.includes(w)) return true;
+  const lits = t.split(/\{\{[\s\S]*?\}\}/);
+  for (let i = 0; i < lits.length - 1; i++) {
+    const head = lits[i]!;
+    // the words start with the end of a literal part (or inside the value after it)
+    for (let k = Math.min(head.length, w.length); k >= 0; k--)
+      if (head.endsWith(w.slice(0, k)) && restMatches(w.slice(k), lits.slice(i + 1), k, w.length)) return true;
+  }
+  return false;
+}
+
+/** Whether a check's words are said by one of the texts (see saidBy). */
+export const checksWords = (c: WordCheck, texts: readonly string[]) => texts.some((t) => saidBy(c.words, t));
 
 /**
  * The story text with check `index` of turn `turn` naming line `copyId` instead of its words, or undefined when the
