@@ -51,29 +51,37 @@ export function createProject(ctx: StudioContext, deps: ProjectDeps) {
       }
       set({ api });
       api.on('project.fileChanged', onFileChanged);
+      // Web mode opens the project once the page can connect, so main may announce it while the first load below
+      // still waits for it: the announcement is looked at after that load, which then shows that very project.
+      let firstLoad: Promise<void> = Promise.resolve();
       api.on('project.opened', ({ dir }) => {
-        if (dir === get().project?.dir) return;
-        const unsaved = Object.values(get().flows)
-          .filter((d) => d.save !== 'saved')
-          .map((d) => d.flow.name);
-        void api.call('project.current', {}).then((snap) => {
-          if (!snap) return;
-          showProject(snap);
-          if (unsaved.length) set({ notice: `Another window opened ${snap.manifest.name}. Unsaved edits to ${unsaved.join(', ')} could not be saved.` });
+        void firstLoad.then(() => {
+          if (dir === get().project?.dir) return;
+          const unsaved = Object.values(get().flows)
+            .filter((d) => d.save !== 'saved')
+            .map((d) => d.flow.name);
+          void api.call('project.current', {}).then((snap) => {
+            if (!snap) return;
+            showProject(snap);
+            if (unsaved.length) set({ notice: `Another window opened ${snap.manifest.name}. Unsaved edits to ${unsaved.join(', ')} could not be saved.` });
+          });
         });
       });
       onPageHide?.(() => void persistence.flushSaves());
-      try {
-        const snap = await api.call('project.current', {});
-        if (!snap) set({ status: 'no-project' });
-        else {
-          set(fromSnapshot(snap, ctx, histories));
-          persistence.recoverDrafts();
-          void problems.refreshStoryFiles();
+      firstLoad = (async () => {
+        try {
+          const snap = await api.call('project.current', {});
+          if (!snap) set({ status: 'no-project' });
+          else {
+            set(fromSnapshot(snap, ctx, histories));
+            persistence.recoverDrafts();
+            void problems.refreshStoryFiles();
+          }
+        } catch (e) {
+          set({ status: 'error', message: errorText(e) });
         }
-      } catch (e) {
-        set({ status: 'error', message: errorText(e) });
-      }
+      })();
+      await firstLoad;
     },
 
     /**

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createStudioStore } from './createStudioStore';
 import { memoryStorage } from './storage';
-import { FakeApi, loadedStudio } from './studioFakes';
+import { FakeApi, demoSnapshot, loadedStudio, settle } from './studioFakes';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -68,5 +68,43 @@ describe('two stores', () => {
     await vi.advanceTimersByTimeAsync(400);
     expect(apiA.inputsOf('flow.save')).toHaveLength(1);
     expect(apiB.inputsOf('flow.save')).toHaveLength(0);
+  });
+});
+
+describe('opening', () => {
+  it('loads the project once when main announces it while the first load is still under way', async () => {
+    // Web mode opens the project after the page can connect: `project.opened` arrives while `project.current` waits.
+    let answer!: () => void;
+    const gate = new Promise<void>((r) => (answer = r));
+    const snapshot = demoSnapshot();
+    const api = new FakeApi(snapshot, {
+      'project.current': async () => {
+        await gate;
+        return snapshot;
+      },
+    });
+    const studio = createStudioStore({ api, storage: memoryStorage() });
+    const opening = studio.initStudio();
+    await settle();
+    api.emit('project.opened', { dir: snapshot.dir });
+    answer();
+    await opening;
+    await settle();
+    const flow = studio.store.getState().flows.main?.flow;
+    expect(flow).toBeDefined();
+    await settle();
+    // one load: the flows the first answer gave are still the ones shown, and main was asked once
+    expect(studio.store.getState().flows.main?.flow).toBe(flow);
+    expect(api.inputsOf('project.current')).toHaveLength(1);
+  });
+
+  it('still follows another project opened elsewhere once the first load is done', async () => {
+    const other = { ...demoSnapshot(), dir: '/elsewhere' };
+    const api = new FakeApi(demoSnapshot(), {});
+    const studio = await loadedStudio(api);
+    api.handlers['project.current'] = async () => other;
+    api.emit('project.opened', { dir: '/elsewhere' });
+    await settle();
+    expect(studio.store.getState().project?.dir).toBe('/elsewhere');
   });
 });
