@@ -29,6 +29,8 @@ export const SHARED_PACKAGES = [
   'jsonpath-plus',
   'date-holidays',
   'compromise',
+  'flesch-kincaid',
+  'syllable',
 ];
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const SHARED_ALLOW = {

@@ -23,6 +23,7 @@ import { MANIFEST_FILE } from '../../shared/project/validate';
 import type { ProjectAccess } from './simulator';
 import { createKnowledgeHandlers, requireDir } from '../knowledge/handlers';
 import { retrievalMisses } from '../knowledge/unanswered';
+import { createCopyFileHandlers } from './copyFiles';
 
 export interface MainServicesOptions {
   mode: 'electron' | 'web';
@@ -287,6 +288,7 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
     },
     'bundle.preview': async (i) => exporter.preview(i),
     'bundle.export': async (i) => exporter.export(i),
+    ...createCopyFileHandlers(),
     ...createKnowledgeHandlers({
       dir: () => requireDir(store.dir),
       sameProject,

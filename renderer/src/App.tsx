@@ -23,6 +23,7 @@ import { dismissNotice, openSource, saveFlow, setView, takeDiskVersion, togglePr
 const SourceView = lazy(() => import('./panels/SourceView'));
 const SimulatorPanel = lazy(() => import('./simulator/SimulatorPanel').then((m) => ({ default: m.SimulatorPanel })));
 const StoriesPanel = lazy(() => import('./stories/StoriesPanel').then((m) => ({ default: m.StoriesPanel })));
+const CopyDeck = lazy(() => import('./copyDeck/CopyDeck'));
 const KnowledgePanel = lazy(() => import('./knowledge/KnowledgePanel').then((m) => ({ default: m.KnowledgePanel })));
 
 function SaveStatus() {
@@ -97,7 +98,7 @@ export function App() {
     );
 
   return (
-    <div className={`app${simOpen || storiesOpen ? ' sim-open' : ''}`}>
+    <div className={`app${simOpen || storiesOpen ? ' sim-open' : ''}${view === 'canvas' ? '' : ' no-inspector'}`}>
       <header className="topbar">
         <span className="logo">Parley</span>
         <ProjectMenu />
@@ -113,6 +114,9 @@ export function App() {
             onClick={() => flowId && openSource(sourceFile && view === 'source' ? sourceFile : flowFile(flowId))}
           >
             Source
+          </button>
+          <button role="tab" aria-selected={view === 'copy'} onClick={() => setView('copy')} title="Every line the bot says, in every locale">
+            Copy
           </button>
         </nav>
         <SaveStatus />
@@ -183,6 +187,11 @@ export function App() {
         {view === 'source' && sourceFile && (
           <Suspense fallback={<div className="splash">Loading editor…</div>}>
             <SourceView key={`${project.dir}:${sourceFile}`} file={sourceFile} />
+          </Suspense>
+        )}
+        {view === 'copy' && (
+          <Suspense fallback={<div className="splash">Loading copy deck…</div>}>
+            <CopyDeck key={project.dir} />
           </Suspense>
         )}
         {knowledgeOpen && (

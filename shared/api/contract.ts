@@ -1,3 +1,4 @@
+import { copyDeckMethods } from './copyDeck';
 import { z } from 'zod';
 import { Id } from '../schema/common';
 import { Flow, NluFile, ProjectManifest } from '../schema/project';
@@ -379,6 +380,8 @@ export const methods = {
   },
   /** The knowledge panel: documents, search, import, reading a passage, unanswered questions (shared/api/knowledge.ts). */
   ...knowledgeMethods,
+  /** The copy deck's spreadsheets: a table written as CSV or XLSX, and read back (shared/api/copyDeck.ts). */
+  ...copyDeckMethods,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export const events = {

@@ -1,3 +1,4 @@
+import { setIn } from '../util/setIn';
 import type { FlowNode } from './nodes';
 
 /**
@@ -86,20 +87,4 @@ export function setExit<N extends FlowNode>(node: N, port: string, target: strin
   const exit = exitsOf(node).find((e) => e.port === port);
   if (!exit) return node;
   return setIn(node, exit.field, target) as N;
-}
-
-/** Immutable set of a value at a path of object keys and array indexes; undefined deletes the key. */
-function setIn(obj: unknown, path: readonly (string | number)[], value: unknown): unknown {
-  const [head, ...rest] = path;
-  if (head === undefined) return value;
-  if (Array.isArray(obj)) {
-    const copy = obj.slice();
-    copy[head as number] = setIn(obj[head as number], rest, value);
-    return copy;
-  }
-  const record = { ...(obj as Record<string, unknown>) };
-  const next = setIn(record[head as string], rest, value);
-  if (next === undefined) delete record[head as string];
-  else record[head as string] = next;
-  return record;
 }

@@ -5,6 +5,7 @@ import { createStore } from 'zustand/vanilla';
 import type { ParleyApi } from '../../../shared/api/contract';
 import { createClipboard } from './clipboard';
 import { createConflicts } from './conflicts';
+import { createCopyEdits } from './copyEdits';
 import { createDrafts } from './drafts';
 import { createEditing } from './editing';
 import { createFlows } from './flows';
@@ -101,6 +102,7 @@ export function createStudioStore({ api, storage, timers = globalTimers, onPageH
     ...createPrefs(ctx, storage),
     ...createClipboard(ctx, editing),
     ...createFlows(ctx, { drafts, editing, histories, problems, selectFlow }),
+    ...createCopyEdits(ctx, { editing, histories, undo: (flowId) => undo.undo(flowId), markWrite, reloadProject }),
   };
 }
 

@@ -20,7 +20,7 @@ export interface FlowDoc {
   error?: string;
 }
 
-export type View = 'canvas' | 'source';
+export type View = 'canvas' | 'source' | 'copy';
 
 export interface StudioState {
   api: ParleyApi | undefined;

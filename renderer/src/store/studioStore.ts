@@ -33,3 +33,4 @@ export const { selectNode, setSelection } = studio;
 export const { toggleTheme, togglePresentation, toggleSnap } = studio;
 export const { deleteSelection, copySelection, paste, duplicateSelection } = studio;
 export const { createFlow, renameFlow, deleteFlow } = studio;
+export const { applyCopyEdits, copyBatchLabel, undoCopyBatch } = studio;
