@@ -224,6 +224,34 @@ export function buildCli(): Command {
       });
     });
 
+  const copy = program.command('copy').description('the copy deck: every line the bot says, as a CSV or XLSX file for writers and translators');
+  copy
+    .command('export')
+    .description('write every line of copy, a column per locale, to a .csv or .xlsx file')
+    .argument('<projectDir>', 'project folder')
+    .requiredOption('--out <file>', 'the file to write (.csv or .xlsx)')
+    .option('--format <format>', 'csv or xlsx (default: from the file name)')
+    .option('--locales <list>', 'the locale columns, comma-separated (default: every locale of the project)')
+    .action(async (projectDir: string, o: { out: string; format?: string; locales?: string }) => {
+      await guarded('copy export', async () => {
+        const { runCopyExport } = await import('./copyDeck');
+        return runCopyExport(projectDir, o, { write: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+      });
+    });
+  copy
+    .command('import')
+    .description('read a .csv or .xlsx copy deck back into the project: prints every change; exit 2 on a bad file (nothing written)')
+    .argument('<projectDir>', 'project folder')
+    .argument('<file>', 'the edited copy deck')
+    .option('--format <format>', 'csv or xlsx (default: from the file name)')
+    .option('--dry-run', 'print the changes without writing them')
+    .action(async (projectDir: string, file: string, o: { format?: string; dryRun?: boolean }) => {
+      await guarded('copy import', async () => {
+        const { runCopyImport } = await import('./copyDeck');
+        return runCopyImport(projectDir, file, o, { write: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+      });
+    });
+
   const importCmd = program.command('import').description('bring an existing bot over from another platform as a new Parley project');
   importCmd
     .command('rasa')
