@@ -31,6 +31,13 @@ export const SHARED_PACKAGES = [
   'compromise',
   'flesch-kincaid',
   'syllable',
+  'unified',
+  'vfile',
+  'retext-english',
+  'retext-equality',
+  'retext-passive',
+  'retext-readability',
+  'retext-simplify',
 ];
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const SHARED_ALLOW = {

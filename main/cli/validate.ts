@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { ApiError } from '../../shared/api/errors';
+import { copyLintProblems } from '../../shared/copy/lintProblems';
 import { formatProblem, type Problem } from '../../shared/project/problems';
 import type { FileLimits } from '../../shared/project/files';
 import { readKnowledgeFiles } from '../services/knowledgeFiles';
@@ -47,7 +48,8 @@ export async function validateDir(dir: string, options: ValidateOptions = {}): P
     const knowledge = await readKnowledgeFiles(abs, limits);
     // The stories as `parley test` loads them: a story naming a renamed node is an error here too.
     const stories = result.project ? (await loadStories(abs, result.project, undefined, limits)).problems : [];
-    const problems = [...settingsProblems, ...result.problems, ...knowledge.problems, ...stories];
+    const lint = result.project ? copyLintProblems(result.project) : [];
+    const problems = [...settingsProblems, ...result.problems, ...knowledge.problems, ...stories, ...lint];
     return {
       dir: abs,
       ok: !problems.some((p) => p.severity === 'error'),

@@ -108,13 +108,24 @@ function isKnown(ref: string, known: Known, extra: readonly string[]): boolean {
   return false;
 }
 
-export function checkExpressions(model: ProjectModel): ExpressionProblem[] {
+/** The variables a project knows, for checking references; `sorted`: the written paths, sorted. */
+function knownOf(model: ProjectModel): { known: Known; sorted: string[] } {
   const written = knownVariables(model);
   const all = withParents(written);
   // sorted, a path's children come right after it ('.' sorts before the characters of names)
   const sorted = [...written].sort();
   const opaque = new Set(sorted.filter((k, i) => !(sorted[i + 1] ?? '').startsWith(`${k}.`)));
-  const known: Known = { all, opaque };
+  return { known: { all, opaque }, sorted };
+}
+
+/** Whether a variable reference (`account.balance`) is one the project knows, as the validator decides it. */
+export function variableChecker(model: ProjectModel): (ref: string, extra?: readonly string[]) => boolean {
+  const { known } = knownOf(model);
+  return (ref, extra = []) => isKnown(ref, known, extra);
+}
+
+export function checkExpressions(model: ProjectModel): ExpressionProblem[] {
+  const { known, sorted } = knownOf(model);
   const declared = new Set(Object.keys(model.manifest.secrets ?? {}));
   // the declared secrets decide what a header may name: a change re-checks every node
   const signature = `${sorted.join('\n')}\u0000${[...declared].sort().join('\n')}`;

@@ -4,6 +4,7 @@ import { ApiMocks, FlowNode } from './nodes';
 import { KnowledgeSettings } from '../knowledge/settings';
 import { BusinessHours } from './businessHours';
 import { ProjectBuiltinCopy } from './builtinCopy';
+import { CopyLintSettings } from './copyLint';
 
 /** LLM settings kept in the project. Secrets never live here: keys come from the OS keychain or the environment. */
 export const LlmSettings = z
@@ -133,6 +134,8 @@ export const ProjectManifest = z.looseObject({
       locales: z.record(Locale, TranslationSeverity).optional(),
     })
     .optional(),
+  /** The copy lint's rules and limits (shared/schema/copyLint.ts, docs/FORMAT.md "Copy lint"). */
+  copyLint: CopyLintSettings.optional(),
   /** Variables every conversation starts with (a customer profile, say), with their default values. */
   variables: z.record(z.string(), z.unknown()).optional(),
   /** Backend environments by id (sandbox, staging, ...) with the hosts `api` nodes may call in each. */

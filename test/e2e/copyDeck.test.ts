@@ -91,6 +91,38 @@ describe('the copy deck (web mode, Chromium)', () => {
     await panel.getByRole('button', { name: 'Close find and replace' }).click();
   });
 
+  it('flags the defensive lines the sample ships, each with the rule and a suggested fix', async () => {
+    const { page } = studio;
+    const deck = page.getByRole('region', { name: 'Copy deck' });
+    await deck.getByRole('combobox', { name: 'Show' }).selectOption('lint');
+    await deck.getByLabel('Search copy').fill('You must enter');
+    await expect.poll(() => deck.locator('.deck-count').innerText()).toMatch(/^1 of /);
+    const lint = deck.getByRole('list', { name: 'Copy lint, en' });
+    await expect
+      .poll(() => lint.innerText())
+      .toBe('Defensive or blaming: “You must” can sound defensive or blaming. Explain why, or offer the step (“To do that, I need …”).');
+    // the inspector says the same under the field, as the writer types
+    await deck.getByRole('button', { name: 'dispute / ask_amount' }).click();
+    const inspector = page.locator('aside[aria-label="Inspector"]');
+    await expect
+      .poll(() => inspector.locator('.insp-lint').allInnerTexts())
+      .toContainEqual(expect.stringContaining('Defensive or blaming: “You must” can sound defensive'));
+    await page.getByRole('tab', { name: 'Copy' }).click();
+    await expect.poll(() => deck.locator('.deck-count').innerText()).toMatch(/of \d+ lines$/);
+    await deck.getByRole('combobox', { name: 'Show' }).selectOption('lint');
+    await deck.getByLabel('Search copy').fill('You must enter');
+    // fixing the line clears it
+    await deck.locator('.deck-row[data-copy-id] .deck-cell[data-locale="en"]').first().click();
+    const box = deck.locator('.deck-row[data-copy-id]').first().getByRole('textbox');
+    await box.fill('To dispute it, I need an amount greater than zero, for example $42.50.');
+    await box.press('Enter');
+    await deck.getByLabel('Search copy').fill('To dispute it');
+    await expect.poll(() => deck.locator('.deck-count').innerText()).toMatch(/^0 of /);
+    await deck.getByRole('combobox', { name: 'Show' }).selectOption('all');
+    await expect.poll(() => deck.locator('.deck-count').innerText()).toMatch(/^1 of /);
+    await deck.getByLabel('Search copy').fill('');
+  });
+
   it('exports CSV, takes a translator’s edits back after showing them, and refuses a file with an unknown id', async () => {
     const { page } = studio;
     const deck = page.getByRole('region', { name: 'Copy deck' });

@@ -15,8 +15,16 @@ const run = (...args: string[]) =>
 describe('parley validate', () => {
   it('passes the sample project', async () => {
     const r = await run('validate', SAMPLE_DIR);
-    expect(r.stdout).toMatch(/^ok: \d+ flows, \d+ nodes$/m);
+    expect(r.stdout).toMatch(/^ok: \d+ flows, \d+ nodes, \d+ warnings$/m);
     expect(r.code).toBe(0);
+    // the sample's warnings are the copy lint's, among them the three defensive lines it ships to show the lint
+    const lines = r.stdout.trim().split('\n').slice(0, -1);
+    expect(lines.every((l) => / copy lint, .*\(warning\)$/.test(l))).toBe(true);
+    expect(lines.filter((l) => l.includes('copy lint, defensive or blaming')).map((l) => l.split(':')[0])).toEqual([
+      'flows/dispute.yaml',
+      'flows/payment.yaml',
+      'flows/transactions.yaml',
+    ]);
   });
 
   it('fails a copy with a broken edge, naming file, line and field', async () => {
@@ -45,7 +53,9 @@ describe('parley validate', () => {
 
   it('prints JSON with --json, and a usage error for a missing argument', async () => {
     const r = await run('validate', SAMPLE_DIR, '--json');
-    expect(JSON.parse(r.stdout)).toMatchObject({ ok: true, problems: [] });
+    const report = JSON.parse(r.stdout) as { ok: boolean; problems: { severity: string; message: string }[] };
+    expect(report.ok).toBe(true);
+    expect(report.problems.filter((p) => !p.message.startsWith('copy lint, '))).toEqual([]);
     const bad = await run('validate');
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/missing required argument 'projectDir'/);

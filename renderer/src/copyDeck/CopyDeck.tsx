@@ -15,6 +15,11 @@ import { DeckCell } from './DeckCell';
 import { checkedRows, copyRefsOf, filterRows, type DeckFilter, type DeckQuery } from './filters';
 import { ReplacePanel } from './ReplacePanel';
 import { Sheets } from './Sheets';
+import { useLintModel, useLintModule } from './useLint';
+import type { CopyLintFinding } from '../../../shared/copy/lint';
+import { BUILTIN_PLACEHOLDERS } from '../../../shared/schema/builtinCopy';
+
+type LintFinding = CopyLintFinding & { variant: number };
 import './copyDeck.css';
 
 function useDeckRows(): DeckRow[] {
@@ -39,15 +44,40 @@ export default function CopyDeck() {
   useStudio((s) => s.historyTick); // the undo button follows every edit
   const rows = useDeckRows();
   const checked = useChecked(rows);
-  const locales = manifest?.locales ?? ['en'];
+  const locales = useMemo(() => manifest?.locales ?? ['en'], [manifest]);
   const defaultLocale = manifest?.defaultLocale ?? 'en';
   const [query, setQuery] = useState<DeckQuery>({ flow: 'all', filter: 'all', locale: locales.find((l) => l !== defaultLocale) ?? defaultLocale, text: '' });
   const [replacing, setReplacing] = useState(false);
   const [message, setMessage] = useState('');
-  const shown = useMemo(() => filterRows(rows, query, checked), [rows, query, checked]);
+  const lint = useLintModule();
+  const model = useLintModel();
+  // the lint's findings by row and locale (each text is linted once: lint.ts keeps the results)
+  const findings = useMemo(() => {
+    const out = new Map<string, Map<string, LintFinding[]>>();
+    if (!lint || !model) return out;
+    for (const r of rows) {
+      const byLocale = new Map<string, LintFinding[]>();
+      for (const l of locales) {
+        const t = r.text[l];
+        const f = t === undefined ? [] : lint.lintLine(t, l, model, r.source.type === 'builtin' ? (BUILTIN_PLACEHOLDERS[r.source.key] ?? []) : []);
+        if (f.length) byLocale.set(l, f);
+      }
+      if (byLocale.size) out.set(r.id, byLocale);
+    }
+    return out;
+  }, [lint, model, rows, locales]);
+  const linted = useMemo(() => new Set(findings.keys()), [findings]);
+  const shown = useMemo(() => filterRows(rows, query, checked, linted), [rows, query, checked, linted]);
   const flowIds = useMemo(() => [...new Set(rows.flatMap((r) => (r.flowId ? [r.flowId] : [])))], [rows]);
   const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({ count: shown.length, getScrollElement: () => scroller.current, estimateSize: () => 56, overscan: 12 });
+  // sizes are remembered per line, not per position (a filter moves lines); a line that grows is measured again
+  const virtual = useVirtualizer({
+    count: shown.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => 56,
+    overscan: 12,
+    getItemKey: (i) => shown[i]?.id ?? i,
+  });
 
   const apply = async (edits: CopyEdit[], label: string) => {
     try {
@@ -79,6 +109,7 @@ export default function CopyDeck() {
           <option value="missing">Missing in…</option>
           <option value="stale">Needs review in…</option>
           <option value="checked">Checked by a story</option>
+          <option value="lint">Failing the copy lint</option>
         </select>
         {(query.filter === 'missing' || query.filter === 'stale') && (
           <select aria-label="Locale" value={query.locale} onChange={(e) => set({ locale: e.target.value })}>
@@ -168,6 +199,8 @@ export default function CopyDeck() {
                       defaultLocale={defaultLocale}
                       onCommit={(edit) => void apply([edit], `Edited ${row.field} (${l})`)}
                       onRefused={setMessage}
+                      findings={findings.get(row.id)?.get(l)}
+                      ruleTitle={lint?.ruleTitle}
                     />
                   ))}
                   <span role="cell" className="deck-num">

@@ -6,6 +6,7 @@ import type { DeckRow } from '../../../shared/copy/deck';
 import { variantsOf } from '../../../shared/copy/deck';
 import type { CopyEdit } from '../../../shared/copy/table';
 import type { CopyText } from '../../../shared/schema/common';
+import type { CopyLintFinding } from '../../../shared/copy/lint';
 
 interface Props {
   row: DeckRow;
@@ -13,6 +14,9 @@ interface Props {
   defaultLocale: string;
   onCommit(edit: CopyEdit): void;
   onRefused(message: string): void;
+  /** What the copy lint finds in the cell's text. */
+  findings?: readonly (CopyLintFinding & { variant: number })[] | undefined;
+  ruleTitle?: ((rule: CopyLintFinding['rule']) => string) | undefined;
 }
 
 /** The edit a cell's new variants make, or a reason it cannot be made; undefined when nothing changed. */
@@ -29,7 +33,7 @@ export function cellEdit(row: DeckRow, locale: string, defaultLocale: string, dr
   return { id: row.id, locale, before: own, after };
 }
 
-export function DeckCell({ row, locale, defaultLocale, onCommit, onRefused }: Props) {
+export function DeckCell({ row, locale, defaultLocale, onCommit, onRefused, findings, ruleTitle }: Props) {
   const own = row.text[locale];
   const engine = own === undefined ? row.engineText?.[locale] : undefined;
   const [drafts, setDrafts] = useState<string[] | undefined>();
@@ -97,6 +101,16 @@ export function DeckCell({ row, locale, defaultLocale, onCommit, onRefused }: Pr
       )}
       {engine !== undefined && <span className="deck-tag">engine default</span>}
       {stale !== undefined && <span className="deck-tag stale">needs review</span>}
+      {findings && findings.length > 0 && (
+        <ul className="deck-lint" aria-label={`Copy lint, ${locale}`}>
+          {findings.map((f, i) => (
+            <li key={i} className={f.severity}>
+              <strong>{ruleTitle?.(f.rule) ?? f.rule}</strong>: {f.message}
+              {f.suggestion ? `. ${f.suggestion}` : ''}
+            </li>
+          ))}
+        </ul>
+      )}
     </div>
   );
 }

@@ -3,7 +3,7 @@
 import { parse } from 'yaml';
 import { hasTextIn, shownText, variantsOf, type DeckRow } from '../../../shared/copy/deck';
 
-export type DeckFilter = 'all' | 'missing' | 'stale' | 'checked';
+export type DeckFilter = 'all' | 'missing' | 'stale' | 'checked' | 'lint';
 
 export interface DeckQuery {
   /** A flow id, `project` for the project's own lines (parley.yaml, guardrails.yaml), or all. */
@@ -44,13 +44,15 @@ export function checkedRows(rows: readonly DeckRow[], refs: ReadonlySet<string>,
   return out;
 }
 
-export function filterRows(rows: readonly DeckRow[], q: DeckQuery, checked: ReadonlySet<string>): DeckRow[] {
+/** `checked`: the rows a story checks; `linted`: the rows the copy lint finds something in. */
+export function filterRows(rows: readonly DeckRow[], q: DeckQuery, checked: ReadonlySet<string>, linted: ReadonlySet<string> = new Set()): DeckRow[] {
   const words = q.text.trim().toLocaleLowerCase();
   return rows.filter((r) => {
     if (q.flow !== 'all' && (q.flow === 'project' ? r.flowId !== undefined : r.flowId !== q.flow)) return false;
     if (q.filter === 'missing' && hasTextIn(r, q.locale)) return false;
     if (q.filter === 'stale' && r.stale[q.locale] === undefined) return false;
     if (q.filter === 'checked' && !checked.has(r.id)) return false;
+    if (q.filter === 'lint' && !linted.has(r.id)) return false;
     if (!words) return true;
     const locales = new Set([...Object.keys(r.text), ...Object.keys(r.engineText ?? {})]);
     const hay = [r.id, r.alias, r.field, ...[...locales].flatMap((l) => variantsOf(shownText(r, l)))].join('\n').toLocaleLowerCase();

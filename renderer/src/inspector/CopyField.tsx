@@ -6,6 +6,7 @@ import { controlId, issuesAt, useEditor } from './context';
 import { useFromNodes } from './fromNodes';
 import { useLineId } from './lineId';
 import { StoryWordChecks } from './StoryWordChecks';
+import { LintNotes } from './LintNotes';
 import { Messages, RowActions, a11yProps } from './controls';
 import {
   getIn,
@@ -238,6 +239,7 @@ function CopyLocale({
           </div>
         );
       })}
+      <LintNotes texts={variants} locale={locale} label={label} />
     </div>
   );
 }
