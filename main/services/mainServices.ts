@@ -24,6 +24,8 @@ import type { ProjectAccess } from './simulator';
 import { createKnowledgeHandlers, requireDir } from '../knowledge/handlers';
 import { retrievalMisses } from '../knowledge/unanswered';
 import { createCopyFileHandlers } from './copyFiles';
+import { userIdentity } from './identity';
+import { createReviews } from './reviews';
 
 export interface MainServicesOptions {
   mode: 'electron' | 'web';
@@ -146,6 +148,13 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
   };
 
   const stories = createStoriesService({ bus, store, simulator });
+  const reviews = createReviews({
+    dir: () => requireDir(store.dir),
+    sameProject,
+    limits: settings.limits,
+    savedFlow: (flowId) => store.current()?.flows[flowId]?.flow,
+    identity: userIdentity,
+  });
   const exporter = createExportService({
     projectDir: () => store.dir,
     userDataDir: opts.userDataDir,
@@ -179,7 +188,10 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
     'project.recent': async () => recent.list(),
     'flow.save': async ({ project, flowId, flow, baseRevision }) => {
       sameProject(project);
-      return store.saveFlow(flowId, flow, baseRevision);
+      const saved = await store.saveFlow(flowId, flow, baseRevision);
+      // an approval is of the flow as it was: a change clears it (a review file that does not load is left alone)
+      await reviews.clearOutdated(flowId, flow).catch(() => undefined);
+      return saved;
     },
     'flow.delete': async ({ project, flowId, baseRevision }) => {
       sameProject(project);
@@ -289,6 +301,7 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
     'bundle.preview': async (i) => exporter.preview(i),
     'bundle.export': async (i) => exporter.export(i),
     ...createCopyFileHandlers(),
+    ...reviews.handlers,
     ...createKnowledgeHandlers({
       dir: () => requireDir(store.dir),
       sameProject,

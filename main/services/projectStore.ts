@@ -3,7 +3,7 @@ import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { ApiError } from '../../shared/api/errors';
 import type { ProjectSnapshot } from '../../shared/api/contract';
-import { DEFAULT_FILE_LIMITS, type FileLimits } from '../../shared/project/files';
+import { DEFAULT_FILE_LIMITS, projectFileKind, type FileLimits } from '../../shared/project/files';
 import { flowIdOf, loadProject, type LoadResult, type SourceFile } from '../../shared/project/load';
 import { knownHolidayRegion } from '../../shared/engine/holidays';
 import { formatProblem, type Problem } from '../../shared/project/problems';
@@ -378,6 +378,8 @@ export function createProjectStore(options: ProjectStoreOptions) {
   async function onDiskChange(absPath: string): Promise<void> {
     if (!dir) return;
     const rel = toPosix(path.relative(dir, absPath));
+    // a review file is not part of the model: the windows read it again (reviews.list)
+    if (projectFileKind(rel)?.kind === 'review') return void options.bus.emit('reviews.changed', { file: rel });
     if (!isProjectFile(rel)) return;
     await withLock(rel, async () => {
       if (!dir) return;

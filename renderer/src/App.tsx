@@ -17,13 +17,25 @@ import { handleShortcut } from './shortcuts';
 import { TrustBanner, TrustChip } from './trust/TrustBanner';
 import { TrustDialog } from './trust/TrustDialog';
 import { watchTrust } from './trust/trustStore';
-import { dismissNotice, openSource, saveFlow, setView, takeDiskVersion, togglePresentation, toggleTheme, useStudio } from './store/studioStore';
+import { togglePanel, useReview, watchReviews } from './review/reviewStore';
+import {
+  dismissNotice,
+  openSource,
+  saveFlow,
+  setView,
+  takeDiskVersion,
+  togglePresentation,
+  toggleReviewMode,
+  toggleTheme,
+  useStudio,
+} from './store/studioStore';
 
 // Loaded when first opened: what the canvas does not need stays out of the script every open waits for.
 const SourceView = lazy(() => import('./panels/SourceView'));
 const SimulatorPanel = lazy(() => import('./simulator/SimulatorPanel').then((m) => ({ default: m.SimulatorPanel })));
 const StoriesPanel = lazy(() => import('./stories/StoriesPanel').then((m) => ({ default: m.StoriesPanel })));
 const CopyDeck = lazy(() => import('./copyDeck/CopyDeck'));
+const ReviewPanel = lazy(() => import('./review/ReviewPanel'));
 const KnowledgePanel = lazy(() => import('./knowledge/KnowledgePanel').then((m) => ({ default: m.KnowledgePanel })));
 
 function SaveStatus() {
@@ -70,13 +82,18 @@ export function App() {
   const simOpen = useSim((s) => s.open);
   const storiesOpen = useStories((s) => s.open);
   const knowledgeOpen = useKnowledge((s) => s.open);
+  const reviewMode = useStudio((s) => s.reviewMode);
+  const commentsOpen = useReview((s) => s.panelOpen);
+  const reviewPanel = reviewMode || commentsOpen;
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
-    document.documentElement.dataset.presentation = String(presentation);
-  }, [theme, presentation]);
+    document.documentElement.dataset.presentation = String(presentation || reviewMode);
+  }, [theme, presentation, reviewMode]);
   useEffect(() => {
-    if (status === 'ready') watchTrust();
+    if (status !== 'ready') return;
+    watchTrust();
+    watchReviews();
   }, [status]);
   useEffect(() => {
     window.addEventListener('keydown', handleShortcut);
@@ -98,27 +115,29 @@ export function App() {
     );
 
   return (
-    <div className={`app${simOpen || storiesOpen ? ' sim-open' : ''}${view === 'canvas' ? '' : ' no-inspector'}`}>
+    <div className={`app${simOpen || storiesOpen ? ' sim-open' : ''}${view === 'canvas' ? '' : ' no-inspector'}${reviewMode ? ' review-mode' : ''}`}>
       <header className="topbar">
         <span className="logo">Parley</span>
         <ProjectMenu />
         <TrustChip />
         <Breadcrumbs />
-        <nav className="tabs" role="tablist" aria-label="View">
-          <button role="tab" aria-selected={view === 'canvas'} onClick={() => setView('canvas')}>
-            Canvas
-          </button>
-          <button
-            role="tab"
-            aria-selected={view === 'source'}
-            onClick={() => flowId && openSource(sourceFile && view === 'source' ? sourceFile : flowFile(flowId))}
-          >
-            Source
-          </button>
-          <button role="tab" aria-selected={view === 'copy'} onClick={() => setView('copy')} title="Every line the bot says, in every locale">
-            Copy
-          </button>
-        </nav>
+        {!reviewMode && (
+          <nav className="tabs" role="tablist" aria-label="View">
+            <button role="tab" aria-selected={view === 'canvas'} onClick={() => setView('canvas')}>
+              Canvas
+            </button>
+            <button
+              role="tab"
+              aria-selected={view === 'source'}
+              onClick={() => flowId && openSource(sourceFile && view === 'source' ? sourceFile : flowFile(flowId))}
+            >
+              Source
+            </button>
+            <button role="tab" aria-selected={view === 'copy'} onClick={() => setView('copy')} title="Every line the bot says, in every locale">
+              Copy
+            </button>
+          </nav>
+        )}
         <SaveStatus />
         <button
           className="sim-toggle"
@@ -151,6 +170,23 @@ export function App() {
           ▤ Knowledge
         </button>
         <button
+          className="sim-toggle"
+          onClick={togglePanel}
+          aria-pressed={commentsOpen || reviewMode}
+          disabled={reviewMode}
+          title="Comment threads and the flow's approval"
+        >
+          Comments
+        </button>
+        <button
+          className="sim-toggle"
+          onClick={toggleReviewMode}
+          aria-pressed={reviewMode}
+          title="Review mode: read-only, large type, comments and approvals, for a shared screen"
+        >
+          {reviewMode ? 'Leave review' : 'Review'}
+        </button>
+        <button
           className="theme"
           onClick={togglePresentation}
           aria-pressed={presentation}
@@ -177,9 +213,9 @@ export function App() {
         {flowId && <ConflictBanner flowId={flowId} />}
         {view === 'canvas' && flowId && (
           <ReactFlowProvider>
-            <Toolbar />
+            {!reviewMode && <Toolbar />}
             <div className="canvas-area">
-              <Palette />
+              {!reviewMode && <Palette />}
               <FlowCanvas key={`${project.dir}:${flowId}`} flowId={flowId} />
             </div>
           </ReactFlowProvider>
@@ -200,7 +236,12 @@ export function App() {
           </Suspense>
         )}
       </main>
-      {view === 'canvas' && flowId && <Inspector flowId={flowId} />}
+      {view === 'canvas' && flowId && !reviewPanel && <Inspector flowId={flowId} />}
+      {view === 'canvas' && flowId && reviewPanel && (
+        <Suspense fallback={<aside className="review-panel" aria-busy="true" />}>
+          <ReviewPanel flowId={flowId} />
+        </Suspense>
+      )}
       <Suspense fallback={simOpen || storiesOpen ? <aside className="simulator" aria-busy="true" /> : null}>
         {simOpen && <SimulatorPanel key={project.dir} />}
         {storiesOpen && !simOpen && <StoriesPanel key={project.dir} />}

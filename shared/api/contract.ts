@@ -1,4 +1,5 @@
 import { copyDeckMethods } from './copyDeck';
+import { reviewMethods } from './reviews';
 import { z } from 'zod';
 import { Id } from '../schema/common';
 import { Flow, NluFile, ProjectManifest } from '../schema/project';
@@ -382,6 +383,8 @@ export const methods = {
   ...knowledgeMethods,
   /** The copy deck's spreadsheets: a table written as CSV or XLSX, and read back (shared/api/copyDeck.ts). */
   ...copyDeckMethods,
+  /** Comments and approvals (shared/api/reviews.ts). */
+  ...reviewMethods,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export const events = {
@@ -399,6 +402,8 @@ export const events = {
   'trust.changed': TrustStatus,
   /** A window opened or created another project: every window follows. */
   'project.opened': z.object({ dir: z.string() }),
+  /** A review file changed (a comment, an approval, here or in another window, or a git pull). */
+  'reviews.changed': z.object({ file: z.string() }),
   /** Streamed model text of a simulator turn, as it arrives. */
   'simulator.token': z.object({ sessionId: z.string(), turn: z.number().int(), flow: z.string(), node: z.string(), delta: z.string() }),
   /** A story finished during `stories.run`. */

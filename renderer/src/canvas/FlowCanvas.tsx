@@ -54,9 +54,11 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
     [problems, flowId],
   );
   const [flashId, setFlashId] = useState<string | undefined>();
-  const presentation = useStudio((s) => s.presentation);
+  // review mode shows the cards in large type too
+  const presentation = useStudio((s) => s.presentation || s.reviewMode);
+  const review = useStudio((s) => s.reviewMode);
   const marks = useSimMarks(flowId);
-  const cards = useCards(flowId, flow, locale, errorNodes, flashId, presentation, marks);
+  const cards = useCards(flowId, flow, locale, errorNodes, flashId, presentation, marks, review);
   const compact = useStore(isCompact);
   const { edges, onEdgesChange } = useFlowEdges(flowId, flow, compact);
   // The minimap repaints every node on every frame of a pan: on large flows it is off unless asked for.
@@ -116,9 +118,9 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
       onReconnect={onReconnect}
       onDelete={onDelete}
       isValidConnection={isValidConnection}
-      onDragOver={onDragOver}
-      onDrop={onDrop}
-      deleteKeyCode={DELETE_KEYS}
+      onDragOver={review ? undefined : onDragOver}
+      onDrop={review ? undefined : onDrop}
+      deleteKeyCode={review ? null : DELETE_KEYS}
       multiSelectionKeyCode={MULTI_SELECTION_KEYS}
       selectionKeyCode="Shift"
       snapToGrid={snapToGrid}

@@ -1,3 +1,4 @@
+import { CommentBadge } from '../review/CommentBadge';
 import { memo, useState, type ReactNode } from 'react';
 import { Handle, Position, useStore, type Node, type NodeProps } from '@xyflow/react';
 import { copyIn, KIND_LABEL } from '../../../shared/project/describe';
@@ -5,7 +6,7 @@ import type { LocalizedText } from '../../../shared/schema/common';
 import { exitsOf } from '../../../shared/schema/exits';
 import type { FlowNode, NodeKind, NodeOf } from '../../../shared/schema/nodes';
 import { exitHandleTop } from './geometry';
-import { editFlow, enterFlow, sealHistory } from '../store/studioStore';
+import { editFlow, enterFlow, sealHistory, useStudio } from '../store/studioStore';
 
 export type CardData = { node: FlowNode; flowId: string; locale: string; hasError: boolean };
 export type CardNode = Node<CardData, 'card'>;
@@ -68,7 +69,8 @@ function Copy({ flowId, node, locale, text }: { flowId: string; node: FlowNode; 
       className={`card-copy${shown ? '' : ' missing'}${untranslated ? ' untranslated' : ''}`}
       title={field ? 'Double-click to edit' : undefined}
       onDoubleClick={(e) => {
-        if (!field) return;
+        // review mode is read-only
+        if (!field || useStudio.getState().reviewMode) return;
         e.stopPropagation();
         setEditing(shown);
       }}
@@ -252,6 +254,7 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Car
         {!block && <span className="kind">{KIND_LABEL[node.kind]}</span>}
         {!block && <span className="title">{node.title ?? node.id}</span>}
         {abIds && <AbBadge ids={abIds} />}
+        <CommentBadge flowId={flowId} nodeId={node.id} />
       </div>
       <div className="card-body">{!compact && <Body node={node as never} flowId={flowId} locale={locale} />}</div>
       {exits.length > 0 && (

@@ -18,14 +18,16 @@ export function useCards(
   focusId: string | undefined,
   presentation: boolean,
   marks: ReadonlyMap<string, SimMark> | undefined,
+  /** Review mode: cards can be selected, not moved or connected. */
+  readOnly = false,
 ) {
   // Cards by flow node, for one presentation mode (a card's size depends on it): the card itself holds what else it
   // was built for (locale and error in its data, flash and simulator mark in its class), so the cache holds nothing
   // per node but the card.
-  const cache = useRef({ presentation, cards: new WeakMap<FlowNode, CardNode>() });
+  const cache = useRef({ presentation, readOnly, cards: new WeakMap<FlowNode, CardNode>() });
   return useMemo(() => {
     if (!flow) return [];
-    if (cache.current.presentation !== presentation) cache.current = { presentation, cards: new WeakMap() };
+    if (cache.current.presentation !== presentation || cache.current.readOnly !== readOnly) cache.current = { presentation, readOnly, cards: new WeakMap() };
     const cards = cache.current.cards;
     return flow.nodes.map((node, i): CardNode => {
       const hasError = errorNodes.has(node.id);
@@ -45,9 +47,10 @@ export function useCards(
         position: node.position ?? { x: (i % 6) * 320, y: Math.floor(i / 6) * 200 },
         data: sameData ? hit.data : { node, flowId, locale, hasError },
         ...(className ? { className } : {}),
+        ...(readOnly ? { draggable: false, connectable: false } : {}),
       };
       cards.set(node, card);
       return card;
     });
-  }, [flow, flowId, locale, errorNodes, focusId, presentation, marks]);
+  }, [flow, flowId, locale, errorNodes, focusId, presentation, marks, readOnly]);
 }

@@ -19,7 +19,7 @@ export function LintNotes({ texts, locale, label }: { texts: readonly string[]; 
   );
   if (findings.length === 0) return null;
   return (
-    <ul className="insp-lint" aria-label={`Copy lint: ${label} (${locale})`}>
+    <ul className="insp-lint" aria-label={`Copy lint findings, ${label}, ${locale}`}>
       {findings.map((f, i) => (
         <li key={i} className={`insp-lint-${f.severity}`}>
           <strong>{lint!.ruleTitle(f.rule)}</strong>

@@ -59,6 +59,7 @@ export function createCopyEdits(ctx: StudioContext, deps: CopyEditDeps) {
     async applyCopyEdits(edits: readonly CopyEdit[], label: string): Promise<void> {
       const m = model();
       if (!m || edits.length === 0) return;
+      if (get().reviewMode) throw new Error('review mode is read-only: leave it to edit');
       const changes = copyChanges(deckRows(m), m.flows, edits);
       const files: Batch['files'] = [];
       const manifestWrite = await rewrite(MANIFEST_FILE, (t) => withYamlEdits(t, changes.manifest, MANIFEST_FILE));

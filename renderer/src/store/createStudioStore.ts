@@ -44,6 +44,7 @@ export function createStudioStore({ api, storage, timers = globalTimers, onPageH
     trail: [],
     selectedNodeIds: [],
     view: 'canvas',
+    reviewMode: false,
     ...readPrefs(storage),
     historyTick: 0,
     helpOpen: false,
@@ -71,7 +72,7 @@ export function createStudioStore({ api, storage, timers = globalTimers, onPageH
   const { refreshStoryFiles, setStoryFile } = problems;
   const { flushSaves, saveFlow } = persistence;
   const { takeDiskVersion } = conflicts;
-  const { selectFlow, enterFlow, backTo, revealNode, openSource, setView, dismissNotice } = view;
+  const { selectFlow, enterFlow, backTo, revealNode, openSource, setView, dismissNotice, toggleReviewMode } = view;
   const { selectNode, setSelection } = selection;
   return {
     store,
@@ -97,6 +98,7 @@ export function createStudioStore({ api, storage, timers = globalTimers, onPageH
     openSource,
     setView,
     dismissNotice,
+    toggleReviewMode,
     selectNode,
     setSelection,
     ...createPrefs(ctx, storage),

@@ -21,7 +21,8 @@ export function createEditing({ get, set }: StudioContext, { drafts, histories, 
   /** Puts new content in place as an unsaved edit: problems, draft, autosave. */
   function setFlowContent(flowId: string, flow: Flow): void {
     const doc = get().flows[flowId];
-    if (!doc) return;
+    // review mode is read-only: nothing changes a flow (an edit, undo, a paste, a shortcut)
+    if (!doc || get().reviewMode) return;
     const flows = { ...get().flows, [flowId]: { ...doc, flow, save: 'dirty' as const } };
     set({ flows, problems: problems.recomputeProblems(flows), historyTick: get().historyTick + 1 });
     const dir = get().project?.dir;
@@ -32,7 +33,7 @@ export function createEditing({ get, set }: StudioContext, { drafts, histories, 
   /** Applies typed changes to a flow as one undo step, recomputes problems, and schedules an autosave. */
   function editFlow(flowId: string, changes: FlowChange[], options: EditOptions = {}): void {
     const doc = get().flows[flowId];
-    if (!doc) return;
+    if (!doc || get().reviewMode) return;
     // the lines the edit added get stable copy ids, none taken in the project
     // and the translations of a line whose default-locale text it changed are marked for review
     const docs = get().flows;

@@ -20,8 +20,8 @@ export function createFlows({ get, set }: StudioContext, deps: FlowsDeps) {
   const { drafts, editing, histories, problems, selectFlow } = deps;
   return {
     async createFlow(name: string, from?: Flow): Promise<string | undefined> {
-      const { api, project, flows } = get();
-      if (!api || !project) return undefined;
+      const { api, project, flows, reviewMode } = get();
+      if (!api || !project || reviewMode) return undefined;
       const flowId = uniqueId(name, new Set([...Object.keys(flows), ...project.broken.map((b) => b.file.replace(/^flows\/|\.yaml$/g, ''))]));
       // a duplicate's lines get new stable copy ids (copyIds.ts): the original keeps its own
       const flow: Flow = from
@@ -39,9 +39,9 @@ export function createFlows({ get, set }: StudioContext, deps: FlowsDeps) {
     },
 
     async deleteFlow(flowId: string): Promise<void> {
-      const { api, project, flows } = get();
+      const { api, project, flows, reviewMode } = get();
       const doc = flows[flowId];
-      if (!api || !project || !doc?.revision) return;
+      if (!api || !project || !doc?.revision || reviewMode) return;
       await api.call('flow.delete', { project: project.dir, flowId, baseRevision: doc.revision });
       const { [flowId]: _gone, ...rest } = get().flows;
       histories.delete(flowId);

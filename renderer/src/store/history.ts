@@ -45,7 +45,8 @@ export function createUndo({ get }: StudioContext, { histories, setFlowContent, 
   return {
     undo(flowId = get().flowId): void {
       const doc = flowId ? get().flows[flowId] : undefined;
-      if (!flowId || !doc) return;
+      // review mode is read-only, and its history is left as it is
+      if (!flowId || !doc || get().reviewMode) return;
       const prev = histories.of(flowId).undo(doc.flow);
       if (prev) {
         setFlowContent(flowId, prev);
@@ -55,7 +56,7 @@ export function createUndo({ get }: StudioContext, { histories, setFlowContent, 
 
     redo(flowId = get().flowId): void {
       const doc = flowId ? get().flows[flowId] : undefined;
-      if (!flowId || !doc) return;
+      if (!flowId || !doc || get().reviewMode) return;
       const next = histories.of(flowId).redo(doc.flow);
       if (next) {
         setFlowContent(flowId, next);

@@ -44,6 +44,11 @@ export interface StudioState {
   theme: 'light' | 'dark';
   /** High contrast and larger text, for reviews on a projector. */
   presentation: boolean;
+  /**
+   * Review mode: the project read-only for a shared screen (no editing chrome, nothing can move or change), large
+   * type, the comments and the flow's approval beside the canvas.
+   */
+  reviewMode: boolean;
   snapToGrid: boolean;
   /** The locale the canvas's cards show (and their inline edits write); unset: the project's default locale. */
   copyLocale?: string;

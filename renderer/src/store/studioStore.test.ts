@@ -108,3 +108,26 @@ describe('opening', () => {
     expect(studio.store.getState().project?.dir).toBe('/elsewhere');
   });
 });
+
+describe('review mode', () => {
+  it('is read-only: no edit, undo, paste, copy edit or new flow changes anything until it is left', async () => {
+    vi.useFakeTimers();
+    const api = new FakeApi();
+    const studio = await loadedStudio(api);
+    studio.editFlow('main', [{ type: 'flow.rename', name: 'Before review' }]);
+    const before = studio.store.getState().flows.main!.flow;
+    studio.toggleReviewMode();
+    expect(studio.store.getState()).toMatchObject({ reviewMode: true, view: 'canvas' });
+    studio.editFlow('main', [{ type: 'flow.rename', name: 'During review' }]);
+    studio.undo('main');
+    studio.selectNode('start');
+    expect(studio.copySelection()).toBe(1);
+    studio.paste();
+    expect(await studio.createFlow('Another')).toBeUndefined();
+    await expect(studio.applyCopyEdits([{ id: 'x', locale: 'en', before: undefined, after: 'y' }], 'x')).rejects.toThrow('review mode is read-only');
+    expect(studio.store.getState().flows.main!.flow).toBe(before);
+    studio.toggleReviewMode();
+    studio.undo('main');
+    expect(studio.store.getState().flows.main!.flow.name).not.toBe('Before review');
+  });
+});

@@ -43,6 +43,12 @@ export function createView({ get, set }: StudioContext) {
       set({ view });
     },
 
+    /** Enters or leaves review mode: read-only, on the canvas, in large type (the presentation setting is kept). */
+    toggleReviewMode(): void {
+      const on = !get().reviewMode;
+      set({ reviewMode: on, ...(on ? { view: 'canvas' as const } : {}) });
+    },
+
     dismissNotice(): void {
       set({ notice: undefined });
     },

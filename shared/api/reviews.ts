@@ -1,0 +1,39 @@
+// The review calls (listed in contract.ts's `methods`): the project's review files (comment threads and approvals,
+// shared/schema/reviews.ts), a comment added (a new thread, or a reply), a thread resolved or reopened, a flow
+// approved or its approval withdrawn. Main stamps each with the user's git identity and the time, and writes the
+// file; the renderer never writes a review file itself.
+import { z } from 'zod';
+import { Problem } from '../project/problems';
+import { Id } from '../schema/common';
+import { Anchor, Person, ReviewFile } from '../schema/reviews';
+
+const project = z.string().min(1).max(1000);
+
+export const ReviewsSnapshot = z.object({
+  /** The review file of each flow that has one and loads. */
+  files: z.record(z.string(), ReviewFile),
+  /** Review files that do not load: never written over, fixed in the source view. */
+  problems: z.array(Problem),
+  /** Who this user is, as comments and approvals will name them (their git identity). */
+  me: Person,
+});
+export type ReviewsSnapshot = z.infer<typeof ReviewsSnapshot>;
+
+const ThreadRef = z.string().regex(/^t_[0-9a-z]{6,16}$/);
+
+export const reviewMethods = {
+  'reviews.list': { input: z.object({}).strict(), output: ReviewsSnapshot },
+  /** A comment: a new thread at `anchor`, or a reply to `threadId`. */
+  'reviews.comment': {
+    input: z
+      .object({ project, flowId: Id, text: z.string().trim().min(1).max(10_000), anchor: Anchor.optional(), threadId: ThreadRef.optional() })
+      .strict()
+      .refine((v) => (v.anchor === undefined) !== (v.threadId === undefined), 'give either an anchor (a new thread) or a threadId (a reply)'),
+    output: ReviewFile,
+  },
+  'reviews.resolve': { input: z.object({ project, flowId: Id, threadId: ThreadRef, resolved: z.boolean() }).strict(), output: ReviewFile },
+  /** Approves the flow as saved on disk (`approve: false` withdraws the approval). */
+  'reviews.approve': { input: z.object({ project, flowId: Id, approve: z.boolean(), note: z.string().max(2000).optional() }).strict(), output: ReviewFile },
+} as const;
+
+export type ReviewMethod = keyof typeof reviewMethods;

@@ -1,0 +1,97 @@
+// A product manager reviews a flow on a shared screen: comments on a node and resolves the thread, approves the
+// flow in review mode (where a drag moves nothing and nothing can be edited), and sees the approval cleared when a
+// writer changes the flow afterwards.
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copySample } from '../fixtures/tinyProject';
+import { openStudio, type Studio } from './studio';
+
+let studio: Studio;
+let dir: string;
+const reviewFile = () => path.join(dir, 'reviews', 'main.yaml');
+const review = () =>
+  existsSync(reviewFile())
+    ? (parse(readFileSync(reviewFile(), 'utf8')) as { approval?: unknown; threads?: { resolved?: unknown; comments: { text: string }[] }[] })
+    : {};
+
+beforeAll(async () => {
+  dir = copySample();
+  studio = await openStudio(dir);
+});
+afterAll(async () => {
+  await studio?.close();
+});
+
+describe('review (web mode, Chromium)', () => {
+  it('adds a comment on a node and resolves it; the card shows the open thread meanwhile', async () => {
+    const { page } = studio;
+    const greet = page.locator('.react-flow__node [data-node-id="greet"]');
+    await greet.waitFor();
+    await greet.dispatchEvent('click');
+    await page.getByRole('button', { name: 'Comments', exact: true }).click();
+    const panel = page.getByRole('complementary', { name: 'Review' });
+    await panel.getByLabel('New comment').fill('Can we greet by first name? @Ana');
+    await panel.getByRole('button', { name: 'Comment', exact: true }).click();
+    const thread = panel.getByRole('list', { name: 'Comment threads' }).locator('.review-thread');
+    await expect.poll(() => thread.count()).toBe(1);
+    expect(await thread.locator('.review-comments').innerText()).toContain('Can we greet by first name? @Ana');
+    await expect.poll(() => greet.locator('.comment-badge').innerText()).toBe('💬 1');
+    expect(review().threads?.[0]?.comments[0]?.text).toBe('Can we greet by first name? @Ana');
+
+    await thread.getByRole('button', { name: 'Resolve' }).click();
+    await expect.poll(() => thread.count()).toBe(0);
+    await expect.poll(() => greet.locator('.comment-badge').count()).toBe(0);
+    await expect.poll(() => review().threads?.[0]?.resolved).toBeDefined();
+    await panel.getByLabel(/Show resolved/).check();
+    expect(await thread.locator('.review-tag').innerText()).toMatch(/^resolved by /);
+    await page.getByRole('button', { name: 'Comments', exact: true }).click();
+    expect(studio.pageErrors).toEqual([]);
+  });
+
+  it('approves the flow in review mode, where a drag moves nothing, and a later edit clears the approval', async () => {
+    const { page } = studio;
+    const flowFile = path.join(dir, 'flows', 'main.yaml');
+    const before = readFileSync(flowFile, 'utf8');
+    await page.getByRole('button', { name: 'Review', exact: true }).click();
+    const panel = page.getByRole('complementary', { name: 'Review' });
+    await panel.waitFor();
+    // no editing chrome
+    expect(await page.locator('.palette, .toolbar').count()).toBe(0);
+    expect(await page.getByRole('tablist', { name: 'View' }).count()).toBe(0);
+
+    const greet = page.locator('.react-flow__node:has([data-node-id="greet"])');
+    // where the node sits in the flow (React Flow places it with a transform); a drag on it may pan the view
+    const placed = () => greet.evaluate((el) => (el as HTMLElement).style.transform);
+    const at = await placed();
+    const box = (await greet.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + 12);
+    await page.mouse.down();
+    await page.mouse.move(box.x + box.width / 2 + 160, box.y + 12 + 90, { steps: 8 });
+    await page.mouse.up();
+    expect(await placed()).toBe(at);
+    // a shortcut changes nothing either
+    await page.keyboard.press('Delete');
+    await page.waitForTimeout(500);
+    expect(await page.locator('.react-flow__node [data-node-id="greet"]').count()).toBe(1);
+    expect(readFileSync(flowFile, 'utf8')).toBe(before);
+
+    await panel.getByLabel('Approval note').fill('Agreed in the Monday review');
+    await panel.getByRole('button', { name: 'Approve this flow' }).click();
+    const status = panel.getByRole('region', { name: 'Approval' }).getByRole('status');
+    await expect.poll(() => status.innerText()).toMatch(/^✓ Approved by .+: “Agreed in the Monday review”$/);
+    expect(review().approval).toMatchObject({ note: 'Agreed in the Monday review' });
+
+    // a writer changes the flow afterwards: the approval is cleared
+    await page.getByRole('button', { name: 'Leave review' }).click();
+    await page.locator('.react-flow__node [data-node-id="greet"]').dispatchEvent('click');
+    const inspector = page.locator('aside[aria-label="Inspector"]');
+    const english = inspector.getByLabel('Bot says (en)', { exact: true });
+    await english.fill(`${await english.inputValue()} How can I help?`);
+    await page.getByRole('button', { name: 'Comments', exact: true }).click();
+    await expect.poll(() => status.innerText()).toMatch(/^Approval cleared: the flow changed after .+ approved it/);
+    await expect.poll(() => review().approval, { timeout: 10_000 }).toBeUndefined();
+    expect(studio.pageErrors).toEqual([]);
+  });
+});
