@@ -31,6 +31,7 @@ export const SHARED_PACKAGES = [
   'compromise',
   'flesch-kincaid',
   'syllable',
+  'diff',
   'unified',
   'vfile',
   'retext-english',

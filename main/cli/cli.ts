@@ -252,6 +252,20 @@ export function buildCli(): Command {
       });
     });
 
+  program
+    .command('diff')
+    .description('what changed since a git revision (read without running git), or against another folder: flows, nodes, edges and copy word by word')
+    .argument('[rev]', 'a git revision: HEAD, HEAD~1, a branch, a tag or a commit (default HEAD)')
+    .argument('[projectDir]', 'project folder (default: the current folder)', '.')
+    .option('--against <folder>', 'compare with another project folder instead of a revision')
+    .option('--json', 'print the diff as JSON')
+    .action(async (rev: string | undefined, projectDir: string, o: { against?: string; json?: boolean }) => {
+      await guarded('diff', async () => {
+        const { runDiff } = await import('./diff');
+        return runDiff(rev, projectDir, o, { write: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+      });
+    });
+
   const importCmd = program.command('import').description('bring an existing bot over from another platform as a new Parley project');
   importCmd
     .command('rasa')

@@ -153,6 +153,12 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
     sameProject,
     limits: settings.limits,
     savedFlow: (flowId) => store.current()?.flows[flowId]?.flow,
+    savedModel: () => {
+      const snap = store.current();
+      return snap
+        ? { manifest: snap.manifest, flows: Object.fromEntries(Object.entries(snap.flows).map(([id, f]) => [id, f.flow])), guardrails: snap.guardrails }
+        : undefined;
+    },
     identity: userIdentity,
   });
   const exporter = createExportService({

@@ -21,6 +21,7 @@ async function setup() {
     limits: DEFAULT_FILE_LIMITS,
     savedFlow: (id) => flows[id],
     identity: async () => ({ name: 'Ana Writer', email: 'ana@example.com' }),
+    savedModel: () => undefined,
     now: () => new Date((clock += 60_000)),
   });
   return { dir, flows, reviews, h: reviews.handlers };

@@ -16,6 +16,10 @@ import { reviewDigest } from '../../shared/project/reviewDigest';
 import type { Flow } from '../../shared/schema/project';
 import { mentionsOf, REVIEWS_DIR, ReviewFile, reviewFile, type Person } from '../../shared/schema/reviews';
 import { atomicWrite } from './atomicWrite';
+import { projectFilesAt } from './gitRevision';
+import { loadFromFiles, readProjectFiles } from './projectStore';
+import { diffProjects } from '../../shared/project/projectDiff';
+import type { DeckModel } from '../../shared/copy/deck';
 import { projectPath, readProjectFile } from './paths';
 
 export interface ReviewOptions {
@@ -25,6 +29,8 @@ export interface ReviewOptions {
   /** The flow as saved on disk (what an approval approves). */
   savedFlow(flowId: string): Flow | undefined;
   identity(): Promise<Person>;
+  /** The project as saved (what a diff compares with the revision). */
+  savedModel(): DeckModel | undefined;
   now?: () => Date;
 }
 
@@ -121,6 +127,17 @@ export function createReviews(o: ReviewOptions) {
         const next = resolved ? { ...open, resolved: { by: me, at: now() } } : open;
         return { ...file, threads: (file.threads ?? []).map((x) => (x === t ? next : x)) };
       });
+    },
+    'project.diff': async ({ rev, against }) => {
+      const now = o.savedModel();
+      if (!now) throw new ApiError('NO_PROJECT', 'no project is open');
+      const read = against
+        ? { files: await readProjectFiles(path.resolve(against), o.limits), commit: undefined }
+        : await projectFilesAt(o.dir(), rev ?? 'HEAD', o.limits);
+      const before = loadFromFiles(read.files).project;
+      if (!before) throw new ApiError('INVALID_PROJECT', `the project at ${against ?? rev ?? 'HEAD'} does not load`);
+      const diff = diffProjects({ manifest: before.manifest, flows: before.flows, guardrails: before.guardrails }, now);
+      return { diff, ...(read.commit ? { commit: read.commit } : {}) };
     },
     'reviews.approve': async ({ project, flowId, approve, note }) => {
       o.sameProject(project);

@@ -21,6 +21,39 @@ export type ReviewsSnapshot = z.infer<typeof ReviewsSnapshot>;
 
 const ThreadRef = z.string().regex(/^t_[0-9a-z]{6,16}$/);
 
+const WordPart = z.object({ text: z.string(), op: z.enum(['same', 'added', 'removed']) });
+const CopyChange = z.object({
+  id: z.string(),
+  alias: z.string(),
+  field: z.string(),
+  locale: z.string(),
+  before: z.string().optional(),
+  after: z.string().optional(),
+  words: z.array(WordPart),
+});
+/** shared/project/projectDiff.ts's ProjectDiff. */
+export const ProjectDiffSchema = z.object({
+  flows: z.array(
+    z.object({
+      flowId: z.string(),
+      name: z.string(),
+      status: z.enum(['added', 'removed', 'changed']),
+      nodes: z.array(
+        z.object({
+          id: z.string(),
+          kind: z.string(),
+          title: z.string().optional(),
+          status: z.enum(['added', 'removed', 'changed']),
+          fields: z.array(z.string()),
+          copy: z.array(CopyChange),
+        }),
+      ),
+      edges: z.array(z.object({ from: z.string(), port: z.string(), to: z.string(), status: z.enum(['added', 'removed']) })),
+    }),
+  ),
+  projectCopy: z.array(CopyChange),
+});
+
 export const reviewMethods = {
   'reviews.list': { input: z.object({}).strict(), output: ReviewsSnapshot },
   /** A comment: a new thread at `anchor`, or a reply to `threadId`. */
@@ -34,6 +67,25 @@ export const reviewMethods = {
   'reviews.resolve': { input: z.object({ project, flowId: Id, threadId: ThreadRef, resolved: z.boolean() }).strict(), output: ReviewFile },
   /** Approves the flow as saved on disk (`approve: false` withdraws the approval). */
   'reviews.approve': { input: z.object({ project, flowId: Id, approve: z.boolean(), note: z.string().max(2000).optional() }).strict(), output: ReviewFile },
+  /**
+   * What changed in the project as saved since a git revision (read without running git), or against another
+   * project folder: `parley diff`'s comparison, for the canvas.
+   */
+  'project.diff': {
+    input: z
+      .object({
+        rev: z
+          .string()
+          .min(1)
+          .max(200)
+          .regex(/^[\w./~^-]+$/, 'must be a revision such as HEAD~1, main or a commit id')
+          .optional(),
+        against: z.string().min(1).max(4096).optional(),
+      })
+      .strict()
+      .refine((v) => v.rev === undefined || v.against === undefined, 'give a revision or a folder, not both'),
+    output: z.object({ diff: ProjectDiffSchema, commit: z.string().optional() }),
+  },
 } as const;
 
 export type ReviewMethod = keyof typeof reviewMethods;

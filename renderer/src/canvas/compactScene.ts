@@ -158,7 +158,7 @@ export interface BlockStyle {
   selected: ReadonlySet<string>;
   errors: ReadonlySet<string>;
   /** Simulator and coverage marks by node id. */
-  marks?: ReadonlyMap<string, 'current' | 'visited' | 'uncovered'>;
+  marks?: ReadonlyMap<string, 'current' | 'visited' | 'uncovered' | 'added' | 'changed'>;
 }
 
 export interface Colors {
@@ -220,7 +220,11 @@ export function drawScene(
             ? '#8b5cf6'
             : mark === 'uncovered'
               ? '#d97706'
-              : colors.border;
+              : mark === 'added'
+                ? '#2e7d32'
+                : mark === 'changed'
+                  ? '#f59e0b'
+                  : colors.border;
       const width = selected || mark === 'current' ? 3 : mark ? 2 : 1;
       ctx.setLineDash(mark === 'uncovered' ? [6 * px, 4 * px] : []);
       ctx.lineWidth = width * px;

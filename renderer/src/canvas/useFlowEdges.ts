@@ -4,13 +4,21 @@ import { exitsOf } from '../../../shared/schema/exits';
 import type { FlowNode } from '../../../shared/schema/nodes';
 import type { Flow } from '../../../shared/schema/project';
 import { uncoveredExits, useStories } from '../stories/storiesStore';
+import { useReview } from '../review/reviewStore';
 
 /**
  * Edges are cached per source node object too: only the edges of an edited node are new objects. Labels are
  * left out when zoomed out (unreadable, and costly to mount while panning), and only selected edges carry the
  * reconnection anchors.
  */
-function useEdges(flow: Flow | undefined, compact: boolean, selectedEdges: ReadonlySet<string>, uncoveredExits?: ReadonlySet<string>): Edge[] {
+function useEdges(
+  flow: Flow | undefined,
+  compact: boolean,
+  selectedEdges: ReadonlySet<string>,
+  uncoveredExits?: ReadonlySet<string>,
+  /** Edges added since the version a diff compares with. */
+  addedEdges?: ReadonlySet<string>,
+): Edge[] {
   const caches = useRef([new WeakMap<FlowNode, Edge[]>(), new WeakMap<FlowNode, Edge[]>()]);
   return useMemo(() => {
     if (!flow) return [];
@@ -35,12 +43,12 @@ function useEdges(flow: Flow | undefined, compact: boolean, selectedEdges: Reado
       }
       for (const e of edges) {
         if (!ids.has(e.target)) continue;
-        const edge = uncoveredExits?.has(e.id) ? { ...e, className: 'cov-miss' } : e;
+        const edge = addedEdges?.has(e.id) ? { ...e, className: 'diff-added' } : uncoveredExits?.has(e.id) ? { ...e, className: 'cov-miss' } : e;
         out.push(selectedEdges.has(e.id) ? { ...edge, selected: true, reconnectable: 'target' } : edge);
       }
     }
     return out;
-  }, [flow, compact, selectedEdges, uncoveredExits]);
+  }, [flow, compact, selectedEdges, uncoveredExits, addedEdges]);
 }
 
 /**
@@ -51,7 +59,9 @@ export function useFlowEdges(flowId: string, flow: Flow | undefined, compact: bo
   const [selectedEdges, setSelectedEdges] = useState<ReadonlySet<string>>(() => new Set());
   const uncoveredExitList = useStories((s) => uncoveredExits(s, flowId));
   const uncoveredExitSet = useMemo(() => (uncoveredExitList ? new Set(uncoveredExitList) : undefined), [uncoveredExitList]);
-  const edges = useEdges(flow, compact, selectedEdges, uncoveredExitSet);
+  const diff = useReview((s) => s.diff?.result.flows.find((f) => f.flowId === flowId));
+  const addedEdges = useMemo(() => (diff ? new Set(diff.edges.filter((e) => e.status === 'added').map((e) => `${e.from}:${e.port}`)) : undefined), [diff]);
+  const edges = useEdges(flow, compact, selectedEdges, uncoveredExitSet, addedEdges);
   const onEdgesChange = useCallback((changes: EdgeChange<Edge>[]) => {
     const picks = changes.filter((c): c is Extract<EdgeChange<Edge>, { type: 'select' }> => c.type === 'select');
     if (!picks.length) return;

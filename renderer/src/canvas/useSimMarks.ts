@@ -1,16 +1,26 @@
 import { useMemo } from 'react';
 import { currentAt, useSim, visitedByFlow } from '../simulator/simStore';
 import { uncoveredNodes, useStories } from '../stories/storiesStore';
+import { useReview } from '../review/reviewStore';
 
-/** Simulator highlight (the node the conversation waits at, nodes it went through) and the stories' coverage. */
-export type SimMark = 'current' | 'visited' | 'uncovered';
-export const MARK_CLASS: Record<SimMark, string> = { current: 'sim-current', visited: 'sim-visited', uncovered: 'cov-miss' };
+/** Simulator highlight (the node the conversation waits at, nodes it went through), the stories' coverage, a diff. */
+export type SimMark = 'current' | 'visited' | 'uncovered' | 'added' | 'changed';
+export const MARK_CLASS: Record<SimMark, string> = {
+  current: 'sim-current',
+  visited: 'sim-visited',
+  uncovered: 'cov-miss',
+  added: 'diff-added',
+  changed: 'diff-changed',
+};
 
 /** The marks of a flow's nodes by id; undefined when the simulator is closed and no stories measure coverage. */
 export function useSimMarks(flowId: string): ReadonlyMap<string, SimMark> | undefined {
   const simTurns = useSim((s) => (s.open ? s.turns : undefined));
   const uncovered = useStories((s) => uncoveredNodes(s, flowId));
+  // a comparison with another version (review panel): nodes added and changed since
+  const diff = useReview((s) => s.diff?.result.flows.find((f) => f.flowId === flowId));
   return useMemo(() => {
+    if (diff) return new Map(diff.nodes.flatMap((n) => (n.status === 'removed' ? [] : [[n.id, n.status] as const])));
     if (!simTurns?.length && !uncovered) return undefined;
     const m = new Map<string, SimMark>();
     for (const id of uncovered ?? []) m.set(id, 'uncovered');
@@ -19,5 +29,5 @@ export function useSimMarks(flowId: string): ReadonlyMap<string, SimMark> | unde
     const at = currentAt(simTurns);
     if (at?.flow === flowId) m.set(at.node, 'current');
     return m;
-  }, [simTurns, flowId, uncovered]);
+  }, [simTurns, flowId, uncovered, diff]);
 }

@@ -10,6 +10,7 @@ import type { Flow } from '../../../shared/schema/project';
 import type { Anchor, Approval, Thread } from '../../../shared/schema/reviews';
 import { revealNode, useStudio } from '../store/studioStore';
 import { addThread, anchorExists, anchorNode, approveFlow, reply, setResolved, useReview } from './reviewStore';
+import { DiffView } from './DiffView';
 import './review.css';
 
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -171,6 +172,7 @@ export default function ReviewPanel({ flowId }: { flowId: string }) {
         </p>
       )}
       <ApprovalBox flowId={flowId} flow={flow} approval={file?.approval} />
+      <DiffView flowId={flowId} />
       <h3>
         Comments <span className="review-count">{(file?.threads ?? []).length - resolvedCount} open</span>
       </h3>

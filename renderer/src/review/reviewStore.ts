@@ -3,12 +3,15 @@
 // window, or through a git pull); the store then reads them again.
 import { create } from 'zustand';
 import type { ReviewsSnapshot } from '../../../shared/api/reviews';
+import type { ProjectDiff } from '../../../shared/project/projectDiff';
 import type { Flow } from '../../../shared/schema/project';
 import type { Anchor, ReviewFile, Thread } from '../../../shared/schema/reviews';
 import { errorText, flushSaves, onProjectSwitch, useStudio } from '../store/studioStore';
 
 export interface ReviewState {
   snapshot?: ReviewsSnapshot;
+  /** A comparison shown on the canvas: what changed since `label` (a revision or a folder). */
+  diff?: { label: string; result: ProjectDiff; commit?: string };
   /** The comments panel is shown (always in review mode). */
   panelOpen: boolean;
   /** Show resolved threads too. */
@@ -41,7 +44,7 @@ export function watchReviews(): void {
   subscribed = true;
   a.on('reviews.changed', () => void refreshReviews());
   onProjectSwitch(() => {
-    useReview.setState({ snapshot: undefined });
+    useReview.setState({ snapshot: undefined, diff: undefined });
     void refreshReviews();
   });
   void refreshReviews();
@@ -77,6 +80,23 @@ export async function approveFlow(flowId: string, approve: boolean, note?: strin
   await flushSaves();
   return change(flowId, (project) => api()!.call('reviews.approve', { project, flowId, approve, ...(note ? { note } : {}) }));
 }
+
+/** Compares the project as saved (pending edits are saved first) with a git revision. */
+export async function compareWith(rev: string): Promise<void> {
+  const a = api();
+  if (!a) return;
+  await flushSaves();
+  useReview.setState({ busy: true, error: undefined });
+  try {
+    const { diff, commit } = await a.call('project.diff', { rev });
+    useReview.setState({ diff: { label: rev, result: diff, ...(commit ? { commit } : {}) } });
+  } catch (e) {
+    useReview.setState({ error: errorText(e) });
+  } finally {
+    useReview.setState({ busy: false });
+  }
+}
+export const clearDiff = () => useReview.setState({ diff: undefined });
 
 export const togglePanel = () => useReview.setState((s) => ({ panelOpen: !s.panelOpen }));
 

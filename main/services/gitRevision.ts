@@ -1,0 +1,89 @@
+// A project as it was at a git revision, read with isomorphic-git: the objects are read straight from `.git`, so
+// none of the repository's hooks, filters, fsmonitor or aliases run (a hostile project's `.git/config` can make
+// the `git` command run programs; this never starts it). Revisions: `HEAD`, a branch or tag, a commit id (short or
+// full), each with `~n` and `^` steps (`HEAD~1`, `main^^`). Only the project's own files are read (parley.yaml,
+// nlu.yaml, guardrails.yaml, flows/*.yaml), each within the user's YAML size limit.
+import fs from 'node:fs';
+import path from 'node:path';
+import git from 'isomorphic-git';
+import { ApiError } from '../../shared/api/errors';
+import { DEFAULT_FILE_LIMITS, type FileLimits } from '../../shared/project/files';
+import { GUARDRAILS_FILE } from '../../shared/schema/guardrails';
+import { MANIFEST_FILE, NLU_FILE } from '../../shared/project/names';
+import type { FileState } from './paths';
+
+/** The repository's root folder holding a project folder (walking up to the `.git` folder). */
+async function repoRoot(projectDir: string): Promise<string> {
+  try {
+    return await git.findRoot({ fs, filepath: path.resolve(projectDir) });
+  } catch {
+    throw new ApiError('NOT_FOUND', `${projectDir} is not in a git repository`);
+  }
+}
+
+/** The commit a revision names. */
+export async function resolveRevision(dir: string, rev: string): Promise<string> {
+  const m = /^(.*?)((?:[~^]\d*)*)$/.exec(rev.trim());
+  const base = m?.[1] || 'HEAD';
+  const steps = [...(m?.[2] ?? '').matchAll(/([~^])(\d*)/g)];
+  let oid: string;
+  try {
+    oid =
+      /^[0-9a-f]{4,40}$/i.test(base) && !(await git.listBranches({ fs, dir }).then((b) => b.includes(base)))
+        ? await git.expandOid({ fs, dir, oid: base.toLowerCase() })
+        : await git.resolveRef({ fs, dir, ref: base });
+  } catch {
+    throw new ApiError('NOT_FOUND', `no revision "${base}" in ${dir}`);
+  }
+  for (const [, op, n] of steps) {
+    const count = n === '' ? 1 : Number(n);
+    for (let i = 0; i < (op === '~' ? count : 1); i++) {
+      const { commit } = await git.readCommit({ fs, dir, oid });
+      const parent = commit.parent[op === '^' ? Math.max(0, count - 1) : 0];
+      if (!parent) throw new ApiError('NOT_FOUND', `${rev}: the history has no commit that far back`);
+      oid = parent;
+    }
+  }
+  // a tag points at a tag object: take the commit it names
+  const obj = await git.readObject({ fs, dir, oid });
+  if (obj.type === 'tag') oid = (obj.object as { object: string }).object;
+  return oid;
+}
+
+/** The project's files at a revision, as the loader takes them (a file too large becomes a problem). */
+export async function projectFilesAt(
+  projectDir: string,
+  rev: string,
+  limits: FileLimits = DEFAULT_FILE_LIMITS,
+): Promise<{ files: Map<string, FileState>; commit: string }> {
+  const dir = await repoRoot(projectDir);
+  const commit = await resolveRevision(dir, rev);
+  const prefix = path.relative(dir, path.resolve(projectDir)).split(path.sep).filter(Boolean).join('/');
+  const at = (rel: string) => (prefix ? `${prefix}/${rel}` : rel);
+  const files = new Map<string, FileState>();
+  const max = Math.floor(limits.yaml * 1_000_000);
+  const read = async (rel: string) => {
+    try {
+      const { blob, oid } = await git.readBlob({ fs, dir, oid: commit, filepath: at(rel) });
+      if (blob.length > max) {
+        files.set(rel, { revision: oid, problem: { severity: 'error', file: rel, field: '', message: `over the ${limits.yaml} MB limit for YAML at ${rev}` } });
+        return;
+      }
+      files.set(rel, { text: new TextDecoder().decode(blob), revision: oid });
+    } catch {
+      // not in that revision
+    }
+  };
+  await read(MANIFEST_FILE);
+  if (!files.has(MANIFEST_FILE)) throw new ApiError('NOT_FOUND', `${at(MANIFEST_FILE)} is not in ${rev}: the project did not exist there`);
+  await read(NLU_FILE);
+  await read(GUARDRAILS_FILE);
+  let entries: { path: string; type: string }[] = [];
+  try {
+    entries = (await git.readTree({ fs, dir, oid: commit, filepath: at('flows') })).tree;
+  } catch {
+    // no flows folder then
+  }
+  for (const e of entries) if (e.type === 'blob' && /^[a-z][a-z0-9_]{0,63}\.yaml$/.test(e.path)) await read(`flows/${e.path}`);
+  return { files, commit };
+}

@@ -1,0 +1,50 @@
+// A product manager compares the flows with the previous commit before a release: the changed node is coloured on
+// the canvas and its copy change shows word by word.
+import fs from 'node:fs';
+import path from 'node:path';
+import git from 'isomorphic-git';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { copySample } from '../fixtures/tinyProject';
+import { openStudio, type Studio } from './studio';
+
+let studio: Studio;
+const author = { name: 'Test', email: 'test@example.com', timestamp: 1_765_000_000, timezoneOffset: 0 };
+
+async function commitAll(dir: string, message: string): Promise<void> {
+  for (const [filepath] of await git.statusMatrix({ fs, dir })) await git.add({ fs, dir, filepath });
+  await git.commit({ fs, dir, message, author });
+}
+
+beforeAll(async () => {
+  const dir = copySample();
+  await git.init({ fs, dir, defaultBranch: 'main' });
+  await commitAll(dir, 'the sample');
+  const file = path.join(dir, 'flows', 'main.yaml');
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace("I'm Ace, your virtual assistant.", "I'm Ace, Acme's assistant."));
+  await commitAll(dir, 'a shorter greeting');
+  studio = await openStudio(dir);
+});
+afterAll(async () => {
+  await studio?.close();
+});
+
+describe('diff with a git revision (web mode, Chromium)', () => {
+  it('colours the changed node and shows the copy change word by word', async () => {
+    const { page } = studio;
+    await page.locator('.react-flow__node [data-node-id="greet"]').waitFor();
+    await page.getByRole('button', { name: 'Comments', exact: true }).click();
+    const changes = page.getByRole('region', { name: 'Changes' });
+    await changes.getByLabel('Compare with revision').fill('HEAD~1');
+    await changes.getByRole('button', { name: 'Compare' }).click();
+    await expect.poll(() => changes.getByRole('status').innerText()).toMatch(/^Since HEAD~1 \([0-9a-f]{8}\): 1 node and 0 edges changed in this flow\.$/);
+    const greet = page.locator('.react-flow__node:has([data-node-id="greet"])');
+    await expect.poll(() => greet.getAttribute('class')).toContain('diff-changed');
+    expect(await page.locator('.react-flow__node.diff-changed').count()).toBe(1);
+    const node = changes.getByRole('list', { name: 'Changed nodes' }).locator('li').first();
+    expect(await node.locator('del').allInnerTexts()).toEqual(['your', 'virtual ']);
+    expect(await node.locator('ins').allInnerTexts()).toEqual(["Acme's"]);
+    await changes.getByRole('button', { name: 'Clear' }).click();
+    await expect.poll(() => page.locator('.react-flow__node.diff-changed').count()).toBe(0);
+    expect(studio.pageErrors).toEqual([]);
+  });
+});
