@@ -266,6 +266,20 @@ export function buildCli(): Command {
       });
     });
 
+  program
+    .command('script')
+    .description('each flow as a conversation script in Markdown: every edge at least once, with the copy and the conditions')
+    .argument('<projectDir>', 'project folder')
+    .option('--flow <id>', 'one flow (default: every flow)')
+    .option('--locale <locale>', "the copy's locale (default: the project's default locale)")
+    .option('--out <file>', 'write to a file (default: print)')
+    .action(async (projectDir: string, o: { flow?: string; locale?: string; out?: string }) => {
+      await guarded('script', async () => {
+        const { runScript } = await import('./script');
+        return runScript(projectDir, o, { write: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+      });
+    });
+
   const importCmd = program.command('import').description('bring an existing bot over from another platform as a new Parley project');
   importCmd
     .command('rasa')

@@ -87,3 +87,17 @@ describe('review files', () => {
     await expect(h['reviews.comment']({ project: '/elsewhere', flowId: 'main', anchor: { node: 'greet' }, text: 'hi' })).rejects.toThrow('another project');
   });
 });
+
+describe('a renamed node', () => {
+  it('keeps its comment threads (anchors follow the new id; threads on its lines keep their stable copy id)', async () => {
+    const { dir, h, flows } = await setup();
+    const copyId = flows.main!.nodes.find((n) => n.id === 'greet')!.copyIds!.say!;
+    await h['reviews.comment']({ project: dir, flowId: 'main', anchor: { node: 'greet' }, text: 'On the node' });
+    await h['reviews.comment']({ project: dir, flowId: 'main', anchor: { copy: copyId }, text: 'On its line' });
+    await h['reviews.comment']({ project: dir, flowId: 'main', anchor: { node: 'listen_intent' }, text: 'Elsewhere' });
+    expect(await h['reviews.renameNode']({ project: dir, flowId: 'main', from: 'greet', to: 'welcome' })).toEqual({ threads: 1 });
+    const threads = (await h['reviews.list']({})).files.main!.threads!;
+    expect(threads.map((t) => t.anchor)).toEqual([{ node: 'welcome' }, { copy: copyId }, { node: 'listen_intent' }]);
+    expect(await h['reviews.renameNode']({ project: dir, flowId: 'balance', from: 'greet', to: 'x' })).toEqual({ threads: 0 });
+  });
+});

@@ -139,6 +139,21 @@ export function createReviews(o: ReviewOptions) {
       const diff = diffProjects({ manifest: before.manifest, flows: before.flows, guardrails: before.guardrails }, now);
       return { diff, ...(read.commit ? { commit: read.commit } : {}) };
     },
+    'reviews.renameNode': async ({ project, flowId, from, to }) => {
+      o.sameProject(project);
+      let threads = 0;
+      const read = await readReview(o.dir(), reviewFile(flowId), o.limits);
+      if (!read?.ok || !read.file.threads?.some((t) => 'node' in t.anchor && t.anchor.node === from)) return { threads };
+      await update(flowId, (file) => ({
+        ...file,
+        threads: (file.threads ?? []).map((t) => {
+          if (!('node' in t.anchor) || t.anchor.node !== from) return t;
+          threads++;
+          return { ...t, anchor: { node: to } };
+        }),
+      }));
+      return { threads };
+    },
     'reviews.approve': async ({ project, flowId, approve, note }) => {
       o.sameProject(project);
       const flow = o.savedFlow(flowId);

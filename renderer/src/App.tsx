@@ -14,6 +14,8 @@ import { closeSimulator, toggleSimulator, useSim } from './simulator/simStore';
 import { closeStories, toggleStories, useStories } from './stories/storiesStore';
 import { toggleKnowledge, useKnowledge } from './knowledge/knowledgeStore';
 import { handleShortcut } from './shortcuts';
+import { Resizer } from './panels/Resizer';
+import { gridColumns, toggleCollapsed, usePanels } from './panels/panelSizes';
 import { TrustBanner, TrustChip } from './trust/TrustBanner';
 import { TrustDialog } from './trust/TrustDialog';
 import { watchTrust } from './trust/trustStore';
@@ -85,6 +87,8 @@ export function App() {
   const reviewMode = useStudio((s) => s.reviewMode);
   const commentsOpen = useReview((s) => s.panelOpen);
   const reviewPanel = reviewMode || commentsOpen;
+  const panels = usePanels();
+  const sideOpen = simOpen || storiesOpen;
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -115,7 +119,10 @@ export function App() {
     );
 
   return (
-    <div className={`app${simOpen || storiesOpen ? ' sim-open' : ''}${view === 'canvas' ? '' : ' no-inspector'}${reviewMode ? ' review-mode' : ''}`}>
+    <div
+      className={`app${sideOpen ? ' sim-open' : ''}${view === 'canvas' ? '' : ' no-inspector'}${reviewMode ? ' review-mode' : ''}`}
+      style={{ gridTemplateColumns: gridColumns(panels, sideOpen) }}
+    >
       <header className="topbar">
         <span className="logo">Parley</span>
         <ProjectMenu />
@@ -208,7 +215,18 @@ export function App() {
       {project.migratedFrom !== undefined && (
         <div className="banner info">This project was written by an older Parley (format {project.migratedFrom}); it is upgraded when you save.</div>
       )}
-      <Sidebar />
+      {panels.collapsed.sidebar ? (
+        <div className="panel-rail">
+          <button onClick={() => toggleCollapsed('sidebar')} aria-label="Show the sidebar" title="Show the sidebar">
+            ›
+          </button>
+        </div>
+      ) : (
+        <div className="left-col">
+          <Sidebar />
+          <Resizer panel="sidebar" edge="right" label="Resize the sidebar" />
+        </div>
+      )}
       <main className="workspace">
         {flowId && <ConflictBanner flowId={flowId} />}
         {view === 'canvas' && flowId && (
@@ -236,16 +254,37 @@ export function App() {
           </Suspense>
         )}
       </main>
-      {view === 'canvas' && flowId && !reviewPanel && <Inspector flowId={flowId} />}
-      {view === 'canvas' && flowId && reviewPanel && (
-        <Suspense fallback={<aside className="review-panel" aria-busy="true" />}>
-          <ReviewPanel flowId={flowId} />
-        </Suspense>
+      {view === 'canvas' && flowId && panels.collapsed.inspector && (
+        <div className="panel-rail right">
+          <button onClick={() => toggleCollapsed('inspector')} aria-label="Show the inspector" title="Show the inspector">
+            ‹
+          </button>
+        </div>
       )}
-      <Suspense fallback={simOpen || storiesOpen ? <aside className="simulator" aria-busy="true" /> : null}>
-        {simOpen && <SimulatorPanel key={project.dir} />}
-        {storiesOpen && !simOpen && <StoriesPanel key={project.dir} />}
-      </Suspense>
+      {view === 'canvas' && flowId && !panels.collapsed.inspector && (
+        <div className="right-col">
+          <button className="collapse-panel" onClick={() => toggleCollapsed('inspector')} aria-label="Hide the inspector" title="Hide the inspector">
+            ›
+          </button>
+          {reviewPanel ? (
+            <Suspense fallback={<aside className="review-panel" aria-busy="true" />}>
+              <ReviewPanel flowId={flowId} />
+            </Suspense>
+          ) : (
+            <Inspector flowId={flowId} />
+          )}
+          <Resizer panel="inspector" edge="left" label="Resize the inspector" />
+        </div>
+      )}
+      {sideOpen && (
+        <div className="side-col">
+          <Suspense fallback={<aside className="simulator" aria-busy="true" />}>
+            {simOpen && <SimulatorPanel key={project.dir} />}
+            {storiesOpen && !simOpen && <StoriesPanel key={project.dir} />}
+          </Suspense>
+          <Resizer panel="side" edge="left" label="Resize the side panel" />
+        </div>
+      )}
       <HelpOverlay />
       <SearchPanel />
       <TrustDialog />

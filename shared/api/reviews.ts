@@ -65,6 +65,8 @@ export const reviewMethods = {
     output: ReviewFile,
   },
   'reviews.resolve': { input: z.object({ project, flowId: Id, threadId: ThreadRef, resolved: z.boolean() }).strict(), output: ReviewFile },
+  /** A node was renamed: the threads anchored to it follow (threads on its lines of copy need nothing: stable ids). */
+  'reviews.renameNode': { input: z.object({ project, flowId: Id, from: Id, to: Id }).strict(), output: z.object({ threads: z.number().int() }) },
   /** Approves the flow as saved on disk (`approve: false` withdraws the approval). */
   'reviews.approve': { input: z.object({ project, flowId: Id, approve: z.boolean(), note: z.string().max(2000).optional() }).strict(), output: ReviewFile },
   /**

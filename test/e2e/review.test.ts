@@ -46,6 +46,12 @@ describe('review (web mode, Chromium)', () => {
     await expect.poll(() => review().threads?.[0]?.resolved).toBeDefined();
     await panel.getByLabel(/Show resolved/).check();
     expect(await thread.locator('.review-tag').innerText()).toMatch(/^resolved by /);
+    // the conversation script, for people who will not open the studio
+    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'Export conversation script (Markdown)' }).click()]);
+    expect(download.suggestedFilename()).toBe('main-script.md');
+    const saved = path.join(dir, '..', `${path.basename(dir)}-main-script.md`);
+    await download.saveAs(saved);
+    expect(readFileSync(saved, 'utf8')).toMatch(/^# Main menu\n\nFlow `main`, \d+ scenes covering every reachable edge/);
     await page.getByRole('button', { name: 'Comments', exact: true }).click();
     expect(studio.pageErrors).toEqual([]);
   });

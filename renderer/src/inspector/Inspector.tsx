@@ -280,6 +280,7 @@ function IdField({ flowId, node, onRename }: { flowId: string; node: FlowNode; o
         n(r.groups, 'group', 'groups'),
         n(r.external, 'jump or call in other flows', 'jumps or calls in other flows'),
         n(r.stories, 'story', 'stories'),
+        n(r.comments, 'comment thread', 'comment threads'),
       ].filter(Boolean);
       setStatus(`Renamed to ${text}${parts.length ? `; ${parts.join(', ')} updated` : ''}.${r.failed.length ? ` Not updated: ${r.failed.join('; ')}` : ''}`);
     });

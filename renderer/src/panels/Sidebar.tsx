@@ -1,3 +1,4 @@
+import { toggleCollapsed } from './panelSizes';
 import { useEffect, useRef, useState } from 'react';
 import { formatProblem } from '../../../shared/project/problems';
 import { BuiltinLinesPanel } from '../builtinLines/BuiltinLinesPanel';
@@ -79,6 +80,9 @@ export function Sidebar() {
         <h3>Flows</h3>
         <button className="small" onClick={() => setMode({ kind: 'new' })} aria-label="New flow">
           + New
+        </button>
+        <button className="collapse-panel" onClick={() => toggleCollapsed('sidebar')} aria-label="Hide the sidebar" title="Hide the sidebar">
+          ‹
         </button>
       </div>
       {mode?.kind === 'new' && (

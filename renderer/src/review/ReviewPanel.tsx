@@ -6,6 +6,7 @@ import { useMemo, useState } from 'react';
 import { copyKeyOf, forEachCopy } from '../../../shared/project/copy';
 import { fieldName } from '../../../shared/copy/deck';
 import { reviewDigest } from '../../../shared/project/reviewDigest';
+import { flowScript } from '../../../shared/project/script';
 import type { Flow } from '../../../shared/schema/project';
 import type { Anchor, Approval, Thread } from '../../../shared/schema/reviews';
 import { revealNode, useStudio } from '../store/studioStore';
@@ -147,6 +148,19 @@ function Composer({ flowId, flow }: { flowId: string; flow: Flow }) {
   );
 }
 
+/** The flow's conversation script (shared/project/script.ts) in the canvas's locale, as a Markdown download. */
+function downloadScript(flowId: string, flow: Flow): void {
+  const { project, copyLocale } = useStudio.getState();
+  const fallback = project?.manifest.defaultLocale ?? 'en';
+  const locale = copyLocale && project?.manifest.locales.includes(copyLocale) ? copyLocale : fallback;
+  const url = URL.createObjectURL(new Blob([flowScript(flowId, flow, locale, fallback)], { type: 'text/markdown;charset=utf-8' }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = `${flowId}-script.md`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
 export default function ReviewPanel({ flowId }: { flowId: string }) {
   const flow = useStudio((s) => s.flows[flowId]?.flow);
   const snapshot = useReview((s) => s.snapshot);
@@ -160,6 +174,13 @@ export default function ReviewPanel({ flowId }: { flowId: string }) {
   return (
     <aside className="review-panel" aria-label="Review">
       <h2>Review · {flow.name}</h2>
+      <button
+        className="review-script"
+        onClick={() => downloadScript(flowId, flow)}
+        title="Every edge of the flow as readable dialogue, with the copy and the conditions"
+      >
+        Export conversation script (Markdown)
+      </button>
       {broken.map((p, i) => (
         <p key={i} className="review-error" role="alert">
           {p.file}: {p.field ? `${p.field}: ` : ''}

@@ -14,13 +14,15 @@ export interface RenameReport {
   /** Jump and call nodes of other flows. */
   external: number;
   stories: number;
+  /** Comment threads anchored to the node (reviews/<flowId>.yaml). */
+  comments: number;
   /** Story files that could not be updated, with why. */
   failed: string[];
 }
 
 export async function renameNode(flowId: string, oldId: string, newId: string): Promise<RenameReport> {
   const flow = useStudio.getState().flows[flowId]?.flow;
-  const report: RenameReport = { exits: 0, groups: 0, external: 0, stories: 0, failed: [] };
+  const report: RenameReport = { exits: 0, groups: 0, external: 0, stories: 0, comments: 0, failed: [] };
   if (!flow) return report;
   const plan = planRename(flow, flowId, oldId, newId);
   editFlow(flowId, plan.changes);
@@ -39,6 +41,13 @@ export async function renameNode(flowId: string, oldId: string, newId: string): 
 
   const { renameNodeInStory } = await loadChecks();
   const { api, project, stories } = useStudio.getState();
+  // the comment threads on the node follow it (main writes the review file)
+  if (api && project)
+    try {
+      report.comments = (await api.call('reviews.renameNode', { project: project.dir, flowId, from: oldId, to: newId })).threads;
+    } catch (e) {
+      report.failed.push(`reviews/${flowId}.yaml: ${errorText(e)}`);
+    }
   const writes = Object.entries(stories.files).flatMap(([file, d]) => {
     const r = renameNodeInStory(d.text, flowId, oldId, newId);
     return r.count ? [{ file, base: d.revision, text: r.text }] : [];

@@ -1,0 +1,40 @@
+// `parley script <projectDir>`: each flow as a conversation script (shared/project/script.ts) in Markdown, for
+// people who will not open the studio: every edge at least once, with the bot's copy and each branch's condition.
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { flowScript } from '../../shared/project/script';
+import { formatProblem } from '../../shared/project/problems';
+import { atomicWrite } from '../services/atomicWrite';
+import { loadFromFiles, readProjectFiles } from '../services/projectStore';
+
+export interface ScriptIo {
+  write(s: string): void;
+  err(s: string): void;
+}
+
+export async function runScript(projectDir: string, o: { flow?: string; locale?: string; out?: string }, io: ScriptIo): Promise<number> {
+  const r = loadFromFiles(await readProjectFiles(path.resolve(projectDir)));
+  const project = r.project;
+  if (!project) {
+    io.err(`parley script: ${r.problems.map(formatProblem).join('\n')}\n`);
+    return 2;
+  }
+  const locale = o.locale ?? project.manifest.defaultLocale;
+  if (!project.manifest.locales.includes(locale)) {
+    io.err(`parley script: ${locale} is not a locale of the project (${project.manifest.locales.join(', ')})\n`);
+    return 2;
+  }
+  const ids = o.flow ? [o.flow] : Object.keys(project.flows).sort();
+  const missing = ids.filter((id) => !project.flows[id]);
+  if (missing.length) {
+    io.err(`parley script: no flow ${missing.join(', ')} (the flows: ${Object.keys(project.flows).sort().join(', ')})\n`);
+    return 2;
+  }
+  const text = ids.map((id) => flowScript(id, project.flows[id]!, locale, project.manifest.defaultLocale)).join('\n');
+  if (o.out) {
+    await fs.mkdir(path.dirname(path.resolve(o.out)), { recursive: true });
+    await atomicWrite(path.resolve(o.out), text);
+    io.write(`wrote the script of ${ids.length} ${ids.length === 1 ? 'flow' : 'flows'} to ${o.out}\n`);
+  } else io.write(text);
+  return 0;
+}
