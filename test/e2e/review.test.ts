@@ -52,6 +52,18 @@ describe('review (web mode, Chromium)', () => {
     const saved = path.join(dir, '..', `${path.basename(dir)}-main-script.md`);
     await download.saveAs(saved);
     expect(readFileSync(saved, 'utf8')).toMatch(/^# Main menu\n\nFlow `main`, \d+ scenes covering every reachable edge/);
+    // the flow as a picture: every card, at full detail
+    const [svg] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'SVG', exact: true }).click()]);
+    expect(svg.suggestedFilename()).toBe('main.svg');
+    const svgFile = path.join(dir, '..', `${path.basename(dir)}-main.svg`);
+    await svg.saveAs(svgFile);
+    const svgText = readFileSync(svgFile, 'utf8');
+    expect(svgText).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(svgText.match(/<g transform=/g)).toHaveLength(18);
+    const [png] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'PNG', exact: true }).click()]);
+    const pngFile = path.join(dir, '..', `${path.basename(dir)}-main.png`);
+    await png.saveAs(pngFile);
+    expect([...readFileSync(pngFile).subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     await page.getByRole('button', { name: 'Comments', exact: true }).click();
     expect(studio.pageErrors).toEqual([]);
   });

@@ -12,7 +12,7 @@ export type { BlockStyle } from './compactScene';
 const MARGIN = 200;
 
 /** The kind colours of styles.css (`--kind` of `.kind-<kind>`), read once from the page. */
-function kindColors(): Map<string, string> {
+export function kindColors(): Map<string, string> {
   const out = new Map<string, string>();
   const probe = document.createElement('div');
   probe.style.display = 'none';

@@ -9,9 +9,11 @@ import { reviewDigest } from '../../../shared/project/reviewDigest';
 import { flowScript } from '../../../shared/project/script';
 import type { Flow } from '../../../shared/schema/project';
 import type { Anchor, Approval, Thread } from '../../../shared/schema/reviews';
-import { revealNode, useStudio } from '../store/studioStore';
+import { errorText, revealNode, useStudio } from '../store/studioStore';
 import { addThread, anchorExists, anchorNode, approveFlow, reply, setResolved, useReview } from './reviewStore';
 import { DiffView } from './DiffView';
+import { flowSvg, svgToPng } from '../canvas/flowImage';
+import { kindColors } from '../canvas/CompactEdges';
 import './review.css';
 
 const when = (iso: string) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
@@ -148,17 +150,44 @@ function Composer({ flowId, flow }: { flowId: string; flow: Flow }) {
   );
 }
 
-/** The flow's conversation script (shared/project/script.ts) in the canvas's locale, as a Markdown download. */
-function downloadScript(flowId: string, flow: Flow): void {
+/** The canvas's locale (the toolbar's menu), else the project's default. */
+function canvasLocale(): { locale: string; fallback: string } {
   const { project, copyLocale } = useStudio.getState();
   const fallback = project?.manifest.defaultLocale ?? 'en';
-  const locale = copyLocale && project?.manifest.locales.includes(copyLocale) ? copyLocale : fallback;
-  const url = URL.createObjectURL(new Blob([flowScript(flowId, flow, locale, fallback)], { type: 'text/markdown;charset=utf-8' }));
+  return { locale: copyLocale && project?.manifest.locales.includes(copyLocale) ? copyLocale : fallback, fallback };
+}
+
+function save(blob: Blob, name: string): void {
+  const url = URL.createObjectURL(blob);
   const a = document.createElement('a');
   a.href = url;
-  a.download = `${flowId}-script.md`;
+  a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/** The whole flow as an SVG or PNG file (flowImage.ts), in the page's colours. */
+async function downloadImage(flowId: string, flow: Flow, format: 'svg' | 'png'): Promise<void> {
+  const root = getComputedStyle(document.documentElement);
+  const v = (name: string, fallback: string) => root.getPropertyValue(name).trim() || fallback;
+  const svg = flowSvg(flow, canvasLocale().locale, {
+    kinds: kindColors(),
+    card: v('--card', '#fff'),
+    text: v('--copy', '#14213d'),
+    muted: v('--muted', '#5b6475'),
+    border: v('--border', '#d9dde5'),
+    edge: v('--muted', '#8892a6'),
+    background: v('--bg', '#f6f7f9'),
+  });
+  save(format === 'svg' ? new Blob([svg], { type: 'image/svg+xml' }) : await svgToPng(svg), `${flowId}.${format}`);
+}
+
+const imageFailed = (e: unknown) => useReview.setState({ error: `The image was not made: ${errorText(e)}` });
+
+/** The flow's conversation script (shared/project/script.ts) in the canvas's locale, as a Markdown download. */
+function downloadScript(flowId: string, flow: Flow): void {
+  const { locale, fallback } = canvasLocale();
+  save(new Blob([flowScript(flowId, flow, locale, fallback)], { type: 'text/markdown;charset=utf-8' }), `${flowId}-script.md`);
 }
 
 export default function ReviewPanel({ flowId }: { flowId: string }) {
@@ -174,13 +203,15 @@ export default function ReviewPanel({ flowId }: { flowId: string }) {
   return (
     <aside className="review-panel" aria-label="Review">
       <h2>Review · {flow.name}</h2>
-      <button
-        className="review-script"
-        onClick={() => downloadScript(flowId, flow)}
-        title="Every edge of the flow as readable dialogue, with the copy and the conditions"
-      >
-        Export conversation script (Markdown)
-      </button>
+      <div className="review-share">
+        <button onClick={() => downloadScript(flowId, flow)} title="Every edge of the flow as readable dialogue, with the copy and the conditions">
+          Export conversation script (Markdown)
+        </button>
+        <button onClick={() => void downloadImage(flowId, flow, 'svg').catch(imageFailed)} title="The whole flow as a picture, every card at full detail">
+          SVG
+        </button>
+        <button onClick={() => void downloadImage(flowId, flow, 'png').catch(imageFailed)}>PNG</button>
+      </div>
       {broken.map((p, i) => (
         <p key={i} className="review-error" role="alert">
           {p.file}: {p.field ? `${p.field}: ` : ''}
