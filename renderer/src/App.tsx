@@ -38,6 +38,7 @@ const SimulatorPanel = lazy(() => import('./simulator/SimulatorPanel').then((m) 
 const StoriesPanel = lazy(() => import('./stories/StoriesPanel').then((m) => ({ default: m.StoriesPanel })));
 const CopyDeck = lazy(() => import('./copyDeck/CopyDeck'));
 const ReviewPanel = lazy(() => import('./review/ReviewPanel'));
+const FlowOverview = lazy(() => import('./review/FlowOverview').then((m) => ({ default: m.FlowOverview })));
 const KnowledgePanel = lazy(() => import('./knowledge/KnowledgePanel').then((m) => ({ default: m.KnowledgePanel })));
 
 function SaveStatus() {
@@ -86,6 +87,7 @@ export function App() {
   const knowledgeOpen = useKnowledge((s) => s.open);
   const reviewMode = useStudio((s) => s.reviewMode);
   const commentsOpen = useReview((s) => s.panelOpen);
+  const overview = useReview((s) => Boolean(s.overview) && reviewMode);
   const reviewPanel = reviewMode || commentsOpen;
   const panels = usePanels();
   const sideOpen = simOpen || storiesOpen;
@@ -229,7 +231,12 @@ export function App() {
       )}
       <main className="workspace">
         {flowId && <ConflictBanner flowId={flowId} />}
-        {view === 'canvas' && flowId && (
+        {view === 'canvas' && flowId && overview && (
+          <Suspense fallback={<div className="splash">Loading the overview…</div>}>
+            <FlowOverview onOpen={() => useReview.setState({ overview: false })} />
+          </Suspense>
+        )}
+        {view === 'canvas' && flowId && !overview && (
           <ReactFlowProvider>
             {!reviewMode && <Toolbar />}
             <div className="canvas-area">

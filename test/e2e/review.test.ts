@@ -95,6 +95,13 @@ describe('review (web mode, Chromium)', () => {
     expect(await page.locator('.react-flow__node [data-node-id="greet"]').count()).toBe(1);
     expect(readFileSync(flowFile, 'utf8')).toBe(before);
 
+    // the map of all flows and how they call each other; a click opens one
+    await panel.getByRole('button', { name: 'Overview of all flows' }).click();
+    const map = page.locator('.flow-overview');
+    await expect.poll(() => map.locator('.react-flow__node').count()).toBe(10);
+    expect(await map.locator('.react-flow__edge').count()).toBeGreaterThanOrEqual(5);
+    await map.locator('.react-flow__node[data-id="main"]').click();
+    await page.locator('.react-flow__node [data-node-id="greet"]').waitFor();
     await panel.getByLabel('Approval note').fill('Agreed in the Monday review');
     await panel.getByRole('button', { name: 'Approve this flow' }).click();
     const status = panel.getByRole('region', { name: 'Approval' }).getByRole('status');

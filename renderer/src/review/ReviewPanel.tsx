@@ -190,6 +190,18 @@ function downloadScript(flowId: string, flow: Flow): void {
   save(new Blob([flowScript(flowId, flow, locale, fallback)], { type: 'text/markdown;charset=utf-8' }), `${flowId}-script.md`);
 }
 
+/** In review mode: the map of all flows, or back to the flow. */
+function OverviewToggle() {
+  const review = useStudio((s) => s.reviewMode);
+  const overview = useReview((s) => Boolean(s.overview));
+  if (!review) return null;
+  return (
+    <button className="review-overview" aria-pressed={overview} onClick={() => useReview.setState({ overview: !overview })}>
+      {overview ? 'Back to the flow' : 'Overview of all flows'}
+    </button>
+  );
+}
+
 export default function ReviewPanel({ flowId }: { flowId: string }) {
   const flow = useStudio((s) => s.flows[flowId]?.flow);
   const snapshot = useReview((s) => s.snapshot);
@@ -203,6 +215,7 @@ export default function ReviewPanel({ flowId }: { flowId: string }) {
   return (
     <aside className="review-panel" aria-label="Review">
       <h2>Review · {flow.name}</h2>
+      <OverviewToggle />
       <div className="review-share">
         <button onClick={() => downloadScript(flowId, flow)} title="Every edge of the flow as readable dialogue, with the copy and the conditions">
           Export conversation script (Markdown)

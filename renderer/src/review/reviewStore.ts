@@ -16,6 +16,8 @@ export interface ReviewState {
   panelOpen: boolean;
   /** Show resolved threads too. */
   showResolved: boolean;
+  /** Review mode shows the overview map of the flows instead of one flow's canvas. */
+  overview?: boolean;
   error?: string;
   busy: boolean;
 }
