@@ -47,6 +47,20 @@ async function connect(page: Page, from: string, port: string, to: string) {
   const src = await card(page, from).locator(`.react-flow__handle.source[data-handleid="${port}"]`).boundingBox();
   const dst = await card(page, to).locator('.react-flow__handle.target').boundingBox();
   if (!src || !dst) throw new Error(`handles of ${from}:${port} → ${to} not visible`);
+  // a drag that starts or ends on something lying over a handle (a floating panel) connects nothing: say so
+  for (const [what, b] of [
+    [`${from}:${port}`, src],
+    [to, dst],
+  ] as const) {
+    const hit = await page.evaluate(
+      ([x, y]) => {
+        const el = document.elementFromPoint(x!, y!);
+        return el?.closest('.react-flow__handle') ? '' : (el?.className.toString() ?? 'nothing');
+      },
+      [b.x + b.width / 2, b.y + b.height / 2],
+    );
+    if (hit) throw new Error(`the handle of ${what} is covered by ${hit}`);
+  }
   await page.mouse.move(src.x + src.width / 2, src.y + src.height / 2);
   await page.mouse.down();
   await page.mouse.move(dst.x + dst.width / 2, dst.y + dst.height / 2, { steps: 12 });
@@ -84,6 +98,8 @@ describe('building a flow by hand', () => {
     await page.locator('#palette-search').fill('end');
     await page.locator('#palette-search').press('Enter');
     await card(page, 'end').waitFor();
+    // The palette floats over the canvas's corner: down to its search field, it covers no handle.
+    await page.getByRole('button', { name: 'Hide node kinds' }).click();
     // Spread them out so the handles do not overlap (cards are added at the centre).
     await page.getByRole('button', { name: 'Layout →' }).click();
     // new cards are placed apart already, so wait for the layout itself to land before dragging between them
