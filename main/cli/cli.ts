@@ -1,3 +1,4 @@
+import { STDIO } from './io';
 import { Command, InvalidArgumentError } from 'commander';
 import pkg from '../../package.json';
 import { SAMPLE_PROJECT } from './paths';
@@ -235,7 +236,7 @@ export function buildCli(): Command {
     .action(async (projectDir: string, o: { out: string; format?: string; locales?: string }) => {
       await guarded('copy export', async () => {
         const { runCopyExport } = await import('./copyDeck');
-        return runCopyExport(projectDir, o, { write: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+        return runCopyExport(projectDir, o, STDIO);
       });
     });
   copy
@@ -248,7 +249,7 @@ export function buildCli(): Command {
     .action(async (projectDir: string, file: string, o: { format?: string; dryRun?: boolean }) => {
       await guarded('copy import', async () => {
         const { runCopyImport } = await import('./copyDeck');
-        return runCopyImport(projectDir, file, o, { write: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+        return runCopyImport(projectDir, file, o, STDIO);
       });
     });
 
@@ -262,7 +263,7 @@ export function buildCli(): Command {
     .action(async (rev: string | undefined, projectDir: string, o: { against?: string; json?: boolean }) => {
       await guarded('diff', async () => {
         const { runDiff } = await import('./diff');
-        return runDiff(rev, projectDir, o, { write: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+        return runDiff(rev, projectDir, o, STDIO);
       });
     });
 
@@ -276,7 +277,7 @@ export function buildCli(): Command {
     .action(async (projectDir: string, o: { flow?: string; locale?: string; out?: string }) => {
       await guarded('script', async () => {
         const { runScript } = await import('./script');
-        return runScript(projectDir, o, { write: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s) });
+        return runScript(projectDir, o, STDIO);
       });
     });
 

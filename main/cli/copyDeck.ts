@@ -2,6 +2,7 @@
 // writers and translators, and such a file read back into the project. An import is checked in full before anything
 // is written (a bad row names its row and column; exit 2, nothing written), prints every change, and writes only
 // when the project still loads without new errors afterwards (each file atomically). `--dry-run` only prints.
+import type { CliIo } from './io';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { copyChanges, withChangedNodes, withYamlEdits } from '../../shared/copy/apply';
@@ -17,11 +18,6 @@ import { atomicWrite } from '../services/atomicWrite';
 import { decodeCopyTable, encodeCopyTable } from '../services/copyFiles';
 import { loadFromFiles, loadFromFilesParallel, readProjectFiles, type FileState } from '../services/projectStore';
 
-export interface CopyCliIo {
-  write(s: string): void;
-  err(s: string): void;
-}
-
 const formatOf = (file: string, given?: string): CopyFileFormat | undefined =>
   given === 'csv' || given === 'xlsx' ? given : /\.xlsx$/i.test(file) ? 'xlsx' : /\.csv$/i.test(file) ? 'csv' : undefined;
 
@@ -32,7 +28,7 @@ async function load(projectDir: string) {
   return { dir, files, result };
 }
 
-export async function runCopyExport(projectDir: string, o: { out: string; format?: string; locales?: string }, io: CopyCliIo): Promise<number> {
+export async function runCopyExport(projectDir: string, o: { out: string; format?: string; locales?: string }, io: CliIo): Promise<number> {
   const format = formatOf(o.out, o.format);
   if (!format) {
     io.err(`parley copy export: say --format csv or xlsx, or name the file .csv or .xlsx (${o.out})\n`);
@@ -65,7 +61,7 @@ export function formatEdit(e: CopyEdit, row: DeckRow | undefined): string {
   return [`${where} [${e.locale}] (${e.id})`, ...lines(e.before, '-'), ...lines(e.after, '+')].join('\n');
 }
 
-export async function runCopyImport(projectDir: string, file: string, o: { format?: string; dryRun?: boolean }, io: CopyCliIo): Promise<number> {
+export async function runCopyImport(projectDir: string, file: string, o: { format?: string; dryRun?: boolean }, io: CliIo): Promise<number> {
   const format = formatOf(file, o.format);
   if (!format) {
     io.err(`parley copy import: say --format csv or xlsx, or name the file .csv or .xlsx (${file})\n`);

@@ -2,6 +2,7 @@
 // with another folder), as text for a pull request: flows, nodes and edges added, removed and changed, and every
 // line of copy word by word (shared/project/projectDiff.ts). The revision is read without running git
 // (main/services/gitRevision.ts). Exit 2 when either side cannot be read.
+import type { CliIo } from './io';
 import path from 'node:path';
 import { diffProjects, formatDiff } from '../../shared/project/projectDiff';
 import { formatProblem } from '../../shared/project/problems';
@@ -9,14 +10,9 @@ import type { LoadResult } from '../../shared/project/load';
 import { projectFilesAt } from '../services/gitRevision';
 import { loadFromFiles, readProjectFiles } from '../services/projectStore';
 
-export interface DiffIo {
-  write(s: string): void;
-  err(s: string): void;
-}
-
 const modelOf = (r: LoadResult) => (r.project ? { manifest: r.project.manifest, flows: r.project.flows, guardrails: r.project.guardrails } : undefined);
 
-export async function runDiff(rev: string | undefined, projectDir: string, o: { against?: string; json?: boolean }, io: DiffIo): Promise<number> {
+export async function runDiff(rev: string | undefined, projectDir: string, o: { against?: string; json?: boolean }, io: CliIo): Promise<number> {
   try {
     const now = loadFromFiles(await readProjectFiles(path.resolve(projectDir)));
     const before = o.against

@@ -1,5 +1,6 @@
 // `parley script <projectDir>`: each flow as a conversation script (shared/project/script.ts) in Markdown, for
 // people who will not open the studio: every edge at least once, with the bot's copy and each branch's condition.
+import type { CliIo } from './io';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { flowScript } from '../../shared/project/script';
@@ -7,12 +8,7 @@ import { formatProblem } from '../../shared/project/problems';
 import { atomicWrite } from '../services/atomicWrite';
 import { loadFromFiles, readProjectFiles } from '../services/projectStore';
 
-export interface ScriptIo {
-  write(s: string): void;
-  err(s: string): void;
-}
-
-export async function runScript(projectDir: string, o: { flow?: string; locale?: string; out?: string }, io: ScriptIo): Promise<number> {
+export async function runScript(projectDir: string, o: { flow?: string; locale?: string; out?: string }, io: CliIo): Promise<number> {
   const r = loadFromFiles(await readProjectFiles(path.resolve(projectDir)));
   const project = r.project;
   if (!project) {

@@ -6,22 +6,7 @@ import type { CopyFileFormat } from '../../../shared/api/copyDeck';
 import { variantsOf, type DeckRow } from '../../../shared/copy/deck';
 import { CopyTableError, copyTable, editsFromTable, type CopyEdit } from '../../../shared/copy/table';
 import { errorText, useStudio } from '../store/studioStore';
-
-const toBase64 = (bytes: Uint8Array): string => {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
-};
-
-function download(base64: string, mimeType: string, name: string): void {
-  const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-  const url = URL.createObjectURL(new Blob([bytes], { type: mimeType }));
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
+import { bytesToBase64, saveBlob } from '../files';
 
 const fileName = (project: string, format: CopyFileFormat) => `${project.replace(/[^\w-]+/g, '-').replace(/^-|-$/g, '') || 'project'}-copy.${format}`;
 
@@ -47,7 +32,7 @@ export function Sheets({ shown, all, locales, defaultLocale, onApply }: Props) {
     if (!api) return;
     try {
       const { base64, mimeType } = await api.call('copy.encode', { format, table: copyTable(shown, locales) });
-      download(base64, mimeType, fileName(name, format));
+      saveBlob(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: mimeType }), fileName(name, format));
       setStatus(`Exported ${shown.length} lines as ${format.toUpperCase()}.`);
     } catch (e) {
       setStatus(`Export failed: ${errorText(e)}`);
@@ -59,7 +44,7 @@ export function Sheets({ shown, all, locales, defaultLocale, onApply }: Props) {
     const format: CopyFileFormat | undefined = /\.csv$/i.test(file.name) ? 'csv' : /\.xlsx$/i.test(file.name) ? 'xlsx' : undefined;
     if (!format) return setStatus(`${file.name}: choose a .csv or .xlsx file`);
     try {
-      const base64 = toBase64(new Uint8Array(await file.arrayBuffer()));
+      const base64 = bytesToBase64(new Uint8Array(await file.arrayBuffer()));
       const { table } = await api.call('copy.decode', { format, fileName: file.name, base64 });
       const edits = editsFromTable(all, table, { defaultLocale, locales }, file.name);
       if (edits.length === 0) return setStatus(`${file.name} changes nothing.`);

@@ -1,5 +1,5 @@
 // The copy lint for the studio's views, loaded on first use (lintChunk.ts).
-import { useEffect, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import type * as LintChunk from './lintChunk';
 import { flowsOf } from '../store/studioState';
 import { useStudio } from '../store/studioStore';
@@ -23,6 +23,6 @@ export function useLintModule(): Lint | undefined {
 export function useLintModel(): ProjectModel | undefined {
   const project = useStudio((s) => s.project);
   const docs = useStudio((s) => s.flows);
-  if (!project) return undefined;
-  return { manifest: project.manifest, nlu: project.nlu, flows: flowsOf(docs) };
+  // one object while the project and its flows stay the same, so the views' lint memos hold across renders
+  return useMemo(() => (project ? { manifest: project.manifest, nlu: project.nlu, flows: flowsOf(docs) } : undefined), [project, docs]);
 }

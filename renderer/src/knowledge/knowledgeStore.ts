@@ -12,6 +12,7 @@ import {
 } from '../../../shared/api/knowledge';
 import type { Problem } from '../../../shared/project/problems';
 import { errorText, onProjectSwitch, useStudio } from '../store/studioStore';
+import { bytesToBase64 } from '../files';
 
 export interface OpenDocument {
   source: string;
@@ -102,13 +103,6 @@ export function setStaleAfterDays(days: number): void {
   void refreshKnowledge();
 }
 
-/** The bytes as base64, in slices (a whole PDF in one String.fromCharCode call overflows the stack). */
-function base64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
-
 /** Base64 grows a file by a third: the most a file may be for the studio (larger ones: `parley knowledge import`). */
 const MAX_FILE_BYTES = Math.floor((MAX_IMPORT_BASE64 / 4) * 3);
 
@@ -136,7 +130,7 @@ export async function importFiles(files: readonly File[]): Promise<void> {
         });
         continue;
       }
-      const data = base64(new Uint8Array(await f.arrayBuffer()));
+      const data = bytesToBase64(new Uint8Array(await f.arrayBuffer()));
       if (batch.length === 20 || size + data.length > MAX_IMPORT_TOTAL_BASE64) await send();
       batch.push({ name: f.name, data });
       size += data.length;

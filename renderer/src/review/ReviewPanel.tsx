@@ -12,6 +12,7 @@ import type { Anchor, Approval, Thread } from '../../../shared/schema/reviews';
 import { errorText, revealNode, useStudio } from '../store/studioStore';
 import { addThread, anchorExists, anchorNode, approveFlow, reply, setResolved, useReview } from './reviewStore';
 import { DiffView } from './DiffView';
+import { saveBlob } from '../files';
 import { flowSvg, svgToPng } from '../canvas/flowImage';
 import { kindColors } from '../canvas/CompactEdges';
 import './review.css';
@@ -157,15 +158,6 @@ function canvasLocale(): { locale: string; fallback: string } {
   return { locale: copyLocale && project?.manifest.locales.includes(copyLocale) ? copyLocale : fallback, fallback };
 }
 
-function save(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const a = document.createElement('a');
-  a.href = url;
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
-
 /** The whole flow as an SVG or PNG file (flowImage.ts), in the page's colours. */
 async function downloadImage(flowId: string, flow: Flow, format: 'svg' | 'png'): Promise<void> {
   const root = getComputedStyle(document.documentElement);
@@ -179,7 +171,7 @@ async function downloadImage(flowId: string, flow: Flow, format: 'svg' | 'png'):
     edge: v('--muted', '#8892a6'),
     background: v('--bg', '#f6f7f9'),
   });
-  save(format === 'svg' ? new Blob([svg], { type: 'image/svg+xml' }) : await svgToPng(svg), `${flowId}.${format}`);
+  saveBlob(format === 'svg' ? new Blob([svg], { type: 'image/svg+xml' }) : await svgToPng(svg), `${flowId}.${format}`);
 }
 
 const imageFailed = (e: unknown) => useReview.setState({ error: `The image was not made: ${errorText(e)}` });
@@ -187,7 +179,7 @@ const imageFailed = (e: unknown) => useReview.setState({ error: `The image was n
 /** The flow's conversation script (shared/project/script.ts) in the canvas's locale, as a Markdown download. */
 function downloadScript(flowId: string, flow: Flow): void {
   const { locale, fallback } = canvasLocale();
-  save(new Blob([flowScript(flowId, flow, locale, fallback)], { type: 'text/markdown;charset=utf-8' }), `${flowId}-script.md`);
+  saveBlob(new Blob([flowScript(flowId, flow, locale, fallback)], { type: 'text/markdown;charset=utf-8' }), `${flowId}-script.md`);
 }
 
 /** In review mode: the map of all flows, or back to the flow. */
