@@ -1,35 +1,11 @@
-import fs, { readFileSync, writeFileSync } from 'node:fs';
+import fs from 'node:fs';
 import path from 'node:path';
 import git from 'isomorphic-git';
 import { describe, expect, it } from 'vitest';
+import { commitAll, edit, repoWithSample } from '../../test/fixtures/gitRepo';
 import { copySample } from '../../test/fixtures/tinyProject';
 import { resolveRevision } from '../services/gitRevision';
 import { runDiff } from './diff';
-
-const author = { name: 'Test', email: 'test@example.com', timestamp: 1_765_000_000, timezoneOffset: 0 };
-
-/** A git repository whose `acme/` folder holds the sample, committed; returns the project folder. */
-async function repoWithSample(): Promise<{ root: string; project: string }> {
-  const root = copySample();
-  const project = path.join(root, 'acme');
-  fs.mkdirSync(project);
-  for (const f of fs.readdirSync(root)) if (f !== 'acme') fs.renameSync(path.join(root, f), path.join(project, f));
-  await git.init({ fs, dir: root, defaultBranch: 'main' });
-  await commitAll(root, 'the sample');
-  return { root, project };
-}
-
-async function commitAll(root: string, message: string): Promise<string> {
-  const files = await git.statusMatrix({ fs, dir: root });
-  for (const [filepath] of files) await git.add({ fs, dir: root, filepath });
-  return git.commit({ fs, dir: root, message, author });
-}
-
-function edit(file: string, from: string, to: string): void {
-  const text = readFileSync(file, 'utf8');
-  expect(text).toContain(from);
-  writeFileSync(file, text.replace(from, to));
-}
 
 function io() {
   const out: string[] = [];

@@ -93,7 +93,7 @@ export async function decodeCopyTable(bytes: Uint8Array, format: CopyFileFormat,
 }
 
 /** The copy deck's API methods: stateless, the table is the studio's. */
-export function createCopyFileHandlers(): Pick<Handlers, CopyDeckMethod> {
+export function createCopyFileHandlers(): Pick<Handlers, Exclude<CopyDeckMethod, 'copy.history'>> {
   return {
     'copy.encode': async ({ format, table }) => ({ base64: (await encodeCopyTable(table, format)).toString('base64'), mimeType: MIME_TYPES[format] }),
     'copy.decode': async ({ format, fileName, base64 }) => {

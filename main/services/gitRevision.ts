@@ -13,7 +13,7 @@ import { MANIFEST_FILE, NLU_FILE } from '../../shared/project/names';
 import type { FileState } from './paths';
 
 /** The repository's root folder holding a project folder (walking up to the `.git` folder). */
-async function repoRoot(projectDir: string): Promise<string> {
+export async function repoRoot(projectDir: string): Promise<string> {
   try {
     return await git.findRoot({ fs, filepath: path.resolve(projectDir) });
   } catch {
@@ -22,15 +22,16 @@ async function repoRoot(projectDir: string): Promise<string> {
 }
 
 /** The commit a revision names. */
-export async function resolveRevision(dir: string, rev: string): Promise<string> {
+export async function resolveRevision(dir: string, rev: string, cache: object = {}): Promise<string> {
   const m = /^(.*?)((?:[~^]\d*)*)$/.exec(rev.trim());
   const base = m?.[1] || 'HEAD';
   const steps = [...(m?.[2] ?? '').matchAll(/([~^])(\d*)/g)];
   let oid: string;
   try {
-    oid =
-      /^[0-9a-f]{4,40}$/i.test(base) && !(await git.listBranches({ fs, dir }).then((b) => b.includes(base)))
-        ? await git.expandOid({ fs, dir, oid: base.toLowerCase() })
+    oid = /^[0-9a-f]{40}$/i.test(base)
+      ? base.toLowerCase()
+      : /^[0-9a-f]{4,39}$/i.test(base) && !(await git.listBranches({ fs, dir }).then((b) => b.includes(base)))
+        ? await git.expandOid({ fs, dir, oid: base.toLowerCase(), cache })
         : await git.resolveRef({ fs, dir, ref: base });
   } catch {
     throw new ApiError('NOT_FOUND', `no revision "${base}" in ${dir}`);
@@ -38,14 +39,14 @@ export async function resolveRevision(dir: string, rev: string): Promise<string>
   for (const [, op, n] of steps) {
     const count = n === '' ? 1 : Number(n);
     for (let i = 0; i < (op === '~' ? count : 1); i++) {
-      const { commit } = await git.readCommit({ fs, dir, oid });
+      const { commit } = await git.readCommit({ fs, dir, oid, cache });
       const parent = commit.parent[op === '^' ? Math.max(0, count - 1) : 0];
       if (!parent) throw new ApiError('NOT_FOUND', `${rev}: the history has no commit that far back`);
       oid = parent;
     }
   }
   // a tag points at a tag object: take the commit it names
-  const obj = await git.readObject({ fs, dir, oid });
+  const obj = await git.readObject({ fs, dir, oid, cache });
   if (obj.type === 'tag') oid = (obj.object as { object: string }).object;
   return oid;
 }
@@ -55,16 +56,20 @@ export async function projectFilesAt(
   projectDir: string,
   rev: string,
   limits: FileLimits = DEFAULT_FILE_LIMITS,
+  /** isomorphic-git's cache of parsed packfiles: one object for many reads of the same repository. */
+  cache: object = {},
+  /** Which files to read: all of the project's (by default), or leave out nlu.yaml (the copy deck has no use for it). */
+  withNlu = true,
 ): Promise<{ files: Map<string, FileState>; commit: string }> {
   const dir = await repoRoot(projectDir);
-  const commit = await resolveRevision(dir, rev);
+  const commit = await resolveRevision(dir, rev, cache);
   const prefix = path.relative(dir, path.resolve(projectDir)).split(path.sep).filter(Boolean).join('/');
   const at = (rel: string) => (prefix ? `${prefix}/${rel}` : rel);
   const files = new Map<string, FileState>();
   const max = Math.floor(limits.yaml * 1_000_000);
   const read = async (rel: string) => {
     try {
-      const { blob, oid } = await git.readBlob({ fs, dir, oid: commit, filepath: at(rel) });
+      const { blob, oid } = await git.readBlob({ fs, dir, oid: commit, filepath: at(rel), cache });
       if (blob.length > max) {
         files.set(rel, { revision: oid, problem: { severity: 'error', file: rel, field: '', message: `over the ${limits.yaml} MB limit for YAML at ${rev}` } });
         return;
@@ -76,11 +81,11 @@ export async function projectFilesAt(
   };
   await read(MANIFEST_FILE);
   if (!files.has(MANIFEST_FILE)) throw new ApiError('NOT_FOUND', `${at(MANIFEST_FILE)} is not in ${rev}: the project did not exist there`);
-  await read(NLU_FILE);
+  if (withNlu) await read(NLU_FILE);
   await read(GUARDRAILS_FILE);
   let entries: { path: string; type: string }[] = [];
   try {
-    entries = (await git.readTree({ fs, dir, oid: commit, filepath: at('flows') })).tree;
+    entries = (await git.readTree({ fs, dir, oid: commit, filepath: at('flows'), cache })).tree;
   } catch {
     // no flows folder then
   }

@@ -24,6 +24,7 @@ import type { ProjectAccess } from './simulator';
 import { createKnowledgeHandlers, requireDir } from '../knowledge/handlers';
 import { retrievalMisses } from '../knowledge/unanswered';
 import { createCopyFileHandlers } from './copyFiles';
+import { createCopyHistoryHandler } from './copyHistory';
 import { userIdentity } from './identity';
 import { createReviews } from './reviews';
 
@@ -307,6 +308,7 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
     'bundle.preview': async (i) => exporter.preview(i),
     'bundle.export': async (i) => exporter.export(i),
     ...createCopyFileHandlers(),
+    ...createCopyHistoryHandler({ dir: () => requireDir(store.dir), sameProject, limits: settings.limits }),
     ...reviews.handlers,
     ...createKnowledgeHandlers({
       dir: () => requireDir(store.dir),

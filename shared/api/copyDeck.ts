@@ -15,7 +15,22 @@ const FileBase64 = z
   .max(Math.ceil((50 * 1024 * 1024) / 3) * 4)
   .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
 
+const LineChange = z.object({ at: z.string(), author: z.string(), commit: z.string(), subject: z.string() });
+
 export const copyDeckMethods = {
+  /**
+   * Each line's last change from the project's git history (shared/copy/history.ts): the newest commit that
+   * changed its words within the last commits read, and its words at HEAD. `inGit` is false outside a repository.
+   */
+  'copy.history': {
+    input: z.object({ project: z.string().min(1).max(1000) }).strict(),
+    output: z.object({
+      inGit: z.boolean(),
+      head: z.record(z.string(), z.string()),
+      changes: z.record(z.string(), LineChange),
+      oldest: LineChange.optional(),
+    }),
+  },
   /** The table as a file: UTF-8 CSV with a byte-order mark (so spreadsheets read its accents), or an XLSX workbook. */
   'copy.encode': {
     input: z.object({ format: CopyFileFormat, table: CopyTableCells }).strict(),

@@ -95,6 +95,29 @@ describe('review (web mode, Chromium)', () => {
     expect(await page.locator('.react-flow__node [data-node-id="greet"]').count()).toBe(1);
     expect(readFileSync(flowFile, 'utf8')).toBe(before);
 
+    // one conversation stepped through, turn by turn: the canvas follows it and highlights the edges it took
+    const caption = page.getByLabel('Walkthrough');
+    await panel.getByLabel('Conversation to walk through').selectOption({ label: 'Story: Lost card, happy path (3 turns)' });
+    await panel.getByRole('button', { name: 'Start' }).click();
+    await expect.poll(() => caption.getByRole('status').innerText()).toMatch(/^Turn 1 of \d+$/);
+    const steps = Number((await caption.getByRole('status').innerText()).split(' of ')[1]);
+    expect(await caption.locator('.walk-user').innerText()).toMatch(/^Customer: /);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => caption.getByRole('status').innerText()).toBe(`Turn 2 of ${steps}`);
+    await expect.poll(() => page.locator('.react-flow__node.sim-current').count()).toBe(1);
+    expect(await page.locator('.react-flow__edge.walk-edge').count()).toBeGreaterThan(0);
+    expect(await page.locator('.react-flow__node.walk-path, .react-flow__node.sim-current').count()).toBeGreaterThan(1);
+    await caption.getByRole('button', { name: 'Previous turn' }).click();
+    await expect.poll(() => caption.getByRole('status').innerText()).toBe(`Turn 1 of ${steps}`);
+    await caption.getByRole('button', { name: 'Stop' }).click();
+    await expect.poll(() => page.locator('.react-flow__edge.walk-edge').count()).toBe(0);
+    // review mode's cards hold their whole copy in large type: none is cut off
+    expect(await page.locator('.card-body.tall').count()).toBeGreaterThan(0);
+    const clipped = await page
+      .locator('.card-body.tall, .card-body.tall .card-copy')
+      .evaluateAll((els) => els.filter((e) => e.scrollHeight > e.clientHeight + 1).map((e) => e.closest('[data-node-id]')?.getAttribute('data-node-id')));
+    expect(clipped).toEqual([]);
+
     // the map of all flows and how they call each other; a click opens one
     await panel.getByRole('button', { name: 'Overview of all flows' }).click();
     const map = page.locator('.flow-overview');

@@ -14,6 +14,8 @@ import { useNodeWindow } from './useNodeWindow';
 import { usePaletteDrop } from './usePaletteDrop';
 import { useSimMarks } from './useSimMarks';
 import { useViewport } from './useViewport';
+import { reviewFlow } from './reviewLayout';
+import { WalkCaption } from '../review/Walkthrough';
 
 const nodeTypes = { card: NodeCard, frame: GroupFrame };
 /** Above this many nodes the minimap starts hidden, and React Flow holds only the cards around the view (useNodeWindow). */
@@ -37,12 +39,15 @@ const deselect = () => selectNode(undefined);
  * their effects run in.
  */
 export function FlowCanvas({ flowId }: { flowId: string }) {
-  const flow = useStudio((s) => s.flows[flowId]?.flow);
+  const saved = useStudio((s) => s.flows[flowId]?.flow);
   // the locale the toolbar's menu picked, while the project has it; else the default one
   const locale = useStudio((s) => {
     const m = s.project?.manifest;
     return s.copyLocale && m?.locales.includes(s.copyLocale) ? s.copyLocale : (m?.defaultLocale ?? 'en');
   });
+  const review = useStudio((s) => s.reviewMode);
+  // review mode draws the flow with room for every line of copy in large type (nothing of it is saved)
+  const flow = useMemo(() => (saved && review ? reviewFlow(saved, locale) : saved), [saved, review, locale]);
   const selectedIds = useStudio((s) => s.selectedNodeIds);
   const problems = useStudio((s) => s.problems);
   const theme = useStudio((s) => s.theme);
@@ -56,7 +61,6 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
   const [flashId, setFlashId] = useState<string | undefined>();
   // review mode shows the cards in large type too
   const presentation = useStudio((s) => s.presentation || s.reviewMode);
-  const review = useStudio((s) => s.reviewMode);
   const marks = useSimMarks(flowId);
   const cards = useCards(flowId, flow, locale, errorNodes, flashId, presentation, marks, review);
   const compact = useStore(isCompact);
@@ -138,6 +142,7 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
       {controls}
       {showMinimap && <MiniMap pannable zoomable nodeStrokeWidth={3} />}
       {minimapToggle}
+      <WalkCaption />
     </ReactFlow>
   );
 }

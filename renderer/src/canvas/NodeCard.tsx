@@ -5,7 +5,7 @@ import { copyIn, KIND_LABEL } from '../../../shared/project/describe';
 import type { LocalizedText } from '../../../shared/schema/common';
 import { exitsOf } from '../../../shared/schema/exits';
 import type { FlowNode, NodeKind, NodeOf } from '../../../shared/schema/nodes';
-import { exitHandleTop } from './geometry';
+import { bodyHeight, CARD, exitHandleTop } from './geometry';
 import { editFlow, enterFlow, sealHistory, useStudio } from '../store/studioStore';
 
 export type CardData = { node: FlowNode; flowId: string; locale: string; hasError: boolean };
@@ -220,7 +220,7 @@ function GoTo({ flow, node, verb, suffix = '' }: { flow: string; node: string | 
 
 /** Exit handles' styles by exit: one object each, shared by every card. */
 const handleTops: { top: number }[] = [];
-const handleTop = (i: number) => (handleTops[i] ??= { top: exitHandleTop(i) });
+const handleTop = (i: number, body: number) => (body === CARD.body ? (handleTops[i] ??= { top: exitHandleTop(i) }) : { top: exitHandleTop(i, body) });
 
 /**
  * Only what a card shows: React Flow also passes the node's position, which changes on every step of a drag, and
@@ -237,6 +237,8 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Car
   const exits = exitsOf(node);
   const abIds = variantIds(node);
   const Body = BODIES[node.kind] as (p: BodyProps<NodeKind>) => ReactNode;
+  // review mode's cards hold their whole copy (reviewLayout.ts)
+  const body = bodyHeight(node);
   if (block) {
     // Far zoomed out, a card is one coloured box with no handles: edges are drawn by CompactEdges from the
     // card geometry, and React Flow takes handle positions from the node's `handles` (geometry.ts), so nothing
@@ -256,7 +258,9 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Car
         {abIds && <AbBadge ids={abIds} />}
         <CommentBadge flowId={flowId} nodeId={node.id} />
       </div>
-      <div className="card-body">{!compact && <Body node={node as never} flowId={flowId} locale={locale} />}</div>
+      <div className={body === CARD.body ? 'card-body' : 'card-body tall'} style={body === CARD.body ? undefined : { height: body }}>
+        {!compact && <Body node={node as never} flowId={flowId} locale={locale} />}
+      </div>
       {exits.length > 0 && (
         <div className="exits">
           {exits.map((exit, i) => (
@@ -267,7 +271,7 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Car
                 position={Position.Right}
                 id={exit.port}
                 className={exit.target ? 'handle-out' : 'handle-out open'}
-                style={handleTop(i)}
+                style={handleTop(i, body)}
                 aria-label={`exit ${exit.label}`}
               />
             </div>

@@ -158,7 +158,7 @@ export interface BlockStyle {
   selected: ReadonlySet<string>;
   errors: ReadonlySet<string>;
   /** Simulator and coverage marks by node id. */
-  marks?: ReadonlyMap<string, 'current' | 'visited' | 'uncovered' | 'added' | 'changed'>;
+  marks?: ReadonlyMap<string, 'current' | 'visited' | 'walked' | 'uncovered' | 'added' | 'changed'>;
 }
 
 export interface Colors {
@@ -222,7 +222,7 @@ export function drawScene(
               ? '#d97706'
               : mark === 'added'
                 ? '#2e7d32'
-                : mark === 'changed'
+                : mark === 'changed' || mark === 'walked'
                   ? '#f59e0b'
                   : colors.border;
       const width = selected || mark === 'current' ? 3 : mark ? 2 : 1;

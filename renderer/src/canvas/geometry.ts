@@ -23,16 +23,22 @@ export const CARD = {
   handle: 8,
 } as const;
 
+/** Bodies taller than `CARD.body`: review mode's cards, whose copy is shown in full (reviewLayout.ts). */
+const tallBodies = new WeakMap<FlowNode, number>();
+export const setBodyHeight = (node: FlowNode, height: number): void => void tallBodies.set(node, height);
+/** The height of a card's body: `CARD.body`, unless review mode gave the node a taller one. */
+export const bodyHeight = (node: FlowNode): number => tallBodies.get(node) ?? CARD.body;
+
 export function cardSize(node: FlowNode, presentation: boolean): { width: number; height: number } {
   const exits = exitsOf(node).length;
   const width = presentation ? CARD.presentationWidth : CARD.width;
   const exitsBlock = exits ? CARD.rule + CARD.exitsPad * 2 + exits * CARD.row : 0;
-  return { width, height: CARD.borderTop + CARD.head + CARD.body + exitsBlock + CARD.borderBottom };
+  return { width, height: CARD.borderTop + CARD.head + bodyHeight(node) + exitsBlock + CARD.borderBottom };
 }
 
 /** The top of exit `i`'s handle, from the card's top (NodeCard places it there, styles.css sizes it). */
-export const exitHandleTop = (i: number): number =>
-  CARD.borderTop + CARD.head + CARD.body + CARD.rule + CARD.exitsPad + i * CARD.row + CARD.row / 2 - CARD.handle / 2;
+export const exitHandleTop = (i: number, body: number = CARD.body): number =>
+  CARD.borderTop + CARD.head + body + CARD.rule + CARD.exitsPad + i * CARD.row + CARD.row / 2 - CARD.handle / 2;
 
 /**
  * Handle lists by geometry (input or not, size, exit ports): cards of the same kind and exits share one list, so a
@@ -45,17 +51,18 @@ const MAX_HANDLE_LISTS = 2000;
 /** Handle boxes relative to the card, matching where NodeCard draws them. The list is shared: do not change it. */
 export function cardHandles(node: FlowNode, size: { width: number; height: number }): NodeHandle[] {
   const ports = exitsOf(node).map((e) => e.port);
-  const key = JSON.stringify([node.kind === 'start', size.width, size.height, ports]);
+  const body = bodyHeight(node);
+  const key = JSON.stringify([node.kind === 'start', size.width, size.height, body, ports]);
   let handles = handleLists.get(key);
   if (!handles) {
     if (handleLists.size >= MAX_HANDLE_LISTS) handleLists.clear();
-    handles = handlesOf(node.kind !== 'start', ports, size);
+    handles = handlesOf(node.kind !== 'start', ports, size, body);
     handleLists.set(key, handles);
   }
   return handles as NodeHandle[];
 }
 
-function handlesOf(hasInput: boolean, ports: readonly string[], size: { width: number; height: number }): NodeHandle[] {
+function handlesOf(hasInput: boolean, ports: readonly string[], size: { width: number; height: number }, body: number): NodeHandle[] {
   const h = CARD.handle;
   const handles: NodeHandle[] = [];
   if (hasInput) {
@@ -67,7 +74,7 @@ function handlesOf(hasInput: boolean, ports: readonly string[], size: { width: n
       type: 'source',
       position: Position.Right,
       x: size.width - h / 2,
-      y: exitHandleTop(i),
+      y: exitHandleTop(i, body),
       width: h,
       height: h,
     });

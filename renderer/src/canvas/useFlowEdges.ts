@@ -5,6 +5,7 @@ import type { FlowNode } from '../../../shared/schema/nodes';
 import type { Flow } from '../../../shared/schema/project';
 import { uncoveredExits, useStories } from '../stories/storiesStore';
 import { useReview } from '../review/reviewStore';
+import { walkedEdges } from '../review/walkthrough';
 
 /**
  * Edges are cached per source node object too: only the edges of an edited node are new objects. Labels are
@@ -18,6 +19,8 @@ function useEdges(
   uncoveredExits?: ReadonlySet<string>,
   /** Edges added since the version a diff compares with. */
   addedEdges?: ReadonlySet<string>,
+  /** Edges the step of a walkthrough took. */
+  walked?: ReadonlySet<string>,
 ): Edge[] {
   const caches = useRef([new WeakMap<FlowNode, Edge[]>(), new WeakMap<FlowNode, Edge[]>()]);
   return useMemo(() => {
@@ -43,12 +46,18 @@ function useEdges(
       }
       for (const e of edges) {
         if (!ids.has(e.target)) continue;
-        const edge = addedEdges?.has(e.id) ? { ...e, className: 'diff-added' } : uncoveredExits?.has(e.id) ? { ...e, className: 'cov-miss' } : e;
+        const edge = walked?.has(e.id)
+          ? { ...e, className: 'walk-edge', animated: true, zIndex: 1 }
+          : addedEdges?.has(e.id)
+            ? { ...e, className: 'diff-added' }
+            : uncoveredExits?.has(e.id)
+              ? { ...e, className: 'cov-miss' }
+              : e;
         out.push(selectedEdges.has(e.id) ? { ...edge, selected: true, reconnectable: 'target' } : edge);
       }
     }
     return out;
-  }, [flow, compact, selectedEdges, uncoveredExits, addedEdges]);
+  }, [flow, compact, selectedEdges, uncoveredExits, addedEdges, walked]);
 }
 
 /**
@@ -61,7 +70,9 @@ export function useFlowEdges(flowId: string, flow: Flow | undefined, compact: bo
   const uncoveredExitSet = useMemo(() => (uncoveredExitList ? new Set(uncoveredExitList) : undefined), [uncoveredExitList]);
   const diff = useReview((s) => s.diff?.result.flows.find((f) => f.flowId === flowId));
   const addedEdges = useMemo(() => (diff ? new Set(diff.edges.filter((e) => e.status === 'added').map((e) => `${e.from}:${e.port}`)) : undefined), [diff]);
-  const edges = useEdges(flow, compact, selectedEdges, uncoveredExitSet, addedEdges);
+  const walk = useReview((s) => s.walk);
+  const walked = useMemo(() => (walk && flow ? walkedEdges(flow, flowId, walk.turns[walk.index]?.path ?? []) : undefined), [walk, flow, flowId]);
+  const edges = useEdges(flow, compact, selectedEdges, uncoveredExitSet, addedEdges, walked);
   const onEdgesChange = useCallback((changes: EdgeChange<Edge>[]) => {
     const picks = changes.filter((c): c is Extract<EdgeChange<Edge>, { type: 'select' }> => c.type === 'select');
     if (!picks.length) return;

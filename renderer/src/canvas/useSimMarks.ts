@@ -2,12 +2,17 @@ import { useMemo } from 'react';
 import { currentAt, useSim, visitedByFlow } from '../simulator/simStore';
 import { uncoveredNodes, useStories } from '../stories/storiesStore';
 import { useReview } from '../review/reviewStore';
+import { walkMarks } from '../review/walkthrough';
 
-/** Simulator highlight (the node the conversation waits at, nodes it went through), the stories' coverage, a diff. */
-export type SimMark = 'current' | 'visited' | 'uncovered' | 'added' | 'changed';
+/**
+ * Simulator highlight (the node the conversation waits at, nodes it went through), the stories' coverage, a diff,
+ * a conversation stepped through in review mode.
+ */
+export type SimMark = 'current' | 'visited' | 'walked' | 'uncovered' | 'added' | 'changed';
 export const MARK_CLASS: Record<SimMark, string> = {
   current: 'sim-current',
   visited: 'sim-visited',
+  walked: 'walk-path',
   uncovered: 'cov-miss',
   added: 'diff-added',
   changed: 'diff-changed',
@@ -19,7 +24,10 @@ export function useSimMarks(flowId: string): ReadonlyMap<string, SimMark> | unde
   const uncovered = useStories((s) => uncoveredNodes(s, flowId));
   // a comparison with another version (review panel): nodes added and changed since
   const diff = useReview((s) => s.diff?.result.flows.find((f) => f.flowId === flowId));
+  // a conversation stepped through in review mode (walkthrough.ts)
+  const walk = useReview((s) => s.walk);
   return useMemo(() => {
+    if (walk) return walkMarks(walk, flowId);
     if (diff) return new Map(diff.nodes.flatMap((n) => (n.status === 'removed' ? [] : [[n.id, n.status] as const])));
     if (!simTurns?.length && !uncovered) return undefined;
     const m = new Map<string, SimMark>();
@@ -29,5 +37,5 @@ export function useSimMarks(flowId: string): ReadonlyMap<string, SimMark> | unde
     const at = currentAt(simTurns);
     if (at?.flow === flowId) m.set(at.node, 'current');
     return m;
-  }, [simTurns, flowId, uncovered, diff]);
+  }, [simTurns, flowId, uncovered, diff, walk]);
 }

@@ -13,6 +13,7 @@ import { flowsOf } from '../store/studioState';
 import { applyCopyEdits, copyBatchLabel, errorText, revealNode, undoCopyBatch, useStudio } from '../store/studioStore';
 import { DeckCell } from './DeckCell';
 import { checkedRows, copyRefsOf, filterRows, type DeckFilter, type DeckQuery } from './filters';
+import { LastChangeCell, useCopyHistory } from './lastChange';
 import { ReplacePanel } from './ReplacePanel';
 import { Sheets } from './Sheets';
 import { useLintModel, useLintModule } from './useLint';
@@ -49,6 +50,7 @@ export default function CopyDeck() {
   const [query, setQuery] = useState<DeckQuery>({ flow: 'all', filter: 'all', locale: locales.find((l) => l !== defaultLocale) ?? defaultLocale, text: '' });
   const [replacing, setReplacing] = useState(false);
   const [message, setMessage] = useState('');
+  const history = useCopyHistory();
   const lint = useLintModule();
   const model = useLintModel();
   // the lint's findings by row and locale (each text is linted once: lint.ts keeps the results)
@@ -89,7 +91,7 @@ export default function CopyDeck() {
   };
   const batch = copyBatchLabel();
   const set = (patch: Partial<DeckQuery>) => setQuery((q) => ({ ...q, ...patch }));
-  const columns = `minmax(180px, 1.1fr) repeat(${locales.length}, minmax(200px, 2fr)) 56px 56px`;
+  const columns = `minmax(180px, 1.1fr) repeat(${locales.length}, minmax(200px, 2fr)) 56px 56px 120px`;
 
   return (
     <section className="copy-deck" aria-label="Copy deck">
@@ -163,6 +165,9 @@ export default function CopyDeck() {
           <span role="columnheader" title="Flesch-Kincaid grade (English)">
             Grade
           </span>
+          <span role="columnheader" title="The last commit that changed the line's words (git history of the project)">
+            Last change
+          </span>
         </div>
         <div className="deck-body" ref={scroller}>
           <div style={{ height: virtual.getTotalSize(), position: 'relative' }}>
@@ -209,6 +214,7 @@ export default function CopyDeck() {
                   <span role="cell" className="deck-num">
                     {grade ?? '—'}
                   </span>
+                  <LastChangeCell row={row} history={history} />
                 </div>
               );
             })}

@@ -12,6 +12,7 @@ import type { Anchor, Approval, Thread } from '../../../shared/schema/reviews';
 import { errorText, revealNode, useStudio } from '../store/studioStore';
 import { addThread, anchorExists, anchorNode, approveFlow, reply, setResolved, useReview } from './reviewStore';
 import { DiffView } from './DiffView';
+import { WalkPicker } from './Walkthrough';
 import { saveBlob } from '../files';
 import { flowSvg, svgToPng } from '../canvas/flowImage';
 import { kindColors } from '../canvas/CompactEdges';
@@ -229,6 +230,7 @@ export default function ReviewPanel({ flowId }: { flowId: string }) {
         </p>
       )}
       <ApprovalBox flowId={flowId} flow={flow} approval={file?.approval} />
+      <WalkPicker />
       <DiffView flowId={flowId} />
       <h3>
         Comments <span className="review-count">{(file?.threads ?? []).length - resolvedCount} open</span>

@@ -6,7 +6,8 @@ import type { ReviewsSnapshot } from '../../../shared/api/reviews';
 import type { ProjectDiff } from '../../../shared/project/projectDiff';
 import type { Flow } from '../../../shared/schema/project';
 import type { Anchor, ReviewFile, Thread } from '../../../shared/schema/reviews';
-import { errorText, flushSaves, onProjectSwitch, useStudio } from '../store/studioStore';
+import { errorText, flushSaves, onProjectSwitch, revealNode, useStudio } from '../store/studioStore';
+import { stepEnd, walkFromStory, type Walk, type WalkTurn } from './walkthrough';
 
 export interface ReviewState {
   snapshot?: ReviewsSnapshot;
@@ -18,6 +19,8 @@ export interface ReviewState {
   showResolved: boolean;
   /** Review mode shows the overview map of the flows instead of one flow's canvas. */
   overview?: boolean;
+  /** A conversation stepped through on the canvas (walkthrough.ts). */
+  walk?: Walk;
   error?: string;
   busy: boolean;
 }
@@ -46,7 +49,7 @@ export function watchReviews(): void {
   subscribed = true;
   a.on('reviews.changed', () => void refreshReviews());
   onProjectSwitch(() => {
-    useReview.setState({ snapshot: undefined, diff: undefined });
+    useReview.setState({ snapshot: undefined, diff: undefined, walk: undefined });
     void refreshReviews();
   });
   void refreshReviews();
@@ -126,4 +129,41 @@ export function openThreadsByNode(file: ReviewFile | undefined, flow: Flow | und
     if (node) out.set(node, (out.get(node) ?? 0) + 1);
   }
   return out;
+}
+
+/** Shows step `index` of the walkthrough: the canvas opens the flow where the turn ended, centred on that node. */
+export function walkTo(index: number): void {
+  const walk = useReview.getState().walk;
+  if (!walk || index < 0 || index >= walk.turns.length) return;
+  useReview.setState({ walk: { ...walk, index }, overview: false });
+  const end = stepEnd(walk.turns[index]);
+  if (end && useStudio.getState().flows[end.flow]) revealNode(end.flow, end.node);
+}
+
+export function startWalk(title: string, turns: WalkTurn[]): void {
+  if (!turns.length) {
+    useReview.setState({ error: `${title} has no turns to walk through` });
+    return;
+  }
+  useReview.setState({ walk: { title, turns, index: 0 }, error: undefined });
+  walkTo(0);
+}
+export const stopWalk = () => useReview.setState({ walk: undefined });
+
+/** Runs one story and walks through its conversation as it went (a failing story too: the run shows where it parted). */
+export async function walkStory(file: string): Promise<void> {
+  const dir = projectDir();
+  const a = api();
+  if (!dir || !a) return;
+  useReview.setState({ busy: true, error: undefined });
+  try {
+    const report = await a.call('stories.run', { project: dir, files: [file] });
+    const run = report.stories[0];
+    if (!run) throw new Error(`${file} did not run${report.problems[0] ? `: ${report.problems[0].message}` : ''}`);
+    startWalk(`Story: ${run.name}`, walkFromStory(run));
+  } catch (e) {
+    useReview.setState({ error: errorText(e) });
+  } finally {
+    useReview.setState({ busy: false });
+  }
 }
