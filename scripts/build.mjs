@@ -40,8 +40,9 @@ if (!cliOnly) {
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    // esbuild: an export from a checkout runs it; a packaged app copies the prebuilt runtime instead
-    external: ['electron', 'esbuild'],
+    // esbuild: an export from a checkout runs it; a packaged app copies the prebuilt runtime instead. pdfkit reads
+    // its font metrics from files beside its own code (the conversation script's PDF, main/services/scriptPdf.ts)
+    external: ['electron', 'esbuild', 'pdfkit'],
     // CommonJS has no import.meta: code that locates files with it (bin/cliStamp.mjs, main/export/serverFile.ts)
     // sees no URL, and the Electron host passes the app root
     define: { 'import.meta.url': 'undefined' },
@@ -63,8 +64,8 @@ const cli = await esbuild.build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  // esbuild runs its own binary (parley export builds a bundle's server.mjs with it)
-  external: ['electron', 'fsevents', 'esbuild'],
+  // esbuild runs its own binary (parley export builds a bundle's server.mjs with it); pdfkit reads files beside it
+  external: ['electron', 'fsevents', 'esbuild', 'pdfkit'],
   // bundled CommonJS packages require() Node's built-ins: give the ES module a require
   banner: { js: "import { createRequire as __parleyRequire } from 'node:module'; const require = __parleyRequire(import.meta.url);" },
   splitting: true, // each command's modules in their own chunk, loaded when the command runs

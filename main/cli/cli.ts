@@ -269,11 +269,11 @@ export function buildCli(): Command {
 
   program
     .command('script')
-    .description('each flow as a conversation script in Markdown: every edge at least once, with the copy and the conditions')
+    .description('each flow as a conversation script in Markdown or PDF: every edge at least once, with the copy and the conditions')
     .argument('<projectDir>', 'project folder')
     .option('--flow <id>', 'one flow (default: every flow)')
     .option('--locale <locale>', "the copy's locale (default: the project's default locale)")
-    .option('--out <file>', 'write to a file (default: print)')
+    .option('--out <file>', 'write to a file; a name ending in .pdf writes a PDF (default: print Markdown)')
     .action(async (projectDir: string, o: { flow?: string; locale?: string; out?: string }) => {
       await guarded('script', async () => {
         const { runScript } = await import('./script');

@@ -1,9 +1,10 @@
-// `parley script <projectDir>`: each flow as a conversation script (shared/project/script.ts) in Markdown, for
+// `parley script <projectDir>`: each flow as a conversation script (shared/project/script.ts) in Markdown or PDF, for
 // people who will not open the studio: every edge at least once, with the bot's copy and each branch's condition.
 import type { CliIo } from './io';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { flowScript } from '../../shared/project/script';
+import { flowScript, scriptDoc } from '../../shared/project/script';
+import { scriptPdf } from '../services/scriptPdf';
 import { formatProblem } from '../../shared/project/problems';
 import { atomicWrite } from '../services/atomicWrite';
 import { loadFromFiles, readProjectFiles } from '../services/projectStore';
@@ -26,11 +27,17 @@ export async function runScript(projectDir: string, o: { flow?: string; locale?:
     io.err(`parley script: no flow ${missing.join(', ')} (the flows: ${Object.keys(project.flows).sort().join(', ')})\n`);
     return 2;
   }
-  const text = ids.map((id) => flowScript(id, project.flows[id]!, locale, project.manifest.defaultLocale)).join('\n');
+  const pdf = o.out !== undefined && /\.pdf$/i.test(o.out);
+  const text = pdf
+    ? await scriptPdf(
+        ids.map((id) => scriptDoc(id, project.flows[id]!, locale, project.manifest.defaultLocale)),
+        ids.length === 1 ? project.flows[ids[0]!]!.name : project.manifest.name,
+      )
+    : ids.map((id) => flowScript(id, project.flows[id]!, locale, project.manifest.defaultLocale)).join('\n');
   if (o.out) {
     await fs.mkdir(path.dirname(path.resolve(o.out)), { recursive: true });
     await atomicWrite(path.resolve(o.out), text);
     io.write(`wrote the script of ${ids.length} ${ids.length === 1 ? 'flow' : 'flows'} to ${o.out}\n`);
-  } else io.write(text);
+  } else io.write(text as string);
   return 0;
 }

@@ -11,6 +11,7 @@ import { DEFAULT_FILE_LIMITS, type FileLimits } from '../../shared/project/files
 import { GUARDRAILS_FILE } from '../../shared/schema/guardrails';
 import { MANIFEST_FILE, NLU_FILE } from '../../shared/project/names';
 import type { FileState } from './paths';
+import { gitObjectSize } from './gitObjectSize';
 
 /** The repository's root folder holding a project folder (walking up to the `.git` folder). */
 export async function repoRoot(projectDir: string): Promise<string> {
@@ -67,28 +68,41 @@ export async function projectFilesAt(
   const at = (rel: string) => (prefix ? `${prefix}/${rel}` : rel);
   const files = new Map<string, FileState>();
   const max = Math.floor(limits.yaml * 1_000_000);
+  const gitdir = path.join(dir, '.git');
+  // the blobs of a folder by name (a tree lists its entries' ids: sizes are read before any blob is)
+  const folders = new Map<string, Promise<Map<string, string>>>();
+  const blobsIn = (folder: string) => {
+    let f = folders.get(folder);
+    if (!f) {
+      f = git.readTree({ fs, dir, oid: commit, ...(folder ? { filepath: folder } : {}), cache }).then(
+        (t) => new Map(t.tree.filter((e) => e.type === 'blob').map((e) => [e.path, e.oid])),
+        () => new Map<string, string>(),
+      );
+      folders.set(folder, f);
+    }
+    return f;
+  };
   const read = async (rel: string) => {
+    const name = path.posix.basename(rel);
+    const folder = path.posix.dirname(at(rel));
+    const oid = (await blobsIn(folder === '.' ? '' : folder)).get(name);
+    if (!oid) return; // not in that revision
+    const problem = (message: string) => files.set(rel, { revision: oid, problem: { severity: 'error', file: rel, field: '', message } });
+    // the size from the object's header: a hostile blob (gigabytes of zeros, small when compressed) is never inflated
+    const size = await gitObjectSize(gitdir, oid).catch(() => undefined);
+    if (size === undefined) return problem(`could not be read from the repository at ${rev}`);
+    if (size > max) return problem(`over the ${limits.yaml} MB limit for YAML at ${rev}`);
     try {
-      const { blob, oid } = await git.readBlob({ fs, dir, oid: commit, filepath: at(rel), cache });
-      if (blob.length > max) {
-        files.set(rel, { revision: oid, problem: { severity: 'error', file: rel, field: '', message: `over the ${limits.yaml} MB limit for YAML at ${rev}` } });
-        return;
-      }
+      const { blob } = await git.readBlob({ fs, dir, oid, cache });
       files.set(rel, { text: new TextDecoder().decode(blob), revision: oid });
     } catch {
-      // not in that revision
+      problem(`could not be read from the repository at ${rev}`);
     }
   };
   await read(MANIFEST_FILE);
   if (!files.has(MANIFEST_FILE)) throw new ApiError('NOT_FOUND', `${at(MANIFEST_FILE)} is not in ${rev}: the project did not exist there`);
   if (withNlu) await read(NLU_FILE);
   await read(GUARDRAILS_FILE);
-  let entries: { path: string; type: string }[] = [];
-  try {
-    entries = (await git.readTree({ fs, dir, oid: commit, filepath: at('flows'), cache })).tree;
-  } catch {
-    // no flows folder then
-  }
-  for (const e of entries) if (e.type === 'blob' && /^[a-z][a-z0-9_]{0,63}\.yaml$/.test(e.path)) await read(`flows/${e.path}`);
+  for (const name of (await blobsIn(at('flows'))).keys()) if (/^[a-z][a-z0-9_]{0,63}\.yaml$/.test(name)) await read(`flows/${name}`);
   return { files, commit };
 }

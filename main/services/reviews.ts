@@ -17,6 +17,8 @@ import type { Flow } from '../../shared/schema/project';
 import { mentionsOf, REVIEWS_DIR, ReviewFile, reviewFile, type Person } from '../../shared/schema/reviews';
 import { atomicWrite } from './atomicWrite';
 import { projectFilesAt } from './gitRevision';
+import { scriptPdf } from './scriptPdf';
+import { scriptDoc } from '../../shared/project/script';
 import { loadFromFiles, readProjectFiles } from './projectStore';
 import { diffProjects } from '../../shared/project/projectDiff';
 import type { DeckModel } from '../../shared/copy/deck';
@@ -153,6 +155,15 @@ export function createReviews(o: ReviewOptions) {
         }),
       }));
       return { threads };
+    },
+    'script.pdf': async ({ project, flowId, locale }) => {
+      o.sameProject(project);
+      const model = o.savedModel();
+      const flow = model?.flows[flowId];
+      if (!model || !flow) throw new ApiError('NOT_FOUND', `no flow ${flowId}`);
+      if (!model.manifest.locales.includes(locale)) throw new ApiError('BAD_REQUEST', `${locale} is not a locale of the project`);
+      const pdf = await scriptPdf([scriptDoc(flowId, flow, locale, model.manifest.defaultLocale)], flow.name);
+      return { base64: pdf.toString('base64') };
     },
     'reviews.approve': async ({ project, flowId, approve, note }) => {
       o.sameProject(project);

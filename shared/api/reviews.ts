@@ -88,6 +88,11 @@ export const reviewMethods = {
       .refine((v) => v.rev === undefined || v.against === undefined, 'give a revision or a folder, not both'),
     output: z.object({ diff: ProjectDiffSchema, commit: z.string().optional() }),
   },
+  /** A flow's conversation script (shared/project/script.ts) as a PDF file, from the flow as saved. */
+  'script.pdf': {
+    input: z.object({ project, flowId: Id, locale: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/) }).strict(),
+    output: z.object({ base64: z.string() }),
+  },
 } as const;
 
 export type ReviewMethod = keyof typeof reviewMethods;

@@ -87,14 +87,38 @@ export function scriptScenes(flow: Flow): { scenes: Step[][]; unreachable: { nod
   return { scenes, unreachable };
 }
 
+/** One line of a script: the bot's words, the customer's move, a note on what happens, the end. */
+export type ScriptLine =
+  | { who: 'bot'; text: string }
+  /** `topic`: what the customer asks about (an intent), set in italics after the text. */
+  | { who: 'customer'; text: string; topic?: string; note?: string }
+  | { who: 'note'; text: string }
+  | { who: 'end' };
+
+export interface ScriptScene {
+  /** The choices that set the scene apart (the exits it takes other than `next`). */
+  via: string[];
+  lines: ScriptLine[];
+}
+
+/** A flow's script as data: the Markdown and the PDF are both drawn from it. */
+export interface ScriptDoc {
+  flowId: string;
+  title: string;
+  locale: string;
+  scenes: ScriptScene[];
+  unreachable: { node: string; port: string }[];
+}
+
 /** What one step says in the script: the bot's line, the customer's move, a condition. */
-function stepLines(s: Step, locale: string, fallback: string): string[] {
+function stepLines(s: Step, locale: string, fallback: string): ScriptLine[] {
   const n = s.node;
   const port = s.exit?.port;
   const label = s.exit?.label ?? port ?? '';
-  const bot = (t: Record<string, string | string[]> | undefined) => {
+  const note = (text: string): ScriptLine => ({ who: 'note', text });
+  const bot = (t: Record<string, string | string[]> | undefined): ScriptLine[] => {
     const line = textIn(t, locale, fallback);
-    return line ? [`**Bot:** ${line}`] : [];
+    return line ? [{ who: 'bot', text: line }] : [];
   };
   switch (n.kind) {
     case 'start':
@@ -103,56 +127,83 @@ function stepLines(s: Step, locale: string, fallback: string): string[] {
       const out = bot(n.say);
       const at = s.exit?.field[0] === 'buttons' ? s.exit.field[1] : undefined;
       const button = typeof at === 'number' ? n.buttons?.[at] : undefined;
-      if (n.buttons?.length) out.push(`*(buttons: ${n.buttons.map((b) => textIn(b.label, locale, fallback) ?? b.id).join(' · ')})*`);
-      if (button) out.push(`**Customer:** taps “${textIn(button.label, locale, fallback) ?? button.id}”`);
+      if (n.buttons?.length) out.push(note(`buttons: ${n.buttons.map((b) => textIn(b.label, locale, fallback) ?? b.id).join(' · ')}`));
+      if (button) out.push({ who: 'customer', text: `taps “${textIn(button.label, locale, fallback) ?? button.id}”` });
       return out;
     }
     case 'ask':
-      return [...bot(n.prompt), port === undefined ? '' : port === 'next' || port === 'filled' ? `**Customer:** gives ${n.slot}` : `*(${label})*`].filter(
-        Boolean,
-      );
+      if (port === undefined) return bot(n.prompt);
+      return [...bot(n.prompt), port === 'next' || port === 'filled' ? { who: 'customer', text: `gives ${n.slot}` } : note(label)];
     case 'form':
-      return [`*(form: ${n.fields.map((f) => f.slot).join(', ')})*`, ...(port ? [`*(${label})*`] : [])];
+      return [note(`form: ${n.fields.map((f) => f.slot).join(', ')}`), ...(port ? [note(label)] : [])];
     case 'listen':
-      return port
-        ? [
-            port === 'noMatch' || port === 'lowConfidence'
-              ? `**Customer:** says something the bot does not understand *(${label})*`
-              : `**Customer:** asks about *${label}*`,
-          ]
-        : ['*(waits for the customer)*'];
+      if (!port) return [note('waits for the customer')];
+      return [
+        port === 'noMatch' || port === 'lowConfidence'
+          ? { who: 'customer', text: 'says something the bot does not understand', note: label }
+          : { who: 'customer', text: 'asks about', topic: label },
+      ];
     case 'condition':
-      return port ? [`*(if ${label})*`] : [];
+      return port ? [note(`if ${label}`)] : [];
     case 'handoff':
-      return [...bot(n.say), `*(hands the conversation to a person${port && port !== 'next' ? `: ${label}` : ''})*`];
+      return [...bot(n.say), note(`hands the conversation to a person${port && port !== 'next' ? `: ${label}` : ''}`)];
     case 'end':
-      return [...bot(n.say), '*— end of the conversation —*'];
+      return [...bot(n.say), { who: 'end' }];
     case 'jump':
     case 'call':
-      return [`*(${n.kind === 'jump' ? 'goes on in' : 'runs'} flow “${n.flow}”${n.node ? ` at ${n.node}` : ''})*`];
+      return [note(`${n.kind === 'jump' ? 'goes on in' : 'runs'} flow “${n.flow}”${n.node ? ` at ${n.node}` : ''}`)];
     default:
-      return [`*(${n.title ?? n.kind}${port && port !== 'next' ? `: ${label}` : ''})*`];
+      return [note(`${n.title ?? n.kind}${port && port !== 'next' ? `: ${label}` : ''}`)];
+  }
+}
+
+/** The script of a flow, in `locale` (lines with no text in it fall back to the default locale). */
+export function scriptDoc(flowId: string, flow: Flow, locale: string, defaultLocale: string): ScriptDoc {
+  const { scenes, unreachable } = scriptScenes(flow);
+  return {
+    flowId,
+    title: flow.name,
+    locale,
+    scenes: scenes.map((steps) => ({
+      via: steps.filter((s) => s.exit && s.exit.port !== 'next').map((s) => s.exit!.label ?? s.exit!.port),
+      lines: steps.flatMap((s) => stepLines(s, locale, defaultLocale)),
+    })),
+    unreachable,
+  };
+}
+
+/** The one-line summary under a script's title. */
+export const scriptSummary = (d: ScriptDoc): string =>
+  `Flow \`${d.flowId}\`, ${d.scenes.length} ${d.scenes.length === 1 ? 'scene' : 'scenes'} covering every reachable edge once or more (${d.locale}).`;
+
+/** A scene's heading. */
+export const sceneTitle = (scene: ScriptScene, i: number): string => `Scene ${i + 1}${scene.via.length ? `: ${scene.via.join(' → ')}` : ''}`;
+
+function markdownLine(l: ScriptLine): string {
+  switch (l.who) {
+    case 'bot':
+      return `**Bot:** ${l.text}`;
+    case 'customer':
+      return `**Customer:** ${l.text}${l.topic ? ` *${l.topic}*` : ''}${l.note ? ` *(${l.note})*` : ''}`;
+    case 'note':
+      return `*(${l.text})*`;
+    case 'end':
+      return '*— end of the conversation —*';
   }
 }
 
 /** The script of a flow as Markdown, in `locale` (lines with no text in it fall back to the default locale). */
 export function flowScript(flowId: string, flow: Flow, locale: string, defaultLocale: string): string {
-  const { scenes, unreachable } = scriptScenes(flow);
-  const out = [
-    `# ${flow.name}`,
-    '',
-    `Flow \`${flowId}\`, ${scenes.length} ${scenes.length === 1 ? 'scene' : 'scenes'} covering every reachable edge once or more (${locale}).`,
-    '',
-  ];
-  scenes.forEach((steps, i) => {
-    const via = steps.filter((s) => s.exit && s.exit.port !== 'next').map((s) => s.exit!.label ?? s.exit!.port);
-    out.push(`## Scene ${i + 1}${via.length ? `: ${via.join(' → ')}` : ''}`, '');
-    for (const s of steps) for (const line of stepLines(s, locale, defaultLocale)) out.push(`- ${line}`);
+  const doc = scriptDoc(flowId, flow, locale, defaultLocale);
+  const out = [`# ${doc.title}`, '', scriptSummary(doc), ''];
+  doc.scenes.forEach((scene, i) => {
+    out.push(`## ${sceneTitle(scene, i)}`, '');
+    for (const line of scene.lines) out.push(`- ${markdownLine(line)}`);
     out.push('');
   });
-  if (unreachable.length) {
+  if (doc.unreachable.length) {
     out.push('## Not reachable from the start', '');
-    for (const u of unreachable) out.push(`- ${u.node} → ${u.port}`);
+    for (const u of doc.unreachable) out.push(`- ${u.node} → ${u.port}`);
     out.push('');
   }
   return out.join('\n');

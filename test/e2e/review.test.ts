@@ -52,6 +52,11 @@ describe('review (web mode, Chromium)', () => {
     const saved = path.join(dir, '..', `${path.basename(dir)}-main-script.md`);
     await download.saveAs(saved);
     expect(readFileSync(saved, 'utf8')).toMatch(/^# Main menu\n\nFlow `main`, \d+ scenes covering every reachable edge/);
+    const [pdf] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'PDF', exact: true }).click()]);
+    expect(pdf.suggestedFilename()).toBe('main-script.pdf');
+    const pdfFile = path.join(dir, '..', `${path.basename(dir)}-main-script.pdf`);
+    await pdf.saveAs(pdfFile);
+    expect(readFileSync(pdfFile).subarray(0, 5).toString('latin1')).toBe('%PDF-');
     // the flow as a picture: every card, at full detail
     const [svg] = await Promise.all([page.waitForEvent('download'), panel.getByRole('button', { name: 'SVG', exact: true }).click()]);
     expect(svg.suggestedFilename()).toBe('main.svg');

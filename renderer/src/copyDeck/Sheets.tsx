@@ -6,7 +6,7 @@ import type { CopyFileFormat } from '../../../shared/api/copyDeck';
 import { variantsOf, type DeckRow } from '../../../shared/copy/deck';
 import { CopyTableError, copyTable, editsFromTable, type CopyEdit } from '../../../shared/copy/table';
 import { errorText, useStudio } from '../store/studioStore';
-import { bytesToBase64, saveBlob } from '../files';
+import { base64ToBytes, bytesToBase64, saveBlob } from '../files';
 
 const fileName = (project: string, format: CopyFileFormat) => `${project.replace(/[^\w-]+/g, '-').replace(/^-|-$/g, '') || 'project'}-copy.${format}`;
 
@@ -32,7 +32,7 @@ export function Sheets({ shown, all, locales, defaultLocale, onApply }: Props) {
     if (!api) return;
     try {
       const { base64, mimeType } = await api.call('copy.encode', { format, table: copyTable(shown, locales) });
-      saveBlob(new Blob([Uint8Array.from(atob(base64), (c) => c.charCodeAt(0))], { type: mimeType }), fileName(name, format));
+      saveBlob(new Blob([base64ToBytes(base64)], { type: mimeType }), fileName(name, format));
       setStatus(`Exported ${shown.length} lines as ${format.toUpperCase()}.`);
     } catch (e) {
       setStatus(`Export failed: ${errorText(e)}`);

@@ -9,11 +9,11 @@ import { reviewDigest } from '../../../shared/project/reviewDigest';
 import { flowScript } from '../../../shared/project/script';
 import type { Flow } from '../../../shared/schema/project';
 import type { Anchor, Approval, Thread } from '../../../shared/schema/reviews';
-import { errorText, revealNode, useStudio } from '../store/studioStore';
+import { errorText, flushSaves, revealNode, useStudio } from '../store/studioStore';
 import { addThread, anchorExists, anchorNode, approveFlow, reply, setResolved, useReview } from './reviewStore';
 import { DiffView } from './DiffView';
 import { WalkPicker } from './Walkthrough';
-import { saveBlob } from '../files';
+import { base64ToBytes, saveBlob } from '../files';
 import { flowSvg, svgToPng } from '../canvas/flowImage';
 import { kindColors } from '../canvas/CompactEdges';
 import './review.css';
@@ -175,12 +175,21 @@ async function downloadImage(flowId: string, flow: Flow, format: 'svg' | 'png'):
   saveBlob(format === 'svg' ? new Blob([svg], { type: 'image/svg+xml' }) : await svgToPng(svg), `${flowId}.${format}`);
 }
 
-const imageFailed = (e: unknown) => useReview.setState({ error: `The image was not made: ${errorText(e)}` });
+const imageFailed = (e: unknown) => useReview.setState({ error: `The file was not made: ${errorText(e)}` });
 
 /** The flow's conversation script (shared/project/script.ts) in the canvas's locale, as a Markdown download. */
 function downloadScript(flowId: string, flow: Flow): void {
   const { locale, fallback } = canvasLocale();
   saveBlob(new Blob([flowScript(flowId, flow, locale, fallback)], { type: 'text/markdown;charset=utf-8' }), `${flowId}-script.md`);
+}
+
+/** The same script as a PDF, made by main (pdfkit) from the flow as saved: pending edits are saved first. */
+async function downloadScriptPdf(flowId: string): Promise<void> {
+  const { api, project } = useStudio.getState();
+  if (!api || !project) return;
+  await flushSaves();
+  const { base64 } = await api.call('script.pdf', { project: project.dir, flowId, locale: canvasLocale().locale });
+  saveBlob(new Blob([base64ToBytes(base64)], { type: 'application/pdf' }), `${flowId}-script.pdf`);
 }
 
 /** In review mode: the map of all flows, or back to the flow. */
@@ -212,6 +221,9 @@ export default function ReviewPanel({ flowId }: { flowId: string }) {
       <div className="review-share">
         <button onClick={() => downloadScript(flowId, flow)} title="Every edge of the flow as readable dialogue, with the copy and the conditions">
           Export conversation script (Markdown)
+        </button>
+        <button onClick={() => void downloadScriptPdf(flowId).catch(imageFailed)} title="The conversation script as a PDF, to print or send">
+          PDF
         </button>
         <button onClick={() => void downloadImage(flowId, flow, 'svg').catch(imageFailed)} title="The whole flow as a picture, every card at full detail">
           SVG
