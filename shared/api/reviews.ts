@@ -3,6 +3,7 @@
 // approved or its approval withdrawn. Main stamps each with the user's git identity and the time, and writes the
 // file; the renderer never writes a review file itself.
 import { z } from 'zod';
+import { FlowNode } from '../schema/nodes';
 import { Problem } from '../project/problems';
 import { Id } from '../schema/common';
 import { Anchor, Person, ReviewFile } from '../schema/reviews';
@@ -46,6 +47,7 @@ export const ProjectDiffSchema = z.object({
           status: z.enum(['added', 'removed', 'changed']),
           fields: z.array(z.string()),
           copy: z.array(CopyChange),
+          removedNode: FlowNode.optional(),
         }),
       ),
       edges: z.array(z.object({ from: z.string(), port: z.string(), to: z.string(), status: z.enum(['added', 'removed']) })),

@@ -31,6 +31,8 @@ export interface NodeDiff {
   /** The node's fields that changed, other than its copy (`next`, `when`, `slot`…). */
   fields: string[];
   copy: CopyChange[];
+  /** A removed node as it was, so the canvas can show where it stood. */
+  removedNode?: FlowNode;
 }
 
 export interface EdgeDiff {
@@ -130,7 +132,7 @@ function flowDiff(flowId: string, fa: Flow | undefined, fb: Flow | undefined, ra
     const copy = copyChanges(rowsOf(ra, id), rowsOf(rb, id));
     const fields = a && b ? contentFields(a, b) : [];
     const status = !a ? 'added' : !b ? 'removed' : fields.length || copy.length ? 'changed' : undefined;
-    if (status) nodes.push({ id, kind: node.kind, ...(node.title ? { title: node.title } : {}), status, fields, copy });
+    if (status) nodes.push({ id, kind: node.kind, ...(node.title ? { title: node.title } : {}), status, fields, copy, ...(b ? {} : { removedNode: a! }) });
   }
   const ea = edgesOf(fa);
   const eb = edgesOf(fb);

@@ -16,6 +16,8 @@ import { useSimMarks } from './useSimMarks';
 import { useViewport } from './useViewport';
 import { reviewFlow } from './reviewLayout';
 import { WalkCaption } from '../review/Walkthrough';
+import { withRemovedNodes } from '../review/diffGhosts';
+import { useReview } from '../review/reviewStore';
 
 const nodeTypes = { card: NodeCard, frame: GroupFrame };
 /** Above this many nodes the minimap starts hidden, and React Flow holds only the cards around the view (useNodeWindow). */
@@ -46,8 +48,13 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
     return s.copyLocale && m?.locales.includes(s.copyLocale) ? s.copyLocale : (m?.defaultLocale ?? 'en');
   });
   const review = useStudio((s) => s.reviewMode);
+  // a comparison with another version shows the removed nodes where they stood
+  const diff = useReview((s) => s.diff?.result.flows.find((f) => f.flowId === flowId));
   // review mode draws the flow with room for every line of copy in large type (nothing of it is saved)
-  const flow = useMemo(() => (saved && review ? reviewFlow(saved, locale) : saved), [saved, review, locale]);
+  const flow = useMemo(() => {
+    const drawn = saved && withRemovedNodes(saved, diff);
+    return drawn && review ? reviewFlow(drawn, locale) : drawn;
+  }, [saved, diff, review, locale]);
   const selectedIds = useStudio((s) => s.selectedNodeIds);
   const problems = useStudio((s) => s.problems);
   const theme = useStudio((s) => s.theme);

@@ -158,7 +158,7 @@ export interface BlockStyle {
   selected: ReadonlySet<string>;
   errors: ReadonlySet<string>;
   /** Simulator and coverage marks by node id. */
-  marks?: ReadonlyMap<string, 'current' | 'visited' | 'walked' | 'uncovered' | 'added' | 'changed'>;
+  marks?: ReadonlyMap<string, 'current' | 'visited' | 'walked' | 'uncovered' | 'added' | 'changed' | 'removed'>;
 }
 
 export interface Colors {
@@ -224,7 +224,9 @@ export function drawScene(
                 ? '#2e7d32'
                 : mark === 'changed' || mark === 'walked'
                   ? '#f59e0b'
-                  : colors.border;
+                  : mark === 'removed'
+                    ? '#c62828'
+                    : colors.border;
       const width = selected || mark === 'current' ? 3 : mark ? 2 : 1;
       ctx.setLineDash(mark === 'uncovered' ? [6 * px, 4 * px] : []);
       ctx.lineWidth = width * px;

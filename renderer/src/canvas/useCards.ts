@@ -48,6 +48,8 @@ export function useCards(
         data: sameData ? hit.data : { node, flowId, locale, hasError },
         ...(className ? { className } : {}),
         ...(readOnly ? { draggable: false, connectable: false } : {}),
+        // a removed node's ghost (a diff): shown, never edited
+        ...(mark === 'removed' ? { draggable: false, connectable: false, selectable: false, deletable: false } : {}),
       };
       cards.set(node, card);
       return card;

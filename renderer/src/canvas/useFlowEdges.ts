@@ -6,6 +6,7 @@ import type { Flow } from '../../../shared/schema/project';
 import { uncoveredExits, useStories } from '../stories/storiesStore';
 import { useReview } from '../review/reviewStore';
 import { walkedEdges } from '../review/walkthrough';
+import { removedEdges } from '../review/diffGhosts';
 
 /**
  * Edges are cached per source node object too: only the edges of an edited node are new objects. Labels are
@@ -21,6 +22,8 @@ function useEdges(
   addedEdges?: ReadonlySet<string>,
   /** Edges the step of a walkthrough took. */
   walked?: ReadonlySet<string>,
+  /** Edges a diff removed: from removed nodes' ghosts (by id), and extra ones from nodes still there. */
+  removed?: { fromGhosts: ReadonlySet<string>; extra: readonly Edge[] },
 ): Edge[] {
   const caches = useRef([new WeakMap<FlowNode, Edge[]>(), new WeakMap<FlowNode, Edge[]>()]);
   return useMemo(() => {
@@ -48,16 +51,19 @@ function useEdges(
         if (!ids.has(e.target)) continue;
         const edge = walked?.has(e.id)
           ? { ...e, className: 'walk-edge', animated: true, zIndex: 1 }
-          : addedEdges?.has(e.id)
-            ? { ...e, className: 'diff-added' }
-            : uncoveredExits?.has(e.id)
-              ? { ...e, className: 'cov-miss' }
-              : e;
+          : removed?.fromGhosts.has(e.id)
+            ? { ...e, className: 'diff-removed', selectable: false }
+            : addedEdges?.has(e.id)
+              ? { ...e, className: 'diff-added' }
+              : uncoveredExits?.has(e.id)
+                ? { ...e, className: 'cov-miss' }
+                : e;
         out.push(selectedEdges.has(e.id) ? { ...edge, selected: true, reconnectable: 'target' } : edge);
       }
     }
+    if (removed) out.push(...removed.extra);
     return out;
-  }, [flow, compact, selectedEdges, uncoveredExits, addedEdges, walked]);
+  }, [flow, compact, selectedEdges, uncoveredExits, addedEdges, walked, removed]);
 }
 
 /**
@@ -72,7 +78,8 @@ export function useFlowEdges(flowId: string, flow: Flow | undefined, compact: bo
   const addedEdges = useMemo(() => (diff ? new Set(diff.edges.filter((e) => e.status === 'added').map((e) => `${e.from}:${e.port}`)) : undefined), [diff]);
   const walk = useReview((s) => s.walk);
   const walked = useMemo(() => (walk && flow ? walkedEdges(flow, flowId, walk.turns[walk.index]?.path ?? []) : undefined), [walk, flow, flowId]);
-  const edges = useEdges(flow, compact, selectedEdges, uncoveredExitSet, addedEdges, walked);
+  const removed = useMemo(() => (diff && flow ? removedEdges(flow, diff) : undefined), [diff, flow]);
+  const edges = useEdges(flow, compact, selectedEdges, uncoveredExitSet, addedEdges, walked, removed);
   const onEdgesChange = useCallback((changes: EdgeChange<Edge>[]) => {
     const picks = changes.filter((c): c is Extract<EdgeChange<Edge>, { type: 'select' }> => c.type === 'select');
     if (!picks.length) return;

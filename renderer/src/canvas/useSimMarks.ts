@@ -8,7 +8,7 @@ import { walkMarks } from '../review/walkthrough';
  * Simulator highlight (the node the conversation waits at, nodes it went through), the stories' coverage, a diff,
  * a conversation stepped through in review mode.
  */
-export type SimMark = 'current' | 'visited' | 'walked' | 'uncovered' | 'added' | 'changed';
+export type SimMark = 'current' | 'visited' | 'walked' | 'uncovered' | 'added' | 'changed' | 'removed';
 export const MARK_CLASS: Record<SimMark, string> = {
   current: 'sim-current',
   visited: 'sim-visited',
@@ -16,6 +16,7 @@ export const MARK_CLASS: Record<SimMark, string> = {
   uncovered: 'cov-miss',
   added: 'diff-added',
   changed: 'diff-changed',
+  removed: 'diff-removed',
 };
 
 /** The marks of a flow's nodes by id; undefined when the simulator is closed and no stories measure coverage. */
@@ -28,7 +29,7 @@ export function useSimMarks(flowId: string): ReadonlyMap<string, SimMark> | unde
   const walk = useReview((s) => s.walk);
   return useMemo(() => {
     if (walk) return walkMarks(walk, flowId);
-    if (diff) return new Map(diff.nodes.flatMap((n) => (n.status === 'removed' ? [] : [[n.id, n.status] as const])));
+    if (diff) return new Map(diff.nodes.map((n) => [n.id, n.status] as const));
     if (!simTurns?.length && !uncovered) return undefined;
     const m = new Map<string, SimMark>();
     for (const id of uncovered ?? []) m.set(id, 'uncovered');

@@ -1,5 +1,5 @@
 // Compare the project with an earlier version (a git revision, read without running git): the canvas colours the
-// nodes added and changed and the edges added; here, what changed in the flow shown — nodes (removed ones
+// nodes added and changed and the edges added, and shows removed nodes and edges where they were; here, what changed in the flow shown — nodes (removed ones
 // included), edges, and each line of copy word by word — and how much changed in the other flows.
 import { useState } from 'react';
 import type { CopyChange, WordPart } from '../../../shared/project/projectDiff';
@@ -59,13 +59,9 @@ export function DiffView({ flowId }: { flowId: string }) {
           {flow.nodes.map((n) => (
             <li key={n.id} className={`diff-${n.status}`}>
               <span className="diff-mark">{n.status === 'added' ? 'added' : n.status === 'removed' ? 'removed' : 'changed'}</span>{' '}
-              {n.status === 'removed' ? (
-                <span>{n.title ?? n.id}</span>
-              ) : (
-                <button className="link" onClick={() => revealNode(flowId, n.id)}>
-                  {n.title ?? n.id}
-                </button>
-              )}
+              <button className="link" onClick={() => revealNode(flowId, n.id)} title={n.status === 'removed' ? 'Show where it stood' : 'Show on the canvas'}>
+                {n.title ?? n.id}
+              </button>
               {n.fields.length > 0 && <span className="diff-field"> ({n.fields.join(', ')})</span>}
               {n.copy.length > 0 && <CopyLines copy={n.copy} />}
             </li>
