@@ -56,9 +56,9 @@ describe('copy deck files', () => {
     expect(sheet.getCell('F5').value).toBe('0042');
   });
 
-  it('refuses a CSV that is not UTF-8, naming the row', async () => {
+  it('refuses a CSV that is not UTF-8, naming the row and column', async () => {
     const latin1 = Buffer.concat([Buffer.from('copy_id,en\nc_0000000001,ok\nc_0000000002,'), Buffer.from([0x43, 0x61, 0xf1, 0x61]), Buffer.from('\n')]);
-    await expect(decodeCopyTable(latin1, 'csv', 'copy.csv')).rejects.toThrow('copy.csv, row 3: is not UTF-8 text (save the file as "CSV UTF-8")');
+    await expect(decodeCopyTable(latin1, 'csv', 'copy.csv')).rejects.toThrow('copy.csv, row 3, column B: is not UTF-8 text (save the file as "CSV UTF-8")');
     await expect(decodeCopyTable(Buffer.from('copy_id,en\n"c_1,x\n'), 'csv', 'copy.csv')).rejects.toThrow(/copy.csv, row \d: is not a readable CSV/);
   });
 
@@ -82,7 +82,7 @@ describe('copy deck files', () => {
     expect((await h['copy.decode']({ format: 'csv', fileName: 'x.csv', base64 })).table).toEqual(TRICKY);
     await expect(h['copy.decode']({ format: 'csv', fileName: 'x.csv', base64: Buffer.from([0xff, 0xfe, 0x41]).toString('base64') })).rejects.toMatchObject({
       code: 'BAD_REQUEST',
-      message: expect.stringContaining('x.csv, row 1: is not UTF-8'),
+      message: expect.stringContaining('x.csv, row 1, column A: is not UTF-8'),
     });
   });
 });

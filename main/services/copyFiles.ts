@@ -34,14 +34,28 @@ export async function encodeCopyTable(table: readonly (readonly string[])[], for
 /** The 1-based line of a text offset. */
 const lineAt = (text: string, offset: number) => text.slice(0, offset).split('\n').length;
 
+/** The row and column (1-based) of the first cell holding a character that was not UTF-8, as a spreadsheet counts them. */
+function badCell(loose: string): [number | undefined, number | undefined] {
+  try {
+    const rows = parse(loose.startsWith(BOM) ? loose.slice(1) : loose, { relax_column_count: true, relax_quotes: true }) as string[][];
+    for (let r = 0; r < rows.length; r++) {
+      const c = rows[r]!.findIndex((cell) => cell.includes('\uFFFD'));
+      if (c >= 0) return [r + 1, c + 1];
+    }
+  } catch {
+    // not even readable as CSV: the line will do
+  }
+  const bad = loose.indexOf('\uFFFD');
+  return [bad >= 0 ? lineAt(loose, bad) : undefined, undefined];
+}
+
 function decodeCsv(bytes: Uint8Array, file: string): string[][] {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
     const loose = new TextDecoder('utf-8').decode(bytes);
-    const bad = loose.indexOf('\uFFFD');
-    throw new CopyTableError(file, bad >= 0 ? lineAt(loose, bad) : undefined, undefined, 'is not UTF-8 text (save the file as "CSV UTF-8")');
+    throw new CopyTableError(file, ...badCell(loose), 'is not UTF-8 text (save the file as "CSV UTF-8")');
   }
   if (text.startsWith(BOM)) text = text.slice(1);
   try {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { lintCopy, lintSettingsProblems } from './lint';
+import { lintCopy, ruleDescription } from './lint';
+import { loadProject } from '../project/load';
 
 const rules = (text: string | string[], locale = 'en', o: Parameters<typeof lintCopy>[2] = {}) => lintCopy(text, locale, o).map((f) => f.rule);
 
@@ -60,9 +61,24 @@ describe('the copy lint', () => {
     const settings = { phrases: [{ id: 'broken', pattern: '(unclosed', message: 'x' }] };
     expect(() => lintCopy('(unclosed', 'en', { settings })).not.toThrow();
     expect(rules('(unclosed', 'en', { settings })).toEqual([]);
-    expect(lintSettingsProblems(settings)).toEqual([
-      { path: ['copyLint', 'phrases', 0, 'pattern'], message: expect.stringMatching(/^phrase rule "broken" is not run: /) },
-    ]);
+    // the project says so: a problem on the pattern, for the Problems panel and parley validate
+    const manifest = `schema: 2\nname: T\nlocales: [en]\ndefaultLocale: en\nstartFlow: main\ncopyLint:\n  phrases:\n    - id: broken\n      pattern: "(unclosed"\n      message: x\n`;
+    const flow = 'name: Main\nnodes:\n  - id: start\n    kind: start\n    next: bye\n  - id: bye\n    kind: end\n';
+    const r = loadProject({ manifest: { file: 'parley.yaml', text: manifest }, flows: [{ file: 'flows/main.yaml', text: flow }] });
+    expect(r.project).toBeDefined();
+    expect(r.problems).toContainEqual(
+      expect.objectContaining({
+        severity: 'warning',
+        file: 'parley.yaml',
+        field: 'copyLint.phrases[0].pattern',
+        message: expect.stringMatching(/^phrase rule "broken" is not run: /),
+      }),
+    );
+  });
+
+  it('says which locales each rule covers: the prose rules English only, length every locale', () => {
+    expect(ruleDescription('passive')).toMatch(/Checks English lines only\.$/);
+    expect(ruleDescription('length')).toMatch(/Checks every locale\.$/);
   });
 
   it('lints each variant, with the variant number', () => {

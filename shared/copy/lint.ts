@@ -284,7 +284,7 @@ function lintText(p: Prepared, text: string, locale: string): CopyLintFinding[] 
       });
   for (const ph of p.phrases) {
     if (ph.locales && !ph.locales.includes(locale)) continue;
-    if (typeof ph.pattern === 'string') continue; // reported once by lintSettingsProblems
+    if (typeof ph.pattern === 'string') continue; // reported by the project validator (validate.ts)
     for (const m of ph.pattern.matchAll(text))
       out.push({
         rule: `phrase:${ph.id}`,
@@ -340,12 +340,11 @@ export function lintCopy(text: string | readonly string[], locale: string, o: Co
   return variants.flatMap((t, variant) => [...lintText(p, t, locale), ...placeholderFindings(p, t, o)].map((f) => ({ ...f, variant })));
 }
 
-/** What is wrong with the settings themselves: a phrase rule whose pattern does not compile (it is not run). */
-export function lintSettingsProblems(settings: CopyLintSettings | undefined): { path: (string | number)[]; message: string }[] {
-  const p = prepare(settings);
-  return p.phrases.flatMap((ph, i) =>
-    typeof ph.pattern === 'string' ? [{ path: ['copyLint', 'phrases', i, 'pattern'], message: `phrase rule "${ph.id}" is not run: ${ph.pattern}` }] : [],
-  );
+/** What a rule checks and which locales it covers (the prose rules read English only), for a tooltip. */
+export function ruleDescription(rule: CopyLintRule): string {
+  if (rule.startsWith('phrase:')) return 'A phrase rule of the project (parley.yaml copyLint.phrases), in the locales it names or every locale.';
+  const info = RULE_INFO[rule as CopyLintRuleId];
+  return `${info.description} Checks ${info.locales === 'all' ? 'every locale' : 'English lines only'}.`;
 }
 
 export const ruleTitle = (rule: CopyLintRule): string =>

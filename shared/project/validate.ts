@@ -9,6 +9,7 @@ import { readsSecrets, SECRETS_ROOT } from '../engine/secrets';
 import { hostAllows, literalOrigin } from './apiHosts';
 import { apiNodeChecks } from './validateApi';
 import { checkPattern } from '../util/regex';
+import { copyLintPatternChecks } from '../schema/copyLint';
 import { forEachCopy } from './copy';
 import { collisionMessage, collisionPath, copyIdCollisions } from './copyIds';
 import { nodeTranslationChecks, translationChecks, translationContext, type TranslationContext } from './validateTranslations';
@@ -145,6 +146,7 @@ export function checkProjectFiles(p: ProjectModel, ctx: ValidationContext): Prob
     );
   }
   if (Object.hasOwn(p.manifest.variables ?? {}, SECRETS_ROOT)) report('error', MANIFEST_FILE, ['variables', SECRETS_ROOT], RESERVED_SECRETS);
+  for (const c of copyLintPatternChecks(p.manifest.copyLint)) report('warning', MANIFEST_FILE, c.path, c.message);
   // a secret goes only where its hosts and the environment's both allow: a host no environment lists never gets it
   for (const [name, secret] of Object.entries(p.manifest.secrets ?? {})) {
     secret.hosts.forEach((host, i) => {

@@ -3,6 +3,7 @@
 // the project's own phrase rules.
 import { z } from 'zod';
 import { Id, Locale } from './common';
+import { checkPattern } from '../util/regex';
 
 export const COPY_LINT_RULES = ['defensive', 'jargon', 'passive', 'reading-level', 'length', 'inclusive', 'profanity', 'placeholder'] as const;
 export type CopyLintRuleId = (typeof COPY_LINT_RULES)[number];
@@ -42,3 +43,14 @@ export const CopyLintSettings = z.strictObject({
     .optional(),
 });
 export type CopyLintSettings = z.infer<typeof CopyLintSettings>;
+
+/**
+ * The project phrase rules whose pattern does not compile: the lint does not run them (copy/lint.ts), and the
+ * project validator reports them here, so the Problems panel and `parley validate` say so.
+ */
+export function copyLintPatternChecks(settings: CopyLintSettings | undefined): { path: (string | number)[]; message: string }[] {
+  return (settings?.phrases ?? []).flatMap((ph, i) => {
+    const check = checkPattern(ph.pattern);
+    return check.ok ? [] : [{ path: ['copyLint', 'phrases', i, 'pattern'], message: `phrase rule "${ph.id}" is not run: ${check.message}` }];
+  });
+}

@@ -9,6 +9,8 @@ import { copySample } from '../fixtures/tinyProject';
 import { openStudio, type Studio } from './studio';
 
 let studio: Studio;
+let dir: string;
+let other: string;
 const author = { name: 'Test', email: 'test@example.com', timestamp: 1_765_000_000, timezoneOffset: 0 };
 
 async function commitAll(dir: string, message: string): Promise<void> {
@@ -17,7 +19,8 @@ async function commitAll(dir: string, message: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  const dir = copySample();
+  dir = copySample();
+  other = `${dir}-other`;
   await git.init({ fs, dir, defaultBranch: 'main' });
   await commitAll(dir, 'the sample');
   const file = path.join(dir, 'flows', 'main.yaml');
@@ -50,8 +53,10 @@ describe('diff with a git revision (web mode, Chromium)', () => {
     await expect.poll(() => greet.getAttribute('class')).toContain('diff-changed');
     expect(await page.locator('.react-flow__node.diff-changed').count()).toBe(1);
     const node = changes.getByRole('list', { name: 'Changed nodes' }).locator('li').first();
-    expect(await node.locator('del').allInnerTexts()).toEqual(['your', 'virtual ']);
-    expect(await node.locator('ins').allInnerTexts()).toEqual(["Acme's"]);
+    // side by side: the words before with the removed ones struck, the words after with the added ones marked
+    expect(await node.getByLabel('Before').locator('del').allInnerTexts()).toEqual(['your', 'virtual ']);
+    expect(await node.getByLabel('After').locator('ins').allInnerTexts()).toEqual(["Acme's"]);
+    expect(await node.getByLabel('After').innerText()).toContain("I'm Ace, Acme's assistant.");
     // the removed node where it stood, its edges dashed, and the edge that replaced them added
     await changes.getByRole('list', { name: 'Changed nodes' }).getByRole('button', { name: 'Calm response' }).click();
     const ghost = page.locator('.react-flow__node.diff-removed');
@@ -62,6 +67,16 @@ describe('diff with a git revision (web mode, Chromium)', () => {
     await changes.getByRole('button', { name: 'Clear' }).click();
     await expect.poll(() => page.locator('.react-flow__node.diff-changed').count()).toBe(0);
     expect(await page.locator('.react-flow__node [data-node-id="calm_message"]').count()).toBe(0);
+
+    // against another folder: a copy of the project with the greeting changed again
+    fs.cpSync(dir, other, { recursive: true, filter: (f) => !f.includes(`${path.sep}.git`) });
+    const otherMain = path.join(other, 'flows', 'main.yaml');
+    fs.writeFileSync(otherMain, fs.readFileSync(otherMain, 'utf8').replace("I'm Ace, Acme's assistant.", "I'm Ace."));
+    await changes.getByLabel('Compare with', { exact: true }).selectOption('folder');
+    await changes.getByLabel('Compare with folder').fill(other);
+    await changes.getByRole('button', { name: 'Compare' }).click();
+    await expect.poll(() => changes.getByRole('status').innerText()).toBe(`Since ${other}: 1 node and 0 edges changed in this flow.`);
+    expect(await node.getByLabel('Before').innerText()).toContain("I'm Ace. What can I help you with today?");
     expect(studio.pageErrors).toEqual([]);
   });
 });

@@ -37,6 +37,7 @@ describe('review (web mode, Chromium)', () => {
     const thread = panel.getByRole('list', { name: 'Comment threads' }).locator('.review-thread');
     await expect.poll(() => thread.count()).toBe(1);
     expect(await thread.locator('.review-comments').innerText()).toContain('Can we greet by first name? @Ana');
+    expect(await thread.locator('.mention').allInnerTexts()).toEqual(['@Ana']);
     await expect.poll(() => greet.locator('.comment-badge').innerText()).toBe('💬 1');
     expect(review().threads?.[0]?.comments[0]?.text).toBe('Can we greet by first name? @Ana');
 
@@ -80,8 +81,10 @@ describe('review (web mode, Chromium)', () => {
     await page.getByRole('button', { name: 'Review', exact: true }).click();
     const panel = page.getByRole('complementary', { name: 'Review' });
     await panel.waitFor();
-    // no editing chrome
+    // no editing chrome; the comments are there (the first test's thread, resolved)
     expect(await page.locator('.palette, .toolbar').count()).toBe(0);
+    expect(await panel.getByLabel(/Show resolved \(1\b/).isVisible()).toBe(true);
+    await expect.poll(() => panel.getByRole('list', { name: 'Comment threads' }).locator('.review-thread').count()).toBe(1);
     expect(await page.getByRole('tablist', { name: 'View' }).count()).toBe(0);
 
     const greet = page.locator('.react-flow__node:has([data-node-id="greet"])');

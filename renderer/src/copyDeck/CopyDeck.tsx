@@ -206,6 +206,7 @@ export default function CopyDeck() {
                       onRefused={setMessage}
                       findings={findings.get(row.id)?.get(l)}
                       ruleTitle={lint?.ruleTitle}
+                      ruleDescription={lint?.ruleDescription}
                     />
                   ))}
                   <span role="cell" className="deck-num">

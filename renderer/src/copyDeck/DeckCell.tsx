@@ -17,6 +17,7 @@ interface Props {
   /** What the copy lint finds in the cell's text. */
   findings?: readonly (CopyLintFinding & { variant: number })[] | undefined;
   ruleTitle?: ((rule: CopyLintFinding['rule']) => string) | undefined;
+  ruleDescription?: ((rule: CopyLintFinding['rule']) => string) | undefined;
 }
 
 /** The edit a cell's new variants make, or a reason it cannot be made; undefined when nothing changed. */
@@ -33,7 +34,7 @@ export function cellEdit(row: DeckRow, locale: string, defaultLocale: string, dr
   return { id: row.id, locale, before: own, after };
 }
 
-export function DeckCell({ row, locale, defaultLocale, onCommit, onRefused, findings, ruleTitle }: Props) {
+export function DeckCell({ row, locale, defaultLocale, onCommit, onRefused, findings, ruleTitle, ruleDescription }: Props) {
   const own = row.text[locale];
   const engine = own === undefined ? row.engineText?.[locale] : undefined;
   const [drafts, setDrafts] = useState<string[] | undefined>();
@@ -105,7 +106,7 @@ export function DeckCell({ row, locale, defaultLocale, onCommit, onRefused, find
         <ul className="deck-lint" aria-label={`Copy lint, ${locale}`}>
           {findings.map((f, i) => (
             <li key={i} className={f.severity}>
-              <strong>{ruleTitle?.(f.rule) ?? f.rule}</strong>: {f.message}
+              <strong title={ruleDescription?.(f.rule)}>{ruleTitle?.(f.rule) ?? f.rule}</strong>: {f.message}
               {f.suggestion ? `. ${f.suggestion}` : ''}
             </li>
           ))}

@@ -20,4 +20,4 @@ export function lintLine(
   return lintCopy(text, locale, { settings, isKnownVariable: isKnown, extraNames });
 }
 
-export { ruleTitle } from '../../../shared/copy/lint';
+export { ruleDescription, ruleTitle } from '../../../shared/copy/lint';

@@ -22,7 +22,7 @@ export function LintNotes({ texts, locale, label }: { texts: readonly string[]; 
     <ul className="insp-lint" aria-label={`Copy lint findings, ${label}, ${locale}`}>
       {findings.map((f, i) => (
         <li key={i} className={`insp-lint-${f.severity}`}>
-          <strong>{lint!.ruleTitle(f.rule)}</strong>
+          <strong title={lint!.ruleDescription(f.rule)}>{lint!.ruleTitle(f.rule)}</strong>
           {texts.length > 1 ? ` (variant ${f.variant + 1})` : ''}: {f.message}
           {f.suggestion && <span className="insp-lint-fix">. {f.suggestion}</span>}
         </li>

@@ -16,6 +16,7 @@ function Words({ words }: { words: readonly WordPart[] }) {
   );
 }
 
+/** A line's change side by side: the words before (removed ones struck) and after (added ones marked). */
 function CopyLines({ copy }: { copy: readonly CopyChange[] }) {
   return (
     <ul className="diff-copy">
@@ -24,7 +25,14 @@ function CopyLines({ copy }: { copy: readonly CopyChange[] }) {
           <span className="diff-field">
             {c.field} · {c.locale}
           </span>
-          <Words words={c.words} />
+          <div className="diff-sides">
+            <div className="diff-before" aria-label="Before">
+              {c.before === undefined ? <em>(none)</em> : <Words words={c.words.filter((w) => w.op !== 'added')} />}
+            </div>
+            <div className="diff-after" aria-label="After">
+              {c.after === undefined ? <em>(none)</em> : <Words words={c.words.filter((w) => w.op !== 'removed')} />}
+            </div>
+          </div>
         </li>
       ))}
     </ul>
@@ -35,13 +43,24 @@ export function DiffView({ flowId }: { flowId: string }) {
   const diff = useReview((s) => s.diff);
   const busy = useReview((s) => s.busy);
   const [rev, setRev] = useState('HEAD~1');
+  const [from, setFrom] = useState<'rev' | 'folder'>('rev');
+  const [folder, setFolder] = useState('');
+  const target = from === 'rev' ? rev.trim() : folder.trim();
   const flow = diff?.result.flows.find((f) => f.flowId === flowId);
   const others = diff?.result.flows.filter((f) => f.flowId !== flowId) ?? [];
   return (
     <section className="review-diff" aria-label="Changes">
       <div className="review-approve">
-        <input aria-label="Compare with revision" value={rev} onChange={(e) => setRev(e.target.value)} placeholder="HEAD~1, main, a commit" />
-        <button disabled={busy || !rev.trim()} onClick={() => void compareWith(rev.trim())}>
+        <select aria-label="Compare with" value={from} onChange={(e) => setFrom(e.target.value as 'rev' | 'folder')}>
+          <option value="rev">Revision</option>
+          <option value="folder">Folder</option>
+        </select>
+        {from === 'rev' ? (
+          <input aria-label="Compare with revision" value={rev} onChange={(e) => setRev(e.target.value)} placeholder="HEAD~1, main, a commit" />
+        ) : (
+          <input aria-label="Compare with folder" value={folder} onChange={(e) => setFolder(e.target.value)} placeholder="/path/to/another/copy" />
+        )}
+        <button disabled={busy || !target} onClick={() => void compareWith(from === 'rev' ? { rev: target } : { against: target })}>
           Compare
         </button>
         {diff && <button onClick={clearDiff}>Clear</button>}

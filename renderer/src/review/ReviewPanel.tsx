@@ -76,7 +76,29 @@ function anchorLabel(thread: Thread, flow: Flow | undefined): string {
   return a.copy;
 }
 
+/** A mention's name as compared: case and a leading @ aside, and a display name's spaces as dots (`@ana.lopez` is Ana Lopez). */
+const mentionKey = (name: string) => name.replace(/^@/, '').toLowerCase().replace(/\s+/g, '.');
+
+/** A comment's text with its @mentions marked, those of this user more strongly. */
+function CommentText({ text, me }: { text: string; me: string | undefined }) {
+  const parts = text.split(/((?:^|(?<=\s))@[\p{L}\p{N}_.-]{1,60})/u);
+  return (
+    <>
+      {parts.map((part, i) =>
+        i % 2 === 1 ? (
+          <span key={i} className={`mention${me && mentionKey(part.replace(/[.]+$/, '')) === mentionKey(me) ? ' mention-me' : ''}`}>
+            {part}
+          </span>
+        ) : (
+          part
+        ),
+      )}
+    </>
+  );
+}
+
 function ThreadView({ flowId, thread, flow }: { flowId: string; thread: Thread; flow: Flow | undefined }) {
+  const me = useReview((s) => s.snapshot?.me.name);
   const [text, setText] = useState('');
   const busy = useReview((s) => s.busy);
   const detached = !anchorExists(thread, flow);
@@ -98,7 +120,9 @@ function ThreadView({ flowId, thread, flow }: { flowId: string; thread: Thread; 
         {thread.comments.map((c, i) => (
           <li key={i}>
             <span className="review-by">{c.by.name}</span> <time dateTime={c.at}>{when(c.at)}</time>
-            <p>{c.text}</p>
+            <p>
+              <CommentText text={c.text} me={me} />
+            </p>
           </li>
         ))}
       </ol>

@@ -86,15 +86,15 @@ export async function approveFlow(flowId: string, approve: boolean, note?: strin
   return change(flowId, (project) => api()!.call('reviews.approve', { project, flowId, approve, ...(note ? { note } : {}) }));
 }
 
-/** Compares the project as saved (pending edits are saved first) with a git revision. */
-export async function compareWith(rev: string): Promise<void> {
+/** Compares the project as saved (pending edits are saved first) with a git revision or another project folder. */
+export async function compareWith(what: { rev: string } | { against: string }): Promise<void> {
   const a = api();
   if (!a) return;
   await flushSaves();
   useReview.setState({ busy: true, error: undefined });
   try {
-    const { diff, commit } = await a.call('project.diff', { rev });
-    useReview.setState({ diff: { label: rev, result: diff, ...(commit ? { commit } : {}) } });
+    const { diff, commit } = await a.call('project.diff', what);
+    useReview.setState({ diff: { label: 'rev' in what ? what.rev : what.against, result: diff, ...(commit ? { commit } : {}) } });
   } catch (e) {
     useReview.setState({ error: errorText(e) });
   } finally {
