@@ -41,8 +41,9 @@ if (!cliOnly) {
     target: 'node20',
     format: 'cjs',
     // esbuild: an export from a checkout runs it; a packaged app copies the prebuilt runtime instead. pdfkit reads
-    // its font metrics from files beside its own code (the conversation script's PDF, main/services/scriptPdf.ts)
-    external: ['electron', 'esbuild', 'pdfkit'],
+    // its font metrics from files beside its own code (the conversation script's PDF, main/services/scriptPdf.ts);
+    // DuckDB loads its platform's prebuilt native binding (the analytics store, main/analytics/store.ts)
+    external: ['electron', 'esbuild', 'pdfkit', '@duckdb/node-api'],
     // CommonJS has no import.meta: code that locates files with it (bin/cliStamp.mjs, main/export/serverFile.ts)
     // sees no URL, and the Electron host passes the app root
     define: { 'import.meta.url': 'undefined' },
@@ -64,8 +65,9 @@ const cli = await esbuild.build({
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  // esbuild runs its own binary (parley export builds a bundle's server.mjs with it); pdfkit reads files beside it
-  external: ['electron', 'fsevents', 'esbuild', 'pdfkit'],
+  // esbuild runs its own binary (parley export builds a bundle's server.mjs with it); pdfkit reads files beside it;
+  // DuckDB loads a native binding
+  external: ['electron', 'fsevents', 'esbuild', 'pdfkit', '@duckdb/node-api'],
   // bundled CommonJS packages require() Node's built-ins: give the ES module a require
   banner: { js: "import { createRequire as __parleyRequire } from 'node:module'; const require = __parleyRequire(import.meta.url);" },
   splitting: true, // each command's modules in their own chunk, loaded when the command runs

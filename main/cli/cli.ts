@@ -225,6 +225,46 @@ export function buildCli(): Command {
       });
     });
 
+  const insights = program
+    .command('insights')
+    .description("the runtime's transcripts in the project's analytics store (in your user data folder, never in the project)");
+  insights
+    .command('import')
+    .description('import transcript files (JSON Lines) or folders of them: exit 1 when some lines were malformed (the rest is imported)')
+    .argument('<projectDir>', 'project folder')
+    .argument('<paths...>', 'transcripts-*.jsonl files or folders')
+    .option('--db <file>', "a database file of your own instead of the project's")
+    .action(async (projectDir: string, paths: string[], o: { db?: string }) => {
+      await guarded('insights import', async () => {
+        const { runInsightsImport } = await import('./insights');
+        return runInsightsImport(projectDir, paths, o, STDIO);
+      });
+    });
+  insights
+    .command('erase')
+    .description('erase conversations by id, for good: a later import of the same files does not bring them back')
+    .argument('<projectDir>', 'project folder')
+    .argument('<conversations...>', 'conversation ids')
+    .option('--db <file>', "a database file of your own instead of the project's")
+    .action(async (projectDir: string, ids: string[], o: { db?: string }) => {
+      await guarded('insights erase', async () => {
+        const { runInsightsErase } = await import('./insights');
+        return runInsightsErase(projectDir, ids, o, STDIO);
+      });
+    });
+  insights
+    .command('retention')
+    .description('keep transcripts this many days (older ones are deleted now and not imported), or "forever"')
+    .argument('<projectDir>', 'project folder')
+    .argument('<days>', 'a number of days, or forever')
+    .option('--db <file>', "a database file of your own instead of the project's")
+    .action(async (projectDir: string, days: string, o: { db?: string }) => {
+      await guarded('insights retention', async () => {
+        const { runInsightsRetention } = await import('./insights');
+        return runInsightsRetention(projectDir, days, o, STDIO);
+      });
+    });
+
   const copy = program.command('copy').description('the copy deck: every line the bot says, as a CSV or XLSX file for writers and translators');
   copy
     .command('export')
