@@ -5,19 +5,13 @@ import path from 'node:path';
 import git from 'isomorphic-git';
 import { parseDocument, type YAMLMap, type YAMLSeq } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { commitAll } from '../fixtures/gitRepo';
 import { copySample } from '../fixtures/tinyProject';
 import { openStudio, type Studio } from './studio';
 
 let studio: Studio;
 let dir: string;
 let other: string;
-const author = { name: 'Test', email: 'test@example.com', timestamp: 1_765_000_000, timezoneOffset: 0 };
-
-async function commitAll(dir: string, message: string): Promise<void> {
-  for (const [filepath] of await git.statusMatrix({ fs, dir })) await git.add({ fs, dir, filepath });
-  await git.commit({ fs, dir, message, author });
-}
-
 beforeAll(async () => {
   dir = copySample();
   other = `${dir}-other`;
