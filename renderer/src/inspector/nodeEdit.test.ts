@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { sampleCardLostFlow } from '../testing/sampleFlow';
 import { applyChanges } from '../../../shared/project/changes';
-import { loadProject } from '../../../shared/project/load';
 import { exitsOf } from '../../../shared/schema/exits';
 import type { FlowNode } from '../../../shared/schema/nodes';
 import { Flow } from '../../../shared/schema/project';
@@ -18,21 +18,6 @@ import {
   tidyNode,
   uniqueId,
 } from './nodeEdit';
-// The sample, through Vite's ?raw imports (the renderer has no Node, even in its tests).
-import manifestText from '../../../examples/acme-bank/parley.yaml?raw';
-import nluText from '../../../examples/acme-bank/nlu.yaml?raw';
-import cardLostText from '../../../examples/acme-bank/flows/card_lost.yaml?raw';
-
-function sampleFlow(): Flow {
-  const res = loadProject({
-    manifest: { file: 'parley.yaml', text: manifestText },
-    nlu: { file: 'nlu.yaml', text: nluText },
-    flows: [{ file: 'flows/card_lost.yaml', text: cardLostText }],
-  });
-  const flow = res.project?.flows.card_lost;
-  if (!flow) throw new Error('sample flow card_lost did not load');
-  return flow;
-}
 
 describe('setIn', () => {
   it('sets nested fields without touching other branches, and removes a field set to undefined', () => {
@@ -75,7 +60,7 @@ describe('copy variants', () => {
 
 describe('planRename', () => {
   it('renames a node, every exit that pointed to it and its group, as changes of one edit', () => {
-    const flow = sampleFlow();
+    const flow = sampleCardLostFlow();
     const plan = planRename(flow, 'card_lost', 'ask_last4', 'ask_digits');
     expect(plan.exits).toBe(1);
     expect(plan.groups).toBe(1);
@@ -93,7 +78,7 @@ describe('planRename', () => {
     expect(targets).not.toContain('ask_last4');
   });
   it("keeps the renamed node's stable copy ids and its translations: the lines are the same lines", () => {
-    const flow = sampleFlow();
+    const flow = sampleCardLostFlow();
     const before = flow.nodes.find((n) => n.id === 'ask_card_type')!;
     expect(Object.keys(before.copyIds ?? {})).toEqual(expect.arrayContaining(['prompt', 'reprompt']));
     const after = applyChanges(flow, planRename(flow, 'card_lost', 'ask_card_type', 'which_card').changes).nodes.find((n) => n.id === 'which_card')!;

@@ -1,23 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { sampleCardLostFlow } from '../testing/sampleFlow';
 import type { StoryRunView, TurnView } from '../../../shared/api/contract';
-import { loadProject } from '../../../shared/project/load';
-import type { Flow } from '../../../shared/schema/project';
 import { walkedEdges, walkFromSimulator, walkFromStory, walkMarks } from './walkthrough';
-// The sample, through Vite's ?raw imports (the renderer has no Node, even in its tests).
-import manifestText from '../../../examples/acme-bank/parley.yaml?raw';
-import nluText from '../../../examples/acme-bank/nlu.yaml?raw';
-import cardLostText from '../../../examples/acme-bank/flows/card_lost.yaml?raw';
-
-function cardLost(): Flow {
-  const res = loadProject({
-    manifest: { file: 'parley.yaml', text: manifestText },
-    nlu: { file: 'nlu.yaml', text: nluText },
-    flows: [{ file: 'flows/card_lost.yaml', text: cardLostText }],
-  });
-  const flow = res.project?.flows.card_lost;
-  if (!flow) throw new Error('sample flow card_lost did not load');
-  return flow;
-}
 
 const at = (flow: string, node: string) => ({ flow, node });
 const state = (wait: TurnView['state']['wait']): TurnView['state'] => ({ locale: 'en', wait, stack: [], vars: {}, fallbacks: 0 });
@@ -77,7 +61,7 @@ describe('a conversation walked through on the canvas', () => {
   });
 
   it('highlights the edges the step took in this flow, and marks earlier, current and last nodes', () => {
-    const flow = cardLost();
+    const flow = sampleCardLostFlow();
     const path = [
       at('card_lost', 'start'),
       at('card_lost', 'forget_card'),
