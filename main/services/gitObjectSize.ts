@@ -35,31 +35,45 @@ async function looseSize(gitdir: string, oid: string): Promise<number | undefine
   return Number(m[1]);
 }
 
-/** The offset of `oid` in the pack an index (version 2) describes, or undefined when that pack lacks it. */
+/**
+ * The offset of `oid` in the pack an index (version 2) describes, or undefined when that pack lacks it. Read in
+ * small pieces (the fan-out table, then a binary search of the sorted ids): a repository's index can be large, and
+ * a hostile one made larger, so it is never read whole.
+ */
 async function offsetInIndex(idxFile: string, oid: string): Promise<number | undefined> {
-  const idx = await fs.readFile(idxFile);
-  if (idx.readUInt32BE(0) !== 0xff744f63 || idx.readUInt32BE(4) !== 2) throw new Error(`${path.basename(idxFile)}: not a version 2 pack index`);
-  const want = Buffer.from(oid, 'hex');
-  const first = want[0]!;
-  const fanout = (i: number) => idx.readUInt32BE(8 + i * 4);
-  const count = fanout(255);
-  let lo = first === 0 ? 0 : fanout(first - 1);
-  let hi = fanout(first);
-  const names = 8 + 256 * 4;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const c = Buffer.compare(idx.subarray(names + mid * 20, names + mid * 20 + 20), want);
-    if (c === 0) {
-      const offsets = names + count * 20 + count * 4;
-      const small = idx.readUInt32BE(offsets + mid * 4);
-      if (!(small & 0x80000000)) return small;
-      const large = offsets + count * 4 + (small & 0x7fffffff) * 8;
-      return Number(idx.readBigUInt64BE(large));
+  const h = await fs.open(idxFile, 'r');
+  try {
+    const at = async (offset: number, length: number) => {
+      const buf = Buffer.alloc(length);
+      const { bytesRead } = await h.read(buf, 0, length, offset);
+      if (bytesRead < length) throw new Error(`${path.basename(idxFile)}: truncated pack index`);
+      return buf;
+    };
+    const head = await at(0, 8 + 256 * 4);
+    if (head.readUInt32BE(0) !== 0xff744f63 || head.readUInt32BE(4) !== 2) throw new Error(`${path.basename(idxFile)}: not a version 2 pack index`);
+    const want = Buffer.from(oid, 'hex');
+    const first = want[0]!;
+    const fanout = (i: number) => head.readUInt32BE(8 + i * 4);
+    const count = fanout(255);
+    let lo = first === 0 ? 0 : fanout(first - 1);
+    let hi = fanout(first);
+    const names = 8 + 256 * 4;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = Buffer.compare(await at(names + mid * 20, 20), want);
+      if (c === 0) {
+        const offsets = names + count * 20 + count * 4;
+        const small = (await at(offsets + mid * 4, 4)).readUInt32BE(0);
+        if (!(small & 0x80000000)) return small;
+        return Number((await at(offsets + count * 4 + (small & 0x7fffffff) * 8, 8)).readBigUInt64BE(0));
+      }
+      if (c < 0) lo = mid + 1;
+      else hi = mid;
     }
-    if (c < 0) lo = mid + 1;
-    else hi = mid;
+    return undefined;
+  } finally {
+    await h.close();
   }
-  return undefined;
 }
 
 /** A little-endian base-128 number as a delta's header writes it; returns it and where the next one starts. */
