@@ -36,27 +36,30 @@ function schemaReason(error: { issues: readonly { path: readonly PropertyKey[]; 
   return `${issue.path.length ? `${issue.path.map(String).join('.')}: ` : ''}${issue.message}`;
 }
 
-/** The events of one file, in order, and its malformed lines, as they are read. */
-export async function* readTranscriptFile(file: string): AsyncGenerator<{ event: TranscriptEvent } | { malformed: Malformed }> {
+/** The non-blank lines of one file with their numbers (counting from 1, blank lines included), as they are read. */
+export async function* readLines(file: string): AsyncGenerator<{ line: number; text: string }> {
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   let n = 0;
   for await (const text of lines) {
     n++;
-    if (!text.trim()) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (e) {
-      yield { malformed: { file, line: n, reason: `not JSON (${(e as Error).message})` } };
-      continue;
-    }
-    const v = (value as { v?: unknown } | null)?.v;
-    if (typeof value === 'object' && value !== null && v !== TRANSCRIPT_VERSION) {
-      yield { malformed: { file, line: n, reason: `format version ${JSON.stringify(v)} is not one this studio reads (${TRANSCRIPT_VERSION})` } };
-      continue;
-    }
-    const parsed = TranscriptEvent.safeParse(value);
-    if (parsed.success) yield { event: parsed.data };
-    else yield { malformed: { file, line: n, reason: schemaReason(parsed.error) } };
+    if (text.trim()) yield { line: n, text };
   }
+}
+
+/** One line checked against the transcript schema: its event, or why it is malformed. */
+export function checkLine(text: string, file: string, n: number): { event: TranscriptEvent } | { malformed: Malformed } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    return { malformed: { file, line: n, reason: `not JSON (${(e as Error).message})` } };
+  }
+  const v = (value as { v?: unknown } | null)?.v;
+  if (typeof value === 'object' && value !== null && v !== TRANSCRIPT_VERSION) {
+    return { malformed: { file, line: n, reason: `format version ${JSON.stringify(v)} is not one this studio reads (${TRANSCRIPT_VERSION})` } };
+  }
+  const parsed = TranscriptEvent.safeParse(value);
+  if (!parsed.success) return { malformed: { file, line: n, reason: schemaReason(parsed.error) } };
+  if (Number.isNaN(Date.parse(parsed.data.at))) return { malformed: { file, line: n, reason: 'at: not a date' } };
+  return { event: parsed.data };
 }

@@ -7,11 +7,26 @@
 // a turn already imported (same conversation and turn) is not imported twice, an erased conversation never comes
 // back, and events older than the retention the user set are not kept. Malformed lines are counted and reported
 // with file and line; they never stop an import.
-import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
-import { MALFORMED_LISTED, readTranscriptFile, transcriptFiles, type Malformed } from './readTranscripts';
+import { DuckDBInstance, LIST, VARCHAR, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type { TranscriptEvent } from '../../shared/transcripts/format';
+import { STAGE, stageFile, unstageBad } from './bulkStage';
+import {
+  conversationRecord,
+  refreshRollups,
+  ROLLUPS,
+  UTC_DAY,
+  failurePaths,
+  overlay,
+  pathConversations,
+  type ConversationRecord,
+  type DateRange,
+  type FailureEnding,
+  type FailurePath,
+  type Overlay,
+} from './queries';
+import { checkLine, MALFORMED_LISTED, readLines, transcriptFiles, type Malformed } from './readTranscripts';
 
-/** Between path entries in the staging table (`flow/node` never holds it). */
-const SEP = '\u001f';
+const VARCHAR_LIST = LIST(VARCHAR);
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS turns (
@@ -26,34 +41,25 @@ CREATE TABLE IF NOT EXISTS erased (conversation VARCHAR PRIMARY KEY, at_utc TIME
 CREATE TABLE IF NOT EXISTS settings (key VARCHAR PRIMARY KEY, value VARCHAR NOT NULL);
 `;
 
-const STAGING = `
-CREATE OR REPLACE TEMP TABLE stage_turns (
-  conversation VARCHAR, turn INTEGER, at_utc VARCHAR, bundle VARCHAR, version VARCHAR, input_type VARCHAR, input_text VARCHAR,
-  says VARCHAR, path VARCHAR, intent VARCHAR, confidence DOUBLE, variants VARCHAR, outcomes VARCHAR, ended VARCHAR, ms DOUBLE);
-CREATE OR REPLACE TEMP TABLE stage_abandoned (conversation VARCHAR, at_utc VARCHAR, bundle VARCHAR, version VARCHAR, last_turn INTEGER, waiting_at VARCHAR);
-CREATE OR REPLACE TEMP TABLE stage_feedback (conversation VARCHAR, at_utc VARCHAR, bundle VARCHAR, version VARCHAR, score INTEGER, comment VARCHAR);
-`;
-
 /** Staged rows into the tables: new ones only, none of an erased conversation, none older than the retention. */
-const MERGE = (cutoff: string | undefined) => {
-  const keep = (alias: string) =>
-    `${alias}.conversation NOT IN (SELECT conversation FROM erased)${cutoff ? ` AND ${alias}.at_utc::TIMESTAMPTZ >= '${cutoff}'::TIMESTAMPTZ` : ''}`;
+const MERGE = (cutoff: string | undefined, distinct: boolean) => {
+  const keep = (kind: string) =>
+    `s.kind = '${kind}' AND s.conversation NOT IN (SELECT conversation FROM erased)${cutoff ? ` AND s.at_utc::TIMESTAMPTZ >= '${cutoff}'::TIMESTAMPTZ` : ''}`;
   return `
 INSERT INTO turns
-  SELECT DISTINCT ON (s.conversation, s.turn) s.conversation, s.turn, s.at_utc::TIMESTAMPTZ, s.bundle, s.version, s.input_type, s.input_text,
-    s.says, CASE WHEN s.path = '' THEN []::VARCHAR[] ELSE string_split(s.path, chr(31)) END, s.intent, s.confidence, s.variants,
-    CASE WHEN s.outcomes = '' THEN []::VARCHAR[] ELSE string_split(s.outcomes, chr(31)) END, s.ended, s.ms
-  FROM stage_turns s ANTI JOIN turns t ON t.conversation = s.conversation AND t.turn = s.turn
-  WHERE ${keep('s')};
+  SELECT ${distinct ? 'DISTINCT ON (s.conversation, s.turn) ' : ''}s.conversation, s.turn, s.at_utc::TIMESTAMPTZ, s.bundle, s.version, s.input_type, s.input_text,
+    s.says, s.path, s.intent, s.confidence, s.variants, s.outcomes, s.ended, s.ms
+  FROM stage s ANTI JOIN turns t ON t.conversation = s.conversation AND t.turn = s.turn
+  WHERE ${keep('turn')};
 INSERT INTO abandoned
   SELECT DISTINCT ON (s.conversation) s.conversation, s.at_utc::TIMESTAMPTZ, s.bundle, s.version, s.last_turn, s.waiting_at
-  FROM stage_abandoned s ANTI JOIN abandoned a ON a.conversation = s.conversation
-  WHERE ${keep('s')};
+  FROM stage s ANTI JOIN abandoned a ON a.conversation = s.conversation
+  WHERE ${keep('abandoned')};
 INSERT INTO feedback
   SELECT DISTINCT ON (s.conversation, s.at_utc) s.conversation, s.at_utc::TIMESTAMPTZ, s.bundle, s.version, s.score, s.comment
-  FROM stage_feedback s ANTI JOIN feedback f ON f.conversation = s.conversation AND f.at_utc = s.at_utc::TIMESTAMPTZ
-  WHERE ${keep('s')};
-DROP TABLE stage_turns; DROP TABLE stage_abandoned; DROP TABLE stage_feedback;`;
+  FROM stage s ANTI JOIN feedback f ON f.conversation = s.conversation AND f.at_utc = s.at_utc::TIMESTAMPTZ
+  WHERE ${keep('feedback')};
+DROP TABLE stage; DROP TABLE bad;`;
 };
 
 export interface ImportReport {
@@ -65,6 +71,8 @@ export interface ImportReport {
   /** New rows kept, by kind (an event already imported, erased or past the retention is not kept). */
   added: { turns: number; abandoned: number; feedback: number };
   malformed: { count: number; first: Malformed[] };
+  /** Files DuckDB could not read in bulk (not UTF-8, say), read line by line instead: slower, same result. */
+  readLineByLine: number;
 }
 
 export interface StoreCounts {
@@ -81,6 +89,49 @@ const nullable = (a: DuckDBAppender, v: string | number | undefined, kind: 'varc
   else a.appendInteger(Number(v));
 };
 
+/** One event checked in JavaScript into `stage` (the columns fastCheck.ts's STAGE declares and stageFile fills). */
+function appendEvent(a: DuckDBAppender, file: number, e: TranscriptEvent): void {
+  a.appendInteger(file);
+  a.appendVarchar(e.type);
+  a.appendVarchar(e.conversation);
+  nullable(a, e.type === 'turn' ? e.turn : undefined, 'integer');
+  a.appendVarchar(e.at);
+  a.appendVarchar(e.bundle.name);
+  a.appendVarchar(e.bundle.version);
+  const turn = e.type === 'turn' ? e : undefined;
+  const input = turn?.input;
+  nullable(a, input?.type, 'varchar');
+  nullable(a, input?.type === 'text' ? input.text : input?.type === 'button' ? input.payload : input?.type === 'event' ? input.name : undefined, 'varchar');
+  nullable(a, turn ? JSON.stringify(turn.says) : undefined, 'varchar');
+  if (turn) a.appendList(turn.path, VARCHAR_LIST);
+  else a.appendNull();
+  nullable(a, turn?.intent, 'varchar');
+  nullable(a, turn?.confidence, 'double');
+  nullable(a, turn?.variants ? JSON.stringify(turn.variants) : undefined, 'varchar');
+  if (turn) a.appendList(turn.outcomes, VARCHAR_LIST);
+  else a.appendNull();
+  nullable(a, turn?.ended, 'varchar');
+  nullable(a, turn?.ms, 'double');
+  nullable(a, e.type === 'abandoned' ? e.lastTurn : undefined, 'integer');
+  nullable(a, e.type === 'abandoned' ? e.waitingAt : undefined, 'varchar');
+  nullable(a, e.type === 'feedback' ? e.score : undefined, 'integer');
+  nullable(a, e.type === 'feedback' ? e.comment : undefined, 'varchar');
+  a.appendNull();
+  a.appendNull();
+  a.endRow();
+}
+
+/** What one file's reading adds to the report. */
+interface FileTally {
+  lineByLine?: boolean;
+  lines: number;
+  events: number;
+  malformed: Malformed[];
+}
+
+/** DuckDB's own memory (it spills to a temporary folder beyond it), so an import stays within the studio's means. */
+const MEMORY_LIMIT = '256MB';
+
 export class AnalyticsStore {
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -91,7 +142,8 @@ export class AnalyticsStore {
   static async open(file: string): Promise<AnalyticsStore> {
     const instance = await DuckDBInstance.create(file);
     const db = await instance.connect();
-    await db.run(SCHEMA);
+    // days are UTC days wherever the studio runs
+    await db.run(`SET TimeZone = 'UTC'; SET memory_limit = '${MEMORY_LIMIT}'; ${SCHEMA} ${ROLLUPS}`);
     return new AnalyticsStore(instance, db);
   }
 
@@ -131,6 +183,13 @@ export class AnalyticsStore {
       const r = await this.db.run(`DELETE FROM ${table} WHERE at_utc < '${cutoff}'::TIMESTAMPTZ`);
       deleted += Number(r.rowsChanged);
     }
+    if (deleted) {
+      // the roll-ups of the days gone, and of the day the cutoff falls in (part of it went)
+      const day = cutoff.slice(0, 10);
+      await this.db.run(`CREATE OR REPLACE TEMP TABLE touched AS SELECT '${day}'::DATE AS day`);
+      for (const t of ['node_day', 'edge_day', 'start_day', 'abandon_day', 'failure_day']) await this.db.run(`DELETE FROM ${t} WHERE day < '${day}'::DATE`);
+      await refreshRollups(this.db, 'touched');
+    }
     return deleted;
   }
 
@@ -145,7 +204,11 @@ export class AnalyticsStore {
     }
     app.closeSync();
     const before = await this.scalar(`SELECT count(DISTINCT conversation) FROM turns WHERE conversation IN (SELECT conversation FROM to_erase)`);
+    await this.db.run(`CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT ${UTC_DAY} AS day FROM (
+      SELECT at_utc FROM turns WHERE conversation IN (SELECT conversation FROM to_erase)
+      UNION ALL SELECT at_utc FROM abandoned WHERE conversation IN (SELECT conversation FROM to_erase))`);
     for (const table of ['turns', 'abandoned', 'feedback']) await this.db.run(`DELETE FROM ${table} WHERE conversation IN (SELECT conversation FROM to_erase)`);
+    await refreshRollups(this.db, 'touched');
     await this.db.run(`INSERT OR IGNORE INTO erased SELECT conversation, '${now.toISOString()}'::TIMESTAMPTZ FROM to_erase`);
     await this.db.run(`DROP TABLE to_erase`);
     return before;
@@ -160,58 +223,16 @@ export class AnalyticsStore {
       events: 0,
       added: { turns: 0, abandoned: 0, feedback: 0 },
       malformed: { count: 0, first: [] },
+      readLineByLine: 0,
     };
-    await this.db.run(STAGING);
-    const turns = await this.db.createAppender('stage_turns');
-    const abandoned = await this.db.createAppender('stage_abandoned');
-    const feedback = await this.db.createAppender('stage_feedback');
-    try {
-      for (const file of files) {
-        for await (const item of readTranscriptFile(file)) {
-          report.lines++;
-          if ('malformed' in item) {
-            report.malformed.count++;
-            if (report.malformed.first.length < MALFORMED_LISTED) report.malformed.first.push(item.malformed);
-            continue;
-          }
-          const e = item.event;
-          report.events++;
-          const a = e.type === 'turn' ? turns : e.type === 'abandoned' ? abandoned : feedback;
-          a.appendVarchar(e.conversation);
-          if (e.type === 'turn') a.appendInteger(e.turn);
-          a.appendVarchar(e.at);
-          a.appendVarchar(e.bundle.name);
-          a.appendVarchar(e.bundle.version);
-          if (e.type === 'turn') {
-            const input = e.input;
-            a.appendVarchar(input.type);
-            nullable(
-              a,
-              input.type === 'text' ? input.text : input.type === 'button' ? input.payload : input.type === 'event' ? input.name : undefined,
-              'varchar',
-            );
-            a.appendVarchar(JSON.stringify(e.says));
-            a.appendVarchar(e.path.join(SEP));
-            nullable(a, e.intent, 'varchar');
-            nullable(a, e.confidence, 'double');
-            nullable(a, e.variants ? JSON.stringify(e.variants) : undefined, 'varchar');
-            a.appendVarchar(e.outcomes.join(SEP));
-            nullable(a, e.ended, 'varchar');
-            a.appendDouble(e.ms);
-          } else if (e.type === 'abandoned') {
-            a.appendInteger(e.lastTurn);
-            nullable(a, e.waitingAt, 'varchar');
-          } else {
-            a.appendInteger(e.score);
-            nullable(a, e.comment, 'varchar');
-          }
-          a.endRow();
-        }
-      }
-    } finally {
-      turns.closeSync();
-      abandoned.closeSync();
-      feedback.closeSync();
+    await this.db.run(STAGE);
+    for (const [i, file] of files.entries()) {
+      const tally = await this.stage(file, i);
+      if (tally.lineByLine) report.readLineByLine++;
+      report.lines += tally.lines;
+      report.events += tally.events;
+      report.malformed.count += tally.malformed.length;
+      report.malformed.first.push(...tally.malformed.slice(0, MALFORMED_LISTED - report.malformed.first.length));
     }
     const counts = async () => [
       await this.scalar('SELECT count(*) FROM turns'),
@@ -219,10 +240,103 @@ export class AnalyticsStore {
       await this.scalar('SELECT count(*) FROM feedback'),
     ];
     const [t0, a0, f0] = await counts();
-    await this.db.run(MERGE(this.cutoff(await this.retentionDays(), now)));
+    await this.db.run(
+      `CREATE OR REPLACE TEMP TABLE touched AS SELECT DISTINCT ${UTC_DAY} AS day FROM (SELECT TRY_CAST(at_utc AS TIMESTAMPTZ) AS at_utc FROM stage) WHERE at_utc IS NOT NULL`,
+    );
+    // DISTINCT ON costs a third of the merge: only when the files repeat a turn
+    const repeats = await this.scalar(`SELECT count(*) - count(DISTINCT (conversation, turn)) FROM stage WHERE kind = 'turn'`);
+    await this.db.run(MERGE(this.cutoff(await this.retentionDays(), now), repeats > 0));
     const [t1, a1, f1] = await counts();
+    if (t1! !== t0! || a1! !== a0!) await refreshRollups(this.db, 'touched');
     report.added = { turns: t1! - t0!, abandoned: a1! - a0!, feedback: f1! - f0! };
     return report;
+  }
+
+  /**
+   * One file into `stage`: every line checked in JavaScript (the schema decides), then the good ones read and
+   * staged by DuckDB in bulk (bulkStage.ts). The few lines DuckDB may read differently are staged exactly, and when
+   * the two readings do not account for the same events, or DuckDB cannot read the file, the whole file is.
+   */
+  private async stage(file: string, index: number): Promise<FileTally> {
+    const tally: FileTally = { lines: 0, events: 0, malformed: [] };
+    const bad = new Set<string>();
+    // DuckDB reads on its own threads while this one checks the lines.
+    const bulk = this.db.run(`SET threads = 1; ${stageFile(file, index)} RESET threads;`).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    for await (const { line, text } of readLines(file)) {
+      tally.lines++;
+      const item = checkLine(text, file, line);
+      if ('event' in item) tally.events++;
+      else {
+        tally.malformed.push(item.malformed);
+        bad.add(text);
+      }
+    }
+    try {
+      const failed = await bulk;
+      if (failed) throw failed;
+      const untrusted = (await this.db.runAndReadAll(`SELECT DISTINCT text FROM stage WHERE file = ${index} AND kind IS NULL`)).getRows();
+      await this.db.run('DELETE FROM bad');
+      if (bad.size) {
+        const a = await this.db.createAppender('bad');
+        for (const text of bad) {
+          a.appendVarchar(text);
+          a.endRow();
+        }
+        a.closeSync();
+      }
+      await this.db.run(unstageBad(index));
+      const staged = await this.scalar(`SELECT count(*) FROM stage WHERE file = ${index}`);
+      const exact = untrusted.length ? await this.stageExact(file, index, new Set(untrusted.map(([t]) => String(t)))) : 0;
+      if (staged + exact !== tally.events) throw new Error(`DuckDB staged ${staged + exact} events, JavaScript found ${tally.events}`);
+    } catch {
+      // Not UTF-8, say, or read otherwise than readline reads it: the whole file line by line.
+      await this.db.run(`DELETE FROM stage WHERE file = ${index}`);
+      await this.stageExact(file, index);
+      tally.lineByLine = true;
+    }
+    return tally;
+  }
+
+  /** Good lines staged from JavaScript's reading: a file's, or those whose text is in `only`. Returns how many. */
+  private async stageExact(file: string, index: number, only?: ReadonlySet<string>): Promise<number> {
+    const a = await this.db.createAppender('stage');
+    let staged = 0;
+    try {
+      for await (const { line, text } of readLines(file)) {
+        if (only && !only.has(text)) continue;
+        const item = checkLine(text, file, line);
+        if ('event' in item) {
+          appendEvent(a, index, item.event);
+          staged++;
+        }
+      }
+    } finally {
+      a.closeSync();
+    }
+    return staged;
+  }
+
+  /** Per node and edge traffic and outcomes in a date range (queries.ts). */
+  overlay(range: DateRange): Promise<Overlay> {
+    return overlay(this.db, range);
+  }
+
+  /** The paths that end in fallback, handoff or abandonment, against the period before (queries.ts). */
+  failurePaths(range: DateRange, limit?: number): Promise<FailurePath[]> {
+    return failurePaths(this.db, range, limit);
+  }
+
+  /** Conversations that took a failure path. */
+  pathConversations(range: DateRange, path: readonly string[], ending: FailureEnding, limit?: number): Promise<string[]> {
+    return pathConversations(this.db, range, path, ending, limit);
+  }
+
+  /** One conversation turn by turn. */
+  conversation(id: string): Promise<ConversationRecord | undefined> {
+    return conversationRecord(this.db, id);
   }
 
   async counts(): Promise<StoreCounts> {

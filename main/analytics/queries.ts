@@ -1,0 +1,263 @@
+// The questions the Insights panel asks of the analytics store (store.ts). The canvas overlay and the failure paths
+// read daily roll-ups (per UTC day: visits and outcomes per node, traffic per edge, abandonments per node, failing
+// paths and the turns per start node), kept up to date by the store whenever turns come or go, so their cost
+// depends on the days and nodes shown, not on the millions of turns behind them. Ranges are whole UTC days,
+// `from` and `to` both included, passed as parameters, never spliced into the SQL.
+//
+// Definitions (docs/ARCHITECTURE.md, "Insights"):
+// - A node's *visits* are the times a turn's path entered it; its fallback, not-sure, handoff and guardrail counts
+//   are the visits in turns with that outcome, so a rate is a share of visits.
+// - A node's *abandoned* count is the conversations abandoned while waiting there (its drop-off rate: over visits).
+// - An edge's traffic is how often a path went from one node straight to the other.
+// - A *failure path* is the path of a turn that ended in fallback or handoff, or of the last turn before a
+//   conversation was abandoned, with that ending. Its rate is its count over all the turns that started where it
+//   starts (the node that took the customer's message), so "at card_lost/ask_type, 12% of replies end in fallback
+//   by this way" reads as it should; the interval is Wilson's; the previous period is as many days just before.
+import { listValue, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { wilsonInterval, type Interval } from '../../shared/insights/abtest';
+
+export interface DateRange {
+  /** UTC days, YYYY-MM-DD, both included. */
+  from: string;
+  to: string;
+}
+
+export interface NodeStats {
+  node: string;
+  visits: number;
+  fallback: number;
+  notSure: number;
+  handoff: number;
+  guardrail: number;
+  /** Conversations abandoned while waiting at this node. */
+  abandoned: number;
+}
+
+export interface EdgeStats {
+  from: string;
+  to: string;
+  turns: number;
+}
+
+export interface Overlay {
+  range: DateRange;
+  turns: number;
+  conversations: number;
+  nodes: NodeStats[];
+  edges: EdgeStats[];
+}
+
+export type FailureEnding = 'fallback' | 'handoff' | 'abandoned';
+
+export interface FailurePath {
+  path: string[];
+  ending: FailureEnding;
+  count: number;
+  /** Turns that started where this path starts. */
+  base: number;
+  rate: number;
+  interval: Interval;
+  previous: { count: number; base: number; rate: number } | null;
+  /** rate minus the previous period's rate (null when the start node had no turns then). */
+  change: number | null;
+}
+
+const rows = async (db: DuckDBConnection, sql: string, values: DuckDBValue[] = []) => (await db.runAndReadAll(sql, values)).getRowObjectsJS();
+const num = (v: unknown) => Number(v ?? 0);
+const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
+
+export const ROLLUPS = `
+CREATE TABLE IF NOT EXISTS node_day (day DATE, node VARCHAR, visits BIGINT, fallback BIGINT, not_sure BIGINT, handoff BIGINT, guardrail BIGINT);
+CREATE TABLE IF NOT EXISTS edge_day (day DATE, "from" VARCHAR, "to" VARCHAR, turns BIGINT);
+CREATE TABLE IF NOT EXISTS start_day (day DATE, node VARCHAR, turns BIGINT);
+CREATE TABLE IF NOT EXISTS abandon_day (day DATE, node VARCHAR, conversations BIGINT);
+CREATE TABLE IF NOT EXISTS failure_day (day DATE, path VARCHAR[], ending VARCHAR, count BIGINT);
+`;
+
+const flag = (o: string) => `list_contains(outcomes, '${o}')::INTEGER`;
+/** A row's UTC day. */
+export const UTC_DAY = `(at_utc AT TIME ZONE 'UTC')::DATE`;
+const DAY = UTC_DAY;
+
+/** The failing turns with their path and ending (a turn both fallback and handoff counts as handoff). */
+const FAILURES = (where: string) => `
+  SELECT ${DAY} AS day, conversation, path, CASE WHEN list_contains(outcomes, 'handoff') THEN 'handoff' ELSE 'fallback' END AS ending
+  FROM turns WHERE ${where} AND len(path) > 0 AND (list_contains(outcomes, 'handoff') OR list_contains(outcomes, 'fallback'))
+  UNION ALL
+  SELECT (a.at_utc AT TIME ZONE 'UTC')::DATE, t.conversation, t.path, 'abandoned' FROM abandoned a
+  JOIN turns t ON t.conversation = a.conversation AND t.turn = a.last_turn
+  WHERE ${where.replaceAll('at_utc', 'a.at_utc')} AND len(t.path) > 0`;
+
+/**
+ * Rebuilds the roll-ups of the days in `days` (a temp table of DATEs; all days when undefined) from the tables.
+ * An abandonment or failure counts on its own day.
+ */
+export async function refreshRollups(db: DuckDBConnection, days?: string): Promise<void> {
+  const onDays = days ? `${DAY} IN (SELECT day FROM ${days})` : 'true';
+  const clear = days ? `WHERE day IN (SELECT day FROM ${days})` : '';
+  await db.run(`
+    DELETE FROM node_day ${clear}; DELETE FROM edge_day ${clear}; DELETE FROM start_day ${clear};
+    DELETE FROM abandon_day ${clear}; DELETE FROM failure_day ${clear};
+    INSERT INTO node_day SELECT day, node, count(*), sum(f), sum(n), sum(h), sum(g)
+      FROM (SELECT ${DAY} AS day, unnest(path) AS node, ${flag('fallback')} AS f, ${flag('not_sure')} AS n, ${flag('handoff')} AS h,
+        ${flag('guardrail')} AS g FROM turns WHERE ${onDays}) GROUP BY day, node;
+    INSERT INTO edge_day SELECT day, path[i], path[i + 1], count(*)
+      FROM (SELECT ${DAY} AS day, path, unnest(generate_series(1, len(path) - 1)) AS i FROM turns WHERE ${onDays} AND len(path) > 1) GROUP BY ALL;
+    INSERT INTO start_day SELECT ${DAY} AS day, path[1], count(*) FROM turns WHERE ${onDays} AND len(path) > 0 GROUP BY ALL;
+    INSERT INTO abandon_day SELECT ${DAY} AS day, waiting_at, count(*) FROM abandoned WHERE ${onDays} AND waiting_at IS NOT NULL GROUP BY ALL;
+    INSERT INTO failure_day SELECT day, path, ending, count(*) FROM (${FAILURES(onDays)}) GROUP BY ALL;`);
+}
+
+const IN_DAYS = `day BETWEEN $1::DATE AND $2::DATE`;
+const IN_RANGE = `at_utc >= $1::DATE::TIMESTAMPTZ AND at_utc < ($2::DATE + 1)::TIMESTAMPTZ`;
+
+/** Per node and per edge traffic and outcomes over a range of days. */
+export async function overlay(db: DuckDBConnection, range: DateRange): Promise<Overlay> {
+  const values = [range.from, range.to];
+  const [totals] = await rows(db, `SELECT count(*) AS turns, count(DISTINCT conversation) AS conversations FROM turns WHERE ${IN_RANGE}`, values);
+  const nodeRows = await rows(
+    db,
+    `WITH n AS (SELECT node, sum(visits) AS visits, sum(fallback) AS fallback, sum(not_sure) AS not_sure, sum(handoff) AS handoff,
+       sum(guardrail) AS guardrail FROM node_day WHERE ${IN_DAYS} GROUP BY node),
+     a AS (SELECT node, sum(conversations) AS abandoned FROM abandon_day WHERE ${IN_DAYS} GROUP BY node)
+     SELECT n.*, coalesce(a.abandoned, 0) AS abandoned FROM n LEFT JOIN a USING (node) ORDER BY n.visits DESC, n.node`,
+    values,
+  );
+  const edgeRows = await rows(
+    db,
+    `SELECT "from", "to", sum(turns) AS turns FROM edge_day WHERE ${IN_DAYS} GROUP BY ALL ORDER BY turns DESC, "from", "to"`,
+    values,
+  );
+  return {
+    range,
+    turns: num(totals?.turns),
+    conversations: num(totals?.conversations),
+    nodes: nodeRows.map((r) => ({
+      node: String(r.node),
+      visits: num(r.visits),
+      fallback: num(r.fallback),
+      notSure: num(r.not_sure),
+      handoff: num(r.handoff),
+      guardrail: num(r.guardrail),
+      abandoned: num(r.abandoned),
+    })),
+    edges: edgeRows.map((r) => ({ from: String(r.from), to: String(r.to), turns: num(r.turns) })),
+  };
+}
+
+const PATH_COUNTS = `
+  WITH c AS (SELECT path, ending, sum(count) AS count FROM failure_day WHERE ${IN_DAYS} GROUP BY path, ending),
+  b AS (SELECT node, sum(turns) AS base FROM start_day WHERE ${IN_DAYS} GROUP BY node)
+  SELECT c.path, c.ending, c.count, b.base FROM c JOIN b ON b.node = c.path[1]`;
+
+const key = (path: readonly string[], ending: string) => `${ending}\u001f${path.join('\u001f')}`;
+const dayOffset = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+/** The paths that end in fallback, handoff or abandonment, most frequent first, against the period before. */
+export async function failurePaths(db: DuckDBConnection, range: DateRange, limit = 50): Promise<FailurePath[]> {
+  const days = Math.round((Date.parse(range.to) - Date.parse(range.from)) / 86_400_000) + 1;
+  const previous = [dayOffset(range.from, -days), dayOffset(range.from, -1)];
+  const now = await rows(db, `${PATH_COUNTS} ORDER BY c.count DESC, c.ending, c.path LIMIT ${Math.max(1, Math.floor(limit))}`, [range.from, range.to]);
+  const before = new Map((await rows(db, PATH_COUNTS, previous)).map((r) => [key(strings(r.path), String(r.ending)), num(r.count)]));
+  const baseBefore = new Map(
+    (await rows(db, `SELECT node, sum(turns) AS base FROM start_day WHERE ${IN_DAYS} GROUP BY node`, previous)).map((r) => [String(r.node), num(r.base)]),
+  );
+  return now.map((r) => {
+    const path = strings(r.path);
+    const ending = String(r.ending) as FailureEnding;
+    const count = num(r.count);
+    const base = num(r.base);
+    const rate = base ? count / base : 0;
+    const wasBase = baseBefore.get(path[0]!) ?? 0;
+    const wasCount = before.get(key(path, ending)) ?? 0;
+    const prev = wasBase ? { count: wasCount, base: wasBase, rate: wasCount / wasBase } : null;
+    return { path, ending, count, base, rate, interval: wilsonInterval(count, base), previous: prev, change: prev ? rate - prev.rate : null };
+  });
+}
+
+/** Conversations that took a failure path in a range of days, in id order. */
+export async function pathConversations(
+  db: DuckDBConnection,
+  range: DateRange,
+  path: readonly string[],
+  ending: FailureEnding,
+  limit = 100,
+): Promise<string[]> {
+  const r = await rows(
+    db,
+    `WITH f AS (${FAILURES(IN_RANGE)}) SELECT DISTINCT conversation FROM f WHERE path = $3 AND ending = $4 ORDER BY conversation LIMIT ${Math.max(1, Math.floor(limit))}`,
+    [range.from, range.to, listValue([...path]), ending],
+  );
+  return r.map((x) => String(x.conversation));
+}
+
+export interface ConversationTurn {
+  turn: number;
+  at: string;
+  input: { type: string; text?: string };
+  says: { text: string; copyId?: string }[];
+  path: string[];
+  intent?: string;
+  confidence?: number;
+  outcomes: string[];
+  ended?: string;
+  variants?: Record<string, string>;
+}
+
+export interface ConversationRecord {
+  conversation: string;
+  bundle?: { name: string; version: string };
+  turns: ConversationTurn[];
+  abandoned?: { at: string; lastTurn: number; waitingAt?: string };
+  feedback: { at: string; score: number; comment?: string }[];
+}
+
+const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString());
+const parseJson = <T>(v: unknown, fallback: T): T => {
+  if (typeof v !== 'string') return fallback;
+  try {
+    return JSON.parse(v) as T;
+  } catch {
+    return fallback;
+  }
+};
+
+/** One conversation as stored, turn by turn (undefined when there is none by that id). */
+export async function conversationRecord(db: DuckDBConnection, id: string): Promise<ConversationRecord | undefined> {
+  const turns = await rows(
+    db,
+    `SELECT turn, at_utc, bundle, version, input_type, input_text, says, path, intent, confidence, outcomes, ended, variants
+     FROM turns WHERE conversation = $1 ORDER BY turn`,
+    [id],
+  );
+  const [abandoned] = await rows(db, `SELECT at_utc, last_turn, waiting_at FROM abandoned WHERE conversation = $1`, [id]);
+  const feedback = await rows(db, `SELECT at_utc, score, comment FROM feedback WHERE conversation = $1 ORDER BY at_utc`, [id]);
+  if (!turns.length && !abandoned && !feedback.length) return undefined;
+  const first = turns[0];
+  return {
+    conversation: id,
+    ...(first ? { bundle: { name: String(first.bundle), version: String(first.version) } } : {}),
+    turns: turns.map((t) => ({
+      turn: num(t.turn),
+      at: iso(t.at_utc),
+      input: { type: String(t.input_type), ...(t.input_text != null ? { text: String(t.input_text) } : {}) },
+      says: parseJson(t.says, []),
+      path: strings(t.path),
+      ...(t.intent != null ? { intent: String(t.intent) } : {}),
+      ...(t.confidence != null ? { confidence: num(t.confidence) } : {}),
+      outcomes: strings(t.outcomes),
+      ...(t.ended != null ? { ended: String(t.ended) } : {}),
+      ...(t.variants != null ? { variants: parseJson(t.variants, {}) } : {}),
+    })),
+    ...(abandoned
+      ? {
+          abandoned: {
+            at: iso(abandoned.at_utc),
+            lastTurn: num(abandoned.last_turn),
+            ...(abandoned.waiting_at != null ? { waitingAt: String(abandoned.waiting_at) } : {}),
+          },
+        }
+      : {}),
+    feedback: feedback.map((f) => ({ at: iso(f.at_utc), score: num(f.score), ...(f.comment != null ? { comment: String(f.comment) } : {}) })),
+  };
+}
