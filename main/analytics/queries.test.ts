@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { AnalyticsStore } from './store';
 
 const bundle = { name: 'acme-bank', version: '1.0.0' };
@@ -55,7 +56,7 @@ describe('the insights queries', () => {
     const o = await store.overlay(WEEK);
     expect(o).toMatchObject({ turns: 7, conversations: 3 });
     const node = (id: string) => o.nodes.find((n) => n.node === id);
-    expect(node('main/listen')).toEqual({ node: 'main/listen', visits: 7, fallback: 2, notSure: 0, handoff: 1, guardrail: 0, abandoned: 1 });
+    expect(node('main/listen')).toEqual({ node: 'main/listen', visits: 7, failing: 3, fallback: 2, notSure: 0, handoff: 1, guardrail: 0, abandoned: 1 });
     expect(node('main/fallback')).toMatchObject({ visits: 2, fallback: 2 });
     expect(node('balance/show')).toMatchObject({ visits: 1, fallback: 0 });
     expect(o.edges.find((e) => e.from === 'main/listen' && e.to === 'main/fallback')?.turns).toBe(2);
@@ -105,5 +106,17 @@ describe('the insights queries', () => {
     await store.setRetention(5, new Date('2026-12-08T00:00:00Z'));
     expect(await store.overlay({ from: '2026-11-24', to: '2026-11-30' })).toMatchObject({ turns: 0, nodes: [], edges: [] });
     expect((await store.failurePaths(WEEK))[0]?.previous).toBeNull();
+  });
+
+  it('rebuilds roll-ups an older studio left in another shape', async () => {
+    const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'parley-rollups-')), 'a.duckdb');
+    store = await AnalyticsStore.open(file);
+    await store.import([sample()]);
+    store.close();
+    const db = await (await DuckDBInstance.create(file)).connect();
+    await db.run(`DROP TABLE node_day; CREATE TABLE node_day (day DATE, node VARCHAR, visits BIGINT); UPDATE settings SET value = '1' WHERE key = 'rollups'`);
+    db.closeSync();
+    store = await AnalyticsStore.open(file);
+    expect((await store.overlay(WEEK)).nodes.find((n) => n.node === 'main/listen')).toMatchObject({ visits: 7, failing: 3 });
   });
 });

@@ -25,6 +25,8 @@ export interface DateRange {
 export interface NodeStats {
   node: string;
   visits: number;
+  /** Visits in turns that fell back, were not sure or were handed over (any of them). */
+  failing: number;
   fallback: number;
   notSure: number;
   handoff: number;
@@ -66,8 +68,12 @@ const rows = async (db: DuckDBConnection, sql: string, values: DuckDBValue[] = [
 const num = (v: unknown) => Number(v ?? 0);
 const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
 
+/** Bumped when the roll-ups change shape: a store with others drops and rebuilds them from its tables. */
+export const ROLLUP_VERSION = '2';
+export const ROLLUP_TABLES = ['node_day', 'edge_day', 'start_day', 'abandon_day', 'failure_day'] as const;
+
 export const ROLLUPS = `
-CREATE TABLE IF NOT EXISTS node_day (day DATE, node VARCHAR, visits BIGINT, fallback BIGINT, not_sure BIGINT, handoff BIGINT, guardrail BIGINT);
+CREATE TABLE IF NOT EXISTS node_day (day DATE, node VARCHAR, visits BIGINT, failing BIGINT, fallback BIGINT, not_sure BIGINT, handoff BIGINT, guardrail BIGINT);
 CREATE TABLE IF NOT EXISTS edge_day (day DATE, "from" VARCHAR, "to" VARCHAR, turns BIGINT);
 CREATE TABLE IF NOT EXISTS start_day (day DATE, node VARCHAR, turns BIGINT);
 CREATE TABLE IF NOT EXISTS abandon_day (day DATE, node VARCHAR, conversations BIGINT);
@@ -98,8 +104,8 @@ export async function refreshRollups(db: DuckDBConnection, days?: string): Promi
   await db.run(`
     DELETE FROM node_day ${clear}; DELETE FROM edge_day ${clear}; DELETE FROM start_day ${clear};
     DELETE FROM abandon_day ${clear}; DELETE FROM failure_day ${clear};
-    INSERT INTO node_day SELECT day, node, count(*), sum(f), sum(n), sum(h), sum(g)
-      FROM (SELECT ${DAY} AS day, unnest(path) AS node, ${flag('fallback')} AS f, ${flag('not_sure')} AS n, ${flag('handoff')} AS h,
+    INSERT INTO node_day SELECT day, node, count(*), sum(x), sum(f), sum(n), sum(h), sum(g)
+      FROM (SELECT ${DAY} AS day, unnest(path) AS node, list_has_any(outcomes, ['fallback', 'not_sure', 'handoff'])::INTEGER AS x, ${flag('fallback')} AS f, ${flag('not_sure')} AS n, ${flag('handoff')} AS h,
         ${flag('guardrail')} AS g FROM turns WHERE ${onDays}) GROUP BY day, node;
     INSERT INTO edge_day SELECT day, path[i], path[i + 1], count(*)
       FROM (SELECT ${DAY} AS day, path, unnest(generate_series(1, len(path) - 1)) AS i FROM turns WHERE ${onDays} AND len(path) > 1) GROUP BY ALL;
@@ -117,7 +123,7 @@ export async function overlay(db: DuckDBConnection, range: DateRange): Promise<O
   const [totals] = await rows(db, `SELECT count(*) AS turns, count(DISTINCT conversation) AS conversations FROM turns WHERE ${IN_RANGE}`, values);
   const nodeRows = await rows(
     db,
-    `WITH n AS (SELECT node, sum(visits) AS visits, sum(fallback) AS fallback, sum(not_sure) AS not_sure, sum(handoff) AS handoff,
+    `WITH n AS (SELECT node, sum(visits) AS visits, sum(failing) AS failing, sum(fallback) AS fallback, sum(not_sure) AS not_sure, sum(handoff) AS handoff,
        sum(guardrail) AS guardrail FROM node_day WHERE ${IN_DAYS} GROUP BY node),
      a AS (SELECT node, sum(conversations) AS abandoned FROM abandon_day WHERE ${IN_DAYS} GROUP BY node)
      SELECT n.*, coalesce(a.abandoned, 0) AS abandoned FROM n LEFT JOIN a USING (node) ORDER BY n.visits DESC, n.node`,
@@ -135,6 +141,7 @@ export async function overlay(db: DuckDBConnection, range: DateRange): Promise<O
     nodes: nodeRows.map((r) => ({
       node: String(r.node),
       visits: num(r.visits),
+      failing: num(r.failing),
       fallback: num(r.fallback),
       notSure: num(r.not_sure),
       handoff: num(r.handoff),
@@ -260,4 +267,96 @@ export async function conversationRecord(db: DuckDBConnection, id: string): Prom
       : {}),
     feedback: feedback.map((f) => ({ at: iso(f.at_utc), score: num(f.score), ...(f.comment != null ? { comment: String(f.comment) } : {}) })),
   };
+}
+
+/**
+ * What customers typed in a range that the bot did not understand: turns with a fallback or not-sure outcome, or
+ * an intent under `maxConfidence`; each distinct text with how often, and where it was said most (the node that
+ * took it), most often first.
+ */
+export async function unmatchedUtterances(
+  db: DuckDBConnection,
+  range: DateRange,
+  maxConfidence: number,
+  limit = 20_000,
+): Promise<{ text: string; count: number; at: string }[]> {
+  const r = await rows(
+    db,
+    `SELECT input_text AS text, count(*) AS count, mode(path[1]) AS at FROM turns
+     WHERE ${IN_RANGE} AND input_type = 'text' AND input_text IS NOT NULL
+       AND (list_contains(outcomes, 'fallback') OR list_contains(outcomes, 'not_sure') OR confidence < $3)
+     GROUP BY input_text ORDER BY count DESC, text LIMIT ${Math.max(1, Math.floor(limit))}`,
+    [range.from, range.to, maxConfidence],
+  );
+  return r.map((x) => ({ text: String(x.text), count: num(x.count), at: String(x.at ?? '') }));
+}
+
+/** The first and last day with turns (null when there are none). */
+export async function dayBounds(db: DuckDBConnection): Promise<{ firstDay: string | null; lastDay: string | null }> {
+  const [r] = await rows(db, `SELECT min(${DAY})::VARCHAR AS first, max(${DAY})::VARCHAR AS last FROM turns`);
+  return { firstDay: r?.first ? String(r.first) : null, lastDay: r?.last ? String(r.last) : null };
+}
+
+export type SampleStratum = 'handoff' | 'abandoned' | 'fallback' | 'resolved' | 'other';
+export interface SampledConversation {
+  conversation: string;
+  stratum: SampleStratum;
+  turns: number;
+  started: string;
+}
+
+/**
+ * A random sample of the range's conversations (the same for the same seed): of one kind (`only`), or across all,
+ * stratified so each kind gets an equal share. A conversation's kind is how it went: handed over, abandoned, fell
+ * back at least once, resolved, or other, in that order.
+ */
+export async function sampleConversations(
+  db: DuckDBConnection,
+  range: DateRange,
+  o: { size: number; only?: SampleStratum; stratify?: boolean; seed?: number },
+): Promise<SampledConversation[]> {
+  const size = Math.max(1, Math.floor(o.size));
+  const kinds = `WITH c AS (
+       SELECT conversation, bool_or(list_contains(outcomes, 'handoff')) AS handoff, bool_or(list_contains(outcomes, 'fallback')) AS fallback,
+         bool_or(ended = 'resolved') AS resolved, count(*) AS turns, min(at_utc) AS started
+       FROM turns WHERE ${IN_RANGE} GROUP BY conversation),
+     x AS (
+       SELECT c.*, CASE WHEN handoff THEN 'handoff' WHEN a.conversation IS NOT NULL THEN 'abandoned' WHEN fallback THEN 'fallback'
+         WHEN resolved THEN 'resolved' ELSE 'other' END AS stratum, hash(c.conversation || $3) AS h
+       FROM c LEFT JOIN (SELECT DISTINCT conversation FROM abandoned) a USING (conversation))`;
+  const values = [range.from, range.to, String(o.seed ?? 1)];
+  // how many of each kind to draw: an equal share of the size for each kind the range has, what a small kind
+  // cannot fill going to the others
+  let quota: Record<string, number>;
+  if (o.only) quota = { [o.only]: size };
+  else if (!o.stratify) quota = {};
+  else {
+    const counts = new Map(
+      (await rows(db, `${kinds} SELECT stratum, count(*) AS n FROM x GROUP BY stratum ORDER BY stratum`, values)).map((r) => [String(r.stratum), num(r.n)]),
+    );
+    quota = Object.fromEntries([...counts.keys()].map((k) => [k, 0]));
+    for (let left = size; left > 0;) {
+      const open = [...counts].filter(([k, n]) => quota[k]! < n);
+      if (!open.length) break;
+      const share = Math.max(1, Math.floor(left / open.length));
+      for (const [k, n] of open) {
+        const add = Math.min(share, n - quota[k]!, left);
+        quota[k]! += add;
+        left -= add;
+      }
+    }
+  }
+  const limitOf = Object.keys(quota).length
+    ? `CASE stratum ${Object.entries(quota)
+        .map(([k, n]) => `WHEN '${k.replaceAll("'", "''")}' THEN ${n}`)
+        .join(' ')} ELSE 0 END`
+    : String(size);
+  const r = await rows(
+    db,
+    `${kinds} SELECT conversation, stratum, turns, started FROM x
+     QUALIFY row_number() OVER (PARTITION BY ${Object.keys(quota).length ? 'stratum' : "''"} ORDER BY h) <= ${limitOf}
+     ORDER BY h LIMIT ${size}`,
+    values,
+  );
+  return r.map((x) => ({ conversation: String(x.conversation), stratum: String(x.stratum) as SampleStratum, turns: num(x.turns), started: iso(x.started) }));
 }

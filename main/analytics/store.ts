@@ -12,7 +12,13 @@ import type { TranscriptEvent } from '../../shared/transcripts/format';
 import { STAGE, stageFile, unstageBad } from './bulkStage';
 import {
   conversationRecord,
+  sampleConversations,
+  type SampledConversation,
+  dayBounds,
+  unmatchedUtterances,
   refreshRollups,
+  ROLLUP_TABLES,
+  ROLLUP_VERSION,
   ROLLUPS,
   UTC_DAY,
   failurePaths,
@@ -142,9 +148,24 @@ export class AnalyticsStore {
   static async open(file: string): Promise<AnalyticsStore> {
     const instance = await DuckDBInstance.create(file);
     const db = await instance.connect();
-    // days are UTC days wherever the studio runs
-    await db.run(`SET TimeZone = 'UTC'; SET memory_limit = '${MEMORY_LIMIT}'; ${SCHEMA} ${ROLLUPS}`);
-    return new AnalyticsStore(instance, db);
+    // days are UTC days wherever the studio runs; nothing is ever fetched from the network (DuckDB would install
+    // an extension a query names, from the internet)
+    await db.run(
+      `SET autoinstall_known_extensions = false; SET autoload_known_extensions = false; SET TimeZone = 'UTC'; SET memory_limit = '${MEMORY_LIMIT}'; ${SCHEMA} ${ROLLUPS}`,
+    );
+    const store = new AnalyticsStore(instance, db);
+    await store.checkRollups();
+    return store;
+  }
+
+  /** Roll-ups of another shape (an older studio's) are dropped and rebuilt from the tables. */
+  private async checkRollups(): Promise<void> {
+    const r = await this.db.runAndReadAll(`SELECT value FROM settings WHERE key = 'rollups'`);
+    if (r.getRows()[0]?.[0] === ROLLUP_VERSION) return;
+    for (const t of ROLLUP_TABLES) await this.db.run(`DROP TABLE IF EXISTS ${t}`);
+    await this.db.run(ROLLUPS);
+    await refreshRollups(this.db);
+    await this.db.run(`INSERT OR REPLACE INTO settings VALUES ('rollups', '${ROLLUP_VERSION}')`);
   }
 
   private async scalar(sql: string): Promise<number> {
@@ -187,7 +208,7 @@ export class AnalyticsStore {
       // the roll-ups of the days gone, and of the day the cutoff falls in (part of it went)
       const day = cutoff.slice(0, 10);
       await this.db.run(`CREATE OR REPLACE TEMP TABLE touched AS SELECT '${day}'::DATE AS day`);
-      for (const t of ['node_day', 'edge_day', 'start_day', 'abandon_day', 'failure_day']) await this.db.run(`DELETE FROM ${t} WHERE day < '${day}'::DATE`);
+      for (const t of ROLLUP_TABLES) await this.db.run(`DELETE FROM ${t} WHERE day < '${day}'::DATE`);
       await refreshRollups(this.db, 'touched');
     }
     return deleted;
@@ -332,6 +353,21 @@ export class AnalyticsStore {
   /** Conversations that took a failure path. */
   pathConversations(range: DateRange, path: readonly string[], ending: FailureEnding, limit?: number): Promise<string[]> {
     return pathConversations(this.db, range, path, ending, limit);
+  }
+
+  /** Utterances the bot did not understand in a range, each distinct text with its count. */
+  unmatched(range: DateRange, maxConfidence: number): Promise<{ text: string; count: number; at: string }[]> {
+    return unmatchedUtterances(this.db, range, maxConfidence);
+  }
+
+  /** The first and last day with turns. */
+  days(): Promise<{ firstDay: string | null; lastDay: string | null }> {
+    return dayBounds(this.db);
+  }
+
+  /** A random, optionally stratified, sample of a range's conversations. */
+  sample(range: DateRange, o: Parameters<typeof sampleConversations>[2]): Promise<SampledConversation[]> {
+    return sampleConversations(this.db, range, o);
   }
 
   /** One conversation turn by turn. */

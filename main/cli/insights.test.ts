@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copySample } from '../../test/fixtures/tinyProject';
-import { analyticsDbFile, runInsightsErase, runInsightsImport, runInsightsRetention } from './insights';
+import { analyticsDbFile } from '../analytics/location';
+import { runInsightsErase, runInsightsImport, runInsightsRetention } from './insights';
 
 function io() {
   const out: string[] = [];

@@ -1,18 +1,12 @@
 // `parley insights import|erase|retention <projectDir> …`: the runtime's transcripts into the project's analytics
 // store (main/analytics/store.ts), kept in the user's data folder, never in the project: transcripts hold personal
 // data, and a project folder goes through git.
-import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { CliIo } from './io';
+import { analyticsDbFile } from '../analytics/location';
 import { AnalyticsStore, type ImportReport } from '../analytics/store';
 import { defaultUserDataDir } from '../services/userData';
-
-/** The analytics database of a project: one per project folder, named by a hash of its absolute path. */
-export function analyticsDbFile(userDataDir: string, projectDir: string): string {
-  const key = createHash('sha256').update(path.resolve(projectDir)).digest('hex').slice(0, 16);
-  return path.join(userDataDir, 'analytics', `${key}.duckdb`);
-}
 
 interface Options {
   userDataDir?: string;

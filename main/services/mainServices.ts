@@ -22,6 +22,7 @@ import type { EventPayload, ProjectSnapshot, SecretInfo, TrustStatus } from '../
 import { MANIFEST_FILE } from '../../shared/project/validate';
 import type { ProjectAccess } from './simulator';
 import { createKnowledgeHandlers, requireDir } from '../knowledge/handlers';
+import { createInsightsHandlers } from '../analytics/handlers';
 import { retrievalMisses } from '../knowledge/unanswered';
 import { createCopyFileHandlers } from './copyFiles';
 import { createCopyHistoryHandler } from './copyHistory';
@@ -149,6 +150,20 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
   };
 
   const stories = createStoriesService({ bus, store, simulator });
+  const { dispose: disposeInsights, ...insights } = createInsightsHandlers({
+    dir: () => requireDir(store.dir),
+    sameProject,
+    userDataDir: opts.userDataDir,
+    readFile: (rel) => store.readFile(rel),
+    writeFile: (rel, text, base) => store.writeFile(rel, text, base),
+    limits: settings.limits,
+    identity: userIdentity,
+    exists: (rel) =>
+      store.readFile(rel).then(
+        () => true,
+        () => false,
+      ),
+  });
   const reviews = createReviews({
     dir: () => requireDir(store.dir),
     sameProject,
@@ -310,6 +325,7 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
     ...createCopyFileHandlers(),
     ...createCopyHistoryHandler({ dir: () => requireDir(store.dir), sameProject, limits: settings.limits }),
     ...reviews.handlers,
+    ...insights,
     ...createKnowledgeHandlers({
       dir: () => requireDir(store.dir),
       sameProject,
@@ -339,6 +355,7 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
     trust,
     dispose: async () => {
       simulator.dispose();
+      disposeInsights();
       await store.close();
     },
   };

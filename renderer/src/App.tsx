@@ -13,6 +13,8 @@ import { Toolbar } from './panels/Toolbar';
 import { closeSimulator, toggleSimulator, useSim } from './simulator/simStore';
 import { closeStories, toggleStories, useStories } from './stories/storiesStore';
 import { toggleKnowledge, useKnowledge } from './knowledge/knowledgeStore';
+import { closeInsights, toggleInsights, useInsights } from './insights/insightsStore';
+import { InsightsLegend } from './insights/Overlay';
 import { handleShortcut } from './shortcuts';
 import { Resizer } from './panels/Resizer';
 import { gridColumns, toggleCollapsed, usePanels } from './panels/panelSizes';
@@ -39,6 +41,7 @@ const StoriesPanel = lazy(() => import('./stories/StoriesPanel').then((m) => ({ 
 const CopyDeck = lazy(() => import('./copyDeck/CopyDeck'));
 const ReviewPanel = lazy(() => import('./review/ReviewPanel'));
 const FlowOverview = lazy(() => import('./review/FlowOverview').then((m) => ({ default: m.FlowOverview })));
+const InsightsPanel = lazy(() => import('./insights/InsightsPanel').then((m) => ({ default: m.InsightsPanel })));
 const KnowledgePanel = lazy(() => import('./knowledge/KnowledgePanel').then((m) => ({ default: m.KnowledgePanel })));
 
 function SaveStatus() {
@@ -85,12 +88,13 @@ export function App() {
   const simOpen = useSim((s) => s.open);
   const storiesOpen = useStories((s) => s.open);
   const knowledgeOpen = useKnowledge((s) => s.open);
+  const insightsOpen = useInsights((s) => s.open);
   const reviewMode = useStudio((s) => s.reviewMode);
   const commentsOpen = useReview((s) => s.panelOpen);
   const overview = useReview((s) => Boolean(s.overview) && reviewMode);
   const reviewPanel = reviewMode || commentsOpen;
   const panels = usePanels();
-  const sideOpen = simOpen || storiesOpen;
+  const sideOpen = simOpen || storiesOpen || insightsOpen;
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme;
@@ -152,6 +156,7 @@ export function App() {
           className="sim-toggle"
           onClick={() => {
             closeStories();
+            closeInsights();
             toggleSimulator();
           }}
           aria-pressed={simOpen}
@@ -163,12 +168,25 @@ export function App() {
           className="sim-toggle"
           onClick={() => {
             if (simOpen) closeSimulator();
+            closeInsights();
             toggleStories();
           }}
           aria-pressed={storiesOpen}
           title="Regression stories: run them, see what broke, and what no story covers"
         >
           ✓ Stories
+        </button>
+        <button
+          className="sim-toggle"
+          onClick={() => {
+            if (simOpen) closeSimulator();
+            closeStories();
+            toggleInsights();
+          }}
+          aria-pressed={insightsOpen}
+          title="Insights: the runtime's transcripts on the canvas; failure paths, new intents"
+        >
+          ◔ Insights
         </button>
         <button
           className="sim-toggle"
@@ -242,6 +260,7 @@ export function App() {
             <div className="canvas-area">
               {!reviewMode && <Palette />}
               <FlowCanvas key={`${project.dir}:${flowId}`} flowId={flowId} />
+              <InsightsLegend />
             </div>
           </ReactFlowProvider>
         )}
@@ -288,6 +307,7 @@ export function App() {
           <Suspense fallback={<aside className="simulator" aria-busy="true" />}>
             {simOpen && <SimulatorPanel key={project.dir} />}
             {storiesOpen && !simOpen && <StoriesPanel key={project.dir} />}
+            {insightsOpen && !simOpen && !storiesOpen && <InsightsPanel key={project.dir} />}
           </Suspense>
           <Resizer panel="side" edge="left" label="Resize the side panel" />
         </div>

@@ -8,6 +8,7 @@ import { Problem } from '../project/problems';
 import { At, Coverage, Failure, Output, StateView, TraceEntry, TurnReport } from './engineSchemas';
 import { Semver } from '../bundle/schema';
 import { knowledgeMethods } from './knowledge';
+import { insightsMethods } from './insights';
 
 /**
  * The one contract between the renderer and main. Every call the renderer may make is listed here with a zod
@@ -385,6 +386,8 @@ export const methods = {
   ...copyDeckMethods,
   /** Comments and approvals (shared/api/reviews.ts). */
   ...reviewMethods,
+  /** Transcripts back in the studio: overlay, failure paths, new intents (shared/api/insights.ts). */
+  ...insightsMethods,
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>;
 
 export const events = {

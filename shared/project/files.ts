@@ -5,7 +5,7 @@
 /** Which size limit applies: project YAML (and JSON cassettes), knowledge text, or knowledge binaries. */
 export type SizeClass = 'yaml' | 'text' | 'binary';
 
-export type FileKind = 'manifest' | 'nlu' | 'guardrails' | 'flow' | 'story' | 'cassette' | 'knowledge' | 'review';
+export type FileKind = 'manifest' | 'nlu' | 'guardrails' | 'flow' | 'story' | 'cassette' | 'knowledge' | 'review' | 'ratings';
 
 export interface FileKindInfo {
   kind: FileKind;
@@ -38,7 +38,7 @@ export const SIZE_CLASS_LABEL: Readonly<Record<SizeClass, string>> = {
 };
 
 /** What file calls accept, for error messages and the docs. */
-export const ALLOWED_FILES_TEXT = `parley.yaml, nlu.yaml, guardrails.yaml, flows/<id>.yaml, stories/**/*.yaml, stories/cassettes/**/*.json, reviews/<id>.yaml, knowledge/**/*.{${Object.keys(KNOWLEDGE_EXTENSIONS).join(',')}}`;
+export const ALLOWED_FILES_TEXT = `parley.yaml, nlu.yaml, guardrails.yaml, flows/<id>.yaml, stories/**/*.yaml, stories/cassettes/**/*.json, reviews/<id>.yaml, insights/ratings.yaml, knowledge/**/*.{${Object.keys(KNOWLEDGE_EXTENSIONS).join(',')}}`;
 
 /** True when any segment is hidden (`.git/config`, `.bashrc`, `knowledge/.secret/x.md`). */
 export const isHiddenPath = (rel: string): boolean => rel.split('/').some((seg) => seg.startsWith('.'));
@@ -66,6 +66,7 @@ export function projectFileKind(rel: string): FileKindInfo | undefined {
   }
   if (top === 'flows') return parts.length === 2 && /\.ya?ml$/.test(name) ? { kind: 'flow', size: 'yaml' } : undefined;
   if (top === 'reviews') return parts.length === 2 && /\.yaml$/.test(name) ? { kind: 'review', size: 'yaml' } : undefined;
+  if (rel === 'insights/ratings.yaml') return { kind: 'ratings', size: 'yaml' };
   if (top === 'stories') {
     if (parts[1] === 'cassettes') return parts.length > 2 && ext(name) === 'json' ? { kind: 'cassette', size: 'yaml' } : undefined;
     return /\.ya?ml$/.test(name) ? { kind: 'story', size: 'yaml' } : undefined;

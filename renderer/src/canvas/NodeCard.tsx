@@ -1,4 +1,5 @@
 import { CommentBadge } from '../review/CommentBadge';
+import { InsightsBadge } from '../insights/Overlay';
 import { memo, useState, type ReactNode } from 'react';
 import { Handle, Position, useStore, type Node, type NodeProps } from '@xyflow/react';
 import { copyIn, KIND_LABEL } from '../../../shared/project/describe';
@@ -257,6 +258,7 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Car
         {!block && <span className="title">{node.title ?? node.id}</span>}
         {abIds && <AbBadge ids={abIds} />}
         <CommentBadge flowId={flowId} nodeId={node.id} />
+        <InsightsBadge flowId={flowId} nodeId={node.id} />
       </div>
       <div className={body === CARD.body ? 'card-body' : 'card-body tall'} style={body === CARD.body ? undefined : { height: body }}>
         {!compact && <Body node={node as never} flowId={flowId} locale={locale} />}

@@ -3,6 +3,7 @@ import { currentAt, useSim, visitedByFlow } from '../simulator/simStore';
 import { uncoveredNodes, useStories } from '../stories/storiesStore';
 import { useReview } from '../review/reviewStore';
 import { walkMarks } from '../review/walkthrough';
+import { useInsights } from '../insights/insightsStore';
 
 /**
  * Simulator highlight (the node the conversation waits at, nodes it went through), the stories' coverage, a diff,
@@ -27,9 +28,19 @@ export function useSimMarks(flowId: string): ReadonlyMap<string, SimMark> | unde
   const diff = useReview((s) => s.diff?.result.flows.find((f) => f.flowId === flowId));
   // a conversation stepped through in review mode (walkthrough.ts)
   const walk = useReview((s) => s.walk);
+  // a conversation read in the Insights panel: the nodes it went through, and where it ended
+  const read = useInsights((s) => (s.open ? s.conversation : undefined));
   return useMemo(() => {
     if (walk) return walkMarks(walk, flowId);
     if (diff) return new Map(diff.nodes.map((n) => [n.id, n.status] as const));
+    if (read) {
+      const m = new Map<string, SimMark>();
+      const all = read.turns.flatMap((t) => t.path);
+      for (const key of all) if (key.startsWith(`${flowId}/`)) m.set(key.slice(flowId.length + 1), 'visited');
+      const last = read.abandoned?.waitingAt ?? all[all.length - 1];
+      if (last?.startsWith(`${flowId}/`)) m.set(last.slice(flowId.length + 1), 'current');
+      return m;
+    }
     if (!simTurns?.length && !uncovered) return undefined;
     const m = new Map<string, SimMark>();
     for (const id of uncovered ?? []) m.set(id, 'uncovered');
@@ -38,5 +49,5 @@ export function useSimMarks(flowId: string): ReadonlyMap<string, SimMark> | unde
     const at = currentAt(simTurns);
     if (at?.flow === flowId) m.set(at.node, 'current');
     return m;
-  }, [simTurns, flowId, uncovered, diff, walk]);
+  }, [simTurns, flowId, uncovered, diff, walk, read]);
 }

@@ -1,0 +1,189 @@
+// The Insights panel's contract methods (shared/api/insights.ts), served to both hosts through the one handler table
+// (main/services/mainServices.ts). The open project's analytics store (store.ts) is opened on first use and closed
+// when another project opens; its file is in the user's data folder (location.ts). Writes to the project (an intent
+// made from a cluster) go through the project store, so they are checked, atomic and seen by every window.
+import { isMap, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { ApiError } from '../../shared/api/errors';
+import type { Handlers } from '../../shared/api/contract';
+import { NluFile } from '../../shared/schema/project';
+import { discoverIntents } from './discover';
+import { analyticsDbFile } from './location';
+import { AnalyticsStore } from './store';
+import { createRatings } from './ratings';
+import type { FileLimits } from '../../shared/project/files';
+import type { Person } from '../../shared/schema/reviews';
+import { storyFromTranscript } from '../../shared/stories/fromTranscript';
+import { storyFileName, storyYaml } from '../../shared/stories/fromConversation';
+
+export type InsightsMethod = Extract<keyof Handlers, `insights.${string}`>;
+
+export interface InsightsHandlerOptions {
+  /** The open project's folder (throws NO_PROJECT when none is). */
+  dir: () => string;
+  /** Refuses a write for a project that is no longer the open one (CONFLICT). */
+  sameProject: (project: string) => void;
+  userDataDir: string;
+  readFile: (rel: string) => Promise<{ text: string; revision: string }>;
+  limits: FileLimits;
+  identity(): Promise<Person>;
+  /** Whether a project file exists (a story draft's name must be free). */
+  exists(rel: string): Promise<boolean>;
+  writeFile: (rel: string, text: string, baseRevision: string | null) => Promise<unknown>;
+}
+
+const NLU_FILE = 'nlu.yaml';
+/** Below this confidence an understood intent still counts as not understood (for discovery). */
+const LOW_CONFIDENCE = 0.5;
+const UTTERANCES_LISTED = 200;
+
+/** The node most of a cluster's utterances were said at, and the share said there. */
+function mostSaidAt(members: readonly { count: number; at: string }[]): { node: string; share: number } | null {
+  const by = new Map<string, number>();
+  let total = 0;
+  for (const m of members) {
+    if (m.at) by.set(m.at, (by.get(m.at) ?? 0) + m.count);
+    total += m.count;
+  }
+  const [node, n] = [...by].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0] ?? [];
+  return node && total ? { node, share: n! / total } : null;
+}
+
+export function createInsightsHandlers(o: InsightsHandlerOptions): Pick<Handlers, InsightsMethod> & { dispose(): void } {
+  let open: { dir: string; file: string; store: Promise<AnalyticsStore> } | undefined;
+  const store = async (): Promise<{ store: AnalyticsStore; file: string }> => {
+    const dir = o.dir();
+    if (open?.dir !== dir) {
+      const previous = open;
+      const file = analyticsDbFile(o.userDataDir, dir);
+      mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+      open = { dir, file, store: AnalyticsStore.open(file) };
+      void previous?.store.then((s) => s.close()).catch(() => undefined);
+    }
+    const { file } = open;
+    return { store: await open.store, file };
+  };
+
+  const ratings = createRatings({ dir: o.dir, limits: o.limits, identity: o.identity });
+
+  async function intents() {
+    try {
+      const { text } = await o.readFile(NLU_FILE);
+      const nlu = NluFile.safeParse(parseDocument(text).toJS());
+      return nlu.success ? nlu.data.intents : [];
+    } catch {
+      return [];
+    }
+  }
+
+  return {
+    'insights.status': async () => {
+      const { store: s, file } = await store();
+      return { db: file, ...(await s.counts()), ...(await s.days()), retentionDays: (await s.retentionDays()) ?? null };
+    },
+    'insights.import': async ({ project, paths }) => {
+      o.sameProject(project);
+      const { store: s } = await store();
+      try {
+        return await s.import(paths.map((p) => path.resolve(p)));
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code === 'ENOENT') throw new ApiError('NOT_FOUND', `no such file or folder: ${(e as NodeJS.ErrnoException).path ?? paths.join(', ')}`);
+        throw e;
+      }
+    },
+    'insights.overlay': async ({ range }) => (await store()).store.overlay(range),
+    'insights.failurePaths': async ({ range, limit }) => ({ paths: await (await store()).store.failurePaths(range, limit) }),
+    'insights.pathConversations': async ({ range, path: p, ending, limit }) => ({
+      conversations: await (await store()).store.pathConversations(range, p, ending, limit),
+    }),
+    'insights.conversation': async ({ id }) => (await (await store()).store.conversation(id)) ?? null,
+    'insights.discover': async ({ range, maxConfidence, locale }) => {
+      const utterances = await (await store()).store.unmatched(range, maxConfidence ?? LOW_CONFIDENCE);
+      const known = (await intents()).map((i) => ({ id: i.id, examples: i.examples[locale ?? 'en'] ?? [] }));
+      const found = discoverIntents(utterances, { intents: known, ...(locale ? { locale } : {}) });
+      const members = found.clusters.map(() => [] as { text: string; count: number; at: string }[]);
+      found.labels.forEach((c, i) => c >= 0 && members[c]?.push(utterances[i]!));
+      return {
+        clusters: found.clusters.map((c, i) => ({
+          ...c,
+          utterances: members[i]!.sort((a, b) => b.count - a.count || a.text.localeCompare(b.text))
+            .slice(0, UTTERANCES_LISTED)
+            .map(({ text, count }) => ({ text, count })),
+          at: mostSaidAt(members[i]!),
+        })),
+        noise: found.noise,
+        total: found.total,
+      };
+    },
+    'insights.addExamples': async ({ project, intent, create, description, locale, examples }) => {
+      o.sameProject(project);
+      const { text, revision } = await o.readFile(NLU_FILE);
+      const doc = parseDocument(text);
+      if (doc.errors.length) throw new ApiError('INVALID_PROJECT', `${NLU_FILE} does not parse (${doc.errors[0]!.message}); fix it in the source view first`);
+      const list = doc.get('intents');
+      if (!isSeq(list)) throw new ApiError('INVALID_PROJECT', `${NLU_FILE}: intents is not a list`);
+      let item = list.items.find((it) => isMap(it) && it.get('id') === intent) as YAMLMap | undefined;
+      if (item && create) throw new ApiError('CONFLICT', `${NLU_FILE} already has an intent ${intent}; add the examples to it instead`);
+      if (!item && !create) throw new ApiError('NOT_FOUND', `${NLU_FILE} has no intent ${intent}`);
+      if (!item) {
+        item = doc.createNode({ id: intent, ...(description ? { description } : {}), examples: {} }) as YAMLMap;
+        list.items.push(item);
+      }
+      if (!isMap(item.get('examples'))) item.set('examples', doc.createNode({}));
+      const byLocale = item.get('examples') as YAMLMap;
+      if (!isSeq(byLocale.get(locale))) byLocale.set(locale, doc.createNode([]));
+      const seq = byLocale.get(locale) as YAMLSeq;
+      const have = new Set(
+        seq.items.map((x) =>
+          String((x as { value?: unknown }).value ?? x)
+            .trim()
+            .toLowerCase(),
+        ),
+      );
+      let added = 0;
+      for (const e of examples) {
+        const key = e.trim().toLowerCase();
+        if (!key || have.has(key)) continue;
+        have.add(key);
+        seq.items.push(doc.createNode(e.trim()));
+        added++;
+      }
+      await o.writeFile(NLU_FILE, doc.toString(), revision);
+      return { intent, created: create, added };
+    },
+    'insights.sample': async ({ range, size, only, stratify, seed }) => ({
+      conversations: await (
+        await store()
+      ).store.sample(range, { size, ...(only ? { only } : {}), ...(stratify ? { stratify } : {}), ...(seed !== undefined ? { seed } : {}) }),
+    }),
+    'insights.ratings': async () => ratings.list(),
+    'insights.rate': async ({ project, conversation, rating, tags, note }) => {
+      o.sameProject(project);
+      return ratings.rate({ conversation, rating, ...(tags ? { tags } : {}), ...(note !== undefined ? { note } : {}) });
+    },
+    'insights.storyDraft': async ({ id, name }) => {
+      const c = await (await store()).store.conversation(id);
+      if (!c) throw new ApiError('NOT_FOUND', `no conversation ${id} in the analytics store`);
+      const title = name ?? `Production conversation ${id}`;
+      const { story, redactions } = storyFromTranscript(id, c.turns, { name: title });
+      const base = `stories/from-production/${storyFileName(title)}`;
+      let file = `${base}.yaml`;
+      for (let i = 2; await o.exists(file); i++) file = `${base}_${i}.yaml`;
+      return { file, text: storyYaml(story), redactions };
+    },
+    'insights.erase': async ({ project, conversations }) => {
+      o.sameProject(project);
+      return { erased: await (await store()).store.erase(conversations) };
+    },
+    'insights.retention': async ({ project, days }) => {
+      o.sameProject(project);
+      return { deleted: await (await store()).store.setRetention(days ?? undefined) };
+    },
+    dispose() {
+      void open?.store.then((s) => s.close()).catch(() => undefined);
+      open = undefined;
+    },
+  };
+}

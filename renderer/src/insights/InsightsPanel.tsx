@@ -1,0 +1,129 @@
+// The Insights panel: transcripts from the runtime imported into the project's analytics store (kept in the
+// user's data folder, never in the project), a range of days, and what the range holds: the failure paths and the
+// conversations behind them, and new intents found in what the bot did not understand. While it is open, the
+// canvas shows the heat overlay (Overlay.tsx).
+import { useState } from 'react';
+import { IntentsTab } from './IntentsTab';
+import { PathsTab } from './PathsTab';
+import { ReviewTab } from './ReviewTab';
+import { closeInsights, defaultRange, importTranscripts, setRange, setTab, useInsights } from './insightsStore';
+
+function ImportBox() {
+  const [paths, setPaths] = useState('');
+  const importing = useInsights((s) => s.importing);
+  const report = useInsights((s) => s.lastImport);
+  const list = paths
+    .split('\n')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  return (
+    <>
+      <details className="insights-import" open={!useInsights.getState().status?.turns}>
+        <summary>Import transcripts</summary>
+        <label>
+          Files or folders of the runtime’s transcripts (JSONL) on this computer, one per line
+          <textarea aria-label="Transcript paths" rows={2} value={paths} onChange={(e) => setPaths(e.target.value)} placeholder="/var/log/parley/transcripts" />
+        </label>
+        <button disabled={importing || !list.length} onClick={() => void importTranscripts(list)}>
+          {importing ? 'Importing…' : 'Import'}
+        </button>
+      </details>
+      {report && (
+        <div className="import-report" role="status">
+          Read {report.events.toLocaleString()} events from {report.files} {report.files === 1 ? 'file' : 'files'}; added {report.added.turns.toLocaleString()}{' '}
+          turns
+          {report.added.abandoned ? `, ${report.added.abandoned} abandonments` : ''}
+          {report.added.feedback ? `, ${report.added.feedback} CSAT scores` : ''}.
+          {report.malformed.count > 0 && (
+            <details>
+              <summary className="warn">{report.malformed.count.toLocaleString()} malformed lines skipped</summary>
+              <ul>
+                {report.malformed.first.map((m) => (
+                  <li key={`${m.file}:${m.line}`}>
+                    {m.file}:{m.line}: {m.reason}
+                  </li>
+                ))}
+              </ul>
+            </details>
+          )}
+        </div>
+      )}
+    </>
+  );
+}
+
+function RangePicker() {
+  const range = useInsights((s) => s.range);
+  const status = useInsights((s) => s.status);
+  if (!range) return null;
+  return (
+    <div className="insights-range" role="group" aria-label="Date range">
+      <label>
+        From <input type="date" aria-label="From" value={range.from} max={range.to} onChange={(e) => setRange({ ...range, from: e.target.value })} />
+      </label>
+      <label>
+        to <input type="date" aria-label="To" value={range.to} min={range.from} onChange={(e) => setRange({ ...range, to: e.target.value })} />
+      </label>
+      {[7, 30].map((d) => (
+        <button key={d} className="link" onClick={() => setRange(defaultRange(status, d))}>
+          last {d} days
+        </button>
+      ))}
+    </div>
+  );
+}
+
+export function InsightsPanel() {
+  const status = useInsights((s) => s.status);
+  const overlay = useInsights((s) => s.overlay);
+  const tab = useInsights((s) => s.tab);
+  const error = useInsights((s) => s.error);
+  const loading = useInsights((s) => s.loading);
+  return (
+    <aside className="insights-panel" aria-label="Insights">
+      <div className="panel-head">
+        <h3>Insights</h3>
+        <button className="link" onClick={closeInsights} aria-label="Close insights">
+          ✕
+        </button>
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+      <ImportBox />
+      {status && (
+        <p className="muted insights-status" title={`Kept in ${status.db}`}>
+          {status.conversations.toLocaleString()} conversations, {status.turns.toLocaleString()} turns
+          {status.firstDay ? ` from ${status.firstDay} to ${status.lastDay}` : ''}
+          {status.retentionDays ? `; kept ${status.retentionDays} days` : ''}
+        </p>
+      )}
+      {status?.turns ? (
+        <>
+          <RangePicker />
+          {overlay && (
+            <p className="insights-totals" aria-busy={loading}>
+              {overlay.conversations.toLocaleString()} conversations and {overlay.turns.toLocaleString()} turns in the range
+            </p>
+          )}
+          <div className="tabs small" role="tablist" aria-label="Insights views">
+            <button role="tab" aria-selected={tab === 'paths'} onClick={() => setTab('paths')}>
+              Failure paths
+            </button>
+            <button role="tab" aria-selected={tab === 'intents'} onClick={() => setTab('intents')}>
+              New intents
+            </button>
+            <button role="tab" aria-selected={tab === 'review'} onClick={() => setTab('review')}>
+              Review
+            </button>
+          </div>
+          {tab === 'paths' ? <PathsTab /> : tab === 'intents' ? <IntentsTab /> : <ReviewTab />}
+        </>
+      ) : (
+        !loading && <p className="muted">No transcripts yet. Import the runtime’s transcript files to see how conversations go.</p>
+      )}
+    </aside>
+  );
+}
