@@ -9,6 +9,7 @@ import { ApiError } from '../../shared/api/errors';
 import type { Handlers } from '../../shared/api/contract';
 import { NluFile } from '../../shared/schema/project';
 import { discoverIntents } from './discover';
+import { analyzeAbTest } from '../../shared/insights/abtest';
 import { analyticsDbFile } from './location';
 import { AnalyticsStore } from './store';
 import { createRatings } from './ratings';
@@ -172,6 +173,33 @@ export function createInsightsHandlers(o: InsightsHandlerOptions): Pick<Handlers
       let file = `${base}.yaml`;
       for (let i = 2; await o.exists(file); i++) file = `${base}_${i}.yaml`;
       return { file, text: storyYaml(story), redactions };
+    },
+    'insights.ab': async ({ range, metric, mde }) => {
+      const arms = await (await store()).store.variantArms(range);
+      const days = Math.round((Date.parse(range.to) - Date.parse(range.from)) / 86_400_000) + 1;
+      const nodes = [...new Set(arms.map((a) => a.node))];
+      return {
+        experiments: nodes.map((node) => {
+          const variants = arms.filter((a) => a.node === node);
+          const total = variants.reduce((n, v) => n + v.conversations, 0);
+          const result = analyzeAbTest({
+            metric,
+            ...(mde ? { mde } : {}),
+            // the control: the variant called so, else the first
+            ...(variants.some((v) => v.variant === 'control') ? { control: 'control' } : {}),
+            // looked at once a day: a day's traffic between looks (what "more conversations needed" plans with)
+            looksEvery: Math.max(1, Math.round(total / days)),
+            variants: variants.map((v) => ({
+              id: v.variant,
+              conversations: v.conversations,
+              escalated: v.escalated,
+              completed: v.completed,
+              ...(v.csat.count ? { csat: v.csat } : {}),
+            })),
+          });
+          return { node, days, ...result };
+        }),
+      };
     },
     'insights.erase': async ({ project, conversations }) => {
       o.sameProject(project);

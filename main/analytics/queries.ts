@@ -360,3 +360,43 @@ export async function sampleConversations(
   );
   return r.map((x) => ({ conversation: String(x.conversation), stratum: String(x.stratum) as SampleStratum, turns: num(x.turns), started: iso(x.started) }));
 }
+
+export interface VariantArm {
+  /** `flow/node`. */
+  node: string;
+  variant: string;
+  conversations: number;
+  escalated: number;
+  completed: number;
+  csat: { count: number; sum: number; sumOfSquares: number };
+}
+
+/**
+ * Per node with A/B variants and per variant: the range's conversations that got it, how many were escalated (a
+ * handoff, or ended escalated), completed (ended resolved), and their CSAT (a conversation's mean score).
+ */
+export async function variantArms(db: DuckDBConnection, range: DateRange): Promise<VariantArm[]> {
+  const r = await rows(
+    db,
+    `WITH v AS (
+       SELECT DISTINCT conversation, e.key AS node, e.value AS variant
+       FROM (SELECT conversation, unnest(map_entries(CAST(variants::JSON AS MAP(VARCHAR, VARCHAR)))) AS e FROM turns WHERE ${IN_RANGE} AND variants IS NOT NULL)),
+     c AS (
+       SELECT conversation, bool_or(list_contains(outcomes, 'handoff') OR ended = 'escalated') AS escalated, bool_or(ended = 'resolved') AS completed
+       FROM turns WHERE conversation IN (SELECT conversation FROM v) GROUP BY conversation),
+     f AS (SELECT conversation, avg(score) AS score FROM feedback WHERE conversation IN (SELECT conversation FROM v) GROUP BY conversation)
+     SELECT v.node, v.variant, count(*) AS n, sum(c.escalated::INTEGER) AS escalated, sum(c.completed::INTEGER) AS completed,
+       count(f.score) AS csat_n, coalesce(sum(f.score), 0) AS csat_sum, coalesce(sum(f.score * f.score), 0) AS csat_sq
+     FROM v JOIN c USING (conversation) LEFT JOIN f USING (conversation)
+     GROUP BY ALL ORDER BY v.node, v.variant`,
+    [range.from, range.to],
+  );
+  return r.map((x) => ({
+    node: String(x.node),
+    variant: String(x.variant),
+    conversations: num(x.n),
+    escalated: num(x.escalated),
+    completed: num(x.completed),
+    csat: { count: num(x.csat_n), sum: num(x.csat_sum), sumOfSquares: num(x.csat_sq) },
+  }));
+}

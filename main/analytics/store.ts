@@ -12,6 +12,8 @@ import type { TranscriptEvent } from '../../shared/transcripts/format';
 import { STAGE, stageFile, unstageBad } from './bulkStage';
 import {
   conversationRecord,
+  variantArms,
+  type VariantArm,
   sampleConversations,
   type SampledConversation,
   dayBounds,
@@ -368,6 +370,11 @@ export class AnalyticsStore {
   /** A random, optionally stratified, sample of a range's conversations. */
   sample(range: DateRange, o: Parameters<typeof sampleConversations>[2]): Promise<SampledConversation[]> {
     return sampleConversations(this.db, range, o);
+  }
+
+  /** Per node with variants and per variant: conversations, escalations, completions, CSAT. */
+  variantArms(range: DateRange): Promise<VariantArm[]> {
+    return variantArms(this.db, range);
   }
 
   /** One conversation turn by turn. */

@@ -128,6 +128,52 @@ export type ClusterView = z.infer<typeof ClusterView>;
 
 const ConversationId = z.string().min(1).max(200);
 
+const RateSummary = z.object({ count, rate: z.number().nullable(), interval: Interval });
+export const AbMetric = z.enum(['escalation', 'completion', 'csat']);
+export type AbMetric = z.infer<typeof AbMetric>;
+/** One node's experiment (shared/insights/abtest.ts's AbTestResult, with the node and the days it covers). */
+export const AbExperimentView = z.object({
+  node: z.string(),
+  days: count,
+  metric: AbMetric,
+  direction: z.enum(['lower_is_better', 'higher_is_better']),
+  alpha: z.number(),
+  mde: z.number(),
+  control: z.string(),
+  variants: z.array(
+    z.object({
+      id: z.string(),
+      conversations: count,
+      escalation: RateSummary,
+      completion: RateSummary,
+      csat: z.object({ responses: count, mean: z.number().nullable(), sd: z.number().nullable(), interval: Interval.nullable() }),
+    }),
+  ),
+  comparisons: z.array(
+    z.object({
+      variant: z.string(),
+      control: z.string(),
+      ready: z.boolean(),
+      difference: z.number().nullable(),
+      interval: Interval.nullable(),
+      alwaysValidPValue: z.number().nullable(),
+      fixedHorizonPValue: z.number().nullable(),
+      better: z.boolean(),
+      worse: z.boolean(),
+    }),
+  ),
+  verdict: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('winner'), variant: z.string(), over: z.array(z.string()), difference: z.number(), interval: Interval, alwaysValidPValue: z.number() }),
+    z.object({ kind: z.literal('equivalent'), margin: z.number() }),
+    z.object({
+      kind: z.literal('no_difference_yet'),
+      reason: z.enum(['single_variant', 'no_data', 'too_few', 'inconclusive']),
+      moreConversationsNeeded: z.number().nullable(),
+    }),
+  ]),
+});
+export type AbExperimentView = z.infer<typeof AbExperimentView>;
+
 export const SampleStratum = z.enum(['handoff', 'abandoned', 'fallback', 'resolved', 'other']);
 export type SampleStratum = z.infer<typeof SampleStratum>;
 export const SampledConversation = z.object({ conversation: z.string(), stratum: SampleStratum, turns: count, started: z.string() });
@@ -222,6 +268,14 @@ export const insightsMethods = {
   'insights.storyDraft': {
     input: z.object({ id: ConversationId, name: z.string().min(1).max(200).optional() }).strict(),
     output: z.object({ file: z.string(), text: z.string(), redactions: count }),
+  },
+  /**
+   * A/B results over a range: per node with variants, per variant conversations, escalation, completion and CSAT
+   * with intervals, and a verdict on `metric` from a sequential test that stays valid however often it is looked at.
+   */
+  'insights.ab': {
+    input: z.object({ range: DayRange, metric: AbMetric, mde: z.number().positive().max(4).optional() }).strict(),
+    output: z.object({ experiments: z.array(AbExperimentView) }),
   },
   /** Erases conversations from the store for good (a later import does not bring them back). */
   'insights.erase': { input: z.object({ project, conversations: z.array(ConversationId).min(1).max(10_000) }).strict(), output: z.object({ erased: count }) },

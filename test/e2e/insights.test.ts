@@ -2,8 +2,8 @@
 // (test/fixtures/sampleTraffic.ts: the sample's real nodes, and a new intent the model was never taught, buying
 // crypto, whose questions fall through to the fallback), see the heat overlay on the canvas, open the top failure
 // path and one of its conversations (its path marked on the canvas), discover the cluster the generator seeded,
-// create the intent from it (nlu.yaml), add a temporary route for it, and rate a sampled conversation (saved with
-// the project).
+// create the intent from it (nlu.yaml), add a temporary route for it, rate a sampled conversation (saved with
+// the project), and see the A/B results of the greeting's variants.
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -110,6 +110,12 @@ describe('insights (web mode, Chromium)', { timeout: 180_000 }, () => {
     const saved = parse(readFileSync(ratingsFile, 'utf8')) as { ratings: { conversation: string; rating: string; tags: string[] }[] };
     expect(saved.ratings).toEqual([expect.objectContaining({ conversation: id, rating: 'bad', tags: ['wrong answer'] })]);
     await page.screenshot({ path: path.join(shots, 'parley-insights-review.png') });
+
+    // A/B: the greeting's two variants (assigned at random, independent of how conversations went): no winner
+    await panel.getByRole('tab', { name: 'A/B' }).click();
+    const experiment = panel.getByRole('listitem', { name: 'Experiment at main/greet' });
+    await expect.poll(() => experiment.locator('tbody tr').count(), slow).toBe(2);
+    await expect.poll(() => experiment.locator('.verdict').innerText()).toMatch(/^No difference (yet|worth having)/);
     expect(studio.pageErrors).toEqual([]);
   });
 });

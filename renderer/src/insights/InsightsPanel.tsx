@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { IntentsTab } from './IntentsTab';
 import { PathsTab } from './PathsTab';
 import { ReviewTab } from './ReviewTab';
+import { AbTab } from './AbTab';
 import { closeInsights, defaultRange, importTranscripts, setRange, setTab, useInsights } from './insightsStore';
 
 function ImportBox() {
@@ -118,8 +119,11 @@ export function InsightsPanel() {
             <button role="tab" aria-selected={tab === 'review'} onClick={() => setTab('review')}>
               Review
             </button>
+            <button role="tab" aria-selected={tab === 'ab'} onClick={() => setTab('ab')}>
+              A/B
+            </button>
           </div>
-          {tab === 'paths' ? <PathsTab /> : tab === 'intents' ? <IntentsTab /> : <ReviewTab />}
+          {tab === 'paths' ? <PathsTab /> : tab === 'intents' ? <IntentsTab /> : tab === 'review' ? <ReviewTab /> : <AbTab />}
         </>
       ) : (
         !loading && <p className="muted">No transcripts yet. Import the runtime’s transcript files to see how conversations go.</p>

@@ -14,12 +14,15 @@ import type {
   OverlayView,
   SampledConversation,
   SampleStratum,
+  AbExperimentView,
+  AbMetric,
 } from '../../../shared/api/insights';
+import { promoteVariant } from '../../../shared/project/abWinner';
 import type { Rating } from '../../../shared/schema/ratings';
 import { temporaryRouteChanges } from '../../../shared/project/temporaryRoute';
 import { editFlow, errorText, onProjectSwitch, revealNode, useStudio } from '../store/studioStore';
 
-export type InsightsTab = 'paths' | 'intents' | 'review';
+export type InsightsTab = 'paths' | 'intents' | 'review' | 'ab';
 export type Metric = 'failure' | 'fallback' | 'notSure' | 'handoff' | 'guardrail' | 'dropoff' | 'visits';
 
 export const METRICS: { id: Metric; label: string; title: string }[] = [
@@ -59,6 +62,10 @@ export interface InsightsState {
   ratingsProblem?: string;
   /** A story made from the open conversation, being reviewed before it is written. */
   draft?: { conversation: string; file: string; text: string; redactions: number };
+  abMetric: AbMetric;
+  experiments?: AbExperimentView[];
+  /** What the last action on an experiment did, by node. */
+  abNotes: Record<string, string>;
   /** What the last action on the open conversation did. */
   conversationNote?: string;
   loading: boolean;
@@ -75,6 +82,8 @@ const initial = (): Omit<InsightsState, 'open' | 'metric' | 'tab'> => ({
   clusterNotes: {},
   sample: [],
   ratings: new Map(),
+  abMetric: 'escalation',
+  abNotes: {},
   loading: false,
 });
 
@@ -170,13 +179,17 @@ export function toggleInsights(): void {
   if (get().open) closeInsights();
   else void openInsights();
 }
-export const setTab = (tab: InsightsTab): void => set({ tab });
+export function setTab(tab: InsightsTab): void {
+  set({ tab });
+  if (tab === 'ab' && !get().experiments) void loadExperiments();
+}
 export const setMetric = (metric: Metric): void => set({ metric });
 
 export function setRange(range: DayRange): void {
   if (!range.from || !range.to || range.from > range.to) return;
-  set({ range, clusters: undefined });
+  set({ range, clusters: undefined, experiments: undefined });
   void loadRange();
+  if (get().tab === 'ab') void loadExperiments();
 }
 
 export async function importTranscripts(paths: string[]): Promise<void> {
@@ -307,6 +320,29 @@ export async function writeDraft(): Promise<void> {
   if (!dir || !d) return;
   const r = await guarded(() => api().call('file.write', { project: dir, path: d.file, text: d.text, baseRevision: null }));
   if (r) set({ draft: undefined, conversationNote: `Saved as ${d.file}`, error: undefined });
+}
+
+export async function loadExperiments(metric = get().abMetric): Promise<void> {
+  const range = get().range;
+  set({ abMetric: metric });
+  if (!range) return;
+  const r = await guarded(() => api().call('insights.ab', { range, metric }));
+  if (r && get().abMetric === metric && get().range === range) set({ experiments: r.experiments, error: undefined });
+}
+
+/** Ends an experiment: the node keeps only the winning variant's copy or settings (shared/project/abWinner.ts). */
+export function keepOnlyVariant(node: string, variant: string): void {
+  const [flowId, nodeId] = node.split('/') as [string, string];
+  const flowNode = useStudio.getState().flows[flowId]?.flow.nodes.find((n) => n.id === nodeId);
+  const note = (text: string) => set({ abNotes: { ...get().abNotes, [node]: text } });
+  if (!flowNode) return note(`${node} is not in this version of the project`);
+  try {
+    editFlow(flowId, [{ type: 'node.update', id: nodeId, node: promoteVariant(flowNode, variant) }]);
+    note(`${nodeId} now says only what ${variant} said; the experiment is over (undo with Ctrl+Z)`);
+    revealNode(flowId, nodeId);
+  } catch (e) {
+    note(errorText(e));
+  }
 }
 
 // another project: nothing of this one's transcripts stays on screen
