@@ -9,8 +9,20 @@ import { createInsightsHandlers } from './handlers';
 import { writeSynthetic, type Journey } from './synthetic';
 
 const START = { path: ['main/start', 'main/greet', 'main/listen_intent'] };
-const resolved = { say: ['balance please'], path: ['main/listen_intent', 'balance/show', 'main/goodbye_end'], intent: 'check_balance', outcomes: ['end' as const], ended: 'resolved' as const };
-const escalated = { say: ['agent'], path: ['main/listen_intent', 'human/connect_agent'], intent: 'agent', outcomes: ['handoff' as const], ended: 'escalated' as const };
+const resolved = {
+  say: ['balance please'],
+  path: ['main/listen_intent', 'balance/show', 'main/goodbye_end'],
+  intent: 'check_balance',
+  outcomes: ['end' as const],
+  ended: 'resolved' as const,
+};
+const escalated = {
+  say: ['agent'],
+  path: ['main/listen_intent', 'human/connect_agent'],
+  intent: 'agent',
+  outcomes: ['handoff' as const],
+  ended: 'escalated' as const,
+};
 
 /** The greeting's two variants, each escalated at its own rate. */
 function journeys(control: number, short: number): Journey[] {

@@ -163,7 +163,14 @@ export const AbExperimentView = z.object({
     }),
   ),
   verdict: z.discriminatedUnion('kind', [
-    z.object({ kind: z.literal('winner'), variant: z.string(), over: z.array(z.string()), difference: z.number(), interval: Interval, alwaysValidPValue: z.number() }),
+    z.object({
+      kind: z.literal('winner'),
+      variant: z.string(),
+      over: z.array(z.string()),
+      difference: z.number(),
+      interval: Interval,
+      alwaysValidPValue: z.number(),
+    }),
     z.object({ kind: z.literal('equivalent'), margin: z.number() }),
     z.object({
       kind: z.literal('no_difference_yet'),

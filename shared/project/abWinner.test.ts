@@ -18,7 +18,13 @@ describe('making the winner the only variant', () => {
     expect(promoteVariant(greet, 'control')).toEqual({ id: 'greet', kind: 'message', say: greet.kind === 'message' ? greet.say : {}, next: 'menu' });
   });
   it("gives an llm node the winner's settings", () => {
-    const answer: FlowNode = { id: 'answer', kind: 'llm', prompt: '{{input}}', system: 'Short.', variants: [{ id: 'control' }, { id: 'warm', system: 'Warmly.', temperature: 0.7 }] };
+    const answer: FlowNode = {
+      id: 'answer',
+      kind: 'llm',
+      prompt: '{{input}}',
+      system: 'Short.',
+      variants: [{ id: 'control' }, { id: 'warm', system: 'Warmly.', temperature: 0.7 }],
+    };
     expect(promoteVariant(answer, 'warm')).toEqual({ id: 'answer', kind: 'llm', prompt: '{{input}}', system: 'Warmly.', temperature: 0.7 });
   });
   it('refuses an unknown variant or a node without variants', () => {
