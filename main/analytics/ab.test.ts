@@ -48,6 +48,7 @@ async function experiment(control: number, short: number, seed: number) {
     limits: DEFAULT_FILE_LIMITS,
     identity: async () => ({ name: 'Test' }),
     exists: async () => false,
+    judge: async () => undefined,
   });
   open.push(h);
   await h['insights.import']({ project: tmp, paths: [tmp] });

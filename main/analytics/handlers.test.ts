@@ -188,4 +188,29 @@ describe('the Insights calls', () => {
     // the next draft of it takes another name
     expect((await h['insights.storyDraft']({ id: 'pii-1' })).file).toBe('stories/from-production/production_conversation_pii_1_2.yaml');
   });
+
+  it('gives containment, escalation, resolution and CSAT with intervals', async () => {
+    const { s, dir, transcripts } = await studio();
+    const h = s.handlers;
+    await h['insights.import']({ project: dir, paths: [transcripts] });
+    const m = methods['insights.metrics'].output.parse(await h['insights.metrics']({ range: WEEK }));
+    expect(m.conversations).toBe(600);
+    expect(m.containment.count + m.escalation.count).toBe(600);
+    // the generator escalates "a person" and a third of the lost cards' journeys: about 15% of conversations
+    expect(m.escalation.rate).toBeGreaterThan(0.08);
+    expect(m.escalation.rate).toBeLessThan(0.25);
+    expect(m.escalation.interval.low).toBeLessThan(m.escalation.rate!);
+    expect(m.csat.responses).toBeGreaterThan(60);
+    expect(m.csat.mean).toBeGreaterThan(2.5);
+    expect(m.csat.mean).toBeLessThan(3.5);
+  });
+
+  it('refuses to send conversations to the model of a project that is not trusted', async () => {
+    const { s, dir, transcripts } = await studio();
+    const h = s.handlers;
+    await h['insights.import']({ project: dir, paths: [transcripts] });
+    const r = await h['insights.coherence']({ project: dir, range: WEEK, size: 3 });
+    expect(r).toMatchObject({ judged: 0, failed: 3 });
+    expect(r.error).toMatch(/^the model was not called: /);
+  });
 });

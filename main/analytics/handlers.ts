@@ -9,7 +9,9 @@ import { ApiError } from '../../shared/api/errors';
 import type { Handlers } from '../../shared/api/contract';
 import { NluFile } from '../../shared/schema/project';
 import { discoverIntents } from './discover';
-import { analyzeAbTest } from '../../shared/insights/abtest';
+import { analyzeAbTest, wilsonInterval } from '../../shared/insights/abtest';
+import { judgeCoherence, type CoherenceItem } from '../../shared/insights/coherence';
+import type { LlmPort } from '../../shared/engine/ports';
 import { analyticsDbFile } from './location';
 import { AnalyticsStore } from './store';
 import { createRatings } from './ratings';
@@ -31,6 +33,8 @@ export interface InsightsHandlerOptions {
   identity(): Promise<Person>;
   /** Whether a project file exists (a story draft's name must be free). */
   exists(rel: string): Promise<boolean>;
+  /** The open project's model as the user trusts it (a refusing port when not trusted), for the coherence judge. */
+  judge(): Promise<LlmPort | undefined>;
   writeFile: (rel: string, text: string, baseRevision: string | null) => Promise<unknown>;
 }
 
@@ -200,6 +204,43 @@ export function createInsightsHandlers(o: InsightsHandlerOptions): Pick<Handlers
           return { node, days, ...result };
         }),
       };
+    },
+    'insights.metrics': async ({ range }) => {
+      const m = await (await store()).store.metrics(range);
+      const rate = (x: number) => ({ count: x, rate: m.conversations ? x / m.conversations : null, interval: wilsonInterval(x, m.conversations) });
+      const { responses, mean, sd } = m.csat;
+      // a normal interval of the mean: CSAT samples are large when there is any point in showing one
+      const csatHalf = mean !== null && sd !== null && responses > 1 ? (1.96 * sd) / Math.sqrt(responses) : null;
+      return {
+        conversations: m.conversations,
+        containment: rate(m.contained),
+        escalation: rate(m.escalated),
+        resolution: rate(m.resolved),
+        csat: { responses, mean, interval: csatHalf === null || mean === null ? null : { low: mean - csatHalf, high: mean + csatHalf } },
+      };
+    },
+    'insights.coherence': async ({ project, range, size, seed }) => {
+      o.sameProject(project);
+      const llm = await o.judge();
+      if (!llm) throw new ApiError('INVALID_PROJECT', 'no model is configured: add an llm section to parley.yaml to judge coherence');
+      const { store: s } = await store();
+      // the conversations reviewers rated in the range first (to measure the judge against them), then random ones
+      const rated = new Map<string, 'good' | 'bad'>();
+      for (const r of (await ratings.list()).ratings) rated.set(r.conversation, r.rating);
+      const items: CoherenceItem[] = [];
+      const inRange = (day: string | undefined) => day !== undefined && day >= range.from && day <= range.to;
+      for (const [id, human] of rated) {
+        if (items.length >= size) break;
+        const c = await s.conversation(id);
+        if (c && inRange(c.turns[0]?.at.slice(0, 10))) items.push({ conversation: id, turns: c.turns, human });
+      }
+      for (const id of await s.multiTurnSample(range, size, seed ?? 1)) {
+        if (items.length >= size) break;
+        if (rated.has(id)) continue;
+        const c = await s.conversation(id);
+        if (c) items.push({ conversation: id, turns: c.turns });
+      }
+      return judgeCoherence(items, llm);
     },
     'insights.erase': async ({ project, conversations }) => {
       o.sameProject(project);

@@ -400,3 +400,45 @@ export async function variantArms(db: DuckDBConnection, range: DateRange): Promi
     csat: { count: num(x.csat_n), sum: num(x.csat_sum), sumOfSquares: num(x.csat_sq) },
   }));
 }
+
+export interface RangeMetrics {
+  conversations: number;
+  /** Conversations never handed over to a person. */
+  contained: number;
+  escalated: number;
+  /** Conversations that ended resolved. */
+  resolved: number;
+  csat: { responses: number; mean: number | null; sd: number | null };
+}
+
+/** Containment, escalation, resolution and CSAT over a range's conversations. */
+export async function rangeMetrics(db: DuckDBConnection, range: DateRange): Promise<RangeMetrics> {
+  const [c] = await rows(
+    db,
+    `WITH c AS (SELECT conversation, bool_or(list_contains(outcomes, 'handoff') OR ended = 'escalated') AS esc, bool_or(ended = 'resolved') AS res
+       FROM turns WHERE ${IN_RANGE} GROUP BY conversation)
+     SELECT count(*) AS n, coalesce(sum(esc::INTEGER), 0) AS esc, coalesce(sum(res::INTEGER), 0) AS res FROM c`,
+    [range.from, range.to],
+  );
+  const [f] = await rows(db, `SELECT count(*) AS n, avg(score) AS mean, stddev_samp(score) AS sd FROM feedback WHERE ${IN_RANGE}`, [range.from, range.to]);
+  const n = num(c?.n);
+  const esc = num(c?.esc);
+  return {
+    conversations: n,
+    contained: n - esc,
+    escalated: esc,
+    resolved: num(c?.res),
+    csat: { responses: num(f?.n), mean: f?.mean == null ? null : num(f.mean), sd: f?.sd == null ? null : num(f.sd) },
+  };
+}
+
+/** A seeded random sample of the range's conversations where the customer wrote at least `minTurns` messages. */
+export async function multiTurnSample(db: DuckDBConnection, range: DateRange, size: number, seed: number, minTurns = 2): Promise<string[]> {
+  const r = await rows(
+    db,
+    `SELECT conversation FROM turns WHERE ${IN_RANGE} GROUP BY conversation HAVING count(*) FILTER (WHERE input_type = 'text') >= $3
+     ORDER BY hash(conversation || $4) LIMIT ${Math.max(1, Math.floor(size))}`,
+    [range.from, range.to, minTurns, String(seed)],
+  );
+  return r.map((x) => String(x.conversation));
+}

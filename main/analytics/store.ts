@@ -12,6 +12,9 @@ import type { TranscriptEvent } from '../../shared/transcripts/format';
 import { STAGE, stageFile, unstageBad } from './bulkStage';
 import {
   conversationRecord,
+  multiTurnSample,
+  rangeMetrics,
+  type RangeMetrics,
   variantArms,
   type VariantArm,
   sampleConversations,
@@ -375,6 +378,16 @@ export class AnalyticsStore {
   /** Per node with variants and per variant: conversations, escalations, completions, CSAT. */
   variantArms(range: DateRange): Promise<VariantArm[]> {
     return variantArms(this.db, range);
+  }
+
+  /** Containment, escalation, resolution and CSAT over a range. */
+  metrics(range: DateRange): Promise<RangeMetrics> {
+    return rangeMetrics(this.db, range);
+  }
+
+  /** A seeded sample of multi-turn conversations (for the coherence judge). */
+  multiTurnSample(range: DateRange, size: number, seed: number): Promise<string[]> {
+    return multiTurnSample(this.db, range, size, seed);
   }
 
   /** One conversation turn by turn. */

@@ -21,6 +21,7 @@ import type { HttpPort, LlmPort } from '../../shared/engine/ports';
 import type { EventPayload, ProjectSnapshot, SecretInfo, TrustStatus } from '../../shared/api/contract';
 import { MANIFEST_FILE } from '../../shared/project/validate';
 import type { ProjectAccess } from './simulator';
+import { createProjectPorts } from '../runtime/projectPorts';
 import { createKnowledgeHandlers, requireDir } from '../knowledge/handlers';
 import { createInsightsHandlers } from '../analytics/handlers';
 import { retrievalMisses } from '../knowledge/unanswered';
@@ -150,6 +151,11 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
   };
 
   const stories = createStoriesService({ bus, store, simulator });
+  // the model for Insights' coherence judge: the project's, as the user trusts it (a refusing port when not)
+  const judgePorts = createProjectPorts<ProjectSnapshot>({
+    ...(opts.llmFactory ? { llmFactory: opts.llmFactory } : {}),
+    ...(opts.outbound ? { outbound: opts.outbound } : {}),
+  });
   const { dispose: disposeInsights, ...insights } = createInsightsHandlers({
     dir: () => requireDir(store.dir),
     sameProject,
@@ -158,6 +164,11 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
     writeFile: (rel, text, base) => store.writeFile(rel, text, base),
     limits: settings.limits,
     identity: userIdentity,
+    judge: async () => {
+      const snap = store.current();
+      if (!snap) throw new ApiError('NO_PROJECT', 'no project is open');
+      return judgePorts.llmFor(snap, await accessFor(snap));
+    },
     exists: (rel) =>
       store.readFile(rel).then(
         () => true,
@@ -356,6 +367,7 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
     dispose: async () => {
       simulator.dispose();
       disposeInsights();
+      await judgePorts.close();
       await store.close();
     },
   };

@@ -284,6 +284,35 @@ export const insightsMethods = {
     input: z.object({ range: DayRange, metric: AbMetric, mde: z.number().positive().max(4).optional() }).strict(),
     output: z.object({ experiments: z.array(AbExperimentView) }),
   },
+  /** Containment, escalation, resolution (with Wilson intervals) and CSAT (with a t interval) over a range. */
+  'insights.metrics': {
+    input: z.object({ range: DayRange }).strict(),
+    output: z.object({
+      conversations: count,
+      containment: RateSummary,
+      escalation: RateSummary,
+      resolution: RateSummary,
+      csat: z.object({ responses: count, mean: z.number().nullable(), interval: Interval.nullable() }),
+    }),
+  },
+  /**
+   * Multi-turn coherence of a sample of the range's conversations, judged by the project's model with a rubric
+   * (shared/insights/coherence.ts): the rate with its interval, and the judge's agreement (Cohen's kappa) with the
+   * reviewers' ratings on the conversations they rated (those in the range come first in the sample).
+   */
+  'insights.coherence': {
+    input: z.object({ project, range: DayRange, size: z.number().int().min(1).max(200), seed: z.number().int().optional() }).strict(),
+    output: z.object({
+      judged: count,
+      coherent: count,
+      rate: z.number().nullable(),
+      interval: Interval,
+      failed: count,
+      agreement: z.object({ rated: count, kappa: z.number().nullable(), observed: z.number().nullable() }),
+      verdicts: z.array(z.object({ conversation: z.string(), coherent: z.boolean(), reason: z.string(), human: z.enum(['good', 'bad']).optional() })),
+      error: z.string().optional(),
+    }),
+  },
   /** Erases conversations from the store for good (a later import does not bring them back). */
   'insights.erase': { input: z.object({ project, conversations: z.array(ConversationId).min(1).max(10_000) }).strict(), output: z.object({ erased: count }) },
   /** How long the store keeps transcripts (null: for ever); what is older goes at once. */

@@ -47,6 +47,9 @@ describe('insights (web mode, Chromium)', { timeout: 180_000 }, () => {
     await expect.poll(() => panel.getByRole('status').first().innerText(), slow).toMatch(/^Read [\d,]+ events from 1 file; added [\d,]+ turns/);
     await expect.poll(() => panel.locator('.insights-status').innerText(), slow).toMatch(/1,500 conversations, [\d,]+ turns from 2026-11-30 to 2026-12-06/);
 
+    // the range's metrics, with their intervals
+    await expect.poll(() => panel.getByRole('group', { name: 'Metrics' }).or(panel.locator('.insights-metrics')).first().innerText(), slow).toMatch(/Contained\s+\d+% ±[\d.]+\s+Escalated/);
+
     // the overlay on the Main menu: every card with a badge, the fallback red, and a legend
     const card = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
     await expect.poll(() => card('greet').locator('.insights-badge').innerText(), slow).toMatch(/^1\.5k/);
@@ -109,6 +112,11 @@ describe('insights (web mode, Chromium)', { timeout: 180_000 }, () => {
     await expect.poll(() => existsSync(ratingsFile)).toBe(true);
     const saved = parse(readFileSync(ratingsFile, 'utf8')) as { ratings: { conversation: string; rating: string; tags: string[] }[] };
     expect(saved.ratings).toEqual([expect.objectContaining({ conversation: id, rating: 'bad', tags: ['wrong answer'] })]);
+    // the coherence judge needs the project's model: this project is not trusted, so nothing is sent
+    await panel.getByRole('button', { name: 'Close the conversation' }).click();
+    await panel.getByLabel('Conversations to judge').fill('3');
+    await panel.getByRole('button', { name: 'Judge coherence' }).click();
+    await expect.poll(() => panel.getByRole('region', { name: 'Coherence' }).innerText(), slow).toMatch(/No verdict on 3: the model was not called/);
     await page.screenshot({ path: path.join(shots, 'parley-insights-review.png') });
 
     // A/B: the greeting's two variants (assigned at random, independent of how conversations went): no winner

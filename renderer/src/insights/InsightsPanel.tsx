@@ -53,6 +53,38 @@ function ImportBox() {
   );
 }
 
+const pct = (r: { rate: number | null; interval: { low: number; high: number } }) =>
+  r.rate === null ? '–' : `${Math.round(r.rate * 100)}% ±${Math.max(0.1, ((r.interval.high - r.interval.low) / 2) * 100).toFixed(1)}`;
+
+/** The range's containment, escalation, resolution and CSAT, with their intervals. */
+function Metrics() {
+  const m = useInsights((s) => s.metrics);
+  if (!m?.conversations) return null;
+  return (
+    <dl className="insights-metrics" aria-label="Metrics">
+      <div title="Conversations never handed over to a person">
+        <dt>Contained</dt>
+        <dd>{pct(m.containment)}</dd>
+      </div>
+      <div title="Conversations handed over to a person">
+        <dt>Escalated</dt>
+        <dd>{pct(m.escalation)}</dd>
+      </div>
+      <div title="Conversations that ended resolved">
+        <dt>Resolved</dt>
+        <dd>{pct(m.resolution)}</dd>
+      </div>
+      <div title={`Customer satisfaction, 1 to 5: ${m.csat.responses.toLocaleString()} responses`}>
+        <dt>CSAT</dt>
+        <dd>
+          {m.csat.mean === null ? '–' : m.csat.mean.toFixed(2)}
+          {m.csat.interval ? ` ±${((m.csat.interval.high - m.csat.interval.low) / 2).toFixed(2)}` : ''}
+        </dd>
+      </div>
+    </dl>
+  );
+}
+
 function RangePicker() {
   const range = useInsights((s) => s.range);
   const status = useInsights((s) => s.status);
@@ -109,6 +141,7 @@ export function InsightsPanel() {
               {overlay.conversations.toLocaleString()} conversations and {overlay.turns.toLocaleString()} turns in the range
             </p>
           )}
+          <Metrics />
           <div className="tabs small" role="tablist" aria-label="Insights views">
             <button role="tab" aria-selected={tab === 'paths'} onClick={() => setTab('paths')}>
               Failure paths

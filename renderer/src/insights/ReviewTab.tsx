@@ -2,7 +2,7 @@
 // each read as a transcript with its path on the canvas, rated, and made a story if it should never happen again.
 import { useState } from 'react';
 import type { SampleStratum } from '../../../shared/api/insights';
-import { drawSample, openConversation, useInsights } from './insightsStore';
+import { drawSample, judgeCoherence, openConversation, useInsights } from './insightsStore';
 import { Transcript } from './Transcript';
 
 const KINDS: { id: SampleStratum | 'stratified' | 'all'; label: string }[] = [
@@ -13,6 +13,65 @@ const KINDS: { id: SampleStratum | 'stratified' | 'all'; label: string }[] = [
   { id: 'fallback', label: 'fell back' },
   { id: 'resolved', label: 'resolved' },
 ];
+
+/** Multi-turn coherence judged by the project's model on a sample, with its agreement with the reviewers. */
+function Coherence() {
+  const c = useInsights((s) => s.coherence);
+  const judging = useInsights((s) => s.judging);
+  const [size, setSize] = useState(20);
+  return (
+    <section className="coherence" aria-label="Coherence">
+      <h4>Multi-turn coherence</h4>
+      <p className="muted">
+        Does the bot use what the customer said earlier? The project’s model judges a sample against a rubric; the conversations you rated come first, to see
+        whether it agrees with you.
+      </p>
+      <div className="sample-controls">
+        <input
+          type="number"
+          aria-label="Conversations to judge"
+          min={1}
+          max={200}
+          value={size}
+          onChange={(e) => setSize(Math.max(1, Math.min(200, Number(e.target.value) || 1)))}
+        />
+        <button disabled={judging} onClick={() => void judgeCoherence(size)}>
+          {judging ? 'Judging…' : 'Judge coherence'}
+        </button>
+      </div>
+      {c && (
+        <div role="status">
+          {c.judged > 0 && (
+            <p>
+              Coherent in {c.coherent} of {c.judged} ({Math.round((c.rate ?? 0) * 100)}%, 95% interval {Math.round(c.interval.low * 100)}–
+              {Math.round(c.interval.high * 100)}%).{' '}
+              {c.agreement.rated > 0
+                ? `Agreement with your ratings on ${c.agreement.rated}: ${Math.round((c.agreement.observed ?? 0) * 100)}%, Cohen's kappa ${c.agreement.kappa === null ? 'undefined (no variation)' : c.agreement.kappa.toFixed(2)}.`
+                : 'Rate some conversations to measure the judge against you.'}
+            </p>
+          )}
+          {c.failed > 0 && (
+            <p className="warn">
+              No verdict on {c.failed}: {c.error}
+            </p>
+          )}
+          <ul className="verdicts">
+            {c.verdicts
+              .filter((v) => !v.coherent)
+              .map((v) => (
+                <li key={v.conversation}>
+                  <button className="link" onClick={() => void openConversation(v.conversation)}>
+                    {v.conversation}
+                  </button>{' '}
+                  {v.reason}
+                </li>
+              ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}
 
 export function ReviewTab() {
   const sample = useInsights((s) => s.sample);
@@ -78,6 +137,7 @@ export function ReviewTab() {
           </ol>
         </>
       )}
+      <Coherence />
     </div>
   );
 }

@@ -3,6 +3,7 @@
 // conversation being read (rated, made a story), the clusters of what the bot did not understand, and a sample of
 // conversations to review.
 import { create } from 'zustand';
+import type { MethodOutput } from '../../../shared/api/contract';
 import type {
   ClusterView,
   ConversationView,
@@ -62,6 +63,9 @@ export interface InsightsState {
   ratingsProblem?: string;
   /** A story made from the open conversation, being reviewed before it is written. */
   draft?: { conversation: string; file: string; text: string; redactions: number };
+  metrics?: MethodOutput<'insights.metrics'>;
+  coherence?: MethodOutput<'insights.coherence'>;
+  judging: boolean;
   abMetric: AbMetric;
   experiments?: AbExperimentView[];
   /** What the last action on an experiment did, by node. */
@@ -84,6 +88,7 @@ const initial = (): Omit<InsightsState, 'open' | 'metric' | 'tab'> => ({
   ratings: new Map(),
   abMetric: 'escalation',
   abNotes: {},
+  judging: false,
   loading: false,
 });
 
@@ -156,10 +161,17 @@ export async function refreshInsights(): Promise<void> {
 async function loadRange(): Promise<void> {
   const range = get().range;
   if (!range) return;
-  const r = await guarded(() => Promise.all([api().call('insights.overlay', { range }), api().call('insights.failurePaths', { range, limit: 50 })]));
+  const r = await guarded(() =>
+    Promise.all([
+      api().call('insights.overlay', { range }),
+      api().call('insights.failurePaths', { range, limit: 50 }),
+      api().call('insights.metrics', { range }),
+    ]),
+  );
   if (!r || get().range !== range) return;
-  const [overlay, { paths }] = r;
+  const [overlay, { paths }, metrics] = r;
   set({
+    metrics,
     overlay,
     byNode: new Map(overlay.nodes.map((n) => [n.node, n])),
     maxVisits: overlay.nodes.reduce((m, n) => Math.max(m, n.visits), 0),
@@ -343,6 +355,16 @@ export function keepOnlyVariant(node: string, variant: string): void {
   } catch (e) {
     note(errorText(e));
   }
+}
+
+/** Judges the multi-turn coherence of a sample of the range's conversations with the project's model. */
+export async function judgeCoherence(size: number): Promise<void> {
+  const dir = project();
+  const range = get().range;
+  if (!dir || !range) return;
+  set({ judging: true, coherence: undefined });
+  const r = await guarded(() => api().call('insights.coherence', { project: dir, range, size }));
+  set({ judging: false, ...(r ? { coherence: r, error: undefined } : {}) });
 }
 
 // another project: nothing of this one's transcripts stays on screen
