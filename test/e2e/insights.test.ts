@@ -48,7 +48,9 @@ describe('insights (web mode, Chromium)', { timeout: 180_000 }, () => {
     await expect.poll(() => panel.locator('.insights-status').innerText(), slow).toMatch(/1,500 conversations, [\d,]+ turns from 2026-11-30 to 2026-12-06/);
 
     // the range's metrics, with their intervals
-    await expect.poll(() => panel.getByRole('group', { name: 'Metrics' }).or(panel.locator('.insights-metrics')).first().innerText(), slow).toMatch(/Contained\s+\d+% ±[\d.]+\s+Escalated/);
+    await expect
+      .poll(() => panel.getByRole('group', { name: 'Metrics' }).or(panel.locator('.insights-metrics')).first().innerText(), slow)
+      .toMatch(/Contained\s+\d+% ±[\d.]+\s+Escalated/);
 
     // the overlay on the Main menu: every card with a badge, the fallback red, and a legend
     const card = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
