@@ -265,6 +265,64 @@ export function buildCli(): Command {
       });
     });
 
+  program
+    .command('traffic')
+    .description(
+      "realistic synthetic traffic: the project's stories played through its runtime (served here, with the stories' fixtures), perturbed at times, some left half-way, written as the runtime's transcripts",
+    )
+    .argument('<bundleOrProject>', 'a bundle folder, or a project folder (exported to a temporary bundle first)')
+    .requiredOption('--out <dir>', 'where the runtime writes its transcripts')
+    .option('--conversations <n>', 'how many conversations', '200')
+    .option('--stories <paths...>', 'story files or folders of the project (default: all its stories)')
+    .option('--project <dir>', 'the project whose stories to play (when the first argument is a bundle)')
+    .option('--perturb <share>', 'share of conversations whose words are perturbed', '0.3')
+    .option('--perturbations <list>', `how: ${['typos', 'asr', 'case'].join(', ')} (comma-separated)`, 'typos,case')
+    .option('--abandon <share>', 'share of conversations left half-way (written as abandoned)', '0.1')
+    .option('--novel <file>', 'questions the bot was never taught, one per line: some conversations open with one')
+    .option('--novel-share <share>', 'share of conversations opened with a --novel question', '0.1')
+    .option('--seed <n>', 'the same traffic for the same seed', '1')
+    .option('--concurrency <n>', 'conversations at once', '8')
+    .action(
+      async (
+        source: string,
+        o: {
+          out: string;
+          conversations: string;
+          stories?: string[];
+          project?: string;
+          perturb: string;
+          perturbations: string;
+          abandon: string;
+          novel?: string;
+          novelShare: string;
+          seed: string;
+          concurrency: string;
+        },
+      ) => {
+        await guarded('traffic', async () => {
+          const { runTrafficCommand } = await import('./traffic');
+          return runTrafficCommand(
+            {
+              source,
+              out: o.out,
+              conversations: Number(o.conversations),
+              ...(o.stories ? { stories: o.stories } : {}),
+              ...(o.project ? { projectDir: o.project } : {}),
+              perturbShare: Number(o.perturb),
+              perturbations: o.perturbations.split(',').map((x) => x.trim()) as never,
+              abandonShare: Number(o.abandon),
+              ...(o.novel ? { novel: o.novel } : {}),
+              novelShare: Number(o.novelShare),
+              seed: Number(o.seed),
+              concurrency: Number(o.concurrency),
+              env: {},
+            },
+            STDIO,
+          );
+        });
+      },
+    );
+
   const copy = program.command('copy').description('the copy deck: every line the bot says, as a CSV or XLSX file for writers and translators');
   copy
     .command('export')

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -57,5 +58,27 @@ describe('parley insights', () => {
     const again = io();
     expect(await runInsightsImport(project, [logs], { userDataDir, now }, again.io)).toBe(1);
     expect(again.out.join('')).toContain('added 0 turns');
+  });
+
+  it('says so when another Parley holds the store (DuckDB lets one process write it)', async () => {
+    const db = path.join(mkdtempSync(path.join(os.tmpdir(), 'parley-lock-')), 'a.duckdb');
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `require('@duckdb/node-api').DuckDBInstance.create(${JSON.stringify(db)}).then((i) => i.connect()).then(() => { console.log('ready'); setTimeout(() => {}, 60000); })`,
+      ],
+      { cwd: path.resolve(import.meta.dirname, '../..'), stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        holder.stdout.on('data', (d) => String(d).includes('ready') && resolve());
+        holder.on('exit', (code) => reject(new Error(`the holder exited (${code})`)));
+      });
+      const r = io();
+      await expect(runInsightsImport(copySample(), [db], { db }, r.io)).rejects.toThrow(/is open in another Parley \(the studio's Insights panel\?\)/);
+    } finally {
+      holder.kill();
+    }
   });
 });

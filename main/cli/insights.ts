@@ -18,7 +18,12 @@ interface Options {
 async function withStore<T>(projectDir: string, o: Options, use: (s: AnalyticsStore, file: string) => Promise<T>): Promise<T> {
   const file = o.db ?? analyticsDbFile(o.userDataDir ?? defaultUserDataDir(), projectDir);
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const store = await AnalyticsStore.open(file);
+  const store = await AnalyticsStore.open(file).catch((e: unknown) => {
+    // DuckDB lets one process write a database: the studio holds it while its Insights panel is in use
+    if (e instanceof Error && /lock/i.test(e.message))
+      throw new Error(`the analytics store ${file} is open in another Parley (the studio's Insights panel?): import there, or close it and try again`);
+    throw e;
+  });
   try {
     return await use(store, file);
   } finally {
