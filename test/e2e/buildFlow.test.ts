@@ -43,27 +43,36 @@ async function settled(page: Page) {
 
 /** Drags from an exit handle of one node to the input of another, as a user connects them. */
 async function connect(page: Page, from: string, port: string, to: string) {
-  await settled(page);
-  const src = await card(page, from).locator(`.react-flow__handle.source[data-handleid="${port}"]`).boundingBox();
-  const dst = await card(page, to).locator('.react-flow__handle.target').boundingBox();
-  if (!src || !dst) throw new Error(`handles of ${from}:${port} → ${to} not visible`);
-  // a drag that starts or ends on something lying over a handle (a floating panel) connects nothing: say so
-  for (const [what, b] of [
-    [`${from}:${port}`, src],
-    [to, dst],
-  ] as const) {
-    const hit = await page.evaluate(
-      ([x, y]) => {
-        const el = document.elementFromPoint(x!, y!);
-        return el?.closest('.react-flow__handle') ? '' : (el?.className.toString() ?? 'nothing');
-      },
-      [b.x + b.width / 2, b.y + b.height / 2],
+  // Where both handles are, once nothing lies over them. A busy machine paints the last frames of a layout or a
+  // fit-view late, so a handle may still move after the canvas looked settled: measure again until the points are
+  // the handles' own. Something that stays over a handle (a floating panel) connects nothing: say so.
+  let points: [{ x: number; y: number }, { x: number; y: number }] | undefined;
+  let covered = '';
+  for (let attempt = 0; attempt < 20 && !points; attempt++) {
+    await settled(page);
+    const src = await card(page, from).locator(`.react-flow__handle.source[data-handleid="${port}"]`).boundingBox();
+    const dst = await card(page, to).locator('.react-flow__handle.target').boundingBox();
+    if (!src || !dst) throw new Error(`handles of ${from}:${port} → ${to} not visible`);
+    const at = [
+      { x: src.x + src.width / 2, y: src.y + src.height / 2 },
+      { x: dst.x + dst.width / 2, y: dst.y + dst.height / 2 },
+    ] as const;
+    const hits = await page.evaluate(
+      (ps) =>
+        ps.map((p) => {
+          const el = document.elementFromPoint(p.x, p.y);
+          return el?.closest('.react-flow__handle') ? '' : (el?.className.toString() ?? 'nothing');
+        }),
+      [...at],
     );
-    if (hit) throw new Error(`the handle of ${what} is covered by ${hit}`);
+    covered = hits[0] ? `the handle of ${from}:${port} is covered by ${hits[0]}` : hits[1] ? `the handle of ${to} is covered by ${hits[1]}` : '';
+    if (!covered) points = [at[0], at[1]];
+    else await page.waitForTimeout(150);
   }
-  await page.mouse.move(src.x + src.width / 2, src.y + src.height / 2);
+  if (!points) throw new Error(covered);
+  await page.mouse.move(points[0].x, points[0].y);
   await page.mouse.down();
-  await page.mouse.move(dst.x + dst.width / 2, dst.y + dst.height / 2, { steps: 12 });
+  await page.mouse.move(points[1].x, points[1].y, { steps: 12 });
   await page.mouse.up();
 }
 
