@@ -141,7 +141,7 @@ interface FileTally {
 }
 
 /** DuckDB's own memory (it spills to a temporary folder beyond it), so an import stays within the studio's means. */
-const MEMORY_LIMIT = '256MB';
+const MEMORY_LIMIT = '160MB';
 
 export class AnalyticsStore {
   private constructor(
