@@ -59,7 +59,8 @@ describe('the insights queries', () => {
     expect(node('main/listen')).toEqual({ node: 'main/listen', visits: 7, failing: 3, fallback: 2, notSure: 0, handoff: 1, guardrail: 0, abandoned: 1 });
     expect(node('main/fallback')).toMatchObject({ visits: 2, fallback: 2 });
     expect(node('balance/show')).toMatchObject({ visits: 1, fallback: 0 });
-    expect(o.edges.find((e) => e.from === 'main/listen' && e.to === 'main/fallback')?.turns).toBe(2);
+    expect(o.edges.find((e) => e.from === 'main/listen' && e.to === 'main/fallback')).toMatchObject({ turns: 2, failing: 2 });
+    expect(o.edges.find((e) => e.from === 'main/listen' && e.to === 'main/go_balance')).toMatchObject({ turns: 1, failing: 0 });
     expect(o.edges.find((e) => e.from === 'main/greet' && e.to === 'main/listen')?.turns).toBe(3);
     // the week before holds c0 only
     const before = await store.overlay({ from: '2026-11-24', to: '2026-11-30' });

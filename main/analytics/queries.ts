@@ -8,7 +8,8 @@
 // - A node's *visits* are the times a turn's path entered it; its fallback, not-sure, handoff and guardrail counts
 //   are the visits in turns with that outcome, so a rate is a share of visits.
 // - A node's *abandoned* count is the conversations abandoned while waiting there (its drop-off rate: over visits).
-// - An edge's traffic is how often a path went from one node straight to the other.
+// - An edge's traffic is how often a path went from one node straight to the other; its failing count, how many of
+//   those turns fell back, were not sure or were handed over.
 // - A *failure path* is the path of a turn that ended in fallback or handoff, or of the last turn before a
 //   conversation was abandoned, with that ending. Its rate is its count over all the turns that started where it
 //   starts (the node that took the customer's message), so "at card_lost/ask_type, 12% of replies end in fallback
@@ -39,6 +40,8 @@ export interface EdgeStats {
   from: string;
   to: string;
   turns: number;
+  /** Of them, turns that fell back, were not sure or were handed over. */
+  failing: number;
 }
 
 export interface Overlay {
@@ -69,12 +72,12 @@ const num = (v: unknown) => Number(v ?? 0);
 const strings = (v: unknown) => (Array.isArray(v) ? v.map(String) : []);
 
 /** Bumped when the roll-ups change shape: a store with others drops and rebuilds them from its tables. */
-export const ROLLUP_VERSION = '2';
+export const ROLLUP_VERSION = '3';
 export const ROLLUP_TABLES = ['node_day', 'edge_day', 'start_day', 'abandon_day', 'failure_day'] as const;
 
 export const ROLLUPS = `
 CREATE TABLE IF NOT EXISTS node_day (day DATE, node VARCHAR, visits BIGINT, failing BIGINT, fallback BIGINT, not_sure BIGINT, handoff BIGINT, guardrail BIGINT);
-CREATE TABLE IF NOT EXISTS edge_day (day DATE, "from" VARCHAR, "to" VARCHAR, turns BIGINT);
+CREATE TABLE IF NOT EXISTS edge_day (day DATE, "from" VARCHAR, "to" VARCHAR, turns BIGINT, failing BIGINT);
 CREATE TABLE IF NOT EXISTS start_day (day DATE, node VARCHAR, turns BIGINT);
 CREATE TABLE IF NOT EXISTS abandon_day (day DATE, node VARCHAR, conversations BIGINT);
 CREATE TABLE IF NOT EXISTS failure_day (day DATE, path VARCHAR[], ending VARCHAR, count BIGINT);
@@ -107,8 +110,9 @@ export async function refreshRollups(db: DuckDBConnection, days?: string): Promi
     INSERT INTO node_day SELECT day, node, count(*), sum(x), sum(f), sum(n), sum(h), sum(g)
       FROM (SELECT ${DAY} AS day, unnest(path) AS node, list_has_any(outcomes, ['fallback', 'not_sure', 'handoff'])::INTEGER AS x, ${flag('fallback')} AS f, ${flag('not_sure')} AS n, ${flag('handoff')} AS h,
         ${flag('guardrail')} AS g FROM turns WHERE ${onDays}) GROUP BY day, node;
-    INSERT INTO edge_day SELECT day, path[i], path[i + 1], count(*)
-      FROM (SELECT ${DAY} AS day, path, unnest(generate_series(1, len(path) - 1)) AS i FROM turns WHERE ${onDays} AND len(path) > 1) GROUP BY ALL;
+    INSERT INTO edge_day SELECT day, path[i], path[i + 1], count(*), sum(x)
+      FROM (SELECT ${DAY} AS day, path, list_has_any(outcomes, ['fallback', 'not_sure', 'handoff'])::INTEGER AS x,
+        unnest(generate_series(1, len(path) - 1)) AS i FROM turns WHERE ${onDays} AND len(path) > 1) GROUP BY day, path[i], path[i + 1];
     INSERT INTO start_day SELECT ${DAY} AS day, path[1], count(*) FROM turns WHERE ${onDays} AND len(path) > 0 GROUP BY ALL;
     INSERT INTO abandon_day SELECT ${DAY} AS day, waiting_at, count(*) FROM abandoned WHERE ${onDays} AND waiting_at IS NOT NULL GROUP BY ALL;
     INSERT INTO failure_day SELECT day, path, ending, count(*) FROM (${FAILURES(onDays)}) GROUP BY ALL;`);
@@ -131,7 +135,7 @@ export async function overlay(db: DuckDBConnection, range: DateRange): Promise<O
   );
   const edgeRows = await rows(
     db,
-    `SELECT "from", "to", sum(turns) AS turns FROM edge_day WHERE ${IN_DAYS} GROUP BY ALL ORDER BY turns DESC, "from", "to"`,
+    `SELECT "from", "to", sum(turns) AS turns, sum(failing) AS failing FROM edge_day WHERE ${IN_DAYS} GROUP BY ALL ORDER BY turns DESC, "from", "to"`,
     values,
   );
   return {
@@ -148,7 +152,7 @@ export async function overlay(db: DuckDBConnection, range: DateRange): Promise<O
       guardrail: num(r.guardrail),
       abandoned: num(r.abandoned),
     })),
-    edges: edgeRows.map((r) => ({ from: String(r.from), to: String(r.to), turns: num(r.turns) })),
+    edges: edgeRows.map((r) => ({ from: String(r.from), to: String(r.to), turns: num(r.turns), failing: num(r.failing) })),
   };
 }
 

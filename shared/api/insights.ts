@@ -69,7 +69,8 @@ export const OverlayView = z.object({
   turns: count,
   conversations: count,
   nodes: z.array(NodeStatsView),
-  edges: z.array(z.object({ from: z.string(), to: z.string(), turns: count })),
+  /** Turns that went straight from one node to the other, and of them those that fell back, were not sure or were handed over. */
+  edges: z.array(z.object({ from: z.string(), to: z.string(), turns: count, failing: count })),
 });
 export type OverlayView = z.infer<typeof OverlayView>;
 

@@ -56,6 +56,9 @@ describe('insights (web mode, Chromium)', { timeout: 180_000 }, () => {
     const card = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
     await expect.poll(() => card('greet').locator('.insights-badge').innerText(), slow).toMatch(/^1\.5k/);
     await expect.poll(() => card('greet').locator('.insights-badge').getAttribute('class')).toContain('heat-0');
+    // and each edge as wide as its traffic, with the count: every conversation went from the greeting to listening
+    await expect.poll(() => page.locator('.react-flow__edge[data-id="greet:next"] .react-flow__edge-text').textContent(), slow).toBe('1,500');
+    await expect.poll(() => page.locator('.react-flow__edge.insights-edge').count()).toBeGreaterThan(3);
     const legend = page.getByRole('group', { name: 'Insights overlay legend' });
     await expect.poll(() => legend.innerText()).toMatch(/2026-11-30 – 2026-12-06/);
     await page.screenshot({ path: path.join(shots, 'parley-insights-overlay.png') });
