@@ -60,6 +60,12 @@ describe('the Insights calls', () => {
     const one = methods['insights.conversation'].output.parse(await h['insights.conversation']({ id: conversations[0]! }));
     expect(one?.turns[1]?.outcomes).toContain('fallback');
     expect(await h['insights.conversation']({ id: 'no-such-conversation' })).toBeNull();
+    // a path typed in the panel is a full one (or ~/...), never relative to wherever main runs
+    const relative = await h['insights.import']({ project: dir, paths: ['logs/transcripts'] }).catch((e: unknown) => e);
+    expect((relative as ApiError).code).toBe('BAD_REQUEST');
+    expect((relative as ApiError).message).toMatch(/^logs\/transcripts: give the full path/);
+    const missing = await h['insights.import']({ project: dir, paths: ['~/no-such-folder-for-parley'] }).catch((e: unknown) => e);
+    expect((missing as ApiError).code).toBe('NOT_FOUND');
   });
 
   it('clusters what the bot did not understand, and makes an intent of a cluster in nlu.yaml', async () => {

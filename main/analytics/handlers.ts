@@ -4,6 +4,7 @@
 // made from a cluster) go through the project store, so they are checked, atomic and seen by every window.
 import { isMap, isSeq, parseDocument, YAMLMap, YAMLSeq } from 'yaml';
 import { mkdirSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { ApiError } from '../../shared/api/errors';
 import type { Handlers } from '../../shared/api/contract';
@@ -89,9 +90,16 @@ export function createInsightsHandlers(o: InsightsHandlerOptions): Pick<Handlers
     },
     'insights.import': async ({ project, paths }) => {
       o.sameProject(project);
+      // typed by the user in the panel: ~ is their home folder; anything else must be a full path (not one relative
+      // to wherever main happens to run)
+      const full = paths.map((p) => {
+        const expanded = p === '~' || p.startsWith('~/') ? path.join(os.homedir(), p.slice(1)) : p;
+        if (!path.isAbsolute(expanded)) throw new ApiError('BAD_REQUEST', `${p}: give the full path of a transcript file or folder (e.g. /var/log/parley)`);
+        return path.normalize(expanded);
+      });
       const { store: s } = await store();
       try {
-        return await s.import(paths.map((p) => path.resolve(p)));
+        return await s.import(full);
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         if (code === 'ENOENT') throw new ApiError('NOT_FOUND', `no such file or folder: ${(e as NodeJS.ErrnoException).path ?? paths.join(', ')}`);

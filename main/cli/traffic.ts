@@ -147,12 +147,18 @@ export async function runTraffic(o: TrafficOptions): Promise<TrafficReport> {
             await driver.play({ type: 'start' });
             report.turns++;
             let sent = 0;
+            let changed = false;
             for (const t of p.story.story.turns) {
               let input: UserInput;
               if (p.novel) input = { type: 'text', text: p.novel };
               else if (t.button !== undefined) input = { type: 'button', payload: t.button };
               else if (t.event !== undefined) input = { type: 'event', name: t.event };
-              else input = { type: 'text', text: p.perturbed ? perturb(t.user ?? '', p.perturbed, `${o.seed ?? 1}:${p.i}:${sent}`) : (t.user ?? '') };
+              else {
+                const text = t.user ?? '';
+                const said = p.perturbed ? perturb(text, p.perturbed, `${o.seed ?? 1}:${p.i}:${sent}`) : text;
+                changed ||= said !== text;
+                input = { type: 'text', text: said };
+              }
               await driver.play(input);
               report.turns++;
               sent++;
@@ -162,7 +168,8 @@ export async function runTraffic(o: TrafficOptions): Promise<TrafficReport> {
             report.conversations++;
             if (p.novel) report.novel++;
             else if (p.abandonAfter !== undefined) report.abandoned++;
-            if (p.perturbed) report.perturbed++;
+            // counted when the customer's words did change (a story of buttons has none to perturb)
+            if (changed) report.perturbed++;
           } catch (e) {
             report.failed.push({ story: p.story.file, error: e instanceof Error ? e.message : String(e) });
           }

@@ -22,7 +22,7 @@ function ImportBox() {
       <details className="insights-import" open={!useInsights.getState().status?.turns}>
         <summary>Import transcripts</summary>
         <label>
-          Files or folders of the runtime’s transcripts (JSONL) on this computer, one per line
+          Files or folders of the runtime’s transcripts (JSONL) on this computer: full paths, one per line
           <textarea aria-label="Transcript paths" rows={2} value={paths} onChange={(e) => setPaths(e.target.value)} placeholder="/var/log/parley/transcripts" />
         </label>
         <button disabled={importing || !list.length} onClick={() => void importTranscripts(list)}>
