@@ -133,17 +133,19 @@ function SearchDialog() {
       e.stopPropagation();
       closeSearch();
     } else if (e.key === 'ArrowDown' && n) {
+      // from the selection as it is now, not as this render saw it: two presses before React renders again
+      // (a busy machine) must move two rows
       e.preventDefault();
-      setActive((current + 1) % n);
+      setActive((a) => (Math.min(a, n - 1) + 1) % n);
     } else if (e.key === 'ArrowUp' && n) {
       e.preventDefault();
-      setActive((current - 1 + n) % n);
+      setActive((a) => (Math.min(a, n - 1) - 1 + n) % n);
     } else if (e.key === 'PageDown' && n) {
       e.preventDefault();
-      setActive(Math.min(current + 8, n - 1));
+      setActive((a) => Math.min(Math.min(a, n - 1) + 8, n - 1));
     } else if (e.key === 'PageUp' && n) {
       e.preventDefault();
-      setActive(Math.max(current - 8, 0));
+      setActive((a) => Math.max(Math.min(a, n - 1) - 8, 0));
     } else if (e.key === 'Enter') {
       e.preventDefault();
       choose(flat[current]);
