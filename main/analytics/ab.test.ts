@@ -4,8 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_FILE_LIMITS } from '../../shared/project/files';
-import { createInsightsHandlers } from './handlers';
+import { transcriptFolderHandlers } from '../../test/fixtures/insightsHandlers';
 import { writeSynthetic, type Journey } from './synthetic';
 
 const START = { path: ['main/start', 'main/greet', 'main/listen_intent'] };
@@ -39,17 +38,7 @@ afterEach(() => open.splice(0).forEach((h) => h.dispose()));
 async function experiment(control: number, short: number, seed: number) {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'parley-ab-'));
   await writeSynthetic(path.join(tmp, 't.jsonl'), { journeys: journeys(control, short), conversations: 4000, start: '2026-11-01T00:00:00Z', days: 14, seed });
-  const h = createInsightsHandlers({
-    dir: () => tmp,
-    sameProject: () => undefined,
-    userDataDir: path.join(tmp, 'ud'),
-    readFile: () => Promise.reject(new Error('no project files here')),
-    writeFile: () => Promise.reject(new Error('no project files here')),
-    limits: DEFAULT_FILE_LIMITS,
-    identity: async () => ({ name: 'Test' }),
-    exists: async () => false,
-    judge: async () => undefined,
-  });
+  const h = transcriptFolderHandlers(tmp);
   open.push(h);
   await h['insights.import']({ project: tmp, paths: [tmp] });
   const { experiments } = await h['insights.ab']({ range: { from: '2026-11-01', to: '2026-11-14' }, metric: 'escalation' });

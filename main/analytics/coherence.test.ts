@@ -5,12 +5,11 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEFAULT_FILE_LIMITS } from '../../shared/project/files';
 import { COHERENCE_RUBRIC } from '../../shared/insights/coherence';
 import { createAnthropicLlm } from '../llm/anthropicLlm';
 import { startMockLlm, type MockLlm } from '../llm/mockServer';
 import { SAMPLE_JOURNEYS } from '../../test/fixtures/sampleTraffic';
-import { createInsightsHandlers } from './handlers';
+import { transcriptFolderHandlers } from '../../test/fixtures/insightsHandlers';
 import { writeSynthetic } from './synthetic';
 
 const KEY = 'sk-ant-test-0123456789abcdef';
@@ -34,17 +33,7 @@ describe('the coherence judge', () => {
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'parley-coherence-'));
     await writeSynthetic(path.join(tmp, 't.jsonl'), { journeys: SAMPLE_JOURNEYS, conversations: 400, start: '2026-11-30T00:00:00Z', days: 7, seed: 5 });
     const llm = createAnthropicLlm({ baseUrl: mock.url, apiKey: () => ({ key: KEY, source: 'env', location: 'ANTHROPIC_API_KEY' }), model: 'judge-model' });
-    const h = createInsightsHandlers({
-      dir: () => tmp,
-      sameProject: () => undefined,
-      userDataDir: path.join(tmp, 'ud'),
-      readFile: () => Promise.reject(new Error('none')),
-      writeFile: () => Promise.reject(new Error('none')),
-      limits: DEFAULT_FILE_LIMITS,
-      identity: async () => ({ name: 'Reviewer' }),
-      exists: async () => false,
-      judge: async () => llm,
-    });
+    const h = transcriptFolderHandlers(tmp, { judge: llm, reviewer: 'Reviewer' });
     open.push(h);
     await h['insights.import']({ project: tmp, paths: [tmp] });
     const range = { from: '2026-11-30', to: '2026-12-06' };
