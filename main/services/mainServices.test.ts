@@ -5,6 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../shared/api/errors';
 import { makeTinyProject } from '../../test/fixtures/tinyProject';
 import { createMainServices, type MainServices } from './mainServices';
+import { validateDir } from '../cli/validate';
+import { formatProblem } from '../../shared/project/problems';
 
 const open: MainServices[] = [];
 afterEach(async () => {
@@ -57,6 +59,26 @@ describe('main services', () => {
     const fresh = await s.handlers['simulator.start']({ project: b });
     await s.handlers['project.open']({ dir: b });
     expect((await s.handlers['simulator.send']({ sessionId: fresh.sessionId, input: { type: 'text', text: 'hello' } })).index).toBe(1);
+  });
+
+  it('checks the story files against the project as saved, as parley validate does (what the studio shows before its own checks load)', async () => {
+    const story = `name: Greets
+turns:
+  - user: hello
+    expect:
+      waits_at: main/menu_gone
+`;
+    const dir = makeTinyProject({ 'stories/greets.yaml': story, 'stories/broken.yaml': 'name: [unclosed\n' });
+    const s = await start(dir);
+    const { files, problems, checked } = await s.handlers['stories.files']({});
+    expect(files.map((f) => f.file).sort()).toEqual(['stories/broken.yaml', 'stories/greets.yaml']);
+    expect(problems).toEqual([]);
+    const storyProblemsOfValidate = (await validateDir(dir, { userDataDir: mkdtempSync(path.join(os.tmpdir(), 'parley-ud-')) })).problems.filter((p) =>
+      p.file.startsWith('stories/'),
+    );
+    expect(checked.map(formatProblem).sort()).toEqual(storyProblemsOfValidate.map(formatProblem).sort());
+    expect(checked.map(formatProblem)).toContain('stories/greets.yaml:5: turns[0].expect.waits_at: unknown node "main/menu_gone"');
+    expect(checked.some((p) => p.file === 'stories/broken.yaml')).toBe(true);
   });
 
   it('remembers opened projects, most recent first, and tells windows about the switch', async () => {

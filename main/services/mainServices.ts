@@ -12,6 +12,7 @@ import { createSimulator, type Simulator } from './simulator';
 import { createStoriesService } from './storiesService';
 import { createExportService } from './exportService';
 import { listStoryFiles } from '../stories/runner';
+import { storyProblems } from '../../shared/stories/load';
 import type { Problem } from '../../shared/project/problems';
 import { createKeyStore, KeyStoreError, type SafeStorageLike } from '../llm/keys';
 import type { OutboundSeam } from '../llm/projectLlm';
@@ -321,7 +322,11 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
           (e: unknown) => problems.push({ severity: 'error', file, field: '', message: e instanceof Error ? e.message : String(e) }),
         );
       }
-      return { files, problems };
+      // The stories checked against the project as saved: what the Problems panel shows until the studio loads its
+      // own checks (at the first edit), so a window that only looks never loads them.
+      const snap = store.snapshot();
+      const model = { manifest: snap.manifest, nlu: snap.nlu, flows: Object.fromEntries(Object.entries(snap.flows).map(([id, e]) => [id, e.flow])) };
+      return { files, problems, checked: storyProblems(model, files) };
     },
     'stories.run': async ({ project, files }) => {
       sameProject(project);

@@ -342,10 +342,18 @@ export const methods = {
   },
   'secrets.clear': { input: z.object({ project: z.string().min(1).max(1000), name: SecretName }).strict(), output: z.array(SecretInfo) },
   'stories.list': { input: empty, output: z.object({ stories: z.array(StoryInfo), problems: z.array(Problem) }) },
-  /** The story files' text and revision (even while the project has errors), for the studio's checks and renames; unreadable files as problems. */
+  /**
+   * The story files' text and revision (even while the project has errors), for the studio's checks and renames;
+   * unreadable files as `problems`; `checked`: the readable files' problems against the project as saved (YAML,
+   * schema, unknown nodes, intents, copy ids), which the studio shows until it checks them itself.
+   */
   'stories.files': {
     input: empty,
-    output: z.object({ files: z.array(z.object({ file: z.string(), text: z.string(), revision: Revision })), problems: z.array(Problem) }),
+    output: z.object({
+      files: z.array(z.object({ file: z.string(), text: z.string(), revision: Revision })),
+      problems: z.array(Problem),
+      checked: z.array(Problem),
+    }),
   },
   /** Runs the given story files (all when omitted); `stories.progress` events report each result as it comes. */
   'stories.run': { input: z.object({ project: z.string().min(1).max(1000), files: z.array(RelPath).max(10000).optional() }).strict(), output: StoriesReport },

@@ -8,7 +8,7 @@ import { charCount, deckRows, shownText, variantsOf, type DeckRow } from '../../
 import { gradedLocale, readingGrade } from '../../../shared/copy/readingLevel';
 import type { CopyEdit } from '../../../shared/copy/table';
 import { localeName } from '../../../shared/project/localeName';
-import { loadedChecks } from '../store/checks';
+import { useChecks } from '../store/checks';
 import { flowsOf } from '../store/studioState';
 import { applyCopyEdits, copyBatchLabel, errorText, revealNode, undoCopyBatch, useStudio } from '../store/studioStore';
 import { DeckCell } from './DeckCell';
@@ -32,12 +32,12 @@ function useDeckRows(): DeckRow[] {
 /** The ids of the rows some story checks, by id, alias or words. */
 function useChecked(rows: readonly DeckRow[]): Set<string> {
   const files = useStudio((s) => s.stories.files);
+  const checks = useChecks();
   return useMemo(() => {
     const refs = new Set(Object.values(files).flatMap((d) => copyRefsOf(d.text)));
-    const checks = loadedChecks();
     const word = checks ? Object.entries(files).flatMap(([f, d]) => checks.wordChecksOf(f, d.text)) : [];
     return checkedRows(rows, refs, (texts) => word.some((c) => checks!.checksWords(c, texts)));
-  }, [rows, files]);
+  }, [rows, files, checks]);
 }
 
 export default function CopyDeck() {

@@ -4,7 +4,7 @@
 import { useMemo, useState } from 'react';
 import type { LocalizedText } from '../../../shared/schema/common';
 import type { WordCheck } from '../../../shared/stories/wordChecks';
-import { loadedChecks } from '../store/checks';
+import { useChecks } from '../store/checks';
 import { errorText, setStoryFile, useStudio } from '../store/studioStore';
 import { useLineId } from './lineId';
 import type { Path } from './nodeEdit';
@@ -18,7 +18,7 @@ export function StoryWordChecks({ path, value }: { path: Path; value: LocalizedT
   const [opened] = useState(() => textsOf(value));
   const [status, setStatus] = useState('');
   const now = textsOf(value);
-  const checks = loadedChecks();
+  const checks = useChecks();
   const found = useMemo(() => {
     if (!checks) return [];
     const texts = [...opened, ...textsOf(value)];

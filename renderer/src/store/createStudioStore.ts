@@ -12,7 +12,7 @@ import { createFlows } from './flows';
 import { createFlowHistories, createUndo } from './history';
 import { createPersistence } from './persistence';
 import { createPrefs, readPrefs } from './prefs';
-import { loadedChecks, type Checks } from './checks';
+import { loadChecks as loadCheckModules, loadedChecks, type Checks } from './checks';
 import { createProblems } from './problems';
 import { createReloads } from './reloads';
 import { createProject } from './project';
@@ -31,11 +31,13 @@ export interface StudioDeps {
   timers?: Timers;
   /** Registers a listener for the page going away (pending drafts and saves are written then); none in tests. */
   onPageHide?: (listener: () => void) => void;
-  /** The checks behind the Problems panel, already loaded (tests); by default they load after the first screen. */
+  /** The checks behind the Problems panel, already loaded (tests); by default they load at the first edit. */
   checks?: Checks;
+  /** How the checks load when first needed (checks.ts by default; tests count the calls). */
+  loadChecks?: () => Promise<Checks>;
 }
 
-export function createStudioStore({ api, storage, timers = globalTimers, onPageHide, checks }: StudioDeps) {
+export function createStudioStore({ api, storage, timers = globalTimers, onPageHide, checks, loadChecks = loadCheckModules }: StudioDeps) {
   const store = createStore<StudioState>(() => ({
     api,
     status: 'loading',
@@ -50,7 +52,16 @@ export function createStudioStore({ api, storage, timers = globalTimers, onPageH
     helpOpen: false,
     stories: NO_STORIES,
   }));
-  const ctx: StudioContext = { store, get: store.getState, set: (patch) => store.setState(patch), timers, checks: () => checks ?? loadedChecks() };
+  let loaded = checks;
+  const ctx: StudioContext = {
+    store,
+    get: store.getState,
+    set: (patch) => store.setState(patch),
+    timers,
+    // loaded here, or by a view that needed them first (useChecks)
+    checks: () => loaded ?? loadedChecks(),
+    loadChecks: () => loadChecks().then((c) => (loaded = c)),
+  };
 
   const drafts = createDrafts(storage, timers);
   onPageHide?.(drafts.flushDrafts);

@@ -10,7 +10,11 @@ import { exitsOf } from '../../../shared/schema/exits';
 import type { FlowNode } from '../../../shared/schema/nodes';
 import type { Studio } from './createStudioStore';
 import { storyFileProblems } from './storyChecks';
+import { storyProblems } from '../../../shared/stories/load';
+import { createStudioStore } from './createStudioStore';
+import { loadedChecks } from './checks';
 import { advance, FakeApi, loadedStudio, move, PROJECT_DIR, rev } from './studioFakes';
+import { memoryStorage } from './storage';
 
 // spied, not replaced: the checks run as they are, and the test sees which flows they were run on
 vi.mock('../../../shared/project/validate', { spy: true });
@@ -39,7 +43,7 @@ function sampleApi(manifest = sample!.manifest): FakeApi {
     broken: [],
   };
   return new FakeApi(snapshot, {
-    'stories.files': async () => ({ files: storyFiles, problems: [] }),
+    'stories.files': async () => ({ files: storyFiles, problems: [], checked: [] }),
     'flow.delete': async () => ({ ok: true as const }),
   });
 }
@@ -73,6 +77,31 @@ describe('problems of the project as edited', () => {
     expect(checkedFlows()).toEqual(flowIds.slice(0, 1));
     await advance(100);
     expect(checkedFlows()).toEqual(flowIds);
+  });
+
+  it("a window that only looks never loads the checks: main's problems (flows as loaded, stories as it checked them) until the first edit, then its own", async () => {
+    // a story naming a node the flows do not have, so that main's check of the stories finds something
+    const story = storyFiles.find((f) => f.text.includes('main/go_balance'))!;
+    const files = storyFiles.map((f) => (f === story ? { ...f, text: f.text.replace('main/go_balance', 'main/ghost') } : f));
+    const checked = storyProblems(sample!, files); // what main's stories.files handler runs
+    expect(checked.some((p) => p.file === story.file && p.message.includes('main/ghost'))).toBe(true);
+    const api = sampleApi();
+    api.handlers['stories.files'] = async () => ({ files, problems: [], checked });
+    const loadChecks = vi.fn(() => import('./checkModules'));
+    const studio = createStudioStore({ api, storage: memoryStorage(), loadChecks });
+    await studio.initStudio();
+    await advance(1000);
+    expect(loadChecks).not.toHaveBeenCalled();
+    expect(loadedChecks()).toBeUndefined(); // nor through checks.ts
+    expect(checkedFlows()).toEqual([]);
+    expect(studio.store.getState().problems).toEqual([...validateProject(sample!), ...checked]);
+
+    studio.editFlow('help', move(40));
+    expect(loadChecks).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(studio.store.getState().problems).toEqual(fullCheck(studio)));
+    expect(studio.store.getState().problems.some((p) => p.file === story.file && p.message.includes('main/ghost'))).toBe(true);
+    studio.editFlow('help', move(80));
+    expect(loadChecks).toHaveBeenCalledTimes(1);
   });
 
   it('an edit checks the edited flow again and no other: the other flows keep their problems (the same objects)', async () => {

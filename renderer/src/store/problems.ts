@@ -4,11 +4,11 @@
 import type { HolidayRegionCheck } from '../../../shared/engine/holidays';
 import type { Problem } from '../../../shared/project/problems';
 import type { ProjectModel } from '../../../shared/project/validate';
-import { loadChecks, type Checks as Checkers } from './checks';
+import type { Checks as Checkers } from './checks';
 import { flowsOf, type FlowDoc, type StudioContext } from './studioState';
 import { flowProblemsOf, readStoryFiles, withStoryProblems, type StoryDoc } from './storyFiles';
 
-export function createProblems({ get, set, timers, checks }: StudioContext) {
+export function createProblems({ get, set, timers, checks, loadChecks }: StudioContext) {
   let made:
     { modules: Checkers; validator: ReturnType<Checkers['createIncrementalValidator']>; checkStories: ReturnType<Checkers['createStoryChecker']> } | undefined;
   let warming = 0;
@@ -35,9 +35,8 @@ export function createProblems({ get, set, timers, checks }: StudioContext) {
     });
   }
 
-  /** Runs `fn` when the window is idle (after the canvas is drawn); `idle()` resolves then. */
+  /** Runs `fn` when the window is idle (after the canvas is drawn). */
   const later = (fn: () => void) => (timers.whenIdle ? timers.whenIdle(fn) : timers.setTimeout(fn, 0));
-  const idle = () => new Promise<void>((resolve) => later(resolve));
 
   function modelOf(flows: Record<string, FlowDoc>) {
     const project = get().project;
@@ -79,19 +78,25 @@ export function createProblems({ get, set, timers, checks }: StudioContext) {
 
   /** The problems after the story files changed: the flows' problems are kept as they are, the stories checked. */
   function recheckStories(): Problem[] {
-    const { problems, flows } = get();
+    const { problems, flows, stories } = get();
     const m = modelOf(flows);
     const ofFlows = flowProblemsOf(problems);
     const c = checkers();
-    if (!m || !ofFlows || !c) return recomputeProblems(flows);
-    return withStoryProblems(ofFlows, c.checkStories(m.model, get().stories));
+    // Nothing edited yet, so the checks are not loaded: main's problems, the flows' as it loaded them (the
+    // snapshot's list) and the stories' as it checked them against the same files.
+    if (!c) return withStoryProblems(ofFlows ?? problems, [...stories.unreadable, ...stories.checked]);
+    if (!m || !ofFlows) return recomputeProblems(flows);
+    return withStoryProblems(ofFlows, c.checkStories(m.model, stories));
   }
 
   /**
    * Checks the flows one at a time when the window is idle after a project is shown (after the canvas is drawn, not
    * before), so that the first edit (a drag's end) checks only the edited flow, and no task holds the window long.
+   * Only once the checks are loaded (an edit in this window or another project before): a window that only looks
+   * never loads them.
    */
   function warmUp(): void {
+    if (!checks()) return;
     const run = ++warming;
     const dir = get().project?.dir;
     const ids = Object.keys(get().flows);
@@ -113,8 +118,7 @@ export function createProblems({ get, set, timers, checks }: StudioContext) {
       const { api, project } = get();
       if (!api || !project) return;
       try {
-        // the checks load when the window is idle after the open, while the story files are read
-        const [stories] = await Promise.all([readStoryFiles(api), checks() ? undefined : idle().then(loadChecks)]);
+        const stories = await readStoryFiles(api);
         if (get().project?.dir !== project.dir) return;
         set({ stories });
         set({ problems: recheckStories() });

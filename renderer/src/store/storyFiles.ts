@@ -1,6 +1,7 @@
 // The project's story files as this window knows them (text and revision), so that the Problems panel checks
 // them against the flows as edited (a renamed node, a removed one), and a rename can rewrite them. The checks
-// themselves are in storyChecks.ts, loaded with the other checks after the first screen (checks.ts).
+// themselves are in storyChecks.ts, loaded with the other checks at the first edit (checks.ts); until then the
+// Problems panel shows what main found.
 import type { ParleyApi } from '../../../shared/api/contract';
 import type { Problem } from '../../../shared/project/problems';
 
@@ -13,9 +14,11 @@ export interface StoryFiles {
   files: Record<string, StoryDoc>;
   /** Files that could not be read (a link out of the project, over the size limit). */
   unreadable: Problem[];
+  /** The readable files' problems as main found them against the project as saved (before this window checks them). */
+  checked: Problem[];
 }
 
-export const NO_STORIES: StoryFiles = { files: {}, unreadable: [] };
+export const NO_STORIES: StoryFiles = { files: {}, unreadable: [], checked: [] };
 
 // The problems of the story files end the Problems panel's list: how many of a list's last entries they are, so
 // that new story files replace them without checking the flows again.
@@ -35,6 +38,6 @@ export function flowProblemsOf(problems: readonly Problem[]): Problem[] | undefi
 }
 
 export async function readStoryFiles(api: ParleyApi): Promise<StoryFiles> {
-  const { files, problems } = await api.call('stories.files', {});
-  return { files: Object.fromEntries(files.map((f) => [f.file, { text: f.text, revision: f.revision }])), unreadable: problems };
+  const { files, problems, checked } = await api.call('stories.files', {});
+  return { files: Object.fromEntries(files.map((f) => [f.file, { text: f.text, revision: f.revision }])), unreadable: problems, checked };
 }

@@ -45,7 +45,7 @@ export class FakeApi implements ParleyApi {
     this.handlers = {
       'project.current': async () => snapshot,
       'project.reload': async () => snapshot,
-      'stories.files': async () => ({ files: [], problems: [] }),
+      'stories.files': async () => ({ files: [], problems: [], checked: [] }),
       'flow.save': async () => ({ revision: rev(this.nextRevision++), problems: [] }),
       ...handlers,
     };

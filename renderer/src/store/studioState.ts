@@ -79,6 +79,8 @@ export interface StudioContext {
   timers: Timers;
   /** The checks behind the Problems panel, once loaded (checks.ts); tests pass them in. */
   checks: () => Checks | undefined;
+  /** Loads the checks (once: the first edit, a rename) and resolves with them. */
+  loadChecks: () => Promise<Checks>;
 }
 
 const flowsCache = new WeakMap<object, Record<string, Flow>>();
