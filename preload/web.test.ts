@@ -64,3 +64,61 @@ describe('createWebBridge events', () => {
     api.close();
   });
 });
+
+describe('createWebBridge prefetchProject', () => {
+  /** A host answering each call with the method and a count: which fetch answered which call. */
+  function counting() {
+    let n = 0;
+    const fetch = vi.fn(async (_url: string, init: { body: string }) => {
+      const { method } = JSON.parse(init.body) as { method: string };
+      return new Response(JSON.stringify({ ok: true, value: { method, n: ++n } }), { headers: { 'Content-Type': 'application/json' } });
+    });
+    return fetch;
+  }
+  const make = (fetch: ReturnType<typeof counting>, prefetchTtlMs?: number) =>
+    createWebBridge({
+      baseUrl: 'http://127.0.0.1:7468',
+      token: 't0k3n',
+      WebSocket: FakeSocket as unknown as typeof WebSocket,
+      fetch: fetch as unknown as typeof globalThis.fetch,
+      prefetchProject: true,
+      ...(prefetchTtlMs === undefined ? {} : { prefetchTtlMs }),
+    });
+
+  it('asks for the project at once and answers the first project.current with it, the next ones afresh', async () => {
+    const fetch = counting();
+    const api = make(fetch);
+    expect(fetch).toHaveBeenCalledTimes(1); // before any call of the page
+    expect(await api.call('project.current', {})).toEqual({ method: 'project.current', n: 1 });
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(await api.call('project.current', {})).toEqual({ method: 'project.current', n: 2 });
+    api.close();
+  });
+
+  it('drops the early answer when another project is announced, or once it is old', async () => {
+    const fetch = counting();
+    const api = make(fetch);
+    FakeSocket.last!.push('project.opened', { dir: '/elsewhere' });
+    expect(await api.call('project.current', {})).toEqual({ method: 'project.current', n: 2 });
+    api.close();
+
+    vi.useFakeTimers();
+    try {
+      const late = make(counting(), 1000);
+      vi.advanceTimersByTime(1001);
+      expect(await late.call('project.current', {})).toEqual({ method: 'project.current', n: 2 });
+      late.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("gives the early call's failure to the page's call, not to the console", async () => {
+    const fetch = vi.fn(async () => {
+      throw new TypeError('connection refused');
+    });
+    const api = make(fetch as unknown as ReturnType<typeof counting>);
+    await expect(api.call('project.current', {})).rejects.toThrow(/not reachable/);
+    api.close();
+  });
+});

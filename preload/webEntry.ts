@@ -14,6 +14,6 @@ declare global {
 if (!window.parley) {
   const token = readLaunchToken(window.location, window.sessionStorage, window.history);
   if (token) {
-    window.parley = createWebBridge({ baseUrl: window.location.origin, token });
+    window.parley = createWebBridge({ baseUrl: window.location.origin, token, prefetchProject: true });
   }
 }
