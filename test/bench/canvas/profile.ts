@@ -164,7 +164,8 @@ function summarise(profile: { nodes: ProfileNode[]; samples?: number[]; timeDelt
     const { functionName, url, lineNumber } = node.callFrame;
     if (functionName === '(idle)') continue;
     total += ms;
-    const file = url ? path.basename(new URL(url).pathname) : '';
+    // a page script's URL, or a name of the browser's own (`v8/LoadTimes`)
+    const file = url ? path.basename(URL.canParse(url) ? new URL(url).pathname : url) : '';
     const module = ranges.get(file)?.find((r) => lineNumber >= r.start && lineNumber <= r.end)?.module;
     const group = module ? moduleGroup(module) : functionName.startsWith('(') ? functionName : url ? `other js (${file})` : '(native)';
     const fn = `${functionName || '(anonymous)'}  [${group}]`;
@@ -201,7 +202,8 @@ function byArea(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?
     const ms = self.get(node.id) ?? 0;
     const { functionName, url, lineNumber } = node.callFrame;
     if (!ms || functionName === '(idle)') continue;
-    const file = url ? path.basename(new URL(url).pathname) : '';
+    // a page script's URL, or a name of the browser's own (`v8/LoadTimes`)
+    const file = url ? path.basename(URL.canParse(url) ? new URL(url).pathname : url) : '';
     const module = ranges.get(file)?.find((r) => lineNumber >= r.start && lineNumber <= r.end)?.module;
     const area = module
       ? AREAS.find(([, re]) => re.test(moduleGroup(module)))![0]
@@ -224,7 +226,8 @@ function byArea(profile: { nodes: ProfileNode[]; samples?: number[]; timeDeltas?
       if (isTop(byId.get(id)!)) {
         topLevel += ms;
         const { functionName, url, lineNumber } = node.callFrame;
-        const file = url ? path.basename(new URL(url).pathname) : '';
+        // a page script's URL, or a name of the browser's own (`v8/LoadTimes`)
+        const file = url ? path.basename(URL.canParse(url) ? new URL(url).pathname : url) : '';
         const module = ranges.get(file)?.find((r) => lineNumber >= r.start && lineNumber <= r.end)?.module;
         const key = module ? moduleGroup(module) : functionName || '(anonymous)';
         topBy.set(key, (topBy.get(key) ?? 0) + ms);
