@@ -5,7 +5,8 @@
 import type { CliIo } from './io';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { copyChanges, withChangedNodes, withYamlEdits } from '../../shared/copy/apply';
+import { copyChanges, withChangedNodes } from '../../shared/copy/apply';
+import { withYamlEdits } from '../../shared/copy/yamlEdits';
 import { deckRows, variantsOf, type DeckRow } from '../../shared/copy/deck';
 import { CopyTableError, copyTable, editsFromTable, type CopyEdit } from '../../shared/copy/table';
 import { MANIFEST_FILE } from '../../shared/project/names';

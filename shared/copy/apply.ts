@@ -1,8 +1,7 @@
 // Copy edits (an inline edit in the copy deck, a find and replace, a spreadsheet read back) turned into what
 // changes where: the nodes of each flow (handed to the studio's `editFlow` as node updates, or written by the
-// CLI), and paths in parley.yaml and guardrails.yaml, whose text is edited in place by `withYamlEdits` (comments
+// CLI), and paths in parley.yaml and guardrails.yaml, whose text is edited in place by `withYamlEdits` (yamlEdits.ts; comments
 // and the rest of the file kept).
-import { isMap, isSeq, parseDocument } from 'yaml';
 import type { CopyText } from '../schema/common';
 import type { FlowNode } from '../schema/nodes';
 import type { Flow } from '../schema/project';
@@ -57,28 +56,4 @@ export function copyChanges(rows: readonly DeckRow[], flows: Readonly<Record<str
 /** A flow with its changed nodes in place. */
 export function withChangedNodes(flow: Flow, changed: ReadonlyMap<string, FlowNode>): Flow {
   return { ...flow, nodes: flow.nodes.map((n) => changed.get(n.id) ?? n) };
-}
-
-/**
- * A YAML file's text with `edits` applied: each path set (created as maps where missing) or removed, a map left
- * empty by a removal removed too. Comments, order and the other values are kept. Throws on a text that does not
- * parse (a broken file is never written over).
- */
-export function withYamlEdits(text: string, edits: readonly YamlEdit[], file: string): string {
-  if (edits.length === 0) return text;
-  const doc = parseDocument(text);
-  if (doc.errors.length > 0) throw new Error(`${file} does not parse: ${doc.errors[0]?.message ?? ''}`);
-  for (const { path, value } of edits) {
-    if (value === undefined) {
-      doc.deleteIn(path);
-      // the maps the removal emptied go too (`builtinCopy: {}` is noise)
-      for (let n = path.length - 1; n > 0; n--) {
-        const parent = doc.getIn(path.slice(0, n), true);
-        if (!isMap(parent) || parent.items.length > 0) break;
-        if (isSeq(doc.getIn(path.slice(0, n - 1), true))) break; // an item of a list stays
-        doc.deleteIn(path.slice(0, n));
-      }
-    } else doc.setIn(path, doc.createNode(value));
-  }
-  return doc.toString({ lineWidth: 0 });
 }

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parseYaml } from '../project/parse';
 import { GuardrailsFile } from '../schema/guardrails';
 import { DEFAULT_GUARDRAILS } from './rules';
-import { describeRule, serializeGuardrails } from './serialize';
+import { describeRule } from './describe';
+import { serializeGuardrails } from './serialize';
 
 describe('serializeGuardrails', () => {
   it("round-trips the sample's file and the defaults, keys in the file's order", () => {

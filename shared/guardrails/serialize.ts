@@ -1,7 +1,7 @@
 // guardrails.yaml as the studio's guardrails panel writes it: keys in a fixed order (the file's, then each rule's),
-// so an edit changes the lines it should; and one line per rule saying what it does, for the panel and reviews.
+// so an edit changes the lines it should (the line per rule saying what it does is in describe.ts).
 import { stringify } from 'yaml';
-import type { GuardrailRule, GuardrailsFile } from '../schema/guardrails';
+import type { GuardrailsFile } from '../schema/guardrails';
 
 const FILE_ORDER = ['allow', 'deny', 'jailbreak', 'rules'] as const;
 const RULE_ORDER = [
@@ -31,12 +31,4 @@ function ordered<T extends object>(value: T, order: readonly string[]): Record<s
 export function serializeGuardrails(file: GuardrailsFile): string {
   const doc = ordered({ ...file, rules: file.rules.map((r) => ordered(r, RULE_ORDER)) }, FILE_ORDER);
   return stringify(doc, { lineWidth: 0 });
-}
-
-/** What a rule does, in a few words: "block (input)", "route to sensitive", "redact (input and output)". */
-export function describeRule(r: GuardrailRule): string {
-  const dir = r.direction === 'both' ? 'input and output' : (r.direction ?? 'input');
-  const what = `${r.detector}${r.categories ? `: ${r.categories.join(', ')}` : r.pattern ? `: /${r.pattern}/` : ''}`;
-  const then = r.action === 'route' ? `route to ${r.flow ?? '?'}` : r.action === 'escalate' ? `escalate${r.queue ? ` to ${r.queue}` : ''}` : r.action;
-  return `${what} (${dir}) → ${then}${r.interrupts ? ', even mid-question' : ''}${r.enabled === false ? ' [off]' : ''}`;
 }

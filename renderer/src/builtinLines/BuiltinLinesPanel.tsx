@@ -10,7 +10,6 @@ import { formatProblem, type Problem } from '../../../shared/project/problems';
 import { BUILTIN_KEYS, BUILTIN_PLACEHOLDERS, type BuiltinKey } from '../../../shared/schema/builtinCopy';
 import { errorText, markWrite, reloadProject, useStudio } from '../store/studioStore';
 import { LINE_WHEN, lineWording } from './lines';
-import { withBuiltinLine } from './manifestYaml';
 import './builtinLines.css';
 
 type Save = (key: BuiltinKey, locale: string, text: string | undefined) => Promise<void>;
@@ -22,6 +21,8 @@ function useSaveLine(): Save {
   return async (key, locale, text) => {
     if (!api || !dir) throw new Error('no project is open');
     const { text: before, revision } = await api.call('file.read', { path: MANIFEST_FILE });
+    // the YAML library loads with the first edit of a line, not with the studio
+    const { withBuiltinLine } = await import('./manifestYaml');
     const after = withBuiltinLine(before, key, locale, text);
     if (after === before) return;
     const mark = markWrite();

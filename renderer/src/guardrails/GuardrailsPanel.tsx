@@ -4,8 +4,8 @@
 // field. The project's own problems for the file (a route to a missing flow, a YAML error) are listed too.
 import { useMemo, useState } from 'react';
 import { ApiError } from '../../../shared/api/errors';
-import { describeRule, serializeGuardrails } from '../../../shared/guardrails/serialize';
-import { DEFAULT_GUARDRAILS } from '../../../shared/guardrails/rules';
+import { describeRule } from '../../../shared/guardrails/describe';
+import { DEFAULT_GUARDRAILS } from '../../../shared/guardrails/defaults';
 import { formatProblem, type Problem } from '../../../shared/project/problems';
 import {
   DETECTOR_CATEGORIES,
@@ -79,6 +79,8 @@ export function GuardrailsPanel() {
     setStatus('saving…');
     setSaveProblems([]);
     try {
+      // the YAML writer loads when the panel first saves, not with the studio
+      const { serializeGuardrails } = await import('../../../shared/guardrails/serialize');
       const base = await api.call('file.read', { path: GUARDRAILS_FILE }).then(
         (r) => r.revision,
         (e: unknown) => {
@@ -87,7 +89,12 @@ export function GuardrailsPanel() {
         },
       );
       const mark = markWrite();
-      await api.call('file.write', { project: project.dir, path: GUARDRAILS_FILE, text: serializeGuardrails(draft), baseRevision: base });
+      await api.call('file.write', {
+        project: project.dir,
+        path: GUARDRAILS_FILE,
+        text: serializeGuardrails(draft),
+        baseRevision: base,
+      });
       await reloadProject(mark);
       setDraft(undefined);
       setStatus('saved');

@@ -2,7 +2,7 @@
 // the nodes of each flow through `editFlow` (so ids, stale translations, problems and autosave follow as for any
 // edit), and parley.yaml and guardrails.yaml rewritten in place through `file.write`. The last batch can be undone
 // as one step while nothing has changed it since: each flow back to what it was, each file back to its text.
-import { copyChanges, withYamlEdits } from '../../../shared/copy/apply';
+import { copyChanges } from '../../../shared/copy/apply';
 import { deckRows, type DeckModel } from '../../../shared/copy/deck';
 import type { CopyEdit } from '../../../shared/copy/table';
 import { MANIFEST_FILE } from '../../../shared/project/names';
@@ -62,6 +62,8 @@ export function createCopyEdits(ctx: StudioContext, deps: CopyEditDeps) {
       if (get().reviewMode) throw new Error('review mode is read-only: leave it to edit');
       const changes = copyChanges(deckRows(m), m.flows, edits);
       const files: Batch['files'] = [];
+      // the YAML library loads with the first copy edit, not with the studio
+      const { withYamlEdits } = await import('../../../shared/copy/yamlEdits');
       const manifestWrite = await rewrite(MANIFEST_FILE, (t) => withYamlEdits(t, changes.manifest, MANIFEST_FILE));
       if (manifestWrite) files.push(manifestWrite);
       const guardrailsWrite = changes.guardrails.length
