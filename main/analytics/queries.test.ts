@@ -4,24 +4,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { AnalyticsStore } from './store';
+import { BUNDLE, turnLine } from '../../test/fixtures/turnEvents';
 
-const bundle = { name: 'acme-bank', version: '1.0.0' };
+const bundle = BUNDLE;
 const START = ['main/start', 'main/greet', 'main/listen'];
 const turn = (conversation: string, n: number, at: string, p: string[], outcomes: string[] = [], extra: object = {}) =>
-  JSON.stringify({
-    v: 1,
-    type: 'turn',
-    conversation,
-    bundle,
-    at,
-    turn: n,
-    input: n === 0 ? { type: 'start' } : { type: 'text', text: `message ${n}` },
-    says: [],
-    path: p,
-    outcomes,
-    ms: 10,
-    ...extra,
-  });
+  turnLine(conversation, n, at, { path: p, outcomes, ...extra });
 
 /** Four conversations: three this week (resolved, fallback then handoff, fallback then abandoned), one the week before. */
 function sample(): string {

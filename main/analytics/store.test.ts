@@ -3,21 +3,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AnalyticsStore } from './store';
+import { BUNDLE, turnLine } from '../../test/fixtures/turnEvents';
 
 const NOW = new Date('2026-12-07T12:00:00Z');
-const bundle = { name: 'acme-bank', version: '1.0.0' };
+const bundle = BUNDLE;
 const turn = (conversation: string, n: number, at: string, extra: object = {}) =>
-  JSON.stringify({
-    v: 1,
-    type: 'turn',
-    conversation,
-    bundle,
-    at,
-    turn: n,
-    input: n === 0 ? { type: 'start' } : { type: 'text', text: `message ${n}` },
+  turnLine(conversation, n, at, {
     says: [{ text: 'Hello', copyId: 'main/greet' }],
     path: n === 0 ? ['main/start', 'main/greet'] : ['main/listen', 'balance/show'],
-    outcomes: [],
     ms: 12,
     ...extra,
   });
