@@ -6,6 +6,7 @@
 //   measured in the same run and printed as a ratio.
 import path from 'node:path';
 import { initialState, runTurn, type Engine } from '../../shared/engine/engine';
+import { createTurnRunner } from '../../shared/runtime/turnRunner';
 import type { SessionState, TurnResult, UserInput } from '../../shared/engine/types';
 import type { LoadedStory } from '../../shared/stories/load';
 import { runStory, storyPorts } from '../../shared/stories/run';
@@ -64,15 +65,17 @@ async function generateStories(engine: Engine, count: number, turns: number): Pr
     const r = seededRandom(s + 1);
     const story: Story = { name: `generated ${s}`, fixtures: FIXTURES, turns: [{ user: 'x' }] };
     const ports = storyPorts(story, {});
-    let state: SessionState = initialState(engine);
-    state = (await runTurn(engine, state, { type: 'start' }, ports)).state;
+    // through the turn runner, as the story runner replays it (the guardrail stage screens each message first)
+    const runner = createTurnRunner({ engine });
+    let state: SessionState = runner.initial();
+    state = (await runner.run(state, { type: 'start' }, ports)).state;
     const storyTurns: StoryTurn[] = [];
     for (let t = 0; t < turns; t++) {
       const w = state.wait;
       const at = w && w.kind !== 'idle' ? addr(w) : 'idle';
       const pool = INPUTS[at] ?? INPUTS.idle!;
       const user = pool[Math.floor(r() * pool.length)]!;
-      const res: TurnResult = await runTurn(engine, state, { type: 'text', text: user }, ports);
+      const res: TurnResult = await runner.run(state, { type: 'text', text: user }, ports);
       state = res.state;
       const expect: Expect = {};
       const nlu = res.trace.find((e) => e.kind === 'nlu' && e.decision === 'accept');
