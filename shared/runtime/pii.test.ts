@@ -129,3 +129,29 @@ describe('redactStrings', () => {
     expect(redactStrings({ 'jo@example.com': 1 }, (s) => redactText(s))).toEqual({ 'jo@example.com': 1 });
   });
 });
+
+describe('findPii read again', () => {
+  it('answers a text it read before as the first time, per locale, and a caller changing its answer changes nothing', () => {
+    const text = 'call me on 020 7946 0958 or 07700 900123, card 4111 1111 1111 1111';
+    const first = findPii(text, { locale: 'en-GB' });
+    // the same text with a space after it has not been read before: the same spans
+    const fresh = findPii(`${text} `, { locale: 'en-GB' });
+    expect(first).toEqual(fresh);
+    expect(first.map((s) => s.kind)).toEqual(['phone', 'card']);
+    first[0]!.start = 999;
+    first.pop();
+    const again = findPii(text, { locale: 'en-GB' });
+    expect(again).toEqual(fresh);
+    again[0]!.start = 999;
+    again.pop();
+    expect(findPii(text, { locale: 'en-GB' })).toEqual(fresh);
+    // another locale or none is another reading, kept apart: 07700 900123 is national only without a locale
+    expect(findPii(text, { locale: 'en-US' }).map((s) => s.kind)).toEqual(['card']);
+    expect(findPii(text).map((s) => s.kind)).toEqual(['phone', 'phone', 'card']);
+    expect(findPii(text, { locale: 'en-GB' })).toEqual(fresh);
+    const us = 'ring (415) 555-2671 today';
+    expect(findPii(us, { locale: 'en-GB' })).toEqual([]);
+    expect(findPii(us, { locale: 'en-US' })).toEqual([{ kind: 'phone', start: 5, end: 19 }]);
+    expect(findPii(us, { locale: 'en-GB' })).toEqual([]);
+  });
+});

@@ -104,8 +104,31 @@ function cannotHold(text: string): boolean {
  * Insurance numbers first, then emails, then phones).
  */
 export function findPii(text: string, o: PiiOptions = {}): PiiSpan[] {
+  // A turn reads the same text several times (the input rules, the stored text, each trace entry that holds it, a
+  // guardrail node), and a conversation says the same lines again: the answer is kept, as it depends on the text
+  // and the options only (a pure function's memo: no turn sees another's state through it). Short texts cost
+  // nothing to read, very long ones too much to keep.
+  const key = text.length >= 7 && text.length <= MEMO_MAX_TEXT ? `${o.locale ?? ''}\u0000${o.region ?? ''}\u0000${text}` : undefined;
+  const hit = key === undefined ? undefined : memo.get(key);
+  if (hit) return hit.map((s) => ({ ...s }));
   const ids = findBankIds(text);
-  if (!ids.length && cannotHold(text)) return [];
+  const spans = !ids.length && cannotHold(text) ? [] : findPiiUncached(text, ids, o);
+  if (key !== undefined) {
+    if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value as string);
+    memo.set(
+      key,
+      spans.map((s) => ({ ...s })),
+    );
+  }
+  return spans;
+}
+
+/** How many answers `findPii` keeps (the oldest goes first), and the longest text it keeps one for. */
+const MEMO_SIZE = 2000;
+const MEMO_MAX_TEXT = 4096;
+const memo = new Map<string, PiiSpan[]>();
+
+function findPiiUncached(text: string, ids: PiiSpan[], o: PiiOptions): PiiSpan[] {
   const spans: PiiSpan[] = [];
   const overlaps = (s: PiiSpan) => spans.some((t) => s.start < t.end && t.start < s.end);
   const add = (list: PiiSpan[]) => {
