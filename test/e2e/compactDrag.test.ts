@@ -49,6 +49,8 @@ describe('a drag zoomed out', () => {
       const box = await page.locator('.react-flow').boundingBox();
       await page.mouse.move(box!.x + box!.width / 2 - 90 * zoom, box!.y + box!.height / 2 - 50 * zoom);
       await card.waitFor();
+      // the card's level of detail at this zoom (the canvas hands it down: NodeCard's DetailLevel): title only, or a block
+      expect((await card.locator('.card').getAttribute('class'))!.split(' ')).toContain(zoom < 0.3 ? 'block' : 'compact');
       const start = (await card.boundingBox())!;
       const grab = { x: start.x + start.width * 0.4, y: start.y + Math.min(10, start.height / 2) };
       await page.mouse.move(grab.x, grab.y);

@@ -4,7 +4,7 @@ import { selectNode, useStudio } from '../store/studioStore';
 import { CompactEdges } from './CompactEdges';
 import { DotGrid } from './DotGrid';
 import { FitViewButton } from './FitViewButton';
-import { COMPACT_ZOOM, GroupFrame, NodeCard } from './NodeCard';
+import { detailLevel, DetailLevel, GroupFrame, NodeCard } from './NodeCard';
 import { useCanvasNodes, type AnyNode } from './useCanvasNodes';
 import { useCards } from './useCards';
 import { useFlowEdges } from './useFlowEdges';
@@ -24,7 +24,6 @@ const nodeTypes = { card: NodeCard, frame: GroupFrame };
 const MINIMAP_AUTO_LIMIT = 1000;
 /** When zoomed out, edges are drawn by CompactEdges on one canvas. */
 const NO_EDGES: Edge[] = [];
-const isCompact = (s: { transform: [number, number, number] }) => s.transform[2] < COMPACT_ZOOM;
 // React Flow's props that are lists or objects, made once: new ones on every render (every step of a drag) made
 // React Flow subscribe its key listeners again each time.
 const DELETE_KEYS = ['Delete', 'Backspace'];
@@ -70,7 +69,8 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
   const presentation = useStudio((s) => s.presentation || s.reviewMode);
   const marks = useSimMarks(flowId);
   const cards = useCards(flowId, flow, locale, errorNodes, flashId, presentation, marks, review);
-  const compact = useStore(isCompact);
+  const level = useStore(detailLevel);
+  const compact = level > 0;
   const { edges, onEdgesChange } = useFlowEdges(flowId, flow, compact);
   // The minimap repaints every node on every frame of a pan: on large flows it is off unless asked for.
   const nodeCount = flow?.nodes.length ?? 0;
@@ -114,42 +114,44 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
 
   if (!flow) return null;
   return (
-    <ReactFlow<AnyNode, Edge>
-      nodes={windowNodes}
-      edges={compact ? NO_EDGES : windowEdges}
-      onPaneMouseMove={onPaneMouseMove}
-      onSelectionEnd={onSelectionEnd}
-      nodeTypes={nodeTypes}
-      onNodesChange={onNodesChange}
-      onNodeDragStop={onNodeDragStop}
-      onPaneClick={deselect}
-      onEdgesChange={onEdgesChange}
-      edgesReconnectable={false}
-      onConnect={onConnect}
-      onReconnect={onReconnect}
-      onDelete={onDelete}
-      isValidConnection={isValidConnection}
-      onDragOver={review ? undefined : onDragOver}
-      onDrop={review ? undefined : onDrop}
-      deleteKeyCode={review ? null : DELETE_KEYS}
-      multiSelectionKeyCode={MULTI_SELECTION_KEYS}
-      selectionKeyCode="Shift"
-      snapToGrid={snapToGrid}
-      snapGrid={SNAP_GRID}
-      colorMode={theme}
-      minZoom={0.05}
-      maxZoom={2}
-      onlyRenderVisibleElements
-      elevateNodesOnSelect={false}
-      proOptions={PRO_OPTIONS}
-      aria-label={`Canvas of flow ${flow.name}`}
-    >
-      <DotGrid />
-      {compact && <CompactEdges flow={flow} presentation={presentation} blocks={blockStyle} />}
-      {controls}
-      {showMinimap && <MiniMap pannable zoomable nodeStrokeWidth={3} />}
-      {minimapToggle}
-      <WalkCaption />
-    </ReactFlow>
+    <DetailLevel.Provider value={level}>
+      <ReactFlow<AnyNode, Edge>
+        nodes={windowNodes}
+        edges={compact ? NO_EDGES : windowEdges}
+        onPaneMouseMove={onPaneMouseMove}
+        onSelectionEnd={onSelectionEnd}
+        nodeTypes={nodeTypes}
+        onNodesChange={onNodesChange}
+        onNodeDragStop={onNodeDragStop}
+        onPaneClick={deselect}
+        onEdgesChange={onEdgesChange}
+        edgesReconnectable={false}
+        onConnect={onConnect}
+        onReconnect={onReconnect}
+        onDelete={onDelete}
+        isValidConnection={isValidConnection}
+        onDragOver={review ? undefined : onDragOver}
+        onDrop={review ? undefined : onDrop}
+        deleteKeyCode={review ? null : DELETE_KEYS}
+        multiSelectionKeyCode={MULTI_SELECTION_KEYS}
+        selectionKeyCode="Shift"
+        snapToGrid={snapToGrid}
+        snapGrid={SNAP_GRID}
+        colorMode={theme}
+        minZoom={0.05}
+        maxZoom={2}
+        onlyRenderVisibleElements
+        elevateNodesOnSelect={false}
+        proOptions={PRO_OPTIONS}
+        aria-label={`Canvas of flow ${flow.name}`}
+      >
+        <DotGrid />
+        {compact && <CompactEdges flow={flow} presentation={presentation} blocks={blockStyle} />}
+        {controls}
+        {showMinimap && <MiniMap pannable zoomable nodeStrokeWidth={3} />}
+        {minimapToggle}
+        <WalkCaption />
+      </ReactFlow>
+    </DetailLevel.Provider>
   );
 }

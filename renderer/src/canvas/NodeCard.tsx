@@ -1,7 +1,7 @@
 import { CommentBadge } from '../review/CommentBadge';
 import { InsightsBadge } from '../insights/Overlay';
-import { memo, useState, type ReactNode } from 'react';
-import { Handle, Position, useStore, type Node, type NodeProps } from '@xyflow/react';
+import { createContext, memo, useContext, useState, type ReactNode } from 'react';
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import { copyIn, KIND_LABEL } from '../../../shared/project/describe';
 import type { LocalizedText } from '../../../shared/schema/common';
 import { exitsOf } from '../../../shared/schema/exits';
@@ -16,7 +16,14 @@ export type CardNode = Node<CardData, 'card'>;
 export const COMPACT_ZOOM = 0.45;
 /** Below this zoom no text is readable at all: cards are coloured blocks, which are far cheaper to paint. */
 export const BLOCK_ZOOM = 0.3;
-const detailLevel = (s: { transform: [number, number, number] }) => (s.transform[2] < BLOCK_ZOOM ? 2 : s.transform[2] < COMPACT_ZOOM ? 1 : 0);
+/** React Flow's store selector for the cards' level of detail: 0 full, 1 compact (title only), 2 blocks. */
+export const detailLevel = (s: { transform: [number, number, number] }): 0 | 1 | 2 => (s.transform[2] < BLOCK_ZOOM ? 2 : s.transform[2] < COMPACT_ZOOM ? 1 : 0);
+/**
+ * The level of detail, read once by the canvas and handed to the cards: a card subscribing to React Flow's store
+ * itself would run its selector on every step of a pan, and subscribe and unsubscribe as it enters and leaves
+ * the view. Outside a canvas (no provider), full detail.
+ */
+export const DetailLevel = createContext<0 | 1 | 2>(0);
 
 /** The copy field that inline editing (double-click) edits, per kind. */
 function copyField(node: FlowNode): 'say' | 'prompt' | undefined {
@@ -232,7 +239,7 @@ const sameCard = (a: NodeProps<CardNode>, b: NodeProps<CardNode>) => a.data === 
 /** A node on the canvas: its kind, its title, and the copy itself, so a writer can read the conversation off the graph. */
 export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<CardNode>) {
   const { node, locale, hasError, flowId } = data;
-  const level = useStore(detailLevel);
+  const level = useContext(DetailLevel);
   const compact = level > 0;
   const block = level === 2;
   const exits = exitsOf(node);

@@ -7,12 +7,19 @@ import { heatLevel, HEAT_STEPS, METRICS, metricValue, setMetric, useInsights, ty
 const pct = (v: number) => `${v < 0.1 && v > 0 ? (v * 100).toFixed(1) : Math.round(v * 100)}%`;
 const compact = (n: number) => (n >= 10_000 ? `${Math.round(n / 1000)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n));
 
+/**
+ * On a card while the overlay shows. A card that mounts with the overlay closed (most of them: a pan mounts the
+ * cards entering the view) subscribes to one value, not four.
+ */
 export function InsightsBadge({ flowId, nodeId }: { flowId: string; nodeId: string }) {
+  const open = useInsights((s) => s.open && Boolean(s.overlay));
+  return open ? <OpenInsightsBadge flowId={flowId} nodeId={nodeId} /> : null;
+}
+
+function OpenInsightsBadge({ flowId, nodeId }: { flowId: string; nodeId: string }) {
   const stats = useInsights((s) => (s.open ? s.byNode.get(`${flowId}/${nodeId}`) : undefined));
   const metric = useInsights((s) => s.metric);
   const maxVisits = useInsights((s) => s.maxVisits);
-  const open = useInsights((s) => s.open && Boolean(s.overlay));
-  if (!open) return null;
   if (!stats) {
     return (
       <span className="insights-badge none" title="No visits in the range">
