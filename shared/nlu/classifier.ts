@@ -146,7 +146,9 @@ export class IntentModel {
     if (best < 0) return -1;
     let m = Math.min(top - oos, top - this.data.threshold);
     if (this.data.scope && this.words) {
-      const s = combinedScore(this.data.scope.weights, scopeFeatures(top, this.words.typicality(wordKeysOf(text), best)));
+      // the words were hashed for the row the probabilities came from (predict and classify transform first)
+      const keys = this.vectorizer.wordKeysOfLast(text) ?? wordKeysOf(text);
+      const s = combinedScore(this.data.scope.weights, scopeFeatures(top, this.words.typicality(keys, best)));
       m = Math.min(m, s - this.data.scope.threshold);
     }
     return m; // the rules reject on oos > top and top < threshold: a tie on either is in scope

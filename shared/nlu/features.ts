@@ -87,9 +87,13 @@ export const WORD_BLOCK = 1;
 
 const codes = new Int32Array(256);
 
-/** Appends the hashed feature keys of `text` (with repeats) to `out`. */
-export function hashFeatures(text: string, o: FeatureOptions, out: IntBuffer): void {
+/**
+ * Appends the hashed feature keys of `text` (with repeats) to `out`, and its words' keys (`wordKey`, in order, with
+ * repeats) to `wordKeys` when given.
+ */
+export function hashFeatures(text: string, o: FeatureOptions, out: IntBuffer, wordKeys?: IntBuffer): void {
   const ws = words(normalizeText(text));
+  if (wordKeys) for (const w of ws) wordKeys.push(wordKey(w));
   let buf = codes;
   const units = o.charSpan === 'text' ? (ws.length ? [ws.join(' ')] : []) : ws;
   for (const w of units) {
@@ -211,6 +215,8 @@ export interface SparseMatrix {
 /** Turns text into an L2-normalised TF-IDF row. Reuses its buffers: copy a row before the next call. */
 export class Vectorizer {
   private readonly hashes = new IntBuffer();
+  private readonly words = new IntBuffer(64);
+  private lastText: string | undefined;
   private readonly row: SparseRow = { idx: new Int32Array(512), val: new Float32Array(512), length: 0 };
   private blocks = new Uint8Array(512);
 
@@ -226,10 +232,21 @@ export class Vectorizer {
     readonly unknownIdf: number,
   ) {}
 
+  /**
+   * The words' keys of `text` (as `wordKey`, with repeats) when it is the text transformed last, else undefined:
+   * the out-of-scope score reads a text's words right after its row, and they were hashed for the row. A view of
+   * a reused buffer, like the row.
+   */
+  wordKeysOfLast(text: string): Int32Array | undefined {
+    return text === this.lastText ? this.words.data.subarray(0, this.words.length) : undefined;
+  }
+
   transform(text: string): SparseRow {
     const o = this.options;
     this.hashes.clear();
-    hashFeatures(text, o, this.hashes);
+    this.words.clear();
+    hashFeatures(text, o, this.hashes, this.words);
+    this.lastText = text;
     const hs = this.hashes.data.subarray(0, this.hashes.length).sort();
     const row = this.ensure(hs.length);
     let n = 0;

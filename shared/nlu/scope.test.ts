@@ -8,6 +8,7 @@ import { readLabelledCsv } from './csv';
 import { auroc } from './openIntent';
 import { combinedScore, fitLogistic, leaveIntentsOut, scopeFeatures, WordCounts, wordKeysOf } from './scope';
 import { deserializeIntentModel, serializeIntentModel } from './serialize';
+import { DEFAULT_FEATURES, fitVectorizer } from './features';
 import { seededRandom } from '../util/random';
 
 /** BANKING77's first 20 categories; the last 5 (alphabetically) play the unseen intents. */
@@ -35,6 +36,20 @@ describe('word typicality', () => {
     expect(mixed[1]).toBeLessThan(0);
     expect(mixed[0]).toBeGreaterThan(mixed[1]);
     expect(counts.typicality(new Int32Array(0), 0)).toEqual([0, 0]);
+  });
+
+  it('reads the words a vectoriser hashed for the text it transformed last, and only for that text', () => {
+    const { vectorizer } = fitVectorizer(rows, DEFAULT_FEATURES);
+    const text = 'Where is my CARD? It has not arrived, my card';
+    vectorizer.transform(text);
+    expect([...vectorizer.wordKeysOfLast(text)!]).toEqual([...wordKeysOf(text)]);
+    expect(vectorizer.wordKeysOfLast('where is my card')).toBeUndefined();
+    vectorizer.transform('exchange rate');
+    expect(vectorizer.wordKeysOfLast(text)).toBeUndefined();
+    expect([...vectorizer.wordKeysOfLast('exchange rate')!]).toEqual([...wordKeysOf('exchange rate')]);
+    // a text without words
+    vectorizer.transform('?!');
+    expect(vectorizer.wordKeysOfLast('?!')!.length).toBe(0);
   });
 
   it('rejects counts that do not match their offsets', () => {
