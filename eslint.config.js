@@ -39,6 +39,7 @@ export const SHARED_PACKAGES = [
   'retext-passive',
   'retext-readability',
   'retext-simplify',
+  'lru-cache',
 ];
 const escapeRe = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 const SHARED_ALLOW = {

@@ -6,6 +6,7 @@
 import { buildContext, summaryRequest, type Turn } from '../../shared/llm/context';
 import { splitDataBlock, withDataBlock, withDataRule } from '../../shared/llm/promptData';
 import type { LlmPort, LlmRequest } from '../../shared/engine/ports';
+import { LRUCache } from 'lru-cache';
 
 export interface WindowOptions {
   /** Tokens for the history messages plus the summary (default 3000). */
@@ -16,7 +17,7 @@ const keyOf = (turns: readonly Turn[]) => turns.map((t) => `${t.role[0]}:${t.tex
 
 export function withContextWindow(llm: LlmPort, options: WindowOptions = {}): LlmPort {
   const budget = options.budget ?? 3000;
-  const summaries = new Map<string, { summary: string; turns: number }>();
+  const summaries = new LRUCache<string, { summary: string; turns: number }>({ max: 200 });
   return {
     async complete(request: LlmRequest, callOptions) {
       const history = request.messages.slice(0, -1);
@@ -41,7 +42,6 @@ export function withContextWindow(llm: LlmPort, options: WindowOptions = {}): Ll
       });
       if (window.summary && window.summarisedTurns > 0) {
         summaries.set(keyOf(transcript.slice(0, window.summarisedTurns)), { summary: window.summary, turns: window.summarisedTurns });
-        if (summaries.size > 200) summaries.delete(summaries.keys().next().value as string);
       }
       // one data block at the top of the last user turn: the window's (summary first, it is the oldest) and the engine's
       const messages = [...window.messages];

@@ -4,6 +4,7 @@
 // read through the path helper, confined to the project and within the size limits; persisted in the user's cache;
 // the ports take it from main/runtime/projectPorts.ts).
 import { createEngine, type Engine, type EngineOptions } from '../../shared/engine/engine';
+import { LRUCache } from 'lru-cache';
 import type { RetrievalPort } from '../../shared/engine/ports';
 import { extractSlotValue } from '../../shared/nlu/entities';
 import { buildProjectNlu } from '../../shared/nlu/project';
@@ -13,13 +14,12 @@ import type { NluFile } from '../../shared/schema/project';
 import { knowledgeIndexFor } from './knowledgeIndex';
 
 /** NLU models are cached by the text of nlu.yaml: training takes milliseconds, but not every turn. */
-const nluCache = new Map<string, ReturnType<typeof buildProjectNlu>>();
+const nluCache = new LRUCache<string, ReturnType<typeof buildProjectNlu>>({ max: 8 });
 
 export function projectNlu(nlu: NluFile) {
   const key = JSON.stringify(nlu);
   let hit = nluCache.get(key);
   if (!hit) {
-    if (nluCache.size > 8) nluCache.delete(nluCache.keys().next().value as string);
     nluCache.set(key, (hit = buildProjectNlu(nlu)));
   }
   return hit;

@@ -8,6 +8,7 @@
 // `copyLintProfanity`, which is the same function on the same lists, so a line the lint passes is never blocked
 // when the bot says it (the output rule blocks any category).
 import { DataSet, RegExpMatcher, englishDataset, englishRecommendedTransformers, type MatchPayload } from 'obscenity';
+import { LRUCache } from 'lru-cache';
 
 export type ProfanityCategory = 'swearing' | 'abuse' | 'slur' | 'sexual';
 
@@ -114,7 +115,7 @@ interface EnglishMatcher {
   dataset: DataSet<EnglishMeta>;
 }
 
-const matchers = new Map<string, EnglishMatcher>();
+const matchers = new LRUCache<string, EnglishMatcher>({ max: 16 });
 
 /** obscenity's English matcher without the allowed words (built once per allow-list). */
 function englishMatcher(drop: ReadonlySet<string>): EnglishMatcher {
@@ -123,7 +124,6 @@ function englishMatcher(drop: ReadonlySet<string>): EnglishMatcher {
   if (!m) {
     const dataset = new DataSet<EnglishMeta>().addAll(englishDataset as DataSet<EnglishMeta>).removePhrasesIf((p) => drop.has(p.metadata?.originalWord ?? ''));
     m = { matcher: new RegExpMatcher({ ...dataset.build(), ...englishRecommendedTransformers }), dataset };
-    if (matchers.size > 16) matchers.delete(matchers.keys().next().value as string);
     matchers.set(key, m);
   }
   return m;

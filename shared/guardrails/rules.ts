@@ -3,6 +3,7 @@
 // the first `block`, `route` or `escalate` rule that fires decides the turn, and every `redact` rule's spans are
 // replaced by markers (pii.ts's, so the stored transcript and the model's context read the same).
 import type { GuardrailFinding } from '../engine/ports';
+import { LRUCache } from 'lru-cache';
 import { findPii, piiMarker, type PiiKind } from '../runtime/pii';
 import type { GuardrailAction, GuardrailRule, GuardrailsFile } from '../schema/guardrails';
 import { compilePattern, type Pattern } from '../util/regex';
@@ -90,7 +91,7 @@ function build(file: GuardrailsFile): Guardrails {
   const redacting: CompiledRule[] = rules.filter((r) => r.rule.action === 'redact').map((r) => ({ ...r, directions: new Set<Direction>(['input']) }));
   const allow = file.allow ?? [];
   const deny = file.deny ?? [];
-  const memo = new Map<string, Screened>();
+  const memo = new LRUCache<string, Screened>({ max: 2000 });
   return {
     file,
     rules,
@@ -102,7 +103,6 @@ function build(file: GuardrailsFile): Guardrails {
       let r = memo.get(key);
       if (!r) {
         r = screen(rules, text, direction, { allow, deny, ...o });
-        if (memo.size >= 2000) memo.delete(memo.keys().next().value as string);
         memo.set(key, r);
       }
       return r;

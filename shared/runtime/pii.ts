@@ -15,6 +15,7 @@
 // `region` given. Without either, a national number counts when it has 9 to 15 digits and no date or decimal
 // shape: a stored transcript would rather lose a long reference number than keep a phone number.
 import { findPhoneNumbersInText, isSupportedCountry, type CountryCode } from 'libphonenumber-js/min';
+import { LRUCache } from 'lru-cache';
 import { findBankIds } from '../guardrails/bankIds';
 import { findEmails, findPhones } from '../nlu/entities/contacts';
 
@@ -114,7 +115,6 @@ export function findPii(text: string, o: PiiOptions = {}): PiiSpan[] {
   const ids = findBankIds(text);
   const spans = !ids.length && cannotHold(text) ? [] : findPiiUncached(text, ids, o);
   if (key !== undefined) {
-    if (memo.size >= MEMO_SIZE) memo.delete(memo.keys().next().value as string);
     memo.set(
       key,
       spans.map((s) => ({ ...s })),
@@ -123,10 +123,10 @@ export function findPii(text: string, o: PiiOptions = {}): PiiSpan[] {
   return spans;
 }
 
-/** How many answers `findPii` keeps (the oldest goes first), and the longest text it keeps one for. */
+/** How many answers `findPii` keeps (the least recently used goes first), and the longest text it keeps one for. */
 const MEMO_SIZE = 2000;
 const MEMO_MAX_TEXT = 4096;
-const memo = new Map<string, PiiSpan[]>();
+const memo = new LRUCache<string, PiiSpan[]>({ max: MEMO_SIZE });
 
 function findPiiUncached(text: string, ids: PiiSpan[], o: PiiOptions): PiiSpan[] {
   const spans: PiiSpan[] = [];

@@ -5,6 +5,7 @@
 // docs/FORMAT.md, "Regular expressions"). `checkPattern` names the construct and how to do without it.
 // Patterns written by Parley itself (built-in entities, the guardrail's rules) may stay JavaScript RegExps.
 import { RE2JS, RE2JSSyntaxException } from 're2js';
+import { LRUCache } from 'lru-cache';
 
 export interface PatternOptions {
   /** Case-insensitive (Unicode case folding: `É` matches `é`). */
@@ -146,17 +147,13 @@ function wrap(source: string, re: RE2JS): Pattern {
 // Compiled patterns by options and source. Bounded: stories and validation rules may hold many patterns, and
 // an editor recompiles on each keystroke; the least recently used entry goes first.
 const CACHE_LIMIT = 500;
-const cache = new Map<string, Pattern | PatternError>();
+const cache = new LRUCache<string, Pattern | PatternError>({ max: CACHE_LIMIT });
 
 /** Compiles a project pattern, or returns the error that explains (construct, hint) why it cannot be. */
 export function tryCompilePattern(source: string, options: PatternOptions = {}): Pattern | PatternError {
   const key = `${options.ignoreCase ? 'i' : '-'}:${source}`;
   const hit = cache.get(key);
-  if (hit) {
-    cache.delete(key);
-    cache.set(key, hit);
-    return hit;
-  }
+  if (hit) return hit;
   let out: Pattern | PatternError;
   try {
     out = wrap(source, RE2JS.compile(source, options.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0));
@@ -165,7 +162,6 @@ export function tryCompilePattern(source: string, options: PatternOptions = {}):
     out = new PatternError(why.message, source, why.construct);
   }
   cache.set(key, out);
-  if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
   return out;
 }
 
