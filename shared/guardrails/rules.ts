@@ -3,9 +3,9 @@
 // the first `block`, `route` or `escalate` rule that fires decides the turn, and every `redact` rule's spans are
 // replaced by markers (pii.ts's, so the stored transcript and the model's context read the same).
 import type { GuardrailFinding } from '../engine/ports';
-import { LRUCache } from 'lru-cache';
 import { findPii, piiMarker, type PiiKind } from '../runtime/pii';
 import type { GuardrailAction, GuardrailRule, GuardrailsFile } from '../schema/guardrails';
+import { FifoMap } from '../util/fifoMap';
 import { compilePattern, type Pattern } from '../util/regex';
 import { DEFAULT_GUARDRAILS } from './defaults';
 import { detectJailbreak } from './jailbreak';
@@ -91,7 +91,7 @@ function build(file: GuardrailsFile): Guardrails {
   const redacting: CompiledRule[] = rules.filter((r) => r.rule.action === 'redact').map((r) => ({ ...r, directions: new Set<Direction>(['input']) }));
   const allow = file.allow ?? [];
   const deny = file.deny ?? [];
-  const memo = new LRUCache<string, Screened>({ max: 2000 });
+  const memo = new FifoMap<string, Screened>(2000);
   return {
     file,
     rules,

@@ -15,8 +15,8 @@
 // `region` given. Without either, a national number counts when it has 9 to 15 digits and no date or decimal
 // shape: a stored transcript would rather lose a long reference number than keep a phone number.
 import { findPhoneNumbersInText, isSupportedCountry, type CountryCode } from 'libphonenumber-js/min';
-import { LRUCache } from 'lru-cache';
 import { findBankIds } from '../guardrails/bankIds';
+import { FifoMap } from '../util/fifoMap';
 import { findEmails, findPhones } from '../nlu/entities/contacts';
 
 export type PiiKind = 'card' | 'email' | 'phone' | 'iban' | 'uk_bank_account' | 'uk_nino' | 'secret';
@@ -123,10 +123,10 @@ export function findPii(text: string, o: PiiOptions = {}): PiiSpan[] {
   return spans;
 }
 
-/** How many answers `findPii` keeps (the least recently used goes first), and the longest text it keeps one for. */
+/** How many answers `findPii` keeps (the oldest goes first), and the longest text it keeps one for. */
 const MEMO_SIZE = 2000;
 const MEMO_MAX_TEXT = 4096;
-const memo = new LRUCache<string, PiiSpan[]>({ max: MEMO_SIZE });
+const memo = new FifoMap<string, PiiSpan[]>(MEMO_SIZE);
 
 function findPiiUncached(text: string, ids: PiiSpan[], o: PiiOptions): PiiSpan[] {
   const spans: PiiSpan[] = [];

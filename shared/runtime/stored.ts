@@ -16,7 +16,7 @@
 // the turn's `outputs` (delivered to the customer now, not kept by the core; a caller that logs or keeps them
 // redacts them with `redactOutputs`).
 import type { Output, SessionState, TraceEntry } from '../engine/types';
-import { LRUCache } from 'lru-cache';
+import { FifoMap } from '../util/fifoMap';
 import { redactStrings } from './pii';
 
 export type Redact = (text: string) => string;
@@ -66,7 +66,7 @@ function redactRetrieval(e: Extract<TraceEntry, { kind: 'retrieval' }>, redact: 
  * prompts, conversation data and API responses turn after turn, and the phone number matcher is the costly part.
  */
 export function memoRedact(redact: Redact, size = 1000): Redact {
-  const seen = new LRUCache<string, string>({ max: size });
+  const seen = new FifoMap<string, string>(size);
   return (text) => {
     // short strings cost nothing to redact, very long ones too much to keep
     if (text.length < 7 || text.length > 16_384) return redact(text);
