@@ -93,7 +93,6 @@ const codes = new Int32Array(256);
  */
 export function hashFeatures(text: string, o: FeatureOptions, out: IntBuffer, wordKeys?: IntBuffer): void {
   const ws = words(normalizeText(text));
-  if (wordKeys) for (const w of ws) wordKeys.push(wordKey(w));
   let buf = codes;
   const units = o.charSpan === 'text' ? (ws.length ? [ws.join(' ')] : []) : ws;
   for (const w of units) {
@@ -111,11 +110,13 @@ export function hashFeatures(text: string, o: FeatureOptions, out: IntBuffer, wo
       }
     }
   }
-  if (o.wordMax >= 1 && ws.length > 0) {
+  if ((o.wordMax >= 1 || wordKeys) && ws.length > 0) {
     const hs = new Int32Array(ws.length);
     for (let i = 0; i < ws.length; i++) {
       hs[i] = hashWord(ws[i]!);
-      out.push((fmix(hs[i]!) & ~1) | WORD_BLOCK);
+      const key = fmix(hs[i]!); // wordKey(ws[i])
+      wordKeys?.push(key);
+      if (o.wordMax >= 1) out.push((key & ~1) | WORD_BLOCK);
     }
     for (let n = 2; n <= o.wordMax; n++) {
       for (let i = 0; i + n <= ws.length; i++) {

@@ -50,6 +50,10 @@ describe('word typicality', () => {
     // a text without words
     vectorizer.transform('?!');
     expect(vectorizer.wordKeysOfLast('?!')!.length).toBe(0);
+    // a vectoriser without word features still has the words
+    const charsOnly = fitVectorizer(rows, { ...DEFAULT_FEATURES, wordMax: 0 }).vectorizer;
+    charsOnly.transform(text);
+    expect([...charsOnly.wordKeysOfLast(text)!]).toEqual([...wordKeysOf(text)]);
   });
 
   it('rejects counts that do not match their offsets', () => {
