@@ -17,6 +17,7 @@
 import { findPhoneNumbersInText, isSupportedCountry, type CountryCode } from 'libphonenumber-js/min';
 import { findBankIds } from '../guardrails/bankIds';
 import { FifoMap } from '../util/fifoMap';
+import { findCardNumbers } from '../nlu/entities/cards';
 import { findEmails, findPhones } from '../nlu/entities/contacts';
 
 export type PiiKind = 'card' | 'email' | 'phone' | 'iban' | 'uk_bank_account' | 'uk_nino' | 'secret';
@@ -34,31 +35,8 @@ export interface PiiOptions {
   region?: string;
 }
 
-/** The Luhn checksum of a string of digits (payment card numbers pass it; most other numbers do not). */
-export function luhnValid(digits: string): boolean {
-  if (!/^\d+$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < digits.length; i++) {
-    let d = digits.charCodeAt(digits.length - 1 - i) - 48;
-    if (i % 2 === 1) {
-      d *= 2;
-      if (d > 9) d -= 9;
-    }
-    sum += d;
-  }
-  return sum % 10 === 0;
-}
-
-// 13 to 19 digits, at most one space or dash between two digits, not inside a longer run of digits
-const CARD = /(?<![\d])\d(?:[ -]?\d){12,18}(?![\d])/g;
-
 function findCards(text: string): PiiSpan[] {
-  const out: PiiSpan[] = [];
-  for (const m of text.matchAll(CARD)) {
-    const digits = m[0].replace(/\D/g, '');
-    if (luhnValid(digits)) out.push({ kind: 'card', start: m.index, end: m.index + m[0].length });
-  }
-  return out;
+  return findCardNumbers(text).map((c): PiiSpan => ({ kind: 'card', start: c.start, end: c.end }));
 }
 
 /** The region a locale names (en-GB -> GB), if libphonenumber knows it. */

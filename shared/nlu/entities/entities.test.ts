@@ -94,6 +94,26 @@ describe('entities', () => {
     expect(pick('in 2024')).toEqual([['number', 2024, '2024']]);
   });
 
+  it("a card number is its last four digits, and none of its digits is a number, an amount, a phone or a pattern's match", () => {
+    // issue 13's finding: the sample's amount pattern took "4111", the card number's first group, as the amount
+    const amountPattern: Entity = { id: 'payment_amount', kind: 'regex', pattern: '(?i)[$]?[0-9][0-9,]{0,12}([.][0-9]{1,2})?|minimum' };
+    const found = (text: string) => extractEntities(text, { ...ctx, entities: [amountPattern] }).map((e) => [e.entity, e.value, e.text]);
+    expect(found('pay $50 to my card 4111 1111 1100 9034')).toEqual([
+      ['payment_amount', '$50', '$50'],
+      ['card_last4', '9034', '9034'],
+    ]);
+    expect(found('4111-1111-1100-9034')).toEqual([['card_last4', '9034', '9034']]);
+    const value = (type: 'entity' | 'amount', text: string) => extractSlotValue(type, text, { ...ctx, entities: [amountPattern], entityId: 'payment_amount' });
+    expect(value('entity', 'pay my card 4111 1111 1100 9034')).toEqual({ ok: false });
+    expect(value('entity', 'card 4111 1111 1100 9034, the minimum')).toEqual({ ok: true, value: 'minimum' });
+    expect(value('amount', 'my card 4111 1111 1100 9034')).toEqual({ ok: false });
+    // a pattern that matches the whole number is the project's own card entity: kept
+    const cardPattern: Entity = { id: 'card_number', kind: 'regex', pattern: '[0-9]{4}( [0-9]{4}){3}' };
+    expect(extractEntities('it is 4111 1111 1100 9034', { ...ctx, entities: [cardPattern] }).map((e) => e.entity)).toContain('card_number');
+    // not a card (the Luhn check fails): its groups are read as before
+    expect(found('4111 1111 1111 9034').map((e) => e[0])).toContain('payment_amount');
+  });
+
   it('yes/no when the text opens with it, in English and Spanish', () => {
     expect(pick('yes please')).toEqual([['yes_no', true, 'yes please']]);
     expect(pick('Nope.')).toEqual([['yes_no', false, 'Nope']]);
@@ -149,7 +169,11 @@ describe('slot values', () => {
     expect(slot('card_last4', 'four eight two one')).toEqual({ ok: true, value: '4821' });
     expect(slot('card_last4', '2024 and 4821')).toEqual({ ok: false });
     expect(slot('card_last4', '48211')).toEqual({ ok: false });
-    expect(slot('card_last4', '4111 1111 1111 1111')).toEqual({ ok: false });
+    // the whole card number says which card (the input stage redacts the rest before anything is stored); sixteen
+    // digits that fail the Luhn check are no card number, and no group of them is the last four
+    expect(slot('card_last4', '4111 1111 1111 1111')).toEqual({ ok: true, value: '1111' });
+    expect(slot('card_last4', 'the card is 4111-1111-1100-9034')).toEqual({ ok: true, value: '9034' });
+    expect(slot('card_last4', '4111 1111 1111 9034')).toEqual({ ok: false });
   });
 
   it('yes_no: agreeing words give a boolean; contradictions and doubt fail', () => {

@@ -8,6 +8,7 @@ import type { Question, SlotType } from '../../schema/nodes';
 import type { Entity, Flow } from '../../schema/project';
 import { findDigitNumbers, findNumbers } from '../numbers';
 import { findAmounts } from './amounts';
+import { findCardNumbers, type CardSpan } from './cards';
 import { last4Candidates } from './cardLast4';
 import { findEmails, findPhones } from './contacts';
 import type { DatePurpose } from './calendar';
@@ -79,6 +80,11 @@ function overlaps(a: { start: number; end: number }, b: { start: number; end: nu
   return a.start < b.end && b.start < a.end;
 }
 
+/** Whether `e` cuts into a card number ("9034," of "4111 1111 1100 9034,"): a match of the whole number is kept. */
+function inCard(cards: readonly CardSpan[], e: { start: number; end: number }): boolean {
+  return cards.some((c) => overlaps(c, e) && !(e.start <= c.start && c.end <= e.end));
+}
+
 /**
  * Every entity in the text: the project's (list values are matched case- and accent-insensitively on word
  * boundaries and give the canonical value; regexes give the match) and the built-ins. A number inside an email,
@@ -90,16 +96,18 @@ function overlaps(a: { start: number; end: number }, b: { start: number; end: nu
  */
 export function extractEntities(text: string, ctx: EntityContext = {}): ExtractedEntity[] {
   const out: ExtractedEntity[] = [];
+  const cards = findCardNumbers(text);
   if (ctx.entities?.length) {
     const folded = fold(text);
     const found = compiled(ctx.entities).flatMap((c) => matchProjectEntity(c, text, folded));
-    // a match inside a longer match of another entity is part of it (the digits of TXN-4821937705 are no amount)
+    // a match inside a longer match of another entity is part of it (the digits of TXN-4821937705 are no amount),
+    // and so is a match cutting into a card number (its first group is no amount either)
     const inside = (e: ExtractedEntity) => found.some((o) => o !== e && o.start <= e.start && e.end <= o.end && o.end - o.start > e.end - e.start);
-    out.push(...found.filter((e) => !inside(e)));
+    out.push(...found.filter((e) => !inside(e) && !inCard(cards, e)));
   }
   // what a project regex matched (a reference such as TXN-4821937705) is not also a phone number or a number
   const project = out.filter((e) => compiled(ctx.entities ?? []).some((c) => c.kind === 'regex' && c.id === e.entity));
-  const free = <T extends { start: number; end: number }>(x: T) => !project.some((p) => overlaps(p, x));
+  const free = <T extends { start: number; end: number }>(x: T) => !project.some((p) => overlaps(p, x)) && !cards.some((c) => overlaps(c, x));
   const emails = findEmails(text);
   const { dates, ranges, times } = findDatesAndTimes(text, ctx);
   const phones = findPhones(text, ctx.locale).filter(
@@ -118,6 +126,8 @@ export function extractEntities(text: string, ctx: EntityContext = {}): Extracte
     (c) => (c.cue || alone) && free(c) && !emails.some((e) => overlaps(e, c)) && !amounts.some((a) => overlaps(a, c)),
   );
   for (const c of last4) out.push({ entity: 'card_last4', value: c.value, text: text.slice(c.start, c.end), start: c.start, end: c.end });
+  // a whole card number says which card: its last four digits
+  for (const c of cards) out.push({ entity: 'card_last4', value: c.digits.slice(-4), text: text.slice(c.end - 4, c.end), start: c.end - 4, end: c.end });
   // people's names that are not another entity ("April" in "April 12"); a project entity matching there wins
   const taken = [...out, ...claimed];
   for (const p of findPersons(text, ctx.locale)) if (!taken.some((c) => overlaps(c, p))) out.push(p);
@@ -180,6 +190,9 @@ export function extractSlotValue(type: SlotType, text: string, ctx: EntityContex
       const all = last4Candidates(text, ctx.locale);
       const cued = all.find((c) => c.cue);
       if (cued) return { ok: true, value: cued.value };
+      // the whole card number: its last four digits
+      const card = findCardNumbers(text)[0];
+      if (card) return { ok: true, value: card.digits.slice(-4) };
       // no cue: the answer's only four-digit group, and no other numbers around it
       const others = findDigitNumbers(text, ctx.locale).length;
       if (all.length === 1 && others <= 1) return { ok: true, value: all[0]!.value };
@@ -195,7 +208,8 @@ export function extractSlotValue(type: SlotType, text: string, ctx: EntityContex
       if (!id) return fail;
       const at = ctx.entities?.findIndex((e) => e.id === id) ?? -1;
       if (ctx.entities && at >= 0) {
-        const m = matchProjectEntity(compiled(ctx.entities)[at]!, text, fold(text))[0];
+        const cards = findCardNumbers(text);
+        const m = matchProjectEntity(compiled(ctx.entities)[at]!, text, fold(text)).find((e) => !inCard(cards, e));
         return m ? { ok: true, value: m.value } : fail;
       }
       if ((BUILTIN_ENTITIES as readonly string[]).includes(id)) return extractSlotValue(id as SlotType, text, ctx);
