@@ -84,6 +84,17 @@ describe('simulator service', () => {
     expect(hours.path.map((p) => `${p.flow}/${p.node}`)).toContain('hours/answer_hours');
   });
 
+  it('shows what the turn stored of a message the input stage redacted, and nothing for one stored as typed', async () => {
+    const { dir, h } = await setup();
+    const { sessionId } = await h['simulator.start']({ project: dir });
+    const paid = await h['simulator.send']({ sessionId, input: { type: 'text', text: 'I want to pay my credit card 4111 1111 1100 9034' } });
+    expect(paid.stored).toBe('I want to pay my credit card [card ••••9034]');
+    // the flow heard the number: the card question took its last four digits
+    expect(paid.state.vars.slots).toMatchObject({ pay_card: '9034' });
+    const amount = await h['simulator.send']({ sessionId, input: { type: 'text', text: '$150' } });
+    expect(amount).not.toHaveProperty('stored');
+  });
+
   it('rewinds to an earlier turn and branches from there', async () => {
     const { dir, h, texts } = await setup();
     const { sessionId } = await h['simulator.start']({ project: dir });

@@ -27,6 +27,8 @@ interface TurnRecord {
   input: SimInput;
   before: SessionState;
   result: TurnResult;
+  /** The typed text as stored, when the input stage redacted something from it. */
+  stored?: string;
 }
 
 interface Session {
@@ -94,6 +96,7 @@ const viewOf = (index: number, r: TurnRecord): TurnView => ({
     fallbacks: r.result.state.fallbacks,
     ...(r.result.state.ended ? { ended: r.result.state.ended } : {}),
   },
+  ...(r.stored !== undefined ? { stored: r.stored } : {}),
 });
 
 export function createSimulator(opts: SimulatorOptions): Simulator {
@@ -238,7 +241,9 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
       if (s.inflight === ctrl) delete s.inflight;
     }
     if (ctrl.signal.aborted) throw new ApiError('CONFLICT', 'the turn was cancelled (rewound, restarted or closed)');
-    const record = { input, before: state, result };
+    // what the panel shows under the customer's bubble: the text as the transcript keeps it, when that differs
+    const stored = input.type === 'text' ? runner.redact(input.text, result.state.locale) : undefined;
+    const record: TurnRecord = { input, before: state, result, ...(stored !== undefined && input.type === 'text' && stored !== input.text ? { stored } : {}) };
     s.turns.push(record);
     return viewOf(index, record);
   };

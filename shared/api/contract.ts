@@ -76,6 +76,11 @@ export const TurnView = z.object({
   trace: z.array(TraceEntry),
   path: z.array(At),
   state: StateView,
+  /**
+   * The customer's text as the turn stored it (the transcript, the trace, the model's context), when the input
+   * stage redacted something from it ("my card [card ••••9034]"); absent when it is stored as typed.
+   */
+  stored: z.string().optional(),
 });
 export type TurnView = z.infer<typeof TurnView>;
 

@@ -96,8 +96,10 @@ describe('simulator panel (web mode, Chromium, mock LLM)', () => {
       .click();
     await expect.poll(() => userTurns.count()).toBe(1);
     await expect.poll(lastBot).toMatch(/^What are the last 4 digits of the card\?/);
-    await say('9034');
+    // the whole card number this time: the flow takes its last four digits, and the bubble says what was stored
+    await say('the number is 4111 1111 1100 9034');
     await expect.poll(lastBot).toMatch(/ending 9034\./);
+    expect(await panel.locator('.sim-log .stored-as').allInnerTexts()).toEqual(['Stored as: the number is [card ••••9034]']);
     await say('no');
     await expect.poll(lastBot).toMatch(/^(Is there anything else|Can I help with anything else)/);
     expect(await botTexts()).toContain(

@@ -79,6 +79,14 @@ function Turn({ t, last, selected }: { t: TurnView; last: boolean; selected: boo
           </button>
         </div>
       )}
+      {t.stored !== undefined && (
+        <div
+          className="stored-as"
+          title="What the transcript, the trace and the model keep of this message: the input stage redacted it. The flow heard it as typed."
+        >
+          Stored as: <q>{t.stored}</q>
+        </div>
+      )}
       {t.outputs.map((o, i) => (
         <BotOutput key={i} o={o} live={last && !busy} onReply={reply} />
       ))}
