@@ -4,7 +4,7 @@ import { selectNode, useStudio } from '../store/studioStore';
 import { CompactEdges } from './CompactEdges';
 import { DotGrid } from './DotGrid';
 import { FitViewButton } from './FitViewButton';
-import { detailLevel, DetailLevel, GroupFrame, NodeCard } from './NodeCard';
+import { CardBadges, detailLevel, DetailLevel, GroupFrame, NodeCard } from './NodeCard';
 import { useCanvasNodes, type AnyNode } from './useCanvasNodes';
 import { useCards } from './useCards';
 import { useFlowEdges } from './useFlowEdges';
@@ -17,7 +17,8 @@ import { useViewport } from './useViewport';
 import { reviewFlow } from './reviewLayout';
 import { WalkCaption } from '../review/Walkthrough';
 import { withRemovedNodes } from '../review/diffGhosts';
-import { useReview } from '../review/reviewStore';
+import { openThreadsByNode, useReview } from '../review/reviewStore';
+import { useInsights } from '../insights/insightsStore';
 
 const nodeTypes = { card: NodeCard, frame: GroupFrame };
 /** Above this many nodes the minimap starts hidden, and React Flow holds only the cards around the view (useNodeWindow). */
@@ -31,6 +32,20 @@ const MULTI_SELECTION_KEYS = ['Shift', 'Meta', 'Control'];
 const SNAP_GRID: [number, number] = [20, 20];
 const PRO_OPTIONS = { hideAttribution: true };
 const deselect = () => selectNode(undefined);
+
+/**
+ * The counts of the render before when they are the same: an edit of the flow counts the threads again, and new
+ * counts would render every card (they read them from a context).
+ */
+function useSameCounts(counts: ReadonlyMap<string, number>): ReadonlyMap<string, number> {
+  const kept = useRef(counts);
+  const before = kept.current;
+  const same = before === counts || (before.size === counts.size && [...counts].every(([k, v]) => before.get(k) === v));
+  useEffect(() => {
+    if (!same) kept.current = counts;
+  });
+  return same ? before : counts;
+}
 
 /**
  * The canvas of one flow: React Flow fed with cards and edges built from the flow (useCards, useFlowEdges,
@@ -54,6 +69,11 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
     const drawn = saved && withRemovedNodes(saved, diff);
     return drawn && review ? reviewFlow(drawn, locale) : drawn;
   }, [saved, diff, review, locale]);
+  // the cards' badges: open comment threads per node, counted once for the flow, and whether Insights shows
+  const threads = useReview((s) => s.snapshot?.files[flowId]);
+  const insightsOpen = useInsights((s) => s.open && Boolean(s.overlay));
+  const comments = useSameCounts(useMemo(() => openThreadsByNode(threads, saved), [threads, saved]));
+  const badges = useMemo(() => ({ comments, insights: insightsOpen }), [comments, insightsOpen]);
   const selectedIds = useStudio((s) => s.selectedNodeIds);
   const problems = useStudio((s) => s.problems);
   const theme = useStudio((s) => s.theme);
@@ -115,43 +135,45 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
   if (!flow) return null;
   return (
     <DetailLevel.Provider value={level}>
-      <ReactFlow<AnyNode, Edge>
-        nodes={windowNodes}
-        edges={compact ? NO_EDGES : windowEdges}
-        onPaneMouseMove={onPaneMouseMove}
-        onSelectionEnd={onSelectionEnd}
-        nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
-        onNodeDragStop={onNodeDragStop}
-        onPaneClick={deselect}
-        onEdgesChange={onEdgesChange}
-        edgesReconnectable={false}
-        onConnect={onConnect}
-        onReconnect={onReconnect}
-        onDelete={onDelete}
-        isValidConnection={isValidConnection}
-        onDragOver={review ? undefined : onDragOver}
-        onDrop={review ? undefined : onDrop}
-        deleteKeyCode={review ? null : DELETE_KEYS}
-        multiSelectionKeyCode={MULTI_SELECTION_KEYS}
-        selectionKeyCode="Shift"
-        snapToGrid={snapToGrid}
-        snapGrid={SNAP_GRID}
-        colorMode={theme}
-        minZoom={0.05}
-        maxZoom={2}
-        onlyRenderVisibleElements
-        elevateNodesOnSelect={false}
-        proOptions={PRO_OPTIONS}
-        aria-label={`Canvas of flow ${flow.name}`}
-      >
-        <DotGrid />
-        {compact && <CompactEdges flow={flow} presentation={presentation} blocks={blockStyle} />}
-        {controls}
-        {showMinimap && <MiniMap pannable zoomable nodeStrokeWidth={3} />}
-        {minimapToggle}
-        <WalkCaption />
-      </ReactFlow>
+      <CardBadges.Provider value={badges}>
+        <ReactFlow<AnyNode, Edge>
+          nodes={windowNodes}
+          edges={compact ? NO_EDGES : windowEdges}
+          onPaneMouseMove={onPaneMouseMove}
+          onSelectionEnd={onSelectionEnd}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onNodeDragStop={onNodeDragStop}
+          onPaneClick={deselect}
+          onEdgesChange={onEdgesChange}
+          edgesReconnectable={false}
+          onConnect={onConnect}
+          onReconnect={onReconnect}
+          onDelete={onDelete}
+          isValidConnection={isValidConnection}
+          onDragOver={review ? undefined : onDragOver}
+          onDrop={review ? undefined : onDrop}
+          deleteKeyCode={review ? null : DELETE_KEYS}
+          multiSelectionKeyCode={MULTI_SELECTION_KEYS}
+          selectionKeyCode="Shift"
+          snapToGrid={snapToGrid}
+          snapGrid={SNAP_GRID}
+          colorMode={theme}
+          minZoom={0.05}
+          maxZoom={2}
+          onlyRenderVisibleElements
+          elevateNodesOnSelect={false}
+          proOptions={PRO_OPTIONS}
+          aria-label={`Canvas of flow ${flow.name}`}
+        >
+          <DotGrid />
+          {compact && <CompactEdges flow={flow} presentation={presentation} blocks={blockStyle} />}
+          {controls}
+          {showMinimap && <MiniMap pannable zoomable nodeStrokeWidth={3} />}
+          {minimapToggle}
+          <WalkCaption />
+        </ReactFlow>
+      </CardBadges.Provider>
     </DetailLevel.Provider>
   );
 }

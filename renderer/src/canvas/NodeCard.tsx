@@ -25,6 +25,17 @@ export const detailLevel = (s: { transform: [number, number, number] }): 0 | 1 |
  */
 export const DetailLevel = createContext<0 | 1 | 2>(0);
 
+/**
+ * What the cards' badges show, worked out once by the canvas for the whole flow: open comment threads per node,
+ * and whether the Insights overlay is open. A card reading them from its own store subscriptions subscribed twice
+ * as it mounted (a pan mounts every card entering the view) and ran both selectors on every change of those stores.
+ */
+export interface CardBadges {
+  comments: ReadonlyMap<string, number>;
+  insights: boolean;
+}
+export const CardBadges = createContext<CardBadges>({ comments: new Map(), insights: false });
+
 /** The copy field that inline editing (double-click) edits, per kind. */
 function copyField(node: FlowNode): 'say' | 'prompt' | undefined {
   if (node.kind === 'message' || node.kind === 'handoff' || node.kind === 'end') return 'say';
@@ -240,6 +251,8 @@ const sameCard = (a: NodeProps<CardNode>, b: NodeProps<CardNode>) => a.data === 
 export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<CardNode>) {
   const { node, locale, hasError, flowId } = data;
   const level = useContext(DetailLevel);
+  const badges = useContext(CardBadges);
+  const comments = badges.comments.get(node.id) ?? 0;
   const compact = level > 0;
   const block = level === 2;
   const exits = exitsOf(node);
@@ -264,8 +277,8 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Car
         {!block && <span className="kind">{KIND_LABEL[node.kind]}</span>}
         {!block && <span className="title">{node.title ?? node.id}</span>}
         {abIds && <AbBadge ids={abIds} />}
-        <CommentBadge flowId={flowId} nodeId={node.id} />
-        <InsightsBadge flowId={flowId} nodeId={node.id} />
+        {comments > 0 && <CommentBadge count={comments} />}
+        {badges.insights && <InsightsBadge flowId={flowId} nodeId={node.id} />}
       </div>
       <div className={body === CARD.body ? 'card-body' : 'card-body tall'} style={body === CARD.body ? undefined : { height: body }}>
         {!compact && <Body node={node as never} flowId={flowId} locale={locale} />}

@@ -8,15 +8,10 @@ const pct = (v: number) => `${v < 0.1 && v > 0 ? (v * 100).toFixed(1) : Math.rou
 const compact = (n: number) => (n >= 10_000 ? `${Math.round(n / 1000)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n));
 
 /**
- * On a card while the overlay shows. A card that mounts with the overlay closed (most of them: a pan mounts the
- * cards entering the view) subscribes to one value, not four.
+ * On a card while the overlay shows (the canvas says whether it does: CardBadges in NodeCard.tsx, so a card that
+ * mounts with the overlay closed, as most do when a pan brings them into view, subscribes to nothing).
  */
 export function InsightsBadge({ flowId, nodeId }: { flowId: string; nodeId: string }) {
-  const open = useInsights((s) => s.open && Boolean(s.overlay));
-  return open ? <OpenInsightsBadge flowId={flowId} nodeId={nodeId} /> : null;
-}
-
-function OpenInsightsBadge({ flowId, nodeId }: { flowId: string; nodeId: string }) {
   const stats = useInsights((s) => (s.open ? s.byNode.get(`${flowId}/${nodeId}`) : undefined));
   const metric = useInsights((s) => s.metric);
   const maxVisits = useInsights((s) => s.maxVisits);
