@@ -67,4 +67,37 @@ describe('a large flow far zoomed out (web mode, Chromium)', () => {
     await expect.poll(() => page.locator('.react-flow__node.selected').count()).toBe(8);
     expect(studio.pageErrors).toEqual([]);
   });
+
+  it('draws the dot grid once inside the viewport: a pan leaves it as it was, and it takes no pointer', async () => {
+    const { page } = studio;
+    const grid = page.locator('.react-flow__viewport .dot-grid');
+    expect(await grid.count()).toBe(1);
+    const before = { view: await view(page), style: await grid.getAttribute('style') };
+    // pan with the pane: from an empty spot between the generated rows
+    const v = before.view;
+    const empty = { x: v.left + v.x + (2 * 320 + 290) * v.k, y: v.top + v.y + (2 * 200 + 180) * v.k };
+    const hit = () =>
+      page.evaluate(({ x, y }) => {
+        const el = document.elementFromPoint(x, y);
+        return el?.closest('.dot-grid') ? 'grid' : el?.classList.contains('react-flow__pane') ? 'pane' : el?.className;
+      }, empty);
+    expect(await hit()).toBe('pane');
+    await page.mouse.move(empty.x, empty.y);
+    await page.mouse.down();
+    await page.mouse.move(empty.x - 200, empty.y - 120, { steps: 6 });
+    await page.mouse.up();
+    const after = await view(page);
+    expect(Math.round(after.x - v.x)).toBe(-200);
+    expect(Math.round(after.y - v.y)).toBe(-120);
+    expect(await grid.getAttribute('style')).toBe(before.style);
+    // it reaches past every card of the flow
+    const box = await page.evaluate(() => {
+      const s = document.querySelector<HTMLElement>('.react-flow__viewport .dot-grid')!.style;
+      return { left: parseFloat(s.left), top: parseFloat(s.top), width: parseFloat(s.width), height: parseFloat(s.height) };
+    });
+    expect(box.left).toBeLessThan(0);
+    expect(box.top).toBeLessThan(0);
+    expect(box.left + box.width).toBeGreaterThan(40 * 320); // 40 columns of cards 320 apart (generateFlow)
+    expect(studio.pageErrors).toEqual([]);
+  });
 });

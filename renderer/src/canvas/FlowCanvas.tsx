@@ -2,7 +2,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { Controls, MiniMap, Panel, ReactFlow, useStore, useReactFlow, type Edge } from '@xyflow/react';
 import { selectNode, useStudio } from '../store/studioStore';
 import { CompactEdges } from './CompactEdges';
-import { DotGrid } from './DotGrid';
+import { DotGrid, GRID_GAP, GRID_MARGIN } from './DotGrid';
+import { gridRect } from './viewportMaths';
 import { FitViewButton } from './FitViewButton';
 import { CardBadges, detailLevel, DetailLevel, GroupFrame, NodeCard } from './NodeCard';
 import { useCanvasNodes, type AnyNode } from './useCanvasNodes';
@@ -89,6 +90,7 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
   const presentation = useStudio((s) => s.presentation || s.reviewMode);
   const marks = useSimMarks(flowId);
   const cards = useCards(flowId, flow, locale, errorNodes, flashId, presentation, marks, review);
+  const grid = useMemo(() => gridRect(cards, GRID_GAP, GRID_MARGIN), [cards]);
   const level = useStore(detailLevel);
   const compact = level > 0;
   const { edges, onEdgesChange } = useFlowEdges(flowId, flow, compact);
@@ -166,7 +168,7 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
           proOptions={PRO_OPTIONS}
           aria-label={`Canvas of flow ${flow.name}`}
         >
-          <DotGrid />
+          <DotGrid {...grid} />
           {compact && <CompactEdges flow={flow} presentation={presentation} blocks={blockStyle} />}
           {controls}
           {showMinimap && <MiniMap pannable zoomable nodeStrokeWidth={3} />}

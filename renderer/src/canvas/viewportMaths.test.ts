@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Flow } from '../../../shared/schema/project';
 import { cardSize } from './geometry';
-import { gridOffset, openingFrame, viewportFor } from './viewportMaths';
+import { gridRect, openingFrame, viewportFor } from './viewportMaths';
 
 const canvas = { width: 800, height: 600 };
 const say = { en: 'Hi' };
@@ -83,41 +83,27 @@ describe('viewport for a frame', () => {
   });
 });
 
-describe('dot grid offset', () => {
-  /** Screen x of the dots a grid drawn across the whole flow shows: every `gap · zoom` px from the view's x. */
-  const dotsOnScreen = (x: number, zoom: number, gap: number, from: number, to: number) => {
-    const out: number[] = [];
-    for (let k = Math.ceil((from - x) / (gap * zoom)); x + k * gap * zoom < to; k++) out.push(Math.round(x + k * gap * zoom));
-    return out;
-  };
-  /** Screen x of the dots the layer shows when moved by `offset`: the layer draws one every `gap · zoom` px from 0. */
-  const dotsOfLayer = (offset: number, zoom: number, gap: number, to: number) => {
-    const out: number[] = [];
-    for (let k = 0; offset + k * gap * zoom < to; k++) if (offset + k * gap * zoom >= 0) out.push(Math.round(offset + k * gap * zoom));
-    return out;
-  };
+describe('dot grid rectangle', () => {
+  const card = (x: number, y: number) => ({ position: { x, y }, width: 240, height: 130 });
 
-  it('moves the layer by the view offset modulo one repeat, less one repeat, whatever the sign of the offset', () => {
-    expect(gridOffset(0, 0, 1, 20)).toEqual({ x: -20, y: -20 });
-    expect(gridOffset(45, -45, 1, 20)).toEqual({ x: -15, y: -5 });
-    expect(gridOffset(-1003.4, 1003.4, 0.5, 20)).toEqual({ x: -3, y: -7 });
+  it('covers the cards and the margin around them, its edges on whole repeats of the gap', () => {
+    const r = gridRect([card(13, -7), card(1000.5, 480)], 20, 100);
+    expect(r).toEqual({ left: -100, top: -120, width: 1460, height: 840 });
+    for (const v of Object.values(r)) expect(Math.abs(v % 20)).toBe(0);
+    expect(r.left).toBeLessThanOrEqual(13 - 100);
+    expect(r.top).toBeLessThanOrEqual(-7 - 100);
+    expect(r.left + r.width).toBeGreaterThanOrEqual(1000.5 + 240 + 100);
+    expect(r.top + r.height).toBeGreaterThanOrEqual(480 + 130 + 100);
   });
 
-  it('shows the same dots as a grid across the whole flow, and covers the pane from its left edge', () => {
-    for (const [x, zoom] of [
-      [0, 1],
-      [137, 1],
-      [-2913, 0.25],
-      [4410, 1.7],
-      [-55.5, 0.05],
-    ] as const) {
-      const offset = gridOffset(x, 0, zoom, 20).x;
-      expect(offset).toBeLessThanOrEqual(0);
-      expect(offset).toBeGreaterThan(-20 * zoom - 1);
-      const want = dotsOnScreen(x, zoom, 20, 0, 800);
-      const got = dotsOfLayer(offset, zoom, 20, 800);
-      expect(got.length).toBe(want.length);
-      got.forEach((d, i) => expect(Math.abs(d - want[i]!)).toBeLessThanOrEqual(1));
-    }
+  it('keeps its dots where they were as the cards move (the grid is one grid across the plane)', () => {
+    const a = gridRect([card(0, 0)], 20, 1000);
+    const b = gridRect([card(-333, 77)], 20, 1000);
+    expect(Math.abs((a.left - b.left) % 20)).toBe(0);
+    expect(Math.abs((a.top - b.top) % 20)).toBe(0);
+  });
+
+  it('an empty flow: the margin around the origin', () => {
+    expect(gridRect([], 20, 100)).toEqual({ left: -100, top: -100, width: 200, height: 200 });
   });
 });

@@ -86,12 +86,30 @@ function openingNodes(flow: Flow, count = 5): { id: string }[] {
 }
 
 /**
- * Where the dot grid's layer goes for view `[x, y, zoom]`: the grid repeats every `gap · zoom` pixels, so a layer
- * one repeat larger than the pane, moved by the view's offset modulo one repeat (less one repeat, so that it always
- * covers the pane), shows the same dots as a grid drawn across the whole flow. Whole pixels, so the dots stay crisp.
+ * The dot grid's rectangle in flow units: the box around the cards and `margin` more on every side, its edges on
+ * whole repeats of `gap`, so that its dots fall where a grid across the whole plane has them (and stay there as
+ * cards move and the rectangle grows). An empty flow gets the margin around the origin.
  */
-export function gridOffset(x: number, y: number, zoom: number, gap: number): { x: number; y: number } {
-  const step = gap * zoom;
-  const mod = (v: number) => ((v % step) + step) % step;
-  return { x: Math.round(mod(x) - step), y: Math.round(mod(y) - step) };
+export function gridRect(
+  cards: readonly { position: { x: number; y: number }; width?: number | undefined; height?: number | undefined }[],
+  gap: number,
+  margin: number,
+): { left: number; top: number; width: number; height: number } {
+  let left = 0;
+  let top = 0;
+  let right = 0;
+  let bottom = 0;
+  if (cards.length) {
+    left = top = Infinity;
+    right = bottom = -Infinity;
+    for (const c of cards) {
+      left = Math.min(left, c.position.x);
+      top = Math.min(top, c.position.y);
+      right = Math.max(right, c.position.x + (c.width ?? 0));
+      bottom = Math.max(bottom, c.position.y + (c.height ?? 0));
+    }
+  }
+  const x0 = Math.floor((left - margin) / gap) * gap;
+  const y0 = Math.floor((top - margin) / gap) * gap;
+  return { left: x0, top: y0, width: Math.ceil((right + margin - x0) / gap) * gap, height: Math.ceil((bottom + margin - y0) / gap) * gap };
 }
