@@ -8,11 +8,11 @@
 // It reports; it does not gate. Without the data it fails.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { pinTarget } from './pinning';
 import { expectedCalibrationError } from '../../shared/nlu/calibration';
 import { trainIntentModel } from '../../shared/nlu/classifier';
 import { readLabelledCsv, type LabelledRow } from '../../shared/nlu/csv';
@@ -82,12 +82,11 @@ if (asked >= 0) {
  */
 async function interleavedThroughput(children: Record<string, string[]>, rounds = 6): Promise<Record<string, number>> {
   const file = fileURLToPath(import.meta.url);
-  const pin = ['/usr/bin/taskset', '/bin/taskset'].find((f) => existsSync(f));
-  const cpu = availableParallelism() - 1;
+  const pin = pinTarget();
   const procs = Object.entries(children).map(([name, args]) => {
     const argv = [...process.execArgv, file, '--throughput', ...args];
     const child = pin
-      ? spawn(pin, ['-c', String(cpu), process.execPath, ...argv], { stdio: ['pipe', 'pipe', 'inherit'] })
+      ? spawn(pin.taskset, ['-c', String(pin.cpu), process.execPath, ...argv], { stdio: ['pipe', 'pipe', 'inherit'] })
       : spawn(process.execPath, argv, { stdio: ['pipe', 'pipe', 'inherit'] });
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     const next = async () => {

@@ -3,11 +3,32 @@
 // two numbers of a row differ only by the app. Nothing here reaches into the app: it reads the DOM that React Flow
 // renders (`.react-flow`, `.react-flow__viewport`'s transform, `.react-flow__node`) and sends real input over CDP.
 import type { Browser, CDPSession, Page } from 'playwright-core';
+import { execFileSync } from 'node:child_process';
 import { launchChromium } from '../../e2e/chromium';
+import { pinTarget } from '../pinning';
 
 export const VIEWPORT = { width: 1440, height: 900 };
 
 export const launchBrowser = (): Promise<Browser> => launchChromium();
+
+/**
+ * Pins the renderer processes of `browser` (every thread of each) to one CPU, where the machine can (../pinning.ts):
+ * the pages compared then run their gestures at the same CPU speed. Opens stay unpinned (a renderer starts free, and
+ * the open's wall time is the user's, with the whole machine). Returns the CPU, or undefined when nothing was pinned.
+ */
+export async function pinRenderers(browser: Browser): Promise<number | undefined> {
+  const pin = pinTarget();
+  if (!pin) return undefined;
+  const cdp = await browser.newBrowserCDPSession();
+  try {
+    const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
+    const renderers = processInfo.filter((p) => p.type === 'renderer');
+    for (const r of renderers) execFileSync(pin.taskset, ['-a', '-p', '-c', String(pin.cpu), String(r.id)], { stdio: 'ignore' });
+    return renderers.length ? pin.cpu : undefined;
+  } finally {
+    await cdp.detach();
+  }
+}
 
 /**
  * One input step, in ms of performance.now(): [input handler starts, its frame is rendered, the main thread is idle

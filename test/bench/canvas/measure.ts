@@ -10,6 +10,7 @@ import {
   heapMb,
   INSTRUMENT_SCRIPT,
   pan,
+  pinRenderers,
   probe,
   pooled,
   readTransform,
@@ -149,6 +150,8 @@ export async function measurePages(browser: Browser, pages: PageSpec[], only: re
       const why = spec.opensLikeParley && differs(opened, { view: { before: side.result.opened, after: side.result.opened } });
       if (why) throw new Error(`open: ${spec.name} did not open on Parley's viewport (${why})`);
     }
+    // the gestures of every page on one CPU (its speed drifts apart from the other's on this VM)
+    await pinRenderers(browser);
     const out = sides.map(() => ({}) as Record<Gesture | 'probe', StepStats>);
     type NodeRef = { id: string; at: { x: number; y: number } };
     const each = async (
