@@ -3,7 +3,8 @@
 // two numbers of a row differ only by the app. Nothing here reaches into the app: it reads the DOM that React Flow
 // renders (`.react-flow`, `.react-flow__viewport`'s transform, `.react-flow__node`) and sends real input over CDP.
 import type { Browser, CDPSession, Page } from 'playwright-core';
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import { launchChromium } from '../../e2e/chromium';
 import { pinTarget } from '../pinning';
 
@@ -13,21 +14,27 @@ export const launchBrowser = (): Promise<Browser> => launchChromium();
 
 /**
  * Pins the renderer processes of `browser` (every thread of each) to one CPU, where the machine can (../pinning.ts):
- * the pages compared then run their gestures at the same CPU speed. Opens stay unpinned (a renderer starts free, and
- * the open's wall time is the user's, with the whole machine). Returns the CPU, or undefined when nothing was pinned.
+ * the pages compared then run their gestures at the same CPU speed. Returns what frees them again, which the caller
+ * runs before the next open: an open's wall time is the user's, with the whole machine, and Chromium keeps a spare
+ * renderer ready for the next page, which would otherwise open pinned.
  */
-export async function pinRenderers(browser: Browser): Promise<number | undefined> {
+export async function pinRenderers(browser: Browser): Promise<() => void> {
   const pin = pinTarget();
-  if (!pin) return undefined;
+  if (!pin) return () => {};
   const cdp = await browser.newBrowserCDPSession();
+  let pids: number[];
   try {
     const { processInfo } = await cdp.send('SystemInfo.getProcessInfo');
-    const renderers = processInfo.filter((p) => p.type === 'renderer');
-    for (const r of renderers) execFileSync(pin.taskset, ['-a', '-p', '-c', String(pin.cpu), String(r.id)], { stdio: 'ignore' });
-    return renderers.length ? pin.cpu : undefined;
+    pids = processInfo.filter((p) => p.type === 'renderer').map((p) => p.id);
   } finally {
     await cdp.detach();
   }
+  const set = (cpus: string) => {
+    // a renderer may have ended meanwhile (its page closed): nothing to do for it
+    for (const pid of pids) spawnSync(pin.taskset, ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' });
+  };
+  set(String(pin.cpu));
+  return () => set(`0-${availableParallelism() - 1}`);
 }
 
 /**

@@ -139,6 +139,7 @@ export function differs(ref: GestureEffect, other: GestureEffect): string | unde
  */
 export async function measurePages(browser: Browser, pages: PageSpec[], only: readonly Gesture[] = GESTURES): Promise<CanvasResult[]> {
   const sides: Side[] = [];
+  let unpin = () => {};
   try {
     const parley = await open(browser, pages[0]!, pages[0]!.url(), pages[0]!.warmUrl());
     sides.push(parley);
@@ -151,7 +152,7 @@ export async function measurePages(browser: Browser, pages: PageSpec[], only: re
       if (why) throw new Error(`open: ${spec.name} did not open on Parley's viewport (${why})`);
     }
     // the gestures of every page on one CPU (its speed drifts apart from the other's on this VM)
-    await pinRenderers(browser);
+    unpin = await pinRenderers(browser);
     const out = sides.map(() => ({}) as Record<Gesture | 'probe', StepStats>);
     type NodeRef = { id: string; at: { x: number; y: number } };
     const each = async (
@@ -192,6 +193,7 @@ export async function measurePages(browser: Browser, pages: PageSpec[], only: re
     }
     return sides.map((side, i) => ({ ...side.result, ...out[i]! }) as CanvasResult);
   } finally {
+    unpin();
     for (const side of sides) await side.context.close();
   }
 }
