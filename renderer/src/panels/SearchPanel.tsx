@@ -115,7 +115,9 @@ function SearchDialog() {
     input.current?.focus();
     input.current?.select();
   }, [seq]);
-  useEffect(() => setActive(0), [deferredQuery]);
+  // a new query selects its first result; keyed on what was typed, not on the deferred query the list shows, which
+  // can catch up after the arrow keys were pressed (on a busy machine it reset a selection the user had moved)
+  useEffect(() => setActive(0), [query]);
   useEffect(() => {
     list.current?.querySelector(`[data-n="${current}"]`)?.scrollIntoView({ block: 'nearest' });
   }, [current]);
