@@ -3,8 +3,10 @@
 //                                                      country, and the ISO 7064 mod-97 check (== 1)
 //   UK sort code + account `40-47-84 70872490`, or "sort code 404784 account 70872490": six digits in the sort
 //                        code's shape next to an 8-digit account number, or a sort code named as one
-//   UK National Insurance `QQ 12 34 56 C`             the HMRC prefix rules (no D F I Q U V first, no D F I O Q U V
-//                                                      second, not BG GB KN NK NT TN ZZ) and a suffix A to D
+//   UK National Insurance `AB 12 34 56 C`             the HMRC prefix rules (no D F I Q U V first, no D F I O Q U V
+//                                                      second, not BG GB KN NK NT TN ZZ) and a suffix A to D; also
+//                                                      QQ, the prefix HMRC keeps for examples (a story's test value,
+//                                                      shared/stories/testValues.ts, takes the same path as a real one)
 //   secret               "my PIN is 1234", "password: hunter2"  a PIN, passcode or password given after its name
 // Parley's own constants, so JavaScript RegExps (project patterns go through util/regex.ts).
 
@@ -77,13 +79,13 @@ function findUkAccounts(text: string): IdSpan[] {
   return out;
 }
 
-const NINO = /\b([A-CEGHJ-PR-TW-Z])([A-CEGHJ-NPR-TW-Z]) ?(\d{2}) ?(\d{2}) ?(\d{2}) ?([A-D])\b/gi;
+const NINO = /\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]|QQ) ?(\d{2}) ?(\d{2}) ?(\d{2}) ?([A-D])\b/gi;
 const NINO_BAD_PREFIX = new Set(['BG', 'GB', 'KN', 'NK', 'NT', 'TN', 'ZZ']);
 
 function findNinos(text: string): IdSpan[] {
   const out: IdSpan[] = [];
   for (const m of text.matchAll(NINO)) {
-    const prefix = `${m[1]}${m[2]}`.toUpperCase();
+    const prefix = (m[1] as string).toUpperCase();
     if (NINO_BAD_PREFIX.has(prefix)) continue;
     out.push({ kind: 'uk_nino', start: m.index, end: m.index + m[0].length });
   }

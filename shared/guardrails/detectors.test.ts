@@ -77,6 +77,8 @@ describe('personal data', () => {
     expect(redactText('account number 70872490')).toBe('account number [account]');
     expect(redactText('NI number AB 12 34 56 C')).toBe('NI number [nino]');
     expect(findBankIds('GB 12 34 56 A').map((s) => s.kind)).toEqual([]); // GB is never a prefix
+    expect(findBankIds('QA 12 34 56 A').map((s) => s.kind)).toEqual([]); // nor is Q, but for HMRC's example prefix
+    expect(redactText('NI number qq123456c')).toBe('NI number [nino]');
     expect(redactText('my PIN is 4821')).toBe('my PIN is [secret]');
     expect(redactText('password: letmein')).toBe('password: [secret]');
     expect(redactText('mi contraseña es Hola2024!')).toBe('mi contraseña es [secret]');
