@@ -2,25 +2,50 @@
 // accepted, what the bot said by copy id, where it waits, the slots filled, handoffs and endings) and whose
 // fixtures replay what the outside world answered (API responses, model replies), so the story runs offline.
 // The designer then loosens or tightens the expectations.
+//
+// A story lands in git: the personal data the designer typed as the customer (a card number, an email...) is saved
+// as test values of the same kind (testValues.ts: a card keeps its last four digits and passes the Luhn check), in
+// the customer's turns and in the slot values expected from them, so the story still takes the path it recorded.
+// `typed: true` keeps them as typed. What the fixtures hold comes from the trace, which the turn runner stored
+// redacted.
 import { stringify } from 'yaml';
 import type { Output, TraceEntry, UserInput, Wait } from '../engine/types';
-import type { Vars } from '../engine/vars';
+import { getPath, type Vars } from '../engine/vars';
 import { splitDataBlock } from '../llm/promptData';
+import type { PiiOptions } from '../runtime/pii';
 import type { ApiFixture, Expect, Story, StoryTurn } from './schema';
+import { createTestValues } from './testValues';
 
 export interface ConversationTurn {
   input: UserInput;
   outputs: Output[];
+  /** As stored: redacted (shared/runtime/stored.ts). */
   trace: TraceEntry[];
-  state: { wait: Wait | null; vars: Vars; ended?: { outcome: string } | undefined };
+  /** The state after the turn; `vars` as the flow keeps them (never redacted), `locale` the conversation's. */
+  state: { wait: Wait | null; vars: Vars; ended?: { outcome: string } | undefined; locale?: string };
 }
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 export function storyFromConversation(
   turns: readonly ConversationTurn[],
-  o: { name: string; locale?: string; vars?: Record<string, unknown>; tags?: string[] },
+  o: {
+    name: string;
+    locale?: string;
+    vars?: Record<string, unknown>;
+    tags?: string[];
+    /** Keep the personal data in the customer's turns as typed (default: test values of the same kind). */
+    typed?: boolean;
+  },
 ): Story {
+  const testValues = createTestValues();
+  /** Personal data as saved: test values (read in the turn's locale, as the input stage read it), or as typed. */
+  const saved = <T>(value: T, t: ConversationTurn): T => {
+    if (o.typed) return value;
+    const locale = t.state.locale ?? o.locale;
+    const pii: PiiOptions = locale ? { locale } : {};
+    return testValues.strings(value, pii);
+  };
   const api: Record<string, ApiFixture[]> = {};
   const llm: NonNullable<NonNullable<Story['fixtures']>['llm']> = [];
   const llmNodes = new Map<string, number>();
@@ -47,7 +72,7 @@ export function storyFromConversation(
     if (t.input.type === 'start') continue;
     const turn: StoryTurn =
       t.input.type === 'text'
-        ? { user: t.input.text }
+        ? { user: saved(t.input.text, t) }
         : t.input.type === 'button'
           ? { button: t.input.payload }
           : { event: t.input.type === 'event' ? t.input.name : 'start' };
@@ -56,8 +81,11 @@ export function storyFromConversation(
     if (nlu?.intent) expect.intent = nlu.intent;
     const copies = [...new Set(t.outputs.flatMap((x) => (x.type === 'text' && x.copyId && !x.llm && !x.copyId.startsWith('/') ? [x.copyId] : [])))];
     if (copies.length) expect.says = copies.map((copy) => ({ copy }));
+    // the slots this turn set, with their values as the flow keeps them (the trace's are redacted: a slot holding a
+    // card number would expect a marker the replay never gives)
     const slots: Record<string, unknown> = {};
-    for (const e of t.trace) if (e.kind === 'vars') for (const c of e.changes) if (c.path.startsWith('slots.')) slots[c.path] = c.after ?? null;
+    for (const e of t.trace)
+      if (e.kind === 'vars') for (const c of e.changes) if (c.path.startsWith('slots.')) slots[c.path] = saved(getPath(t.state.vars, c.path) ?? null, t);
     if (Object.keys(slots).length) expect.vars = slots;
     if (t.outputs.some((x) => x.type === 'handoff')) expect.handoff = true;
     if (t.state.ended) expect.ended = t.state.ended.outcome as NonNullable<Expect['ended']>;
