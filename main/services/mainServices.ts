@@ -332,9 +332,9 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
       sameProject(project);
       return stories.run(files);
     },
-    'stories.saveConversation': async ({ project, sessionId, name }) => {
+    'stories.saveConversation': async ({ project, sessionId, name, typed }) => {
       sameProject(project);
-      return stories.saveConversation(sessionId, name);
+      return stories.saveConversation(sessionId, name, { typed: typed ?? false });
     },
     'bundle.preview': async (i) => exporter.preview(i),
     'bundle.export': async (i) => exporter.export(i),

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import type { EventPayload, TurnView } from '../../shared/api/contract';
 import { startMockLlm, type MockLlm, type Rule } from '../llm/mockServer';
 import { copySample } from '../../test/fixtures/tinyProject';
@@ -93,6 +94,56 @@ describe('simulator service', () => {
     expect(paid.state.vars.slots).toMatchObject({ pay_card: '9034' });
     const amount = await h['simulator.send']({ sessionId, input: { type: 'text', text: '$150' } });
     expect(amount).not.toHaveProperty('stored');
+  });
+
+  it('saves a conversation with a card number as a story with a test card that keeps the last four digits; the story passes', async () => {
+    const { dir, h } = await setup();
+    const { sessionId } = await h['simulator.start']({ project: dir });
+    const paid = await h['simulator.send']({ sessionId, input: { type: 'text', text: 'I want to pay my credit card 4111 1111 1100 9034' } });
+    // the panel is told what kind of data the message holds, to say so before saving
+    expect(paid.personalData).toEqual(['card']);
+    await h['simulator.send']({ sessionId, input: { type: 'text', text: '4111-1111-1100-9034' } });
+    const amount = await h['simulator.send']({ sessionId, input: { type: 'text', text: '$150' } });
+    expect(amount).not.toHaveProperty('personalData');
+
+    const { file } = await h['stories.saveConversation']({ project: dir, sessionId, name: 'Pay with the whole number' });
+    const text = readFileSync(path.join(dir, file), 'utf8');
+    expect(text).not.toMatch(/4111/);
+    const story = parse(text) as { turns: { user: string; expect?: { vars?: Record<string, unknown> } }[] };
+    const card = /card (\d{4} \d{4} \d{4} 9034)$/.exec(story.turns[0]!.user)?.[1] as string;
+    expect(card).toBeDefined();
+    expect(story.turns[1]!.user).toBe(card.replace(/ /g, '-'));
+    expect(story.turns[0]!.expect?.vars).toMatchObject({ 'slots.pay_card': '9034' });
+    // replayed, the test card takes the path the typed one took
+    const run = await h['stories.run']({ project: dir, files: [file] });
+    expect(run.stories.map((r) => [r.file, r.passed, r.firstFailure])).toEqual([[file, true, undefined]]);
+
+    // as typed, when the designer asks for it
+    const typed = await h['stories.saveConversation']({ project: dir, sessionId, name: 'Pay with the whole number', typed: true });
+    expect(typed.file).not.toBe(file);
+    expect(readFileSync(path.join(dir, typed.file), 'utf8')).toContain('I want to pay my credit card 4111 1111 1100 9034');
+  });
+
+  it('a slot that keeps the customer`s words keeps the test value too, and the story replays', async () => {
+    const { dir, h } = await setup();
+    const { sessionId } = await h['simulator.start']({ project: dir, mocks: true });
+    for (const text of [
+      'I want to dispute a charge',
+      'TXN-4821937705',
+      '$18',
+      '3 January 2026',
+      'The cafe charged my card 4111 1111 1111 1111 twice, mail me at jo@gmail.com',
+    ])
+      await h['simulator.send']({ sessionId, input: { type: 'text', text } });
+    const { file } = await h['stories.saveConversation']({ project: dir, sessionId, name: 'Dispute with a card in the reason' });
+    const text = readFileSync(path.join(dir, file), 'utf8');
+    expect(text).not.toMatch(/4111 1111 1111 1111|jo@gmail\.com/);
+    const story = parse(text) as { turns: { user: string; expect?: { vars?: Record<string, unknown> } }[] };
+    const last = story.turns.at(-1)!;
+    expect(last.user).toMatch(/^The cafe charged my card \d{4} \d{4} \d{4} 1111 twice, mail me at customer@example\.com$/);
+    expect(last.expect?.vars).toMatchObject({ 'slots.reason_text': last.user });
+    const run = await h['stories.run']({ project: dir, files: [file] });
+    expect(run.stories.map((r) => [r.file, r.passed, r.firstFailure])).toEqual([[file, true, undefined]]);
   });
 
   it('rewinds to an earlier turn and branches from there', async () => {

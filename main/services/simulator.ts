@@ -10,6 +10,7 @@ import type { EnginePorts } from '../../shared/engine/engine';
 import { LlmError, type HttpPort, type LlmPort, type LlmRequest, type LlmResponse } from '../../shared/engine/ports';
 import type { SessionState, TurnResult } from '../../shared/engine/types';
 import { mockHttpPort } from '../../shared/runtime/fixtures';
+import { findPii, type PiiKind } from '../../shared/runtime/pii';
 import { createTurnRunner, type TurnRunner } from '../../shared/runtime/turnRunner';
 import type { ConversationTurn } from '../../shared/stories/fromConversation';
 import type { ProjectSnapshot } from '../../shared/api/contract';
@@ -29,6 +30,8 @@ interface TurnRecord {
   result: TurnResult;
   /** The typed text as stored, when the input stage redacted something from it. */
   stored?: string;
+  /** With `stored`: the kinds of personal data in the typed text. */
+  personalData?: PiiKind[];
 }
 
 interface Session {
@@ -97,6 +100,7 @@ const viewOf = (index: number, r: TurnRecord): TurnView => ({
     ...(r.result.state.ended ? { ended: r.result.state.ended } : {}),
   },
   ...(r.stored !== undefined ? { stored: r.stored } : {}),
+  ...(r.personalData?.length ? { personalData: r.personalData } : {}),
 });
 
 export function createSimulator(opts: SimulatorOptions): Simulator {
@@ -243,7 +247,12 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     if (ctrl.signal.aborted) throw new ApiError('CONFLICT', 'the turn was cancelled (rewound, restarted or closed)');
     // what the panel shows under the customer's bubble: the text as the transcript keeps it, when that differs
     const stored = input.type === 'text' ? runner.redact(input.text, result.state.locale) : undefined;
-    const record: TurnRecord = { input, before: state, result, ...(stored !== undefined && input.type === 'text' && stored !== input.text ? { stored } : {}) };
+    const record: TurnRecord = { input, before: state, result };
+    if (stored !== undefined && input.type === 'text' && stored !== input.text) {
+      record.stored = stored;
+      // what "save as story" will replace with test values (read as storyFromConversation reads it: the turn's locale)
+      record.personalData = [...new Set(findPii(input.text, { locale: result.state.locale }).map((s) => s.kind))];
+    }
     s.turns.push(record);
     return viewOf(index, record);
   };

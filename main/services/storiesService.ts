@@ -1,4 +1,5 @@
-// The studio's stories: list, run (with progress events) and "save as story" from a simulator conversation.
+// The studio's stories: list, run (with progress events) and "save as story" from a simulator conversation (the
+// personal data the designer typed saved as test values, unless asked for as typed).
 import { access } from 'node:fs/promises';
 import path from 'node:path';
 import type { StoriesReport, StoryInfo } from '../../shared/api/contract';
@@ -74,10 +75,16 @@ export function createStoriesService(o: { bus: EventBus; store: ProjectStore; si
           ms: report.ms,
         };
       }),
-    async saveConversation(sessionId: string, name: string): Promise<{ file: string }> {
+    /** `typed`: keep the personal data in the customer's turns as typed, not as test values (shared/stories/testValues.ts). */
+    async saveConversation(sessionId: string, name: string, opts: { typed: boolean } = { typed: false }): Promise<{ file: string }> {
       const d = dir();
       const conv = o.simulator.conversation(sessionId);
-      const story = storyFromConversation(conv.turns, { name, ...(conv.locale ? { locale: conv.locale } : {}), ...(conv.vars ? { vars: conv.vars } : {}) });
+      const story = storyFromConversation(conv.turns, {
+        name,
+        typed: opts.typed,
+        ...(conv.locale ? { locale: conv.locale } : {}),
+        ...(conv.vars ? { vars: conv.vars } : {}),
+      });
       const base = storyFileName(name);
       const existing = new Set(
         (await loadStories(d, await loadTestProject(d, o.store.limits, o.store.cache), undefined, o.store.limits).catch(() => ({ stories: [] }))).stories.map(

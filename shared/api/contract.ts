@@ -5,7 +5,7 @@ import { Id } from '../schema/common';
 import { Flow, NluFile, ProjectManifest } from '../schema/project';
 import { GuardrailsFile } from '../schema/guardrails';
 import { Problem } from '../project/problems';
-import { At, Coverage, Failure, Output, StateView, TraceEntry, TurnReport } from './engineSchemas';
+import { At, Coverage, Failure, Output, PiiKind, StateView, TraceEntry, TurnReport } from './engineSchemas';
 import { Semver } from '../bundle/schema';
 import { knowledgeMethods } from './knowledge';
 import { insightsMethods } from './insights';
@@ -81,6 +81,11 @@ export const TurnView = z.object({
    * stage redacted something from it ("my card [card ••••9034]"); absent when it is stored as typed.
    */
   stored: z.string().optional(),
+  /**
+   * With `stored`: the kinds of personal data the typed text holds (shared/runtime/pii.ts), each once. "Save as
+   * story" saves them as test values of the same kind unless asked to keep them as typed.
+   */
+  personalData: z.array(PiiKind).optional(),
 });
 export type TurnView = z.infer<typeof TurnView>;
 
@@ -362,9 +367,13 @@ export const methods = {
   },
   /** Runs the given story files (all when omitted); `stories.progress` events report each result as it comes. */
   'stories.run': { input: z.object({ project: z.string().min(1).max(1000), files: z.array(RelPath).max(10000).optional() }).strict(), output: StoriesReport },
-  /** Saves a simulator conversation as a story (expectations and fixtures from what happened). */
+  /**
+   * Saves a simulator conversation as a story (expectations and fixtures from what happened). The personal data the
+   * customer's turns hold is saved as test values of the same kind (shared/stories/testValues.ts: a card number
+   * keeps its last four digits), or as typed with `typed: true`.
+   */
   'stories.saveConversation': {
-    input: z.object({ project: z.string().min(1).max(1000), sessionId: SessionId, name: z.string().min(1).max(200) }).strict(),
+    input: z.object({ project: z.string().min(1).max(1000), sessionId: SessionId, name: z.string().min(1).max(200), typed: z.boolean().optional() }).strict(),
     output: z.object({ file: z.string() }),
   },
   /** The export dialog's preview (dry run: nothing is written). Paths omitted: the ones remembered in the user settings. */

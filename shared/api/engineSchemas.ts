@@ -11,6 +11,7 @@ import type {
   UserInput as UserInputT,
   Wait as WaitT,
 } from '../engine/types';
+import type { PiiKind as PiiKindT } from '../runtime/pii';
 import type { Coverage as CoverageT } from '../stories/coverage';
 import type { Failure as FailureT, TurnReport as TurnReportT } from '../stories/run';
 
@@ -204,6 +205,9 @@ const FlowCoverage = z.object({
 });
 export const Coverage = z.object({ flows: z.array(FlowCoverage), nodes: z.number(), visitedNodes: z.number(), exits: z.number(), coveredExits: z.number() });
 
+/** A kind of personal data (shared/runtime/pii.ts). */
+export const PiiKind = z.enum(['card', 'email', 'phone', 'iban', 'uk_bank_account', 'uk_nino', 'secret']);
+
 // Type-level checks: each schema's output is the TS type it mirrors (mutually assignable), or tsc fails here.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;
@@ -219,4 +223,5 @@ type _SameTypes = [
   Assert<Same<z.output<typeof Failure>, FailureT>>,
   Assert<Same<z.output<typeof TurnReport>, TurnReportT>>,
   Assert<Same<z.output<typeof Coverage>, CoverageT>>,
+  Assert<Same<z.output<typeof PiiKind>, PiiKindT>>,
 ];
