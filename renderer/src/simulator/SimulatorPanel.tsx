@@ -6,6 +6,7 @@ import type { SimInput, TurnView } from '../../../shared/api/contract';
 import type { Output } from '../../../shared/engine/types';
 import { useStudio } from '../store/studioStore';
 import { TraceView } from './TraceView';
+import { personalDataNotice } from './personalData';
 import { CitationList, CitedText } from '../knowledge/Citations';
 import { openTrustDialog } from '../trust/trustStore';
 import { answerWizard, closeSimulator, restart, rewindTo, saveApiKey, saveAsStory, send, setFollow, setSim, useSim } from './simStore';
@@ -152,7 +153,9 @@ function Wizard() {
 function SaveAsStory() {
   const [name, setName] = useState<string | undefined>(undefined);
   const [saved, setSaved] = useState<string | undefined>(undefined);
+  const [typed, setTyped] = useState(false);
   const turns = useSim((s) => s.turns);
+  const notice = useMemo(() => personalDataNotice(turns), [turns]);
   if (turns.length < 2) return null;
   if (name === undefined)
     return (
@@ -160,6 +163,7 @@ function SaveAsStory() {
         <button
           onClick={() => {
             setSaved(undefined);
+            setTyped(false);
             setName('');
           }}
           title="Turn this conversation into a regression story, with expectations from what happened"
@@ -180,7 +184,7 @@ function SaveAsStory() {
         e.preventDefault();
         const n = name.trim();
         if (!n) return;
-        void saveAsStory(n).then((file) => {
+        void saveAsStory(n, { typed: Boolean(notice) && typed }).then((file) => {
           if (file) {
             setSaved(file);
             setName(undefined);
@@ -201,6 +205,14 @@ function SaveAsStory() {
       <button type="button" onClick={() => setName(undefined)}>
         Cancel
       </button>
+      {notice && (
+        <div className="sim-save-pii" role="note">
+          {notice}{' '}
+          <label title="The story file goes to git with the project: keep what was typed only if it is made up">
+            <input type="checkbox" checked={typed} onChange={(e) => setTyped(e.target.checked)} /> Save as typed instead
+          </label>
+        </div>
+      )}
     </form>
   );
 }

@@ -273,13 +273,16 @@ export async function saveApiKey(key: string): Promise<void> {
   }
 }
 
-/** Saves the conversation as a story file; returns its path. */
-export async function saveAsStory(name: string): Promise<string | undefined> {
+/**
+ * Saves the conversation as a story file; returns its path. Main saves the personal data the customer's turns hold as
+ * test values of the same kind, or as typed with `typed`.
+ */
+export async function saveAsStory(name: string, o: { typed?: boolean } = {}): Promise<string | undefined> {
   const sessionId = get().sessionId;
   const project = useStudio.getState().project?.dir;
   if (!sessionId || !project) return undefined;
   try {
-    const { file } = await api().call('stories.saveConversation', { project, sessionId, name });
+    const { file } = await api().call('stories.saveConversation', { project, sessionId, name, ...(o.typed ? { typed: true } : {}) });
     void refreshStoryFiles();
     return file;
   } catch (e) {
