@@ -1,11 +1,13 @@
 // The simulator side panel on the acme-bank sample, in Chromium, against the Messages API mock: a multi-turn
 // conversation (lost card, slot questions, a digression to opening hours and back), the model's reply
 // streaming in, the path highlighted on the canvas, intent scores in the trace; then rewind two turns and
-// take another branch.
+// take another branch, giving the whole card number, and save the conversation as a story (with a test card).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { startMockLlm, type MockLlm } from '../../main/llm/mockServer';
+import { luhnValid } from '../../shared/nlu/entities/cards';
 import { copySample } from '../fixtures/tinyProject';
 import { openStudio, trustProject, type Studio } from './studio';
 
@@ -110,6 +112,22 @@ describe('simulator panel (web mode, Chromium, mock LLM)', () => {
     await panel.locator('.trace-entry.linked', { hasText: 'not_blocked' }).first().click();
     await expect.poll(() => page.locator('.breadcrumbs .crumb.current').innerText()).toBe('Lost or stolen card');
     await expect.poll(() => page.locator('.react-flow__node.selected [data-node-id="not_blocked"]').count()).toBe(1);
+
+    // 5. save it as a story: the form says the card number is saved as a test value, which keeps its last four digits
+    await panel.getByRole('button', { name: /Save as story/ }).click();
+    const notice = panel.locator('.sim-save-pii');
+    await expect
+      .poll(() => notice.innerText())
+      .toMatch(/^1 message contains personal data \(a card number\): it is saved with test values that keep the last four digits\.\s+Save as typed instead$/);
+    expect(await notice.getByLabel('Save as typed instead').isChecked()).toBe(false);
+    await panel.getByLabel('Story name').fill('Whole card number at the last four');
+    await panel.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => panel.locator('.sim-save [role=status]').innerText()).toBe('Saved stories/whole_card_number_at_the_last_four.yaml');
+    const yaml = readFileSync(path.join(dir, 'stories/whole_card_number_at_the_last_four.yaml'), 'utf8');
+    expect(yaml).not.toContain('4111');
+    const users = (parse(yaml) as { turns: { user?: string }[] }).turns.map((t) => t.user);
+    expect(users).toEqual(['I lost my credit card', expect.stringMatching(/^the number is \d{4} \d{4} \d{4} 9034$/), 'no']);
+    expect(luhnValid((users[1] as string).replace(/\D/g, ''))).toBe(true);
 
     await page.screenshot({ path: path.join(process.env.PARLEY_SCREENSHOTS ?? dir, 'simulator.png') });
     expect(studio.pageErrors).toEqual([]);
