@@ -29,11 +29,31 @@ export const setBodyHeight = (node: FlowNode, height: number): void => void tall
 /** The height of a card's body: `CARD.body`, unless review mode gave the node a taller one. */
 export const bodyHeight = (node: FlowNode): number => tallBodies.get(node) ?? CARD.body;
 
+/**
+ * A node's exit ports, kept per node object (flows are immutable: an edit makes a new object for a changed node).
+ * Opening a flow asks for them several times per node (its size, its handles, the opening frame), each a pass over
+ * every node of the flow.
+ */
+const portCache = new WeakMap<FlowNode, readonly string[]>();
+function portsOf(node: FlowNode): readonly string[] {
+  let ports = portCache.get(node);
+  if (!ports) portCache.set(node, (ports = exitsOf(node).map((e) => e.port)));
+  return ports;
+}
+
+/** Cards' sizes at the usual body height, per mode: the same object for the same node (do not change it). */
+const sizeCache = [new WeakMap<FlowNode, { width: number; height: number }>(), new WeakMap<FlowNode, { width: number; height: number }>()];
 export function cardSize(node: FlowNode, presentation: boolean): { width: number; height: number } {
-  const exits = exitsOf(node).length;
+  const body = bodyHeight(node);
+  const cache = body === CARD.body ? sizeCache[presentation ? 1 : 0]! : undefined;
+  const hit = cache?.get(node);
+  if (hit) return hit;
+  const exits = portsOf(node).length;
   const width = presentation ? CARD.presentationWidth : CARD.width;
   const exitsBlock = exits ? CARD.rule + CARD.exitsPad * 2 + exits * CARD.row : 0;
-  return { width, height: CARD.borderTop + CARD.head + bodyHeight(node) + exitsBlock + CARD.borderBottom };
+  const size = { width, height: CARD.borderTop + CARD.head + body + exitsBlock + CARD.borderBottom };
+  cache?.set(node, size);
+  return size;
 }
 
 /** The top of exit `i`'s handle, from the card's top (NodeCard places it there, styles.css sizes it). */
@@ -50,7 +70,7 @@ const MAX_HANDLE_LISTS = 2000;
 
 /** Handle boxes relative to the card, matching where NodeCard draws them. The list is shared: do not change it. */
 export function cardHandles(node: FlowNode, size: { width: number; height: number }): NodeHandle[] {
-  const ports = exitsOf(node).map((e) => e.port);
+  const ports = portsOf(node);
   const body = bodyHeight(node);
   const key = JSON.stringify([node.kind === 'start', size.width, size.height, body, ports]);
   let handles = handleLists.get(key);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pinnedIds, viewRect, windowFor, windowIds, windowServes } from './nodeWindow';
+import { pinnedIds, viewRect, windowFor, windowIds, windowIndex, windowServes } from './nodeWindow';
 
 const card = (id: string, x: number, y: number) => ({ id, position: { x, y }, width: 100, height: 50 });
 
@@ -27,8 +27,32 @@ describe('the window of cards React Flow holds', () => {
       { source: 'far-left', target: 'far-right' },
       { source: 'alone', target: 'out' },
     ];
-    const ids = windowIds(cards, edges, { left: 0, top: 0, right: 500, bottom: 500 });
+    const ids = windowIds(windowIndex(cards, edges), { left: 0, top: 0, right: 500, bottom: 500 });
     expect([...ids].sort()).toEqual(['far-left', 'far-right', 'in', 'out']);
+  });
+
+  it('finds the same cards as testing every card and edge against the window, for random flows and windows', () => {
+    let seed = 7;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let round = 0; round < 50; round++) {
+      const cards = Array.from({ length: 60 }, (_, i) => card(`n${i}`, Math.floor(rand() * 4000), Math.floor(rand() * 3000)));
+      const edges = Array.from({ length: 90 }, () => ({ source: `n${Math.floor(rand() * 62)}`, target: `n${Math.floor(rand() * 60)}` }));
+      const left = rand() * 3000;
+      const top = rand() * 2000;
+      const win = { left, top, right: left + 200 + rand() * 1500, bottom: top + 200 + rand() * 1000 };
+      const byId = new Map(cards.map((c) => [c.id, c]));
+      const hit = (l: number, t: number, r: number, b: number) => l < win.right && r > win.left && t < win.bottom && b > win.top;
+      const want = new Set(cards.filter((c) => hit(c.position.x, c.position.y, c.position.x + 100, c.position.y + 50)).map((c) => c.id));
+      for (const e of edges) {
+        const a = byId.get(e.source);
+        const b = byId.get(e.target);
+        if (!a || !b) continue; // an edge to a card that is not there (n60, n61) is not drawn
+        const [l, t] = [Math.min(a.position.x, b.position.x), Math.min(a.position.y, b.position.y)];
+        const [r, btm] = [Math.max(a.position.x, b.position.x) + 100, Math.max(a.position.y, b.position.y) + 50];
+        if (hit(l, t, r, btm)) want.add(a.id).add(b.id);
+      }
+      expect([...windowIds(windowIndex(cards, edges), win)].sort()).toEqual([...want].sort());
+    }
   });
 
   it('pins the selected cards, their neighbours and the ends of selected edges', () => {

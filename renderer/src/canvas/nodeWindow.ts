@@ -39,33 +39,76 @@ export function windowServes(win: Rect, view: Rect): boolean {
   return inside && area(win) <= 16 * area(view);
 }
 
-const overlaps = (r: Rect, left: number, top: number, right: number, bottom: number) => left < r.right && right > r.left && top < r.bottom && bottom > r.top;
+/**
+ * The boxes `windowIds` tests, worked out once per list of cards and edges (a pan moves the window many times over
+ * the same lists, and the open computes two or three windows): each card's box, and each edge's box around its
+ * two cards with the cards' places in the list.
+ */
+export interface WindowIndex {
+  ids: readonly string[];
+  /** left, top, right, bottom of card i at 4i (single precision: flow units are whole or near enough). */
+  cards: Float32Array;
+  /** Source and target card of edge j at 2j (edges to a missing card are left out). */
+  ends: Int32Array;
+  /** left, top, right, bottom of edge j at 4j. */
+  edges: Float32Array;
+}
+
+export function windowIndex(cards: readonly Box[], edges: readonly { source: string; target: string }[]): WindowIndex {
+  const at = new Map<string, number>();
+  const ids: string[] = [];
+  const boxes = new Float32Array(cards.length * 4);
+  cards.forEach((c, i) => {
+    at.set(c.id, i);
+    ids.push(c.id);
+    boxes[4 * i] = c.position.x;
+    boxes[4 * i + 1] = c.position.y;
+    boxes[4 * i + 2] = c.position.x + (c.width ?? 0);
+    boxes[4 * i + 3] = c.position.y + (c.height ?? 0);
+  });
+  const ends: number[] = [];
+  for (const e of edges) {
+    const a = at.get(e.source);
+    const b = at.get(e.target);
+    if (a !== undefined && b !== undefined) ends.push(a, b);
+  }
+  const edgeBoxes = new Float32Array(ends.length * 2);
+  for (let j = 0; j < ends.length / 2; j++) {
+    const a = 4 * ends[2 * j]!;
+    const b = 4 * ends[2 * j + 1]!;
+    edgeBoxes[4 * j] = Math.min(boxes[a]!, boxes[b]!);
+    edgeBoxes[4 * j + 1] = Math.min(boxes[a + 1]!, boxes[b + 1]!);
+    edgeBoxes[4 * j + 2] = Math.max(boxes[a + 2]!, boxes[b + 2]!);
+    edgeBoxes[4 * j + 3] = Math.max(boxes[a + 3]!, boxes[b + 3]!);
+  }
+  return { ids, cards: boxes, ends: Int32Array.from(ends), edges: edgeBoxes };
+}
+
+/** Whether box `i` of `boxes` overlaps rectangle `r`. */
+const overlaps = (r: Rect, boxes: Float32Array, i: number) =>
+  boxes[4 * i]! < r.right && boxes[4 * i + 2]! > r.left && boxes[4 * i + 1]! < r.bottom && boxes[4 * i + 3]! > r.top;
 
 /**
  * The cards React Flow needs for a window: those overlapping it, and both ends of every edge whose box (around its
  * two cards) overlaps it: React Flow draws an edge when that box overlaps the view, and only between cards it
  * holds. Within the window React Flow then culls as it would with every card.
  */
-export function windowIds(cards: readonly Box[], edges: readonly { source: string; target: string }[], win: Rect): Set<string> {
+export function windowIds(index: WindowIndex, win: Rect): Set<string> {
+  const n = index.ids.length;
+  const inside = new Uint8Array(n);
   const ids = new Set<string>();
-  const byId = new Map<string, Box>();
-  for (const c of cards) {
-    byId.set(c.id, c);
-    if (overlaps(win, c.position.x, c.position.y, c.position.x + (c.width ?? 0), c.position.y + (c.height ?? 0))) ids.add(c.id);
+  for (let i = 0; i < n; i++) {
+    if (!overlaps(win, index.cards, i)) continue;
+    inside[i] = 1;
+    ids.add(index.ids[i]!);
   }
-  for (const e of edges) {
-    if (ids.has(e.source) && ids.has(e.target)) continue;
-    const a = byId.get(e.source);
-    const b = byId.get(e.target);
-    if (!a || !b) continue;
-    const left = Math.min(a.position.x, b.position.x);
-    const top = Math.min(a.position.y, b.position.y);
-    const right = Math.max(a.position.x + (a.width ?? 0), b.position.x + (b.width ?? 0));
-    const bottom = Math.max(a.position.y + (a.height ?? 0), b.position.y + (b.height ?? 0));
-    if (overlaps(win, left, top, right, bottom)) {
-      ids.add(e.source);
-      ids.add(e.target);
-    }
+  const m = index.ends.length / 2;
+  for (let j = 0; j < m; j++) {
+    const a = index.ends[2 * j]!;
+    const b = index.ends[2 * j + 1]!;
+    if ((inside[a] && inside[b]) || !overlaps(win, index.edges, j)) continue;
+    ids.add(index.ids[a]!);
+    ids.add(index.ids[b]!);
   }
   return ids;
 }

@@ -25,11 +25,12 @@ export function useCards(
   // was built for (locale and error in its data, flash and simulator mark in its class), so the cache holds nothing
   // per node but the card.
   const cache = useRef({ presentation, readOnly, cards: new WeakMap<FlowNode, CardNode>() });
+  const last = useRef<CardNode[]>([]);
   return useMemo(() => {
-    if (!flow) return [];
+    if (!flow) return (last.current = []);
     if (cache.current.presentation !== presentation || cache.current.readOnly !== readOnly) cache.current = { presentation, readOnly, cards: new WeakMap() };
     const cards = cache.current.cards;
-    return flow.nodes.map((node, i): CardNode => {
+    const out = flow.nodes.map((node, i): CardNode => {
       const hasError = errorNodes.has(node.id);
       const mark = marks?.get(node.id);
       const className = (node.id === focusId ? (mark ? `flash ${MARK_CLASS[mark]}` : 'flash') : mark ? MARK_CLASS[mark] : '') || undefined;
@@ -54,5 +55,10 @@ export function useCards(
       cards.set(node, card);
       return card;
     });
+    // The same cards as before (the project's problems were checked again, a mark moved elsewhere): the same list,
+    // so nothing downstream (the window, the grid, React Flow's nodes) is worked out again for every card.
+    const before = last.current;
+    if (before.length === out.length && out.every((c, i) => c === before[i])) return before;
+    return (last.current = out);
   }, [flow, flowId, locale, errorNodes, focusId, presentation, marks, readOnly]);
 }

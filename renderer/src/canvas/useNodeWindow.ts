@@ -3,7 +3,7 @@ import { useStoreApi, type Edge } from '@xyflow/react';
 import type { CardNode } from './NodeCard';
 import type { AnyNode } from './useCanvasNodes';
 import { refilter, type Filtered } from './nodeChanges';
-import { pinnedIds, viewRect, windowFor, windowIds, windowServes, type Rect } from './nodeWindow';
+import { pinnedIds, viewRect, windowFor, windowIds, windowIndex, windowServes, type Rect } from './nodeWindow';
 
 /**
  * On a large flow React Flow is handed only the cards around the view (the view and half its size again on every
@@ -38,13 +38,14 @@ export function useNodeWindow(enabled: boolean, cards: readonly CardNode[], node
   }, [enabled, store]);
 
   const pinned = useMemo(() => (enabled ? pinnedIds(selectedIds, edges) : undefined), [enabled, selectedIds, edges]);
+  const index = useMemo(() => (enabled ? windowIndex(cards, edges) : undefined), [enabled, cards, edges]);
   const shown = useMemo(() => {
-    if (!pinned) return undefined;
+    if (!pinned || !index) return undefined;
     if (!win) return pinned; // the pane has no size yet: nothing is in view
-    const ids = windowIds(cards, edges, win);
+    const ids = windowIds(index, win);
     for (const id of pinned) ids.add(id);
     return ids;
-  }, [pinned, win, cards, edges]);
+  }, [pinned, win, index]);
   // Filtered again only when a node out of the window changed (refilter): a drag's steps change only nodes in it.
   const filtered = useRef<Filtered<AnyNode> | undefined>(undefined);
   const windowNodes = useMemo(() => {
