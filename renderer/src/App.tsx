@@ -247,7 +247,9 @@ export function App() {
           <Resizer panel="sidebar" edge="right" label="Resize the sidebar" />
         </div>
       )}
-      <main className="workspace">
+      {/* with-source: the source view takes the inspector's column too (source.css; a class, not :has(), which
+          every change under the workspace would have the browser check) */}
+      <main className={view === 'source' && sourceFile ? 'workspace with-source' : 'workspace'}>
         {flowId && <ConflictBanner flowId={flowId} />}
         {view === 'canvas' && flowId && overview && (
           <Suspense fallback={<div className="splash">Loading the overview…</div>}>

@@ -56,6 +56,7 @@ describe('insights (web mode, Chromium)', { timeout: 180_000 }, () => {
     const card = (id: string) => page.locator(`.react-flow__node[data-id="${id}"]`);
     await expect.poll(() => card('greet').locator('.insights-badge').innerText(), slow).toMatch(/^1\.5k/);
     await expect.poll(() => card('greet').locator('.insights-badge').getAttribute('class')).toContain('heat-0');
+    await expect.poll(() => card('greet').locator('.card').getAttribute('class')).toContain('insights-heat-0');
     // and each edge as wide as its traffic, with the count: every conversation went from the greeting to listening
     await expect.poll(() => page.locator('.react-flow__edge[data-id="greet:next"] .react-flow__edge-text').textContent(), slow).toBe('1,500');
     await expect.poll(() => page.locator('.react-flow__edge.insights-edge').count()).toBeGreaterThan(3);
@@ -71,6 +72,14 @@ describe('insights (web mode, Chromium)', { timeout: 180_000 }, () => {
     await top.getByRole('button', { name: 'Fallback', exact: true }).click();
     await expect.poll(() => card('fallback').locator('.insights-badge').getAttribute('class'), slow).toContain('heat-4');
     await expect.poll(() => card('fallback').locator('.insights-badge').innerText()).toMatch(/ 100%$/);
+    // the card itself wears its heat: the hottest step rings it red (#e53935)
+    await expect
+      .poll(() =>
+        card('fallback')
+          .locator('.card')
+          .evaluate((el) => getComputedStyle(el).boxShadow),
+      )
+      .toContain('rgb(229, 57, 53)');
     await top.click();
     const first = panel.locator('.path-conversations li button').first();
     await expect.poll(() => panel.locator('.path-conversations li').count(), slow).toBeGreaterThan(10);

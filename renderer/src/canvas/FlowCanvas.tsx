@@ -20,6 +20,7 @@ import { WalkCaption } from '../review/Walkthrough';
 import { withRemovedNodes } from '../review/diffGhosts';
 import { openThreadsByNode, useReview } from '../review/reviewStore';
 import { useInsights } from '../insights/insightsStore';
+import { useCardHeat } from '../insights/Overlay';
 
 const nodeTypes = { card: NodeCard, frame: GroupFrame };
 /** Above this many nodes the minimap starts hidden, and React Flow holds only the cards around the view (useNodeWindow). */
@@ -74,7 +75,8 @@ export function FlowCanvas({ flowId }: { flowId: string }) {
   const threads = useReview((s) => s.snapshot?.files[flowId]);
   const insightsOpen = useInsights((s) => s.open && Boolean(s.overlay));
   const comments = useSameCounts(useMemo(() => openThreadsByNode(threads, saved), [threads, saved]));
-  const badges = useMemo(() => ({ comments, insights: insightsOpen }), [comments, insightsOpen]);
+  const heat = useCardHeat(flowId, insightsOpen);
+  const badges = useMemo(() => ({ comments, insights: insightsOpen, heat }), [comments, insightsOpen, heat]);
   const selectedIds = useStudio((s) => s.selectedNodeIds);
   const problems = useStudio((s) => s.problems);
   const theme = useStudio((s) => s.theme);

@@ -33,6 +33,8 @@ export const DetailLevel = createContext<0 | 1 | 2>(0);
 export interface CardBadges {
   comments: ReadonlyMap<string, number>;
   insights: boolean;
+  /** While the overlay shows, each card's heat class (insights/Overlay.tsx useCardHeat); a card without one has no visits. */
+  heat?: ReadonlyMap<string, string> | undefined;
 }
 export const CardBadges = createContext<CardBadges>({ comments: new Map(), insights: false });
 
@@ -253,6 +255,7 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Car
   const level = useContext(DetailLevel);
   const badges = useContext(CardBadges);
   const comments = badges.comments.get(node.id) ?? 0;
+  const heat = badges.insights ? ` ${badges.heat?.get(node.id) ?? 'insights-none'}` : '';
   const compact = level > 0;
   const block = level === 2;
   const exits = exitsOf(node);
@@ -268,7 +271,7 @@ export const NodeCard = memo(function NodeCard({ data, selected }: NodeProps<Car
   }
   return (
     <div
-      className={`card kind-${node.kind}${selected ? ' selected' : ''}${hasError ? ' has-error' : ''}${compact ? ' compact' : ''}${block ? ' block' : ''}`}
+      className={`card kind-${node.kind}${selected ? ' selected' : ''}${hasError ? ' has-error' : ''}${compact ? ' compact' : ''}${block ? ' block' : ''}${heat}`}
       data-node-id={node.id}
       aria-label={`${KIND_LABEL[node.kind]} node ${node.title ?? node.id}`}
     >

@@ -2,10 +2,35 @@
 // steps (the card's outline takes the colour, styles in insights.css), and a legend over the canvas that names
 // the metric, the steps and the range of days.
 import './insights.css';
+import { useMemo } from 'react';
 import { heatLevel, HEAT_STEPS, METRICS, metricValue, setMetric, useInsights, type Metric } from './insightsStore';
 
 const pct = (v: number) => `${v < 0.1 && v > 0 ? (v * 100).toFixed(1) : Math.round(v * 100)}%`;
 const compact = (n: number) => (n >= 10_000 ? `${Math.round(n / 1000)}k` : n >= 1000 ? `${(n / 1000).toFixed(1)}k` : String(n));
+
+/**
+ * The class each card of a flow takes while the overlay shows: `insights-heat-N` for its step of the chosen metric,
+ * `insights-none` without visits (insights.css rings the hottest and fades the unvisited). Worked out once for the
+ * flow by the canvas and handed to the cards (CardBadges), rather than styled from the badge inside the card with
+ * `:has()`, which has the browser check every card mounted (a pan mounts each card coming into view), overlay open
+ * or not.
+ */
+export function useCardHeat(flowId: string, open: boolean): ReadonlyMap<string, string> | undefined {
+  const byNode = useInsights((s) => s.byNode);
+  const metric = useInsights((s) => s.metric);
+  const maxVisits = useInsights((s) => s.maxVisits);
+  return useMemo(() => {
+    if (!open) return undefined;
+    const prefix = `${flowId}/`;
+    const out = new Map<string, string>();
+    for (const [key, stats] of byNode) {
+      if (!key.startsWith(prefix)) continue;
+      const v = metricValue(stats, metric, maxVisits);
+      out.set(key.slice(prefix.length), v === undefined ? 'insights-none' : `insights-heat-${heatLevel(v)}`);
+    }
+    return out;
+  }, [open, byNode, metric, maxVisits, flowId]);
+}
 
 /**
  * On a card while the overlay shows (the canvas says whether it does: CardBadges in NodeCard.tsx, so a card that
