@@ -1,92 +1,19 @@
 import { describe, expect, it } from 'vitest';
+import { bankBalanceFlow, bankGlobals, bankHumanFlow, bankMainFlow, lostCardQuestions, n, say } from '../../test/fixtures/bankFlows';
 import { flow, keywordNlu, makeModel, simpleSlots } from '../../test/fixtures/engineProject';
-import type { FlowNode } from '../schema/nodes';
 import { createEngine, initialState, runTurn, runTurnSync, type EnginePorts } from './engine';
 import { LlmError, type HttpResult, type LlmPort } from './ports';
 import type { Output, SessionState, TraceEntry, UserInput } from './types';
 
-const n = (node: Record<string, unknown>) => node as unknown as FlowNode;
-const say = (en: string) => ({ en });
-
 const bank = makeModel(
   {
-    main: flow('Main', [
-      n({ id: 'start', kind: 'start', next: 'greet' }),
-      n({ id: 'greet', kind: 'message', say: say('Hi {{customer.name}}!'), buttons: [{ id: 'bal', label: say('Balance'), next: 'go_balance' }], next: 'menu' }),
-      n({
-        id: 'menu',
-        kind: 'listen',
-        routes: [
-          { intent: 'balance', next: 'go_balance' },
-          { intent: 'lost_card', next: 'go_lost' },
-          { intent: 'payments', next: 'pay' },
-          { intent: 'transfers', next: 'xfer' },
-          { intent: 'goodbye', next: 'bye' },
-        ],
-        noMatch: 'sorry',
-      }),
-      n({ id: 'go_balance', kind: 'call', flow: 'balance', next: 'anything' }),
-      n({ id: 'go_lost', kind: 'call', flow: 'lost', next: 'anything' }),
-      n({ id: 'anything', kind: 'message', say: say('Anything else?'), next: 'menu' }),
-      n({ id: 'sorry', kind: 'message', say: say('Sorry, say again?'), next: 'menu' }),
+    main: bankMainFlow({ payments: 'pay', transfers: 'xfer' }, [
       n({ id: 'pay', kind: 'message', say: say('Payments.'), next: 'menu' }),
       n({ id: 'xfer', kind: 'message', say: say('Transfers.'), next: 'menu' }),
-      n({ id: 'bye', kind: 'end', say: say('Bye {{customer.name}}.'), outcome: 'resolved' }),
     ]),
-    balance: flow('Balance', [
-      n({ id: 'start', kind: 'start', next: 'fetch' }),
-      n({
-        id: 'fetch',
-        kind: 'api',
-        operation: 'get_balance',
-        url: 'https://bank.test/b/{{customer.name}}',
-        assign: [{ var: 'account.balance', path: 'data.balance' }],
-        next: 'check',
-        error: 'api_err',
-        timeout: 'api_slow',
-        timeoutMs: 100,
-      }),
-      n({ id: 'check', kind: 'condition', branches: [{ id: 'low', when: 'account.balance < 100', next: 'low_msg' }], else: 'ok_msg' }),
-      n({ id: 'ok_msg', kind: 'message', say: say('Your balance is {{account.balance | currency}}.'), next: 'done' }),
-      n({ id: 'low_msg', kind: 'message', say: say('Your balance is low: {{account.balance | currency}}.'), next: 'done' }),
-      n({ id: 'api_err', kind: 'message', say: say('The bank is down.'), next: 'done' }),
-      n({ id: 'api_slow', kind: 'message', say: say('The bank is slow.'), next: 'done' }),
-      n({ id: 'done', kind: 'end' }),
-    ]),
+    balance: bankBalanceFlow('https://bank.test/b/{{customer.name}}'),
     lost: flow('Lost card', [
-      n({ id: 'start', kind: 'start', triggers: ['lost_card'], next: 'ask_type' }),
-      n({
-        id: 'ask_type',
-        kind: 'ask',
-        slot: 'slots.card_type',
-        type: 'entity',
-        entity: 'card_type',
-        prompt: say('Debit or credit?'),
-        reprompt: say('Please say debit or credit.'),
-        next: 'ask_last4',
-        failed: 'to_agent',
-      }),
-      n({
-        id: 'ask_last4',
-        kind: 'ask',
-        slot: 'slots.last4',
-        type: 'card_last4',
-        prompt: say('Last 4 digits?'),
-        validation: { expr: 'value in customer.cards', message: say('No card ends {{value}}... try again.') },
-        maxRetries: 2,
-        next: 'confirm',
-        failed: 'to_agent',
-      }),
-      n({
-        id: 'confirm',
-        kind: 'ask',
-        slot: 'slots.confirm',
-        type: 'yes_no',
-        prompt: say('Block your {{slots.card_type}} card ending {{slots.last4}}?'),
-        skipIfFilled: false,
-        next: 'cond',
-        failed: 'to_agent',
-      }),
+      ...lostCardQuestions(),
       n({ id: 'cond', kind: 'condition', branches: [{ id: 'yes', when: 'slots.confirm == true', next: 'blocked' }], else: 'kept' }),
       n({ id: 'blocked', kind: 'message', say: say('Blocked.'), next: 'end' }),
       n({ id: 'kept', kind: 'message', say: say('Not blocked.'), next: 'end' }),
@@ -100,19 +27,10 @@ const bank = makeModel(
       n({ id: 'end', kind: 'end' }),
     ]),
     help: flow('Help', [n({ id: 'start', kind: 'start', next: 'msg' }), n({ id: 'msg', kind: 'message', say: say('I can help with cards.') })]),
-    human: flow('Human', [
-      n({ id: 'start', kind: 'start', next: 'agent' }),
-      n({ id: 'agent', kind: 'handoff', queue: 'general', say: say('Getting a person.') }),
-    ]),
+    human: bankHumanFlow(),
   },
   {
-    globals: [
-      { id: 'help', intent: 'help', action: 'digress', flow: 'help' },
-      { id: 'hours', intent: 'hours', action: 'digress', flow: 'hours' },
-      { id: 'agent', intent: 'agent', action: 'goto', flow: 'human' },
-      { id: 'cancel', intent: 'cancel', action: 'cancel', say: say('Canceled.') },
-      { id: 'start_over', intent: 'start_over', action: 'restart' },
-    ],
+    globals: bankGlobals(),
   },
 );
 
