@@ -2,11 +2,10 @@
 // started on one continues on the other; two turns of one conversation sent to both at once give one applied
 // turn (one call to the bank's API) and one 409; Redis going away gives 503 and the runtime recovers with it.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTinyProject } from '../fixtures/tinyProject';
 import { exportProject, runServer, type RunningServer } from '../support/bundleRuntime';
 import { startRedis } from '../support/redis';
+import { blockCardProject, listenOnLoopback, poster } from './blockCardBank';
 
 const TOKEN = 'replica-token-0123456789';
 
@@ -21,66 +20,16 @@ async function startBank(): Promise<number> {
       res.end(JSON.stringify({ ok: true, reference: `B-${blocks}` }));
     }, 400);
   });
-  await new Promise<void>((r) => bank.listen(0, '127.0.0.1', r));
-  return (bank.address() as AddressInfo).port;
+  return listenOnLoopback(bank);
 }
 
 const project = (bankPort: number) =>
-  makeTinyProject({
-    'parley.yaml': `schema: 2
-name: Replica Bank
-defaultLocale: en
-locales: [en]
-startFlow: main
-environments:
-  test:
-    hosts: ["127.0.0.1:${bankPort}"]
-`,
-    'nlu.yaml': `intents:
-  - id: block_card
-    examples:
-      en: [block my card, freeze my card, I lost my card please block it, stop my card, my card was stolen]
-  - id: greet
-    examples:
-      en: [hello, hi there, good morning, hey]
-`,
-    'flows/main.yaml': `name: Main
-nodes:
-  - id: start
-    kind: start
-    next: welcome
-  - id: welcome
-    kind: message
-    say: { en: "Hi! I can block a card." }
-    next: menu
-  - id: menu
-    kind: listen
-    routes:
-      - intent: block_card
-        next: block
-      - intent: greet
-        next: welcome
-    noMatch: sorry
+  blockCardProject(bankPort, {
+    name: 'Replica Bank',
+    afterRoutes: `    noMatch: sorry
   - id: sorry
     kind: message
     say: { en: "Sorry, I did not get that." }
-    next: menu
-  - id: block
-    kind: api
-    operation: block_card
-    method: POST
-    url: "http://127.0.0.1:${bankPort}/cards/block"
-    assign:
-      - { var: reference, path: reference }
-    next: blocked
-    error: failed
-  - id: blocked
-    kind: message
-    say: { en: "Your card is blocked (reference {{reference}})." }
-    next: menu
-  - id: failed
-    kind: message
-    say: { en: "I could not block it." }
     next: menu
 `,
   });
@@ -89,8 +38,7 @@ let redis: Awaited<ReturnType<typeof startRedis>>;
 let a: RunningServer;
 let b: RunningServer;
 
-const post = (s: RunningServer, p: string, body: unknown) =>
-  fetch(`${s.url}${p}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = poster(TOKEN);
 
 beforeAll(async () => {
   const bankPort = await startBank();

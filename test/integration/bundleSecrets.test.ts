@@ -4,12 +4,11 @@
 // the variable the call takes the node's error exit and the process goes on serving.
 import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTinyProject } from '../fixtures/tinyProject';
 import { exportProject, runServer, type RunningServer } from '../support/bundleRuntime';
+import { blockCardProject, listenOnLoopback, poster } from './blockCardBank';
 
 const TOKEN = 'secrets-runtime-token-0123';
 const SECRET = 'bank-api-token-7c1e9d42aa';
@@ -23,68 +22,19 @@ async function startBank(): Promise<number> {
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ reference: req.headers.authorization ?? 'none' }));
   });
-  await new Promise<void>((r) => bank.listen(0, '127.0.0.1', r));
-  return (bank.address() as AddressInfo).port;
+  return listenOnLoopback(bank);
 }
 
 const project = (bankPort: number) =>
-  makeTinyProject({
-    'parley.yaml': `schema: 2
-name: Secret Bank
-defaultLocale: en
-locales: [en]
-startFlow: main
-environments:
-  test:
-    hosts: ["127.0.0.1:${bankPort}"]
-secrets:
+  blockCardProject(bankPort, {
+    name: 'Secret Bank',
+    manifest: `secrets:
   bank_token:
     description: The bank API's bearer token.
     hosts: ["127.0.0.1:${bankPort}"]
 `,
-    'nlu.yaml': `intents:
-  - id: block_card
-    examples:
-      en: [block my card, freeze my card, I lost my card please block it, stop my card, my card was stolen]
-  - id: greet
-    examples:
-      en: [hello, hi there, good morning, hey]
-`,
-    'flows/main.yaml': `name: Main
-nodes:
-  - id: start
-    kind: start
-    next: welcome
-  - id: welcome
-    kind: message
-    say: { en: "Hi! I can block a card." }
-    next: menu
-  - id: menu
-    kind: listen
-    routes:
-      - intent: block_card
-        next: block
-      - intent: greet
-        next: welcome
-  - id: block
-    kind: api
-    operation: block_card
-    method: POST
-    url: "http://127.0.0.1:${bankPort}/cards/block"
-    headers:
+    apiFields: `    headers:
       Authorization: "Bearer {{ secrets.bank_token }}"
-    assign:
-      - { var: reference, path: reference }
-    next: blocked
-    error: failed
-  - id: blocked
-    kind: message
-    say: { en: "Your card is blocked (reference {{reference}})." }
-    next: menu
-  - id: failed
-    kind: message
-    say: { en: "I could not block it." }
-    next: menu
 `,
   });
 
@@ -92,8 +42,7 @@ let withSecret: RunningServer;
 let without: RunningServer;
 let transcripts: string;
 
-const post = (s: RunningServer, p: string, body: unknown) =>
-  fetch(`${s.url}${p}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = poster(TOKEN);
 
 async function blockCard(s: RunningServer): Promise<{ id: string; text: string }> {
   const { id } = (await (await post(s, '/v1/conversations', {})).json()) as { id: string };
