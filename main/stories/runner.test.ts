@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { BALANCE_RETRY_STORY, LOST_CARD_STORY } from '../../test/fixtures/sampleBankStories';
 import { copySample, makeTinyProject } from '../../test/fixtures/tinyProject';
 import { createAnthropicLlm } from '../llm/anthropicLlm';
 import { startMockLlm, type MockLlm } from '../llm/mockServer';
@@ -261,31 +262,8 @@ describe('runTests: perturbations', () => {
 });
 
 const SAMPLE_STORIES: Record<string, string> = {
-  'balance.yaml': `name: Balance after a timeout and a retry
-tags: [balance]
-fixtures:
-  api:
-    get_balance:
-      - fail: timeout
-      - fail: timeout
-      - body: { data: { available_balance: 880, account_name: Everyday Checking, account_number_last4: "7720" } }
-turns:
-  - user: what's my available balance
-    expect:
-      visits: balance/balance_timeout
-  - button: retry
-    expect:
-      says:
-        - contains: $880.00
-`,
-  'card.yaml': `name: Lost card asks for the last digits
-tags: [cards]
-turns:
-  - user: I lost my credit card
-    expect:
-      intent: lost_card
-      waits_at: card_lost/ask_last4
-  - user: "4821"
+  'balance.yaml': BALANCE_RETRY_STORY,
+  'card.yaml': `${LOST_CARD_STORY}  - user: "4821"
     expect:
       waits_at: card_lost/confirm_block
 `,

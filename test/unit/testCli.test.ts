@@ -4,6 +4,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { BALANCE_RETRY_STORY, LOST_CARD_STORY } from '../fixtures/sampleBankStories';
 import { copySample } from '../fixtures/tinyProject';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -17,31 +18,8 @@ const run = (...args: string[]) =>
   );
 
 const STORIES: Record<string, string> = {
-  'balance.yaml': `name: Balance after a timeout and a retry
-tags: [balance]
-fixtures:
-  api:
-    get_balance:
-      - fail: timeout
-      - fail: timeout
-      - body: { data: { available_balance: 880, account_name: Everyday Checking, account_number_last4: "7720" } }
-turns:
-  - user: what's my available balance
-    expect:
-      visits: balance/balance_timeout
-  - button: retry
-    expect:
-      says:
-        - contains: $880.00
-`,
-  'card.yaml': `name: Lost card asks for the last digits
-tags: [cards]
-turns:
-  - user: I lost my credit card
-    expect:
-      intent: lost_card
-      waits_at: card_lost/ask_last4
-`,
+  'balance.yaml': BALANCE_RETRY_STORY,
+  'card.yaml': LOST_CARD_STORY,
   'hours.yaml': `name: Opening hours with a model fixture
 tags: [hours]
 fixtures:
