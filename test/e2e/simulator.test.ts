@@ -121,6 +121,7 @@ describe('simulator panel (web mode, Chromium, mock LLM)', () => {
       .toMatch(/^1 message contains personal data \(a card number\): it is saved with test values that keep the last four digits\.\s+Save as typed instead$/);
     expect(await notice.getByLabel('Save as typed instead').isChecked()).toBe(false);
     await panel.getByLabel('Story name').fill('Whole card number at the last four');
+    await page.screenshot({ path: path.join(process.env.PARLEY_SCREENSHOTS ?? dir, 'simulator-save.png') });
     await panel.getByRole('button', { name: 'Save', exact: true }).click();
     await expect.poll(() => panel.locator('.sim-save [role=status]').innerText()).toBe('Saved stories/whole_card_number_at_the_last_four.yaml');
     const yaml = readFileSync(path.join(dir, 'stories/whole_card_number_at_the_last_four.yaml'), 'utf8');
