@@ -13,27 +13,14 @@ import { fixturePorts, type Fixtures } from '../../shared/runtime/fixtures';
 import { createTurnRunner } from '../../shared/runtime/turnRunner';
 import { storySeed } from '../../shared/stories/pins';
 import { makeTinyProject } from '../../test/fixtures/tinyProject';
+import { variantsFlow } from '../../test/fixtures/variantsProject';
 import { createProjectEngine } from '../services/projectEngine';
 import { runRemoteTests } from './remote';
 import { loadTestProject, runTests } from './runner';
 
-const FLOW = `name: Main
-nodes:
-  - id: start
-    kind: start
-    next: hi
-  - id: hi
-    kind: message
-    say: { en: "Hello." }
-    variants:
-      - { id: plain, say: { en: "Hello, plain." } }
+const FLOW = variantsFlow(`      - { id: plain, say: { en: "Hello, plain." } }
       - { id: warm, say: { en: "Hi there, lovely to see you!" } }
-    next: menu
-  - id: menu
-    kind: listen
-    routes:
-      - { intent: greet, next: hi }
-`;
+`);
 const HI = [{ id: 'plain' }, { id: 'warm' }];
 const seeded = (file: string) => assignVariant(storySeed(file), 'main/hi', HI)!.id;
 const other = (v: string) => (v === 'warm' ? 'plain' : 'warm');

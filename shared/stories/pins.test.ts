@@ -3,55 +3,33 @@
 // seed, so that a story gets the same variants on every run, locally and on a target.
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { createEngine } from '../engine/engine';
+import { loadVariantsProject, variantsFlow } from '../../test/fixtures/variantsProject';
 import { assignVariant } from '../engine/variants';
-import { buildProjectNlu } from '../nlu/project';
-import { loadProject } from '../project/load';
 import { formatProblem } from '../project/problems';
 import { createConversations } from '../runtime/conversations';
 import { createMemorySessionStore } from '../runtime/memoryStore';
 import { fixturePorts } from '../runtime/fixtures';
 import { createTurnRunner } from '../runtime/turnRunner';
-import { indexProject, loadStory } from './load';
+import { loadStory } from './load';
 import { storySeed, storyVariantPicks } from './pins';
 import { runStory } from './run';
 
-const loaded = loadProject({
-  manifest: { file: 'parley.yaml', text: 'schema: 2\nname: V\ndefaultLocale: en\nlocales: [en]\nstartFlow: main\n' },
-  nlu: { file: 'nlu.yaml', text: 'intents:\n  - id: greet\n    examples:\n      en: [hello, hi there]\n' },
-  flows: [
-    {
-      file: 'flows/main.yaml',
-      text: `name: Main
-nodes:
-  - id: start
-    kind: start
-    next: hi
-  - id: hi
-    kind: message
-    say: { en: "Hello." }
-    variants:
-      - { id: plain, say: { en: "Hello, plain." } }
+const { loaded, engine, index } = loadVariantsProject(
+  variantsFlow(
+    `      - { id: plain, say: { en: "Hello, plain." } }
       - { id: warm, say: { en: "Hi there, lovely to see you!" } }
-    next: ask
-  - id: ask
+`,
+    'ask',
+    `  - id: ask
     kind: llm
     prompt: "{{input}}"
     variants:
       - { id: control }
       - { id: brief, system: Answer in five words. }
     next: menu
-  - id: menu
-    kind: listen
-    routes:
-      - { intent: greet, next: hi }
 `,
-    },
-  ],
-});
-const model = loaded.project!;
-const engine = createEngine(model, { nlu: buildProjectNlu(model.nlu) });
-const index = indexProject(model);
+  ),
+);
 const llm = { llm: [{ node: 'main/ask', reply: 'Fine, thanks.' }] };
 
 const load = (story: Record<string, unknown>, file = 'stories/s.yaml') => loadStory({ file, text: stringify(story) }, index);

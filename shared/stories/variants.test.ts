@@ -2,42 +2,16 @@
 // `copy: flow/node@variant` only when it got that one; an unknown variant is a problem of the story file.
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { createEngine } from '../engine/engine';
-import { buildProjectNlu } from '../nlu/project';
-import { loadProject } from '../project/load';
+import { loadVariantsProject, variantsFlow } from '../../test/fixtures/variantsProject';
 import { formatProblem } from '../project/problems';
-import { indexProject, loadStory } from './load';
+import { loadStory } from './load';
 import { runStory } from './run';
 
-const loaded = loadProject({
-  manifest: { file: 'parley.yaml', text: 'schema: 2\nname: V\ndefaultLocale: en\nlocales: [en]\nstartFlow: main\n' },
-  nlu: { file: 'nlu.yaml', text: 'intents:\n  - id: greet\n    examples:\n      en: [hello, hi there]\n' },
-  flows: [
-    {
-      file: 'flows/main.yaml',
-      text: `name: Main
-nodes:
-  - id: start
-    kind: start
-    next: hi
-  - id: hi
-    kind: message
-    say: { en: "Hello." }
-    variants:
-      - { id: control }
+const { loaded, engine, index } = loadVariantsProject(
+  variantsFlow(`      - { id: control }
       - { id: warm, say: { en: "Hi there, lovely to see you!" } }
-    next: menu
-  - id: menu
-    kind: listen
-    routes:
-      - { intent: greet, next: hi }
-`,
-    },
-  ],
-});
-const model = loaded.project!;
-const engine = createEngine(model, { nlu: buildProjectNlu(model.nlu) });
-const index = indexProject(model);
+`),
+);
 
 const story = (copy: string) =>
   loadStory({ file: 'stories/s.yaml', text: stringify({ name: 's', turns: [{ user: 'hello', expect: { says: [{ copy }] } }] }) }, index);
