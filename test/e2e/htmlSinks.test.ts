@@ -4,7 +4,7 @@
 // if a sink existed, so the test also checks the DOM itself (no element made from project text) and that no
 // CSP violation was reported: a sink fails it, with or without the CSP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeTinyProject } from '../fixtures/tinyProject';
+import { makeTinyProject, tinyFlow, tinyManifest } from '../fixtures/tinyProject';
 import { openStudio, type Studio } from './studio';
 
 /** A payload naming the field it was planted in, so a failure says where the sink is. */
@@ -12,47 +12,19 @@ const payload = (where: string) => `${where} <img src=x onerror="window.__pwned=
 /** As YAML: a single-quoted scalar (no escapes inside but '' for a quote). */
 const y = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-const MANIFEST = `schema: 2
-name: ${y(payload('project'))}
-defaultLocale: en
-locales:
-  - en
-startFlow: main
-`;
+const MANIFEST = tinyManifest(y(payload('project')));
 
-const FLOW = `name: ${y(payload('flowname'))}
-description: ${y(payload('flowdesc'))}
-nodes:
-  - id: start
-    kind: start
-    position: { x: 0, y: 0 }
-    next: welcome
-  - id: welcome
-    kind: message
-    title: ${y(payload('title'))}
-    notes: ${y(payload('notes'))}
-    position: { x: 320, y: 0 }
-    say:
-      en: ${y(payload('copy'))}
-    next: menu
-  - id: menu
-    kind: listen
-    position: { x: 640, y: 0 }
-    routes:
-      - intent: greet
-        next: welcome
-    noMatch: sorry
-  - id: sorry
-    kind: message
-    position: { x: 960, y: 0 }
-    say:
-      en: Sorry, I did not get that.
-    next: menu
-groups:
+const FLOW = tinyFlow({
+  name: y(payload('flowname')),
+  head: `description: ${y(payload('flowdesc'))}\n`,
+  welcomeFields: `    title: ${y(payload('title'))}\n    notes: ${y(payload('notes'))}\n`,
+  welcomeSay: y(payload('copy')),
+  tail: `groups:
   - id: greeting
     label: ${y(payload('group'))}
     nodes: [welcome]
-`;
+`,
+});
 
 let studio: Studio;
 
