@@ -33,8 +33,14 @@ if (process.argv.includes('--if-stale') && existsSync(stamp) && existsSync(elect
 const t0 = Date.now();
 const esbuild = await import('esbuild');
 if (!cliOnly) {
+  // Always React's production build: Vite keeps a NODE_ENV it finds, and the e2e tests' build (vitest sets
+  // NODE_ENV=test) made out/renderer a development build, which the canvas bench then measured (2 MB more heap,
+  // pans and drags up to half again as slow).
+  process.env.NODE_ENV = 'production';
   const { build } = await import('vite');
   await build({ configFile: path.join(root, 'vite.config.ts'), logLevel: 'warn' });
+  const devChunks = readdirSync(path.join(out, 'renderer', 'assets')).filter((f) => /jsx-dev-runtime/.test(f));
+  if (devChunks.length) throw new Error(`out/renderer holds React's development build (${devChunks.join(', ')}): the renderer must be built for production`);
   const common = {
     bundle: true,
     platform: 'node',
