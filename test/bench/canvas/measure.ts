@@ -1,7 +1,8 @@
 // A row of the canvas bench: open Parley and the stock pages on the same graph (each in a fresh browser context),
 // then run every gesture on each page in turn, gesture by gesture, so a slow spell of the machine hits every side
 // of a ratio alike. After each gesture the bench reads back what it did on every page (the viewport before and
-// after, the node dragged and where it went) and stops the run if a page did different work from Parley's.
+// after, the node dragged and where it went) and stops the run if a page did different work from the page measured
+// first in that round.
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import {
   VIEWPORT,
@@ -42,8 +43,8 @@ export interface CanvasResult extends Record<Gesture, StepStats> {
 
 export const STEPS = { pan: 25, drag: 20 };
 /**
- * Each gesture runs this many times on every page, the pages taking turns (Parley, stock tuned, quick start,
- * Parley, …), and a page's figure pools the steps of its runs: one run's mean moves by some 5 % from one run of
+ * Each gesture runs this many times on every page, the pages taking turns (in an order that rotates from round
+ * to round), and a page's figure pools the steps of its runs: one run's mean moves by some 5 % from one run of
  * the bench to the next, as much as the gap between Parley and stock tuned when panning at zoom 1.
  */
 export const ROUNDS = Number(process.env.PARLEY_BENCH_ROUNDS ?? 3);
@@ -164,16 +165,22 @@ export async function measurePages(browser: Browser, pages: PageSpec[], only: re
       const runs = sides.map(() => [] as StepStats[]);
       for (let round = 0; round < ROUNDS; round++) {
         let first: GestureEffect | undefined;
-        for (const [i, side] of sides.entries()) {
+        let firstName = '';
+        // The order rotates from round to round (Parley, stock tuned, quick start; then stock tuned, quick start,
+        // Parley; …), so that every page takes every place in the turn equally often: measured side by side, the
+        // page that came later in a round often did a little better by its place alone.
+        const order = sides.map((_, k) => (k + round) % sides.length);
+        for (const i of order) {
+          const side = sides[i]!;
           if (process.env.PARLEY_BENCH_DEBUG) process.stderr.write(`${side.spec.name} ${key} ${round}\n`);
           await setView(side.page, zoom, CENTRE[zoom]);
           const { view, node, ...stats } = await run(side, first?.node && { id: first.node.id, at: first.node.before });
           runs[i]!.push(stats);
           if (view) {
             const effect = { view, node };
-            if (!first) first = effect;
+            if (!first) [first, firstName] = [effect, side.spec.name];
             const why = differs(first, effect);
-            if (why) throw new Error(`${key}: ${side.spec.name} did not do the same work as ${sides[0]!.spec.name} (${why})`);
+            if (why) throw new Error(`${key}: ${side.spec.name} did not do the same work as ${firstName} (${why})`);
           }
           // Parley saves 400 ms after an edit (a drop): let that pass before the next measurement.
           if (settleMs) await side.page.waitForTimeout(settleMs);
