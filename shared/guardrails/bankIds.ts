@@ -26,18 +26,22 @@ const IBAN_LENGTH: Readonly<Record<string, number>> = {
   VG: 24, XK: 20,
 }; // prettier-ignore
 
-/** The ISO 7064 mod-97-10 check of an IBAN without spaces: the first four characters moved to the end, letters as 10..35. */
-export function ibanValid(iban: string): boolean {
-  const s = iban.replace(/[\s-]/g, '').toUpperCase();
-  if (!/^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(s) || IBAN_LENGTH[s.slice(0, 2)] !== s.length) return false;
-  const moved = s.slice(4) + s.slice(0, 4);
+/** ISO 7064's remainder mod 97 of digits and capital letters, letters read as 10..35 (two digits each). */
+export function mod97(s: string): number {
   let rem = 0;
-  for (const ch of moved) {
+  for (const ch of s) {
     const v = ch >= 'A' ? ch.charCodeAt(0) - 55 : ch.charCodeAt(0) - 48;
     // a letter is two digits
     rem = v > 9 ? (rem * 100 + v) % 97 : (rem * 10 + v) % 97;
   }
-  return rem === 1;
+  return rem;
+}
+
+/** The ISO 7064 mod-97-10 check of an IBAN without spaces: the first four characters moved to the end, letters as 10..35. */
+export function ibanValid(iban: string): boolean {
+  const s = iban.replace(/[\s-]/g, '').toUpperCase();
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]+$/.test(s) || IBAN_LENGTH[s.slice(0, 2)] !== s.length) return false;
+  return mod97(s.slice(4) + s.slice(0, 4)) === 1;
 }
 
 // two letters, two check digits, then groups of letters and digits with single spaces between them

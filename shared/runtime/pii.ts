@@ -47,9 +47,14 @@ export function regionOfLocale(locale: string | undefined): CountryCode | undefi
 
 const DATE_SHAPE = /\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[-.]\d{1,2}[-.]\d{2,4}/;
 
+/** The region phone numbers are read in: the locale's, else `o.region` when libphonenumber knows it. */
+export function phoneRegion(o: PiiOptions): CountryCode | undefined {
+  const r = o.region?.toUpperCase();
+  return regionOfLocale(o.locale) ?? (r && isSupportedCountry(r) ? r : undefined);
+}
+
 function findPhoneSpans(text: string, o: PiiOptions): PiiSpan[] {
-  const regionWanted =
-    regionOfLocale(o.locale) ?? (o.region && isSupportedCountry(o.region.toUpperCase()) ? (o.region.toUpperCase() as CountryCode) : undefined);
+  const regionWanted = phoneRegion(o);
   // with a region: national and international numbers, validated against that region's (or the +code's) plan
   const found = findPhoneNumbersInText(text, regionWanted ? { defaultCountry: regionWanted } : undefined).map((p): PiiSpan => ({
     kind: 'phone',

@@ -21,9 +21,10 @@
 // Deterministic, and the same original gives the same test value throughout one `TestValues` (one story), whatever
 // its layout ("4111 1111 1111 1111" and "4111111111111111" are one card): a number said twice, or kept in a slot,
 // stays the same number. Two different originals get different test values.
-import { parsePhoneNumberFromString, isSupportedCountry, type CountryCode } from 'libphonenumber-js/min';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { luhnValid } from '../nlu/entities/cards';
-import { findPii, redactStrings, regionOfLocale, type PiiKind, type PiiOptions } from '../runtime/pii';
+import { findPii, phoneRegion, redactStrings, type PiiKind, type PiiOptions } from '../runtime/pii';
+import { mod97 } from '../guardrails/bankIds';
 
 export interface TestValues {
   /** `text` with each piece of personal data in it replaced by its test value (`o`: the conversation's locale and region). */
@@ -81,15 +82,6 @@ export function testCardDigits(digits: string, index = 0): string {
 
 // ---------------------------------------------------------------------------------------------------- IBANs
 
-function mod97(s: string): number {
-  let rem = 0;
-  for (const ch of s) {
-    const v = ch >= 'A' ? ch.charCodeAt(0) - 55 : ch.charCodeAt(0) - 48;
-    rem = v > 9 ? (rem * 100 + v) % 97 : (rem * 10 + v) % 97;
-  }
-  return rem;
-}
-
 /** A valid IBAN of the same country and length (compact, upper case), keeping the last four characters. */
 export function testIban(iban: string, index = 0): string {
   const s = iban.replace(/[\s-]/g, '').toUpperCase();
@@ -121,11 +113,6 @@ interface PhoneParts {
   cc?: string;
   /** The same number in any layout. */
   key: string;
-}
-
-function phoneRegion(o: PiiOptions): CountryCode | undefined {
-  const r = o.region?.toUpperCase();
-  return regionOfLocale(o.locale) ?? (r && isSupportedCountry(r) ? r : undefined);
 }
 
 function phoneParts(found: string, o: PiiOptions): PhoneParts {
