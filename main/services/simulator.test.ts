@@ -21,7 +21,7 @@ afterEach(async () => {
   mock = undefined;
 });
 
-async function setup(opts: { script?: Rule[]; llm?: 'mock' | 'none'; timeoutMs?: number } = {}) {
+async function setup(opts: { script?: Rule[]; llm?: 'mock' | 'none'; timeoutMs?: number; edit?: (dir: string) => void } = {}) {
   mock = await startMockLlm({ script: opts.script ?? [{ match: { lastUser: 'opening hours' }, reply: HOURS }], chunkChars: 4, chunkDelayMs: 5 });
   const dir = copySample();
   const manifest = path.join(dir, 'parley.yaml');
@@ -29,6 +29,7 @@ async function setup(opts: { script?: Rule[]; llm?: 'mock' | 'none'; timeoutMs?:
   text = opts.llm === 'none' ? text.replace(/^llm:\n( {2}.*\n)+/m, '') : text.replace(/^llm:\n/m, `llm:\n  baseUrl: ${mock.url}\n`);
   if (opts.timeoutMs) text = text.replace(/timeoutMs: \d+/, `timeoutMs: ${opts.timeoutMs}`);
   writeFileSync(manifest, text);
+  opts.edit?.(dir);
   services = await createMainServices({
     mode: 'web',
     projectDir: dir,
@@ -142,6 +143,52 @@ describe('simulator service', () => {
     const last = story.turns.at(-1)!;
     expect(last.user).toMatch(/^The cafe charged my card \d{4} \d{4} \d{4} 1111 twice, mail me at customer@example\.com$/);
     expect(last.expect?.vars).toMatchObject({ 'slots.reason_text': last.user });
+    const run = await h['stories.run']({ project: dir, files: [file] });
+    expect(run.stories.map((r) => [r.file, r.passed, r.firstFailure])).toEqual([[file, true, undefined]]);
+  });
+
+  it('the project`s own redact patterns are saved as test values that the rule still redacts, or as typed and said so; the story replays', async () => {
+    // the bank's own reference numbers and a code name, redacted like personal data
+    const own = [
+      '  - id: customer_ref',
+      '    detector: pattern',
+      String.raw`    pattern: '\bACME-\d{6}\b'`,
+      '    action: redact',
+      '  - id: codename',
+      '    detector: pattern',
+      String.raw`    pattern: '\bproject falcon\b'`,
+      '    action: redact',
+      '',
+    ].join('\n');
+    const { dir, h } = await setup({
+      edit: (d) => {
+        const rulesFile = path.join(d, 'guardrails.yaml');
+        writeFileSync(rulesFile, readFileSync(rulesFile, 'utf8').replace(/^rules:\n/m, `rules:\n${own}`));
+      },
+    });
+    const { sessionId } = await h['simulator.start']({ project: dir, mocks: true });
+    let last: TurnView | undefined;
+    for (const text of [
+      'I want to dispute a charge',
+      'TXN-4821937705',
+      '$18',
+      '3 January 2026',
+      'Charged twice, my reference is ACME-123456, see Project Falcon',
+    ])
+      last = await h['simulator.send']({ sessionId, input: { type: 'text', text } });
+    expect(last!.stored).toBe('Charged twice, my reference is [redacted], see [redacted]');
+    // the panel is told which rules matched, and which match has no test value
+    expect(last!.projectData).toEqual([
+      { rule: 'customer_ref', typed: false },
+      { rule: 'codename', typed: true },
+    ]);
+    expect(last).not.toHaveProperty('personalData');
+    const { file } = await h['stories.saveConversation']({ project: dir, sessionId, name: 'Dispute with a reference' });
+    const text = readFileSync(path.join(dir, file), 'utf8');
+    expect(text).not.toMatch(/ACME-123456/);
+    const story = parse(text) as { turns: { user: string; expect?: { vars?: Record<string, unknown> } }[] };
+    expect(story.turns.at(-1)!.user).toBe('Charged twice, my reference is ACME-000000, see Project Falcon');
+    expect(story.turns.at(-1)!.expect?.vars).toMatchObject({ 'slots.reason_text': story.turns.at(-1)!.user });
     const run = await h['stories.run']({ project: dir, files: [file] });
     expect(run.stories.map((r) => [r.file, r.passed, r.firstFailure])).toEqual([[file, true, undefined]]);
   });

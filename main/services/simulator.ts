@@ -10,7 +10,9 @@ import type { EnginePorts } from '../../shared/engine/engine';
 import { LlmError, type HttpPort, type LlmPort, type LlmRequest, type LlmResponse } from '../../shared/engine/ports';
 import type { SessionState, TurnResult } from '../../shared/engine/types';
 import { mockHttpPort } from '../../shared/runtime/fixtures';
-import { findPii, type PiiKind } from '../../shared/runtime/pii';
+import type { PiiKind } from '../../shared/runtime/pii';
+import { createTestValues, type RedactPattern } from '../../shared/stories/testValues';
+import { compileGuardrails } from '../../shared/guardrails/rules';
 import { createTurnRunner, type TurnRunner } from '../../shared/runtime/turnRunner';
 import type { ConversationTurn } from '../../shared/stories/fromConversation';
 import type { ProjectSnapshot } from '../../shared/api/contract';
@@ -32,6 +34,8 @@ interface TurnRecord {
   stored?: string;
   /** With `stored`: the kinds of personal data in the typed text. */
   personalData?: PiiKind[];
+  /** With `stored`: the project's pattern rules that matched it, and whether a saved story keeps the match as typed. */
+  projectData?: { rule: string; typed: boolean }[];
 }
 
 interface Session {
@@ -81,9 +85,12 @@ export interface Simulator {
   wizardReply(o: { sessionId: string; requestId: string; text: string }): void;
   llmStatus(): Promise<LlmStatus>;
   /** The conversation so far (for "save as story"). */
-  conversation(sessionId: string): { locale?: string; vars?: Record<string, unknown>; turns: ConversationTurn[] };
+  conversation(sessionId: string): { locale?: string; vars?: Record<string, unknown>; turns: ConversationTurn[]; patterns: readonly RedactPattern[] };
   dispose(): void;
 }
+
+/** The project's redact rules with a pattern (guardrails.yaml, else the defaults'): a saved story replaces their matches too. */
+const redactPatterns = (snap: ProjectSnapshot | null): readonly RedactPattern[] => compileGuardrails(snap?.guardrails).redactPatterns;
 
 const viewOf = (index: number, r: TurnRecord): TurnView => ({
   index,
@@ -101,6 +108,7 @@ const viewOf = (index: number, r: TurnRecord): TurnView => ({
   },
   ...(r.stored !== undefined ? { stored: r.stored } : {}),
   ...(r.personalData?.length ? { personalData: r.personalData } : {}),
+  ...(r.projectData?.length ? { projectData: r.projectData } : {}),
 });
 
 export function createSimulator(opts: SimulatorOptions): Simulator {
@@ -251,7 +259,10 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     if (stored !== undefined && input.type === 'text' && stored !== input.text) {
       record.stored = stored;
       // what "save as story" will replace with test values (read as storyFromConversation reads it: the turn's locale)
-      record.personalData = [...new Set(findPii(input.text, { locale: result.state.locale }).map((s) => s.kind))];
+      const values = createTestValues(redactPatterns(snap));
+      values.text(input.text, { locale: result.state.locale });
+      record.personalData = [...values.kinds];
+      record.projectData = [...values.rules.map((rule) => ({ rule, typed: false })), ...values.kept.map((rule) => ({ rule, typed: true }))];
     }
     s.turns.push(record);
     return viewOf(index, record);
@@ -320,6 +331,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
         ...(s.locale ? { locale: s.locale } : {}),
         ...(s.vars ? { vars: s.vars } : {}),
         turns: s.turns.map((t) => ({ input: t.input, outputs: t.result.outputs, trace: t.result.trace, state: t.result.state })),
+        patterns: redactPatterns(opts.project()),
       };
     },
     async llmStatus() {

@@ -82,6 +82,7 @@ export function createStoriesService(o: { bus: EventBus; store: ProjectStore; si
       const story = storyFromConversation(conv.turns, {
         name,
         typed: opts.typed,
+        patterns: conv.patterns,
         ...(conv.locale ? { locale: conv.locale } : {}),
         ...(conv.vars ? { vars: conv.vars } : {}),
       });

@@ -86,6 +86,11 @@ export const TurnView = z.object({
    * story" saves them as test values of the same kind unless asked to keep them as typed.
    */
   personalData: z.array(PiiKind).optional(),
+  /**
+   * With `stored`: the project's own redact rules with a pattern (guardrails.yaml) that matched the typed text, each
+   * once; `typed` when a match has no test value (a pattern of fixed words) and a saved story would keep it as typed.
+   */
+  projectData: z.array(z.object({ rule: z.string(), typed: z.boolean() })).optional(),
 });
 export type TurnView = z.infer<typeof TurnView>;
 

@@ -58,6 +58,8 @@ export interface Guardrails {
   redact(text: string, o?: ScreenOptions): string;
   /** Whether the LLM classifier is on (guardrails.yaml `jailbreak.llmClassifier`). */
   readonly llmClassifier: boolean;
+  /** The redact rules with a pattern (`detector: pattern`), compiled: what a saved story replaces with test values. */
+  readonly redactPatterns: readonly { id: string; pattern: Pattern }[];
 }
 
 const compiled = new WeakMap<GuardrailsFile, Guardrails>();
@@ -96,6 +98,7 @@ function build(file: GuardrailsFile): Guardrails {
     file,
     rules,
     llmClassifier: file.jailbreak?.llmClassifier === true,
+    redactPatterns: redacting.flatMap((r) => (r.rule.detector === 'pattern' && r.pattern ? [{ id: r.rule.id, pattern: r.pattern }] : [])),
     // the bot's copy and short answers ("yes", "1234") come back again and again: keep the latest results
     screen: (text, direction, o = {}) => {
       if (text.length > 2000) return screen(rules, text, direction, { allow, deny, ...o });

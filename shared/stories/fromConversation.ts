@@ -4,7 +4,8 @@
 // The designer then loosens or tightens the expectations.
 //
 // A story lands in git: the personal data the designer typed as the customer (a card number, an email...) is saved
-// as test values of the same kind (testValues.ts: a card keeps its last four digits and passes the Luhn check), in
+// as test values of the same kind (testValues.ts: a card keeps its last four digits and passes the Luhn check; a
+// match of one of the project's own redact patterns keeps matching it), in
 // the customer's turns and in the slot values expected from them, so the story still takes the path it recorded.
 // `typed: true` keeps them as typed. What the fixtures hold comes from the trace, which the turn runner stored
 // redacted.
@@ -14,7 +15,7 @@ import { getPath, type Vars } from '../engine/vars';
 import { splitDataBlock } from '../llm/promptData';
 import type { PiiOptions } from '../runtime/pii';
 import type { ApiFixture, Expect, Story, StoryTurn } from './schema';
-import { createTestValues } from './testValues';
+import { createTestValues, type RedactPattern } from './testValues';
 
 export interface ConversationTurn {
   input: UserInput;
@@ -36,9 +37,11 @@ export function storyFromConversation(
     tags?: string[];
     /** Keep the personal data in the customer's turns as typed (default: test values of the same kind). */
     typed?: boolean;
+    /** The project's redact rules with a pattern (guardrails.yaml): their matches are replaced by test values too. */
+    patterns?: readonly RedactPattern[];
   },
 ): Story {
-  const testValues = createTestValues();
+  const testValues = createTestValues(o.patterns);
   /** Personal data as saved: test values (read in the turn's locale, as the input stage read it), or as typed. */
   const saved = <T>(value: T, t: ConversationTurn): T => {
     if (o.typed) return value;

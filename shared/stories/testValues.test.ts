@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ibanValid } from '../guardrails/bankIds';
 import { luhnValid } from '../nlu/entities/cards';
 import { findPii, type PiiKind, type PiiOptions } from '../runtime/pii';
-import { createTestValues, testCardDigits, testIban } from './testValues';
+import { compileGuardrails } from '../guardrails/rules';
+import { compilePattern } from '../util/regex';
+import { createTestValues, testCardDigits, testIban, testPatternValue } from './testValues';
 
 /** The pieces of personal data in `text`, as [kind, text]. */
 const found = (text: string, o: PiiOptions = {}) => findPii(text, o).map((s) => [s.kind, text.slice(s.start, s.end)] as const);
@@ -164,5 +166,46 @@ describe('test values', () => {
     const value = { 'slots.note': 'lost in town', 'slots.last4': '1111', 'slots.count': 2, 'slots.none': null, 'slots.tags': ['a'] };
     const out = tv.strings({ ...value, 'slots.card': '4111 1111 1111 1111', 'slots.said': { text: 'it is 4111111111111111' } });
     expect(out).toEqual({ ...value, 'slots.card': typed.slice(11), 'slots.said': { text: `it is ${typed.slice(11).replace(/ /g, '')}` } });
+  });
+
+  describe("the project's own redact patterns", () => {
+    const ref = { id: 'customer_ref', pattern: compilePattern(String.raw`\bACME-\d{6}\b`, { ignoreCase: true }) };
+    const policy = { id: 'policy_no', pattern: compilePattern(String.raw`\b[A-Z]{3}\d{7}\b`, { ignoreCase: true }) };
+    const codename = { id: 'codename', pattern: compilePattern(String.raw`\bproject falcon\b`, { ignoreCase: true }) };
+
+    it('a match becomes a test value the pattern matches end to end, the digits zeros and a counter, else the letters X too', () => {
+      expect(testPatternValue('ACME-123456', ref.pattern)).toBe('ACME-000000');
+      expect(testPatternValue('ACME-123456', ref.pattern, 7)).toBe('ACME-000007');
+      expect(testPatternValue('acme-123456', ref.pattern)).toBe('acme-000000');
+      expect(testPatternValue('POL1234567', policy.pattern)).toBe('POL0000000');
+      // a pattern of fixed words has no test value
+      expect(testPatternValue('Project Falcon', codename.pattern)).toBeUndefined();
+      // nor has a match already made of the test value's characters
+      expect(testPatternValue('ACME-000000', ref.pattern)).toBeUndefined();
+      // nor a match whose pattern takes no zero and no X
+      const noZero = compilePattern(String.raw`\b[a-z]{3}[1-9]{2}\b`, { ignoreCase: true });
+      expect(testPatternValue('abc12', noZero)).toBeUndefined();
+      // a match without digits: its letters X, in their case
+      const lettersOnly = compilePattern(String.raw`\b[a-z]{2}-[a-z]{4}\b`, { ignoreCase: true });
+      expect(testPatternValue('ab-Wxyz', lettersOnly)).toBe('xx-Xxxx');
+    });
+
+    it('are replaced in the text alongside personal data, the same original the same value, and the project rule still finds them', () => {
+      const tv = createTestValues([ref, codename]);
+      const out = tv.text('ref ACME-123456, card 4111 1111 1111 1111, ref acme-123456 again, then ACME-999999 about Project Falcon');
+      expect(out).toBe('ref ACME-000000, card 4000 0000 0006 1111, ref acme-000000 again, then ACME-000001 about Project Falcon');
+      expect(tv.kinds).toEqual(['card']);
+      expect(tv.rules).toEqual(['customer_ref']);
+      expect(tv.kept).toEqual(['codename']);
+      // the rule redacts the test values as it did the originals, so the story's turn is stored as the recorded one was
+      const g = compileGuardrails({
+        version: 1,
+        rules: [{ id: 'customer_ref', detector: 'pattern', pattern: String.raw`\bACME-\d{6}\b`, action: 'redact' }],
+      } as never);
+      expect(g.redactPatterns.map((r) => r.id)).toEqual(['customer_ref']);
+      expect(g.redact('ref ACME-000000')).toBe(g.redact('ref ACME-123456'));
+      // without the patterns, they stay as typed (what the story would keep before this)
+      expect(createTestValues().text('ref ACME-123456')).toBe('ref ACME-123456');
+    });
   });
 });

@@ -18,6 +18,11 @@
 //   uk_nino          `QQ 12 34 56 C`: QQ is the prefix HMRC keeps for examples (the suffix letter stays)
 //   secret           a PIN of zeros of the same length, or the password `Test-passw0rd`
 //
+// A project's own redact rules (guardrails.yaml, `detector: pattern`, e.g. a customer reference `ACME-123456`) are
+// replaced too: the digits become zeros and a counter (`ACME-000000`), else the letters `X` as well, whichever still
+// matches the rule's pattern from end to end, so the rule still redacts it when the story runs. A match that no
+// such change keeps matching (a pattern of fixed words) is saved as typed, and `kept` names its rule.
+//
 // Deterministic, and the same original gives the same test value throughout one `TestValues` (one story), whatever
 // its layout ("4111 1111 1111 1111" and "4111111111111111" are one card): a number said twice, or kept in a slot,
 // stays the same number. Two different originals get different test values.
@@ -25,6 +30,13 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
 import { luhnValid } from '../nlu/entities/cards';
 import { findPii, phoneRegion, redactStrings, type PiiKind, type PiiOptions } from '../runtime/pii';
 import { mod97 } from '../guardrails/bankIds';
+import type { Pattern } from '../util/regex';
+
+/** A project's redact rule with a pattern (guardrails.yaml): its id and its compiled pattern. */
+export interface RedactPattern {
+  id: string;
+  pattern: Pattern;
+}
 
 export interface TestValues {
   /** `text` with each piece of personal data in it replaced by its test value (`o`: the conversation's locale and region). */
@@ -33,6 +45,10 @@ export interface TestValues {
   strings<T>(value: T, o?: PiiOptions): T;
   /** The kinds of personal data replaced so far, each once, in the order first met. */
   readonly kinds: readonly PiiKind[];
+  /** The project's pattern rules whose matches were replaced so far, each once, in the order first met. */
+  readonly rules: readonly string[];
+  /** The project's pattern rules with a match that no test value could stand for: saved as typed. */
+  readonly kept: readonly string[];
 }
 
 /** Writes `value`'s characters into the places of `template` that `slot` accepts, keeping everything else (and a letter's case). */
@@ -141,17 +157,42 @@ function phoneCandidates(p: PhoneParts, index: number): string[] {
   return out;
 }
 
+// ---------------------------------------------------------------------------------------------------- project patterns
+
+const isLetter = (ch: string) => /^[A-Za-z]$/.test(ch);
+
+/** Whether `pattern` matches the whole of `text`. */
+const matchesWhole = (pattern: Pattern, text: string) => pattern.matchAll(text).some((m) => m.index === 0 && m.end === text.length);
+
+/**
+ * A test value for `found`, a match of a project's redact pattern: its digits zeros and `index`, else its letters
+ * `X` too (case kept), the first that the pattern matches end to end and differs from `found`; undefined if none.
+ */
+export function testPatternValue(found: string, pattern: Pattern, index = 0): string | undefined {
+  const digits = [...found].filter(isDigit).length;
+  const tag = index ? String(index) : '';
+  const digitsValue = digits >= tag.length ? '0'.repeat(digits - tag.length) + tag : undefined;
+  const candidates: string[] = [];
+  if (digitsValue !== undefined && digits) {
+    const d = layout(found, digitsValue, isDigit);
+    candidates.push(d, layout(d, 'X'.repeat(found.length), isLetter));
+  } else if (!digits) candidates.push(layout(found, 'X'.repeat(found.length - tag.length) + tag, isAlnum), layout(found, 'X'.repeat(found.length), isLetter));
+  return candidates.find((c) => c.toLowerCase() !== found.toLowerCase() && matchesWhole(pattern, c) && !findPii(c).length);
+}
+
 // ---------------------------------------------------------------------------------------------------- the rest
 
 const PASSWORD = 'Test-passw0rd';
 
-/** One story's test values. */
-export function createTestValues(): TestValues {
+/** One story's test values; `patterns`: the project's redact rules with a pattern, replaced as well. */
+export function createTestValues(patterns: readonly RedactPattern[] = []): TestValues {
   /** Test values by kind and original (in a canonical form, so the layout does not matter). */
   const values = new Map<string, string>();
   /** How many different originals of each kind so far (the next one's index). */
   const counts = new Map<string, number>();
   const kinds: PiiKind[] = [];
+  const rules: string[] = [];
+  const kept: string[] = [];
 
   /** The test value for the original `key` of `kind`, made once by `make(index)`. */
   const once = (kind: string, key: string, make: (index: number) => string): string => {
@@ -256,18 +297,34 @@ export function createTestValues(): TestValues {
     }
   };
 
+  /** A match of a project's pattern: its test value, or the match itself (noted in `kept`) when none matches. */
+  const projectValue = (rule: RedactPattern, found: string): string => {
+    const v = once(`pattern:${rule.id}`, found.toLowerCase(), (i) => testPatternValue(found, rule.pattern, i) ?? found);
+    const typed = v.toLowerCase() === found.toLowerCase();
+    const list = typed ? kept : rules;
+    if (!list.includes(rule.id)) list.push(rule.id);
+    // the same original in another case: its own case
+    return typed ? found : layout(found, [...v].filter(isAlnum).join(''), isAlnum);
+  };
+
   const text = (t: string, o: PiiOptions = {}): string => {
-    const spans = findPii(t, o);
+    type Span = { start: number; end: number; value: () => string; kind?: PiiKind };
+    const spans: Span[] = findPii(t, o).map((s) => ({ start: s.start, end: s.end, kind: s.kind, value: () => replace(s.kind, t.slice(s.start, s.end), o) }));
+    for (const rule of patterns)
+      for (const m of rule.pattern.matchAll(t))
+        if (m.end > m.index && !spans.some((s) => s.start < m.end && m.index < s.end))
+          spans.push({ start: m.index, end: m.end, value: () => projectValue(rule, m.text) });
     if (!spans.length) return t;
+    spans.sort((a, b) => a.start - b.start);
     let out = '';
     let at = 0;
     for (const s of spans) {
-      out += t.slice(at, s.start) + replace(s.kind, t.slice(s.start, s.end), o);
+      out += t.slice(at, s.start) + s.value();
       at = s.end;
-      if (!kinds.includes(s.kind)) kinds.push(s.kind);
+      if (s.kind && !kinds.includes(s.kind)) kinds.push(s.kind);
     }
     return out + t.slice(at);
   };
 
-  return { text, strings: (value, o = {}) => redactStrings(value, (s) => text(s, o)), kinds };
+  return { text, strings: (value, o = {}) => redactStrings(value, (s) => text(s, o)), kinds, rules, kept };
 }

@@ -118,7 +118,9 @@ describe('simulator panel (web mode, Chromium, mock LLM)', () => {
     const notice = panel.locator('.sim-save-pii');
     await expect
       .poll(() => notice.innerText())
-      .toMatch(/^1 message contains personal data \(a card number\): it is saved with test values that keep the last four digits\.\s+Save as typed instead$/);
+      .toMatch(
+        /^1 message contains personal data \(a card number\): it is saved with test values of the same kind \(a card number keeps its last four digits\)\.\s+Save as typed instead$/,
+      );
     expect(await notice.getByLabel('Save as typed instead').isChecked()).toBe(false);
     await panel.getByLabel('Story name').fill('Whole card number at the last four');
     await page.screenshot({ path: path.join(process.env.PARLEY_SCREENSHOTS ?? dir, 'simulator-save.png') });
