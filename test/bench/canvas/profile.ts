@@ -3,7 +3,7 @@
 // the modules they come from; the main thread's script / style / layout / other split (CDP Performance metrics);
 // and which React components render per step (a stand-in React DevTools hook walking each commit's fibers).
 // Ends with ablations: one layer hidden (or promoted) by a style sheet from outside the app, measured against as-is.
-// Run: node --import tsx/esm test/bench/canvas/profile.ts [size] [--stock | --quickstart] [--open | --ablations | --gestures]
+// Run: node --import tsx/esm test/bench/canvas/profile.ts [size] [--stock | --quickstart] [--open | --ablations | --gestures] [--light-trace]
 // (--stock profiles the tuned stock React Flow page instead, for comparison, --quickstart the quick-start one;
 // --open profiles the open only, --ablations skips to the ablations, --gestures leaves them out.)
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -344,14 +344,17 @@ function traceSummary(buffer: Buffer, steps: number): string {
   ].join('\n');
 }
 
+// --light-trace leaves out invalidation tracking, which records a stack per invalidated element and so inflates
+// the cost of mounting (a style recalculation of 108 new elements took 52 ms traced with it).
 const TRACE_CATEGORIES = [
   'devtools.timeline',
   'disabled-by-default-devtools.timeline',
-  'disabled-by-default-devtools.timeline.invalidationTracking',
-  'disabled-by-default-blink.invalidation',
+  ...(process.argv.includes('--light-trace') ? [] : ['disabled-by-default-devtools.timeline.invalidationTracking', 'disabled-by-default-blink.invalidation']),
   'v8',
   'cc',
   'blink',
+  // --trace-categories a,b: more (e.g. disabled-by-default-blink.debug)
+  ...(process.argv.includes('--trace-categories') ? process.argv[process.argv.indexOf('--trace-categories') + 1]!.split(',') : []),
 ];
 
 const setup = await prepare([size], undefined);
