@@ -63,6 +63,14 @@ describe('storyFromConversation: personal data the designer typed', () => {
     expect(story.turns[0]).toEqual({ user: 'my card is 4111 1111 1111 1111', expect: { vars: { 'slots.number': '4111 1111 1111 1111' } } });
   });
 
+  it('gives the customer profile the session started with test values too, the same as the messages`', () => {
+    const profile = { user: { name: 'Alex', email: 'alex.doe@gmail.com', phone: '07911 123456', tier: 'gold' } };
+    const story = storyFromConversation([start, said('send it to alex.doe@gmail.com')], { name: 'profile', vars: profile, locale: 'en-GB' });
+    expect(story.setup?.vars).toEqual({ user: { name: 'Alex', email: 'customer@example.com', phone: '02079 460000', tier: 'gold' } });
+    expect(story.turns[0]).toEqual({ user: 'send it to customer@example.com' });
+    expect(storyFromConversation([start], { name: 'profile', vars: profile, typed: true }).setup?.vars).toEqual(profile);
+  });
+
   it('leaves a message with no personal data as it is', () => {
     const { story } = saved([start, said('I lost my card, the one ending 4821', { card_last4: '4821' })]);
     expect(story.turns[0]).toEqual({ user: 'I lost my card, the one ending 4821', expect: { vars: { 'slots.card_last4': '4821' } } });

@@ -3,7 +3,8 @@
 // fixtures replay what the outside world answered (API responses, model replies), so the story runs offline.
 // The designer then loosens or tightens the expectations.
 //
-// A story lands in git: the personal data the designer typed as the customer (a card number, an email...) is saved
+// A story lands in git: the personal data the designer typed as the customer (a card number, an email..., in the
+// messages and in the customer profile the session started with) is saved
 // as test values of the same kind (testValues.ts: a card keeps its last four digits and passes the Luhn check; a
 // match of one of the project's own redact patterns keeps matching it), in
 // the customer's turns and in the slot values expected from them, so the story still takes the path it recorded.
@@ -97,6 +98,8 @@ export function storyFromConversation(
     if (Object.keys(expect).length) turn.expect = expect;
     out.push(turn);
   }
+  // the customer profile the session started with (the simulator's preset) holds personal data as much as a message
+  const vars = o.vars && !o.typed ? testValues.strings(o.vars, o.locale ? { locale: o.locale } : {}) : o.vars;
   const apiFixtures = Object.fromEntries(Object.entries(api).map(([op, list]) => [op, list.length === 1 ? (list[0] as ApiFixture) : list]));
   const fixtures = {
     ...(Object.keys(apiFixtures).length ? { api: apiFixtures } : {}),
@@ -105,7 +108,7 @@ export function storyFromConversation(
   return {
     name: o.name,
     ...(o.tags?.length ? { tags: o.tags } : {}),
-    ...(o.locale || o.vars ? { setup: { ...(o.locale ? { locale: o.locale } : {}), ...(o.vars ? { vars: o.vars } : {}) } } : {}),
+    ...(o.locale || vars ? { setup: { ...(o.locale ? { locale: o.locale } : {}), ...(vars ? { vars } : {}) } } : {}),
     ...(Object.keys(fixtures).length ? { fixtures } : {}),
     turns: out.length ? out : [{ user: '' }],
   };
