@@ -65,7 +65,7 @@ describe('createProjectPorts', () => {
       llmFactory: () => (asked++, stubLlm),
       http: { request: () => (asked++, { ok: true, status: 200, body: 1, ms: 0 }) },
     });
-    const p = { dir, manifest: manifest({ llm: { model: 'claude-sonnet-4-5' } }) };
+    const p = { dir, manifest: manifest({ llm: { model: 'claude-sonnet-5-5' } }) };
     const llm = ports.llmFor(p, access(false));
     await expect(llm?.complete({ flow: 'f', node: 'n', messages: [] })).rejects.toMatchObject({
       kind: 'not_configured',
@@ -155,7 +155,7 @@ describe('liveProjectLlm', () => {
       expect(await liveProjectLlm({ dir, manifest: manifest(), trust: false, userDataDir })).toEqual({
         refused: 'no model is configured: add an llm section to parley.yaml',
       });
-      const withLlm = manifest({ llm: { model: 'claude-sonnet-4-5' } });
+      const withLlm = manifest({ llm: { model: 'claude-sonnet-5-5' } });
       expect(await liveProjectLlm({ dir, manifest: withLlm, trust: false, userDataDir })).toMatchObject({ refused: expect.stringContaining('not trusted') });
       expect(await liveProjectLlm({ dir, manifest: withLlm, trust: true, userDataDir, env: {} })).toHaveProperty('llm');
     } finally {

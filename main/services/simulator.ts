@@ -347,7 +347,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
       let message: string;
       if (!settings)
         message =
-          'No model is configured. Add an llm section with a model to parley.yaml (for example llm: { model: claude-sonnet-4-5 }), or use Wizard-of-Oz mode and type the replies yourself.';
+          'No model is configured. Add an llm section with a model to parley.yaml (for example llm: { model: claude-sonnet-5-5 }), or use Wizard-of-Oz mode and type the replies yourself.';
       else if (!trusted) message = `The model is not called: ${access?.policy.untrustedReason ?? 'no project is open'}. Wizard-of-Oz mode works meanwhile.`;
       else if (!key.set && !local)
         message = `No API key for ${settings.model} at ${where}. Paste one below (kept for ${where} only, ${key.keychainAvailable ? 'in the OS keychain' : `in ${key.configFile}, mode 0600`})${key.envVar ? `, or set the environment variable ${key.envVar} before starting Parley` : ''}. Or use Wizard-of-Oz mode.`;
