@@ -14,6 +14,20 @@ const KINDS: { id: SampleStratum | 'stratified' | 'all'; label: string }[] = [
   { id: 'resolved', label: 'resolved' },
 ];
 
+/** How many conversations: a whole number from 1 to `max` (anything else typed is brought into range). */
+function CountInput({ label, max, value, onChange }: { label: string; max: number; value: number; onChange: (n: number) => void }) {
+  return (
+    <input
+      type="number"
+      aria-label={label}
+      min={1}
+      max={max}
+      value={value}
+      onChange={(e) => onChange(Math.max(1, Math.min(max, Math.round(Number(e.target.value)) || 1)))}
+    />
+  );
+}
+
 /** Multi-turn coherence judged by the project's model on a sample, with its agreement with the reviewers. */
 function Coherence() {
   const c = useInsights((s) => s.coherence);
@@ -27,14 +41,7 @@ function Coherence() {
         whether it agrees with you.
       </p>
       <div className="sample-controls">
-        <input
-          type="number"
-          aria-label="Conversations to judge"
-          min={1}
-          max={200}
-          value={size}
-          onChange={(e) => setSize(Math.max(1, Math.min(200, Number(e.target.value) || 1)))}
-        />
+        <CountInput label="Conversations to judge" max={200} value={size} onChange={setSize} />
         <button disabled={judging} onClick={() => void judgeCoherence(size)}>
           {judging ? 'Judging…' : 'Judge coherence'}
         </button>
@@ -87,15 +94,7 @@ export function ReviewTab() {
     <div className="insights-review">
       <div className="sample-controls" role="group" aria-label="Draw a sample">
         <label>
-          <input
-            type="number"
-            aria-label="Sample size"
-            min={1}
-            max={500}
-            value={size}
-            onChange={(e) => setSize(Math.max(1, Math.min(500, Number(e.target.value) || 1)))}
-          />{' '}
-          conversations,
+          <CountInput label="Sample size" max={500} value={size} onChange={setSize} /> conversations,
         </label>
         <select aria-label="Kind of conversations" value={kind} onChange={(e) => setKind(e.target.value as typeof kind)}>
           {KINDS.map((k) => (
