@@ -1,3 +1,4 @@
+import { flowsOf } from '../../shared/project/flowsOf';
 import path from 'node:path';
 import pkg from '../../package.json';
 import { ApiError } from '../../shared/api/errors';
@@ -183,9 +184,7 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
     savedFlow: (flowId) => store.current()?.flows[flowId]?.flow,
     savedModel: () => {
       const snap = store.current();
-      return snap
-        ? { manifest: snap.manifest, flows: Object.fromEntries(Object.entries(snap.flows).map(([id, f]) => [id, f.flow])), guardrails: snap.guardrails }
-        : undefined;
+      return snap ? { manifest: snap.manifest, flows: flowsOf(snap.flows), guardrails: snap.guardrails } : undefined;
     },
     identity: userIdentity,
   });
@@ -325,7 +324,7 @@ export async function createMainServices(opts: MainServicesOptions): Promise<Mai
       // The stories checked against the project as saved: what the Problems panel shows until the studio loads its
       // own checks (at the first edit), so a window that only looks never loads them.
       const snap = store.snapshot();
-      const model = { manifest: snap.manifest, nlu: snap.nlu, flows: Object.fromEntries(Object.entries(snap.flows).map(([id, e]) => [id, e.flow])) };
+      const model = { manifest: snap.manifest, nlu: snap.nlu, flows: flowsOf(snap.flows) };
       return { files, problems, checked: storyProblems(model, files) };
     },
     'stories.run': async ({ project, files }) => {

@@ -3,6 +3,7 @@
 // from main/runtime/projectPorts.ts (the LLM with the key that never leaves main, the knowledge files, HTTP). Each turn
 // is kept with the state before it, so a session can rewind to any turn and branch from there. The engine is
 // rebuilt from the open project when it changes, so the conversation follows edits without a restart.
+import { flowsOf } from '../../shared/project/flowsOf';
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../shared/api/errors';
 import type { LlmStatus, SimInput, TurnView } from '../../shared/api/contract';
@@ -146,7 +147,7 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     if ([...compiled.values()].some((x) => x.key !== key)) compiled.clear();
     let c = compiled.get(env);
     if (!c) {
-      const flows = Object.fromEntries(Object.entries(snap.flows).map(([id, f]) => [id, f.flow]));
+      const flows = flowsOf(snap.flows);
       // the chosen environment is the engine's (the URL of an api node's `urls`) as the policy's (its hosts)
       const manifest = environment ? { ...snap.manifest, environment } : snap.manifest;
       const guardrails = snap.guardrails ? { guardrails: snap.guardrails } : {};

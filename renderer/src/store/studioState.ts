@@ -83,19 +83,6 @@ export interface StudioContext {
   loadChecks: () => Promise<Checks>;
 }
 
-const flowsCache = new WeakMap<object, Record<string, Flow>>();
-
-/**
- * The flows of a record of flow documents (the store's `flows`, a snapshot's), by id. Remembered per record: the
- * store's record is replaced, never changed, on every edit, so each one is mapped once however many ask.
- */
-export function flowsOf(docs: Readonly<Record<string, { flow: Flow }>>): Record<string, Flow> {
-  let flows = flowsCache.get(docs);
-  if (!flows) {
-    flows = Object.fromEntries(Object.entries(docs).map(([id, d]) => [id, d.flow]));
-    flowsCache.set(docs, flows);
-  }
-  return flows;
-}
+export { flowsOf } from '../../../shared/project/flowsOf';
 
 export const errorText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
