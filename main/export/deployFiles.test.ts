@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { ProjectManifest } from '../../shared/schema/project';
+import { openApiDocument } from '../runtime/http/openapi';
 import { dockerCompose, dockerfile, haproxyCfg, readme, RUNTIME_CONTRACT } from './deployFiles';
 
 const settings = { schema: 2, name: 'Acme Bank Support', defaultLocale: 'en', locales: ['en'], startFlow: 'main', llm: { model: 'claude' } } as ProjectManifest;
@@ -81,6 +82,12 @@ describe('the deployment files', () => {
     ]) {
       expect(r).toContain(s);
     }
+    // how to talk to it: an example, and every route the runtime documents (the OpenAPI document it serves)
+    expect(r).toContain(`-d '{"locale":"${settings.defaultLocale}"}' http://127.0.0.1:8787/v1/conversations`);
+    expect(r).toContain('-d \'{"text":"Hello"}\' http://127.0.0.1:8787/v1/conversations/<conversationId>/messages');
+    for (const [p, ops] of Object.entries(openApiDocument(head).paths))
+      for (const method of Object.keys(ops)) expect(r).toMatch(new RegExp(`^\\| \`${method.toUpperCase()} ${p.replace(/[{}]/g, '\\$&')}\` \\| \\S`, 'm'));
+    expect(r).toContain('| `POST /v1/conversations/{id}/messages` | Send a message, a button payload or an event;');
     expect(r).toContain('openssl pkeyutl -verify -pubin -inkey parley-signing.pub -rawin -in manifest.json -sigfile manifest.sig');
     expect(r).toContain('## Release notes\n\nFixes the PIN flow');
     expect(r).toContain('not in this bundle');

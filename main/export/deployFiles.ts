@@ -4,6 +4,7 @@
 //
 // What they assume of server.mjs (the runtime, not part of this module) is kept in RUNTIME_CONTRACT, so a test
 // can check them against the server's own flags and variables once it exists.
+import { openApiDocument } from '../runtime/http/openapi';
 import { DEFAULT_API_KEY_ENV } from '../llm/keys';
 import { llmRequirement } from '../trust/requirements';
 import { secretEnvVar } from '../../shared/engine/secrets';
@@ -153,6 +154,17 @@ ${REPLICAS.map((r) => `    server ${r} ${r}:${port}`).join('\n')}
 `;
 }
 
+/** The runtime's routes with what each does, from the OpenAPI document it serves (so this guide cannot drift from it). */
+function apiTable(m: BundleManifest): string {
+  const doc = openApiDocument(m);
+  const rows = Object.entries(doc.paths).flatMap(([p, ops]) =>
+    Object.entries(ops as Record<string, { summary: string }>).map(
+      ([method, op]) => `| \`${method.toUpperCase()} ${p}\` | ${op.summary.replace(/\|/g, '\\|')} |`,
+    ),
+  );
+  return ['| route | |', '| --- | --- |', ...rows].join('\n');
+}
+
 export function readme(m: BundleManifest, settings: ProjectManifest, hasServer: boolean): string {
   const { port, env, flags, health, ready } = RUNTIME_CONTRACT;
   const keyEnv = llmKeyEnv(settings);
@@ -191,6 +203,20 @@ Three runtime replicas behind haproxy (port ${port}), sharing conversations in R
 ## Run with Node
 
     ${env.token}=<token> ${env.publicKey}=/path/to/parley-signing.pub node ${SERVER_FILE} ${flags.port} ${port}
+
+## Talk to the bot
+
+Start a conversation (the bot speaks first), then send the customer's messages to it; every reply carries the
+bot's messages with their copy ids, its quick replies, and a handoff or an ending when there is one:
+
+    curl -X POST -H "Authorization: Bearer $${env.token}" -H 'Content-Type: application/json' \\
+      -d '{"locale":"${settings.defaultLocale}"}' http://127.0.0.1:${port}/v1/conversations
+    curl -X POST -H "Authorization: Bearer $${env.token}" -H 'Content-Type: application/json' \\
+      -d '{"text":"Hello"}' http://127.0.0.1:${port}/v1/conversations/<conversationId>/messages
+
+${apiTable(m)}
+
+The whole API, with its request and reply shapes and error codes, is served at \`/openapi.json\`.
 
 ## Environment variables
 

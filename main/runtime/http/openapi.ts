@@ -162,7 +162,7 @@ export function openApiDocument(bundle: { name: string; version: string }) {
         },
       },
       '/metrics': { get: { summary: 'Prometheus metrics', responses: { '200': { description: 'text exposition format' }, ...errors(401) } } },
-      '/openapi.json': { get: { summary: 'This document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } } },
+      '/openapi.json': { get: { summary: 'This API as an OpenAPI 3.1 document', security: [], responses: { '200': { description: 'OpenAPI 3.1' } } } },
       '/': { get: { summary: 'A web chat to try the bot', security: [], responses: { '200': { description: 'HTML' } } } },
     },
   };
