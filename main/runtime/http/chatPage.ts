@@ -39,7 +39,7 @@ document.getElementById('restart').onclick = () => { id = undefined; log.textCon
 
 const STYLE = `body{font:15px system-ui,sans-serif;margin:0;display:flex;flex-direction:column;height:100vh;background:#f5f6f8}
 header{padding:10px 16px;background:#1f2937;color:#fff;display:flex;gap:12px;align-items:center}header input{flex:1;max-width:260px}
-#log{flex:1;overflow:auto;padding:16px}p{max-width:70%;padding:8px 12px;border-radius:12px;margin:6px 0;white-space:pre-wrap}
+#log{flex:1;overflow:auto;padding:16px}p{width:fit-content;max-width:70%;box-sizing:border-box;padding:8px 12px;border-radius:12px;margin:6px 0;white-space:pre-wrap}
 .bot{background:#fff;border:1px solid #d9dde5}.user{background:#3056d3;color:#fff;margin-left:auto}.note{color:#666;font-style:italic}
 .error{color:#c62828}.qr button{margin:4px 6px 4px 0}form{display:flex;gap:8px;padding:12px 16px;background:#fff;border-top:1px solid #d9dde5}
 form input{flex:1;padding:8px}`;
