@@ -87,6 +87,7 @@ describe('the deployment files', () => {
     expect(r).toContain('-d \'{"text":"Hello"}\' http://127.0.0.1:8787/v1/conversations/<conversationId>/messages');
     for (const [p, ops] of Object.entries(openApiDocument(head).paths))
       for (const method of Object.keys(ops)) expect(r).toMatch(new RegExp(`^\\| \`${method.toUpperCase()} ${p.replace(/[{}]/g, '\\$&')}\` \\| \\S`, 'm'));
+    expect(r).toContain('`{"locale":"en","vars":{"customer":{"first_name":"Sam"}}}`');
     expect(r).toContain('| `POST /v1/conversations/{id}/messages` | Send a message, a button payload or an event;');
     expect(r).toContain('openssl pkeyutl -verify -pubin -inkey parley-signing.pub -rawin -in manifest.json -sigfile manifest.sig');
     expect(r).toContain('## Release notes\n\nFixes the PIN flow');

@@ -214,6 +214,9 @@ bot's messages with their copy ids, its quick replies, and a handoff or an endin
     curl -X POST -H "Authorization: Bearer $${env.token}" -H 'Content-Type: application/json' \\
       -d '{"text":"Hello"}' http://127.0.0.1:${port}/v1/conversations/<conversationId>/messages
 
+What you know of the customer goes in \`vars\` when the conversation starts (\`{"locale":"${settings.defaultLocale}","vars":{"customer":{"first_name":"Sam"}}}\`):
+it is merged over the defaults the project declares under \`variables\`${settings.variables ? ' (this one has some: without `vars` the bot uses them)' : ''}.
+
 ${apiTable(m)}
 
 The whole API, with its request and reply shapes and error codes, is served at \`/openapi.json\`.
