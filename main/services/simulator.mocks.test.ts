@@ -63,6 +63,8 @@ describe('simulator: API mocks and environments', () => {
       failure: 'blocked',
       message: expect.stringMatching(/^not called: this project is not trusted/),
     });
+    // the trace says how to get past it without a backend
+    expect(apiEntries(failed)[0]?.message).toMatch(/\. parley\.yaml has mocks for get_balance: tick Mocks to answer from them \(nothing is sent\)$/);
   });
 
   it('an operation without mocks fails with where to add one', async () => {
@@ -73,6 +75,10 @@ describe('simulator: API mocks and environments', () => {
     const { sessionId } = await h['simulator.start']({ project: dir, mocks: true });
     const t = await h['simulator.send']({ sessionId, input: { type: 'text', text: "what's my balance" } });
     expect(apiEntries(t)[0]).toMatchObject({ failure: 'network', message: expect.stringContaining('add one under mocks.get_balance in parley.yaml') });
+    // with mocks off, a failed call of that operation does not point at mocks it does not have
+    const off = await h['simulator.start']({ project: dir });
+    const failed = await h['simulator.send']({ sessionId: off.sessionId, input: { type: 'text', text: "what's my balance" } });
+    expect(apiEntries(failed)[0]).toMatchObject({ failure: 'blocked', message: expect.not.stringContaining('Mocks') });
   });
 
   it("calls the chosen environment's URL within its hosts, and refuses an environment parley.yaml does not have", async () => {

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { ApiError } from '../../shared/api/errors';
 import type { LlmStatus, SimInput, TurnView } from '../../shared/api/contract';
 import type { EnginePorts } from '../../shared/engine/engine';
-import { LlmError, type HttpPort, type LlmPort, type LlmRequest, type LlmResponse } from '../../shared/engine/ports';
+import { LlmError, type HttpPort, type HttpResult, type LlmPort, type LlmRequest, type LlmResponse } from '../../shared/engine/ports';
 import type { SessionState, TurnResult } from '../../shared/engine/types';
 import { mockHttpPort } from '../../shared/runtime/fixtures';
 import type { PiiKind } from '../../shared/runtime/pii';
@@ -112,6 +112,23 @@ const viewOf = (index: number, r: TurnRecord): TurnView => ({
   ...(r.projectData?.length ? { projectData: r.projectData } : {}),
 });
 
+/**
+ * A call that could not be made or answered (not trusted, a host not allowed or not found, a timeout) for an
+ * operation parley.yaml has mocks for: its message says how to simulate it without the backend.
+ */
+function withMocksHint(http: HttpPort, mocks: ProjectSnapshot['manifest']['mocks']): HttpPort {
+  return {
+    request(req) {
+      const hint = (r: HttpResult): HttpResult =>
+        !r.ok && r.reason !== 'too_large' && mocks && Object.hasOwn(mocks, req.operation)
+          ? { ...r, message: `${r.message}. parley.yaml has mocks for ${req.operation}: tick Mocks to answer from them (nothing is sent)` }
+          : r;
+      const r = http.request(req);
+      return r instanceof Promise ? r.then(hint) : hint(r);
+    },
+  };
+}
+
 export function createSimulator(opts: SimulatorOptions): Simulator {
   const sessions = new Map<string, Session>();
   // the one wiring of ports for a project in main (main/runtime/projectPorts.ts), with this simulator's test seams
@@ -212,7 +229,8 @@ export function createSimulator(opts: SimulatorOptions): Simulator {
     const chosen = environment ? { ...access, policy: { ...access.policy, environment } } : access;
     const ports = await projectPorts.portsFor(snap, chosen, s.wizard ? { llm: wizardLlm(s) } : {});
     // mocks send nothing, so they need no trust
-    return s.mocks ? { ...ports, http: mockHttpPort(snap.manifest.mocks) } : ports;
+    if (s.mocks) return { ...ports, http: mockHttpPort(snap.manifest.mocks) };
+    return ports.http ? { ...ports, http: withMocksHint(ports.http, snap.manifest.mocks) } : ports;
   };
 
   const session = (id: string): Session => {
