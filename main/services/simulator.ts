@@ -121,7 +121,7 @@ function withMocksHint(http: HttpPort, mocks: ProjectSnapshot['manifest']['mocks
     request(req) {
       const hint = (r: HttpResult): HttpResult =>
         !r.ok && r.reason !== 'too_large' && mocks && Object.hasOwn(mocks, req.operation)
-          ? { ...r, message: `${r.message}. parley.yaml has mocks for ${req.operation}: tick Mocks to answer from them (nothing is sent)` }
+          ? { ...r, message: `${r.message.replace(/\.$/, '')}. parley.yaml has mocks for ${req.operation}: tick Mocks to answer from them (nothing is sent)` }
           : r;
       const r = http.request(req);
       return r instanceof Promise ? r.then(hint) : hint(r);
