@@ -7,9 +7,10 @@ import type { Output } from '../../../shared/engine/types';
 import { useStudio } from '../store/studioStore';
 import { TraceView } from './TraceView';
 import { personalDataNotice } from './personalData';
+import { mockableFailures, mockableNotice } from './mockHint';
 import { CitationList, CitedText } from '../knowledge/Citations';
 import { openTrustDialog } from '../trust/trustStore';
-import { answerWizard, closeSimulator, restart, rewindTo, saveApiKey, saveAsStory, send, setFollow, setSim, useSim } from './simStore';
+import { answerWizard, closeSimulator, replayWith, restart, rewindTo, saveApiKey, saveAsStory, send, setFollow, setSim, useSim } from './simStore';
 
 const inputText = (i: SimInput): string =>
   i.type === 'text' ? i.text : i.type === 'button' ? (i.label ?? i.payload) : i.type === 'event' ? `[event: ${i.name}]` : '';
@@ -91,6 +92,31 @@ function Turn({ t, last, selected }: { t: TurnView; last: boolean; selected: boo
       {t.outputs.map((o, i) => (
         <BotOutput key={i} o={o} live={last && !busy} onReply={reply} />
       ))}
+      <MocksNotice t={t} />
+    </div>
+  );
+}
+
+/** Under a turn whose API calls failed where parley.yaml has mocks for them (mockHint.ts), with mocks off. */
+function MocksNotice({ t }: { t: TurnView }) {
+  const mocks = useStudio((s) => s.project?.manifest.mocks);
+  const on = useSim((s) => s.mocks);
+  const busy = useSim((s) => Boolean(s.pending));
+  const failures = useMemo(() => mockableFailures(t, mocks, on), [t, mocks, on]);
+  if (!failures.length) return null;
+  return (
+    <div className="bubble system sim-mocks-hint" role="note">
+      {mockableNotice(failures)}{' '}
+      <button
+        disabled={busy}
+        title="Tick Mocks and send this conversation's messages again, up to here"
+        onClick={(e) => {
+          e.stopPropagation();
+          void replayWith({ mocks: true }, t.index);
+        }}
+      >
+        Replay with mocks
+      </button>
     </div>
   );
 }

@@ -238,6 +238,25 @@ export async function send(input: SimInput): Promise<void> {
   }
 }
 
+/**
+ * Starts again with `patch` applied (Mocks ticked, say) and sends the customer's inputs of turns 1..`upTo` again,
+ * one after another: the same conversation under the new settings. It stops where a turn fails or another
+ * conversation starts meanwhile; a reply that no longer offers a button sent before is still sent as that button.
+ */
+export async function replayWith(patch: Parameters<typeof setSim>[0], upTo: number): Promise<void> {
+  const inputs = get()
+    .turns.slice(1, upTo + 1)
+    .map((t) => t.input);
+  setSim(patch);
+  await restart();
+  for (const input of inputs) {
+    const sessionId = get().sessionId;
+    if (!sessionId || get().error) return;
+    await send(input);
+    if (get().sessionId !== sessionId) return;
+  }
+}
+
 /** Goes back to just before turn `index` (keeping turns 0..index-1); the next message branches from there. */
 export async function rewindTo(index: number): Promise<void> {
   const sessionId = get().sessionId;
