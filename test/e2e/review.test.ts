@@ -105,7 +105,16 @@ describe('review (web mode, Chromium)', () => {
 
     // one conversation stepped through, turn by turn: the canvas follows it and highlights the edges it took
     const caption = page.getByLabel('Walkthrough');
-    await panel.getByLabel('Conversation to walk through').selectOption({ label: 'Story: Lost card, happy path (3 turns)' });
+    // the picker stays inside the panel with its Start button, however long the stories' names (the sample's run past it)
+    const picker = panel.getByLabel('Conversation to walk through');
+    const [pickBox, startBox, panelBox] = await Promise.all([
+      picker.boundingBox(),
+      panel.getByRole('button', { name: 'Start' }).boundingBox(),
+      panel.boundingBox(),
+    ]);
+    expect(pickBox!.x + pickBox!.width).toBeLessThanOrEqual(startBox!.x);
+    expect(startBox!.x + startBox!.width).toBeLessThanOrEqual(panelBox!.x + panelBox!.width);
+    await picker.selectOption({ label: 'Story: Lost card, happy path (3 turns)' });
     await panel.getByRole('button', { name: 'Start' }).click();
     await expect.poll(() => caption.getByRole('status').innerText()).toMatch(/^Turn 1 of \d+$/);
     const steps = Number((await caption.getByRole('status').innerText()).split(' of ')[1]);
