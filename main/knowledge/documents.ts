@@ -1,7 +1,8 @@
 // The knowledge panel's view of knowledge/: each Markdown document with its title, where it was imported from,
-// its age (since it was reviewed, else imported, else last changed) and whether that makes it stale, and how many
-// passages the index cut it into; and one document's text, to open a passage at its offsets. Every file is read
-// through the path helper (confined to the project, within the user's size limits, UTF-8).
+// its age (since it was reviewed, else imported, else last changed: in git while the file is as committed, else
+// on disk) and whether that makes it stale, and how many passages the index cut it into; and one document's text,
+// to open a passage at its offsets. Every file is read through the path helper (confined to the project, within
+// the user's size limits, UTF-8).
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { KnowledgeDocInfo } from '../../shared/api/knowledge';
@@ -10,6 +11,7 @@ import { DEFAULT_FILE_LIMITS, KNOWLEDGE_EXTENSIONS, type FileLimits } from '../.
 import type { Problem } from '../../shared/project/problems';
 import { readFileState } from '../services/paths';
 import { splitFrontMatter } from './frontMatter';
+import { blobId, knowledgeGitDates } from './gitAges';
 
 export const DEFAULT_STALE_AFTER_DAYS = 180;
 const DAY = 86_400_000;
@@ -33,6 +35,8 @@ export async function listDocuments(dir: string, o: ListOptions): Promise<{ docu
   const all = (await readdir(path.join(dir, 'knowledge')).catch(() => [] as string[])).filter((f) => !f.startsWith('.')).sort();
   const names = all.filter((f) => f.endsWith('.md'));
   const chunks = await o.chunks(dir);
+  // a clone's files carry the time of the clone: a document as committed dates from its last change in git
+  const fromGit = await knowledgeGitDates(dir).catch(() => undefined);
   const documents: KnowledgeDocInfo[] = [];
   const problems: Problem[] = [];
   // a document dropped into knowledge/ as it came (a PDF, a web page) is not searched: said, not left silent
@@ -55,7 +59,8 @@ export async function listDocuments(dir: string, o: ListOptions): Promise<{ docu
       continue;
     }
     const st = await stat(path.join(dir, file)).catch(() => undefined);
-    const updated = st?.mtimeMs ?? now;
+    const committed = fromGit?.blobs.get(source) === blobId(Buffer.from(state.text, 'utf8')) ? fromGit?.changed.get(source) : undefined;
+    const updated = committed ?? st?.mtimeMs ?? now;
     const fm = splitFrontMatter(state.text);
     const rec = fm.record;
     const reviewedAt = rec?.reviewed_at ?? null;
