@@ -10,7 +10,7 @@ import { ApiError } from '../../shared/api/errors';
 import { DEFAULT_FILE_LIMITS, KNOWLEDGE_EXTENSIONS, type FileLimits } from '../../shared/project/files';
 import type { Problem } from '../../shared/project/problems';
 import { readFileState } from '../services/paths';
-import { splitFrontMatter } from './frontMatter';
+import { reviewedAtOf, splitFrontMatter } from './frontMatter';
 import { blobId, knowledgeGitDates } from './gitAges';
 
 export const DEFAULT_STALE_AFTER_DAYS = 180;
@@ -23,12 +23,22 @@ export interface ListOptions {
   limits?: FileLimits;
   staleAfterDays?: number;
   now?: () => Date;
+  /** How many commits back a document's last change is looked for (gitAges.ts's AGE_DEPTH by default). */
+  historyDepth?: number;
+  /**
+   * How long the listing waits for the documents' dates from git (a first walk of a long history takes a second
+   * or more); past it, the files' dates on disk and `datesPending`. Unbounded by default.
+   */
+  gitWaitMs?: number;
   /** Passages per document, from the knowledge index (by file name). */
   chunks: (dir: string) => Promise<ReadonlyMap<string, number>>;
 }
 
 /** The documents the index reads (knowledge/*.md), by name; files that cannot be read are problems. */
-export async function listDocuments(dir: string, o: ListOptions): Promise<{ documents: KnowledgeDocInfo[]; problems: Problem[]; staleAfterDays: number }> {
+export async function listDocuments(
+  dir: string,
+  o: ListOptions,
+): Promise<{ documents: KnowledgeDocInfo[]; problems: Problem[]; staleAfterDays: number; datesPending?: boolean }> {
   const limits = o.limits ?? DEFAULT_FILE_LIMITS;
   const staleAfterDays = o.staleAfterDays ?? DEFAULT_STALE_AFTER_DAYS;
   const now = (o.now ?? (() => new Date()))().getTime();
@@ -36,7 +46,15 @@ export async function listDocuments(dir: string, o: ListOptions): Promise<{ docu
   const names = all.filter((f) => f.endsWith('.md'));
   const chunks = await o.chunks(dir);
   // a clone's files carry the time of the clone: a document as committed dates from its last change in git
-  const fromGit = await knowledgeGitDates(dir).catch(() => undefined);
+  const reading = knowledgeGitDates(dir, o.historyDepth).catch(() => undefined);
+  const late = Symbol('late');
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const got =
+    o.gitWaitMs === undefined
+      ? await reading
+      : await Promise.race([reading, new Promise<typeof late>((r) => (timer = setTimeout(() => r(late), o.gitWaitMs)))]);
+  clearTimeout(timer);
+  const fromGit = got === late ? undefined : got;
   const documents: KnowledgeDocInfo[] = [];
   const problems: Problem[] = [];
   // a document dropped into knowledge/ as it came (a PDF, a web page) is not searched: said, not left silent
@@ -63,8 +81,11 @@ export async function listDocuments(dir: string, o: ListOptions): Promise<{ docu
     const updated = committed ?? st?.mtimeMs ?? now;
     const fm = splitFrontMatter(state.text);
     const rec = fm.record;
-    const reviewedAt = rec?.reviewed_at ?? null;
-    const since = Date.parse(reviewedAt ?? rec?.imported_at ?? '') || updated;
+    const reviewed = reviewedAtOf(fm);
+    const reviewedAt = reviewed.value;
+    const problem = fm.problem ?? reviewed.problem;
+    const marked = Date.parse(reviewedAt ?? rec?.imported_at ?? '');
+    const since = marked || updated;
     const ageDays = Math.max(0, Math.floor((now - since) / DAY));
     documents.push({
       source,
@@ -75,14 +96,17 @@ export async function listDocuments(dir: string, o: ListOptions): Promise<{ docu
       importedAt: rec?.imported_at ?? null,
       reviewedAt,
       updatedAt: new Date(updated).toISOString(),
+      changedIn: committed === undefined ? 'disk' : 'git',
       ageDays,
+      // counted from its last change, which is older than the history read
+      ...(!marked && committed !== undefined && fromGit?.older.has(source) ? { atLeast: true } : {}),
       stale: ageDays > staleAfterDays,
       chunks: chunks.get(source) ?? 0,
       bytes: Buffer.byteLength(state.text, 'utf8'),
-      ...(fm.problem ? { problem: fm.problem } : {}),
+      ...(problem ? { problem } : {}),
     });
   }
-  return { documents, problems, staleAfterDays };
+  return { documents, problems, staleAfterDays, ...(got === late ? { datesPending: true } : {}) };
 }
 
 /** A document's text as on disk, with where its body starts (after the front matter). */

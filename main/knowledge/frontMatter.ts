@@ -19,9 +19,26 @@ export const ImportRecord = z.object({
   imported_at: z.string().datetime({ offset: true }),
   title: z.string().max(500).optional(),
   /** Set by hand when someone checks the document is still right: the age counts from here. */
-  reviewed_at: z.string().datetime({ offset: true }).optional(),
+  reviewed_at: z.lazy(() => ReviewedAt).optional(),
 });
 export type ImportRecord = z.infer<typeof ImportRecord>;
+
+/** `reviewed_at` as people write it: a date (2026-01-31), or a date and time with its offset. */
+export const ReviewedAt = z.union([z.string().date(), z.string().datetime({ offset: true })], {
+  error: 'must be a date (2026-01-31) or a date and time (2026-01-31T09:00:00Z)',
+});
+
+/**
+ * When a document was last checked (`reviewed_at` in its front matter), in an imported document's record or in the
+ * front matter of one written by hand (which has no record); a value that is not a date is a problem.
+ */
+export function reviewedAtOf(fm: ReturnType<typeof splitFrontMatter>): { value: string | null; problem?: string } {
+  if (fm.record) return { value: fm.record.reviewed_at ?? null };
+  const raw = fm.data?.reviewed_at;
+  if (raw === undefined || raw === null) return { value: null };
+  const parsed = ReviewedAt.safeParse(raw instanceof Date ? raw.toISOString() : raw);
+  return parsed.success ? { value: parsed.data } : { value: null, problem: `front matter: reviewed_at: ${parsed.error.issues[0]?.message}` };
+}
 
 /** The front matter block for a record, ending with its closing `---` line and a blank line. */
 export function frontMatterText(record: ImportRecord): string {

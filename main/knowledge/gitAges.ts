@@ -9,13 +9,15 @@ import git from 'isomorphic-git';
 import { repoRoot, resolveRevision } from '../services/gitRevision';
 
 /** How many commits back the walk looks; a document unchanged over all of them dates from the oldest one read. */
-export const AGE_DEPTH = 300;
+export const AGE_DEPTH = 1000;
 
 export interface GitDates {
   /** When each document committed at HEAD last changed (ms since the epoch, the change's author date), by file name. */
   changed: ReadonlyMap<string, number>;
   /** Its blob at HEAD: the file on disk dates from git only while it is the same (not edited since). */
   blobs: ReadonlyMap<string, string>;
+  /** Those unchanged over every commit read (`changed` is the oldest of them): at least that old. */
+  older: ReadonlySet<string>;
 }
 
 /** The id git gives a file's bytes (`git hash-object`). */
@@ -97,7 +99,7 @@ async function walk(dir: string, prefix: string, head: string, depth: number, ca
         const then = since.dates.changed.get(name);
         if (then !== undefined) changed.set(name, then);
       }
-      return { changed, blobs };
+      return { changed, blobs, older: new Set([...open].filter((name) => since.dates.older.has(name))) };
     }
     when = commit.author.timestamp * 1000;
     const parentOid = commit.parent[0];
@@ -119,5 +121,5 @@ async function walk(dir: string, prefix: string, head: string, depth: number, ca
   }
   // unchanged over every commit read: at least as old as the oldest of them
   for (const name of open) changed.set(name, when);
-  return { changed, blobs };
+  return { changed, blobs, older: open };
 }

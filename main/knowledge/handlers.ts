@@ -30,6 +30,8 @@ export function createKnowledgeHandlers(o: KnowledgeHandlerOptions): Pick<Handle
       const listed = await listDocuments(dir, {
         limits: o.limits,
         ...(staleAfterDays ? { staleAfterDays } : {}),
+        // the panel opens at once; it asks again while the dates from git are read
+        gitWaitMs: 300,
         chunks: async () => new Map((await index()).docs.map((d) => [d.source, d.chunks])),
       });
       return listed;

@@ -26,10 +26,14 @@ export const KnowledgeDocInfo = z.object({
   importedAt: z.string().nullable(),
   /** Set by hand in the front matter (`reviewed_at`) when someone checked the document is still right. */
   reviewedAt: z.string().nullable(),
-  /** The file's last modification. */
+  /** Its last change: in git (the last commit that changed it, while the file is as committed), else on disk. */
   updatedAt: z.string(),
-  /** Days since it was reviewed, else imported, else last modified. */
+  /** Where `updatedAt` comes from. */
+  changedIn: z.enum(['git', 'disk']).optional(),
+  /** Days since it was reviewed, else imported, else last changed. */
   ageDays: z.number().int(),
+  /** The age counts from its last change, which is older than the history read (the last 1,000 commits): at least this. */
+  atLeast: z.boolean().optional(),
   stale: z.boolean(),
   /** Passages the index cut it into. */
   chunks: z.number().int(),
@@ -90,7 +94,13 @@ export const knowledgeMethods = {
   /** The documents in knowledge/, each with its age; stale when older than `staleAfterDays` (default 180). */
   'knowledge.list': {
     input: z.object({ staleAfterDays: z.number().int().min(1).max(36_500).optional() }).strict(),
-    output: z.object({ documents: z.array(KnowledgeDocInfo), problems: z.array(Problem), staleAfterDays: z.number().int() }),
+    output: z.object({
+      documents: z.array(KnowledgeDocInfo),
+      problems: z.array(Problem),
+      staleAfterDays: z.number().int(),
+      /** The documents' last changes in git are still being read (a first listing in a long history): ask again. */
+      datesPending: z.boolean().optional(),
+    }),
   },
   /** What a question retrieves: the passages and scores a knowledge node would get, best first. */
   'knowledge.search': {

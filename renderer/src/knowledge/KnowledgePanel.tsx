@@ -62,7 +62,12 @@ function Documents() {
             <span className="kb-doc-meta">
               {d.importedFrom ? `imported from ${d.importedFrom} (${FORMAT[d.format ?? ''] ?? d.format})` : 'written here'} ·{' '}
               {d.chunks === 1 ? '1 passage' : `${d.chunks} passages`} ·{' '}
-              <span title={`reviewed ${d.reviewedAt ?? 'never'}; imported ${d.importedAt ?? 'never'}; changed ${d.updatedAt}`}>{age(d.ageDays)} old</span>
+              <span
+                title={`reviewed ${d.reviewedAt ?? 'never'}; imported ${d.importedAt ?? 'never'}; changed ${d.updatedAt}${d.changedIn === 'git' ? ' (its last commit)' : ''}${d.atLeast ? ', or before: the history read goes back that far' : ''}`}
+              >
+                {d.atLeast ? 'over ' : ''}
+                {age(d.ageDays)} old
+              </span>
               {d.stale && (
                 <span className="kb-stale" title={`Older than ${staleAfterDays} days: check it is still right, then set reviewed_at in its front matter`}>
                   stale

@@ -79,6 +79,8 @@ export async function refreshKnowledge(): Promise<void> {
     const [list, un] = await Promise.all([api().call('knowledge.list', { staleAfterDays: get().staleAfterDays }), api().call('knowledge.unanswered', {})]);
     if (project() !== dir) return;
     set({ documents: list.documents, problems: list.problems, unanswered: un.questions, error: undefined });
+    // dated from the files on disk meanwhile; the list again once main has read the dates from git
+    if (list.datesPending && get().open) setTimeout(() => void (project() === dir && get().open && refreshKnowledge()), 500);
   } catch (e) {
     set({ error: errorText(e) });
   }
