@@ -1,0 +1,72 @@
+// Every button the studio shows can be read in both themes: the text colour of each visible, enabled button
+// against the background it is drawn on (its own, else the nearest ancestor's that is not transparent) must reach
+// a contrast ratio of 3 (WCAG's minimum for interface components). Under the dark theme a button without a
+// background of its own kept the browser's light one under the theme's light text until the page said which
+// colour scheme it uses: the panels' collapse buttons were blank white squares.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { copySample } from '../fixtures/tinyProject';
+import { openStudio, type Studio } from './studio';
+
+let studio: Studio;
+
+beforeAll(async () => {
+  studio = await openStudio(copySample());
+});
+afterAll(async () => {
+  await studio?.close();
+});
+
+/** The buttons whose text is hard to read: a label and the contrast ratio of each, lowest first. */
+async function lowContrastButtons(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const rgba = (c: string): number[] => {
+      const m = /rgba?\(([^)]+)\)/.exec(c);
+      if (!m) return [0, 0, 0, 0];
+      const p = m[1]!
+        .split(/[,\s/]+/)
+        .filter(Boolean)
+        .map(Number);
+      return [p[0]!, p[1]!, p[2]!, p[3] ?? 1];
+    };
+    const lum = ([r, g, b]: number[]) => {
+      const f = (v: number) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * f(r!) + 0.7152 * f(g!) + 0.0722 * f(b!);
+    };
+    const background = (el: Element | null): number[] => {
+      for (let e = el; e; e = e.parentElement) {
+        const c = rgba(getComputedStyle(e).backgroundColor);
+        if (c[3]! > 0.5) return c;
+      }
+      return rgba(getComputedStyle(document.documentElement).backgroundColor);
+    };
+    const out: [number, string][] = [];
+    for (const b of document.querySelectorAll('button')) {
+      const r = b.getBoundingClientRect();
+      if (b.disabled || r.width === 0 || r.height === 0 || !b.textContent?.trim()) continue;
+      const s = getComputedStyle(b);
+      if (s.visibility === 'hidden' || Number(s.opacity) < 0.5) continue;
+      const fg = lum(rgba(s.color));
+      const bg = lum(background(b));
+      const ratio = (Math.max(fg, bg) + 0.05) / (Math.min(fg, bg) + 0.05);
+      if (ratio < 3) out.push([ratio, `${(b.getAttribute('aria-label') ?? b.textContent).trim().slice(0, 40)} (${ratio.toFixed(2)})`]);
+    }
+    return out.sort((a, b) => a[0] - b[0]).map(([, label]) => label);
+  });
+}
+
+describe('theme contrast (web mode, Chromium)', () => {
+  it('draws every enabled button readably in the light and the dark theme, with the side panels open', async () => {
+    const { page } = studio;
+    await page.getByRole('button', { name: /Simulate/ }).click();
+    await page.getByTestId('simulator').getByRole('button', { name: 'Restart' }).waitFor();
+    expect(await lowContrastButtons(page)).toEqual([]);
+    await page.getByLabel('Toggle dark mode').click();
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await lowContrastButtons(page)).toEqual([]);
+    // and a panel with buttons of its own
+    await page.getByRole('button', { name: '▤ Knowledge' }).click();
+    await page.locator('.kb-docs li').first().waitFor();
+    expect(await lowContrastButtons(page)).toEqual([]);
+  });
+});
