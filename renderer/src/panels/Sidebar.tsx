@@ -126,6 +126,7 @@ export function Sidebar() {
                 className={id === current ? 'flow active' : 'flow'}
                 aria-current={id === current ? 'page' : undefined}
                 data-flow-id={id}
+                title={doc.flow.name}
                 onClick={() => selectFlow(id)}
               >
                 <span className="flow-name">{doc.flow.name}</span>

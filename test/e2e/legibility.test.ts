@@ -1,8 +1,9 @@
-// Every button the studio shows can be read in both themes: the text colour of each visible, enabled button
+// What the studio shows can be read. Every button in both themes: the text colour of each visible, enabled button
 // against the background it is drawn on (its own, else the nearest ancestor's that is not transparent) must reach
 // a contrast ratio of 3 (WCAG's minimum for interface components). Under the dark theme a button without a
 // background of its own kept the browser's light one under the theme's light text until the page said which
-// colour scheme it uses: the panels' collapse buttons were blank white squares.
+// colour scheme it uses: the panels' collapse buttons were blank white squares. And the flow list in presentation
+// mode, whose larger text ran a long flow name into its node count ("Dispute a transaction18").
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { copySample } from '../fixtures/tinyProject';
@@ -55,7 +56,7 @@ async function lowContrastButtons(page: Page): Promise<string[]> {
   });
 }
 
-describe('theme contrast (web mode, Chromium)', () => {
+describe('legibility (web mode, Chromium)', () => {
   it('draws every enabled button readably in the light and the dark theme, with the side panels open', async () => {
     const { page } = studio;
     await page.getByRole('button', { name: /Simulate/ }).click();
@@ -68,5 +69,24 @@ describe('theme contrast (web mode, Chromium)', () => {
     await page.getByRole('button', { name: '▤ Knowledge' }).click();
     await page.locator('.kb-docs li').first().waitFor();
     expect(await lowContrastButtons(page)).toEqual([]);
+  });
+
+  it('keeps each flow`s name clear of its counts in presentation mode, the full name in its title', async () => {
+    const { page } = studio;
+    await page.getByRole('button', { name: 'Presentation mode' }).click();
+    await expect.poll(() => page.locator('[data-presentation="true"]').count()).toBeGreaterThan(0);
+    const rows = await page.locator('.flow-list .flow').evaluateAll((els) =>
+      els.map((el) => {
+        const name = el.querySelector('.flow-name')!.getBoundingClientRect();
+        const meta = el.querySelector('.flow-meta')!.getBoundingClientRect();
+        return { text: el.querySelector('.flow-name')!.textContent, title: el.getAttribute('title'), gap: meta.left - name.right };
+      }),
+    );
+    expect(rows.length).toBeGreaterThan(5);
+    for (const r of rows) {
+      expect(r.gap, r.text ?? '').toBeGreaterThanOrEqual(4);
+      expect(r.title).toBe(r.text);
+    }
+    await page.getByRole('button', { name: 'Presentation mode' }).click();
   });
 });
