@@ -3,7 +3,8 @@
 // a contrast ratio of 3 (WCAG's minimum for interface components). Under the dark theme a button without a
 // background of its own kept the browser's light one under the theme's light text until the page said which
 // colour scheme it uses: the panels' collapse buttons were blank white squares. And the flow list in presentation
-// mode, whose larger text ran a long flow name into its node count ("Dispute a transaction18").
+// mode, whose larger text ran a long flow name into its node count ("Dispute a transaction18"). And the cards'
+// details, where an api card's URL, with no space to break at, ran out of the card.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { copySample } from '../fixtures/tinyProject';
@@ -88,5 +89,21 @@ describe('legibility (web mode, Chromium)', () => {
       expect(r.title).toBe(r.text);
     }
     await page.getByRole('button', { name: 'Presentation mode' }).click();
+  });
+
+  it('keeps a card`s details inside it: a long URL breaks, and the api card`s operation line stays in view', async () => {
+    const { page } = studio;
+    await page.locator('.flow-list .flow', { hasText: 'Balance' }).first().click();
+    const api = page.locator('.react-flow__node:has(.kind-api)').first();
+    await api.waitFor();
+    const fit = await api.evaluate((node) => {
+      const body = node.querySelector('.card-body')!.getBoundingClientRect();
+      const detail = node.querySelector('.card-detail')!;
+      const last = detail.querySelector('.muted')!.getBoundingClientRect();
+      return { overflowX: detail.scrollWidth - detail.clientWidth, below: last.bottom - body.bottom, url: detail.textContent };
+    });
+    expect(fit.url).toContain('https://api.acme-bank.example/v1/accounts/');
+    expect(fit.overflowX).toBeLessThanOrEqual(0);
+    expect(fit.below).toBeLessThanOrEqual(0);
   });
 });

@@ -195,7 +195,9 @@ const BODIES: { [K in NodeKind]: (p: BodyProps<K>) => ReactNode } = {
   ),
   api: ({ node }) => (
     <Detail>
-      <b>{node.method ?? 'GET'}</b> {node.url}
+      <div className="card-url" title={node.url}>
+        <b>{node.method ?? 'GET'}</b> {node.url}
+      </div>
       <div className="muted">
         operation {node.operation} · timeout {node.timeoutMs ?? 5000} ms
       </div>
