@@ -7,13 +7,22 @@
 // details, where an api card's URL, with no space to break at, ran out of the card.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import path from 'node:path';
+import { edit } from '../fixtures/gitRepo';
 import { copySample } from '../fixtures/tinyProject';
 import { openStudio, type Studio } from './studio';
 
 let studio: Studio;
 
 beforeAll(async () => {
-  studio = await openStudio(copySample());
+  const dir = copySample();
+  // a condition with more branches than a card has lines
+  edit(
+    path.join(dir, 'flows/sensitive.yaml'),
+    '      - id: hardship\n',
+    '      - id: military\n        when: intent == "military"\n        next: hardship_support\n      - id: elderly\n        when: intent == "elderly"\n        next: hardship_support\n      - id: hardship\n',
+  );
+  studio = await openStudio(dir);
 });
 afterAll(async () => {
   await studio?.close();
@@ -91,19 +100,46 @@ describe('legibility (web mode, Chromium)', () => {
     await page.getByRole('button', { name: 'Presentation mode' }).click();
   });
 
-  it('keeps a card`s details inside it: a long URL breaks, and the api card`s operation line stays in view', async () => {
+  it('keeps every card`s details inside it, whole lines only: a long URL breaks, a long list ends in "+N more"', async () => {
     const { page } = studio;
+    const flows = await page.locator('.flow-list .flow .flow-name').allInnerTexts();
+    expect(flows.length).toBeGreaterThan(5);
+    const problems: string[] = [];
+    for (const flow of flows) {
+      await page.locator('.flow-list .flow', { hasText: flow }).first().click();
+      await expect.poll(() => page.locator('.react-flow__node .card').count()).toBeGreaterThan(0);
+      problems.push(
+        ...(await page.locator('.react-flow__node').evaluateAll(
+          (nodes, f) =>
+            nodes.flatMap((n) => {
+              const body = n.querySelector('.card-body')?.getBoundingClientRect();
+              if (!body) return [];
+              const out: string[] = [];
+              for (const d of n.querySelectorAll('.card-detail'))
+                if (d.scrollWidth > d.clientWidth) out.push(`${f}/${(n as HTMLElement).dataset.id}: runs out of the card`);
+              for (const line of n.querySelectorAll('.card-detail > *')) {
+                const r = line.getBoundingClientRect();
+                if (r.top < body.bottom && r.bottom > body.bottom + 0.5)
+                  out.push(`${f}/${(n as HTMLElement).dataset.id}: a line cut through "${line.textContent}"`);
+              }
+              return out;
+            }),
+          flow,
+        )),
+      );
+    }
+    expect(problems).toEqual([]);
+
+    // the api card's URL is there, on two lines at most, its operation below it
     await page.locator('.flow-list .flow', { hasText: 'Balance' }).first().click();
-    const api = page.locator('.react-flow__node:has(.kind-api)').first();
-    await api.waitFor();
-    const fit = await api.evaluate((node) => {
-      const body = node.querySelector('.card-body')!.getBoundingClientRect();
-      const detail = node.querySelector('.card-detail')!;
-      const last = detail.querySelector('.muted')!.getBoundingClientRect();
-      return { overflowX: detail.scrollWidth - detail.clientWidth, below: last.bottom - body.bottom, url: detail.textContent };
-    });
-    expect(fit.url).toContain('https://api.acme-bank.example/v1/accounts/');
-    expect(fit.overflowX).toBeLessThanOrEqual(0);
-    expect(fit.below).toBeLessThanOrEqual(0);
+    const api = page.locator('.react-flow__node:has(.kind-api) .card-detail').first();
+    expect(await api.innerText()).toMatch(/^GET https:\/\/api\.acme-bank\.example\/v1\/accounts\/[\s\S]*operation get_balance · timeout 4000 ms$/);
+    // six branches: three shown, and how many more
+    await page.locator('.flow-list .flow', { hasText: 'Sensitive topics' }).first().click();
+    const lines = page.locator('.react-flow__node[data-id="which_topic"] .card-line');
+    await expect
+      .poll(() => lines.allInnerTexts())
+      .toEqual(['self_harm if intent == "self_harm"', 'fraud if intent == "fraud"', 'bereavement if intent == "bereavement"', '+3 more']);
+    expect(await lines.first().getAttribute('title')).toBe('self_harm if intent == "self_harm"');
   });
 });

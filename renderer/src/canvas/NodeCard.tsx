@@ -130,6 +130,27 @@ const Chips = ({ items }: { items: readonly string[] }) => (
   </div>
 );
 
+/** The whole lines a card's body holds under its padding (canvas/geometry.ts: a 72 px body, 15 px lines). */
+const BODY_LINES = 4;
+/**
+ * A list read off the card (a form's fields, a condition's branches, a set's assignments): one line each, cut with
+ * an ellipsis (the full line on hover), and "+N more" on the last line the body holds when they do not all fit;
+ * wrapped, a long list ran past the body and its last line was cut through the middle of its letters.
+ */
+function Lines({ items }: { items: readonly { key: string; text: string; content: ReactNode }[] }) {
+  const shown = items.length > BODY_LINES ? items.slice(0, BODY_LINES - 1) : items;
+  return (
+    <Detail>
+      {shown.map((i) => (
+        <div key={i.key} className="card-line" title={i.text}>
+          {i.content}
+        </div>
+      ))}
+      {items.length > shown.length && <div className="card-line muted">+{items.length - shown.length} more</div>}
+    </Detail>
+  );
+}
+
 type BodyProps<K extends NodeKind> = { node: NodeOf<K>; flowId: string; locale: string };
 
 /** One component per node kind: what a writer or an engineer needs to read off the canvas. */
@@ -154,34 +175,47 @@ const BODIES: { [K in NodeKind]: (p: BodyProps<K>) => ReactNode } = {
     </>
   ),
   form: ({ node }) => (
-    <Detail>
-      {node.fields.map((f) => (
-        <div key={f.id}>
-          <b>{f.id}</b> → <code>{f.slot}</code> : {f.type === 'entity' ? `entity ${f.entity ?? '?'}` : f.type}
-        </div>
-      ))}
-    </Detail>
+    <Lines
+      items={node.fields.map((f) => {
+        const type = f.type === 'entity' ? `entity ${f.entity ?? '?'}` : f.type;
+        return {
+          key: f.id,
+          text: `${f.id} → ${f.slot} : ${type}`,
+          content: (
+            <>
+              <b>{f.id}</b> → <code>{f.slot}</code> : {type}
+            </>
+          ),
+        };
+      })}
+    />
   ),
   listen: ({ node }) => <Detail>waits for the user{node.routes?.length ? '' : ' (no intents routed yet)'}</Detail>,
   condition: ({ node }) => (
-    <Detail>
-      {node.branches.map((b) => (
-        <div key={b.id}>
-          <b>{b.id}</b> if <code>{b.when}</code>
-        </div>
-      ))}
-    </Detail>
+    <Lines
+      items={node.branches.map((b) => ({
+        key: b.id,
+        text: `${b.id} if ${b.when}`,
+        content: (
+          <>
+            <b>{b.id}</b> if <code>{b.when}</code>
+          </>
+        ),
+      }))}
+    />
   ),
   set: ({ node }) => (
-    <Detail>
-      {node.assign.map((a, i) => (
-        <div key={i}>
+    <Lines
+      items={node.assign.map((a, i) => ({
+        key: String(i),
+        text: `${a.var} = ${a.value}`,
+        content: (
           <code>
             {a.var} = {a.value}
           </code>
-        </div>
-      ))}
-    </Detail>
+        ),
+      }))}
+    />
   ),
   llm: ({ node }) => (
     <Detail>
