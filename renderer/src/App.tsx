@@ -94,6 +94,25 @@ export function App() {
   const overview = useReview((s) => Boolean(s.overview) && reviewMode);
   const reviewPanel = reviewMode || commentsOpen;
   const panels = usePanels();
+  // the comments live in the right column beside the canvas: hidden in the source and copy views and while the
+  // column is collapsed, where the button used to show pressed with nothing to see
+  const commentsShown = (commentsOpen || reviewMode) && view === 'canvas' && Boolean(flowId) && !panels.collapsed.inspector;
+  const showRightColumn = () => {
+    if (view !== 'canvas') setView('canvas');
+    if (usePanels.getState().collapsed.inspector) toggleCollapsed('inspector');
+  };
+  const onComments = () => {
+    if (commentsShown) {
+      togglePanel();
+      return;
+    }
+    if (!commentsOpen) togglePanel();
+    showRightColumn();
+  };
+  const onReviewMode = () => {
+    if (!reviewMode) showRightColumn();
+    toggleReviewMode();
+  };
   const sideOpen = simOpen || storiesOpen || insightsOpen;
 
   useEffect(() => {
@@ -196,18 +215,12 @@ export function App() {
         >
           ▤ Knowledge
         </button>
-        <button
-          className="sim-toggle"
-          onClick={togglePanel}
-          aria-pressed={commentsOpen || reviewMode}
-          disabled={reviewMode}
-          title="Comment threads and the flow's approval"
-        >
+        <button className="sim-toggle" onClick={onComments} aria-pressed={commentsShown} disabled={reviewMode} title="Comment threads and the flow's approval">
           Comments
         </button>
         <button
           className="sim-toggle"
-          onClick={toggleReviewMode}
+          onClick={onReviewMode}
           aria-pressed={reviewMode}
           title="Review mode: read-only, large type, comments and approvals, for a shared screen"
         >

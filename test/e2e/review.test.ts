@@ -160,4 +160,36 @@ describe('review (web mode, Chromium)', () => {
     await expect.poll(() => review().approval, { timeout: 10_000 }).toBeUndefined();
     expect(studio.pageErrors).toEqual([]);
   });
+
+  it('shows the comments from the copy view and with the right column collapsed, where the button was pressed with nothing shown', async () => {
+    const { page } = studio;
+    const comments = page.getByRole('button', { name: 'Comments', exact: true });
+    const panel = page.getByRole('complementary', { name: 'Review' });
+    if ((await comments.getAttribute('aria-pressed')) === 'true') await comments.click();
+    await expect.poll(() => panel.count()).toBe(0);
+
+    // from the copy view: the canvas comes back with the comments beside it
+    await page.getByRole('tab', { name: 'Copy' }).click();
+    await comments.click();
+    await panel.waitFor();
+    expect(await page.getByRole('tab', { name: 'Canvas' }).getAttribute('aria-selected')).toBe('true');
+    expect(await comments.getAttribute('aria-pressed')).toBe('true');
+    // the copy view hides them: the button is not pressed there, and a click brings them back rather than closing them
+    await page.getByRole('tab', { name: 'Copy' }).click();
+    await expect.poll(() => comments.getAttribute('aria-pressed')).toBe('false');
+    await comments.click();
+    await panel.waitFor();
+
+    // the right column collapsed: the same
+    await page.getByRole('button', { name: 'Hide the inspector' }).click();
+    await expect.poll(() => panel.count()).toBe(0);
+    expect(await comments.getAttribute('aria-pressed')).toBe('false');
+    await comments.click();
+    await panel.waitFor();
+    expect(await comments.getAttribute('aria-pressed')).toBe('true');
+    // and pressed again, it closes them
+    await comments.click();
+    await expect.poll(() => panel.count()).toBe(0);
+    expect(studio.pageErrors).toEqual([]);
+  });
 });
