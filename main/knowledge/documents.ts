@@ -44,9 +44,10 @@ export async function listDocuments(
   const now = (o.now ?? (() => new Date()))().getTime();
   const all = (await readdir(path.join(dir, 'knowledge')).catch(() => [] as string[])).filter((f) => !f.startsWith('.')).sort();
   const names = all.filter((f) => f.endsWith('.md'));
-  const chunks = await o.chunks(dir);
-  // a clone's files carry the time of the clone: a document as committed dates from its last change in git
+  // a clone's files carry the time of the clone: a document as committed dates from its last change in git (read
+  // while the index's passages are counted)
   const reading = knowledgeGitDates(dir, o.historyDepth).catch(() => undefined);
+  const chunks = await o.chunks(dir);
   const late = Symbol('late');
   let timer: ReturnType<typeof setTimeout> | undefined;
   const got =

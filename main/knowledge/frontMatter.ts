@@ -10,6 +10,11 @@ import { parseYaml } from '../../shared/project/parse';
 export const DOCUMENT_FORMATS = ['markdown', 'html', 'text', 'pdf'] as const;
 export type DocumentFormat = (typeof DOCUMENT_FORMATS)[number];
 
+/** `reviewed_at` as people write it: a date (2026-01-31), or a date and time with its offset. */
+export const ReviewedAt = z.union([z.string().date(), z.string().datetime({ offset: true })], {
+  error: 'must be a date (2026-01-31) or a date and time (2026-01-31T09:00:00Z)',
+});
+
 /** What the importer records (keys in snake_case, as YAML front matter usually is). */
 export const ImportRecord = z.object({
   /** The original file's name, as it was picked or given on the command line (no folders). */
@@ -19,14 +24,9 @@ export const ImportRecord = z.object({
   imported_at: z.string().datetime({ offset: true }),
   title: z.string().max(500).optional(),
   /** Set by hand when someone checks the document is still right: the age counts from here. */
-  reviewed_at: z.lazy(() => ReviewedAt).optional(),
+  reviewed_at: ReviewedAt.optional(),
 });
 export type ImportRecord = z.infer<typeof ImportRecord>;
-
-/** `reviewed_at` as people write it: a date (2026-01-31), or a date and time with its offset. */
-export const ReviewedAt = z.union([z.string().date(), z.string().datetime({ offset: true })], {
-  error: 'must be a date (2026-01-31) or a date and time (2026-01-31T09:00:00Z)',
-});
 
 /**
  * When a document was last checked (`reviewed_at` in its front matter), in an imported document's record or in the
