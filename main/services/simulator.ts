@@ -11,6 +11,7 @@ import type { EnginePorts } from '../../shared/engine/engine';
 import { LlmError, type HttpPort, type HttpResult, type LlmPort, type LlmRequest, type LlmResponse } from '../../shared/engine/ports';
 import type { SessionState, TurnResult } from '../../shared/engine/types';
 import { mockHttpPort } from '../../shared/runtime/fixtures';
+import { mockCouldAnswer } from '../../shared/runtime/mockable';
 import type { PiiKind } from '../../shared/runtime/pii';
 import { createTestValues, type RedactPattern } from '../../shared/stories/testValues';
 import { compileGuardrails } from '../../shared/guardrails/rules';
@@ -120,7 +121,7 @@ function withMocksHint(http: HttpPort, mocks: ProjectSnapshot['manifest']['mocks
   return {
     request(req) {
       const hint = (r: HttpResult): HttpResult =>
-        !r.ok && r.reason !== 'too_large' && mocks && Object.hasOwn(mocks, req.operation)
+        !r.ok && mockCouldAnswer(mocks, req.operation, r.reason)
           ? { ...r, message: `${r.message.replace(/\.$/, '')}. parley.yaml has mocks for ${req.operation}: tick Mocks to answer from them (nothing is sent)` }
           : r;
       const r = http.request(req);

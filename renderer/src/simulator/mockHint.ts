@@ -3,28 +3,27 @@
 // with a way to replay the conversation answered from the mocks. main's trace entry says it too, but a writer who
 // reads only the bubbles sees the bot's "can't get your balance" and would not look there.
 import type { TurnView } from '../../../shared/api/contract';
+import { mockCouldAnswer, type MockableFailureKind } from '../../../shared/runtime/mockable';
 
-/** The failures a mock could have answered, and how the panel names each (the trace has the full message). */
-const WHY = { blocked: 'not sent', network: 'host not reached', timeout: 'timed out' } as const;
+/** How the panel names each failure a mock could have answered (the trace has the full message). */
+const WHY: Record<MockableFailureKind, string> = { blocked: 'not sent', network: 'host not reached', timeout: 'timed out' };
 
 export interface MockableFailure {
   operation: string;
-  why: (typeof WHY)[keyof typeof WHY];
+  why: string;
 }
 
 /**
- * The API calls of `turn` that failed and that parley.yaml's `mocks` could answer, each operation once, in the
- * order the turn made them. None when mocks are on already. A call that was answered, even with an error status,
- * or refused before it was built (its request template), or whose response was too large, is not one: a mock
- * stands in for a backend that is not there, not for one that answers.
+ * The API calls of `turn` that failed and that parley.yaml's `mocks` could answer (shared/runtime/mockable.ts),
+ * each operation once, in the order the turn made them. None when mocks are on already.
  */
 export function mockableFailures(turn: TurnView | undefined, mocks: Readonly<Record<string, unknown>> | undefined, mocksOn: boolean): MockableFailure[] {
   if (!turn || mocksOn || !mocks) return [];
   const out: MockableFailure[] = [];
   for (const e of turn.trace) {
-    if (e.kind !== 'api' || e.outcome === 'success' || !e.failure || !(e.failure in WHY)) continue;
-    if (!Object.hasOwn(mocks, e.operation) || out.some((f) => f.operation === e.operation)) continue;
-    out.push({ operation: e.operation, why: WHY[e.failure as keyof typeof WHY] });
+    if (e.kind !== 'api' || e.outcome === 'success' || !mockCouldAnswer(mocks, e.operation, e.failure)) continue;
+    if (out.some((f) => f.operation === e.operation)) continue;
+    out.push({ operation: e.operation, why: WHY[e.failure] });
   }
   return out;
 }
